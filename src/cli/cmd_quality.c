@@ -1,0 +1,61 @@
+/* vigia quality: data-quality findings (doubtful content that went in, flagged). */
+#include "cli.h"
+
+#include <vigia/quality.h>
+
+static int run(struct cli_global *g, int argc, char **argv);
+
+const struct cli_command cli_cmd_quality = {
+    "quality",
+    "list data-quality findings (bad check digits, unknown codes...)",
+    "usage: vigia quality [--kind KIND] [--format table|csv|json]\n"
+    "\n"
+    "Lists the data-quality findings recorded while ingesting: identifiers that failed\n"
+    "their check (stored as sent, because a wrong number can be evidence), unknown codes,\n"
+    "character-set mismatches, missing feeds. Each names the file, the message, the\n"
+    "segment, what is wrong and what was expected.\n"
+    "\n"
+    "options:\n"
+    "  --kind KIND   only findings of this kind (e.g. bad_check_digit)\n",
+    run,
+};
+
+static int run(struct cli_global *g, int argc, char **argv)
+{
+    enum { OPT_KIND = 300 };
+    static const struct option opts[] = {
+        CLI_COMMON_LONG_OPTIONS,
+        { "kind", required_argument, NULL, OPT_KIND },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *kind = NULL;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (opt == OPT_KIND) {
+            kind = optarg;
+            continue;
+        }
+        bool done;
+        int rc = cli_common_option(g, &cli_cmd_quality, opt, &done);
+        if (rc < 0) {
+            cli_print_usage(&cli_cmd_quality, stderr);
+            return CLI_USAGE;
+        }
+        if (done) {
+            return rc;
+        }
+    }
+    int code;
+    struct vg_store *store = cli_open_store(g, false, true, &code);
+    if (store == NULL) {
+        return code;
+    }
+    struct cli_out *out = cli_out_new(g->format, stdout, false);
+    struct vg_row_sink sink = cli_out_sink(out);
+    struct vg_error err;
+    vg_error_clear(&err);
+    enum vg_status st = vg_findings_list(store, kind, &sink, &err);
+    cli_out_finish(out);
+    vg_store_close(store);
+    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+}

@@ -1,0 +1,23 @@
+/* The command table: one entry per cmd_<name>.c, in the order `vigia --help` lists them. */
+#include "cli.h"
+
+extern const struct cli_command cli_cmd_init;
+extern const struct cli_command cli_cmd_codes;
+extern const struct cli_command cli_cmd_rejects;
+extern const struct cli_command cli_cmd_quality;
+extern const struct cli_command cli_cmd_audit;
+extern const struct cli_command cli_cmd_selfcheck;
+extern const struct cli_command cli_cmd_version;
+extern const struct cli_command cli_cmd_help;
+
+const struct cli_command *const cli_commands[] = {
+    &cli_cmd_init,
+    &cli_cmd_codes,
+    &cli_cmd_rejects,
+    &cli_cmd_quality,
+    &cli_cmd_audit,
+    &cli_cmd_selfcheck,
+    &cli_cmd_version,
+    &cli_cmd_help,
+    NULL,
+};

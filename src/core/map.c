@@ -1,0 +1,153 @@
+/* Byte-string hash map with linear probing (vigia/map.h). */
+#include <vigia/alloc.h>
+#include <vigia/map.h>
+
+#include <string.h>
+
+struct vg_map_slot {
+    const char *key; /* NULL = empty */
+    uint32_t len;
+    uint32_t hash32;
+    uint64_t value;
+};
+
+uint64_t vg_hash_bytes(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ull;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h;
+}
+
+void vg_map_init(struct vg_map *map)
+{
+    map->slots = NULL;
+    map->cap = 0;
+    map->count = 0;
+    vg_arena_init(&map->keys, 64 * 1024, 0);
+}
+
+void vg_map_release(struct vg_map *map)
+{
+    if (map == NULL) {
+        return;
+    }
+    vg_free(map->slots);
+    map->slots = NULL;
+    map->cap = 0;
+    map->count = 0;
+    vg_arena_release(&map->keys);
+}
+
+static struct vg_map_slot *find_slot(struct vg_map_slot *slots, size_t cap, const void *key,
+                                     size_t len, uint64_t h)
+{
+    size_t mask = cap - 1;
+    size_t i = (size_t)h & mask;
+    uint32_t h32 = (uint32_t)(h >> 32);
+    for (;;) {
+        struct vg_map_slot *s = &slots[i];
+        if (s->key == NULL ||
+            (s->hash32 == h32 && s->len == len && memcmp(s->key, key, len) == 0)) {
+            return s;
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+bool vg_map_get(const struct vg_map *map, const void *key, size_t len, uint64_t *value)
+{
+    if (map->cap == 0 || len > UINT32_MAX) {
+        return false;
+    }
+    struct vg_map_slot *s = find_slot(map->slots, map->cap, key, len, vg_hash_bytes(key, len));
+    if (s->key == NULL) {
+        return false;
+    }
+    if (value != NULL) {
+        *value = s->value;
+    }
+    return true;
+}
+
+static enum vg_status grow(struct vg_map *map)
+{
+    size_t ncap = map->cap == 0 ? 64 : map->cap * 2;
+    struct vg_map_slot *ns = vg_calloc(ncap, sizeof(*ns));
+    if (ns == NULL) {
+        return VG_ENOMEM;
+    }
+    for (size_t i = 0; i < map->cap; i++) {
+        struct vg_map_slot *s = &map->slots[i];
+        if (s->key != NULL) {
+            uint64_t h = vg_hash_bytes(s->key, s->len);
+            *find_slot(ns, ncap, s->key, s->len, h) = *s;
+        }
+    }
+    vg_free(map->slots);
+    map->slots = ns;
+    map->cap = ncap;
+    return VG_OK;
+}
+
+static enum vg_status map_insert(struct vg_map *map, const void *key, size_t len,
+                                 uint64_t value, bool overwrite, bool *existed,
+                                 uint64_t *value_out)
+{
+    if (len > UINT32_MAX) {
+        return VG_ELIMIT;
+    }
+    if ((map->count + 1) * 4 > map->cap * 3) {
+        enum vg_status st = grow(map);
+        if (st != VG_OK) {
+            return st;
+        }
+    }
+    uint64_t h = vg_hash_bytes(key, len);
+    struct vg_map_slot *s = find_slot(map->slots, map->cap, key, len, h);
+    if (s->key != NULL) {
+        if (existed != NULL) {
+            *existed = true;
+        }
+        if (value_out != NULL) {
+            *value_out = s->value;
+        }
+        if (overwrite) {
+            s->value = value;
+        }
+        return VG_OK;
+    }
+    char *copy = vg_arena_strndup(&map->keys, key, len);
+    if (copy == NULL) {
+        return VG_ENOMEM;
+    }
+    s->key = copy;
+    s->len = (uint32_t)len;
+    s->hash32 = (uint32_t)(h >> 32);
+    s->value = value;
+    map->count++;
+    if (existed != NULL) {
+        *existed = false;
+    }
+    if (value_out != NULL) {
+        *value_out = value;
+    }
+    return VG_OK;
+}
+
+enum vg_status vg_map_put(struct vg_map *map, const void *key, size_t len, uint64_t value,
+                          bool *existed, uint64_t *value_out)
+{
+    return map_insert(map, key, len, value, false, existed, value_out);
+}
+
+enum vg_status vg_map_set(struct vg_map *map, const void *key, size_t len, uint64_t value)
+{
+    return map_insert(map, key, len, value, true, NULL, NULL);
+}

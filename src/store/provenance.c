@@ -1,0 +1,80 @@
+/* Input files and data-quality findings: where every record came from. */
+#include "store/store_int.h"
+
+#include <vigia/time.h>
+
+enum vg_status vg__store_file_register(struct vg_store *store,
+                                       const char *path,
+                                       const uint8_t digest[VG_DIGEST_SIZE],
+                                       int64_t size,
+                                       const char *format,
+                                       int64_t *file_id,
+                                       bool *is_new,
+                                       struct vg_error *err)
+{
+    static const char insert_sql[] =
+        "INSERT OR IGNORE INTO ingest_files(path, digest, size, format, first_ingested_at,"
+        " last_ingested_at) VALUES(?1,?2,?3,?4,?5,?5)";
+    static const char select_sql[] = "SELECT id FROM ingest_files WHERE digest = ?1";
+    sqlite3_stmt *st = vg__store_stmt(store, insert_sql, err);
+    if (st == NULL) {
+        return err != NULL ? err->code : VG_EDB;
+    }
+    vg__bind_text(st, 1, path);
+    sqlite3_bind_blob(st, 2, digest, VG_DIGEST_SIZE, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, size);
+    vg__bind_text(st, 4, format);
+    sqlite3_bind_int64(st, 5, vg_time_now());
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        return vg__store_error(store, rc, "registering an input file", err);
+    }
+    if (is_new != NULL) {
+        *is_new = sqlite3_changes(store->db) > 0;
+    }
+    st = vg__store_stmt(store, select_sql, err);
+    if (st == NULL) {
+        return err != NULL ? err->code : VG_EDB;
+    }
+    sqlite3_bind_blob(st, 1, digest, VG_DIGEST_SIZE, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return vg__store_error(store, rc, "reading an input file id", err);
+    }
+    *file_id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return VG_OK;
+}
+
+enum vg_status vg__store_finding(struct vg_store *store, const struct vg__finding *f,
+                                 bool *inserted, struct vg_error *err)
+{
+    static const char sql[] =
+        "INSERT OR IGNORE INTO findings(message_id, file_id, segment_no, byte_offset, kind,"
+        " field, value, expected, detail, created_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)";
+    sqlite3_stmt *st = vg__store_stmt(store, sql, err);
+    if (st == NULL) {
+        return err != NULL ? err->code : VG_EDB;
+    }
+    vg__bind_int64_or_null(st, 1, f->message_id, 0);
+    vg__bind_int64_or_null(st, 2, f->file_id, 0);
+    vg__bind_int64_or_null(st, 3, f->segment_no, 0);
+    sqlite3_bind_int64(st, 4, f->offset);
+    vg__bind_text(st, 5, f->kind);
+    vg__bind_text(st, 6, f->field);
+    vg__bind_text(st, 7, f->value);
+    vg__bind_text(st, 8, f->expected);
+    vg__bind_text(st, 9, f->detail);
+    sqlite3_bind_int64(st, 10, vg_time_now());
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        return vg__store_error(store, rc, "recording a finding", err);
+    }
+    if (inserted != NULL) {
+        *inserted = sqlite3_changes(store->db) > 0;
+    }
+    return VG_OK;
+}

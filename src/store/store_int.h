@@ -1,0 +1,136 @@
+/*
+ * Private interface of the store module, shared by the library modules that read and
+ * write the database (ingest, codes, audit, risk...). Programs use vigia/store.h only.
+ */
+#ifndef VIGIA_STORE_INT_H
+#define VIGIA_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <vigia/audit.h>
+#include <vigia/rows.h>
+#include <vigia/store.h>
+
+#define STORE_STMT_CACHE 256
+
+struct store_stmt_slot {
+    const char *sql; /* static SQL text, the cache key (by address) */
+    sqlite3_stmt *stmt;
+};
+
+struct vg_store {
+    sqlite3 *db;
+    char *path;
+    char *actor;
+    bool actor_authenticated;
+    bool read_only;
+    int tx_depth;
+    char *audit_key_path;
+    char *audit_export_path;
+    /* Audit signing key, loaded on first append. */
+    bool key_loaded;
+    unsigned char secret_key[64];
+    unsigned char public_key[32];
+    /* Head appended in the open transaction, exported after the outermost commit. */
+    bool head_pending;
+    int64_t head_seq;
+    uint8_t head_hash[VG_DIGEST_SIZE];
+    uint8_t head_sig[64];
+    struct store_stmt_slot stmts[STORE_STMT_CACHE];
+};
+
+/*
+ * Returns a prepared statement for sql, reset and with bindings cleared, from the
+ * connection's cache. sql must be a string with static storage duration (its address is
+ * the cache key). NULL on failure with err set.
+ */
+sqlite3_stmt *vg__store_stmt(struct vg_store *store, const char *sql, struct vg_error *err);
+
+/* Runs one or more SQL statements without results. */
+enum vg_status vg__store_exec(struct vg_store *store, const char *sql, struct vg_error *err);
+
+/* Converts an SQLite result code into VG_EDB (or VG_EBUSY / VG_ENOMEM) with the SQLite
+ * message and what was being done in err. */
+enum vg_status vg__store_error(struct vg_store *store, int rc, const char *what,
+                               struct vg_error *err);
+
+/* Binds helpers: text may be NULL (binds NULL); slices are bound transient. */
+int vg__bind_text(sqlite3_stmt *st, int idx, const char *text);
+int vg__bind_textn(sqlite3_stmt *st, int idx, const char *text, size_t len);
+int vg__bind_int64_or_null(sqlite3_stmt *st, int idx, int64_t v, int64_t null_value);
+int vg__bind_double_or_null(sqlite3_stmt *st, int idx, double v, bool present);
+
+/* Reads a meta value into buf; VG_ENOTFOUND when absent. */
+enum vg_status vg__store_meta_get(struct vg_store *store, const char *key, char *buf,
+                                  size_t size, struct vg_error *err);
+enum vg_status vg__store_meta_set(struct vg_store *store, const char *key, const char *value,
+                                  struct vg_error *err);
+
+/* Called by vg_store_commit after the outermost commit: exports the pending head. */
+enum vg_status vg__audit_export_pending(struct vg_store *store, struct vg_error *err);
+
+/* The migrations, in order (migrations.c). */
+struct store_migration {
+    int version;
+    const char *name;
+    const char *const *sql; /* NULL-terminated list of SQL texts */
+};
+extern const struct store_migration vg__store_migrations[];
+extern const int vg__store_migration_count;
+
+#endif
+
+/*
+ * Records a rejected input (in the caller's transaction): where (reason's source, line,
+ * column, offset, item), why (reason's code and message), in which file (file_id, 0 when
+ * not an ingested file) and an excerpt of the bytes (may be NULL). The same reject
+ * recorded twice is kept once. *inserted (may be NULL) says whether it was new.
+ */
+enum vg_status vg__store_reject(struct vg_store *store,
+                                int64_t file_id,
+                                const char *format,
+                                const struct vg_error *reason,
+                                const char *msg_ref,
+                                const char *excerpt,
+                                size_t excerpt_len,
+                                bool *inserted,
+                                struct vg_error *err);
+
+/* Runs a query and feeds every row to sink, columns named as in the SELECT. Parameters
+ * are bound as text from params[0..nparams). */
+enum vg_status vg__store_query_rows(struct vg_store *store,
+                                    const char *sql,
+                                    const char *const *params,
+                                    int nparams,
+                                    const struct vg_row_sink *sink,
+                                    struct vg_error *err);
+
+/* Registers an input file by content digest (INSERT OR IGNORE): *file_id gets its row
+ * id; *is_new (may be NULL) whether it was seen for the first time. */
+enum vg_status vg__store_file_register(struct vg_store *store,
+                                       const char *path,
+                                       const uint8_t digest[VG_DIGEST_SIZE],
+                                       int64_t size,
+                                       const char *format,
+                                       int64_t *file_id,
+                                       bool *is_new,
+                                       struct vg_error *err);
+
+/* A data-quality finding (in the caller's transaction). Strings may be NULL except kind
+ * and detail. A finding already recorded at the same file, offset, kind and field is kept
+ * once; *inserted (may be NULL) says whether it was new. */
+struct vg__finding {
+    int64_t file_id;    /* 0 = none */
+    int64_t message_id; /* 0 = none */
+    int64_t segment_no; /* 0 = none */
+    int64_t offset;
+    const char *kind;
+    const char *field;
+    const char *value;
+    const char *expected;
+    const char *detail;
+};
+enum vg_status vg__store_finding(struct vg_store *store, const struct vg__finding *f,
+                                 bool *inserted, struct vg_error *err);
