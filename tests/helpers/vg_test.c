@@ -149,6 +149,27 @@ void vg_test_assert_status(enum vg_status st, enum vg_status expected, const str
     }
 }
 
+int vg_test_oom_loop(enum vg_status (*op)(void *ctx), void (*cleanup)(void *ctx), void *ctx,
+                     unsigned long max_steps)
+{
+    for (unsigned long n = 1; n <= max_steps; n++) {
+        vg_alloc_fail_nth(n);
+        enum vg_status st = op(ctx);
+        vg_alloc_fail_nth(0);
+        if (cleanup != NULL) {
+            cleanup(ctx);
+        }
+        if (st == VG_OK) {
+            return (int)n;
+        }
+        if (st != VG_ENOMEM) {
+            fail_msg("allocation %lu failed: expected VG_ENOMEM, got %s", n, vg_status_name(st));
+        }
+    }
+    fail_msg("operation still failing after %lu injected failures", max_steps);
+    return -1;
+}
+
 int vg_test_run(const struct CMUnitTest *tests, size_t count, int argc, char **argv,
                 const char *group)
 {
@@ -156,6 +177,13 @@ int vg_test_run(const struct CMUnitTest *tests, size_t count, int argc, char **a
     enum vg_log_level lv;
     if (level != NULL && vg_log_level_parse(level, &lv)) {
         vg_log_set_level(lv);
+    }
+    /* Tests never touch the user's audit key or export: both go to a temporary place
+     * unless the caller chose one. */
+    if (getenv("VIGIA_AUDIT_KEY") == NULL) {
+        char key[700];
+        snprintf(key, sizeof(key), "%s/audit.key", vg_test_tmpdir());
+        setenv("VIGIA_AUDIT_KEY", key, 1);
     }
     if (argc > 1) {
         cmocka_set_test_filter(argv[1]);

@@ -58,6 +58,15 @@ void vg_test_write_file(const char *path, const void *data, size_t len);
 void vg_test_assert_status(enum vg_status st, enum vg_status expected, const struct vg_error *err,
                            const char *file, int line);
 
+/*
+ * OOM torture: runs op with the 1st, 2nd, ... allocation failing until it succeeds. Every
+ * failing run must return VG_ENOMEM (any other status fails the test); cleanup (may be
+ * NULL) runs after every attempt so that leaks show under ASan. Returns the number of
+ * runs. max_steps bounds the loop.
+ */
+int vg_test_oom_loop(enum vg_status (*op)(void *ctx), void (*cleanup)(void *ctx), void *ctx,
+                     unsigned long max_steps);
+
 /* Marks the current test as skipped for lack of data (the process then exits 77). */
 void vg_test_skip(const char *why);
 
