@@ -44,6 +44,9 @@ enum {
     EDI_C_HIGH,
 };
 
+/* The bytes the 16-at-a-time scan looks for (lexer.c), each repeated 16 times. */
+enum { EDI_V_COMP, EDI_V_ELEM, EDI_V_REP, EDI_V_REL, EDI_V_TERM, EDI_V_LF, EDI_V_CR, EDI_V_COUNT };
+
 struct vg_edifact_lexer {
     const char *data;
     size_t len;
@@ -56,6 +59,7 @@ struct vg_edifact_lexer {
 
     struct vg_edifact_syntax syntax;
     unsigned char cls[256];
+    unsigned char vec[EDI_V_COUNT][16];
     bool una_pending;     /* a UNA was read and its UNB not yet */
     uint64_t una_offset;
     uint32_t una_line;
@@ -72,6 +76,7 @@ struct vg_edifact_lexer {
     const char *charset;  /* what decode converts from; NULL = decide per value */
 
     bool keep;            /* keep earlier segments in the index (inside a message) */
+    bool scalar_only;     /* tests: scan byte by byte only, to compare with the fast path */
     uint32_t *marks;
     size_t nmarks;
     size_t cap_marks;

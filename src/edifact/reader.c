@@ -787,10 +787,10 @@ enum vg_status vg_edifact_parse(const char *data, size_t len, const char *source
     if (st != VG_OK) {
         return vg_error_set(err, st, "out of memory reading EDIFACT");
     }
-    struct vg_error why;
+    struct vg_error why; /* filled by the lexer whenever it reports a problem */
+    vg_error_clear(&why);
     for (;;) {
         const struct vg_edifact_segment *seg = NULL;
-        vg_error_clear(&why);
         enum vg_status ls = vg_edifact_lexer_next(r.lx, &seg, &why);
         if (ls == VG_ENOTFOUND) {
             break;

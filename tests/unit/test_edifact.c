@@ -10,6 +10,8 @@
 #include <vigia/file.h>
 #include <vigia/time.h>
 
+#include "edifact/edifact_int.h" /* the lexer's scalar switch, for the fast-scan test */
+
 /* ---- a handler that records what the reader reports ------------------------------------ */
 
 #define MAX_SEEN 32
@@ -1267,6 +1269,104 @@ static void test_edifact__values_numbers_text_and_zero_copy(void **state)
     vg_edifact_lexer_free(lx);
 }
 
+/* ---- the fast scan against the byte loop ------------------------------------------------ */
+
+static uint64_t xorshift(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* Tokenizes data twice, with and without the 16-byte scan, and compares everything. */
+static void compare_scans(const char *data, size_t len, size_t max_segment)
+{
+    struct vg_edifact_lexer *a, *b;
+    assert_int_equal(vg_edifact_lexer_new(data, len, "a", max_segment, &a), VG_OK);
+    assert_int_equal(vg_edifact_lexer_new(data, len, "b", max_segment, &b), VG_OK);
+    b->scalar_only = true;
+    for (;;) {
+        const struct vg_edifact_segment *x, *y;
+        struct vg_error ex, ey;
+        vg_error_clear(&ex);
+        vg_error_clear(&ey);
+        enum vg_status sa = vg_edifact_lexer_next(a, &x, &ex);
+        enum vg_status sb = vg_edifact_lexer_next(b, &y, &ey);
+        assert_int_equal(sa, sb);
+        assert_string_equal(ex.message, ey.message);
+        assert_int_equal(ex.offset, ey.offset);
+        assert_int_equal(a->line, b->line);
+        assert_int_equal(a->line_start, b->line_start);
+        if (sa == VG_ENOTFOUND || (x == NULL && y == NULL)) {
+            if (sa == VG_ENOTFOUND) {
+                break;
+            }
+            continue;
+        }
+        assert_non_null(x);
+        assert_non_null(y);
+        assert_int_equal(x->offset, y->offset);
+        assert_int_equal(x->text.len, y->text.len);
+        assert_int_equal(x->line, y->line);
+        assert_int_equal(x->column, y->column);
+        assert_int_equal(x->elements, y->elements);
+        assert_int_equal(x->flags_, y->flags_);
+        assert_int_equal(x->marks_, y->marks_);
+        assert_memory_equal(a->marks + x->first_mark_, b->marks + y->first_mark_,
+                            x->marks_ * sizeof(uint32_t));
+        assert_string_equal(x->tag, y->tag);
+    }
+    vg_edifact_lexer_free(a);
+    vg_edifact_lexer_free(b);
+}
+
+static void test_edifact__fast_scan_matches_byte_loop(void **state)
+{
+    (void)state;
+    /* Bytes rich in service characters, line breaks, high bytes and release sequences,
+     * with and without a UNA that changes them. */
+    static const char alphabet[] = "ABCUNT0123 :+?'*\n\r\xC3\x89|^!#~.,";
+    uint64_t seed = 0x2545F4914F6CDD1Dull;
+    char buf[600];
+    for (int round = 0; round < 3000; round++) {
+        size_t len = 0;
+        if (round % 3 == 1) {
+            memcpy(buf, "UNA|^,!~#", 9);
+            len = 9;
+        } else if (round % 3 == 2) {
+            memcpy(buf, "UNB+UNOC:4+A+B+20240503:1020+1'", 31);
+            len = 31;
+        }
+        size_t n = 16 + xorshift(&seed) % 500;
+        while (len < n) {
+            /* Runs of ordinary text between special bytes, of varied lengths. */
+            if (xorshift(&seed) % 3 == 0) {
+                size_t run = xorshift(&seed) % 40;
+                for (size_t k = 0; k < run && len < n; k++) {
+                    buf[len++] = (char)('A' + xorshift(&seed) % 26);
+                }
+            } else {
+                buf[len++] = alphabet[xorshift(&seed) % (sizeof(alphabet) - 1)];
+            }
+        }
+        compare_scans(buf, len, 0);
+        compare_scans(buf, len, 20); /* the segment limit inside the fast scan */
+    }
+    /* And the real samples. */
+    static const char *const files[] = { "edifact/parse-baplie/demo_v22.edi",
+                                         "edifact/php-edifact/example_release_character.edi",
+                                         "edifact/php-edifact/example_utf8.edi",
+                                         "edifact/php-edifact/example_multiline.edi",
+                                         "edifact/smooks-unedifact/PAXLST_D03B_message_01.edi" };
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        size_t len;
+        char *data = read_shared(files[i], &len);
+        compare_scans(data, len, 0);
+        vg_free(data);
+    }
+}
+
 /* ---- allocation failure ----------------------------------------------------------------- */
 
 struct oom_ctx {
@@ -1350,6 +1450,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_edifact__utf8_under_unoc_is_taken_and_noted),
     cmocka_unit_test(test_edifact__other_declared_sets_are_converted),
     cmocka_unit_test(test_edifact__values_numbers_text_and_zero_copy),
+    cmocka_unit_test(test_edifact__fast_scan_matches_byte_loop),
     cmocka_unit_test(test_edifact__out_of_memory_fails_cleanly),
 };
 
