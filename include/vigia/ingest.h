@@ -73,6 +73,12 @@ struct vg_ingest_options {
     bool no_raw;
     /* The sender to record for CSV/JSON input without one (NULL: "unknown"). */
     const char *default_sender;
+    /* Accept an EDIFACT message whose UNT segment count is wrong (reference right, message
+     * whole) with a data-quality finding instead of rejecting it. Off by default: a wrong
+     * count is rejected, as ISO 9735 intends; real senders do miscount (the sample
+     * 609-container bay plan is 4 segments off), so an operator who has reviewed the
+     * reject can re-ingest with this on. */
+    bool tolerate_counts;
 };
 
 /*

@@ -26,6 +26,8 @@ const struct cli_command cli_cmd_ingest = {
     "  --batch N       messages per transaction (default 2000)\n"
     "  --sender NAME   sender recorded for CSV/JSON input that names none\n"
     "  --no-raw        do not keep each message's raw bytes in the store\n"
+    "  --tolerate-counts  accept EDIFACT messages whose UNT segment count is wrong (but\n"
+    "                  whose reference is right) with a finding, instead of rejecting them\n"
     "  --verbose       also print every data-quality finding\n"
     "  --format F      summary as table, csv or json\n"
     "\n"
@@ -87,13 +89,14 @@ static void on_event(void *user, enum vg_ingest_event ev, const struct vg_error 
 
 static int run(struct cli_global *g, int argc, char **argv)
 {
-    enum { OPT_BATCH = 300, OPT_SENDER, OPT_NORAW, OPT_VERBOSE };
+    enum { OPT_BATCH = 300, OPT_SENDER, OPT_NORAW, OPT_VERBOSE, OPT_TOLERATE };
     static const struct option opts[] = {
         CLI_COMMON_LONG_OPTIONS,
         { "batch", required_argument, NULL, OPT_BATCH },
         { "sender", required_argument, NULL, OPT_SENDER },
         { "no-raw", no_argument, NULL, OPT_NORAW },
         { "verbose", no_argument, NULL, OPT_VERBOSE },
+        { "tolerate-counts", no_argument, NULL, OPT_TOLERATE },
         { NULL, 0, NULL, 0 },
     };
     struct vg_ingest_options io = { 0 };
@@ -116,6 +119,9 @@ static int run(struct cli_global *g, int argc, char **argv)
             continue;
         case OPT_VERBOSE:
             prog.verbose = true;
+            continue;
+        case OPT_TOLERATE:
+            io.tolerate_counts = true;
             continue;
         default:
             break;

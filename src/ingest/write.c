@@ -269,6 +269,9 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
                                "(its goods and equipment were not recorded)", err);
     }
     int64_t seen = c->declared_at != VG_TIME_NONE ? c->declared_at : doc->prepared_at;
+    if (c->goods_description == NULL && c->goods.n > 0) {
+        c->goods_description = ING_AT(c->goods, struct ing_goods, 0)->description;
+    }
     /* Validate the places first so that stored codes are normalised. */
     for (size_t i = 0; i < c->places.n; i++) {
         struct ing_place *p = ING_AT(c->places, struct ing_place, i);
@@ -601,7 +604,11 @@ enum vg_status vg__ing_write(struct ing_session *s, struct ing_document *doc,
                                              : (s->opts.default_sender ? s->opts.default_sender
                                                                        : "unknown");
     uint8_t digest[VG_DIGEST_SIZE];
-    vg_digest(doc->raw, doc->raw_len, digest);
+    if (doc->has_digest) {
+        memcpy(digest, doc->digest, sizeof(digest));
+    } else {
+        vg_digest(doc->raw, doc->raw_len, digest);
+    }
     s->report->messages++;
 
     static const char dup_sql[] = "SELECT id FROM messages WHERE sender = ?1 AND digest = ?2";
