@@ -93,6 +93,17 @@ VG_NODISCARD enum vg_status vg_ingest_paths(struct vg_store *store,
                                             struct vg_ingest_report *report,
                                             struct vg_error *err);
 
+/*
+ * Ingests one input held in memory (data[0..len), borrowed), named `name` in positions and
+ * provenance, exactly as a file with that content would be. Same results as
+ * vg_ingest_paths.
+ */
+VG_NODISCARD enum vg_status vg_ingest_buffer(struct vg_store *store, const char *name,
+                                             const char *data, size_t len,
+                                             const struct vg_ingest_options *opts,
+                                             struct vg_ingest_report *report,
+                                             struct vg_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -96,6 +96,9 @@ static void skipped(struct ing_session *s, const char *path, const char *why)
     }
 }
 
+static enum vg_status ingest_data(struct ing_session *s, const char *path, const char *data,
+                                  size_t len, struct vg_error *err);
+
 static enum vg_status ingest_file(struct ing_session *s, const char *path, struct vg_error *err)
 {
     struct vg_file file;
@@ -103,6 +106,16 @@ static enum vg_status ingest_file(struct ing_session *s, const char *path, struc
     if (st != VG_OK) {
         return st;
     }
+    st = ingest_data(s, path, file.data, file.len, err);
+    vg_file_close(&file);
+    return st;
+}
+
+static enum vg_status ingest_data(struct ing_session *s, const char *path, const char *data,
+                                  size_t len, struct vg_error *err)
+{
+    struct vg_file file = { data, len, VG_FILE_STATIC };
+    enum vg_status st;
     s->report->files++;
     s->report->bytes += (int64_t)file.len;
     const char *format = NULL;
@@ -119,14 +132,12 @@ static enum vg_status ingest_file(struct ing_session *s, const char *path, struc
     if (format == NULL) {
         skipped(s, path, "not a format vigia reads (EDIFACT, NMEA AIS, or the CSV/JSON layouts "
                          "of docs/formats.md)");
-        vg_file_close(&file);
         return VG_OK;
     }
     uint8_t digest[VG_DIGEST_SIZE];
     vg_digest(file.data, file.len, digest);
     st = batch_begin(s, err);
     if (st != VG_OK) {
-        vg_file_close(&file);
         return st;
     }
     int64_t file_id = 0;
@@ -155,7 +166,6 @@ static enum vg_status ingest_file(struct ing_session *s, const char *path, struc
         vg_store_rollback(s->store);
         vg__ing_session_forget(s);
     }
-    vg_file_close(&file);
     return st;
 }
 
@@ -223,6 +233,25 @@ static enum vg_status ingest_path(struct ing_session *s, const char *path, int d
         vg_free(names[i]);
     }
     vg_free(names);
+    return st;
+}
+
+enum vg_status vg_ingest_buffer(struct vg_store *store, const char *name, const char *data,
+                                size_t len, const struct vg_ingest_options *opts,
+                                struct vg_ingest_report *report, struct vg_error *err)
+{
+    memset(report, 0, sizeof(*report));
+    struct ing_session *s = NULL;
+    enum vg_status st = vg__ing_session_new(store, opts, report, &s, err);
+    if (st != VG_OK) {
+        return st;
+    }
+    st = ingest_data(s, name, data, len, err);
+    vg__ing_session_free(s);
+    if (st == VG_OK && report->rejected > 0) {
+        st = vg_error_set(err, VG_EPARTIAL, "%lld message(s) or record(s) rejected",
+                          (long long)report->rejected);
+    }
     return st;
 }
 

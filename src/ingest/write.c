@@ -389,12 +389,13 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
             return st;
         }
         static const char sql[] =
-            "INSERT OR REPLACE INTO goods_items(consignment_id, seq, hs_code, hs_valid,"
+            "INSERT INTO goods_items(consignment_id, seq, hs_code, hs_valid,"
             " description, packages, package_type, gross_kg, net_kg, volume_m3, value, currency)"
             " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)";
         STMT(ins, sql);
         sqlite3_bind_int64(ins, 1, cid);
-        sqlite3_bind_int64(ins, 2, g->seq > 0 ? g->seq : (int64_t)i + 1);
+        /* Position in the consignment (senders reuse GID numbers). */
+        sqlite3_bind_int64(ins, 2, (int64_t)i + 1);
         vg__bind_text(ins, 3, g->hs);
         if (g->hs != NULL) {
             sqlite3_bind_int(ins, 4, hs_valid);
