@@ -105,7 +105,7 @@ struct vg_feature_schema {
     X(TRANSHIPMENT_COUNT, "transhipment_count", NUMBER, "ports", VG_FEED_MANIFEST,             \
       "number of transhipment ports on the itinerary")                                         \
     X(ORIGIN_PORT, "origin_port", STRING, "", VG_FEED_MANIFEST,                                \
-      "first port of loading of a container transhipped at the port (UN/LOCODE)")              \
+      "first port of loading on the container's itinerary (the port itself for exports)")      \
     X(CONSIGNEE_COUNTRY, "consignee_country", STRING, "", VG_FEED_MANIFEST,                    \
       "ISO 3166 country of the consignee's address")                                           \
     X(CONSIGNEE_COUNTRY_MISMATCH, "consignee_country_mismatch", BOOL, "", VG_FEED_MANIFEST,    \

@@ -106,12 +106,7 @@ static int do_check(struct cli_global *g, int nfiles, char **files)
 {
     static const char *const cols[] = { "rule_set", "id",       "title",    "action",
                                         "weight",   "valid_from", "valid_to", "features" };
-    struct cli_out *out = cli_out_new(g->format, stdout, false);
-    if (out == NULL) {
-        cli_error("out of memory");
-        return CLI_SYSTEM;
-    }
-    cli_out_columns(out, 8, cols);
+    struct cli_out *out = NULL; /* opened at the first file that compiles */
     int exit_code = CLI_OK;
     for (int i = 0; i < nfiles; i++) {
         struct vg_error err;
@@ -130,6 +125,15 @@ static int do_check(struct cli_global *g, int nfiles, char **files)
         st = vg_rules_compile(f.data, f.len, files[i], vg_feature_catalog(), print_diag, &dp,
                               &set, &err);
         vg_file_close(&f);
+        if (st == VG_OK && out == NULL) {
+            out = cli_out_new(g->format, stdout, false);
+            if (out == NULL) {
+                vg_rules_free(set);
+                cli_error("out of memory");
+                return CLI_SYSTEM;
+            }
+            cli_out_columns(out, 8, cols);
+        }
         if (st == VG_OK) {
             list_rules(g, files[i], set, out);
             vg_rules_free(set);
@@ -144,7 +148,9 @@ static int do_check(struct cli_global *g, int nfiles, char **files)
             exit_code = cli_exit_for(st);
         }
     }
-    cli_out_finish(out);
+    if (out != NULL) {
+        cli_out_finish(out);
+    }
     return exit_code;
 }
 

@@ -274,6 +274,32 @@ static enum tri eval_member(const struct rx *n, const struct vg_value *rec)
     return TRI_F;
 }
 
+static enum tri compare_num(uint8_t cmp, double a, double b)
+{
+    bool r;
+    switch (cmp) {
+    case CMP_EQ:
+        r = a == b;
+        break;
+    case CMP_NE:
+        r = a != b;
+        break;
+    case CMP_LT:
+        r = a < b;
+        break;
+    case CMP_LE:
+        r = a <= b;
+        break;
+    case CMP_GT:
+        r = a > b;
+        break;
+    default:
+        r = a >= b;
+        break;
+    }
+    return r ? TRI_T : TRI_F;
+}
+
 static enum tri eval_cmp(const struct rx *n, const struct vg_value *rec)
 {
     bool r;
@@ -283,27 +309,7 @@ static enum tri eval_cmp(const struct rx *n, const struct vg_value *rec)
         if (!eval_num(n->l, rec, &a) || !eval_num(n->r, rec, &b)) {
             return TRI_U;
         }
-        switch (n->cmp) {
-        case CMP_EQ:
-            r = a == b;
-            break;
-        case CMP_NE:
-            r = a != b;
-            break;
-        case CMP_LT:
-            r = a < b;
-            break;
-        case CMP_LE:
-            r = a <= b;
-            break;
-        case CMP_GT:
-            r = a > b;
-            break;
-        default:
-            r = a >= b;
-            break;
-        }
-        return r ? TRI_T : TRI_F;
+        return compare_num(n->cmp, a, b);
     }
     case TY_STR: {
         struct vg_slice a, b;
@@ -329,18 +335,47 @@ static enum tri eval_cmp(const struct rx *n, const struct vg_value *rec)
     return r ? TRI_T : TRI_F;
 }
 
-enum tri vg__rx_eval(const struct rx *n, const struct vg_value *rec)
+static enum tri eval_composite(const struct rx *n, const struct vg_value *rec);
+
+/* The leaves that make up most conditions are evaluated in place, the rest in
+ * eval_composite: an `and` of three tests costs one call, not four. */
+static inline enum tri eval_node(const struct rx *n, const struct vg_value *rec)
 {
+    const struct vg_value *v;
     switch (n->op) {
-    case OP_CONST_BOOL:
-        return n->k.b ? TRI_T : TRI_F;
-    case OP_FEAT: {
-        const struct vg_value *v = &rec[n->feat];
+    case OP_FEAT:
+        v = &rec[n->feat];
         if (v->kind != VG_VALUE_BOOL) {
             return TRI_U;
         }
         return v->as.boolean ? TRI_T : TRI_F;
+    case OP_CMP_NUM_FK:
+        v = &rec[n->feat];
+        if (v->kind != VG_VALUE_NUMBER || isnan(v->as.number)) {
+            return TRI_U;
+        }
+        return compare_num(n->cmp, v->as.number, n->k.num);
+    case OP_CMP_STR_FK:
+        v = &rec[n->feat];
+        if (v->kind != VG_VALUE_STRING) {
+            return TRI_U;
+        }
+        return vg__rules_streq_ci(v->as.string, n->k.str) == (n->cmp == CMP_EQ) ? TRI_T : TRI_F;
+    default:
+        return eval_composite(n, rec);
     }
+}
+
+enum tri vg__rx_eval(const struct rx *n, const struct vg_value *rec)
+{
+    return eval_node(n, rec);
+}
+
+static enum tri eval_composite(const struct rx *n, const struct vg_value *rec)
+{
+    switch (n->op) {
+    case OP_CONST_BOOL:
+        return n->k.b ? TRI_T : TRI_F;
     case OP_KNOWN: {
         const struct vg_value *v = &rec[n->feat];
         bool known = v->kind == n->cmp && !(v->kind == VG_VALUE_NUMBER && isnan(v->as.number));
@@ -349,7 +384,7 @@ enum tri vg__rx_eval(const struct rx *n, const struct vg_value *rec)
     case OP_AND: {
         enum tri r = TRI_T;
         for (uint32_t i = 0; i < n->nkids; i++) {
-            enum tri k = vg__rx_eval(n->kids[i], rec);
+            enum tri k = eval_node(n->kids[i], rec);
             if (k == TRI_F) {
                 return TRI_F;
             }
@@ -362,7 +397,7 @@ enum tri vg__rx_eval(const struct rx *n, const struct vg_value *rec)
     case OP_OR: {
         enum tri r = TRI_F;
         for (uint32_t i = 0; i < n->nkids; i++) {
-            enum tri k = vg__rx_eval(n->kids[i], rec);
+            enum tri k = eval_node(n->kids[i], rec);
             if (k == TRI_T) {
                 return TRI_T;
             }
@@ -373,7 +408,7 @@ enum tri vg__rx_eval(const struct rx *n, const struct vg_value *rec)
         return r;
     }
     case OP_NOT: {
-        enum tri k = vg__rx_eval(n->l, rec);
+        enum tri k = eval_node(n->l, rec);
         return k == TRI_U ? TRI_U : k == TRI_T ? TRI_F : TRI_T;
     }
     case OP_CMP:
@@ -393,35 +428,31 @@ enum vg_status vg_rules_eval(const struct vg_rule_set *set, const struct vg_valu
         return VG_EINVAL;
     }
     struct vg_rules_summary sum = { 0 };
+    bool dated = as_of != VG_TIME_NONE;
     for (size_t i = 0; i < set->nrules; i++) {
-        const struct rule *r = &set->rules[i];
+        const struct rule_hot *r = &set->hot[i];
         struct vg_rule_result *res = &results[i];
-        res->action = r->info.action;
-        res->weight = r->info.weight;
+        res->action = r->action;
+        res->weight = r->weight;
         res->blocked_by = VG_RULES_NO_FEATURE;
-        if (as_of != VG_TIME_NONE &&
-            ((r->active_from != VG_TIME_NONE && as_of < r->active_from) ||
-             (r->active_until != VG_TIME_NONE && as_of >= r->active_until))) {
+        if (dated && (as_of < r->from || as_of >= r->until)) {
             res->outcome = VG_RULE_INACTIVE;
             sum.inactive++;
             continue;
         }
-        switch (vg__rx_eval(r->cond, record)) {
-        case TRI_T:
+        enum tri v = vg__rx_eval(r->cond, record);
+        if (v == TRI_T) {
             res->outcome = VG_RULE_FIRED;
             sum.fired++;
-            sum.weight += r->info.weight;
-            sum.holds += r->info.action == VG_RULE_HOLD;
-            break;
-        case TRI_F:
+            sum.weight += r->weight;
+            sum.holds += r->action == VG_RULE_HOLD;
+        } else if (v == TRI_F) {
             res->outcome = VG_RULE_NOT_FIRED;
             sum.not_fired++;
-            break;
-        case TRI_U:
+        } else {
             res->outcome = VG_RULE_UNKNOWN;
             res->blocked_by = vg__rx_first_blocker(r->cond, record);
             sum.unknown++;
-            break;
         }
     }
     if (summary != NULL) {

@@ -70,6 +70,7 @@ static void skip_space(struct lexer *lx)
             lx->pos++;
             lx->line++;
             lx->line_start = lx->pos;
+            lx->mid_line = false;
         } else {
             return;
         }
@@ -324,6 +325,10 @@ static enum vg_status lex_operator(struct lexer *lx, struct tok *t, char *msg, s
         t->len = 1;
         if ((unsigned char)c >= 0x80) {
             snprintf(msg, msgsize, "unexpected %s (text belongs between double quotes)", what);
+        } else if (c == '\'') {
+            snprintf(msg, msgsize, "unexpected \"'\" (text is written between double quotes)");
+        } else if (c == '&' || c == '|') {
+            snprintf(msg, msgsize, "unexpected %s (write '%s')", what, c == '&' ? "and" : "or");
         } else {
             snprintf(msg, msgsize, "unexpected %s", what);
         }
@@ -340,6 +345,7 @@ enum vg_status vg__lex_next(struct lexer *lx, struct tok *t, bool word, char *ms
 {
     skip_space(lx);
     start_token(lx, t);
+    t->first = !lx->mid_line;
     if (lx->pos >= lx->len) {
         t->kind = TK_EOF;
         return VG_OK;
@@ -351,8 +357,10 @@ enum vg_status vg__lex_next(struct lexer *lx, struct tok *t, bool word, char *ms
         lx->pos++;
         lx->line++;
         lx->line_start = lx->pos;
+        lx->mid_line = false;
         return VG_OK;
     }
+    lx->mid_line = true;
     if (c == '"') {
         return lex_string(lx, t, msg, msgsize);
     }

@@ -43,6 +43,7 @@ struct tok {
     size_t off;           /* byte offset of the token in the source */
     size_t len;           /* raw length in the source */
     uint32_t line, col;   /* 1-based; col counts bytes */
+    bool first;           /* the first token of its line */
     double num;           /* TK_NUMBER */
     int64_t date;         /* TK_DATE: day start, UTC */
     struct vg_slice str;  /* TK_STRING: decoded (arena); TK_IDENT, TK_WORD: raw */
@@ -55,6 +56,7 @@ struct lexer {
     uint32_t line;
     size_t line_start; /* offset of the current line's first byte */
     int nest;          /* open parentheses: newlines are white space inside them */
+    bool mid_line;     /* a token was lexed on the current line */
     struct vg_arena *arena;
 };
 

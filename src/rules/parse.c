@@ -109,7 +109,6 @@ struct px {
 struct parser {
     struct lexer lx;
     struct tok tok;     /* the current token */
-    bool line_start;    /* tok is the first token of its line */
     size_t prev_end;    /* offset just past the previous token */
     struct vg_arena *arena;
     struct vg_rule_set *set;
@@ -197,7 +196,6 @@ static enum vg_status lex(struct parser *p, bool word)
     char msg[VG_ERROR_MESSAGE_MAX];
     for (;;) {
         p->prev_end = p->tok.off + p->tok.len;
-        p->line_start = p->tok.kind == TK_NL;
         struct tok t;
         memset(&t, 0, sizeof(t));
         enum vg_status st = vg__lex_next(&p->lx, &t, word, msg, sizeof(msg));
@@ -250,7 +248,7 @@ static enum vg_status continues_with(struct parser *p, const char *kw, bool *yes
     }
     struct lexer saved_lx = p->lx;
     struct tok saved_tok = p->tok;
-    bool saved_ls = p->line_start, saved_quiet = p->quiet;
+    bool saved_quiet = p->quiet;
     size_t saved_end = p->prev_end;
     p->quiet = true;
     enum vg_status st;
@@ -267,7 +265,6 @@ static enum vg_status continues_with(struct parser *p, const char *kw, bool *yes
     if (!*yes) {
         p->lx = saved_lx;
         p->tok = saved_tok;
-        p->line_start = saved_ls;
         p->prev_end = saved_end;
     }
     return VG_OK;
@@ -505,6 +502,19 @@ static bool is_reserved(struct vg_slice name)
     }
     return false;
 }
+
+/* Words that start a line of a rule or of the file. */
+static bool is_statement(const struct tok *t)
+{
+    for (int i = 0; i < RP_COUNT; i++) {
+        if (is_kw(t, rule_props[i])) {
+            return true;
+        }
+    }
+    return is_kw(t, "end") || is_kw(t, "rule") || is_kw(t, "list");
+}
+
+static size_t edit_distance(struct vg_slice a, const char *b);
 
 static enum vg_status parse_list(struct parser *p)
 {
@@ -821,7 +831,7 @@ static enum vg_status parse_primary(struct parser *p, struct px *out)
             out->end = arg.end;
             return VG_OK;
         }
-        if (is_reserved(t.str)) {
+        if (is_reserved(t.str) || (p->tok.first && is_statement(&t))) {
             return report(p, &t, "expected a value, found %s", FOUND(p));
         }
         size_t index;
@@ -900,7 +910,6 @@ static enum vg_status parse_arith(struct parser *p, struct px *out, bool sum)
         };
         TRY(need_type(p, out, TY_NUM, op_names[op]));
         TRY(next(p));
-        TRY(skip_nl(p));
         struct px r;
         TRY(sum ? parse_arith(p, &r, false) : parse_unary(p, &r));
         TRY(need_type(p, &r, TY_NUM, op_names[op]));
@@ -1097,6 +1106,38 @@ static enum vg_status parse_patterns(struct parser *p, const struct px *lhs,
     return pattern_set(p, SET_GLOB, name, it.strs, it.n, out);
 }
 
+/* The most common test, a feature compared with a constant (dwell_hours >= 72,
+ * seal_gate_to_load = "different"), becomes one node: one dispatch instead of four when
+ * evaluated. The children stay in place for the explainer. */
+static void fuse_compare(struct rx *n)
+{
+    static const uint8_t mirror[] = {
+        [CMP_EQ] = CMP_EQ, [CMP_NE] = CMP_NE, [CMP_LT] = CMP_GT,
+        [CMP_LE] = CMP_GE, [CMP_GT] = CMP_LT, [CMP_GE] = CMP_LE,
+    };
+    const struct rx *feat = n->l, *k = n->r;
+    uint8_t cmp = n->cmp;
+    if (feat->op != OP_FEAT) { /* 72 <= dwell_hours */
+        feat = n->r;
+        k = n->l;
+        cmp = mirror[cmp];
+    }
+    if (feat->op != OP_FEAT) {
+        return;
+    }
+    if (feat->type == TY_NUM && k->op == OP_CONST_NUM) {
+        n->op = OP_CMP_NUM_FK;
+        n->k.num = k->k.num;
+    } else if (feat->type == TY_STR && k->op == OP_CONST_STR) {
+        n->op = OP_CMP_STR_FK;
+        n->k.str = k->k.str;
+    } else {
+        return;
+    }
+    n->feat = feat->feat;
+    n->cmp = cmp;
+}
+
 static enum vg_status parse_test(struct parser *p, struct px *out)
 {
     char found_buf[64];
@@ -1105,7 +1146,6 @@ static enum vg_status parse_test(struct parser *p, struct px *out)
     struct tok optok = p->tok;
     if (is_cmp(optok.kind)) {
         TRY(next(p));
-        TRY(skip_nl(p));
         struct px r;
         TRY(parse_arith(p, &r, true));
         uint8_t lt = out->n->type, rt = r.n->type;
@@ -1131,6 +1171,7 @@ static enum vg_status parse_test(struct parser *p, struct px *out)
         };
         TRY(binary(p, OP_CMP, TY_BOOL, out, &r, out));
         out->n->cmp = cmp_of[optok.kind];
+        fuse_compare(out->n);
         if (is_cmp(p->tok.kind)) {
             return report(p, &p->tok, "comparisons cannot be chained; join them with 'and'");
         }
@@ -1148,7 +1189,6 @@ static enum vg_status parse_test(struct parser *p, struct px *out)
     if (is_kw(&p->tok, "in") || is_kw(&p->tok, "matches")) {
         bool in = is_kw(&p->tok, "in");
         TRY(next(p));
-        TRY(skip_nl(p));
         const struct rset *set;
         TRY(in ? parse_in_set(p, out, &set) : parse_patterns(p, out, &set));
         struct rx *n = NULL;
@@ -1482,7 +1522,7 @@ static enum vg_status sync_in_rule(struct parser *p)
         if (p->tok.kind == TK_EOF) {
             break;
         }
-        if (p->line_start && p->tok.kind == TK_IDENT &&
+        if (p->tok.first && p->tok.kind == TK_IDENT &&
             (find_prop(p->tok.str, rule_props, RP_COUNT) >= 0 || is_kw(&p->tok, "end") ||
              is_kw(&p->tok, "rule") || is_kw(&p->tok, "list"))) {
             break;
@@ -1542,8 +1582,6 @@ static enum vg_status finish_rule(struct parser *p, struct rule_build *rb, const
     }
     r->info.valid_from = from;
     r->info.valid_to = to;
-    r->active_from = from;
-    r->active_until = to == VG_TIME_NONE ? VG_TIME_NONE : to + 86400;
     return st;
 }
 
@@ -1594,7 +1632,17 @@ static enum vg_status parse_rule(struct parser *p)
             break;
         }
         int prop = p->tok.kind == TK_IDENT ? find_prop(p->tok.str, rule_props, RP_COUNT) : -1;
-        if (prop < 0) {
+        int near = -1;
+        for (int k = 0; prop < 0 && p->tok.kind == TK_IDENT && k < RP_COUNT; k++) {
+            if (edit_distance(p->tok.str, rule_props[k]) <= 2) {
+                near = k;
+                break;
+            }
+        }
+        if (near >= 0) {
+            st = report(p, &p->tok, "unknown rule property '%.*s' (did you mean '%s'?)",
+                        (int)p->tok.str.len, p->tok.str.ptr, rule_props[near]);
+        } else if (prop < 0) {
             st = report(p, &p->tok, "expected a rule property (title, rationale, owner, "
                         "weight, action, valid_from, valid_to, review_by, task, explain, when) "
                         "or 'end', found %s", FOUND(p));
@@ -1732,7 +1780,7 @@ static enum vg_status sync_top(struct parser *p)
     p->lx.nest = 0;
     enum vg_status st = VG_OK;
     while (p->tok.kind != TK_EOF) {
-        if (p->line_start && (is_kw(&p->tok, "rule") || is_kw(&p->tok, "list"))) {
+        if (p->tok.first && (is_kw(&p->tok, "rule") || is_kw(&p->tok, "list"))) {
             break;
         }
         st = next(p);
@@ -1802,12 +1850,21 @@ static enum vg_status build_set(struct parser *p)
 {
     struct vg_rule_set *set = p->set;
     set->rules = vg_arena_calloc(p->arena, p->nrules, sizeof(*set->rules));
-    if (set->rules == NULL) {
+    set->hot = vg_arena_calloc(p->arena, p->nrules, sizeof(*set->hot));
+    if (set->rules == NULL || set->hot == NULL) {
         return VG_ENOMEM;
     }
     size_t i = 0;
     for (struct rule_build *rb = p->rules; rb != NULL; rb = rb->next) {
-        set->rules[i++] = rb->r;
+        const struct rule *r = &rb->r;
+        set->rules[i] = *r;
+        set->hot[i].cond = r->cond;
+        /* valid_to is the last day of validity, inclusive. */
+        set->hot[i].from = r->info.valid_from == VG_TIME_NONE ? INT64_MIN : r->info.valid_from;
+        set->hot[i].until = r->info.valid_to == VG_TIME_NONE ? INT64_MAX : r->info.valid_to + 86400;
+        set->hot[i].weight = r->info.weight;
+        set->hot[i].action = r->info.action;
+        i++;
     }
     set->nrules = i;
     set->info.rules = i;

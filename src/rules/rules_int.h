@@ -41,6 +41,8 @@ enum rx_op {
     OP_NOT,           /* not l */
     OP_IN,            /* l in set: l is NUM, STR or LIST (any item) */
     OP_MATCHES,       /* l matches set (globs): l is STR or LIST (any item) */
+    OP_CMP_NUM_FK,    /* fused OP_CMP: number feature feat cmp constant k.num */
+    OP_CMP_STR_FK,    /* fused OP_CMP: text feature feat = or != constant k.str */
 };
 
 enum rx_cmp { CMP_EQ = 1, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
@@ -90,8 +92,15 @@ struct rule {
     const struct rx *cond;
     const struct tmpl_part *tmpl;
     size_t ntmpl;
-    int64_t active_from;  /* first instant of validity, VG_TIME_NONE = open */
-    int64_t active_until; /* first instant after validity, VG_TIME_NONE = open */
+};
+
+/* What evaluation reads of a rule, packed together for the loop over the rules. */
+struct rule_hot {
+    const struct rx *cond;
+    int64_t from;  /* first instant of validity; INT64_MIN when open */
+    int64_t until; /* first instant after validity; INT64_MAX when open */
+    double weight;
+    enum vg_rule_action action;
 };
 
 struct vg_rule_set {
@@ -99,6 +108,7 @@ struct vg_rule_set {
     struct vg_rule_set_info info;
     const struct vg_feature_schema *schema;
     struct rule *rules;
+    struct rule_hot *hot; /* nrules entries, parallel to rules */
     size_t nrules;
 };
 
