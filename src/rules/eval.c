@@ -381,25 +381,15 @@ static enum tri eval_composite(const struct rx *n, const struct vg_value *rec)
         bool known = v->kind == n->cmp && !(v->kind == VG_VALUE_NUMBER && isnan(v->as.number));
         return known ? TRI_T : TRI_F;
     }
-    case OP_AND: {
-        enum tri r = TRI_T;
-        for (uint32_t i = 0; i < n->nkids; i++) {
-            enum tri k = eval_node(n->kids[i], rec);
-            if (k == TRI_F) {
-                return TRI_F;
-            }
-            if (k == TRI_U) {
-                r = TRI_U;
-            }
-        }
-        return r;
-    }
+    case OP_AND:
     case OP_OR: {
-        enum tri r = TRI_F;
+        /* false decides an `and`, true an `or`; otherwise unknown wins over the rest. */
+        enum tri decisive = n->op == OP_AND ? TRI_F : TRI_T;
+        enum tri r = n->op == OP_AND ? TRI_T : TRI_F;
         for (uint32_t i = 0; i < n->nkids; i++) {
             enum tri k = eval_node(n->kids[i], rec);
-            if (k == TRI_T) {
-                return TRI_T;
+            if (k == decisive) {
+                return k;
             }
             if (k == TRI_U) {
                 r = TRI_U;

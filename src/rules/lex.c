@@ -19,6 +19,13 @@ void vg__lex_init(struct lexer *lx, const char *src, size_t len, struct vg_arena
     lx->len = len;
     lx->line = 1;
     lx->arena = arena;
+    /* A UTF-8 byte-order mark, as some editors write, is not part of the text; columns
+     * count from after it. */
+    if (len >= 3 && (unsigned char)src[0] == 0xEF && (unsigned char)src[1] == 0xBB &&
+        (unsigned char)src[2] == 0xBF) {
+        lx->pos = 3;
+        lx->line_start = 3;
+    }
 }
 
 static bool is_digit(char c)

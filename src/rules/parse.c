@@ -1,7 +1,7 @@
 /*
  * Rule-language compiler (vigia/rules.h): a recursive-descent parser over the on-demand
- * lexer of lex.c that builds, type-checks and resolves the expression trees of rules.c
- * in one pass. The grammar is in docs/rules.md; in short:
+ * lexer of lex.c that builds, type-checks and resolves the expression trees of
+ * rules_int.h in one pass. The grammar is in docs/rules.md; in short:
  *
  *   file      = header { list | rule }
  *   header    = "ruleset" WORD NL { ("version" WORD | "valid_from" DATE | "valid_to" DATE
@@ -11,7 +11,7 @@
  *   property  = "title" text | "rationale" text | "owner" text | "task" text
  *               | "explain" text | "weight" [-]NUMBER | "action" ("score" | "hold")
  *               | "valid_from" DATE | "valid_to" DATE | "review_by" DATE | "when" expr
- *   text      = STRING { NL STRING }        (lines of text joined with one space)
+ *   text      = STRING                      (may span lines: a break reads as one space)
  *   expr      = and { "or" and }            (a line may start with "or" / "and")
  *   and       = not { "and" not }
  *   not       = "not" not | test
@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include <vigia/alloc.h>
+#include <vigia/map.h>
 #include <vigia/time.h>
 
 #define TRY(x)                                                                                 \
@@ -122,8 +123,10 @@ struct parser {
     bool quiet; /* resynchronising: lexer errors are not reported */
     struct list_def *lists;
     size_t nlists;
+    struct vg_map list_names; /* name -> struct list_def * */
     struct rule_build *rules, *rules_tail;
     size_t nrules;
+    struct vg_map rule_ids; /* id -> line of its rule */
     /* per rule */
     uint8_t *used;   /* schema->count marks: features the condition reads */
     size_t nodes;
@@ -177,15 +180,30 @@ static const char *describe(const struct parser *p, const struct tok *t, char *b
 
 #define FOUND(p) describe((p), &(p)->tok, found_buf, sizeof(found_buf))
 
-/* The source text of a parsed expression, shortened, for messages. */
+/* The source text of a parsed expression for messages: on one line (runs of white space
+ * folded into one space), shortened to about 40 bytes. */
 static const char *snippet(const struct parser *p, const struct px *e, char *buf, size_t size)
 {
-    size_t len = e->end > e->start.off ? e->end - e->start.off : 0;
-    if (len > 40) {
-        snprintf(buf, size, "%.37s...", p->lx.src + e->start.off);
-    } else {
-        snprintf(buf, size, "%.*s", (int)len, p->lx.src + e->start.off);
+    size_t n = 0;
+    bool space = false;
+    for (size_t i = e->start.off; i < e->end && n + 4 < size; i++) {
+        char c = p->lx.src[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            space = n > 0;
+            continue;
+        }
+        if (space) {
+            buf[n++] = ' ';
+            space = false;
+        }
+        if (n >= 40) {
+            memcpy(buf + n, "...", 3);
+            n += 3;
+            break;
+        }
+        buf[n++] = c;
     }
+    buf[n] = '\0';
     return buf;
 }
 
@@ -354,12 +372,11 @@ static enum vg_status parse_signed(struct parser *p, const char *what, double *o
 
 static struct list_def *find_list(const struct parser *p, struct vg_slice name)
 {
-    for (struct list_def *l = p->lists; l != NULL; l = l->next) {
-        if (vg_slice_eq(l->name, name)) {
-            return l;
-        }
+    uint64_t v;
+    if (!vg_map_get(&p->list_names, name.ptr, name.len, &v)) {
+        return NULL;
     }
-    return NULL;
+    return (struct list_def *)(uintptr_t)v;
 }
 
 static int cmp_slice_ci(const void *a, const void *b)
@@ -567,6 +584,7 @@ static enum vg_status parse_list(struct parser *p)
     /* Item strings point into the arena already (decoded by the lexer). */
     l->strs = it.strs;
     l->nums = it.nums;
+    TRY(vg_map_set(&p->list_names, l->name.ptr, l->name.len, (uint64_t)(uintptr_t)l));
     l->next = p->lists;
     p->lists = l;
     p->nlists++;
@@ -1591,11 +1609,12 @@ static enum vg_status parse_rule(struct parser *p)
     struct tok rule_kw = p->tok;
     char *id;
     TRY(parse_word(p, "a rule id after 'rule' (such as SEAL-01)", &id));
-    for (struct rule_build *o = p->rules; o != NULL; o = o->next) {
-        if (strcmp(o->r.info.id, id) == 0) {
-            return report(p, &rule_kw, "rule id %s is already used on line %u", id,
-                          o->r.info.line);
-        }
+    bool existed;
+    uint64_t first_line;
+    TRY(vg_map_put(&p->rule_ids, id, strlen(id), rule_kw.line, &existed, &first_line));
+    if (existed) {
+        return report(p, &rule_kw, "rule id %s is already used on line %u", id,
+                      (unsigned)first_line);
     }
     TRY(expect_eol(p, "the rule id"));
     if (p->nrules >= VG_RULES_MAX_RULES) {
@@ -1661,25 +1680,16 @@ static enum vg_status parse_rule(struct parser *p)
         }
     }
     enum vg_status st = finish_rule(p, rb, &rule_kw);
-    if (result == VG_OK && st == VG_OK) {
-        if (p->rules_tail == NULL) {
-            p->rules = rb;
-        } else {
-            p->rules_tail->next = rb;
-        }
-        p->rules_tail = rb;
-        p->nrules++;
-        return VG_OK;
-    }
-    /* Keep the id known, so that a second rule with the same id is still reported. */
-    rb->next = NULL;
+    /* Link the rule even when it has errors, so that a later rule with its id is still
+     * reported; the set is only built when there were no errors at all. */
     if (p->rules_tail == NULL) {
         p->rules = rb;
     } else {
         p->rules_tail->next = rb;
     }
     p->rules_tail = rb;
-    return VG_EPARSE;
+    p->nrules++;
+    return result == VG_OK ? st : result;
 }
 
 /* ---- the header and the file --------------------------------------------------------- */
@@ -1891,7 +1901,9 @@ enum vg_status vg_rules_compile(const char *text, size_t len, const char *source
     if (set == NULL) {
         return vg_error_set(err, VG_ENOMEM, "out of memory");
     }
-    vg_arena_init(&set->arena, 64 * 1024, 256u << 20);
+    /* Blocks in proportion to the text: a compiled set takes a few times its source. */
+    size_t block = len * 4 < 4096 ? 4096 : len * 4 > 65536 ? 65536 : len * 4;
+    vg_arena_init(&set->arena, block, 256u << 20);
     struct parser p;
     memset(&p, 0, sizeof(p));
     p.arena = &set->arena;
@@ -1901,6 +1913,8 @@ enum vg_status vg_rules_compile(const char *text, size_t len, const char *source
     p.diag = diag;
     p.user = user;
     p.err = err;
+    vg_map_init(&p.list_names);
+    vg_map_init(&p.rule_ids);
     set->schema = schema;
     set->info.valid_from = VG_TIME_NONE;
     set->info.valid_to = VG_TIME_NONE;
@@ -1917,6 +1931,8 @@ enum vg_status vg_rules_compile(const char *text, size_t len, const char *source
     if (st == VG_OK) {
         st = build_set(&p);
     }
+    vg_map_release(&p.list_names);
+    vg_map_release(&p.rule_ids);
     if (st != VG_OK) {
         vg_rules_free(set);
         if (st == VG_ENOMEM) {

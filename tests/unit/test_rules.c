@@ -415,7 +415,8 @@ static const struct bad_case bad_cases[] = {
                                                    "list's items, found text \"b\"" },
     { HEADER "rule R\n title \"T\"\n rationale \"R\"\n weight 1\n when a\nend\nversion 3\n",
       false, 10, 1, "'version' belongs in the header, before the first list or rule" },
-    { HEADER "rule R\n title \"T\"\n rationale \"R\"\n weight 1\n explain \"v {xx}\"\n when a\nend\n",
+    { HEADER "rule R\n title \"T\"\n rationale \"R\"\n weight 1\n explain \"v {xx}\"\n"
+      " when a\nend\n",
       false, 8, 13, "unknown feature in the explanation 'xx' (did you mean 'x'?)" },
     { HEADER "rule R\n title \"T\"\n rationale \"R\"\n weight 1\n explain \"v {x\"\n when a\nend\n",
       false, 8, 13, "'{' in the explanation is not closed with '}'" },
@@ -490,6 +491,19 @@ static void test_rules__error_positions_are_precise(void **state)
                                      " when a\0\nend\n";
     static const struct bad_case nul_case = { "NUL", false, 8, 8, "unexpected byte 0x00" };
     check_bad(999, &nul_case, nul, sizeof(nul) - 1);
+    /* A byte-order mark is skipped; columns count from after it. */
+    static const char bom[] = "\xEF\xBB\xBFruleset t\nversion 1\nowner \"o\"\nrule R\n"
+                              " title \"T\"\n rationale \"R\"\n weight 1\n when a\nend\n";
+    struct vg_rule_set *set = compile_ok(bom, &test_schema);
+    vg_rules_free(set);
+    static const char bom_bad[] = "\xEF\xBB\xBFrulset t\n";
+    struct vg_error err;
+    assert_int_equal(vg_rules_compile(bom_bad, sizeof(bom_bad) - 1, "b", &test_schema, NULL, NULL,
+                                      &set, &err),
+                     VG_EPARSE);
+    assert_int_equal(err.line, 1);
+    assert_int_equal(err.column, 1);
+    assert_int_equal(err.offset, 3);
 }
 
 static void test_rules__reports_every_error_in_order(void **state)
@@ -772,9 +786,11 @@ static void test_rules__list_membership(void **state)
         "list hubs = \"PABLB\", \"PAMIT\", \"COCTG\", \"ECGYE\", \"PAONX\"\n"
         "list nums = 1, 2.5, -3\n"
         "rule IN-NAMED\n title \"a\"\n rationale \"r\"\n weight 1\n when s in hubs\nend\n"
-        "rule IN-LITERAL\n title \"b\"\n rationale \"r\"\n weight 1\n when s in (\"X\", \"pamit\")\nend\n"
+        "rule IN-LITERAL\n title \"b\"\n rationale \"r\"\n weight 1\n"
+        " when s in (\"X\", \"pamit\")\nend\n"
         "rule NOT-IN\n title \"c\"\n rationale \"r\"\n weight 1\n when s not in hubs\nend\n"
-        "rule NUM-IN\n title \"d\"\n rationale \"r\"\n weight 1\n when x in nums or y in (7, 8)\nend\n"
+        "rule NUM-IN\n title \"d\"\n rationale \"r\"\n weight 1\n"
+        " when x in nums or y in (7, 8)\nend\n"
         "rule LIST-ANY\n title \"e\"\n rationale \"r\"\n weight 1\n when l in hubs\nend\n"
         "rule IN-FEATURE\n title \"f\"\n rationale \"r\"\n weight 1\n when s in l\nend\n"
         "rule LIST-LIST\n title \"g\"\n rationale \"r\"\n weight 1\n when l in m\nend\n"
@@ -832,12 +848,15 @@ static void test_rules__prefix_and_glob(void **state)
     const char *text = HEADER
         "list fruit = \"0803\", \"0804\", \"0810\"\n"
         "list pats = \"PE*\", \"*X\"\n"
-        "rule P1\n title \"a\"\n rationale \"r\"\n weight 1\n when s in prefix(\"0804\", \"0810\")\nend\n"
-        "rule P2\n title \"b\"\n rationale \"r\"\n weight 1\n when s in prefix(fruit, \"2009\")\nend\n"
+        "rule P1\n title \"a\"\n rationale \"r\"\n weight 1\n"
+        " when s in prefix(\"0804\", \"0810\")\nend\n"
+        "rule P2\n title \"b\"\n rationale \"r\"\n weight 1\n"
+        " when s in prefix(fruit, \"2009\")\nend\n"
         "rule P3\n title \"c\"\n rationale \"r\"\n weight 1\n when l in prefix(fruit)\nend\n"
         "rule G1\n title \"d\"\n rationale \"r\"\n weight 1\n when s matches \"08?4*\"\nend\n"
         "rule G2\n title \"e\"\n rationale \"r\"\n weight 1\n when t matches pats\nend\n"
-        "rule G3\n title \"f\"\n rationale \"r\"\n weight 1\n when t not matches (\"a*b\", \"*c*d\")\nend\n";
+        "rule G3\n title \"f\"\n rationale \"r\"\n weight 1\n"
+        " when t not matches (\"a*b\", \"*c*d\")\nend\n";
     struct vg_rule_set *set = compile_ok(text, &test_schema);
     struct vg_value rec[F_N];
     unknown_record(rec);
