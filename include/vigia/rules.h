@@ -200,9 +200,9 @@ VG_NODISCARD enum vg_status vg_rules_eval(const struct vg_rule_set *set,
  * For a true condition, the features that made it true (of `a or b`, only the true side);
  * for a false one, those that made it false; for an unknown one, the unknown features
  * that blocked it. Validity dates are not considered. Writes up to cap schema indexes to
- * features, sets *count to how many there are in all (may exceed cap) and *outcome (may
- * be NULL) to VG_RULE_FIRED, VG_RULE_NOT_FIRED or VG_RULE_UNKNOWN. VG_EINVAL on a bad
- * index or nvalues; never allocates.
+ * features, in ascending order, sets *count to how many there are in all (may exceed cap),
+ * and *outcome (may be NULL) to VG_RULE_FIRED, VG_RULE_NOT_FIRED or VG_RULE_UNKNOWN.
+ * VG_EINVAL on a bad index or nvalues; never allocates.
  */
 VG_NODISCARD enum vg_status vg_rules_evidence(const struct vg_rule_set *set,
                                               size_t i,
