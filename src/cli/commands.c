@@ -7,6 +7,7 @@ extern const struct cli_command cli_cmd_ingest;
 extern const struct cli_command cli_cmd_rejects;
 extern const struct cli_command cli_cmd_quality;
 extern const struct cli_command cli_cmd_audit;
+extern const struct cli_command cli_cmd_rules;
 extern const struct cli_command cli_cmd_selfcheck;
 extern const struct cli_command cli_cmd_version;
 extern const struct cli_command cli_cmd_help;
@@ -18,6 +19,7 @@ const struct cli_command *const cli_commands[] = {
     &cli_cmd_rejects,
     &cli_cmd_quality,
     &cli_cmd_audit,
+    &cli_cmd_rules,
     &cli_cmd_selfcheck,
     &cli_cmd_version,
     &cli_cmd_help,
