@@ -12,6 +12,8 @@ static void maps_init(struct ing_session *s)
     vg_map_init(&s->parties);
     vg_map_init(&s->vessels);
     vg_map_init(&s->port_calls);
+    vg_map_init(&s->seen);
+    vg_map_init(&s->trips);
     vg_map_init(&s->locode_known);
     vg_map_init(&s->hs_known);
 }
@@ -22,6 +24,8 @@ static void maps_release(struct ing_session *s)
     vg_map_release(&s->parties);
     vg_map_release(&s->vessels);
     vg_map_release(&s->port_calls);
+    vg_map_release(&s->seen);
+    vg_map_release(&s->trips);
     vg_map_release(&s->locode_known);
     vg_map_release(&s->hs_known);
 }

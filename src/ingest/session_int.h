@@ -19,6 +19,8 @@ struct ing_session {
     struct vg_map parties;
     struct vg_map vessels;
     struct vg_map port_calls;
+    struct vg_map seen;           /* rows known written (party identifiers, addresses) */
+    struct vg_map trips;          /* (container id, port call id) -> trip id */
     /* Code-list membership: 1 known, 2 unknown. */
     struct vg_map locode_known;
     struct vg_map hs_known;

@@ -71,26 +71,16 @@ static enum vg_status upsert_consignment(struct ing_session *s, struct ing_docum
     const char *carrier = c->carrier != NULL ? c->carrier : (doc->has_voyage && doc->voyage.carrier
                                                                  ? doc->voyage.carrier
                                                                  : "");
-    static const char sel_sql[] =
-        "SELECT id FROM consignments WHERE bl_number = ?1 AND carrier = ?2";
-    STMT(sel, sel_sql);
-    vg__bind_text(sel, 1, c->bl);
-    vg__bind_text(sel, 2, carrier);
-    int rc = sqlite3_step(sel);
-    *id = rc == SQLITE_ROW ? sqlite3_column_int64(sel, 0) : 0;
-    sqlite3_reset(sel);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        return vg__store_error(s->store, rc, "looking up a consignment", err);
-    }
-    *existed = *id != 0;
     enum vg_status st;
     int64_t master_id = 0;
     if (c->master_bl != NULL) {
-        STMT(msel, sel_sql);
+        static const char master_sql[] =
+            "SELECT id FROM consignments WHERE bl_number = ?1 AND carrier = ?2";
+        STMT(msel, master_sql);
         vg__bind_text(msel, 1, c->master_bl);
         vg__bind_text(msel, 2, carrier);
-        rc = sqlite3_step(msel);
-        master_id = rc == SQLITE_ROW ? sqlite3_column_int64(msel, 0) : 0;
+        int mrc = sqlite3_step(msel);
+        master_id = mrc == SQLITE_ROW ? sqlite3_column_int64(msel, 0) : 0;
         sqlite3_reset(msel);
     }
     const char *kind = c->kind != NULL ? c->kind : (c->master_bl != NULL ? "house" : "straight");
@@ -105,7 +95,53 @@ static enum vg_status upsert_consignment(struct ing_session *s, struct ing_docum
         default: break;
         }
     }
-    if (*existed) {
+    static const char ins_sql[] =
+        "INSERT OR IGNORE INTO consignments(bl_number, carrier, kind, master_id, master_bl, port_call_id,"
+        " place_of_receipt, port_of_loading, port_of_discharge, place_of_delivery, declared_at,"
+        " goods_description, total_packages, gross_kg, status, version, message_id, created_at,"
+        " updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,1,?16,?17,?17)";
+    STMT(ins, ins_sql);
+    vg__bind_text(ins, 1, c->bl);
+    vg__bind_text(ins, 2, carrier);
+    vg__bind_text(ins, 3, kind);
+    vg__bind_int64_or_null(ins, 4, master_id, 0);
+    vg__bind_text(ins, 5, c->master_bl);
+    vg__bind_int64_or_null(ins, 6, port_call_id, 0);
+    vg__bind_text(ins, 7, por);
+    vg__bind_text(ins, 8, pol);
+    vg__bind_text(ins, 9, pod);
+    vg__bind_text(ins, 10, pdl);
+    vg__bind_int64_or_null(ins, 11, c->declared_at, VG_TIME_NONE);
+    vg__bind_text(ins, 12, c->goods_description);
+    vg__bind_int64_or_null(ins, 13, c->total_packages, -1);
+    vg__bind_double_or_null(ins, 14, c->gross_kg, !isnan(c->gross_kg));
+    vg__bind_text(ins, 15, doc->function == ING_FN_CANCEL ? "cancelled" : "active");
+    sqlite3_bind_int64(ins, 16, message_id);
+    sqlite3_bind_int64(ins, 17, s->now);
+    st = step_done(s, ins, "recording a consignment", err);
+    if (st != VG_OK) {
+        return st;
+    }
+    if (sqlite3_changes(s->store->db) > 0) {
+        /* New: one statement. */
+        *id = sqlite3_last_insert_rowid(s->store->db);
+        *existed = false;
+        return VG_OK;
+    }
+    /* Known: version it and replace its content. */
+    static const char sel_sql[] =
+        "SELECT id FROM consignments WHERE bl_number = ?1 AND carrier = ?2";
+    STMT(sel, sel_sql);
+    vg__bind_text(sel, 1, c->bl);
+    vg__bind_text(sel, 2, carrier);
+    int rc = sqlite3_step(sel);
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(sel, 0) : 0;
+    sqlite3_reset(sel);
+    if (rc != SQLITE_ROW) {
+        return vg__store_error(s->store, rc, "looking up a consignment", err);
+    }
+    *existed = true;
+    {
         static const char snap_sql[] =
             "INSERT OR IGNORE INTO consignment_versions(consignment_id, version, message_id,"
             " function_code, snapshot, recorded_at)"
@@ -129,7 +165,7 @@ static enum vg_status upsert_consignment(struct ing_session *s, struct ing_docum
             "  'goods', (SELECT json_group_array(json_object('seq', seq, 'hs', hs_code,"
             "     'description', description, 'packages', packages, 'gross_kg', gross_kg,"
             "     'value', value)) FROM goods_items WHERE consignment_id = c.id),"
-            "  'places', (SELECT json_group_array(json_object('qualifier', qualifier,"
+            "  'other_places', (SELECT json_group_array(json_object('qualifier', qualifier,"
             "     'locode', locode)) FROM consignment_places WHERE consignment_id = c.id)),"
             "  ?3 FROM consignments c WHERE c.id = ?1";
         STMT(snap, snap_sql);
@@ -185,34 +221,7 @@ static enum vg_status upsert_consignment(struct ing_session *s, struct ing_docum
         sqlite3_bind_int64(upd, 16, s->now);
         return step_done(s, upd, "updating a consignment", err);
     }
-    static const char ins_sql[] =
-        "INSERT INTO consignments(bl_number, carrier, kind, master_id, master_bl, port_call_id,"
-        " place_of_receipt, port_of_loading, port_of_discharge, place_of_delivery, declared_at,"
-        " goods_description, total_packages, gross_kg, status, version, message_id, created_at,"
-        " updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,1,?16,?17,?17)";
-    STMT(ins, ins_sql);
-    vg__bind_text(ins, 1, c->bl);
-    vg__bind_text(ins, 2, carrier);
-    vg__bind_text(ins, 3, kind);
-    vg__bind_int64_or_null(ins, 4, master_id, 0);
-    vg__bind_text(ins, 5, c->master_bl);
-    vg__bind_int64_or_null(ins, 6, port_call_id, 0);
-    vg__bind_text(ins, 7, por);
-    vg__bind_text(ins, 8, pol);
-    vg__bind_text(ins, 9, pod);
-    vg__bind_text(ins, 10, pdl);
-    vg__bind_int64_or_null(ins, 11, c->declared_at, VG_TIME_NONE);
-    vg__bind_text(ins, 12, c->goods_description);
-    vg__bind_int64_or_null(ins, 13, c->total_packages, -1);
-    vg__bind_double_or_null(ins, 14, c->gross_kg, !isnan(c->gross_kg));
-    vg__bind_text(ins, 15, doc->function == ING_FN_CANCEL ? "cancelled" : "active");
-    sqlite3_bind_int64(ins, 16, message_id);
-    sqlite3_bind_int64(ins, 17, s->now);
-    st = step_done(s, ins, "recording a consignment", err);
-    if (st == VG_OK) {
-        *id = sqlite3_last_insert_rowid(s->store->db);
-    }
-    return st;
+    return VG_OK;
 }
 
 static enum vg_status insert_seal(struct ing_session *s, int64_t container_id,
@@ -299,6 +308,12 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
     s->batch_changes++;
     for (size_t i = 0; i < c->places.n; i++) {
         const struct ing_place *p = ING_AT(c->places, struct ing_place, i);
+        /* Receipt, loading, discharge and delivery are columns of the consignment; the
+         * table keeps the others (transhipments, origin, destination...). */
+        if (p->kind == ING_PLACE_RECEIPT || p->kind == ING_PLACE_LOADING ||
+            p->kind == ING_PLACE_DISCHARGE || p->kind == ING_PLACE_DELIVERY) {
+            continue;
+        }
         static const char sql[] =
             "INSERT OR IGNORE INTO consignment_places(consignment_id, qualifier, seq, locode,"
             " locode_valid) VALUES(?1,?2,?3,?4,?5)";
