@@ -5,6 +5,7 @@ extern const struct cli_command cli_cmd_init;
 extern const struct cli_command cli_cmd_codes;
 extern const struct cli_command cli_cmd_rejects;
 extern const struct cli_command cli_cmd_quality;
+extern const struct cli_command cli_cmd_watchlist;
 extern const struct cli_command cli_cmd_audit;
 extern const struct cli_command cli_cmd_selfcheck;
 extern const struct cli_command cli_cmd_version;
@@ -15,6 +16,7 @@ const struct cli_command *const cli_commands[] = {
     &cli_cmd_codes,
     &cli_cmd_rejects,
     &cli_cmd_quality,
+    &cli_cmd_watchlist,
     &cli_cmd_audit,
     &cli_cmd_selfcheck,
     &cli_cmd_version,

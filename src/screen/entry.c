@@ -288,9 +288,20 @@ bool vg__ident_read(const char *text, size_t len, enum vg_watch_type entry_type,
         named = SCHEME_CALLSIGN, has_name = true;
     }
     size_t first = has_name ? 1 : 0;
-    if (named == SCHEME_CALLSIGN) {
-        /* Call signs may be letters only; take everything after the scheme word. */
-    } else {
+    /* Container, seal and call-sign numbers are all that follows ("MSCU 123456-7"). */
+    enum vg_watch_type t = entry_type;
+    bool whole = named == SCHEME_CONTAINER || named == SCHEME_SEAL || named == SCHEME_CALLSIGN ||
+                 (!has_name && (t == VG_WATCH_CONTAINER || t == VG_WATCH_SEAL));
+    if (!whole && !has_name) {
+        /* An untyped container number written in parts. */
+        char c[16];
+        struct vg_container_number cn;
+        if (vg__ident_compact(text, len, c, sizeof(c)) == 11 &&
+            vg_container_parse(vg_slice_make(c, 11), &cn, NULL) != VG_EPARSE) {
+            whole = true;
+        }
+    }
+    if (!whole) {
         size_t k = first;
         while (k < nw) {
             bool digit = false;

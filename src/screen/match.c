@@ -80,7 +80,6 @@ struct query {
     enum ident_scheme id_scheme;
     char id_value[64];
     bool has_id;
-    char subject_key[VG_NAME_KEY_SIZE];
 };
 
 struct cand {
@@ -604,9 +603,6 @@ static enum vg_status prepare_query(struct vg_screener *s, const struct vg_scree
     if (!numbered) {
         vg_name_normalize(name, strlen(name), vg__name_kind_for(in->type), &q->name);
     }
-    vg_screen_subject_key(in->name != NULL && in->name[0] != '\0' ? in->name :
-                                                                     (in->identifier != NULL ? in->identifier : ""),
-                          in->type, q->subject_key, sizeof(q->subject_key));
     if (in->country != NULL && in->country[0] != '\0') {
         q->has_country = vg_country_code(in->country, strlen(in->country), q->country);
     }
@@ -1035,9 +1031,14 @@ enum vg_status vg_screen(struct vg_screener *s, const struct vg_screen_query *in
         h->identifier_score = c->id_score;
         h->qualifiers = c->qualifiers;
         h->weak_alias = c->weak && c->name_score >= c->id_score;
-        if (e->entry_id > 0 && idx->ndismissals > 0 && q.subject_key[0] != '\0') {
+        if (e->entry_id > 0 && idx->ndismissals > 0) {
+            /* Dismissals are filed under the subject as read for the entry's type. */
+            const char *subject = in->name != NULL && in->name[0] != '\0' ? in->name :
+                                  (in->identifier != NULL ? in->identifier : "");
+            char subject_key[VG_NAME_KEY_SIZE];
+            vg_screen_subject_key(subject, h->type, subject_key, sizeof(subject_key));
             char key[VG_NAME_KEY_SIZE + 32];
-            size_t kl = vg__dismissal_key(e->entry_id, q.subject_key, key, sizeof(key));
+            size_t kl = vg__dismissal_key(e->entry_id, subject_key, key, sizeof(key));
             uint64_t d;
             if (vg_map_get(&idx->dismissals, key, kl, &d)) {
                 h->dismissed = true;
