@@ -164,6 +164,7 @@ static const char *const start_forms[] = {
     "JOINT STOCK COMPANY",
     "JSC",
     "LIMITED LIABILITY COMPANY",
+    "LLC",
     "OAO",
     "OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU",
     "OJSC",
