@@ -45,13 +45,13 @@ static const char *get(struct csvlist *c, int which)
     }
     struct vg_slice f = vg_slice_trim(vg_csv_field(&c->csv, (size_t)c->col[which]));
     if (!c->latin1) {
-        return vg_arena_strndup(&c->fields, f.ptr, f.len);
+        return vg__clean_dup(&c->fields, f.ptr, f.len);
     }
     vg_buf_reset(&c->conv);
     if (vg_latin1_to_utf8(f.ptr, f.len, &c->conv) != VG_OK) {
         return NULL;
     }
-    return vg_arena_strndup(&c->fields, c->conv.data != NULL ? c->conv.data : "", c->conv.len);
+    return vg__clean_dup(&c->fields, c->conv.data != NULL ? c->conv.data : "", c->conv.len);
 }
 
 static void position(struct csvlist *c, struct vg_error *e, enum vg_status code)

@@ -127,6 +127,26 @@ int vg__split_list(const char *list, int (*fn)(void *user, const char *item, siz
     }
 }
 
+char *vg__clean_dup(struct vg_arena *arena, const char *s, size_t n)
+{
+    while (n > 0 && ((unsigned char)*s <= 0x20 || *s == 0x7f)) {
+        s++;
+        n--;
+    }
+    while (n > 0 && ((unsigned char)s[n - 1] <= 0x20 || s[n - 1] == 0x7f)) {
+        n--;
+    }
+    char *out = vg_arena_strndup(arena, s, n);
+    if (out != NULL) {
+        for (size_t i = 0; i < n; i++) {
+            if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f) {
+                out[i] = ' ';
+            }
+        }
+    }
+    return out;
+}
+
 /* ---- identifiers ------------------------------------------------------------------------ */
 
 bool vg__scheme_strong(enum ident_scheme s)

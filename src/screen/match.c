@@ -359,7 +359,9 @@ static enum vg_status expand(struct vg_screener *s, const struct vg_name_token *
         s->exp = ne;
         s->exp_cap = cap;
     }
-    memcpy(s->exp + s->nexp, items, n * sizeof(items[0]));
+    if (n > 0) {
+        memcpy(s->exp + s->nexp, items, n * sizeof(items[0]));
+    }
     *off = (uint32_t)s->nexp;
     *count = (uint32_t)n;
     s->nexp += n;

@@ -70,7 +70,7 @@ static const char *field(struct ofac *o, struct vg_arena *arena, const struct vg
     if (vg_latin1_to_utf8(f.ptr, f.len, &o->conv) != VG_OK) {
         return NULL;
     }
-    return vg_arena_strndup(arena, o->conv.data != NULL ? o->conv.data : "", o->conv.len);
+    return vg__clean_dup(arena, o->conv.data != NULL ? o->conv.data : "", o->conv.len);
 }
 
 static enum vg_status reject(struct ofac *o, const struct vg_watch_file *file,
@@ -458,6 +458,9 @@ static enum vg_status take_sdn(struct ofac *o, struct vg_csv_reader *r, uint32_t
     const char *name = f[1], *type_text = f[2], *program = f[3], *title = f[4];
     const char *call_sign = f[5], *vess_type = f[6], *flag = f[9], *owner = f[10];
     const char *remarks = f[11];
+    if (name[0] == '\0') {
+        return VG_EPARSE; /* turned into a reject by the caller */
+    }
     enum vg_watch_type type = VG_WATCH_ORGANIZATION;
     if (strcmp(type_text, "individual") == 0) {
         type = VG_WATCH_PERSON;
@@ -565,15 +568,6 @@ static enum vg_status take_sdn(struct ofac *o, struct vg_csv_reader *r, uint32_t
     return o->sink->entry(o->sink->user, &e);
 }
 
-/* A record without a name is refused (VG_EPARSE, turned into a reject by the caller). */
-static enum vg_status take_sdn_checked(struct ofac *o, struct vg_csv_reader *r, uint32_t ent)
-{
-    struct vg_slice name = vg_slice_trim(vg_csv_field(r, 1));
-    if (name.len == 0 || vg_slice_eq_cstr(name, "-0-")) {
-        return VG_EPARSE;
-    }
-    return take_sdn(o, r, ent);
-}
 
 enum vg_status vg_watchlist_parse_ofac(const struct vg_watch_file *sdn,
                                        const struct vg_watch_file *alt,
@@ -598,13 +592,13 @@ enum vg_status vg_watchlist_parse_ofac(const struct vg_watch_file *sdn,
     enum vg_status st = VG_OK;
     if (alt != NULL && alt->data != NULL) {
         st = each_record(&o, alt, 4, 5, take_alt, err);
-        if (st == VG_OK) {
+        if (st == VG_OK && o.nalts > 0) {
             qsort(o.alts, o.nalts, sizeof(o.alts[0]), cmp_alt);
         }
     }
     if (st == VG_OK && add != NULL && add->data != NULL) {
         st = each_record(&o, add, 5, 6, take_add, err);
-        if (st == VG_OK) {
+        if (st == VG_OK && o.nadds > 0) {
             qsort(o.adds, o.nadds, sizeof(o.adds[0]), cmp_add);
         }
     }
@@ -633,7 +627,7 @@ enum vg_status vg_watchlist_parse_ofac(const struct vg_watch_file *sdn,
                 } else if (!parse_ent(vg_csv_field(&r, 0), &ent)) {
                     st = reject(&o, sdn, &r, VG_EPARSE, "ent_num is not a positive number");
                 } else {
-                    st = take_sdn_checked(&o, &r, ent);
+                    st = take_sdn(&o, &r, ent);
                     if (st == VG_EPARSE) {
                         st = reject(&o, sdn, &r, VG_EPARSE, "SDN_Name is empty");
                     }

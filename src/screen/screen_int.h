@@ -70,6 +70,10 @@ size_t vg__ident_compact(const char *text, size_t len, char *out, size_t size);
 int vg__split_list(const char *list, int (*fn)(void *user, const char *item, size_t len),
                    void *user);
 
+/* Copies s[0..n) into arena with control characters (a NUL included) turned into spaces
+ * and spaces trimmed, so that no field is cut short or carries line breaks. NULL on OOM. */
+char *vg__clean_dup(struct vg_arena *arena, const char *s, size_t n);
+
 /* ---- the index (index.c), used by the screener (match.c) ------------------------------- */
 
 /* Tokens in more names than this are not followed from the query (their posting lists

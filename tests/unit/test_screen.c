@@ -491,6 +491,8 @@ static void test_screen__ofac_bad_records_are_rejected(void **state)
         "38,\"TOO FEW\",-0- \r\n"
         "39,-0- ,-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"
         "40,\"CAF\xC9 LATINO\",-0- ,\"SDNT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"RUC # 20108363101 (Peru).\"\r\n"
+        /* A NUL byte (found by fuzzing) must not cut the name short. */
+        "41,\"\0NUL\0NAME\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"
         "\x1a";
     static const char alt[] = "36,12,\"aka\",\"AERO-CARIBBEAN\",-0- \r\n99,13,\"aka\",\"GHOST\",-0- \r\n";
     struct vg_watch_file s = { sdn, sizeof(sdn) - 1, "sdn.csv" };
@@ -501,9 +503,10 @@ static void test_screen__ofac_bad_records_are_rejected(void **state)
     struct vg_error err;
     vg_error_clear(&err);
     assert_status(vg_watchlist_parse_ofac(&s, &a, NULL, &sink, &stats, &err), VG_OK, &err);
-    assert_int_equal(c.entries, 2);
+    assert_int_equal(c.entries, 3);
     assert_string_equal(c.names[1], "CAF\xC3\x89 LATINO"); /* Latin-1 read as such */
     assert_string_equal(c.ids[1], "RUC 20108363101");
+    assert_string_equal(c.names[2], "NUL NAME");
     assert_int_equal(c.rejects, 3);
     assert_int_equal(c.reject_lines[0], 2);
     assert_int_equal(c.reject_lines[1], 3);
