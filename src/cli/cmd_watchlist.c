@@ -271,43 +271,15 @@ static bool parse_id(const char *text, int64_t *out)
     return true;
 }
 
-static int do_dismiss(struct cli_global *g, const struct opts *o, int nargs, char **args)
-{
-    int64_t entry;
-    if (nargs != 2 || o->reason == NULL || !parse_id(args[0], &entry)) {
-        cli_error("usage: vigia watchlist dismiss ENTRY-ID SUBJECT --reason TEXT");
-        return CLI_USAGE;
-    }
-    int code;
-    struct vg_store *store = cli_open_store(g, false, false, &code);
-    if (store == NULL) {
-        return code;
-    }
-    struct vg_error err;
-    vg_error_clear(&err);
-    int64_t id = 0;
-    enum vg_status st = vg_watchlist_dismiss(store, entry, args[1], o->reason, &id, &err);
-    char actor[256];
-    snprintf(actor, sizeof(actor), "%s", vg_store_actor(store));
-    vg_store_close(store);
-    if (st != VG_OK) {
-        return cli_fail(&err, st);
-    }
-    char ids[24], entries[24];
-    snprintf(ids, sizeof(ids), "%lld", (long long)id);
-    snprintf(entries, sizeof(entries), "%lld", (long long)entry);
-    const char *keys[] = { "dismissal", "entry", "subject", "status", "requested_by", "next" };
-    const char *values[] = { ids, entries, args[1], "pending", actor,
-                             "another person approves it: vigia --as NAME watchlist approve ID" };
-    cli_print_record(g->format, stdout, 6, keys, values);
-    return CLI_OK;
-}
-
-static int do_approve(struct cli_global *g, int nargs, char **args)
+/* dismiss ENTRY-ID SUBJECT --reason TEXT, or approve DISMISSAL-ID, as the acting user. */
+static int do_decide(struct cli_global *g, const struct opts *o, int nargs, char **args,
+                     bool approve)
 {
     int64_t id;
-    if (nargs != 1 || !parse_id(args[0], &id)) {
-        cli_error("usage: vigia watchlist approve DISMISSAL-ID");
+    bool shape = approve ? nargs == 1 : nargs == 2 && o->reason != NULL;
+    if (!shape || !parse_id(args[0], &id)) {
+        cli_error(approve ? "usage: vigia watchlist approve DISMISSAL-ID"
+                          : "usage: vigia watchlist dismiss ENTRY-ID SUBJECT --reason TEXT");
         return CLI_USAGE;
     }
     int code;
@@ -317,16 +289,27 @@ static int do_approve(struct cli_global *g, int nargs, char **args)
     }
     struct vg_error err;
     vg_error_clear(&err);
-    enum vg_status st = vg_watchlist_approve(store, id, &err);
+    int64_t made = 0;
+    enum vg_status st = approve ? vg_watchlist_approve(store, id, &err)
+                                : vg_watchlist_dismiss(store, id, args[1], o->reason, &made, &err);
     char actor[256];
     snprintf(actor, sizeof(actor), "%s", vg_store_actor(store));
     vg_store_close(store);
     if (st != VG_OK) {
         return cli_fail(&err, st);
     }
-    const char *keys[] = { "dismissal", "status", "approved_by" };
-    const char *values[] = { args[0], "approved", actor };
-    cli_print_record(g->format, stdout, 3, keys, values);
+    if (approve) {
+        const char *keys[] = { "dismissal", "status", "approved_by" };
+        const char *values[] = { args[0], "approved", actor };
+        cli_print_record(g->format, stdout, 3, keys, values);
+        return CLI_OK;
+    }
+    char ids[24];
+    snprintf(ids, sizeof(ids), "%lld", (long long)made);
+    const char *keys[] = { "dismissal", "entry", "subject", "status", "requested_by", "next" };
+    const char *values[] = { ids, args[0], args[1], "pending", actor,
+                             "another person approves it: vigia --as NAME watchlist approve ID" };
+    cli_print_record(g->format, stdout, 6, keys, values);
     return CLI_OK;
 }
 
@@ -424,11 +407,8 @@ static int run(struct cli_global *g, int argc, char **argv)
     if (strcmp(sub, "screen") == 0) {
         return do_screen(g, &o, nargs, args);
     }
-    if (strcmp(sub, "dismiss") == 0) {
-        return do_dismiss(g, &o, nargs, args);
-    }
-    if (strcmp(sub, "approve") == 0) {
-        return do_approve(g, nargs, args);
+    if (strcmp(sub, "dismiss") == 0 || strcmp(sub, "approve") == 0) {
+        return do_decide(g, &o, nargs, args, strcmp(sub, "approve") == 0);
     }
     if (strcmp(sub, "dismissals") == 0) {
         return do_dismissals(g, &o);

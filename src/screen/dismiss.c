@@ -23,18 +23,6 @@
 
 #define REASON_MIN 10
 
-static bool same_actor(const char *a, const char *b)
-{
-    for (; *a != '\0' && *b != '\0'; a++, b++) {
-        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
-        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
-        if (x != y) {
-            return false;
-        }
-    }
-    return *a == '\0' && *b == '\0';
-}
-
 static size_t trimmed_len(const char *s)
 {
     while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
@@ -231,7 +219,7 @@ enum vg_status vg_watchlist_approve(struct vg_store *store, int64_t dismissal_id
         return vg_error_set(err, VG_ECONFLICT, "dismissal %lld is %s, not pending",
                             (long long)dismissal_id, status);
     }
-    if (same_actor(actor, requester)) {
+    if (vg__ieq(actor, requester)) {
         vg_store_rollback(store);
         return vg_error_set(err, VG_EDENIED, "%s requested dismissal %lld and cannot approve it; "
                             "another person must", requester, (long long)dismissal_id);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include <vigia/alloc.h>
 #include <vigia/audit.h>
 #include <vigia/ident.h>
 
@@ -28,15 +29,54 @@ const char *vg_watch_type_name(enum vg_watch_type type)
     return "any";
 }
 
-static bool ieq(const char *a, const char *b)
+bool vg__ieq(const char *a, const char *b)
 {
     for (; *a != '\0' && *b != '\0'; a++, b++) {
         char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
-        if (x != *b) {
+        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
+        if (x != y) {
             return false;
         }
     }
     return *a == '\0' && *b == '\0';
+}
+
+void *vg__grow(void *arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap && arr != NULL) {
+        return arr;
+    }
+    size_t c = *cap == 0 ? 256 : *cap;
+    while (c < need) {
+        c *= 2;
+    }
+    void *n = vg_reallocarray(arr, c, elem);
+    if (n != NULL) {
+        *cap = c;
+    }
+    return n;
+}
+
+ptrdiff_t vg__table_find(const char *const *table, size_t count, const char *key, size_t len)
+{
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        size_t ml = strlen(table[mid]);
+        int c = memcmp(table[mid], key, ml < len ? ml : len);
+        if (c == 0) {
+            c = ml < len ? -1 : (ml > len ? 1 : 0);
+        }
+        if (c == 0) {
+            return (ptrdiff_t)mid;
+        }
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return -1;
 }
 
 bool vg_watch_type_parse(const char *text, enum vg_watch_type *out)
@@ -56,7 +96,7 @@ bool vg_watch_type_parse(const char *text, enum vg_watch_type *out)
         return false;
     }
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        if (ieq(text, names[i].name)) {
+        if (vg__ieq(text, names[i].name)) {
             *out = names[i].type;
             return true;
         }

@@ -308,15 +308,11 @@ static enum vg_status on_entry(void *user, const struct vg_watch_entry *e)
                      e->name, vg_watch_type_name(e->type), (unsigned)first->line);
         return on_reject(imp, &reason, NULL, 0);
     }
-    if (imp->nseen == imp->seen_cap) {
-        size_t cap = imp->seen_cap == 0 ? 1024 : imp->seen_cap * 2;
-        struct seen *n = vg_reallocarray(imp->seen, cap, sizeof(*n));
-        if (n == NULL) {
-            return VG_ENOMEM;
-        }
-        imp->seen = n;
-        imp->seen_cap = cap;
+    struct seen *grown = vg__grow(imp->seen, &imp->seen_cap, imp->nseen + 1, sizeof(*grown));
+    if (grown == NULL) {
+        return VG_ENOMEM;
     }
+    imp->seen = grown;
     imp->seen[imp->nseen].line = e->line;
     memcpy(imp->seen[imp->nseen].digest, digest, VG_DIGEST_SIZE);
     if (vg_map_set(&imp->seen_map, e->external_id, klen, imp->nseen) != VG_OK) {
@@ -358,16 +354,13 @@ static enum vg_status load_existing(struct wl_import *imp)
     int rc;
     enum vg_status s = VG_OK;
     while (s == VG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (imp->nexisting == imp->existing_cap) {
-            size_t cap = imp->existing_cap == 0 ? 1024 : imp->existing_cap * 2;
-            struct existing *n = vg_reallocarray(imp->existing, cap, sizeof(*n));
-            if (n == NULL) {
-                s = VG_ENOMEM;
-                break;
-            }
-            imp->existing = n;
-            imp->existing_cap = cap;
+        struct existing *grown = vg__grow(imp->existing, &imp->existing_cap,
+                                          imp->nexisting + 1, sizeof(*grown));
+        if (grown == NULL) {
+            s = VG_ENOMEM;
+            break;
         }
+        imp->existing = grown;
         struct existing *x = &imp->existing[imp->nexisting];
         x->id = sqlite3_column_int64(st, 0);
         x->seen = false;

@@ -27,17 +27,14 @@
 
 #include <vigia/alloc.h>
 
+/* Makes room for one more element in arr or returns VG_ENOMEM from the caller. */
 #define GROW(arr, n, cap, kind)                                                            \
     do {                                                                                   \
-        if ((n) == (cap)) {                                                                \
-            size_t c_ = (cap) == 0 ? 256 : (cap) * 2;                                      \
-            kind *p_ = vg_reallocarray((arr), c_, sizeof(kind));                           \
-            if (p_ == NULL) {                                                              \
-                return VG_ENOMEM;                                                          \
-            }                                                                              \
-            (arr) = p_;                                                                    \
-            (cap) = c_;                                                                    \
+        kind *p_ = vg__grow((arr), &(cap), (n) + 1, sizeof(kind));                         \
+        if (p_ == NULL) {                                                                  \
+            return VG_ENOMEM;                                                              \
         }                                                                                  \
+        (arr) = p_;                                                                        \
     } while (0)
 
 enum vg_status vg_screen_index_new(struct vg_screen_index **out)
@@ -375,15 +372,11 @@ struct pairs {
 
 static enum vg_status pair_add(struct pairs *ps, uint32_t key, uint32_t val)
 {
-    if (ps->n == ps->cap) {
-        size_t cap = ps->cap == 0 ? 1024 : ps->cap * 2;
-        uint32_t(*np)[2] = vg_reallocarray(ps->p, cap, sizeof(*np));
-        if (np == NULL) {
-            return VG_ENOMEM;
-        }
-        ps->p = np;
-        ps->cap = cap;
+    uint32_t(*np)[2] = vg__grow(ps->p, &ps->cap, ps->n + 1, sizeof(*np));
+    if (np == NULL) {
+        return VG_ENOMEM;
     }
+    ps->p = np;
     ps->p[ps->n][0] = key;
     ps->p[ps->n][1] = val;
     ps->n++;

@@ -218,32 +218,14 @@ static int word_cmp(const char *word, size_t wlen, const char *tok, size_t tlen)
     return wlen < tlen ? -1 : (wlen > tlen ? 1 : 0);
 }
 
-static bool in_sorted(const char *const *table, size_t count, const char *tok, size_t len)
-{
-    size_t lo = 0, hi = count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = word_cmp(table[mid], strlen(table[mid]), tok, len);
-        if (c == 0) {
-            return true;
-        }
-        if (c < 0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return false;
-}
-
 bool vg__is_particle(const char *tok, size_t len)
 {
-    return in_sorted(particles, COUNT(particles), tok, len);
+    return vg__table_find(particles, COUNT(particles), tok, len) >= 0;
 }
 
 bool vg__is_generic_word(const char *tok, size_t len)
 {
-    return in_sorted(generic_words, COUNT(generic_words), tok, len);
+    return vg__table_find(generic_words, COUNT(generic_words), tok, len) >= 0;
 }
 
 /* The key word of a form: its last word (end forms) or its first (start forms). */

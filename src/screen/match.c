@@ -347,18 +347,11 @@ static enum vg_status expand(struct vg_screener *s, const struct vg_name_token *
         vg_map_release(&s->cache);
         s->nexp = 0;
     }
-    if (s->nexp + n > s->exp_cap) {
-        size_t cap = s->exp_cap == 0 ? 4096 : s->exp_cap * 2;
-        while (cap < s->nexp + n) {
-            cap *= 2;
-        }
-        struct exp_item *ne = vg_reallocarray(s->exp, cap, sizeof(*ne));
-        if (ne == NULL) {
-            return VG_ENOMEM;
-        }
-        s->exp = ne;
-        s->exp_cap = cap;
+    struct exp_item *grown = vg__grow(s->exp, &s->exp_cap, s->nexp + n, sizeof(*grown));
+    if (grown == NULL) {
+        return VG_ENOMEM;
     }
+    s->exp = grown;
     if (n > 0) {
         memcpy(s->exp + s->nexp, items, n * sizeof(items[0]));
     }
@@ -619,16 +612,11 @@ static float score_name(const struct vg_screener *s, const struct query *q,
 
 static enum vg_status grow_cands(struct vg_screener *s)
 {
-    if (s->ncands < s->cands_cap) {
-        return VG_OK;
-    }
-    size_t cap = s->cands_cap == 0 ? 64 : s->cands_cap * 2;
-    struct cand *n = vg_reallocarray(s->cands, cap, sizeof(*n));
+    struct cand *n = vg__grow(s->cands, &s->cands_cap, s->ncands + 1, sizeof(*n));
     if (n == NULL) {
         return VG_ENOMEM;
     }
     s->cands = n;
-    s->cands_cap = cap;
     return VG_OK;
 }
 

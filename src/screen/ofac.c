@@ -42,6 +42,7 @@ struct add_rec {
 struct ofac {
     const struct vg_watch_sink *sink;
     struct vg_ofac_stats *stats;
+    const struct vg_watch_file *file; /* the file being read */
     struct vg_arena keep;   /* alias names for the whole parse */
     struct vg_arena row;    /* the current sdn record's strings */
     struct vg_buf conv;     /* Latin-1 to UTF-8 */
@@ -114,6 +115,7 @@ static enum vg_status each_record(struct ofac *o, const struct vg_watch_file *fi
 {
     struct vg_csv_reader r;
     vg_csv_init(&r, file->data, file->len, ',');
+    o->file = file;
     enum vg_status st = VG_OK;
     for (;;) {
         struct vg_error rerr;
@@ -162,15 +164,11 @@ static enum vg_status take_alt(struct ofac *o, struct vg_csv_reader *r, uint32_t
     if (name[0] == '\0') {
         return VG_OK;
     }
-    if (o->nalts == o->alts_cap) {
-        size_t cap = o->alts_cap == 0 ? 1024 : o->alts_cap * 2;
-        struct alt_rec *n = vg_reallocarray(o->alts, cap, sizeof(*n));
-        if (n == NULL) {
-            return VG_ENOMEM;
-        }
-        o->alts = n;
-        o->alts_cap = cap;
+    struct alt_rec *grown = vg__grow(o->alts, &o->alts_cap, o->nalts + 1, sizeof(*grown));
+    if (grown == NULL) {
+        return VG_ENOMEM;
     }
+    o->alts = grown;
     o->alts[o->nalts] = (struct alt_rec){ ent, (uint32_t)o->nalts, name };
     o->nalts++;
     return VG_OK;
@@ -183,15 +181,11 @@ static enum vg_status take_add(struct ofac *o, struct vg_csv_reader *r, uint32_t
     if (vg_slice_eq_cstr(c, "-0-") || !vg_country_code(c.ptr, c.len, code)) {
         return VG_OK;
     }
-    if (o->nadds == o->adds_cap) {
-        size_t cap = o->adds_cap == 0 ? 1024 : o->adds_cap * 2;
-        struct add_rec *n = vg_reallocarray(o->adds, cap, sizeof(*n));
-        if (n == NULL) {
-            return VG_ENOMEM;
-        }
-        o->adds = n;
-        o->adds_cap = cap;
+    struct add_rec *grown = vg__grow(o->adds, &o->adds_cap, o->nadds + 1, sizeof(*grown));
+    if (grown == NULL) {
+        return VG_ENOMEM;
     }
+    o->adds = grown;
     o->adds[o->nadds].ent = ent;
     memcpy(o->adds[o->nadds].country, code, 3);
     o->nadds++;
@@ -459,7 +453,7 @@ static enum vg_status take_sdn(struct ofac *o, struct vg_csv_reader *r, uint32_t
     const char *call_sign = f[5], *vess_type = f[6], *flag = f[9], *owner = f[10];
     const char *remarks = f[11];
     if (name[0] == '\0') {
-        return VG_EPARSE; /* turned into a reject by the caller */
+        return reject(o, o->file, r, VG_EPARSE, "SDN_Name is empty");
     }
     enum vg_watch_type type = VG_WATCH_ORGANIZATION;
     if (strcmp(type_text, "individual") == 0) {
@@ -603,41 +597,7 @@ enum vg_status vg_watchlist_parse_ofac(const struct vg_watch_file *sdn,
         }
     }
     if (st == VG_OK) {
-        /* The sdn pass: a record without a name is rejected and reading goes on. */
-        struct vg_csv_reader r;
-        vg_csv_init(&r, sdn->data, sdn->len, ',');
-        for (;;) {
-            struct vg_error rerr;
-            vg_error_clear(&rerr);
-            st = vg_csv_next(&r, &rerr);
-            if (st == VG_ENOTFOUND) {
-                st = VG_OK;
-                break;
-            }
-            if (st == VG_EPARSE || st == VG_ELIMIT) {
-                st = reject(&o, sdn, &r, st, rerr.message);
-            } else if (st != VG_OK) {
-                vg_error_set(err, st, "%s", rerr.message);
-            } else {
-                uint32_t ent;
-                char msg[96];
-                if (r.nfields != 12) {
-                    snprintf(msg, sizeof(msg), "%zu fields where 12 were expected", r.nfields);
-                    st = reject(&o, sdn, &r, VG_EPARSE, msg);
-                } else if (!parse_ent(vg_csv_field(&r, 0), &ent)) {
-                    st = reject(&o, sdn, &r, VG_EPARSE, "ent_num is not a positive number");
-                } else {
-                    st = take_sdn(&o, &r, ent);
-                    if (st == VG_EPARSE) {
-                        st = reject(&o, sdn, &r, VG_EPARSE, "SDN_Name is empty");
-                    }
-                }
-            }
-            if (st != VG_OK) {
-                break;
-            }
-        }
-        vg_csv_release(&r);
+        st = each_record(&o, sdn, 12, 12, take_sdn, err);
     }
     if (stats != NULL && st == VG_OK) {
         stats->orphan_aliases = (int64_t)o.nalts - stats->aliases;

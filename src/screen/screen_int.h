@@ -31,6 +31,7 @@ bool vg__is_generic_word(const char *tok, size_t len);
 
 /* For the unit test: every table is in the order its binary search needs. */
 bool vg__legal_tables_sorted(void);
+bool vg__country_tables_sorted(void);
 
 /* ---- identifiers (ident.c) ------------------------------------------------------------- */
 
@@ -73,6 +74,19 @@ int vg__split_list(const char *list, int (*fn)(void *user, const char *item, siz
 /* Copies s[0..n) into arena with control characters (a NUL included) turned into spaces
  * and spaces trimmed, so that no field is cut short or carries line breaks. NULL on OOM. */
 char *vg__clean_dup(struct vg_arena *arena, const char *s, size_t n);
+
+/* ASCII case-insensitive equality of two NUL-terminated strings. */
+bool vg__ieq(const char *a, const char *b);
+
+/*
+ * Makes arr (elements of elem bytes, *cap of them allocated) hold at least need: returns
+ * arr itself when it does, else the grown (or, for NULL, first) array with *cap updated
+ * (capacities double from 256), or NULL on OOM with arr untouched and still the caller's.
+ */
+void *vg__grow(void *arr, size_t *cap, size_t need, size_t elem);
+
+/* Index of the string equal to key[0..len) in a strcmp-sorted table, or -1. */
+ptrdiff_t vg__table_find(const char *const *table, size_t count, const char *key, size_t len);
 
 /* ---- the index (index.c), used by the screener (match.c) ------------------------------- */
 

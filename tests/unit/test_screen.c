@@ -170,6 +170,7 @@ static void test_screen__tables_are_sorted(void **state)
 {
     (void)state;
     assert_true(vg__legal_tables_sorted());
+    assert_true(vg__country_tables_sorted());
 }
 
 static void test_screen__normalizes_case_accents_and_punctuation(void **state)
