@@ -1085,6 +1085,56 @@ static void test_screen__out_of_memory_fails_cleanly(void **state)
     assert_true(runs > 20);
 }
 
+struct oom_import {
+    const char *csv;
+    struct vg_store *store;
+};
+
+static enum vg_status oom_import_op(void *p)
+{
+    struct oom_import *c = p;
+    struct vg_store_options opts = { .actor = "alice", .create = true };
+    enum vg_status st = vg_store_open(vg_test_tmpfile("oom.db"), &opts, &c->store, NULL);
+    struct vg_watchlist_report r;
+    if (st == VG_OK) {
+        st = vg_watchlist_import_csv(c->store, c->csv, "national", &r, NULL, NULL, NULL);
+    }
+    if (st == VG_OK && r.inserted + r.unchanged != 4) {
+        return VG_EINVAL;
+    }
+    struct vg_screen_index *idx = NULL;
+    if (st == VG_OK) {
+        st = vg_screen_index_new(&idx);
+    }
+    if (st == VG_OK) {
+        st = vg_screen_index_load(idx, c->store, NULL, NULL);
+    }
+    if (st == VG_OK) {
+        st = vg_screen_index_finish(idx);
+    }
+    vg_screen_index_free(idx);
+    return st;
+}
+
+static void oom_import_cleanup(void *p)
+{
+    struct oom_import *c = p;
+    vg_store_close(c->store);
+    c->store = NULL;
+}
+
+static void test_screen__out_of_memory_in_imports_fails_cleanly(void **state)
+{
+    (void)state;
+    struct oom_import c = { vg_test_tmpfile("oom.csv"), NULL };
+    char path[1024];
+    snprintf(path, sizeof(path), "%s", c.csv);
+    c.csv = path;
+    vg_test_write_file(path, list_v1, strlen(list_v1));
+    int runs = vg_test_oom_loop(oom_import_op, oom_import_cleanup, &c, 5000);
+    assert_true(runs > 10);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_screen__tables_are_sorted),
     cmocka_unit_test(test_screen__normalizes_case_accents_and_punctuation),
@@ -1105,6 +1155,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_screen__ofac_import_counts_and_is_idempotent),
     cmocka_unit_test(test_screen__dismissal_needs_a_second_person_and_lapses),
     cmocka_unit_test(test_screen__out_of_memory_fails_cleanly),
+    cmocka_unit_test(test_screen__out_of_memory_in_imports_fails_cleanly),
 };
 
 VG_TEST_MAIN(tests)
