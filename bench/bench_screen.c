@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
 #include <vigia/file.h>
 #include <vigia/screen.h>
 
@@ -40,48 +39,80 @@ static size_t pick(uint64_t *s, size_t n)
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const activities[] = {
-    "INVERSIONES", "AGROINDUSTRIAS", "EXPORTADORA", "IMPORTADORA", "COMERCIAL", "TRANSPORTES",
-    "CORPORACION", "GRUPO", "NEGOCIACIONES", "DISTRIBUIDORA", "AGRICOLA", "PESQUERA", "MINERA",
-    "SERVICIOS", "CONSTRUCTORA", "EMPRESA DE TRANSPORTES", "FRUTICOLA", "TEXTIL", "LOGISTICA",
-    "INDUSTRIAS", "AGROEXPORTADORA", "FRIGORIFICO", "CAFETALERA", "REPRESENTACIONES", "MULTISERVICIOS",
-    "ALIMENTOS", "CONSERVERA", "PACKING", "NAVIERA", "AGENCIA DE ADUANAS", "OPERADOR LOGISTICO",
+    "INVERSIONES",
+    "AGROINDUSTRIAS",
+    "EXPORTADORA",
+    "IMPORTADORA",
+    "COMERCIAL",
+    "TRANSPORTES",
+    "CORPORACION",
+    "GRUPO",
+    "NEGOCIACIONES",
+    "DISTRIBUIDORA",
+    "AGRICOLA",
+    "PESQUERA",
+    "MINERA",
+    "SERVICIOS",
+    "CONSTRUCTORA",
+    "EMPRESA DE TRANSPORTES",
+    "FRUTICOLA",
+    "TEXTIL",
+    "LOGISTICA",
+    "INDUSTRIAS",
+    "AGROEXPORTADORA",
+    "FRIGORIFICO",
+    "CAFETALERA",
+    "REPRESENTACIONES",
+    "MULTISERVICIOS",
+    "ALIMENTOS",
+    "CONSERVERA",
+    "PACKING",
+    "NAVIERA",
+    "AGENCIA DE ADUANAS",
+    "OPERADOR LOGISTICO",
 };
 static const char *const places[] = {
-    "SAN JUAN", "SANTA ROSA", "LOS ANDES", "DEL NORTE", "DEL SUR", "PACIFICO", "INCA", "CHAVIN",
-    "VIRU", "OLMOS", "PIURA", "TUMBES", "ICA", "AREQUIPA", "CALLAO", "CHANCAY", "PAITA",
-    "MATARANI", "IQUITOS", "AMAZONICA", "SELVA", "COSTA VERDE", "VALLE SAGRADO", "EL SOL",
-    "LA ESPERANZA", "MANTARO", "HUALLAGA", "UCAYALI", "TITICACA", "CUSCO", "MOCHICA", "NAZCA",
-    "PARACAS", "CHIMU", "LIMA", "TRUJILLO", "CHICLAYO", "CAJAMARCA", "HUANCAYO", "AYACUCHO",
-    "PUNO", "TACNA", "MOQUEGUA", "ANCASH", "HUARAZ", "LAMBAYEQUE", "SULLANA", "CHIRA", "MARANON",
-    "SAN MARTIN", "MADRE DE DIOS", "CHINCHA", "PISCO", "CAÑETE", "HUACHO", "BARRANCA", "ILO",
-    "JAEN", "BAGUA", "TARAPOTO", "PUCALLPA", "YURIMAGUAS", "ATLANTICO", "ANDINO", "PERUANO",
-    "LATINO", "AMERICA", "DEL PACIFICO", "SAN MIGUEL", "SANTA ANA", "LOS OLIVOS", "VILLA RICA",
+    "SAN JUAN",     "SANTA ROSA",   "LOS ANDES",     "DEL NORTE",   "DEL SUR",       "PACIFICO",
+    "INCA",         "CHAVIN",       "VIRU",          "OLMOS",       "PIURA",         "TUMBES",
+    "ICA",          "AREQUIPA",     "CALLAO",        "CHANCAY",     "PAITA",         "MATARANI",
+    "IQUITOS",      "AMAZONICA",    "SELVA",         "COSTA VERDE", "VALLE SAGRADO", "EL SOL",
+    "LA ESPERANZA", "MANTARO",      "HUALLAGA",      "UCAYALI",     "TITICACA",      "CUSCO",
+    "MOCHICA",      "NAZCA",        "PARACAS",       "CHIMU",       "LIMA",          "TRUJILLO",
+    "CHICLAYO",     "CAJAMARCA",    "HUANCAYO",      "AYACUCHO",    "PUNO",          "TACNA",
+    "MOQUEGUA",     "ANCASH",       "HUARAZ",        "LAMBAYEQUE",  "SULLANA",       "CHIRA",
+    "MARANON",      "SAN MARTIN",   "MADRE DE DIOS", "CHINCHA",     "PISCO",         "CAÑETE",
+    "HUACHO",       "BARRANCA",     "ILO",           "JAEN",        "BAGUA",         "TARAPOTO",
+    "PUCALLPA",     "YURIMAGUAS",   "ATLANTICO",     "ANDINO",      "PERUANO",       "LATINO",
+    "AMERICA",      "DEL PACIFICO", "SAN MIGUEL",    "SANTA ANA",   "LOS OLIVOS",    "VILLA RICA",
 };
 static const char *const syllables[] = {
-    "AGRO", "FRU", "TI", "MAR", "PE", "RU", "VI", "SA", "NOR", "TE", "CA", "MI", "LO", "PA",
-    "CHA", "QUI", "HUA", "YU", "TA", "RI", "SOL", "MAN", "GO", "BA", "NA", "KA", "LI", "DO",
+    "AGRO", "FRU", "TI",  "MAR", "PE", "RU", "VI",  "SA",  "NOR", "TE", "CA", "MI", "LO", "PA",
+    "CHA",  "QUI", "HUA", "YU",  "TA", "RI", "SOL", "MAN", "GO",  "BA", "NA", "KA", "LI", "DO",
 };
 static const char *const legal[] = {
-    "S.A.C.", "SAC", "S.A.", "E.I.R.L.", "EIRL", "S.R.L.", "S.A.A.", "SOCIEDAD ANONIMA CERRADA",
-    "", "LTDA.", "S.A.C", "SAC.",
+    "S.A.C.", "SAC",   "S.A.",  "E.I.R.L.", "EIRL", "S.R.L.", "S.A.A.", "SOCIEDAD ANONIMA CERRADA",
+    "",       "LTDA.", "S.A.C", "SAC.",
 };
 static const char *const given[] = {
-    "JUAN", "CARLOS", "JOSE", "LUIS", "JORGE", "MIGUEL", "PEDRO", "VICTOR", "CESAR", "RAUL",
-    "MARIO", "JULIO", "ANGEL", "MANUEL", "FRANCISCO", "RICARDO", "ALBERTO", "FERNANDO", "EDUARDO",
-    "HUGO", "WILLIAM", "JHON", "ROBERTO", "SERGIO", "PABLO", "DANIEL", "DAVID", "ALEJANDRO",
-    "MARIA", "ROSA", "ANA", "CARMEN", "ELENA", "LUZ", "JULIA", "MERCEDES", "GLORIA", "SONIA",
-    "PATRICIA", "MARTHA", "TERESA", "NANCY", "ELIZABETH", "MILAGROS", "ROCIO", "YESENIA",
-    "KATHERINE", "DIANA", "CLAUDIA", "FLOR", "LUCIA", "SILVIA", "VERONICA", "BEATRIZ", "IRMA",
+    "JUAN",    "CARLOS",   "JOSE",      "LUIS",      "JORGE",    "MIGUEL",  "PEDRO",     "VICTOR",
+    "CESAR",   "RAUL",     "MARIO",     "JULIO",     "ANGEL",    "MANUEL",  "FRANCISCO", "RICARDO",
+    "ALBERTO", "FERNANDO", "EDUARDO",   "HUGO",      "WILLIAM",  "JHON",    "ROBERTO",   "SERGIO",
+    "PABLO",   "DANIEL",   "DAVID",     "ALEJANDRO", "MARIA",    "ROSA",    "ANA",       "CARMEN",
+    "ELENA",   "LUZ",      "JULIA",     "MERCEDES",  "GLORIA",   "SONIA",   "PATRICIA",  "MARTHA",
+    "TERESA",  "NANCY",    "ELIZABETH", "MILAGROS",  "ROCIO",    "YESENIA", "KATHERINE", "DIANA",
+    "CLAUDIA", "FLOR",     "LUCIA",     "SILVIA",    "VERONICA", "BEATRIZ", "IRMA",
 };
 static const char *const surnames[] = {
-    "QUISPE", "FLORES", "SANCHEZ", "RODRIGUEZ", "GARCIA", "CHAVEZ", "RAMOS", "TORRES", "DIAZ",
-    "MENDOZA", "HUAMAN", "MAMANI", "ROJAS", "VASQUEZ", "CASTILLO", "LOPEZ", "GONZALES", "PEREZ",
-    "CRUZ", "GUTIERREZ", "ESPINOZA", "VARGAS", "SALAZAR", "MORALES", "RIOS", "HERNANDEZ",
-    "CONDORI", "RAMIREZ", "ALVAREZ", "CASTRO", "ROMERO", "MEDINA", "REYES", "SILVA", "FERNANDEZ",
-    "CORDOVA", "AGUILAR", "PAREDES", "MARTINEZ", "CARDENAS", "HUANCA", "CCAHUANA", "APAZA",
-    "TICONA", "CHOQUE", "VILCA", "PUMA", "CAHUANA", "YUPANQUI", "INGA", "LEON", "VEGA",
-    "ZAPATA", "PALOMINO", "BENDEZU", "ZEVALLOS", "VALDIVIA", "OBANDO", "SOTO", "CAMPOS",
-    "NUÑEZ", "PEÑA", "MUÑOZ", "ORTIZ", "MIRANDA", "CARRASCO", "OCHOA", "BUSTAMANTE", "LOZANO",
+    "QUISPE",   "FLORES",  "SANCHEZ",  "RODRIGUEZ", "GARCIA",     "CHAVEZ",    "RAMOS",
+    "TORRES",   "DIAZ",    "MENDOZA",  "HUAMAN",    "MAMANI",     "ROJAS",     "VASQUEZ",
+    "CASTILLO", "LOPEZ",   "GONZALES", "PEREZ",     "CRUZ",       "GUTIERREZ", "ESPINOZA",
+    "VARGAS",   "SALAZAR", "MORALES",  "RIOS",      "HERNANDEZ",  "CONDORI",   "RAMIREZ",
+    "ALVAREZ",  "CASTRO",  "ROMERO",   "MEDINA",    "REYES",      "SILVA",     "FERNANDEZ",
+    "CORDOVA",  "AGUILAR", "PAREDES",  "MARTINEZ",  "CARDENAS",   "HUANCA",    "CCAHUANA",
+    "APAZA",    "TICONA",  "CHOQUE",   "VILCA",     "PUMA",       "CAHUANA",   "YUPANQUI",
+    "INGA",     "LEON",    "VEGA",     "ZAPATA",    "PALOMINO",   "BENDEZU",   "ZEVALLOS",
+    "VALDIVIA", "OBANDO",  "SOTO",     "CAMPOS",    "NUÑEZ",      "PEÑA",      "MUÑOZ",
+    "ORTIZ",    "MIRANDA", "CARRASCO", "OCHOA",     "BUSTAMANTE", "LOZANO",
 };
 
 /* A made-up brand word from two or three syllables (AGROVI, MARTISA...). */
@@ -229,7 +260,8 @@ static void variant(uint64_t *s, const struct target *t, char *out, size_t size)
                 continue; /* second given name left out */
             }
             if (how == 1 && tok->role == VG_ROLE_SURNAME_OTHER) {
-                k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%s%c.", k ? " " : "", tok->text[0]);
+                k +=
+                    (size_t)snprintf(buf + k, sizeof(buf) - k, "%s%c.", k ? " " : "", tok->text[0]);
                 continue; /* second surname as an initial */
             }
             k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%s%s", k ? " " : "", tok->text);
@@ -298,8 +330,8 @@ int main(int argc, char **argv)
     vg_screen_index_stats(l.idx, &is);
     printf("index: %zu entries, %zu names, %zu tokens, %zu postings, %zu identifiers, %.1f MB, "
            "built in %.2f s\n",
-           is.entries, is.names, is.vocabulary, is.postings, is.identifiers,
-           (double)is.bytes / 1e6, t1 - t0);
+           is.entries, is.names, is.vocabulary, is.postings, is.identifiers, (double)is.bytes / 1e6,
+           t1 - t0);
 
     /* Generate the names first, so that the timing is screening alone. */
     char **names = malloc(count * sizeof(char *));
@@ -365,8 +397,8 @@ int main(int argc, char **argv)
     printf("screened %zu names in %.2f s on one core (%.2f s of CPU): %.0f names/s, %.1f us per "
            "name\n",
            count, el, cpu, (double)count / el, el * 1e6 / (double)count);
-    printf("names with a hit at >= %.2f: %zu (%.3f%%), hits %zu\n", VG_SCREEN_THRESHOLD,
-           with_hits, 100.0 * (double)with_hits / (double)count, hits_total);
+    printf("names with a hit at >= %.2f: %zu (%.3f%%), hits %zu\n", VG_SCREEN_THRESHOLD, with_hits,
+           100.0 * (double)with_hits / (double)count, hits_total);
     printf("planted SDN variants found: %zu of %zu (%.1f%%)\n", found, nplanted,
            100.0 * (double)found / (double)(nplanted ? nplanted : 1));
     vg_screener_free(sc);

@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/screen.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -23,8 +22,8 @@ static enum vg_status on_entry(void *user, const struct vg_watch_entry *e)
     return VG_OK;
 }
 
-static enum vg_status on_reject(void *user, const struct vg_error *reason, const char *excerpt,
-                                size_t len)
+static enum vg_status
+on_reject(void *user, const struct vg_error *reason, const char *excerpt, size_t len)
 {
     (void)user;
     (void)excerpt;
@@ -37,7 +36,8 @@ static enum vg_status on_reject(void *user, const struct vg_error *reason, const
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *p = (const char *)data;
-    struct vg_watch_file files[3] = { { p, size, "sdn.csv" }, { NULL, 0, "alt.csv" },
+    struct vg_watch_file files[3] = { { p, size, "sdn.csv" },
+                                      { NULL, 0, "alt.csv" },
                                       { NULL, 0, "add.csv" } };
     for (int i = 0; i < 2; i++) {
         const char *ff = memchr(files[i].data, '\f', files[i].len);

@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/screen.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -30,12 +29,18 @@ static const struct vg_watch_entry fixed[] = {
 static enum vg_watch_type type_of(char c)
 {
     switch (c) {
-    case 'p': return VG_WATCH_PERSON;
-    case 'o': return VG_WATCH_ORGANIZATION;
-    case 'v': return VG_WATCH_VESSEL;
-    case 'c': return VG_WATCH_CONTAINER;
-    case 's': return VG_WATCH_SEAL;
-    default: return VG_WATCH_ANY;
+    case 'p':
+        return VG_WATCH_PERSON;
+    case 'o':
+        return VG_WATCH_ORGANIZATION;
+    case 'v':
+        return VG_WATCH_VESSEL;
+    case 'c':
+        return VG_WATCH_CONTAINER;
+    case 's':
+        return VG_WATCH_SEAL;
+    default:
+        return VG_WATCH_ANY;
     }
 }
 
@@ -100,8 +105,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         }
         *nl = '\0';
-        struct vg_watch_entry e = { "f", p + 2, type_of(p[0]), "PE", p + 2, p + 2, p + 2, "", "",
-                                    (uint32_t)k };
+        struct vg_watch_entry e = { "f", p + 2, type_of(p[0]), "PE", p + 2, p + 2, p + 2,
+                                    "",  "",    (uint32_t)k };
         if (vg_screen_index_add(idx, "fuzz", 100 + k, &e) != VG_OK) {
             break;
         }
@@ -118,7 +123,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                                     VG_WATCH_VESSEL, VG_WATCH_CONTAINER };
         for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
             for (int variant = 0; variant < 2; variant++) {
-                struct vg_screen_query q = { .name = p, .type = types[t],
+                struct vg_screen_query q = { .name = p,
+                                             .type = types[t],
                                              .country = variant ? "PE" : NULL,
                                              .identifier = variant ? p : NULL };
                 struct vg_screen_options o = { .threshold = 0.3, .limit = 5 };

@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/screen.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -29,8 +28,8 @@ static enum vg_status on_entry(void *user, const struct vg_watch_entry *e)
     return vg_screen_index_add(c->idx, "fuzz", 0, e) == VG_ENOMEM ? VG_ENOMEM : VG_OK;
 }
 
-static enum vg_status on_reject(void *user, const struct vg_error *reason, const char *excerpt,
-                                size_t len)
+static enum vg_status
+on_reject(void *user, const struct vg_error *reason, const char *excerpt, size_t len)
 {
     struct ctx *c = user;
     if (reason->offset > c->size || (excerpt == NULL && len != 0) || len > 512) {
@@ -39,8 +38,8 @@ static enum vg_status on_reject(void *user, const struct vg_error *reason, const
     return VG_OK;
 }
 
-static enum vg_status on_flag(void *user, const struct vg_error *reason, const char *field,
-                              const char *value)
+static enum vg_status
+on_flag(void *user, const struct vg_error *reason, const char *field, const char *value)
 {
     (void)user;
     if (reason->message[0] == '\0' || field == NULL || value == NULL) {

@@ -40,7 +40,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
 #include <vigia/codes.h>
 #include <vigia/rows.h>
 #include <vigia/status.h>
@@ -106,8 +105,8 @@ struct vg_name {
     size_t ntokens;
     struct vg_name_token optional[VG_NAME_MAX_OPTIONAL];
     size_t noptional;
-    bool person;     /* read as a person with known given names and surnames */
-    bool truncated;  /* tokens beyond the limits were dropped */
+    bool person;          /* read as a person with known given names and surnames */
+    bool truncated;       /* tokens beyond the limits were dropped */
     char legal_forms[64]; /* the legal forms removed, as found, e.g. "SAC" or "SA DE CV" */
     char key[VG_NAME_KEY_SIZE];
 };
@@ -135,8 +134,8 @@ double vg_jaro_winkler(const char *a, size_t alen, const char *b, size_t blen);
  * A phonetic key of an upper-case ASCII token for Spanish-speaking names: B and V, S, Z
  * and soft C, hard C, K and QU, LL and Y, G, GU and J sound alike, a silent H drops,
  * doubled letters collapse, vowels stay ("VELASQUEZ" and "VELAZQUEZ" both give
- * "BELASKES", "RODRIGUEZ" and "RODRIGES" both "RODRIJES"). Writes at most size - 1 bytes and a NUL; returns the length (0 for tokens
- * that are not upper-case ASCII letters).
+ * "BELASKES", "RODRIGUEZ" and "RODRIGES" both "RODRIJES"). Writes at most size - 1 bytes and a NUL;
+ * returns the length (0 for tokens that are not upper-case ASCII letters).
  */
 size_t vg_phonetic_key(const char *token, size_t len, char *out, size_t size);
 
@@ -156,8 +155,8 @@ enum vg_watch_type {
     VG_WATCH_ORGANIZATION, /* a party known to be a company or other body */
     VG_WATCH_VESSEL,
     VG_WATCH_AIRCRAFT,
-    VG_WATCH_CONTAINER,    /* matched by number only (ISO 6346, normalised) */
-    VG_WATCH_SEAL,         /* matched by number only (letters and digits, normalised) */
+    VG_WATCH_CONTAINER, /* matched by number only (ISO 6346, normalised) */
+    VG_WATCH_SEAL,      /* matched by number only (letters and digits, normalised) */
 };
 
 /* The lowercase name of type ("party", "person"...), static; "any" for VG_WATCH_ANY. */
@@ -172,10 +171,10 @@ bool vg_watch_type_parse(const char *text, enum vg_watch_type *out);
  * never NULL ("" when absent), borrowed for the duration of the callback.
  */
 struct vg_watch_entry {
-    const char *external_id;  /* the entry's stable key within its list: the publisher's id
-                                 (OFAC ent_num, the CSV "id" column) or, without one,
-                                 "type:name key[:identifier]" */
-    const char *name;         /* primary name as listed */
+    const char *external_id; /* the entry's stable key within its list: the publisher's id
+                                (OFAC ent_num, the CSV "id" column) or, without one,
+                                "type:name key[:identifier]" */
+    const char *name;        /* primary name as listed */
     enum vg_watch_type type;
     const char *countries;    /* countries as listed, separated by ';' (alpha-2 for OFAC) */
     const char *identifiers;  /* "SCHEME VALUE" items separated by ';' ("IMO 9187629;MMSI
@@ -202,9 +201,13 @@ void vg_watch_entry_digest(const struct vg_watch_entry *e, uint8_t out[32]);
  */
 struct vg_watch_sink {
     enum vg_status (*entry)(void *user, const struct vg_watch_entry *e);
-    enum vg_status (*reject)(void *user, const struct vg_error *reason, const char *excerpt,
+    enum vg_status (*reject)(void *user,
+                             const struct vg_error *reason,
+                             const char *excerpt,
                              size_t excerpt_len);
-    enum vg_status (*flag)(void *user, const struct vg_error *reason, const char *field,
+    enum vg_status (*flag)(void *user,
+                           const struct vg_error *reason,
+                           const char *field,
                            const char *value);
     void *user;
 };
@@ -217,7 +220,8 @@ struct vg_watch_sink {
  * the others are handed over. Returns VG_OK, VG_EFORMAT when the header lacks name or type
  * (nothing is handed over), VG_ENOMEM, or a callback's status.
  */
-VG_NODISCARD enum vg_status vg_watchlist_parse_csv(const char *data, size_t len,
+VG_NODISCARD enum vg_status vg_watchlist_parse_csv(const char *data,
+                                                   size_t len,
                                                    const char *source,
                                                    const struct vg_watch_sink *sink,
                                                    struct vg_error *err);
@@ -288,10 +292,12 @@ struct vg_watchlist_report {
  * hears of each. Returns VG_OK, VG_EPARTIAL when records were rejected, VG_EFORMAT when
  * the file is not a watch-list CSV, VG_EIO / VG_ENOTFOUND when it cannot be read, VG_EDB.
  */
-VG_NODISCARD enum vg_status vg_watchlist_import_csv(struct vg_store *store, const char *path,
+VG_NODISCARD enum vg_status vg_watchlist_import_csv(struct vg_store *store,
+                                                    const char *path,
                                                     const char *list,
                                                     struct vg_watchlist_report *report,
-                                                    vg_problem_fn on_problem, void *user,
+                                                    vg_problem_fn on_problem,
+                                                    void *user,
                                                     struct vg_error *err);
 
 /*
@@ -306,19 +312,20 @@ VG_NODISCARD enum vg_status vg_watchlist_import_ofac(struct vg_store *store,
                                                      const char *add_path,
                                                      const char *list,
                                                      struct vg_watchlist_report *report,
-                                                     vg_problem_fn on_problem, void *user,
+                                                     vg_problem_fn on_problem,
+                                                     void *user,
                                                      struct vg_error *err);
 
 /* Lists the watch lists: columns list, kind, source, entries (active), removed,
  * imported_at (ISO 8601 UTC). */
-VG_NODISCARD enum vg_status vg_watchlists_list(struct vg_store *store,
-                                               const struct vg_row_sink *sink,
-                                               struct vg_error *err);
+VG_NODISCARD enum vg_status
+vg_watchlists_list(struct vg_store *store, const struct vg_row_sink *sink, struct vg_error *err);
 
 /* Lists the entries of one list (all lists when list is NULL), active ones unless
  * include_removed: columns id, list, external_id, type, name, country, identifier, aliases,
  * source, status (active or removed), added_at, removed_at. */
-VG_NODISCARD enum vg_status vg_watchlist_entries_list(struct vg_store *store, const char *list,
+VG_NODISCARD enum vg_status vg_watchlist_entries_list(struct vg_store *store,
+                                                      const char *list,
                                                       bool include_removed,
                                                       const struct vg_row_sink *sink,
                                                       struct vg_error *err);
@@ -334,9 +341,12 @@ VG_NODISCARD enum vg_status vg_watchlist_entries_list(struct vg_store *store, co
  * VG_ENOTFOUND (no such active entry), VG_ECONFLICT (a pending or approved dismissal of
  * the same entry version and subject exists; err names it), VG_EDB.
  */
-VG_NODISCARD enum vg_status vg_watchlist_dismiss(struct vg_store *store, int64_t entry_id,
-                                                 const char *subject, const char *reason,
-                                                 int64_t *dismissal_id, struct vg_error *err);
+VG_NODISCARD enum vg_status vg_watchlist_dismiss(struct vg_store *store,
+                                                 int64_t entry_id,
+                                                 const char *subject,
+                                                 const char *reason,
+                                                 int64_t *dismissal_id,
+                                                 struct vg_error *err);
 
 /*
  * Approves pending dismissal dismissal_id as the store's actor, who must not be the
@@ -345,8 +355,8 @@ VG_NODISCARD enum vg_status vg_watchlist_dismiss(struct vg_store *store, int64_t
  * VG_ECONFLICT (not pending, or the entry changed or went since the request: the
  * dismissal is then marked lapsed, audited), VG_EDB.
  */
-VG_NODISCARD enum vg_status vg_watchlist_approve(struct vg_store *store, int64_t dismissal_id,
-                                                 struct vg_error *err);
+VG_NODISCARD enum vg_status
+vg_watchlist_approve(struct vg_store *store, int64_t dismissal_id, struct vg_error *err);
 
 /* Lists dismissals, newest first, only those with status (pending, approved, lapsed) when
  * not NULL: columns id, entry_id, list, entry_name, subject, status, reason, requested_by,
@@ -372,7 +382,8 @@ void vg_screen_index_free(struct vg_screen_index *idx);
  * (their name and identifiers); the others by every name and identifier. VG_EINVAL after
  * vg_screen_index_finish, VG_ELIMIT past 16 million names, VG_ENOMEM.
  */
-VG_NODISCARD enum vg_status vg_screen_index_add(struct vg_screen_index *idx, const char *list,
+VG_NODISCARD enum vg_status vg_screen_index_add(struct vg_screen_index *idx,
+                                                const char *list,
                                                 int64_t entry_id,
                                                 const struct vg_watch_entry *e);
 
@@ -382,7 +393,8 @@ VG_NODISCARD enum vg_status vg_screen_index_add(struct vg_screen_index *idx, con
  * still current. VG_EDB, VG_ENOMEM, VG_EINVAL after vg_screen_index_finish.
  */
 VG_NODISCARD enum vg_status vg_screen_index_load(struct vg_screen_index *idx,
-                                                 struct vg_store *store, const char *list,
+                                                 struct vg_store *store,
+                                                 const char *list,
                                                  struct vg_error *err);
 
 /* Builds the blocking structures. After it the index is read-only: any number of
@@ -396,7 +408,7 @@ struct vg_screen_index_stats {
     size_t postings;   /* token occurrences indexed */
     size_t identifiers;
     size_t dismissals;
-    size_t bytes;      /* memory held, roughly */
+    size_t bytes; /* memory held, roughly */
 };
 
 /* Figures of a finished or unfinished index. */
@@ -408,13 +420,13 @@ void vg_screen_index_stats(const struct vg_screen_index *idx, struct vg_screen_i
 #define VG_SCREEN_LIMIT     10   /* default: hits reported at most */
 
 struct vg_screen_query {
-    const char *name;       /* the subject's name (UTF-8); may be NULL with an identifier */
-    enum vg_watch_type type;/* VG_WATCH_ANY, or only entries of this kind (PARTY takes
-                               persons and organisations; PERSON and ORGANIZATION also take
-                               plain parties) */
-    const char *country;    /* alpha-2 code or English name, or NULL */
-    const char *identifier; /* IMO, MMSI, RUC, container or seal number or other id, or
-                               NULL */
+    const char *name;        /* the subject's name (UTF-8); may be NULL with an identifier */
+    enum vg_watch_type type; /* VG_WATCH_ANY, or only entries of this kind (PARTY takes
+                                persons and organisations; PERSON and ORGANIZATION also take
+                                plain parties) */
+    const char *country;     /* alpha-2 code or English name, or NULL */
+    const char *identifier;  /* IMO, MMSI, RUC, container or seal number or other id, or
+                                NULL */
 };
 
 struct vg_screen_options {
@@ -439,17 +451,17 @@ struct vg_screen_hit {
     const char *matched_name; /* the listed name that matched (primary, alias) or "" when
                                  only the identifier matched */
     enum vg_watch_type type;
-    const char *countries;    /* the entry's countries, alpha-2 joined by ',' ("" none) */
-    double score;             /* final score in [0,1] */
-    double name_score;        /* name similarity (0 when no name matched) */
-    double identifier_score;  /* 0.95 strong identifier (IMO, MMSI, RUC, container, seal),
-                                 0.85 other, 0 none */
-    double qualifiers;        /* sum of the negative qualifiers applied (0 or below) */
-    bool weak_alias;          /* matched a weak alias literally (scored 0.80) */
-    bool dismissed;           /* an approved, current dismissal covers this subject */
-    int64_t dismissal_id;     /* that dismissal, 0 when none */
-    const char *explanation;  /* one line for the analyst: the matched tokens, what was
-                                 missing, legal forms ignored, identifier, country, score */
+    const char *countries;   /* the entry's countries, alpha-2 joined by ',' ("" none) */
+    double score;            /* final score in [0,1] */
+    double name_score;       /* name similarity (0 when no name matched) */
+    double identifier_score; /* 0.95 strong identifier (IMO, MMSI, RUC, container, seal),
+                                0.85 other, 0 none */
+    double qualifiers;       /* sum of the negative qualifiers applied (0 or below) */
+    bool weak_alias;         /* matched a weak alias literally (scored 0.80) */
+    bool dismissed;          /* an approved, current dismissal covers this subject */
+    int64_t dismissal_id;    /* that dismissal, 0 when none */
+    const char *explanation; /* one line for the analyst: the matched tokens, what was
+                                missing, legal forms ignored, identifier, country, score */
 };
 
 struct vg_screener;
@@ -469,16 +481,17 @@ void vg_screener_free(struct vg_screener *s);
  * may be NULL (defaults). A query with neither a name nor an identifier gives no hits.
  * Returns VG_OK or VG_ENOMEM (with *nhits 0).
  */
-VG_NODISCARD enum vg_status vg_screen(struct vg_screener *s, const struct vg_screen_query *q,
+VG_NODISCARD enum vg_status vg_screen(struct vg_screener *s,
+                                      const struct vg_screen_query *q,
                                       const struct vg_screen_options *opts,
-                                      const struct vg_screen_hit **hits, size_t *nhits,
+                                      const struct vg_screen_hit **hits,
+                                      size_t *nhits,
                                       struct vg_error *err);
 
 /* The subject key a dismissal of a hit on q's subject is recorded under (the name's
  * fingerprint, or for containers and seals the normalised number) into out. Returns its
  * length. */
-size_t vg_screen_subject_key(const char *subject, enum vg_watch_type type, char *out,
-                             size_t size);
+size_t vg_screen_subject_key(const char *subject, enum vg_watch_type type, char *out, size_t size);
 
 #ifdef __cplusplus
 }

@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/screen.h>
 
 static int run(struct cli_global *g, int argc, char **argv);
@@ -99,9 +98,13 @@ static void print_problem(void *user, bool rejected, const struct vg_error *err)
     pp->printed++;
 }
 
-static int report_import(struct cli_global *g, const char *what, enum vg_status st,
-                         const struct vg_watchlist_report *r, const struct vg_error *err,
-                         const struct problem_printer *pp, bool ofac)
+static int report_import(struct cli_global *g,
+                         const char *what,
+                         enum vg_status st,
+                         const struct vg_watchlist_report *r,
+                         const struct vg_error *err,
+                         const struct problem_printer *pp,
+                         bool ofac)
 {
     if (pp->suppressed > 0) {
         fprintf(stderr, "vigia: ... %d more problems in %s (see vigia rejects, vigia quality)\n",
@@ -115,17 +118,18 @@ static int report_import(struct cli_global *g, const char *what, enum vg_status 
                  what);
     }
     char n[11][24];
-    const int64_t v[11] = { r->records,   r->inserted, r->changed, r->unchanged,
-                            r->removed,   r->duplicates, r->rejected, r->flagged,
-                            r->lapsed,    r->aliases,  r->orphan_aliases };
+    const int64_t v[11] = { r->records, r->inserted,   r->changed,       r->unchanged,
+                            r->removed, r->duplicates, r->rejected,      r->flagged,
+                            r->lapsed,  r->aliases,    r->orphan_aliases };
     for (int i = 0; i < 11; i++) {
         snprintf(n[i], sizeof(n[i]), "%lld", (long long)v[i]);
     }
-    const char *keys[] = { "file",     "records",  "inserted", "changed",
-                           "unchanged", "removed", "duplicates", "rejected",
-                           "flagged",  "dismissals_lapsed", "aliases", "orphan_aliases" };
-    const char *values[] = { what, n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8],
-                             n[9], n[10] };
+    const char *keys[] = { "file",      "records",           "inserted",   "changed",
+                           "unchanged", "removed",           "duplicates", "rejected",
+                           "flagged",   "dismissals_lapsed", "aliases",    "orphan_aliases" };
+    const char *values[] = {
+        what, n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], n[9], n[10]
+    };
     cli_print_record(g->format, stdout, ofac ? 12 : 10, keys, values);
     return st == VG_EPARTIAL ? CLI_PARTIAL : CLI_OK;
 }
@@ -149,8 +153,8 @@ static int do_import(struct cli_global *g, const struct opts *o, int nargs, char
     enum vg_status st;
     if (ofac) {
         st = vg_watchlist_import_ofac(store, args[0], nargs > 1 ? args[1] : NULL,
-                                      nargs > 2 ? args[2] : NULL, o->list, &rep, print_problem,
-                                      &pp, &err);
+                                      nargs > 2 ? args[2] : NULL, o->list, &rep, print_problem, &pp,
+                                      &err);
     } else {
         st = vg_watchlist_import_csv(store, args[0], o->list, &rep, print_problem, &pp, &err);
     }
@@ -229,8 +233,8 @@ static int do_screen(struct cli_global *g, const struct opts *o, int nargs, char
         vg_screen_index_free(idx);
         return cli_fail(&err, st);
     }
-    static const char *const cols[] = { "score",     "entry_id",  "list", "external_id",
-                                        "type",      "entry",     "matched", "countries",
+    static const char *const cols[] = { "score",     "entry_id",   "list",    "external_id",
+                                        "type",      "entry",      "matched", "countries",
                                         "dismissed", "explanation" };
     struct cli_out *out = cli_out_new(g->format, stdout, false);
     cli_out_columns(out, 10, cols);
@@ -244,9 +248,16 @@ static int do_screen(struct cli_global *g, const struct opts *o, int nargs, char
         } else {
             snprintf(dismissed, sizeof(dismissed), "no");
         }
-        const char *row[10] = { score,          id,           h->list,          h->external_id,
-                                vg_watch_type_name(h->type), h->entry_name,  h->matched_name,
-                                h->countries,   dismissed,    h->explanation };
+        const char *row[10] = { score,
+                                id,
+                                h->list,
+                                h->external_id,
+                                vg_watch_type_name(h->type),
+                                h->entry_name,
+                                h->matched_name,
+                                h->countries,
+                                dismissed,
+                                h->explanation };
         cli_out_row(out, 10, row);
     }
     cli_out_finish(out);
@@ -272,8 +283,8 @@ static bool parse_id(const char *text, int64_t *out)
 }
 
 /* dismiss ENTRY-ID SUBJECT --reason TEXT, or approve DISMISSAL-ID, as the acting user. */
-static int do_decide(struct cli_global *g, const struct opts *o, int nargs, char **args,
-                     bool approve)
+static int
+do_decide(struct cli_global *g, const struct opts *o, int nargs, char **args, bool approve)
 {
     int64_t id;
     bool shape = approve ? nargs == 1 : nargs == 2 && o->reason != NULL;
@@ -307,8 +318,10 @@ static int do_decide(struct cli_global *g, const struct opts *o, int nargs, char
     char ids[24];
     snprintf(ids, sizeof(ids), "%lld", (long long)made);
     const char *keys[] = { "dismissal", "entry", "subject", "status", "requested_by", "next" };
-    const char *values[] = { ids, args[0], args[1], "pending", actor,
-                             "another person approves it: vigia --as NAME watchlist approve ID" };
+    const char *values[] = {
+        ids,       args[0], args[1],
+        "pending", actor,   "another person approves it: vigia --as NAME watchlist approve ID"
+    };
     cli_print_record(g->format, stdout, 6, keys, values);
     return CLI_OK;
 }
@@ -333,8 +346,15 @@ static int do_dismissals(struct cli_global *g, const struct opts *o)
 static int run(struct cli_global *g, int argc, char **argv)
 {
     enum {
-        OPT_LIST = 300, OPT_TYPE, OPT_COUNTRY, OPT_ID, OPT_THRESHOLD, OPT_LIMIT, OPT_REASON,
-        OPT_STATUS, OPT_ALL,
+        OPT_LIST = 300,
+        OPT_TYPE,
+        OPT_COUNTRY,
+        OPT_ID,
+        OPT_THRESHOLD,
+        OPT_LIMIT,
+        OPT_REASON,
+        OPT_STATUS,
+        OPT_ALL,
     };
     static const struct option long_opts[] = {
         CLI_COMMON_LONG_OPTIONS,
@@ -354,13 +374,27 @@ static int run(struct cli_global *g, int argc, char **argv)
     char *end;
     while ((opt = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
         switch (opt) {
-        case OPT_LIST: o.list = optarg; continue;
-        case OPT_TYPE: o.type = optarg; continue;
-        case OPT_COUNTRY: o.country = optarg; continue;
-        case OPT_ID: o.id = optarg; continue;
-        case OPT_REASON: o.reason = optarg; continue;
-        case OPT_STATUS: o.status = optarg; continue;
-        case OPT_ALL: o.all = true; continue;
+        case OPT_LIST:
+            o.list = optarg;
+            continue;
+        case OPT_TYPE:
+            o.type = optarg;
+            continue;
+        case OPT_COUNTRY:
+            o.country = optarg;
+            continue;
+        case OPT_ID:
+            o.id = optarg;
+            continue;
+        case OPT_REASON:
+            o.reason = optarg;
+            continue;
+        case OPT_STATUS:
+            o.status = optarg;
+            continue;
+        case OPT_ALL:
+            o.all = true;
+            continue;
         case OPT_THRESHOLD:
             o.threshold = strtod(optarg, &end);
             if (*end != '\0' || !(o.threshold > 0.0 && o.threshold <= 1.0)) {

@@ -14,14 +14,22 @@
 
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/arena.h>
 #include <vigia/charset.h>
 #include <vigia/csv.h>
 #include <vigia/ident.h>
 
-enum { COL_NAME, COL_TYPE, COL_COUNTRY, COL_SOURCE, COL_NOTE, COL_IDENT, COL_ALIASES, COL_ID,
-       COL_COUNT };
+enum {
+    COL_NAME,
+    COL_TYPE,
+    COL_COUNTRY,
+    COL_SOURCE,
+    COL_NOTE,
+    COL_IDENT,
+    COL_ALIASES,
+    COL_ID,
+    COL_COUNT
+};
 
 static const char *const column_names[COL_COUNT] = {
     "name", "type", "country", "source", "note", "identifier", "aliases", "id",
@@ -77,8 +85,8 @@ static enum vg_status reject(struct csvlist *c, const char *message)
     return c->sink->reject(c->sink->user, &e, c->data + c->csv.record_offset, ex);
 }
 
-static enum vg_status flag(struct csvlist *c, const char *field, const char *value,
-                           const char *message)
+static enum vg_status
+flag(struct csvlist *c, const char *field, const char *value, const char *message)
 {
     if (c->sink->flag == NULL) {
         return VG_OK;
@@ -102,8 +110,10 @@ static int check_country(void *user, const char *item, size_t len)
         return 0;
     }
     char msg[200];
-    snprintf(msg, sizeof(msg), "country '%.*s' is neither an ISO 3166 alpha-2 code nor a known "
-             "country name; the entry is taken without it", (int)(len > 60 ? 60 : len), item);
+    snprintf(msg, sizeof(msg),
+             "country '%.*s' is neither an ISO 3166 alpha-2 code nor a known "
+             "country name; the entry is taken without it",
+             (int)(len > 60 ? 60 : len), item);
     char value[64];
     snprintf(value, sizeof(value), "%.*s", (int)(len > 60 ? 60 : len), item);
     cc->st = flag(cc->c, "country", value, msg);
@@ -111,15 +121,16 @@ static int check_country(void *user, const char *item, size_t len)
 }
 
 /* Checks an identifier against what the entry's type needs; problems become findings. */
-static enum vg_status check_identifier(struct csvlist *c, const char *text,
-                                       enum vg_watch_type type)
+static enum vg_status check_identifier(struct csvlist *c, const char *text, enum vg_watch_type type)
 {
     enum ident_scheme scheme;
     char value[64];
     char msg[240];
     if (!vg__ident_read(text, strlen(text), type, &scheme, value, sizeof(value))) {
-        snprintf(msg, sizeof(msg), "identifier '%.60s' holds no usable number (4 or more letters "
-                 "and digits)", text);
+        snprintf(msg, sizeof(msg),
+                 "identifier '%.60s' holds no usable number (4 or more letters "
+                 "and digits)",
+                 text);
         return flag(c, "identifier", text, msg);
     }
     struct vg_error e;
@@ -149,8 +160,10 @@ static enum vg_status check_identifier(struct csvlist *c, const char *text,
     }
     case SCHEME_OTHER:
         if (type == VG_WATCH_VESSEL) {
-            snprintf(msg, sizeof(msg), "vessel identifier '%.60s' is neither an IMO (7 digits) "
-                     "nor an MMSI (9 digits) number; matched as written", text);
+            snprintf(msg, sizeof(msg),
+                     "vessel identifier '%.60s' is neither an IMO (7 digits) "
+                     "nor an MMSI (9 digits) number; matched as written",
+                     text);
             return flag(c, "identifier", text, msg);
         }
         return VG_OK;
@@ -181,8 +194,10 @@ static enum vg_status take_record(struct csvlist *c)
     }
     enum vg_watch_type type;
     if (!vg_watch_type_parse(f[COL_TYPE], &type) || type == VG_WATCH_ANY) {
-        snprintf(msg, sizeof(msg), "type '%.40s' is not party, person, organization, vessel, "
-                 "aircraft, container or seal", f[COL_TYPE]);
+        snprintf(msg, sizeof(msg),
+                 "type '%.40s' is not party, person, organization, vessel, "
+                 "aircraft, container or seal",
+                 f[COL_TYPE]);
         return reject(c, msg);
     }
     struct country_check cc = { c, VG_OK };
@@ -216,10 +231,10 @@ static enum vg_status take_record(struct csvlist *c)
             vg__ident_compact(f[COL_NAME], strlen(f[COL_NAME]), name_key, sizeof(name_key));
         } else {
             vg_name_key(f[COL_NAME], strlen(f[COL_NAME]),
-                        type == VG_WATCH_PERSON ? VG_NAME_PERSON :
-                        type == VG_WATCH_ORGANIZATION ? VG_NAME_ORGANIZATION :
-                        type == VG_WATCH_VESSEL || type == VG_WATCH_AIRCRAFT ? VG_NAME_VESSEL :
-                                                                                VG_NAME_UNKNOWN,
+                        type == VG_WATCH_PERSON         ? VG_NAME_PERSON
+                        : type == VG_WATCH_ORGANIZATION ? VG_NAME_ORGANIZATION
+                        : type == VG_WATCH_VESSEL || type == VG_WATCH_AIRCRAFT ? VG_NAME_VESSEL
+                                                                               : VG_NAME_UNKNOWN,
                         name_key, sizeof(name_key));
         }
         if (name_key[0] == '\0') {
@@ -246,8 +261,11 @@ static enum vg_status take_record(struct csvlist *c)
     return c->sink->entry(c->sink->user, &e);
 }
 
-enum vg_status vg_watchlist_parse_csv(const char *data, size_t len, const char *source,
-                                      const struct vg_watch_sink *sink, struct vg_error *err)
+enum vg_status vg_watchlist_parse_csv(const char *data,
+                                      size_t len,
+                                      const char *source,
+                                      const struct vg_watch_sink *sink,
+                                      struct vg_error *err)
 {
     struct csvlist c;
     memset(&c, 0, sizeof(c));
@@ -268,8 +286,11 @@ enum vg_status vg_watchlist_parse_csv(const char *data, size_t len, const char *
         vg_error_clear(&rerr);
         st = vg_csv_next(&c.csv, &rerr);
         if (st == VG_ENOTFOUND) {
-            st = header ? VG_OK : vg_error_set(err, VG_EFORMAT, "%s: empty file, expected a "
-                                               "header with the columns name and type", c.source);
+            st = header ? VG_OK
+                        : vg_error_set(err, VG_EFORMAT,
+                                       "%s: empty file, expected a "
+                                       "header with the columns name and type",
+                                       c.source);
             break;
         }
         vg_arena_reset(&c.fields);
@@ -295,7 +316,8 @@ enum vg_status vg_watchlist_parse_csv(const char *data, size_t len, const char *
             }
             if (c.col[COL_NAME] < 0 || c.col[COL_TYPE] < 0) {
                 vg_error_at(err, c.source, c.csv.record_line, 0, c.csv.record_offset, 1);
-                st = vg_error_set(err, VG_EFORMAT, "not a watch-list CSV: the header needs the "
+                st = vg_error_set(err, VG_EFORMAT,
+                                  "not a watch-list CSV: the header needs the "
                                   "columns name and type (optional: country, source, note, "
                                   "identifier, aliases, id)");
                 break;

@@ -12,14 +12,12 @@
  * recorded as unauthenticated.
  */
 #include "screen/screen_int.h"
+#include "store/store_int.h"
 
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/audit.h>
 #include <vigia/time.h>
-
-#include "store/store_int.h"
 
 #define REASON_MIN 10
 
@@ -36,8 +34,10 @@ static size_t trimmed_len(const char *s)
 }
 
 /* Appends an audit entry with a JSON object built from the printf format and commits. */
-static enum vg_status audit_and_commit(struct vg_store *store, const char *action,
-                                       const char *objects, struct vg_error *err)
+static enum vg_status audit_and_commit(struct vg_store *store,
+                                       const char *action,
+                                       const char *objects,
+                                       struct vg_error *err)
 {
     uint8_t digest[VG_DIGEST_SIZE];
     vg_digest(objects, strlen(objects), digest);
@@ -68,8 +68,12 @@ static void json_escape(const char *s, char *out, size_t size)
     out[n] = '\0';
 }
 
-enum vg_status vg_watchlist_dismiss(struct vg_store *store, int64_t entry_id, const char *subject,
-                                    const char *reason, int64_t *dismissal_id, struct vg_error *err)
+enum vg_status vg_watchlist_dismiss(struct vg_store *store,
+                                    int64_t entry_id,
+                                    const char *subject,
+                                    const char *reason,
+                                    int64_t *dismissal_id,
+                                    struct vg_error *err)
 {
     static const char entry_sql[] =
         "SELECT type, entry_digest FROM watchlist_entries WHERE id = ?1 AND active = 1";
@@ -80,8 +84,10 @@ enum vg_status vg_watchlist_dismiss(struct vg_store *store, int64_t entry_id, co
         "INSERT INTO watchlist_dismissals(entry_id, entry_digest, subject_kind, subject_key,"
         " reason, requested_by, requested_at, status) VALUES(?1,?2,?3,?4,?5,?6,?7,'pending')";
     if (reason == NULL || trimmed_len(reason) < REASON_MIN) {
-        return vg_error_set(err, VG_EINVAL, "a dismissal needs a reason of at least %d "
-                            "characters saying why the hit is false", REASON_MIN);
+        return vg_error_set(err, VG_EINVAL,
+                            "a dismissal needs a reason of at least %d "
+                            "characters saying why the hit is false",
+                            REASON_MIN);
     }
     if (subject == NULL || trimmed_len(subject) == 0) {
         return vg_error_set(err, VG_EINVAL, "a dismissal needs the subject that was screened");
@@ -134,8 +140,10 @@ enum vg_status vg_watchlist_dismiss(struct vg_store *store, int64_t entry_id, co
         snprintf(status, sizeof(status), "%s", (const char *)sqlite3_column_text(q, 1));
         sqlite3_reset(q);
         vg_store_rollback(store);
-        return vg_error_set(err, VG_ECONFLICT, "dismissal %lld (%s) already covers '%s' on entry "
-                            "%lld", other, status, key, (long long)entry_id);
+        return vg_error_set(err, VG_ECONFLICT,
+                            "dismissal %lld (%s) already covers '%s' on entry "
+                            "%lld",
+                            other, status, key, (long long)entry_id);
     }
     sqlite3_reset(q);
     if (rc != SQLITE_DONE) {
@@ -175,8 +183,8 @@ enum vg_status vg_watchlist_dismiss(struct vg_store *store, int64_t entry_id, co
     return st;
 }
 
-enum vg_status vg_watchlist_approve(struct vg_store *store, int64_t dismissal_id,
-                                    struct vg_error *err)
+enum vg_status
+vg_watchlist_approve(struct vg_store *store, int64_t dismissal_id, struct vg_error *err)
 {
     static const char find_sql[] =
         "SELECT d.entry_id, d.status, d.requested_by,"
@@ -221,8 +229,10 @@ enum vg_status vg_watchlist_approve(struct vg_store *store, int64_t dismissal_id
     }
     if (vg__ieq(actor, requester)) {
         vg_store_rollback(store);
-        return vg_error_set(err, VG_EDENIED, "%s requested dismissal %lld and cannot approve it; "
-                            "another person must", requester, (long long)dismissal_id);
+        return vg_error_set(err, VG_EDENIED,
+                            "%s requested dismissal %lld and cannot approve it; "
+                            "another person must",
+                            requester, (long long)dismissal_id);
     }
     char eactor[512], objects[700];
     json_escape(actor, eactor, sizeof(eactor));
@@ -245,7 +255,8 @@ enum vg_status vg_watchlist_approve(struct vg_store *store, int64_t dismissal_id
         if (st != VG_OK) {
             return st;
         }
-        return vg_error_set(err, VG_ECONFLICT, "watch-list entry %lld changed or left its list "
+        return vg_error_set(err, VG_ECONFLICT,
+                            "watch-list entry %lld changed or left its list "
                             "since dismissal %lld was requested; the dismissal has lapsed",
                             entry_id, (long long)dismissal_id);
     }
@@ -272,8 +283,8 @@ enum vg_status vg_watchlist_approve(struct vg_store *store, int64_t dismissal_id
 
 #define ISO(col) "strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch')"
 
-enum vg_status vg_watchlists_list(struct vg_store *store, const struct vg_row_sink *sink,
-                                  struct vg_error *err)
+enum vg_status
+vg_watchlists_list(struct vg_store *store, const struct vg_row_sink *sink, struct vg_error *err)
 {
     static const char sql[] =
         "SELECT l.name AS list, l.kind AS kind, l.source AS source,"
@@ -281,12 +292,14 @@ enum vg_status vg_watchlists_list(struct vg_store *store, const struct vg_row_si
         " AS entries,"
         " (SELECT count(*) FROM watchlist_entries e WHERE e.watchlist_id = l.id AND e.active = 0)"
         " AS removed, " ISO("l.imported_at") " AS imported_at"
-        " FROM watchlists l ORDER BY l.name";
+                                             " FROM watchlists l ORDER BY l.name";
     return vg__store_query_rows(store, sql, NULL, 0, sink, err);
 }
 
-enum vg_status vg_watchlist_entries_list(struct vg_store *store, const char *list,
-                                         bool include_removed, const struct vg_row_sink *sink,
+enum vg_status vg_watchlist_entries_list(struct vg_store *store,
+                                         const char *list,
+                                         bool include_removed,
+                                         const struct vg_row_sink *sink,
                                          struct vg_error *err)
 {
     static const char sql[] =
@@ -294,33 +307,40 @@ enum vg_status vg_watchlist_entries_list(struct vg_store *store, const char *lis
         " e.name AS name, e.country AS country, e.identifier AS identifier,"
         " e.aliases AS aliases, e.source AS source,"
         " CASE e.active WHEN 1 THEN 'active' ELSE 'removed' END AS status,"
-        " " ISO("e.added_at") " AS added_at, " ISO("e.removed_at") " AS removed_at"
-        " FROM watchlist_entries e JOIN watchlists l ON l.id = e.watchlist_id"
-        " WHERE (?1 IS NULL OR l.name = ?1) AND (?2 = '1' OR e.active = 1)"
-        " ORDER BY l.name, e.id";
+        " " ISO("e.added_at") " AS added_at, " ISO(
+            "e.removed_at") " AS removed_at"
+                            " FROM watchlist_entries e JOIN watchlists l ON l.id = e.watchlist_id"
+                            " WHERE (?1 IS NULL OR l.name = ?1) AND (?2 = '1' OR e.active = 1)"
+                            " ORDER BY l.name, e.id";
     const char *params[2] = { list, include_removed ? "1" : "0" };
     return vg__store_query_rows(store, sql, params, 2, sink, err);
 }
 
-enum vg_status vg_watchlist_dismissals_list(struct vg_store *store, const char *status,
-                                            const struct vg_row_sink *sink, struct vg_error *err)
+enum vg_status vg_watchlist_dismissals_list(struct vg_store *store,
+                                            const char *status,
+                                            const struct vg_row_sink *sink,
+                                            struct vg_error *err)
 {
     static const char sql[] =
         "SELECT d.id AS id, d.entry_id AS entry_id, l.name AS list, e.name AS entry_name,"
         " d.subject_key AS subject, d.status AS status, d.reason AS reason,"
-        " d.requested_by AS requested_by, " ISO("d.requested_at") " AS requested_at,"
-        " d.approved_by AS approved_by, " ISO("d.approved_at") " AS approved_at"
-        " FROM watchlist_dismissals d JOIN watchlist_entries e ON e.id = d.entry_id"
-        " JOIN watchlists l ON l.id = e.watchlist_id"
-        " WHERE (?1 IS NULL OR d.status = ?1) ORDER BY d.id DESC";
+        " d.requested_by AS requested_by, " ISO(
+            "d.requested_at") " AS requested_at,"
+                              " d.approved_by AS approved_by, " ISO(
+                                  "d.approved_at") " AS approved_at"
+                                                   " FROM watchlist_dismissals d JOIN watchlist_entries e ON e.id = d.entry_id"
+                                                   " JOIN watchlists l ON l.id = e.watchlist_id"
+                                                   " WHERE (?1 IS NULL OR d.status = ?1) ORDER BY d.id DESC";
     const char *params[1] = { status };
     return vg__store_query_rows(store, sql, params, 1, sink, err);
 }
 
 /* ---- the index from the store -------------------------------------------------------------- */
 
-enum vg_status vg_screen_index_load(struct vg_screen_index *idx, struct vg_store *store,
-                                    const char *list, struct vg_error *err)
+enum vg_status vg_screen_index_load(struct vg_screen_index *idx,
+                                    struct vg_store *store,
+                                    const char *list,
+                                    struct vg_error *err)
 {
     static const char entries_sql[] =
         "SELECT e.id, l.name, e.external_id, e.name, e.type, e.country, e.identifier"

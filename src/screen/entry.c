@@ -5,7 +5,6 @@
 #include "screen/screen_int.h"
 
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/audit.h>
 #include <vigia/ident.h>
@@ -85,12 +84,18 @@ bool vg_watch_type_parse(const char *text, enum vg_watch_type *out)
         const char *name;
         enum vg_watch_type type;
     } names[] = {
-        { "party", VG_WATCH_PARTY },        { "person", VG_WATCH_PERSON },
-        { "individual", VG_WATCH_PERSON },  { "organization", VG_WATCH_ORGANIZATION },
-        { "organisation", VG_WATCH_ORGANIZATION }, { "company", VG_WATCH_ORGANIZATION },
-        { "entity", VG_WATCH_ORGANIZATION }, { "vessel", VG_WATCH_VESSEL },
-        { "aircraft", VG_WATCH_AIRCRAFT },  { "container", VG_WATCH_CONTAINER },
-        { "seal", VG_WATCH_SEAL },          { "any", VG_WATCH_ANY },
+        { "party", VG_WATCH_PARTY },
+        { "person", VG_WATCH_PERSON },
+        { "individual", VG_WATCH_PERSON },
+        { "organization", VG_WATCH_ORGANIZATION },
+        { "organisation", VG_WATCH_ORGANIZATION },
+        { "company", VG_WATCH_ORGANIZATION },
+        { "entity", VG_WATCH_ORGANIZATION },
+        { "vessel", VG_WATCH_VESSEL },
+        { "aircraft", VG_WATCH_AIRCRAFT },
+        { "container", VG_WATCH_CONTAINER },
+        { "seal", VG_WATCH_SEAL },
+        { "any", VG_WATCH_ANY },
     };
     if (text == NULL) {
         return false;
@@ -135,7 +140,8 @@ void vg_watch_entry_digest(const struct vg_watch_entry *e, uint8_t out[32])
     vg_hasher_final(&h, out);
 }
 
-int vg__split_list(const char *list, int (*fn)(void *user, const char *item, size_t len),
+int vg__split_list(const char *list,
+                   int (*fn)(void *user, const char *item, size_t len),
                    void *user)
 {
     if (list == NULL) {
@@ -150,8 +156,8 @@ int vg__split_list(const char *list, int (*fn)(void *user, const char *item, siz
             a++;
             n--;
         }
-        while (n > 0 && (a[n - 1] == ' ' || a[n - 1] == '\t' || a[n - 1] == '\r' ||
-                         a[n - 1] == '\n')) {
+        while (n > 0 &&
+               (a[n - 1] == ' ' || a[n - 1] == '\t' || a[n - 1] == '\r' || a[n - 1] == '\n')) {
             n--;
         }
         if (n > 0) {
@@ -198,13 +204,20 @@ bool vg__scheme_strong(enum ident_scheme s)
 const char *vg__scheme_label(enum ident_scheme s)
 {
     switch (s) {
-    case SCHEME_IMO: return "IMO";
-    case SCHEME_MMSI: return "MMSI";
-    case SCHEME_RUC: return "RUC";
-    case SCHEME_CONTAINER: return "container";
-    case SCHEME_SEAL: return "seal";
-    case SCHEME_CALLSIGN: return "call sign";
-    case SCHEME_OTHER: break;
+    case SCHEME_IMO:
+        return "IMO";
+    case SCHEME_MMSI:
+        return "MMSI";
+    case SCHEME_RUC:
+        return "RUC";
+    case SCHEME_CONTAINER:
+        return "container";
+    case SCHEME_SEAL:
+        return "seal";
+    case SCHEME_CALLSIGN:
+        return "call sign";
+    case SCHEME_OTHER:
+        break;
     }
     return "identifier";
 }
@@ -307,8 +320,12 @@ static enum ident_scheme guess_scheme(const char *v, size_t n, enum vg_watch_typ
     return SCHEME_OTHER;
 }
 
-bool vg__ident_read(const char *text, size_t len, enum vg_watch_type entry_type,
-                    enum ident_scheme *scheme, char *out, size_t size)
+bool vg__ident_read(const char *text,
+                    size_t len,
+                    enum vg_watch_type entry_type,
+                    enum ident_scheme *scheme,
+                    char *out,
+                    size_t size)
 {
     /* Split into words; a leading scheme word names the scheme, and the value starts at
      * the first word holding a digit ("Cedula No. 6068015", "RUC # 20108363101"). */

@@ -16,17 +16,15 @@
  *     transaction is rolled back and the import leaves no trace.
  */
 #include "screen/screen_int.h"
+#include "store/store_int.h"
 
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/audit.h>
 #include <vigia/file.h>
 #include <vigia/log.h>
 #include <vigia/time.h>
-
-#include "store/store_int.h"
 
 struct existing {
     int64_t id;
@@ -89,8 +87,8 @@ static const char *format_for(const struct wl_import *imp, const char *source)
     return imp->kind;
 }
 
-static enum vg_status on_reject(void *user, const struct vg_error *reason, const char *excerpt,
-                                size_t excerpt_len)
+static enum vg_status
+on_reject(void *user, const struct vg_error *reason, const char *excerpt, size_t excerpt_len)
 {
     struct wl_import *imp = user;
     imp->report->records++;
@@ -106,8 +104,8 @@ static enum vg_status on_reject(void *user, const struct vg_error *reason, const
     return st;
 }
 
-static enum vg_status on_flag(void *user, const struct vg_error *reason, const char *field,
-                              const char *value)
+static enum vg_status
+on_flag(void *user, const struct vg_error *reason, const char *field, const char *value)
 {
     struct wl_import *imp = user;
     imp->report->flagged++;
@@ -134,9 +132,8 @@ static enum vg_status on_flag(void *user, const struct vg_error *reason, const c
 
 static enum vg_status lapse_dismissals(struct wl_import *imp, int64_t entry_id)
 {
-    static const char sql[] =
-        "UPDATE watchlist_dismissals SET status = 'lapsed'"
-        " WHERE entry_id = ?1 AND status IN ('pending', 'approved')";
+    static const char sql[] = "UPDATE watchlist_dismissals SET status = 'lapsed'"
+                              " WHERE entry_id = ?1 AND status IN ('pending', 'approved')";
     sqlite3_stmt *st = vg__store_stmt(imp->store, sql, imp->err);
     if (st == NULL) {
         return VG_EDB;
@@ -177,8 +174,12 @@ struct names_ctx {
     enum vg_status st;
 };
 
-static enum vg_status insert_name(struct wl_import *imp, int64_t entry_id, enum vg_watch_type type,
-                                  const char *name, size_t len, int kind)
+static enum vg_status insert_name(struct wl_import *imp,
+                                  int64_t entry_id,
+                                  enum vg_watch_type type,
+                                  const char *name,
+                                  size_t len,
+                                  int kind)
 {
     static const char sql[] =
         "INSERT INTO watchlist_names(entry_id, name, name_key, is_alias) VALUES(?1,?2,?3,?4)";
@@ -214,7 +215,8 @@ static int name_item(void *user, const char *item, size_t len)
 }
 
 /* Inserts the entry version, or brings back the row it had when it last had this content. */
-static enum vg_status insert_or_revive(struct wl_import *imp, const struct vg_watch_entry *e,
+static enum vg_status insert_or_revive(struct wl_import *imp,
+                                       const struct vg_watch_entry *e,
                                        const uint8_t digest[VG_DIGEST_SIZE])
 {
     static const char find_sql[] =
@@ -246,8 +248,9 @@ static enum vg_status insert_or_revive(struct wl_import *imp, const struct vg_wa
         sqlite3_bind_int64(st, 1, old);
         rc = sqlite3_step(st);
         sqlite3_reset(st);
-        return rc == SQLITE_DONE ? VG_OK
-                                 : vg__store_error(store, rc, "restoring a watch-list entry", imp->err);
+        return rc == SQLITE_DONE
+                   ? VG_OK
+                   : vg__store_error(store, rc, "restoring a watch-list entry", imp->err);
     }
     st = vg__store_stmt(store, insert_sql, imp->err);
     if (st == NULL) {
@@ -303,7 +306,8 @@ static enum vg_status on_entry(void *user, const struct vg_watch_entry *e)
         struct vg_error reason;
         vg_error_clear(&reason);
         vg_error_at(&reason, imp->files[0].path, e->line, 0, 0, 0);
-        vg_error_set(&reason, VG_ECONFLICT, "entry '%.80s' (%s) appears again with other "
+        vg_error_set(&reason, VG_ECONFLICT,
+                     "entry '%.80s' (%s) appears again with other "
                      "content (first at line %u); the later record is refused",
                      e->name, vg_watch_type_name(e->type), (unsigned)first->line);
         return on_reject(imp, &reason, NULL, 0);
@@ -343,9 +347,8 @@ static enum vg_status on_entry(void *user, const struct vg_watch_entry *e)
 
 static enum vg_status load_existing(struct wl_import *imp)
 {
-    static const char sql[] =
-        "SELECT id, external_id, entry_digest FROM watchlist_entries"
-        " WHERE watchlist_id = ?1 AND active = 1";
+    static const char sql[] = "SELECT id, external_id, entry_digest FROM watchlist_entries"
+                              " WHERE watchlist_id = ?1 AND active = 1";
     sqlite3_stmt *st = vg__store_stmt(imp->store, sql, imp->err);
     if (st == NULL) {
         return VG_EDB;
@@ -354,8 +357,8 @@ static enum vg_status load_existing(struct wl_import *imp)
     int rc;
     enum vg_status s = VG_OK;
     while (s == VG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct existing *grown = vg__grow(imp->existing, &imp->existing_cap,
-                                          imp->nexisting + 1, sizeof(*grown));
+        struct existing *grown =
+            vg__grow(imp->existing, &imp->existing_cap, imp->nexisting + 1, sizeof(*grown));
         if (grown == NULL) {
             s = VG_ENOMEM;
             break;
@@ -513,7 +516,8 @@ static enum vg_status finish(struct wl_import *imp)
         }
     }
     if (s == VG_OK) {
-        s = vg_buf_printf(&b, "],\"inserted\":%lld,\"changed\":%lld,\"removed\":%lld,"
+        s = vg_buf_printf(&b,
+                          "],\"inserted\":%lld,\"changed\":%lld,\"removed\":%lld,"
                           "\"rejected\":%lld,\"lapsed\":%lld}",
                           (long long)r->inserted, (long long)r->changed, (long long)r->removed,
                           (long long)r->rejected, (long long)r->lapsed);
@@ -542,9 +546,14 @@ static void release(struct wl_import *imp)
 }
 
 /* Opens the files, registers them, finds or creates the list, reads its active entries. */
-static enum vg_status begin(struct wl_import *imp, struct vg_store *store, const char *list,
-                            const char *kind, struct vg_watchlist_report *report,
-                            vg_problem_fn on_problem, void *user, struct vg_error *err)
+static enum vg_status begin(struct wl_import *imp,
+                            struct vg_store *store,
+                            const char *list,
+                            const char *kind,
+                            struct vg_watchlist_report *report,
+                            vg_problem_fn on_problem,
+                            void *user,
+                            struct vg_error *err)
 {
     imp->store = store;
     imp->list = list;
@@ -600,9 +609,11 @@ static enum vg_status conclude(struct wl_import *imp, enum vg_status st)
     }
     release(imp);
     struct vg_watchlist_report *r = imp->report;
-    vg_log(VG_LOG_INFO, "watchlist", "%s: %lld records, %lld new, %lld changed, %lld removed, "
-           "%lld rejected", imp->list, (long long)r->records, (long long)r->inserted,
-           (long long)r->changed, (long long)r->removed, (long long)r->rejected);
+    vg_log(VG_LOG_INFO, "watchlist",
+           "%s: %lld records, %lld new, %lld changed, %lld removed, "
+           "%lld rejected",
+           imp->list, (long long)r->records, (long long)r->inserted, (long long)r->changed,
+           (long long)r->removed, (long long)r->rejected);
     if (st == VG_OK && r->rejected > 0) {
         st = vg_error_set(imp->err, VG_EPARTIAL, "%lld record(s) rejected", (long long)r->rejected);
     }
@@ -622,9 +633,13 @@ static const char *list_from_path(const char *path, char *buf, size_t size)
     return buf;
 }
 
-enum vg_status vg_watchlist_import_csv(struct vg_store *store, const char *path, const char *list,
-                                       struct vg_watchlist_report *report, vg_problem_fn on_problem,
-                                       void *user, struct vg_error *err)
+enum vg_status vg_watchlist_import_csv(struct vg_store *store,
+                                       const char *path,
+                                       const char *list,
+                                       struct vg_watchlist_report *report,
+                                       vg_problem_fn on_problem,
+                                       void *user,
+                                       struct vg_error *err)
 {
     struct wl_import imp;
     memset(&imp, 0, sizeof(imp));
@@ -644,10 +659,15 @@ enum vg_status vg_watchlist_import_csv(struct vg_store *store, const char *path,
     return conclude(&imp, st);
 }
 
-enum vg_status vg_watchlist_import_ofac(struct vg_store *store, const char *sdn_path,
-                                        const char *alt_path, const char *add_path,
-                                        const char *list, struct vg_watchlist_report *report,
-                                        vg_problem_fn on_problem, void *user, struct vg_error *err)
+enum vg_status vg_watchlist_import_ofac(struct vg_store *store,
+                                        const char *sdn_path,
+                                        const char *alt_path,
+                                        const char *add_path,
+                                        const char *list,
+                                        struct vg_watchlist_report *report,
+                                        vg_problem_fn on_problem,
+                                        void *user,
+                                        struct vg_error *err)
 {
     struct wl_import imp;
     memset(&imp, 0, sizeof(imp));

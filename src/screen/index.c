@@ -24,18 +24,17 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 
 /* Makes room for one more element in arr or returns VG_ENOMEM from the caller. */
-#define GROW(arr, n, cap, kind)                                                            \
-    do {                                                                                   \
-        kind *p_ = vg__grow((arr), &(cap), (n) + 1, sizeof(kind));                         \
-        if (p_ == NULL) {                                                                  \
-            return VG_ENOMEM;                                                              \
-        }                                                                                  \
-        (arr) = p_;                                                                        \
-    } while (0)
+#define GROW(arr, n, cap, kind)                              \
+ do {                                                        \
+  kind *p_ = vg__grow((arr), &(cap), (n) + 1, sizeof(kind)); \
+  if (p_ == NULL) {                                          \
+   return VG_ENOMEM;                                         \
+  }                                                          \
+  (arr) = p_;                                                \
+ } while (0)
 
 enum vg_status vg_screen_index_new(struct vg_screen_index **out)
 {
@@ -120,8 +119,8 @@ static const char *keep(struct vg_screen_index *idx, const char *s)
     return vg_arena_strndup(&idx->strings, s, strlen(s));
 }
 
-static enum vg_status vocab_id(struct vg_screen_index *idx, const struct vg_name_token *t,
-                               uint32_t *id)
+static enum vg_status
+vocab_id(struct vg_screen_index *idx, const struct vg_name_token *t, uint32_t *id)
 {
     uint64_t v;
     if (vg_map_get(&idx->vocab_map, t->text, t->len, &v)) {
@@ -153,8 +152,12 @@ struct add_ctx {
     enum vg_status st;
 };
 
-static enum vg_status add_name(struct vg_screen_index *idx, uint32_t entry, enum vg_watch_type type,
-                               int kind, const char *text, size_t len)
+static enum vg_status add_name(struct vg_screen_index *idx,
+                               uint32_t entry,
+                               enum vg_watch_type type,
+                               int kind,
+                               const char *text,
+                               size_t len)
 {
     if (idx->nnames >= (1u << 24)) {
         return VG_ELIMIT;
@@ -211,8 +214,11 @@ static int add_alias(void *user, const char *item, size_t len)
     return c->st != VG_OK;
 }
 
-static enum vg_status add_ident(struct vg_screen_index *idx, uint32_t entry,
-                                enum vg_watch_type type, const char *item, size_t len)
+static enum vg_status add_ident(struct vg_screen_index *idx,
+                                uint32_t entry,
+                                enum vg_watch_type type,
+                                const char *item,
+                                size_t len)
 {
     enum ident_scheme scheme;
     char value[64];
@@ -262,10 +268,15 @@ static int add_country_item(void *user, const char *item, size_t len)
     return 0;
 }
 
-enum vg_status vg__index_entry_begin(struct vg_screen_index *idx, const char *list,
-                                     int64_t entry_id, const char *external_id, const char *name,
-                                     enum vg_watch_type type, const char *countries,
-                                     const char *identifiers, uint32_t *out)
+enum vg_status vg__index_entry_begin(struct vg_screen_index *idx,
+                                     const char *list,
+                                     int64_t entry_id,
+                                     const char *external_id,
+                                     const char *name,
+                                     enum vg_watch_type type,
+                                     const char *countries,
+                                     const char *identifiers,
+                                     uint32_t *out)
 {
     if (idx->finished) {
         return VG_EINVAL;
@@ -311,8 +322,8 @@ enum vg_status vg__index_entry_begin(struct vg_screen_index *idx, const char *li
     return VG_OK;
 }
 
-enum vg_status vg__index_add_name(struct vg_screen_index *idx, uint32_t entry, int kind,
-                                  const char *text, size_t len)
+enum vg_status vg__index_add_name(
+    struct vg_screen_index *idx, uint32_t entry, int kind, const char *text, size_t len)
 {
     enum vg_watch_type type = (enum vg_watch_type)idx->entries[entry].type;
     if (type == VG_WATCH_CONTAINER || type == VG_WATCH_SEAL) {
@@ -321,12 +332,14 @@ enum vg_status vg__index_add_name(struct vg_screen_index *idx, uint32_t entry, i
     return add_name(idx, entry, type, kind, text, len);
 }
 
-enum vg_status vg_screen_index_add(struct vg_screen_index *idx, const char *list, int64_t entry_id,
+enum vg_status vg_screen_index_add(struct vg_screen_index *idx,
+                                   const char *list,
+                                   int64_t entry_id,
                                    const struct vg_watch_entry *e)
 {
     uint32_t id;
-    enum vg_status st = vg__index_entry_begin(idx, list, entry_id, e->external_id, e->name,
-                                              e->type, e->countries, e->identifiers, &id);
+    enum vg_status st = vg__index_entry_begin(idx, list, entry_id, e->external_id, e->name, e->type,
+                                              e->countries, e->identifiers, &id);
     if (st != VG_OK) {
         return st;
     }
@@ -351,8 +364,10 @@ size_t vg__dismissal_key(int64_t entry_id, const char *subject_key, char *out, s
     return n < 0 ? 0 : ((size_t)n < size ? (size_t)n : size - 1);
 }
 
-enum vg_status vg__index_add_dismissal(struct vg_screen_index *idx, int64_t entry_id,
-                                       const char *subject_key, int64_t dismissal_id)
+enum vg_status vg__index_add_dismissal(struct vg_screen_index *idx,
+                                       int64_t entry_id,
+                                       const char *subject_key,
+                                       int64_t dismissal_id)
 {
     char key[VG_NAME_KEY_SIZE + 32];
     size_t n = vg__dismissal_key(entry_id, subject_key, key, sizeof(key));
@@ -632,8 +647,8 @@ void vg_screen_index_stats(const struct vg_screen_index *idx, struct vg_screen_i
     out->dismissals = idx->ndismissals;
     out->bytes = idx->strings.used + idx->entries_cap * sizeof(struct ix_entry) +
                  idx->names_cap * sizeof(struct ix_name) + idx->toks_cap * sizeof(struct ix_tok) +
-                 idx->vocab_cap * sizeof(struct ix_vocab) + idx->idents_cap * sizeof(struct ix_ident) +
-                 idx->opts_cap * sizeof(char *) +
+                 idx->vocab_cap * sizeof(struct ix_vocab) +
+                 idx->idents_cap * sizeof(struct ix_ident) + idx->opts_cap * sizeof(char *) +
                  (idx->postings.nkeys + out->postings) * sizeof(uint32_t) +
                  (idx->del.nkeys + (idx->del.off != NULL ? idx->del.off[idx->del.nkeys] : 0)) *
                      sizeof(uint32_t) * 2 +

@@ -13,10 +13,10 @@
  * Token similarity: exact 1; sounds alike max(0.90, JW) up to 0.97; near spellings the
  * better of Jaro-Winkler and, for a single substitution, insertion, deletion or swap in a
  * token of n letters, 1 - 0.6/n (0.88 at 5 letters, 0.93 at 9), kept from 0.88 on (two
- * edits apart: Jaro-Winkler, from 0.94 on); a
- * changed final vowel (MARIA/MARIO, usually another name) at most 0.80; an initial against
- * a name starting with it 0.60 (persons and parties of two tokens or more only). A
- * legal-form or particle word set apart on one side may complete a token of the other.
+ * edits apart: Jaro-Winkler, from 0.94 on); a changed final vowel (MARIA/MARIO, usually
+ * another name) at most 0.80; an initial against a name starting with it 0.60 (persons and
+ * parties of two tokens or more only). A legal-form or particle word set apart on one side
+ * may complete a token of the other.
  *
  * Name score. Query tokens are aligned one-to-one with the listed name's tokens, best
  * similarity first. Then
@@ -43,27 +43,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/slice.h>
 
-#define FUZZY_MIN       0.88f
-#define EDIT_COST       0.60f /* one edit in a token of n letters: similarity 1 - 0.6 / n */
-#define TWO_EDITS_MIN   0.94f /* two edits apart: only very close long tokens */
-#define PHONETIC_MIN    0.90f
-#define PHONETIC_MAX    0.97f
-#define VOWEL_FLIP_SIM  0.80f
-#define INITIAL_SIM     0.60f
-#define ORDER_FACTOR    0.97f
-#define ALPHA_PRUNE     0.30f /* the lowest alpha_c: bounds a name's best possible score */
-#define WEAK_ALIAS      0.80f
-#define ID_STRONG       0.95f
-#define ID_OTHER        0.85f
-#define COUNTRY_PENALTY 0.20f
-#define ID_DISJOINT     0.20f
-#define MAX_EXPANSIONS  32
+#define FUZZY_MIN        0.88f
+#define EDIT_COST        0.60f /* one edit in a token of n letters: similarity 1 - 0.6 / n */
+#define TWO_EDITS_MIN    0.94f /* two edits apart: only very close long tokens */
+#define PHONETIC_MIN     0.90f
+#define PHONETIC_MAX     0.97f
+#define VOWEL_FLIP_SIM   0.80f
+#define INITIAL_SIM      0.60f
+#define ORDER_FACTOR     0.97f
+#define ALPHA_PRUNE      0.30f /* the lowest alpha_c: bounds a name's best possible score */
+#define WEAK_ALIAS       0.80f
+#define ID_STRONG        0.95f
+#define ID_OTHER         0.85f
+#define COUNTRY_PENALTY  0.20f
+#define ID_DISJOINT      0.20f
+#define MAX_EXPANSIONS   32
 #define LEGAL_AS_NAME_DF 64 /* a legal-form word rare enough as a name word to follow */
-#define CACHE_MAX_ITEMS (1u << 20)
+#define CACHE_MAX_ITEMS  (1u << 20)
 
 struct exp_item {
     uint32_t vocab;
@@ -96,10 +95,10 @@ struct query {
 
 struct cand {
     uint32_t entry;
-    uint32_t name;     /* best name, UINT32_MAX when none scored */
+    uint32_t name; /* best name, UINT32_MAX when none scored */
     float name_score;
     float id_score;
-    uint32_t ident;    /* the matched identifier, UINT32_MAX when none */
+    uint32_t ident; /* the matched identifier, UINT32_MAX when none */
     bool weak;
     float qualifiers;
     float score;
@@ -264,8 +263,12 @@ static bool one_edit(const char *a, size_t al, const char *b, size_t bl)
     return memcmp(a + i, b + i + 1, al - i) == 0; /* insertion */
 }
 
-static void fuzzy_from(const struct vg_screen_index *idx, const struct vg_name_token *t,
-                       const char *key, size_t kl, struct exp_item *items, size_t *n)
+static void fuzzy_from(const struct vg_screen_index *idx,
+                       const struct vg_name_token *t,
+                       const char *key,
+                       size_t kl,
+                       struct exp_item *items,
+                       size_t *n)
 {
     uint64_t id;
     if (!vg_map_get(&idx->del_map, key, kl, &id)) {
@@ -291,8 +294,8 @@ static void fuzzy_from(const struct vg_screen_index *idx, const struct vg_name_t
     }
 }
 
-static enum vg_status expand(struct vg_screener *s, const struct vg_name_token *t, uint32_t *off,
-                             uint32_t *count)
+static enum vg_status
+expand(struct vg_screener *s, const struct vg_name_token *t, uint32_t *off, uint32_t *count)
 {
     uint64_t cached;
     if (vg_map_get(&s->cache, t->text, t->len, &cached)) {
@@ -317,7 +320,8 @@ static enum vg_status expand(struct vg_screener *s, const struct vg_name_token *
                 uint32_t pv = idx->phon.val[k];
                 const struct ix_vocab *x = &idx->vocab[pv];
                 float jw = (float)vg_jaro_winkler(t->text, t->len, x->text, x->len);
-                float sim = jw < PHONETIC_MIN ? PHONETIC_MIN : (jw > PHONETIC_MAX ? PHONETIC_MAX : jw);
+                float sim =
+                    jw < PHONETIC_MIN ? PHONETIC_MIN : (jw > PHONETIC_MAX ? PHONETIC_MAX : jw);
                 if (x->len == t->len && memcmp(x->text, t->text, t->len) == 0) {
                     continue;
                 }
@@ -367,8 +371,8 @@ static enum vg_status expand(struct vg_screener *s, const struct vg_name_token *
 /* ---- alignment and the name score ----------------------------------------------------------- */
 
 struct pair {
-    uint8_t qi;       /* query token, or 0xff for a query optional token */
-    uint8_t cj;       /* listed token, or 0xff for a listed optional token */
+    uint8_t qi; /* query token, or 0xff for a query optional token */
+    uint8_t cj; /* listed token, or 0xff for a listed optional token */
     uint8_t kind;
     float sim;
     float w;
@@ -386,8 +390,12 @@ struct align {
     float score;
 };
 
-static float pair_sim(const struct vg_screener *s, const struct query *q, size_t i,
-                      const struct ix_tok *ct, bool initials, uint8_t *kind)
+static float pair_sim(const struct vg_screener *s,
+                      const struct query *q,
+                      size_t i,
+                      const struct ix_tok *ct,
+                      bool initials,
+                      uint8_t *kind)
 {
     const struct qtok *qt = &q->tok[i];
     for (uint32_t k = 0; k < qt->nexp; k++) {
@@ -478,8 +486,10 @@ static float alpha_extra(uint8_t flags, bool conflict)
 }
 
 /* Scores the query against one listed name; a is filled for the explanation. */
-static float score_name(const struct vg_screener *s, const struct query *q,
-                        const struct ix_name *nm, struct align *a)
+static float score_name(const struct vg_screener *s,
+                        const struct query *q,
+                        const struct ix_name *nm,
+                        struct align *a)
 {
     const struct vg_screen_index *idx = s->idx;
     a->npairs = 0;
@@ -504,8 +514,12 @@ static float score_name(const struct vg_screener *s, const struct query *q,
             uint8_t kind = VG_MATCH_EXACT;
             float sim = pair_sim(s, q, i, &ct[j], initials, &kind);
             if (sim > 0.0f) {
-                cands[nc++] = (struct pair){ (uint8_t)i, (uint8_t)j, kind, sim,
-                                             idx->vocab[ct[j].vocab].weight, q->tok[i].t->text,
+                cands[nc++] = (struct pair){ (uint8_t)i,
+                                             (uint8_t)j,
+                                             kind,
+                                             sim,
+                                             idx->vocab[ct[j].vocab].weight,
+                                             q->tok[i].t->text,
                                              idx->vocab[ct[j].vocab].text };
             }
         }
@@ -528,8 +542,9 @@ static float score_name(const struct vg_screener *s, const struct query *q,
         for (size_t o = 0; o < q->name.noptional; o++) {
             if (strcmp(q->name.optional[o].text, x->text) == 0) {
                 a->cused[j] = true;
-                a->pairs[a->npairs++] = (struct pair){ 0xff, (uint8_t)j, VG_MATCH_LEGAL, 1.0f,
-                                                      x->weight, q->name.optional[o].text, x->text };
+                a->pairs[a->npairs++] = (struct pair){ 0xff,   (uint8_t)j, VG_MATCH_LEGAL,
+                                                       1.0f,   x->weight,  q->name.optional[o].text,
+                                                       x->text };
                 break;
             }
         }
@@ -541,9 +556,13 @@ static float score_name(const struct vg_screener *s, const struct query *q,
         for (size_t o = 0; o < nm->nopt; o++) {
             if (strcmp(idx->opts[nm->opt_off + o], q->tok[i].t->text) == 0) {
                 a->qused[i] = true;
-                a->pairs[a->npairs++] = (struct pair){ (uint8_t)i, 0xff, VG_MATCH_LEGAL, 1.0f,
-                                                      q->tok[i].w, q->tok[i].t->text,
-                                                      idx->opts[nm->opt_off + o] };
+                a->pairs[a->npairs++] = (struct pair){ (uint8_t)i,
+                                                       0xff,
+                                                       VG_MATCH_LEGAL,
+                                                       1.0f,
+                                                       q->tok[i].w,
+                                                       q->tok[i].t->text,
+                                                       idx->opts[nm->opt_off + o] };
                 break;
             }
         }
@@ -570,8 +589,8 @@ static float score_name(const struct vg_screener *s, const struct query *q,
     float missing = 0.0f;
     for (size_t j = 0; j < nm->ntok; j++) {
         if (!a->cused[j]) {
-            missing += alpha_missing(ct[j].role, ct[j].flags, q_left) *
-                       idx->vocab[ct[j].vocab].weight;
+            missing +=
+                alpha_missing(ct[j].role, ct[j].flags, q_left) * idx->vocab[ct[j].vocab].weight;
         }
     }
     /* Near spellings alone prove little (ANDES for BANDES, SANA INDUSTRIAS for SANAM
@@ -646,8 +665,8 @@ static void next_stamp(struct vg_screener *s)
     }
 }
 
-static enum vg_status prepare_query(struct vg_screener *s, const struct vg_screen_query *in,
-                                    struct query *q)
+static enum vg_status
+prepare_query(struct vg_screener *s, const struct vg_screen_query *in, struct query *q)
 {
     memset(q, 0, sizeof(*q));
     q->type = in->type;
@@ -756,7 +775,8 @@ static enum vg_status name_candidates(struct vg_screener *s, const struct query 
     }
     /* Weak aliases: literal matches only. */
     uint64_t id;
-    if (q->name.key[0] != '\0' && vg_map_get(&idx->weak_map, q->name.key, strlen(q->name.key), &id)) {
+    if (q->name.key[0] != '\0' &&
+        vg_map_get(&idx->weak_map, q->name.key, strlen(q->name.key), &id)) {
         for (uint32_t p = idx->weak.off[id]; p < idx->weak.off[id + 1]; p++) {
             uint32_t n = idx->weak.val[p];
             uint32_t e = idx->names[n].entry;
@@ -790,8 +810,10 @@ static enum vg_status identifier_candidates(struct vg_screener *s, const struct 
         if (!type_ok(q->type, (enum vg_watch_type)idx->entries[d->entry].type)) {
             continue;
         }
-        float sc = vg__scheme_strong((enum ident_scheme)d->scheme) || vg__scheme_strong(q->id_scheme) ?
-                       ID_STRONG : ID_OTHER;
+        float sc =
+            vg__scheme_strong((enum ident_scheme)d->scheme) || vg__scheme_strong(q->id_scheme)
+                ? ID_STRONG
+                : ID_OTHER;
         struct cand *c = cand_for(s, d->entry);
         if (c == NULL) {
             return VG_ENOMEM;
@@ -853,11 +875,16 @@ static void qualify(const struct vg_screen_index *idx, const struct query *q, st
 static const char *role_label(uint8_t role)
 {
     switch (role) {
-    case VG_ROLE_GIVEN: return "given name";
-    case VG_ROLE_GIVEN_OTHER: return "other given name";
-    case VG_ROLE_SURNAME: return "surname";
-    case VG_ROLE_SURNAME_OTHER: return "second surname";
-    default: return NULL;
+    case VG_ROLE_GIVEN:
+        return "given name";
+    case VG_ROLE_GIVEN_OTHER:
+        return "other given name";
+    case VG_ROLE_SURNAME:
+        return "surname";
+    case VG_ROLE_SURNAME_OTHER:
+        return "second surname";
+    default:
+        return NULL;
     }
 }
 
@@ -869,8 +896,10 @@ static int cmp_pair_listed(const void *a, const void *b)
     return xa < ya ? -1 : (xa > ya);
 }
 
-static enum vg_status explain(struct vg_screener *s, const struct query *q,
-                              const struct vg_screen_query *in, const struct cand *c,
+static enum vg_status explain(struct vg_screener *s,
+                              const struct query *q,
+                              const struct vg_screen_query *in,
+                              const struct cand *c,
                               const char **out)
 {
     const struct vg_screen_index *idx = s->idx;
@@ -878,7 +907,11 @@ static enum vg_status explain(struct vg_screener *s, const struct query *q,
     struct vg_buf *b = &s->line;
     vg_buf_reset(b);
     enum vg_status st = VG_OK;
-#define P(...) do { if (st == VG_OK) st = vg_buf_printf(b, __VA_ARGS__); } while (0)
+#define P(...)                         \
+ do {                                  \
+  if (st == VG_OK)                     \
+   st = vg_buf_printf(b, __VA_ARGS__); \
+ } while (0)
     char label[200];
     if (strchr(e->external_id, ':') == NULL && e->external_id[0] != '\0') {
         snprintf(label, sizeof(label), "%s %s", e->list, e->external_id);
@@ -887,8 +920,9 @@ static enum vg_status explain(struct vg_screener *s, const struct query *q,
     } else {
         snprintf(label, sizeof(label), "%s", e->list);
     }
-    const char *subject = in->name != NULL && in->name[0] != '\0' ? in->name :
-                          (in->identifier != NULL ? in->identifier : "");
+    const char *subject = in->name != NULL && in->name[0] != '\0'
+                              ? in->name
+                              : (in->identifier != NULL ? in->identifier : "");
     const struct ix_name *nm = c->name != UINT32_MAX ? &idx->names[c->name] : NULL;
     bool name_led = nm != NULL && c->name_score >= c->id_score;
     if (name_led && c->weak) {
@@ -911,11 +945,21 @@ static enum vg_status explain(struct vg_screener *s, const struct query *q,
                 const struct pair *pr = &a.pairs[p];
                 P("%s%s", p > 0 ? ", " : "", pr->qtext);
                 switch ((enum vg_screen_match_kind)pr->kind) {
-                case VG_MATCH_EXACT: P("=%s", pr->ctext); break;
-                case VG_MATCH_PHONETIC: P("~%s (sounds alike, %.2f)", pr->ctext, (double)pr->sim); break;
-                case VG_MATCH_FUZZY: P("~%s (%.2f)", pr->ctext, (double)pr->sim); break;
-                case VG_MATCH_INITIAL: P("~%s (initial)", pr->ctext); break;
-                case VG_MATCH_LEGAL: P("=%s (legal-form word)", pr->ctext); break;
+                case VG_MATCH_EXACT:
+                    P("=%s", pr->ctext);
+                    break;
+                case VG_MATCH_PHONETIC:
+                    P("~%s (sounds alike, %.2f)", pr->ctext, (double)pr->sim);
+                    break;
+                case VG_MATCH_FUZZY:
+                    P("~%s (%.2f)", pr->ctext, (double)pr->sim);
+                    break;
+                case VG_MATCH_INITIAL:
+                    P("~%s (initial)", pr->ctext);
+                    break;
+                case VG_MATCH_LEGAL:
+                    P("=%s (legal-form word)", pr->ctext);
+                    break;
                 }
             }
             const struct ix_tok *ct = idx->toks + nm->tok_off;
@@ -991,10 +1035,10 @@ static enum vg_status explain(struct vg_screener *s, const struct query *q,
     }
     P("; score %.2f", (double)c->score);
 #undef P
-    if (st != VG_OK) {
-        return st == VG_ELIMIT ? VG_OK : st;
+    if (st != VG_OK && st != VG_ELIMIT) {
+        return st; /* past the buffer's limit the line is kept as far as it got */
     }
-    *out = vg_arena_strndup(&s->out, b->data, b->len);
+    *out = vg_arena_strndup(&s->out, b->data != NULL ? b->data : "", b->len);
     return *out != NULL ? VG_OK : VG_ENOMEM;
 }
 
@@ -1038,13 +1082,17 @@ size_t vg_screen_subject_key(const char *subject, enum vg_watch_type type, char 
     return vg_name_key(subject, strlen(subject), vg__name_kind_for(type), out, size);
 }
 
-enum vg_status vg_screen(struct vg_screener *s, const struct vg_screen_query *in,
-                         const struct vg_screen_options *opts, const struct vg_screen_hit **hits,
-                         size_t *nhits, struct vg_error *err)
+enum vg_status vg_screen(struct vg_screener *s,
+                         const struct vg_screen_query *in,
+                         const struct vg_screen_options *opts,
+                         const struct vg_screen_hit **hits,
+                         size_t *nhits,
+                         struct vg_error *err)
 {
     *hits = NULL;
     *nhits = 0;
-    double threshold = opts != NULL && opts->threshold > 0.0 ? opts->threshold : VG_SCREEN_THRESHOLD;
+    double threshold =
+        opts != NULL && opts->threshold > 0.0 ? opts->threshold : VG_SCREEN_THRESHOLD;
     size_t limit = opts != NULL && opts->limit > 0 ? opts->limit : VG_SCREEN_LIMIT;
     vg_arena_reset(&s->out);
     next_stamp(s);
@@ -1093,7 +1141,8 @@ enum vg_status vg_screen(struct vg_screener *s, const struct vg_screen_query *in
         h->list = e->list;
         h->external_id = e->external_id;
         h->entry_name = e->name;
-        h->matched_name = c->name != UINT32_MAX && c->name_score > 0.0f ? idx->names[c->name].display : "";
+        h->matched_name =
+            c->name != UINT32_MAX && c->name_score > 0.0f ? idx->names[c->name].display : "";
         h->type = (enum vg_watch_type)e->type;
         h->countries = e->countries_text;
         h->score = c->score;
@@ -1103,8 +1152,9 @@ enum vg_status vg_screen(struct vg_screener *s, const struct vg_screen_query *in
         h->weak_alias = c->weak && c->name_score >= c->id_score;
         if (e->entry_id > 0 && idx->ndismissals > 0) {
             /* Dismissals are filed under the subject as read for the entry's type. */
-            const char *subject = in->name != NULL && in->name[0] != '\0' ? in->name :
-                                  (in->identifier != NULL ? in->identifier : "");
+            const char *subject = in->name != NULL && in->name[0] != '\0'
+                                      ? in->name
+                                      : (in->identifier != NULL ? in->identifier : "");
             char subject_key[VG_NAME_KEY_SIZE];
             vg_screen_subject_key(subject, h->type, subject_key, sizeof(subject_key));
             char key[VG_NAME_KEY_SIZE + 32];

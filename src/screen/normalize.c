@@ -22,7 +22,6 @@
 #include "screen/screen_int.h"
 
 #include <string.h>
-
 #include <utf8proc.h>
 
 #define RAW_MAX 40 /* raw tokens read before stripping; more are dropped */
@@ -144,19 +143,32 @@ static void tk_ascii(struct tokenizer *t, unsigned char c)
 static const char *latin_extra(int32_t cp)
 {
     switch (cp) {
-    case 0x00F8: return "O";  /* ø */
-    case 0x00E6: return "AE"; /* æ */
-    case 0x0153: return "OE"; /* œ */
-    case 0x0142: return "L";  /* ł */
-    case 0x0111: return "D";  /* đ */
-    case 0x00F0: return "D";  /* ð */
-    case 0x00FE: return "TH"; /* þ */
-    case 0x0131: return "I";  /* dotless ı */
-    case 0x0127: return "H";  /* ħ */
-    case 0x0167: return "T";  /* ŧ */
-    case 0x0138: return "K";  /* ĸ */
-    case 0x014B: return "N";  /* ŋ */
-    default: return NULL;
+    case 0x00F8:
+        return "O"; /* ø */
+    case 0x00E6:
+        return "AE"; /* æ */
+    case 0x0153:
+        return "OE"; /* œ */
+    case 0x0142:
+        return "L"; /* ł */
+    case 0x0111:
+        return "D"; /* đ */
+    case 0x00F0:
+        return "D"; /* ð */
+    case 0x00FE:
+        return "TH"; /* þ */
+    case 0x0131:
+        return "I"; /* dotless ı */
+    case 0x0127:
+        return "H"; /* ħ */
+    case 0x0167:
+        return "T"; /* ŧ */
+    case 0x0138:
+        return "K"; /* ĸ */
+    case 0x014B:
+        return "N"; /* ŋ */
+    default:
+        return NULL;
     }
 }
 
@@ -235,8 +247,8 @@ struct span {
     size_t n;
 };
 
-static void span_words(const struct span *s, size_t from, size_t n, const char **words,
-                       uint8_t *lens)
+static void
+span_words(const struct span *s, size_t from, size_t n, const char **words, uint8_t *lens)
 {
     for (size_t i = 0; i < n; i++) {
         words[i] = s->tok[from + i]->text;
@@ -309,7 +321,9 @@ static void strip_legal(struct span *s, struct span *removed, bool start, bool a
     }
 }
 
-static void copy_token(struct vg_name_token *dst, const struct raw_token *src, uint8_t role,
+static void copy_token(struct vg_name_token *dst,
+                       const struct raw_token *src,
+                       uint8_t role,
                        uint8_t extra_flags)
 {
     memcpy(dst->text, src->text, (size_t)src->len + 1);
@@ -337,8 +351,11 @@ static void add_optional(struct vg_name *out, const struct raw_token *t, uint8_t
 }
 
 /* Appends the match tokens of part (dropping particles) with roles first/other. */
-static void add_part(struct vg_name *out, const struct span *part, uint8_t first_role,
-                     uint8_t other_role, bool keep_particles)
+static void add_part(struct vg_name *out,
+                     const struct span *part,
+                     uint8_t first_role,
+                     uint8_t other_role,
+                     bool keep_particles)
 {
     bool first = true;
     for (size_t i = 0; i < part->n; i++) {

@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/arena.h>
 #include <vigia/charset.h>
@@ -43,9 +42,9 @@ struct ofac {
     const struct vg_watch_sink *sink;
     struct vg_ofac_stats *stats;
     const struct vg_watch_file *file; /* the file being read */
-    struct vg_arena keep;   /* alias names for the whole parse */
-    struct vg_arena row;    /* the current sdn record's strings */
-    struct vg_buf conv;     /* Latin-1 to UTF-8 */
+    struct vg_arena keep;             /* alias names for the whole parse */
+    struct vg_arena row;              /* the current sdn record's strings */
+    struct vg_buf conv;               /* Latin-1 to UTF-8 */
     struct alt_rec *alts;
     size_t nalts, alts_cap;
     struct add_rec *adds;
@@ -60,8 +59,8 @@ struct ofac {
 };
 
 /* A field as UTF-8, "-0-" read as empty; allocated in arena. NULL on OOM. */
-static const char *field(struct ofac *o, struct vg_arena *arena, const struct vg_csv_reader *r,
-                         size_t i)
+static const char *
+field(struct ofac *o, struct vg_arena *arena, const struct vg_csv_reader *r, size_t i)
 {
     struct vg_slice f = vg_slice_trim(vg_csv_field(r, i));
     if (vg_slice_eq_cstr(f, "-0-")) {
@@ -74,8 +73,10 @@ static const char *field(struct ofac *o, struct vg_arena *arena, const struct vg
     return vg__clean_dup(arena, o->conv.data != NULL ? o->conv.data : "", o->conv.len);
 }
 
-static enum vg_status reject(struct ofac *o, const struct vg_watch_file *file,
-                             const struct vg_csv_reader *r, enum vg_status code,
+static enum vg_status reject(struct ofac *o,
+                             const struct vg_watch_file *file,
+                             const struct vg_csv_reader *r,
+                             enum vg_status code,
                              const char *message)
 {
     struct vg_error reason;
@@ -107,11 +108,13 @@ static bool parse_ent(struct vg_slice s, uint32_t *out)
  * Reads every record of file, checking that it has at least min_fields fields and an
  * ent_num; calls fn for the good ones. Syntax errors and bad records are rejected.
  */
-static enum vg_status each_record(struct ofac *o, const struct vg_watch_file *file,
-                                  size_t min_fields, size_t max_fields,
-                                  enum vg_status (*fn)(struct ofac *o, struct vg_csv_reader *r,
-                                                       uint32_t ent),
-                                  struct vg_error *err)
+static enum vg_status
+each_record(struct ofac *o,
+            const struct vg_watch_file *file,
+            size_t min_fields,
+            size_t max_fields,
+            enum vg_status (*fn)(struct ofac *o, struct vg_csv_reader *r, uint32_t ent),
+            struct vg_error *err)
 {
     struct vg_csv_reader r;
     vg_csv_init(&r, file->data, file->len, ',');
@@ -521,8 +524,8 @@ static enum vg_status take_sdn(struct ofac *o, struct vg_csv_reader *r, uint32_t
         st = vg_buf_printf(&o->note, "; %s", title);
     }
     if (st == VG_OK && type == VG_WATCH_VESSEL && (vess_type[0] != '\0' || owner[0] != '\0')) {
-        st = vg_buf_printf(&o->note, "; vessel %s%s%s", vess_type, owner[0] != '\0' ? ", owner " : "",
-                           owner);
+        st = vg_buf_printf(&o->note, "; vessel %s%s%s", vess_type,
+                           owner[0] != '\0' ? ", owner " : "", owner);
     }
     if (st == VG_OK && remarks[0] != '\0') {
         st = vg_buf_printf(&o->note, "; %s", remarks);
@@ -567,7 +570,8 @@ enum vg_status vg_watchlist_parse_ofac(const struct vg_watch_file *sdn,
                                        const struct vg_watch_file *alt,
                                        const struct vg_watch_file *add,
                                        const struct vg_watch_sink *sink,
-                                       struct vg_ofac_stats *stats, struct vg_error *err)
+                                       struct vg_ofac_stats *stats,
+                                       struct vg_error *err)
 {
     struct ofac o;
     memset(&o, 0, sizeof(o));

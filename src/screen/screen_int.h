@@ -5,7 +5,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
 #include <vigia/arena.h>
 #include <vigia/map.h>
 #include <vigia/screen.h>
@@ -58,8 +57,12 @@ const char *vg__scheme_label(enum ident_scheme s);
  * digits; separators dropped) in out (size bytes). entry_type guides items without a scheme
  * word. Returns false when nothing usable remains (fewer than 4 characters).
  */
-bool vg__ident_read(const char *text, size_t len, enum vg_watch_type entry_type,
-                    enum ident_scheme *scheme, char *out, size_t size);
+bool vg__ident_read(const char *text,
+                    size_t len,
+                    enum vg_watch_type entry_type,
+                    enum ident_scheme *scheme,
+                    char *out,
+                    size_t size);
 
 /* Normalises a bare number (letters and digits kept, upper-cased); returns its length. */
 size_t vg__ident_compact(const char *text, size_t len, char *out, size_t size);
@@ -68,7 +71,8 @@ size_t vg__ident_compact(const char *text, size_t len, char *out, size_t size);
 
 /* Calls fn for every non-empty, trimmed item of a ';'-separated list. Stops when fn
  * returns non-zero and returns that value. */
-int vg__split_list(const char *list, int (*fn)(void *user, const char *item, size_t len),
+int vg__split_list(const char *list,
+                   int (*fn)(void *user, const char *item, size_t len),
                    void *user);
 
 /* Copies s[0..n) into arena with control characters (a NUL included) turned into spaces
@@ -111,9 +115,9 @@ struct ix_entry {
     const char *countries_text; /* alpha-2 codes joined by ',' */
     uint32_t first_name;        /* into idx->names: an entry's names are contiguous */
     uint32_t nname;
-    uint32_t first_ident;       /* into idx->idents */
+    uint32_t first_ident; /* into idx->idents */
     uint16_t nident;
-    uint8_t type;               /* enum vg_watch_type */
+    uint8_t type; /* enum vg_watch_type */
     uint8_t ncountries;
     char countries[8][2];
 };
@@ -132,13 +136,13 @@ struct ix_tok {
 
 struct ix_name {
     uint32_t entry;
-    uint32_t tok_off;  /* into idx->toks */
-    uint32_t opt_off;  /* into idx->opts: optional (legal-form, particle) token texts */
+    uint32_t tok_off; /* into idx->toks */
+    uint32_t opt_off; /* into idx->opts: optional (legal-form, particle) token texts */
     uint8_t ntok;
     uint8_t nopt;
-    uint8_t kind;      /* NAME_PRIMARY, NAME_ALIAS, NAME_WEAK */
+    uint8_t kind; /* NAME_PRIMARY, NAME_ALIAS, NAME_WEAK */
     bool person;
-    float weight;      /* sum of the token weights (finish) */
+    float weight; /* sum of the token weights (finish) */
     const char *display;
     const char *key;
     const char *legal_forms;
@@ -146,10 +150,10 @@ struct ix_name {
 
 struct ix_vocab {
     const char *text;
-    uint32_t df;       /* names holding the token */
-    float weight;      /* informativeness in [0.25, 1] */
+    uint32_t df;  /* names holding the token */
+    float weight; /* informativeness in [0.25, 1] */
     uint8_t len;
-    uint8_t flags;     /* VG_TOKEN_* of the token */
+    uint8_t flags; /* VG_TOKEN_* of the token */
 };
 
 struct vg_screen_index {
@@ -167,7 +171,7 @@ struct vg_screen_index {
     size_t nidents, idents_cap;
     struct ix_vocab *vocab;
     size_t nvocab, vocab_cap;
-    struct vg_map vocab_map;   /* token text -> vocab id */
+    struct vg_map vocab_map; /* token text -> vocab id */
     /* Built by finish. */
     struct ix_list_csr postings; /* vocab id -> names */
     struct vg_map phon_map;      /* phonetic key -> key id */
@@ -184,22 +188,29 @@ struct vg_screen_index {
 
 /* Starts an entry of an unfinished index: its countries and identifiers (and, for
  * containers and seals, its name as a number); *out gets its index. */
-enum vg_status vg__index_entry_begin(struct vg_screen_index *idx, const char *list,
-                                     int64_t entry_id, const char *external_id, const char *name,
-                                     enum vg_watch_type type, const char *countries,
-                                     const char *identifiers, uint32_t *out);
+enum vg_status vg__index_entry_begin(struct vg_screen_index *idx,
+                                     const char *list,
+                                     int64_t entry_id,
+                                     const char *external_id,
+                                     const char *name,
+                                     enum vg_watch_type type,
+                                     const char *countries,
+                                     const char *identifiers,
+                                     uint32_t *out);
 
 /* Adds a name (NAME_PRIMARY, NAME_ALIAS, NAME_WEAK) to the entry just begun. Names of an
  * entry must be added before the next entry begins. */
-enum vg_status vg__index_add_name(struct vg_screen_index *idx, uint32_t entry, int kind,
-                                  const char *text, size_t len);
+enum vg_status vg__index_add_name(
+    struct vg_screen_index *idx, uint32_t entry, int kind, const char *text, size_t len);
 
 /* The weight of a token that appears in df names, before the generic-word cap. */
 float vg__token_weight(uint32_t df);
 
 /* Adds an approved dismissal (index.c, used by the store loader). */
-enum vg_status vg__index_add_dismissal(struct vg_screen_index *idx, int64_t entry_id,
-                                       const char *subject_key, int64_t dismissal_id);
+enum vg_status vg__index_add_dismissal(struct vg_screen_index *idx,
+                                       int64_t entry_id,
+                                       const char *subject_key,
+                                       int64_t dismissal_id);
 
 /* The key a dismissal is filed under in idx->dismissals; returns its length. */
 size_t vg__dismissal_key(int64_t entry_id, const char *subject_key, char *out, size_t size);

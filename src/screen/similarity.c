@@ -9,7 +9,8 @@
  * The phonetic key folds the spellings that sound alike in Latin American Spanish, the
  * variation that registries, manifests and transliterations actually show: B/V
  * (betacismo), S/Z/soft C (seseo), hard C/K/QU, LL/Y (yeísmo), G/J (with the silent U of
- * GUE/GUI), silent H, and doubled letters. Vowels are kept: dropping them would make MARIA, MORA and MIRO one key.
+ * GUE/GUI), silent H, and doubled letters. Vowels are kept: dropping them would make MARIA, MORA
+ * and MIRO one key.
  */
 #include "screen/screen_int.h"
 
@@ -65,7 +66,8 @@ double vg_jaro_winkler(const char *a, size_t alen, const char *b, size_t blen)
         k++;
     }
     double m = (double)matches;
-    double jaro = (m / (double)alen + m / (double)blen + (m - (double)half_transpositions / 2.0) / m) / 3.0;
+    double jaro =
+        (m / (double)alen + m / (double)blen + (m - (double)half_transpositions / 2.0) / m) / 3.0;
     if (jaro <= 0.7) {
         return jaro; /* Winkler's boost applies to strings that are already similar */
     }
@@ -99,14 +101,14 @@ size_t vg_phonetic_key(const char *token, size_t len, char *out, size_t size)
     }
     size_t n = 0;
     char last = '\0';
-#define EMIT(ch)                                                                           \
-    do {                                                                                   \
-        char c_ = (ch);                                                                    \
-        if (c_ != last && n + 1 < size) {                                                  \
-            out[n++] = c_;                                                                 \
-        }                                                                                  \
-        last = c_;                                                                         \
-    } while (0)
+#define EMIT(ch)                    \
+ do {                               \
+  char c_ = (ch);                   \
+  if (c_ != last && n + 1 < size) { \
+   out[n++] = c_;                   \
+  }                                 \
+  last = c_;                        \
+ } while (0)
     for (size_t i = 0; i < len; i++) {
         char c = token[i];
         char next = i + 1 < len ? token[i + 1] : '\0';

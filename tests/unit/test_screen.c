@@ -4,19 +4,17 @@
  * qualifier, store imports (counts, idempotence, versions, rejects) and dismissals.
  * ctest-labels: unit golden
  */
+#include "screen/screen_int.h"
 #include "vg_test.h"
 
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/audit.h>
 #include <vigia/file.h>
 #include <vigia/quality.h>
 #include <vigia/screen.h>
 #include <vigia/store.h>
-
-#include "screen/screen_int.h"
 
 /* ---- helpers -------------------------------------------------------------------------- */
 
@@ -108,8 +106,8 @@ static enum vg_status index_entry(void *user, const struct vg_watch_entry *e)
     return vg_screen_index_add(user, "OFAC SDN", 0, e);
 }
 
-static enum vg_status fail_reject(void *user, const struct vg_error *reason, const char *excerpt,
-                                  size_t len)
+static enum vg_status
+fail_reject(void *user, const struct vg_error *reason, const char *excerpt, size_t len)
 {
     (void)user;
     (void)excerpt;
@@ -136,9 +134,13 @@ static struct vg_screen_index *ofac_index(void)
 }
 
 /* The hit on external id ext among the hits of a query, or NULL. */
-static const struct vg_screen_hit *screen_for(struct vg_screener *s, const char *name,
-                                              enum vg_watch_type type, const char *country,
-                                              const char *id, const char *ext, size_t *nhits)
+static const struct vg_screen_hit *screen_for(struct vg_screener *s,
+                                              const char *name,
+                                              enum vg_watch_type type,
+                                              const char *country,
+                                              const char *id,
+                                              const char *ext,
+                                              size_t *nhits)
 {
     struct vg_screen_query q = { .name = name, .type = type, .country = country, .identifier = id };
     const struct vg_screen_hit *hits;
@@ -179,13 +181,17 @@ static void test_screen__normalizes_case_accents_and_punctuation(void **state)
     assert_string_equal(key_of("Gilberto José Rodríguez Orejuela"),
                         "GILBERTO JOSE RODRIGUEZ OREJUELA");
     /* Full-width letters (NFKC), Ñ, Æ and ø (no decomposition), ß (case folding). */
-    assert_string_equal(key_of("\xEF\xBC\xAA\xEF\xBD\x8F\xEF\xBD\x93\xC3\xA9 \xC3\x91\xC3\xBA\xC3\xB1"
-                               "ez \xC3\x86r\xC3\xB8 Stra\xC3\x9F" "e"),
-                        "JOSE NUNEZ AERO STRASSE");
+    assert_string_equal(
+        key_of("\xEF\xBC\xAA\xEF\xBD\x8F\xEF\xBD\x93\xC3\xA9 \xC3\x91\xC3\xBA\xC3\xB1"
+               "ez \xC3\x86r\xC3\xB8 Stra\xC3\x9F"
+               "e"),
+        "JOSE NUNEZ AERO STRASSE");
     assert_string_equal(key_of("O'Brien-Smith  &  sons"), "OBRIEN SMITH SONS");
     assert_string_equal(key_of("J.P. Morgan"), "JP MORGAN");
     /* Invalid UTF-8 separates tokens instead of failing. */
-    assert_string_equal(key_of("AB\xFF" "CD"), "AB CD");
+    assert_string_equal(key_of("AB\xFF"
+                               "CD"),
+                        "AB CD");
     assert_string_equal(key_of(""), "");
     assert_string_equal(key_of("  ..,, "), "");
     struct vg_name n;
@@ -280,10 +286,10 @@ static void test_screen__similarity_and_phonetic_keys(void **state)
     assert_float_equal(vg_jaro_winkler("ABC", 3, "", 0), 0.0, 1e-9);
     assert_float_equal(vg_jaro_winkler("ABC", 3, "XYZ", 3), 0.0, 1e-9);
     static const char *const same[][2] = {
-        { "VELASQUEZ", "VELAZQUEZ" }, { "HERNANDEZ", "ERNANDEZ" }, { "GONZALEZ", "GONSALES" },
-        { "RODRIGUEZ", "RODRIGES" },  { "QUISPE", "KISPE" },        { "IBARRA", "YBARRA" },
-        { "CEVALLOS", "ZEVALLOS" },   { "JIMENEZ", "GIMENEZ" },     { "GUILLERMO", "GILLERMO" },
-        { "BALLESTEROS", "VALLESTEROS" }, { "CHAVEZ", "CHABES" },   { "PHILIPS", "FILIPS" },
+        { "VELASQUEZ", "VELAZQUEZ" },     { "HERNANDEZ", "ERNANDEZ" }, { "GONZALEZ", "GONSALES" },
+        { "RODRIGUEZ", "RODRIGES" },      { "QUISPE", "KISPE" },       { "IBARRA", "YBARRA" },
+        { "CEVALLOS", "ZEVALLOS" },       { "JIMENEZ", "GIMENEZ" },    { "GUILLERMO", "GILLERMO" },
+        { "BALLESTEROS", "VALLESTEROS" }, { "CHAVEZ", "CHABES" },      { "PHILIPS", "FILIPS" },
     };
     for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
         char a[64], b[64];
@@ -294,7 +300,10 @@ static void test_screen__similarity_and_phonetic_keys(void **state)
         }
     }
     static const char *const different[][2] = {
-        { "MARIA", "MARIO" }, { "MARIA", "MORA" }, { "ROJAS", "ROSAS" }, { "PEREZ", "PARDO" },
+        { "MARIA", "MARIO" },
+        { "MARIA", "MORA" },
+        { "ROJAS", "ROSAS" },
+        { "PEREZ", "PARDO" },
     };
     for (size_t i = 0; i < sizeof(different) / sizeof(different[0]); i++) {
         char a[64], b[64];
@@ -315,11 +324,20 @@ static void test_screen__country_codes_and_names(void **state)
         const char *text;
         const char *code;
     } cases[] = {
-        { "PE", "PE" },          { "pe", "PE" },           { "Peru", "PE" },
-        { "Perú", "PE" },        { "Korea, North", "KP" }, { "Cote d Ivoire", "CI" },
-        { "Côte d'Ivoire", "CI" }, { "Bosnia and Herzegovina", "BA" }, { "Burma", "MM" },
-        { "Region: Gaza", "PS" }, { "United States", "US" }, { " Colombia ", "CO" },
-        { "Man, Isle of", "IM" }, { "Kosovo", "XK" },
+        { "PE", "PE" },
+        { "pe", "PE" },
+        { "Peru", "PE" },
+        { "Perú", "PE" },
+        { "Korea, North", "KP" },
+        { "Cote d Ivoire", "CI" },
+        { "Côte d'Ivoire", "CI" },
+        { "Bosnia and Herzegovina", "BA" },
+        { "Burma", "MM" },
+        { "Region: Gaza", "PS" },
+        { "United States", "US" },
+        { " Colombia ", "CO" },
+        { "Man, Isle of", "IM" },
+        { "Kosovo", "XK" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char code[3];
@@ -357,8 +375,8 @@ static enum vg_status collect_entry(void *user, const struct vg_watch_entry *e)
     return VG_OK;
 }
 
-static enum vg_status collect_reject(void *user, const struct vg_error *reason, const char *ex,
-                                     size_t len)
+static enum vg_status
+collect_reject(void *user, const struct vg_error *reason, const char *ex, size_t len)
 {
     (void)ex;
     (void)len;
@@ -371,8 +389,8 @@ static enum vg_status collect_reject(void *user, const struct vg_error *reason, 
     return VG_OK;
 }
 
-static enum vg_status collect_flag(void *user, const struct vg_error *reason, const char *field,
-                                   const char *value)
+static enum vg_status
+collect_flag(void *user, const struct vg_error *reason, const char *field, const char *value)
 {
     (void)reason;
     (void)field;
@@ -495,7 +513,8 @@ static void test_screen__ofac_bad_records_are_rejected(void **state)
         /* A NUL byte (found by fuzzing) must not cut the name short. */
         "41,\"\0NUL\0NAME\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"
         "\x1a";
-    static const char alt[] = "36,12,\"aka\",\"AERO-CARIBBEAN\",-0- \r\n99,13,\"aka\",\"GHOST\",-0- \r\n";
+    static const char alt[] =
+        "36,12,\"aka\",\"AERO-CARIBBEAN\",-0- \r\n99,13,\"aka\",\"GHOST\",-0- \r\n";
     struct vg_watch_file s = { sdn, sizeof(sdn) - 1, "sdn.csv" };
     struct vg_watch_file a = { alt, sizeof(alt) - 1, "alt.csv" };
     struct collected c = { 0 };
@@ -568,9 +587,14 @@ static void test_screen__matches_sdn_names_under_spelling_variants(void **state)
     /* The brief's example, in shape: every token matched, order differs, legal form noted. */
     struct vg_screen_index *mini = NULL;
     assert_int_equal(vg_screen_index_new(&mini), VG_OK);
-    struct vg_watch_entry e = { .external_id = "12345", .name = "AGRO NORTE INVERSIONES SAC",
-                                .type = VG_WATCH_ORGANIZATION, .countries = "PE",
-                                .identifiers = "", .aliases = "", .weak_aliases = "", .note = "",
+    struct vg_watch_entry e = { .external_id = "12345",
+                                .name = "AGRO NORTE INVERSIONES SAC",
+                                .type = VG_WATCH_ORGANIZATION,
+                                .countries = "PE",
+                                .identifiers = "",
+                                .aliases = "",
+                                .weak_aliases = "",
+                                .note = "",
                                 .source = "test" };
     assert_int_equal(vg_screen_index_add(mini, "OFAC SDN", 0, &e), VG_OK);
     assert_int_equal(vg_screen_index_finish(mini), VG_OK);
@@ -580,10 +604,11 @@ static void test_screen__matches_sdn_names_under_spelling_variants(void **state)
         screen_for(ms, "INVERSIONES AGRO NORTE", VG_WATCH_ANY, NULL, NULL, "12345", NULL);
     assert_non_null(h);
     assert_float_equal(h->score, 0.97, 0.001);
-    assert_string_equal(h->explanation,
-                        "\"INVERSIONES AGRO NORTE\" ~ \"AGRO NORTE INVERSIONES SAC\" (OFAC SDN "
-                        "12345): tokens AGRO=AGRO, NORTE=NORTE, INVERSIONES=INVERSIONES; word order "
-                        "differs; legal form SAC ignored; score 0.97");
+    assert_string_equal(
+        h->explanation,
+        "\"INVERSIONES AGRO NORTE\" ~ \"AGRO NORTE INVERSIONES SAC\" (OFAC SDN "
+        "12345): tokens AGRO=AGRO, NORTE=NORTE, INVERSIONES=INVERSIONES; word order "
+        "differs; legal form SAC ignored; score 0.97");
     vg_screener_free(ms);
     vg_screen_index_free(mini);
     vg_screener_free(s);
@@ -601,12 +626,12 @@ static void test_screen__decoys_stay_below_threshold(void **state)
         const char *query;
         const char *not_ext; /* must not hit this entry */
     } decoys[] = {
-        { "GILBERTO RODRIGUEZ PEREZ", "4107" },       /* another second surname */
-        { "MIGUEL RODRIGUEZ OREJUELA", "4107" },      /* the brother, not Gilberto */
+        { "GILBERTO RODRIGUEZ PEREZ", "4107" },  /* another second surname */
+        { "MIGUEL RODRIGUEZ OREJUELA", "4107" }, /* the brother, not Gilberto */
         { "Jorge Rodriguez Orejuela", "4108" },
-        { "QUISPE PALOMINO, Jorge Luis", "17003" },   /* Victor's brother is 17121 */
-        { "LUCERO EXPORT SAC", "11412" },             /* IMPORT against EXPORT */
-        { "PERU TOTAL EXPORT SAC", "11411" },         /* MARKET against EXPORT */
+        { "QUISPE PALOMINO, Jorge Luis", "17003" }, /* Victor's brother is 17121 */
+        { "LUCERO EXPORT SAC", "11412" },           /* IMPORT against EXPORT */
+        { "PERU TOTAL EXPORT SAC", "11411" },       /* MARKET against EXPORT */
         { "AERO ANDINA SAC", "8244" },
         { "Servicios Generales Silsa Norte SAC", "11407" },
         { "MARIO ZEVALLOS GONZALES", "8243" },
@@ -615,14 +640,16 @@ static void test_screen__decoys_stay_below_threshold(void **state)
         const struct vg_screen_hit *h =
             screen_for(s, decoys[i].query, VG_WATCH_ANY, NULL, NULL, decoys[i].not_ext, NULL);
         if (h != NULL) {
-            fail_msg("decoy '%s' hit SDN %s: %s", decoys[i].query, decoys[i].not_ext, h->explanation);
+            fail_msg("decoy '%s' hit SDN %s: %s", decoys[i].query, decoys[i].not_ext,
+                     h->explanation);
         }
     }
     /* Common Peruvian company and person names hit nothing at all. */
     static const char *const clean[] = {
-        "INVERSIONES AGRO NORTE S.A.C.", "AGRICOLA SAN JUAN SAC", "JUAN CARLOS QUISPE MAMANI",
-        "EXPORTADORA DE FRUTAS DEL NORTE EIRL", "TRANSPORTES CHULUCANAS NORTE SAC",
-        "Camposol S.A.", "Danper Trujillo S.A.C.", "MARIA ELENA FLORES HUAMAN",
+        "INVERSIONES AGRO NORTE S.A.C.",    "AGRICOLA SAN JUAN SAC",
+        "JUAN CARLOS QUISPE MAMANI",        "EXPORTADORA DE FRUTAS DEL NORTE EIRL",
+        "TRANSPORTES CHULUCANAS NORTE SAC", "Camposol S.A.",
+        "Danper Trujillo S.A.C.",           "MARIA ELENA FLORES HUAMAN",
     };
     for (size_t i = 0; i < sizeof(clean) / sizeof(clean[0]); i++) {
         size_t n;
@@ -683,7 +710,8 @@ static void test_screen__country_is_a_qualifier(void **state)
     struct vg_screener *s = NULL;
     assert_int_equal(vg_screener_new(idx, &s), VG_OK);
     /* MAR AZUL (4238) flies the Cuban flag. */
-    const struct vg_screen_hit *h = screen_for(s, "MAR AZUL", VG_WATCH_VESSEL, NULL, NULL, "4238", NULL);
+    const struct vg_screen_hit *h =
+        screen_for(s, "MAR AZUL", VG_WATCH_VESSEL, NULL, NULL, "4238", NULL);
     assert_non_null(h);
     assert_float_equal(h->score, 1.0, 1e-6);
     h = screen_for(s, "MAR AZUL", VG_WATCH_VESSEL, "Cuba", NULL, "4238", NULL);
@@ -699,7 +727,8 @@ static void test_screen__country_is_a_qualifier(void **state)
     h = screen_for(s, "GILBERTO RODRIGUEZ O.", VG_WATCH_PERSON, NULL, NULL, "4107", NULL);
     assert_non_null(h);
     assert_null(screen_for(s, "GILBERTO RODRIGUEZ O.", VG_WATCH_PERSON, "PE", NULL, "4107", NULL));
-    assert_non_null(screen_for(s, "GILBERTO RODRIGUEZ O.", VG_WATCH_PERSON, "CO", NULL, "4107", NULL));
+    assert_non_null(
+        screen_for(s, "GILBERTO RODRIGUEZ O.", VG_WATCH_PERSON, "CO", NULL, "4107", NULL));
     vg_screener_free(s);
     vg_screen_index_free(idx);
 }
@@ -710,8 +739,8 @@ static void test_screen__weak_aliases_match_literally(void **state)
     struct vg_screen_index *idx = ofac_index();
     struct vg_screener *s = NULL;
     assert_int_equal(vg_screener_new(idx, &s), VG_OK);
-    const struct vg_screen_hit *h = screen_for(s, "The Chess Player", VG_WATCH_ANY, NULL, NULL,
-                                               "4107", NULL);
+    const struct vg_screen_hit *h =
+        screen_for(s, "The Chess Player", VG_WATCH_ANY, NULL, NULL, "4107", NULL);
     assert_non_null(h);
     assert_true(h->weak_alias);
     assert_float_equal(h->score, 0.80, 1e-6);
@@ -740,8 +769,11 @@ static const char list_v2[] =
     "MSCU1234566,container,,PNP,cloned number,,\n"
     "SL-889911,seal,,SUNAT,reused seal,,\n";
 
-static void import_list(struct vg_store *store, const char *path, const char *text,
-                        enum vg_status expected, struct vg_watchlist_report *rep)
+static void import_list(struct vg_store *store,
+                        const char *path,
+                        const char *text,
+                        enum vg_status expected,
+                        struct vg_watchlist_report *rep)
 {
     vg_test_write_file(path, text, strlen(text));
     struct vg_error err;
@@ -809,8 +841,8 @@ static void test_screen__csv_import_is_idempotent_and_versioned(void **state)
     assert_int_equal(st.entries, 4);
     struct vg_screener *s = NULL;
     assert_int_equal(vg_screener_new(idx, &s), VG_OK);
-    const struct vg_screen_hit *h = screen_for(s, "Juan Carlos Pérez Quispe", VG_WATCH_PARTY,
-                                               "PE", NULL, "person:JUAN CARLOS PEREZ QUISPE", NULL);
+    const struct vg_screen_hit *h = screen_for(s, "Juan Carlos Pérez Quispe", VG_WATCH_PARTY, "PE",
+                                               NULL, "person:JUAN CARLOS PEREZ QUISPE", NULL);
     assert_non_null(h);
     assert_float_equal(h->score, 1.0, 1e-6);
     assert_true(h->entry_id > 0);
@@ -852,9 +884,9 @@ static void test_screen__csv_import_rejects_bad_records_and_keeps_good(void **st
     import_list(store, path, bad, VG_EPARTIAL, &r);
     assert_int_equal(r.rejected, 3);
     assert_int_equal(r.duplicates, 1);
-    assert_int_equal(r.inserted, 1);   /* NUEVA EMPRESA */
-    assert_int_equal(r.flagged, 1);    /* its unknown country */
-    assert_int_equal(r.removed, 0);    /* MAR DEL SUR kept: records were rejected */
+    assert_int_equal(r.inserted, 1); /* NUEVA EMPRESA */
+    assert_int_equal(r.flagged, 1);  /* its unknown country */
+    assert_int_equal(r.removed, 0);  /* MAR DEL SUR kept: records were rejected */
     assert_true(r.removals_skipped);
     struct counter rejects = { 0 };
     struct vg_row_sink sink = { count_columns, count_row, &rejects };
@@ -870,9 +902,9 @@ static void test_screen__csv_import_rejects_bad_records_and_keeps_good(void **st
     struct vg_error err;
     vg_error_clear(&err);
     assert_int_equal(vg_watchlist_import_csv(store, other, NULL, &r, NULL, NULL, &err), VG_EFORMAT);
-    assert_int_equal(vg_watchlist_import_csv(store, vg_test_tmpfile("missing.csv"), NULL, &r, NULL,
-                                             NULL, &err),
-                     VG_ENOTFOUND);
+    assert_int_equal(
+        vg_watchlist_import_csv(store, vg_test_tmpfile("missing.csv"), NULL, &r, NULL, NULL, &err),
+        VG_ENOTFOUND);
     vg_store_close(store);
 }
 
@@ -1008,7 +1040,8 @@ static void test_screen__dismissal_needs_a_second_person_and_lapses(void **state
     assert_int_equal(vg_watchlist_dismissals_list(bob, "lapsed", &sink, NULL), VG_OK);
     assert_int_equal(lapsed.rows, 1);
     /* A request whose entry changes before approval lapses at approval. */
-    int64_t entry2 = entry_id_of(bob, "Juan Carlos Perez Quispe", "person:JUAN CARLOS PEREZ QUISPE");
+    int64_t entry2 =
+        entry_id_of(bob, "Juan Carlos Perez Quispe", "person:JUAN CARLOS PEREZ QUISPE");
     int64_t d2 = 0;
     assert_status(vg_watchlist_dismiss(bob, entry2, "Juan Carlos Perez Quispe",
                                        "another person, different DNI", &d2, &err),
