@@ -61,10 +61,9 @@ ptrdiff_t vg__table_find(const char *const *table, size_t count, const char *key
     size_t lo = 0, hi = count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        size_t ml = strlen(table[mid]);
-        int c = memcmp(table[mid], key, ml < len ? ml : len);
-        if (c == 0) {
-            c = ml < len ? -1 : (ml > len ? 1 : 0);
+        int c = strncmp(table[mid], key, len);
+        if (c == 0 && table[mid][len] != '\0') {
+            c = 1; /* the table word is longer */
         }
         if (c == 0) {
             return (ptrdiff_t)mid;

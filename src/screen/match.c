@@ -384,7 +384,7 @@ struct align {
     struct pair pairs[VG_NAME_MAX_TOKENS + VG_NAME_MAX_OPTIONAL];
     size_t npairs;
     bool qused[VG_NAME_MAX_TOKENS];
-    bool cused[256];
+    bool cused[VG_NAME_MAX_TOKENS];
     bool literal;
     bool order_changed;
     float score;
