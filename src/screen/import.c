@@ -545,7 +545,8 @@ static void release(struct wl_import *imp)
     vg_free(imp->seen);
 }
 
-/* Opens the files, registers them, finds or creates the list, reads its active entries. */
+/* Opens the files, registers them, finds or creates the list, reads its active entries.
+ * On failure everything is rolled back and released. */
 static enum vg_status begin(struct wl_import *imp,
                             struct vg_store *store,
                             const char *list,
@@ -569,12 +570,14 @@ static enum vg_status begin(struct wl_import *imp,
     for (int i = 0; i < imp->nfiles; i++) {
         enum vg_status st = vg_file_open(imp->files[i].path, &imp->files[i].file, err);
         if (st != VG_OK) {
+            release(imp);
             return st;
         }
         vg_digest(imp->files[i].file.data, imp->files[i].file.len, imp->files[i].digest);
     }
     enum vg_status st = vg_store_begin(store, err);
     if (st != VG_OK) {
+        release(imp);
         return st;
     }
     for (int i = 0; st == VG_OK && i < imp->nfiles; i++) {
@@ -590,6 +593,7 @@ static enum vg_status begin(struct wl_import *imp,
     }
     if (st != VG_OK) {
         vg_store_rollback(store);
+        release(imp);
     }
     return st;
 }
@@ -651,7 +655,6 @@ enum vg_status vg_watchlist_import_csv(struct vg_store *store,
     imp.nfiles = 1;
     enum vg_status st = begin(&imp, store, list, "csv", report, on_problem, user, err);
     if (st != VG_OK) {
-        release(&imp);
         return st;
     }
     struct vg_watch_sink sink = { on_entry, on_reject, on_flag, &imp };
@@ -681,7 +684,6 @@ enum vg_status vg_watchlist_import_ofac(struct vg_store *store,
     enum vg_status st = begin(&imp, store, list != NULL && list[0] != '\0' ? list : "OFAC SDN",
                               "ofac-sdn", report, on_problem, user, err);
     if (st != VG_OK) {
-        release(&imp);
         return st;
     }
     struct vg_watch_file files[3];
