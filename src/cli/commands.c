@@ -6,6 +6,7 @@ extern const struct cli_command cli_cmd_codes;
 extern const struct cli_command cli_cmd_ingest;
 extern const struct cli_command cli_cmd_rejects;
 extern const struct cli_command cli_cmd_quality;
+extern const struct cli_command cli_cmd_watchlist;
 extern const struct cli_command cli_cmd_audit;
 extern const struct cli_command cli_cmd_rules;
 extern const struct cli_command cli_cmd_selfcheck;
@@ -18,6 +19,7 @@ const struct cli_command *const cli_commands[] = {
     &cli_cmd_ingest,
     &cli_cmd_rejects,
     &cli_cmd_quality,
+    &cli_cmd_watchlist,
     &cli_cmd_audit,
     &cli_cmd_rules,
     &cli_cmd_selfcheck,
