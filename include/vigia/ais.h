@@ -355,7 +355,8 @@ struct vg_ais_t27 {       /* 27: long-range position report */
     int32_t lon, lat;     /* 1/10 minute */
     uint8_t speed;        /* knots, 63 n/a */
     uint16_t course;      /* degrees, 511 n/a */
-    bool gnss;            /* true: position is not from GNSS (as transmitted: 1 = not GNSS) */
+    bool gnss;            /* bit 94 as sent (gpsd's "gnss"; M.1371-5 calls it position
+                             latency: 1 = older than 5 s) */
 };
 
 /* Where a message came from: filled by the reader (zero / VG_TIME_NONE from vg_ais_decode). */

@@ -11,7 +11,7 @@
 
 #include <vigia/time.h>
 
-#define LIT(o, s) vg__out_mem((o), (s), sizeof(s) - 1)
+#define LIT(o, s) vg__out_mem((o), "" s "", sizeof(s) - 1)
 
 const char *vg_ais_csv_header(void)
 {
@@ -85,7 +85,7 @@ enum vg_status vg_ais_csv_write(const struct vg_ais_msg *msg, char *buf, size_t 
     }
     vg__out_char(&o, ',');
     if (has_fix) {
-        LIT(&o, fix.accuracy ? "1" : "0");
+        vg__out_char(&o, fix.accuracy ? '1' : '0');
     }
     vg__out_char(&o, ',');
     if (has_fix && fix.has_position) {

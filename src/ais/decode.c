@@ -283,6 +283,7 @@ static void dec_14(const struct vg__ais_bits *bits, struct vg_ais_msg *m)
     vg__ais_text(bits, 40, tail_chars(bits, 40, sizeof(t->text) - 1), t->text);
 }
 
+/* Each field is read when the payload holds all of it (short variants are common). */
 static void dec_15(const struct vg__ais_bits *bits, struct vg_ais_msg *m)
 {
     struct vg_ais_t15 *t = &m->u.t15;
@@ -291,13 +292,19 @@ static void dec_15(const struct vg__ais_bits *bits, struct vg_ais_msg *m)
     t->mmsi1 = U(40, 30);
     t->type1_1 = (uint8_t)U(70, 6);
     t->offset1_1 = (uint16_t)U(76, 12);
-    if (n >= 108) {
+    if (n >= 96) {
         t->type1_2 = (uint8_t)U(90, 6);
+    }
+    if (n >= 108) {
         t->offset1_2 = (uint16_t)U(96, 12);
     }
-    if (n >= 158) {
+    if (n >= 140) {
         t->mmsi2 = U(110, 30);
+    }
+    if (n >= 146) {
         t->type2_1 = (uint8_t)U(140, 6);
+    }
+    if (n >= 158) {
         t->offset2_1 = (uint16_t)U(146, 12);
     }
 }

@@ -13,7 +13,7 @@
 
 #include <vigia/time.h>
 
-#define LIT(o, s) vg__out_mem((o), (s), sizeof(s) - 1)
+#define LIT(o, s) vg__out_mem((o), "" s "", sizeof(s) - 1)
 
 void vg_ais_json_init(struct vg_ais_json *w, const char *device)
 {

@@ -254,7 +254,9 @@ static enum vg_status handle_pghp(struct vg_ais_reader *r, struct vg_error *err)
         char h[3] = { f[12].ptr[0], f[12].ptr[1], '\0' };
         char *e;
         long cc = strtol(h, &e, 16);
-        if (*e == '\0') {
+        /* "00" is what the recorders write when they did not note the checksum (own-ship
+         * VDO sentences in the DMA recording): no check then. */
+        if (*e == '\0' && cc != 0) {
             r->pghp_checksum = (int)cc;
         }
     }
@@ -310,7 +312,18 @@ static int64_t parse_prefix_time(const char *s, size_t n)
     int64_t t;
     if (n >= 10 && vg_time_parse_iso8601(vg_slice_make(s, n), NULL, &t, NULL) == VG_OK &&
         t >= 0 && t <= 253402300799LL) {
-        return t * 1000;
+        /* vg_time_parse_iso8601 drops fractions of a second; keep the milliseconds. */
+        int64_t ms_part = 0;
+        const char *dot = n > 19 ? memchr(s + 19, '.', n - 19) : NULL;
+        if (dot != NULL) {
+            int64_t scale = 100;
+            for (const char *d = dot + 1; d < s + n && *d >= '0' && *d <= '9' && scale > 0;
+                 d++) {
+                ms_part += (*d - '0') * scale;
+                scale /= 10;
+            }
+        }
+        return t * 1000 + ms_part;
     }
     return VG_TIME_NONE;
 }
