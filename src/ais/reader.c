@@ -164,7 +164,9 @@ static void copy_station(char *dst, const char *s, size_t n)
     if (n > VG_AIS_STATION_MAX) {
         n = VG_AIS_STATION_MAX;
     }
-    memcpy(dst, s, n);
+    if (n > 0) {
+        memcpy(dst, s, n);
+    }
     dst[n] = '\0';
 }
 

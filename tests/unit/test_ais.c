@@ -28,7 +28,7 @@ static void put(struct bitw *w, int64_t v, unsigned len)
 {
     uint64_t u = (uint64_t)v;
     for (unsigned i = len; i-- > 0;) {
-        w->bit[w->n++] = (unsigned char)((u >> i) & 1);
+        w->bit[w->n++] = (unsigned char)(i < 64 ? (u >> i) & 1 : 0);
     }
 }
 
