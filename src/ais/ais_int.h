@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <vigia/ais.h>
 
@@ -22,18 +23,6 @@ struct vg__ais_bits {
     uint8_t b[VG_AIS_DATA_MAX + 8];
     size_t nbits;
 };
-
-/* Value of an armoured character, or -1 when it is not in the six-bit alphabet. */
-static inline int vg__ais_armor_value(unsigned char c)
-{
-    if (c >= '0' && c <= 'W') {
-        return c - '0';
-    }
-    if (c >= '`' && c <= 'w') {
-        return c - '0' - 8;
-    }
-    return -1;
-}
 
 /* Unsigned field of len bits (1..32) starting at bit start. */
 static inline uint32_t vg__ais_u(const struct vg__ais_bits *bits, size_t start, unsigned len)
@@ -88,13 +77,89 @@ struct vg__out {
     bool full;
 };
 
-void vg__out_mem(struct vg__out *o, const char *s, size_t n);
-void vg__out_char(struct vg__out *o, char c);
-void vg__out_u64(struct vg__out *o, uint64_t v);
+/* The small appenders are inline: the writers call them with constant sizes and divisors,
+ * which the compiler then turns into plain stores and multiplications. */
+static inline void vg__out_mem(struct vg__out *o, const char *s, size_t n)
+{
+    if ((size_t)(o->end - o->p) < n) {
+        o->full = true;
+        o->p = o->end;
+        return;
+    }
+    memcpy(o->p, s, n);
+    o->p += n;
+}
+
+static inline void vg__out_char(struct vg__out *o, char c)
+{
+    if (o->p == o->end) {
+        o->full = true;
+        return;
+    }
+    *o->p++ = c;
+}
+
+/* "00".."99" */
+extern const char vg__digit_pairs[201];
+
+static inline void vg__out_u64(struct vg__out *o, uint64_t v)
+{
+    char tmp[20];
+    char *p = tmp + sizeof(tmp);
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        p -= 2;
+        memcpy(p, vg__digit_pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        p -= 2;
+        memcpy(p, vg__digit_pairs + 2 * v, 2);
+    } else {
+        *--p = (char)('0' + v);
+    }
+    vg__out_mem(o, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 void vg__out_i64(struct vg__out *o, int64_t v);
+
+/* Whether a decimal tie of printf("%.*f") rounds up: see vg__out_fixed. */
+bool vg__fixed_tie_up(uint64_t a, uint64_t d, uint64_t p10, uint64_t q);
+
 /* printf("%.*f", decimals, (double)raw / divisor) exactly, without printf: the rounding of
- * the correctly rounded quotient, ties included. divisor > 0, |raw| < 2^53, decimals <= 9. */
-void vg__out_fixed(struct vg__out *o, int64_t raw, int64_t divisor, unsigned decimals);
+ * the correctly rounded quotient, ties included. divisor > 0, |raw| < 2^31, decimals <= 9. */
+static inline void vg__out_fixed(struct vg__out *o, int64_t raw, int64_t divisor,
+                                 unsigned decimals)
+{
+    static const uint64_t pow10[10] = { 1,      10,      100,      1000,      10000,
+                                        100000, 1000000, 10000000, 100000000, 1000000000 };
+    bool neg = raw < 0;
+    uint64_t a = neg ? (uint64_t)0 - (uint64_t)raw : (uint64_t)raw;
+    uint64_t p10 = pow10[decimals];
+    uint64_t d = (uint64_t)divisor;
+    uint64_t scaled = a * p10;
+    uint64_t q = scaled / d;
+    uint64_t r = scaled % d;
+    if (2 * r > d || (2 * r == d && vg__fixed_tie_up(a, d, p10, q))) {
+        q++;
+    }
+    /* printf keeps the sign of a negative value that rounds to zero ("-0.0"). */
+    if (neg) {
+        vg__out_char(o, '-');
+    }
+    vg__out_u64(o, q / p10);
+    if (decimals > 0) {
+        char frac[10];
+        uint64_t f = q % p10;
+        for (unsigned i = decimals; i-- > 0;) {
+            frac[i] = (char)('0' + f % 10);
+            f /= 10;
+        }
+        vg__out_char(o, '.');
+        vg__out_mem(o, frac, decimals);
+    }
+}
+
 /* A JSON string body (no quotes): '"', '\\' and control characters escaped, bytes that are
  * not valid UTF-8 written as U+FFFD. */
 void vg__out_json_str(struct vg__out *o, const char *s, size_t n);

@@ -24,17 +24,45 @@ enum vg_status vg__ais_unarmor(const char *payload, size_t len, unsigned fill,
     if (nbits > VG_AIS_MAX_BITS) {
         return VG_ELIMIT;
     }
-    /* Four characters make three bytes; the tail is packed through the same accumulator. */
+    /* Six-bit values by character; 0xFF outside the armouring alphabet. Four characters make
+     * three bytes; the tail goes through the same accumulator. */
+    static const uint8_t value[256] = {
+#define V8(c) [c] = (c) - 48, [c + 1] = (c) - 47, [c + 2] = (c) - 46, [c + 3] = (c) - 45, \
+              [c + 4] = (c) - 44, [c + 5] = (c) - 43, [c + 6] = (c) - 42, [c + 7] = (c) - 41
+#define W8(c) [c] = (c) - 56, [c + 1] = (c) - 55, [c + 2] = (c) - 54, [c + 3] = (c) - 53, \
+              [c + 4] = (c) - 52, [c + 5] = (c) - 51, [c + 6] = (c) - 50, [c + 7] = (c) - 49
+        V8(48), V8(56), V8(64), V8(72), V8(80), W8(96), W8(104), W8(112),
+#undef V8
+#undef W8
+    };
+    static const uint8_t valid[256] = {
+#define O8(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, [c + 4] = 1, [c + 5] = 1, \
+              [c + 6] = 1, [c + 7] = 1
+        O8(48), O8(56), O8(64), O8(72), O8(80), O8(96), O8(104), O8(112),
+#undef O8
+    };
+    const unsigned char *in = (const unsigned char *)payload;
     uint8_t *out = bits->b;
+    size_t i = 0;
+    for (; i + 4 <= len; i += 4) {
+        if (!(valid[in[i]] & valid[in[i + 1]] & valid[in[i + 2]] & valid[in[i + 3]])) {
+            break;
+        }
+        uint32_t w = ((uint32_t)value[in[i]] << 18) | ((uint32_t)value[in[i + 1]] << 12) |
+                     ((uint32_t)value[in[i + 2]] << 6) | (uint32_t)value[in[i + 3]];
+        out[0] = (uint8_t)(w >> 16);
+        out[1] = (uint8_t)(w >> 8);
+        out[2] = (uint8_t)w;
+        out += 3;
+    }
     uint32_t acc = 0;
     unsigned held = 0;
-    for (size_t i = 0; i < len; i++) {
-        int v = vg__ais_armor_value((unsigned char)payload[i]);
-        if (v < 0) {
+    for (; i < len; i++) {
+        if (!valid[in[i]]) {
             *bad_index = i;
             return VG_EPARSE;
         }
-        acc = (acc << 6) | (uint32_t)v;
+        acc = (acc << 6) | value[in[i]];
         held += 6;
         if (held >= 8) {
             held -= 8;

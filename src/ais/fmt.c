@@ -13,64 +13,16 @@
 
 #include <vigia/time.h>
 
-void vg__out_mem(struct vg__out *o, const char *s, size_t n)
-{
-    if ((size_t)(o->end - o->p) < n) {
-        o->full = true;
-        o->p = o->end;
-        return;
-    }
-    memcpy(o->p, s, n);
-    o->p += n;
-}
-
-void vg__out_char(struct vg__out *o, char c)
-{
-    if (o->p == o->end) {
-        o->full = true;
-        return;
-    }
-    *o->p++ = c;
-}
-
-static const char digit_pairs[201] = "00010203040506070809"
-                                     "10111213141516171819"
-                                     "20212223242526272829"
-                                     "30313233343536373839"
-                                     "40414243444546474849"
-                                     "50515253545556575859"
-                                     "60616263646566676869"
-                                     "70717273747576777879"
-                                     "80818283848586878889"
-                                     "90919293949596979899";
-
-/* Writes v in decimal at the end of tmp (size 20) and returns the first digit. */
-static char *u64_digits(uint64_t v, char *end)
-{
-    char *p = end;
-    while (v >= 100) {
-        unsigned r = (unsigned)(v % 100);
-        v /= 100;
-        p -= 2;
-        p[0] = digit_pairs[2 * r];
-        p[1] = digit_pairs[2 * r + 1];
-    }
-    if (v >= 10) {
-        p -= 2;
-        p[0] = digit_pairs[2 * v];
-        p[1] = digit_pairs[2 * v + 1];
-    } else {
-        *--p = (char)('0' + v);
-    }
-    return p;
-}
-
-void vg__out_u64(struct vg__out *o, uint64_t v)
-{
-    char tmp[20];
-    char *p = u64_digits(v, tmp + sizeof(tmp));
-    vg__out_mem(o, p, (size_t)(tmp + sizeof(tmp) - p));
-}
+const char vg__digit_pairs[201] = "00010203040506070809"
+                                  "10111213141516171819"
+                                  "20212223242526272829"
+                                  "30313233343536373839"
+                                  "40414243444546474849"
+                                  "50515253545556575859"
+                                  "60616263646566676869"
+                                  "70717273747576777879"
+                                  "80818283848586878889"
+                                  "90919293949596979899";
 
 void vg__out_i64(struct vg__out *o, int64_t v)
 {
@@ -82,58 +34,21 @@ void vg__out_i64(struct vg__out *o, int64_t v)
     }
 }
 
-static const int64_t pow10_table[10] = { 1,      10,      100,      1000,      10000,
-                                         100000, 1000000, 10000000, 100000000, 1000000000 };
-
-void vg__out_fixed(struct vg__out *o, int64_t raw, int64_t divisor, unsigned decimals)
+bool vg__fixed_tie_up(uint64_t a, uint64_t d, uint64_t p10, uint64_t q)
 {
-    bool neg = raw < 0;
-    uint64_t a = neg ? (uint64_t)0 - (uint64_t)raw : (uint64_t)raw;
-    uint64_t p10 = (uint64_t)pow10_table[decimals];
-    uint64_t d = (uint64_t)divisor;
-    /* |raw| * 10^decimals / divisor as quotient q and remainder r (no overflow: |raw| is
-     * below 2^31 for every AIS field and 10^decimals at most 10^9). */
-    uint64_t scaled = a * p10;
-    uint64_t q = scaled / d;
-    uint64_t r = scaled % d;
-    bool up;
-    if (2 * r < d) {
-        up = false;
-    } else if (2 * r > d) {
-        up = true;
-    } else {
-        /* An exact decimal tie. printf rounds the binary double nearest to raw / divisor,
-         * which lies above or below the tie, or on it (then: to even). The sign of
-         * x * 2 * 10^decimals - (2q + 1), computed with one rounding by fma, tells which. */
-        double x = (double)a / (double)d;
-        double e = fma(x, 2.0 * (double)p10, -(double)(2 * q + 1));
-        up = e > 0 || (e == 0 && (q & 1) != 0);
-    }
-    if (up) {
-        q++;
-    }
-    /* printf keeps the sign of a negative value that rounds to zero ("-0.0"). */
-    if (neg) {
-        vg__out_char(o, '-');
-    }
-    uint64_t ip = q / p10;
-    vg__out_u64(o, ip);
-    if (decimals > 0) {
-        char frac[10];
-        uint64_t f = q % p10;
-        for (unsigned i = decimals; i-- > 0;) {
-            frac[i] = (char)('0' + f % 10);
-            f /= 10;
-        }
-        vg__out_char(o, '.');
-        vg__out_mem(o, frac, decimals);
-    }
+    /* An exact decimal tie: |raw| * 10^decimals / divisor = q + 1/2. printf rounds the binary
+     * double nearest to raw / divisor, which lies above or below the tie, or on it (then: to
+     * even). The sign of x * 2 * 10^decimals - (2q + 1), computed with one rounding by fma,
+     * tells which. */
+    double x = (double)a / (double)d;
+    double e = fma(x, 2.0 * (double)p10, -(double)(2 * q + 1));
+    return e > 0 || (e == 0 && (q & 1) != 0);
 }
 
 void vg__out_2d(struct vg__out *o, unsigned v)
 {
     if (v < 100) {
-        vg__out_mem(o, digit_pairs + 2 * v, 2);
+        vg__out_mem(o, vg__digit_pairs + 2 * v, 2);
     } else {
         vg__out_u64(o, v);
     }

@@ -23,7 +23,6 @@
 #include "ais/ais_int.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <vigia/alloc.h>
@@ -193,30 +192,60 @@ static enum vg_status reject_here(struct vg_ais_reader *r, struct vg_error *err,
 /* Gatehouse $PGHP,1,yyyy,mm,dd,hh,mi,ss,ms,country,region,pss,online,cc*hh: the receive
  * time of the next message; cc is the XOR of its sentences' checksums (for a one-sentence
  * message, its checksum), as the recordings in ../shared/data/ais/dma-aislib show. */
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    return -1;
+}
+
+/* Two hex digits, or -1. */
+static int hex_byte(const char *s)
+{
+    int h = hex_digit(s[0]);
+    int l = hex_digit(s[1]);
+    return h < 0 || l < 0 ? -1 : h * 16 + l;
+}
+
+/* 1 to 5 decimal digits, or -1. */
+static int32_t small_number(struct vg_slice f)
+{
+    if (f.len == 0 || f.len > 5) {
+        return -1;
+    }
+    int32_t v = 0;
+    for (size_t i = 0; i < f.len; i++) {
+        if (f.ptr[i] < '0' || f.ptr[i] > '9') {
+            return -1;
+        }
+        v = v * 10 + (f.ptr[i] - '0');
+    }
+    return v;
+}
+
 static enum vg_status handle_pghp(struct vg_ais_reader *r, struct vg_error *err)
 {
-    const char *s = r->line;
-    size_t n = r->line_len;
+    const char *s = r->line + r->cur;
+    size_t n = r->line_len - r->cur;
     const char *star = memchr(s, '*', n);
     size_t sp = star != NULL ? (size_t)(star - s) : n;
-    uint8_t got = vg_ais_checksum(s + 1, sp > 0 ? sp - 1 : 0);
-    int want = -1;
-    if (star != NULL && n - sp >= 3) {
-        char h[3] = { s[sp + 1], s[sp + 2], '\0' };
-        char *e;
-        long v = strtol(h, &e, 16);
-        if (*e == '\0') {
-            want = (int)v;
-        }
-    }
+    int want = star != NULL && n - sp >= 3 ? hex_byte(s + sp + 1) : -1;
     if (want < 0) {
         vg_error_set(err, VG_EPARSE, "$PGHP sentence without a checksum (*hh)");
-        return reject_here(r, err, VG_EPARSE, sp + 1, r->item);
+        return reject_here(r, err, VG_EPARSE, r->cur + sp + 1, r->item);
     }
+    uint8_t got = vg_ais_checksum(s + 1, sp - 1);
     if ((unsigned)want != got) {
         vg_error_set(err, VG_ECHECK, "$PGHP checksum mismatch: found %02X, computed %02X",
                      (unsigned)want, got);
-        return reject_here(r, err, VG_ECHECK, sp + 2, r->item);
+        return reject_here(r, err, VG_ECHECK, r->cur + sp + 2, r->item);
     }
     /* Fields after "$PGHP": split by ','. */
     struct vg_slice f[16];
@@ -227,39 +256,38 @@ static enum vg_status handle_pghp(struct vg_ais_reader *r, struct vg_error *err)
         while (j < sp && s[j] != ',') {
             j++;
         }
-        f[nf++] = vg_slice_make(s + i, j - i);
+        f[nf].ptr = s + i;
+        f[nf].len = j - i;
+        nf++;
         i = j + 1;
     }
-    if (nf < 1 || !vg_slice_eq_cstr(f[0], "1")) {
+    if (nf < 1 || f[0].len != 1 || f[0].ptr[0] != '1') {
         /* Other $PGHP message types carry no receive time. */
         r->counts.wrappers++;
         return VG_OK;
     }
-    uint64_t v[8];
+    int32_t v[7];
     bool ok = nf >= 8;
     for (size_t k = 0; ok && k < 7; k++) {
-        ok = vg_slice_to_u64(f[k + 1], &v[k]) == VG_OK && v[k] < 100000;
+        v[k] = small_number(f[k + 1]);
+        ok = v[k] >= 0;
     }
     if (ok) {
-        ok = vg_civil_valid((int)v[0], (int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5]) &&
-             v[6] < 1000;
+        ok = vg_civil_valid(v[0], v[1], v[2], v[3], v[4], v[5]) && v[6] < 1000;
     }
     if (!ok) {
         vg_error_set(err, VG_EPARSE, "$PGHP time is not a valid date and time");
-        return reject_here(r, err, VG_EPARSE, 7, r->item);
+        return reject_here(r, err, VG_EPARSE, r->cur + 7, r->item);
     }
     r->pghp_pending = true;
-    r->pghp_time_ms = vg_time_from_civil((int)v[0], (int)v[1], (int)v[2], (int)v[3], (int)v[4],
-                                         (int)v[5]) * 1000 + (int64_t)v[6];
+    r->pghp_time_ms = vg_time_from_civil(v[0], v[1], v[2], v[3], v[4], v[5]) * 1000 + v[6];
     r->pghp_checksum = -1;
     if (nf >= 13 && f[12].len == 2) {
-        char h[3] = { f[12].ptr[0], f[12].ptr[1], '\0' };
-        char *e;
-        long cc = strtol(h, &e, 16);
         /* "00" is what the recorders write when they did not note the checksum (own-ship
          * VDO sentences in the DMA recording): no check then. */
-        if (*e == '\0' && cc != 0) {
-            r->pghp_checksum = (int)cc;
+        int cc = hex_byte(f[12].ptr);
+        if (cc > 0) {
+            r->pghp_checksum = cc;
         }
     }
     r->counts.wrappers++;
@@ -500,8 +528,7 @@ static enum vg_status add_fragment(struct vg_ais_reader *r, const struct vg_ais_
         }
     }
     enum vg_status rejected = VG_OK;
-    struct vg_error old_err;
-    vg_error_clear(&old_err);
+    struct vg_error old_err; /* set by slot_reject when a pending message is rejected */
     if (s != NULL) {
         if (s->total != snt->total || (s->have & (1u << snt->number)) != 0) {
             char why[96];
@@ -693,7 +720,6 @@ static enum vg_status handle_sentence(struct vg_ais_reader *r, struct vg_ais_msg
     size_t col = r->cur + 1;
     struct vg_ais_sentence snt;
     size_t used = 0;
-    vg_error_clear(err);
     enum vg_status st = vg_ais_sentence_parse(s, n, &snt, &used, err);
     if (st == VG_EUNSUPPORTED) {
         /* Another kind of sentence (e.g. !AIABM): not AIS traffic. */

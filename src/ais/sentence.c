@@ -292,11 +292,29 @@ enum vg_status vg_ais_sentence_parse(const char *text,
     }
     out->start = pos;
 
-    /* The sentence ends at '*' and two hex digits; no armouring character is '*'. */
+    /* One pass over the sentence: checksum, commas, and the end at '*' (no armouring
+     * character is '*'). A byte that cannot be inside a sentence ('!', '$', '\\', CR, LF)
+     * ends it too: the checksum is missing. */
+    static const uint8_t special[256] = {
+        [','] = 1, ['*'] = 2, ['!'] = 3, ['$'] = 3, ['\\'] = 3, ['\r'] = 3, ['\n'] = 3,
+    };
+    uint8_t got = 0;
+    size_t comma[7];
+    size_t ncomma = 0;
     size_t star = pos + 1;
-    while (star < len && text[star] != '*' && text[star] != '\\' && text[star] != '!' &&
-           text[star] != '$' && text[star] != '\r' && text[star] != '\n') {
-        star++;
+    for (; star < len; star++) {
+        unsigned char c = (unsigned char)text[star];
+        uint8_t sp = special[c];
+        if (sp != 0) {
+            if (sp != 1) {
+                break;
+            }
+            if (ncomma < 7) {
+                comma[ncomma] = star;
+            }
+            ncomma++;
+        }
+        got ^= c;
     }
     if (star >= len || text[star] != '*' || len - star < 3) {
         vg_error_set(err, VG_EPARSE, "sentence without a checksum (*hh)");
@@ -317,15 +335,17 @@ enum vg_status vg_ais_sentence_parse(const char *text,
 
     /* Address field: '!' or '$', talker (2), formatter (3). */
     const char *s = text + pos;
-    size_t body = star - pos; /* bytes from the start delimiter up to '*' */
-    if (body < 6 || (body > 6 && s[6] != ',')) {
+    if (s[0] != '!') {
+        return VG_EUNSUPPORTED;
+    }
+    size_t address_end = ncomma > 0 ? comma[0] : star;
+    if (address_end - pos != 6) {
         vg_error_set(err, VG_EPARSE, "malformed address field '%.*s'",
-                     (int)(body < 10 ? body : 10), s);
+                     (int)(address_end - pos < 10 ? address_end - pos : 10), s);
         set_column(err, pos + 1);
         return VG_EPARSE;
     }
-    bool vdm = s[0] == '!' && s[3] == 'V' && s[4] == 'D' && (s[5] == 'M' || s[5] == 'O');
-    if (!vdm) {
+    if (!(s[3] == 'V' && s[4] == 'D' && (s[5] == 'M' || s[5] == 'O'))) {
         return VG_EUNSUPPORTED;
     }
     out->talker[0] = s[1];
@@ -333,7 +353,6 @@ enum vg_status vg_ais_sentence_parse(const char *text,
     out->talker[2] = '\0';
     out->own = s[5] == 'O';
 
-    uint8_t got = vg_ais_checksum(s + 1, body - 1);
     if (got != want && p.code == VG_OK) {
         p.code = VG_ECHECK;
         p.column = star + 2;
@@ -341,31 +360,22 @@ enum vg_status vg_ais_sentence_parse(const char *text,
     }
 
     /* Six fields after the address: total, number, sequence id, channel, payload, fill. */
+    if (ncomma != 6) {
+        note(&p, err, VG_EPARSE, pos + 1,
+             ncomma < 6 ? "VDM sentence with too few fields (expected 7)"
+                        : "VDM sentence with too many fields (expected 7)",
+             NULL, 0);
+        goto done;
+    }
     const char *field[6];
     size_t flen[6];
     size_t fcol[6];
-    size_t nf = 0;
-    size_t i = pos + 7;
-    if (body == 6) {
-        i = star + 1; /* no fields at all */
-    }
-    while (i <= star && nf < 6) {
-        size_t j = i;
-        while (j < star && text[j] != ',') {
-            j++;
-        }
-        field[nf] = text + i;
-        flen[nf] = j - i;
-        fcol[nf] = i + 1;
-        nf++;
-        i = j + 1;
-    }
-    if (nf != 6 || i <= star) {
-        note(&p, err, VG_EPARSE, pos + 1,
-             nf < 6 ? "VDM sentence with too few fields (expected 7)"
-                    : "VDM sentence with too many fields (expected 7)",
-             NULL, 0);
-        goto done;
+    for (size_t f = 0; f < 6; f++) {
+        size_t from = comma[f] + 1;
+        size_t to = f < 5 ? comma[f + 1] : star;
+        field[f] = text + from;
+        flen[f] = to - from;
+        fcol[f] = from + 1;
     }
     uint64_t total, number, seq;
     if (!digits_u64(field[0], flen[0], 1, &total) || total < 1) {
