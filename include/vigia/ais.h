@@ -253,28 +253,26 @@ struct vg_ais_t17 {       /* 17: GNSS broadcast binary message */
     uint8_t data[VG_AIS_DATA_MAX];
 };
 
-struct vg_ais_t18 {       /* 18: class B position report; 19: extended, see below */
-    uint8_t reserved;
-    uint16_t speed;
+/* The leading fields of the class B position reports 18 and 19 (same layout in both). */
+struct vg_ais_classb {
+    uint8_t reserved;     /* regional reserved bits */
+    uint16_t speed;       /* 1/10 knot */
     bool accuracy;
-    int32_t lon, lat;
-    uint16_t course;
+    int32_t lon, lat;     /* 1/10000 minute */
+    uint16_t course;      /* 1/10 degree */
     uint16_t heading;
     uint8_t second;
-    uint8_t regional;
+    uint8_t regional;     /* 2 bits in 18, 4 bits in 19 */
+};
+
+struct vg_ais_t18 {       /* 18: class B position report */
+    struct vg_ais_classb pos;
     bool cs, display, dsc, band, msg22, assigned, raim;
     uint32_t radio;       /* 20 bits */
 };
 
 struct vg_ais_t19 {       /* 19: extended class B position report */
-    uint8_t reserved;
-    uint16_t speed;
-    bool accuracy;
-    int32_t lon, lat;
-    uint16_t course;
-    uint16_t heading;
-    uint8_t second;
-    uint8_t regional;
+    struct vg_ais_classb pos;
     char shipname[21];
     uint8_t shiptype;
     uint16_t to_bow, to_stern;
@@ -407,11 +405,13 @@ struct vg_ais_msg {
  * payloads concatenated) with fill bits 0..5 into out. The header (type, repeat, MMSI) of
  * every type is decoded; the fields of types 1-27 as listed above.
  *
- * Returns VG_OK; VG_EPARSE when the payload holds a character outside the six-bit alphabet,
- * the fill is above 5, the type is 0 or above 27, or the bit count is outside what the type
- * allows (docs/ais.md lists the accepted lengths); VG_ELIMIT when longer than
- * VG_AIS_MAX_BITS. err gets the reason. Fields are never read past the payload. out->meta
- * is reset (rx_time_ms = VG_TIME_NONE). Does not allocate.
+ * Returns VG_OK; VG_EPARSE when the payload is empty, holds a character outside the six-bit
+ * alphabet, the fill is above 5, or the bit count is outside what the type allows
+ * (docs/ais.md lists the accepted lengths); VG_EUNSUPPORTED for type 0 or above 27 (not
+ * defined by M.1371-5; out->type, repeat and mmsi are still filled); VG_ELIMIT when longer
+ * than VG_AIS_MAX_BITS. err gets the reason. A field is only read when the payload holds all
+ * of it; fields of a shorter accepted variant are 0. out->meta is reset (rx_time_ms =
+ * VG_TIME_NONE). Does not allocate.
  */
 enum vg_status vg_ais_decode(const char *payload,
                              size_t len,

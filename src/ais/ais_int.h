@@ -56,6 +56,14 @@ void vg__ais_text(const struct vg__ais_bits *bits, size_t start, size_t nchars, 
 enum vg_status vg__ais_decode_bits(const struct vg__ais_bits *bits, struct vg_ais_msg *out,
                                    struct vg_error *err);
 
+/* The raw position of a message that carries one (view.c): lon/lat in units of
+ * 1/per_degree degree. False for types without a position. */
+bool vg__ais_raw_position(const struct vg_ais_msg *msg, int32_t *lon, int32_t *lat,
+                          int32_t *per_degree);
+
+/* Two hex digits at s[0..2) into *out; false when they are not hex (sentence.c). */
+bool vg__ais_hex2(const char *s, uint8_t *out);
+
 /* Unix time in seconds or (12 digits and more) milliseconds, with an optional fraction,
  * into ms since the epoch. False when malformed or after 9999-12-31. */
 bool vg__ais_parse_epoch(const char *s, size_t n, int64_t *out_ms);

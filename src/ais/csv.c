@@ -89,45 +89,12 @@ enum vg_status vg_ais_csv_write(const struct vg_ais_msg *msg, char *buf, size_t 
     }
     vg__out_char(&o, ',');
     if (has_fix && fix.has_position) {
-        int32_t lon, lat;
-        int64_t div = 600000;
-        unsigned dec = 6;
-        switch (msg->type) {
-        case 4:
-        case 11:
-            lon = msg->u.t4.lon;
-            lat = msg->u.t4.lat;
-            break;
-        case 9:
-            lon = msg->u.t9.lon;
-            lat = msg->u.t9.lat;
-            break;
-        case 18:
-            lon = msg->u.t18.lon;
-            lat = msg->u.t18.lat;
-            break;
-        case 19:
-            lon = msg->u.t19.lon;
-            lat = msg->u.t19.lat;
-            break;
-        case 21:
-            lon = msg->u.t21.lon;
-            lat = msg->u.t21.lat;
-            break;
-        case 27:
-            lon = msg->u.t27.lon;
-            lat = msg->u.t27.lat;
-            div = 600;
-            dec = 4;
-            break;
-        default:
-            lon = msg->u.t1.lon;
-            lat = msg->u.t1.lat;
-            break;
-        }
-        vg__out_fixed(&o, lon, div, dec);
+        int32_t lon, lat, per_degree;
+        vg__ais_raw_position(msg, &lon, &lat, &per_degree);
+        unsigned dec = per_degree == 600 ? 4 : 6;
+        vg__out_fixed(&o, lon, per_degree, dec);
         vg__out_char(&o, ',');
-        vg__out_fixed(&o, lat, div, dec);
+        vg__out_fixed(&o, lat, per_degree, dec);
     } else {
         vg__out_char(&o, ',');
     }

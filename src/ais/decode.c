@@ -360,9 +360,9 @@ static void dec_17(const struct vg__ais_bits *bits, struct vg_ais_msg *m)
     copy_data(bits, 80, t->bitcount, t->data);
 }
 
-static void dec_18(const struct vg__ais_bits *bits, struct vg_ais_msg *m)
+static void dec_classb(const struct vg__ais_bits *bits, struct vg_ais_classb *t,
+                       unsigned regional_bits)
 {
-    struct vg_ais_t18 *t = &m->u.t18;
     t->reserved = (uint8_t)U(38, 8);
     t->speed = (uint16_t)U(46, 10);
     t->accuracy = U(56, 1) != 0;
@@ -371,7 +371,13 @@ static void dec_18(const struct vg__ais_bits *bits, struct vg_ais_msg *m)
     t->course = (uint16_t)U(112, 12);
     t->heading = (uint16_t)U(124, 9);
     t->second = (uint8_t)U(133, 6);
-    t->regional = (uint8_t)U(139, 2);
+    t->regional = (uint8_t)U(139, regional_bits);
+}
+
+static void dec_18(const struct vg__ais_bits *bits, struct vg_ais_msg *m)
+{
+    struct vg_ais_t18 *t = &m->u.t18;
+    dec_classb(bits, &t->pos, 2);
     t->cs = U(141, 1) != 0;
     t->display = U(142, 1) != 0;
     t->dsc = U(143, 1) != 0;
@@ -385,15 +391,7 @@ static void dec_18(const struct vg__ais_bits *bits, struct vg_ais_msg *m)
 static void dec_19(const struct vg__ais_bits *bits, struct vg_ais_msg *m)
 {
     struct vg_ais_t19 *t = &m->u.t19;
-    t->reserved = (uint8_t)U(38, 8);
-    t->speed = (uint16_t)U(46, 10);
-    t->accuracy = U(56, 1) != 0;
-    t->lon = S(57, 28);
-    t->lat = S(85, 27);
-    t->course = (uint16_t)U(112, 12);
-    t->heading = (uint16_t)U(124, 9);
-    t->second = (uint8_t)U(133, 6);
-    t->regional = (uint8_t)U(139, 4);
+    dec_classb(bits, &t->pos, 4);
     vg__ais_text(bits, 143, 20, t->shipname);
     t->shiptype = (uint8_t)U(263, 8);
     t->to_bow = (uint16_t)U(271, 9);

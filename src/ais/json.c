@@ -436,7 +436,7 @@ static void out_16(struct vg__out *o, const struct vg_ais_t16 *t)
     vg__out_u64(o, t->increment2);
 }
 
-static void out_18(struct vg__out *o, const struct vg_ais_t18 *t)
+static void out_classb(struct vg__out *o, const struct vg_ais_classb *t)
 {
     LIT(o, ",\"reserved\":");
     vg__out_u64(o, t->reserved);
@@ -453,6 +453,11 @@ static void out_18(struct vg__out *o, const struct vg_ais_t18 *t)
     vg__out_u64(o, t->second);
     LIT(o, ",\"regional\":");
     vg__out_u64(o, t->regional);
+}
+
+static void out_18(struct vg__out *o, const struct vg_ais_t18 *t)
+{
+    out_classb(o, &t->pos);
     LIT(o, ",\"cs\":");
     out_bool(o, t->cs);
     LIT(o, ",\"display\":");
@@ -471,21 +476,7 @@ static void out_18(struct vg__out *o, const struct vg_ais_t18 *t)
 
 static void out_19(struct vg__out *o, const struct vg_ais_t19 *t)
 {
-    LIT(o, ",\"reserved\":");
-    vg__out_u64(o, t->reserved);
-    LIT(o, ",\"speed\":");
-    out_speed_tenths(o, t->speed);
-    LIT(o, ",\"accuracy\":");
-    out_bool(o, t->accuracy);
-    out_lonlat6(o, t->lon, t->lat);
-    LIT(o, ",\"course\":");
-    vg__out_fixed(o, t->course, 10, 1);
-    LIT(o, ",\"heading\":");
-    vg__out_u64(o, t->heading);
-    LIT(o, ",\"second\":");
-    vg__out_u64(o, t->second);
-    LIT(o, ",\"regional\":");
-    vg__out_u64(o, t->regional);
+    out_classb(o, &t->pos);
     LIT(o, ",\"shipname\":");
     out_str(o, t->shipname);
     out_shiptype(o, t->shiptype);

@@ -192,26 +192,11 @@ static enum vg_status reject_here(struct vg_ais_reader *r, struct vg_error *err,
 /* Gatehouse $PGHP,1,yyyy,mm,dd,hh,mi,ss,ms,country,region,pss,online,cc*hh: the receive
  * time of the next message; cc is the XOR of its sentences' checksums (for a one-sentence
  * message, its checksum), as the recordings in ../shared/data/ais/dma-aislib show. */
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    return -1;
-}
-
 /* Two hex digits, or -1. */
 static int hex_byte(const char *s)
 {
-    int h = hex_digit(s[0]);
-    int l = hex_digit(s[1]);
-    return h < 0 || l < 0 ? -1 : h * 16 + l;
+    uint8_t v;
+    return vg__ais_hex2(s, &v) ? v : -1;
 }
 
 /* 1 to 5 decimal digits, or -1. */

@@ -40,8 +40,7 @@ static int hex_value(char c)
     return -1;
 }
 
-/* Two hex digits at s[0..2) (len >= 2) into *out; false when they are not hex. */
-static bool hex2(const char *s, uint8_t *out)
+bool vg__ais_hex2(const char *s, uint8_t *out)
 {
     int h = hex_value(s[0]);
     int l = hex_value(s[1]);
@@ -240,7 +239,7 @@ enum vg_status vg__ais_tagblock_parse(const char *text, size_t len,
     struct problem p = { VG_OK, 0 };
     tag->present = true;
     uint8_t want;
-    if (last < 4 || text[last - 3] != '*' || !hex2(text + last - 2, &want)) {
+    if (last < 4 || text[last - 3] != '*' || !vg__ais_hex2(text + last - 2, &want)) {
         note(&p, err, VG_EPARSE, last + 1, "tag block without a checksum (*hh)", NULL, 0);
         parse_tag_fields(text, 1, last, tag, &p, err);
     } else {
@@ -323,7 +322,7 @@ enum vg_status vg_ais_sentence_parse(const char *text,
         return VG_EPARSE;
     }
     uint8_t want;
-    if (!hex2(text + star + 1, &want)) {
+    if (!vg__ais_hex2(text + star + 1, &want)) {
         vg_error_set(err, VG_EPARSE, "bad checksum digits '%.2s'", text + star + 1);
         set_column(err, star + 2);
         *used = star + 3;

@@ -7,11 +7,11 @@
 
 #include <string.h>
 
-/* Position in 1/10000 minute (scale 600000 per degree) or 1/10 minute (600). */
-static void set_position(struct vg_ais_fix *f, int32_t lon, int32_t lat, double per_degree)
+/* Position in 1/10000 minute (600000 per degree) or 1/10 minute (600). */
+static void set_position(struct vg_ais_fix *f, int32_t lon, int32_t lat, int32_t per_degree)
 {
-    double x = lon / per_degree;
-    double y = lat / per_degree;
+    double x = lon / (double)per_degree;
+    double y = lat / (double)per_degree;
     if (x >= -180.0 && x <= 180.0 && y >= -90.0 && y <= 90.0) {
         f->has_position = true;
         f->lon = x;
@@ -43,16 +43,60 @@ static void set_heading(struct vg_ais_fix *f, uint16_t heading)
     }
 }
 
+bool vg__ais_raw_position(const struct vg_ais_msg *msg, int32_t *lon, int32_t *lat,
+                          int32_t *per_degree)
+{
+    *per_degree = 600000;
+    switch (msg->type) {
+    case 1:
+    case 2:
+    case 3:
+        *lon = msg->u.t1.lon;
+        *lat = msg->u.t1.lat;
+        return true;
+    case 4:
+    case 11:
+        *lon = msg->u.t4.lon;
+        *lat = msg->u.t4.lat;
+        return true;
+    case 9:
+        *lon = msg->u.t9.lon;
+        *lat = msg->u.t9.lat;
+        return true;
+    case 18:
+    case 19:
+        /* Same leading layout in both (struct vg_ais_classb). */
+        *lon = msg->type == 18 ? msg->u.t18.pos.lon : msg->u.t19.pos.lon;
+        *lat = msg->type == 18 ? msg->u.t18.pos.lat : msg->u.t19.pos.lat;
+        return true;
+    case 21:
+        *lon = msg->u.t21.lon;
+        *lat = msg->u.t21.lat;
+        return true;
+    case 27:
+        *lon = msg->u.t27.lon;
+        *lat = msg->u.t27.lat;
+        *per_degree = 600;
+        return true;
+    default:
+        return false;
+    }
+}
+
 bool vg_ais_msg_fix(const struct vg_ais_msg *msg, struct vg_ais_fix *out)
 {
     memset(out, 0, sizeof(*out));
     out->second = VG_AIS_SECOND_NA;
+    int32_t lon, lat, per_degree;
+    if (!vg__ais_raw_position(msg, &lon, &lat, &per_degree)) {
+        return false;
+    }
+    set_position(out, lon, lat, per_degree);
     switch (msg->type) {
     case 1:
     case 2:
     case 3: {
         const struct vg_ais_t1 *t = &msg->u.t1;
-        set_position(out, t->lon, t->lat, 600000.0);
         set_speed_tenths(out, t->speed);
         set_course_tenths(out, t->course);
         set_heading(out, t->heading);
@@ -69,17 +113,15 @@ bool vg_ais_msg_fix(const struct vg_ais_msg *msg, struct vg_ais_fix *out)
         }
         out->accuracy = t->accuracy;
         out->second = t->second;
-        return true;
+        break;
     }
     case 4:
     case 11:
-        set_position(out, msg->u.t4.lon, msg->u.t4.lat, 600000.0);
         out->accuracy = msg->u.t4.accuracy;
         out->second = msg->u.t4.second < 60 ? msg->u.t4.second : VG_AIS_SECOND_NA;
-        return true;
+        break;
     case 9: {
         const struct vg_ais_t9 *t = &msg->u.t9;
-        set_position(out, t->lon, t->lat, 600000.0);
         if (t->speed != 1023) {
             out->has_speed = true;
             out->speed = t->speed; /* knots for aircraft */
@@ -87,36 +129,24 @@ bool vg_ais_msg_fix(const struct vg_ais_msg *msg, struct vg_ais_fix *out)
         set_course_tenths(out, t->course);
         out->accuracy = t->accuracy;
         out->second = t->second;
-        return true;
+        break;
     }
-    case 18: {
-        const struct vg_ais_t18 *t = &msg->u.t18;
-        set_position(out, t->lon, t->lat, 600000.0);
-        set_speed_tenths(out, t->speed);
-        set_course_tenths(out, t->course);
-        set_heading(out, t->heading);
-        out->accuracy = t->accuracy;
-        out->second = t->second;
-        return true;
-    }
+    case 18:
     case 19: {
-        const struct vg_ais_t19 *t = &msg->u.t19;
-        set_position(out, t->lon, t->lat, 600000.0);
+        const struct vg_ais_classb *t = msg->type == 18 ? &msg->u.t18.pos : &msg->u.t19.pos;
         set_speed_tenths(out, t->speed);
         set_course_tenths(out, t->course);
         set_heading(out, t->heading);
         out->accuracy = t->accuracy;
         out->second = t->second;
-        return true;
+        break;
     }
     case 21:
-        set_position(out, msg->u.t21.lon, msg->u.t21.lat, 600000.0);
         out->accuracy = msg->u.t21.accuracy;
         out->second = msg->u.t21.second;
-        return true;
-    case 27: {
+        break;
+    default: { /* 27 */
         const struct vg_ais_t27 *t = &msg->u.t27;
-        set_position(out, t->lon, t->lat, 600.0);
         if (t->speed != 63) {
             out->has_speed = true;
             out->speed = t->speed;
@@ -130,11 +160,10 @@ bool vg_ais_msg_fix(const struct vg_ais_msg *msg, struct vg_ais_fix *out)
             out->status = t->status;
         }
         out->accuracy = t->accuracy;
-        return true;
+        break;
     }
-    default:
-        return false;
     }
+    return true;
 }
 
 static void set_dimensions(struct vg_ais_static *s, uint16_t bow, uint16_t stern, uint8_t port,

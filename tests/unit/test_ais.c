@@ -42,6 +42,15 @@ static void put_text(struct bitw *w, const char *s, unsigned nchars)
     }
 }
 
+/* Starts a message: type, repeat 0, MMSI. */
+static void header(struct bitw *w, unsigned type, uint32_t mmsi)
+{
+    w->n = 0;
+    put(w, type, 6);
+    put(w, 0, 2);
+    put(w, mmsi, 30);
+}
+
 /* Armours w into payload (NUL-terminated) and returns the fill bits. */
 static unsigned armor(const struct bitw *w, char *payload)
 {
@@ -71,10 +80,7 @@ static void make_sentence(char *out, size_t size, int total, int number, const c
 static void build_type1(struct bitw *w, uint32_t mmsi, int status, int turn, int speed, int lon,
                         int lat, int course, int heading)
 {
-    w->n = 0;
-    put(w, 1, 6);
-    put(w, 0, 2);
-    put(w, mmsi, 30);
+    header(w, 1, mmsi);
     put(w, status, 4);
     put(w, turn, 8);
     put(w, speed, 10);
@@ -94,10 +100,7 @@ static void build_type1(struct bitw *w, uint32_t mmsi, int status, int turn, int
 static void build_type5(struct bitw *w, uint32_t mmsi, const char *name, const char *dest,
                         size_t total)
 {
-    w->n = 0;
-    put(w, 5, 6);
-    put(w, 0, 2);
-    put(w, mmsi, 30);
+    header(w, 5, mmsi);
     put(w, 2, 2);
     put(w, 9321483, 30);
     put_text(w, "OBCD7", 7);
@@ -212,6 +215,27 @@ static void run_file(const char *rel, const struct vg_ais_reader_options *opts, 
     *counts = *vg_ais_reader_counts(r);
     vg_ais_reader_free(r);
     vg_free(data);
+}
+
+/* The JSON objects of a JSON Lines file in ../shared/data, as an array. */
+static json_t *read_json_lines(const char *rel)
+{
+    size_t len;
+    char *text = vg_test_read_file(vg_test_shared(rel), &len);
+    json_t *all = json_array();
+    const char *p = text;
+    while (*p != '\0') {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+        json_error_t je;
+        json_t *o = json_loadb(p, n, 0, &je);
+        if (o != NULL) {
+            json_array_append_new(all, o);
+        }
+        p += n + (nl != NULL ? 1 : 0);
+    }
+    vg_free(text);
+    return all;
 }
 
 /* ---- sentences and TAG blocks ------------------------------------------------------------- */
@@ -465,39 +489,28 @@ static void test_ais__decode_rejects_bad_payloads(void **state)
     assert_int_equal(vg_ais_decode(longp, sizeof(longp), 0, &m, &e), VG_ELIMIT);
 
     /* Undefined types 0 and 28..63. */
-    struct bitw w = { .n = 0 };
-    put(&w, 0, 6);
-    put(&w, 0, 2);
-    put(&w, 1, 160);
+    struct bitw w;
+    header(&w, 0, 1);
+    put(&w, 1, 130);
     assert_int_equal(decode_bits(&w, &m, &e), VG_EUNSUPPORTED);
-    w.n = 0;
-    put(&w, 41, 6);
-    put(&w, 0, 162);
+    header(&w, 41, 0);
+    put(&w, 0, 130);
     assert_int_equal(decode_bits(&w, &m, &e), VG_EUNSUPPORTED);
     assert_non_null(strstr(e.message, "message type 41 is not defined"));
 
     /* Type 24 part numbers 2 and 3 are not defined; part B needs 162 bits. */
-    w.n = 0;
-    put(&w, 24, 6);
-    put(&w, 0, 2);
-    put(&w, 123456789, 30);
+    header(&w, 24, 123456789);
     put(&w, 2, 2);
     put(&w, 0, 128);
     assert_int_equal(decode_bits(&w, &m, &e), VG_EPARSE);
     assert_non_null(strstr(e.message, "part number 2"));
-    w.n = 0;
-    put(&w, 24, 6);
-    put(&w, 0, 2);
-    put(&w, 123456789, 30);
+    header(&w, 24, 123456789);
     put(&w, 1, 2);
     put(&w, 0, 120);
     assert_int_equal(decode_bits(&w, &m, &e), VG_EPARSE);
 
     /* Addressed type 25 shorter than its destination. */
-    w.n = 0;
-    put(&w, 25, 6);
-    put(&w, 0, 2);
-    put(&w, 123456789, 30);
+    header(&w, 25, 123456789);
     put(&w, 1, 1);
     put(&w, 0, 1);
     put(&w, 0, 20);
@@ -713,24 +726,16 @@ static void test_ais__gpsd_sample_conformance(void **state)
     struct vg_ais_counts counts;
     json_t *rejects = json_array();
     run_file("ais/gpsd/sample.aivdm", NULL, ours, &counts, rejects);
-    size_t elen;
-    char *expected = vg_test_read_file(vg_test_shared("ais/gpsd/sample.aivdm.js.chk"), &elen);
+    json_t *expected = read_json_lines("ais/gpsd/sample.aivdm.js.chk");
     /* The one rejection: a type 1 of 163 bits (gpsd accepts it). */
     assert_int_equal(json_array_size(rejects), 1);
     assert_non_null(strstr(json_string_value(json_object_get(json_array_get(rejects, 0), "reason")),
                            "message type 1 has 163 bits"));
     size_t next = 0;
     int lines = 0, matched = 0, compared = 0;
-    const char *p = expected;
-    while (*p != '\0') {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
-        json_error_t je;
-        json_t *g = json_loadb(p, n, 0, &je);
-        p += n + (nl != NULL ? 1 : 0);
-        if (g == NULL) {
-            continue;
-        }
+    size_t gi;
+    json_t *g;
+    json_array_foreach(expected, gi, g) {
         lines++;
         int type = (int)json_integer_value(json_object_get(g, "type"));
         json_int_t mmsi = json_integer_value(json_object_get(g, "mmsi"));
@@ -750,7 +755,6 @@ static void test_ais__gpsd_sample_conformance(void **state)
             }
             assert_int_equal(parts, 3);
             matched++;
-            json_decref(g);
             continue;
         }
         size_t k = next;
@@ -771,13 +775,12 @@ static void test_ais__gpsd_sample_conformance(void **state)
             assert_int_equal(type, 1);
             assert_int_equal(mmsi, 244740981);
         }
-        json_decref(g);
     }
     assert_int_equal(lines, 97);
     assert_int_equal(matched, 96);
     assert_true(compared >= 350);
     assert_int_equal(counts.messages, 101);
-    vg_free(expected);
+    json_decref(expected);
     json_decref(ours);
     json_decref(rejects);
 }
@@ -790,19 +793,11 @@ static void test_ais__libais_typeexamples_conformance(void **state)
     run_file("ais/libais/typeexamples.nmea", NULL, ours, &counts, NULL);
     assert_int_equal(counts.rejected, 0);
     assert_int_equal(json_array_size(ours), 26);
-    size_t elen;
-    char *expected = vg_test_read_file(vg_test_shared("ais/libais/typeexamples.json"), &elen);
-    const char *p = expected;
+    json_t *expected = read_json_lines("ais/libais/typeexamples.json");
     int line = 0, compared = 0;
-    while (*p != '\0') {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
-        json_error_t je;
-        json_t *want = json_loadb(p, n, 0, &je);
-        p += n + (nl != NULL ? 1 : 0);
-        if (want == NULL) {
-            continue;
-        }
+    size_t wi;
+    json_t *want;
+    json_array_foreach(expected, wi, want) {
         json_t *got = json_array_get(ours, (size_t)line);
         line++;
         /* Line aligned: our message i comes from line i. */
@@ -810,11 +805,10 @@ static void test_ais__libais_typeexamples_conformance(void **state)
         char ctx[48];
         snprintf(ctx, sizeof(ctx), "typeexamples line %d", line);
         compared += compare_fields(want, got, ctx, true);
-        json_decref(want);
     }
     assert_int_equal(line, 26);
     assert_true(compared > 100);
-    vg_free(expected);
+    json_decref(expected);
     json_decref(ours);
 }
 
@@ -825,19 +819,11 @@ static void test_ais__libais_tagblock_conformance(void **state)
     struct vg_ais_counts counts;
     run_file("ais/libais/tagblock.nmea", NULL, ours, &counts, NULL);
     assert_int_equal(counts.rejected, 0);
-    size_t elen;
-    char *expected = vg_test_read_file(vg_test_shared("ais/libais/tagblock.json"), &elen);
-    const char *p = expected;
+    json_t *expected = read_json_lines("ais/libais/tagblock.json");
     size_t i = 0;
-    while (*p != '\0') {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
-        json_error_t je;
-        json_t *want = json_loadb(p, n, 0, &je);
-        p += n + (nl != NULL ? 1 : 0);
-        if (want == NULL) {
-            continue;
-        }
+    size_t wi;
+    json_t *want;
+    json_array_foreach(expected, wi, want) {
         json_t *got = json_array_get(ours, i++);
         assert_non_null(got);
         compare_fields(want, got, "tagblock", true);
@@ -854,11 +840,10 @@ static void test_ais__libais_tagblock_conformance(void **state)
         assert_true(t_want == t_got);
         assert_string_equal(json_string_value(json_object_get(want, "tagblock_station")),
                             json_string_value(json_object_get(got, "station")));
-        json_decref(want);
     }
     assert_int_equal(i, 4);
     assert_int_equal(json_array_size(ours), 4);
-    vg_free(expected);
+    json_decref(expected);
     json_decref(ours);
 }
 
@@ -1242,10 +1227,8 @@ static void test_ais__reader_new_out_of_memory(void **state)
 static void test_ais__json_escapes_and_bounds(void **state)
 {
     (void)state;
-    struct bitw w = { .n = 0 };
-    put(&w, 14, 6);
-    put(&w, 0, 2);
-    put(&w, 760000009, 30);
+    struct bitw w;
+    header(&w, 14, 760000009);
     put(&w, 0, 2);
     put_text(&w, "SAY \"HI\" \\ OK", 13);
     struct vg_ais_msg m;
