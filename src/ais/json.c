@@ -258,7 +258,7 @@ static const char *hazard_text(unsigned v)
 static const char *loaded_text(unsigned v)
 {
     /* gpsd's reading of the inland "loaded/unloaded" code. */
-    static const char *const texts[4] = { "N/A", "Unloaded", "Loaded", "Reserved" };
+    static const char *const texts[4] = { "N/A (default)", "Unloaded", "Loaded", "Reserved" };
     return texts[v & 3];
 }
 
