@@ -544,7 +544,8 @@ const struct vg_ais_counts *vg_ais_reader_counts(const struct vg_ais_reader *r);
 
 /* JSON writer settings; prepare with vg_ais_json_init. */
 struct vg_ais_json {
-    char prefix[320];     /* pre-rendered {"class":"AIS","device":"..." */
+    char prefix[1280];    /* pre-rendered {"class":"AIS","device":"...","type": (the device
+                             name escaped: 200 bytes at 6 bytes each at most) */
     size_t prefix_len;
 };
 

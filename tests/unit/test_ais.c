@@ -1253,7 +1253,33 @@ static void test_ais__json_escapes_and_bounds(void **state)
     assert_non_null(o);
     assert_string_equal(json_string_value(json_object_get(o, "text")), "SAY \"HI\" \\ OK");
     json_decref(o);
+    /* The largest message fits VG_AIS_TEXT_MAX: a device name of 300 control bytes (cut to
+     * 200, each escaped as \u00XX), 161 characters of '"' (escaped), a long station. */
+    char device[301];
+    memset(device, 0x01, 300);
+    device[300] = '\0';
+    struct vg_ais_json big;
+    vg_ais_json_init(&big, device);
+    struct bitw wq;
+    header(&wq, 14, 760000009);
+    put(&wq, 0, 2);
+    for (int k = 0; k < 161; k++) {
+        put(&wq, '"', 6);
+    }
+    struct vg_ais_msg mq;
+    assert_status(decode_bits(&wq, &mq, &e), VG_OK, &e);
+    assert_int_equal(strlen(mq.u.safety.text), 161);
+    memset(mq.meta.station, '"', VG_AIS_STATION_MAX);
+    mq.meta.station[VG_AIS_STATION_MAX] = '\0';
+    mq.meta.rx_time_ms = 253402300799999LL;
+    assert_int_equal(vg_ais_json_write(&big, &mq, buf, sizeof(buf), &n), VG_OK);
+    o = json_loadb(buf, n, 0, &je);
+    assert_non_null(o);
+    assert_int_equal(strlen(json_string_value(json_object_get(o, "device"))), 200);
+    json_decref(o);
+
     /* Too small a buffer: VG_ELIMIT, never an overflow. */
+    assert_int_equal(vg_ais_json_write(&j, &m, buf, sizeof(buf), &n), VG_OK);
     for (size_t cap = 0; cap < n; cap += 7) {
         size_t got = 99;
         assert_int_equal(vg_ais_json_write(&j, &m, buf, cap, &got), VG_ELIMIT);
