@@ -508,8 +508,8 @@ void vg_ais_reader_free(struct vg_ais_reader *r);
  * Gives the reader the next piece of input: data[0..len), borrowed until vg_ais_reader_next
  * returns VG_ENOTFOUND. source names it in errors ("-" for standard input; copied). Each call
  * starts a new source: line numbers restart at 1. Partial messages from earlier input stay
- * pending and may complete with fragments from this one. A last line without a line end is
- * read as a line.
+ * pending and may complete with fragments from this one. Give whole lines: a last line
+ * without a line end is read as a complete line (a live feed should be cut at line ends).
  */
 void vg_ais_reader_input(struct vg_ais_reader *r, const char *source, const char *data,
                          size_t len);
