@@ -30,7 +30,7 @@ struct vg_store;
 struct vg_track_writer;
 
 /* Static and voyage data as broadcast (strings trimmed UTF-8, "" when absent). */
-struct vg_ais_static {
+struct vg_track_static {
     uint32_t mmsi;
     int64_t t;
     uint32_t imo;          /* 0 when absent */
@@ -56,7 +56,7 @@ VG_NODISCARD enum vg_status vg_track_add(struct vg_track_writer *w, const struct
 
 /* Adds a static/voyage report (history kept, see above). */
 VG_NODISCARD enum vg_status vg_track_add_static(struct vg_track_writer *w,
-                                                const struct vg_ais_static *s,
+                                                const struct vg_track_static *s,
                                                 struct vg_error *err);
 
 /* Writes every buffered position (partial blocks) in the caller's transaction. Call

@@ -16,6 +16,7 @@
 #include <vigia/alloc.h>
 #include <vigia/file.h>
 #include <vigia/log.h>
+#include <vigia/track.h>
 
 /* Readers registered by other modules (EDIFACT, AIS) through these weak hooks would
  * couple the modules; instead the dispatcher knows every reader. */
@@ -35,6 +36,16 @@ static enum vg_status batch_begin(struct ing_session *s, struct vg_error *err)
 /* Ends the batch: audit entry and commit when something changed, else roll back. */
 static enum vg_status batch_end(struct ing_session *s, struct vg_error *err)
 {
+    if (s->track != NULL) {
+        int64_t positions = 0;
+        enum vg_status ts = vg_track_flush(s->track, &positions, err);
+        if (ts != VG_OK) {
+            vg_store_rollback(s->store);
+            vg__ing_session_forget(s);
+            return ts;
+        }
+        s->batch_changes += positions;
+    }
     if (s->batch_changes == 0) {
         vg_store_rollback(s->store);
         return VG_OK;
@@ -65,6 +76,18 @@ static enum vg_status batch_end(struct ing_session *s, struct vg_error *err)
     if (st != VG_OK) {
         vg_store_rollback(s->store);
         vg__ing_session_forget(s);
+    }
+    return st;
+}
+
+enum vg_status vg__ing_batch_cut(struct ing_session *s, struct vg_error *err)
+{
+    enum vg_status st = batch_end(s, err);
+    if (st == VG_OK) {
+        if (s->opts.callback != NULL) {
+            s->opts.callback(s->opts.user, VG_INGEST_PROGRESS, NULL, s->report);
+        }
+        st = batch_begin(s, err);
     }
     return st;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <vigia/alloc.h>
+#include <vigia/track.h>
 
 static void maps_init(struct ing_session *s)
 {
@@ -72,6 +73,7 @@ void vg__ing_session_free(struct ing_session *s)
         return;
     }
     maps_release(s);
+    vg_track_writer_free(s->track);
     vg_free(s);
 }
 
@@ -91,6 +93,8 @@ void vg__ing_session_forget(struct ing_session *s)
 {
     maps_release(s);
     maps_init(s);
+    vg_track_writer_free(s->track); /* its buffered positions were not written */
+    s->track = NULL;
 }
 
 void vg__ing_session_batch_digest(struct ing_session *s, uint8_t out[VG_DIGEST_SIZE],

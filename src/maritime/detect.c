@@ -18,10 +18,16 @@
 #define SLOT_SECONDS 600
 #define CELL_DEG 0.005
 
+/* Ports are indexed in 0.5-degree cells (about 55 km, more than any radius used), so
+ * "the nearest port" looks at nine cells, not at every port in the world. */
+#define PORT_CELL_DEG 0.5
+
 struct detector {
     const struct vg_maritime_params *p;
     const struct vg_maritime_port *ports;
     size_t nports;
+    struct vg_map port_grid; /* cell -> first port index */
+    size_t *port_next;       /* chain of ports in a cell */
     vg_vessel_class_fn classify;
     void *class_user;
     vg_vessel_event_fn emit;
@@ -38,20 +44,61 @@ static enum vg_vessel_class vessel_class(const struct detector *d, uint32_t mmsi
     return c;
 }
 
+static void port_cell(double lat, double lon, int32_t key[2])
+{
+    key[0] = (int32_t)floor(lat / PORT_CELL_DEG);
+    key[1] = (int32_t)floor(lon / PORT_CELL_DEG);
+}
+
 static const struct vg_maritime_port *nearest_port(const struct detector *d, double lat,
                                                    double lon, double *km)
 {
     const struct vg_maritime_port *best = NULL;
     double best_km = 1e12;
-    for (size_t i = 0; i < d->nports; i++) {
-        double k = vg_geo_distance_km(lat, lon, d->ports[i].lat, d->ports[i].lon);
-        if (k < best_km) {
-            best_km = k;
-            best = &d->ports[i];
+    int32_t c[2];
+    port_cell(lat, lon, c);
+    for (int dy = -1; dy <= 1; dy++) {
+        for (int dx = -1; dx <= 1; dx++) {
+            int32_t k[2] = { c[0] + dy, c[1] + dx };
+            uint64_t head;
+            if (!vg_map_get(&d->port_grid, k, sizeof(k), &head)) {
+                continue;
+            }
+            for (size_t i = (size_t)head; i != SIZE_MAX; i = d->port_next[i]) {
+                double km_i = vg_geo_distance_km(lat, lon, d->ports[i].lat, d->ports[i].lon);
+                if (km_i < best_km) {
+                    best_km = km_i;
+                    best = &d->ports[i];
+                }
+            }
         }
     }
     *km = best_km;
     return best;
+}
+
+static enum vg_status index_ports(struct detector *d)
+{
+    vg_map_init(&d->port_grid);
+    d->port_next = vg_malloc(d->nports * sizeof(size_t) + 1);
+    if (d->port_next == NULL) {
+        return VG_ENOMEM;
+    }
+    for (size_t i = 0; i < d->nports; i++) {
+        int32_t k[2];
+        port_cell(d->ports[i].lat, d->ports[i].lon, k);
+        uint64_t head = SIZE_MAX;
+        bool existed = false;
+        enum vg_status st = vg_map_put(&d->port_grid, k, sizeof(k), i, &existed, &head);
+        if (st == VG_OK && existed) {
+            st = vg_map_set(&d->port_grid, k, sizeof(k), i);
+        }
+        if (st != VG_OK) {
+            return st;
+        }
+        d->port_next[i] = existed ? (size_t)head : SIZE_MAX;
+    }
+    return VG_OK;
 }
 
 static bool near_any_port(const struct detector *d, double lat, double lon, double km)
@@ -538,12 +585,20 @@ enum vg_status vg_maritime_detect(const struct vg_position *positions, size_t n,
                                   vg_vessel_class_fn classify, void *class_user,
                                   vg_vessel_event_fn emit, void *emit_user, struct vg_error *err)
 {
-    struct detector d = { params, ports, nports, classify, class_user, emit, emit_user };
+    struct detector d = { params, ports, nports, { 0 }, NULL, classify, class_user, emit,
+                          emit_user };
+    if (index_ports(&d) != VG_OK) {
+        vg_map_release(&d.port_grid);
+        vg_free(d.port_next);
+        return vg_error_set(err, VG_ENOMEM, "out of memory indexing ports");
+    }
     size_t i = 0;
     while (i < n) {
         size_t j = i;
         while (j < n && positions[j].mmsi == positions[i].mmsi) {
             if (j > i && positions[j].t < positions[j - 1].t) {
+                vg_map_release(&d.port_grid);
+                vg_free(d.port_next);
                 return vg_error_set(err, VG_EINVAL, "positions of MMSI %u are not in time order",
                                     (unsigned)positions[i].mmsi);
             }
@@ -554,5 +609,8 @@ enum vg_status vg_maritime_detect(const struct vg_position *positions, size_t n,
         loitering(&d, positions + i, j - i);
         i = j;
     }
-    return encounters(&d, positions, n, err);
+    enum vg_status st = encounters(&d, positions, n, err);
+    vg_map_release(&d.port_grid);
+    vg_free(d.port_next);
+    return st;
 }

@@ -66,7 +66,7 @@ static void fill(struct vg_store *s)
     }
     struct vg_position bad = { 351000002u, T0, 91.0, 181.0, NAN, NAN, -1, 1, 'A' };
     assert_int_equal(vg_track_add(w, &bad, &e), VG_OK); /* not available: dropped */
-    struct vg_ais_static st = { .mmsi = 760000001u, .t = T0, .imo = 9074729, .name = "MSC ANNA",
+    struct vg_track_static st = { .mmsi = 760000001u, .t = T0, .imo = 9074729, .name = "MSC ANNA",
                                 .call_sign = "3FAB4", .ship_type = 71, .dim_bow = 200,
                                 .dim_stern = 50, .dim_port = 20, .dim_starboard = 20,
                                 .draught = 11.5, .destination = "BEANR" };
