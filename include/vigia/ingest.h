@@ -49,6 +49,9 @@ struct vg_ingest_report {
     int64_t events;           /* equipment events written */
     int64_t findings;         /* data-quality findings recorded */
     int64_t ais_sentences;    /* NMEA sentences read (when AIS is present) */
+    int64_t ais_positions;    /* vessel positions stored from them */
+    int64_t ais_first;        /* time span of those positions (Unix seconds; valid */
+    int64_t ais_last;         /*   when ais_positions > 0): where to detect events */
     int64_t bytes;            /* input bytes read */
 };
 

@@ -1,8 +1,9 @@
 /*
- * vigia ais decode [--format json|csv] [--max-pending N] [--max-age N] FILE|-...
+ * vigia ais decode|detect|events|params
  *
- * Decodes AIS recordings to JSON Lines (gpsd's field names) or CSV on standard output;
+ * decode: AIS recordings to JSON Lines (gpsd's field names) or CSV on standard output;
  * rejected sentences and messages go to standard error with their position and reason.
+ * detect/events/params: vessel events from the positions stored by `vigia ingest`.
  */
 #include "cli.h"
 
@@ -13,6 +14,8 @@
 
 #include <vigia/ais.h>
 #include <vigia/file.h>
+#include <vigia/maritime.h>
+#include <vigia/time.h>
 
 static int run(struct cli_global *g, int argc, char **argv);
 
@@ -20,6 +23,10 @@ const struct cli_command cli_cmd_ais = {
     "ais",
     "decode AIS (NMEA 0183 !AIVDM/!AIVDO) recordings",
     "usage: vigia ais decode [--format json|csv] [--max-pending N] [--max-age N] FILE|-...\n"
+    "       vigia ais detect [--since T] [--until T]\n"
+    "       vigia ais events [--since T] [--until T] [--port LOCODE] [--type KIND]\n"
+    "                        [--format table|csv|json]\n"
+    "       vigia ais params [--set NAME=VALUE]... [--reset]\n"
     "\n"
     "decode reads AIS recordings (\"-\" is standard input) and prints one line per decoded\n"
     "message: a JSON object with gpsd's field names and scaling (as `gpsdecode -j`), or\n"
@@ -38,8 +45,24 @@ const struct cli_command cli_cmd_ais = {
     "  --max-pending N   partial multi-sentence messages held at once (default 64)\n"
     "  --max-age N       sentences after which a partial message is rejected (default 1000)\n"
     "\n"
-    "exit status: 0 all decoded, 4 some input rejected, 2 a file could not be read,\n"
-    "1 usage error, 6 out of memory or output error.\n",
+    "detect finds vessel events in the positions that `vigia ingest` stored from AIS\n"
+    "recordings (ingest runs it itself for the time its files cover): port visits, AIS\n"
+    "gaps, encounters between vessels and loitering, each with the rule that fired in plain\n"
+    "words. Events are linked to the vessel and to the voyage (port call) they happened on;\n"
+    "port visits complete the actual arrival and departure of port calls. Running it again\n"
+    "changes nothing unless new positions arrived.\n"
+    "\n"
+    "events lists the stored events, oldest first. --type is port_visit, gap, encounter or\n"
+    "loitering; --port keeps events at a port or on a voyage from/to it.\n"
+    "\n"
+    "params shows the detection thresholds in force (Global Fishing Watch's published\n"
+    "definitions, plus the near-shore variants for the Peruvian coast, see docs/ais.md);\n"
+    "--set changes one for this store (audited), --reset restores the defaults.\n"
+    "\n"
+    "T is an ISO 8601 time (\"2026-03-01\", \"2026-03-01T05:00Z\"); without a zone it is UTC.\n"
+    "\n"
+    "exit status: 0 done, 4 some input rejected, 2 a file or argument is invalid,\n"
+    "3 store error, 1 usage error, 6 out of memory or output error.\n",
     run,
 };
 
@@ -202,31 +225,199 @@ static int do_decode(struct cli_global *g, const struct vg_ais_reader_options *o
     return exit_code;
 }
 
+static bool parse_when(const char *text, const char *option, int64_t *out)
+{
+    struct vg_error err;
+    vg_error_clear(&err);
+    if (vg_time_parse_iso8601(vg_slice_from_cstr(text), NULL, out, &err) != VG_OK) {
+        cli_error("%s wants an ISO 8601 time such as 2026-03-01T05:00Z, not '%s'", option, text);
+        return false;
+    }
+    return true;
+}
+
+static int do_detect(struct cli_global *g, int64_t since, int64_t until)
+{
+    int code;
+    struct vg_store *store = cli_open_store(g, false, false, &code);
+    if (store == NULL) {
+        return code;
+    }
+    struct vg_error err;
+    vg_error_clear(&err);
+    struct vg_maritime_report rep;
+    enum vg_status st = vg_maritime_run(store, since == VG_TIME_NONE ? INT64_MIN + 1 : since,
+                                        until == VG_TIME_NONE ? INT64_MAX : until, &rep, &err);
+    vg_store_close(store);
+    if (st != VG_OK) {
+        return cli_fail(&err, st);
+    }
+    char v[6][24];
+    snprintf(v[0], sizeof(v[0]), "%lld", (long long)rep.positions);
+    snprintf(v[1], sizeof(v[1]), "%lld", (long long)rep.vessels);
+    snprintf(v[2], sizeof(v[2]), "%lld", (long long)rep.events);
+    snprintf(v[3], sizeof(v[3]), "%lld", (long long)rep.new_events);
+    snprintf(v[4], sizeof(v[4]), "%lld", (long long)rep.attached);
+    snprintf(v[5], sizeof(v[5]), "%lld", (long long)rep.calls_timed);
+    static const char *const keys[] = { "positions", "vessels", "events",
+                                        "new_or_changed", "attached_to_voyage", "calls_timed" };
+    const char *const vals[] = { v[0], v[1], v[2], v[3], v[4], v[5] };
+    cli_print_record(g->format, stdout, 6, keys, vals);
+    return CLI_OK;
+}
+
+static int do_events(struct cli_global *g, int64_t since, int64_t until, const char *port,
+                     const char *kind)
+{
+    if (kind != NULL && strcmp(kind, "port_visit") != 0 && strcmp(kind, "gap") != 0 &&
+        strcmp(kind, "encounter") != 0 && strcmp(kind, "loitering") != 0) {
+        cli_error("--type is port_visit, gap, encounter or loitering, not '%s'", kind);
+        return CLI_USAGE;
+    }
+    int code;
+    struct vg_store *store = cli_open_store(g, false, true, &code);
+    if (store == NULL) {
+        return code;
+    }
+    struct cli_out *out = cli_out_new(g->format, stdout, false);
+    struct vg_row_sink sink = cli_out_sink(out);
+    struct vg_error err;
+    vg_error_clear(&err);
+    enum vg_status st = vg_vessel_events_list(store, since, until, port, kind, &sink, &err);
+    cli_out_finish(out);
+    vg_store_close(store);
+    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+}
+
+struct param_rows {
+    struct cli_out *out;
+};
+
+static void param_row(void *user, const char *name, const char *value, const char *meaning)
+{
+    struct param_rows *r = user;
+    const char *const vals[] = { name, value, meaning };
+    cli_out_row(r->out, 3, vals);
+}
+
+static int do_params(struct cli_global *g, int nset, char **sets, bool reset)
+{
+    int code;
+    struct vg_store *store = cli_open_store(g, false, nset == 0 && !reset, &code);
+    if (store == NULL) {
+        return code;
+    }
+    struct vg_error err;
+    vg_error_clear(&err);
+    struct vg_maritime_params p;
+    enum vg_status st = vg_maritime_params_load(store, &p, &err);
+    if (st == VG_OK && reset) {
+        vg_maritime_params_default(&p);
+    }
+    for (int i = 0; st == VG_OK && i < nset; i++) {
+        char name[64];
+        const char *eq = strchr(sets[i], '=');
+        size_t len = eq != NULL ? (size_t)(eq - sets[i]) : 0;
+        if (eq == NULL || len == 0 || len >= sizeof(name)) {
+            cli_error("--set wants NAME=VALUE, not '%s'", sets[i]);
+            vg_store_close(store);
+            return CLI_USAGE;
+        }
+        memcpy(name, sets[i], len);
+        name[len] = '\0';
+        st = vg_maritime_param_set(&p, name, eq + 1, &err);
+    }
+    if (st == VG_OK && (nset > 0 || reset)) {
+        st = vg_maritime_params_save(store, &p, &err);
+    }
+    if (st == VG_OK) {
+        struct param_rows r = { cli_out_new(g->format, stdout, false) };
+        static const char *const cols[] = { "name", "value", "meaning" };
+        cli_out_columns(r.out, 3, cols);
+        vg_maritime_params_foreach(&p, param_row, &r);
+        cli_out_finish(r.out);
+    }
+    vg_store_close(store);
+    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+}
+
 static int run(struct cli_global *g, int argc, char **argv)
 {
-    enum { OPT_MAX_PENDING = 300, OPT_MAX_AGE };
+    enum {
+        OPT_MAX_PENDING = 300,
+        OPT_MAX_AGE,
+        OPT_SINCE,
+        OPT_UNTIL,
+        OPT_PORT,
+        OPT_TYPE,
+        OPT_SET,
+        OPT_RESET
+    };
     static const struct option opts[] = {
         CLI_COMMON_LONG_OPTIONS,
         { "max-pending", required_argument, NULL, OPT_MAX_PENDING },
         { "max-age", required_argument, NULL, OPT_MAX_AGE },
+        { "since", required_argument, NULL, OPT_SINCE },
+        { "until", required_argument, NULL, OPT_UNTIL },
+        { "port", required_argument, NULL, OPT_PORT },
+        { "type", required_argument, NULL, OPT_TYPE },
+        { "set", required_argument, NULL, OPT_SET },
+        { "reset", no_argument, NULL, OPT_RESET },
         { NULL, 0, NULL, 0 },
     };
     struct vg_ais_reader_options ro = { 0, 0 };
+    int64_t since = VG_TIME_NONE, until = VG_TIME_NONE;
+    const char *port = NULL, *kind = NULL;
+    char *sets[64];
+    int nset = 0;
+    bool reset = false, store_opts = false;
     int opt;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (opt == OPT_MAX_PENDING) {
+        switch (opt) {
+        case OPT_MAX_PENDING:
             if (!parse_u32(optarg, 4096, &ro.max_pending)) {
                 cli_error("--max-pending must be a number from 1 to 4096, not '%s'", optarg);
                 return CLI_USAGE;
             }
             continue;
-        }
-        if (opt == OPT_MAX_AGE) {
+        case OPT_MAX_AGE:
             if (!parse_u32(optarg, 100000000, &ro.max_age)) {
                 cli_error("--max-age must be a positive number of sentences, not '%s'", optarg);
                 return CLI_USAGE;
             }
             continue;
+        case OPT_SINCE:
+            if (!parse_when(optarg, "--since", &since)) {
+                return CLI_USAGE;
+            }
+            store_opts = true;
+            continue;
+        case OPT_UNTIL:
+            if (!parse_when(optarg, "--until", &until)) {
+                return CLI_USAGE;
+            }
+            store_opts = true;
+            continue;
+        case OPT_PORT:
+            port = optarg;
+            store_opts = true;
+            continue;
+        case OPT_TYPE:
+            kind = optarg;
+            store_opts = true;
+            continue;
+        case OPT_SET:
+            if (nset == (int)(sizeof(sets) / sizeof(sets[0]))) {
+                cli_error("too many --set options (at most 64)");
+                return CLI_USAGE;
+            }
+            sets[nset++] = optarg;
+            continue;
+        case OPT_RESET:
+            reset = true;
+            continue;
+        default:
+            break;
         }
         bool done;
         int rc = cli_common_option(g, &cli_cmd_ais, opt, &done);
@@ -243,8 +434,9 @@ static int run(struct cli_global *g, int argc, char **argv)
         return CLI_USAGE;
     }
     const char *sub = argv[optind];
+    int extra = argc - optind - 1;
     if (strcmp(sub, "decode") == 0) {
-        if (argc - optind < 2) {
+        if (extra < 1) {
             cli_error("usage: vigia ais decode [--format json|csv] FILE|-...");
             return CLI_USAGE;
         }
@@ -252,8 +444,35 @@ static int run(struct cli_global *g, int argc, char **argv)
             cli_error("vigia ais decode prints json (the default) or csv, not a table");
             return CLI_USAGE;
         }
-        return do_decode(g, &ro, argc - optind - 1, argv + optind + 1);
+        return do_decode(g, &ro, extra, argv + optind + 1);
     }
-    cli_error("unknown ais subcommand '%s' (decode)", sub);
-    return CLI_USAGE;
+    bool is_detect = strcmp(sub, "detect") == 0, is_events = strcmp(sub, "events") == 0;
+    bool is_params = strcmp(sub, "params") == 0;
+    if (!is_detect && !is_events && !is_params) {
+        cli_error("unknown ais subcommand '%s' (decode, detect, events, params)", sub);
+        return CLI_USAGE;
+    }
+    if (extra > 0) {
+        cli_error("vigia ais %s takes no file arguments ('%s')", sub, argv[optind + 1]);
+        return CLI_USAGE;
+    }
+    if ((nset > 0 || reset) && !is_params) {
+        cli_error("--set and --reset belong to vigia ais params");
+        return CLI_USAGE;
+    }
+    if (is_params) {
+        if (store_opts) {
+            cli_error("vigia ais params takes no --since/--until/--port/--type");
+            return CLI_USAGE;
+        }
+        return do_params(g, nset, sets, reset);
+    }
+    if (is_detect) {
+        if (port != NULL || kind != NULL) {
+            cli_error("vigia ais detect takes --since and --until only");
+            return CLI_USAGE;
+        }
+        return do_detect(g, since, until);
+    }
+    return do_events(g, since, until, port, kind);
 }

@@ -176,6 +176,13 @@ enum vg_status vg__ing_read_nmea(struct ing_session *s, const struct ing_file *f
                 if ((st = vg_track_add(s->track, &p, err)) != VG_OK) {
                     break;
                 }
+                struct vg_ingest_report *rep = s->report;
+                if (rep->ais_positions++ == 0 || t < rep->ais_first) {
+                    rep->ais_first = t;
+                }
+                if (rep->ais_positions == 1 || t > rep->ais_last) {
+                    rep->ais_last = t;
+                }
             }
         }
         struct vg_ais_static as;

@@ -403,7 +403,11 @@ static void emit_encounter(const struct detector *d, const struct contact *c, si
     (void)all;
     const struct vg_maritime_params *p = d->p;
     int64_t start = c[0].t, end = c[n - 1].t;
-    double minutes = (double)(end - start) / 60.0 + SLOT_SECONDS / 120.0;
+    /* Contacts are sampled once per slot: the meeting lasted from about half a slot before
+     * the first sample to half a slot after the last; thresholds allow for that, the
+     * explanation states what was observed. */
+    double observed = (double)(end - start) / 60.0;
+    double minutes = observed + SLOT_SECONDS / 120.0;
     double lat = 0, lon = 0, max_sa = 0, max_sb = 0, min_d = 1e9;
     bool night = false;
     for (size_t i = 0; i < n; i++) {
@@ -459,7 +463,7 @@ static void emit_encounter(const struct detector *d, const struct contact *c, si
              "MMSI %09u met %s (MMSI %09u) for %.0f min from %s, as close as %.0f m, both below "
              "%.1f kn, %.0f nm from shore%s, away from port",
              (unsigned)ship, strcmp(variant, "gfw") == 0 ? "another vessel" : craft_kind,
-             (unsigned)craft, minutes, ts, min_d, fmax(max_sa, max_sb) + 0.05,
+             (unsigned)craft, observed, ts, min_d, fmax(max_sa, max_sb) + 0.05,
              e.distance_shore_nm, night ? ", at night" : "");
     d->emit(d->emit_user, &e);
 }
