@@ -50,8 +50,14 @@ enum vg_vessel_class {
     VG_VESSEL_UNKNOWN = 0,
     VG_VESSEL_MERCHANT,   /* cargo, tanker, passenger (ship types 60-89) */
     VG_VESSEL_FISHING,    /* ship type 30 */
-    VG_VESSEL_SMALL,      /* class B, pleasure, sailing, tug/pilot/service craft */
+    VG_VESSEL_SMALL,      /* class B without a known type, pleasure, sailing, diving */
+    VG_VESSEL_SERVICE,    /* pilot, tug, towing, port tender, anti-pollution (31, 32, 50, 52-54) */
+    VG_VESSEL_AUTHORITY,  /* search and rescue, law enforcement, military, medical (35, 51,
+                             55, 58): their meetings with ships are their job */
 };
+
+/* The class of an AIS ship type (message 5 / 24B), VG_VESSEL_UNKNOWN for 0 and others. */
+enum vg_vessel_class vg_vessel_class_of_ship_type(int ship_type);
 
 struct vg_maritime_params {
     /* Port visits (around port positions). */
@@ -85,6 +91,8 @@ struct vg_maritime_params {
     double nearshore_loiter_max_nm; /* 50 */
     /* Suppression. */
     double anchorage_km;         /* 15: slow within this of a port centre is waiting */
+    double pilot_area_km;        /* 30: a ship meeting a pilot boat or tug within this
+                                    of a port is being piloted or towed, not met */
     bool river_suppression;      /* on: no encounters/loitering on the Amazon */
 };
 
@@ -170,13 +178,16 @@ struct vg_maritime_report {
     int64_t new_events;  /* of which new or changed (a visit now closed...) */
     int64_t attached;    /* events attached to a port call (voyage) */
     int64_t calls_timed; /* port calls whose arrival/departure AIS completed */
+    int64_t linked;      /* AIS static reports newly linked to a vessel (IMO or name) */
 };
 
 /*
  * Detects vessel events from the positions stored for [t1, t2] (vigia/track.h) with the
  * store's thresholds and ports (the imported World Port Index and vigia's built-in
  * table), and writes them to vessel_events (idempotent: an event already recorded is kept
- * once), each linked to the vessel (by MMSI or the IMO it broadcasts) and attached to the
+ * once). First links AIS static reports to the vessels of the cargo messages (by the IMO
+ * broadcast, else by a name only one vessel bears) and gives those vessels their MMSI.
+ * Each event is linked to the vessel (by MMSI or that link) and attached to the
  * port call (voyage) it happened on: the vessel's latest departure before it. Port visits
  * also complete the actual arrival and departure of matching port calls. One transaction,
  * audited when anything changed.

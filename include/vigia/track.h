@@ -95,6 +95,22 @@ VG_NODISCARD enum vg_status vg_track_scan(struct vg_store *store, int64_t t1, in
 VG_NODISCARD enum vg_status vg_track_retain(struct vg_store *store, int64_t before,
                                             int64_t *blocks, struct vg_error *err);
 
+#define VG_TRACK_RETENTION_MAX_DAYS 36500
+
+/* The store's retention setting in days (0: keep every position, the default). */
+VG_NODISCARD enum vg_status vg_track_retention_get(struct vg_store *store, int *days,
+                                                   struct vg_error *err);
+
+/* Sets the retention (0 to VG_TRACK_RETENTION_MAX_DAYS; VG_EINVAL otherwise); audited. */
+VG_NODISCARD enum vg_status vg_track_retention_set(struct vg_store *store, int days,
+                                                   struct vg_error *err);
+
+/* Applies the retention: deletes positions more than that many days older than the
+ * newest stored position (so that replayed, historical recordings keep their last days
+ * too). Nothing when the setting is 0. *blocks gets the number of blocks removed. */
+VG_NODISCARD enum vg_status vg_track_retention_apply(struct vg_store *store, int64_t *blocks,
+                                                     struct vg_error *err);
+
 #ifdef __cplusplus
 }
 #endif

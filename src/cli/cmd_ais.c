@@ -16,6 +16,7 @@
 #include <vigia/file.h>
 #include <vigia/maritime.h>
 #include <vigia/time.h>
+#include <vigia/track.h>
 
 static int run(struct cli_global *g, int argc, char **argv);
 
@@ -27,6 +28,7 @@ const struct cli_command cli_cmd_ais = {
     "       vigia ais events [--since T] [--until T] [--port LOCODE] [--type KIND]\n"
     "                        [--format table|csv|json]\n"
     "       vigia ais params [--set NAME=VALUE]... [--reset]\n"
+    "       vigia ais retention [--days N]\n"
     "\n"
     "decode reads AIS recordings (\"-\" is standard input) and prints one line per decoded\n"
     "message: a JSON object with gpsd's field names and scaling (as `gpsdecode -j`), or\n"
@@ -58,6 +60,10 @@ const struct cli_command cli_cmd_ais = {
     "params shows the detection thresholds in force (Global Fishing Watch's published\n"
     "definitions, plus the near-shore variants for the Peruvian coast, see docs/ais.md);\n"
     "--set changes one for this store (audited), --reset restores the defaults.\n"
+    "\n"
+    "retention shows or sets (--days N; 0 keeps everything, the default) how many days of\n"
+    "positions the store keeps, counted back from the newest position; ingest applies it\n"
+    "after each AIS file, and setting it applies it at once. Vessel events are kept.\n"
     "\n"
     "T is an ISO 8601 time (\"2026-03-01\", \"2026-03-01T05:00Z\"); without a zone it is UTC.\n"
     "\n"
@@ -341,6 +347,40 @@ static int do_params(struct cli_global *g, int nset, char **sets, bool reset)
     return st == VG_OK ? CLI_OK : cli_fail(&err, st);
 }
 
+static int do_retention(struct cli_global *g, long days)
+{
+    int code;
+    struct vg_store *store = cli_open_store(g, false, days < 0, &code);
+    if (store == NULL) {
+        return code;
+    }
+    struct vg_error err;
+    vg_error_clear(&err);
+    int64_t blocks = 0;
+    enum vg_status st = VG_OK;
+    if (days >= 0) {
+        st = vg_track_retention_set(store, (int)days, &err);
+        if (st == VG_OK) {
+            st = vg_track_retention_apply(store, &blocks, &err);
+        }
+    }
+    int now = 0;
+    if (st == VG_OK) {
+        st = vg_track_retention_get(store, &now, &err);
+    }
+    vg_store_close(store);
+    if (st != VG_OK) {
+        return cli_fail(&err, st);
+    }
+    char v[2][24];
+    snprintf(v[0], sizeof(v[0]), "%d", now);
+    snprintf(v[1], sizeof(v[1]), "%lld", (long long)blocks);
+    static const char *const keys[] = { "retention_days", "blocks_removed" };
+    const char *const vals[] = { v[0], v[1] };
+    cli_print_record(g->format, stdout, 2, keys, vals);
+    return CLI_OK;
+}
+
 static int run(struct cli_global *g, int argc, char **argv)
 {
     enum {
@@ -351,7 +391,8 @@ static int run(struct cli_global *g, int argc, char **argv)
         OPT_PORT,
         OPT_TYPE,
         OPT_SET,
-        OPT_RESET
+        OPT_RESET,
+        OPT_DAYS
     };
     static const struct option opts[] = {
         CLI_COMMON_LONG_OPTIONS,
@@ -363,6 +404,7 @@ static int run(struct cli_global *g, int argc, char **argv)
         { "type", required_argument, NULL, OPT_TYPE },
         { "set", required_argument, NULL, OPT_SET },
         { "reset", no_argument, NULL, OPT_RESET },
+        { "days", required_argument, NULL, OPT_DAYS },
         { NULL, 0, NULL, 0 },
     };
     struct vg_ais_reader_options ro = { 0, 0 };
@@ -371,6 +413,7 @@ static int run(struct cli_global *g, int argc, char **argv)
     char *sets[64];
     int nset = 0;
     bool reset = false, store_opts = false;
+    long days = -1;
     int opt;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (opt) {
@@ -416,6 +459,18 @@ static int run(struct cli_global *g, int argc, char **argv)
         case OPT_RESET:
             reset = true;
             continue;
+        case OPT_DAYS: {
+            char *end;
+            errno = 0;
+            days = strtol(optarg, &end, 10);
+            if (errno != 0 || end == optarg || *end != '\0' || days < 0 ||
+                days > VG_TRACK_RETENTION_MAX_DAYS) {
+                cli_error("--days wants 0 (keep everything) to %d, not '%s'",
+                          VG_TRACK_RETENTION_MAX_DAYS, optarg);
+                return CLI_USAGE;
+            }
+            continue;
+        }
         default:
             break;
         }
@@ -447,14 +502,25 @@ static int run(struct cli_global *g, int argc, char **argv)
         return do_decode(g, &ro, extra, argv + optind + 1);
     }
     bool is_detect = strcmp(sub, "detect") == 0, is_events = strcmp(sub, "events") == 0;
-    bool is_params = strcmp(sub, "params") == 0;
-    if (!is_detect && !is_events && !is_params) {
-        cli_error("unknown ais subcommand '%s' (decode, detect, events, params)", sub);
+    bool is_params = strcmp(sub, "params") == 0, is_retention = strcmp(sub, "retention") == 0;
+    if (!is_detect && !is_events && !is_params && !is_retention) {
+        cli_error("unknown ais subcommand '%s' (decode, detect, events, params, retention)", sub);
         return CLI_USAGE;
     }
     if (extra > 0) {
         cli_error("vigia ais %s takes no file arguments ('%s')", sub, argv[optind + 1]);
         return CLI_USAGE;
+    }
+    if (days >= 0 && !is_retention) {
+        cli_error("--days belongs to vigia ais retention");
+        return CLI_USAGE;
+    }
+    if (is_retention) {
+        if (store_opts || nset > 0 || reset) {
+            cli_error("vigia ais retention takes --days only");
+            return CLI_USAGE;
+        }
+        return do_retention(g, days);
     }
     if ((nset > 0 || reset) && !is_params) {
         cli_error("--set and --reset belong to vigia ais params");

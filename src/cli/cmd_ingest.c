@@ -8,6 +8,7 @@
 
 #include <vigia/ingest.h>
 #include <vigia/maritime.h>
+#include <vigia/track.h>
 
 /* How far beyond the new AIS positions vessel events are looked for (3 days). */
 #define DETECT_MARGIN_S (3 * 86400)
@@ -171,6 +172,13 @@ static int run(struct cli_global *g, int argc, char **argv)
                                             r.ais_last + DETECT_MARGIN_S, &events, &err);
         if (ds != VG_OK) {
             st = ds;
+        }
+    }
+    if ((st == VG_OK || st == VG_EPARTIAL) && r.ais_positions > 0) {
+        int64_t blocks;
+        enum vg_status rs = vg_track_retention_apply(store, &blocks, &err);
+        if (rs != VG_OK) {
+            st = rs;
         }
     }
     vg_store_close(store);

@@ -8,6 +8,7 @@
 #include <vigia/alloc.h>
 #include <vigia/map.h>
 #include <vigia/maritime.h>
+#include <vigia/time.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -33,6 +34,36 @@ struct detector {
     vg_vessel_event_fn emit;
     void *emit_user;
 };
+
+enum vg_vessel_class vg_vessel_class_of_ship_type(int type)
+{
+    switch (type) {
+    case 30:
+        return VG_VESSEL_FISHING;
+    case 31: /* towing */
+    case 32: /* towing, long or wide */
+    case 50: /* pilot */
+    case 52: /* tug */
+    case 53: /* port tender */
+    case 54: /* anti-pollution */
+        return VG_VESSEL_SERVICE;
+    case 35: /* military */
+    case 51: /* search and rescue */
+    case 55: /* law enforcement */
+    case 58: /* medical transport */
+        return VG_VESSEL_AUTHORITY;
+    case 33: /* dredging, underwater operations */
+    case 34: /* diving */
+    case 36: /* sailing */
+    case 37: /* pleasure craft */
+    case 56: /* spare, local vessel */
+    case 57:
+    case 59: /* non-combatant */
+        return VG_VESSEL_SMALL;
+    default:
+        return type >= 60 && type <= 89 ? VG_VESSEL_MERCHANT : VG_VESSEL_UNKNOWN;
+    }
+}
 
 static enum vg_vessel_class vessel_class(const struct detector *d, uint32_t mmsi, char cls)
 {
@@ -109,23 +140,7 @@ static bool near_any_port(const struct detector *d, double lat, double lon, doub
 
 static void fmt_time(int64_t t, char *buf, size_t n)
 {
-    int64_t days = t / 86400, s = t % 86400;
-    if (s < 0) {
-        s += 86400;
-        days--;
-    }
-    /* Civil date from days (same algorithm as core/time.c, kept local to stay pure). */
-    int64_t z = days + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t day = doy - (153 * mp + 2) / 5 + 1;
-    int64_t month = mp < 10 ? mp + 3 : mp - 9;
-    int64_t year = yoe + era * 400 + (month <= 2);
-    snprintf(buf, n, "%04lld-%02lld-%02lld %02lld:%02lldZ", (long long)year, (long long)month,
-             (long long)day, (long long)(s / 3600), (long long)(s / 60 % 60));
+    vg_time_format_iso8601(t, buf, n);
 }
 
 static void init_event(struct vg_vessel_event *e, enum vg_vessel_event_kind kind, uint32_t mmsi)
@@ -306,7 +321,8 @@ static void emit_loiter(const struct detector *d, const struct vg_position *v, s
     /* Fishing boats and small craft are slow at sea by trade: loitering is a ship's sign
      * (GFW computes it for carrier vessels). */
     enum vg_vessel_class cls = vessel_class(d, v[a].mmsi, v[a].cls);
-    if (cls == VG_VESSEL_FISHING || cls == VG_VESSEL_SMALL) {
+    if (cls == VG_VESSEL_FISHING || cls == VG_VESSEL_SMALL || cls == VG_VESSEL_SERVICE ||
+        cls == VG_VESSEL_AUTHORITY) {
         return;
     }
     if (hours >= p->loiter_min_hours && shore >= p->loiter_min_shore_nm) {
@@ -422,6 +438,15 @@ static void emit_encounter(const struct detector *d, const struct contact *c, si
     lon /= (double)n;
     enum vg_vessel_class ca = vessel_class(d, c[0].a, c[0].cls_a);
     enum vg_vessel_class cb = vessel_class(d, c[0].b, c[0].cls_b);
+    /* Coast guard, navy, rescue and medical boats meet ships by duty; pilot boats and tugs
+     * do so in the approaches to a port. */
+    if (ca == VG_VESSEL_AUTHORITY || cb == VG_VESSEL_AUTHORITY) {
+        return;
+    }
+    if ((ca == VG_VESSEL_SERVICE || cb == VG_VESSEL_SERVICE) &&
+        near_any_port(d, lat, lon, p->pilot_area_km)) {
+        return;
+    }
     const char *variant = NULL;
     double confidence = 0;
     uint32_t ship = c[0].a, craft = c[0].b;
@@ -456,9 +481,11 @@ static void emit_encounter(const struct detector *d, const struct contact *c, si
     snprintf(e.variant, sizeof(e.variant), "%s", variant);
     char ts[24];
     fmt_time(start, ts, sizeof(ts));
-    const char *craft_kind = (ship == c[0].a ? cb : ca) == VG_VESSEL_FISHING ? "a fishing vessel"
-                             : (ship == c[0].a ? cb : ca) == VG_VESSEL_SMALL ? "a small craft"
-                                                                             : "another vessel";
+    enum vg_vessel_class other = ship == c[0].a ? cb : ca;
+    const char *craft_kind = other == VG_VESSEL_FISHING   ? "a fishing vessel"
+                             : other == VG_VESSEL_SMALL   ? "a small craft"
+                             : other == VG_VESSEL_SERVICE ? "a tug or pilot boat far from port"
+                                                          : "another vessel";
     snprintf(e.explanation, sizeof(e.explanation),
              "MMSI %09u met %s (MMSI %09u) for %.0f min from %s, as close as %.0f m, both below "
              "%.1f kn, %.0f nm from shore%s, away from port",

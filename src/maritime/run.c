@@ -196,14 +196,7 @@ static enum vg_status load_classes(struct vg_store *store, struct classes *c,
     while (s == VG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         uint32_t mmsi = (uint32_t)sqlite3_column_int64(st, 0);
         int type = sqlite3_column_int(st, 1);
-        enum vg_vessel_class k = VG_VESSEL_UNKNOWN;
-        if (type == 30) {
-            k = VG_VESSEL_FISHING;
-        } else if (type >= 60 && type <= 89) {
-            k = VG_VESSEL_MERCHANT;
-        } else if ((type >= 31 && type <= 37) || (type >= 50 && type <= 59)) {
-            k = VG_VESSEL_SMALL;
-        }
+        enum vg_vessel_class k = vg_vessel_class_of_ship_type(type);
         s = vg_map_set(&c->kind, &mmsi, sizeof(mmsi), (uint64_t)k);
     }
     sqlite3_finalize(st);
@@ -224,8 +217,8 @@ static int64_t vessel_of(struct vg_store *store, uint32_t mmsi)
 {
     static const char sql[] =
         "SELECT id FROM vessels WHERE mmsi = ?1 UNION ALL"
-        " SELECT v.id FROM ais_static a JOIN vessels v ON v.imo = a.imo WHERE a.mmsi = ?1"
-        " LIMIT 1";
+        " SELECT vessel_id FROM ais_static WHERE mmsi = ?1 AND vessel_id IS NOT NULL"
+        " ORDER BY 1 LIMIT 1";
     sqlite3_stmt *st = vg__store_stmt(store, sql, NULL);
     if (st == NULL) {
         return 0;
@@ -234,6 +227,38 @@ static int64_t vessel_of(struct vg_store *store, uint32_t mmsi)
     int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
     return id;
+}
+
+/*
+ * Links what vessels broadcast to the vessels of the cargo messages: by the IMO number
+ * they broadcast, else (no IMO broadcast) by name when exactly one vessel bears it; and
+ * gives vessels known only from cargo messages the MMSI they were heard with. Counts the
+ * static reports newly linked in *linked.
+ */
+static enum vg_status link_vessels(struct vg_store *store, int64_t *linked, struct vg_error *err)
+{
+    static const char *const steps[] = {
+        "UPDATE ais_static SET vessel_id = (SELECT v.id FROM vessels v WHERE v.imo ="
+        " ais_static.imo) WHERE vessel_id IS NULL AND imo IS NOT NULL AND"
+        " EXISTS (SELECT 1 FROM vessels v WHERE v.imo = ais_static.imo)",
+        "UPDATE ais_static SET vessel_id = (SELECT min(v.id) FROM vessels v WHERE v.name ="
+        " ais_static.name) WHERE vessel_id IS NULL AND imo IS NULL AND name IS NOT NULL AND"
+        " name != '' AND (SELECT count(*) FROM vessels v WHERE v.name = ais_static.name) = 1",
+        "UPDATE vessels SET mmsi = (SELECT a.mmsi FROM ais_static a WHERE a.vessel_id ="
+        " vessels.id ORDER BY a.last_seen_at DESC LIMIT 1) WHERE mmsi IS NULL AND"
+        " EXISTS (SELECT 1 FROM ais_static a WHERE a.vessel_id = vessels.id)",
+    };
+    *linked = 0;
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        enum vg_status st = vg__store_exec(store, steps[i], err);
+        if (st != VG_OK) {
+            return st;
+        }
+        if (i < 2) {
+            *linked += sqlite3_changes(store->db);
+        }
+    }
+    return VG_OK;
 }
 
 /* The voyage an at-sea event happened on: the vessel's latest departure before it. */
@@ -387,18 +412,26 @@ enum vg_status vg_maritime_run(struct vg_store *store, int64_t t1, int64_t t2,
         st = vg_store_begin(store, err);
     }
     if (st == VG_OK) {
+        st = link_vessels(store, &report->linked, err);
+        if (st != VG_OK) {
+            vg_store_rollback(store);
+        }
+    }
+    if (st == VG_OK) {
         struct writer w = { store, report, err, VG_OK, vg_time_now() };
         st = vg_maritime_detect(pos.p, pos.n, &params, ports.p, ports.n, classify, &classes,
                                 write_event, &w, err);
         if (st == VG_OK) {
             st = w.st;
         }
-        if (st == VG_OK && (report->new_events > 0 || report->calls_timed > 0)) {
-            char objects[200];
+        if (st == VG_OK &&
+            (report->new_events > 0 || report->calls_timed > 0 || report->linked > 0)) {
+            char objects[240];
             snprintf(objects, sizeof(objects),
-                     "{\"from\":%lld,\"to\":%lld,\"events\":%lld,\"calls_timed\":%lld}",
+                     "{\"from\":%lld,\"to\":%lld,\"events\":%lld,\"calls_timed\":%lld,"
+                     "\"linked\":%lld}",
                      (long long)t1, (long long)t2, (long long)report->new_events,
-                     (long long)report->calls_timed);
+                     (long long)report->calls_timed, (long long)report->linked);
             st = vg_audit_append(store, "maritime.detect", objects, NULL, err);
             if (st == VG_OK) {
                 st = vg_store_commit(store, err);

@@ -54,6 +54,14 @@ expect 1 "unknown subcommand" "$VIGIA" ais sail
 expect 0 "help" "$VIGIA" ais --help
 contains "vigia ais events" "help lists events"
 
+expect 0 "retention shown" "$VIGIA" ais retention --format csv
+contains "retention_days,0" "keeps everything by default"
+expect 0 "retention set" "$VIGIA" ais retention --days 30 --format csv
+contains "retention_days,30" "set"
+contains "blocks_removed,0" "nothing older than 30 days"
+expect 1 "retention bad" "$VIGIA" ais retention --days -3
+expect 1 "days elsewhere" "$VIGIA" ais events --days 3
+
 # --no-detect stores positions only.
 export VIGIA_DB="$WORK/second.db"
 expect 0 "init 2" "$VIGIA" init

@@ -108,8 +108,8 @@ static void test_voyage_events__detect_link_and_time_calls(void **state)
 {
     (void)state;
     struct vg_store *s = new_store();
-    vessel_and_call(s);
     fill(s, false);
+    vessel_and_call(s); /* the manifest arrives after the ship was heard */
     fill(s, true);
     struct vg_maritime_report r;
     struct vg_error e;
@@ -131,6 +131,9 @@ static void test_voyage_events__detect_link_and_time_calls(void **state)
     assert_true(atd > T0 + 20 * 3600 && atd < T0 + 25 * 3600);
     assert_int_equal(r.calls_timed, 1);
     assert_true(r.new_events >= 2);
+    /* The vessel of the cargo messages now carries the MMSI it was heard with. */
+    assert_int_equal(r.linked, 1);
+    assert_int_equal(q(s, "SELECT mmsi FROM vessels WHERE id = 7"), SHIP);
     assert_int_equal(q(s, "SELECT count(*) FROM audit_log WHERE action = 'maritime.detect'"), 1);
 
     /* The same window again: nothing new, nothing written. */
@@ -138,6 +141,7 @@ static void test_voyage_events__detect_link_and_time_calls(void **state)
     assert_int_equal(vg_maritime_run(s, T0 - 86400, T0 + 3 * 86400, &r, &e), VG_OK);
     assert_int_equal(r.new_events, 0);
     assert_int_equal(r.calls_timed, 0);
+    assert_int_equal(r.linked, 0);
     assert_int_equal(q(s, "SELECT count(*) FROM vessel_events"), before);
     assert_int_equal(q(s, "SELECT count(*) FROM audit_log WHERE action = 'maritime.detect'"), 1);
     vg_store_close(s);
@@ -163,6 +167,33 @@ static void test_voyage_events__open_visit_is_completed_later(void **state)
     assert_int_equal(q(s, "SELECT count(*) FROM vessel_events WHERE kind = 'port_visit'"), 1);
     assert_true(q(s, "SELECT end_at FROM vessel_events WHERE kind = 'port_visit'") >= end1);
     assert_true(q(s, "SELECT atd IS NOT NULL FROM port_calls WHERE id = 3") == 1);
+    vg_store_close(s);
+}
+
+/* A vessel that broadcasts no IMO is linked by name, but only when one vessel bears it. */
+static void test_voyage_events__link_by_unique_name(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store();
+    exec(s, "INSERT INTO vessels(id, name, created_at) VALUES(4, 'RIO BLANCO', 0), (5, 'SANTA ROSA', 0),"
+            " (6, 'SANTA ROSA', 0)");
+    struct vg_error e;
+    struct vg_track_writer *w;
+    assert_int_equal(vg_store_begin(s, &e), VG_OK);
+    assert_int_equal(vg_track_writer_new(s, &w, &e), VG_OK);
+    struct vg_track_static a = { .mmsi = 760000301u, .t = T0, .name = "RIO BLANCO" };
+    struct vg_track_static b = { .mmsi = 760000302u, .t = T0, .name = "SANTA ROSA" };
+    assert_int_equal(vg_track_add_static(w, &a, &e), VG_OK);
+    assert_int_equal(vg_track_add_static(w, &b, &e), VG_OK);
+    leg(w, 760000301u, T0, T0 + 3600, 60, -12.5, -77.5, -12.6, -77.6, 'A');
+    assert_int_equal(vg_track_flush(w, NULL, &e), VG_OK);
+    vg_track_writer_free(w);
+    assert_int_equal(vg_store_commit(s, &e), VG_OK);
+    struct vg_maritime_report r;
+    assert_int_equal(vg_maritime_run(s, T0 - 86400, T0 + 86400, &r, &e), VG_OK);
+    assert_int_equal(r.linked, 1);
+    assert_int_equal(q(s, "SELECT mmsi FROM vessels WHERE id = 4"), 760000301);
+    assert_int_equal(q(s, "SELECT count(*) FROM vessels WHERE mmsi = 760000302"), 0);
     vg_store_close(s);
 }
 
@@ -251,6 +282,7 @@ static void test_voyage_events__list_with_filters(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_voyage_events__detect_link_and_time_calls),
     cmocka_unit_test(test_voyage_events__open_visit_is_completed_later),
+    cmocka_unit_test(test_voyage_events__link_by_unique_name),
     cmocka_unit_test(test_voyage_events__thresholds_saved_per_store),
     cmocka_unit_test(test_voyage_events__list_with_filters),
 };
