@@ -10,6 +10,11 @@
  *   decode to CSV    the same with CSV records
  *   vigia ais decode the command (JSON Lines to /dev/null), when found next to this program
  *   gpsdecode -j     gpsd's decoder (package gpsd-clients) on the same file, same output
+ *   decode + store   the same recording with a TAG block receive time (c:) on every
+ *                    sentence that had none (100 sentences a second), ingested by
+ *                    vg_ingest_paths into a new SQLite store: positions packed per vessel,
+ *                    space-time grid, static history, committed
+ *   detect events    vg_maritime_run over everything stored
  * and prints sentences per second and the JSON-to-gpsdecode ratio. Rates are given for CPU
  * time (user + system, this process or the child) and wall time: on a shared machine the CPU
  * figures are the comparable ones. The file is removed at the end. Not a test: `make bench`
@@ -28,6 +33,9 @@
 
 #include <vigia/ais.h>
 #include <vigia/file.h>
+#include <vigia/ingest.h>
+#include <vigia/maritime.h>
+#include <vigia/store.h>
 
 static const char *const sources[] = {
     "ais/dma-aislib/stream_example.txt",  "ais/pyais/nmea_data_sample.txt",
@@ -179,6 +187,86 @@ static double time_command(const char *cmd, double *cpu)
     return t;
 }
 
+static void line(const char *what, double cpu, double wall, unsigned long long sentences);
+
+/* Writes rounds copies of round to f, giving every !-sentence without a TAG block one
+ * with a receive time, 100 sentences a second from 2024-06-01. */
+static void write_stamped(FILE *f, const char *round, size_t len, unsigned long long rounds)
+{
+    unsigned long long k = 0;
+    for (unsigned long long r = 0; r < rounds; r++) {
+        const char *p = round, *end = round + len;
+        while (p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t n = nl != NULL ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+            if (*p == '!') {
+                char tag[32];
+                int tl = snprintf(tag, sizeof(tag), "c:%llu", 1717200000ULL + k++ / 100);
+                unsigned sum = 0;
+                for (int i = 0; i < tl; i++) {
+                    sum ^= (unsigned char)tag[i];
+                }
+                fprintf(f, "\\%s*%02X\\", tag, sum);
+            }
+            fwrite(p, 1, n, f);
+            p += n;
+        }
+    }
+}
+
+/* Ingests path into a new store at db and detects events; prints the figures. */
+static int store_run(const char *path, const char *db)
+{
+    char key[64];
+    snprintf(key, sizeof(key), "%s.key", db);
+    setenv("VIGIA_AUDIT_KEY", key, 1);
+    struct vg_store_options o = { .create = true, .actor = "bench" };
+    struct vg_store *store = NULL;
+    struct vg_error e;
+    vg_error_clear(&e);
+    if (vg_store_open(db, &o, &store, &e) != VG_OK) {
+        fprintf(stderr, "bench_ais: store: %s\n", e.message);
+        return 1;
+    }
+    struct vg_ingest_options io = { .batch_size = 0 };
+    struct vg_ingest_report rep;
+    const char *paths[] = { path };
+    double t0 = now(), c0 = cpu_self();
+    enum vg_status st = vg_ingest_paths(store, paths, 1, &io, &rep, &e);
+    double wall = now() - t0, cpu = cpu_self() - c0;
+    if (st != VG_OK && st != VG_EPARTIAL) {
+        fprintf(stderr, "bench_ais: ingest: %s\n", e.message);
+        vg_store_close(store);
+        return 1;
+    }
+    printf("stored %lld positions from %lld sentences\n", (long long)rep.ais_positions,
+           (long long)rep.ais_sentences);
+    line("decode + store", cpu, wall, (unsigned long long)rep.ais_sentences);
+    printf("%-17s %8.3f s CPU %12.0f positions/s (target: >= 500,000 sentences/s)\n", "",
+           cpu, (double)rep.ais_positions / cpu);
+    struct vg_maritime_report mr;
+    t0 = now();
+    c0 = cpu_self();
+    st = vg_maritime_run(store, INT64_MIN + 1, INT64_MAX, &mr, &e);
+    wall = now() - t0;
+    cpu = cpu_self() - c0;
+    if (st != VG_OK) {
+        fprintf(stderr, "bench_ais: detect: %s\n", e.message);
+        vg_store_close(store);
+        return 1;
+    }
+    printf("%-17s %8.3f s CPU %12.0f positions/s   (wall %7.3f s; %lld vessels, %lld events)\n",
+           "detect events", cpu, (double)mr.positions / cpu, wall, (long long)mr.vessels,
+           (long long)mr.events);
+    vg_store_close(store);
+    struct stat sb;
+    if (stat(db, &sb) == 0) {
+        printf("store size %.1f MB (%.1f bytes per position)\n", (double)sb.st_size / 1e6,
+               (double)sb.st_size / (double)(rep.ais_positions > 0 ? rep.ais_positions : 1));
+    }
+    return 0;
+}
+
 static void line(const char *what, double cpu, double wall, unsigned long long sentences)
 {
     printf("%-17s %8.3f s CPU %12.0f sentences/s   (wall %7.3f s, %11.0f/s)\n", what, cpu,
@@ -233,6 +321,16 @@ int main(int argc, char **argv)
         fwrite(round, 1, round_len, f);
     }
     fclose(f);
+    char stamped[] = "/tmp/vigia-bench-ais-stamped-XXXXXX";
+    int sfd = mkstemp(stamped);
+    if (sfd < 0) {
+        perror("bench_ais: mkstemp");
+        unlink(path);
+        return 1;
+    }
+    f = fdopen(sfd, "wb");
+    write_stamped(f, round, round_len, rounds);
+    fclose(f);
     free(round);
     printf("bench_ais: %llu rounds of %zu bytes (%llu sentences each) = %.1f MB\n", rounds,
            round_len, per_round, (double)(rounds * round_len) / 1e6);
@@ -276,5 +374,24 @@ int main(int argc, char **argv)
         printf("gpsdecode not found (package gpsd-clients): no comparison\n");
     }
     unlink(path);
-    return 0;
+
+    char db[] = "/tmp/vigia-bench-ais-db-XXXXXX";
+    int dfd = mkstemp(db);
+    if (dfd >= 0) {
+        close(dfd);
+        unlink(db); /* the store creates it */
+    }
+    int rc = dfd >= 0 ? store_run(stamped, db) : 1;
+    unlink(stamped);
+    char side[sizeof(db) + 8];
+    unlink(db);
+    snprintf(side, sizeof(side), "%s-wal", db);
+    unlink(side);
+    snprintf(side, sizeof(side), "%s-shm", db);
+    unlink(side);
+    snprintf(side, sizeof(side), "%s.audit-heads", db);
+    unlink(side);
+    snprintf(side, sizeof(side), "%s.key", db);
+    unlink(side);
+    return rc;
 }

@@ -16,8 +16,13 @@
 #include <string.h>
 
 #define KM_PER_NM 1.852
-#define SLOT_SECONDS 600
-#define CELL_DEG 0.005
+/* Encounters compare tracks resampled every SAMPLE_SECONDS (GFW resamples to 10 minutes;
+ * vigia uses 5 so that a 15-minute meeting is seen at least twice), interpolating between
+ * reports at most MAX_INTERP_SECONDS apart. Contacts of a pair further apart than
+ * MAX_CONTACT_BREAK are separate meetings. */
+#define SAMPLE_SECONDS 300
+#define MAX_INTERP_SECONDS 1800
+#define MAX_CONTACT_BREAK (3 * SAMPLE_SECONDS)
 
 /* Ports are indexed in 0.5-degree cells (about 55 km, more than any radius used), so
  * "the nearest port" looks at nine cells, not at every port in the world. */
@@ -386,17 +391,26 @@ struct contact {
 };
 
 struct grid_key {
-    int64_t slot;
+    int64_t t;
     int32_t cy, cx;
 };
 
-static struct grid_key key_of(const struct vg_position *q)
+/* A vessel's interpolated position at a sample time. */
+struct sample {
+    uint32_t mmsi;
+    int64_t t;
+    double lat, lon;
+    float sog;  /* the faster of the two reports around it */
+    char cls;
+};
+
+static struct grid_key key_of(const struct sample *q, double cell_deg)
 {
     struct grid_key k;
     memset(&k, 0, sizeof(k));
-    k.slot = q->t / SLOT_SECONDS;
-    k.cy = (int32_t)floor(q->lat / CELL_DEG);
-    double lon_cell = CELL_DEG / fmax(cos(q->lat * M_PI / 180.0), 0.1);
+    k.t = q->t;
+    k.cy = (int32_t)floor(q->lat / cell_deg);
+    double lon_cell = cell_deg / fmax(cos(q->lat * M_PI / 180.0), 0.1);
     k.cx = (int32_t)floor(q->lon / lon_cell);
     return k;
 }
@@ -419,11 +433,10 @@ static void emit_encounter(const struct detector *d, const struct contact *c, si
     (void)all;
     const struct vg_maritime_params *p = d->p;
     int64_t start = c[0].t, end = c[n - 1].t;
-    /* Contacts are sampled once per slot: the meeting lasted from about half a slot before
-     * the first sample to half a slot after the last; thresholds allow for that, the
-     * explanation states what was observed. */
+    /* Each sample stands for the interval around it: a meeting seen at n samples lasted
+     * about n intervals; the explanation states the span between the first and last. */
     double observed = (double)(end - start) / 60.0;
-    double minutes = observed + SLOT_SECONDS / 120.0;
+    double minutes = observed + SAMPLE_SECONDS / 60.0;
     double lat = 0, lon = 0, max_sa = 0, max_sb = 0, min_d = 1e9;
     bool night = false;
     for (size_t i = 0; i < n; i++) {
@@ -495,26 +508,108 @@ static void emit_encounter(const struct detector *d, const struct contact *c, si
     d->emit(d->emit_user, &e);
 }
 
+/* The smallest multiple of step at or after t. */
+static int64_t ceil_to(int64_t t, int64_t step)
+{
+    int64_t r = t % step;
+    if (r < 0) {
+        r += step;
+    }
+    return r == 0 ? t : t - r + step;
+}
+
+struct sample_vec {
+    struct sample *s;
+    size_t n, cap;
+};
+
+static bool sample_push(struct sample_vec *v, const struct sample *x)
+{
+    if (v->n == v->cap) {
+        size_t ncap = v->cap == 0 ? 4096 : v->cap * 2;
+        struct sample *ns = vg_reallocarray(v->s, ncap, sizeof(*ns));
+        if (ns == NULL) {
+            return false;
+        }
+        v->s = ns;
+        v->cap = ncap;
+    }
+    v->s[v->n++] = *x;
+    return true;
+}
+
+/*
+ * Resamples one vessel's track (time order) at multiples of SAMPLE_SECONDS, keeping the
+ * samples where the vessel could be meeting another: slow, away from ports and the river.
+ */
+static bool resample(const struct detector *d, const struct vg_position *v, size_t n,
+                     double max_kn, struct sample_vec *out)
+{
+    const struct vg_maritime_params *p = d->p;
+    size_t i = 0;
+    for (int64_t t = ceil_to(v[0].t, SAMPLE_SECONDS); t <= v[n - 1].t; t += SAMPLE_SECONDS) {
+        while (i + 1 < n && v[i + 1].t <= t) {
+            i++;
+        }
+        const struct vg_position *a = &v[i];
+        const struct vg_position *b = i + 1 < n ? &v[i + 1] : a;
+        if (a->t != t && b->t - a->t > MAX_INTERP_SECONDS) {
+            /* Silent too long to interpolate: resume at the sample before the next report. */
+            int64_t before_next = ceil_to(b->t, SAMPLE_SECONDS) - SAMPLE_SECONDS;
+            if (before_next > t) {
+                t = before_next; /* the loop steps to the first sample at or after b */
+            }
+            continue;
+        }
+        double f = b->t > a->t ? (double)(t - a->t) / (double)(b->t - a->t) : 0.0;
+        struct sample x = { a->mmsi, t, a->lat + f * (b->lat - a->lat),
+                            a->lon + f * (b->lon - a->lon), 0, a->cls };
+        if (isnan(a->sog) || isnan(b->sog)) {
+            continue;
+        }
+        x.sog = fmaxf(a->sog, b->sog);
+        if (x.sog >= max_kn || (p->river_suppression && vg_geo_in_river_zone(x.lat, x.lon)) ||
+            near_any_port(d, x.lat, x.lon, p->encounter_min_port_km)) {
+            continue;
+        }
+        if (!sample_push(out, &x)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static enum vg_status encounters(const struct detector *d, const struct vg_position *pos,
                                  size_t n, struct vg_error *err)
 {
     const struct vg_maritime_params *p = d->p;
     double max_kn = fmax(p->encounter_max_kn, p->short_meetings ? p->meeting_max_kn : 0);
-    /* Slow positions away from ports, chained per grid cell. */
-    size_t *next = vg_malloc(n * sizeof(size_t) + 1);
+    /* Grid cells at least as wide as the encounter distance: neighbours are in 3x3 cells. */
+    double cell_deg = fmax(p->encounter_max_m / 111000.0, 0.001);
+    struct sample_vec sv = { NULL, 0, 0 };
+    enum vg_status st = VG_OK;
+    for (size_t i = 0; i < n && st == VG_OK;) {
+        size_t j = i;
+        while (j < n && pos[j].mmsi == pos[i].mmsi) {
+            j++;
+        }
+        if (!resample(d, pos + i, j - i, max_kn, &sv)) {
+            st = VG_ENOMEM;
+        }
+        i = j;
+    }
+    size_t ns = sv.n;
+    const struct sample *smp = sv.s;
+    size_t *next = st == VG_OK ? vg_malloc(ns * sizeof(size_t) + 1) : NULL;
     struct contact *contacts = NULL;
     size_t ncontacts = 0, cap = 0;
     struct vg_map grid;
     vg_map_init(&grid);
-    enum vg_status st = next == NULL ? VG_ENOMEM : VG_OK;
-    for (size_t i = 0; i < n && st == VG_OK; i++) {
-        const struct vg_position *q = &pos[i];
-        if (isnan(q->sog) || q->sog >= max_kn ||
-            (p->river_suppression && vg_geo_in_river_zone(q->lat, q->lon)) ||
-            near_any_port(d, q->lat, q->lon, p->encounter_min_port_km)) {
-            continue;
-        }
-        struct grid_key k = key_of(q);
+    if (st == VG_OK && next == NULL) {
+        st = VG_ENOMEM;
+    }
+    for (size_t i = 0; i < ns && st == VG_OK; i++) {
+        struct grid_key k = key_of(&smp[i], cell_deg);
         uint64_t head = SIZE_MAX;
         bool existed = false;
         st = vg_map_put(&grid, &k, sizeof(k), i, &existed, &head);
@@ -526,64 +621,42 @@ static enum vg_status encounters(const struct detector *d, const struct vg_posit
             st = vg_map_set(&grid, &k, sizeof(k), i);
         }
     }
-    /* Every indexed position against its neighbours (same and next slot, 3x3 cells). */
-    for (size_t i = 0; i < n && st == VG_OK; i++) {
-        const struct vg_position *q = &pos[i];
-        if (isnan(q->sog) || q->sog >= max_kn) {
-            continue;
-        }
-        struct grid_key k0 = key_of(q);
-        uint64_t self;
-        if (!vg_map_get(&grid, &k0, sizeof(k0), &self)) {
-            continue; /* not indexed (near port, river) */
-        }
-        for (int ds = 0; ds <= 1; ds++) {
-            for (int dy = -1; dy <= 1; dy++) {
-                for (int dx = -1; dx <= 1; dx++) {
-                    struct grid_key k = k0;
-                    k.slot += ds;
-                    k.cy += dy;
-                    k.cx += dx;
-                    uint64_t head;
-                    if (!vg_map_get(&grid, &k, sizeof(k), &head)) {
+    /* Every sample against the other vessels' samples of the same time in 3x3 cells. */
+    for (size_t i = 0; i < ns && st == VG_OK; i++) {
+        const struct sample *q = &smp[i];
+        struct grid_key k0 = key_of(q, cell_deg);
+        for (int dy = -1; dy <= 1; dy++) {
+            for (int dx = -1; dx <= 1; dx++) {
+                struct grid_key k = k0;
+                k.cy += dy;
+                k.cx += dx;
+                uint64_t head;
+                if (!vg_map_get(&grid, &k, sizeof(k), &head)) {
+                    continue;
+                }
+                for (size_t j = (size_t)head; j != SIZE_MAX; j = next[j]) {
+                    const struct sample *r = &smp[j];
+                    if (r->mmsi <= q->mmsi) {
+                        continue; /* same vessel, or the pair is seen from the other side */
+                    }
+                    double m = vg_geo_distance_km(q->lat, q->lon, r->lat, r->lon) * 1000.0;
+                    if (m > p->encounter_max_m) {
                         continue;
                     }
-                    for (size_t j = (size_t)head; j != SIZE_MAX; j = next[j]) {
-                        const struct vg_position *r = &pos[j];
-                        if (r->mmsi == q->mmsi || (ds == 0 && r->mmsi < q->mmsi)) {
-                            continue; /* same vessel, or the pair is seen from the other side */
+                    if (ncontacts == cap) {
+                        size_t ncap = cap == 0 ? 1024 : cap * 2;
+                        struct contact *nc = vg_reallocarray(contacts, ncap, sizeof(*nc));
+                        if (nc == NULL) {
+                            st = VG_ENOMEM;
+                            break;
                         }
-                        int64_t dt = r->t - q->t;
-                        if (dt < -SLOT_SECONDS || dt > SLOT_SECONDS) {
-                            continue;
-                        }
-                        double m = vg_geo_distance_km(q->lat, q->lon, r->lat, r->lon) * 1000.0;
-                        if (m > p->encounter_max_m) {
-                            continue;
-                        }
-                        if (ncontacts == cap) {
-                            size_t ncap = cap == 0 ? 1024 : cap * 2;
-                            struct contact *nc = vg_reallocarray(contacts, ncap, sizeof(*nc));
-                            if (nc == NULL) {
-                                st = VG_ENOMEM;
-                                break;
-                            }
-                            contacts = nc;
-                            cap = ncap;
-                        }
-                        struct contact *c = &contacts[ncontacts++];
-                        bool qa = q->mmsi < r->mmsi;
-                        c->a = qa ? q->mmsi : r->mmsi;
-                        c->b = qa ? r->mmsi : q->mmsi;
-                        c->t = q->t + dt / 2;
-                        c->lat = (q->lat + r->lat) / 2;
-                        c->lon = (q->lon + r->lon) / 2;
-                        c->sa = qa ? q->sog : r->sog;
-                        c->sb = qa ? r->sog : q->sog;
-                        c->dist_m = (float)m;
-                        c->cls_a = qa ? q->cls : r->cls;
-                        c->cls_b = qa ? r->cls : q->cls;
+                        contacts = nc;
+                        cap = ncap;
                     }
+                    contacts[ncontacts++] = (struct contact){
+                        q->mmsi, r->mmsi, q->t, (q->lat + r->lat) / 2, (q->lon + r->lon) / 2,
+                        q->sog, r->sog, (float)m, q->cls, r->cls,
+                    };
                 }
             }
         }
@@ -594,7 +667,7 @@ static enum vg_status encounters(const struct detector *d, const struct vg_posit
         for (size_t i = 1; i <= ncontacts; i++) {
             bool same = i < ncontacts && contacts[i].a == contacts[run].a &&
                         contacts[i].b == contacts[run].b &&
-                        contacts[i].t - contacts[i - 1].t <= 3 * SLOT_SECONDS;
+                        contacts[i].t - contacts[i - 1].t <= MAX_CONTACT_BREAK;
             if (!same) {
                 emit_encounter(d, &contacts[run], i - run, pos);
                 run = i;
@@ -604,6 +677,7 @@ static enum vg_status encounters(const struct detector *d, const struct vg_posit
     vg_map_release(&grid);
     vg_free(next);
     vg_free(contacts);
+    vg_free(sv.s);
     if (st != VG_OK) {
         return vg_error_set(err, st, "out of memory detecting encounters");
     }
