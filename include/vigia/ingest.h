@@ -1,0 +1,93 @@
+/*
+ * vigia/ingest.h - bringing what ports exchange into the store.
+ *
+ * vg_ingest_paths reads files and folders (recursively, in name order), detects each
+ * file's format from its content (UN/EDIFACT, NMEA AIS, the CSV and JSON layouts of
+ * docs/formats.md) and writes what it carries into the store. Files of no known format
+ * are reported as skipped, not rejected.
+ *
+ * Guarantees:
+ *  - Idempotent: a message already in the store (same sender, same content digest from
+ *    its first to its last byte) is a duplicate and changes nothing; a message with the
+ *    same references but different content is recorded as an amendment (or a collision)
+ *    and keeps the history, never silently dropped.
+ *  - Transactional: messages are written in batches, each one transaction with one audit
+ *    entry; a crash leaves only whole messages, and running again completes the store to
+ *    exactly what a clean run gives.
+ *  - Nothing disappears: a message refused for syntax or envelope reasons is rejected
+ *    whole with file, segment/line, byte offset and reason (kept in `rejects`); doubtful
+ *    content (a bad check digit, an unknown code) goes in as sent and is recorded as a
+ *    finding (`findings`), because it can be evidence.
+ */
+#ifndef VIGIA_INGEST_H
+#define VIGIA_INGEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <vigia/status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vg_store;
+
+struct vg_ingest_report {
+    int64_t files;            /* files read */
+    int64_t files_skipped;    /* files of no known format */
+    int64_t interchanges;     /* EDIFACT interchanges */
+    int64_t messages;         /* messages (or CSV/JSON documents) seen */
+    int64_t accepted;         /* new messages written */
+    int64_t rejected;         /* refused whole (syntax, envelope) */
+    int64_t duplicates;       /* already in the store */
+    int64_t amended;          /* replaced or changed an earlier message */
+    int64_t cancelled;        /* cancelled an earlier message */
+    int64_t collisions;       /* same references as an earlier message, different content */
+    int64_t containers;       /* container records created */
+    int64_t consignments;     /* consignments (B/L) written, new or new versions */
+    int64_t events;           /* equipment events written */
+    int64_t findings;         /* data-quality findings recorded */
+    int64_t ais_sentences;    /* NMEA sentences read (when AIS is present) */
+    int64_t bytes;            /* input bytes read */
+};
+
+/* What happened to a file or message, for progress and problem callbacks. */
+enum vg_ingest_event {
+    VG_INGEST_FILE_SKIPPED,   /* err->message says why (unknown format) */
+    VG_INGEST_REJECTED,       /* a message or record refused; err has position and reason */
+    VG_INGEST_FINDING,        /* a data-quality finding; err has position and detail */
+    VG_INGEST_PROGRESS,       /* periodic: report holds the counts so far */
+};
+
+typedef void (*vg_ingest_fn)(void *user, enum vg_ingest_event event,
+                             const struct vg_error *err, const struct vg_ingest_report *report);
+
+struct vg_ingest_options {
+    /* Called for skipped files, rejects, findings and progress (may be NULL). */
+    vg_ingest_fn callback;
+    void *user;
+    /* Messages per transaction (0: 2000). */
+    int batch_size;
+    /* Keep each message's raw bytes in the store (default true: evidence). */
+    bool no_raw;
+    /* The sender to record for CSV/JSON input without one (NULL: "unknown"). */
+    const char *default_sender;
+};
+
+/*
+ * Ingests every path (file or folder). report is filled with the totals (also on error).
+ * Returns VG_OK, VG_EPARTIAL when some input was rejected (the rest went in), or the first
+ * error that stopped the run (I/O, store), with err set.
+ */
+VG_NODISCARD enum vg_status vg_ingest_paths(struct vg_store *store,
+                                            const char *const *paths,
+                                            int npaths,
+                                            const struct vg_ingest_options *opts,
+                                            struct vg_ingest_report *report,
+                                            struct vg_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,251 @@
+/*
+ * vg_ingest_paths: walk the paths, detect each file's format, and write its documents in
+ * batches. Each batch is one transaction that ends with one audit entry naming the file
+ * and the digest of the accepted messages; a batch that changed nothing is rolled back
+ * and leaves no audit entry, so re-ingesting a file is a true no-op.
+ */
+#include "ingest/session_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <vigia/alloc.h>
+#include <vigia/file.h>
+#include <vigia/log.h>
+
+/* Readers registered by other modules (EDIFACT, AIS) through these weak hooks would
+ * couple the modules; instead the dispatcher knows every reader. */
+bool vg__ing_edifact_sniff(const char *data, size_t len);
+enum vg_status vg__ing_read_edifact(struct ing_session *s, const struct ing_file *f,
+                                    struct vg_error *err);
+bool vg__ing_nmea_sniff(const char *data, size_t len);
+enum vg_status vg__ing_read_nmea(struct ing_session *s, const struct ing_file *f,
+                                 struct vg_error *err);
+
+static enum vg_status batch_begin(struct ing_session *s, struct vg_error *err)
+{
+    vg__ing_session_batch_reset(s);
+    return vg_store_begin(s->store, err);
+}
+
+/* Ends the batch: audit entry and commit when something changed, else roll back. */
+static enum vg_status batch_end(struct ing_session *s, struct vg_error *err)
+{
+    if (s->batch_changes == 0) {
+        vg_store_rollback(s->store);
+        return VG_OK;
+    }
+    uint8_t digest[VG_DIGEST_SIZE];
+    int64_t messages;
+    vg__ing_session_batch_digest(s, digest, &messages);
+    char objects[1400];
+    char path_json[1100];
+    /* The path, JSON-escaped enough for quotes and backslashes. */
+    size_t w = 0;
+    for (const char *p = s->path; *p != '\0' && w + 3 < sizeof(path_json); p++) {
+        if (*p == '"' || *p == '\\') {
+            path_json[w++] = '\\';
+        }
+        path_json[w++] = (unsigned char)*p < 0x20 ? ' ' : *p;
+    }
+    path_json[w] = '\0';
+    snprintf(objects, sizeof(objects), "{\"file\":\"%s\",\"messages\":%lld}", path_json,
+             (long long)messages);
+    enum vg_status st = vg_audit_append(s->store, "ingest.batch", objects, digest, err);
+    if (st != VG_OK) {
+        vg_store_rollback(s->store);
+        vg__ing_session_forget(s);
+        return st;
+    }
+    st = vg_store_commit(s->store, err);
+    if (st != VG_OK) {
+        vg_store_rollback(s->store);
+        vg__ing_session_forget(s);
+    }
+    return st;
+}
+
+enum vg_status vg__ing_batch_tick(struct ing_session *s, struct vg_error *err)
+{
+    if (++s->batch_docs < s->opts.batch_size) {
+        return VG_OK;
+    }
+    enum vg_status st = batch_end(s, err);
+    if (st == VG_OK) {
+        if (s->opts.callback != NULL) {
+            s->opts.callback(s->opts.user, VG_INGEST_PROGRESS, NULL, s->report);
+        }
+        st = batch_begin(s, err);
+    }
+    return st;
+}
+
+static void skipped(struct ing_session *s, const char *path, const char *why)
+{
+    s->report->files_skipped++;
+    if (s->opts.callback != NULL) {
+        struct vg_error e;
+        vg_error_clear(&e);
+        vg_error_at(&e, path, 0, 0, 0, 0);
+        vg_error_set(&e, VG_EFORMAT, "%s", why);
+        s->opts.callback(s->opts.user, VG_INGEST_FILE_SKIPPED, &e, s->report);
+    }
+}
+
+static enum vg_status ingest_file(struct ing_session *s, const char *path, struct vg_error *err)
+{
+    struct vg_file file;
+    enum vg_status st = vg_file_open(path, &file, err);
+    if (st != VG_OK) {
+        return st;
+    }
+    s->report->files++;
+    s->report->bytes += (int64_t)file.len;
+    const char *format = NULL;
+    const char *csv_layout = NULL;
+    if (vg__ing_edifact_sniff(file.data, file.len)) {
+        format = "edifact";
+    } else if (vg__ing_nmea_sniff(file.data, file.len)) {
+        format = "nmea";
+    } else if (vg__ing_json_sniff(file.data, file.len)) {
+        format = "json";
+    } else if (vg__ing_csv_sniff(file.data, file.len, &csv_layout)) {
+        format = csv_layout;
+    }
+    if (format == NULL) {
+        skipped(s, path, "not a format vigia reads (EDIFACT, NMEA AIS, or the CSV/JSON layouts "
+                         "of docs/formats.md)");
+        vg_file_close(&file);
+        return VG_OK;
+    }
+    uint8_t digest[VG_DIGEST_SIZE];
+    vg_digest(file.data, file.len, digest);
+    st = batch_begin(s, err);
+    if (st != VG_OK) {
+        vg_file_close(&file);
+        return st;
+    }
+    int64_t file_id = 0;
+    bool is_new = false;
+    st = vg__store_file_register(s->store, path, digest, (int64_t)file.len, format, &file_id,
+                                 &is_new, err);
+    if (st == VG_OK) {
+        if (is_new) {
+            s->batch_changes++;
+        }
+        vg__ing_session_file(s, file_id, path);
+        struct ing_file f = { path, file.data, file.len, file_id };
+        if (strcmp(format, "edifact") == 0) {
+            st = vg__ing_read_edifact(s, &f, err);
+        } else if (strcmp(format, "nmea") == 0) {
+            st = vg__ing_read_nmea(s, &f, err);
+        } else if (strcmp(format, "json") == 0) {
+            st = vg__ing_read_json(s, &f, err);
+        } else {
+            st = vg__ing_read_csv(s, &f, err);
+        }
+    }
+    if (st == VG_OK) {
+        st = batch_end(s, err);
+    } else {
+        vg_store_rollback(s->store);
+        vg__ing_session_forget(s);
+    }
+    vg_file_close(&file);
+    return st;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static enum vg_status ingest_path(struct ing_session *s, const char *path, int depth,
+                                  struct vg_error *err)
+{
+    struct stat sb;
+    if (strcmp(path, "-") != 0 && stat(path, &sb) != 0) {
+        vg_error_at(err, path, 0, 0, 0, 0);
+        return vg_error_set(err, errno == ENOENT ? VG_ENOTFOUND : VG_EIO, "cannot read: %s",
+                            strerror(errno));
+    }
+    if (strcmp(path, "-") == 0 || !S_ISDIR(sb.st_mode)) {
+        return ingest_file(s, path, err);
+    }
+    if (depth > 32) {
+        return VG_OK;
+    }
+    DIR *d = opendir(path);
+    if (d == NULL) {
+        vg_error_at(err, path, 0, 0, 0, 0);
+        return vg_error_set(err, VG_EIO, "cannot read folder: %s", strerror(errno));
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    enum vg_status st = VG_OK;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') {
+            continue; /* hidden files and . .. */
+        }
+        if (n == cap) {
+            cap = cap == 0 ? 64 : cap * 2;
+            char **nn = vg_reallocarray(names, cap, sizeof(char *));
+            if (nn == NULL) {
+                st = VG_ENOMEM;
+                break;
+            }
+            names = nn;
+        }
+        size_t len = strlen(path) + strlen(e->d_name) + 2;
+        names[n] = vg_malloc(len);
+        if (names[n] == NULL) {
+            st = VG_ENOMEM;
+            break;
+        }
+        snprintf(names[n], len, "%s/%s", path, e->d_name);
+        n++;
+    }
+    closedir(d);
+    if (st == VG_OK) {
+        qsort(names, n, sizeof(char *), name_cmp);
+        for (size_t i = 0; i < n && st == VG_OK; i++) {
+            st = ingest_path(s, names[i], depth + 1, err);
+        }
+    } else {
+        vg_error_set(err, st, "out of memory listing '%s'", path);
+    }
+    for (size_t i = 0; i < n; i++) {
+        vg_free(names[i]);
+    }
+    vg_free(names);
+    return st;
+}
+
+enum vg_status vg_ingest_paths(struct vg_store *store,
+                               const char *const *paths,
+                               int npaths,
+                               const struct vg_ingest_options *opts,
+                               struct vg_ingest_report *report,
+                               struct vg_error *err)
+{
+    memset(report, 0, sizeof(*report));
+    struct ing_session *s = NULL;
+    enum vg_status st = vg__ing_session_new(store, opts, report, &s, err);
+    if (st != VG_OK) {
+        return st;
+    }
+    for (int i = 0; i < npaths && st == VG_OK; i++) {
+        st = ingest_path(s, paths[i], 0, err);
+    }
+    vg__ing_session_free(s);
+    if (st == VG_OK && report->rejected > 0) {
+        st = vg_error_set(err, VG_EPARTIAL, "%lld message(s) or record(s) rejected",
+                          (long long)report->rejected);
+    }
+    return st;
+}

@@ -1,0 +1,304 @@
+/*
+ * Private model of the ingest module.
+ *
+ * Every input format is mapped to the same in-memory document (struct ing_document): a
+ * manifest (a voyage with consignments, their parties, goods and equipment) or a list of
+ * equipment events. Mappers (EDIFACT CUSCAR/CODECO/..., CSV, JSON) only fill documents;
+ * the writer validates identifiers, resolves parties, vessels, port calls and containers,
+ * records findings and writes rows. All strings of a document live in its arena (one per
+ * message, reset between messages) and are NUL-terminated UTF-8; NULL means absent.
+ * Times are UTC seconds (VG_TIME_NONE when absent); numbers NAN when absent.
+ */
+#ifndef VIGIA_INGEST_INT_H
+#define VIGIA_INGEST_INT_H
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <vigia/arena.h>
+#include <vigia/ingest.h>
+#include <vigia/map.h>
+#include <vigia/slice.h>
+#include <vigia/time.h>
+
+#include "store/store_int.h"
+
+/* A growable array in an arena. */
+struct ing_vec {
+    void *items;
+    size_t n, cap;
+};
+
+/* Appends a zeroed element of size bytes; NULL on OOM. */
+void *vg__ing_push(struct vg_arena *arena, struct ing_vec *v, size_t size);
+
+#define ING_AT(vec, type, i) (&((type *)(vec).items)[i])
+
+/* Where a datum came from in its message. */
+struct ing_source {
+    int32_t segment_no; /* 1-based segment (EDIFACT) or record (CSV) within the message */
+    int64_t offset;     /* byte offset in the file */
+    uint32_t line;      /* 1-based line in the file, 0 when unknown */
+    const char *tag;    /* segment tag or column name, for findings */
+};
+
+struct ing_vessel {
+    const char *name, *imo, *call_sign, *mmsi, *flag;
+};
+
+struct ing_voyage {
+    struct ing_vessel vessel;
+    const char *voyage;
+    const char *carrier;
+    const char *port;     /* UN/LOCODE of the call the document describes */
+    const char *terminal;
+    const char *previous_port, *next_port;
+    int64_t eta, etd, ata, atd;
+    struct ing_source src;
+};
+
+/* Place qualifiers, by meaning (EDIFACT LOC 3227 qualifiers map onto these). */
+enum ing_place_kind {
+    ING_PLACE_RECEIPT,        /* LOC+88 place of receipt */
+    ING_PLACE_LOADING,        /* LOC+9 port of loading */
+    ING_PLACE_DISCHARGE,      /* LOC+11 port of discharge */
+    ING_PLACE_DELIVERY,       /* LOC+7 place of delivery */
+    ING_PLACE_TRANSHIPMENT,   /* LOC+13 */
+    ING_PLACE_DEPARTURE,      /* LOC+5 */
+    ING_PLACE_NEXT_CALL,      /* LOC+61 */
+    ING_PLACE_ORIGIN_LOADING, /* LOC+76 original port of loading */
+    ING_PLACE_DESTINATION,    /* LOC+8 / LOC+83 final destination */
+    ING_PLACE_ORIGIN,         /* LOC+27/35 country/place of origin */
+    ING_PLACE_OTHER,
+};
+
+/* The name stored in consignment_places.qualifier. */
+const char *vg__ing_place_name(enum ing_place_kind kind);
+
+struct ing_place {
+    enum ing_place_kind kind;
+    const char *locode;
+    struct ing_source src;
+};
+
+struct ing_party {
+    const char *role;      /* shipper, consignee, notify, forwarder, carrier, broker, ... */
+    const char *id;        /* identifier as sent */
+    const char *id_scheme; /* "RUC", "EORI", ... NULL when unknown */
+    const char *name, *address, *city, *postcode, *country;
+    struct ing_source src;
+};
+
+struct ing_seal {
+    const char *number;
+    const char *party;     /* CA carrier, SH shipper, CU customs, TO terminal, AC..., NULL */
+};
+
+struct ing_equipment {
+    const char *number;
+    const char *size_type;
+    const char *full_empty;  /* "full", "empty", NULL */
+    double gross_kg, tare_kg, vgm_kg;
+    struct ing_vec seals;    /* struct ing_seal */
+    struct ing_source src;
+};
+
+struct ing_placement {
+    const char *container;
+    int64_t packages;        /* -1 unknown */
+    double gross_kg;
+};
+
+struct ing_goods {
+    int seq;
+    const char *hs;
+    const char *description;
+    int64_t packages;        /* -1 unknown */
+    const char *package_type;
+    double gross_kg, net_kg, volume_m3, value;
+    const char *currency;
+    struct ing_vec placements; /* struct ing_placement */
+    struct ing_source src;
+};
+
+struct ing_consignment {
+    const char *bl;
+    const char *master_bl;   /* for a house B/L */
+    const char *kind;        /* "master", "house", "straight" (NULL: straight) */
+    const char *carrier;
+    int64_t declared_at;
+    const char *goods_description;
+    int64_t total_packages;  /* -1 unknown */
+    double gross_kg;
+    struct ing_vec places;    /* struct ing_place */
+    struct ing_vec parties;   /* struct ing_party */
+    struct ing_vec goods;     /* struct ing_goods */
+    struct ing_vec equipment; /* struct ing_equipment */
+    struct ing_source src;
+};
+
+/* Equipment event kinds stored in equipment_events.kind. */
+#define ING_EV_GATE_IN "gate_in"
+#define ING_EV_GATE_OUT "gate_out"
+#define ING_EV_LOAD "load"
+#define ING_EV_DISCHARGE "discharge"
+#define ING_EV_STUFFING "stuffing"
+#define ING_EV_STRIPPING "stripping"
+#define ING_EV_SEAL_CHANGE "seal_change"
+#define ING_EV_INSPECTION "inspection"
+#define ING_EV_STATUS "status"
+#define ING_EV_STOWAGE "stowage"           /* BAPLIE: on board at a position */
+#define ING_EV_LOAD_ORDER "load_order"     /* COPRAR: planned load */
+#define ING_EV_DISCHARGE_ORDER "discharge_order"
+#define ING_EV_SHIFT "shift"               /* restow / shift on board */
+
+struct ing_event {
+    const char *kind;         /* one of ING_EV_* */
+    const char *status_code;  /* the sender's code (e.g. IFTSTA STS), as sent */
+    const char *container;
+    const char *size_type;
+    int64_t time;
+    const char *place;        /* UN/LOCODE */
+    const char *terminal;
+    const char *bl;
+    const char *full_empty;
+    double gross_kg;
+    const char *stowage;      /* bay/row/tier */
+    struct ing_vec seals;     /* struct ing_seal */
+    const char *transport_mode; /* road, rail, barge, vessel */
+    const char *vehicle;      /* truck plate, wagon, barge name */
+    bool has_voyage;          /* true: voyage below applies (else the document's) */
+    struct ing_voyage voyage;
+    struct ing_source src;
+};
+
+/* A note the mapper wants recorded as a finding (charset, unknown qualifier...). */
+struct ing_note {
+    const char *kind, *field, *value, *expected, *detail;
+    struct ing_source src;
+};
+
+enum ing_doc_kind { ING_DOC_MANIFEST, ING_DOC_EVENTS };
+
+enum ing_function {
+    ING_FN_ORIGINAL, /* BGM 9 */
+    ING_FN_REPLACE,  /* BGM 5 */
+    ING_FN_CANCEL,   /* BGM 1 */
+    ING_FN_CHANGE,   /* BGM 4 */
+    ING_FN_UPSERT,   /* CSV/JSON: new content for known references replaces them */
+};
+
+struct ing_document {
+    struct vg_arena *arena;
+    enum ing_doc_kind kind;
+    const char *format;       /* "EDIFACT", "CSV", "JSON" */
+    const char *msg_type;     /* "CUSCAR", "CODECO", "manifest.csv", ... */
+    const char *msg_version;  /* "D:95B:UN" */
+    const char *msg_ref;      /* UNH reference, row number... */
+    const char *sender;       /* who sent it (UNB sender, CSV sender column, ...) */
+    const char *doc_number;   /* BGM document number, B/L... : the amendment key */
+    enum ing_function function;
+    int64_t prepared_at;
+    bool has_voyage;
+    struct ing_voyage voyage;
+    struct ing_vec consignments; /* struct ing_consignment */
+    struct ing_vec events;       /* struct ing_event */
+    struct ing_vec notes;        /* struct ing_note */
+    struct vg_buf unmapped;      /* segments or fields no mapper used, one per line */
+    /* The message's bytes, for the digest and the raw copy. */
+    const char *raw;
+    size_t raw_len;
+    int64_t offset;
+    uint32_t line;
+};
+
+/* Prepares an empty document using arena (which the caller resets between messages). */
+void vg__ing_doc_init(struct ing_document *doc, struct vg_arena *arena);
+
+/* Releases the document's own buffer (not the arena). */
+void vg__ing_doc_release(struct ing_document *doc);
+
+/* Copies a slice into the arena as a trimmed NUL-terminated string; NULL when empty
+ * (absent). On OOM returns NULL and sets *oom. */
+const char *vg__ing_str(struct ing_document *doc, struct vg_slice s, bool *oom);
+
+/* Records an unmapped item ("LOC+999+XXX" or "column=value"). */
+enum vg_status vg__ing_unmapped(struct ing_document *doc, struct vg_slice text);
+
+/* Adds a note (finding) from a mapper. Strings are copied. */
+enum vg_status vg__ing_note(struct ing_document *doc, const struct ing_source *src,
+                            const char *kind, const char *field, const char *value,
+                            const char *expected, const char *detail);
+
+/* The writing side: one per ingest run, holding caches of resolved ids. */
+struct ing_session;
+
+enum ing_outcome {
+    ING_ACCEPTED,
+    ING_DUPLICATE,
+    ING_AMENDED,
+    ING_CANCELLED,
+    ING_COLLISION,
+};
+
+enum vg_status vg__ing_session_new(struct vg_store *store, const struct vg_ingest_options *opts,
+                                   struct vg_ingest_report *report, struct ing_session **out,
+                                   struct vg_error *err);
+void vg__ing_session_free(struct ing_session *s);
+
+/* The file being read (set before its documents are written). */
+void vg__ing_session_file(struct ing_session *s, int64_t file_id, const char *path);
+
+/* The interchange being read (0 = none). */
+void vg__ing_session_interchange(struct ing_session *s, int64_t interchange_id);
+
+/* Forgets cached ids (after a rollback). */
+void vg__ing_session_forget(struct ing_session *s);
+
+/*
+ * Writes one document in the caller's transaction: dedupe by (sender, digest), amendment
+ * logic by (sender, type, doc number), then the records. *outcome says what happened.
+ */
+enum vg_status vg__ing_write(struct ing_session *s, struct ing_document *doc,
+                             enum ing_outcome *outcome, struct vg_error *err);
+
+/* Records a rejected message or record (in the caller's transaction) and reports it. */
+enum vg_status vg__ing_reject(struct ing_session *s, const struct vg_error *reason,
+                              const char *format, const char *msg_ref, const char *excerpt,
+                              size_t excerpt_len, struct vg_error *err);
+
+/* Records a finding and reports it. */
+enum vg_status vg__ing_finding(struct ing_session *s, int64_t message_id,
+                               const struct ing_source *src, const char *kind,
+                               const char *field, const char *value, const char *expected,
+                               const char *detail, struct vg_error *err);
+
+/* Digest of every accepted message of the current batch (for the audit entry). */
+void vg__ing_session_batch_digest(struct ing_session *s, uint8_t out[VG_DIGEST_SIZE],
+                                  int64_t *messages);
+void vg__ing_session_batch_reset(struct ing_session *s);
+
+/* ---- format readers: each reads one mapped file and writes through the session ------ */
+
+struct ing_file {
+    const char *path;
+    const char *data;
+    size_t len;
+    int64_t file_id;
+};
+
+/* CSV manifests and equipment events (docs/formats.md). */
+bool vg__ing_csv_sniff(const char *data, size_t len, const char **layout);
+enum vg_status vg__ing_read_csv(struct ing_session *s, const struct ing_file *f,
+                                struct vg_error *err);
+
+/* JSON documents (docs/formats.md). */
+bool vg__ing_json_sniff(const char *data, size_t len);
+enum vg_status vg__ing_read_json(struct ing_session *s, const struct ing_file *f,
+                                 struct vg_error *err);
+
+/* Batch control used by the readers: commits every batch_size documents. */
+enum vg_status vg__ing_batch_tick(struct ing_session *s, struct vg_error *err);
+
+#endif

@@ -1,0 +1,724 @@
+/*
+ * CSV manifests and equipment events (docs/formats.md), for agencies without EDIFACT.
+ *
+ * Manifest layout: one row per goods line in a container; the rows of one bill of lading
+ * (which need not be next to each other) form one document, keyed by (sender, B/L). Event
+ * layout: one row per equipment event, each row its own document. Columns are found by
+ * header name (any order, case-insensitive); unknown columns are kept as unmapped so
+ * nothing is lost. A row that cannot be read is rejected with file, line and reason; the
+ * rows around it go through.
+ */
+#include "ingest/session_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <vigia/csv.h>
+#include <vigia/ident.h>
+
+enum mcol {
+    MC_BL, MC_MASTER_BL, MC_CARRIER, MC_VESSEL_NAME, MC_VESSEL_IMO, MC_VESSEL_CALL_SIGN,
+    MC_VESSEL_MMSI, MC_VESSEL_FLAG, MC_VOYAGE, MC_POL, MC_POD, MC_POR, MC_PDL, MC_TRANSHIP,
+    MC_DEPARTURE, MC_DECLARED, MC_CONTAINER, MC_SIZE_TYPE, MC_SEALS, MC_SEAL_PARTY,
+    MC_FULL_EMPTY, MC_CONTAINER_GROSS, MC_HS, MC_DESCRIPTION, MC_PACKAGES, MC_PACKAGE_TYPE,
+    MC_GROSS_KG, MC_NET_KG, MC_VALUE, MC_CURRENCY, MC_SENDER, MC_FUNCTION,
+    /* events */
+    MC_EVENT, MC_TIME, MC_PORT, MC_TERMINAL, MC_STOWAGE, MC_TRANSPORT_MODE, MC_VEHICLE,
+    MC_STATUS_CODE,
+    MC_COUNT
+};
+
+static const char *const mcol_names[MC_COUNT] = {
+    "bill_of_lading", "master_bill_of_lading", "carrier", "vessel_name", "vessel_imo",
+    "vessel_call_sign", "vessel_mmsi", "vessel_flag", "voyage", "port_of_loading",
+    "port_of_discharge", "place_of_receipt", "place_of_delivery", "transhipment_ports",
+    "departure", "declared_at", "container", "size_type", "seals", "seal_party", "full_empty",
+    "container_gross_kg", "hs_code", "description", "packages", "package_type", "gross_kg",
+    "net_kg", "value", "currency", "sender", "function", "event", "time", "port", "terminal",
+    "stowage", "transport_mode", "vehicle", "status_code",
+};
+
+/* Party columns: <role>_<attribute>. */
+static const char *const party_roles[] = { "shipper", "consignee", "notify", "forwarder",
+                                           "broker", "manufacturer", "buyer", "seller" };
+#define NROLES (sizeof(party_roles) / sizeof(party_roles[0]))
+enum pattr { PA_NAME, PA_ID, PA_ID_SCHEME, PA_ADDRESS, PA_CITY, PA_COUNTRY, PA_COUNT };
+static const char *const pattr_names[PA_COUNT] = { "name", "id", "id_scheme", "address", "city",
+                                                   "country" };
+
+struct csv_layout {
+    int col[MC_COUNT];
+    int party[NROLES][PA_COUNT];
+    bool used[VG_CSV_MAX_FIELDS];
+    size_t ncols;
+    char header[VG_CSV_MAX_FIELDS][48];
+};
+
+static bool header_is(struct vg_slice h, const char *name)
+{
+    return vg_slice_ieq_cstr(vg_slice_trim(h), name);
+}
+
+static void layout_from_header(struct csv_layout *l, const struct vg_csv_reader *r)
+{
+    memset(l, 0, sizeof(*l));
+    for (int c = 0; c < MC_COUNT; c++) {
+        l->col[c] = -1;
+    }
+    for (size_t i = 0; i < NROLES; i++) {
+        for (int a = 0; a < PA_COUNT; a++) {
+            l->party[i][a] = -1;
+        }
+    }
+    l->ncols = r->nfields;
+    for (size_t f = 0; f < r->nfields; f++) {
+        struct vg_slice h = vg_slice_trim(r->fields[f]);
+        vg_slice_copy(h, l->header[f], sizeof(l->header[f]));
+        for (int c = 0; c < MC_COUNT; c++) {
+            if (header_is(h, mcol_names[c]) && l->col[c] < 0) {
+                l->col[c] = (int)f;
+                l->used[f] = true;
+            }
+        }
+        for (size_t i = 0; i < NROLES; i++) {
+            for (int a = 0; a < PA_COUNT; a++) {
+                char name[48];
+                snprintf(name, sizeof(name), "%s_%s", party_roles[i], pattr_names[a]);
+                if (header_is(h, name) && l->party[i][a] < 0) {
+                    l->party[i][a] = (int)f;
+                    l->used[f] = true;
+                }
+            }
+        }
+    }
+}
+
+bool vg__ing_csv_sniff(const char *data, size_t len, const char **layout)
+{
+    struct vg_csv_reader r;
+    vg_csv_init(&r, data, len > 65536 ? 65536 : len, ',');
+    bool ok = false;
+    if (vg_csv_next(&r, NULL) == VG_OK) {
+        struct csv_layout l;
+        layout_from_header(&l, &r);
+        if (l.col[MC_BL] >= 0 && l.col[MC_CONTAINER] >= 0 && l.col[MC_POL] >= 0) {
+            *layout = "csv-manifest";
+            ok = true;
+        } else if (l.col[MC_CONTAINER] >= 0 && l.col[MC_EVENT] >= 0 && l.col[MC_TIME] >= 0 &&
+                   l.col[MC_PORT] >= 0) {
+            *layout = "csv-events";
+            ok = true;
+        }
+    }
+    vg_csv_release(&r);
+    return ok;
+}
+
+/* A field of the current record as a document string (NULL when empty or no column). */
+static const char *field(struct ing_document *doc, const struct vg_csv_reader *r, int col,
+                         bool *oom)
+{
+    if (col < 0) {
+        return NULL;
+    }
+    return vg__ing_str(doc, vg_csv_field(r, (size_t)col), oom);
+}
+
+/* Parses a number column; records a note when present but not a number. */
+static double number_field(struct ing_document *doc, const struct vg_csv_reader *r, int col,
+                     const struct ing_source *src, const char *name, bool *oom)
+{
+    if (col < 0) {
+        return NAN;
+    }
+    struct vg_slice v = vg_slice_trim(vg_csv_field(r, (size_t)col));
+    if (v.len == 0) {
+        return NAN;
+    }
+    double d;
+    if (vg_slice_to_double(v, &d) != VG_OK) {
+        char value[64];
+        vg_slice_copy(v, value, sizeof(value));
+        if (vg__ing_note(doc, src, "malformed_number", name, value, "a decimal number",
+                         "not a number; left empty") != VG_OK) {
+            *oom = true;
+        }
+        return NAN;
+    }
+    return d;
+}
+
+static int64_t integer(struct ing_document *doc, const struct vg_csv_reader *r, int col,
+                       const struct ing_source *src, const char *name, bool *oom)
+{
+    double d = number_field(doc, r, col, src, name, oom);
+    return isnan(d) ? -1 : (int64_t)d;
+}
+
+/* Parses a time column in the zone of port (when the text has no zone of its own). */
+static int64_t when(struct ing_document *doc, const struct vg_csv_reader *r, int col,
+                    const char *port, const struct ing_source *src, const char *name, bool *oom)
+{
+    if (col < 0) {
+        return VG_TIME_NONE;
+    }
+    struct vg_slice v = vg_slice_trim(vg_csv_field(r, (size_t)col));
+    if (v.len == 0) {
+        return VG_TIME_NONE;
+    }
+    struct vg_zone zone;
+    vg_zone_for_locode(port, &zone);
+    int64_t t;
+    struct vg_error e;
+    if (vg_time_parse_iso8601(v, &zone, &t, &e) != VG_OK) {
+        char value[64];
+        vg_slice_copy(v, value, sizeof(value));
+        if (vg__ing_note(doc, src, "malformed_time", name, value, "an ISO 8601 date and time",
+                         e.message) != VG_OK) {
+            *oom = true;
+        }
+        return VG_TIME_NONE;
+    }
+    return t;
+}
+
+/* Keeps the columns no mapping used. */
+static enum vg_status keep_unmapped(struct ing_document *doc, const struct csv_layout *l,
+                                    const struct vg_csv_reader *r)
+{
+    for (size_t f = 0; f < r->nfields && f < VG_CSV_MAX_FIELDS; f++) {
+        struct vg_slice v = vg_slice_trim(r->fields[f]);
+        if ((f < l->ncols && l->used[f]) || v.len == 0) {
+            continue;
+        }
+        char line[600];
+        int n = snprintf(line, sizeof(line), "%s=%.*s", f < l->ncols ? l->header[f] : "?",
+                         (int)(v.len > 500 ? 500 : v.len), v.ptr);
+        enum vg_status st = vg__ing_unmapped(doc, vg_slice_make(line, (size_t)n));
+        if (st != VG_OK) {
+            return st;
+        }
+    }
+    return VG_OK;
+}
+
+static enum ing_function parse_function(const char *f)
+{
+    if (f == NULL) {
+        return ING_FN_UPSERT;
+    }
+    if (strcmp(f, "original") == 0 || strcmp(f, "9") == 0) {
+        return ING_FN_ORIGINAL;
+    }
+    if (strcmp(f, "replace") == 0 || strcmp(f, "5") == 0) {
+        return ING_FN_REPLACE;
+    }
+    if (strcmp(f, "cancel") == 0 || strcmp(f, "1") == 0) {
+        return ING_FN_CANCEL;
+    }
+    return ING_FN_UPSERT;
+}
+
+/* Appends seals "A;B" with their party. */
+static enum vg_status add_seals(struct ing_document *doc, struct ing_vec *seals, const char *list,
+                                const char *party)
+{
+    if (list == NULL) {
+        return VG_OK;
+    }
+    const char *p = list;
+    while (*p != '\0') {
+        const char *end = strchr(p, ';');
+        size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+        bool oom = false;
+        const char *num = vg__ing_str(doc, vg_slice_make(p, n), &oom);
+        if (oom) {
+            return VG_ENOMEM;
+        }
+        if (num != NULL) {
+            bool dup = false;
+            for (size_t i = 0; i < seals->n; i++) {
+                dup |= strcmp(ING_AT(*seals, struct ing_seal, i)->number, num) == 0;
+            }
+            if (!dup) {
+                struct ing_seal *s = vg__ing_push(doc->arena, seals, sizeof(*s));
+                if (s == NULL) {
+                    return VG_ENOMEM;
+                }
+                s->number = num;
+                s->party = party;
+            }
+        }
+        if (end == NULL) {
+            break;
+        }
+        p = end + 1;
+    }
+    return VG_OK;
+}
+
+static enum vg_status add_place(struct ing_document *doc, struct ing_consignment *c,
+                                enum ing_place_kind kind, const char *code,
+                                const struct ing_source *src)
+{
+    if (code == NULL) {
+        return VG_OK;
+    }
+    struct ing_place *p = vg__ing_push(doc->arena, &c->places, sizeof(*p));
+    if (p == NULL) {
+        return VG_ENOMEM;
+    }
+    p->kind = kind;
+    p->locode = code;
+    p->src = *src;
+    return VG_OK;
+}
+
+/* ---- manifests ------------------------------------------------------------------------ */
+
+struct bl_group {
+    struct ing_vec rows; /* size_t record offsets */
+    struct ing_vec lines; /* uint32_t lines */
+};
+
+/* Adds one manifest row to the document (the first row also sets the header parts). */
+static enum vg_status manifest_row(struct ing_session *s, struct ing_document *doc,
+                                   const struct csv_layout *l, const struct vg_csv_reader *r,
+                                   const struct ing_source *src, bool first)
+{
+    (void)s;
+    bool oom = false;
+    struct ing_consignment *c;
+    if (first) {
+        doc->sender = field(doc, r, l->col[MC_SENDER], &oom);
+        doc->function = parse_function(field(doc, r, l->col[MC_FUNCTION], &oom));
+        doc->has_voyage = true;
+        struct ing_voyage *v = &doc->voyage;
+        v->vessel.name = field(doc, r, l->col[MC_VESSEL_NAME], &oom);
+        v->vessel.imo = field(doc, r, l->col[MC_VESSEL_IMO], &oom);
+        v->vessel.call_sign = field(doc, r, l->col[MC_VESSEL_CALL_SIGN], &oom);
+        v->vessel.mmsi = field(doc, r, l->col[MC_VESSEL_MMSI], &oom);
+        v->vessel.flag = field(doc, r, l->col[MC_VESSEL_FLAG], &oom);
+        v->voyage = field(doc, r, l->col[MC_VOYAGE], &oom);
+        v->carrier = field(doc, r, l->col[MC_CARRIER], &oom);
+        v->port = field(doc, r, l->col[MC_POL], &oom);
+        v->etd = when(doc, r, l->col[MC_DEPARTURE], v->port, src, "departure", &oom);
+        v->src = *src;
+        c = vg__ing_push(doc->arena, &doc->consignments, sizeof(*c));
+        if (c == NULL) {
+            return VG_ENOMEM;
+        }
+        c->src = *src;
+        c->bl = field(doc, r, l->col[MC_BL], &oom);
+        c->master_bl = field(doc, r, l->col[MC_MASTER_BL], &oom);
+        c->carrier = v->carrier;
+        c->declared_at = when(doc, r, l->col[MC_DECLARED], v->port, src, "declared_at", &oom);
+        c->total_packages = -1;
+        c->gross_kg = NAN;
+        doc->doc_number = c->bl;
+        doc->prepared_at = c->declared_at;
+        enum vg_status st = VG_OK;
+        const struct {
+            enum mcol col;
+            enum ing_place_kind kind;
+        } places[] = { { MC_POR, ING_PLACE_RECEIPT }, { MC_POL, ING_PLACE_LOADING },
+                       { MC_POD, ING_PLACE_DISCHARGE }, { MC_PDL, ING_PLACE_DELIVERY } };
+        for (size_t i = 0; i < sizeof(places) / sizeof(places[0]) && st == VG_OK; i++) {
+            st = add_place(doc, c, places[i].kind, field(doc, r, l->col[places[i].col], &oom), src);
+        }
+        const char *ts = field(doc, r, l->col[MC_TRANSHIP], &oom);
+        for (const char *p = ts; p != NULL && *p != '\0' && st == VG_OK;) {
+            const char *end = strchr(p, ';');
+            size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+            st = add_place(doc, c, ING_PLACE_TRANSHIPMENT, vg__ing_str(doc, vg_slice_make(p, n), &oom),
+                           src);
+            p = end != NULL ? end + 1 : NULL;
+        }
+        for (size_t i = 0; i < NROLES && st == VG_OK; i++) {
+            const char *name = field(doc, r, l->party[i][PA_NAME], &oom);
+            const char *id = field(doc, r, l->party[i][PA_ID], &oom);
+            if (name == NULL && id == NULL) {
+                continue;
+            }
+            struct ing_party *p = vg__ing_push(doc->arena, &c->parties, sizeof(*p));
+            if (p == NULL) {
+                return VG_ENOMEM;
+            }
+            p->role = party_roles[i];
+            p->name = name;
+            p->id = id;
+            p->id_scheme = field(doc, r, l->party[i][PA_ID_SCHEME], &oom);
+            p->address = field(doc, r, l->party[i][PA_ADDRESS], &oom);
+            p->city = field(doc, r, l->party[i][PA_CITY], &oom);
+            p->country = field(doc, r, l->party[i][PA_COUNTRY], &oom);
+            p->src = *src;
+        }
+        if (st != VG_OK) {
+            return st;
+        }
+    } else {
+        c = ING_AT(doc->consignments, struct ing_consignment, 0);
+    }
+    /* The container of this row (once per container). */
+    const char *cnum = field(doc, r, l->col[MC_CONTAINER], &oom);
+    if (cnum != NULL) {
+        struct ing_equipment *e = NULL;
+        for (size_t i = 0; i < c->equipment.n; i++) {
+            struct ing_equipment *x = ING_AT(c->equipment, struct ing_equipment, i);
+            if (strcmp(x->number, cnum) == 0) {
+                e = x;
+            }
+        }
+        if (e == NULL) {
+            e = vg__ing_push(doc->arena, &c->equipment, sizeof(*e));
+            if (e == NULL) {
+                return VG_ENOMEM;
+            }
+            e->number = cnum;
+            e->size_type = field(doc, r, l->col[MC_SIZE_TYPE], &oom);
+            const char *fe = field(doc, r, l->col[MC_FULL_EMPTY], &oom);
+            e->full_empty = fe == NULL ? NULL : (fe[0] == 'E' || fe[0] == 'e') ? "empty" : "full";
+            e->gross_kg = number_field(doc, r, l->col[MC_CONTAINER_GROSS], src, "container_gross_kg", &oom);
+            e->tare_kg = e->vgm_kg = NAN;
+            e->src = *src;
+        }
+        enum vg_status st = add_seals(doc, &e->seals, field(doc, r, l->col[MC_SEALS], &oom),
+                                      field(doc, r, l->col[MC_SEAL_PARTY], &oom));
+        if (st != VG_OK) {
+            return st;
+        }
+    }
+    const char *hs = field(doc, r, l->col[MC_HS], &oom);
+    const char *desc = field(doc, r, l->col[MC_DESCRIPTION], &oom);
+    if (hs != NULL || desc != NULL) {
+        struct ing_goods *g = vg__ing_push(doc->arena, &c->goods, sizeof(*g));
+        if (g == NULL) {
+            return VG_ENOMEM;
+        }
+        g->seq = (int)c->goods.n;
+        g->hs = hs;
+        g->description = desc;
+        g->packages = integer(doc, r, l->col[MC_PACKAGES], src, "packages", &oom);
+        g->package_type = field(doc, r, l->col[MC_PACKAGE_TYPE], &oom);
+        g->gross_kg = number_field(doc, r, l->col[MC_GROSS_KG], src, "gross_kg", &oom);
+        g->net_kg = number_field(doc, r, l->col[MC_NET_KG], src, "net_kg", &oom);
+        g->volume_m3 = NAN;
+        g->value = number_field(doc, r, l->col[MC_VALUE], src, "value", &oom);
+        g->currency = field(doc, r, l->col[MC_CURRENCY], &oom);
+        g->src = *src;
+        if (cnum != NULL) {
+            struct ing_placement *pl = vg__ing_push(doc->arena, &g->placements, sizeof(*pl));
+            if (pl == NULL) {
+                return VG_ENOMEM;
+            }
+            pl->container = cnum;
+            pl->packages = g->packages;
+            pl->gross_kg = g->gross_kg;
+        }
+        if (c->goods_description == NULL) {
+            c->goods_description = desc;
+        }
+    }
+    if (oom) {
+        return VG_ENOMEM;
+    }
+    return keep_unmapped(doc, l, r);
+}
+
+static enum vg_status read_manifest(struct ing_session *s, const struct ing_file *f,
+                                    struct vg_csv_reader *r, const struct csv_layout *l,
+                                    struct vg_error *err)
+{
+    /* Pass 1: group record offsets by bill of lading, in order of first appearance. */
+    struct vg_arena groups_arena;
+    vg_arena_init(&groups_arena, 1 << 16, 0);
+    struct vg_map index;
+    vg_map_init(&index);
+    struct ing_vec groups = { 0 };
+    enum vg_status st = VG_OK;
+    for (;;) {
+        struct vg_error rerr;
+        vg_error_clear(&rerr);
+        enum vg_status rs = vg_csv_next(r, &rerr);
+        if (rs == VG_ENOTFOUND) {
+            break;
+        }
+        if (rs == VG_EPARSE || rs == VG_ELIMIT) {
+            vg_error_at(&rerr, f->path, rerr.line, 0, rerr.offset, rerr.item);
+            size_t end = r->pos;
+            st = vg__ing_reject(s, &rerr, "csv-manifest", NULL, f->data + r->record_offset,
+                                end - r->record_offset, err);
+            if (st != VG_OK) {
+                break;
+            }
+            continue;
+        }
+        if (rs != VG_OK) {
+            st = vg_error_set(err, rs, "out of memory reading CSV");
+            break;
+        }
+        struct vg_slice bl = vg_slice_trim(vg_csv_field(r, (size_t)l->col[MC_BL]));
+        if (bl.len == 0) {
+            struct vg_error rej;
+            vg_error_clear(&rej);
+            vg_error_at(&rej, f->path, r->record_line, 0, r->record_offset, r->record);
+            vg_error_set(&rej, VG_EPARSE, "row without a bill_of_lading");
+            st = vg__ing_reject(s, &rej, "csv-manifest", NULL, f->data + r->record_offset,
+                                r->pos - r->record_offset, err);
+            if (st != VG_OK) {
+                break;
+            }
+            continue;
+        }
+        bool existed = false;
+        uint64_t gi = groups.n;
+        if ((st = vg_map_put(&index, bl.ptr, bl.len, groups.n, &existed, &gi)) != VG_OK) {
+            break;
+        }
+        if (!existed && vg__ing_push(&groups_arena, &groups, sizeof(struct bl_group)) == NULL) {
+            st = VG_ENOMEM;
+            break;
+        }
+        struct bl_group *g = ING_AT(groups, struct bl_group, gi);
+        size_t *row = vg__ing_push(&groups_arena, &g->rows, sizeof(size_t));
+        uint32_t *line = vg__ing_push(&groups_arena, &g->lines, sizeof(uint32_t));
+        if (row == NULL || line == NULL) {
+            st = VG_ENOMEM;
+            break;
+        }
+        *row = r->record_offset;
+        *line = r->record_line;
+    }
+    /* Pass 2: one document per bill of lading. */
+    struct vg_arena doc_arena;
+    vg_arena_init(&doc_arena, 1 << 16, 256u << 20);
+    struct vg_buf raw;
+    vg_buf_init(&raw, 0);
+    for (size_t gi = 0; gi < groups.n && st == VG_OK; gi++) {
+        struct bl_group *g = ING_AT(groups, struct bl_group, gi);
+        vg_arena_reset(&doc_arena);
+        vg_buf_reset(&raw);
+        struct ing_document doc;
+        vg__ing_doc_init(&doc, &doc_arena);
+        doc.kind = ING_DOC_MANIFEST;
+        doc.format = "CSV";
+        doc.msg_type = "manifest.csv";
+        for (size_t k = 0; k < g->rows.n && st == VG_OK; k++) {
+            size_t off = *ING_AT(g->rows, size_t, k);
+            struct vg_csv_reader row;
+            vg_csv_init(&row, f->data + off, f->len - off, ',');
+            if (vg_csv_next(&row, NULL) != VG_OK) {
+                vg_csv_release(&row);
+                continue;
+            }
+            struct ing_source src = { (int32_t)k + 1, (int64_t)off, *ING_AT(g->lines, uint32_t, k),
+                                      "row" };
+            if (k == 0) {
+                doc.offset = (int64_t)off;
+                doc.line = src.line;
+            }
+            st = vg_buf_append(&raw, f->data + off, row.pos);
+            if (st == VG_OK) {
+                st = manifest_row(s, &doc, l, &row, &src, k == 0);
+            }
+            vg_csv_release(&row);
+        }
+        if (st == VG_OK) {
+            char ref[32];
+            snprintf(ref, sizeof(ref), "line %u", doc.line);
+            doc.msg_ref = vg_arena_strndup(&doc_arena, ref, strlen(ref));
+            doc.raw = raw.data;
+            doc.raw_len = raw.len;
+            enum ing_outcome out;
+            st = vg__ing_write(s, &doc, &out, err);
+        } else if (st == VG_ENOMEM) {
+            vg_error_set(err, st, "out of memory reading CSV");
+        }
+        vg__ing_doc_release(&doc);
+        if (st == VG_OK) {
+            st = vg__ing_batch_tick(s, err);
+        }
+    }
+    vg_buf_release(&raw);
+    vg_arena_release(&doc_arena);
+    vg_map_release(&index);
+    vg_arena_release(&groups_arena);
+    if (st == VG_ENOMEM && err != NULL && err->code != VG_ENOMEM) {
+        vg_error_set(err, st, "out of memory reading CSV");
+    }
+    return st;
+}
+
+/* ---- events --------------------------------------------------------------------------- */
+
+static const char *event_kind(const char *v)
+{
+    static const char *const kinds[] = {
+        ING_EV_GATE_IN, ING_EV_GATE_OUT, ING_EV_LOAD, ING_EV_DISCHARGE, ING_EV_STUFFING,
+        ING_EV_STRIPPING, ING_EV_SEAL_CHANGE, ING_EV_INSPECTION, ING_EV_STATUS,
+        ING_EV_STOWAGE, ING_EV_SHIFT,
+    };
+    char norm[32];
+    size_t n = 0;
+    for (const char *p = v; *p != '\0' && n + 1 < sizeof(norm); p++) {
+        char c = *p;
+        if (c == '-' || c == ' ') {
+            c = '_';
+        }
+        norm[n++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    norm[n] = '\0';
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        if (strcmp(norm, kinds[i]) == 0) {
+            return kinds[i];
+        }
+    }
+    return NULL;
+}
+
+static enum vg_status read_events(struct ing_session *s, const struct ing_file *f,
+                                  struct vg_csv_reader *r, const struct csv_layout *l,
+                                  struct vg_error *err)
+{
+    struct vg_arena doc_arena;
+    vg_arena_init(&doc_arena, 1 << 14, 64u << 20);
+    enum vg_status st = VG_OK;
+    for (;;) {
+        struct vg_error rerr;
+        vg_error_clear(&rerr);
+        enum vg_status rs = vg_csv_next(r, &rerr);
+        if (rs == VG_ENOTFOUND) {
+            break;
+        }
+        size_t start = r->record_offset;
+        if (rs == VG_EPARSE || rs == VG_ELIMIT) {
+            vg_error_at(&rerr, f->path, rerr.line, 0, rerr.offset, rerr.item);
+            st = vg__ing_reject(s, &rerr, "csv-events", NULL, f->data + start, r->pos - start, err);
+            if (st != VG_OK) {
+                break;
+            }
+            continue;
+        }
+        if (rs != VG_OK) {
+            st = vg_error_set(err, rs, "out of memory reading CSV");
+            break;
+        }
+        vg_arena_reset(&doc_arena);
+        struct ing_document doc;
+        vg__ing_doc_init(&doc, &doc_arena);
+        doc.kind = ING_DOC_EVENTS;
+        doc.format = "CSV";
+        doc.msg_type = "events.csv";
+        doc.function = ING_FN_ORIGINAL;
+        doc.offset = (int64_t)start;
+        doc.line = r->record_line;
+        doc.raw = f->data + start;
+        doc.raw_len = r->pos - start;
+        struct ing_source src = { 1, (int64_t)start, r->record_line, "row" };
+        bool oom = false;
+        doc.sender = field(&doc, r, l->col[MC_SENDER], &oom);
+        const char *kind_text = field(&doc, r, l->col[MC_EVENT], &oom);
+        const char *kind = kind_text != NULL ? event_kind(kind_text) : NULL;
+        const char *container = field(&doc, r, l->col[MC_CONTAINER], &oom);
+        const char *port = field(&doc, r, l->col[MC_PORT], &oom);
+        const char *why = kind == NULL ? "unknown or missing event kind (gate_in, gate_out, load, "
+                                         "discharge, stuffing, stripping, seal_change, "
+                                         "inspection, status, stowage, shift)"
+                          : container == NULL ? "row without a container"
+                          : port == NULL ? "row without a port"
+                                         : NULL;
+        int64_t t = when(&doc, r, l->col[MC_TIME], port, &src, "time", &oom);
+        if (why == NULL && t == VG_TIME_NONE) {
+            why = "row without a readable time";
+        }
+        if (why != NULL) {
+            struct vg_error rej;
+            vg_error_clear(&rej);
+            vg_error_at(&rej, f->path, r->record_line, 0, start, r->record);
+            vg_error_set(&rej, VG_EPARSE, "%s", why);
+            st = vg__ing_reject(s, &rej, "csv-events", NULL, doc.raw, doc.raw_len, err);
+            vg__ing_doc_release(&doc);
+            if (st != VG_OK) {
+                break;
+            }
+            continue;
+        }
+        struct ing_event *ev = vg__ing_push(&doc_arena, &doc.events, sizeof(*ev));
+        if (ev == NULL) {
+            oom = true;
+        } else {
+            ev->kind = kind;
+            ev->container = container;
+            ev->time = t;
+            ev->place = port;
+            ev->terminal = field(&doc, r, l->col[MC_TERMINAL], &oom);
+            ev->size_type = field(&doc, r, l->col[MC_SIZE_TYPE], &oom);
+            ev->bl = field(&doc, r, l->col[MC_BL], &oom);
+            const char *fe = field(&doc, r, l->col[MC_FULL_EMPTY], &oom);
+            ev->full_empty = fe == NULL ? NULL : (fe[0] == 'E' || fe[0] == 'e') ? "empty" : "full";
+            ev->gross_kg = number_field(&doc, r, l->col[MC_GROSS_KG], &src, "gross_kg", &oom);
+            ev->stowage = field(&doc, r, l->col[MC_STOWAGE], &oom);
+            ev->transport_mode = field(&doc, r, l->col[MC_TRANSPORT_MODE], &oom);
+            ev->vehicle = field(&doc, r, l->col[MC_VEHICLE], &oom);
+            ev->status_code = field(&doc, r, l->col[MC_STATUS_CODE], &oom);
+            ev->src = src;
+            struct ing_voyage *v = &ev->voyage;
+            v->eta = v->etd = v->ata = v->atd = VG_TIME_NONE;
+            v->vessel.name = field(&doc, r, l->col[MC_VESSEL_NAME], &oom);
+            v->vessel.imo = field(&doc, r, l->col[MC_VESSEL_IMO], &oom);
+            v->vessel.call_sign = field(&doc, r, l->col[MC_VESSEL_CALL_SIGN], &oom);
+            v->voyage = field(&doc, r, l->col[MC_VOYAGE], &oom);
+            v->port = port;
+            v->src = src;
+            ev->has_voyage = v->vessel.name != NULL || v->vessel.imo != NULL ||
+                             v->vessel.call_sign != NULL || v->voyage != NULL;
+            if (add_seals(&doc, &ev->seals, field(&doc, r, l->col[MC_SEALS], &oom),
+                          field(&doc, r, l->col[MC_SEAL_PARTY], &oom)) != VG_OK) {
+                oom = true;
+            }
+        }
+        if (!oom && keep_unmapped(&doc, l, r) != VG_OK) {
+            oom = true;
+        }
+        if (oom) {
+            vg__ing_doc_release(&doc);
+            st = vg_error_set(err, VG_ENOMEM, "out of memory reading CSV");
+            break;
+        }
+        char ref[32];
+        snprintf(ref, sizeof(ref), "line %u", doc.line);
+        doc.msg_ref = vg_arena_strndup(&doc_arena, ref, strlen(ref));
+        enum ing_outcome out;
+        st = vg__ing_write(s, &doc, &out, err);
+        vg__ing_doc_release(&doc);
+        if (st == VG_OK) {
+            st = vg__ing_batch_tick(s, err);
+        }
+        if (st != VG_OK) {
+            break;
+        }
+    }
+    vg_arena_release(&doc_arena);
+    return st;
+}
+
+enum vg_status vg__ing_read_csv(struct ing_session *s, const struct ing_file *f,
+                                struct vg_error *err)
+{
+    struct vg_csv_reader r;
+    vg_csv_init(&r, f->data, f->len, ',');
+    enum vg_status st = vg_csv_next(&r, err);
+    if (st != VG_OK) {
+        vg_csv_release(&r);
+        return st == VG_ENOTFOUND ? VG_OK : st;
+    }
+    struct csv_layout l;
+    layout_from_header(&l, &r);
+    if (l.col[MC_BL] >= 0 && l.col[MC_CONTAINER] >= 0 && l.col[MC_POL] >= 0) {
+        st = read_manifest(s, f, &r, &l, err);
+    } else {
+        st = read_events(s, f, &r, &l, err);
+    }
+    vg_csv_release(&r);
+    return st;
+}

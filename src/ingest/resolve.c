@@ -1,0 +1,551 @@
+/*
+ * Resolution of the things documents name into store rows: containers by number,
+ * parties by RUC (else by normalised name and country), vessels by IMO (else call sign,
+ * else name), port calls by vessel, port and voyage, trips by container and port call.
+ * Each keeps a per-run cache so that the hot path does one map lookup, not a query.
+ */
+#include "ingest/session_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <vigia/ident.h>
+
+static enum vg_status step_done(struct ing_session *s, sqlite3_stmt *st, const char *what,
+                                struct vg_error *err)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        return vg__store_error(s->store, rc, what, err);
+    }
+    return VG_OK;
+}
+
+/* Runs a query expected to give one integer or nothing. */
+static enum vg_status query_id(struct ing_session *s, sqlite3_stmt *st, int64_t *id,
+                               struct vg_error *err)
+{
+    int rc = sqlite3_step(st);
+    *id = 0;
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        return vg__store_error(s->store, rc, "looking up a record", err);
+    }
+    return VG_OK;
+}
+
+#define STMT(var, sql)                                                                     \
+    sqlite3_stmt *var = vg__store_stmt(s->store, sql, err);                                \
+    if (var == NULL) {                                                                     \
+        return err != NULL ? err->code : VG_EDB;                                           \
+    }
+
+enum vg_status vg__ing_container(struct ing_session *s, int64_t message_id,
+                                 const struct ing_source *src, const char *number,
+                                 const char *size_type, int64_t seen_at, int64_t *id,
+                                 struct vg_error *err)
+{
+    struct vg_container_number cn;
+    struct vg_error perr;
+    vg_error_clear(&perr);
+    enum vg_status pst = vg_container_parse(vg_slice_from_cstr(number), &cn, &perr);
+    /* Stored as sent (normalised when it has the shape of a container number). */
+    const char *key = pst == VG_EPARSE ? number : cn.text;
+    size_t klen = strlen(key);
+    uint64_t cached;
+    if (vg_map_get(&s->containers, key, klen, &cached)) {
+        *id = (int64_t)cached;
+        return VG_OK;
+    }
+    static const char select_sql[] = "SELECT id FROM containers WHERE number = ?1";
+    STMT(sel, select_sql);
+    vg__bind_text(sel, 1, key);
+    enum vg_status st = query_id(s, sel, id, err);
+    if (st != VG_OK) {
+        return st;
+    }
+    if (*id == 0) {
+        static const char insert_sql[] =
+            "INSERT INTO containers(number, valid, owner_code, size_type, first_seen_at,"
+            " created_at) VALUES(?1,?2,?3,?4,?5,?6)";
+        STMT(ins, insert_sql);
+        vg__bind_text(ins, 1, key);
+        sqlite3_bind_int(ins, 2, pst == VG_OK);
+        vg__bind_text(ins, 3, pst == VG_EPARSE ? NULL : cn.owner);
+        vg__bind_text(ins, 4, size_type);
+        vg__bind_int64_or_null(ins, 5, seen_at, VG_TIME_NONE);
+        sqlite3_bind_int64(ins, 6, s->now);
+        st = step_done(s, ins, "recording a container", err);
+        if (st != VG_OK) {
+            return st;
+        }
+        *id = sqlite3_last_insert_rowid(s->store->db);
+        s->report->containers++;
+        s->batch_changes++;
+    }
+    if (pst != VG_OK) {
+        char expected[64] = "";
+        if (pst == VG_ECHECK) {
+            snprintf(expected, sizeof(expected), "check digit %d", cn.expected_check);
+        } else {
+            snprintf(expected, sizeof(expected), "owner(3) + U/J/Z + 6 digits + check digit");
+        }
+        st = vg__ing_finding(s, message_id, src,
+                             pst == VG_ECHECK ? "bad_check_digit" : "malformed_container",
+                             "container", number, expected, perr.message, err);
+        if (st != VG_OK) {
+            return st;
+        }
+    }
+    if (size_type != NULL) {
+        struct vg_size_type sz;
+        struct vg_error zerr;
+        if (vg_size_type_parse(vg_slice_from_cstr(size_type), &sz, &zerr) != VG_OK) {
+            st = vg__ing_finding(s, message_id, src, "unknown_size_type", "size_type",
+                                 size_type, "an ISO 6346 size-type code", zerr.message, err);
+            if (st != VG_OK) {
+                return st;
+            }
+        }
+    }
+    return vg_map_set(&s->containers, key, klen, (uint64_t)*id);
+}
+
+/* The RUC of a party when its identifier is one (scheme RUC, or 11 digits from Peru). */
+static bool party_ruc(const struct ing_party *p, struct vg_ruc *ruc, enum vg_status *st,
+                      struct vg_error *rerr)
+{
+    if (p->id == NULL) {
+        return false;
+    }
+    bool looks_ruc = (p->id_scheme != NULL && strcmp(p->id_scheme, "RUC") == 0);
+    if (!looks_ruc && (p->country == NULL || strcmp(p->country, "PE") == 0)) {
+        char digits[16];
+        size_t n = 0;
+        for (const char *c = p->id; *c != '\0' && n < sizeof(digits) - 1; c++) {
+            if (*c >= '0' && *c <= '9') {
+                digits[n++] = *c;
+            } else if (*c != ' ' && *c != '-' && *c != '.') {
+                n = 0;
+                break;
+            }
+        }
+        looks_ruc = n == 11;
+    }
+    if (!looks_ruc) {
+        return false;
+    }
+    *st = vg_ruc_parse(vg_slice_from_cstr(p->id), ruc, rerr);
+    return *st == VG_OK || *st == VG_ECHECK;
+}
+
+enum vg_status vg__ing_party(struct ing_session *s, int64_t message_id,
+                             const struct ing_party *p, int64_t seen_at, int64_t *id,
+                             struct vg_error *err)
+{
+    struct vg_ruc ruc;
+    struct vg_error rerr;
+    vg_error_clear(&rerr);
+    enum vg_status rst = VG_EPARSE;
+    bool has_ruc = party_ruc(p, &ruc, &rst, &rerr);
+    if (p->id != NULL && (p->id_scheme != NULL && strcmp(p->id_scheme, "RUC") == 0) && !has_ruc) {
+        enum vg_status st = vg__ing_finding(s, message_id, &p->src, "malformed_ruc", "party id",
+                                            p->id, "11 digits", rerr.message, err);
+        if (st != VG_OK) {
+            return st;
+        }
+    }
+    char name_key[256];
+    vg__ing_name_key(p->name, name_key, sizeof(name_key));
+    char key[300];
+    if (has_ruc) {
+        snprintf(key, sizeof(key), "R:%s", ruc.text);
+    } else {
+        snprintf(key, sizeof(key), "N:%s|%s", name_key, p->country != NULL ? p->country : "");
+    }
+    uint64_t cached;
+    enum vg_status st;
+    if (!vg_map_get(&s->parties, key, strlen(key), &cached)) {
+        if (has_ruc) {
+            static const char sel_sql[] = "SELECT id FROM parties WHERE ruc = ?1";
+            STMT(sel, sel_sql);
+            vg__bind_text(sel, 1, ruc.text);
+            st = query_id(s, sel, id, err);
+        } else {
+            static const char sel_sql[] =
+                "SELECT id FROM parties WHERE ruc IS NULL AND name_key = ?1 AND country IS ?2"
+                " LIMIT 1";
+            STMT(sel, sel_sql);
+            vg__bind_text(sel, 1, name_key);
+            vg__bind_text(sel, 2, p->country);
+            st = query_id(s, sel, id, err);
+        }
+        if (st != VG_OK) {
+            return st;
+        }
+        if (*id == 0) {
+            static const char ins_sql[] =
+                "INSERT INTO parties(ruc, ruc_valid, name, name_key, country, first_seen_at,"
+                " created_at) VALUES(?1,?2,?3,?4,?5,?6,?7)";
+            STMT(ins, ins_sql);
+            vg__bind_text(ins, 1, has_ruc ? ruc.text : NULL);
+            if (has_ruc) {
+                sqlite3_bind_int(ins, 2, rst == VG_OK);
+            }
+            vg__bind_text(ins, 3, p->name != NULL ? p->name : (has_ruc ? ruc.text : "(unnamed)"));
+            vg__bind_text(ins, 4, name_key);
+            vg__bind_text(ins, 5, p->country);
+            vg__bind_int64_or_null(ins, 6, seen_at, VG_TIME_NONE);
+            sqlite3_bind_int64(ins, 7, s->now);
+            st = step_done(s, ins, "recording a party", err);
+            if (st != VG_OK) {
+                return st;
+            }
+            *id = sqlite3_last_insert_rowid(s->store->db);
+            s->batch_changes++;
+        } else {
+            /* Keep the earliest time a party was seen (documents arrive out of order). */
+            static const char upd_sql[] =
+                "UPDATE parties SET first_seen_at = ?2 WHERE id = ?1 AND"
+                " (first_seen_at IS NULL OR first_seen_at > ?2)";
+            if (seen_at != VG_TIME_NONE) {
+                STMT(upd, upd_sql);
+                sqlite3_bind_int64(upd, 1, *id);
+                sqlite3_bind_int64(upd, 2, seen_at);
+                st = step_done(s, upd, "updating a party", err);
+                if (st != VG_OK) {
+                    return st;
+                }
+            }
+        }
+        st = vg_map_set(&s->parties, key, strlen(key), (uint64_t)*id);
+        if (st != VG_OK) {
+            return st;
+        }
+    } else {
+        *id = (int64_t)cached;
+    }
+    if (has_ruc && rst == VG_ECHECK) {
+        char expected[32];
+        snprintf(expected, sizeof(expected), "check digit %d", ruc.expected_check);
+        st = vg__ing_finding(s, message_id, &p->src, "bad_check_digit", "RUC", p->id, expected,
+                             rerr.message, err);
+        if (st != VG_OK) {
+            return st;
+        }
+    }
+    if (p->id != NULL) {
+        static const char idn_sql[] =
+            "INSERT OR IGNORE INTO party_identifiers(party_id, scheme, value, valid)"
+            " VALUES(?1,?2,?3,?4)";
+        STMT(idn, idn_sql);
+        sqlite3_bind_int64(idn, 1, *id);
+        vg__bind_text(idn, 2, has_ruc ? "RUC" : (p->id_scheme != NULL ? p->id_scheme : "other"));
+        vg__bind_text(idn, 3, has_ruc ? ruc.text : p->id);
+        if (has_ruc) {
+            sqlite3_bind_int(idn, 4, rst == VG_OK);
+        }
+        st = step_done(s, idn, "recording a party identifier", err);
+        if (st != VG_OK) {
+            return st;
+        }
+    }
+    if (p->address != NULL || p->city != NULL) {
+        char addr_key[256];
+        char joined[600];
+        snprintf(joined, sizeof(joined), "%s %s %s", p->address ? p->address : "",
+                 p->city ? p->city : "", p->country ? p->country : "");
+        vg__ing_name_key(joined, addr_key, sizeof(addr_key));
+        static const char addr_sql[] =
+            "INSERT OR IGNORE INTO party_addresses(party_id, address, city, postcode, country,"
+            " address_key, first_seen_at) VALUES(?1,?2,?3,?4,?5,?6,?7)";
+        STMT(addr, addr_sql);
+        sqlite3_bind_int64(addr, 1, *id);
+        vg__bind_text(addr, 2, p->address);
+        vg__bind_text(addr, 3, p->city);
+        vg__bind_text(addr, 4, p->postcode);
+        vg__bind_text(addr, 5, p->country);
+        vg__bind_text(addr, 6, addr_key);
+        vg__bind_int64_or_null(addr, 7, seen_at, VG_TIME_NONE);
+        st = step_done(s, addr, "recording an address", err);
+        if (st != VG_OK) {
+            return st;
+        }
+    }
+    return VG_OK;
+}
+
+enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
+                              const struct ing_vessel *v, const struct ing_source *src,
+                              int64_t seen_at, int64_t *id, struct vg_error *err)
+{
+    *id = 0;
+    uint32_t imo = 0;
+    struct vg_error ierr;
+    vg_error_clear(&ierr);
+    enum vg_status ist = VG_EPARSE;
+    enum vg_status st;
+    if (v->imo != NULL) {
+        ist = vg_imo_parse(vg_slice_from_cstr(v->imo), &imo, &ierr);
+        if (ist != VG_OK) {
+            st = vg__ing_finding(s, message_id, src,
+                                 ist == VG_ECHECK ? "bad_check_digit" : "malformed_imo", "IMO",
+                                 v->imo, "7 digits with a valid check digit", ierr.message, err);
+            if (st != VG_OK) {
+                return st;
+            }
+        }
+    }
+    uint32_t mmsi = 0;
+    if (v->mmsi != NULL) {
+        struct vg_mmsi m;
+        struct vg_error merr;
+        enum vg_status mst = vg_mmsi_parse(vg_slice_from_cstr(v->mmsi), &m, &merr);
+        if (mst == VG_OK || mst == VG_ECHECK) {
+            mmsi = m.mmsi;
+        }
+        if (mst != VG_OK) {
+            st = vg__ing_finding(s, message_id, src, "bad_mmsi", "MMSI", v->mmsi, "9 digits",
+                                 merr.message, err);
+            if (st != VG_OK) {
+                return st;
+            }
+        }
+    }
+    char key[160];
+    bool by_imo = ist == VG_OK || ist == VG_ECHECK;
+    if (by_imo) {
+        snprintf(key, sizeof(key), "I:%07u", (unsigned)imo);
+    } else if (v->call_sign != NULL) {
+        snprintf(key, sizeof(key), "C:%s", v->call_sign);
+    } else if (v->name != NULL) {
+        snprintf(key, sizeof(key), "N:%s", v->name);
+    } else {
+        return VG_OK; /* nothing to resolve */
+    }
+    uint64_t cached;
+    if (vg_map_get(&s->vessels, key, strlen(key), &cached)) {
+        *id = (int64_t)cached;
+        return VG_OK;
+    }
+    if (by_imo) {
+        static const char sql[] = "SELECT id FROM vessels WHERE imo = ?1";
+        STMT(sel, sql);
+        sqlite3_bind_int64(sel, 1, imo);
+        st = query_id(s, sel, id, err);
+    } else if (v->call_sign != NULL) {
+        static const char sql[] = "SELECT id FROM vessels WHERE call_sign = ?1 ORDER BY imo IS NULL LIMIT 1";
+        STMT(sel, sql);
+        vg__bind_text(sel, 1, v->call_sign);
+        st = query_id(s, sel, id, err);
+    } else {
+        static const char sql[] = "SELECT id FROM vessels WHERE name = ?1 ORDER BY imo IS NULL LIMIT 1";
+        STMT(sel, sql);
+        vg__bind_text(sel, 1, v->name);
+        st = query_id(s, sel, id, err);
+    }
+    if (st != VG_OK) {
+        return st;
+    }
+    if (*id == 0) {
+        static const char ins_sql[] =
+            "INSERT INTO vessels(imo, imo_valid, mmsi, name, call_sign, flag, first_seen_at,"
+            " created_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)";
+        STMT(ins, ins_sql);
+        if (by_imo) {
+            sqlite3_bind_int64(ins, 1, imo);
+            sqlite3_bind_int(ins, 2, ist == VG_OK);
+        }
+        vg__bind_int64_or_null(ins, 3, mmsi, 0);
+        vg__bind_text(ins, 4, v->name);
+        vg__bind_text(ins, 5, v->call_sign);
+        vg__bind_text(ins, 6, v->flag);
+        vg__bind_int64_or_null(ins, 7, seen_at, VG_TIME_NONE);
+        sqlite3_bind_int64(ins, 8, s->now);
+        st = step_done(s, ins, "recording a vessel", err);
+        if (st != VG_OK) {
+            return st;
+        }
+        *id = sqlite3_last_insert_rowid(s->store->db);
+        s->batch_changes++;
+    } else {
+        static const char upd_sql[] =
+            "UPDATE vessels SET name = coalesce(name, ?2), call_sign = coalesce(call_sign, ?3),"
+            " mmsi = coalesce(mmsi, ?4), flag = coalesce(flag, ?5) WHERE id = ?1 AND"
+            " (name IS NULL AND ?2 IS NOT NULL OR call_sign IS NULL AND ?3 IS NOT NULL OR"
+            "  mmsi IS NULL AND ?4 IS NOT NULL OR flag IS NULL AND ?5 IS NOT NULL)";
+        STMT(upd, upd_sql);
+        sqlite3_bind_int64(upd, 1, *id);
+        vg__bind_text(upd, 2, v->name);
+        vg__bind_text(upd, 3, v->call_sign);
+        vg__bind_int64_or_null(upd, 4, mmsi, 0);
+        vg__bind_text(upd, 5, v->flag);
+        st = step_done(s, upd, "updating a vessel", err);
+        if (st != VG_OK) {
+            return st;
+        }
+    }
+    /* Names, call signs and MMSIs over time ('' and 0 for absent parts, so that the
+     * unique key works). */
+    static const char ident_sql[] =
+        "INSERT INTO vessel_identities(vessel_id, name, call_sign, mmsi, flag, first_seen_at,"
+        " last_seen_at, source) VALUES(?1,?2,?3,?4,?5,?6,?6,'manifest')"
+        " ON CONFLICT(vessel_id, name, call_sign, mmsi, flag) DO UPDATE SET"
+        " first_seen_at = min(coalesce(first_seen_at, excluded.first_seen_at),"
+        "                     excluded.first_seen_at),"
+        " last_seen_at = max(coalesce(last_seen_at, excluded.last_seen_at),"
+        "                    excluded.last_seen_at)"
+        " WHERE excluded.first_seen_at IS NOT NULL AND (first_seen_at IS NULL OR"
+        " excluded.first_seen_at < first_seen_at OR excluded.first_seen_at > last_seen_at)";
+    STMT(idn, ident_sql);
+    sqlite3_bind_int64(idn, 1, *id);
+    vg__bind_text(idn, 2, v->name != NULL ? v->name : "");
+    vg__bind_text(idn, 3, v->call_sign != NULL ? v->call_sign : "");
+    sqlite3_bind_int64(idn, 4, mmsi);
+    vg__bind_text(idn, 5, v->flag != NULL ? v->flag : "");
+    vg__bind_int64_or_null(idn, 6, seen_at, VG_TIME_NONE);
+    st = step_done(s, idn, "recording a vessel identity", err);
+    if (st != VG_OK) {
+        return st;
+    }
+    return vg_map_set(&s->vessels, key, strlen(key), (uint64_t)*id);
+}
+
+enum vg_status vg__ing_port_call(struct ing_session *s, int64_t message_id,
+                                 const struct ing_voyage *v, int64_t *id, struct vg_error *err)
+{
+    *id = 0;
+    if (v->port == NULL) {
+        return VG_OK;
+    }
+    char port[6];
+    bool valid;
+    enum vg_status st = vg__ing_check_locode(s, message_id, &v->src, "port of call", v->port,
+                                             port, &valid, err);
+    if (st != VG_OK) {
+        return st;
+    }
+    int64_t seen = v->ata != VG_TIME_NONE ? v->ata : v->eta != VG_TIME_NONE ? v->eta : v->etd;
+    int64_t vessel_id = 0;
+    st = vg__ing_vessel(s, message_id, &v->vessel, &v->src, seen, &vessel_id, err);
+    if (st != VG_OK) {
+        return st;
+    }
+    char key[200];
+    snprintf(key, sizeof(key), "%lld|%s|%s", (long long)vessel_id, port,
+             v->voyage != NULL ? v->voyage : "");
+    uint64_t cached;
+    if (vg_map_get(&s->port_calls, key, strlen(key), &cached)) {
+        *id = (int64_t)cached;
+    } else {
+        /* Looked up explicitly: a call without a known vessel has a NULL vessel_id, which
+         * a UNIQUE constraint would not match. */
+        static const char sel_sql[] =
+            "SELECT id FROM port_calls WHERE vessel_id IS ?1 AND port = ?2 AND voyage = ?3";
+        STMT(sel, sel_sql);
+        vg__bind_int64_or_null(sel, 1, vessel_id, 0);
+        vg__bind_text(sel, 2, port);
+        vg__bind_text(sel, 3, v->voyage != NULL ? v->voyage : "");
+        st = query_id(s, sel, id, err);
+        if (st != VG_OK) {
+            return st;
+        }
+        if (*id == 0) {
+            static const char ins_sql[] =
+                "INSERT INTO port_calls(vessel_id, port, terminal, voyage, carrier, eta, etd,"
+                " ata, atd, previous_port, next_port, source_message_id, created_at)"
+                " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)";
+            STMT(ins, ins_sql);
+            vg__bind_int64_or_null(ins, 1, vessel_id, 0);
+            vg__bind_text(ins, 2, port);
+            vg__bind_text(ins, 3, v->terminal);
+            vg__bind_text(ins, 4, v->voyage != NULL ? v->voyage : "");
+            vg__bind_text(ins, 5, v->carrier);
+            vg__bind_int64_or_null(ins, 6, v->eta, VG_TIME_NONE);
+            vg__bind_int64_or_null(ins, 7, v->etd, VG_TIME_NONE);
+            vg__bind_int64_or_null(ins, 8, v->ata, VG_TIME_NONE);
+            vg__bind_int64_or_null(ins, 9, v->atd, VG_TIME_NONE);
+            vg__bind_text(ins, 10, v->previous_port);
+            vg__bind_text(ins, 11, v->next_port);
+            vg__bind_int64_or_null(ins, 12, message_id, 0);
+            sqlite3_bind_int64(ins, 13, s->now);
+            st = step_done(s, ins, "recording a port call", err);
+            if (st != VG_OK) {
+                return st;
+            }
+            *id = sqlite3_last_insert_rowid(s->store->db);
+            s->batch_changes++;
+            return vg_map_set(&s->port_calls, key, strlen(key), (uint64_t)*id);
+        }
+        st = vg_map_set(&s->port_calls, key, strlen(key), (uint64_t)*id);
+        if (st != VG_OK) {
+            return st;
+        }
+    }
+    bool has_detail = v->terminal != NULL || v->carrier != NULL || v->eta != VG_TIME_NONE ||
+                      v->etd != VG_TIME_NONE || v->ata != VG_TIME_NONE || v->atd != VG_TIME_NONE ||
+                      v->previous_port != NULL || v->next_port != NULL;
+    if (!has_detail) {
+        return VG_OK;
+    }
+    /* Later documents complete what earlier ones did not say; nothing known is erased. */
+    static const char upd_sql[] =
+        "UPDATE port_calls SET terminal = coalesce(?2, terminal), carrier = coalesce(?3, carrier),"
+        " eta = coalesce(?4, eta), etd = coalesce(?5, etd), ata = coalesce(?6, ata),"
+        " atd = coalesce(?7, atd), previous_port = coalesce(?8, previous_port),"
+        " next_port = coalesce(?9, next_port) WHERE id = ?1 AND"
+        " (terminal, carrier, eta, etd, ata, atd, previous_port, next_port) IS NOT"
+        " (coalesce(?2, terminal), coalesce(?3, carrier), coalesce(?4, eta), coalesce(?5, etd),"
+        "  coalesce(?6, ata), coalesce(?7, atd), coalesce(?8, previous_port),"
+        "  coalesce(?9, next_port))";
+    STMT(upd, upd_sql);
+    sqlite3_bind_int64(upd, 1, *id);
+    vg__bind_text(upd, 2, v->terminal);
+    vg__bind_text(upd, 3, v->carrier);
+    vg__bind_int64_or_null(upd, 4, v->eta, VG_TIME_NONE);
+    vg__bind_int64_or_null(upd, 5, v->etd, VG_TIME_NONE);
+    vg__bind_int64_or_null(upd, 6, v->ata, VG_TIME_NONE);
+    vg__bind_int64_or_null(upd, 7, v->atd, VG_TIME_NONE);
+    vg__bind_text(upd, 8, v->previous_port);
+    vg__bind_text(upd, 9, v->next_port);
+    st = step_done(s, upd, "updating a port call", err);
+    if (st == VG_OK && sqlite3_changes(s->store->db) > 0) {
+        s->batch_changes++;
+    }
+    return st;
+}
+
+enum vg_status vg__ing_trip(struct ing_session *s, int64_t container_id, int64_t port_call_id,
+                            const char *port, const char *direction, int64_t loaded_at,
+                            int64_t departure_at, struct vg_error *err)
+{
+    if (container_id == 0 || port_call_id == 0 || port == NULL) {
+        return VG_OK;
+    }
+    static const char sql[] =
+        "INSERT INTO trips(container_id, port_call_id, port, direction, loaded_at,"
+        " departure_at, created_at) VALUES(?1,?2,?3,?4,?5,?6,?7)"
+        " ON CONFLICT(container_id, port_call_id) DO UPDATE SET"
+        " loaded_at = coalesce(excluded.loaded_at, loaded_at),"
+        " departure_at = coalesce(excluded.departure_at, departure_at)"
+        " WHERE (loaded_at, departure_at) IS NOT (coalesce(excluded.loaded_at, loaded_at),"
+        " coalesce(excluded.departure_at, departure_at))";
+    STMT(up, sql);
+    sqlite3_bind_int64(up, 1, container_id);
+    sqlite3_bind_int64(up, 2, port_call_id);
+    vg__bind_text(up, 3, port);
+    vg__bind_text(up, 4, direction);
+    vg__bind_int64_or_null(up, 5, loaded_at, VG_TIME_NONE);
+    vg__bind_int64_or_null(up, 6, departure_at, VG_TIME_NONE);
+    sqlite3_bind_int64(up, 7, s->now);
+    enum vg_status st = step_done(s, up, "recording a trip", err);
+    if (st == VG_OK && sqlite3_changes(s->store->db) > 0) {
+        s->batch_changes++;
+    }
+    return st;
+}

@@ -1,0 +1,172 @@
+/* The ingest session: caches, the current file and batch, findings and rejects. */
+#include "ingest/session_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <vigia/alloc.h>
+
+static void maps_init(struct ing_session *s)
+{
+    vg_map_init(&s->containers);
+    vg_map_init(&s->parties);
+    vg_map_init(&s->vessels);
+    vg_map_init(&s->port_calls);
+    vg_map_init(&s->locode_known);
+    vg_map_init(&s->hs_known);
+}
+
+static void maps_release(struct ing_session *s)
+{
+    vg_map_release(&s->containers);
+    vg_map_release(&s->parties);
+    vg_map_release(&s->vessels);
+    vg_map_release(&s->port_calls);
+    vg_map_release(&s->locode_known);
+    vg_map_release(&s->hs_known);
+}
+
+static bool table_has_rows(struct vg_store *store, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        return false;
+    }
+    bool has = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return has;
+}
+
+enum vg_status vg__ing_session_new(struct vg_store *store, const struct vg_ingest_options *opts,
+                                   struct vg_ingest_report *report, struct ing_session **out,
+                                   struct vg_error *err)
+{
+    struct ing_session *s = vg_calloc(1, sizeof(*s));
+    if (s == NULL) {
+        return vg_error_set(err, VG_ENOMEM, "out of memory starting an ingest");
+    }
+    s->store = store;
+    if (opts != NULL) {
+        s->opts = *opts;
+    }
+    if (s->opts.batch_size <= 0) {
+        s->opts.batch_size = 2000;
+    }
+    s->report = report;
+    s->now = vg_time_now();
+    maps_init(s);
+    s->have_locodes = table_has_rows(store, "SELECT 1 FROM code_locodes LIMIT 1");
+    s->have_hs = table_has_rows(store, "SELECT 1 FROM code_hs LIMIT 1");
+    vg_hasher_init(&s->batch);
+    *out = s;
+    return VG_OK;
+}
+
+void vg__ing_session_free(struct ing_session *s)
+{
+    if (s == NULL) {
+        return;
+    }
+    maps_release(s);
+    vg_free(s);
+}
+
+void vg__ing_session_file(struct ing_session *s, int64_t file_id, const char *path)
+{
+    s->file_id = file_id;
+    s->path = path;
+    s->interchange_id = 0;
+}
+
+void vg__ing_session_interchange(struct ing_session *s, int64_t interchange_id)
+{
+    s->interchange_id = interchange_id;
+}
+
+void vg__ing_session_forget(struct ing_session *s)
+{
+    maps_release(s);
+    maps_init(s);
+}
+
+void vg__ing_session_batch_digest(struct ing_session *s, uint8_t out[VG_DIGEST_SIZE],
+                                  int64_t *messages)
+{
+    vg_hasher_final(&s->batch, out);
+    *messages = s->batch_messages;
+}
+
+void vg__ing_session_batch_reset(struct ing_session *s)
+{
+    vg_hasher_init(&s->batch);
+    s->batch_messages = 0;
+    s->batch_changes = 0;
+    s->batch_docs = 0;
+}
+
+static void notify(struct ing_session *s, enum vg_ingest_event ev, const struct vg_error *e)
+{
+    if (s->opts.callback != NULL) {
+        s->opts.callback(s->opts.user, ev, e, s->report);
+    }
+}
+
+enum vg_status vg__ing_reject(struct ing_session *s, const struct vg_error *reason,
+                              const char *format, const char *msg_ref, const char *excerpt,
+                              size_t excerpt_len, struct vg_error *err)
+{
+    bool inserted = false;
+    enum vg_status st = vg__store_reject(s->store, s->file_id, format, reason, msg_ref, excerpt,
+                                         excerpt_len > 2048 ? 2048 : excerpt_len, &inserted, err);
+    if (st != VG_OK) {
+        return st;
+    }
+    s->report->rejected++;
+    if (inserted) {
+        s->batch_changes++;
+    }
+    notify(s, VG_INGEST_REJECTED, reason);
+    return VG_OK;
+}
+
+enum vg_status vg__ing_finding(struct ing_session *s, int64_t message_id,
+                               const struct ing_source *src, const char *kind,
+                               const char *field, const char *value, const char *expected,
+                               const char *detail, struct vg_error *err)
+{
+    char field_buf[96];
+    if (src != NULL && src->tag != NULL && field != NULL) {
+        snprintf(field_buf, sizeof(field_buf), "%s %s", src->tag, field);
+        field = field_buf;
+    }
+    struct vg__finding f = {
+        .file_id = s->file_id,
+        .message_id = message_id,
+        .segment_no = src != NULL ? src->segment_no : 0,
+        .offset = src != NULL ? src->offset : 0,
+        .kind = kind,
+        .field = field,
+        .value = value,
+        .expected = expected,
+        .detail = detail != NULL ? detail : kind,
+    };
+    bool inserted = false;
+    enum vg_status st = vg__store_finding(s->store, &f, &inserted, err);
+    if (st != VG_OK) {
+        return st;
+    }
+    if (inserted) {
+        s->report->findings++;
+        s->batch_changes++;
+        if (s->opts.callback != NULL) {
+            struct vg_error e;
+            vg_error_clear(&e);
+            vg_error_at(&e, s->path, src != NULL ? src->line : 0, 0,
+                        src != NULL ? (uint64_t)src->offset : 0,
+                        src != NULL ? (uint32_t)src->segment_no : 0);
+            vg_error_set(&e, VG_ECHECK, "%s", f.detail);
+            notify(s, VG_INGEST_FINDING, &e);
+        }
+    }
+    return VG_OK;
+}

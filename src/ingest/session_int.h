@@ -1,0 +1,69 @@
+/* The ingest session's state, shared by the writer's files (not by the readers). */
+#ifndef VIGIA_INGEST_SESSION_INT_H
+#define VIGIA_INGEST_SESSION_INT_H
+
+#include <vigia/audit.h>
+
+#include "ingest/ingest_int.h"
+
+struct ing_session {
+    struct vg_store *store;
+    struct vg_ingest_options opts;
+    struct vg_ingest_report *report;
+    int64_t file_id;
+    const char *path;
+    int64_t interchange_id;
+    int64_t now;
+    /* Resolved ids, valid within the run (forgotten after a rollback). */
+    struct vg_map containers;
+    struct vg_map parties;
+    struct vg_map vessels;
+    struct vg_map port_calls;
+    /* Code-list membership: 1 known, 2 unknown. */
+    struct vg_map locode_known;
+    struct vg_map hs_known;
+    bool have_locodes, have_hs;
+    /* The current batch: digest of accepted messages, and whether anything changed. */
+    struct vg_hasher batch;
+    int64_t batch_messages;
+    int64_t batch_changes;
+    int batch_docs;
+};
+
+/* Normalised key of a party name: case- and accent-folded, punctuation and legal forms
+ * removed, spaces collapsed (name_key.c). Writes into out (NUL-terminated). */
+void vg__ing_name_key(const char *name, char *out, size_t size);
+
+/* ---- resolution (resolve.c): find or create, returning row ids ---------------------- */
+
+enum vg_status vg__ing_container(struct ing_session *s, int64_t message_id,
+                                 const struct ing_source *src, const char *number,
+                                 const char *size_type, int64_t seen_at, int64_t *id,
+                                 struct vg_error *err);
+enum vg_status vg__ing_party(struct ing_session *s, int64_t message_id,
+                             const struct ing_party *p, int64_t seen_at, int64_t *id,
+                             struct vg_error *err);
+enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
+                              const struct ing_vessel *v, const struct ing_source *src,
+                              int64_t seen_at, int64_t *id, struct vg_error *err);
+enum vg_status vg__ing_port_call(struct ing_session *s, int64_t message_id,
+                                 const struct ing_voyage *v, int64_t *id,
+                                 struct vg_error *err);
+enum vg_status vg__ing_trip(struct ing_session *s, int64_t container_id, int64_t port_call_id,
+                            const char *port, const char *direction, int64_t loaded_at,
+                            int64_t departure_at, struct vg_error *err);
+
+/* ---- validation (validate.c): check codes, record findings, say whether valid ------- */
+
+/* Checks a UN/LOCODE: syntax, then membership in the imported list when one is loaded.
+ * Writes the normalised code into out (6 bytes; the text as sent when malformed). */
+enum vg_status vg__ing_check_locode(struct ing_session *s, int64_t message_id,
+                                    const struct ing_source *src, const char *field,
+                                    const char *code, char out[6], bool *valid,
+                                    struct vg_error *err);
+/* Checks an HS code; *valid false when malformed or (list loaded) unknown. */
+enum vg_status vg__ing_check_hs(struct ing_session *s, int64_t message_id,
+                                const struct ing_source *src, const char *code, bool *valid,
+                                struct vg_error *err);
+
+#endif

@@ -1,0 +1,761 @@
+/*
+ * Writing one document: de-duplication by content, amendments by references, then the
+ * records of a manifest (consignments with places, parties, goods, equipment, seals,
+ * trips) or of an event list (equipment events, seals, trips).
+ *
+ * Amendment rules (BGM 1225 message function): 9 original, 5 replace, 4 change, 1 cancel.
+ * The key of a document is (sender, message type, document number). A replacement or
+ * change supersedes the latest message with the same key; a cancellation cancels it; an
+ * "original" that reuses the key of a different earlier message is a collision: it is
+ * applied like a replacement (the newer data wins) and recorded as a finding, because a
+ * document number re-sent with other content is worth a look. CSV and JSON documents
+ * (function "upsert") replace what they describe.
+ */
+#include "ingest/session_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <vigia/ident.h>
+
+#define STMT(var, sql)                                                                     \
+    sqlite3_stmt *var = vg__store_stmt(s->store, sql, err);                                \
+    if (var == NULL) {                                                                     \
+        return err != NULL ? err->code : VG_EDB;                                           \
+    }
+
+static enum vg_status step_done(struct ing_session *s, sqlite3_stmt *st, const char *what,
+                                struct vg_error *err)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        return vg__store_error(s->store, rc, what, err);
+    }
+    return VG_OK;
+}
+
+static const char *function_code(enum ing_function f)
+{
+    switch (f) {
+    case ING_FN_ORIGINAL: return "9";
+    case ING_FN_REPLACE: return "5";
+    case ING_FN_CANCEL: return "1";
+    case ING_FN_CHANGE: return "4";
+    case ING_FN_UPSERT: return "upsert";
+    }
+    return "9";
+}
+
+static const char *outcome_status(enum ing_outcome o)
+{
+    switch (o) {
+    case ING_ACCEPTED: return "accepted";
+    case ING_AMENDED: return "amended";
+    case ING_CANCELLED: return "cancellation";
+    case ING_COLLISION: return "collision";
+    case ING_DUPLICATE: break;
+    }
+    return "accepted";
+}
+
+/* ---- consignments --------------------------------------------------------------------- */
+
+/* Finds or creates the consignment; an existing one is versioned (snapshot of the old
+ * state) and emptied of its children so that the new content replaces it. */
+static enum vg_status upsert_consignment(struct ing_session *s, struct ing_document *doc,
+                                         int64_t message_id, const struct ing_consignment *c,
+                                         int64_t port_call_id, int64_t *id, bool *existed,
+                                         struct vg_error *err)
+{
+    const char *carrier = c->carrier != NULL ? c->carrier : (doc->has_voyage && doc->voyage.carrier
+                                                                 ? doc->voyage.carrier
+                                                                 : "");
+    static const char sel_sql[] =
+        "SELECT id FROM consignments WHERE bl_number = ?1 AND carrier = ?2";
+    STMT(sel, sel_sql);
+    vg__bind_text(sel, 1, c->bl);
+    vg__bind_text(sel, 2, carrier);
+    int rc = sqlite3_step(sel);
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(sel, 0) : 0;
+    sqlite3_reset(sel);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        return vg__store_error(s->store, rc, "looking up a consignment", err);
+    }
+    *existed = *id != 0;
+    enum vg_status st;
+    int64_t master_id = 0;
+    if (c->master_bl != NULL) {
+        STMT(msel, sel_sql);
+        vg__bind_text(msel, 1, c->master_bl);
+        vg__bind_text(msel, 2, carrier);
+        rc = sqlite3_step(msel);
+        master_id = rc == SQLITE_ROW ? sqlite3_column_int64(msel, 0) : 0;
+        sqlite3_reset(msel);
+    }
+    const char *kind = c->kind != NULL ? c->kind : (c->master_bl != NULL ? "house" : "straight");
+    const char *pol = NULL, *pod = NULL, *por = NULL, *pdl = NULL;
+    for (size_t i = 0; i < c->places.n; i++) {
+        const struct ing_place *p = ING_AT(c->places, struct ing_place, i);
+        switch (p->kind) {
+        case ING_PLACE_LOADING: pol = pol ? pol : p->locode; break;
+        case ING_PLACE_DISCHARGE: pod = pod ? pod : p->locode; break;
+        case ING_PLACE_RECEIPT: por = por ? por : p->locode; break;
+        case ING_PLACE_DELIVERY: pdl = pdl ? pdl : p->locode; break;
+        default: break;
+        }
+    }
+    if (*existed) {
+        static const char snap_sql[] =
+            "INSERT OR IGNORE INTO consignment_versions(consignment_id, version, message_id,"
+            " function_code, snapshot, recorded_at)"
+            " SELECT c.id, c.version, c.message_id, ?2, json_object("
+            "  'bl', c.bl_number, 'carrier', c.carrier, 'kind', c.kind, 'master_bl', c.master_bl,"
+            "  'port_call_id', c.port_call_id, 'port_of_loading', c.port_of_loading,"
+            "  'port_of_discharge', c.port_of_discharge, 'place_of_receipt', c.place_of_receipt,"
+            "  'place_of_delivery', c.place_of_delivery, 'declared_at', c.declared_at,"
+            "  'goods_description', c.goods_description, 'total_packages', c.total_packages,"
+            "  'gross_kg', c.gross_kg, 'status', c.status,"
+            "  'parties', (SELECT json_group_array(json_object('role', role, 'party_id', party_id,"
+            "     'name', name, 'identifier', identifier, 'country', country))"
+            "     FROM consignment_parties WHERE consignment_id = c.id),"
+            "  'equipment', (SELECT json_group_array(json_object('container', k.number,"
+            "     'size_type', e.size_type, 'gross_kg', e.gross_kg))"
+            "     FROM consignment_equipment e JOIN containers k ON k.id = e.container_id"
+            "     WHERE e.consignment_id = c.id),"
+            "  'seals', (SELECT json_group_array(json_object('container_id', container_id,"
+            "     'seal', seal_number, 'party', sealing_party))"
+            "     FROM seals WHERE consignment_id = c.id AND source_kind = 'manifest'),"
+            "  'goods', (SELECT json_group_array(json_object('seq', seq, 'hs', hs_code,"
+            "     'description', description, 'packages', packages, 'gross_kg', gross_kg,"
+            "     'value', value)) FROM goods_items WHERE consignment_id = c.id),"
+            "  'places', (SELECT json_group_array(json_object('qualifier', qualifier,"
+            "     'locode', locode)) FROM consignment_places WHERE consignment_id = c.id)),"
+            "  ?3 FROM consignments c WHERE c.id = ?1";
+        STMT(snap, snap_sql);
+        sqlite3_bind_int64(snap, 1, *id);
+        vg__bind_text(snap, 2, function_code(doc->function));
+        sqlite3_bind_int64(snap, 3, s->now);
+        st = step_done(s, snap, "keeping a consignment's history", err);
+        if (st != VG_OK) {
+            return st;
+        }
+        static const char *const clear_sql[] = {
+            "DELETE FROM goods_placement WHERE goods_item_id IN"
+            " (SELECT id FROM goods_items WHERE consignment_id = ?1)",
+            "DELETE FROM goods_items WHERE consignment_id = ?1",
+            "DELETE FROM consignment_places WHERE consignment_id = ?1",
+            "DELETE FROM consignment_parties WHERE consignment_id = ?1",
+            "DELETE FROM consignment_equipment WHERE consignment_id = ?1",
+            "DELETE FROM seals WHERE consignment_id = ?1 AND source_kind = 'manifest'",
+        };
+        for (size_t i = 0; i < sizeof(clear_sql) / sizeof(clear_sql[0]); i++) {
+            sqlite3_stmt *d = vg__store_stmt(s->store, clear_sql[i], err);
+            if (d == NULL) {
+                return err != NULL ? err->code : VG_EDB;
+            }
+            sqlite3_bind_int64(d, 1, *id);
+            st = step_done(s, d, "replacing a consignment", err);
+            if (st != VG_OK) {
+                return st;
+            }
+        }
+        static const char upd_sql[] =
+            "UPDATE consignments SET kind=?2, master_id=?3, master_bl=?4,"
+            " port_call_id=coalesce(?5, port_call_id), place_of_receipt=?6, port_of_loading=?7,"
+            " port_of_discharge=?8, place_of_delivery=?9, declared_at=?10, goods_description=?11,"
+            " total_packages=?12, gross_kg=?13, status=?14, version=version+1, message_id=?15,"
+            " updated_at=?16 WHERE id=?1";
+        STMT(upd, upd_sql);
+        sqlite3_bind_int64(upd, 1, *id);
+        vg__bind_text(upd, 2, kind);
+        vg__bind_int64_or_null(upd, 3, master_id, 0);
+        vg__bind_text(upd, 4, c->master_bl);
+        vg__bind_int64_or_null(upd, 5, port_call_id, 0);
+        vg__bind_text(upd, 6, por);
+        vg__bind_text(upd, 7, pol);
+        vg__bind_text(upd, 8, pod);
+        vg__bind_text(upd, 9, pdl);
+        vg__bind_int64_or_null(upd, 10, c->declared_at, VG_TIME_NONE);
+        vg__bind_text(upd, 11, c->goods_description);
+        vg__bind_int64_or_null(upd, 12, c->total_packages, -1);
+        vg__bind_double_or_null(upd, 13, c->gross_kg, !isnan(c->gross_kg));
+        vg__bind_text(upd, 14, doc->function == ING_FN_CANCEL ? "cancelled" : "active");
+        sqlite3_bind_int64(upd, 15, message_id);
+        sqlite3_bind_int64(upd, 16, s->now);
+        return step_done(s, upd, "updating a consignment", err);
+    }
+    static const char ins_sql[] =
+        "INSERT INTO consignments(bl_number, carrier, kind, master_id, master_bl, port_call_id,"
+        " place_of_receipt, port_of_loading, port_of_discharge, place_of_delivery, declared_at,"
+        " goods_description, total_packages, gross_kg, status, version, message_id, created_at,"
+        " updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,1,?16,?17,?17)";
+    STMT(ins, ins_sql);
+    vg__bind_text(ins, 1, c->bl);
+    vg__bind_text(ins, 2, carrier);
+    vg__bind_text(ins, 3, kind);
+    vg__bind_int64_or_null(ins, 4, master_id, 0);
+    vg__bind_text(ins, 5, c->master_bl);
+    vg__bind_int64_or_null(ins, 6, port_call_id, 0);
+    vg__bind_text(ins, 7, por);
+    vg__bind_text(ins, 8, pol);
+    vg__bind_text(ins, 9, pod);
+    vg__bind_text(ins, 10, pdl);
+    vg__bind_int64_or_null(ins, 11, c->declared_at, VG_TIME_NONE);
+    vg__bind_text(ins, 12, c->goods_description);
+    vg__bind_int64_or_null(ins, 13, c->total_packages, -1);
+    vg__bind_double_or_null(ins, 14, c->gross_kg, !isnan(c->gross_kg));
+    vg__bind_text(ins, 15, doc->function == ING_FN_CANCEL ? "cancelled" : "active");
+    sqlite3_bind_int64(ins, 16, message_id);
+    sqlite3_bind_int64(ins, 17, s->now);
+    st = step_done(s, ins, "recording a consignment", err);
+    if (st == VG_OK) {
+        *id = sqlite3_last_insert_rowid(s->store->db);
+    }
+    return st;
+}
+
+static enum vg_status insert_seal(struct ing_session *s, int64_t container_id,
+                                  const struct ing_seal *seal, const char *source_kind,
+                                  int64_t observed_at, const char *place, int64_t event_id,
+                                  int64_t message_id, int64_t consignment_id,
+                                  struct vg_error *err)
+{
+    static const char sql[] =
+        "INSERT INTO seals(container_id, seal_number, sealing_party, source_kind, observed_at,"
+        " place, event_id, message_id, consignment_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)";
+    STMT(st, sql);
+    sqlite3_bind_int64(st, 1, container_id);
+    vg__bind_text(st, 2, seal->number);
+    vg__bind_text(st, 3, seal->party);
+    vg__bind_text(st, 4, source_kind);
+    vg__bind_int64_or_null(st, 5, observed_at, VG_TIME_NONE);
+    vg__bind_text(st, 6, place);
+    vg__bind_int64_or_null(st, 7, event_id, 0);
+    vg__bind_int64_or_null(st, 8, message_id, 0);
+    vg__bind_int64_or_null(st, 9, consignment_id, 0);
+    return step_done(s, st, "recording a seal", err);
+}
+
+/* The direction of a trip at a port call for a consignment's places. */
+static const char *trip_direction(const struct ing_consignment *c, const char *port)
+{
+    for (size_t i = 0; i < c->places.n; i++) {
+        const struct ing_place *p = ING_AT(c->places, struct ing_place, i);
+        if (p->locode == NULL || strcmp(p->locode, port) != 0) {
+            continue;
+        }
+        if (p->kind == ING_PLACE_LOADING) {
+            return "export";
+        }
+        if (p->kind == ING_PLACE_TRANSHIPMENT) {
+            return "transhipment";
+        }
+        if (p->kind == ING_PLACE_DISCHARGE || p->kind == ING_PLACE_DELIVERY) {
+            return "import";
+        }
+    }
+    return "export";
+}
+
+static enum vg_status write_consignment(struct ing_session *s, struct ing_document *doc,
+                                        int64_t message_id, struct ing_consignment *c,
+                                        int64_t port_call_id, const char *call_port,
+                                        struct vg_error *err)
+{
+    if (c->bl == NULL) {
+        return vg__ing_finding(s, message_id, &c->src, "missing_bl", "bill of lading", NULL,
+                               "a transport document number", "consignment without a B/L number "
+                               "(its goods and equipment were not recorded)", err);
+    }
+    int64_t seen = c->declared_at != VG_TIME_NONE ? c->declared_at : doc->prepared_at;
+    /* Validate the places first so that stored codes are normalised. */
+    for (size_t i = 0; i < c->places.n; i++) {
+        struct ing_place *p = ING_AT(c->places, struct ing_place, i);
+        char code[6];
+        bool valid;
+        enum vg_status st = vg__ing_check_locode(s, message_id, &p->src, vg__ing_place_name(p->kind),
+                                                 p->locode, code, &valid, err);
+        if (st != VG_OK) {
+            return st;
+        }
+        if (strcmp(code, p->locode) != 0) {
+            p->locode = vg_arena_strndup(doc->arena, code, strlen(code));
+            if (p->locode == NULL) {
+                return vg_error_set(err, VG_ENOMEM, "out of memory");
+            }
+        }
+    }
+    int64_t cid = 0;
+    bool existed = false;
+    enum vg_status st = upsert_consignment(s, doc, message_id, c, port_call_id, &cid, &existed, err);
+    if (st != VG_OK) {
+        return st;
+    }
+    s->report->consignments++;
+    s->batch_changes++;
+    for (size_t i = 0; i < c->places.n; i++) {
+        const struct ing_place *p = ING_AT(c->places, struct ing_place, i);
+        static const char sql[] =
+            "INSERT OR IGNORE INTO consignment_places(consignment_id, qualifier, seq, locode,"
+            " locode_valid) VALUES(?1,?2,?3,?4,?5)";
+        STMT(ins, sql);
+        sqlite3_bind_int64(ins, 1, cid);
+        vg__bind_text(ins, 2, vg__ing_place_name(p->kind));
+        sqlite3_bind_int64(ins, 3, (int64_t)i + 1);
+        vg__bind_text(ins, 4, p->locode);
+        sqlite3_bind_int(ins, 5, 1);
+        if ((st = step_done(s, ins, "recording a place", err)) != VG_OK) {
+            return st;
+        }
+    }
+    for (size_t i = 0; i < c->parties.n; i++) {
+        const struct ing_party *p = ING_AT(c->parties, struct ing_party, i);
+        if (p->name == NULL && p->id == NULL) {
+            continue;
+        }
+        int64_t pid;
+        if ((st = vg__ing_party(s, message_id, p, seen, &pid, err)) != VG_OK) {
+            return st;
+        }
+        static const char sql[] =
+            "INSERT OR IGNORE INTO consignment_parties(consignment_id, role, party_id, name,"
+            " address, city, country, identifier) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)";
+        STMT(ins, sql);
+        sqlite3_bind_int64(ins, 1, cid);
+        vg__bind_text(ins, 2, p->role != NULL ? p->role : "other");
+        sqlite3_bind_int64(ins, 3, pid);
+        vg__bind_text(ins, 4, p->name);
+        vg__bind_text(ins, 5, p->address);
+        vg__bind_text(ins, 6, p->city);
+        vg__bind_text(ins, 7, p->country);
+        vg__bind_text(ins, 8, p->id);
+        if ((st = step_done(s, ins, "recording a party of a consignment", err)) != VG_OK) {
+            return st;
+        }
+    }
+    const char *direction = call_port != NULL ? trip_direction(c, call_port) : NULL;
+    for (size_t i = 0; i < c->equipment.n; i++) {
+        const struct ing_equipment *e = ING_AT(c->equipment, struct ing_equipment, i);
+        if (e->number == NULL) {
+            continue;
+        }
+        int64_t kid;
+        if ((st = vg__ing_container(s, message_id, &e->src, e->number, e->size_type, seen, &kid,
+                                    err)) != VG_OK) {
+            return st;
+        }
+        static const char sql[] =
+            "INSERT OR IGNORE INTO consignment_equipment(consignment_id, container_id, size_type,"
+            " full_empty, gross_kg, tare_kg, vgm_kg) VALUES(?1,?2,?3,?4,?5,?6,?7)";
+        STMT(ins, sql);
+        sqlite3_bind_int64(ins, 1, cid);
+        sqlite3_bind_int64(ins, 2, kid);
+        vg__bind_text(ins, 3, e->size_type);
+        vg__bind_text(ins, 4, e->full_empty);
+        vg__bind_double_or_null(ins, 5, e->gross_kg, !isnan(e->gross_kg));
+        vg__bind_double_or_null(ins, 6, e->tare_kg, !isnan(e->tare_kg));
+        vg__bind_double_or_null(ins, 7, e->vgm_kg, !isnan(e->vgm_kg));
+        if ((st = step_done(s, ins, "recording equipment", err)) != VG_OK) {
+            return st;
+        }
+        for (size_t k = 0; k < e->seals.n; k++) {
+            const struct ing_seal *seal = ING_AT(e->seals, struct ing_seal, k);
+            if (seal->number == NULL) {
+                continue;
+            }
+            if ((st = insert_seal(s, kid, seal, "manifest", seen, call_port, 0, message_id, cid,
+                                  err)) != VG_OK) {
+                return st;
+            }
+        }
+        if (port_call_id != 0 && doc->function != ING_FN_CANCEL) {
+            if ((st = vg__ing_trip(s, kid, port_call_id, call_port, direction, VG_TIME_NONE,
+                                   doc->voyage.atd != VG_TIME_NONE ? doc->voyage.atd
+                                                                   : doc->voyage.etd,
+                                   err)) != VG_OK) {
+                return st;
+            }
+        }
+    }
+    for (size_t i = 0; i < c->goods.n; i++) {
+        const struct ing_goods *g = ING_AT(c->goods, struct ing_goods, i);
+        bool hs_valid = false;
+        if (g->hs != NULL && (st = vg__ing_check_hs(s, message_id, &g->src, g->hs, &hs_valid,
+                                                    err)) != VG_OK) {
+            return st;
+        }
+        static const char sql[] =
+            "INSERT OR REPLACE INTO goods_items(consignment_id, seq, hs_code, hs_valid,"
+            " description, packages, package_type, gross_kg, net_kg, volume_m3, value, currency)"
+            " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)";
+        STMT(ins, sql);
+        sqlite3_bind_int64(ins, 1, cid);
+        sqlite3_bind_int64(ins, 2, g->seq > 0 ? g->seq : (int64_t)i + 1);
+        vg__bind_text(ins, 3, g->hs);
+        if (g->hs != NULL) {
+            sqlite3_bind_int(ins, 4, hs_valid);
+        }
+        vg__bind_text(ins, 5, g->description);
+        vg__bind_int64_or_null(ins, 6, g->packages, -1);
+        vg__bind_text(ins, 7, g->package_type);
+        vg__bind_double_or_null(ins, 8, g->gross_kg, !isnan(g->gross_kg));
+        vg__bind_double_or_null(ins, 9, g->net_kg, !isnan(g->net_kg));
+        vg__bind_double_or_null(ins, 10, g->volume_m3, !isnan(g->volume_m3));
+        vg__bind_double_or_null(ins, 11, g->value, !isnan(g->value));
+        vg__bind_text(ins, 12, g->currency);
+        if ((st = step_done(s, ins, "recording goods", err)) != VG_OK) {
+            return st;
+        }
+        int64_t gid = sqlite3_last_insert_rowid(s->store->db);
+        for (size_t k = 0; k < g->placements.n; k++) {
+            const struct ing_placement *pl = ING_AT(g->placements, struct ing_placement, k);
+            if (pl->container == NULL) {
+                continue;
+            }
+            int64_t kid;
+            if ((st = vg__ing_container(s, message_id, &g->src, pl->container, NULL, seen, &kid,
+                                        err)) != VG_OK) {
+                return st;
+            }
+            static const char psql[] =
+                "INSERT OR IGNORE INTO goods_placement(goods_item_id, container_id, packages,"
+                " gross_kg) VALUES(?1,?2,?3,?4)";
+            STMT(pins, psql);
+            sqlite3_bind_int64(pins, 1, gid);
+            sqlite3_bind_int64(pins, 2, kid);
+            vg__bind_int64_or_null(pins, 3, pl->packages, -1);
+            vg__bind_double_or_null(pins, 4, pl->gross_kg, !isnan(pl->gross_kg));
+            if ((st = step_done(s, pins, "recording a goods placement", err)) != VG_OK) {
+                return st;
+            }
+        }
+    }
+    return VG_OK;
+}
+
+/* ---- events --------------------------------------------------------------------------- */
+
+static const char *seal_source_kind(const char *event_kind)
+{
+    if (strcmp(event_kind, ING_EV_GATE_IN) == 0 || strcmp(event_kind, ING_EV_GATE_OUT) == 0) {
+        return "gate";
+    }
+    if (strcmp(event_kind, ING_EV_LOAD) == 0 || strcmp(event_kind, ING_EV_STOWAGE) == 0 ||
+        strcmp(event_kind, ING_EV_LOAD_ORDER) == 0) {
+        return "load";
+    }
+    if (strcmp(event_kind, ING_EV_DISCHARGE) == 0 ||
+        strcmp(event_kind, ING_EV_DISCHARGE_ORDER) == 0) {
+        return "arrival";
+    }
+    if (strcmp(event_kind, ING_EV_SEAL_CHANGE) == 0) {
+        return "reseal";
+    }
+    if (strcmp(event_kind, ING_EV_INSPECTION) == 0) {
+        return "inspection";
+    }
+    if (strcmp(event_kind, ING_EV_STUFFING) == 0) {
+        return "stuffing";
+    }
+    return "event";
+}
+
+static enum vg_status write_event(struct ing_session *s, struct ing_document *doc,
+                                  int64_t message_id, struct ing_event *ev, struct vg_error *err)
+{
+    if (ev->container == NULL) {
+        return vg__ing_finding(s, message_id, &ev->src, "missing_container", "container", NULL,
+                               "a container number", "event without a container number", err);
+    }
+    enum vg_status st;
+    char place[6] = "";
+    if (ev->place != NULL) {
+        bool valid;
+        if ((st = vg__ing_check_locode(s, message_id, &ev->src, "place", ev->place, place, &valid,
+                                       err)) != VG_OK) {
+            return st;
+        }
+    }
+    int64_t kid;
+    if ((st = vg__ing_container(s, message_id, &ev->src, ev->container, ev->size_type, ev->time,
+                                &kid, err)) != VG_OK) {
+        return st;
+    }
+    const struct ing_voyage *voy = ev->has_voyage ? &ev->voyage : doc->has_voyage ? &doc->voyage : NULL;
+    int64_t port_call_id = 0, vessel_id = 0;
+    struct ing_voyage call;
+    if (voy != NULL && (voy->vessel.name != NULL || voy->vessel.imo != NULL ||
+                        voy->vessel.call_sign != NULL || voy->voyage != NULL)) {
+        call = *voy;
+        if (call.port == NULL && place[0] != '\0') {
+            call.port = place;
+        }
+        if ((st = vg__ing_port_call(s, message_id, &call, &port_call_id, err)) != VG_OK) {
+            return st;
+        }
+        if ((st = vg__ing_vessel(s, message_id, &call.vessel, &call.src, ev->time, &vessel_id,
+                                 err)) != VG_OK) {
+            return st;
+        }
+    }
+    char seals[256] = "";
+    size_t sl = 0;
+    for (size_t k = 0; k < ev->seals.n; k++) {
+        const struct ing_seal *seal = ING_AT(ev->seals, struct ing_seal, k);
+        if (seal->number != NULL) {
+            int w = snprintf(seals + sl, sizeof(seals) - sl, "%s%s", sl > 0 ? ";" : "",
+                             seal->number);
+            if (w > 0 && (size_t)w < sizeof(seals) - sl) {
+                sl += (size_t)w;
+            }
+        }
+    }
+    static const char sql[] =
+        "INSERT INTO equipment_events(container_id, kind, status_code, event_at, place, terminal,"
+        " port_call_id, vessel_id, voyage, bl_number, full_empty, gross_kg, stowage, seals,"
+        " transport_mode, vehicle, message_id, segment_no, created_at)"
+        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)";
+    STMT(ins, sql);
+    sqlite3_bind_int64(ins, 1, kid);
+    vg__bind_text(ins, 2, ev->kind);
+    vg__bind_text(ins, 3, ev->status_code);
+    vg__bind_int64_or_null(ins, 4, ev->time, VG_TIME_NONE);
+    vg__bind_text(ins, 5, place[0] != '\0' ? place : NULL);
+    vg__bind_text(ins, 6, ev->terminal);
+    vg__bind_int64_or_null(ins, 7, port_call_id, 0);
+    vg__bind_int64_or_null(ins, 8, vessel_id, 0);
+    vg__bind_text(ins, 9, voy != NULL ? voy->voyage : NULL);
+    vg__bind_text(ins, 10, ev->bl);
+    vg__bind_text(ins, 11, ev->full_empty);
+    vg__bind_double_or_null(ins, 12, ev->gross_kg, !isnan(ev->gross_kg));
+    vg__bind_text(ins, 13, ev->stowage);
+    vg__bind_text(ins, 14, sl > 0 ? seals : NULL);
+    vg__bind_text(ins, 15, ev->transport_mode);
+    vg__bind_text(ins, 16, ev->vehicle);
+    sqlite3_bind_int64(ins, 17, message_id);
+    vg__bind_int64_or_null(ins, 18, ev->src.segment_no, 0);
+    sqlite3_bind_int64(ins, 19, s->now);
+    if ((st = step_done(s, ins, "recording an equipment event", err)) != VG_OK) {
+        return st;
+    }
+    int64_t event_id = sqlite3_last_insert_rowid(s->store->db);
+    s->report->events++;
+    for (size_t k = 0; k < ev->seals.n; k++) {
+        const struct ing_seal *seal = ING_AT(ev->seals, struct ing_seal, k);
+        if (seal->number != NULL &&
+            (st = insert_seal(s, kid, seal, seal_source_kind(ev->kind), ev->time,
+                              place[0] ? place : NULL, event_id, message_id, 0, err)) != VG_OK) {
+            return st;
+        }
+    }
+    if (port_call_id != 0) {
+        bool load = strcmp(ev->kind, ING_EV_LOAD) == 0 || strcmp(ev->kind, ING_EV_STOWAGE) == 0;
+        bool discharge = strcmp(ev->kind, ING_EV_DISCHARGE) == 0;
+        if (load || discharge) {
+            const char *port = voy != NULL && voy->port != NULL ? voy->port : place;
+            if ((st = vg__ing_trip(s, kid, port_call_id, port, load ? "export" : "import",
+                                   load ? ev->time : VG_TIME_NONE,
+                                   voy != NULL ? (voy->atd != VG_TIME_NONE ? voy->atd : voy->etd)
+                                               : VG_TIME_NONE,
+                                   err)) != VG_OK) {
+                return st;
+            }
+        }
+    }
+    return VG_OK;
+}
+
+/* ---- the message ---------------------------------------------------------------------- */
+
+/* The latest live message with the same references, or 0. */
+static enum vg_status previous_message(struct ing_session *s, const struct ing_document *doc,
+                                       const char *sender, int64_t *prev, struct vg_error *err)
+{
+    *prev = 0;
+    if (doc->doc_number == NULL) {
+        return VG_OK;
+    }
+    static const char sql[] =
+        "SELECT id FROM messages WHERE sender = ?1 AND msg_type = ?2 AND doc_number = ?3"
+        " AND status IN ('accepted', 'amended', 'collision') ORDER BY id DESC LIMIT 1";
+    STMT(st, sql);
+    vg__bind_text(st, 1, sender);
+    vg__bind_text(st, 2, doc->msg_type);
+    vg__bind_text(st, 3, doc->doc_number);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *prev = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        return vg__store_error(s->store, rc, "looking up an earlier message", err);
+    }
+    return VG_OK;
+}
+
+enum vg_status vg__ing_write(struct ing_session *s, struct ing_document *doc,
+                             enum ing_outcome *outcome, struct vg_error *err)
+{
+    const char *sender = doc->sender != NULL ? doc->sender
+                                             : (s->opts.default_sender ? s->opts.default_sender
+                                                                       : "unknown");
+    uint8_t digest[VG_DIGEST_SIZE];
+    vg_digest(doc->raw, doc->raw_len, digest);
+    s->report->messages++;
+
+    static const char dup_sql[] = "SELECT id FROM messages WHERE sender = ?1 AND digest = ?2";
+    STMT(dup, dup_sql);
+    vg__bind_text(dup, 1, sender);
+    sqlite3_bind_blob(dup, 2, digest, VG_DIGEST_SIZE, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(dup);
+    sqlite3_reset(dup);
+    if (rc == SQLITE_ROW) {
+        *outcome = ING_DUPLICATE;
+        s->report->duplicates++;
+        return VG_OK;
+    }
+    if (rc != SQLITE_DONE) {
+        return vg__store_error(s->store, rc, "checking for a duplicate message", err);
+    }
+    int64_t prev = 0;
+    enum vg_status st = previous_message(s, doc, sender, &prev, err);
+    if (st != VG_OK) {
+        return st;
+    }
+    *outcome = ING_ACCEPTED;
+    if (prev != 0) {
+        switch (doc->function) {
+        case ING_FN_REPLACE:
+        case ING_FN_CHANGE:
+        case ING_FN_UPSERT: *outcome = ING_AMENDED; break;
+        case ING_FN_CANCEL: *outcome = ING_CANCELLED; break;
+        case ING_FN_ORIGINAL: *outcome = ING_COLLISION; break;
+        }
+    } else if (doc->function == ING_FN_CANCEL) {
+        *outcome = ING_CANCELLED;
+    }
+
+    static const char msg_sql[] =
+        "INSERT INTO messages(interchange_id, file_id, sender, format, msg_type, msg_version,"
+        " msg_ref, doc_number, function_code, prepared_at, digest, byte_offset, length, line,"
+        " status, supersedes, raw, unmapped, ingested_at)"
+        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)";
+    STMT(ins, msg_sql);
+    vg__bind_int64_or_null(ins, 1, s->interchange_id, 0);
+    sqlite3_bind_int64(ins, 2, s->file_id);
+    vg__bind_text(ins, 3, sender);
+    vg__bind_text(ins, 4, doc->format);
+    vg__bind_text(ins, 5, doc->msg_type);
+    vg__bind_text(ins, 6, doc->msg_version);
+    vg__bind_text(ins, 7, doc->msg_ref);
+    vg__bind_text(ins, 8, doc->doc_number);
+    vg__bind_text(ins, 9, function_code(doc->function));
+    vg__bind_int64_or_null(ins, 10, doc->prepared_at, VG_TIME_NONE);
+    sqlite3_bind_blob(ins, 11, digest, VG_DIGEST_SIZE, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(ins, 12, doc->offset);
+    sqlite3_bind_int64(ins, 13, (int64_t)doc->raw_len);
+    vg__bind_int64_or_null(ins, 14, doc->line, 0);
+    vg__bind_text(ins, 15, outcome_status(*outcome));
+    vg__bind_int64_or_null(ins, 16, prev, 0);
+    if (!s->opts.no_raw) {
+        sqlite3_bind_blob64(ins, 17, doc->raw, doc->raw_len, SQLITE_STATIC);
+    }
+    if (doc->unmapped.len > 0) {
+        vg__bind_textn(ins, 18, doc->unmapped.data, doc->unmapped.len);
+    }
+    sqlite3_bind_int64(ins, 19, s->now);
+    if ((st = step_done(s, ins, "recording a message", err)) != VG_OK) {
+        return st;
+    }
+    int64_t message_id = sqlite3_last_insert_rowid(s->store->db);
+    vg_hasher_update(&s->batch, digest, sizeof(digest));
+    s->batch_messages++;
+    s->batch_changes++;
+
+    if (prev != 0) {
+        static const char sup_sql[] =
+            "UPDATE messages SET status = ?2 WHERE id = ?1";
+        STMT(sup, sup_sql);
+        sqlite3_bind_int64(sup, 1, prev);
+        vg__bind_text(sup, 2, *outcome == ING_CANCELLED ? "cancelled" : "superseded");
+        if ((st = step_done(s, sup, "superseding a message", err)) != VG_OK) {
+            return st;
+        }
+        static const char ev_sql[] =
+            "UPDATE equipment_events SET superseded = 1 WHERE message_id = ?1";
+        STMT(evs, ev_sql);
+        sqlite3_bind_int64(evs, 1, prev);
+        if ((st = step_done(s, evs, "superseding events", err)) != VG_OK) {
+            return st;
+        }
+        if (*outcome == ING_COLLISION) {
+            char detail[200];
+            snprintf(detail, sizeof(detail),
+                     "document %s re-sent as an original with different content (earlier "
+                     "message %lld); the newer content was applied",
+                     doc->doc_number, (long long)prev);
+            struct ing_source src = { 0, doc->offset, doc->line, "BGM" };
+            if ((st = vg__ing_finding(s, message_id, &src, "document_collision", "document number",
+                                      doc->doc_number, "a new number or function 5 (replace)",
+                                      detail, err)) != VG_OK) {
+                return st;
+            }
+        }
+    }
+    switch (*outcome) {
+    case ING_ACCEPTED: s->report->accepted++; break;
+    case ING_AMENDED: s->report->accepted++; s->report->amended++; break;
+    case ING_CANCELLED: s->report->accepted++; s->report->cancelled++; break;
+    case ING_COLLISION: s->report->accepted++; s->report->collisions++; break;
+    case ING_DUPLICATE: break;
+    }
+
+    for (size_t i = 0; i < doc->notes.n; i++) {
+        const struct ing_note *n = ING_AT(doc->notes, struct ing_note, i);
+        if ((st = vg__ing_finding(s, message_id, &n->src, n->kind, n->field, n->value, n->expected,
+                                  n->detail, err)) != VG_OK) {
+            return st;
+        }
+    }
+
+    if (doc->kind == ING_DOC_MANIFEST) {
+        int64_t port_call_id = 0;
+        const char *call_port = NULL;
+        char port_buf[6];
+        if (doc->has_voyage && doc->voyage.port != NULL) {
+            if ((st = vg__ing_port_call(s, message_id, &doc->voyage, &port_call_id, err)) != VG_OK) {
+                return st;
+            }
+            struct vg_error perr;
+            if (vg_locode_parse(vg_slice_from_cstr(doc->voyage.port), port_buf, &perr) != VG_EPARSE) {
+                call_port = port_buf;
+            }
+        }
+        if (doc->function == ING_FN_CANCEL && doc->consignments.n == 0 && prev != 0) {
+            static const char cancel_sql[] =
+                "UPDATE consignments SET status = 'cancelled', version = version + 1,"
+                " message_id = ?2, updated_at = ?3 WHERE message_id = ?1";
+            STMT(can, cancel_sql);
+            sqlite3_bind_int64(can, 1, prev);
+            sqlite3_bind_int64(can, 2, message_id);
+            sqlite3_bind_int64(can, 3, s->now);
+            return step_done(s, can, "cancelling consignments", err);
+        }
+        for (size_t i = 0; i < doc->consignments.n; i++) {
+            if ((st = write_consignment(s, doc, message_id,
+                                        ING_AT(doc->consignments, struct ing_consignment, i),
+                                        port_call_id, call_port, err)) != VG_OK) {
+                return st;
+            }
+        }
+    } else if (doc->function != ING_FN_CANCEL) {
+        for (size_t i = 0; i < doc->events.n; i++) {
+            if ((st = write_event(s, doc, message_id, ING_AT(doc->events, struct ing_event, i),
+                                  err)) != VG_OK) {
+                return st;
+            }
+        }
+    }
+    return VG_OK;
+}
