@@ -47,7 +47,7 @@ static void read_segment(struct ctx *c, const struct vg_edifact_segment *s)
     struct vg_buf b;
     vg_buf_init(&b, 1 << 20);
     char small[8], scratch[64];
-    size_t elements = s->elements < 40 ? s->elements : 40;
+    size_t elements = s->elements < 12 ? s->elements : 12;
     for (size_t e = 0; e <= elements + 1; e++) {
         struct vg_slice whole = vg_edifact_element_raw(s, e);
         inside(c, whole);
@@ -56,8 +56,8 @@ static void read_segment(struct ctx *c, const struct vg_edifact_segment *s)
         if (e > s->elements && (reps != 0 || comps != 0 || whole.len != 0)) {
             __builtin_trap();
         }
-        for (size_t r = 0; r <= (reps < 8 ? reps : 8); r++) {
-            for (size_t k = 0; k <= (comps < 16 ? comps : 16); k++) {
+        for (size_t r = 0; r <= (reps < 3 ? reps : 3); r++) {
+            for (size_t k = 0; k <= (comps < 8 ? comps : 8); k++) {
                 struct vg_slice raw = vg_edifact_raw_rep(s, e, r, k);
                 inside(c, raw);
                 if (raw.len > whole.len) {
@@ -71,7 +71,7 @@ static void read_segment(struct ctx *c, const struct vg_edifact_segment *s)
                 vg_buf_reset(&b);
             }
         }
-        for (size_t k = 0; k <= (comps < 16 ? comps : 16); k++) {
+        for (size_t k = 0; k <= (comps < 8 ? comps : 8); k++) {
             int64_t i;
             double d;
             if (vg_edifact_str(s, e, k, small, sizeof(small)) == VG_OK) {

@@ -595,8 +595,9 @@ enum vg_status vg_edifact_lexer_next(struct vg_edifact_lexer *lx,
         vg_error_at(err, lx->source != NULL ? lx->source : "", seg_line, seg->column, start,
                     lx->seq);
         return vg_error_set(err, VG_ETRUNC,
-                            "input ends inside segment '%.20s': no segment terminator '%c'",
-                            lx->data + start, lx->syntax.terminator);
+                            "input ends inside segment '%.*s': no segment terminator '%c'",
+                            (int)(text_len < 20 ? text_len : 20), lx->data + start,
+                            lx->syntax.terminator);
     }
     if (over) {
         vg_error_at(err, lx->source != NULL ? lx->source : "", seg_line, seg->column, start,

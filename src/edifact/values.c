@@ -15,9 +15,10 @@
 #include <vigia/alloc.h>
 #include <vigia/charset.h>
 
+/* The segment's marks (NULL when it has none: the index may not be allocated yet). */
 static const uint32_t *seg_marks(const struct vg_edifact_segment *seg)
 {
-    return seg->lexer_->marks + seg->first_mark_;
+    return seg->marks_ == 0 ? NULL : seg->lexer_->marks + seg->first_mark_;
 }
 
 bool vg_edifact_is(const struct vg_edifact_segment *seg, const char *tag)

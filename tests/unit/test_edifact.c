@@ -864,19 +864,27 @@ static void test_edifact__input_ending_inside_a_segment(void **state)
 {
     (void)state;
     struct vg_edifact_lexer *lx;
-    const char text[] = "UNH+1+X:D:95B:UN'BGM+34?";
-    assert_int_equal(vg_edifact_lexer_new(text, sizeof(text) - 1, "t", 0, &lx), VG_OK);
+    /* An exact-size copy, not NUL-terminated, so that ASan sees any read past the end
+     * (the error message once did, through "%.20s"). */
+    static const char lit[] = "UNH+1+X:D:95B:UN'BGM+34?";
+    char *text = vg_malloc(sizeof(lit) - 1);
+    assert_non_null(text);
+    memcpy(text, lit, sizeof(lit) - 1);
+    assert_int_equal(vg_edifact_lexer_new(text, sizeof(lit) - 1, "t", 0, &lx), VG_OK);
     const struct vg_edifact_segment *seg;
     struct vg_error err;
     assert_int_equal(vg_edifact_lexer_next(lx, &seg, &err), VG_OK);
     assert_int_equal(vg_edifact_lexer_next(lx, &seg, &err), VG_ETRUNC);
     assert_non_null(seg);
     assert_string_equal(seg->tag, "BGM");
+    assert_string_equal(err.message, "input ends inside segment 'BGM+34?': no segment "
+                                     "terminator '\''");
     assert_int_equal(err.offset, 17);
     assert_int_equal(err.item, 2);
     assert_int_equal(vg_edifact_lexer_next(lx, &seg, &err), VG_ENOTFOUND);
     assert_null(seg);
     vg_edifact_lexer_free(lx);
+    vg_free(text);
 }
 
 /* ---- service characters and layouts ----------------------------------------------------- */
