@@ -214,7 +214,8 @@ enum vg_edifact_flags {
 struct vg_edifact_options {
     unsigned flags;      /* enum vg_edifact_flags */
     size_t max_message;  /* bytes from UNH to UNT; 0 = VG_EDIFACT_DEFAULT_MAX_MESSAGE */
-    size_t max_segment;  /* bytes in one segment; 0 = VG_EDIFACT_DEFAULT_MAX_SEGMENT */
+    size_t max_segment;  /* bytes in one segment; 0 = VG_EDIFACT_DEFAULT_MAX_SEGMENT; at
+                            most 2^30 - 1 (larger values are lowered to that) */
 };
 
 /* What one parse saw. */
@@ -355,8 +356,10 @@ void vg_edifact_lexer_free(struct vg_edifact_lexer *lx);
  * separator. Returns:
  *   VG_OK         a segment
  *   VG_ENOTFOUND  end of input (*seg NULL)
- *   VG_EPARSE     a malformed segment (bad tag, empty segment) or UNA; *seg is set to
- *                 it (its elements may not be meaningful) and reading goes on after it
+ *   VG_EPARSE     a malformed segment (bad tag, empty segment): *seg is set to it (its
+ *                 elements may not be meaningful) and reading goes on after it; or a
+ *                 malformed UNA: *seg is NULL and reading resumes at the next UNA, or at
+ *                 the next UNB after the one the bad UNA announced
  *   VG_ELIMIT     a segment longer than max_segment; *seg is set, not indexed (no elements)
  *   VG_ETRUNC     the input ends inside a segment (no terminator); *seg holds the rest
  *   VG_ENOMEM
