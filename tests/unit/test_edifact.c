@@ -948,6 +948,23 @@ static void test_edifact__bad_una_skips_its_interchange(void **state)
                         "follows is skipped");
     assert_int_equal(c->rejects[0].excerpt_len, (size_t)(strstr(text, "\nUNB") + 1 - text));
     free(c);
+
+    /* A bad UNA in the middle of a message ends the message and its interchange. */
+    const char *mid = UNB_A "UNH+M1+CODECO:D:95B:UN'BGM+34+D1+9'\nUNA::.? 'UNB+X'";
+    c = new_collect();
+    parse_str(mid, 0, c, &st);
+    assert_int_equal(c->nmsgs, 0);
+    assert_int_equal(c->nrejects, 3);
+    assert_string_equal(c->rejects[0].kind, "message-cut-off");
+    assert_string_equal(c->rejects[0].err.message,
+                        "message 'M1' (UNH at line 1) cut off: a UNA comes before its UNT");
+    assert_int_equal(c->rejects[0].err.line, 2);
+    assert_int_equal(c->rejects[0].err.offset, (uint64_t)(strstr(mid, "UNA") - mid));
+    assert_string_equal(c->rejects[1].kind, "unz-missing");
+    assert_string_equal(c->rejects[1].err.message,
+                        "interchange 'IC1' (line 1) is not closed by a UNZ before a UNA");
+    assert_string_equal(c->rejects[2].kind, "una-syntax");
+    free(c);
 }
 
 static void test_edifact__crlf_lf_and_no_line_breaks_read_alike(void **state)
