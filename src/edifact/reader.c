@@ -31,6 +31,7 @@ struct reader {
     const char *source;
     unsigned flags;
     size_t max_message;
+    size_t max_segments;
     const struct vg_edifact_handler *h;
     struct vg_edifact_stats *stats;
 
@@ -772,12 +773,27 @@ static enum vg_status on_segment(struct reader *r, const struct vg_edifact_segme
         /* Renumber within the message; the lexer numbered it within the input. */
         struct vg_edifact_segment *s = &r->lx->segs[r->lx->nsegs - 1];
         s->number = r->msg_segments;
+        /* Bounds on what one message may hold in memory: its bytes, its segments, and
+         * its separators (at most one per four bytes of the limit, far above real data),
+         * so that hostile input cannot grow the index without bound. */
+        const char *over = NULL;
+        size_t limit = 0;
         if (seg->offset + seg->text.len + 1 - r->msg.offset > r->max_message) {
+            over = "bytes";
+            limit = r->max_message;
+        } else if (r->lx->nsegs > r->max_segments) {
+            over = "segments";
+            limit = r->max_segments;
+        } else if (r->lx->nmarks > r->max_message / 4) {
+            over = "separators";
+            limit = r->max_message / 4;
+        }
+        if (over != NULL) {
             struct vg_error e;
             vg_error_clear(&e);
             position_seg(r, &e, seg, r->msg_segments);
-            vg_error_set(&e, VG_ELIMIT, "message '%s' is longer than %zu bytes", r->msg.ref,
-                         r->max_message);
+            vg_error_set(&e, VG_ELIMIT, "message '%s' has more than %zu %s", r->msg.ref, limit,
+                         over);
             fail_message(r, "message-too-long", &e);
         }
     }
@@ -804,6 +820,9 @@ enum vg_status vg_edifact_parse(const char *data, size_t len, const char *source
     r.max_message = options != NULL && options->max_message != 0
                         ? options->max_message
                         : VG_EDIFACT_DEFAULT_MAX_MESSAGE;
+    r.max_segments = options != NULL && options->max_segments != 0
+                         ? options->max_segments
+                         : VG_EDIFACT_DEFAULT_MAX_SEGMENTS;
     r.h = handler;
     r.stats = stats;
     reset_interchange(&r);

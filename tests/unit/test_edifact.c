@@ -846,6 +846,23 @@ static void test_edifact__limits_reject_long_messages_and_segments(void **state)
     assert_int_equal(c->rejects[0].err.item, 3);
     free(c);
 
+    /* Too many segments, and too many separators for the byte limit. */
+    c = new_collect();
+    h.user = c;
+    o = (struct vg_edifact_options){ .max_segments = 2 };
+    assert_int_equal(vg_edifact_parse(text, strlen(text), "t", &o, &h, &st, &err), VG_OK);
+    assert_int_equal(c->nmsgs, 2);
+    assert_string_equal(c->rejects[0].err.message, "message 'M1' has more than 2 segments");
+    free(c);
+    c = new_collect();
+    h.user = c;
+    o = (struct vg_edifact_options){ .max_message = 60 };
+    const char *dense = "UNH+1+A:B:C:D'FTX++++++++++++++++++++'UNT+3+1'";
+    assert_int_equal(vg_edifact_parse(dense, strlen(dense), "t", &o, &h, &st, &err), VG_OK);
+    assert_int_equal(c->nmsgs, 0);
+    assert_string_equal(c->rejects[0].err.message, "message '1' has more than 15 separators");
+    free(c);
+
     c = new_collect();
     h.user = c;
     o.max_segment = 300;
