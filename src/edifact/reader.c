@@ -37,7 +37,6 @@ struct reader {
 
     struct vg_edifact_interchange ic;
     char ic_bad[VG_ERROR_MESSAGE_MAX]; /* why the interchange header is unusable, or "" */
-    uint32_t ic_seq;   /* segment numbers for envelope positions */
     bool in_group;
     struct vg_edifact_group grp;
     uint32_t bare_messages;
@@ -56,11 +55,6 @@ struct reader {
 
 /* ---- issues ---------------------------------------------------------------------------- */
 
-static const struct vg_edifact_interchange *cur_ic(const struct reader *r)
-{
-    return &r->ic;
-}
-
 static enum vg_status emit(struct reader *r, bool is_reject, enum vg_edifact_scope scope,
                            const char *kind, const struct vg_error *e,
                            const struct vg_edifact_message *msg, struct vg_slice excerpt,
@@ -70,7 +64,7 @@ static enum vg_status emit(struct reader *r, bool is_reject, enum vg_edifact_sco
         .scope = scope,
         .kind = kind,
         .error = e,
-        .interchange = cur_ic(r),
+        .interchange = &r->ic,
         .group = r->in_group ? &r->grp : NULL,
         .message = msg,
         .excerpt = excerpt,
