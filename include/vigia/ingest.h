@@ -49,6 +49,9 @@ struct vg_ingest_report {
     int64_t events;           /* equipment events written */
     int64_t findings;         /* data-quality findings recorded */
     int64_t ais_sentences;    /* NMEA sentences read (when AIS is present) */
+    int64_t ais_positions;    /* vessel positions stored from them */
+    int64_t ais_first;        /* time span of those positions (Unix seconds; valid */
+    int64_t ais_last;         /*   when ais_positions > 0): where to detect events */
     int64_t bytes;            /* input bytes read */
 };
 
@@ -73,6 +76,12 @@ struct vg_ingest_options {
     bool no_raw;
     /* The sender to record for CSV/JSON input without one (NULL: "unknown"). */
     const char *default_sender;
+    /* Accept an EDIFACT message whose UNT segment count is wrong (reference right, message
+     * whole) with a data-quality finding instead of rejecting it. Off by default: a wrong
+     * count is rejected, as ISO 9735 intends; real senders do miscount (the sample
+     * 609-container bay plan is 4 segments off), so an operator who has reviewed the
+     * reject can re-ingest with this on. */
+    bool tolerate_counts;
 };
 
 /*
@@ -86,6 +95,17 @@ VG_NODISCARD enum vg_status vg_ingest_paths(struct vg_store *store,
                                             const struct vg_ingest_options *opts,
                                             struct vg_ingest_report *report,
                                             struct vg_error *err);
+
+/*
+ * Ingests one input held in memory (data[0..len), borrowed), named `name` in positions and
+ * provenance, exactly as a file with that content would be. Same results as
+ * vg_ingest_paths.
+ */
+VG_NODISCARD enum vg_status vg_ingest_buffer(struct vg_store *store, const char *name,
+                                             const char *data, size_t len,
+                                             const struct vg_ingest_options *opts,
+                                             struct vg_ingest_report *report,
+                                             struct vg_error *err);
 
 #ifdef __cplusplus
 }

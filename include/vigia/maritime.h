@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <vigia/rows.h>
 #include <vigia/status.h>
 
 #ifdef __cplusplus
@@ -49,8 +50,14 @@ enum vg_vessel_class {
     VG_VESSEL_UNKNOWN = 0,
     VG_VESSEL_MERCHANT,   /* cargo, tanker, passenger (ship types 60-89) */
     VG_VESSEL_FISHING,    /* ship type 30 */
-    VG_VESSEL_SMALL,      /* class B, pleasure, sailing, tug/pilot/service craft */
+    VG_VESSEL_SMALL,      /* class B without a known type, pleasure, sailing, diving */
+    VG_VESSEL_SERVICE,    /* pilot, tug, towing, port tender, anti-pollution (31, 32, 50, 52-54) */
+    VG_VESSEL_AUTHORITY,  /* search and rescue, law enforcement, military, medical (35, 51,
+                             55, 58): their meetings with ships are their job */
 };
+
+/* The class of an AIS ship type (message 5 / 24B), VG_VESSEL_UNKNOWN for 0 and others. */
+enum vg_vessel_class vg_vessel_class_of_ship_type(int ship_type);
 
 struct vg_maritime_params {
     /* Port visits (around port positions). */
@@ -84,6 +91,8 @@ struct vg_maritime_params {
     double nearshore_loiter_max_nm; /* 50 */
     /* Suppression. */
     double anchorage_km;         /* 15: slow within this of a port centre is waiting */
+    double pilot_area_km;        /* 30: a ship meeting a pilot boat or tug within this
+                                    of a port is being piloted or towed, not met */
     bool river_suppression;      /* on: no encounters/loitering on the Amazon */
 };
 
@@ -148,6 +157,53 @@ VG_NODISCARD enum vg_status vg_maritime_detect(const struct vg_position *positio
                                                size_t nports, vg_vessel_class_fn classify,
                                                void *class_user, vg_vessel_event_fn emit,
                                                void *emit_user, struct vg_error *err);
+
+struct vg_store;
+
+/* The thresholds in force for a store: the defaults, overridden by those saved with
+ * vg_maritime_params_save. */
+VG_NODISCARD enum vg_status vg_maritime_params_load(struct vg_store *store,
+                                                   struct vg_maritime_params *p,
+                                                   struct vg_error *err);
+
+/* Saves the thresholds (audited; takes effect for the next detection). */
+VG_NODISCARD enum vg_status vg_maritime_params_save(struct vg_store *store,
+                                                   const struct vg_maritime_params *p,
+                                                   struct vg_error *err);
+
+struct vg_maritime_report {
+    int64_t positions;   /* positions read */
+    int64_t vessels;     /* vessels with positions */
+    int64_t events;      /* events found */
+    int64_t new_events;  /* of which new or changed (a visit now closed...) */
+    int64_t attached;    /* events attached to a port call (voyage) */
+    int64_t calls_timed; /* port calls whose arrival/departure AIS completed */
+    int64_t linked;      /* AIS static reports newly linked to a vessel (IMO or name) */
+};
+
+/*
+ * Detects vessel events from the positions stored for [t1, t2] (vigia/track.h) with the
+ * store's thresholds and ports (the imported World Port Index and vigia's built-in
+ * table), and writes them to vessel_events (idempotent: an event already recorded is kept
+ * once). First links AIS static reports to the vessels of the cargo messages (by the IMO
+ * broadcast, else by a name only one vessel bears) and gives those vessels their MMSI.
+ * Each event is linked to the vessel (by MMSI or that link) and attached to the
+ * port call (voyage) it happened on: the vessel's latest departure before it. Port visits
+ * also complete the actual arrival and departure of matching port calls. One transaction,
+ * audited when anything changed.
+ */
+VG_NODISCARD enum vg_status vg_maritime_run(struct vg_store *store, int64_t t1, int64_t t2,
+                                            struct vg_maritime_report *report,
+                                            struct vg_error *err);
+
+/* Lists stored vessel events, oldest first: since/until (VG_TIME_NONE for open), port and
+ * kind filters (NULL for all). Columns: kind, variant, mmsi, imo, vessel, other_mmsi,
+ * other_imo, start, end, hours, lat, lon, shore_nm, port, voyage, confidence, explanation. */
+VG_NODISCARD enum vg_status vg_vessel_events_list(struct vg_store *store, int64_t since,
+                                                  int64_t until, const char *port,
+                                                  const char *kind,
+                                                  const struct vg_row_sink *sink,
+                                                  struct vg_error *err);
 
 /* Great-circle distance in kilometres. */
 double vg_geo_distance_km(double lat1, double lon1, double lat2, double lon2);

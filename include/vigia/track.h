@@ -30,7 +30,7 @@ struct vg_store;
 struct vg_track_writer;
 
 /* Static and voyage data as broadcast (strings trimmed UTF-8, "" when absent). */
-struct vg_ais_static {
+struct vg_track_static {
     uint32_t mmsi;
     int64_t t;
     uint32_t imo;          /* 0 when absent */
@@ -56,7 +56,7 @@ VG_NODISCARD enum vg_status vg_track_add(struct vg_track_writer *w, const struct
 
 /* Adds a static/voyage report (history kept, see above). */
 VG_NODISCARD enum vg_status vg_track_add_static(struct vg_track_writer *w,
-                                                const struct vg_ais_static *s,
+                                                const struct vg_track_static *s,
                                                 struct vg_error *err);
 
 /* Writes every buffered position (partial blocks) in the caller's transaction. Call
@@ -94,6 +94,22 @@ VG_NODISCARD enum vg_status vg_track_scan(struct vg_store *store, int64_t t1, in
  * the number of blocks removed. */
 VG_NODISCARD enum vg_status vg_track_retain(struct vg_store *store, int64_t before,
                                             int64_t *blocks, struct vg_error *err);
+
+#define VG_TRACK_RETENTION_MAX_DAYS 36500
+
+/* The store's retention setting in days (0: keep every position, the default). */
+VG_NODISCARD enum vg_status vg_track_retention_get(struct vg_store *store, int *days,
+                                                   struct vg_error *err);
+
+/* Sets the retention (0 to VG_TRACK_RETENTION_MAX_DAYS; VG_EINVAL otherwise); audited. */
+VG_NODISCARD enum vg_status vg_track_retention_set(struct vg_store *store, int days,
+                                                   struct vg_error *err);
+
+/* Applies the retention: deletes positions more than that many days older than the
+ * newest stored position (so that replayed, historical recordings keep their last days
+ * too). Nothing when the setting is 0. *blocks gets the number of blocks removed. */
+VG_NODISCARD enum vg_status vg_track_retention_apply(struct vg_store *store, int64_t *blocks,
+                                                     struct vg_error *err);
 
 #ifdef __cplusplus
 }

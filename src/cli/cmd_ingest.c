@@ -7,6 +7,11 @@
 #include <time.h>
 
 #include <vigia/ingest.h>
+#include <vigia/maritime.h>
+#include <vigia/track.h>
+
+/* How far beyond the new AIS positions vessel events are looked for (3 days). */
+#define DETECT_MARGIN_S (3 * 86400)
 
 static int run(struct cli_global *g, int argc, char **argv);
 
@@ -26,7 +31,11 @@ const struct cli_command cli_cmd_ingest = {
     "  --batch N       messages per transaction (default 2000)\n"
     "  --sender NAME   sender recorded for CSV/JSON input that names none\n"
     "  --no-raw        do not keep each message's raw bytes in the store\n"
+    "  --tolerate-counts  accept EDIFACT messages whose UNT segment count is wrong (but\n"
+    "                  whose reference is right) with a finding, instead of rejecting them\n"
     "  --verbose       also print every data-quality finding\n"
+    "  --no-detect     do not detect vessel events after storing AIS positions (see\n"
+    "                  vigia ais detect)\n"
     "  --format F      summary as table, csv or json\n"
     "\n"
     "exit status: 0 done, 4 some input rejected, 2 a path could not be read, 3 store error.\n",
@@ -87,17 +96,20 @@ static void on_event(void *user, enum vg_ingest_event ev, const struct vg_error 
 
 static int run(struct cli_global *g, int argc, char **argv)
 {
-    enum { OPT_BATCH = 300, OPT_SENDER, OPT_NORAW, OPT_VERBOSE };
+    enum { OPT_BATCH = 300, OPT_SENDER, OPT_NORAW, OPT_VERBOSE, OPT_TOLERATE, OPT_NODETECT };
     static const struct option opts[] = {
         CLI_COMMON_LONG_OPTIONS,
         { "batch", required_argument, NULL, OPT_BATCH },
         { "sender", required_argument, NULL, OPT_SENDER },
         { "no-raw", no_argument, NULL, OPT_NORAW },
         { "verbose", no_argument, NULL, OPT_VERBOSE },
+        { "tolerate-counts", no_argument, NULL, OPT_TOLERATE },
+        { "no-detect", no_argument, NULL, OPT_NODETECT },
         { NULL, 0, NULL, 0 },
     };
     struct vg_ingest_options io = { 0 };
     struct progress prog = { g, false, 0, 0, 0, 0 };
+    bool no_detect = false;
     int opt;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (opt) {
@@ -116,6 +128,12 @@ static int run(struct cli_global *g, int argc, char **argv)
             continue;
         case OPT_VERBOSE:
             prog.verbose = true;
+            continue;
+        case OPT_TOLERATE:
+            io.tolerate_counts = true;
+            continue;
+        case OPT_NODETECT:
+            no_detect = true;
             continue;
         default:
             break;
@@ -146,6 +164,23 @@ static int run(struct cli_global *g, int argc, char **argv)
     vg_error_clear(&err);
     enum vg_status st = vg_ingest_paths(store, (const char *const *)argv + optind, argc - optind,
                                         &io, &r, &err);
+    struct vg_maritime_report events = { 0 };
+    if ((st == VG_OK || st == VG_EPARTIAL) && r.ais_positions > 0 && !no_detect) {
+        /* Vessel events over the time the new positions cover, widened so that a visit,
+         * gap or meeting straddling the edge of the recording is seen whole. */
+        enum vg_status ds = vg_maritime_run(store, r.ais_first - DETECT_MARGIN_S,
+                                            r.ais_last + DETECT_MARGIN_S, &events, &err);
+        if (ds != VG_OK) {
+            st = ds;
+        }
+    }
+    if ((st == VG_OK || st == VG_EPARTIAL) && r.ais_positions > 0) {
+        int64_t blocks;
+        enum vg_status rs = vg_track_retention_apply(store, &blocks, &err);
+        if (rs != VG_OK) {
+            st = rs;
+        }
+    }
     vg_store_close(store);
     if (g->progress && prog.last != 0) {
         fputc('\n', stderr);
@@ -153,23 +188,28 @@ static int run(struct cli_global *g, int argc, char **argv)
     if (prog.rejects_more > 0 && !g->quiet) {
         fprintf(stderr, "vigia: ... %d more rejected (see vigia rejects)\n", prog.rejects_more);
     }
-    char v[16][24];
-    const int64_t nums[16] = { r.files,      r.files_skipped, r.interchanges, r.messages,
-                               r.accepted,   r.rejected,      r.duplicates,   r.amended,
-                               r.cancelled,  r.collisions,    r.containers,   r.consignments,
-                               r.events,     r.findings,      r.ais_sentences, r.bytes };
-    for (int i = 0; i < 16; i++) {
+    enum { NKEYS = 18 };
+    char v[NKEYS][24];
+    const int64_t nums[NKEYS] = { r.files,         r.files_skipped, r.interchanges,
+                                  r.messages,      r.accepted,      r.rejected,
+                                  r.duplicates,    r.amended,       r.cancelled,
+                                  r.collisions,    r.containers,    r.consignments,
+                                  r.events,        r.findings,      r.ais_sentences,
+                                  r.ais_positions, events.new_events, r.bytes };
+    for (int i = 0; i < NKEYS; i++) {
         snprintf(v[i], sizeof(v[i]), "%lld", (long long)nums[i]);
     }
-    const char *keys[16] = { "files",      "files_skipped", "interchanges", "messages",
-                             "accepted",   "rejected",      "duplicates",   "amended",
-                             "cancelled",  "collisions",    "containers",   "consignments",
-                             "events",     "findings",      "ais_sentences", "bytes" };
-    const char *vals[16];
-    for (int i = 0; i < 16; i++) {
+    static const char *const keys[NKEYS] = {
+        "files",         "files_skipped", "interchanges", "messages",     "accepted",
+        "rejected",      "duplicates",    "amended",      "cancelled",    "collisions",
+        "containers",    "consignments",  "events",       "findings",     "ais_sentences",
+        "ais_positions", "vessel_events", "bytes",
+    };
+    const char *vals[NKEYS];
+    for (int i = 0; i < NKEYS; i++) {
         vals[i] = v[i];
     }
-    cli_print_record(g->format, stdout, 16, keys, vals);
+    cli_print_record(g->format, stdout, NKEYS, keys, vals);
     if (st == VG_EPARTIAL) {
         return CLI_PARTIAL;
     }

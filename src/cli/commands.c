@@ -4,9 +4,12 @@
 extern const struct cli_command cli_cmd_init;
 extern const struct cli_command cli_cmd_codes;
 extern const struct cli_command cli_cmd_ingest;
+extern const struct cli_command cli_cmd_ais;
 extern const struct cli_command cli_cmd_rejects;
 extern const struct cli_command cli_cmd_quality;
+extern const struct cli_command cli_cmd_watchlist;
 extern const struct cli_command cli_cmd_audit;
+extern const struct cli_command cli_cmd_rules;
 extern const struct cli_command cli_cmd_selfcheck;
 extern const struct cli_command cli_cmd_version;
 extern const struct cli_command cli_cmd_help;
@@ -15,9 +18,12 @@ const struct cli_command *const cli_commands[] = {
     &cli_cmd_init,
     &cli_cmd_codes,
     &cli_cmd_ingest,
+    &cli_cmd_ais,
     &cli_cmd_rejects,
     &cli_cmd_quality,
+    &cli_cmd_watchlist,
     &cli_cmd_audit,
+    &cli_cmd_rules,
     &cli_cmd_selfcheck,
     &cli_cmd_version,
     &cli_cmd_help,

@@ -16,6 +16,7 @@
 #include <vigia/alloc.h>
 #include <vigia/file.h>
 #include <vigia/log.h>
+#include <vigia/track.h>
 
 /* Readers registered by other modules (EDIFACT, AIS) through these weak hooks would
  * couple the modules; instead the dispatcher knows every reader. */
@@ -35,6 +36,16 @@ static enum vg_status batch_begin(struct ing_session *s, struct vg_error *err)
 /* Ends the batch: audit entry and commit when something changed, else roll back. */
 static enum vg_status batch_end(struct ing_session *s, struct vg_error *err)
 {
+    if (s->track != NULL) {
+        int64_t positions = 0;
+        enum vg_status ts = vg_track_flush(s->track, &positions, err);
+        if (ts != VG_OK) {
+            vg_store_rollback(s->store);
+            vg__ing_session_forget(s);
+            return ts;
+        }
+        s->batch_changes += positions;
+    }
     if (s->batch_changes == 0) {
         vg_store_rollback(s->store);
         return VG_OK;
@@ -69,6 +80,18 @@ static enum vg_status batch_end(struct ing_session *s, struct vg_error *err)
     return st;
 }
 
+enum vg_status vg__ing_batch_cut(struct ing_session *s, struct vg_error *err)
+{
+    enum vg_status st = batch_end(s, err);
+    if (st == VG_OK) {
+        if (s->opts.callback != NULL) {
+            s->opts.callback(s->opts.user, VG_INGEST_PROGRESS, NULL, s->report);
+        }
+        st = batch_begin(s, err);
+    }
+    return st;
+}
+
 enum vg_status vg__ing_batch_tick(struct ing_session *s, struct vg_error *err)
 {
     if (++s->batch_docs < s->opts.batch_size) {
@@ -96,6 +119,9 @@ static void skipped(struct ing_session *s, const char *path, const char *why)
     }
 }
 
+static enum vg_status ingest_data(struct ing_session *s, const char *path, const char *data,
+                                  size_t len, struct vg_error *err);
+
 static enum vg_status ingest_file(struct ing_session *s, const char *path, struct vg_error *err)
 {
     struct vg_file file;
@@ -103,6 +129,16 @@ static enum vg_status ingest_file(struct ing_session *s, const char *path, struc
     if (st != VG_OK) {
         return st;
     }
+    st = ingest_data(s, path, file.data, file.len, err);
+    vg_file_close(&file);
+    return st;
+}
+
+static enum vg_status ingest_data(struct ing_session *s, const char *path, const char *data,
+                                  size_t len, struct vg_error *err)
+{
+    struct vg_file file = { data, len, VG_FILE_STATIC };
+    enum vg_status st;
     s->report->files++;
     s->report->bytes += (int64_t)file.len;
     const char *format = NULL;
@@ -119,14 +155,12 @@ static enum vg_status ingest_file(struct ing_session *s, const char *path, struc
     if (format == NULL) {
         skipped(s, path, "not a format vigia reads (EDIFACT, NMEA AIS, or the CSV/JSON layouts "
                          "of docs/formats.md)");
-        vg_file_close(&file);
         return VG_OK;
     }
     uint8_t digest[VG_DIGEST_SIZE];
     vg_digest(file.data, file.len, digest);
     st = batch_begin(s, err);
     if (st != VG_OK) {
-        vg_file_close(&file);
         return st;
     }
     int64_t file_id = 0;
@@ -155,7 +189,6 @@ static enum vg_status ingest_file(struct ing_session *s, const char *path, struc
         vg_store_rollback(s->store);
         vg__ing_session_forget(s);
     }
-    vg_file_close(&file);
     return st;
 }
 
@@ -223,6 +256,25 @@ static enum vg_status ingest_path(struct ing_session *s, const char *path, int d
         vg_free(names[i]);
     }
     vg_free(names);
+    return st;
+}
+
+enum vg_status vg_ingest_buffer(struct vg_store *store, const char *name, const char *data,
+                                size_t len, const struct vg_ingest_options *opts,
+                                struct vg_ingest_report *report, struct vg_error *err)
+{
+    memset(report, 0, sizeof(*report));
+    struct ing_session *s = NULL;
+    enum vg_status st = vg__ing_session_new(store, opts, report, &s, err);
+    if (st != VG_OK) {
+        return st;
+    }
+    st = ingest_data(s, name, data, len, err);
+    vg__ing_session_free(s);
+    if (st == VG_OK && report->rejected > 0) {
+        st = vg_error_set(err, VG_EPARTIAL, "%lld message(s) or record(s) rejected",
+                          (long long)report->rejected);
+    }
     return st;
 }
 

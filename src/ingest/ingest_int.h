@@ -206,7 +206,10 @@ struct ing_document {
     struct ing_vec events;       /* struct ing_event */
     struct ing_vec notes;        /* struct ing_note */
     struct vg_buf unmapped;      /* segments or fields no mapper used, one per line */
-    /* The message's bytes, for the digest and the raw copy. */
+    /* The message's bytes, for the digest and the raw copy. A reader that knows a better
+     * content digest (EDIFACT: independent of line breaks) sets has_digest. */
+    bool has_digest;
+    uint8_t digest[VG_DIGEST_SIZE];
     const char *raw;
     size_t raw_len;
     int64_t offset;

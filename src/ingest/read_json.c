@@ -26,11 +26,23 @@ bool vg__ing_json_sniff(const char *data, size_t len)
     if (i >= len || (data[i] != '{' && data[i] != '[')) {
         return false;
     }
-    /* Look for a "type" of ours within the first kilobytes. */
+    /* Look for a "type" of ours ("manifest", "event", "events") within the first
+     * kilobytes: other JSON (gpsd's AIS output has "type" too) is not ours. */
     size_t n = len - i < 8192 ? len - i : 8192;
     for (size_t k = i; k + 6 < i + n; k++) {
-        if (memcmp(data + k, "\"type\"", 6) == 0) {
-            return true;
+        if (memcmp(data + k, "\"type\"", 6) != 0) {
+            continue;
+        }
+        size_t p = k + 6;
+        while (p < i + n && (data[p] == ' ' || data[p] == ':' || data[p] == '\t')) {
+            p++;
+        }
+        static const char *const ours[] = { "\"manifest\"", "\"event\"", "\"events\"" };
+        for (size_t o = 0; o < 3; o++) {
+            size_t ol = strlen(ours[o]);
+            if (p + ol <= len && memcmp(data + p, ours[o], ol) == 0) {
+                return true;
+            }
         }
     }
     return false;

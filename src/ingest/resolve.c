@@ -62,31 +62,33 @@ enum vg_status vg__ing_container(struct ing_session *s, int64_t message_id,
         *id = (int64_t)cached;
         return VG_OK;
     }
-    static const char select_sql[] = "SELECT id FROM containers WHERE number = ?1";
-    STMT(sel, select_sql);
-    vg__bind_text(sel, 1, key);
-    enum vg_status st = query_id(s, sel, id, err);
+    /* Insert first: a container seen for the first time costs one statement. */
+    static const char insert_sql[] =
+        "INSERT OR IGNORE INTO containers(number, valid, owner_code, size_type, first_seen_at,"
+        " created_at) VALUES(?1,?2,?3,?4,?5,?6)";
+    STMT(ins, insert_sql);
+    vg__bind_text(ins, 1, key);
+    sqlite3_bind_int(ins, 2, pst == VG_OK);
+    vg__bind_text(ins, 3, pst == VG_EPARSE ? NULL : cn.owner);
+    vg__bind_text(ins, 4, size_type);
+    vg__bind_int64_or_null(ins, 5, seen_at, VG_TIME_NONE);
+    sqlite3_bind_int64(ins, 6, s->now);
+    enum vg_status st = step_done(s, ins, "recording a container", err);
     if (st != VG_OK) {
         return st;
     }
-    if (*id == 0) {
-        static const char insert_sql[] =
-            "INSERT INTO containers(number, valid, owner_code, size_type, first_seen_at,"
-            " created_at) VALUES(?1,?2,?3,?4,?5,?6)";
-        STMT(ins, insert_sql);
-        vg__bind_text(ins, 1, key);
-        sqlite3_bind_int(ins, 2, pst == VG_OK);
-        vg__bind_text(ins, 3, pst == VG_EPARSE ? NULL : cn.owner);
-        vg__bind_text(ins, 4, size_type);
-        vg__bind_int64_or_null(ins, 5, seen_at, VG_TIME_NONE);
-        sqlite3_bind_int64(ins, 6, s->now);
-        st = step_done(s, ins, "recording a container", err);
-        if (st != VG_OK) {
-            return st;
-        }
+    if (sqlite3_changes(s->store->db) > 0) {
         *id = sqlite3_last_insert_rowid(s->store->db);
         s->report->containers++;
         s->batch_changes++;
+    } else {
+        static const char select_sql[] = "SELECT id FROM containers WHERE number = ?1";
+        STMT(sel, select_sql);
+        vg__bind_text(sel, 1, key);
+        st = query_id(s, sel, id, err);
+        if (st != VG_OK) {
+            return st;
+        }
     }
     if (pst != VG_OK) {
         char expected[64] = "";
@@ -239,7 +241,17 @@ enum vg_status vg__ing_party(struct ing_session *s, int64_t message_id,
             return st;
         }
     }
+    char seen_key[400];
     if (p->id != NULL) {
+        snprintf(seen_key, sizeof(seen_key), "I%lld|%s", (long long)*id, has_ruc ? ruc.text : p->id);
+        bool seen = false;
+        st = vg_map_put(&s->seen, seen_key, strlen(seen_key), 1, &seen, NULL);
+        if (st != VG_OK) {
+            return vg_error_set(err, st, "out of memory");
+        }
+        if (seen) {
+            goto addresses;
+        }
         static const char idn_sql[] =
             "INSERT OR IGNORE INTO party_identifiers(party_id, scheme, value, valid)"
             " VALUES(?1,?2,?3,?4)";
@@ -255,12 +267,22 @@ enum vg_status vg__ing_party(struct ing_session *s, int64_t message_id,
             return st;
         }
     }
+addresses:
     if (p->address != NULL || p->city != NULL) {
         char addr_key[256];
         char joined[600];
         snprintf(joined, sizeof(joined), "%s %s %s", p->address ? p->address : "",
                  p->city ? p->city : "", p->country ? p->country : "");
         vg__ing_name_key(joined, addr_key, sizeof(addr_key));
+        snprintf(seen_key, sizeof(seen_key), "A%lld|%s", (long long)*id, addr_key);
+        bool seen = false;
+        st = vg_map_put(&s->seen, seen_key, strlen(seen_key), 1, &seen, NULL);
+        if (st != VG_OK) {
+            return vg_error_set(err, st, "out of memory");
+        }
+        if (seen) {
+            return VG_OK;
+        }
         static const char addr_sql[] =
             "INSERT OR IGNORE INTO party_addresses(party_id, address, city, postcode, country,"
             " address_key, first_seen_at) VALUES(?1,?2,?3,?4,?5,?6,?7)";
@@ -527,25 +549,64 @@ enum vg_status vg__ing_trip(struct ing_session *s, int64_t container_id, int64_t
     if (container_id == 0 || port_call_id == 0 || port == NULL) {
         return VG_OK;
     }
-    static const char sql[] =
-        "INSERT INTO trips(container_id, port_call_id, port, direction, loaded_at,"
-        " departure_at, created_at) VALUES(?1,?2,?3,?4,?5,?6,?7)"
-        " ON CONFLICT(container_id, port_call_id) DO UPDATE SET"
-        " loaded_at = coalesce(excluded.loaded_at, loaded_at),"
-        " departure_at = coalesce(excluded.departure_at, departure_at)"
-        " WHERE (loaded_at, departure_at) IS NOT (coalesce(excluded.loaded_at, loaded_at),"
-        " coalesce(excluded.departure_at, departure_at))";
-    STMT(up, sql);
-    sqlite3_bind_int64(up, 1, container_id);
-    sqlite3_bind_int64(up, 2, port_call_id);
-    vg__bind_text(up, 3, port);
-    vg__bind_text(up, 4, direction);
-    vg__bind_int64_or_null(up, 5, loaded_at, VG_TIME_NONE);
-    vg__bind_int64_or_null(up, 6, departure_at, VG_TIME_NONE);
-    sqlite3_bind_int64(up, 7, s->now);
-    enum vg_status st = step_done(s, up, "recording a trip", err);
-    if (st == VG_OK && sqlite3_changes(s->store->db) > 0) {
-        s->batch_changes++;
+    /* Trips met in this run are updated by row id (a primary-key update); others are
+     * inserted, or completed when the store already has them. */
+    int64_t key[2] = { container_id, port_call_id };
+    uint64_t trip_id;
+    enum vg_status st;
+    if (vg_map_get(&s->trips, key, sizeof(key), &trip_id)) {
+        if (loaded_at == VG_TIME_NONE && departure_at == VG_TIME_NONE) {
+            return VG_OK;
+        }
+        static const char upd_sql[] =
+            "UPDATE trips SET loaded_at = coalesce(?2, loaded_at),"
+            " departure_at = coalesce(?3, departure_at) WHERE id = ?1 AND"
+            " (loaded_at, departure_at) IS NOT (coalesce(?2, loaded_at), coalesce(?3, departure_at))";
+        STMT(upd, upd_sql);
+        sqlite3_bind_int64(upd, 1, (int64_t)trip_id);
+        vg__bind_int64_or_null(upd, 2, loaded_at, VG_TIME_NONE);
+        vg__bind_int64_or_null(upd, 3, departure_at, VG_TIME_NONE);
+        st = step_done(s, upd, "updating a trip", err);
+        if (st == VG_OK && sqlite3_changes(s->store->db) > 0) {
+            s->batch_changes++;
+        }
+        return st;
     }
-    return st;
+    static const char ins_sql[] =
+        "INSERT OR IGNORE INTO trips(container_id, port_call_id, port, direction, loaded_at,"
+        " departure_at, created_at) VALUES(?1,?2,?3,?4,?5,?6,?7)";
+    STMT(ins, ins_sql);
+    sqlite3_bind_int64(ins, 1, container_id);
+    sqlite3_bind_int64(ins, 2, port_call_id);
+    vg__bind_text(ins, 3, port);
+    vg__bind_text(ins, 4, direction);
+    vg__bind_int64_or_null(ins, 5, loaded_at, VG_TIME_NONE);
+    vg__bind_int64_or_null(ins, 6, departure_at, VG_TIME_NONE);
+    sqlite3_bind_int64(ins, 7, s->now);
+    st = step_done(s, ins, "recording a trip", err);
+    if (st != VG_OK) {
+        return st;
+    }
+    if (sqlite3_changes(s->store->db) > 0) {
+        s->batch_changes++;
+        return vg_map_set(&s->trips, key, sizeof(key),
+                          (uint64_t)sqlite3_last_insert_rowid(s->store->db));
+    }
+    static const char sel_sql[] =
+        "SELECT id FROM trips WHERE container_id = ?1 AND port_call_id = ?2";
+    STMT(sel, sel_sql);
+    sqlite3_bind_int64(sel, 1, container_id);
+    sqlite3_bind_int64(sel, 2, port_call_id);
+    int64_t id = 0;
+    st = query_id(s, sel, &id, err);
+    if (st != VG_OK) {
+        return st;
+    }
+    st = vg_map_set(&s->trips, key, sizeof(key), (uint64_t)id);
+    if (st != VG_OK) {
+        return vg_error_set(err, st, "out of memory");
+    }
+    /* Known before this run: complete it the same way. */
+    return vg__ing_trip(s, container_id, port_call_id, port, direction, loaded_at, departure_at,
+                        err);
 }

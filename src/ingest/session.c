@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <vigia/alloc.h>
+#include <vigia/track.h>
 
 static void maps_init(struct ing_session *s)
 {
@@ -12,6 +13,8 @@ static void maps_init(struct ing_session *s)
     vg_map_init(&s->parties);
     vg_map_init(&s->vessels);
     vg_map_init(&s->port_calls);
+    vg_map_init(&s->seen);
+    vg_map_init(&s->trips);
     vg_map_init(&s->locode_known);
     vg_map_init(&s->hs_known);
 }
@@ -22,6 +25,8 @@ static void maps_release(struct ing_session *s)
     vg_map_release(&s->parties);
     vg_map_release(&s->vessels);
     vg_map_release(&s->port_calls);
+    vg_map_release(&s->seen);
+    vg_map_release(&s->trips);
     vg_map_release(&s->locode_known);
     vg_map_release(&s->hs_known);
 }
@@ -68,6 +73,7 @@ void vg__ing_session_free(struct ing_session *s)
         return;
     }
     maps_release(s);
+    vg_track_writer_free(s->track);
     vg_free(s);
 }
 
@@ -87,6 +93,8 @@ void vg__ing_session_forget(struct ing_session *s)
 {
     maps_release(s);
     maps_init(s);
+    vg_track_writer_free(s->track); /* its buffered positions were not written */
+    s->track = NULL;
 }
 
 void vg__ing_session_batch_digest(struct ing_session *s, uint8_t out[VG_DIGEST_SIZE],

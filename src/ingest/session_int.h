@@ -6,8 +6,11 @@
 
 #include "ingest/ingest_int.h"
 
+struct vg_track_writer;
+
 struct ing_session {
     struct vg_store *store;
+    struct vg_track_writer *track; /* AIS positions buffered for the current batch */
     struct vg_ingest_options opts;
     struct vg_ingest_report *report;
     int64_t file_id;
@@ -19,6 +22,8 @@ struct ing_session {
     struct vg_map parties;
     struct vg_map vessels;
     struct vg_map port_calls;
+    struct vg_map seen;           /* rows known written (party identifiers, addresses) */
+    struct vg_map trips;          /* (container id, port call id) -> trip id */
     /* Code-list membership: 1 known, 2 unknown. */
     struct vg_map locode_known;
     struct vg_map hs_known;
@@ -65,5 +70,8 @@ enum vg_status vg__ing_check_locode(struct ing_session *s, int64_t message_id,
 enum vg_status vg__ing_check_hs(struct ing_session *s, int64_t message_id,
                                 const struct ing_source *src, const char *code, bool *valid,
                                 struct vg_error *err);
+
+/* Ends the current batch now (audit entry, commit) and starts the next. */
+enum vg_status vg__ing_batch_cut(struct ing_session *s, struct vg_error *err);
 
 #endif

@@ -71,26 +71,16 @@ static enum vg_status upsert_consignment(struct ing_session *s, struct ing_docum
     const char *carrier = c->carrier != NULL ? c->carrier : (doc->has_voyage && doc->voyage.carrier
                                                                  ? doc->voyage.carrier
                                                                  : "");
-    static const char sel_sql[] =
-        "SELECT id FROM consignments WHERE bl_number = ?1 AND carrier = ?2";
-    STMT(sel, sel_sql);
-    vg__bind_text(sel, 1, c->bl);
-    vg__bind_text(sel, 2, carrier);
-    int rc = sqlite3_step(sel);
-    *id = rc == SQLITE_ROW ? sqlite3_column_int64(sel, 0) : 0;
-    sqlite3_reset(sel);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        return vg__store_error(s->store, rc, "looking up a consignment", err);
-    }
-    *existed = *id != 0;
     enum vg_status st;
     int64_t master_id = 0;
     if (c->master_bl != NULL) {
-        STMT(msel, sel_sql);
+        static const char master_sql[] =
+            "SELECT id FROM consignments WHERE bl_number = ?1 AND carrier = ?2";
+        STMT(msel, master_sql);
         vg__bind_text(msel, 1, c->master_bl);
         vg__bind_text(msel, 2, carrier);
-        rc = sqlite3_step(msel);
-        master_id = rc == SQLITE_ROW ? sqlite3_column_int64(msel, 0) : 0;
+        int mrc = sqlite3_step(msel);
+        master_id = mrc == SQLITE_ROW ? sqlite3_column_int64(msel, 0) : 0;
         sqlite3_reset(msel);
     }
     const char *kind = c->kind != NULL ? c->kind : (c->master_bl != NULL ? "house" : "straight");
@@ -105,7 +95,53 @@ static enum vg_status upsert_consignment(struct ing_session *s, struct ing_docum
         default: break;
         }
     }
-    if (*existed) {
+    static const char ins_sql[] =
+        "INSERT OR IGNORE INTO consignments(bl_number, carrier, kind, master_id, master_bl, port_call_id,"
+        " place_of_receipt, port_of_loading, port_of_discharge, place_of_delivery, declared_at,"
+        " goods_description, total_packages, gross_kg, status, version, message_id, created_at,"
+        " updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,1,?16,?17,?17)";
+    STMT(ins, ins_sql);
+    vg__bind_text(ins, 1, c->bl);
+    vg__bind_text(ins, 2, carrier);
+    vg__bind_text(ins, 3, kind);
+    vg__bind_int64_or_null(ins, 4, master_id, 0);
+    vg__bind_text(ins, 5, c->master_bl);
+    vg__bind_int64_or_null(ins, 6, port_call_id, 0);
+    vg__bind_text(ins, 7, por);
+    vg__bind_text(ins, 8, pol);
+    vg__bind_text(ins, 9, pod);
+    vg__bind_text(ins, 10, pdl);
+    vg__bind_int64_or_null(ins, 11, c->declared_at, VG_TIME_NONE);
+    vg__bind_text(ins, 12, c->goods_description);
+    vg__bind_int64_or_null(ins, 13, c->total_packages, -1);
+    vg__bind_double_or_null(ins, 14, c->gross_kg, !isnan(c->gross_kg));
+    vg__bind_text(ins, 15, doc->function == ING_FN_CANCEL ? "cancelled" : "active");
+    sqlite3_bind_int64(ins, 16, message_id);
+    sqlite3_bind_int64(ins, 17, s->now);
+    st = step_done(s, ins, "recording a consignment", err);
+    if (st != VG_OK) {
+        return st;
+    }
+    if (sqlite3_changes(s->store->db) > 0) {
+        /* New: one statement. */
+        *id = sqlite3_last_insert_rowid(s->store->db);
+        *existed = false;
+        return VG_OK;
+    }
+    /* Known: version it and replace its content. */
+    static const char sel_sql[] =
+        "SELECT id FROM consignments WHERE bl_number = ?1 AND carrier = ?2";
+    STMT(sel, sel_sql);
+    vg__bind_text(sel, 1, c->bl);
+    vg__bind_text(sel, 2, carrier);
+    int rc = sqlite3_step(sel);
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(sel, 0) : 0;
+    sqlite3_reset(sel);
+    if (rc != SQLITE_ROW) {
+        return vg__store_error(s->store, rc, "looking up a consignment", err);
+    }
+    *existed = true;
+    {
         static const char snap_sql[] =
             "INSERT OR IGNORE INTO consignment_versions(consignment_id, version, message_id,"
             " function_code, snapshot, recorded_at)"
@@ -129,7 +165,7 @@ static enum vg_status upsert_consignment(struct ing_session *s, struct ing_docum
             "  'goods', (SELECT json_group_array(json_object('seq', seq, 'hs', hs_code,"
             "     'description', description, 'packages', packages, 'gross_kg', gross_kg,"
             "     'value', value)) FROM goods_items WHERE consignment_id = c.id),"
-            "  'places', (SELECT json_group_array(json_object('qualifier', qualifier,"
+            "  'other_places', (SELECT json_group_array(json_object('qualifier', qualifier,"
             "     'locode', locode)) FROM consignment_places WHERE consignment_id = c.id)),"
             "  ?3 FROM consignments c WHERE c.id = ?1";
         STMT(snap, snap_sql);
@@ -185,34 +221,7 @@ static enum vg_status upsert_consignment(struct ing_session *s, struct ing_docum
         sqlite3_bind_int64(upd, 16, s->now);
         return step_done(s, upd, "updating a consignment", err);
     }
-    static const char ins_sql[] =
-        "INSERT INTO consignments(bl_number, carrier, kind, master_id, master_bl, port_call_id,"
-        " place_of_receipt, port_of_loading, port_of_discharge, place_of_delivery, declared_at,"
-        " goods_description, total_packages, gross_kg, status, version, message_id, created_at,"
-        " updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,1,?16,?17,?17)";
-    STMT(ins, ins_sql);
-    vg__bind_text(ins, 1, c->bl);
-    vg__bind_text(ins, 2, carrier);
-    vg__bind_text(ins, 3, kind);
-    vg__bind_int64_or_null(ins, 4, master_id, 0);
-    vg__bind_text(ins, 5, c->master_bl);
-    vg__bind_int64_or_null(ins, 6, port_call_id, 0);
-    vg__bind_text(ins, 7, por);
-    vg__bind_text(ins, 8, pol);
-    vg__bind_text(ins, 9, pod);
-    vg__bind_text(ins, 10, pdl);
-    vg__bind_int64_or_null(ins, 11, c->declared_at, VG_TIME_NONE);
-    vg__bind_text(ins, 12, c->goods_description);
-    vg__bind_int64_or_null(ins, 13, c->total_packages, -1);
-    vg__bind_double_or_null(ins, 14, c->gross_kg, !isnan(c->gross_kg));
-    vg__bind_text(ins, 15, doc->function == ING_FN_CANCEL ? "cancelled" : "active");
-    sqlite3_bind_int64(ins, 16, message_id);
-    sqlite3_bind_int64(ins, 17, s->now);
-    st = step_done(s, ins, "recording a consignment", err);
-    if (st == VG_OK) {
-        *id = sqlite3_last_insert_rowid(s->store->db);
-    }
-    return st;
+    return VG_OK;
 }
 
 static enum vg_status insert_seal(struct ing_session *s, int64_t container_id,
@@ -269,6 +278,9 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
                                "(its goods and equipment were not recorded)", err);
     }
     int64_t seen = c->declared_at != VG_TIME_NONE ? c->declared_at : doc->prepared_at;
+    if (c->goods_description == NULL && c->goods.n > 0) {
+        c->goods_description = ING_AT(c->goods, struct ing_goods, 0)->description;
+    }
     /* Validate the places first so that stored codes are normalised. */
     for (size_t i = 0; i < c->places.n; i++) {
         struct ing_place *p = ING_AT(c->places, struct ing_place, i);
@@ -296,6 +308,12 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
     s->batch_changes++;
     for (size_t i = 0; i < c->places.n; i++) {
         const struct ing_place *p = ING_AT(c->places, struct ing_place, i);
+        /* Receipt, loading, discharge and delivery are columns of the consignment; the
+         * table keeps the others (transhipments, origin, destination...). */
+        if (p->kind == ING_PLACE_RECEIPT || p->kind == ING_PLACE_LOADING ||
+            p->kind == ING_PLACE_DISCHARGE || p->kind == ING_PLACE_DELIVERY) {
+            continue;
+        }
         static const char sql[] =
             "INSERT OR IGNORE INTO consignment_places(consignment_id, qualifier, seq, locode,"
             " locode_valid) VALUES(?1,?2,?3,?4,?5)";
@@ -386,12 +404,13 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
             return st;
         }
         static const char sql[] =
-            "INSERT OR REPLACE INTO goods_items(consignment_id, seq, hs_code, hs_valid,"
+            "INSERT INTO goods_items(consignment_id, seq, hs_code, hs_valid,"
             " description, packages, package_type, gross_kg, net_kg, volume_m3, value, currency)"
             " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)";
         STMT(ins, sql);
         sqlite3_bind_int64(ins, 1, cid);
-        sqlite3_bind_int64(ins, 2, g->seq > 0 ? g->seq : (int64_t)i + 1);
+        /* Position in the consignment (senders reuse GID numbers). */
+        sqlite3_bind_int64(ins, 2, (int64_t)i + 1);
         vg__bind_text(ins, 3, g->hs);
         if (g->hs != NULL) {
             sqlite3_bind_int(ins, 4, hs_valid);
@@ -601,7 +620,11 @@ enum vg_status vg__ing_write(struct ing_session *s, struct ing_document *doc,
                                              : (s->opts.default_sender ? s->opts.default_sender
                                                                        : "unknown");
     uint8_t digest[VG_DIGEST_SIZE];
-    vg_digest(doc->raw, doc->raw_len, digest);
+    if (doc->has_digest) {
+        memcpy(digest, doc->digest, sizeof(digest));
+    } else {
+        vg_digest(doc->raw, doc->raw_len, digest);
+    }
     s->report->messages++;
 
     static const char dup_sql[] = "SELECT id FROM messages WHERE sender = ?1 AND digest = ?2";

@@ -8,6 +8,7 @@
 #include <vigia/alloc.h>
 #include <vigia/map.h>
 #include <vigia/maritime.h>
+#include <vigia/time.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -18,15 +19,51 @@
 #define SLOT_SECONDS 600
 #define CELL_DEG 0.005
 
+/* Ports are indexed in 0.5-degree cells (about 55 km, more than any radius used), so
+ * "the nearest port" looks at nine cells, not at every port in the world. */
+#define PORT_CELL_DEG 0.5
+
 struct detector {
     const struct vg_maritime_params *p;
     const struct vg_maritime_port *ports;
     size_t nports;
+    struct vg_map port_grid; /* cell -> first port index */
+    size_t *port_next;       /* chain of ports in a cell */
     vg_vessel_class_fn classify;
     void *class_user;
     vg_vessel_event_fn emit;
     void *emit_user;
 };
+
+enum vg_vessel_class vg_vessel_class_of_ship_type(int type)
+{
+    switch (type) {
+    case 30:
+        return VG_VESSEL_FISHING;
+    case 31: /* towing */
+    case 32: /* towing, long or wide */
+    case 50: /* pilot */
+    case 52: /* tug */
+    case 53: /* port tender */
+    case 54: /* anti-pollution */
+        return VG_VESSEL_SERVICE;
+    case 35: /* military */
+    case 51: /* search and rescue */
+    case 55: /* law enforcement */
+    case 58: /* medical transport */
+        return VG_VESSEL_AUTHORITY;
+    case 33: /* dredging, underwater operations */
+    case 34: /* diving */
+    case 36: /* sailing */
+    case 37: /* pleasure craft */
+    case 56: /* spare, local vessel */
+    case 57:
+    case 59: /* non-combatant */
+        return VG_VESSEL_SMALL;
+    default:
+        return type >= 60 && type <= 89 ? VG_VESSEL_MERCHANT : VG_VESSEL_UNKNOWN;
+    }
+}
 
 static enum vg_vessel_class vessel_class(const struct detector *d, uint32_t mmsi, char cls)
 {
@@ -38,20 +75,61 @@ static enum vg_vessel_class vessel_class(const struct detector *d, uint32_t mmsi
     return c;
 }
 
+static void port_cell(double lat, double lon, int32_t key[2])
+{
+    key[0] = (int32_t)floor(lat / PORT_CELL_DEG);
+    key[1] = (int32_t)floor(lon / PORT_CELL_DEG);
+}
+
 static const struct vg_maritime_port *nearest_port(const struct detector *d, double lat,
                                                    double lon, double *km)
 {
     const struct vg_maritime_port *best = NULL;
     double best_km = 1e12;
-    for (size_t i = 0; i < d->nports; i++) {
-        double k = vg_geo_distance_km(lat, lon, d->ports[i].lat, d->ports[i].lon);
-        if (k < best_km) {
-            best_km = k;
-            best = &d->ports[i];
+    int32_t c[2];
+    port_cell(lat, lon, c);
+    for (int dy = -1; dy <= 1; dy++) {
+        for (int dx = -1; dx <= 1; dx++) {
+            int32_t k[2] = { c[0] + dy, c[1] + dx };
+            uint64_t head;
+            if (!vg_map_get(&d->port_grid, k, sizeof(k), &head)) {
+                continue;
+            }
+            for (size_t i = (size_t)head; i != SIZE_MAX; i = d->port_next[i]) {
+                double km_i = vg_geo_distance_km(lat, lon, d->ports[i].lat, d->ports[i].lon);
+                if (km_i < best_km) {
+                    best_km = km_i;
+                    best = &d->ports[i];
+                }
+            }
         }
     }
     *km = best_km;
     return best;
+}
+
+static enum vg_status index_ports(struct detector *d)
+{
+    vg_map_init(&d->port_grid);
+    d->port_next = vg_malloc(d->nports * sizeof(size_t) + 1);
+    if (d->port_next == NULL) {
+        return VG_ENOMEM;
+    }
+    for (size_t i = 0; i < d->nports; i++) {
+        int32_t k[2];
+        port_cell(d->ports[i].lat, d->ports[i].lon, k);
+        uint64_t head = SIZE_MAX;
+        bool existed = false;
+        enum vg_status st = vg_map_put(&d->port_grid, k, sizeof(k), i, &existed, &head);
+        if (st == VG_OK && existed) {
+            st = vg_map_set(&d->port_grid, k, sizeof(k), i);
+        }
+        if (st != VG_OK) {
+            return st;
+        }
+        d->port_next[i] = existed ? (size_t)head : SIZE_MAX;
+    }
+    return VG_OK;
 }
 
 static bool near_any_port(const struct detector *d, double lat, double lon, double km)
@@ -62,23 +140,7 @@ static bool near_any_port(const struct detector *d, double lat, double lon, doub
 
 static void fmt_time(int64_t t, char *buf, size_t n)
 {
-    int64_t days = t / 86400, s = t % 86400;
-    if (s < 0) {
-        s += 86400;
-        days--;
-    }
-    /* Civil date from days (same algorithm as core/time.c, kept local to stay pure). */
-    int64_t z = days + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t day = doy - (153 * mp + 2) / 5 + 1;
-    int64_t month = mp < 10 ? mp + 3 : mp - 9;
-    int64_t year = yoe + era * 400 + (month <= 2);
-    snprintf(buf, n, "%04lld-%02lld-%02lld %02lld:%02lldZ", (long long)year, (long long)month,
-             (long long)day, (long long)(s / 3600), (long long)(s / 60 % 60));
+    vg_time_format_iso8601(t, buf, n);
 }
 
 static void init_event(struct vg_vessel_event *e, enum vg_vessel_event_kind kind, uint32_t mmsi)
@@ -259,7 +321,8 @@ static void emit_loiter(const struct detector *d, const struct vg_position *v, s
     /* Fishing boats and small craft are slow at sea by trade: loitering is a ship's sign
      * (GFW computes it for carrier vessels). */
     enum vg_vessel_class cls = vessel_class(d, v[a].mmsi, v[a].cls);
-    if (cls == VG_VESSEL_FISHING || cls == VG_VESSEL_SMALL) {
+    if (cls == VG_VESSEL_FISHING || cls == VG_VESSEL_SMALL || cls == VG_VESSEL_SERVICE ||
+        cls == VG_VESSEL_AUTHORITY) {
         return;
     }
     if (hours >= p->loiter_min_hours && shore >= p->loiter_min_shore_nm) {
@@ -356,7 +419,11 @@ static void emit_encounter(const struct detector *d, const struct contact *c, si
     (void)all;
     const struct vg_maritime_params *p = d->p;
     int64_t start = c[0].t, end = c[n - 1].t;
-    double minutes = (double)(end - start) / 60.0 + SLOT_SECONDS / 120.0;
+    /* Contacts are sampled once per slot: the meeting lasted from about half a slot before
+     * the first sample to half a slot after the last; thresholds allow for that, the
+     * explanation states what was observed. */
+    double observed = (double)(end - start) / 60.0;
+    double minutes = observed + SLOT_SECONDS / 120.0;
     double lat = 0, lon = 0, max_sa = 0, max_sb = 0, min_d = 1e9;
     bool night = false;
     for (size_t i = 0; i < n; i++) {
@@ -371,6 +438,15 @@ static void emit_encounter(const struct detector *d, const struct contact *c, si
     lon /= (double)n;
     enum vg_vessel_class ca = vessel_class(d, c[0].a, c[0].cls_a);
     enum vg_vessel_class cb = vessel_class(d, c[0].b, c[0].cls_b);
+    /* Coast guard, navy, rescue and medical boats meet ships by duty; pilot boats and tugs
+     * do so in the approaches to a port. */
+    if (ca == VG_VESSEL_AUTHORITY || cb == VG_VESSEL_AUTHORITY) {
+        return;
+    }
+    if ((ca == VG_VESSEL_SERVICE || cb == VG_VESSEL_SERVICE) &&
+        near_any_port(d, lat, lon, p->pilot_area_km)) {
+        return;
+    }
     const char *variant = NULL;
     double confidence = 0;
     uint32_t ship = c[0].a, craft = c[0].b;
@@ -405,14 +481,16 @@ static void emit_encounter(const struct detector *d, const struct contact *c, si
     snprintf(e.variant, sizeof(e.variant), "%s", variant);
     char ts[24];
     fmt_time(start, ts, sizeof(ts));
-    const char *craft_kind = (ship == c[0].a ? cb : ca) == VG_VESSEL_FISHING ? "a fishing vessel"
-                             : (ship == c[0].a ? cb : ca) == VG_VESSEL_SMALL ? "a small craft"
-                                                                             : "another vessel";
+    enum vg_vessel_class other = ship == c[0].a ? cb : ca;
+    const char *craft_kind = other == VG_VESSEL_FISHING   ? "a fishing vessel"
+                             : other == VG_VESSEL_SMALL   ? "a small craft"
+                             : other == VG_VESSEL_SERVICE ? "a tug or pilot boat far from port"
+                                                          : "another vessel";
     snprintf(e.explanation, sizeof(e.explanation),
              "MMSI %09u met %s (MMSI %09u) for %.0f min from %s, as close as %.0f m, both below "
              "%.1f kn, %.0f nm from shore%s, away from port",
              (unsigned)ship, strcmp(variant, "gfw") == 0 ? "another vessel" : craft_kind,
-             (unsigned)craft, minutes, ts, min_d, fmax(max_sa, max_sb) + 0.05,
+             (unsigned)craft, observed, ts, min_d, fmax(max_sa, max_sb) + 0.05,
              e.distance_shore_nm, night ? ", at night" : "");
     d->emit(d->emit_user, &e);
 }
@@ -538,12 +616,20 @@ enum vg_status vg_maritime_detect(const struct vg_position *positions, size_t n,
                                   vg_vessel_class_fn classify, void *class_user,
                                   vg_vessel_event_fn emit, void *emit_user, struct vg_error *err)
 {
-    struct detector d = { params, ports, nports, classify, class_user, emit, emit_user };
+    struct detector d = { params, ports, nports, { 0 }, NULL, classify, class_user, emit,
+                          emit_user };
+    if (index_ports(&d) != VG_OK) {
+        vg_map_release(&d.port_grid);
+        vg_free(d.port_next);
+        return vg_error_set(err, VG_ENOMEM, "out of memory indexing ports");
+    }
     size_t i = 0;
     while (i < n) {
         size_t j = i;
         while (j < n && positions[j].mmsi == positions[i].mmsi) {
             if (j > i && positions[j].t < positions[j - 1].t) {
+                vg_map_release(&d.port_grid);
+                vg_free(d.port_next);
                 return vg_error_set(err, VG_EINVAL, "positions of MMSI %u are not in time order",
                                     (unsigned)positions[i].mmsi);
             }
@@ -554,5 +640,8 @@ enum vg_status vg_maritime_detect(const struct vg_position *positions, size_t n,
         loitering(&d, positions + i, j - i);
         i = j;
     }
-    return encounters(&d, positions, n, err);
+    enum vg_status st = encounters(&d, positions, n, err);
+    vg_map_release(&d.port_grid);
+    vg_free(d.port_next);
+    return st;
 }

@@ -34,6 +34,7 @@ void vg_maritime_params_default(struct vg_maritime_params *p)
     p->nearshore_loiter_min_nm = 3;
     p->nearshore_loiter_max_nm = 50;
     p->anchorage_km = 15;
+    p->pilot_area_km = 30;
     p->river_suppression = true;
 }
 
@@ -73,6 +74,8 @@ static const struct param_def defs[] = {
     NUM(nearshore_loiter_min_nm, "near-shore loitering: at least this far from shore (nm)"),
     NUM(nearshore_loiter_max_nm, "near-shore loitering: at most this far from shore (nm)"),
     NUM(anchorage_km, "slow within this distance of a port is waiting at anchor (km)"),
+    NUM(pilot_area_km, "meetings with pilot boats and tugs within this distance of a port are"
+                       " normal (km)"),
     BOOL(river_suppression, "no encounters or loitering on the Amazon (river transit)"),
 };
 

@@ -56,7 +56,8 @@ enum vg_status vg__store_exec(struct vg_store *store, const char *sql, struct vg
 enum vg_status vg__store_error(struct vg_store *store, int rc, const char *what,
                                struct vg_error *err);
 
-/* Binds helpers: text may be NULL (binds NULL); slices are bound transient. */
+/* Bind helpers: text may be NULL (binds NULL). Text is bound without a copy: bind and step
+ * in the same call, before the buffer goes away. */
 int vg__bind_text(sqlite3_stmt *st, int idx, const char *text);
 int vg__bind_textn(sqlite3_stmt *st, int idx, const char *text, size_t len);
 int vg__bind_int64_or_null(sqlite3_stmt *st, int idx, int64_t v, int64_t null_value);

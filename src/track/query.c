@@ -224,33 +224,3 @@ enum vg_status vg_track_query_near(struct vg_store *store, double lat, double lo
     vg_free(mmsis.p);
     return s;
 }
-
-enum vg_status vg_track_retain(struct vg_store *store, int64_t before, int64_t *blocks,
-                               struct vg_error *err)
-{
-    *blocks = 0;
-    enum vg_status s = vg_store_begin(store, err);
-    if (s != VG_OK) {
-        return s;
-    }
-    char sql[160];
-    snprintf(sql, sizeof(sql), "DELETE FROM ais_tracks WHERE block_end < %lld", (long long)before);
-    s = vg__store_exec(store, sql, err);
-    if (s == VG_OK) {
-        *blocks = sqlite3_changes(store->db);
-        snprintf(sql, sizeof(sql), "DELETE FROM ais_grid WHERE hour < %lld",
-                 (long long)(before / 3600));
-        s = vg__store_exec(store, sql, err);
-    }
-    if (s == VG_OK && *blocks > 0) {
-        char objects[96];
-        snprintf(objects, sizeof(objects), "{\"before\":%lld,\"blocks\":%lld}", (long long)before,
-                 (long long)*blocks);
-        s = vg_audit_append(store, "ais.retention", objects, NULL, err);
-    }
-    if (s == VG_OK && *blocks > 0) {
-        return vg_store_commit(store, err);
-    }
-    vg_store_rollback(store);
-    return s;
-}

@@ -25,7 +25,7 @@ struct vessel_buf {
 struct pending_static {
     bool live;
     uint64_t key;            /* digest prefix of the broadcast identity */
-    struct vg_ais_static s;  /* the latest report of that identity */
+    struct vg_track_static s;  /* the latest report of that identity */
     int64_t first, last, reports;
 };
 
@@ -261,7 +261,7 @@ enum vg_status vg_track_flush(struct vg_track_writer *w, int64_t *positions,
 static enum vg_status write_static(struct vg_track_writer *w, const struct pending_static *ps,
                                    struct vg_error *err)
 {
-    const struct vg_ais_static *s = &ps->s;
+    const struct vg_track_static *s = &ps->s;
     static const char touch_sql[] =
         "UPDATE ais_static SET last_seen_at = max(last_seen_at, ?8),"
         " first_seen_at = min(first_seen_at, ?2), reports = reports + ?9 WHERE id ="
@@ -307,7 +307,7 @@ static enum vg_status write_static(struct vg_track_writer *w, const struct pendi
     return VG_OK;
 }
 
-static uint64_t static_key(const struct vg_ais_static *s)
+static uint64_t static_key(const struct vg_track_static *s)
 {
     char ident[256];
     int n = snprintf(ident, sizeof(ident), "%u|%s|%s|%d|%s", (unsigned)s->imo, s->name,
@@ -319,7 +319,7 @@ static uint64_t static_key(const struct vg_ais_static *s)
     return key;
 }
 
-enum vg_status vg_track_add_static(struct vg_track_writer *w, const struct vg_ais_static *s,
+enum vg_status vg_track_add_static(struct vg_track_writer *w, const struct vg_track_static *s,
                                    struct vg_error *err)
 {
     uint64_t key = static_key(s);

@@ -14,6 +14,8 @@
 #define SHIP2 311000002u
 #define BOAT 760000123u  /* Peru, small craft */
 #define FISH 760000456u
+#define PILOT 760000777u /* ship type 50 */
+#define GUARD 760000888u /* ship type 55, law enforcement */
 
 static const struct vg_maritime_port ports[] = {
     { "PECLL", -12.0500, -77.1450, false },
@@ -79,6 +81,12 @@ static enum vg_vessel_class classify(void *user, uint32_t mmsi)
     }
     if (mmsi == FISH) {
         return VG_VESSEL_FISHING;
+    }
+    if (mmsi == PILOT) {
+        return vg_vessel_class_of_ship_type(50);
+    }
+    if (mmsi == GUARD) {
+        return vg_vessel_class_of_ship_type(55);
     }
     return VG_VESSEL_UNKNOWN;
 }
@@ -169,15 +177,20 @@ static void test_maritime__nearshore_gap_class_a_only(void **state)
     assert_true(e->distance_shore_nm < 30);
 }
 
-/* A departing ship slows 15 nm off the coast at night; a small boat comes alongside. */
-static void drop_off(struct track *t, double lat, double lon, int64_t night_start)
+/* A departing ship slows 15 nm off the coast at night; a boat comes alongside. */
+static void meeting(struct track *t, uint32_t boat, double lat, double lon, int64_t night_start)
 {
     leg(t, SHIP, night_start - 3600, night_start, 60, lat + 0.2, lon - 0.1, lat, lon, 'A');
     leg(t, SHIP, night_start, night_start + 40 * 60, 60, lat, lon, lat - 0.004, lon, 'A');
     leg(t, SHIP, night_start + 40 * 60, night_start + 3 * 3600, 60, lat - 0.004, lon, lat - 0.5, lon - 0.2, 'A');
-    leg(t, BOAT, night_start - 3600, night_start, 60, lat + 0.1, lon + 0.3, lat, lon + 0.002, 'B');
-    leg(t, BOAT, night_start, night_start + 30 * 60, 60, lat, lon + 0.002, lat - 0.003, lon + 0.002, 'B');
-    leg(t, BOAT, night_start + 30 * 60, night_start + 2 * 3600, 60, lat - 0.003, lon + 0.002, lat + 0.1, lon + 0.3, 'B');
+    leg(t, boat, night_start - 3600, night_start, 60, lat + 0.1, lon + 0.3, lat, lon + 0.002, 'B');
+    leg(t, boat, night_start, night_start + 30 * 60, 60, lat, lon + 0.002, lat - 0.003, lon + 0.002, 'B');
+    leg(t, boat, night_start + 30 * 60, night_start + 2 * 3600, 60, lat - 0.003, lon + 0.002, lat + 0.1, lon + 0.3, 'B');
+}
+
+static void drop_off(struct track *t, double lat, double lon, int64_t night_start)
+{
+    meeting(t, BOAT, lat, lon, night_start);
 }
 
 static void test_maritime__short_meeting_with_small_craft_at_night(void **state)
@@ -195,6 +208,28 @@ static void test_maritime__short_meeting_with_small_craft_at_night(void **state)
     assert_true(e->confidence >= 0.8);
     assert_non_null(strstr(e->explanation, "at night"));
     assert_non_null(strstr(e->explanation, "small craft"));
+}
+
+/* Pilot boats and tugs meet ships in the approaches to a port; the coast guard anywhere. */
+static void test_maritime__pilots_near_port_and_authorities_are_not_meetings(void **state)
+{
+    (void)state;
+    struct track t = { 0 };
+    meeting(&t, PILOT, -12.0, -77.33, T0 + 7 * 3600); /* 20 km off Callao */
+    struct events ev = run(&t);
+    assert_int_equal(count(&ev, VG_EVENT_ENCOUNTER, NULL), 0);
+
+    meeting(&t, PILOT, -10.6, -78.2, T0 + 7 * 3600); /* 15 nm off the coast, no port near */
+    ev = run(&t);
+    assert_int_equal(count(&ev, VG_EVENT_ENCOUNTER, "short_meeting"), 1);
+    assert_non_null(strstr(find(&ev, VG_EVENT_ENCOUNTER)->explanation, "far from port"));
+
+    meeting(&t, GUARD, -10.6, -78.2, T0 + 7 * 3600);
+    ev = run(&t);
+    assert_int_equal(count(&ev, VG_EVENT_ENCOUNTER, NULL), 0);
+    assert_int_equal(vg_vessel_class_of_ship_type(71), VG_VESSEL_MERCHANT);
+    assert_int_equal(vg_vessel_class_of_ship_type(30), VG_VESSEL_FISHING);
+    assert_int_equal(vg_vessel_class_of_ship_type(0), VG_VESSEL_UNKNOWN);
 }
 
 static void test_maritime__no_meeting_inside_port_or_on_the_amazon(void **state)
@@ -270,6 +305,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_maritime__offshore_gap_gfw),
     cmocka_unit_test(test_maritime__nearshore_gap_class_a_only),
     cmocka_unit_test(test_maritime__short_meeting_with_small_craft_at_night),
+    cmocka_unit_test(test_maritime__pilots_near_port_and_authorities_are_not_meetings),
     cmocka_unit_test(test_maritime__no_meeting_inside_port_or_on_the_amazon),
     cmocka_unit_test(test_maritime__merchant_meetings_are_not_short_meetings),
     cmocka_unit_test(test_maritime__loitering_variants),

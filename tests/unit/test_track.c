@@ -66,7 +66,7 @@ static void fill(struct vg_store *s)
     }
     struct vg_position bad = { 351000002u, T0, 91.0, 181.0, NAN, NAN, -1, 1, 'A' };
     assert_int_equal(vg_track_add(w, &bad, &e), VG_OK); /* not available: dropped */
-    struct vg_ais_static st = { .mmsi = 760000001u, .t = T0, .imo = 9074729, .name = "MSC ANNA",
+    struct vg_track_static st = { .mmsi = 760000001u, .t = T0, .imo = 9074729, .name = "MSC ANNA",
                                 .call_sign = "3FAB4", .ship_type = 71, .dim_bow = 200,
                                 .dim_stern = 50, .dim_port = 20, .dim_starboard = 20,
                                 .draught = 11.5, .destination = "BEANR" };
@@ -167,11 +167,49 @@ static void test_track__retention_removes_old_blocks(void **state)
     vg_store_close(s);
 }
 
+/* The setting counts days back from the newest position; 0 keeps everything. */
+static void test_track__retention_setting(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store();
+    fill(s); /* positions over the first 17 hours after T0 */
+    struct vg_error e;
+    int days = -1;
+    int64_t removed = -1;
+    assert_int_equal(vg_track_retention_get(s, &days, &e), VG_OK);
+    assert_int_equal(days, 0);
+    assert_int_equal(vg_track_retention_apply(s, &removed, &e), VG_OK);
+    assert_int_equal(removed, 0);
+    assert_int_equal(vg_track_retention_set(s, -1, &e), VG_EINVAL);
+    assert_int_equal(vg_track_retention_set(s, 2, &e), VG_OK);
+    assert_int_equal(vg_track_retention_get(s, &days, &e), VG_OK);
+    assert_int_equal(days, 2);
+    int64_t blocks = q(s, "SELECT count(*) FROM ais_tracks");
+    assert_int_equal(vg_track_retention_apply(s, &removed, &e), VG_OK);
+    assert_int_equal(removed, 0); /* everything is within two days of the newest */
+
+    /* Three days later the first vessel is heard again: its old blocks go. */
+    struct vg_track_writer *w;
+    assert_int_equal(vg_store_begin(s, &e), VG_OK);
+    assert_int_equal(vg_track_writer_new(s, &w, &e), VG_OK);
+    struct vg_position p = { 760000001u, T0 + 4 * 86400, -12.0, -77.5, 1.0f, NAN, -1, 0, 'A' };
+    assert_int_equal(vg_track_add(w, &p, &e), VG_OK);
+    assert_int_equal(vg_track_flush(w, NULL, &e), VG_OK);
+    vg_track_writer_free(w);
+    assert_int_equal(vg_store_commit(s, &e), VG_OK);
+    assert_int_equal(vg_track_retention_apply(s, &removed, &e), VG_OK);
+    assert_int_equal(removed, blocks);
+    assert_int_equal(q(s, "SELECT count(*) FROM ais_tracks"), 1);
+    assert_int_equal(q(s, "SELECT count(*) FROM audit_log WHERE action = 'ais.retention.set'"), 1);
+    vg_store_close(s);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_track__blocks_store_and_return_a_vessel_window),
     cmocka_unit_test(test_track__near_point_through_the_grid),
     cmocka_unit_test(test_track__static_history_and_scan),
     cmocka_unit_test(test_track__retention_removes_old_blocks),
+    cmocka_unit_test(test_track__retention_setting),
 };
 
 VG_TEST_MAIN(tests)

@@ -1,0 +1,185 @@
+/*
+ * bench_ingest: end-to-end EDIFACT ingest into SQLite, in containers per second.
+ *
+ * Generates a day of export traffic as ports send it: per vessel call a CUSCAR manifest
+ * (consignments with shipper, consignee, goods, one container each, seals), CODECO gate-in
+ * messages from the terminal (20 containers each) and a COARRI loading report, for N
+ * containers (default 300,000; argument 1), writes them to a temporary file, ingests it
+ * into a fresh store and prints containers/s, messages/s and MB/s. Target (README): at
+ * least 50,000 containers/s, i.e. a day of the world's container moves (~1.5 million) in
+ * under 30 s.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <vigia/ident.h>
+#include <vigia/ingest.h>
+#include <vigia/store.h>
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+
+static uint64_t next(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU time of this process: stable when the machine is shared. */
+static double cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void container_number(char out[12])
+{
+    static const char *const owners[] = { "MSC", "MAE", "CMA", "HLX", "ONE", "EVE", "COS", "TCN" };
+    snprintf(out, 12, "%sU%06u0", owners[next() % 8], (unsigned)(next() % 1000000));
+    out[10] = (char)('0' + vg_container_check_digit(out));
+}
+
+static void ruc(char out[12], unsigned n)
+{
+    snprintf(out, 12, "20%08u0", 10000000u + n * 7919u % 89999999u);
+    out[10] = (char)('0' + vg_ruc_check_digit(out));
+}
+
+int main(int argc, char **argv)
+{
+    long containers = argc > 1 ? atol(argv[1]) : 300000;
+    char path[] = "/tmp/vigia-bench-ingest-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    if (f == NULL) {
+        perror("tmp");
+        return 1;
+    }
+    const long per_call = 2000;
+    long written = 0, messages = 0, call = 0;
+    char (*numbers)[12] = malloc((size_t)per_call * 12);
+    while (written < containers) {
+        long n = containers - written < per_call ? containers - written : per_call;
+        for (long i = 0; i < n; i++) {
+            container_number(numbers[i]);
+        }
+        fprintf(f, "UNA:+.? 'UNB+UNOC:3+MSCPE:ZZZ+SUNAT:ZZZ+240502:0930+IC%ld'", call);
+        /* Manifests: 50 consignments per CUSCAR. */
+        for (long m = 0; m < n; m += 50) {
+            long k = n - m < 50 ? n - m : 50;
+            long segs = 0;
+            fprintf(f, "UNH+%ld+CUSCAR:D:95B:UN'BGM+785+CUS%ld-%ld+9'DTM+137:202405020930:203'"
+                       "TDT+20+V%ld+1++MSC:172:20+++9074729:146:11:MSC ANNA:PA'"
+                       "LOC+9+PECLL:139:6'DTM+133:202405032200:203'",
+                    m + 1, call, m, call);
+            segs += 6;
+            for (long j = 0; j < k; j++) {
+                char r[12];
+                ruc(r, (unsigned)(next() % 3000));
+                const char *num = numbers[m + j];
+                fprintf(f, "CNI+%ld+BL%ld%06ld'LOC+9+PECLL:139:6'LOC+11+BEANR:139:6'"
+                           "NAD+CZ+%s:RUC:ZZZ++EXPORTADORA %05u SAC+AV INDUSTRIAL 100+LIMA++15001+PE'"
+                           "NAD+CN+++IMPORT %04u BV+KAAI 12+ANTWERPEN++2000+BE'"
+                           "GID+1+1800:CT'FTX+AAA+++FRESH AVOCADOS'PIA+5+080440:HS'"
+                           "MEA+WT+G+KGM:21600'SGP+%s+1800'EQD+CN+%s+45R1:102:5+++5'"
+                           "MEA+AAE+G+KGM:25480'SEL+SL%06u+SH'",
+                        j + 1, call, m + j, r, (unsigned)(next() % 3000),
+                        (unsigned)(next() % 2000), num, num, (unsigned)(next() % 1000000));
+                segs += 13;
+            }
+            fprintf(f, "UNT+%ld+%ld'", segs + 1, m + 1);
+            messages++;
+        }
+        fprintf(f, "UNZ+%ld+IC%ld'\n", (n + 49) / 50, call);
+        /* Gate-in and loading reports from the terminal. */
+        fprintf(f, "UNA:+.? 'UNB+UNOC:3+DPWC:ZZZ+MSC:ZZZ+240501:2345+GT%ld'", call);
+        long gm = 0;
+        for (long m = 0; m < n; m += 20, gm++) {
+            long k = n - m < 20 ? n - m : 20;
+            fprintf(f, "UNH+%ld+CODECO:D:95B:UN'BGM+34+GI%ld-%ld+9'LOC+165+PECLL:139:6+DPW:TER:ZZZ'",
+                    m + 1, call, m);
+            for (long j = 0; j < k; j++) {
+                fprintf(f, "EQD+CN+%s+45R1:102:5++2+5'DTM+7:2024050%ld%02ld%02ld:203'"
+                           "SEL+SL%06u+SH'TDT+1++3+++++T%04u'",
+                        numbers[m + j], 1 + j % 2, (long)(next() % 24), (long)(next() % 60),
+                        (unsigned)(next() % 1000000), (unsigned)(next() % 10000));
+            }
+            fprintf(f, "UNT+%ld+%ld'", 3 + 4 * k + 1, m + 1);
+            messages++;
+        }
+        fprintf(f, "UNH+L%ld+COARRI:D:95B:UN'BGM+46+LR%ld+9'"
+                   "TDT+20+V%ld+1++MSC:172:20+++9074729:146:11:MSC ANNA'LOC+9+PECLL:139:6'",
+                call, call, call);
+        for (long j = 0; j < n; j++) {
+            fprintf(f, "EQD+CN+%s+45R1:102:5++2+5'DTM+203:202405031%ld%02ld:203'LOC+147+0%02ld%02ld%02ld::5'",
+                    numbers[j], j % 10, j % 60, j % 40, j % 20, j % 10);
+        }
+        fprintf(f, "UNT+%ld+L%ld'UNZ+%ld+GT%ld'\n", 4 + 3 * n + 1, call, gm + 1, call);
+        messages++;
+        written += n;
+        call++;
+    }
+    fclose(f);
+    free(numbers);
+    FILE *sz = fopen(path, "rb");
+    fseek(sz, 0, SEEK_END);
+    double mb = (double)ftell(sz) / 1e6;
+    fclose(sz);
+
+    char db[] = "/tmp/vigia-bench-db-XXXXXX";
+    int dfd = mkstemp(db);
+    close(dfd);
+    unlink(db);
+    char key[64];
+    snprintf(key, sizeof(key), "%s.key", db);
+    setenv("VIGIA_AUDIT_KEY", key, 1);
+    struct vg_store_options o = { .create = true, .actor = "bench" };
+    struct vg_store *store;
+    struct vg_error e;
+    if (vg_store_open(db, &o, &store, &e) != VG_OK) {
+        fprintf(stderr, "store: %s\n", e.message);
+        return 1;
+    }
+    const char *paths[1] = { path };
+    struct vg_ingest_options io = { .batch_size = 5000 };
+    struct vg_ingest_report r;
+    double t0 = now(), c0 = cpu();
+    enum vg_status st = vg_ingest_paths(store, paths, 1, &io, &r, &e);
+    double dt = now() - t0, dc = cpu() - c0;
+    vg_store_close(store);
+    if (st != VG_OK) {
+        fprintf(stderr, "ingest: %s (%s)\n", vg_strerror(st), e.message);
+    }
+    printf("bench_ingest: %ld containers in %ld messages, %.1f MB of EDIFACT\n", containers,
+           messages, mb);
+    printf("  ingest %.2f s: %.0f containers/s, %.0f messages/s, %.1f MB/s "
+           "(%lld events, %lld consignments, %lld findings)\n",
+           dt, (double)containers / dt, (double)r.messages / dt, mb / dt, (long long)r.events,
+           (long long)r.consignments, (long long)r.findings);
+    printf("  cpu %.2f s: %.0f containers/s per core\n", dc, (double)containers / dc);
+    printf("  target: >= 50000 containers/s\n");
+    unlink(path);
+    char extra[128];
+    unlink(db);
+    snprintf(extra, sizeof(extra), "%s-wal", db);
+    unlink(extra);
+    snprintf(extra, sizeof(extra), "%s-shm", db);
+    unlink(extra);
+    snprintf(extra, sizeof(extra), "%s.audit-heads", db);
+    unlink(extra);
+    unlink(key);
+    return st == VG_OK ? 0 : 1;
+}

@@ -1,0 +1,205 @@
+/* EDIFACT into the store: a CUSCAR manifest with parties, goods, equipment and seals; a
+ * CODECO with gate moves and the truck; the shared COARRI and BAPLIE samples with their
+ * real values; rejects that keep the good messages; amendments; idempotence.
+ * ctest-labels: unit golden
+ */
+#include "vg_test.h"
+
+#include <sqlite3.h>
+
+#include <vigia/ingest.h>
+#include <vigia/store.h>
+
+#include "store/store_int.h"
+
+static struct vg_store *new_store(const char *name)
+{
+    struct vg_store_options o = { .create = true, .actor = "tester" };
+    struct vg_store *s = NULL;
+    struct vg_error e;
+    assert_int_equal(vg_store_open(vg_test_tmpfile(name), &o, &s, &e), VG_OK);
+    return s;
+}
+
+static int64_t q(struct vg_store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        fail_msg("%s: %s", sql, sqlite3_errmsg(s->db));
+    }
+    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return v;
+}
+
+static const char *qs(struct vg_store *s, const char *sql)
+{
+    static char buf[512];
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+    buf[0] = '\0';
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL) {
+        snprintf(buf, sizeof(buf), "%s", (const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    return buf;
+}
+
+static enum vg_status ingest(struct vg_store *s, const char *path, bool tolerate,
+                             struct vg_ingest_report *r)
+{
+    const char *paths[1] = { path };
+    struct vg_ingest_options o = { .tolerate_counts = tolerate };
+    struct vg_error e;
+    vg_error_clear(&e);
+    return vg_ingest_paths(s, paths, 1, &o, r, &e);
+}
+
+static void test_ingest_edifact__cuscar_manifest(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("c.db");
+    struct vg_ingest_report r;
+    assert_int_equal(ingest(s, vg_test_source("tests/data/edifact/cuscar.edi"), false, &r), VG_EPARTIAL);
+    /* The good message goes in; the one with a wrong count and the one with a wrong
+     * reference are rejected whole, with their reasons. */
+    assert_int_equal(r.accepted, 1);
+    assert_int_equal(r.rejected, 2);
+    assert_int_equal(q(s, "SELECT count(*) FROM rejects WHERE reason LIKE 'UNT segment count 99%'"), 1);
+    assert_int_equal(q(s, "SELECT count(*) FROM rejects WHERE reason LIKE 'UNT reference ''WRONGREF''%'"), 1);
+    assert_int_equal(q(s, "SELECT count(*) FROM consignments"), 2);
+    assert_string_equal(qs(s, "SELECT port_of_discharge FROM consignments WHERE bl_number = 'MSCU123456789'"), "BEANR");
+    assert_int_equal(q(s, "SELECT count(*) FROM consignment_places WHERE qualifier = 'transhipment' AND locode = 'PABLB'"), 1);
+    /* The vessel by IMO, the call at Callao with its departure in local time. */
+    assert_int_equal(q(s, "SELECT imo FROM vessels"), 9074729);
+    assert_string_equal(qs(s, "SELECT name FROM vessels"), "MSC ANNA");
+    assert_int_equal(q(s, "SELECT etd FROM port_calls WHERE port = 'PECLL' AND voyage = 'FA123E'"), 1714791600);
+    assert_string_equal(qs(s, "SELECT next_port FROM port_calls"), "PABLB");
+    /* Parties: the shipper under two spellings is one party by its RUC; the release
+     * character in "OCEAN?+AIR" and "O?'BRIEN" is undone. */
+    assert_int_equal(q(s, "SELECT count(*) FROM parties WHERE ruc = '20100047218'"), 1);
+    assert_int_equal(q(s, "SELECT count(*) FROM consignment_parties WHERE name = 'OCEAN+AIR LOGISTICS SAC'"), 1);
+    assert_int_equal(q(s, "SELECT count(*) FROM consignment_parties WHERE name = 'O''BRIEN FOODS LTD'"), 1);
+    /* Goods: description lines joined, HS, packages, weight, value. */
+    assert_string_equal(qs(s, "SELECT description FROM goods_items WHERE hs_code = '080440'"), "FRESH AVOCADOS HASS VARIETY");
+    assert_int_equal(q(s, "SELECT packages FROM goods_items WHERE hs_code = '080440'"), 1800);
+    assert_int_equal(q(s, "SELECT value FROM goods_items WHERE hs_code = '080440'"), 48000);
+    assert_int_equal(q(s, "SELECT count(*) FROM goods_placement"), 2);
+    /* Equipment and seals with who applied them; the bad check digit is kept, flagged. */
+    assert_int_equal(q(s, "SELECT gross_kg FROM consignment_equipment ce JOIN containers k ON k.id = ce.container_id WHERE k.number = 'CSQU3054383'"), 25480);
+    assert_int_equal(q(s, "SELECT count(*) FROM seals WHERE seal_number = 'CU99887' AND sealing_party = 'CU' AND source_kind = 'manifest'"), 1);
+    assert_int_equal(q(s, "SELECT count(*) FROM findings WHERE kind = 'bad_check_digit' AND value = 'MSCU1234567' AND segment_no = 35"), 1);
+    assert_int_equal(q(s, "SELECT count(*) FROM findings WHERE kind = 'bad_check_digit' AND value = '20512345676'"), 1);
+    assert_int_equal(q(s, "SELECT count(*) FROM trips WHERE direction = 'export'"), 2);
+    vg_store_close(s);
+}
+
+static void test_ingest_edifact__codeco_gate_moves(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("g.db");
+    struct vg_ingest_report r;
+    assert_int_equal(ingest(s, vg_test_source("tests/data/edifact/codeco.edi"), false, &r), VG_OK);
+    assert_int_equal(r.events, 3);
+    /* 23:30 in Callao on 1 May is 04:30 UTC on 2 May. */
+    assert_int_equal(q(s, "SELECT event_at FROM equipment_events e JOIN containers k ON k.id = e.container_id WHERE k.number = 'CSQU3054383' AND kind = 'gate_in'"), 1714624200);
+    assert_string_equal(qs(s, "SELECT vehicle FROM equipment_events WHERE kind = 'gate_in' AND vehicle IS NOT NULL"), "ABC123");
+    assert_string_equal(qs(s, "SELECT terminal FROM equipment_events WHERE kind = 'gate_out'"), "DPW");
+    assert_int_equal(q(s, "SELECT count(*) FROM seals WHERE source_kind = 'gate'"), 3);
+    assert_int_equal(q(s, "SELECT gross_kg FROM equipment_events WHERE kind = 'gate_in' AND gross_kg IS NOT NULL"), 25480);
+    vg_store_close(s);
+}
+
+static void test_ingest_edifact__coarri_sample_values(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("a.db");
+    struct vg_ingest_report r;
+    assert_int_equal(ingest(s, vg_test_shared("edifact/php-edifact/D95BCOARRI.edi"), false, &r), VG_OK);
+    assert_true(r.events > 10);
+    /* FCIU9908030 discharged at Genoa (VTE terminal), 03 Feb 2016 09:13 local = 08:13 UTC,
+     * stowage 380886, gross weight 8914 kg. */
+    assert_int_equal(q(s, "SELECT event_at FROM equipment_events e JOIN containers k ON k.id = e.container_id WHERE k.number = 'FCIU9908030'"), 1454487180);
+    assert_string_equal(qs(s, "SELECT kind FROM equipment_events e JOIN containers k ON k.id = e.container_id WHERE k.number = 'FCIU9908030'"), "discharge");
+    assert_string_equal(qs(s, "SELECT place || '/' || terminal || '/' || stowage FROM equipment_events e JOIN containers k ON k.id = e.container_id WHERE k.number = 'FCIU9908030'"), "ITGOA/VTE/380886");
+    assert_int_equal(q(s, "SELECT gross_kg FROM equipment_events e JOIN containers k ON k.id = e.container_id WHERE k.number = 'FCIU9908030'"), 8914);
+    assert_string_equal(qs(s, "SELECT call_sign FROM vessels"), "3ERX3");
+    assert_int_equal(q(s, "SELECT count(*) FROM trips WHERE direction = 'import' AND port = 'ITGOA'"), r.events > 0 ? q(s, "SELECT count(DISTINCT container_id) FROM equipment_events WHERE kind = 'discharge'") : 0);
+    vg_store_close(s);
+}
+
+static void test_ingest_edifact__bay_plan_609_containers(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("b.db");
+    struct vg_ingest_report r;
+    const char *path = vg_test_shared("edifact/parse-baplie/demo_v22.edi");
+    /* Its UNT count is 4 segments off: rejected whole by default, with the reason... */
+    assert_int_equal(ingest(s, path, false, &r), VG_EPARTIAL);
+    assert_int_equal(r.rejected, 1);
+    assert_int_equal(q(s, "SELECT count(*) FROM equipment_events"), 0);
+    assert_int_equal(q(s, "SELECT count(*) FROM rejects WHERE reason LIKE 'UNT segment count 006020%'"), 1);
+    /* ...and taken, flagged, once the operator tolerates miscounts. */
+    assert_int_equal(ingest(s, path, true, &r), VG_OK);
+    assert_int_equal(r.events, 609);
+    assert_int_equal(q(s, "SELECT count(DISTINCT container_id) FROM equipment_events WHERE kind = 'stowage'"), 609);
+    /* The two real numbers with bad check digits went in, as sent, flagged. */
+    assert_int_equal(q(s, "SELECT count(*) FROM containers WHERE valid = 0 AND number IN ('GLDU2028920', 'ETEU3598940')"), 2);
+    assert_int_equal(q(s, "SELECT count(*) FROM findings WHERE kind = 'bad_check_digit'"), 2);
+    assert_int_equal(q(s, "SELECT count(*) FROM findings WHERE kind = 'control_count'"), 1);
+    assert_string_equal(qs(s, "SELECT stowage FROM equipment_events e JOIN containers k ON k.id = e.container_id WHERE k.number = 'LMCU1049946'"), "0110382");
+    assert_int_equal(q(s, "SELECT gross_kg FROM equipment_events e JOIN containers k ON k.id = e.container_id WHERE k.number = 'LMCU1049946'"), 2280);
+    assert_string_equal(qs(s, "SELECT name FROM vessels"), "X-PRESS EUPHRATES");
+    assert_string_equal(qs(s, "SELECT port || '>' || next_port FROM port_calls"), "AEKHL>BHBAH");
+    assert_int_equal(q(s, "SELECT count(*) FROM trips WHERE port = 'AEKHL'"), 609);
+    vg_store_close(s);
+}
+
+static void test_ingest_edifact__every_shared_sample_goes_in_or_is_explained(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("all.db");
+    struct vg_ingest_report r;
+    enum vg_status st = ingest(s, vg_test_shared("edifact"), false, &r);
+    assert_true(st == VG_OK || st == VG_EPARTIAL);
+    /* Every message is accounted for: accepted, duplicate or rejected with a reason. */
+    assert_int_equal(r.messages, r.accepted + r.duplicates);
+    assert_int_equal(q(s, "SELECT count(*) FROM rejects WHERE reason = '' OR reason IS NULL"), 0);
+    assert_true(r.files_skipped >= 3); /* the expected-output files (.json, .tsv, .xml) */
+    /* Unmapped message types are kept as received. */
+    assert_true(q(s, "SELECT count(*) FROM messages WHERE msg_type = 'PAXLST' AND raw IS NOT NULL") == 1);
+    int64_t audit = q(s, "SELECT count(*) FROM audit_log");
+    int64_t rows = q(s, "SELECT (SELECT count(*) FROM messages) + (SELECT count(*) FROM findings) + (SELECT count(*) FROM rejects) + (SELECT count(*) FROM equipment_events)");
+    st = ingest(s, vg_test_shared("edifact"), false, &r);
+    assert_int_equal(r.accepted, 0);
+    assert_int_equal(q(s, "SELECT count(*) FROM audit_log"), audit);
+    assert_int_equal(q(s, "SELECT (SELECT count(*) FROM messages) + (SELECT count(*) FROM findings) + (SELECT count(*) FROM rejects) + (SELECT count(*) FROM equipment_events)"), rows);
+    vg_store_close(s);
+}
+
+static void test_ingest_edifact__replacement_keeps_history(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("r.db");
+    struct vg_ingest_report r;
+    assert_int_equal(ingest(s, vg_test_source("tests/data/edifact/cuscar.edi"), false, &r), VG_EPARTIAL);
+    assert_int_equal(ingest(s, vg_test_source("tests/data/edifact/cuscar-replace.edi"), false, &r), VG_OK);
+    assert_int_equal(r.amended, 1);
+    assert_int_equal(q(s, "SELECT version FROM consignments WHERE bl_number = 'MSCU123456789'"), 2);
+    assert_int_equal(q(s, "SELECT count(*) FROM seals WHERE source_kind = 'manifest' AND seal_number = 'SL12346'"), 1);
+    assert_int_equal(q(s, "SELECT count(*) FROM seals WHERE source_kind = 'manifest' AND seal_number = 'SL12345'"), 0);
+    assert_int_equal(q(s, "SELECT count(*) FROM consignment_versions WHERE snapshot LIKE '%SL12345%'"), 1);
+    assert_int_equal(q(s, "SELECT count(*) FROM messages WHERE status = 'superseded' AND doc_number = 'CUS-2024-0815'"), 1);
+    vg_store_close(s);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_ingest_edifact__cuscar_manifest),
+    cmocka_unit_test(test_ingest_edifact__codeco_gate_moves),
+    cmocka_unit_test(test_ingest_edifact__coarri_sample_values),
+    cmocka_unit_test(test_ingest_edifact__bay_plan_609_containers),
+    cmocka_unit_test(test_ingest_edifact__every_shared_sample_goes_in_or_is_explained),
+    cmocka_unit_test(test_ingest_edifact__replacement_keeps_history),
+};
+
+VG_TEST_MAIN(tests)
