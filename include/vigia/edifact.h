@@ -49,7 +49,8 @@ extern "C" {
 #define VG_EDIFACT_PARTY_SIZE 72 /* interchange and group sender and recipient */
 
 /* Default limits (struct vg_edifact_options); 0 in the options selects these. */
-#define VG_EDIFACT_DEFAULT_MAX_MESSAGE (64u * 1024u * 1024u) /* bytes from UNH to UNT */
+#define VG_EDIFACT_DEFAULT_MAX_MESSAGE (32u * 1024u * 1024u) /* bytes from UNH to UNT */
+#define VG_EDIFACT_DEFAULT_MAX_SEGMENTS 1000000u              /* segments from UNH to UNT */
 #define VG_EDIFACT_DEFAULT_MAX_SEGMENT (1024u * 1024u)       /* bytes in one segment */
 
 /* The service characters in force (UNA, or the defaults of ISO 9735). */
@@ -211,10 +212,19 @@ enum vg_edifact_flags {
     VG_EDIFACT_TOLERATE_COUNTS = 1u << 0,
 };
 
+/*
+ * Limits bound the memory one message may take while it is read (about 64 bytes per
+ * segment plus at most max_message bytes of index), whatever the input. A message over a
+ * limit is rejected ("message-too-long"); the largest real messages (bay plans of the
+ * biggest ships, some 250,000 segments and 10 MB) are far below the defaults.
+ */
 struct vg_edifact_options {
     unsigned flags;      /* enum vg_edifact_flags */
-    size_t max_message;  /* bytes from UNH to UNT; 0 = VG_EDIFACT_DEFAULT_MAX_MESSAGE */
-    size_t max_segment;  /* bytes in one segment; 0 = VG_EDIFACT_DEFAULT_MAX_SEGMENT */
+    size_t max_message;  /* bytes from UNH to UNT, and four times the separators in it;
+                            0 = VG_EDIFACT_DEFAULT_MAX_MESSAGE */
+    size_t max_segments; /* segments from UNH to UNT; 0 = VG_EDIFACT_DEFAULT_MAX_SEGMENTS */
+    size_t max_segment;  /* bytes in one segment; 0 = VG_EDIFACT_DEFAULT_MAX_SEGMENT; at
+                            most 2^30 - 1 (larger values are lowered to that) */
 };
 
 /* What one parse saw. */
@@ -355,8 +365,10 @@ void vg_edifact_lexer_free(struct vg_edifact_lexer *lx);
  * separator. Returns:
  *   VG_OK         a segment
  *   VG_ENOTFOUND  end of input (*seg NULL)
- *   VG_EPARSE     a malformed segment (bad tag, empty segment) or UNA; *seg is set to
- *                 it (its elements may not be meaningful) and reading goes on after it
+ *   VG_EPARSE     a malformed segment (bad tag, empty segment): *seg is set to it (its
+ *                 elements may not be meaningful) and reading goes on after it; or a
+ *                 malformed UNA: *seg is NULL and reading resumes at the next UNA, or at
+ *                 the next UNB after the one the bad UNA announced
  *   VG_ELIMIT     a segment longer than max_segment; *seg is set, not indexed (no elements)
  *   VG_ETRUNC     the input ends inside a segment (no terminator); *seg holds the rest
  *   VG_ENOMEM

@@ -594,10 +594,9 @@ enum vg_status vg_edifact_lexer_next(struct vg_edifact_lexer *lx,
     if (st == VG_ETRUNC) {
         vg_error_at(err, lx->source != NULL ? lx->source : "", seg_line, seg->column, start,
                     lx->seq);
-        size_t left = lx->len - start;
         return vg_error_set(err, VG_ETRUNC,
                             "input ends inside segment '%.*s': no segment terminator '%c'",
-                            (int)(left < 20 ? left : 20), lx->data + start,
+                            (int)(text_len < 20 ? text_len : 20), lx->data + start,
                             lx->syntax.terminator);
     }
     if (over) {

@@ -31,12 +31,12 @@ struct reader {
     const char *source;
     unsigned flags;
     size_t max_message;
+    size_t max_segments;
     const struct vg_edifact_handler *h;
     struct vg_edifact_stats *stats;
 
     struct vg_edifact_interchange ic;
     char ic_bad[VG_ERROR_MESSAGE_MAX]; /* why the interchange header is unusable, or "" */
-    uint32_t ic_seq;   /* segment numbers for envelope positions */
     bool in_group;
     struct vg_edifact_group grp;
     uint32_t bare_messages;
@@ -55,11 +55,6 @@ struct reader {
 
 /* ---- issues ---------------------------------------------------------------------------- */
 
-static const struct vg_edifact_interchange *cur_ic(const struct reader *r)
-{
-    return &r->ic;
-}
-
 static enum vg_status emit(struct reader *r, bool is_reject, enum vg_edifact_scope scope,
                            const char *kind, const struct vg_error *e,
                            const struct vg_edifact_message *msg, struct vg_slice excerpt,
@@ -69,7 +64,7 @@ static enum vg_status emit(struct reader *r, bool is_reject, enum vg_edifact_sco
         .scope = scope,
         .kind = kind,
         .error = e,
-        .interchange = cur_ic(r),
+        .interchange = &r->ic,
         .group = r->in_group ? &r->grp : NULL,
         .message = msg,
         .excerpt = excerpt,
@@ -167,9 +162,33 @@ static enum vg_status report_failed(struct reader *r)
     return st;
 }
 
-/* The open message ends without its UNT: at `seg` (the interrupting segment) or, when
- * seg is NULL, at the end of the input. */
-static enum vg_status cut_off(struct reader *r, const struct vg_edifact_segment *seg)
+/* Where an open message, group or interchange is interrupted: at a segment, at a UNA
+ * (a new interchange), or at the end of the input. */
+struct stop {
+    uint64_t offset;
+    uint32_t line, column;
+    uint32_t item;      /* the interrupting segment's number, 0 when not a segment */
+    const char *by;     /* "UNH", "a UNA", "the end of the input" */
+    const char *event;  /* for a cut-off message that is not interrupted by a segment */
+    bool segment;
+};
+
+static struct stop stop_at_segment(const struct vg_edifact_segment *seg)
+{
+    return (struct stop){ .offset = seg->offset, .line = seg->line, .column = seg->column,
+                          .item = seg->number, .by = seg->tag, .segment = true };
+}
+
+static struct stop stop_at_end(const struct reader *r)
+{
+    const struct vg_edifact_lexer *lx = r->lx;
+    return (struct stop){ .offset = lx->len, .line = lx->line,
+                          .column = (uint32_t)(lx->len - lx->line_start + 1),
+                          .by = "the end of the input", .event = "the input ends" };
+}
+
+/* The open message ends without its UNT, at `at`. */
+static enum vg_status cut_off(struct reader *r, const struct stop *at)
 {
     if (!r->in_msg) {
         return VG_OK;
@@ -178,19 +197,16 @@ static enum vg_status cut_off(struct reader *r, const struct vg_edifact_segment 
         struct vg_error e;
         vg_error_clear(&e);
         e.code = VG_ETRUNC;
-        if (seg != NULL) {
-            position_seg(r, &e, seg, r->msg_segments + 1);
+        position(r, &e, at->offset, at->line, at->column, r->msg_segments + 1);
+        if (at->segment) {
             snprintf(e.message, sizeof(e.message),
                      "message '%s' (UNH at line %u) cut off: %s found where its UNT was "
                      "expected",
-                     r->msg.ref, (unsigned)r->msg.line, seg->tag);
+                     r->msg.ref, (unsigned)r->msg.line, at->by);
         } else {
-            const struct vg_edifact_lexer *lx = r->lx;
-            position(r, &e, lx->len, lx->line, (uint32_t)(lx->len - lx->line_start + 1),
-                     r->msg_segments + 1);
             snprintf(e.message, sizeof(e.message),
-                     "message '%s' (UNH at line %u) cut off: the input ends before its UNT",
-                     r->msg.ref, (unsigned)r->msg.line);
+                     "message '%s' (UNH at line %u) cut off: %s before its UNT", r->msg.ref,
+                     (unsigned)r->msg.line, at->event);
         }
         fail_message(r, "message-cut-off", &e);
     }
@@ -450,38 +466,30 @@ static enum vg_status check_trailer(struct reader *r, const struct vg_edifact_se
                 count_ok ? ref : count_text, count_ok ? want_ref : expected);
 }
 
-/* A group or interchange that ends without its trailer. at is the segment that ends it
- * (NULL: the end of the input). */
+/* A group or interchange that ends without its trailer, at `at`. */
 static enum vg_status missing_trailer(struct reader *r, enum vg_edifact_scope scope,
-                                      const struct vg_edifact_segment *at)
+                                      const struct stop *at)
 {
     bool group = scope == VG_EDIFACT_SCOPE_GROUP;
     struct vg_error *e = &r->scratch;
     vg_error_clear(e);
-    if (at != NULL) {
-        position_seg(r, e, at, at->number);
-    } else {
-        const struct vg_edifact_lexer *lx = r->lx;
-        position(r, e, lx->len, lx->line, (uint32_t)(lx->len - lx->line_start + 1), 0);
-    }
-    const char *by = at != NULL ? at->tag : "the end of the input";
+    position(r, e, at->offset, at->line, at->column, at->item);
     if (group) {
         vg_error_set(e, VG_ETRUNC, "group '%s' (UNG at line %u) is not closed by a UNE before "
-                     "%s", r->grp.ref, (unsigned)r->grp.line, by);
+                     "%s", r->grp.ref, (unsigned)r->grp.line, at->by);
     } else {
         vg_error_set(e, VG_ETRUNC, "interchange '%s' (line %u) is not closed by a UNZ before "
-                     "%s", r->ic.control_ref, (unsigned)r->ic.line, by);
+                     "%s", r->ic.control_ref, (unsigned)r->ic.line, at->by);
     }
     uint64_t from = group ? r->grp.offset : r->ic.offset;
-    uint64_t to = at != NULL ? at->offset : r->lx->len;
-    struct vg_slice excerpt = vg_slice_make(r->lx->data + from, (size_t)(to - from));
+    struct vg_slice excerpt = vg_slice_make(r->lx->data + from, (size_t)(at->offset - from));
     return emit(r, true, scope, group ? "une-missing" : "unz-missing", e, NULL, excerpt,
                 group ? "UNE" : "UNZ", NULL, group ? "UNE" : "UNZ");
 }
 
-/* Closes whatever is open before `at` starts something new (NULL: end of input).
- * what: 'B' for a new interchange, 'G' for a new group, 'H' for a new message. */
-static enum vg_status close_open(struct reader *r, const struct vg_edifact_segment *at, char what)
+/* Closes whatever is open where something new starts (`at`). what: 'B' for a new
+ * interchange (or the end), 'G' for a new group, 'H' for a new message. */
+static enum vg_status close_open(struct reader *r, const struct stop *at, char what)
 {
     enum vg_status st = cut_off(r, at);
     if (st != VG_OK) {
@@ -506,6 +514,14 @@ static enum vg_status close_open(struct reader *r, const struct vg_edifact_segme
         r->ic.present = false;
     }
     return VG_OK;
+}
+
+/* close_open at a segment. */
+static enum vg_status close_before(struct reader *r, const struct vg_edifact_segment *seg,
+                                   char what)
+{
+    struct stop at = stop_at_segment(seg);
+    return close_open(r, &at, what);
 }
 
 static void reset_interchange(struct reader *r)
@@ -534,7 +550,7 @@ static int64_t prepared_at(const char *date, const char *time)
 
 static enum vg_status open_interchange(struct reader *r, const struct vg_edifact_segment *unb)
 {
-    enum vg_status st = close_open(r, unb, 'B');
+    enum vg_status st = close_before(r, unb, 'B');
     if (st != VG_OK) {
         return st;
     }
@@ -585,7 +601,7 @@ static enum vg_status open_interchange(struct reader *r, const struct vg_edifact
 
 static enum vg_status close_interchange(struct reader *r, const struct vg_edifact_segment *unz)
 {
-    enum vg_status st = close_open(r, unz, 'G');
+    enum vg_status st = close_before(r, unz, 'G');
     if (st != VG_OK) {
         return st;
     }
@@ -604,7 +620,7 @@ static enum vg_status close_interchange(struct reader *r, const struct vg_edifac
 
 static enum vg_status open_group(struct reader *r, const struct vg_edifact_segment *ung)
 {
-    enum vg_status st = close_open(r, ung, 'G');
+    enum vg_status st = close_before(r, ung, 'G');
     if (st != VG_OK) {
         return st;
     }
@@ -639,7 +655,8 @@ static enum vg_status open_group(struct reader *r, const struct vg_edifact_segme
 
 static enum vg_status close_group(struct reader *r, const struct vg_edifact_segment *une)
 {
-    enum vg_status st = cut_off(r, une);
+    struct stop at = stop_at_segment(une);
+    enum vg_status st = cut_off(r, &at);
     if (st != VG_OK) {
         return st;
     }
@@ -660,14 +677,17 @@ static enum vg_status bad_segment(struct reader *r, enum vg_status code,
                                   const struct vg_edifact_segment *seg, struct vg_error *why)
 {
     if (seg == NULL) {
-        /* A bad UNA: the interchange it announced is skipped by the lexer. */
-        enum vg_status st = close_open(r, NULL, 'B');
+        /* A bad UNA: the interchange it announced is skipped by the lexer. It also ends
+         * whatever was open. */
+        struct stop at = { .offset = why->offset, .line = why->line, .column = why->column,
+                           .by = "a UNA", .event = "a UNA comes" };
+        enum vg_status st = close_open(r, &at, 'B');
         if (st != VG_OK) {
             return st;
         }
         const struct vg_edifact_lexer *lx = r->lx;
-        size_t at = (size_t)why->offset;
-        struct vg_slice excerpt = vg_slice_make(lx->data + at, lx->pos - at);
+        size_t from = (size_t)why->offset;
+        struct vg_slice excerpt = vg_slice_make(lx->data + from, lx->pos - from);
         vg_error_at(why, r->source, why->line, why->column, why->offset, 0);
         return emit(r, true, VG_EDIFACT_SCOPE_INTERCHANGE, "una-syntax", why, NULL, excerpt,
                     "UNA", NULL, NULL);
@@ -706,7 +726,7 @@ static enum vg_status on_segment(struct reader *r, const struct vg_edifact_segme
         case 'E':
             return close_group(r, seg);
         case 'H': {
-            enum vg_status st = close_open(r, seg, 'H');
+            enum vg_status st = close_before(r, seg, 'H');
             if (st != VG_OK) {
                 return st;
             }
@@ -747,12 +767,27 @@ static enum vg_status on_segment(struct reader *r, const struct vg_edifact_segme
         /* Renumber within the message; the lexer numbered it within the input. */
         struct vg_edifact_segment *s = &r->lx->segs[r->lx->nsegs - 1];
         s->number = r->msg_segments;
+        /* Bounds on what one message may hold in memory: its bytes, its segments, and
+         * its separators (at most one per four bytes of the limit, far above real data),
+         * so that hostile input cannot grow the index without bound. */
+        const char *over = NULL;
+        size_t limit = 0;
         if (seg->offset + seg->text.len + 1 - r->msg.offset > r->max_message) {
+            over = "bytes";
+            limit = r->max_message;
+        } else if (r->lx->nsegs > r->max_segments) {
+            over = "segments";
+            limit = r->max_segments;
+        } else if (r->lx->nmarks > r->max_message / 4) {
+            over = "separators";
+            limit = r->max_message / 4;
+        }
+        if (over != NULL) {
             struct vg_error e;
             vg_error_clear(&e);
             position_seg(r, &e, seg, r->msg_segments);
-            vg_error_set(&e, VG_ELIMIT, "message '%s' is longer than %zu bytes", r->msg.ref,
-                         r->max_message);
+            vg_error_set(&e, VG_ELIMIT, "message '%s' has more than %zu %s", r->msg.ref, limit,
+                         over);
             fail_message(r, "message-too-long", &e);
         }
     }
@@ -779,6 +814,9 @@ enum vg_status vg_edifact_parse(const char *data, size_t len, const char *source
     r.max_message = options != NULL && options->max_message != 0
                         ? options->max_message
                         : VG_EDIFACT_DEFAULT_MAX_MESSAGE;
+    r.max_segments = options != NULL && options->max_segments != 0
+                         ? options->max_segments
+                         : VG_EDIFACT_DEFAULT_MAX_SEGMENTS;
     r.h = handler;
     r.stats = stats;
     reset_interchange(&r);
@@ -807,7 +845,8 @@ enum vg_status vg_edifact_parse(const char *data, size_t len, const char *source
             goto out;
         }
     }
-    st = close_open(&r, NULL, 'B');
+    struct stop end = stop_at_end(&r);
+    st = close_open(&r, &end, 'B');
 out:
     if (st != VG_OK && err != NULL && err->code == VG_OK) {
         vg_error_set(err, st, "EDIFACT reading stopped: %s", vg_strerror(st));

@@ -15,9 +15,10 @@
 #include <vigia/alloc.h>
 #include <vigia/charset.h>
 
+/* The segment's marks (NULL when it has none: the index may not be allocated yet). */
 static const uint32_t *seg_marks(const struct vg_edifact_segment *seg)
 {
-    return seg->lexer_->marks + seg->first_mark_;
+    return seg->marks_ == 0 ? NULL : seg->lexer_->marks + seg->first_mark_;
 }
 
 bool vg_edifact_is(const struct vg_edifact_segment *seg, const char *tag)
@@ -26,53 +27,59 @@ bool vg_edifact_is(const struct vg_edifact_segment *seg, const char *tag)
 }
 
 /*
- * Finds the span of (element, repetition, component). Component `component` == SIZE_MAX
- * asks for the whole repetition, repetition == SIZE_MAX for the whole element. Returns
- * false when absent.
+ * Finds the span of (element, repetition, component): [*from, *to) in the segment text.
+ * component == SIZE_MAX asks for the whole repetition, repetition == SIZE_MAX for the
+ * whole element. Returns false when absent. Walks the marks: first to the element (its
+ * ELEM marks), then to the repetition (REP marks), then to the component (COMP marks).
  */
 static bool locate(const struct vg_edifact_segment *seg, size_t element, size_t repetition,
                    size_t component, size_t *from, size_t *to)
 {
     const uint32_t *m = seg_marks(seg);
-    size_t n = seg->marks_;
-    size_t e = 0, r = 0, c = 0;
+    const size_t n = seg->marks_;
+    size_t k = 0;
     size_t start = 0;
-    bool found = false;
-    for (size_t k = 0; k <= n; k++) {
-        size_t end = k < n ? (m[k] & EDI_MARK_OFF) : seg->text.len;
-        uint32_t kind = k < n ? (m[k] & EDI_MARK_KIND) : EDI_MARK_ELEM;
-        bool here = e == element && (repetition == SIZE_MAX || r == repetition) &&
-                    (component == SIZE_MAX || c == component);
-        if (here && !found) {
-            found = true;
-            *from = start;
+    if (element > seg->elements) {
+        return false;
+    }
+    for (size_t e = 0; e < element; k++) {
+        if ((m[k] & EDI_MARK_KIND) == EDI_MARK_ELEM) {
+            e++;
+            start = (m[k] & EDI_MARK_OFF) + 1;
         }
-        if (found) {
-            /* The span ends at the first separator that leaves it. */
-            bool leaves = kind == EDI_MARK_ELEM ||
-                          (repetition != SIZE_MAX && kind == EDI_MARK_REP) ||
-                          (component != SIZE_MAX && kind == EDI_MARK_COMP) ||
-                          (component != SIZE_MAX && kind == EDI_MARK_REP);
-            if (leaves) {
-                *to = end;
-                return true;
+    }
+    if (repetition != SIZE_MAX) {
+        for (size_t r = 0; r < repetition; k++) {
+            if (k == n || (m[k] & EDI_MARK_KIND) == EDI_MARK_ELEM) {
+                return false;
+            }
+            if ((m[k] & EDI_MARK_KIND) == EDI_MARK_REP) {
+                r++;
+                start = (m[k] & EDI_MARK_OFF) + 1;
             }
         }
-        if (kind == EDI_MARK_ELEM) {
-            if (++e > element) {
+        if (component != SIZE_MAX) {
+            for (size_t c = 0; c < component; c++, k++) {
+                if (k == n || (m[k] & EDI_MARK_KIND) != EDI_MARK_COMP) {
+                    return false;
+                }
+                start = (m[k] & EDI_MARK_OFF) + 1;
+            }
+        }
+    }
+    /* A component ends at the next mark of any kind; a repetition at the next REP or
+     * ELEM mark; a whole element at the next ELEM mark. */
+    if (component == SIZE_MAX) {
+        for (; k < n; k++) {
+            uint32_t kind = m[k] & EDI_MARK_KIND;
+            if (kind == EDI_MARK_ELEM || (kind == EDI_MARK_REP && repetition != SIZE_MAX)) {
                 break;
             }
-            r = 0;
-            c = 0;
-        } else if (kind == EDI_MARK_REP) {
-            r++;
-            c = 0;
-        } else {
-            c++;
         }
-        start = end + 1;
     }
-    return false;
+    *from = start;
+    *to = k < n ? (m[k] & EDI_MARK_OFF) : seg->text.len;
+    return true;
 }
 
 static struct vg_slice span(const struct vg_edifact_segment *seg, size_t element,

@@ -846,6 +846,23 @@ static void test_edifact__limits_reject_long_messages_and_segments(void **state)
     assert_int_equal(c->rejects[0].err.item, 3);
     free(c);
 
+    /* Too many segments, and too many separators for the byte limit. */
+    c = new_collect();
+    h.user = c;
+    o = (struct vg_edifact_options){ .max_segments = 2 };
+    assert_int_equal(vg_edifact_parse(text, strlen(text), "t", &o, &h, &st, &err), VG_OK);
+    assert_int_equal(c->nmsgs, 2);
+    assert_string_equal(c->rejects[0].err.message, "message 'M1' has more than 2 segments");
+    free(c);
+    c = new_collect();
+    h.user = c;
+    o = (struct vg_edifact_options){ .max_message = 60 };
+    const char *dense = "UNH+1+A:B:C:D'FTX++++++++++++++++++++'UNT+3+1'";
+    assert_int_equal(vg_edifact_parse(dense, strlen(dense), "t", &o, &h, &st, &err), VG_OK);
+    assert_int_equal(c->nmsgs, 0);
+    assert_string_equal(c->rejects[0].err.message, "message '1' has more than 15 separators");
+    free(c);
+
     c = new_collect();
     h.user = c;
     o.max_segment = 300;
@@ -864,19 +881,27 @@ static void test_edifact__input_ending_inside_a_segment(void **state)
 {
     (void)state;
     struct vg_edifact_lexer *lx;
-    const char text[] = "UNH+1+X:D:95B:UN'BGM+34?";
-    assert_int_equal(vg_edifact_lexer_new(text, sizeof(text) - 1, "t", 0, &lx), VG_OK);
+    /* An exact-size copy, not NUL-terminated, so that ASan sees any read past the end
+     * (the error message once did, through "%.20s"). */
+    static const char lit[] = "UNH+1+X:D:95B:UN'BGM+34?";
+    char *text = vg_malloc(sizeof(lit) - 1);
+    assert_non_null(text);
+    memcpy(text, lit, sizeof(lit) - 1);
+    assert_int_equal(vg_edifact_lexer_new(text, sizeof(lit) - 1, "t", 0, &lx), VG_OK);
     const struct vg_edifact_segment *seg;
     struct vg_error err;
     assert_int_equal(vg_edifact_lexer_next(lx, &seg, &err), VG_OK);
     assert_int_equal(vg_edifact_lexer_next(lx, &seg, &err), VG_ETRUNC);
     assert_non_null(seg);
     assert_string_equal(seg->tag, "BGM");
+    assert_string_equal(err.message, "input ends inside segment 'BGM+34?': no segment "
+                                     "terminator '\''");
     assert_int_equal(err.offset, 17);
     assert_int_equal(err.item, 2);
     assert_int_equal(vg_edifact_lexer_next(lx, &seg, &err), VG_ENOTFOUND);
     assert_null(seg);
     vg_edifact_lexer_free(lx);
+    vg_free(text);
 }
 
 /* ---- service characters and layouts ----------------------------------------------------- */
@@ -939,6 +964,23 @@ static void test_edifact__bad_una_skips_its_interchange(void **state)
                         "is also used for another service function; the interchange that "
                         "follows is skipped");
     assert_int_equal(c->rejects[0].excerpt_len, (size_t)(strstr(text, "\nUNB") + 1 - text));
+    free(c);
+
+    /* A bad UNA in the middle of a message ends the message and its interchange. */
+    const char *mid = UNB_A "UNH+M1+CODECO:D:95B:UN'BGM+34+D1+9'\nUNA::.? 'UNB+X'";
+    c = new_collect();
+    parse_str(mid, 0, c, &st);
+    assert_int_equal(c->nmsgs, 0);
+    assert_int_equal(c->nrejects, 3);
+    assert_string_equal(c->rejects[0].kind, "message-cut-off");
+    assert_string_equal(c->rejects[0].err.message,
+                        "message 'M1' (UNH at line 1) cut off: a UNA comes before its UNT");
+    assert_int_equal(c->rejects[0].err.line, 2);
+    assert_int_equal(c->rejects[0].err.offset, (uint64_t)(strstr(mid, "UNA") - mid));
+    assert_string_equal(c->rejects[1].kind, "unz-missing");
+    assert_string_equal(c->rejects[1].err.message,
+                        "interchange 'IC1' (line 1) is not closed by a UNZ before a UNA");
+    assert_string_equal(c->rejects[2].kind, "una-syntax");
     free(c);
 }
 
