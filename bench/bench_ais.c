@@ -17,11 +17,13 @@
  *   detect events    vg_maritime_run over everything stored
  * and prints sentences per second and the JSON-to-gpsdecode ratio. Rates are given for CPU
  * time (user + system, this process or the child) and wall time: on a shared machine the CPU
- * figures are the comparable ones. The file is removed at the end. Not a test: `make bench`
+ * figures are the comparable ones. --store-only skips to decode + store. The files are
+ * removed at the end. Not a test: `make bench`
  * runs it.
  */
 #include <libgen.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,9 +278,12 @@ static void line(const char *what, double cpu, double wall, unsigned long long s
 int main(int argc, char **argv)
 {
     unsigned long long target = 10000000ULL;
+    bool store_only = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--sentences") == 0 && i + 1 < argc) {
             target = strtoull(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--store-only") == 0) {
+            store_only = true;
         }
     }
     const char *root = getenv("VIGIA_SHARED_DATA");
@@ -336,6 +341,10 @@ int main(int argc, char **argv)
            round_len, per_round, (double)(rounds * round_len) / 1e6);
 
     struct result dec, json, csv;
+    if (store_only) {
+        unlink(path);
+        goto store;
+    }
     if (run(path, DECODE, &dec) != 0 || run(path, JSON, &json) != 0 || run(path, CSV, &csv) != 0) {
         unlink(path);
         return 1;
@@ -375,6 +384,7 @@ int main(int argc, char **argv)
     }
     unlink(path);
 
+store:;
     char db[] = "/tmp/vigia-bench-ais-db-XXXXXX";
     int dfd = mkstemp(db);
     if (dfd >= 0) {

@@ -93,6 +93,20 @@ static size_t line_length(const char *data, size_t len, size_t offset)
     return e - offset;
 }
 
+/* "MM-DDTHH:MM" (each field 0..99 as broadcast; 0 and 24/60 mean "not available"). */
+static void format_eta(char out[16], unsigned month, unsigned day, unsigned hour,
+                       unsigned minute)
+{
+    const unsigned v[4] = { month, day, hour, minute };
+    static const char sep[4] = { '-', 'T', ':', '\0' };
+    char *o = out;
+    for (int i = 0; i < 4; i++) {
+        *o++ = (char)('0' + v[i] / 10 % 10);
+        *o++ = (char)('0' + v[i] % 10);
+        *o++ = sep[i];
+    }
+}
+
 static void copy_text(char *dst, size_t size, const char *src)
 {
     size_t n = strnlen(src, size - 1);
@@ -202,8 +216,7 @@ enum vg_status vg__ing_read_nmea(struct ing_session *s, const struct ing_file *f
             ts.draught = as.has_draught ? as.draught : NAN;
             copy_text(ts.destination, sizeof(ts.destination), as.destination);
             if (as.has_eta) {
-                snprintf(ts.eta, sizeof(ts.eta), "%02u-%02uT%02u:%02u", as.eta_month, as.eta_day,
-                         as.eta_hour, as.eta_minute);
+                format_eta(ts.eta, as.eta_month, as.eta_day, as.eta_hour, as.eta_minute);
             }
             copy_text(ts.source, sizeof(ts.source), m->meta.station[0] ? m->meta.station : "ais");
             if ((st = vg_track_add_static(s->track, &ts, err)) != VG_OK) {

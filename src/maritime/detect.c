@@ -546,6 +546,8 @@ static bool resample(const struct detector *d, const struct vg_position *v, size
                      double max_kn, struct sample_vec *out)
 {
     const struct vg_maritime_params *p = d->p;
+    const double min_port_km = p->encounter_min_port_km;
+    double memo_km = -1, memo_lat = 0, memo_lon = 0;
     size_t i = 0;
     for (int64_t t = ceil_to(v[0].t, SAMPLE_SECONDS); t <= v[n - 1].t; t += SAMPLE_SECONDS) {
         while (i + 1 < n && v[i + 1].t <= t) {
@@ -568,9 +570,21 @@ static bool resample(const struct detector *d, const struct vg_position *v, size
             continue;
         }
         x.sog = fmaxf(a->sog, b->sog);
-        if (x.sog >= max_kn || (p->river_suppression && vg_geo_in_river_zone(x.lat, x.lon)) ||
-            near_any_port(d, x.lat, x.lon, p->encounter_min_port_km)) {
+        if (x.sog >= max_kn || (p->river_suppression && vg_geo_in_river_zone(x.lat, x.lon))) {
             continue;
+        }
+        /* The distance to the nearest port, known at an earlier sample, bounds the current
+         * one within how far the vessel moved since (an upper bound: degrees times 111.3 km,
+         * plus a margin); slow vessels rarely need the port index again. */
+        double moved = 111.3 * 1.01 * hypot(x.lat - memo_lat, x.lon - memo_lon);
+        if (memo_km < 0 || (memo_km - moved <= min_port_km && memo_km + moved > min_port_km)) {
+            nearest_port(d, x.lat, x.lon, &memo_km);
+            memo_lat = x.lat;
+            memo_lon = x.lon;
+            moved = 0;
+        }
+        if (memo_km - moved <= min_port_km) {
+            continue; /* near a port (certainly, or recomputed just now) */
         }
         if (!sample_push(out, &x)) {
             return false;

@@ -25,6 +25,7 @@
 #include <vigia/arena.h>
 #include <vigia/charset.h>
 #include <vigia/csv.h>
+#include <vigia/map.h>
 #include <vigia/slice.h>
 
 struct alt_rec {
@@ -56,6 +57,7 @@ struct ofac {
     struct vg_buf note;
     char countries[32][3];
     size_t ncountries;
+    struct vg_map seen; /* sdn ent_num -> line of its record */
 };
 
 /* A field as UTF-8, "-0-" read as empty; allocated in arena. NULL on OOM. */
@@ -444,6 +446,21 @@ static enum vg_status take_remarks(struct ofac *o, const char *remarks, bool ves
 
 static enum vg_status take_sdn(struct ofac *o, struct vg_csv_reader *r, uint32_t ent)
 {
+    /* ent_num identifies an entry and joins its aliases and addresses: a second record
+     * with the same number would take them too. */
+    bool existed = false;
+    uint64_t first_line = 0;
+    enum vg_status ms = vg_map_put(&o->seen, &ent, sizeof(ent), (uint64_t)r->record_line,
+                                   &existed, &first_line);
+    if (ms != VG_OK) {
+        return ms;
+    }
+    if (existed) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "ent_num %u repeats the record at line %llu", (unsigned)ent,
+                 (unsigned long long)first_line);
+        return reject(o, o->file, r, VG_ECONFLICT, msg);
+    }
     vg_arena_reset(&o->row);
     const char *f[12];
     for (size_t i = 0; i < 12; i++) {
@@ -575,6 +592,7 @@ enum vg_status vg_watchlist_parse_ofac(const struct vg_watch_file *sdn,
 {
     struct ofac o;
     memset(&o, 0, sizeof(o));
+    vg_map_init(&o.seen);
     o.sink = sink;
     o.stats = stats;
     if (stats != NULL) {
@@ -610,6 +628,7 @@ enum vg_status vg_watchlist_parse_ofac(const struct vg_watch_file *sdn,
     vg_free(o.adds);
     vg_arena_release(&o.keep);
     vg_arena_release(&o.row);
+    vg_map_release(&o.seen);
     vg_buf_release(&o.conv);
     vg_buf_release(&o.ids);
     vg_buf_release(&o.weak);

@@ -24,7 +24,6 @@ struct vessel_buf {
 
 struct pending_static {
     bool live;
-    uint64_t key;            /* digest prefix of the broadcast identity */
     struct vg_track_static s;  /* the latest report of that identity */
     int64_t first, last, reports;
 };
@@ -307,22 +306,53 @@ static enum vg_status write_static(struct vg_track_writer *w, const struct pendi
     return VG_OK;
 }
 
-static uint64_t static_key(const struct vg_track_static *s)
+/* Completes a partial report (class B sends name and type in separate messages 24A and
+ * 24B; some stations omit the IMO number or the destination) with what the vessel last
+ * broadcast, so that halves of one identity do not look like identity changes. */
+static void fill_absent(struct vg_track_static *n, const struct vg_track_static *old)
 {
-    char ident[256];
-    int n = snprintf(ident, sizeof(ident), "%u|%s|%s|%d|%s", (unsigned)s->imo, s->name,
-                     s->call_sign, s->ship_type, s->destination);
-    uint8_t d[VG_DIGEST_SIZE];
-    vg_digest(ident, (size_t)(n > 0 ? n : 0), d);
-    uint64_t key;
-    memcpy(&key, d, sizeof(key));
-    return key;
+    if (n->imo == 0) {
+        n->imo = old->imo;
+    }
+    if (n->name[0] == '\0') {
+        memcpy(n->name, old->name, sizeof(n->name));
+    }
+    if (n->call_sign[0] == '\0') {
+        memcpy(n->call_sign, old->call_sign, sizeof(n->call_sign));
+    }
+    if (n->ship_type == 0) {
+        n->ship_type = old->ship_type;
+    }
+    if (n->destination[0] == '\0') {
+        memcpy(n->destination, old->destination, sizeof(n->destination));
+    }
+    if (n->eta[0] == '\0') {
+        memcpy(n->eta, old->eta, sizeof(n->eta));
+    }
+    if (n->dim_bow < 0 && n->dim_stern < 0) {
+        n->dim_bow = old->dim_bow;
+        n->dim_stern = old->dim_stern;
+        n->dim_port = old->dim_port;
+        n->dim_starboard = old->dim_starboard;
+    }
+    if (isnan(n->draught)) {
+        n->draught = old->draught;
+    }
 }
 
-enum vg_status vg_track_add_static(struct vg_track_writer *w, const struct vg_track_static *s,
+/* The fields whose change starts a new identity row (dimensions, draught and ETA vary
+ * with loading and voyage and are kept as last seen). */
+static bool same_identity(const struct vg_track_static *a, const struct vg_track_static *b)
+{
+    return a->imo == b->imo && a->ship_type == b->ship_type && strcmp(a->name, b->name) == 0 &&
+           strcmp(a->call_sign, b->call_sign) == 0 && strcmp(a->destination, b->destination) == 0;
+}
+
+enum vg_status vg_track_add_static(struct vg_track_writer *w, const struct vg_track_static *in,
                                    struct vg_error *err)
 {
-    uint64_t key = static_key(s);
+    struct vg_track_static merged = *in;
+    const struct vg_track_static *s = &merged;
     uint64_t slot;
     bool existed = false;
     enum vg_status st = vg_map_put(&w->statics, &s->mmsi, sizeof(s->mmsi), w->nstatics,
@@ -341,16 +371,23 @@ enum vg_status vg_track_add_static(struct vg_track_writer *w, const struct vg_tr
             w->capstatics = ncap;
         }
         w->pending[w->nstatics].live = false;
+        w->pending[w->nstatics].s.mmsi = 0;
         w->nstatics++;
     }
     struct pending_static *ps = &w->pending[slot];
-    if (ps->live && ps->key == key) {
+    if (ps->s.mmsi == in->mmsi) {
+        fill_absent(&merged, &ps->s); /* the last identity, written or not */
+    }
+    if (ps->live && same_identity(&ps->s, s)) {
         ps->first = s->t < ps->first ? s->t : ps->first;
         ps->last = s->t > ps->last ? s->t : ps->last;
         ps->reports++;
-        if (!isnan(s->draught)) {
-            ps->s.draught = s->draught;
-        }
+        ps->s.draught = s->draught;
+        ps->s.dim_bow = s->dim_bow;
+        ps->s.dim_stern = s->dim_stern;
+        ps->s.dim_port = s->dim_port;
+        ps->s.dim_starboard = s->dim_starboard;
+        memcpy(ps->s.eta, s->eta, sizeof(ps->s.eta));
         return VG_OK;
     }
     if (ps->live) {
@@ -360,7 +397,6 @@ enum vg_status vg_track_add_static(struct vg_track_writer *w, const struct vg_tr
         }
     }
     ps->live = true;
-    ps->key = key;
     ps->s = *s;
     ps->first = ps->last = s->t;
     ps->reports = 1;

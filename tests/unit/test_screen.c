@@ -512,6 +512,8 @@ static void test_screen__ofac_bad_records_are_rejected(void **state)
         "40,\"CAF\xC9 LATINO\",-0- ,\"SDNT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"RUC # 20108363101 (Peru).\"\r\n"
         /* A NUL byte (found by fuzzing) must not cut the name short. */
         "41,\"\0NUL\0NAME\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"
+        /* The same ent_num again (found by fuzzing: it took entry 36's aliases twice). */
+        "36,\"ARTAVIL\",\"vessel\",\"IRAN\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"
         "\x1a";
     static const char alt[] =
         "36,12,\"aka\",\"AERO-CARIBBEAN\",-0- \r\n99,13,\"aka\",\"GHOST\",-0- \r\n";
@@ -527,11 +529,13 @@ static void test_screen__ofac_bad_records_are_rejected(void **state)
     assert_string_equal(c.names[1], "CAF\xC3\x89 LATINO"); /* Latin-1 read as such */
     assert_string_equal(c.ids[1], "RUC 20108363101");
     assert_string_equal(c.names[2], "NUL NAME");
-    assert_int_equal(c.rejects, 3);
+    assert_int_equal(c.rejects, 4);
     assert_int_equal(c.reject_lines[0], 2);
     assert_int_equal(c.reject_lines[1], 3);
     assert_int_equal(c.reject_lines[2], 4);
     assert_string_equal(c.reject_msgs[2], "SDN_Name is empty");
+    assert_int_equal(c.reject_lines[3], 7);
+    assert_string_equal(c.reject_msgs[3], "ent_num 36 repeats the record at line 1");
     assert_int_equal(stats.aliases, 1);
     assert_int_equal(stats.orphan_aliases, 1);
 }
