@@ -139,6 +139,7 @@ enum vg_status vg__ing_read_nmea(struct ing_session *s, const struct ing_file *f
         return vg_error_set(err, VG_ENOMEM, "out of memory reading AIS");
     }
     vg_ais_reader_input(r, f->path, f->data + base, f->len - (size_t)base);
+    int64_t hashed_to = base;
     static struct vg_ais_msg msg; /* large; one reader at a time per session */
     struct vg_ais_msg *m = &msg;
     int64_t since_cut = 0, no_time = 0;
@@ -230,7 +231,9 @@ enum vg_status vg__ing_read_nmea(struct ing_session *s, const struct ing_file *f
             int64_t line = base_line + (int64_t)m->meta.line - 1;
             st = progress_set(s, f->file_id, at, line, false, err);
             if (st == VG_OK) {
-                vg_hasher_update(&s->batch, f->data + (size_t)base, (size_t)(at - base));
+                /* The batch's audit digest covers the bytes since the previous cut. */
+                vg_hasher_update(&s->batch, f->data + (size_t)hashed_to, (size_t)(at - hashed_to));
+                hashed_to = at;
                 const struct vg_ais_counts *c = vg_ais_reader_counts(r);
                 s->report->ais_sentences += (int64_t)c->sentences - sentences_before;
                 sentences_before = (int64_t)c->sentences;
@@ -244,7 +247,7 @@ enum vg_status vg__ing_read_nmea(struct ing_session *s, const struct ing_file *f
     if (st == VG_OK) {
         const struct vg_ais_counts *c = vg_ais_reader_counts(r);
         s->report->ais_sentences += (int64_t)c->sentences - sentences_before;
-        vg_hasher_update(&s->batch, f->data + (size_t)base, f->len - (size_t)base);
+        vg_hasher_update(&s->batch, f->data + (size_t)hashed_to, f->len - (size_t)hashed_to);
         st = progress_set(s, f->file_id, (int64_t)f->len, base_line + (int64_t)c->lines, true, err);
     }
     if (st == VG_OK && no_time > 0) {
