@@ -99,7 +99,8 @@ static enum vg_status upsert_consignment(struct ing_session *s, struct ing_docum
         "INSERT OR IGNORE INTO consignments(bl_number, carrier, kind, master_id, master_bl, port_call_id,"
         " place_of_receipt, port_of_loading, port_of_discharge, place_of_delivery, declared_at,"
         " goods_description, total_packages, gross_kg, status, version, message_id, created_at,"
-        " updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,1,?16,?17,?17)";
+        " updated_at, segment_no) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,1,?16,"
+        "?17,?17,?18)";
     STMT(ins, ins_sql);
     vg__bind_text(ins, 1, c->bl);
     vg__bind_text(ins, 2, carrier);
@@ -118,6 +119,7 @@ static enum vg_status upsert_consignment(struct ing_session *s, struct ing_docum
     vg__bind_text(ins, 15, doc->function == ING_FN_CANCEL ? "cancelled" : "active");
     sqlite3_bind_int64(ins, 16, message_id);
     sqlite3_bind_int64(ins, 17, s->now);
+    vg__bind_int64_or_null(ins, 18, c->src.segment_no, 0);
     st = step_done(s, ins, "recording a consignment", err);
     if (st != VG_OK) {
         return st;
@@ -201,7 +203,7 @@ static enum vg_status upsert_consignment(struct ing_session *s, struct ing_docum
             " port_call_id=coalesce(?5, port_call_id), place_of_receipt=?6, port_of_loading=?7,"
             " port_of_discharge=?8, place_of_delivery=?9, declared_at=?10, goods_description=?11,"
             " total_packages=?12, gross_kg=?13, status=?14, version=version+1, message_id=?15,"
-            " updated_at=?16 WHERE id=?1";
+            " updated_at=?16, segment_no=?17 WHERE id=?1";
         STMT(upd, upd_sql);
         sqlite3_bind_int64(upd, 1, *id);
         vg__bind_text(upd, 2, kind);
@@ -219,6 +221,7 @@ static enum vg_status upsert_consignment(struct ing_session *s, struct ing_docum
         vg__bind_text(upd, 14, doc->function == ING_FN_CANCEL ? "cancelled" : "active");
         sqlite3_bind_int64(upd, 15, message_id);
         sqlite3_bind_int64(upd, 16, s->now);
+        vg__bind_int64_or_null(upd, 17, c->src.segment_no, 0);
         return step_done(s, upd, "updating a consignment", err);
     }
     return VG_OK;
@@ -228,11 +231,12 @@ static enum vg_status insert_seal(struct ing_session *s, int64_t container_id,
                                   const struct ing_seal *seal, const char *source_kind,
                                   int64_t observed_at, const char *place, int64_t event_id,
                                   int64_t message_id, int64_t consignment_id,
-                                  struct vg_error *err)
+                                  int32_t segment_no, struct vg_error *err)
 {
     static const char sql[] =
         "INSERT INTO seals(container_id, seal_number, sealing_party, source_kind, observed_at,"
-        " place, event_id, message_id, consignment_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)";
+        " place, event_id, message_id, consignment_id, segment_no)"
+        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)";
     STMT(st, sql);
     sqlite3_bind_int64(st, 1, container_id);
     vg__bind_text(st, 2, seal->number);
@@ -243,6 +247,7 @@ static enum vg_status insert_seal(struct ing_session *s, int64_t container_id,
     vg__bind_int64_or_null(st, 7, event_id, 0);
     vg__bind_int64_or_null(st, 8, message_id, 0);
     vg__bind_int64_or_null(st, 9, consignment_id, 0);
+    vg__bind_int64_or_null(st, 10, segment_no, 0);
     return step_done(s, st, "recording a seal", err);
 }
 
@@ -338,7 +343,7 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
         }
         static const char sql[] =
             "INSERT OR IGNORE INTO consignment_parties(consignment_id, role, party_id, name,"
-            " address, city, country, identifier) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)";
+            " address, city, country, identifier, segment_no) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)";
         STMT(ins, sql);
         sqlite3_bind_int64(ins, 1, cid);
         vg__bind_text(ins, 2, p->role != NULL ? p->role : "other");
@@ -348,6 +353,7 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
         vg__bind_text(ins, 6, p->city);
         vg__bind_text(ins, 7, p->country);
         vg__bind_text(ins, 8, p->id);
+        vg__bind_int64_or_null(ins, 9, p->src.segment_no, 0);
         if ((st = step_done(s, ins, "recording a party of a consignment", err)) != VG_OK) {
             return st;
         }
@@ -365,7 +371,7 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
         }
         static const char sql[] =
             "INSERT OR IGNORE INTO consignment_equipment(consignment_id, container_id, size_type,"
-            " full_empty, gross_kg, tare_kg, vgm_kg) VALUES(?1,?2,?3,?4,?5,?6,?7)";
+            " full_empty, gross_kg, tare_kg, vgm_kg, segment_no) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)";
         STMT(ins, sql);
         sqlite3_bind_int64(ins, 1, cid);
         sqlite3_bind_int64(ins, 2, kid);
@@ -374,6 +380,7 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
         vg__bind_double_or_null(ins, 5, e->gross_kg, !isnan(e->gross_kg));
         vg__bind_double_or_null(ins, 6, e->tare_kg, !isnan(e->tare_kg));
         vg__bind_double_or_null(ins, 7, e->vgm_kg, !isnan(e->vgm_kg));
+        vg__bind_int64_or_null(ins, 8, e->src.segment_no, 0);
         if ((st = step_done(s, ins, "recording equipment", err)) != VG_OK) {
             return st;
         }
@@ -383,7 +390,7 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
                 continue;
             }
             if ((st = insert_seal(s, kid, seal, "manifest", seen, call_port, 0, message_id, cid,
-                                  err)) != VG_OK) {
+                                  e->src.segment_no, err)) != VG_OK) {
                 return st;
             }
         }
@@ -405,8 +412,8 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
         }
         static const char sql[] =
             "INSERT INTO goods_items(consignment_id, seq, hs_code, hs_valid,"
-            " description, packages, package_type, gross_kg, net_kg, volume_m3, value, currency)"
-            " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)";
+            " description, packages, package_type, gross_kg, net_kg, volume_m3, value, currency,"
+            " segment_no) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)";
         STMT(ins, sql);
         sqlite3_bind_int64(ins, 1, cid);
         /* Position in the consignment (senders reuse GID numbers). */
@@ -423,6 +430,7 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
         vg__bind_double_or_null(ins, 10, g->volume_m3, !isnan(g->volume_m3));
         vg__bind_double_or_null(ins, 11, g->value, !isnan(g->value));
         vg__bind_text(ins, 12, g->currency);
+        vg__bind_int64_or_null(ins, 13, g->src.segment_no, 0);
         if ((st = step_done(s, ins, "recording goods", err)) != VG_OK) {
             return st;
         }
@@ -564,7 +572,8 @@ static enum vg_status write_event(struct ing_session *s, struct ing_document *do
         const struct ing_seal *seal = ING_AT(ev->seals, struct ing_seal, k);
         if (seal->number != NULL &&
             (st = insert_seal(s, kid, seal, seal_source_kind(ev->kind), ev->time,
-                              place[0] ? place : NULL, event_id, message_id, 0, err)) != VG_OK) {
+                              place[0] ? place : NULL, event_id, message_id, 0,
+                              ev->src.segment_no, err)) != VG_OK) {
             return st;
         }
     }

@@ -300,8 +300,23 @@ static const char *const schema_v1[] = {
     NULL,
 };
 
+/* 2: where each manifest record sits in its message (the segment of the CNI, NAD, GID and
+ * EQD that carried it; for CSV the record within the message), so that a risk reason can
+ * cite the segment it rests on; and a digest of each assessment's feature record, so that
+ * re-scoring adds a version only when the evidence changed. */
+static const char *const schema_v2[] = {
+    "ALTER TABLE consignments ADD COLUMN segment_no INTEGER;\n"
+    "ALTER TABLE consignment_parties ADD COLUMN segment_no INTEGER;\n"
+    "ALTER TABLE goods_items ADD COLUMN segment_no INTEGER;\n"
+    "ALTER TABLE consignment_equipment ADD COLUMN segment_no INTEGER;\n"
+    "ALTER TABLE seals ADD COLUMN segment_no INTEGER;\n"
+    "ALTER TABLE assessments ADD COLUMN features_digest BLOB;\n",
+    NULL,
+};
+
 const struct store_migration vg__store_migrations[] = {
     { 1, "data model", schema_v1 },
+    { 2, "source segments of manifest records, assessment digests", schema_v2 },
 };
 
 const int vg__store_migration_count =

@@ -430,14 +430,26 @@ enum vg_status vg_store_migrate(struct vg_store *store, int *applied, struct vg_
     if (st != VG_OK) {
         return st;
     }
+    /* A new store is created at the latest schema in one transaction with one
+     * "store.init" entry; an existing one is upgraded one migration per transaction, each
+     * with its "store.migrate" entry. */
+    const bool fresh = version == 0;
+    if (fresh && version < vg_store_schema_latest()) {
+        st = vg_store_begin(store, err);
+        if (st != VG_OK) {
+            return st;
+        }
+    }
     for (int i = 0; i < vg__store_migration_count; i++) {
         const struct store_migration *m = &vg__store_migrations[i];
         if (m->version <= version) {
             continue;
         }
-        st = vg_store_begin(store, err);
-        if (st != VG_OK) {
-            return st;
+        if (!fresh) {
+            st = vg_store_begin(store, err);
+            if (st != VG_OK) {
+                return st;
+            }
         }
         for (size_t k = 0; st == VG_OK && m->sql[k] != NULL; k++) {
             st = vg__store_exec(store, m->sql[k], err);
@@ -447,7 +459,7 @@ enum vg_status vg_store_migrate(struct vg_store *store, int *applied, struct vg_
             snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", m->version);
             st = vg__store_exec(store, sql, err);
         }
-        if (st == VG_OK && version == 0) {
+        if (st == VG_OK && fresh && version == 0) {
             /* A new store: record its identity. */
             unsigned char id[16];
             randombytes_buf(id, sizeof(id));
@@ -462,20 +474,23 @@ enum vg_status vg_store_migrate(struct vg_store *store, int *applied, struct vg_
                 st = vg__store_meta_set(store, "created_at", now, err);
             }
         }
-        if (st == VG_OK) {
+        bool last = i == vg__store_migration_count - 1;
+        if (st == VG_OK && (!fresh || last)) {
             char objects[160];
             snprintf(objects, sizeof(objects),
                      "{\"schema_version\":%d,\"migration\":\"%s\"}", m->version, m->name);
-            st = vg_audit_append(store, version == 0 ? "store.init" : "store.migrate", objects,
-                                 NULL, err);
+            st = vg_audit_append(store, fresh ? "store.init" : "store.migrate", objects, NULL,
+                                 err);
         }
         if (st != VG_OK) {
             vg_store_rollback(store);
             return st;
         }
-        st = vg_store_commit(store, err);
-        if (st != VG_OK) {
-            return st;
+        if (!fresh || last) {
+            st = vg_store_commit(store, err);
+            if (st != VG_OK) {
+                return st;
+            }
         }
         vg_log(VG_LOG_INFO, "store", "applied migration %d (%s)", m->version, m->name);
         version = m->version;
