@@ -12,6 +12,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <vigia/rows.h>
@@ -70,6 +71,10 @@ int cli_exit_for(enum vg_status st);
  * On failure prints the reason and returns NULL with *exit_code set. */
 struct vg_store *cli_open_store(const struct cli_global *g, bool create, bool read_only,
                                 int *exit_code);
+
+/* Parses an ISO 8601 time for option (a date alone is its day's start, UTC); prints a
+ * usage error and returns false when it cannot. */
+bool cli_parse_time(const char *text, const char *option, int64_t *out);
 
 /* Parses "table", "csv", "json". */
 bool cli_parse_format(const char *text, enum cli_format *out);

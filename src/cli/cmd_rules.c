@@ -1,6 +1,9 @@
 /*
  * vigia rules check FILE...
  * vigia rules features
+ * vigia rules load FILE [--inactive]
+ * vigia rules list
+ * vigia rules backtest FILE
  */
 #include "cli.h"
 
@@ -9,6 +12,7 @@
 
 #include <vigia/features.h>
 #include <vigia/file.h>
+#include <vigia/risk.h>
 #include <vigia/rules.h>
 #include <vigia/time.h>
 
@@ -16,9 +20,12 @@ static int run(struct cli_global *g, int argc, char **argv);
 
 const struct cli_command cli_cmd_rules = {
     "rules",
-    "check rule sets; list the features rules can use",
+    "check, load and back-test rule sets; list the features rules can use",
     "usage: vigia rules check FILE... [--format table|csv|json]\n"
     "       vigia rules features [--format table|csv|json]\n"
+    "       vigia rules load FILE [--inactive]\n"
+    "       vigia rules list [--format table|csv|json]\n"
+    "       vigia rules backtest FILE [--format table|csv|json]\n"
     "\n"
     "check compiles each rule set against vigia's feature catalogue. Errors are printed\n"
     "as FILE:LINE:COLUMN: message on stderr (every error of every file). When a file\n"
@@ -30,11 +37,22 @@ const struct cli_command cli_cmd_rules = {
     "features lists the catalogue: name, type, unit, the feeds it depends on and its\n"
     "meaning (docs/features.md explains how each is computed).\n"
     "\n"
+    "load stores FILE in the store as the version its header names (ruleset, version)\n"
+    "and makes it the active set that `vigia score` uses (--inactive: store only). The\n"
+    "same version with the same text is already there; with another text it is refused\n"
+    "(give the changed set a new version). Audited. list shows the stored sets.\n"
+    "\n"
+    "backtest scores every examined trip of the recorded outcomes as of its loading with\n"
+    "FILE's rules (its own outcome left out) and prints per rule: trips inspected, hits,\n"
+    "positives among the hits, hit rate, undecided (a feature unknown), and the base\n"
+    "rate of positives over all inspected trips (row '*').\n"
+    "\n"
     "options:\n"
     "  --format F    table, csv or json\n"
+    "  --inactive    load: store the set without activating it\n"
     "\n"
-    "exit status: 0 every file compiles, 2 a file has errors or cannot be read,\n"
-    "6 out of memory.\n",
+    "exit status: 0 done, 2 a file has errors or cannot be read (or a stored version\n"
+    "differs), 3 store error, 6 out of memory.\n",
     run,
 };
 
@@ -185,14 +203,127 @@ static int do_features(struct cli_global *g)
     return CLI_OK;
 }
 
+/* Reads and compiles a rule file; errors are printed. */
+static int read_rules(const char *path, struct vg_file *f, struct vg_rule_set **set)
+{
+    struct vg_error err;
+    vg_error_clear(&err);
+    enum vg_status st = vg_file_open(path, f, &err);
+    if (st != VG_OK) {
+        return cli_fail(&err, st);
+    }
+    struct diag_printer dp = { path };
+    st = vg_rules_compile(f->data, f->len, path, vg_feature_catalog(), print_diag, &dp, set, &err);
+    if (st != VG_OK) {
+        vg_file_close(f);
+        if (st == VG_EPARSE) {
+            return CLI_BAD_INPUT;
+        }
+        return cli_fail(&err, st);
+    }
+    return CLI_OK;
+}
+
+static int do_load(struct cli_global *g, const char *path, bool activate)
+{
+    struct vg_file f;
+    struct vg_rule_set *set = NULL;
+    int code = read_rules(path, &f, &set);
+    if (code != CLI_OK) {
+        return code;
+    }
+    const struct vg_rule_set_info *si = vg_rules_info(set);
+    struct vg_store *store = cli_open_store(g, false, false, &code);
+    if (store == NULL) {
+        vg_rules_free(set);
+        vg_file_close(&f);
+        return code;
+    }
+    struct vg_error err;
+    vg_error_clear(&err);
+    int64_t id = 0;
+    bool is_new = false;
+    enum vg_status st = vg_risk_rules_load(store, f.data, f.len, path, activate, NULL, NULL, &id,
+                                           &is_new, &err);
+    vg_store_close(store);
+    if (st == VG_OK && !g->quiet) {
+        fprintf(stderr, "vigia: rule set %s %s (%zu rules) %s as %lld%s\n", si->name, si->version,
+                vg_rules_count(set), is_new ? "stored" : "already stored", (long long)id,
+                activate ? ", active" : "");
+    }
+    vg_rules_free(set);
+    vg_file_close(&f);
+    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+}
+
+static int do_list(struct cli_global *g)
+{
+    int code;
+    struct vg_store *store = cli_open_store(g, false, true, &code);
+    if (store == NULL) {
+        return code;
+    }
+    struct cli_out *out = cli_out_new(g->format, stdout, false);
+    if (out == NULL) {
+        vg_store_close(store);
+        cli_error("out of memory");
+        return CLI_SYSTEM;
+    }
+    struct vg_row_sink sink = cli_out_sink(out);
+    struct vg_error err;
+    vg_error_clear(&err);
+    enum vg_status st = vg_risk_rules_list(store, &sink, &err);
+    cli_out_finish(out);
+    vg_store_close(store);
+    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+}
+
+static int do_backtest(struct cli_global *g, const char *path)
+{
+    struct vg_file f;
+    struct vg_rule_set *set = NULL;
+    int code = read_rules(path, &f, &set);
+    if (code != CLI_OK) {
+        return code;
+    }
+    vg_file_close(&f);
+    struct vg_store *store = cli_open_store(g, false, true, &code);
+    if (store == NULL) {
+        vg_rules_free(set);
+        return code;
+    }
+    struct cli_out *out = cli_out_new(g->format, stdout, false);
+    if (out == NULL) {
+        vg_rules_free(set);
+        vg_store_close(store);
+        cli_error("out of memory");
+        return CLI_SYSTEM;
+    }
+    struct vg_row_sink sink = cli_out_sink(out);
+    struct vg_error err;
+    vg_error_clear(&err);
+    enum vg_status st = vg_risk_backtest(store, set, &sink, &err);
+    cli_out_finish(out);
+    vg_store_close(store);
+    vg_rules_free(set);
+    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+}
+
 static int run(struct cli_global *g, int argc, char **argv)
 {
+    enum { OPT_INACTIVE = 300 };
     static const struct option opts[] = {
         CLI_COMMON_LONG_OPTIONS,
+        { "inactive", no_argument, NULL, OPT_INACTIVE },
         { NULL, 0, NULL, 0 },
     };
+    bool activate = true;
     int opt;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (opt == OPT_INACTIVE) {
+            activate = false;
+            continue;
+        }
         bool done;
         int rc = cli_common_option(g, &cli_cmd_rules, opt, &done);
         if (rc < 0) {
@@ -222,6 +353,21 @@ static int run(struct cli_global *g, int argc, char **argv)
         }
         return do_features(g);
     }
-    cli_error("unknown rules subcommand '%s' (check, features)", sub);
+    if (strcmp(sub, "load") == 0 || strcmp(sub, "backtest") == 0) {
+        if (argc - optind != 2) {
+            cli_error("usage: vigia rules %s FILE", sub);
+            return CLI_USAGE;
+        }
+        return sub[0] == 'l' ? do_load(g, argv[optind + 1], activate)
+                             : do_backtest(g, argv[optind + 1]);
+    }
+    if (strcmp(sub, "list") == 0) {
+        if (argc - optind != 1) {
+            cli_error("usage: vigia rules list");
+            return CLI_USAGE;
+        }
+        return do_list(g);
+    }
+    cli_error("unknown rules subcommand '%s' (check, features, load, list, backtest)", sub);
     return CLI_USAGE;
 }

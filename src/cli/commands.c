@@ -10,6 +10,9 @@ extern const struct cli_command cli_cmd_quality;
 extern const struct cli_command cli_cmd_watchlist;
 extern const struct cli_command cli_cmd_audit;
 extern const struct cli_command cli_cmd_rules;
+extern const struct cli_command cli_cmd_score;
+extern const struct cli_command cli_cmd_assessments;
+extern const struct cli_command cli_cmd_features;
 extern const struct cli_command cli_cmd_selfcheck;
 extern const struct cli_command cli_cmd_version;
 extern const struct cli_command cli_cmd_help;
@@ -24,6 +27,9 @@ const struct cli_command *const cli_commands[] = {
     &cli_cmd_watchlist,
     &cli_cmd_audit,
     &cli_cmd_rules,
+    &cli_cmd_score,
+    &cli_cmd_assessments,
+    &cli_cmd_features,
     &cli_cmd_selfcheck,
     &cli_cmd_version,
     &cli_cmd_help,

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vigia/time.h>
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
@@ -133,4 +135,16 @@ int cli_common_option(struct cli_global *g, const struct cli_command *cmd, int o
     default:
         return -1;
     }
+}
+
+bool cli_parse_time(const char *text, const char *option, int64_t *out)
+{
+    struct vg_error err;
+    vg_error_clear(&err);
+    if (vg_time_parse_iso8601(vg_slice_from_cstr(text), NULL, out, &err) != VG_OK) {
+        cli_error("%s wants an ISO 8601 time such as 2026-03-01 or 2026-03-01T05:00Z, not '%s'",
+                  option, text);
+        return false;
+    }
+    return true;
 }

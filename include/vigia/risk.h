@@ -1,0 +1,206 @@
+/*
+ * vigia/risk.h - risk assessments of container trips: features computed from the store,
+ * a documented 0-100 score with reasons that cite their sources, versioned assessments,
+ * and rule sets kept in the store.
+ *
+ * The unit is a container trip (table trips: a container on one port call). An assessment
+ * is made as of an instant and uses only records whose own event or preparation time is at
+ * or before it (never the time they were ingested). The first assessment of a trip is made
+ * as of its loading (moment "pre-load"; "pre-arrival" for imports, as of the discharge);
+ * later runs add a version (moment "rescore") only when the evidence changed: a seal, a
+ * vessel event on the voyage, an outcome linked to a party, a watch-list entry, the rule
+ * set or the model. Versions are never overwritten.
+ *
+ * Scoring (docs/scoring.md):
+ *
+ *   points = sum of the weights of the fired rules            (the active rule set)
+ *          + graded evidence, below 5 points in all           (continuous features)
+ *          + model weight * model probability                 (when a model is given)
+ *   score  = 100 * (1 - exp(-points / 50))                    (0 to 100, never reached)
+ *   band   = red when a fired rule holds the trip or score >= 60, amber >= 35, else green
+ *
+ * Features: docs/features.md. The computation reads the whole store once per run and
+ * keeps what it needs in memory (aggregates per party, HS heading, container, port and
+ * day), so that a run assesses every trip without one query per feature per trip.
+ */
+#ifndef VIGIA_RISK_H
+#define VIGIA_RISK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vigia/features.h>
+#include <vigia/rows.h>
+#include <vigia/rules.h>
+#include <vigia/slice.h>
+#include <vigia/status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vg_store;
+
+/* Score constants (docs/scoring.md). */
+#define VG_RISK_SCALE 50.0      /* points that give a score of 63.2 */
+#define VG_RISK_RED 60.0        /* score from which a trip is red */
+#define VG_RISK_AMBER 35.0      /* score from which a trip is amber */
+#define VG_RISK_GRADED_MAX 4.9  /* graded evidence adds at most this many points */
+#define VG_RISK_MODEL_WEIGHT 50.0 /* default points for a model probability of 1 */
+
+/* The score for a number of points: 100 * (1 - exp(-points / VG_RISK_SCALE)), 0 for
+ * points <= 0. */
+double vg_risk_score_of(double points);
+
+/* "red", "amber" or "green" (static) for a score and whether a rule holds the trip. */
+const char *vg_risk_band(double score, bool hold);
+
+/*
+ * A model (M1-6) the score can combine with the rules. predict gets a trip's feature
+ * record (record[0..n), indexed like vg_feature_catalog()) and sets *p to the probability
+ * (0 to 1) that the trip is a case; it may append to why the largest contributions in
+ * words ("weight per carton 18% above the norm for fresh avocados"). A status other than
+ * VG_OK stops the run with that status.
+ */
+struct vg_risk_model {
+    const char *version; /* recorded in the reasons, e.g. "xgb 2026-05-01" */
+    int64_t model_id;    /* models.id recorded with each assessment, 0 when none */
+    double weight;       /* points for p = 1; 0 picks VG_RISK_MODEL_WEIGHT */
+    enum vg_status (*predict)(void *user, const struct vg_value *record, size_t n, double *p,
+                              struct vg_buf *why);
+    void *user;
+};
+
+struct vg_risk_options {
+    const char *port;        /* only trips of this port (UN/LOCODE); NULL: every port */
+    int64_t as_of;           /* the run's instant (vg time); VG_TIME_NONE: now */
+    int rescore_days;        /* trips loaded more than this many days before as_of are
+                                not re-scored (they are still assessed once); 0 picks 60 */
+    const struct vg_rule_set *rules; /* NULL: the store's active rule set; when none is
+                                        active the built-in default is stored and activated */
+    int64_t rule_set_id;     /* with rules: its rule_sets id (0 when not stored) */
+    const struct vg_risk_model *model; /* NULL: rules and lists only */
+    bool dry_run;            /* compute everything, write nothing (benchmarks) */
+};
+
+struct vg_risk_report {
+    int64_t trips;     /* trips considered */
+    int64_t computed;  /* feature records computed */
+    int64_t assessed;  /* trips assessed for the first time */
+    int64_t rescored;  /* versions added to trips assessed before */
+    int64_t unchanged; /* records equal to the latest version (nothing written) */
+    int64_t red, amber, green, holds; /* among the versions written */
+    int64_t rule_set_id;
+    double load_seconds;    /* reading the store and preparing aggregates */
+    double compute_seconds; /* features, rules, lists, model */
+    double write_seconds;   /* writing assessments and reasons */
+};
+
+/*
+ * Assesses every trip not assessed yet and re-scores those with new evidence, as of
+ * opts->as_of (opts may be NULL: every port, now, the active rules). One transaction with
+ * one audit entry ("risk.score") when anything was written; nothing is written (and no
+ * entry appended) when nothing changed, so that scoring twice adds nothing. report may be
+ * NULL. Returns VG_OK, VG_EDB, VG_ENOMEM, VG_EPARSE (the stored active rule set does not
+ * compile any more; err names it), or a model's status.
+ */
+VG_NODISCARD enum vg_status vg_risk_score(struct vg_store *store,
+                                          const struct vg_risk_options *opts,
+                                          struct vg_risk_report *report,
+                                          struct vg_error *err);
+
+/*
+ * Finds a trip by text: a trip id (digits), or a container number (its latest trip that
+ * began at or before as_of; VG_TIME_NONE: its latest trip). VG_ENOTFOUND when none.
+ */
+VG_NODISCARD enum vg_status vg_risk_find_trip(struct vg_store *store, const char *text,
+                                              int64_t as_of, int64_t *trip_id,
+                                              struct vg_error *err);
+
+/*
+ * Computes the feature record of trip trip_id as of as_of (VG_TIME_NONE: now) and hands it
+ * to sink, one row per feature in catalogue order: feature, value (as people read it, with
+ * its unit), type, state ("known" or "unknown"), reason (why unknown), source (messages
+ * and segments, outcomes, vessel events or watch-list entries it rests on). The first row
+ * is preceded by the trip as rows of feature "_trip", "_as_of" and "_reference_time".
+ * VG_ENOTFOUND, VG_EDB, VG_ENOMEM.
+ */
+VG_NODISCARD enum vg_status vg_risk_features_list(struct vg_store *store, int64_t trip_id,
+                                                  int64_t as_of, const struct vg_row_sink *sink,
+                                                  struct vg_error *err);
+
+/* ---- rule sets in the store ---------------------------------------------------------- */
+
+/* The built-in default rule set (rules/default.rules as built; static, not
+ * NUL-terminated): its bytes and *len. */
+const char *vg_risk_default_rules(size_t *len);
+
+/*
+ * Stores the rule set text[0..len) (named source in errors) in rule_sets, versioned by the
+ * set's name and version, after compiling it against the feature catalogue (errors go to
+ * diag, may be NULL). The same name and version with the same text is already there
+ * (nothing written, *is_new false); with another text it is refused (VG_ECONFLICT: give
+ * the changed set a new version). activate makes it the one active set (the others are
+ * deactivated). Audited ("rules.load", "rules.activate"). *id (may be NULL) gets its id.
+ * Returns VG_OK, VG_EPARSE (compile errors), VG_ECONFLICT, VG_EDB, VG_ENOMEM.
+ */
+VG_NODISCARD enum vg_status vg_risk_rules_load(struct vg_store *store, const char *text,
+                                               size_t len, const char *source, bool activate,
+                                               vg_rules_diag_fn diag, void *user, int64_t *id,
+                                               bool *is_new, struct vg_error *err);
+
+/*
+ * The active rule set, compiled (*set owned by the caller, vg_rules_free) and its id.
+ * When the store has none, the built-in default is stored and activated first (audited).
+ * VG_EPARSE when the stored text no longer compiles, VG_EDB, VG_ENOMEM.
+ */
+VG_NODISCARD enum vg_status vg_risk_rules_active(struct vg_store *store,
+                                                 struct vg_rule_set **set, int64_t *id,
+                                                 struct vg_error *err);
+
+/* Lists the stored rule sets, newest first: id, name, version, active (yes/no), loaded_at,
+ * loaded_by, digest. */
+VG_NODISCARD enum vg_status vg_risk_rules_list(struct vg_store *store,
+                                               const struct vg_row_sink *sink,
+                                               struct vg_error *err);
+
+/*
+ * Back-tests set on the recorded outcomes: every outcome linked to a trip (by its trip, or
+ * by container, bill of lading and dates) is one inspected trip; its features are
+ * computed as of its loading (its own outcome never counts). Rows, one per rule then a
+ * total row (rule "*"): rule, title, action, weight, inspected, hits (fired on an
+ * inspected trip), positives (of those, with drugs found), hit_rate (positives / hits),
+ * undecided (condition unknown), base_rate (positives / inspected, over all inspected
+ * trips). VG_EDB, VG_ENOMEM.
+ */
+VG_NODISCARD enum vg_status vg_risk_backtest(struct vg_store *store,
+                                             const struct vg_rule_set *set,
+                                             const struct vg_row_sink *sink,
+                                             struct vg_error *err);
+
+/* ---- assessments ------------------------------------------------------------------ */
+
+struct vg_risk_filter {
+    int64_t from;     /* trips departing at or after (vg time); VG_TIME_NONE: no bound */
+    int64_t to;       /* and before; VG_TIME_NONE: no bound */
+    const char *port; /* UN/LOCODE or NULL */
+    bool all;         /* every version, not only each trip's latest */
+};
+
+/*
+ * Lists assessments, one row per trip (its latest version; every version with all),
+ * ordered by departure, port, container, version. Columns (docs/formats.md, the stable
+ * interface): container, bill_of_lading (';'-joined), port, departure (ISO 8601 UTC),
+ * moment, score (decimal, 4 places), band, reasons (' | '-joined, each citing its source),
+ * then trip, version, as_of, hold (yes/no), rule_set, model, missing_feeds. VG_EDB.
+ */
+VG_NODISCARD enum vg_status vg_risk_assessments_list(struct vg_store *store,
+                                                     const struct vg_risk_filter *filter,
+                                                     const struct vg_row_sink *sink,
+                                                     struct vg_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

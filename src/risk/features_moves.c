@@ -1,0 +1,326 @@
+/*
+ * Terminal dwell and moves: hours from the first gate-in (the discharge, for transhipments)
+ * to loading, against the port's median for the same commodity group over the past 90
+ * days; gate moves during the dwell (out and back in: the rip-on window); moves at night
+ * (20:00-06:00) or on weekends in the port's local time.
+ */
+#include "risk/risk_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define DWELL_WINDOW (90 * (int64_t)RK_DAY)
+#define DWELL_MIN 30
+
+/* The commodity group of a trip from the current bills of its call, or NULL. */
+static const char *trip_group(struct rk_ctx *c, const struct rk_trip *t, bool *empty)
+{
+    const struct rk_container *ct = RK_AT(c->containers, struct rk_container, t->container);
+    const struct rk_goods *best = NULL;
+    *empty = false;
+    for (uint32_t i = 0; i < ct->bill_n; i++) {
+        const struct rk_bill *b = RK_AT(c->bills, struct rk_bill, *RK_AT(c->cont_bills, uint32_t, ct->bill_off + i));
+        if (b->call != t->call || b->cancelled) {
+            continue;
+        }
+        for (uint32_t e = 0; e < b->equip_n; e++) {
+            const struct rk_equip *eq = RK_AT(c->equips, struct rk_equip, b->equip_off + e);
+            if (eq->container == t->container && eq->full_empty == RK_FE_EMPTY) {
+                *empty = true;
+            }
+        }
+        for (uint32_t g = 0; g < b->goods_n; g++) {
+            const struct rk_goods *gd = RK_AT(c->goods, struct rk_goods, b->goods_off + g);
+            if (best == NULL || gd->gross_kg > best->gross_kg) {
+                best = gd;
+            }
+        }
+    }
+    return best != NULL ? rk_commodity_group(rk_str(&c->s, best->hs)) : NULL;
+}
+
+/* The first gate-in of the trip at its port before loading, within its window. */
+static const struct rk_event *first_gate_in(const struct rk_ctx *c, const struct rk_trip *t,
+                                            int64_t from, int64_t until)
+{
+    const struct rk_container *ct = RK_AT(c->containers, struct rk_container, t->container);
+    const struct rk_event *ev = RK_AT(c->events, struct rk_event, ct->ev_off);
+    for (uint32_t i = 0; i < ct->ev_n; i++) {
+        if (ev[i].t < from) {
+            continue;
+        }
+        if (ev[i].t > until) {
+            break;
+        }
+        bool arrival = ev[i].kind == RK_EV_GATE_IN ||
+                       (t->direction == RK_TRANSHIPMENT && ev[i].kind == RK_EV_DISCHARGE);
+        if (arrival && ev[i].place == t->port) {
+            return &ev[i];
+        }
+    }
+    return NULL;
+}
+
+enum vg_status rk_dwell_samples(struct rk_ctx *c)
+{
+    for (size_t i = 0; i < c->containers.n; i++) {
+        const struct rk_container *ct = RK_AT(c->containers, struct rk_container, i);
+        int64_t prev = VG_TIME_NONE;
+        for (uint32_t k = 0; k < ct->trip_n; k++) {
+            const struct rk_trip *t = RK_AT(c->trips, struct rk_trip, *RK_AT(c->cont_trips, uint32_t, ct->trip_off + k));
+            int64_t tr = t->t_ref;
+            if (tr == VG_TIME_NONE) {
+                continue;
+            }
+            int64_t from = tr - 30 * (int64_t)RK_DAY;
+            if (prev != VG_TIME_NONE && prev + 1 > from) {
+                from = prev + 1;
+            }
+            prev = tr;
+            if (t->direction == RK_IMPORT) {
+                continue;
+            }
+            const struct rk_event *g = first_gate_in(c, t, from, tr);
+            bool empty;
+            const char *grp = g != NULL ? trip_group(c, t, &empty) : NULL;
+            if (grp == NULL || empty) {
+                continue;
+            }
+            char key[64];
+            snprintf(key, sizeof(key), "D|%s|%s", rk_cstr(&c->s, t->port), grp);
+            enum vg_status s = rk_norm_add(c, key, tr, (double)(tr - g->t) / 3600.0);
+            if (s != VG_OK) {
+                return s;
+            }
+        }
+    }
+    return VG_OK;
+}
+
+/* The pick-up of an import: the first gate-out at its port within 30 days after the
+ * discharge. */
+static const struct rk_event *pickup_of(const struct rk_ctx *c, const struct rk_trip *t,
+                                        int64_t until)
+{
+    if (t->t_ref == VG_TIME_NONE) {
+        return NULL;
+    }
+    const struct rk_container *ct = RK_AT(c->containers, struct rk_container, t->container);
+    const struct rk_event *ev = RK_AT(c->events, struct rk_event, ct->ev_off);
+    for (uint32_t i = 0; i < ct->ev_n; i++) {
+        if (ev[i].t < t->t_ref || ev[i].t > until) {
+            continue;
+        }
+        if (ev[i].t > t->t_ref + 30 * (int64_t)RK_DAY) {
+            break;
+        }
+        if (ev[i].kind == RK_EV_GATE_OUT && ev[i].place == t->port) {
+            return &ev[i];
+        }
+    }
+    return NULL;
+}
+
+static uint32_t consignee_of(const struct rk_ctx *c, const struct rk_trip *t)
+{
+    const struct rk_container *ct = RK_AT(c->containers, struct rk_container, t->container);
+    for (uint32_t i = 0; i < ct->bill_n; i++) {
+        const struct rk_bill *b = RK_AT(c->bills, struct rk_bill, *RK_AT(c->cont_bills, uint32_t, ct->bill_off + i));
+        if (b->call != t->call) {
+            continue;
+        }
+        for (uint32_t p = 0; p < b->party_n; p++) {
+            const struct rk_bparty *bp = RK_AT(c->bparties, struct rk_bparty, b->party_off + p);
+            if (bp->role == RK_ROLE_CONSIGNEE && bp->party != RK_NONE) {
+                return bp->party;
+            }
+        }
+    }
+    return RK_NONE;
+}
+
+static void haulier_key(char *key, size_t size, int *n, uint32_t party, uint32_t vehicle)
+{
+    *n = snprintf(key, size, "H%u|%u", party, vehicle);
+}
+
+enum vg_status rk_pickup_samples(struct rk_ctx *c)
+{
+    for (size_t i = 0; i < c->trips.n; i++) {
+        const struct rk_trip *t = RK_AT(c->trips, struct rk_trip, i);
+        if (t->direction != RK_IMPORT) {
+            continue;
+        }
+        const struct rk_event *p = pickup_of(c, t, INT64_MAX);
+        uint32_t who = p != NULL && p->vehicle != 0 ? consignee_of(c, t) : RK_NONE;
+        if (who == RK_NONE) {
+            continue;
+        }
+        char key[48];
+        int n;
+        haulier_key(key, sizeof(key), &n, who, p->vehicle);
+        uint64_t old;
+        if (vg_map_get(&c->first_heading, key, (size_t)n, &old) && (int64_t)old <= p->t) {
+            continue;
+        }
+        if (vg_map_set(&c->first_heading, key, (size_t)n, (uint64_t)p->t) != VG_OK) {
+            return VG_ENOMEM;
+        }
+    }
+    return VG_OK;
+}
+
+static void pickup(struct rk_view *v)
+{
+    struct rk_ctx *c = v->c;
+    if (rk_need(v, VG_F_PICKUP_HOURS_AFTER_DISCHARGE, VG_FEED_RELEASE)) {
+        rk_need(v, VG_F_PICKUP_NEW_HAULIER, VG_FEED_RELEASE);
+        return;
+    }
+    const struct rk_event *p = v->loaded || v->trip->t_ref > v->as_of
+                                   ? NULL
+                                   : pickup_of(c, v->trip, v->as_of);
+    if (p == NULL) {
+        struct vg_slice why = VG_SLICE_LIT("not picked up yet");
+        rk_unknown(v, VG_F_PICKUP_HOURS_AFTER_DISCHARGE, why);
+        rk_unknown(v, VG_F_PICKUP_NEW_HAULIER, why);
+        return;
+    }
+    rk_set(v, VG_F_PICKUP_HOURS_AFTER_DISCHARGE,
+           vg_value_number((double)(p->t - v->trip->t_ref) / 3600.0));
+    rk_cite_msg(v, VG_F_PICKUP_HOURS_AFTER_DISCHARGE, p->message_id, p->segment_no);
+    if (v->consignee == NULL || v->consignee->party == RK_NONE) {
+        rk_unknown(v, VG_F_PICKUP_NEW_HAULIER, VG_SLICE_LIT("the cargo report names no consignee"));
+    } else if (p->vehicle == 0) {
+        rk_unknown(v, VG_F_PICKUP_NEW_HAULIER, VG_SLICE_LIT("the gate-out names no truck"));
+    } else {
+        char key[48];
+        int n;
+        haulier_key(key, sizeof(key), &n, v->consignee->party, p->vehicle);
+        uint64_t first;
+        bool seen = vg_map_get(&c->first_heading, key, (size_t)n, &first) && (int64_t)first < p->t;
+        rk_set(v, VG_F_PICKUP_NEW_HAULIER, vg_value_bool(!seen));
+        rk_cite_msg(v, VG_F_PICKUP_NEW_HAULIER, p->message_id, p->segment_no);
+    }
+}
+
+static bool odd_hour(int64_t t, const struct vg_zone *z)
+{
+    return vg_time_is_night(t, z) || vg_time_is_weekend(t, z);
+}
+
+enum vg_status rk_features_moves(struct rk_view *v)
+{
+    struct rk_ctx *c = v->c;
+    struct vg_zone zone;
+    vg_zone_for_locode(rk_cstr(&c->s, v->trip->port), &zone);
+    const struct rk_event *gi = v->gate_in;
+    int64_t end = v->t_load != VG_TIME_NONE ? v->t_load : v->as_of;
+    const bool import = v->trip->direction == RK_IMPORT;
+
+    /* Dwell. */
+    if (!rk_need(v, VG_F_DWELL_HOURS, VG_FEED_GATE | VG_FEED_TERMINAL)) {
+        if (import) {
+            rk_unknown(v, VG_F_DWELL_HOURS, VG_SLICE_LIT("an import: not loaded at this port"));
+            rk_unknown(v, VG_F_DWELL_VS_NORM, VG_SLICE_LIT("an import: not loaded at this port"));
+        } else if (gi == NULL) {
+            rk_unknown(v, VG_F_DWELL_HOURS, VG_SLICE_LIT("no gate-in recorded for the container"));
+            rk_unknown(v, VG_F_DWELL_VS_NORM, VG_SLICE_LIT("no gate-in recorded for the container"));
+        } else {
+            double hours = (double)(end - gi->t) / 3600.0;
+            rk_set(v, VG_F_DWELL_HOURS, vg_value_number(hours));
+            rk_cite_msg(v, VG_F_DWELL_HOURS, gi->message_id, gi->segment_no);
+            if (v->load_ev != NULL) {
+                rk_cite_msg(v, VG_F_DWELL_HOURS, v->load_ev->message_id, v->load_ev->segment_no);
+            }
+            const struct vg_value *grp = &v->rec[VG_F_COMMODITY_GROUP];
+            if (grp->kind != VG_VALUE_STRING) {
+                rk_unknown(v, VG_F_DWELL_VS_NORM, VG_SLICE_LIT("no commodity group (no HS code)"));
+            } else {
+                char key[64];
+                snprintf(key, sizeof(key), "D|%s|%.*s", rk_cstr(&c->s, v->trip->port),
+                         (int)grp->as.string.len, grp->as.string.ptr);
+                double med, mad;
+                size_t n;
+                int64_t day = (v->ref / RK_DAY) * RK_DAY;
+                if (rk_norm(c, key, day, DWELL_WINDOW, DWELL_MIN, &med, &mad, &n) && med > 0) {
+                    rk_set(v, VG_F_DWELL_VS_NORM, vg_value_number(hours / med));
+                    rk_cite_msg(v, VG_F_DWELL_VS_NORM, gi->message_id, gi->segment_no);
+                } else {
+                    rk_unknown(v, VG_F_DWELL_VS_NORM,
+                               rk_fmt(v, "%zu earlier %.*s containers at %s in 90 days (30 needed)", n,
+                                      (int)grp->as.string.len, grp->as.string.ptr,
+                                      rk_cstr(&c->s, v->trip->port)));
+                }
+            }
+        }
+    } else {
+        rk_need(v, VG_F_DWELL_VS_NORM, VG_FEED_GATE | VG_FEED_TERMINAL);
+    }
+
+    /* Gate moves during the dwell, and whether the box went out and came back. */
+    if (!rk_need(v, VG_F_GATE_MOVES_DURING_DWELL, VG_FEED_GATE)) {
+        size_t moves = 0;
+        bool out = false, back = false;
+        for (size_t i = 0; gi != NULL && i < v->nev; i++) {
+            const struct rk_event *e = &v->ev[i];
+            if (e == gi || e->t < gi->t || e->t > end || !rk_at_port(v, e)) {
+                continue;
+            }
+            if (e->kind == RK_EV_GATE_OUT) {
+                moves++;
+                if (!out) {
+                    rk_cite_msg(v, VG_F_GATE_OUT_DURING_DWELL, e->message_id, e->segment_no);
+                }
+                out = true;
+                rk_cite_msg(v, VG_F_GATE_MOVES_DURING_DWELL, e->message_id, e->segment_no);
+            } else if (e->kind == RK_EV_GATE_IN) {
+                moves++;
+                if (out && !back) {
+                    back = true;
+                    rk_cite_msg(v, VG_F_GATE_OUT_DURING_DWELL, e->message_id, e->segment_no);
+                }
+                rk_cite_msg(v, VG_F_GATE_MOVES_DURING_DWELL, e->message_id, e->segment_no);
+            }
+        }
+        rk_set(v, VG_F_GATE_MOVES_DURING_DWELL, vg_value_number((double)moves));
+        if (import) {
+            rk_unknown(v, VG_F_GATE_OUT_DURING_DWELL, VG_SLICE_LIT("an import: not loaded at this port"));
+        } else {
+            rk_set(v, VG_F_GATE_OUT_DURING_DWELL, vg_value_bool(out && back));
+        }
+    } else {
+        rk_need(v, VG_F_GATE_OUT_DURING_DWELL, VG_FEED_GATE);
+    }
+
+    /* Odd hours. */
+    if (!rk_need(v, VG_F_GATE_IN_ODD_HOUR, VG_FEED_GATE)) {
+        if (gi == NULL || gi->kind != RK_EV_GATE_IN) {
+            rk_unknown(v, VG_F_GATE_IN_ODD_HOUR, VG_SLICE_LIT("no gate-in recorded for the container"));
+        } else {
+            rk_set(v, VG_F_GATE_IN_ODD_HOUR, vg_value_bool(odd_hour(gi->t, &zone)));
+            rk_cite_msg(v, VG_F_GATE_IN_ODD_HOUR, gi->message_id, gi->segment_no);
+        }
+    }
+    if (!rk_need(v, VG_F_ODD_HOUR_MOVES, VG_FEED_GATE | VG_FEED_TERMINAL)) {
+        size_t odd = 0;
+        int64_t from = gi != NULL ? gi->t : v->win_start;
+        for (size_t i = 0; i < v->nev; i++) {
+            const struct rk_event *e = &v->ev[i];
+            bool move = e->kind == RK_EV_GATE_IN || e->kind == RK_EV_GATE_OUT ||
+                        e->kind == RK_EV_LOAD || e->kind == RK_EV_DISCHARGE || e->kind == RK_EV_SHIFT;
+            if (!move || e->t < from || e->t > end || !rk_at_port(v, e)) {
+                continue;
+            }
+            if (odd_hour(e->t, &zone)) {
+                odd++;
+                rk_cite_msg(v, VG_F_ODD_HOUR_MOVES, e->message_id, e->segment_no);
+            }
+        }
+        rk_set(v, VG_F_ODD_HOUR_MOVES, vg_value_number((double)odd));
+    }
+    pickup(v);
+    rk_need(v, VG_F_UNTASKED_LOOKUPS, VG_FEED_AUDIT);
+    return VG_OK;
+}

@@ -1,0 +1,304 @@
+/*
+ * Links to earlier seizures. A positive outcome (drugs found, here or at destination) links
+ * to the parties, addresses, forwarders and container of the trip it was found on. A trip
+ * is linked when one of its parties matches one of those parties (the screening matcher,
+ * so also under spelling variants: the same RUC, the same name, or a close variant scoring
+ * at least 0.85), when an address matches (same fingerprint, or Jaro-Winkler >= 0.93 in
+ * the same country), when its forwarder or broker handled a seized trip, or when the
+ * container itself was seized before. Only outcomes examined by the as-of time count, and
+ * never the trip's own.
+ *
+ * Each distinct party and address is matched once per run and the links cached; the
+ * outcomes' times are checked per trip.
+ */
+#include "risk/risk_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PARTY_LINK 0.85
+#define ADDRESS_LINK 0.93
+
+static enum vg_status push_link(struct rk_ctx *c, uint32_t outcome, double score, uint8_t fwd)
+{
+    struct rk_link *l = rk_push(&c->links, sizeof(*l));
+    if (l == NULL) {
+        return VG_ENOMEM;
+    }
+    l->outcome = outcome;
+    l->score = (float)score;
+    l->forwarder = fwd;
+    return VG_OK;
+}
+
+/* The links of party p to the parties of positive outcomes (computed once). */
+static enum vg_status party_links(struct rk_ctx *c, uint32_t p, const struct rk_link **out, size_t *n)
+{
+    struct rk_party *pt = RK_AT(c->parties, struct rk_party, p);
+    if (!pt->sz_done) {
+        pt->sz_off = (uint32_t)c->links.n;
+        pt->sz_n = 0;
+        if (c->sz_screener != NULL) {
+            char ruc[32] = "";
+            if (pt->ruc != 0) {
+                snprintf(ruc, sizeof(ruc), "RUC %s", rk_cstr(&c->s, pt->ruc));
+            }
+            struct vg_screen_query q = { rk_cstr(&c->s, pt->name), VG_WATCH_PARTY,
+                                         pt->country != 0 ? rk_cstr(&c->s, pt->country) : NULL,
+                                         pt->ruc != 0 ? ruc : NULL };
+            struct vg_screen_options o = { PARTY_LINK, 10 };
+            const struct vg_screen_hit *hits;
+            size_t nh;
+            struct vg_error e;
+            enum vg_status s = vg_screen(c->sz_screener, &q, &o, &hits, &nh, &e);
+            if (s != VG_OK) {
+                return s;
+            }
+            for (size_t h = 0; h < nh; h++) {
+                uint32_t q2 = (uint32_t)(hits[h].entry_id - 1);
+                double score = q2 == p ? 1.0 : hits[h].score;
+                for (size_t k = 0; k < c->pos_parties.n; k++) {
+                    const struct rk_pos_party *pp = RK_AT(c->pos_parties, struct rk_pos_party, k);
+                    if (pp->party != q2) {
+                        continue;
+                    }
+                    bool fwd = pp->role == RK_ROLE_FORWARDER || pp->role == RK_ROLE_BROKER;
+                    if ((s = push_link(c, pp->outcome, score, fwd)) != VG_OK) {
+                        return s;
+                    }
+                }
+            }
+            /* The same party always links, whatever its name looks like. */
+            bool self = false;
+            for (size_t h = 0; h < nh && !self; h++) {
+                self = hits[h].entry_id - 1 == (int64_t)p;
+            }
+            for (size_t k = 0; k < c->pos_parties.n && !self; k++) {
+                const struct rk_pos_party *pp = RK_AT(c->pos_parties, struct rk_pos_party, k);
+                if (pp->party == p) {
+                    bool fwd = pp->role == RK_ROLE_FORWARDER || pp->role == RK_ROLE_BROKER;
+                    if ((s = push_link(c, pp->outcome, 1.0, fwd)) != VG_OK) {
+                        return s;
+                    }
+                }
+            }
+        }
+        pt->sz_n = (uint32_t)(c->links.n - pt->sz_off);
+        pt->sz_done = true;
+    }
+    *out = RK_AT(c->links, struct rk_link, pt->sz_off);
+    *n = pt->sz_n;
+    return VG_OK;
+}
+
+/* The links of an address key to the addresses of positive outcomes (computed once). */
+static enum vg_status address_links(struct rk_ctx *c, uint32_t addr, uint32_t country,
+                                    const struct rk_link **out, size_t *n)
+{
+    uint64_t packed;
+    char key[24];
+    int kl = snprintf(key, sizeof(key), "%u|%u", addr, country);
+    if (!vg_map_get(&c->addr_links, key, (size_t)kl, &packed)) {
+        size_t off = c->links.n;
+        struct vg_slice a = rk_str(&c->s, addr);
+        for (size_t k = 0; k < c->pos_addresses.n; k++) {
+            const struct rk_pos_address *pa = RK_AT(c->pos_addresses, struct rk_pos_address, k);
+            double score = 0;
+            if (pa->address == addr) {
+                score = 1.0;
+            } else if (pa->country == country && country != 0) {
+                struct vg_slice b = rk_str(&c->s, pa->address);
+                score = vg_jaro_winkler(a.ptr, a.len, b.ptr, b.len);
+            }
+            if (score >= ADDRESS_LINK) {
+                enum vg_status s = push_link(c, pa->outcome, score, 0);
+                if (s != VG_OK) {
+                    return s;
+                }
+            }
+        }
+        size_t cnt = c->links.n - off;
+        packed = ((uint64_t)off << 24 | (uint64_t)(cnt & 0xffffff)) + 1;
+        if (vg_map_set(&c->addr_links, key, (size_t)kl, packed) != VG_OK) {
+            return VG_ENOMEM;
+        }
+    }
+    packed -= 1;
+    *out = RK_AT(c->links, struct rk_link, (size_t)(packed >> 24));
+    *n = (size_t)(packed & 0xffffff);
+    return VG_OK;
+}
+
+/* Whether outcome oi may count for this trip: examined by the as-of time, not the trip's
+ * own (same trip, or the same container examined around this trip). */
+static bool usable(const struct rk_view *v, uint32_t oi)
+{
+    const struct rk_outcome *o = RK_AT(v->c->outcomes, struct rk_outcome, oi);
+    if (o->t > v->as_of || o->trip == v->trip_idx) {
+        return false;
+    }
+    if (o->container == v->cont->number && v->t_ref != VG_TIME_NONE &&
+        o->t >= v->t_ref - 30 * (int64_t)RK_DAY && o->t <= v->t_ref + 120 * (int64_t)RK_DAY) {
+        return false;
+    }
+    return true;
+}
+
+struct best {
+    double score;
+    int64_t latest;
+    uint32_t outcome;
+    bool any;
+};
+
+static void consider(struct best *b, const struct rk_view *v, const struct rk_link *l)
+{
+    const struct rk_outcome *o = RK_AT(v->c->outcomes, struct rk_outcome, l->outcome);
+    if (!b->any || l->score > b->score) {
+        b->score = l->score;
+        b->outcome = l->outcome;
+    }
+    if (!b->any || o->t > b->latest) {
+        b->latest = o->t;
+    }
+    b->any = true;
+}
+
+enum vg_status rk_features_seizures(struct rk_view *v)
+{
+    struct rk_ctx *c = v->c;
+    const unsigned O = VG_FEED_OUTCOMES;
+    static const int ids[] = { VG_F_PRIOR_SEIZURE_PARTY,     VG_F_PRIOR_SEIZURE_ADDRESS,
+                               VG_F_PRIOR_SEIZURE_FORWARDER, VG_F_PRIOR_SEIZURE_CONTAINER,
+                               VG_F_PRIOR_SEIZURE_MATCH,     VG_F_PRIOR_SEIZURE_DAYS,
+                               VG_F_FORWARDER_PRIOR_POSITIVES };
+    bool missing = false;
+    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+        missing = rk_need(v, ids[i], O) || missing;
+    }
+    rk_unknown(v, VG_F_CONTAINER_PREVIOUSLY_REJECTED,
+               VG_SLICE_LIT("no feed reports cargo refused at destination and returning"));
+    if (missing) {
+        return VG_OK;
+    }
+    struct best party = { 0 }, address = { 0 }, fwd = { 0 }, cont = { 0 };
+    const struct rk_bparty *people[3] = { v->shipper, v->consignee, v->notify };
+    const struct rk_bill *where[3] = { v->shipper_bill, v->consignee_bill, v->notify_bill };
+    for (int i = 0; i < 3; i++) {
+        const struct rk_bparty *p = people[i];
+        if (p == NULL || p->party == RK_NONE) {
+            continue;
+        }
+        const struct rk_link *l;
+        size_t n;
+        enum vg_status s = party_links(c, p->party, &l, &n);
+        if (s != VG_OK) {
+            return s;
+        }
+        for (size_t k = 0; k < n; k++) {
+            if (!l[k].forwarder && l[k].score >= PARTY_LINK && usable(v, l[k].outcome)) {
+                bool before = party.any;
+                consider(&party, v, &l[k]);
+                if (!before) {
+                    rk_cite_msg(v, VG_F_PRIOR_SEIZURE_PARTY, where[i]->message_id, p->segment_no);
+                }
+            }
+        }
+        if (p->address != 0) {
+            if ((s = address_links(c, p->address, p->country, &l, &n)) != VG_OK) {
+                return s;
+            }
+            for (size_t k = 0; k < n; k++) {
+                if (usable(v, l[k].outcome)) {
+                    bool before = address.any;
+                    consider(&address, v, &l[k]);
+                    if (!before) {
+                        rk_cite_msg(v, VG_F_PRIOR_SEIZURE_ADDRESS, where[i]->message_id,
+                                    p->segment_no);
+                    }
+                }
+            }
+        }
+    }
+    /* Forwarders and brokers: a link, and how many distinct positive outcomes. */
+    size_t positives = 0;
+    uint32_t seen[64];
+    size_t nseen = 0;
+    for (size_t i = 0; i < v->nforwarders; i++) {
+        const struct rk_bparty *p = v->forwarders[i];
+        if (p->party == RK_NONE) {
+            continue;
+        }
+        const struct rk_link *l;
+        size_t n;
+        enum vg_status s = party_links(c, p->party, &l, &n);
+        if (s != VG_OK) {
+            return s;
+        }
+        for (size_t k = 0; k < n; k++) {
+            if (!l[k].forwarder || l[k].score < PARTY_LINK || !usable(v, l[k].outcome)) {
+                continue;
+            }
+            consider(&fwd, v, &l[k]);
+            bool dup = false;
+            for (size_t q = 0; q < nseen && !dup; q++) {
+                dup = seen[q] == l[k].outcome;
+            }
+            if (!dup) {
+                positives++;
+                if (nseen < sizeof(seen) / sizeof(seen[0])) {
+                    seen[nseen++] = l[k].outcome;
+                }
+                rk_cite(v, VG_F_FORWARDER_PRIOR_POSITIVES, RK_SRC_OUTCOME,
+                        RK_AT(c->outcomes, struct rk_outcome, l[k].outcome)->id, 0);
+            }
+        }
+    }
+    /* The container itself. */
+    for (size_t k = 0; k < c->pos.n; k++) {
+        uint32_t oi = *RK_AT(c->pos, uint32_t, k);
+        const struct rk_outcome *o = RK_AT(c->outcomes, struct rk_outcome, oi);
+        if (o->container == v->cont->number && usable(v, oi)) {
+            struct rk_link l = { oi, 1.0f, 0 };
+            consider(&cont, v, &l);
+        }
+    }
+    rk_set(v, VG_F_PRIOR_SEIZURE_PARTY, vg_value_bool(party.any));
+    rk_set(v, VG_F_PRIOR_SEIZURE_ADDRESS, vg_value_bool(address.any));
+    rk_set(v, VG_F_PRIOR_SEIZURE_FORWARDER, vg_value_bool(fwd.any));
+    rk_set(v, VG_F_PRIOR_SEIZURE_CONTAINER, vg_value_bool(cont.any));
+    rk_set(v, VG_F_FORWARDER_PRIOR_POSITIVES, vg_value_number((double)positives));
+    double match = 0;
+    if (party.any && party.score > match) {
+        match = party.score;
+    }
+    if (address.any && address.score > match) {
+        match = address.score;
+    }
+    rk_set(v, VG_F_PRIOR_SEIZURE_MATCH, vg_value_number(match));
+    const struct best *all[4] = { &party, &address, &fwd, &cont };
+    static const int feature_of[4] = { VG_F_PRIOR_SEIZURE_PARTY, VG_F_PRIOR_SEIZURE_ADDRESS,
+                                       VG_F_PRIOR_SEIZURE_FORWARDER, VG_F_PRIOR_SEIZURE_CONTAINER };
+    int64_t latest = VG_TIME_NONE;
+    for (int i = 0; i < 4; i++) {
+        if (!all[i]->any) {
+            continue;
+        }
+        int64_t oid = RK_AT(c->outcomes, struct rk_outcome, all[i]->outcome)->id;
+        rk_cite(v, feature_of[i], RK_SRC_OUTCOME, oid, 0);
+        if (i < 2) {
+            rk_cite(v, VG_F_PRIOR_SEIZURE_MATCH, RK_SRC_OUTCOME, oid, 0);
+        }
+        if (latest == VG_TIME_NONE || all[i]->latest > latest) {
+            latest = all[i]->latest;
+        }
+    }
+    if (latest == VG_TIME_NONE) {
+        rk_unknown(v, VG_F_PRIOR_SEIZURE_DAYS, VG_SLICE_LIT("no linked seizure"));
+    } else {
+        rk_set(v, VG_F_PRIOR_SEIZURE_DAYS, vg_value_number((double)(v->ref - latest) / RK_DAY));
+    }
+    return VG_OK;
+}

@@ -1,0 +1,703 @@
+/*
+ * Scoring: rules, graded evidence and an optional model combined into points, a 0-100
+ * score and a band; reasons in plain words that cite the messages and segments they rest
+ * on; assessments written as versions (docs/scoring.md).
+ *
+ * A run loads the store once (rk_ctx), then for every trip: the first assessment as of its
+ * loading (or of the run's instant when it is not loaded yet), then, when the run's instant
+ * is later, a re-score as of it. A version is written only when its digest (the evidence in
+ * the feature record, the rule set, the model) differs from the trip's latest.
+ */
+#include "risk/risk_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <vigia/alloc.h>
+#include <vigia/audit.h>
+
+double vg_risk_score_of(double points)
+{
+    if (!(points > 0)) {
+        return 0;
+    }
+    return 100.0 * (1.0 - exp(-points / VG_RISK_SCALE));
+}
+
+const char *vg_risk_band(double score, bool hold)
+{
+    if (hold || score >= VG_RISK_RED) {
+        return "red";
+    }
+    return score >= VG_RISK_AMBER ? "amber" : "green";
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- graded evidence -------------------------------------------------------------------- */
+
+struct graded_part {
+    int feature;
+    double points;
+};
+
+static double num(const struct vg_value *rec, int f, bool *known)
+{
+    *known = rec[f].kind == VG_VALUE_NUMBER && !isnan(rec[f].as.number);
+    return *known ? rec[f].as.number : 0;
+}
+
+/* Continuous evidence below the rules' thresholds, less than VG_RISK_GRADED_MAX points in
+ * all, so that trips firing the same rules are still told apart (docs/scoring.md). */
+static double graded(const struct vg_value *rec, struct graded_part *parts, size_t *nparts)
+{
+    double total = 0;
+    *nparts = 0;
+    bool k;
+    double x;
+#define PART(f, pts)                                                                          \
+    do {                                                                                       \
+        double p_ = (pts);                                                                     \
+        if (p_ > 0.0005) {                                                                     \
+            parts[*nparts].feature = (f);                                                      \
+            parts[(*nparts)++].points = p_;                                                    \
+            total += p_;                                                                       \
+        }                                                                                      \
+    } while (0)
+    x = num(rec, VG_F_WATCHLIST_PARTY_SCORE, &k);
+    if (k && x > 0.5) {
+        PART(VG_F_WATCHLIST_PARTY_SCORE, 1.0 * fmin(1.0, (x - 0.5) / 0.5));
+    }
+    x = num(rec, VG_F_PRIOR_SEIZURE_MATCH, &k);
+    if (k) {
+        PART(VG_F_PRIOR_SEIZURE_MATCH, 1.0 * fmin(1.0, fmax(0.0, x)));
+    }
+    x = num(rec, VG_F_KG_PER_PACKAGE_Z, &k);
+    if (k) {
+        PART(VG_F_KG_PER_PACKAGE_Z, 0.8 * tanh(fabs(x) / 4.0));
+    }
+    x = num(rec, VG_F_DWELL_VS_NORM, &k);
+    if (k) {
+        PART(VG_F_DWELL_VS_NORM, 0.6 * tanh(fmax(0.0, x - 1.0) / 2.0));
+    }
+    x = num(rec, VG_F_ODD_HOUR_MOVES, &k);
+    if (k) {
+        PART(VG_F_ODD_HOUR_MOVES, 0.5 * tanh(x / 3.0));
+    }
+    x = num(rec, VG_F_TRANSHIPMENT_COUNT, &k);
+    if (k) {
+        PART(VG_F_TRANSHIPMENT_COUNT, 0.5 * tanh(x / 2.0));
+    }
+    x = num(rec, VG_F_SHIPPER_SHIPMENTS, &k);
+    if (k) {
+        PART(VG_F_SHIPPER_SHIPMENTS, 0.5 * (1.0 - tanh(x / 5.0)));
+    }
+#undef PART
+    return total;
+}
+
+/* ---- the scorer --------------------------------------------------------------------------- */
+
+struct scorer {
+    struct rk_ctx *c;
+    struct vg_store *store;
+    const struct vg_rule_set *set;
+    int64_t rule_set_id;
+    const struct vg_risk_model *model;
+    size_t nrules;
+    struct vg_rule_result *results;
+    struct vg_arena arena;
+    struct vg_buf json, text, why;
+    struct rk_citer citer;
+    struct vg_value rec[VG_F_COUNT];
+    struct rk_src src[VG_F_COUNT][2];
+    struct rk_trip_hits hits;
+    /* Result of the last evaluation. */
+    struct vg_rules_summary sum;
+    double points, score, graded_points, model_p;
+    struct graded_part parts[8];
+    size_t nparts;
+    uint8_t digest[VG_DIGEST_SIZE];
+    bool evidence;
+};
+
+static enum vg_status evaluate(struct scorer *sc, uint32_t trip, int64_t as_of, struct vg_error *err)
+{
+    vg_arena_reset(&sc->arena);
+    enum vg_status s = rk_compute(sc->c, trip, as_of, &sc->arena, sc->rec, sc->src, &sc->hits, err);
+    if (s != VG_OK) {
+        return s;
+    }
+    sc->evidence = sc->rec[VG_F_BL_COUNT].kind == VG_VALUE_NUMBER || sc->hits.evidence;
+    if ((s = vg_rules_eval(sc->set, sc->rec, VG_F_COUNT, as_of, sc->results, &sc->sum)) != VG_OK) {
+        return vg_error_set(err, s, "evaluating the rules");
+    }
+    sc->graded_points = graded(sc->rec, sc->parts, &sc->nparts);
+    sc->model_p = NAN;
+    vg_buf_reset(&sc->why);
+    double model_points = 0;
+    if (sc->model != NULL && sc->model->predict != NULL) {
+        double p = 0;
+        if ((s = sc->model->predict(sc->model->user, sc->rec, VG_F_COUNT, &p, &sc->why)) != VG_OK) {
+            return vg_error_set(err, s, "the model failed on a trip");
+        }
+        sc->model_p = fmin(1.0, fmax(0.0, p));
+        double w = sc->model->weight > 0 ? sc->model->weight : VG_RISK_MODEL_WEIGHT;
+        model_points = w * sc->model_p;
+    }
+    sc->points = sc->sum.weight + sc->graded_points + model_points;
+    sc->score = vg_risk_score_of(sc->points);
+    vg_buf_reset(&sc->json);
+    uint8_t rd[VG_DIGEST_SIZE];
+    if ((s = rk_record_json(sc->rec, (const struct rk_src(*)[2])sc->src, &sc->json, rd)) != VG_OK) {
+        return vg_error_set(err, s, "%s writing a feature record", vg_strerror(s));
+    }
+    struct vg_hasher h;
+    vg_hasher_init(&h);
+    vg_hasher_update(&h, rd, sizeof(rd));
+    vg_hasher_update(&h, &sc->rule_set_id, sizeof(sc->rule_set_id));
+    if (sc->model != NULL && sc->model->version != NULL) {
+        vg_hasher_update(&h, sc->model->version, strlen(sc->model->version));
+    }
+    vg_hasher_final(&h, sc->digest);
+    return VG_OK;
+}
+
+/* ---- citations ------------------------------------------------------------------------ */
+
+static enum vg_status cite(struct scorer *sc, const struct rk_src *src, struct vg_buf *out)
+{
+    return rk_cite_text(&sc->citer, src, out);
+}
+
+/* Appends "; source: A, B" for the sources of features[0..n). */
+static enum vg_status cite_features(struct scorer *sc, const uint32_t *features, size_t n,
+                                    struct vg_buf *out, struct vg_buf *ev)
+{
+    struct rk_src seen[16];
+    size_t ns = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (int k = 0; k < 2; k++) {
+            const struct rk_src *s = &sc->src[features[i]][k];
+            if (s->kind == RK_SRC_NONE) {
+                continue;
+            }
+            bool dup = false;
+            for (size_t q = 0; q < ns && !dup; q++) {
+                dup = seen[q].kind == s->kind && seen[q].id == s->id && seen[q].seg == s->seg;
+            }
+            if (!dup && ns < sizeof(seen) / sizeof(seen[0])) {
+                seen[ns++] = *s;
+            }
+        }
+    }
+    enum vg_status st = VG_OK;
+    for (size_t i = 0; i < ns && st == VG_OK; i++) {
+        st = vg_buf_append_cstr(out, i == 0 ? "; source: " : ", ");
+        if (st == VG_OK) {
+            st = cite(sc, &seen[i], out);
+        }
+        if (st == VG_OK && ev != NULL) {
+            const struct rk_src *s = &seen[i];
+            static const char kinds[] = { 0, 'm', 'o', 'e', 'w' };
+            st = s->kind == RK_SRC_MESSAGE && s->seg > 0
+                     ? vg_buf_printf(ev, "%s\"m%lld:%d\"", i == 0 ? "" : ",", (long long)s->id, (int)s->seg)
+                     : vg_buf_printf(ev, "%s\"%c%lld\"", i == 0 ? "" : ",", kinds[s->kind], (long long)s->id);
+        }
+    }
+    if (st == VG_OK && ns == 0) {
+        st = vg_buf_append_cstr(out, "; source: the trip record");
+    }
+    return st;
+}
+
+/* Reasons are joined by " | " in listings: keep the bar out of their text. */
+static void no_bars(struct vg_buf *b, size_t from)
+{
+    for (size_t i = from; i < b->len; i++) {
+        if (b->data[i] == '|') {
+            b->data[i] = '/';
+        }
+    }
+}
+
+/* ---- writing ------------------------------------------------------------------------ */
+
+static enum vg_status reason(struct scorer *sc, int64_t aid, int *seq, const char *kind,
+                             const char *code, double weight, bool has_weight,
+                             const struct vg_buf *text, const char *evidence, struct vg_error *err)
+{
+    static const char sql[] =
+        "INSERT INTO assessment_reasons(assessment_id, seq, kind, code, weight, text, evidence)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    sqlite3_stmt *st = vg__store_stmt(sc->store, sql, err);
+    if (st == NULL) {
+        return err != NULL ? err->code : VG_EDB;
+    }
+    sqlite3_bind_int64(st, 1, aid);
+    sqlite3_bind_int(st, 2, ++*seq);
+    vg__bind_text(st, 3, kind);
+    vg__bind_text(st, 4, code);
+    vg__bind_double_or_null(st, 5, weight, has_weight);
+    vg__bind_textn(st, 6, text->data != NULL ? text->data : "", text->len);
+    vg__bind_text(st, 7, evidence);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? VG_OK : vg__store_error(sc->store, rc, "recording a reason", err);
+}
+
+static enum vg_status feature_value_json(const struct vg_value *v, struct vg_buf *out)
+{
+    switch (v->kind) {
+    case VG_VALUE_NUMBER: return vg_buf_printf(out, "%.6g", v->as.number);
+    case VG_VALUE_BOOL: return vg_buf_append_cstr(out, v->as.boolean ? "true" : "false");
+    case VG_VALUE_STRING: {
+        enum vg_status s = vg_buf_append_char(out, '"');
+        for (size_t i = 0; i < v->as.string.len && s == VG_OK; i++) {
+            char ch = v->as.string.ptr[i];
+            s = (ch == '"' || ch == '\\') ? vg_buf_printf(out, "\\%c", ch)
+                : ((unsigned char)ch < 0x20) ? vg_buf_append_char(out, ' ')
+                                             : vg_buf_append_char(out, ch);
+        }
+        return s == VG_OK ? vg_buf_append_char(out, '"') : s;
+    }
+    case VG_VALUE_LIST: {
+        enum vg_status s = vg_buf_append_char(out, '[');
+        for (size_t i = 0; i < v->as.list.count && s == VG_OK; i++) {
+            s = vg_buf_printf(out, "%s\"%.*s\"", i > 0 ? "," : "", (int)v->as.list.items[i].len,
+                              v->as.list.items[i].ptr);
+        }
+        return s == VG_OK ? vg_buf_append_char(out, ']') : s;
+    }
+    default: break;
+    }
+    return vg_buf_append_cstr(out, "null");
+}
+
+static const unsigned missing_feeds[] = { VG_FEED_MANIFEST, VG_FEED_GATE, VG_FEED_TERMINAL,
+                                          VG_FEED_STATUS, VG_FEED_AIS, VG_FEED_WATCHLIST,
+                                          VG_FEED_OUTCOMES };
+
+static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_error *err)
+{
+    const struct vg_feature_schema *cat = vg_feature_catalog();
+    struct vg_buf ev;
+    vg_buf_init(&ev, 1u << 20);
+    enum vg_status s = VG_OK;
+    int seq = 0;
+    for (size_t i = 0; i < sc->nrules && s == VG_OK; i++) {
+        if (sc->results[i].outcome != VG_RULE_FIRED) {
+            continue;
+        }
+        const struct vg_rule_info *r = vg_rules_get(sc->set, i);
+        vg_buf_reset(&sc->text);
+        vg_buf_reset(&ev);
+        uint32_t feats[16];
+        size_t nf = 0;
+        s = vg_rules_explain(sc->set, i, sc->rec, VG_F_COUNT, &sc->text);
+        if (s == VG_OK) {
+            s = vg_rules_evidence(sc->set, i, sc->rec, VG_F_COUNT, feats, 16, &nf, NULL);
+        }
+        if (nf > 16) {
+            nf = 16;
+        }
+        if (s == VG_OK) {
+            s = vg_buf_append_cstr(&ev, "{\"features\":{");
+        }
+        for (size_t k = 0; k < nf && s == VG_OK; k++) {
+            s = vg_buf_printf(&ev, "%s\"%s\":", k > 0 ? "," : "", cat->defs[feats[k]].name);
+            if (s == VG_OK) {
+                s = feature_value_json(&sc->rec[feats[k]], &ev);
+            }
+        }
+        if (s == VG_OK) {
+            s = vg_buf_append_cstr(&ev, "},\"sources\":[");
+        }
+        if (s == VG_OK) {
+            s = cite_features(sc, feats, nf, &sc->text, &ev);
+        }
+        if (s == VG_OK) {
+            s = vg_buf_append_cstr(&ev, "]}");
+        }
+        if (s == VG_OK) {
+            no_bars(&sc->text, 0);
+            s = reason(sc, aid, &seq, r->action == VG_RULE_HOLD ? "hold" : "rule", r->id, r->weight,
+                       true, &sc->text, ev.data, err);
+        }
+    }
+    /* Watch-list hits with the matcher's explanation. */
+    for (size_t i = 0; i < sc->hits.n && s == VG_OK; i++) {
+        const struct rk_trip_hit *h = &sc->hits.items[i];
+        vg_buf_reset(&sc->text);
+        vg_buf_reset(&ev);
+        s = vg_buf_printf(&sc->text, "Watch list %s: %s %.*s (score %.2f): %s",
+                          rk_cstr(&sc->c->s, h->hit.list), h->role, (int)h->subject.len,
+                          h->subject.ptr, h->hit.score, rk_cstr(&sc->c->s, h->hit.explanation));
+        struct rk_src srcs[2] = { { h->msg, h->seg, RK_SRC_MESSAGE },
+                                  { h->hit.entry_id, 0, RK_SRC_WATCH_ENTRY } };
+        for (int k = 0; k < 2 && s == VG_OK; k++) {
+            if (srcs[k].id == 0) {
+                continue;
+            }
+            s = vg_buf_append_cstr(&sc->text, k == 0 || srcs[0].id == 0 ? "; source: " : ", ");
+            if (s == VG_OK) {
+                s = cite(sc, &srcs[k], &sc->text);
+            }
+        }
+        if (s == VG_OK) {
+            s = vg_buf_printf(&ev, "{\"entry\":%lld,\"score\":%.4f,\"identifier\":%s}",
+                              (long long)h->hit.entry_id, h->hit.score,
+                              h->hit.identifier ? "true" : "false");
+        }
+        if (s == VG_OK) {
+            no_bars(&sc->text, 0);
+            s = reason(sc, aid, &seq, "list", rk_cstr(&sc->c->s, h->hit.list), 0, false, &sc->text,
+                       ev.data, err);
+        }
+    }
+    /* Graded evidence. */
+    if (s == VG_OK && sc->graded_points >= 0.005) {
+        vg_buf_reset(&sc->text);
+        s = vg_buf_printf(&sc->text, "Graded evidence (%.2f points):", sc->graded_points);
+        uint32_t feats[8];
+        for (size_t k = 0; k < sc->nparts && s == VG_OK; k++) {
+            const struct vg_feature_def *d = &cat->defs[sc->parts[k].feature];
+            s = vg_buf_printf(&sc->text, "%s %s ", k > 0 ? "," : "", d->name);
+            if (s == VG_OK) {
+                s = vg_rules_format_value(d, &sc->rec[sc->parts[k].feature], &sc->text);
+            }
+            if (s == VG_OK) {
+                s = vg_buf_printf(&sc->text, " (%.2f)", sc->parts[k].points);
+            }
+            feats[k] = (uint32_t)sc->parts[k].feature;
+        }
+        if (s == VG_OK) {
+            s = cite_features(sc, feats, sc->nparts, &sc->text, NULL);
+        }
+        if (s == VG_OK) {
+            no_bars(&sc->text, 0);
+            s = reason(sc, aid, &seq, "graded", NULL, sc->graded_points, true, &sc->text, NULL, err);
+        }
+    }
+    /* The model. */
+    if (s == VG_OK && sc->model != NULL && !isnan(sc->model_p)) {
+        vg_buf_reset(&sc->text);
+        double w = sc->model->weight > 0 ? sc->model->weight : VG_RISK_MODEL_WEIGHT;
+        s = vg_buf_printf(&sc->text, "Model %s: probability %.3f", sc->model->version != NULL ? sc->model->version : "",
+                          sc->model_p);
+        if (s == VG_OK && sc->why.len > 0) {
+            s = vg_buf_printf(&sc->text, "; %.*s", (int)sc->why.len, sc->why.data);
+        }
+        if (s == VG_OK) {
+            s = vg_buf_append_cstr(&sc->text, "; source: the trip's feature record");
+        }
+        if (s == VG_OK) {
+            no_bars(&sc->text, 0);
+            s = reason(sc, aid, &seq, "model", sc->model->version, w * sc->model_p, true, &sc->text,
+                       NULL, err);
+        }
+    }
+    /* Feeds missing for this trip: the features that depend on them are unknown. */
+    if (s == VG_OK) {
+        vg_buf_reset(&sc->text);
+        for (size_t k = 0; k < sizeof(missing_feeds) / sizeof(missing_feeds[0]) && s == VG_OK; k++) {
+            unsigned feed = missing_feeds[k];
+            int bit = 0;
+            while ((1u << bit) != feed) {
+                bit++;
+            }
+            if (sc->hits.feed[bit]) {
+                continue;
+            }
+            struct vg_slice why = sc->hits.feed_why[bit];
+            s = vg_buf_printf(&sc->text, "%s%s: %.*s", sc->text.len == 0 ? "" : "; ",
+                              vg_feed_name(feed), (int)why.len, why.ptr);
+        }
+        if (s == VG_OK && sc->text.len > 0) {
+            no_bars(&sc->text, 0);
+            s = reason(sc, aid, &seq, "missing", NULL, 0, false, &sc->text, NULL, err);
+        }
+    }
+    vg_buf_release(&ev);
+    return s;
+}
+
+/* ---- the run ---------------------------------------------------------------------------- */
+
+struct latest {
+    int64_t as_of;
+    uint32_t version;
+    uint8_t digest[VG_DIGEST_SIZE];
+    bool has;
+};
+
+static enum vg_status load_latest(struct rk_ctx *c, struct latest *lt, struct vg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(c->store->db,
+                                "SELECT trip_id, version, as_of, features_digest FROM assessments"
+                                " ORDER BY trip_id, version",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        return vg__store_error(c->store, rc, "reading assessments", err);
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t tid = sqlite3_column_int64(st, 0);
+        if (tid <= 0 || (size_t)tid >= c->trip_ids || c->trip_by_id[tid] == 0) {
+            continue;
+        }
+        struct latest *l = &lt[c->trip_by_id[tid] - 1];
+        l->has = true;
+        l->version = (uint32_t)sqlite3_column_int(st, 1);
+        l->as_of = sqlite3_column_int64(st, 2);
+        memset(l->digest, 0, sizeof(l->digest));
+        if (sqlite3_column_bytes(st, 3) == VG_DIGEST_SIZE) {
+            memcpy(l->digest, sqlite3_column_blob(st, 3), VG_DIGEST_SIZE);
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? VG_OK : vg__store_error(c->store, rc, "reading assessments", err);
+}
+
+struct run {
+    struct scorer sc;
+    struct latest *latest;
+    struct vg_risk_report *rep;
+    bool dry_run;
+    struct vg_hasher batch;
+    double t_write;
+};
+
+static enum vg_status write_version(struct run *r, uint32_t ti, int64_t as_of, const char *moment,
+                                    struct vg_error *err)
+{
+    struct scorer *sc = &r->sc;
+    struct latest *l = &r->latest[ti];
+    const struct rk_trip *t = RK_AT(sc->c->trips, struct rk_trip, ti);
+    bool hold = sc->sum.holds > 0;
+    const char *band = vg_risk_band(sc->score, hold);
+    if (strcmp(band, "red") == 0) {
+        r->rep->red++;
+    } else if (strcmp(band, "amber") == 0) {
+        r->rep->amber++;
+    } else {
+        r->rep->green++;
+    }
+    r->rep->holds += hold ? 1 : 0;
+    uint32_t version = l->has ? l->version + 1 : 1;
+    if (l->has) {
+        r->rep->rescored++;
+    } else {
+        r->rep->assessed++;
+    }
+    l->has = true;
+    l->version = version;
+    l->as_of = as_of;
+    memcpy(l->digest, sc->digest, VG_DIGEST_SIZE);
+    if (r->dry_run) {
+        return VG_OK;
+    }
+    double t0 = seconds();
+    static const char sql[] =
+        "INSERT INTO assessments(trip_id, version, moment, as_of, score, band, mandatory_hold,"
+        " rule_set_id, model_id, features, created_at, features_digest)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+    sqlite3_stmt *st = vg__store_stmt(sc->store, sql, err);
+    if (st == NULL) {
+        return err != NULL ? err->code : VG_EDB;
+    }
+    sqlite3_bind_int64(st, 1, t->id);
+    sqlite3_bind_int(st, 2, (int)version);
+    vg__bind_text(st, 3, moment);
+    sqlite3_bind_int64(st, 4, as_of);
+    sqlite3_bind_double(st, 5, sc->score);
+    vg__bind_text(st, 6, band);
+    sqlite3_bind_int(st, 7, hold);
+    vg__bind_int64_or_null(st, 8, sc->rule_set_id, 0);
+    vg__bind_int64_or_null(st, 9, sc->model != NULL ? sc->model->model_id : 0, 0);
+    vg__bind_textn(st, 10, sc->json.data, sc->json.len);
+    sqlite3_bind_int64(st, 11, sc->c->now);
+    sqlite3_bind_blob(st, 12, sc->digest, VG_DIGEST_SIZE, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        return vg__store_error(sc->store, rc, "recording an assessment", err);
+    }
+    int64_t aid = sqlite3_last_insert_rowid(sc->store->db);
+    vg_hasher_update(&r->batch, sc->digest, VG_DIGEST_SIZE);
+    enum vg_status s = write_reasons(sc, aid, err);
+    r->t_write += seconds() - t0;
+    return s;
+}
+
+/* Evaluates trip ti as of as_of and writes a version when it differs from the latest. */
+static enum vg_status assess(struct run *r, uint32_t ti, int64_t as_of, const char *moment,
+                             struct vg_error *err)
+{
+    enum vg_status s = evaluate(&r->sc, ti, as_of, err);
+    if (s != VG_OK) {
+        return s;
+    }
+    r->rep->computed++;
+    struct latest *l = &r->latest[ti];
+    if (!r->sc.evidence && !l->has) {
+        return VG_OK; /* nothing of the trip was known yet */
+    }
+    if (l->has && memcmp(l->digest, r->sc.digest, VG_DIGEST_SIZE) == 0) {
+        r->rep->unchanged++;
+        l->as_of = as_of > l->as_of ? as_of : l->as_of;
+        return VG_OK;
+    }
+    return write_version(r, ti, as_of, moment, err);
+}
+
+enum vg_status vg_risk_score(struct vg_store *store, const struct vg_risk_options *opts,
+                             struct vg_risk_report *report, struct vg_error *err)
+{
+    struct vg_risk_options defaults = { .as_of = VG_TIME_NONE };
+    if (opts == NULL) {
+        opts = &defaults;
+    }
+    struct vg_risk_report local;
+    struct vg_risk_report *rep = report != NULL ? report : &local;
+    memset(rep, 0, sizeof(*rep));
+    int64_t as_of = opts->as_of != VG_TIME_NONE ? opts->as_of : vg_time_now();
+    int64_t window = (int64_t)(opts->rescore_days > 0 ? opts->rescore_days : 60) * RK_DAY;
+    double t0 = seconds();
+
+    struct vg_rule_set *owned = NULL;
+    const struct vg_rule_set *set = opts->rules;
+    int64_t set_id = opts->rule_set_id;
+    enum vg_status s;
+    if (set == NULL) {
+        if ((s = vg_risk_rules_active(store, &owned, &set_id, err)) != VG_OK) {
+            return s;
+        }
+        set = owned;
+    }
+    rep->rule_set_id = set_id;
+
+    struct run r;
+    memset(&r, 0, sizeof(r));
+    r.rep = rep;
+    r.dry_run = opts->dry_run;
+    struct scorer *sc = &r.sc;
+    sc->store = store;
+    sc->set = set;
+    sc->rule_set_id = set_id;
+    sc->model = opts->model;
+    sc->nrules = vg_rules_count(set);
+    vg_arena_init(&sc->arena, 64u << 10, 0);
+    vg_buf_init(&sc->json, 1u << 24);
+    vg_buf_init(&sc->text, 1u << 20);
+    vg_buf_init(&sc->why, 1u << 20);
+    struct rk_ctx *c = vg_calloc(1, sizeof(*c));
+    sc->results = vg_calloc(sc->nrules + 1, sizeof(struct vg_rule_result));
+    if (c == NULL || sc->results == NULL) {
+        s = vg_error_set(err, VG_ENOMEM, "out of memory");
+        goto out;
+    }
+    sc->c = c;
+    rk_citer_init(&sc->citer, store, c);
+    if ((s = rk_ctx_load(c, store, err)) != VG_OK || (s = rk_ctx_prepare(c, err)) != VG_OK) {
+        goto out;
+    }
+    r.latest = vg_calloc(c->trips.n + 1, sizeof(struct latest));
+    if (r.latest == NULL) {
+        s = vg_error_set(err, VG_ENOMEM, "out of memory");
+        goto out;
+    }
+    if ((s = load_latest(c, r.latest, err)) != VG_OK) {
+        goto out;
+    }
+    uint32_t port = 0;
+    if (opts->port != NULL) {
+        uint64_t id;
+        if (!vg_map_get(&c->s.map, opts->port, strlen(opts->port), &id)) {
+            goto done; /* no trip at that port */
+        }
+        port = (uint32_t)id;
+    }
+    rep->load_seconds = seconds() - t0;
+    double t1 = seconds();
+    vg_hasher_init(&r.batch);
+    if (!r.dry_run && (s = vg_store_begin(store, err)) != VG_OK) {
+        goto out;
+    }
+    for (uint32_t ti = 0; ti < c->trips.n && s == VG_OK; ti++) {
+        const struct rk_trip *t = RK_AT(c->trips, struct rk_trip, ti);
+        if (port != 0 && t->port != port) {
+            continue;
+        }
+        struct latest *l = &r.latest[ti];
+        int64_t tr = t->t_ref;
+        if (l->has && tr != VG_TIME_NONE && tr < as_of - window) {
+            continue; /* assessed, and too long ago to re-score */
+        }
+        if (l->has && l->as_of >= as_of) {
+            continue;
+        }
+        rep->trips++;
+        const char *first = t->direction == RK_IMPORT ? "pre-arrival" : "pre-load";
+        bool at_ref = tr != VG_TIME_NONE && tr <= as_of && (!l->has || l->as_of < tr);
+        if (at_ref) {
+            s = assess(&r, ti, tr, first, err);
+        }
+        if (s == VG_OK && (tr == VG_TIME_NONE || tr < as_of)) {
+            s = assess(&r, ti, as_of, (!r.latest[ti].has || tr == VG_TIME_NONE) ? first : "rescore", err);
+        } else if (s == VG_OK && !at_ref) {
+            s = assess(&r, ti, as_of, first, err); /* not loaded yet */
+        }
+    }
+    if (s == VG_OK && !r.dry_run) {
+        int64_t written = rep->assessed + rep->rescored;
+        if (written > 0) {
+            uint8_t digest[VG_DIGEST_SIZE];
+            vg_hasher_final(&r.batch, digest);
+            char objects[256], when[32];
+            vg_time_format_iso8601(as_of, when, sizeof(when));
+            snprintf(objects, sizeof(objects),
+                     "{\"assessed\":%lld,\"rescored\":%lld,\"as_of\":\"%s\",\"rule_set\":%lld%s%s%s}",
+                     (long long)rep->assessed, (long long)rep->rescored, when, (long long)set_id,
+                     opts->port != NULL ? ",\"port\":\"" : "", opts->port != NULL ? opts->port : "",
+                     opts->port != NULL ? "\"" : "");
+            s = vg_audit_append(store, "risk.score", objects, digest, err);
+        }
+        if (s == VG_OK) {
+            double tc = seconds();
+            s = vg_store_commit(store, err);
+            r.t_write += seconds() - tc;
+        } else {
+            vg_store_rollback(store);
+        }
+    } else if (!r.dry_run) {
+        vg_store_rollback(store);
+    }
+    rep->write_seconds = r.t_write;
+    rep->compute_seconds = seconds() - t1 - r.t_write;
+done:
+    if (rep->load_seconds == 0) {
+        rep->load_seconds = seconds() - t0;
+    }
+out:
+    vg_free(r.latest);
+    if (c != NULL) {
+        rk_ctx_release(c);
+        vg_free(c);
+    }
+    vg_free(sc->results);
+    vg_arena_release(&sc->arena);
+    vg_buf_release(&sc->json);
+    vg_buf_release(&sc->text);
+    vg_buf_release(&sc->why);
+    rk_citer_release(&sc->citer);
+    vg_rules_free(owned);
+    return s;
+}
