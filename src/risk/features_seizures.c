@@ -70,10 +70,29 @@ static enum vg_status party_links(struct rk_ctx *c, uint32_t p, const struct rk_
                     }
                 }
             }
-            /* The same party always links, whatever its name looks like. */
+            /* The same party always links, whatever its name looks like; a name written
+             * with its words run together links too. */
             bool self = false;
             for (size_t h = 0; h < nh && !self; h++) {
                 self = hits[h].entry_id - 1 == (int64_t)p;
+            }
+            char compact[VG_NAME_KEY_SIZE];
+            size_t cl = rk_compact_key(rk_str(&c->s, pt->name), compact, sizeof(compact));
+            uint64_t other;
+            if (cl > 0 && vg_map_get(&c->sz_compact, compact, cl, &other) && other - 1 != p) {
+                bool hit = false;
+                for (size_t h = 0; h < nh && !hit; h++) {
+                    hit = hits[h].entry_id == (int64_t)other;
+                }
+                for (size_t k = 0; k < c->pos_parties.n && !hit; k++) {
+                    const struct rk_pos_party *pp = RK_AT(c->pos_parties, struct rk_pos_party, k);
+                    if (pp->party == other - 1) {
+                        bool fwd = pp->role == RK_ROLE_FORWARDER || pp->role == RK_ROLE_BROKER;
+                        if ((s = push_link(c, pp->outcome, RK_COMPACT_SCORE, fwd)) != VG_OK) {
+                            return s;
+                        }
+                    }
+                }
             }
             for (size_t k = 0; k < c->pos_parties.n && !self; k++) {
                 const struct rk_pos_party *pp = RK_AT(c->pos_parties, struct rk_pos_party, k);

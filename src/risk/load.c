@@ -942,6 +942,7 @@ enum vg_status rk_ctx_load(struct rk_ctx *c, struct vg_store *store, struct vg_e
     vg_map_init(&c->norm_cache);
     vg_map_init(&c->norm_groups);
     vg_map_init(&c->addr_links);
+    vg_map_init(&c->sz_compact);
     vg_map_init(&c->wl_cache);
     vg_map_init(&c->port_pos);
     if (rk_strings_init(&c->s) != VG_OK) {
@@ -1087,7 +1088,7 @@ void rk_ctx_release(struct rk_ctx *c)
     vg_free(c->goods_by_id);
     struct vg_map *maps[] = { &c->container_by_number, &c->locode_region, &c->feed_days,
                               &c->first_heading, &c->norm_cache, &c->norm_groups,
-                              &c->addr_links, &c->wl_cache, &c->port_pos };
+                              &c->addr_links, &c->sz_compact, &c->wl_cache, &c->port_pos };
     for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
         vg_map_release(maps[i]);
     }

@@ -630,6 +630,11 @@ static enum vg_status prepare_outcomes(struct rk_ctx *c, struct vg_error *err)
             .note = "",
             .source = "seizures",
         };
+        char compact[VG_NAME_KEY_SIZE];
+        size_t cl = rk_compact_key(rk_str(&c->s, pt->name), compact, sizeof(compact));
+        if (cl > 0 && vg_map_put(&c->sz_compact, compact, cl, (uint64_t)pp->party + 1, NULL, NULL) != VG_OK) {
+            return vg_error_set(err, VG_ENOMEM, "out of memory");
+        }
         if ((s = vg_screen_index_add(c->sz_index, "seizures", (int64_t)pp->party + 1, &e)) != VG_OK) {
             return vg_error_set(err, s, "%s indexing the parties of seizures", vg_strerror(s));
         }

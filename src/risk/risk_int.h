@@ -367,6 +367,7 @@ struct rk_ctx {
     struct vg_screen_index *sz_index;
     struct vg_screener *sz_screener;
     struct vg_map addr_links; /* address id -> (off << 24 | n) into links, + 1 */
+    struct vg_map sz_compact; /* seizure party name fingerprint without spaces -> party + 1 */
 
     /* Watch lists. */
     bool have_watchlists;
@@ -523,6 +524,11 @@ bool rk_norm(struct rk_ctx *c, const char *key, int64_t day, int64_t window, siz
 /* Adds a sample to group key (before rk_norm_finish). */
 enum vg_status rk_norm_add(struct rk_ctx *c, const char *key, int64_t t, double value);
 enum vg_status rk_norm_finish(struct rk_ctx *c);
+
+/* A name's fingerprint without spaces ("AGRONORTE INVERSIONES"): the screening matcher
+ * compares words, so words written together are caught this way. Returns its length. */
+size_t rk_compact_key(struct vg_slice name, char *out, size_t size);
+#define RK_COMPACT_SCORE 0.9
 
 /* Seal comparison: 0 same, 1 one_off, 2 different. */
 int rk_seal_relation(struct vg_slice a, struct vg_slice b);

@@ -282,3 +282,17 @@ int rk_seal_relation(struct vg_slice a, struct vg_slice b)
     }
     return edit_distance_capped(a, b) <= 1 ? 1 : 2;
 }
+
+size_t rk_compact_key(struct vg_slice name, char *out, size_t size)
+{
+    char key[VG_NAME_KEY_SIZE];
+    size_t n = vg_name_key(name.ptr, name.len, VG_NAME_ORGANIZATION, key, sizeof(key));
+    size_t w = 0;
+    for (size_t i = 0; i < n && w + 1 < size; i++) {
+        if (key[i] != ' ') {
+            out[w++] = key[i];
+        }
+    }
+    out[w] = '\0';
+    return w;
+}

@@ -1,0 +1,1011 @@
+/* Risk features, scores and assessments over small stores built by ingesting hand-written
+ * manifests and events (JSON, EDIFACT): exact feature values, the as-of rule, unknown by
+ * missing feed, versions, reasons citing message and segment, the assessments listing,
+ * idempotence, links to seizures, watch lists, norms, rule sets and back-tests. */
+#include "vg_test.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include <vigia/alloc.h>
+#include <vigia/ingest.h>
+#include <vigia/risk.h>
+#include <vigia/screen.h>
+#include <vigia/store.h>
+#include <vigia/time.h>
+
+#include "risk/risk_int.h"
+
+/* ---- helpers -------------------------------------------------------------------------- */
+
+static struct vg_store *new_store(const char *name)
+{
+    struct vg_store_options o = { .create = true, .actor = "tester" };
+    struct vg_store *s = NULL;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_store_open(vg_test_tmpfile(name), &o, &s, &e), VG_OK, &e);
+    return s;
+}
+
+static void ingest(struct vg_store *s, const char *name, const char *text)
+{
+    struct vg_ingest_report r;
+    struct vg_error e;
+    vg_error_clear(&e);
+    enum vg_status st = vg_ingest_buffer(s, name, text, strlen(text), NULL, &r, &e);
+    assert_status(st, VG_OK, &e);
+    assert_int_equal(r.rejected, 0);
+}
+
+static void ingest_file(struct vg_store *s, const char *relative)
+{
+    size_t len;
+    char *data = vg_test_read_file(vg_test_source(relative), &len);
+    struct vg_ingest_report r;
+    struct vg_error e;
+    vg_error_clear(&e);
+    enum vg_status st = vg_ingest_buffer(s, relative, data, len, NULL, &r, &e);
+    assert_true(st == VG_OK || st == VG_EPARTIAL);
+    vg_free(data);
+}
+
+static int64_t q(struct vg_store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return v;
+}
+
+static char *qtext(struct vg_store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+    char *v = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL) {
+        v = vg_strdup((const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    assert_non_null(v);
+    return v;
+}
+
+static void exec(struct vg_store *s, const char *sql)
+{
+    assert_int_equal(sqlite3_exec(s->db, sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+static int64_t T(const char *iso)
+{
+    int64_t t;
+    struct vg_error e;
+    assert_int_equal(vg_time_parse_iso8601(vg_slice_from_cstr(iso), NULL, &t, &e), VG_OK);
+    return t;
+}
+
+static int64_t trip_of(struct vg_store *s, const char *container, const char *as_of)
+{
+    int64_t id;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_risk_find_trip(s, container, as_of != NULL ? T(as_of) : VG_TIME_NONE, &id, &e),
+                  VG_OK, &e);
+    return id;
+}
+
+/* One trip's record computed through the library's own path. */
+struct feat {
+    struct rk_ctx c;
+    struct vg_arena arena;
+    struct vg_value rec[VG_F_COUNT];
+    struct rk_src src[VG_F_COUNT][2];
+    struct rk_trip_hits hits;
+    char buf[512];
+};
+
+static struct feat *features(struct vg_store *s, int64_t trip_id, const char *as_of)
+{
+    struct feat *f = vg_calloc(1, sizeof(*f));
+    assert_non_null(f);
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(rk_ctx_load(&f->c, s, &e), VG_OK, &e);
+    assert_status(rk_ctx_prepare(&f->c, &e), VG_OK, &e);
+    vg_arena_init(&f->arena, 0, 0);
+    uint32_t ti = f->c.trip_by_id[trip_id];
+    assert_true(ti > 0);
+    assert_status(rk_compute(&f->c, ti - 1, T(as_of), &f->arena, f->rec, f->src, &f->hits, &e),
+                  VG_OK, &e);
+    return f;
+}
+
+static void features_free(struct feat *f)
+{
+    vg_arena_release(&f->arena);
+    rk_ctx_release(&f->c);
+    vg_free(f);
+}
+
+static double fnum(const struct feat *f, int id)
+{
+    assert_int_equal(f->rec[id].kind, VG_VALUE_NUMBER);
+    return f->rec[id].as.number;
+}
+
+static bool fbool(const struct feat *f, int id)
+{
+    assert_int_equal(f->rec[id].kind, VG_VALUE_BOOL);
+    return f->rec[id].as.boolean;
+}
+
+static const char *fstr(struct feat *f, int id)
+{
+    assert_int_equal(f->rec[id].kind, VG_VALUE_STRING);
+    return vg_slice_copy(f->rec[id].as.string, f->buf, sizeof(f->buf));
+}
+
+static const char *funknown(struct feat *f, int id)
+{
+    assert_int_equal(f->rec[id].kind, VG_VALUE_UNKNOWN);
+    return vg_slice_copy(f->rec[id].as.string, f->buf, sizeof(f->buf));
+}
+
+static void assert_contains(const char *hay, const char *needle)
+{
+    if (strstr(hay, needle) == NULL) {
+        fail_msg("'%s' does not contain '%s'", hay, needle);
+    }
+}
+
+static void score(struct vg_store *s, const char *as_of, struct vg_risk_report *r)
+{
+    struct vg_risk_options o = { .as_of = T(as_of) };
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_risk_score(s, &o, r, &e), VG_OK, &e);
+}
+
+/* ---- the demo world of these tests ---------------------------------------------------- */
+
+/* A call of MSC ANNA at Callao (filed 2024-06-03 12:00Z, leaving 2024-06-05 22:00Z) with
+ * two bills. MSCU1000017 (avocados, reefer) goes in at 22:00 local on a Sunday with seal
+ * SL100 and is loaded on Wednesday 10:00 local with seal SL999; MSCU1000022 (blueberries)
+ * keeps its seal. */
+static const char manifest_json[] =
+    "{\"type\":\"manifest\",\"sender\":\"MSC-PE\",\"document_number\":\"CUS-1\","
+    "\"function\":\"original\",\"prepared_at\":\"2024-06-03T12:00:00Z\","
+    "\"voyage\":{\"vessel\":{\"name\":\"MSC ANNA\",\"imo\":\"9074729\"},\"voyage\":\"024W\","
+    "\"carrier\":\"MSC\",\"port\":\"PECLL\",\"terminal\":\"DPW\",\"etd\":\"2024-06-05T22:00:00Z\"},"
+    "\"consignments\":["
+    "{\"bill_of_lading\":\"BL1\",\"places\":{\"loading\":\"PECLL\",\"discharge\":\"NLRTM\","
+    "\"transhipment\":[\"PABLB\"]},"
+    "\"parties\":[{\"role\":\"shipper\",\"name\":\"Agro Norte S.A.C.\",\"id\":\"20100047218\","
+    "\"country\":\"PE\",\"address\":\"AV LOS FRUTALES 120\",\"city\":\"LIMA\"},"
+    "{\"role\":\"consignee\",\"name\":\"Fruit BV\",\"country\":\"BE\",\"address\":\"KAAI 1\","
+    "\"city\":\"ANTWERPEN\"}],"
+    "\"equipment\":[{\"container\":\"MSCU1000017\",\"size_type\":\"45R1\",\"gross_kg\":25480,"
+    "\"seals\":[{\"number\":\"SL100\",\"party\":\"SH\"}]}],"
+    "\"goods\":[{\"hs_code\":\"080440\",\"description\":\"FRESH AVOCADOS\",\"packages\":1800,"
+    "\"package_type\":\"BOXES\",\"gross_kg\":21600,\"containers\":[\"MSCU1000017\"]}]},"
+    "{\"bill_of_lading\":\"BL2\",\"places\":{\"loading\":\"PECLL\",\"discharge\":\"NLRTM\"},"
+    "\"parties\":[{\"role\":\"shipper\",\"name\":\"Frutas del Sur EIRL\",\"id\":\"20100070970\","
+    "\"country\":\"PE\"},{\"role\":\"consignee\",\"name\":\"Berry Import BV\",\"country\":\"NL\"}],"
+    "\"equipment\":[{\"container\":\"MSCU1000022\",\"size_type\":\"45R1\","
+    "\"seals\":[{\"number\":\"SL200\",\"party\":\"SH\"}]}],"
+    "\"goods\":[{\"hs_code\":\"081040\",\"description\":\"FRESH BLUEBERRIES\",\"packages\":2000,"
+    "\"package_type\":\"BOXES\",\"gross_kg\":9000,\"containers\":[\"MSCU1000022\"]}]}]}\n";
+
+static const char events_json[] =
+    "{\"type\":\"event\",\"sender\":\"DPW\",\"container\":\"MSCU1000017\",\"event\":\"gate_in\","
+    "\"time\":\"2024-06-03T03:00:00Z\",\"port\":\"PECLL\",\"terminal\":\"DPW\","
+    "\"seals\":[\"SL100\"],\"seal_party\":\"SH\",\"vehicle\":\"ABC-123\"}\n"
+    "{\"type\":\"event\",\"sender\":\"DPW\",\"container\":\"MSCU1000022\",\"event\":\"gate_in\","
+    "\"time\":\"2024-06-04T15:00:00Z\",\"port\":\"PECLL\",\"terminal\":\"DPW\","
+    "\"seals\":[\"SL200\"],\"seal_party\":\"SH\"}\n"
+    "{\"type\":\"event\",\"sender\":\"DPW\",\"container\":\"MSCU1000017\",\"event\":\"load\","
+    "\"time\":\"2024-06-05T15:00:00Z\",\"port\":\"PECLL\",\"terminal\":\"DPW\","
+    "\"vessel\":{\"name\":\"MSC ANNA\",\"imo\":\"9074729\"},\"voyage\":\"024W\","
+    "\"seals\":[\"SL999\"],\"seal_party\":\"CA\"}\n"
+    "{\"type\":\"event\",\"sender\":\"DPW\",\"container\":\"MSCU1000022\",\"event\":\"load\","
+    "\"time\":\"2024-06-05T16:00:00Z\",\"port\":\"PECLL\",\"terminal\":\"DPW\","
+    "\"vessel\":{\"name\":\"MSC ANNA\",\"imo\":\"9074729\"},\"voyage\":\"024W\","
+    "\"seals\":[\"SL200\"],\"seal_party\":\"SH\"}\n";
+
+static struct vg_store *world(const char *name)
+{
+    struct vg_store *s = new_store(name);
+    ingest(s, "manifest.json", manifest_json);
+    ingest(s, "events.json", events_json);
+    return s;
+}
+
+/* ---- features ----------------------------------------------------------------------- */
+
+static void test_risk__features_of_a_trip(void **state)
+{
+    (void)state;
+    struct vg_store *s = world("f.db");
+    struct feat *f = features(s, trip_of(s, "MSCU1000017", NULL), "2024-07-01T00:00Z");
+    assert_string_equal(fstr(f, VG_F_PORT), "PECLL");
+    assert_string_equal(fstr(f, VG_F_DIRECTION), "export");
+    assert_string_equal(fstr(f, VG_F_CARRIER), "MSC");
+    assert_string_equal(fstr(f, VG_F_DISCHARGE_PORT), "NLRTM");
+    assert_string_equal(fstr(f, VG_F_DESTINATION_COUNTRY), "NL");
+    assert_int_equal(f->rec[VG_F_TRANSHIPMENT_PORTS].kind, VG_VALUE_LIST);
+    assert_int_equal(f->rec[VG_F_TRANSHIPMENT_PORTS].as.list.count, 1);
+    assert_true(vg_slice_eq_cstr(f->rec[VG_F_TRANSHIPMENT_PORTS].as.list.items[0], "PABLB"));
+    assert_true(vg_slice_eq_cstr(f->rec[VG_F_TRANSHIPMENT_COUNTRIES].as.list.items[0], "PA"));
+    assert_true(fnum(f, VG_F_TRANSHIPMENT_COUNT) == 1);
+    assert_string_equal(fstr(f, VG_F_ORIGIN_PORT), "PECLL");
+    assert_string_equal(fstr(f, VG_F_CONSIGNEE_COUNTRY), "BE");
+    assert_true(fbool(f, VG_F_CONSIGNEE_COUNTRY_MISMATCH));
+    assert_string_equal(fstr(f, VG_F_HS_CODE), "080440");
+    assert_string_equal(fstr(f, VG_F_COMMODITY_GROUP), "fruit");
+    assert_true(fbool(f, VG_F_REEFER));
+    assert_false(fbool(f, VG_F_GOODS_DESCRIPTION_VAGUE));
+    assert_true(fnum(f, VG_F_GROSS_KG) == 21600);
+    assert_true(fnum(f, VG_F_PACKAGES) == 1800);
+    assert_true(fnum(f, VG_F_KG_PER_PACKAGE) == 12);
+    /* Seal chain: SL100 at the gate and in the cargo report, SL999 at loading. */
+    assert_string_equal(fstr(f, VG_F_SEAL_GATE_IN), "SL100");
+    assert_string_equal(fstr(f, VG_F_SEAL_MANIFEST), "SL100");
+    assert_string_equal(fstr(f, VG_F_SEAL_LOAD), "SL999");
+    assert_string_equal(fstr(f, VG_F_SEAL_GATE_TO_LOAD), "different");
+    assert_string_equal(fstr(f, VG_F_SEAL_MANIFEST_TO_LOAD), "different");
+    assert_string_equal(fstr(f, VG_F_SEAL_CHAIN), "different");
+    assert_true(fnum(f, VG_F_SEAL_STAGES) == 3);
+    assert_string_equal(fstr(f, VG_F_SEAL_LAST_PARTY), "carrier");
+    assert_false(fbool(f, VG_F_SEAL_MISSING));
+    assert_contains(funknown(f, VG_F_SEAL_BOOKING), "no booking");
+    /* Dwell: gate-in 2024-06-03 03:00Z (Sunday 22:00 in Callao) to loading 06-05 15:00Z. */
+    assert_true(fnum(f, VG_F_DWELL_HOURS) == 60);
+    assert_true(fbool(f, VG_F_GATE_IN_ODD_HOUR));
+    assert_true(fnum(f, VG_F_ODD_HOUR_MOVES) == 1);
+    assert_false(fbool(f, VG_F_GATE_OUT_DURING_DWELL));
+    assert_true(fnum(f, VG_F_GATE_MOVES_DURING_DWELL) == 0);
+    /* Documents: filed 2024-06-03 12:00Z, loaded 51 hours later. */
+    assert_true(fnum(f, VG_F_FILING_LEAD_HOURS) == 51);
+    assert_true(fnum(f, VG_F_MANIFEST_AMENDMENTS) == 0);
+    assert_true(fnum(f, VG_F_BL_COUNT) == 1);
+    assert_false(fbool(f, VG_F_CONTAINER_CHECK_DIGIT_FAILED));
+    assert_false(fbool(f, VG_F_CONTAINER_TWO_PLACES));
+    assert_false(fbool(f, VG_F_SPLIT_CONSIGNMENT));
+    /* A first shipment. */
+    assert_true(fbool(f, VG_F_SHIPPER_IS_NEW));
+    assert_true(fnum(f, VG_F_SHIPPER_SHIPMENTS) == 0);
+    assert_true(fbool(f, VG_F_CONSIGNEE_IS_NEW));
+    /* The weight reported at the gate (none) and VGM (none): unknown with a reason. */
+    assert_contains(funknown(f, VG_F_WEIGHT_MISMATCH_PCT), "no verified gross mass");
+    assert_contains(funknown(f, VG_F_SHIPPER_REGISTERED_DAYS), "registry");
+    assert_contains(funknown(f, VG_F_VOYAGE_ENCOUNTERS), "no AIS");
+    assert_contains(funknown(f, VG_F_WATCHLIST_HITS), "no watch list");
+    assert_contains(funknown(f, VG_F_PRIOR_SEIZURE_PARTY), "no inspection outcomes");
+    /* Sources: the gate seal rests on the gate-in message; the HS code on the manifest. */
+    assert_int_equal(f->src[VG_F_SEAL_GATE_IN][0].kind, RK_SRC_MESSAGE);
+    assert_int_equal(f->src[VG_F_SEAL_GATE_IN][0].id,
+                     q(s, "SELECT message_id FROM equipment_events WHERE kind = 'gate_in' AND"
+                          " container_id = (SELECT id FROM containers WHERE number = 'MSCU1000017')"));
+    assert_int_equal(f->src[VG_F_HS_CODE][0].id,
+                     q(s, "SELECT id FROM messages WHERE doc_number = 'CUS-1'"));
+    features_free(f);
+    vg_store_close(s);
+}
+
+static void test_risk__missing_gate_feed_is_unknown_not_nothing(void **state)
+{
+    (void)state;
+    struct vg_store *s = world("m.db");
+    /* Paita: a manifest and a loading, but no gate message from Paita at all. */
+    ingest(s, "paita.json",
+           "{\"type\":\"manifest\",\"sender\":\"MSC-PE\",\"document_number\":\"CUS-P\","
+           "\"prepared_at\":\"2024-06-02T12:00:00Z\",\"voyage\":{\"vessel\":{\"name\":\"MSC ANNA\","
+           "\"imo\":\"9074729\"},\"voyage\":\"023N\",\"carrier\":\"MSC\",\"port\":\"PEPAI\","
+           "\"terminal\":\"TPE\",\"etd\":\"2024-06-04T22:00:00Z\"},\"consignments\":["
+           "{\"bill_of_lading\":\"BLP\",\"places\":{\"loading\":\"PEPAI\",\"discharge\":\"ESALG\"},"
+           "\"parties\":[{\"role\":\"shipper\",\"name\":\"Pesquera Norte SAC\",\"country\":\"PE\"}],"
+           "\"equipment\":[{\"container\":\"TGHU2000012\",\"size_type\":\"45R1\"}],"
+           "\"goods\":[{\"hs_code\":\"030389\",\"description\":\"FROZEN FISH\",\"packages\":1000,"
+           "\"gross_kg\":20000,\"containers\":[\"TGHU2000012\"]}]}]}\n");
+    /* Callao: a container on the same call as the others, with no gate-in of its own
+     * although the terminal sent gate messages that week. */
+    ingest(s, "late.json",
+           "{\"type\":\"manifest\",\"sender\":\"MSC-PE\",\"document_number\":\"CUS-L\","
+           "\"prepared_at\":\"2024-06-03T12:00:00Z\",\"voyage\":{\"vessel\":{\"name\":\"MSC ANNA\","
+           "\"imo\":\"9074729\"},\"voyage\":\"024W\",\"carrier\":\"MSC\",\"port\":\"PECLL\","
+           "\"terminal\":\"DPW\",\"etd\":\"2024-06-05T22:00:00Z\"},\"consignments\":["
+           "{\"bill_of_lading\":\"BLL\",\"places\":{\"loading\":\"PECLL\",\"discharge\":\"ESALG\"},"
+           "\"parties\":[{\"role\":\"shipper\",\"name\":\"Minera Sur SA\",\"country\":\"PE\"}],"
+           "\"equipment\":[{\"container\":\"TGHU2000028\",\"size_type\":\"22G1\"}],"
+           "\"goods\":[{\"hs_code\":\"260300\",\"description\":\"COPPER CONCENTRATE\","
+           "\"packages\":20,\"gross_kg\":24000,\"containers\":[\"TGHU2000028\"]}]}]}\n");
+    struct feat *f = features(s, trip_of(s, "TGHU2000012", NULL), "2024-06-04T12:00Z");
+    assert_contains(funknown(f, VG_F_SEAL_GATE_IN), "no gate messages from PEPAI terminal TPE on");
+    assert_contains(funknown(f, VG_F_DWELL_HOURS), "no gate messages from PEPAI");
+    assert_contains(funknown(f, VG_F_GATE_OUT_DURING_DWELL), "no gate messages");
+    assert_contains(funknown(f, VG_F_GATE_MOVES_DURING_DWELL), "no gate messages");
+    assert_contains(funknown(f, VG_F_SEAL_LOAD), "not loaded yet");
+    assert_contains(funknown(f, VG_F_VOYAGE_ENCOUNTERS), "no AIS");
+    assert_string_equal(fstr(f, VG_F_COMMODITY_GROUP), "fish");
+    features_free(f);
+    f = features(s, trip_of(s, "TGHU2000028", NULL), "2024-06-05T12:00Z");
+    /* The feed was there: the box simply has no gate record, so moves read 0, not unknown. */
+    assert_true(fnum(f, VG_F_GATE_MOVES_DURING_DWELL) == 0);
+    assert_false(fbool(f, VG_F_GATE_OUT_DURING_DWELL));
+    assert_contains(funknown(f, VG_F_SEAL_GATE_IN), "no gate-in recorded for the container");
+    assert_contains(funknown(f, VG_F_DWELL_HOURS), "no gate-in recorded");
+    assert_false(fbool(f, VG_F_REEFER));
+    assert_string_equal(fstr(f, VG_F_COMMODITY_GROUP), "minerals");
+    /* No seal anywhere on a full container. */
+    assert_true(fbool(f, VG_F_SEAL_MISSING));
+    features_free(f);
+    vg_store_close(s);
+}
+
+/* Appends a manifest of one bill on its own call (voyage v) to buf. */
+static void shipment(struct vg_buf *b, int v, const char *etd, const char *shipper,
+                     const char *ruc, const char *hs, const char *dest, const char *container,
+                     double packages, double kg, const char *pkg)
+{
+    assert_int_equal(
+        vg_buf_printf(b,
+                      "{\"type\":\"manifest\",\"sender\":\"MSC-PE\",\"document_number\":\"H-%d\","
+                      "\"prepared_at\":\"%.10sT00:00:00Z\",\"voyage\":{\"vessel\":{\"name\":"
+                      "\"MSC ANNA\",\"imo\":\"9074729\"},\"voyage\":\"V%03d\",\"carrier\":\"MSC\","
+                      "\"port\":\"PECLL\",\"etd\":\"%s\"},\"consignments\":[{\"bill_of_lading\":"
+                      "\"HB%d\",\"places\":{\"loading\":\"PECLL\",\"discharge\":\"%s\"},"
+                      "\"parties\":[{\"role\":\"shipper\",\"name\":\"%s\",\"id\":\"%s\","
+                      "\"country\":\"PE\"},{\"role\":\"consignee\",\"name\":\"Importer %d\","
+                      "\"country\":\"%.2s\"}],\"equipment\":[{\"container\":\"%s\","
+                      "\"size_type\":\"45R1\"}],\"goods\":[{\"hs_code\":\"%s\",\"description\":"
+                      "\"FRESH PRODUCE\",\"packages\":%g,\"package_type\":\"%s\",\"gross_kg\":%g,"
+                      "\"containers\":[\"%s\"]}]}]}\n",
+                      v, etd, v, etd, v, dest, shipper, ruc, v, dest, container, hs, packages, pkg,
+                      kg, container),
+        VG_OK);
+}
+
+static void test_risk__party_history_and_new_patterns(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("p.db");
+    struct vg_buf b;
+    vg_buf_init(&b, 0);
+    /* Three earlier avocado shipments to the Netherlands, under name variants of one RUC. */
+    shipment(&b, 1, "2024-03-01T10:00:00Z", "Agro Norte S.A.C.", "20100047218", "080440", "NLRTM",
+             "CAIU3000011", 1800, 21600, "BOXES");
+    shipment(&b, 2, "2024-04-01T10:00:00Z", "AGRO NORTE SAC", "20100047218", "080440", "NLRTM",
+             "CAIU3000027", 1800, 21600, "BOXES");
+    shipment(&b, 3, "2024-05-01T10:00:00Z", "Agro Norte", "20100047218", "080440", "NLRTM",
+             "CAIU3000011", 1800, 21600, "BOXES");
+    /* Then blueberries to Spain. */
+    shipment(&b, 4, "2024-06-01T10:00:00Z", "Agro Norte S.A.C.", "20100047218", "081040",
+             "ESALG", "MSCU1000038", 2000, 9000, "BOXES");
+    ingest(s, "history.json", b.data);
+    vg_buf_release(&b);
+    struct feat *f = features(s, trip_of(s, "MSCU1000038", NULL), "2024-06-10T00:00Z");
+    assert_false(fbool(f, VG_F_SHIPPER_IS_NEW));
+    assert_true(fnum(f, VG_F_SHIPPER_SHIPMENTS) == 3);
+    /* The first shipment left 2024-03-01 10:00Z; this one 2024-06-01 10:00Z: 92 days. */
+    assert_true(fnum(f, VG_F_SHIPPER_DAYS_SINCE_FIRST) == 92);
+    assert_true(fbool(f, VG_F_SHIPPER_NEW_PRODUCT));
+    assert_true(fbool(f, VG_F_SHIPPER_NEW_DESTINATION));
+    assert_true(fbool(f, VG_F_CONSIGNEE_IS_NEW));
+    features_free(f);
+    /* As of the second shipment's filing, before its departure, only the first counts. */
+    f = features(s, trip_of(s, "CAIU3000027", NULL), "2024-04-01T05:00Z");
+    assert_true(fnum(f, VG_F_SHIPPER_SHIPMENTS) == 1);
+    assert_false(fbool(f, VG_F_SHIPPER_NEW_PRODUCT));
+    assert_false(fbool(f, VG_F_SHIPPER_NEW_DESTINATION));
+    features_free(f);
+    vg_store_close(s);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void test_risk__kg_per_package_robust_z(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("z.db");
+    struct vg_buf b;
+    vg_buf_init(&b, 0);
+    double kpp[40];
+    for (int i = 0; i < 40; i++) {
+        /* 11.0 .. 12.95 kg per box, a day apart, before the trip. */
+        kpp[i] = 11.0 + 0.05 * (double)((i * 7) % 40);
+        char etd[32];
+        vg_time_format_iso8601(T("2024-04-01T10:00Z") + (int64_t)i * 86400, etd, sizeof(etd));
+        char cont[16];
+        snprintf(cont, sizeof(cont), "%s", i % 2 == 0 ? "CAIU3000011" : "CAIU3000027");
+        shipment(&b, i + 1, etd, "Exportadora Uno SAC", "20100070970", "080440", "NLRTM", cont,
+                 1000, 1000 * kpp[i], "BOXES");
+    }
+    /* The trip: 16 kg per box. */
+    shipment(&b, 99, "2024-06-01T10:00:00Z", "Exportadora Dos SAC", "20100047218", "080450",
+             "NLRTM", "MSCU1000043", 1000, 16000, "BOXES");
+    ingest(s, "norm.json", b.data);
+    vg_buf_release(&b);
+    qsort(kpp, 40, sizeof(double), cmp_double);
+    double med = (kpp[19] + kpp[20]) / 2;
+    double dev[40];
+    for (int i = 0; i < 40; i++) {
+        dev[i] = fabs(kpp[i] - med);
+    }
+    qsort(dev, 40, sizeof(double), cmp_double);
+    double mad = (dev[19] + dev[20]) / 2;
+    double z = (16.0 - med) / (1.4826 * mad);
+    struct feat *f = features(s, trip_of(s, "MSCU1000043", NULL), "2024-06-02T00:00Z");
+    assert_true(fabs(fnum(f, VG_F_KG_PER_PACKAGE_Z) - z) < 1e-9);
+    assert_true(fnum(f, VG_F_KG_PER_PACKAGE_Z) > 3.5);
+    features_free(f);
+    /* With fewer than 30 earlier shipments (as of mid-April) the norm is unknown. */
+    f = features(s, trip_of(s, "CAIU3000011", "2024-04-15T00:00Z"), "2024-04-15T00:00Z");
+    assert_contains(funknown(f, VG_F_KG_PER_PACKAGE_Z), "(30 needed)");
+    features_free(f);
+    vg_store_close(s);
+}
+
+/* ---- seizures ----------------------------------------------------------------------- */
+
+static void add_outcome(struct vg_store *s, const char *container, const char *bl, const char *when,
+                        const char *result)
+{
+    char sql[600];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO outcomes(container_number, bl_number, port, inspected_at, result,"
+             " found_at, digest, recorded_at) VALUES('%s', '%s', 'NLRTM', %lld, '%s',"
+             " 'destination', randomblob(32), 0)",
+             container, bl, (long long)T(when), result);
+    exec(s, sql);
+}
+
+static void test_risk__links_to_earlier_seizures(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("sz.db");
+    struct vg_buf b;
+    vg_buf_init(&b, 0);
+    /* A seizure on CAIU3000011 (shipper "Inversiones Agro Norte SAC", another RUC). */
+    shipment(&b, 1, "2024-03-01T10:00:00Z", "Inversiones Agro Norte SAC", "20100070970", "080440",
+             "NLRTM", "CAIU3000011", 1800, 21600, "BOXES");
+    /* A later trip by a spelling variant of that name, without a RUC. */
+    shipment(&b, 2, "2024-05-01T10:00:00Z", "INVERSIONES AGRONORTE S.A.C.", "", "080440",
+             "NLRTM", "CAIU3000027", 1800, 21600, "BOXES");
+    /* The seized container itself on a later trip, another shipper. */
+    shipment(&b, 3, "2024-05-02T10:00:00Z", "Frutas del Sur EIRL", "20100047218", "080440",
+             "NLRTM", "CAIU3000011", 1800, 21600, "BOXES");
+    ingest(s, "sz.json", b.data);
+    vg_buf_release(&b);
+    add_outcome(s, "CAIU3000011", "HB1", "2024-03-20T08:00Z", "drugs");
+    add_outcome(s, "CAIU3000027", "HB2", "2024-05-20T08:00Z", "negative");
+
+    struct feat *f = features(s, trip_of(s, "CAIU3000027", NULL), "2024-05-01T10:00Z");
+    assert_true(fbool(f, VG_F_PRIOR_SEIZURE_PARTY));
+    assert_true(fnum(f, VG_F_PRIOR_SEIZURE_MATCH) >= 0.85);
+    assert_true(fnum(f, VG_F_PRIOR_SEIZURE_MATCH) < 1.0);
+    assert_false(fbool(f, VG_F_PRIOR_SEIZURE_CONTAINER));
+    /* 2024-03-20 08:00Z to 2024-05-01 10:00Z. */
+    assert_true(fabs(fnum(f, VG_F_PRIOR_SEIZURE_DAYS) - (42 + 2.0 / 24)) < 1e-9);
+    int64_t oid = q(s, "SELECT id FROM outcomes WHERE result = 'drugs'");
+    bool cited = false;
+    for (int k = 0; k < 2; k++) {
+        cited = cited || (f->src[VG_F_PRIOR_SEIZURE_PARTY][k].kind == RK_SRC_OUTCOME &&
+                          f->src[VG_F_PRIOR_SEIZURE_PARTY][k].id == oid);
+    }
+    assert_true(cited);
+    features_free(f);
+
+    f = features(s, trip_of(s, "CAIU3000011", NULL), "2024-05-02T10:00Z");
+    assert_true(fbool(f, VG_F_PRIOR_SEIZURE_CONTAINER));
+    assert_false(fbool(f, VG_F_PRIOR_SEIZURE_PARTY));
+    features_free(f);
+
+    /* The seized trip itself never links to its own outcome, and before the seizure
+     * nothing links. */
+    f = features(s, trip_of(s, "CAIU3000011", "2024-03-05T00:00Z"), "2024-03-25T00:00Z");
+    assert_false(fbool(f, VG_F_PRIOR_SEIZURE_CONTAINER));
+    assert_false(fbool(f, VG_F_PRIOR_SEIZURE_PARTY));
+    assert_contains(funknown(f, VG_F_PRIOR_SEIZURE_DAYS), "no linked seizure");
+    features_free(f);
+    f = features(s, trip_of(s, "CAIU3000027", NULL), "2024-03-10T00:00Z");
+    assert_contains(funknown(f, VG_F_PRIOR_SEIZURE_PARTY), "no inspection outcomes");
+    features_free(f);
+    vg_store_close(s);
+}
+
+/* ---- scoring, versions, reasons, listing ---------------------------------------------- */
+
+struct rows {
+    char *cols[32];
+    size_t ncols;
+    char *cells[64][32];
+    size_t nrows;
+};
+
+static void rows_columns(void *user, size_t n, const char *const *names)
+{
+    struct rows *r = user;
+    r->ncols = n < 32 ? n : 32;
+    for (size_t i = 0; i < r->ncols; i++) {
+        r->cols[i] = vg_strdup(names[i]);
+    }
+}
+
+static int rows_row(void *user, size_t n, const char *const *values)
+{
+    struct rows *r = user;
+    if (r->nrows < 64) {
+        for (size_t i = 0; i < n && i < 32; i++) {
+            r->cells[r->nrows][i] = vg_strdup(values[i] != NULL ? values[i] : "");
+        }
+        r->nrows++;
+    }
+    return 0;
+}
+
+static void rows_free(struct rows *r)
+{
+    for (size_t i = 0; i < r->ncols; i++) {
+        vg_free(r->cols[i]);
+    }
+    for (size_t k = 0; k < r->nrows; k++) {
+        for (size_t i = 0; i < r->ncols; i++) {
+            vg_free(r->cells[k][i]);
+        }
+    }
+}
+
+static void list(struct vg_store *s, bool all, struct rows *r)
+{
+    memset(r, 0, sizeof(*r));
+    struct vg_row_sink sink = { rows_columns, rows_row, r };
+    struct vg_risk_filter f = { VG_TIME_NONE, VG_TIME_NONE, NULL, all };
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_risk_assessments_list(s, &f, &sink, &e), VG_OK, &e);
+}
+
+static void test_risk__score_bands_reasons_and_listing(void **state)
+{
+    (void)state;
+    struct vg_store *s = world("s.db");
+    struct vg_risk_report r;
+    score(s, "2024-06-05T15:00Z", &r);
+    assert_int_equal(r.assessed, 2);
+    assert_int_equal(r.rescored, 0);
+    /* MSCU1000017: SEAL-01 30, ROUTE-01 15, ROUTE-02 5, ROUTE-04 5, GOODS-01 10,
+     * PARTY-01 10 = 75 points plus graded evidence. */
+    char *rules = qtext(s, "SELECT group_concat(code, ' ') FROM (SELECT code FROM"
+                           " assessment_reasons r JOIN assessments a ON a.id = r.assessment_id"
+                           " JOIN trips t ON t.id = a.trip_id JOIN containers k ON"
+                           " k.id = t.container_id WHERE k.number = 'MSCU1000017' AND"
+                           " r.kind = 'rule' ORDER BY r.seq)");
+    assert_string_equal(rules, "PARTY-01 ROUTE-01 ROUTE-02 ROUTE-04 GOODS-01 SEAL-01");
+    vg_free(rules);
+    struct rows rw;
+    list(s, false, &rw);
+    static const char *const cols[] = { "container", "bill_of_lading", "port", "departure",
+                                        "moment", "score", "band", "reasons" };
+    assert_true(rw.ncols >= 8);
+    for (size_t i = 0; i < 8; i++) {
+        assert_string_equal(rw.cols[i], cols[i]);
+    }
+    assert_int_equal(rw.nrows, 2);
+    assert_string_equal(rw.cells[0][0], "MSCU1000017");
+    assert_string_equal(rw.cells[0][1], "BL1");
+    assert_string_equal(rw.cells[0][2], "PECLL");
+    assert_string_equal(rw.cells[0][3], "2024-06-05T22:00:00Z");
+    assert_string_equal(rw.cells[0][4], "pre-load");
+    double sc = atof(rw.cells[0][5]);
+    assert_true(sc > vg_risk_score_of(75) && sc < vg_risk_score_of(75 + VG_RISK_GRADED_MAX));
+    assert_string_equal(rw.cells[0][6], "red");
+    const char *reasons = rw.cells[0][7];
+    assert_contains(reasons, "Seal changed between gate-in and loading (gate seal SL100 -> load "
+                             "seal SL999); source: ");
+    assert_contains(reasons, " | ");
+    assert_contains(reasons, "Transhipment in a country of concern (via PABLB); source: "
+                             "manifest.json CUS-1 (message ");
+    /* MSCU1000022: ROUTE-02 5, GOODS-01 10, PARTY-01 10. */
+    assert_string_equal(rw.cells[1][0], "MSCU1000022");
+    double sc2 = atof(rw.cells[1][5]);
+    assert_true(sc2 > vg_risk_score_of(25) && sc2 < vg_risk_score_of(25 + VG_RISK_GRADED_MAX));
+    assert_string_equal(rw.cells[1][6], "amber");
+    /* Ties are rare: the two scores differ in their fractional part. */
+    assert_true(fabs(sc - sc2) > 0.0001);
+    rows_free(&rw);
+    vg_store_close(s);
+}
+
+static void test_risk__reasons_cite_edifact_segments(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("e.db");
+    ingest_file(s, "tests/data/edifact/cuscar.edi");
+    ingest_file(s, "tests/data/edifact/codeco.edi");
+    struct vg_risk_report r;
+    score(s, "2024-05-10T00:00Z", &r);
+    assert_true(r.assessed >= 2);
+    /* The shipper and its first shipment rest on the CUSCAR's NAD+CZ (segment 12); the
+     * gate-in seal on the CODECO's EQD (segment 6). */
+    char *text = qtext(s, "SELECT text FROM assessment_reasons WHERE code = 'PARTY-01' LIMIT 1");
+    assert_contains(text, "First shipment of the exporter (direction = export, shipper_is_new = "
+                          "yes); source: CUSCAR CUS-2024-0815 (message ");
+    assert_contains(text, ", segment 12)");
+    vg_free(text);
+    struct feat *f = features(s, trip_of(s, "CSQU3054383", NULL), "2024-05-10T00:00Z");
+    assert_string_equal(fstr(f, VG_F_SEAL_GATE_IN), "SL12345");
+    assert_int_equal(f->src[VG_F_SEAL_GATE_IN][0].seg, 6);
+    features_free(f);
+    vg_store_close(s);
+}
+
+static void test_risk__scoring_twice_adds_nothing(void **state)
+{
+    (void)state;
+    struct vg_store *s = world("i.db");
+    struct vg_risk_report r;
+    score(s, "2024-06-20T00:00Z", &r);
+    int64_t assessments = q(s, "SELECT count(*) FROM assessments");
+    int64_t reasons = q(s, "SELECT count(*) FROM assessment_reasons");
+    int64_t audit = q(s, "SELECT count(*) FROM audit_log");
+    assert_int_equal(assessments, 2);
+    score(s, "2024-06-20T00:00Z", &r);
+    assert_int_equal(r.assessed + r.rescored, 0);
+    score(s, "2024-06-25T00:00Z", &r); /* later, but no new evidence */
+    assert_int_equal(r.assessed + r.rescored, 0);
+    assert_int_equal(q(s, "SELECT count(*) FROM assessments"), assessments);
+    assert_int_equal(q(s, "SELECT count(*) FROM assessment_reasons"), reasons);
+    assert_int_equal(q(s, "SELECT count(*) FROM audit_log"), audit);
+    vg_store_close(s);
+}
+
+static void test_risk__later_evidence_adds_a_version_and_leaves_the_first(void **state)
+{
+    (void)state;
+    struct vg_store *s = world("v.db");
+    struct vg_risk_report r;
+    score(s, "2024-06-06T00:00Z", &r);
+    assert_int_equal(r.assessed, 2);
+    char *v1 = qtext(s, "SELECT features || score || band FROM assessments a JOIN trips t ON"
+                        " t.id = a.trip_id JOIN containers k ON k.id = t.container_id WHERE"
+                        " k.number = 'MSCU1000017' AND a.version = 1");
+    assert_int_equal(q(s, "SELECT as_of FROM assessments WHERE version = 1 AND trip_id = (SELECT"
+                          " t.id FROM trips t JOIN containers k ON k.id = t.container_id WHERE"
+                          " k.number = 'MSCU1000017')"),
+                     T("2024-06-05T15:00Z"));
+    /* Two weeks later a seizure at destination on another trip of the same shipper is
+     * recorded, and a watch list names the consignee. */
+    struct vg_buf b;
+    vg_buf_init(&b, 0);
+    shipment(&b, 7, "2024-05-20T10:00:00Z", "AGRO NORTE SAC", "20100047218", "080440", "NLRTM",
+             "CAIU3000011", 1800, 21600, "BOXES");
+    ingest(s, "earlier.json", b.data);
+    vg_buf_release(&b);
+    add_outcome(s, "CAIU3000011", "HB7", "2024-06-12T08:00Z", "drugs");
+    score(s, "2024-06-20T00:00Z", &r);
+    assert_true(r.rescored >= 1);
+    int64_t trip = trip_of(s, "MSCU1000017", NULL);
+    char sql[400];
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM assessments WHERE trip_id = %lld", (long long)trip);
+    assert_int_equal(q(s, sql), 2);
+    snprintf(sql, sizeof(sql),
+             "SELECT moment = 'rescore' AND as_of = %lld FROM assessments WHERE trip_id = %lld AND"
+             " version = 2",
+             (long long)T("2024-06-20T00:00Z"), (long long)trip);
+    assert_int_equal(q(s, sql), 1);
+    /* Version 1 is untouched; version 2 links the seizure (LINK-01 fired). */
+    char *again = qtext(s, "SELECT features || score || band FROM assessments a JOIN trips t ON"
+                           " t.id = a.trip_id JOIN containers k ON k.id = t.container_id WHERE"
+                           " k.number = 'MSCU1000017' AND a.version = 1");
+    assert_string_equal(v1, again);
+    vg_free(v1);
+    vg_free(again);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM assessment_reasons r JOIN assessments a ON a.id ="
+             " r.assessment_id WHERE a.trip_id = %lld AND a.version = 2 AND r.code = 'LINK-01'",
+             (long long)trip);
+    assert_int_equal(q(s, sql), 1);
+    /* The pre-load record did not see the seizure: it happened after loading, and no
+     * outcome at all was recorded by then. */
+    struct feat *f = features(s, trip, "2024-06-05T15:00Z");
+    assert_contains(funknown(f, VG_F_PRIOR_SEIZURE_PARTY), "no inspection outcomes recorded yet");
+    features_free(f);
+    f = features(s, trip, "2024-06-20T00:00Z");
+    assert_true(fbool(f, VG_F_PRIOR_SEIZURE_PARTY));
+    assert_true(fnum(f, VG_F_PRIOR_SEIZURE_MATCH) == 1);
+    features_free(f);
+    /* --all lists both versions, the plain listing the latest only. */
+    struct rows rw;
+    list(s, true, &rw);
+    size_t mine = 0;
+    for (size_t i = 0; i < rw.nrows; i++) {
+        mine += strcmp(rw.cells[i][0], "MSCU1000017") == 0;
+    }
+    assert_int_equal(mine, 2);
+    rows_free(&rw);
+    list(s, false, &rw);
+    for (size_t i = 0; i < rw.nrows; i++) {
+        if (strcmp(rw.cells[i][0], "MSCU1000017") == 0) {
+            assert_string_equal(rw.cells[i][4], "rescore");
+            assert_string_equal(rw.cells[i][9], "2");
+        }
+    }
+    rows_free(&rw);
+    vg_store_close(s);
+}
+
+static void test_risk__amendment_after_as_of_is_not_seen(void **state)
+{
+    (void)state;
+    struct vg_store *s = world("a.db");
+    /* On 2024-06-10 the bill is replaced: another consignee, delivery in Germany. */
+    static const char amended[] =
+        "{\"type\":\"manifest\",\"sender\":\"MSC-PE\",\"document_number\":\"CUS-1\","
+        "\"function\":\"replace\",\"prepared_at\":\"2024-06-10T12:00:00Z\","
+        "\"voyage\":{\"vessel\":{\"name\":\"MSC ANNA\",\"imo\":\"9074729\"},\"voyage\":\"024W\","
+        "\"carrier\":\"MSC\",\"port\":\"PECLL\",\"terminal\":\"DPW\",\"etd\":\"2024-06-05T22:00:00Z\"},"
+        "\"consignments\":[{\"bill_of_lading\":\"BL1\",\"places\":{\"loading\":\"PECLL\","
+        "\"discharge\":\"NLRTM\",\"delivery\":\"DEHAM\",\"transhipment\":[\"PABLB\"]},"
+        "\"parties\":[{\"role\":\"shipper\",\"name\":\"Agro Norte S.A.C.\",\"id\":\"20100047218\","
+        "\"country\":\"PE\"},{\"role\":\"consignee\",\"name\":\"Nordic Trade GmbH\","
+        "\"country\":\"DE\"}],"
+        "\"equipment\":[{\"container\":\"MSCU1000017\",\"size_type\":\"45R1\","
+        "\"seals\":[{\"number\":\"SL100\",\"party\":\"SH\"}]}],"
+        "\"goods\":[{\"hs_code\":\"080440\",\"description\":\"FRESH AVOCADOS\",\"packages\":1800,"
+        "\"package_type\":\"BOXES\",\"gross_kg\":21600,\"containers\":[\"MSCU1000017\"]}]}]}\n";
+    ingest(s, "amended.json", amended);
+    int64_t trip = trip_of(s, "MSCU1000017", NULL);
+    struct feat *f = features(s, trip, "2024-06-05T15:00Z");
+    assert_string_equal(fstr(f, VG_F_CONSIGNEE_COUNTRY), "BE");
+    assert_string_equal(fstr(f, VG_F_DESTINATION_COUNTRY), "NL");
+    assert_false(fbool(f, VG_F_DELIVERY_REDIRECTED));
+    assert_true(fnum(f, VG_F_MANIFEST_AMENDMENTS) == 0);
+    features_free(f);
+    f = features(s, trip, "2024-06-15T00:00Z");
+    assert_string_equal(fstr(f, VG_F_CONSIGNEE_COUNTRY), "DE");
+    assert_string_equal(fstr(f, VG_F_DESTINATION_COUNTRY), "DE");
+    assert_true(fbool(f, VG_F_DELIVERY_REDIRECTED));
+    assert_true(fnum(f, VG_F_MANIFEST_AMENDMENTS) == 1);
+    features_free(f);
+    vg_store_close(s);
+}
+
+static void test_risk__two_places_at_once(void **state)
+{
+    (void)state;
+    struct vg_store *s = world("t.db");
+    /* Two hours after its Callao gate-in the same number is reported at Paita, 900 km
+     * away. */
+    ingest(s, "clone.json",
+           "{\"type\":\"event\",\"sender\":\"TPE\",\"container\":\"MSCU1000017\",\"event\":"
+           "\"gate_in\",\"time\":\"2024-06-03T05:00:00Z\",\"port\":\"PEPAI\",\"terminal\":\"TPE\"}\n");
+    struct feat *f = features(s, trip_of(s, "MSCU1000017", NULL), "2024-06-05T15:00Z");
+    assert_true(fbool(f, VG_F_CONTAINER_TWO_PLACES));
+    int64_t clone = q(s, "SELECT message_id FROM equipment_events WHERE place = 'PEPAI'");
+    assert_true(f->src[VG_F_CONTAINER_TWO_PLACES][0].id == clone ||
+                f->src[VG_F_CONTAINER_TWO_PLACES][1].id == clone);
+    features_free(f);
+    f = features(s, trip_of(s, "MSCU1000022", NULL), "2024-06-05T16:00Z");
+    assert_false(fbool(f, VG_F_CONTAINER_TWO_PLACES));
+    features_free(f);
+    vg_store_close(s);
+}
+
+static void test_risk__vessel_events_of_the_voyage(void **state)
+{
+    (void)state;
+    struct vg_store *s = world("ve.db");
+    int64_t vessel = q(s, "SELECT id FROM vessels WHERE imo = 9074729");
+    int64_t call = q(s, "SELECT id FROM port_calls WHERE port = 'PECLL' AND voyage = '024W'");
+    char sql[2048];
+    /* Before departure (not the voyage), after (an encounter, a night loitering off
+     * Huacho, a 40-hour gap off Chimbote, long enough to reach Chancay and back), and one after the as-of time. */
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO vessel_events(kind, mmsi, vessel_id, start_at, end_at, lat, lon,"
+             " distance_shore_nm, confidence, explanation, params, port_call_id, created_at)"
+             " VALUES('encounter', 311000001, %lld, %lld, %lld, -12.2, -77.5, 20, 0.9, 'x',"
+             " 'short_meeting', %lld, 0),"
+             " ('encounter', 311000001, %lld, %lld, %lld, -11.0, -78.0, 25, 0.9, 'x',"
+             " 'short_meeting', %lld, 0),"
+             " ('loitering', 311000001, %lld, %lld, %lld, -11.2, -77.9, 15, 0.8, 'x',"
+             " 'nearshore_night', %lld, 0),"
+             " ('gap', 311000001, %lld, %lld, %lld, -9.1, -78.9, 60, 0.7, 'x', 'gfw', %lld, 0),"
+             " ('encounter', 311000002, %lld, %lld, %lld, -5.0, -82.0, 60, 0.9, 'x', 'gfw',"
+             " %lld, 0)",
+             (long long)vessel, (long long)T("2024-06-04T10:00Z"), (long long)T("2024-06-04T11:00Z"),
+             (long long)call, (long long)vessel, (long long)T("2024-06-06T06:00Z"),
+             (long long)T("2024-06-06T06:40Z"), (long long)call, (long long)vessel,
+             (long long)T("2024-06-06T05:00Z"), (long long)T("2024-06-06T07:30Z"), (long long)call,
+             (long long)vessel, (long long)T("2024-06-06T08:00Z"), (long long)T("2024-06-08T00:00Z"),
+             (long long)call, (long long)vessel, (long long)T("2024-06-09T00:00Z"),
+             (long long)T("2024-06-09T03:00Z"), (long long)call);
+    exec(s, sql);
+    struct feat *f = features(s, trip_of(s, "MSCU1000017", NULL), "2024-06-08T00:00Z");
+    assert_true(fnum(f, VG_F_VOYAGE_ENCOUNTERS) == 1);
+    assert_true(fnum(f, VG_F_VOYAGE_LOITERING_HOURS) == 2.5);
+    assert_true(fbool(f, VG_F_VOYAGE_LOITERING_NEAR_COAST));
+    assert_true(fnum(f, VG_F_VOYAGE_AIS_GAPS) == 1);
+    assert_true(fnum(f, VG_F_VOYAGE_AIS_GAP_HOURS) == 40);
+    assert_true(fbool(f, VG_F_VOYAGE_DARK_PORT_CALL_FEASIBLE));
+    assert_int_equal(f->src[VG_F_VOYAGE_ENCOUNTERS][0].kind, RK_SRC_VESSEL_EVENT);
+    features_free(f);
+    /* As of loading the ship has not sailed: the voyage is unknown, not empty. */
+    f = features(s, trip_of(s, "MSCU1000017", NULL), "2024-06-05T12:00Z");
+    assert_contains(funknown(f, VG_F_VOYAGE_ENCOUNTERS), "has not sailed yet");
+    features_free(f);
+    vg_store_close(s);
+}
+
+static void test_risk__watch_list_hits_hold_the_trip(void **state)
+{
+    (void)state;
+    struct vg_store *s = world("w.db");
+    const char *path = vg_test_tmpfile("wl.csv");
+    static const char csv[] =
+        "name,type,country,source,note,identifier,aliases\n"
+        "\"AGRO NORTE S.A.C.\",party,PE,DEVIDA,front company,20100047218,\n"
+        "\"BERRY IMPORTS B.V.\",party,NL,PNP,,,\n";
+    vg_test_write_file(path, csv, sizeof(csv) - 1);
+    struct vg_watchlist_report wr;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_watchlist_import_csv(s, path, "pcu", &wr, NULL, NULL, &e), VG_OK, &e);
+    struct feat *f = features(s, trip_of(s, "MSCU1000017", NULL), "2024-06-05T15:00Z");
+    assert_true(fbool(f, VG_F_WATCHLIST_IDENTIFIER_MATCH));
+    assert_true(fnum(f, VG_F_WATCHLIST_PARTY_SCORE) >= 0.95);
+    assert_true(fnum(f, VG_F_WATCHLIST_HITS) == 1);
+    assert_true(vg_slice_eq_cstr(f->rec[VG_F_WATCHLIST_LISTS].as.list.items[0], "pcu"));
+    features_free(f);
+    f = features(s, trip_of(s, "MSCU1000022", NULL), "2024-06-05T16:00Z");
+    assert_false(fbool(f, VG_F_WATCHLIST_IDENTIFIER_MATCH));
+    assert_true(fnum(f, VG_F_WATCHLIST_PARTY_SCORE) >= 0.70);
+    features_free(f);
+    struct vg_risk_report r;
+    score(s, "2024-06-05T16:00Z", &r);
+    assert_int_equal(r.holds, 1);
+    assert_int_equal(q(s, "SELECT mandatory_hold FROM assessments a JOIN trips t ON t.id ="
+                          " a.trip_id JOIN containers k ON k.id = t.container_id WHERE"
+                          " k.number = 'MSCU1000017'"),
+                     1);
+    char *text = qtext(s, "SELECT text FROM assessment_reasons WHERE kind = 'list' AND text LIKE"
+                          " '%shipper%' LIMIT 1");
+    assert_contains(text, "Watch list pcu: shipper Agro Norte S.A.C.");
+    assert_contains(text, "watch-list entry ");
+    vg_free(text);
+    vg_store_close(s);
+}
+
+/* ---- rule sets and back-tests ----------------------------------------------------------- */
+
+static void test_risk__rule_sets_are_versioned(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("r.db");
+    struct vg_rule_set *set = NULL;
+    int64_t id = 0;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_risk_rules_active(s, &set, &id, &e), VG_OK, &e);
+    assert_string_equal(vg_rules_info(set)->name, "vigia-default");
+    vg_rules_free(set);
+    int64_t audit = q(s, "SELECT count(*) FROM audit_log");
+    static const char mine[] = "ruleset callao\nversion 1\nowner \"PCU\"\n\nrule R1\n  title \"Reefer\"\n"
+                               "  rationale \"test\"\n  weight 10\n  when reefer\nend\n";
+    int64_t rid;
+    bool fresh;
+    assert_status(vg_risk_rules_load(s, mine, sizeof(mine) - 1, "c.rules", true, NULL, NULL, &rid,
+                                     &fresh, &e),
+                  VG_OK, &e);
+    assert_true(fresh);
+    assert_int_equal(q(s, "SELECT count(*) FROM rule_sets WHERE active = 1"), 1);
+    assert_int_equal(q(s, "SELECT active FROM rule_sets WHERE name = 'callao'"), 1);
+    assert_int_equal(q(s, "SELECT count(*) FROM audit_log"), audit + 2);
+    /* The same again: nothing new. */
+    assert_status(vg_risk_rules_load(s, mine, sizeof(mine) - 1, "c.rules", true, NULL, NULL, &rid,
+                                     &fresh, &e),
+                  VG_OK, &e);
+    assert_false(fresh);
+    assert_int_equal(q(s, "SELECT count(*) FROM audit_log"), audit + 2);
+    int64_t callao = rid;
+    /* Other rules under the same version: refused. */
+    static const char changed[] = "ruleset callao\nversion 1\nowner \"PCU\"\n\nrule R1\n  title \"Reefer\"\n"
+                                  "  rationale \"test\"\n  weight 20\n  when reefer\nend\n";
+    assert_int_equal(vg_risk_rules_load(s, changed, sizeof(changed) - 1, "c.rules", true, NULL,
+                                        NULL, &rid, &fresh, &e),
+                     VG_ECONFLICT);
+    static const char broken[] = "ruleset x\nversion 1\nrule R\n when nosuch\nend\n";
+    assert_int_equal(vg_risk_rules_load(s, broken, sizeof(broken) - 1, "b.rules", true, NULL, NULL,
+                                        &rid, &fresh, &e),
+                     VG_EPARSE);
+    assert_status(vg_risk_rules_active(s, &set, &id, &e), VG_OK, &e);
+    assert_string_equal(vg_rules_info(set)->name, "callao");
+    assert_int_equal(id, callao);
+    assert_int_equal(rid, 0);
+    vg_rules_free(set);
+    vg_store_close(s);
+}
+
+static void test_risk__backtest_counts_hits_on_outcomes(void **state)
+{
+    (void)state;
+    struct vg_store *s = world("b.db");
+    add_outcome(s, "MSCU1000017", "BL1", "2024-06-25T08:00Z", "drugs");
+    add_outcome(s, "MSCU1000022", "BL2", "2024-06-25T09:00Z", "negative");
+    size_t len;
+    const char *text = vg_risk_default_rules(&len);
+    struct vg_rule_set *set = NULL;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_rules_compile(text, len, "default.rules", vg_feature_catalog(), NULL, NULL,
+                                   &set, &e),
+                  VG_OK, &e);
+    struct rows rw;
+    memset(&rw, 0, sizeof(rw));
+    struct vg_row_sink sink = { rows_columns, rows_row, &rw };
+    assert_status(vg_risk_backtest(s, set, &sink, &e), VG_OK, &e);
+    bool seal = false, party = false, total = false;
+    for (size_t i = 0; i < rw.nrows; i++) {
+        if (strcmp(rw.cells[i][0], "SEAL-01") == 0) {
+            seal = true;
+            assert_string_equal(rw.cells[i][4], "2"); /* inspected */
+            assert_string_equal(rw.cells[i][5], "1"); /* hits */
+            assert_string_equal(rw.cells[i][6], "1"); /* positives */
+            assert_string_equal(rw.cells[i][7], "1.0000");
+        }
+        if (strcmp(rw.cells[i][0], "PARTY-01") == 0) {
+            party = true;
+            assert_string_equal(rw.cells[i][5], "2");
+            assert_string_equal(rw.cells[i][6], "1");
+            assert_string_equal(rw.cells[i][7], "0.5000");
+        }
+        if (strcmp(rw.cells[i][0], "*") == 0) {
+            total = true;
+            assert_string_equal(rw.cells[i][9], "0.5000");
+        }
+    }
+    assert_true(seal && party && total);
+    rows_free(&rw);
+    vg_rules_free(set);
+    vg_store_close(s);
+}
+
+static void test_risk__score_formula_and_bands(void **state)
+{
+    (void)state;
+    assert_true(vg_risk_score_of(0) == 0);
+    assert_true(vg_risk_score_of(-5) == 0);
+    assert_true(fabs(vg_risk_score_of(50) - 100 * (1 - exp(-1))) < 1e-12);
+    assert_true(vg_risk_score_of(1000) <= 100);
+    assert_string_equal(vg_risk_band(59.99, false), "amber");
+    assert_string_equal(vg_risk_band(60, false), "red");
+    assert_string_equal(vg_risk_band(34.9, false), "green");
+    assert_string_equal(vg_risk_band(35, false), "amber");
+    assert_string_equal(vg_risk_band(1, true), "red");
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_risk__features_of_a_trip),
+    cmocka_unit_test(test_risk__missing_gate_feed_is_unknown_not_nothing),
+    cmocka_unit_test(test_risk__party_history_and_new_patterns),
+    cmocka_unit_test(test_risk__kg_per_package_robust_z),
+    cmocka_unit_test(test_risk__links_to_earlier_seizures),
+    cmocka_unit_test(test_risk__score_bands_reasons_and_listing),
+    cmocka_unit_test(test_risk__reasons_cite_edifact_segments),
+    cmocka_unit_test(test_risk__scoring_twice_adds_nothing),
+    cmocka_unit_test(test_risk__later_evidence_adds_a_version_and_leaves_the_first),
+    cmocka_unit_test(test_risk__amendment_after_as_of_is_not_seen),
+    cmocka_unit_test(test_risk__two_places_at_once),
+    cmocka_unit_test(test_risk__vessel_events_of_the_voyage),
+    cmocka_unit_test(test_risk__watch_list_hits_hold_the_trip),
+    cmocka_unit_test(test_risk__rule_sets_are_versioned),
+    cmocka_unit_test(test_risk__backtest_counts_hits_on_outcomes),
+    cmocka_unit_test(test_risk__score_formula_and_bands),
+};
+
+VG_TEST_MAIN(tests)
