@@ -40,10 +40,9 @@ static bool any_on_days(const struct rk_ctx *c, char kind, uint32_t port, uint32
                         int64_t d0, int64_t d1)
 {
     for (int64_t d = d0; d <= d1; d++) {
-        char key[48];
-        int n = snprintf(key, sizeof(key), "%c|%u|%u|%lld", kind, port, terminal, (long long)d);
+        char key[RK_KEY_SIZE];
         uint64_t cnt;
-        if (vg_map_get(&c->feed_days, key, (size_t)n, &cnt) && cnt > 0) {
+        if (vg_map_get(&c->feed_days, key, rk_key(key, kind, port, terminal, d), &cnt) && cnt > 0) {
             return true;
         }
     }

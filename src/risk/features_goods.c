@@ -274,11 +274,10 @@ enum vg_status rk_features_goods(struct rk_view *v)
             rk_unknown(v, VG_F_KG_PER_PACKAGE_Z,
                        VG_SLICE_LIT("the main goods item gives no HS heading, weight or packages"));
         } else {
-            char key[96];
-            snprintf(key, sizeof(key), "K|%.4s|%s", hs.ptr, rk_cstr(&c->s, g->package_type));
             double med, mad;
             size_t n;
-            bool ok = rk_norm(c, key, day, NORM_WINDOW, NORM_MIN, &med, &mad, &n);
+            bool ok = rk_norm(c, 'K', g->heading, g->package_type, day, NORM_WINDOW,
+                              NORM_MIN, &med, &mad, &n);
             if (!ok || !(mad > 0)) {
                 rk_unknown(v, VG_F_KG_PER_PACKAGE_Z,
                            !ok ? rk_fmt(v, "%zu earlier shipments of HS %.4s in %s in the past year "
@@ -326,12 +325,12 @@ enum vg_status rk_features_goods(struct rk_view *v)
             double vpk = value / kg;
             rk_set(v, VG_F_VALUE_PER_KG, vg_value_number(vpk));
             rk_cite_msg(v, VG_F_VALUE_PER_KG, gmsg, gseg);
-            char key[96];
-            snprintf(key, sizeof(key), "V|%.6s|%s", hs.len >= 6 ? hs.ptr : "------",
-                     g != NULL ? rk_cstr(&c->s, g->currency) : "");
             double med, mad;
             size_t n;
-            if (hs.len >= 6 && rk_norm(c, key, day, NORM_WINDOW, NORM_MIN, &med, &mad, &n) && med > 0) {
+            if (hs.len >= 6 && g != NULL &&
+                rk_norm(c, 'V', g->hs6, g->currency, day, NORM_WINDOW, NORM_MIN,
+                        &med, &mad, &n) &&
+                med > 0) {
                 rk_set(v, VG_F_VALUE_PER_KG_RATIO, vg_value_number(vpk / med));
                 rk_cite_msg(v, VG_F_VALUE_PER_KG_RATIO, gmsg, gseg);
             } else {

@@ -10,50 +10,67 @@
 #include <stdio.h>
 #include <string.h>
 
-enum vg_status rk_watch(struct rk_ctx *c, const char *key, const struct vg_screen_query *q,
-                        const struct rk_wlhit **hits, size_t *n)
+static void unpack(struct rk_ctx *c, uint64_t packed, const struct rk_wlhit **hits, size_t *n)
+{
+    packed -= 1;
+    *hits = RK_AT(c->wlhits, struct rk_wlhit, (size_t)(packed >> 16));
+    *n = (size_t)(packed & 0xffff);
+}
+
+bool rk_watch_cached(struct rk_ctx *c, char kind, uint32_t id, const struct rk_wlhit **hits,
+                     size_t *n)
 {
     *hits = NULL;
     *n = 0;
     if (c->wl_screener == NULL) {
+        return true;
+    }
+    char key[RK_KEY_SIZE];
+    uint64_t packed;
+    if (!vg_map_get(&c->wl_cache, key, rk_key(key, kind, id, 0, 0), &packed)) {
+        return false;
+    }
+    unpack(c, packed, hits, n);
+    return true;
+}
+
+enum vg_status rk_watch(struct rk_ctx *c, char kind, uint32_t id, const struct vg_screen_query *q,
+                        const struct rk_wlhit **hits, size_t *n)
+{
+    if (rk_watch_cached(c, kind, id, hits, n)) {
         return VG_OK;
     }
-    size_t klen = strlen(key);
-    uint64_t packed;
-    if (!vg_map_get(&c->wl_cache, key, klen, &packed)) {
-        const struct vg_screen_hit *h;
-        size_t nh;
-        struct vg_error e;
-        enum vg_status s = vg_screen(c->wl_screener, q, NULL, &h, &nh, &e);
-        if (s != VG_OK) {
-            return s;
+    const struct vg_screen_hit *h;
+    size_t nh;
+    struct vg_error e;
+    enum vg_status s = vg_screen(c->wl_screener, q, NULL, &h, &nh, &e);
+    if (s != VG_OK) {
+        return s;
+    }
+    size_t off = c->wlhits.n;
+    for (size_t i = 0; i < nh; i++) {
+        if (h[i].dismissed) {
+            continue;
         }
-        size_t off = c->wlhits.n;
-        for (size_t i = 0; i < nh; i++) {
-            if (h[i].dismissed) {
-                continue;
-            }
-            struct rk_wlhit *w = rk_push(&c->wlhits, sizeof(*w));
-            if (w == NULL) {
-                return VG_ENOMEM;
-            }
-            w->entry_id = h[i].entry_id;
-            w->score = (float)h[i].score;
-            w->identifier = h[i].identifier_score > 0;
-            if ((s = rk_intern(&c->s, h[i].list, strlen(h[i].list), &w->list)) != VG_OK ||
-                (s = rk_intern(&c->s, h[i].explanation, strlen(h[i].explanation), &w->explanation)) !=
-                    VG_OK) {
-                return s;
-            }
-        }
-        packed = ((uint64_t)off << 16 | (uint64_t)(c->wlhits.n - off)) + 1;
-        if (vg_map_set(&c->wl_cache, key, klen, packed) != VG_OK) {
+        struct rk_wlhit *w = rk_push(&c->wlhits, sizeof(*w));
+        if (w == NULL) {
             return VG_ENOMEM;
         }
+        w->entry_id = h[i].entry_id;
+        w->score = (float)h[i].score;
+        w->identifier = h[i].identifier_score > 0;
+        if ((s = rk_intern(&c->s, h[i].list, strlen(h[i].list), &w->list)) != VG_OK ||
+            (s = rk_intern(&c->s, h[i].explanation, strlen(h[i].explanation), &w->explanation)) !=
+                VG_OK) {
+            return s;
+        }
     }
-    packed -= 1;
-    *hits = RK_AT(c->wlhits, struct rk_wlhit, (size_t)(packed >> 16));
-    *n = (size_t)(packed & 0xffff);
+    uint64_t packed = ((uint64_t)off << 16 | (uint64_t)(c->wlhits.n - off)) + 1;
+    char key[RK_KEY_SIZE];
+    if (vg_map_set(&c->wl_cache, key, rk_key(key, kind, id, 0, 0), packed) != VG_OK) {
+        return VG_ENOMEM;
+    }
+    unpack(c, packed, hits, n);
     return VG_OK;
 }
 
@@ -134,7 +151,6 @@ enum vg_status rk_features_lists(struct rk_view *v)
     } people[3] = { { v->shipper, v->shipper_bill, "shipper" },
                     { v->consignee, v->consignee_bill, "consignee" },
                     { v->notify, v->notify_bill, "notify party" } };
-    char key[64];
     for (size_t i = 0; i < 3 + v->nforwarders; i++) {
         const struct rk_bparty *p = i < 3 ? people[i].p : v->forwarders[i - 3];
         const struct rk_bill *pb = i < 3 ? people[i].b
@@ -145,18 +161,19 @@ enum vg_status rk_features_lists(struct rk_view *v)
             continue;
         }
         const struct rk_party *pt = RK_AT(c->parties, struct rk_party, p->party);
-        char ruc[32] = "";
-        if (pt->ruc != 0) {
-            snprintf(ruc, sizeof(ruc), "RUC %s", rk_cstr(&c->s, pt->ruc));
-        }
-        struct vg_screen_query q = { rk_cstr(&c->s, pt->name), VG_WATCH_PARTY,
-                                     pt->country != 0 ? rk_cstr(&c->s, pt->country) : NULL,
-                                     pt->ruc != 0 ? ruc : NULL };
-        snprintf(key, sizeof(key), "P%u", p->party);
         const struct rk_wlhit *h;
         size_t n;
-        if ((s = rk_watch(c, key, &q, &h, &n)) != VG_OK) {
-            return s;
+        if (!rk_watch_cached(c, 'P', p->party, &h, &n)) {
+            char ruc[32] = "";
+            if (pt->ruc != 0) {
+                snprintf(ruc, sizeof(ruc), "RUC %s", rk_cstr(&c->s, pt->ruc));
+            }
+            struct vg_screen_query q = { rk_cstr(&c->s, pt->name), VG_WATCH_PARTY,
+                                         pt->country != 0 ? rk_cstr(&c->s, pt->country) : NULL,
+                                         pt->ruc != 0 ? ruc : NULL };
+            if ((s = rk_watch(c, 'P', p->party, &q, &h, &n)) != VG_OK) {
+                return s;
+            }
         }
         count(v, &t, h, n, true, i < 3 ? people[i].role : "forwarder", rk_str(&c->s, pt->name),
               pb != NULL ? pb->message_id : 0, p->segment_no);
@@ -165,29 +182,29 @@ enum vg_status rk_features_lists(struct rk_view *v)
                                      ? RK_AT(c->vessels, struct rk_vessel, v->call->vessel)
                                      : NULL;
     if (vs != NULL) {
-        char id[48] = "";
-        if (vs->imo != 0) {
-            snprintf(id, sizeof(id), "IMO %07u", vs->imo);
-        } else if (vs->mmsi != 0) {
-            snprintf(id, sizeof(id), "MMSI %09u", vs->mmsi);
-        }
-        struct vg_screen_query q = { vs->name != 0 ? rk_cstr(&c->s, vs->name) : NULL,
-                                     VG_WATCH_VESSEL, NULL, id[0] != '\0' ? id : NULL };
-        snprintf(key, sizeof(key), "V%lld", (long long)vs->id);
         const struct rk_wlhit *h;
         size_t n;
-        if ((s = rk_watch(c, key, &q, &h, &n)) != VG_OK) {
-            return s;
+        if (!rk_watch_cached(c, 'V', v->call->vessel, &h, &n)) {
+            char id[48] = "";
+            if (vs->imo != 0) {
+                snprintf(id, sizeof(id), "IMO %07u", vs->imo);
+            } else if (vs->mmsi != 0) {
+                snprintf(id, sizeof(id), "MMSI %09u", vs->mmsi);
+            }
+            struct vg_screen_query q = { vs->name != 0 ? rk_cstr(&c->s, vs->name) : NULL,
+                                         VG_WATCH_VESSEL, NULL, id[0] != '\0' ? id : NULL };
+            if ((s = rk_watch(c, 'V', v->call->vessel, &q, &h, &n)) != VG_OK) {
+                return s;
+            }
         }
         count(v, &t, h, n, false, "vessel", rk_str(&c->s, vs->name), v->call->message_id, 0);
     }
     {
         struct vg_slice num = rk_str(&c->s, v->cont->number);
         struct vg_screen_query q = { NULL, VG_WATCH_CONTAINER, NULL, num.ptr };
-        snprintf(key, sizeof(key), "K%u", v->trip->container);
         const struct rk_wlhit *h;
         size_t n;
-        if ((s = rk_watch(c, key, &q, &h, &n)) != VG_OK) {
+        if ((s = rk_watch(c, 'K', v->trip->container, &q, &h, &n)) != VG_OK) {
             return s;
         }
         const struct rk_bill *mb = v->main_bill != RK_NONE ? RK_AT(c->bills, struct rk_bill, v->main_bill) : NULL;
@@ -202,10 +219,9 @@ enum vg_status rk_features_lists(struct rk_view *v)
         }
         struct vg_slice num = rk_str(&c->s, sl->number);
         struct vg_screen_query q = { NULL, VG_WATCH_SEAL, NULL, num.ptr };
-        snprintf(key, sizeof(key), "S%u", sl->number);
         const struct rk_wlhit *h;
         size_t n;
-        if ((s = rk_watch(c, key, &q, &h, &n)) != VG_OK) {
+        if ((s = rk_watch(c, 'S', sl->number, &q, &h, &n)) != VG_OK) {
             return s;
         }
         count(v, &t, h, n, false, "seal", num, sl->message_id, sl->segment_no);

@@ -13,8 +13,8 @@
 #define DWELL_WINDOW (90 * (int64_t)RK_DAY)
 #define DWELL_MIN 30
 
-/* The commodity group of a trip from the current bills of its call, or NULL. */
-static const char *trip_group(struct rk_ctx *c, const struct rk_trip *t, bool *empty)
+/* The commodity group of a trip (interned) from the current bills of its call, 0 none. */
+static uint32_t trip_group(struct rk_ctx *c, const struct rk_trip *t, bool *empty)
 {
     const struct rk_container *ct = RK_AT(c->containers, struct rk_container, t->container);
     const struct rk_goods *best = NULL;
@@ -37,7 +37,7 @@ static const char *trip_group(struct rk_ctx *c, const struct rk_trip *t, bool *e
             }
         }
     }
-    return best != NULL ? rk_commodity_group(rk_str(&c->s, best->hs)) : NULL;
+    return best != NULL ? best->group : 0;
 }
 
 /* The first gate-in of the trip at its port before loading, within its window. */
@@ -82,14 +82,12 @@ enum vg_status rk_dwell_samples(struct rk_ctx *c)
                 continue;
             }
             const struct rk_event *g = first_gate_in(c, t, from, tr);
-            bool empty;
-            const char *grp = g != NULL ? trip_group(c, t, &empty) : NULL;
-            if (grp == NULL || empty) {
+            bool empty = false;
+            uint32_t gid = g != NULL ? trip_group(c, t, &empty) : 0;
+            if (gid == 0 || empty) {
                 continue;
             }
-            char key[64];
-            snprintf(key, sizeof(key), "D|%s|%s", rk_cstr(&c->s, t->port), grp);
-            enum vg_status s = rk_norm_add(c, key, tr, (double)(tr - g->t) / 3600.0);
+            enum vg_status s = rk_norm_add(c, 'D', t->port, gid, tr, (double)(tr - g->t) / 3600.0);
             if (s != VG_OK) {
                 return s;
             }
@@ -142,7 +140,8 @@ static uint32_t consignee_of(const struct rk_ctx *c, const struct rk_trip *t)
 
 static void haulier_key(char *key, size_t size, int *n, uint32_t party, uint32_t vehicle)
 {
-    *n = snprintf(key, size, "H%u|%u", party, vehicle);
+    (void)size;
+    *n = (int)rk_key(key, 'H', party, vehicle, 0);
 }
 
 enum vg_status rk_pickup_samples(struct rk_ctx *c)
@@ -238,13 +237,12 @@ enum vg_status rk_features_moves(struct rk_view *v)
             if (grp->kind != VG_VALUE_STRING) {
                 rk_unknown(v, VG_F_DWELL_VS_NORM, VG_SLICE_LIT("no commodity group (no HS code)"));
             } else {
-                char key[64];
-                snprintf(key, sizeof(key), "D|%s|%.*s", rk_cstr(&c->s, v->trip->port),
-                         (int)grp->as.string.len, grp->as.string.ptr);
+                uint32_t gid = v->main_goods != NULL ? v->main_goods->group : 0;
                 double med, mad;
                 size_t n;
                 int64_t day = (v->ref / RK_DAY) * RK_DAY;
-                if (rk_norm(c, key, day, DWELL_WINDOW, DWELL_MIN, &med, &mad, &n) && med > 0) {
+                if (rk_norm(c, 'D', v->trip->port, gid, day, DWELL_WINDOW, DWELL_MIN, &med, &mad, &n) &&
+                    med > 0) {
                     rk_set(v, VG_F_DWELL_VS_NORM, vg_value_number(hours / med));
                     rk_cite_msg(v, VG_F_DWELL_VS_NORM, gi->message_id, gi->segment_no);
                 } else {

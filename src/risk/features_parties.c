@@ -29,10 +29,10 @@ static size_t earlier(const struct rk_shipment *s, size_t n, int64_t ref, int64_
 /* Whether the party had (kind, code) before ref, from the first-time map. */
 static bool had_before(const struct rk_ctx *c, char kind, uint32_t party, uint32_t code, int64_t ref)
 {
-    char key[32];
-    int n = snprintf(key, sizeof(key), "%c%u|%u", kind, party, code);
+    char key[RK_KEY_SIZE];
     uint64_t t;
-    return vg_map_get(&c->first_heading, key, (size_t)n, &t) && (int64_t)t < ref;
+    return vg_map_get(&c->first_heading, key, rk_key(key, kind, party, code, 0), &t) &&
+           (int64_t)t < ref;
 }
 
 static void cite_party(struct rk_view *v, int f, const struct rk_bill *b, const struct rk_bparty *p)
@@ -192,7 +192,7 @@ static void redirected(struct rk_view *v)
 enum vg_status rk_features_parties(struct rk_view *v)
 {
     struct rk_ctx *c = v->c;
-    uint32_t heading = v->main_goods != NULL ? rk_heading(c, v->main_goods->hs) : 0;
+    uint32_t heading = v->main_goods != NULL ? v->main_goods->heading : 0;
     static const struct history_ids ship = { VG_F_SHIPPER_IS_NEW, VG_F_SHIPPER_SHIPMENTS,
                                              VG_F_SHIPPER_DAYS_SINCE_FIRST, VG_F_SHIPPER_NEW_PRODUCT };
     static const struct history_ids recv = { VG_F_CONSIGNEE_IS_NEW, VG_F_CONSIGNEE_SHIPMENTS,
@@ -210,10 +210,7 @@ enum vg_status rk_features_parties(struct rk_view *v)
         } else if (dest->kind != VG_VALUE_STRING) {
             rk_unknown(v, VG_F_SHIPPER_NEW_DESTINATION, dest->as.string);
         } else {
-            uint32_t cc = 0;
-            if (rk_intern(&c->s, dest->as.string.ptr, dest->as.string.len, &cc) != VG_OK) {
-                return VG_ENOMEM;
-            }
+            uint32_t cc = RK_AT(c->bills, struct rk_bill, v->main_bill)->dest_cc;
             rk_set(v, VG_F_SHIPPER_NEW_DESTINATION,
                    vg_value_bool(!isnew->as.boolean &&
                                  !had_before(c, 'D', v->shipper->party, cc, v->ref)));

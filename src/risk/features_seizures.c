@@ -3,8 +3,8 @@
  * to the parties, addresses, forwarders and container of the trip it was found on. A trip
  * is linked when one of its parties matches one of those parties (the screening matcher,
  * so also under spelling variants: the same RUC, the same name, or a close variant scoring
- * at least 0.85), when an address matches (same fingerprint, or Jaro-Winkler >= 0.93 in
- * the same country), when its forwarder or broker handled a seized trip, or when the
+ * at least 0.85), when an address matches (same fingerprint, or the same numbers and
+ * Jaro-Winkler >= 0.93 in the same country), when its forwarder or broker handled a seized trip, or when the
  * container itself was seized before. Only outcomes examined by the as-of time count, and
  * never the trip's own.
  *
@@ -112,16 +112,39 @@ static enum vg_status party_links(struct rk_ctx *c, uint32_t p, const struct rk_
     return VG_OK;
 }
 
-/* The links of an address key to the addresses of positive outcomes (computed once). */
+/* The digits of an address (house and street numbers, postcode), in order. */
+static size_t digits_of(struct vg_slice a, char *out, size_t size)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < a.len && w + 1 < size; i++) {
+        if (a.ptr[i] >= '0' && a.ptr[i] <= '9') {
+            out[w++] = a.ptr[i];
+        } else if (w > 0 && out[w - 1] != ' ') {
+            out[w++] = ' ';
+        }
+    }
+    while (w > 0 && out[w - 1] == ' ') {
+        w--;
+    }
+    out[w] = '\0';
+    return w;
+}
+
+/* The links of an address key to the addresses of positive outcomes (computed once). Two
+ * addresses link when their fingerprints are equal, or when they are in the same country,
+ * carry the same numbers (a house number that differs is another house) and their words
+ * are close (Jaro-Winkler >= ADDRESS_LINK). */
 static enum vg_status address_links(struct rk_ctx *c, uint32_t addr, uint32_t country,
                                     const struct rk_link **out, size_t *n)
 {
     uint64_t packed;
-    char key[24];
-    int kl = snprintf(key, sizeof(key), "%u|%u", addr, country);
-    if (!vg_map_get(&c->addr_links, key, (size_t)kl, &packed)) {
+    char key[RK_KEY_SIZE];
+    size_t kl = rk_key(key, 'A', addr, country, 0);
+    if (!vg_map_get(&c->addr_links, key, kl, &packed)) {
         size_t off = c->links.n;
         struct vg_slice a = rk_str(&c->s, addr);
+        char da[64], db[64];
+        size_t nda = digits_of(a, da, sizeof(da));
         for (size_t k = 0; k < c->pos_addresses.n; k++) {
             const struct rk_pos_address *pa = RK_AT(c->pos_addresses, struct rk_pos_address, k);
             double score = 0;
@@ -129,7 +152,10 @@ static enum vg_status address_links(struct rk_ctx *c, uint32_t addr, uint32_t co
                 score = 1.0;
             } else if (pa->country == country && country != 0) {
                 struct vg_slice b = rk_str(&c->s, pa->address);
-                score = vg_jaro_winkler(a.ptr, a.len, b.ptr, b.len);
+                size_t d = a.len > b.len ? a.len - b.len : b.len - a.len;
+                if (d * 8 <= a.len && digits_of(b, db, sizeof(db)) == nda && memcmp(da, db, nda) == 0) {
+                    score = vg_jaro_winkler(a.ptr, a.len, b.ptr, b.len);
+                }
             }
             if (score >= ADDRESS_LINK) {
                 enum vg_status s = push_link(c, pa->outcome, score, 0);
@@ -140,7 +166,7 @@ static enum vg_status address_links(struct rk_ctx *c, uint32_t addr, uint32_t co
         }
         size_t cnt = c->links.n - off;
         packed = ((uint64_t)off << 24 | (uint64_t)(cnt & 0xffffff)) + 1;
-        if (vg_map_set(&c->addr_links, key, (size_t)kl, packed) != VG_OK) {
+        if (vg_map_set(&c->addr_links, key, kl, packed) != VG_OK) {
             return VG_ENOMEM;
         }
     }

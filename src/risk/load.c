@@ -111,7 +111,8 @@ static enum vg_status intern_norm(struct rk_ctx *c, const char *t, size_t len, u
     return rk_intern(&c->s, buf, n, id);
 }
 
-/* An address key: the address, city and country as a name fingerprint. */
+/* An address key: address, city and country upper-cased (ASCII), every run of other
+ * characters one space; bytes beyond ASCII kept as they are. */
 static enum vg_status intern_address(struct rk_ctx *c, const char *addr, const char *city,
                                      const char *country, uint32_t *id)
 {
@@ -119,12 +120,31 @@ static enum vg_status intern_address(struct rk_ctx *c, const char *addr, const c
     if ((addr == NULL || *addr == '\0') && (city == NULL || *city == '\0')) {
         return VG_OK;
     }
-    char joined[600];
-    snprintf(joined, sizeof(joined), "%s %s %s", addr != NULL ? addr : "",
-             city != NULL ? city : "", country != NULL ? country : "");
-    char key[VG_NAME_KEY_SIZE];
-    size_t n = vg_name_key(joined, strlen(joined), VG_NAME_ORGANIZATION, key, sizeof(key));
-    return rk_intern(&c->s, key, n, id);
+    char key[256];
+    size_t w = 0;
+    const char *parts[3] = { addr, city, country };
+    for (int k = 0; k < 3; k++) {
+        for (const char *p = parts[k] != NULL ? parts[k] : ""; *p != '\0' && w + 2 < sizeof(key); p++) {
+            unsigned char ch = (unsigned char)*p;
+            bool keep = (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || ch >= 0x80;
+            if (ch >= 'a' && ch <= 'z') {
+                ch = (unsigned char)(ch - 'a' + 'A');
+                keep = true;
+            }
+            if (keep) {
+                key[w++] = (char)ch;
+            } else if (w > 0 && key[w - 1] != ' ') {
+                key[w++] = ' ';
+            }
+        }
+        if (w > 0 && key[w - 1] != ' ' && w + 2 < sizeof(key)) {
+            key[w++] = ' ';
+        }
+    }
+    while (w > 0 && key[w - 1] == ' ') {
+        w--;
+    }
+    return rk_intern(&c->s, key, w, id);
 }
 
 /* ---- port calls and vessels --------------------------------------------------------- */
@@ -534,6 +554,14 @@ static uint8_t role_of(const char *r)
     return RK_ROLE_OTHER;
 }
 
+/* The destination country of a bill: of its place of delivery, else of its port of
+ * discharge. */
+static enum vg_status intern_dest(struct rk_ctx *c, struct rk_bill *b)
+{
+    struct vg_slice l = rk_str(&c->s, b->pdl != 0 ? b->pdl : b->pod);
+    return rk_intern(&c->s, l.ptr, l.len >= 2 ? 2 : 0, &b->dest_cc);
+}
+
 static struct rk_bill *bill_of(struct rk_ctx *c, int64_t id)
 {
     uint32_t i = lookup(c->bill_by_id, c->bill_ids, id);
@@ -552,6 +580,9 @@ static enum vg_status bill_row(struct rk_ctx *c, sqlite3_stmt *st)
         (s = text_id(c, st, 3, &b->kind)) != VG_OK || (s = text_id(c, st, 6, &b->por)) != VG_OK ||
         (s = text_id(c, st, 7, &b->pol)) != VG_OK || (s = text_id(c, st, 8, &b->pod)) != VG_OK ||
         (s = text_id(c, st, 9, &b->pdl)) != VG_OK || (s = text_id(c, st, 11, &b->description)) != VG_OK) {
+        return s;
+    }
+    if ((s = intern_dest(c, b)) != VG_OK) {
         return s;
     }
     /* master: resolved after every bill is read */
@@ -649,6 +680,12 @@ static enum vg_status goods_add(struct rk_ctx *c, struct rk_bill *b, const char 
         (s = rk_intern(&c->s, desc, desc ? strlen(desc) : 0, &g->description)) != VG_OK ||
         (s = rk_intern(&c->s, pkg_type, pkg_type ? strlen(pkg_type) : 0, &g->package_type)) != VG_OK ||
         (s = rk_intern(&c->s, currency, currency ? strlen(currency) : 0, &g->currency)) != VG_OK) {
+        return s;
+    }
+    g->heading = rk_prefix(c, g->hs, 4);
+    g->hs6 = rk_prefix(c, g->hs, 6);
+    const char *grp = rk_commodity_group(rk_str(&c->s, g->hs));
+    if (grp != NULL && (s = rk_intern(&c->s, grp, strlen(grp), &g->group)) != VG_OK) {
         return s;
     }
     g->packages = packages;
@@ -822,7 +859,8 @@ static enum vg_status version_row(struct rk_ctx *c, sqlite3_stmt *st)
         (s = intern_j(c, snap, "port_of_loading", &b->pol)) != VG_OK ||
         (s = intern_j(c, snap, "port_of_discharge", &b->pod)) != VG_OK ||
         (s = intern_j(c, snap, "place_of_delivery", &b->pdl)) != VG_OK ||
-        (s = intern_j(c, snap, "goods_description", &b->description)) != VG_OK) {
+        (s = intern_j(c, snap, "goods_description", &b->description)) != VG_OK ||
+        (s = intern_dest(c, b)) != VG_OK) {
         goto done;
     }
     size_t i;

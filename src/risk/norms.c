@@ -28,12 +28,14 @@ struct norm_result {
 
 /* Pending samples are kept in norm_samples as struct pending until rk_norm_finish; the
  * groups' offsets are set then. */
-enum vg_status rk_norm_add(struct rk_ctx *c, const char *key, int64_t t, double value)
+enum vg_status rk_norm_add(struct rk_ctx *c, char kind, uint32_t a, uint32_t b, int64_t t,
+                           double value)
 {
     if (isnan(value) || isinf(value)) {
         return VG_OK;
     }
-    size_t len = strlen(key);
+    char key[RK_KEY_SIZE];
+    size_t len = rk_key(key, kind, a, b, 0);
     uint64_t g;
     if (!vg_map_get(&c->norm_groups, key, len, &g)) {
         struct rk_norm_group *ng = rk_push(&c->norm_list, sizeof(*ng));
@@ -157,20 +159,20 @@ static size_t lower_bound(const struct rk_sample *s, size_t n, int64_t when)
     return lo;
 }
 
-bool rk_norm(struct rk_ctx *c, const char *key, int64_t day, int64_t window, size_t min_n,
-             double *median, double *mad, size_t *n)
+bool rk_norm(struct rk_ctx *c, char kind, uint32_t ka, uint32_t kb, int64_t day, int64_t window,
+             size_t min_n, double *median, double *mad, size_t *n)
 {
     *n = 0;
     uint64_t g;
-    if (!vg_map_get(&c->norm_groups, key, strlen(key), &g)) {
+    char key[RK_KEY_SIZE];
+    if (!vg_map_get(&c->norm_groups, key, rk_key(key, kind, ka, kb, 0), &g)) {
         return false;
     }
-    char ck[48];
-    int cl = snprintf(ck, sizeof(ck), "%llu|%lld|%lld", (unsigned long long)g, (long long)day,
-                      (long long)window);
+    char ck[RK_KEY_SIZE];
+    size_t cl = rk_key(ck, 'N', (uint32_t)g, (uint32_t)(window / RK_DAY), day);
     uint64_t cached;
     struct norm_result r;
-    if (vg_map_get(&c->norm_cache, ck, (size_t)cl, &cached)) {
+    if (vg_map_get(&c->norm_cache, ck, cl, &cached)) {
         /* The cached value points at the result, kept in the string arena. */
         memcpy(&r, (const void *)(uintptr_t)cached, sizeof(r));
     } else {
@@ -200,7 +202,7 @@ bool rk_norm(struct rk_ctx *c, const char *key, int64_t day, int64_t window, siz
             return false;
         }
         *keep = r;
-        if (vg_map_set(&c->norm_cache, ck, (size_t)cl, (uint64_t)(uintptr_t)keep) != VG_OK) {
+        if (vg_map_set(&c->norm_cache, ck, cl, (uint64_t)(uintptr_t)keep) != VG_OK) {
             return false;
         }
     }

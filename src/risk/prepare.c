@@ -244,26 +244,16 @@ static const struct rk_goods *main_goods(const struct rk_ctx *c, const struct rk
     return best;
 }
 
-static uint32_t country_of(struct rk_ctx *c, uint32_t locode)
-{
-    struct vg_slice l = rk_str(&c->s, locode);
-    uint32_t id = 0;
-    if (l.len >= 2 && rk_intern(&c->s, l.ptr, 2, &id) != VG_OK) {
-        return 0;
-    }
-    return id;
-}
-
 static enum vg_status first_time(struct rk_ctx *c, char kind, uint32_t party, uint32_t code,
                                  int64_t t)
 {
-    char key[32];
-    int n = snprintf(key, sizeof(key), "%c%u|%u", kind, party, code);
+    char key[RK_KEY_SIZE];
+    size_t n = rk_key(key, kind, party, code, 0);
     uint64_t old;
-    if (vg_map_get(&c->first_heading, key, (size_t)n, &old) && (int64_t)old <= t) {
+    if (vg_map_get(&c->first_heading, key, n, &old) && (int64_t)old <= t) {
         return VG_OK;
     }
-    return vg_map_set(&c->first_heading, key, (size_t)n, (uint64_t)t);
+    return vg_map_set(&c->first_heading, key, n, (uint64_t)t);
 }
 
 static int cmp_shipment(const void *a, const void *b)
@@ -285,8 +275,8 @@ static enum vg_status prepare_parties(struct rk_ctx *c)
                 continue;
             }
             const struct rk_goods *g = main_goods(c, b);
-            uint32_t heading = g != NULL ? rk_heading(c, g->hs) : 0;
-            uint32_t dest = country_of(c, b->pdl != 0 ? b->pdl : b->pod);
+            uint32_t heading = g != NULL ? g->heading : 0;
+            uint32_t dest = b->dest_cc;
             int64_t e = b->ship_time;
             if (b->filed != VG_TIME_NONE && (e == VG_TIME_NONE || b->filed > e)) {
                 e = b->filed;
@@ -366,12 +356,11 @@ static enum vg_status prepare_parties(struct rk_ctx *c)
 static enum vg_status count_day(struct rk_ctx *c, char feed, uint32_t port, uint32_t terminal,
                                 int64_t t)
 {
-    char key[48];
-    int n = snprintf(key, sizeof(key), "%c|%u|%u|%lld", feed, port, terminal,
-                     (long long)(t >= 0 ? t / RK_DAY : (t - RK_DAY + 1) / RK_DAY));
+    char key[RK_KEY_SIZE];
+    size_t n = rk_key(key, feed, port, terminal, t >= 0 ? t / RK_DAY : (t - RK_DAY + 1) / RK_DAY);
     uint64_t v = 0;
-    vg_map_get(&c->feed_days, key, (size_t)n, &v);
-    return vg_map_set(&c->feed_days, key, (size_t)n, v + 1);
+    vg_map_get(&c->feed_days, key, n, &v);
+    return vg_map_set(&c->feed_days, key, n, v + 1);
 }
 
 static enum vg_status prepare_feeds(struct rk_ctx *c)
@@ -426,18 +415,17 @@ static enum vg_status trip_samples(struct rk_ctx *c)
             continue;
         }
         struct vg_slice hs = rk_str(&c->s, g->hs);
-        char key[96];
         enum vg_status s;
         if (hs.len >= 4 && g->packages > 0 && !isnan(g->gross_kg) && g->gross_kg > 0) {
-            snprintf(key, sizeof(key), "K|%.4s|%s", hs.ptr, rk_cstr(&c->s, g->package_type));
-            if ((s = rk_norm_add(c, key, t, g->gross_kg / g->packages)) != VG_OK) {
+            if ((s = rk_norm_add(c, 'K', g->heading, g->package_type, t,
+                                 g->gross_kg / g->packages)) != VG_OK) {
                 return s;
             }
         }
         if (hs.len >= 6 && !isnan(g->value) && g->value > 0 && !isnan(g->gross_kg) &&
             g->gross_kg > 0) {
-            snprintf(key, sizeof(key), "V|%.6s|%s", hs.ptr, rk_cstr(&c->s, g->currency));
-            if ((s = rk_norm_add(c, key, t, g->value / g->gross_kg)) != VG_OK) {
+            if ((s = rk_norm_add(c, 'V', g->hs6, g->currency, t,
+                                 g->value / g->gross_kg)) != VG_OK) {
                 return s;
             }
         }

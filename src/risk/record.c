@@ -1,15 +1,19 @@
 /*
  * A feature record as JSON, the form kept with every assessment:
  *
- *   {"port":"PECLL","direction":"export",...,"seal_booking":null,...,
- *    "_unknown":{"seal_booking":"no booking or shipping-instruction feed ..."},
+ *   {"port":"PECLL","direction":"export",...,
+ *    "_unknown":{"no booking or shipping-instruction feed ...":["seal_booking",...]},
  *    "_sources":{"seal_gate_in":["m12:13"],"prior_seizure_party":["m40:7","o3"]}}
  *
- * Values in catalogue order; unknown values are null and their reasons are under
- * "_unknown"; sources are "m<message>:<segment>", "o<outcome>", "e<vessel event>" and
- * "w<watch-list entry>". The digest that decides whether a re-score is a new version covers
- * the whole record except the values of features that only measure elapsed time (days since
- * a first shipment or a seizure, dwell so far): those grow with the clock, not with evidence.
+ * Known values in catalogue order; unknown features are not among them but under
+ * "_unknown", each reason once with the features it explains (a feature unknown without a
+ * reason is under the empty reason ""); sources are "m<message>:<segment>", "o<outcome>", "e<vessel event>" and
+ * "w<watch-list entry>".
+ *
+ * The digest that decides whether a re-score is a new version is taken over the record in
+ * binary form (no JSON needed unless the version is written): every value, reason and
+ * source, except the values of features that only measure elapsed time (days since a first
+ * shipment or a seizure, dwell so far), which grow with the clock, not with evidence.
  */
 #include "risk/risk_int.h"
 
@@ -27,29 +31,58 @@ static bool elapsed(int f)
 
 static enum vg_status json_string(struct vg_buf *out, struct vg_slice s)
 {
-    enum vg_status st = vg_buf_append_char(out, '"');
-    size_t run = 0;
-    for (size_t i = 0; i < s.len && st == VG_OK; i++) {
+    /* At most 6 bytes per input byte (\u00XX) and the quotes. */
+    enum vg_status st = vg_buf_reserve(out, s.len * 6 + 2);
+    if (st != VG_OK) {
+        return st;
+    }
+    char *w = out->data + out->len;
+    *w++ = '"';
+    for (size_t i = 0; i < s.len; i++) {
         unsigned char ch = (unsigned char)s.ptr[i];
         if (ch >= 0x20 && ch != '"' && ch != '\\') {
-            run++;
-            continue;
-        }
-        st = vg_buf_append(out, s.ptr + i - run, run);
-        run = 0;
-        if (st == VG_OK) {
-            if (ch == '"' || ch == '\\') {
-                char esc[2] = { '\\', (char)ch };
-                st = vg_buf_append(out, esc, 2);
-            } else {
-                st = vg_buf_printf(out, "\\u%04x", ch);
-            }
+            *w++ = (char)ch;
+        } else if (ch == '"' || ch == '\\') {
+            *w++ = '\\';
+            *w++ = (char)ch;
+        } else {
+            static const char hex[] = "0123456789abcdef";
+            memcpy(w, "\\u00", 4);
+            w[4] = hex[ch >> 4];
+            w[5] = hex[ch & 15];
+            w += 6;
         }
     }
-    if (st == VG_OK) {
-        st = vg_buf_append(out, s.ptr + s.len - run, run);
+    *w++ = '"';
+    out->len = (size_t)(w - out->data);
+    out->data[out->len] = '\0';
+    return VG_OK;
+}
+
+/* Appends an integer without printf (the record is written for every trip). */
+static enum vg_status append_int(struct vg_buf *out, int64_t x)
+{
+    char tmp[24];
+    size_t n = 0;
+    uint64_t u = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+    do {
+        tmp[sizeof(tmp) - 1 - n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (x < 0) {
+        tmp[sizeof(tmp) - 1 - n++] = '-';
     }
-    return st == VG_OK ? vg_buf_append_char(out, '"') : st;
+    return vg_buf_append(out, tmp + sizeof(tmp) - n, n);
+}
+
+static enum vg_status append_number(struct vg_buf *out, double x)
+{
+    if (x == floor(x) && fabs(x) < 1e15) {
+        return append_int(out, (int64_t)x);
+    }
+    char tmp[32];
+    int n = snprintf(tmp, sizeof(tmp), "%.10g", x);
+    return vg_buf_append(out, tmp, n > 0 ? (size_t)n : 0);
 }
 
 static enum vg_status json_value(struct vg_buf *out, const struct vg_value *v)
@@ -57,10 +90,11 @@ static enum vg_status json_value(struct vg_buf *out, const struct vg_value *v)
     switch (v->kind) {
     case VG_VALUE_NUMBER:
         if (isnan(v->as.number) || isinf(v->as.number)) {
-            return vg_buf_append_cstr(out, "null");
+            return vg_buf_append(out, "null", 4);
         }
-        return vg_buf_printf(out, "%.10g", v->as.number);
-    case VG_VALUE_BOOL: return vg_buf_append_cstr(out, v->as.boolean ? "true" : "false");
+        return append_number(out, v->as.number);
+    case VG_VALUE_BOOL:
+        return v->as.boolean ? vg_buf_append(out, "true", 4) : vg_buf_append(out, "false", 5);
     case VG_VALUE_STRING: return json_string(out, v->as.string);
     case VG_VALUE_LIST: {
         enum vg_status st = vg_buf_append_char(out, '[');
@@ -76,60 +110,95 @@ static enum vg_status json_value(struct vg_buf *out, const struct vg_value *v)
     }
     case VG_VALUE_UNKNOWN: break;
     }
-    return vg_buf_append_cstr(out, "null");
+    return vg_buf_append(out, "null", 4);
+}
+
+/* ,"name": */
+static enum vg_status key(struct vg_buf *out, bool first, const char *name)
+{
+    enum vg_status st = first ? VG_OK : vg_buf_append_char(out, ',');
+    if (st == VG_OK) {
+        st = vg_buf_append_char(out, '"');
+    }
+    if (st == VG_OK) {
+        st = vg_buf_append(out, name, strlen(name));
+    }
+    return st == VG_OK ? vg_buf_append(out, "\":", 2) : st;
 }
 
 static enum vg_status source_text(struct vg_buf *out, const struct rk_src *s)
 {
-    switch (s->kind) {
-    case RK_SRC_MESSAGE:
-        return s->seg > 0 ? vg_buf_printf(out, "\"m%lld:%d\"", (long long)s->id, (int)s->seg)
-                          : vg_buf_printf(out, "\"m%lld\"", (long long)s->id);
-    case RK_SRC_OUTCOME: return vg_buf_printf(out, "\"o%lld\"", (long long)s->id);
-    case RK_SRC_VESSEL_EVENT: return vg_buf_printf(out, "\"e%lld\"", (long long)s->id);
-    case RK_SRC_WATCH_ENTRY: return vg_buf_printf(out, "\"w%lld\"", (long long)s->id);
-    default: break;
+    static const char prefix[] = { 0, 'm', 'o', 'e', 'w' };
+    if (s->kind == RK_SRC_NONE || s->kind > RK_SRC_WATCH_ENTRY) {
+        return VG_OK;
     }
-    return VG_OK;
+    char head[2] = { '"', prefix[s->kind] };
+    enum vg_status st = vg_buf_append(out, head, 2);
+    if (st == VG_OK) {
+        st = append_int(out, s->id);
+    }
+    if (st == VG_OK && s->kind == RK_SRC_MESSAGE && s->seg > 0) {
+        st = vg_buf_append_char(out, ':');
+        if (st == VG_OK) {
+            st = append_int(out, s->seg);
+        }
+    }
+    return st == VG_OK ? vg_buf_append_char(out, '"') : st;
 }
 
 enum vg_status rk_record_json(const struct vg_value *rec, const struct rk_src (*src)[2],
-                              struct vg_buf *out, uint8_t digest[32])
+                              struct vg_buf *out)
 {
     const struct vg_feature_schema *cat = vg_feature_catalog();
-    struct vg_hasher h;
-    vg_hasher_init(&h);
     enum vg_status st = vg_buf_append_char(out, '{');
+    bool any = false;
     for (size_t f = 0; f < VG_F_COUNT && st == VG_OK; f++) {
-        size_t mark = out->len;
-        st = vg_buf_printf(out, "%s\"%s\":", f > 0 ? "," : "", cat->defs[f].name);
+        if (rec[f].kind == VG_VALUE_UNKNOWN) {
+            continue; /* listed under "_unknown" */
+        }
+        st = key(out, !any, cat->defs[f].name);
+        any = true;
         if (st == VG_OK) {
             st = json_value(out, &rec[f]);
         }
-        if (st == VG_OK) {
-            /* Elapsed-time features count for the digest by whether they are known only. */
-            if (elapsed((int)f)) {
-                vg_hasher_update(&h, cat->defs[f].name, strlen(cat->defs[f].name));
-                vg_hasher_update(&h, rec[f].kind == VG_VALUE_UNKNOWN ? "?" : "=", 1);
-            } else {
-                vg_hasher_update(&h, out->data + mark, out->len - mark);
-            }
-        }
     }
-    size_t mark = out->len;
     if (st == VG_OK) {
-        st = vg_buf_append_cstr(out, ",\"_unknown\":{");
+        st = vg_buf_append_cstr(out, any ? ",\"_unknown\":{" : "\"_unknown\":{");
     }
+    /* Each reason once, with the features it explains. */
+    bool done[VG_F_COUNT];
+    memset(done, 0, sizeof(done));
     bool first = true;
     for (size_t f = 0; f < VG_F_COUNT && st == VG_OK; f++) {
-        if (rec[f].kind != VG_VALUE_UNKNOWN || rec[f].as.string.len == 0) {
+        if (done[f] || rec[f].kind != VG_VALUE_UNKNOWN) {
             continue;
         }
-        st = vg_buf_printf(out, "%s\"%s\":", first ? "" : ",", cat->defs[f].name);
-        if (st == VG_OK) {
-            st = json_string(out, rec[f].as.string);
+        struct vg_slice why = rec[f].as.string;
+        if (!first) {
+            st = vg_buf_append_char(out, ',');
         }
         first = false;
+        if (st == VG_OK) {
+            st = json_string(out, why);
+        }
+        if (st == VG_OK) {
+            st = vg_buf_append(out, ":[", 2);
+        }
+        bool inner = true;
+        for (size_t g = f; g < VG_F_COUNT && st == VG_OK; g++) {
+            if (done[g] || rec[g].kind != VG_VALUE_UNKNOWN || !vg_slice_eq(rec[g].as.string, why)) {
+                continue;
+            }
+            done[g] = true;
+            st = inner ? VG_OK : vg_buf_append_char(out, ',');
+            inner = false;
+            if (st == VG_OK) {
+                st = json_string(out, vg_slice_from_cstr(cat->defs[g].name));
+            }
+        }
+        if (st == VG_OK) {
+            st = vg_buf_append_char(out, ']');
+        }
     }
     if (st == VG_OK) {
         st = vg_buf_append_cstr(out, "},\"_sources\":{");
@@ -139,7 +208,10 @@ enum vg_status rk_record_json(const struct vg_value *rec, const struct rk_src (*
         if (src[f][0].kind == RK_SRC_NONE) {
             continue;
         }
-        st = vg_buf_printf(out, "%s\"%s\":[", first ? "" : ",", cat->defs[f].name);
+        st = key(out, first, cat->defs[f].name);
+        if (st == VG_OK) {
+            st = vg_buf_append_char(out, '[');
+        }
         for (int k = 0; k < 2 && st == VG_OK && src[f][k].kind != RK_SRC_NONE; k++) {
             if (k > 0) {
                 st = vg_buf_append_char(out, ',');
@@ -154,11 +226,68 @@ enum vg_status rk_record_json(const struct vg_value *rec, const struct rk_src (*
         first = false;
     }
     if (st == VG_OK) {
-        st = vg_buf_append_cstr(out, "}}");
-    }
-    if (st == VG_OK) {
-        vg_hasher_update(&h, out->data + mark, out->len - mark);
-        vg_hasher_final(&h, digest);
+        st = vg_buf_append(out, "}}", 2);
     }
     return st;
+}
+
+enum vg_status rk_record_digest(const struct vg_value *rec, const struct rk_src (*src)[2],
+                                uint8_t digest[32])
+{
+    /* The values in a flat binary form: per feature its kind, then its value (elapsed-time
+     * features: nothing more), then the unknown reason or the list items; and the sources. */
+    uint8_t buf[8192];
+    size_t n = 0;
+    struct vg_hasher h;
+    vg_hasher_init(&h);
+#define PUT(p, len)                                                                           \
+    do {                                                                                       \
+        size_t l_ = (len);                                                                     \
+        if (n + l_ > sizeof(buf)) {                                                            \
+            vg_hasher_update(&h, buf, n);                                                      \
+            n = 0;                                                                             \
+        }                                                                                      \
+        if (l_ > sizeof(buf)) {                                                                \
+            vg_hasher_update(&h, (p), l_);                                                     \
+        } else {                                                                               \
+            memcpy(buf + n, (p), l_);                                                          \
+            n += l_;                                                                           \
+        }                                                                                      \
+    } while (0)
+    for (size_t f = 0; f < VG_F_COUNT; f++) {
+        const struct vg_value *v = &rec[f];
+        uint8_t kind = (uint8_t)v->kind;
+        PUT(&kind, 1);
+        if (v->kind == VG_VALUE_UNKNOWN || v->kind == VG_VALUE_STRING) {
+            uint32_t len = (uint32_t)v->as.string.len;
+            PUT(&len, sizeof(len));
+            PUT(v->as.string.ptr, v->as.string.len);
+        } else if (elapsed((int)f)) {
+            continue;
+        } else if (v->kind == VG_VALUE_NUMBER) {
+            PUT(&v->as.number, sizeof(double));
+        } else if (v->kind == VG_VALUE_BOOL) {
+            uint8_t b = v->as.boolean ? 1 : 0;
+            PUT(&b, 1);
+        } else if (v->kind == VG_VALUE_LIST) {
+            uint32_t cnt = (uint32_t)v->as.list.count;
+            PUT(&cnt, sizeof(cnt));
+            for (size_t i = 0; i < v->as.list.count; i++) {
+                uint32_t len = (uint32_t)v->as.list.items[i].len;
+                PUT(&len, sizeof(len));
+                PUT(v->as.list.items[i].ptr, v->as.list.items[i].len);
+            }
+        }
+        for (int k = 0; k < 2; k++) {
+            PUT(&src[f][k].kind, 1);
+            if (src[f][k].kind != RK_SRC_NONE) {
+                PUT(&src[f][k].id, sizeof(int64_t));
+                PUT(&src[f][k].seg, sizeof(int32_t));
+            }
+        }
+    }
+#undef PUT
+    vg_hasher_update(&h, buf, n);
+    vg_hasher_final(&h, digest);
+    return VG_OK;
 }

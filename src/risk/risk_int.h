@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <vigia/arena.h>
 #include <vigia/features.h>
@@ -62,6 +63,17 @@ static inline struct vg_slice rk_str(const struct rk_strings *s, uint32_t id)
 static inline const char *rk_cstr(const struct rk_strings *s, uint32_t id)
 {
     return ((const struct vg_slice *)s->slices.items)[id].ptr;
+}
+
+/* A binary map key (kind, a, b, c): what the maps of aggregates are keyed by. */
+#define RK_KEY_SIZE 17
+static inline size_t rk_key(char *buf, char kind, uint32_t a, uint32_t b, int64_t c)
+{
+    buf[0] = kind;
+    memcpy(buf + 1, &a, 4);
+    memcpy(buf + 5, &b, 4);
+    memcpy(buf + 9, &c, 8);
+    return RK_KEY_SIZE;
 }
 
 /* ---- sources ----------------------------------------------------------------------- */
@@ -217,6 +229,7 @@ struct rk_placement {
 
 struct rk_goods {
     uint32_t hs;  /* interned digits only */
+    uint32_t heading, hs6, group; /* interned: first 4 and 6 digits, commodity group (0 none) */
     uint32_t description, package_type, currency;
     double packages, gross_kg, value; /* NAN when absent */
     int32_t segment_no;
@@ -251,6 +264,7 @@ struct rk_bill {
     uint32_t master;            /* bill index of the master, RK_NONE */
     uint32_t call;              /* call index, RK_NONE */
     uint32_t por, pol, pod, pdl, description;
+    uint32_t dest_cc; /* interned country of the place of delivery, else of discharge */
     int64_t declared_at;
     bool cancelled;
     bool current;
@@ -515,14 +529,16 @@ struct vg_slice rk_day_text(struct rk_view *v, int64_t t);
 
 /* HS helpers. */
 uint32_t rk_heading(struct rk_ctx *c, uint32_t hs); /* interned first 4 digits, 0 none */
+uint32_t rk_prefix(struct rk_ctx *c, uint32_t hs, size_t digits); /* first digits, 0 none */
 const char *rk_commodity_group(struct vg_slice hs);
 
 /* Robust norm of group key at day: median and MAD of samples with t in [day - window,
  * day). false when fewer than min_n samples or MAD 0 (for ratios, only n matters). */
-bool rk_norm(struct rk_ctx *c, const char *key, int64_t day, int64_t window, size_t min_n,
-             double *median, double *mad, size_t *n);
-/* Adds a sample to group key (before rk_norm_finish). */
-enum vg_status rk_norm_add(struct rk_ctx *c, const char *key, int64_t t, double value);
+bool rk_norm(struct rk_ctx *c, char kind, uint32_t a, uint32_t b, int64_t day, int64_t window,
+             size_t min_n, double *median, double *mad, size_t *n);
+/* Adds a sample to group (kind, a, b) (before rk_norm_finish). */
+enum vg_status rk_norm_add(struct rk_ctx *c, char kind, uint32_t a, uint32_t b, int64_t t,
+                           double value);
 enum vg_status rk_norm_finish(struct rk_ctx *c);
 
 /* A name's fingerprint without spaces ("AGRONORTE INVERSIONES"): the screening matcher
@@ -533,8 +549,11 @@ size_t rk_compact_key(struct vg_slice name, char *out, size_t size);
 /* Seal comparison: 0 same, 1 one_off, 2 different. */
 int rk_seal_relation(struct vg_slice a, struct vg_slice b);
 
-/* Watch-list hits of a subject (cached). */
-enum vg_status rk_watch(struct rk_ctx *c, const char *key, const struct vg_screen_query *q,
+/* Watch-list hits of subject (kind, id): true and the cached hits when screened before. */
+bool rk_watch_cached(struct rk_ctx *c, char kind, uint32_t id, const struct rk_wlhit **hits,
+                     size_t *n);
+/* Screens subject (kind, id) with q and caches the hits. */
+enum vg_status rk_watch(struct rk_ctx *c, char kind, uint32_t id, const struct vg_screen_query *q,
                         const struct rk_wlhit **hits, size_t *n);
 
 /* Port position (built-in table, imported WPI or UN/LOCODE). */
@@ -542,11 +561,14 @@ bool rk_port_position(struct rk_ctx *c, uint32_t locode, double *lat, double *lo
 
 /* ---- records as JSON ------------------------------------------------------------------ */
 
-/* Appends the record as a JSON object (feature name -> value or null) followed by
- * "_unknown" (reasons) and "_sources"; *digest gets the BLAKE2b of the evidence part
- * (every feature except those that only measure elapsed time). */
+/* Appends the record as a JSON object (known features by name, then "_unknown": reason ->
+ * features, and "_sources"). */
 enum vg_status rk_record_json(const struct vg_value *rec, const struct rk_src (*src)[2],
-                              struct vg_buf *out, uint8_t digest[32]);
+                              struct vg_buf *out);
+/* BLAKE2b-256 of the evidence in the record: every value, reason and source, except the
+ * values of features that only measure elapsed time. */
+enum vg_status rk_record_digest(const struct vg_value *rec, const struct rk_src (*src)[2],
+                                uint8_t digest[32]);
 
 /* ---- citations ---------------------------------------------------------------------- */
 

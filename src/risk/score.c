@@ -154,11 +154,8 @@ static enum vg_status evaluate(struct scorer *sc, uint32_t trip, int64_t as_of, 
     }
     sc->points = sc->sum.weight + sc->graded_points + model_points;
     sc->score = vg_risk_score_of(sc->points);
-    vg_buf_reset(&sc->json);
     uint8_t rd[VG_DIGEST_SIZE];
-    if ((s = rk_record_json(sc->rec, (const struct rk_src(*)[2])sc->src, &sc->json, rd)) != VG_OK) {
-        return vg_error_set(err, s, "%s writing a feature record", vg_strerror(s));
-    }
+    rk_record_digest(sc->rec, (const struct rk_src(*)[2])sc->src, rd);
     struct vg_hasher h;
     vg_hasher_init(&h);
     vg_hasher_update(&h, rd, sizeof(rd));
@@ -505,6 +502,11 @@ static enum vg_status write_version(struct run *r, uint32_t ti, int64_t as_of, c
         return VG_OK;
     }
     double t0 = seconds();
+    vg_buf_reset(&sc->json);
+    enum vg_status s = rk_record_json(sc->rec, (const struct rk_src(*)[2])sc->src, &sc->json);
+    if (s != VG_OK) {
+        return vg_error_set(err, s, "%s writing a feature record", vg_strerror(s));
+    }
     static const char sql[] =
         "INSERT INTO assessments(trip_id, version, moment, as_of, score, band, mandatory_hold,"
         " rule_set_id, model_id, features, created_at, features_digest)"
@@ -532,7 +534,7 @@ static enum vg_status write_version(struct run *r, uint32_t ti, int64_t as_of, c
     }
     int64_t aid = sqlite3_last_insert_rowid(sc->store->db);
     vg_hasher_update(&r->batch, sc->digest, VG_DIGEST_SIZE);
-    enum vg_status s = write_reasons(sc, aid, err);
+    s = write_reasons(sc, aid, err);
     r->t_write += seconds() - t0;
     return s;
 }
@@ -638,7 +640,8 @@ enum vg_status vg_risk_score(struct vg_store *store, const struct vg_risk_option
         }
         struct latest *l = &r.latest[ti];
         int64_t tr = t->t_ref;
-        if (l->has && tr != VG_TIME_NONE && tr < as_of - window) {
+        bool old = tr != VG_TIME_NONE && tr < as_of - window;
+        if (l->has && old) {
             continue; /* assessed, and too long ago to re-score */
         }
         if (l->has && l->as_of >= as_of) {
@@ -650,7 +653,9 @@ enum vg_status vg_risk_score(struct vg_store *store, const struct vg_risk_option
         if (at_ref) {
             s = assess(&r, ti, tr, first, err);
         }
-        if (s == VG_OK && (tr == VG_TIME_NONE || tr < as_of)) {
+        if (s == VG_OK && old) {
+            /* First assessed long after its loading: as of the loading only. */
+        } else if (s == VG_OK && (tr == VG_TIME_NONE || tr < as_of)) {
             s = assess(&r, ti, as_of, (!r.latest[ti].has || tr == VG_TIME_NONE) ? first : "rescore", err);
         } else if (s == VG_OK && !at_ref) {
             s = assess(&r, ti, as_of, first, err); /* not loaded yet */

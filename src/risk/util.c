@@ -157,17 +157,22 @@ struct vg_slice rk_day_text(struct rk_view *v, int64_t t)
 
 /* ---- HS codes ----------------------------------------------------------------------- */
 
-uint32_t rk_heading(struct rk_ctx *c, uint32_t hs)
+uint32_t rk_prefix(struct rk_ctx *c, uint32_t hs, size_t digits)
 {
     struct vg_slice h = rk_str(&c->s, hs);
-    if (h.len < 4) {
+    if (h.len < digits) {
         return 0;
     }
     uint32_t id = 0;
-    if (rk_intern(&c->s, h.ptr, 4, &id) != VG_OK) {
+    if (rk_intern(&c->s, h.ptr, digits, &id) != VG_OK) {
         return 0;
     }
     return id;
+}
+
+uint32_t rk_heading(struct rk_ctx *c, uint32_t hs)
+{
+    return rk_prefix(c, hs, 4);
 }
 
 static int hs_num(struct vg_slice hs, size_t digits)

@@ -1,0 +1,430 @@
+/*
+ * bench_risk: features + rules + watch lists over a large generated store, against the
+ * target of 1 million containers scored per minute on one core (issue M1-5).
+ *
+ *   bench_risk [CONTAINERS] [DIR]      default 200000 containers, store in /tmp
+ *
+ * The store is generated directly with SQL (no ingest): port calls of 1,000 containers at
+ * Callao and Chancay over 60 days, each container with a bill (shipper, consignee, one
+ * goods line), a gate-in and a loading with their seals (1% changed), 0.5% of the trips
+ * examined (a tenth of them positive), and a watch list of 300 names. It then times:
+ *   1. a dry run (load + features + rules + lists + score, nothing written);
+ *   2. a full run (the same plus writing every assessment and its reasons);
+ *   3. a second full run (re-scoring: nothing changed, nothing written).
+ * Figures are printed as containers per minute of one core.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include <vigia/ident.h>
+#include <vigia/risk.h>
+#include <vigia/screen.h>
+#include <vigia/store.h>
+#include <vigia/time.h>
+
+#include "store/store_int.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static uint64_t rng = 88172645463325252ull;
+static uint64_t next(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+static int pick(int n)
+{
+    return (int)(next() % (uint64_t)n);
+}
+
+static void die(struct vg_store *s, const char *what)
+{
+    fprintf(stderr, "bench_risk: %s: %s\n", what, sqlite3_errmsg(s->db));
+    exit(1);
+}
+
+static sqlite3_stmt *prep(struct vg_store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        die(s, sql);
+    }
+    return st;
+}
+
+static void step(struct vg_store *s, sqlite3_stmt *st)
+{
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        die(s, "insert");
+    }
+    sqlite3_reset(st);
+}
+
+static const char *const hs[] = { "080440", "081040", "080610", "080300", "070920", "030389",
+                                  "090111", "180100", "260300", "310210", "440710", "847990",
+                                  "081090", "200989", "160414", "071080", "230120", "100850" };
+static const char *const dest[] = { "NLRTM", "BEANR", "ESALG", "USLGB", "CNSHA", "DEHAM",
+                                    "ESVLC", "USPHL", "KRPUS", "MXZLO" };
+
+static void generate(struct vg_store *s, long n)
+{
+    const int64_t t0 = vg_time_from_civil(2024, 5, 6, 5, 0, 0);
+    const long per_call = 1000;
+    long calls = (n + per_call - 1) / per_call;
+    const int nvessels = 300, nshippers = 20000, nconsignees = 50000;
+    if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        die(s, "begin");
+    }
+    sqlite3_exec(s->db,
+                 "INSERT INTO ingest_files(id, path, digest, size, format, first_ingested_at,"
+                 " last_ingested_at) VALUES(1, 'bench', x'00', 0, 'SQL', 0, 0)",
+                 NULL, NULL, NULL);
+    sqlite3_stmt *msg = prep(s, "INSERT INTO messages(id, file_id, sender, format, msg_type,"
+                                " doc_number, prepared_at, digest, status, ingested_at)"
+                                " VALUES(?1, 1, 'BENCH', 'EDIFACT', ?2, ?3, ?4, randomblob(8),"
+                                " 'accepted', 0)");
+    sqlite3_stmt *ves = prep(s, "INSERT INTO vessels(id, imo, name, flag, ship_type, created_at)"
+                                " VALUES(?1, ?2, ?3, 'PA', 71, 0)");
+    for (int v = 1; v <= nvessels; v++) {
+        char name[32];
+        snprintf(name, sizeof(name), "BENCH %d", v);
+        sqlite3_bind_int(ves, 1, v);
+        sqlite3_bind_int(ves, 2, 9000000 + v);
+        sqlite3_bind_text(ves, 3, name, -1, SQLITE_TRANSIENT);
+        step(s, ves);
+    }
+    sqlite3_stmt *party = prep(s, "INSERT INTO parties(id, ruc, name, name_key, country,"
+                                  " created_at) VALUES(?1, ?2, ?3, ?3, ?4, 0)");
+    static const char *const w1[] = { "AGRO", "FRUTAS", "PESQUERA", "MINERA", "EXPORTADORA",
+                                      "INVERSIONES", "COMERCIAL", "TRADING", "ALIMENTOS", "CAFE" };
+    static const char *const w2[] = { "NORTE", "SUR", "ANDINA", "PACIFICO", "DEL VALLE", "LIMA",
+                                      "SAN JUAN", "LOS ANDES", "AMAZONICA", "COSTA", "SIERRA" };
+    for (int p = 1; p <= nshippers + nconsignees; p++) {
+        char name[96], ruc[16];
+        bool shipper = p <= nshippers;
+        snprintf(name, sizeof(name), "%s %s %d %s", w1[p % 10], w2[(p / 10) % 11], p,
+                 shipper ? "SAC" : "BV");
+        snprintf(ruc, sizeof(ruc), "20%09d", p);
+        sqlite3_bind_int(party, 1, p);
+        if (shipper) {
+            sqlite3_bind_text(party, 2, ruc, -1, SQLITE_TRANSIENT);
+        } else {
+            sqlite3_bind_null(party, 2);
+        }
+        sqlite3_bind_text(party, 3, name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(party, 4, shipper ? "PE" : "NL", -1, SQLITE_STATIC);
+        step(s, party);
+    }
+    sqlite3_stmt *call = prep(s, "INSERT INTO port_calls(id, vessel_id, port, terminal, voyage,"
+                                 " carrier, etd, atd, source_message_id, created_at)"
+                                 " VALUES(?1, ?2, ?3, 'T1', ?4, 'MSC', ?5, ?5, ?6, 0)");
+    sqlite3_stmt *cont = prep(s, "INSERT INTO containers(id, number, valid, size_type, created_at)"
+                                 " VALUES(?1, ?2, 1, ?3, 0)");
+    sqlite3_stmt *cons = prep(s, "INSERT INTO consignments(id, bl_number, carrier, port_call_id,"
+                                 " port_of_loading, port_of_discharge, declared_at, status, version,"
+                                 " message_id, segment_no, created_at, updated_at) VALUES(?1, ?2,"
+                                 " 'MSC', ?3, ?4, ?5, ?6, 'active', 1, ?7, 8, 0, 0)");
+    sqlite3_stmt *cp = prep(s, "INSERT INTO consignment_parties(consignment_id, role, party_id,"
+                               " name, address, city, country, segment_no) SELECT ?1, ?2, id, name,"
+                               " 'CALLE ' || id, 'LIMA', country, ?3 FROM parties WHERE id = ?4");
+    sqlite3_stmt *goods = prep(s, "INSERT INTO goods_items(id, consignment_id, seq, hs_code,"
+                                  " description, packages, package_type, gross_kg, segment_no)"
+                                  " VALUES(?1, ?1, 1, ?2, 'FRESH PRODUCE', ?3, ?4, ?5, 15)");
+    sqlite3_stmt *place = prep(s, "INSERT INTO goods_placement(goods_item_id, container_id)"
+                                  " VALUES(?1, ?1)");
+    sqlite3_stmt *eq = prep(s, "INSERT INTO consignment_equipment(consignment_id, container_id,"
+                               " size_type, full_empty, segment_no) VALUES(?1, ?1, ?2, 'full', 21)");
+    sqlite3_stmt *trip = prep(s, "INSERT INTO trips(id, container_id, port_call_id, port,"
+                                 " direction, loaded_at, departure_at, created_at)"
+                                 " VALUES(?1, ?1, ?2, ?3, 'export', ?4, ?5, 0)");
+    sqlite3_stmt *ev = prep(s, "INSERT INTO equipment_events(id, container_id, kind, event_at,"
+                               " place, terminal, port_call_id, full_empty, seals, message_id,"
+                               " segment_no, created_at) VALUES(?1, ?2, ?3, ?4, ?5, 'T1', ?6,"
+                               " 'full', ?7, ?8, ?9, 0)");
+    sqlite3_stmt *seal = prep(s, "INSERT INTO seals(container_id, seal_number, sealing_party,"
+                                 " source_kind, observed_at, place, event_id, message_id,"
+                                 " consignment_id, segment_no) VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
+                                 " ?7, ?8, ?9, ?10)");
+    sqlite3_stmt *out = prep(s, "INSERT INTO outcomes(trip_id, container_id, container_number,"
+                                " bl_number, port, inspected_at, result, digest, recorded_at)"
+                                " VALUES(?1, ?1, ?2, ?3, ?4, ?5, ?6, randomblob(16), 0)");
+    long id = 0;
+    int64_t mid = 0;
+    for (long k = 1; k <= calls; k++) {
+        int64_t dep = t0 + (int64_t)((double)(k - 1) / (double)calls * 60 * 86400);
+        const char *port = k % 5 == 0 ? "PECHY" : "PECLL";
+        int64_t man = ++mid, gate = ++mid, load = ++mid;
+        char doc[32];
+        snprintf(doc, sizeof(doc), "CUS-%ld", k);
+        sqlite3_bind_int64(msg, 1, man);
+        sqlite3_bind_text(msg, 2, "CUSCAR", -1, SQLITE_STATIC);
+        sqlite3_bind_text(msg, 3, doc, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(msg, 4, dep - 3 * 86400);
+        step(s, msg);
+        snprintf(doc, sizeof(doc), "GI-%ld", k);
+        sqlite3_bind_int64(msg, 1, gate);
+        sqlite3_bind_text(msg, 2, "CODECO", -1, SQLITE_STATIC);
+        sqlite3_bind_text(msg, 3, doc, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(msg, 4, dep - 2 * 86400);
+        step(s, msg);
+        snprintf(doc, sizeof(doc), "LD-%ld", k);
+        sqlite3_bind_int64(msg, 1, load);
+        sqlite3_bind_text(msg, 2, "COARRI", -1, SQLITE_STATIC);
+        sqlite3_bind_text(msg, 3, doc, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(msg, 4, dep);
+        step(s, msg);
+        char voy[16];
+        snprintf(voy, sizeof(voy), "V%ld", k);
+        sqlite3_bind_int64(call, 1, k);
+        sqlite3_bind_int(call, 2, 1 + (int)(k % nvessels));
+        sqlite3_bind_text(call, 3, port, -1, SQLITE_STATIC);
+        sqlite3_bind_text(call, 4, voy, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(call, 5, dep);
+        sqlite3_bind_int64(call, 6, man);
+        step(s, call);
+        for (long j = 0; j < per_call && id < n; j++) {
+            id++;
+            char num[16], bl[24], s1[16], s2[16];
+            snprintf(num, sizeof(num), "BNCU%06ld", id % 1000000);
+            snprintf(num + 10, sizeof(num) - 10, "%d", vg_container_check_digit(num));
+            snprintf(bl, sizeof(bl), "MSCBL%09ld", id);
+            snprintf(s1, sizeof(s1), "SL%08ld", id);
+            bool changed = pick(100) == 0;
+            snprintf(s2, sizeof(s2), "SL%08ld", changed ? id + 77777777 : id);
+            const char *size = pick(3) == 0 ? "22G1" : "45R1";
+            int h = pick((int)(sizeof(hs) / sizeof(hs[0])));
+            double pk = 500 + pick(1500);
+            double kpp = 10 + (h % 7) + (double)pick(100) / 100.0;
+            int64_t gin = dep - 3600 * (24 + pick(96));
+            int64_t lat = dep - 3600 * (1 + pick(6));
+            sqlite3_bind_int64(cont, 1, id);
+            sqlite3_bind_text(cont, 2, num, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(cont, 3, size, -1, SQLITE_STATIC);
+            step(s, cont);
+            sqlite3_bind_int64(cons, 1, id);
+            sqlite3_bind_text(cons, 2, bl, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(cons, 3, k);
+            sqlite3_bind_text(cons, 4, port, -1, SQLITE_STATIC);
+            sqlite3_bind_text(cons, 5, dest[pick(10)], -1, SQLITE_STATIC);
+            sqlite3_bind_int64(cons, 6, dep - 3 * 86400);
+            sqlite3_bind_int64(cons, 7, man);
+            step(s, cons);
+            int who[2] = { 1 + pick(nshippers), nshippers + 1 + pick(nconsignees) };
+            static const char *const roles[2] = { "shipper", "consignee" };
+            for (int r = 0; r < 2; r++) {
+                sqlite3_bind_int64(cp, 1, id);
+                sqlite3_bind_text(cp, 2, roles[r], -1, SQLITE_STATIC);
+                sqlite3_bind_int(cp, 3, 12 + r);
+                sqlite3_bind_int(cp, 4, who[r]);
+                step(s, cp);
+            }
+            sqlite3_bind_int64(goods, 1, id);
+            sqlite3_bind_text(goods, 2, hs[h], -1, SQLITE_STATIC);
+            sqlite3_bind_double(goods, 3, pk);
+            sqlite3_bind_text(goods, 4, h % 3 == 0 ? "BAGS" : "BOXES", -1, SQLITE_STATIC);
+            sqlite3_bind_double(goods, 5, pk * kpp);
+            step(s, goods);
+            sqlite3_bind_int64(place, 1, id);
+            step(s, place);
+            sqlite3_bind_int64(eq, 1, id);
+            sqlite3_bind_text(eq, 2, size, -1, SQLITE_STATIC);
+            step(s, eq);
+            sqlite3_bind_int64(trip, 1, id);
+            sqlite3_bind_int64(trip, 2, k);
+            sqlite3_bind_text(trip, 3, port, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(trip, 4, lat);
+            sqlite3_bind_int64(trip, 5, dep);
+            step(s, trip);
+            struct {
+                const char *kind, *seal;
+                int64_t t, msg;
+            } evs[2] = { { "gate_in", s1, gin, gate }, { "load", s2, lat, load } };
+            for (int e = 0; e < 2; e++) {
+                sqlite3_bind_int64(ev, 1, 2 * id + e);
+                sqlite3_bind_int64(ev, 2, id);
+                sqlite3_bind_text(ev, 3, evs[e].kind, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(ev, 4, evs[e].t);
+                sqlite3_bind_text(ev, 5, port, -1, SQLITE_STATIC);
+                if (e == 1) {
+                    sqlite3_bind_int64(ev, 6, k);
+                } else {
+                    sqlite3_bind_null(ev, 6);
+                }
+                sqlite3_bind_text(ev, 7, evs[e].seal, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(ev, 8, evs[e].msg);
+                sqlite3_bind_int(ev, 9, 6);
+                step(s, ev);
+                sqlite3_bind_int64(seal, 1, id);
+                sqlite3_bind_text(seal, 2, evs[e].seal, -1, SQLITE_STATIC);
+                sqlite3_bind_text(seal, 3, e == 0 ? "SH" : "CA", -1, SQLITE_STATIC);
+                sqlite3_bind_text(seal, 4, e == 0 ? "gate" : "load", -1, SQLITE_STATIC);
+                sqlite3_bind_int64(seal, 5, evs[e].t);
+                sqlite3_bind_text(seal, 6, port, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(seal, 7, 2 * id + e);
+                sqlite3_bind_int64(seal, 8, evs[e].msg);
+                sqlite3_bind_null(seal, 9);
+                sqlite3_bind_int(seal, 10, 6);
+                step(s, seal);
+            }
+            sqlite3_bind_int64(seal, 1, id);
+            sqlite3_bind_text(seal, 2, s1, -1, SQLITE_STATIC);
+            sqlite3_bind_text(seal, 3, "SH", -1, SQLITE_STATIC);
+            sqlite3_bind_text(seal, 4, "manifest", -1, SQLITE_STATIC);
+            sqlite3_bind_int64(seal, 5, dep - 3 * 86400);
+            sqlite3_bind_text(seal, 6, port, -1, SQLITE_STATIC);
+            sqlite3_bind_null(seal, 7);
+            sqlite3_bind_int64(seal, 8, man);
+            sqlite3_bind_int64(seal, 9, id);
+            sqlite3_bind_int(seal, 10, 21);
+            step(s, seal);
+            if (pick(200) == 0) {
+                sqlite3_bind_int64(out, 1, id);
+                sqlite3_bind_text(out, 2, num, -1, SQLITE_TRANSIENT);
+                sqlite3_bind_text(out, 3, bl, -1, SQLITE_TRANSIENT);
+                sqlite3_bind_text(out, 4, port, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(out, 5, lat - 3600);
+                sqlite3_bind_text(out, 6, pick(10) == 0 || changed ? "drugs" : "negative", -1,
+                                  SQLITE_STATIC);
+                step(s, out);
+            }
+        }
+    }
+    sqlite3_stmt *all[] = { msg, ves, party, call, cont, cons, cp, goods, place, eq, trip, ev, seal, out };
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        sqlite3_finalize(all[i]);
+    }
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        die(s, "commit");
+    }
+}
+
+static void watchlist(struct vg_store *s, const char *dir)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/bench_risk_wl.csv", dir);
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        perror(path);
+        exit(1);
+    }
+    fprintf(f, "name,type,country,identifier\n");
+    static const char *const w1[] = { "AGRO", "FRUTAS", "PESQUERA", "MINERA", "EXPORTADORA",
+                                      "INVERSIONES", "COMERCIAL", "TRADING", "ALIMENTOS", "CAFE" };
+    static const char *const w2[] = { "NORTE", "SUR", "ANDINA", "PACIFICO", "DEL VALLE", "LIMA",
+                                      "SAN JUAN", "LOS ANDES", "AMAZONICA", "COSTA", "SIERRA" };
+    for (int i = 0; i < 300; i++) {
+        int p = 1 + (int)(next() % 20000);
+        /* Half the names of real shippers with a typo, half unrelated names. */
+        if (i % 2 == 0) {
+            fprintf(f, "\"%s %s %d S.A.C.\",party,PE,\n", w1[p % 10], w2[(p / 10) % 11], p);
+        } else {
+            fprintf(f, "\"GRUPO %d HOLDINGS\",party,CO,\n", i);
+        }
+    }
+    fclose(f);
+    struct vg_watchlist_report r;
+    struct vg_error e;
+    if (vg_watchlist_import_csv(s, path, "bench", &r, NULL, NULL, &e) != VG_OK) {
+        fprintf(stderr, "bench_risk: watch list: %s\n", e.message);
+        exit(1);
+    }
+    remove(path);
+}
+
+/* Throughput per minute of one core: the process CPU time of the run (the machine is
+ * shared, so wall time says more about the neighbours than about vigia). */
+static void report(const char *what, long n, const struct vg_risk_report *r, double wall, double cpu)
+{
+    printf("%-34s %9.2f s wall %9.2f s cpu | load %6.2f s  compute %6.2f s  write %6.2f s (wall)\n",
+           what, wall, cpu, r->load_seconds, r->compute_seconds, r->write_seconds);
+    printf("%-34s assessed %lld, rescored %lld, unchanged %lld, computed %lld (red %lld, amber %lld,"
+           " green %lld, holds %lld)\n",
+           "", (long long)r->assessed, (long long)r->rescored, (long long)r->unchanged,
+           (long long)r->computed, (long long)r->red, (long long)r->amber, (long long)r->green,
+           (long long)r->holds);
+    printf("%-34s %.0f containers per CPU-minute = %.2fx the 1 M/min target\n", "",
+           (double)n / cpu * 60, (double)n / cpu * 60 / 1e6);
+}
+
+int main(int argc, char **argv)
+{
+    long n = argc > 1 ? strtol(argv[1], NULL, 10) : 200000;
+    const char *dir = argc > 2 ? argv[2] : "/tmp";
+    char path[512], key[512], heads[512];
+    snprintf(path, sizeof(path), "%s/bench_risk.db", dir);
+    snprintf(key, sizeof(key), "%s/bench_risk.key", dir);
+    snprintf(heads, sizeof(heads), "%s/bench_risk.heads", dir);
+    remove(path);
+    char wal[600];
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    remove(wal);
+    struct vg_store_options o = { .create = true, .actor = "bench", .audit_key_path = key,
+                                  .audit_export_path = heads };
+    struct vg_store *s;
+    struct vg_error e;
+    if (vg_store_open(path, &o, &s, &e) != VG_OK) {
+        fprintf(stderr, "bench_risk: %s\n", e.message);
+        return 1;
+    }
+    sqlite3_exec(s->db, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
+    double t = now_s();
+    generate(s, n);
+    watchlist(s, dir);
+    printf("bench_risk: %ld containers generated in %.1f s (%s)\n", n, now_s() - t, path);
+
+    struct vg_risk_options ro = { .as_of = vg_time_from_civil(2024, 7, 10, 0, 0, 0),
+                                  .rescore_days = 60, .dry_run = true };
+    struct vg_risk_report r;
+    double w = now_s(), c = cpu_s();
+    if (vg_risk_score(s, &ro, &r, &e) != VG_OK) {
+        fprintf(stderr, "bench_risk: %s\n", e.message);
+        return 1;
+    }
+    report("1. dry run (no writes)", n, &r, now_s() - w, cpu_s() - c);
+    ro.dry_run = false;
+    w = now_s();
+    c = cpu_s();
+    if (vg_risk_score(s, &ro, &r, &e) != VG_OK) {
+        fprintf(stderr, "bench_risk: %s\n", e.message);
+        return 1;
+    }
+    report("2. full run (assessments written)", n, &r, now_s() - w, cpu_s() - c);
+    w = now_s();
+    c = cpu_s();
+    if (vg_risk_score(s, &ro, &r, &e) != VG_OK) {
+        fprintf(stderr, "bench_risk: %s\n", e.message);
+        return 1;
+    }
+    report("3. second run (nothing new)", n, &r, now_s() - w, cpu_s() - c);
+    sqlite3_stmt *st = prep(s, "SELECT avg(length(features)), count(*) FROM assessments");
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        printf("feature records: %lld, %.0f bytes of JSON each on average\n",
+               (long long)sqlite3_column_int64(st, 1), sqlite3_column_double(st, 0));
+    }
+    sqlite3_finalize(st);
+    vg_store_close(s);
+    remove(path);
+    remove(wal);
+    remove(key);
+    remove(heads);
+    return 0;
+}
