@@ -299,6 +299,7 @@ enum vg_status rk_compute(struct rk_ctx *c, uint32_t trip_idx, int64_t as_of,
         hits->evidence = v.nbills > 0 || v.nev > 0;
         memcpy(hits->feed, v.feed, sizeof(v.feed));
         memcpy(hits->feed_why, v.feed_why, sizeof(v.feed_why));
+        memcpy(hits->feed_global, v.feed_global, sizeof(v.feed_global));
     }
     return VG_OK;
 }

@@ -27,6 +27,14 @@ static void set_feed(struct rk_view *v, unsigned feed, bool present, struct vg_s
     int b = feed_bit(feed);
     v->feed[b] = present;
     v->feed_why[b] = present ? VG_SLICE_EMPTY : why;
+    v->feed_global[b] = false;
+}
+
+/* A feed absent from the whole store (not missing for this trip in particular). */
+static void set_global(struct rk_view *v, unsigned feed, bool present, struct vg_slice why)
+{
+    set_feed(v, feed, present, why);
+    v->feed_global[feed_bit(feed)] = !present;
 }
 
 static int64_t day_of(int64_t t)
@@ -156,8 +164,8 @@ static void status_feed(struct rk_view *v)
         }
     }
     if (!c->have_status) {
-        set_feed(v, VG_FEED_STATUS, false,
-                 VG_SLICE_LIT("no status messages (IFTSTA: inspections, reseals) in the store"));
+        set_global(v, VG_FEED_STATUS, false,
+                   VG_SLICE_LIT("no status messages (IFTSTA: inspections, reseals) in the store"));
         return;
     }
     /* Status messages come only when something happens: the feed counts as present when
@@ -177,7 +185,7 @@ static void ais_feed(struct rk_view *v)
 {
     struct rk_ctx *c = v->c;
     if (!c->have_ais) {
-        set_feed(v, VG_FEED_AIS, false, VG_SLICE_LIT("no AIS in the store"));
+        set_global(v, VG_FEED_AIS, false, VG_SLICE_LIT("no AIS in the store"));
         return;
     }
     const struct rk_vessel *vs = v->call != NULL && v->call->vessel != RK_NONE
@@ -235,9 +243,10 @@ enum vg_status rk_features_feeds(struct rk_view *v)
     terminal_feed(v);
     status_feed(v);
     ais_feed(v);
-    set_feed(v, VG_FEED_WATCHLIST, c->have_watchlists, VG_SLICE_LIT("no watch list imported"));
-    set_feed(v, VG_FEED_OUTCOMES, c->first_outcome != VG_TIME_NONE && c->first_outcome <= v->as_of,
-             VG_SLICE_LIT("no inspection outcomes recorded yet"));
+    set_global(v, VG_FEED_WATCHLIST, c->have_watchlists, VG_SLICE_LIT("no watch list imported"));
+    set_global(v, VG_FEED_OUTCOMES,
+               c->first_outcome != VG_TIME_NONE && c->first_outcome <= v->as_of,
+               VG_SLICE_LIT("no inspection outcomes recorded yet"));
     set_feed(v, VG_FEED_REGISTRY, false, VG_SLICE_LIT("no tax registry (SUNAT RUC) feed"));
     if (v->trip->direction == RK_IMPORT) {
         int b = feed_bit(VG_FEED_GATE);

@@ -438,6 +438,7 @@ struct rk_trip_hits {
     bool evidence;
     bool feed[VG_FEED_COUNT];
     struct vg_slice feed_why[VG_FEED_COUNT];
+    bool feed_global[VG_FEED_COUNT];
 };
 
 struct rk_view {
@@ -475,6 +476,7 @@ struct rk_view {
     /* Feed presence and the reason when absent (static or arena text). */
     bool feed[VG_FEED_COUNT];
     struct vg_slice feed_why[VG_FEED_COUNT];
+    bool feed_global[VG_FEED_COUNT]; /* absent from the whole store, not for this trip */
 
     struct vg_arena *arena; /* scratch, reset per record */
     struct vg_value *rec;

@@ -401,7 +401,8 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
                        NULL, err);
         }
     }
-    /* Feeds missing for this trip: the features that depend on them are unknown. */
+    /* Feeds missing for this trip: the features that depend on them are unknown. Feeds the
+     * store has none of at all are not repeated on every trip (the features say so). */
     if (s == VG_OK) {
         vg_buf_reset(&sc->text);
         for (size_t k = 0; k < sizeof(missing_feeds) / sizeof(missing_feeds[0]) && s == VG_OK; k++) {
@@ -410,8 +411,8 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
             while ((1u << bit) != feed) {
                 bit++;
             }
-            if (sc->hits.feed[bit]) {
-                continue;
+            if (sc->hits.feed[bit] || sc->hits.feed_global[bit]) {
+                continue; /* present, or absent from the whole store (not this trip's gap) */
             }
             struct vg_slice why = sc->hits.feed_why[bit];
             s = vg_buf_printf(&sc->text, "%s%s: %.*s", sc->text.len == 0 ? "" : "; ",
