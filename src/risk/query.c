@@ -21,6 +21,7 @@ enum vg_status vg_risk_find_trip(struct vg_store *store, const char *text, int64
         digits = digits && text[i] >= '0' && text[i] <= '9';
     }
     sqlite3_stmt *st;
+    char num[32]; /* bound without a copy: lives until the step */
     if (digits) {
         static const char sql[] = "SELECT id FROM trips WHERE id = ?1";
         st = vg__store_stmt(store, sql, err);
@@ -29,7 +30,6 @@ enum vg_status vg_risk_find_trip(struct vg_store *store, const char *text, int64
         }
         sqlite3_bind_int64(st, 1, strtoll(text, NULL, 10));
     } else {
-        char num[32];
         size_t w = 0;
         for (size_t i = 0; i < len && w + 1 < sizeof(num); i++) {
             char ch = text[i];
