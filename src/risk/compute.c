@@ -295,6 +295,10 @@ enum vg_status rk_compute(struct rk_ctx *c, uint32_t trip_idx, int64_t as_of,
                                 (long long)v.trip->id);
         }
     }
+    if (c->oom) {
+        return vg_error_set(err, VG_ENOMEM, "out of memory computing the features of trip %lld",
+                            (long long)v.trip->id);
+    }
     if (hits != NULL) {
         hits->evidence = v.nbills > 0 || v.nev > 0;
         memcpy(hits->feed, v.feed, sizeof(v.feed));

@@ -55,6 +55,7 @@ static uint32_t region_of(struct rk_ctx *c, uint32_t locode)
                 char buf[16];
                 int n = snprintf(buf, sizeof(buf), "%.2s-%.3s", cc, sub);
                 if (rk_intern(&c->s, buf, (size_t)n, &id) != VG_OK) {
+                    c->oom = true;
                     id = 0;
                 }
             }
@@ -62,7 +63,7 @@ static uint32_t region_of(struct rk_ctx *c, uint32_t locode)
         sqlite3_reset(st);
     }
     if (vg_map_set(&c->locode_region, l.ptr, l.len, (uint64_t)id + 1) != VG_OK) {
-        return id;
+        c->oom = true;
     }
     return id;
 }

@@ -25,6 +25,8 @@ static void add_port(void *user, const struct vg_port_info *p)
     struct vg_port_info *slot = rk_push(&c->port_list, sizeof(*slot));
     if (slot != NULL) {
         *slot = *p;
+    } else {
+        c->oom = true;
     }
 }
 
@@ -57,6 +59,7 @@ static void load_ports(struct rk_ctx *c)
         const struct vg_port_info *p = RK_AT(c->port_list, struct vg_port_info, i);
         if (p->locode[0] != '\0' && vg_map_put(&c->port_pos, p->locode, strlen(p->locode), i + 1,
                                                NULL, NULL) != VG_OK) {
+            c->oom = true;
             return;
         }
     }
@@ -82,6 +85,7 @@ bool rk_port_position(struct rk_ctx *c, uint32_t locode, double *lat, double *lo
                 p.lon = info.lon;
                 add_port(c, &p);
                 if (vg_map_set(&c->port_pos, l.ptr, l.len, c->port_list.n) != VG_OK) {
+                    c->oom = true;
                     return false;
                 }
                 *lat = info.lat;

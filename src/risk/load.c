@@ -1090,6 +1090,9 @@ enum vg_status rk_ctx_load(struct rk_ctx *c, struct vg_store *store, struct vg_e
             b->master = lookup(c->bill_by_id, c->bill_ids, (int64_t)b->master);
         }
     }
+    if (c->oom) {
+        return vg_error_set(err, VG_ENOMEM, "out of memory loading the store");
+    }
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(store->db, "SELECT EXISTS(SELECT 1 FROM code_locodes)", -1, &q, NULL) ==
             SQLITE_OK &&

@@ -185,6 +185,7 @@ bool rk_norm(struct rk_ctx *c, char kind, uint32_t ka, uint32_t kb, int64_t day,
         if (b > a) {
             double *v = vg_malloc((b - a) * sizeof(double));
             if (v == NULL) {
+                c->oom = true;
                 return false;
             }
             for (size_t i = a; i < b; i++) {
@@ -199,10 +200,12 @@ bool rk_norm(struct rk_ctx *c, char kind, uint32_t ka, uint32_t kb, int64_t day,
         }
         struct norm_result *keep = vg_arena_alloc(&c->s.arena, sizeof(*keep));
         if (keep == NULL) {
+            c->oom = true;
             return false;
         }
         *keep = r;
         if (vg_map_set(&c->norm_cache, ck, cl, (uint64_t)(uintptr_t)keep) != VG_OK) {
+            c->oom = true;
             return false;
         }
     }

@@ -678,5 +678,8 @@ enum vg_status rk_ctx_prepare(struct rk_ctx *c, struct vg_error *err)
     if ((s = rk_norm_finish(c)) != VG_OK) {
         return vg_error_set(err, s, "%s preparing norms", vg_strerror(s));
     }
+    if (c->oom) {
+        return vg_error_set(err, VG_ENOMEM, "out of memory preparing risk aggregates");
+    }
     return VG_OK;
 }

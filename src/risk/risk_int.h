@@ -350,6 +350,9 @@ struct rk_ctx {
     struct vg_store *store;
     struct rk_strings s;
     int64_t now;
+    /* Set by helpers that cannot return a status (lookups that cache) when an allocation
+     * failed; rk_ctx_load, rk_ctx_prepare and rk_compute then return VG_ENOMEM. */
+    bool oom;
 
     struct rk_vec trips, calls, vessels, vevents, identities, ais, containers, events, seals,
         bills, bparties, goods, placements, equips, bplaces, versions, houses, parties,

@@ -165,6 +165,7 @@ uint32_t rk_prefix(struct rk_ctx *c, uint32_t hs, size_t digits)
     }
     uint32_t id = 0;
     if (rk_intern(&c->s, h.ptr, digits, &id) != VG_OK) {
+        c->oom = true;
         return 0;
     }
     return id;
