@@ -173,25 +173,18 @@ static void generate(struct vg_store *s, long n)
         int64_t dep = t0 + (int64_t)((double)(k - 1) / (double)calls * 60 * 86400);
         const char *port = k % 5 == 0 ? "PECHY" : "PECLL";
         int64_t man = ++mid, gate = ++mid, load = ++mid;
-        char doc[32];
-        snprintf(doc, sizeof(doc), "CUS-%ld", k);
-        sqlite3_bind_int64(msg, 1, man);
-        sqlite3_bind_text(msg, 2, "CUSCAR", -1, SQLITE_STATIC);
-        sqlite3_bind_text(msg, 3, doc, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(msg, 4, dep - 3 * 86400);
-        step(s, msg);
-        snprintf(doc, sizeof(doc), "GI-%ld", k);
-        sqlite3_bind_int64(msg, 1, gate);
-        sqlite3_bind_text(msg, 2, "CODECO", -1, SQLITE_STATIC);
-        sqlite3_bind_text(msg, 3, doc, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(msg, 4, dep - 2 * 86400);
-        step(s, msg);
-        snprintf(doc, sizeof(doc), "LD-%ld", k);
-        sqlite3_bind_int64(msg, 1, load);
-        sqlite3_bind_text(msg, 2, "COARRI", -1, SQLITE_STATIC);
-        sqlite3_bind_text(msg, 3, doc, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(msg, 4, dep);
-        step(s, msg);
+        static const char *const types[3] = { "CUSCAR", "CODECO", "COARRI" };
+        static const char *const docs[3] = { "CUS", "GI", "LD" };
+        const int64_t ids[3] = { man, gate, load }, when[3] = { dep - 3 * 86400, dep - 2 * 86400, dep };
+        for (int m = 0; m < 3; m++) {
+            char doc[32];
+            snprintf(doc, sizeof(doc), "%s-%ld", docs[m], k);
+            sqlite3_bind_int64(msg, 1, ids[m]);
+            sqlite3_bind_text(msg, 2, types[m], -1, SQLITE_STATIC);
+            sqlite3_bind_text(msg, 3, doc, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(msg, 4, when[m]);
+            step(s, msg);
+        }
         char voy[16];
         snprintf(voy, sizeof(voy), "V%ld", k);
         sqlite3_bind_int64(call, 1, k);

@@ -76,6 +76,12 @@ struct vg_store *cli_open_store(const struct cli_global *g, bool create, bool re
  * usage error and returns false when it cannot. */
 bool cli_parse_time(const char *text, const char *option, int64_t *out);
 
+/* Opens the store read-only and runs list(store, sink, user, err) into an output in the
+ * chosen format on stdout. Returns the exit code (errors printed). */
+typedef enum vg_status (*cli_list_fn)(struct vg_store *store, const struct vg_row_sink *sink,
+                                      void *user, struct vg_error *err);
+int cli_list(const struct cli_global *g, cli_list_fn list, void *user);
+
 /* Parses "table", "csv", "json". */
 bool cli_parse_format(const char *text, enum cli_format *out);
 

@@ -30,6 +30,12 @@ const struct cli_command cli_cmd_assessments = {
     run,
 };
 
+static enum vg_status list(struct vg_store *store, const struct vg_row_sink *sink, void *user,
+                           struct vg_error *err)
+{
+    return vg_risk_assessments_list(store, user, sink, err);
+}
+
 static int run(struct cli_global *g, int argc, char **argv)
 {
     enum { OPT_FROM = 300, OPT_TO, OPT_PORT, OPT_ALL };
@@ -76,22 +82,5 @@ static int run(struct cli_global *g, int argc, char **argv)
         cli_print_usage(&cli_cmd_assessments, stderr);
         return CLI_USAGE;
     }
-    int code;
-    struct vg_store *store = cli_open_store(g, false, true, &code);
-    if (store == NULL) {
-        return code;
-    }
-    struct cli_out *out = cli_out_new(g->format, stdout, false);
-    if (out == NULL) {
-        vg_store_close(store);
-        cli_error("out of memory");
-        return CLI_SYSTEM;
-    }
-    struct vg_row_sink sink = cli_out_sink(out);
-    struct vg_error err;
-    vg_error_clear(&err);
-    enum vg_status st = vg_risk_assessments_list(store, &f, &sink, &err);
-    cli_out_finish(out);
-    vg_store_close(store);
-    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+    return cli_list(g, list, &f);
 }

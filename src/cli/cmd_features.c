@@ -24,6 +24,20 @@ const struct cli_command cli_cmd_features = {
     run,
 };
 
+struct request {
+    const char *which;
+    int64_t as_of;
+};
+
+static enum vg_status list(struct vg_store *store, const struct vg_row_sink *sink, void *user,
+                           struct vg_error *err)
+{
+    const struct request *r = user;
+    int64_t trip;
+    enum vg_status st = vg_risk_find_trip(store, r->which, r->as_of, &trip, err);
+    return st == VG_OK ? vg_risk_features_list(store, trip, r->as_of, sink, err) : st;
+}
+
 static int run(struct cli_global *g, int argc, char **argv)
 {
     enum { OPT_AS_OF = 300 };
@@ -55,26 +69,6 @@ static int run(struct cli_global *g, int argc, char **argv)
         cli_print_usage(&cli_cmd_features, stderr);
         return CLI_USAGE;
     }
-    int code;
-    struct vg_store *store = cli_open_store(g, false, true, &code);
-    if (store == NULL) {
-        return code;
-    }
-    struct vg_error err;
-    vg_error_clear(&err);
-    int64_t trip;
-    enum vg_status st = vg_risk_find_trip(store, argv[optind], as_of, &trip, &err);
-    if (st == VG_OK) {
-        struct cli_out *out = cli_out_new(g->format, stdout, false);
-        if (out == NULL) {
-            vg_store_close(store);
-            cli_error("out of memory");
-            return CLI_SYSTEM;
-        }
-        struct vg_row_sink sink = cli_out_sink(out);
-        st = vg_risk_features_list(store, trip, as_of, &sink, &err);
-        cli_out_finish(out);
-    }
-    vg_store_close(store);
-    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+    struct request r = { argv[optind], as_of };
+    return cli_list(g, list, &r);
 }

@@ -256,26 +256,17 @@ static int do_load(struct cli_global *g, const char *path, bool activate)
     return st == VG_OK ? CLI_OK : cli_fail(&err, st);
 }
 
-static int do_list(struct cli_global *g)
+static enum vg_status list_sets(struct vg_store *store, const struct vg_row_sink *sink, void *user,
+                               struct vg_error *err)
 {
-    int code;
-    struct vg_store *store = cli_open_store(g, false, true, &code);
-    if (store == NULL) {
-        return code;
-    }
-    struct cli_out *out = cli_out_new(g->format, stdout, false);
-    if (out == NULL) {
-        vg_store_close(store);
-        cli_error("out of memory");
-        return CLI_SYSTEM;
-    }
-    struct vg_row_sink sink = cli_out_sink(out);
-    struct vg_error err;
-    vg_error_clear(&err);
-    enum vg_status st = vg_risk_rules_list(store, &sink, &err);
-    cli_out_finish(out);
-    vg_store_close(store);
-    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+    (void)user;
+    return vg_risk_rules_list(store, sink, err);
+}
+
+static enum vg_status backtest(struct vg_store *store, const struct vg_row_sink *sink, void *user,
+                               struct vg_error *err)
+{
+    return vg_risk_backtest(store, user, sink, err);
 }
 
 static int do_backtest(struct cli_global *g, const char *path)
@@ -287,26 +278,9 @@ static int do_backtest(struct cli_global *g, const char *path)
         return code;
     }
     vg_file_close(&f);
-    struct vg_store *store = cli_open_store(g, false, true, &code);
-    if (store == NULL) {
-        vg_rules_free(set);
-        return code;
-    }
-    struct cli_out *out = cli_out_new(g->format, stdout, false);
-    if (out == NULL) {
-        vg_rules_free(set);
-        vg_store_close(store);
-        cli_error("out of memory");
-        return CLI_SYSTEM;
-    }
-    struct vg_row_sink sink = cli_out_sink(out);
-    struct vg_error err;
-    vg_error_clear(&err);
-    enum vg_status st = vg_risk_backtest(store, set, &sink, &err);
-    cli_out_finish(out);
-    vg_store_close(store);
+    code = cli_list(g, backtest, set);
     vg_rules_free(set);
-    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+    return code;
 }
 
 static int run(struct cli_global *g, int argc, char **argv)
@@ -366,7 +340,7 @@ static int run(struct cli_global *g, int argc, char **argv)
             cli_error("usage: vigia rules list");
             return CLI_USAGE;
         }
-        return do_list(g);
+        return cli_list(g, list_sets, NULL);
     }
     cli_error("unknown rules subcommand '%s' (check, features, load, list, backtest)", sub);
     return CLI_USAGE;

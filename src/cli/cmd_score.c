@@ -132,25 +132,21 @@ static int run(struct cli_global *g, int argc, char **argv)
     if (st != VG_OK) {
         return cli_fail(&err, st);
     }
-    char v[12][32];
-    snprintf(v[0], sizeof(v[0]), "%lld", (long long)r.trips);
-    snprintf(v[1], sizeof(v[1]), "%lld", (long long)r.assessed);
-    snprintf(v[2], sizeof(v[2]), "%lld", (long long)r.rescored);
-    snprintf(v[3], sizeof(v[3]), "%lld", (long long)r.unchanged);
-    snprintf(v[4], sizeof(v[4]), "%lld", (long long)r.red);
-    snprintf(v[5], sizeof(v[5]), "%lld", (long long)r.amber);
-    snprintf(v[6], sizeof(v[6]), "%lld", (long long)r.green);
-    snprintf(v[7], sizeof(v[7]), "%lld", (long long)r.holds);
-    snprintf(v[8], sizeof(v[8]), "%lld", (long long)r.rule_set_id);
-    snprintf(v[9], sizeof(v[9]), "%.2f", r.load_seconds);
-    snprintf(v[10], sizeof(v[10]), "%.2f", r.compute_seconds);
-    snprintf(v[11], sizeof(v[11]), "%.2f", r.write_seconds);
     static const char *const keys[12] = { "trips",       "assessed",      "rescored",     "unchanged",
                                           "red",         "amber",         "green",        "holds",
                                           "rule_set",    "load_seconds",  "compute_seconds",
                                           "write_seconds" };
+    const int64_t counts[9] = { r.trips, r.assessed, r.rescored, r.unchanged, r.red,
+                                r.amber, r.green,    r.holds,    r.rule_set_id };
+    const double secs[3] = { r.load_seconds, r.compute_seconds, r.write_seconds };
+    char v[12][32];
     const char *vals[12];
     for (int i = 0; i < 12; i++) {
+        if (i < 9) {
+            snprintf(v[i], sizeof(v[i]), "%lld", (long long)counts[i]);
+        } else {
+            snprintf(v[i], sizeof(v[i]), "%.2f", secs[i - 9]);
+        }
         vals[i] = v[i];
     }
     cli_print_record(g->format, stdout, 12, keys, vals);

@@ -148,3 +148,25 @@ bool cli_parse_time(const char *text, const char *option, int64_t *out)
     }
     return true;
 }
+
+int cli_list(const struct cli_global *g, cli_list_fn list, void *user)
+{
+    int code;
+    struct vg_store *store = cli_open_store(g, false, true, &code);
+    if (store == NULL) {
+        return code;
+    }
+    struct cli_out *out = cli_out_new(g->format, stdout, false);
+    if (out == NULL) {
+        vg_store_close(store);
+        cli_error("out of memory");
+        return CLI_SYSTEM;
+    }
+    struct vg_row_sink sink = cli_out_sink(out);
+    struct vg_error err;
+    vg_error_clear(&err);
+    enum vg_status st = list(store, &sink, user, &err);
+    cli_out_finish(out);
+    vg_store_close(store);
+    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+}

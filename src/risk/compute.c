@@ -67,7 +67,7 @@ static double bill_weight_in(const struct rk_ctx *c, const struct rk_bill *b, ui
     return kg;
 }
 
-static const struct rk_bparty *party_in(const struct rk_ctx *c, const struct rk_bill *b, uint8_t role)
+const struct rk_bparty *rk_party_of(const struct rk_ctx *c, const struct rk_bill *b, uint8_t role)
 {
     for (uint32_t i = 0; i < b->party_n; i++) {
         const struct rk_bparty *p = RK_AT(c->bparties, struct rk_bparty, b->party_off + i);
@@ -162,24 +162,24 @@ static void build_bills(struct rk_view *v)
     const struct rk_bill *mb = v->main_bill != RK_NONE ? bill(c, v->main_bill) : NULL;
     const struct rk_bill *hb = v->nhouses > 0 ? bill(c, v->houses[0]) : NULL;
     if (hb != NULL) {
-        v->shipper = party_in(c, hb, RK_ROLE_SHIPPER);
-        v->consignee = party_in(c, hb, RK_ROLE_CONSIGNEE);
-        v->notify = party_in(c, hb, RK_ROLE_NOTIFY);
+        v->shipper = rk_party_of(c, hb, RK_ROLE_SHIPPER);
+        v->consignee = rk_party_of(c, hb, RK_ROLE_CONSIGNEE);
+        v->notify = rk_party_of(c, hb, RK_ROLE_NOTIFY);
         v->shipper_bill = v->consignee_bill = v->notify_bill = hb;
     }
     if (mb != NULL) {
         if (v->shipper == NULL) {
-            v->shipper = party_in(c, mb, RK_ROLE_SHIPPER);
+            v->shipper = rk_party_of(c, mb, RK_ROLE_SHIPPER);
             v->shipper_bill = mb;
         } else {
-            add_forwarder(v, party_in(c, mb, RK_ROLE_SHIPPER));
+            add_forwarder(v, rk_party_of(c, mb, RK_ROLE_SHIPPER));
         }
         if (v->consignee == NULL) {
-            v->consignee = party_in(c, mb, RK_ROLE_CONSIGNEE);
+            v->consignee = rk_party_of(c, mb, RK_ROLE_CONSIGNEE);
             v->consignee_bill = mb;
         }
         if (v->notify == NULL) {
-            v->notify = party_in(c, mb, RK_ROLE_NOTIFY);
+            v->notify = rk_party_of(c, mb, RK_ROLE_NOTIFY);
             v->notify_bill = mb;
         }
     }

@@ -189,19 +189,10 @@ static void switched(struct rk_view *v)
                 if (now->bl == old->bl) {
                     continue;
                 }
-                uint32_t a[2] = { RK_NONE, RK_NONE }, b[2] = { RK_NONE, RK_NONE };
-                for (uint32_t p = 0; p < old->party_n; p++) {
-                    const struct rk_bparty *bp = RK_AT(c->bparties, struct rk_bparty, old->party_off + p);
-                    if (bp->role <= RK_ROLE_CONSIGNEE) {
-                        a[bp->role] = bp->party;
-                    }
-                }
-                for (uint32_t p = 0; p < now->party_n; p++) {
-                    const struct rk_bparty *bp = RK_AT(c->bparties, struct rk_bparty, now->party_off + p);
-                    if (bp->role <= RK_ROLE_CONSIGNEE) {
-                        b[bp->role] = bp->party;
-                    }
-                }
+                uint32_t a[2] = { rk_party_id(c, old, RK_ROLE_SHIPPER),
+                                  rk_party_id(c, old, RK_ROLE_CONSIGNEE) };
+                uint32_t b[2] = { rk_party_id(c, now, RK_ROLE_SHIPPER),
+                                  rk_party_id(c, now, RK_ROLE_CONSIGNEE) };
                 if (a[0] != b[0] || a[1] != b[1]) {
                     sw = true;
                     rk_cite_msg(v, VG_F_SWITCHED_BL, old->message_id, old->segment_no);

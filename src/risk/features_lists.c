@@ -164,13 +164,8 @@ enum vg_status rk_features_lists(struct rk_view *v)
         const struct rk_wlhit *h;
         size_t n;
         if (!rk_watch_cached(c, 'P', p->party, &h, &n)) {
-            char ruc[32] = "";
-            if (pt->ruc != 0) {
-                snprintf(ruc, sizeof(ruc), "RUC %s", rk_cstr(&c->s, pt->ruc));
-            }
-            struct vg_screen_query q = { rk_cstr(&c->s, pt->name), VG_WATCH_PARTY,
-                                         pt->country != 0 ? rk_cstr(&c->s, pt->country) : NULL,
-                                         pt->ruc != 0 ? ruc : NULL };
+            char ruc[32];
+            struct vg_screen_query q = rk_party_query(c, pt, ruc, sizeof(ruc));
             if ((s = rk_watch(c, 'P', p->party, &q, &h, &n)) != VG_OK) {
                 return s;
             }

@@ -167,19 +167,8 @@ static void redirected(struct rk_view *v)
         if (first == now) {
             continue;
         }
-        uint32_t c1 = 0, c2 = 0;
-        for (uint32_t p = 0; p < first->party_n; p++) {
-            const struct rk_bparty *bp = RK_AT(c->bparties, struct rk_bparty, first->party_off + p);
-            if (bp->role == RK_ROLE_CONSIGNEE) {
-                c1 = bp->party;
-            }
-        }
-        for (uint32_t p = 0; p < now->party_n; p++) {
-            const struct rk_bparty *bp = RK_AT(c->bparties, struct rk_bparty, now->party_off + p);
-            if (bp->role == RK_ROLE_CONSIGNEE) {
-                c2 = bp->party;
-            }
-        }
+        uint32_t c1 = rk_party_id(c, first, RK_ROLE_CONSIGNEE);
+        uint32_t c2 = rk_party_id(c, now, RK_ROLE_CONSIGNEE);
         if (first->pdl != now->pdl || c1 != c2) {
             changed = true;
             rk_cite_msg(v, VG_F_DELIVERY_REDIRECTED, first->message_id, first->segment_no);

@@ -41,13 +41,8 @@ static enum vg_status party_links(struct rk_ctx *c, uint32_t p, const struct rk_
         pt->sz_off = (uint32_t)c->links.n;
         pt->sz_n = 0;
         if (c->sz_screener != NULL) {
-            char ruc[32] = "";
-            if (pt->ruc != 0) {
-                snprintf(ruc, sizeof(ruc), "RUC %s", rk_cstr(&c->s, pt->ruc));
-            }
-            struct vg_screen_query q = { rk_cstr(&c->s, pt->name), VG_WATCH_PARTY,
-                                         pt->country != 0 ? rk_cstr(&c->s, pt->country) : NULL,
-                                         pt->ruc != 0 ? ruc : NULL };
+            char ruc[32];
+            struct vg_screen_query q = rk_party_query(c, pt, ruc, sizeof(ruc));
             struct vg_screen_options o = { PARTY_LINK, 10 };
             const struct vg_screen_hit *hits;
             size_t nh;
@@ -198,6 +193,14 @@ struct best {
     bool any;
 };
 
+/* Distinct outcomes counted (the first 64 remembered). */
+struct outcomes {
+    uint32_t seen[64];
+    size_t nseen, count;
+};
+
+enum { SIDE_PARTY, SIDE_FORWARDER, SIDE_ANY };
+
 static void consider(struct best *b, const struct rk_view *v, const struct rk_link *l)
 {
     const struct rk_outcome *o = RK_AT(v->c->outcomes, struct rk_outcome, l->outcome);
@@ -209,6 +212,39 @@ static void consider(struct best *b, const struct rk_view *v, const struct rk_li
         b->latest = o->t;
     }
     b->any = true;
+}
+
+/* Considers the links of the wanted side scoring at least min that may count for the trip:
+ * the best goes into *b; the first one cites message and segment (when given) under
+ * feature f; distinct outcomes are counted into *set (may be NULL), each cited. */
+static void take(struct rk_view *v, const struct rk_link *l, size_t n, int side, double min,
+                 struct best *b, int f, int64_t msg, int32_t seg, struct outcomes *set)
+{
+    for (size_t k = 0; k < n; k++) {
+        bool fwd = l[k].forwarder != 0;
+        if ((side == SIDE_PARTY && fwd) || (side == SIDE_FORWARDER && !fwd) || l[k].score < min ||
+            !usable(v, l[k].outcome)) {
+            continue;
+        }
+        if (!b->any && msg != 0) {
+            rk_cite_msg(v, f, msg, seg);
+        }
+        consider(b, v, &l[k]);
+        if (set == NULL) {
+            continue;
+        }
+        bool dup = false;
+        for (size_t q = 0; q < set->nseen && !dup; q++) {
+            dup = set->seen[q] == l[k].outcome;
+        }
+        if (!dup) {
+            set->count++;
+            if (set->nseen < sizeof(set->seen) / sizeof(set->seen[0])) {
+                set->seen[set->nseen++] = l[k].outcome;
+            }
+            rk_cite(v, f, RK_SRC_OUTCOME, RK_AT(v->c->outcomes, struct rk_outcome, l[k].outcome)->id, 0);
+        }
+    }
 }
 
 enum vg_status rk_features_seizures(struct rk_view *v)
@@ -231,83 +267,48 @@ enum vg_status rk_features_seizures(struct rk_view *v)
     struct best party = { 0 }, address = { 0 }, fwd = { 0 }, cont = { 0 };
     const struct rk_bparty *people[3] = { v->shipper, v->consignee, v->notify };
     const struct rk_bill *where[3] = { v->shipper_bill, v->consignee_bill, v->notify_bill };
+    struct outcomes fwd_outcomes = { { 0 }, 0, 0 };
+    const struct rk_link *l;
+    size_t n;
+    enum vg_status s;
     for (int i = 0; i < 3; i++) {
         const struct rk_bparty *p = people[i];
         if (p == NULL || p->party == RK_NONE) {
             continue;
         }
-        const struct rk_link *l;
-        size_t n;
-        enum vg_status s = party_links(c, p->party, &l, &n);
-        if (s != VG_OK) {
+        if ((s = party_links(c, p->party, &l, &n)) != VG_OK) {
             return s;
         }
-        for (size_t k = 0; k < n; k++) {
-            if (!l[k].forwarder && l[k].score >= PARTY_LINK && usable(v, l[k].outcome)) {
-                bool before = party.any;
-                consider(&party, v, &l[k]);
-                if (!before) {
-                    rk_cite_msg(v, VG_F_PRIOR_SEIZURE_PARTY, where[i]->message_id, p->segment_no);
-                }
-            }
-        }
+        take(v, l, n, SIDE_PARTY, PARTY_LINK, &party, VG_F_PRIOR_SEIZURE_PARTY,
+             where[i]->message_id, p->segment_no, NULL);
         if (p->address != 0) {
             if ((s = address_links(c, p->address, p->country, &l, &n)) != VG_OK) {
                 return s;
             }
-            for (size_t k = 0; k < n; k++) {
-                if (usable(v, l[k].outcome)) {
-                    bool before = address.any;
-                    consider(&address, v, &l[k]);
-                    if (!before) {
-                        rk_cite_msg(v, VG_F_PRIOR_SEIZURE_ADDRESS, where[i]->message_id,
-                                    p->segment_no);
-                    }
-                }
-            }
+            take(v, l, n, SIDE_ANY, 0, &address, VG_F_PRIOR_SEIZURE_ADDRESS, where[i]->message_id,
+                 p->segment_no, NULL);
         }
     }
     /* Forwarders and brokers: a link, and how many distinct positive outcomes. */
-    size_t positives = 0;
-    uint32_t seen[64];
-    size_t nseen = 0;
     for (size_t i = 0; i < v->nforwarders; i++) {
         const struct rk_bparty *p = v->forwarders[i];
         if (p->party == RK_NONE) {
             continue;
         }
-        const struct rk_link *l;
-        size_t n;
-        enum vg_status s = party_links(c, p->party, &l, &n);
-        if (s != VG_OK) {
+        if ((s = party_links(c, p->party, &l, &n)) != VG_OK) {
             return s;
         }
-        for (size_t k = 0; k < n; k++) {
-            if (!l[k].forwarder || l[k].score < PARTY_LINK || !usable(v, l[k].outcome)) {
-                continue;
-            }
-            consider(&fwd, v, &l[k]);
-            bool dup = false;
-            for (size_t q = 0; q < nseen && !dup; q++) {
-                dup = seen[q] == l[k].outcome;
-            }
-            if (!dup) {
-                positives++;
-                if (nseen < sizeof(seen) / sizeof(seen[0])) {
-                    seen[nseen++] = l[k].outcome;
-                }
-                rk_cite(v, VG_F_FORWARDER_PRIOR_POSITIVES, RK_SRC_OUTCOME,
-                        RK_AT(c->outcomes, struct rk_outcome, l[k].outcome)->id, 0);
-            }
-        }
+        take(v, l, n, SIDE_FORWARDER, PARTY_LINK, &fwd, VG_F_FORWARDER_PRIOR_POSITIVES, 0, 0,
+             &fwd_outcomes);
     }
+    size_t positives = fwd_outcomes.count;
     /* The container itself. */
     for (size_t k = 0; k < c->pos.n; k++) {
         uint32_t oi = *RK_AT(c->pos, uint32_t, k);
         const struct rk_outcome *o = RK_AT(c->outcomes, struct rk_outcome, oi);
         if (o->container == v->cont->number && usable(v, oi)) {
-            struct rk_link l = { oi, 1.0f, 0 };
-            consider(&cont, v, &l);
+            struct rk_link self = { oi, 1.0f, 0 };
+            consider(&cont, v, &self);
         }
     }
     rk_set(v, VG_F_PRIOR_SEIZURE_PARTY, vg_value_bool(party.any));

@@ -493,18 +493,30 @@ static enum vg_status add_pos_bill(struct rk_ctx *c, uint32_t oi, const struct r
     return VG_OK;
 }
 
+/* The next B/L number of a ';'-joined list from *pos on (trimmed; empty at the end). */
+static struct vg_slice next_bl(struct vg_slice list, size_t *pos)
+{
+    while (*pos <= list.len) {
+        size_t start = *pos, j = start;
+        while (j < list.len && list.ptr[j] != ';') {
+            j++;
+        }
+        *pos = j + 1;
+        struct vg_slice one = vg_slice_trim(vg_slice_make(list.ptr + start, j - start));
+        if (one.len > 0) {
+            return one;
+        }
+    }
+    return VG_SLICE_EMPTY;
+}
+
 /* Whether the ';'-joined B/L list of an outcome names bl. */
 static bool outcome_names_bl(const struct rk_ctx *c, const struct rk_outcome *o, struct vg_slice bl)
 {
     struct vg_slice bls = rk_str(&c->s, o->bl);
-    size_t start = 0;
-    for (size_t j = 0; j <= bls.len; j++) {
-        if (j < bls.len && bls.ptr[j] != ';') {
-            continue;
-        }
-        struct vg_slice one = vg_slice_trim(vg_slice_make(bls.ptr + start, j - start));
-        start = j + 1;
-        if (one.len > 0 && vg_slice_eq(one, bl)) {
+    size_t pos = 0;
+    for (struct vg_slice one = next_bl(bls, &pos); one.len > 0; one = next_bl(bls, &pos)) {
+        if (vg_slice_eq(one, bl)) {
             return true;
         }
     }
@@ -529,16 +541,10 @@ static enum vg_status prepare_outcomes(struct rk_ctx *c, struct vg_error *err)
         }
         *slot = (uint32_t)i;
         struct vg_slice bls = rk_str(&c->s, o->bl);
-        size_t start = 0;
-        for (size_t j = 0; j <= bls.len && s == VG_OK; j++) {
-            if (j < bls.len && bls.ptr[j] != ';') {
-                continue;
-            }
-            struct vg_slice one = vg_slice_trim(vg_slice_make(bls.ptr + start, j - start));
-            start = j + 1;
-            if (one.len > 0) {
-                s = vg_map_set(&wanted, one.ptr, one.len, 1);
-            }
+        size_t pos = 0;
+        for (struct vg_slice one = next_bl(bls, &pos); one.len > 0 && s == VG_OK;
+             one = next_bl(bls, &pos)) {
+            s = vg_map_set(&wanted, one.ptr, one.len, 1);
         }
     }
     /* The bills of each positive outcome: by its B/L numbers, else those of its trip. */

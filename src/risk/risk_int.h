@@ -501,6 +501,16 @@ enum vg_status rk_pickup_samples(struct rk_ctx *c);
  * imports), as the store knows it now; VG_TIME_NONE when unknown. */
 int64_t rk_trip_time(const struct rk_ctx *c, const struct rk_trip *t);
 
+/* The first party of bill b with role, or NULL. */
+const struct rk_bparty *rk_party_of(const struct rk_ctx *c, const struct rk_bill *b, uint8_t role);
+
+/* The party (index) of bill b with role, RK_NONE when none. */
+static inline uint32_t rk_party_id(const struct rk_ctx *c, const struct rk_bill *b, uint8_t role)
+{
+    const struct rk_bparty *p = rk_party_of(c, b, role);
+    return p != NULL ? p->party : RK_NONE;
+}
+
 /* Whether event e happened at the trip's port (its place, or its call when it names no
  * place). */
 static inline bool rk_at_port(const struct rk_view *v, const struct rk_event *e)
@@ -545,6 +555,11 @@ bool rk_norm(struct rk_ctx *c, char kind, uint32_t a, uint32_t b, int64_t day, i
 enum vg_status rk_norm_add(struct rk_ctx *c, char kind, uint32_t a, uint32_t b, int64_t t,
                            double value);
 enum vg_status rk_norm_finish(struct rk_ctx *c);
+
+/* The screening query of a party: its name, country and RUC ("RUC 20100047218", written
+ * into ruc[size]). */
+struct vg_screen_query rk_party_query(const struct rk_ctx *c, const struct rk_party *pt,
+                                      char *ruc, size_t size);
 
 /* A name's fingerprint without spaces ("AGRONORTE INVERSIONES"): the screening matcher
  * compares words, so words written together are caught this way. Returns its length. */

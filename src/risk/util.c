@@ -302,3 +302,16 @@ size_t rk_compact_key(struct vg_slice name, char *out, size_t size)
     out[w] = '\0';
     return w;
 }
+
+struct vg_screen_query rk_party_query(const struct rk_ctx *c, const struct rk_party *pt,
+                                      char *ruc, size_t size)
+{
+    ruc[0] = '\0';
+    if (pt->ruc != 0) {
+        snprintf(ruc, size, "RUC %s", rk_cstr(&c->s, pt->ruc));
+    }
+    struct vg_screen_query q = { rk_cstr(&c->s, pt->name), VG_WATCH_PARTY,
+                                 pt->country != 0 ? rk_cstr(&c->s, pt->country) : NULL,
+                                 pt->ruc != 0 ? ruc : NULL };
+    return q;
+}
