@@ -13,20 +13,19 @@
  *   3. a second full run (re-scoring: nothing changed, nothing written).
  * Figures are printed as containers per minute of one core.
  */
+#include "store/store_int.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
-
 #include <vigia/ident.h>
 #include <vigia/risk.h>
 #include <vigia/screen.h>
 #include <vigia/store.h>
 #include <vigia/time.h>
-
-#include "store/store_int.h"
 
 static double now_s(void)
 {
@@ -82,8 +81,8 @@ static void step(struct vg_store *s, sqlite3_stmt *st)
 static const char *const hs[] = { "080440", "081040", "080610", "080300", "070920", "030389",
                                   "090111", "180100", "260300", "310210", "440710", "847990",
                                   "081090", "200989", "160414", "071080", "230120", "100850" };
-static const char *const dest[] = { "NLRTM", "BEANR", "ESALG", "USLGB", "CNSHA", "DEHAM",
-                                    "ESVLC", "USPHL", "KRPUS", "MXZLO" };
+static const char *const dest[] = { "NLRTM", "BEANR", "ESALG", "USLGB", "CNSHA",
+                                    "DEHAM", "ESVLC", "USPHL", "KRPUS", "MXZLO" };
 
 static void generate(struct vg_store *s, long n)
 {
@@ -114,10 +113,12 @@ static void generate(struct vg_store *s, long n)
     }
     sqlite3_stmt *party = prep(s, "INSERT INTO parties(id, ruc, name, name_key, country,"
                                   " created_at) VALUES(?1, ?2, ?3, ?3, ?4, 0)");
-    static const char *const w1[] = { "AGRO", "FRUTAS", "PESQUERA", "MINERA", "EXPORTADORA",
-                                      "INVERSIONES", "COMERCIAL", "TRADING", "ALIMENTOS", "CAFE" };
-    static const char *const w2[] = { "NORTE", "SUR", "ANDINA", "PACIFICO", "DEL VALLE", "LIMA",
-                                      "SAN JUAN", "LOS ANDES", "AMAZONICA", "COSTA", "SIERRA" };
+    static const char *const w1[] = { "AGRO",        "FRUTAS",      "PESQUERA",  "MINERA",
+                                      "EXPORTADORA", "INVERSIONES", "COMERCIAL", "TRADING",
+                                      "ALIMENTOS",   "CAFE" };
+    static const char *const w2[] = { "NORTE",     "SUR",   "ANDINA",   "PACIFICO",
+                                      "DEL VALLE", "LIMA",  "SAN JUAN", "LOS ANDES",
+                                      "AMAZONICA", "COSTA", "SIERRA" };
     for (int p = 1; p <= nshippers + nconsignees; p++) {
         char name[96], ruc[16];
         bool shipper = p <= nshippers;
@@ -139,10 +140,11 @@ static void generate(struct vg_store *s, long n)
                                  " VALUES(?1, ?2, ?3, 'T1', ?4, 'MSC', ?5, ?5, ?6, 0)");
     sqlite3_stmt *cont = prep(s, "INSERT INTO containers(id, number, valid, size_type, created_at)"
                                  " VALUES(?1, ?2, 1, ?3, 0)");
-    sqlite3_stmt *cons = prep(s, "INSERT INTO consignments(id, bl_number, carrier, port_call_id,"
-                                 " port_of_loading, port_of_discharge, declared_at, status, version,"
-                                 " message_id, segment_no, created_at, updated_at) VALUES(?1, ?2,"
-                                 " 'MSC', ?3, ?4, ?5, ?6, 'active', 1, ?7, 8, 0, 0)");
+    sqlite3_stmt *cons =
+        prep(s, "INSERT INTO consignments(id, bl_number, carrier, port_call_id,"
+                " port_of_loading, port_of_discharge, declared_at, status, version,"
+                " message_id, segment_no, created_at, updated_at) VALUES(?1, ?2,"
+                " 'MSC', ?3, ?4, ?5, ?6, 'active', 1, ?7, 8, 0, 0)");
     sqlite3_stmt *cp = prep(s, "INSERT INTO consignment_parties(consignment_id, role, party_id,"
                                " name, address, city, country, segment_no) SELECT ?1, ?2, id, name,"
                                " 'CALLE ' || id, 'LIMA', country, ?3 FROM parties WHERE id = ?4");
@@ -151,8 +153,9 @@ static void generate(struct vg_store *s, long n)
                                   " VALUES(?1, ?1, 1, ?2, 'FRESH PRODUCE', ?3, ?4, ?5, 15)");
     sqlite3_stmt *place = prep(s, "INSERT INTO goods_placement(goods_item_id, container_id)"
                                   " VALUES(?1, ?1)");
-    sqlite3_stmt *eq = prep(s, "INSERT INTO consignment_equipment(consignment_id, container_id,"
-                               " size_type, full_empty, segment_no) VALUES(?1, ?1, ?2, 'full', 21)");
+    sqlite3_stmt *eq =
+        prep(s, "INSERT INTO consignment_equipment(consignment_id, container_id,"
+                " size_type, full_empty, segment_no) VALUES(?1, ?1, ?2, 'full', 21)");
     sqlite3_stmt *trip = prep(s, "INSERT INTO trips(id, container_id, port_call_id, port,"
                                  " direction, loaded_at, departure_at, created_at)"
                                  " VALUES(?1, ?1, ?2, ?3, 'export', ?4, ?5, 0)");
@@ -175,7 +178,8 @@ static void generate(struct vg_store *s, long n)
         int64_t man = ++mid, gate = ++mid, load = ++mid;
         static const char *const types[3] = { "CUSCAR", "CODECO", "COARRI" };
         static const char *const docs[3] = { "CUS", "GI", "LD" };
-        const int64_t ids[3] = { man, gate, load }, when[3] = { dep - 3 * 86400, dep - 2 * 86400, dep };
+        const int64_t ids[3] = { man, gate, load },
+                      when[3] = { dep - 3 * 86400, dep - 2 * 86400, dep };
         for (int m = 0; m < 3; m++) {
             char doc[32];
             snprintf(doc, sizeof(doc), "%s-%ld", docs[m], k);
@@ -301,7 +305,8 @@ static void generate(struct vg_store *s, long n)
             }
         }
     }
-    sqlite3_stmt *all[] = { msg, ves, party, call, cont, cons, cp, goods, place, eq, trip, ev, seal, out };
+    sqlite3_stmt *all[] = { msg,   ves,   party, call, cont, cons, cp,
+                            goods, place, eq,    trip, ev,   seal, out };
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
         sqlite3_finalize(all[i]);
     }
@@ -320,10 +325,12 @@ static void watchlist(struct vg_store *s, const char *dir)
         exit(1);
     }
     fprintf(f, "name,type,country,identifier\n");
-    static const char *const w1[] = { "AGRO", "FRUTAS", "PESQUERA", "MINERA", "EXPORTADORA",
-                                      "INVERSIONES", "COMERCIAL", "TRADING", "ALIMENTOS", "CAFE" };
-    static const char *const w2[] = { "NORTE", "SUR", "ANDINA", "PACIFICO", "DEL VALLE", "LIMA",
-                                      "SAN JUAN", "LOS ANDES", "AMAZONICA", "COSTA", "SIERRA" };
+    static const char *const w1[] = { "AGRO",        "FRUTAS",      "PESQUERA",  "MINERA",
+                                      "EXPORTADORA", "INVERSIONES", "COMERCIAL", "TRADING",
+                                      "ALIMENTOS",   "CAFE" };
+    static const char *const w2[] = { "NORTE",     "SUR",   "ANDINA",   "PACIFICO",
+                                      "DEL VALLE", "LIMA",  "SAN JUAN", "LOS ANDES",
+                                      "AMAZONICA", "COSTA", "SIERRA" };
     for (int i = 0; i < 300; i++) {
         int p = 1 + (int)(next() % 20000);
         /* Half the names of real shippers with a typo, half unrelated names. */
@@ -345,15 +352,17 @@ static void watchlist(struct vg_store *s, const char *dir)
 
 /* Throughput per minute of one core: the process CPU time of the run (the machine is
  * shared, so wall time says more about the neighbours than about vigia). */
-static void report(const char *what, long n, const struct vg_risk_report *r, double wall, double cpu)
+static void
+report(const char *what, long n, const struct vg_risk_report *r, double wall, double cpu)
 {
     printf("%-34s %9.2f s wall %9.2f s cpu | load %6.2f s  compute %6.2f s  write %6.2f s (wall)\n",
            what, wall, cpu, r->load_seconds, r->compute_seconds, r->write_seconds);
-    printf("%-34s assessed %lld, rescored %lld, unchanged %lld, computed %lld (red %lld, amber %lld,"
-           " green %lld, holds %lld)\n",
-           "", (long long)r->assessed, (long long)r->rescored, (long long)r->unchanged,
-           (long long)r->computed, (long long)r->red, (long long)r->amber, (long long)r->green,
-           (long long)r->holds);
+    printf(
+        "%-34s assessed %lld, rescored %lld, unchanged %lld, computed %lld (red %lld, amber %lld,"
+        " green %lld, holds %lld)\n",
+        "", (long long)r->assessed, (long long)r->rescored, (long long)r->unchanged,
+        (long long)r->computed, (long long)r->red, (long long)r->amber, (long long)r->green,
+        (long long)r->holds);
     printf("%-34s %.0f containers per CPU-minute = %.2fx the 1 M/min target\n", "",
            (double)n / cpu * 60, (double)n / cpu * 60 / 1e6);
 }
@@ -370,8 +379,9 @@ int main(int argc, char **argv)
     char wal[600];
     snprintf(wal, sizeof(wal), "%s-wal", path);
     remove(wal);
-    struct vg_store_options o = { .create = true, .actor = "bench", .audit_key_path = key,
-                                  .audit_export_path = heads };
+    struct vg_store_options o = {
+        .create = true, .actor = "bench", .audit_key_path = key, .audit_export_path = heads
+    };
     struct vg_store *s;
     struct vg_error e;
     if (vg_store_open(path, &o, &s, &e) != VG_OK) {
@@ -385,7 +395,8 @@ int main(int argc, char **argv)
     printf("bench_risk: %ld containers generated in %.1f s (%s)\n", n, now_s() - t, path);
 
     struct vg_risk_options ro = { .as_of = vg_time_from_civil(2024, 7, 10, 0, 0, 0),
-                                  .rescore_days = 60, .dry_run = true };
+                                  .rescore_days = 60,
+                                  .dry_run = true };
     struct vg_risk_report r;
     double w = now_s(), c = cpu_s();
     if (vg_risk_score(s, &ro, &r, &e) != VG_OK) {

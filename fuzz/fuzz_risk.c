@@ -23,7 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (st == VG_OK && !o.dry_run) {
         st = vg_risk_score(fuzz_store, &o, &r, &e);
         if (st == VG_OK && r.assessed + r.rescored != 0) {
-            fprintf(stderr, "a second run wrote %lld versions\n", (long long)(r.assessed + r.rescored));
+            fprintf(stderr, "a second run wrote %lld versions\n",
+                    (long long)(r.assessed + r.rescored));
             abort();
         }
     }

@@ -29,7 +29,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
 #include <vigia/features.h>
 #include <vigia/rows.h>
 #include <vigia/rules.h>
@@ -43,10 +42,10 @@ extern "C" {
 struct vg_store;
 
 /* Score constants (docs/scoring.md). */
-#define VG_RISK_SCALE 50.0      /* points that give a score of 63.2 */
-#define VG_RISK_RED 60.0        /* score from which a trip is red */
-#define VG_RISK_AMBER 35.0      /* score from which a trip is amber */
-#define VG_RISK_GRADED_MAX 4.9  /* graded evidence adds at most this many points */
+#define VG_RISK_SCALE        50.0 /* points that give a score of 63.2 */
+#define VG_RISK_RED          60.0 /* score from which a trip is red */
+#define VG_RISK_AMBER        35.0 /* score from which a trip is amber */
+#define VG_RISK_GRADED_MAX   4.9  /* graded evidence adds at most this many points */
 #define VG_RISK_MODEL_WEIGHT 50.0 /* default points for a model probability of 1 */
 
 /* The score for a number of points: 100 * (1 - exp(-points / VG_RISK_SCALE)), 0 for
@@ -67,29 +66,29 @@ struct vg_risk_model {
     const char *version; /* recorded in the reasons, e.g. "xgb 2026-05-01" */
     int64_t model_id;    /* models.id recorded with each assessment, 0 when none */
     double weight;       /* points for p = 1; 0 picks VG_RISK_MODEL_WEIGHT */
-    enum vg_status (*predict)(void *user, const struct vg_value *record, size_t n, double *p,
-                              struct vg_buf *why);
+    enum vg_status (*predict)(
+        void *user, const struct vg_value *record, size_t n, double *p, struct vg_buf *why);
     void *user;
 };
 
 struct vg_risk_options {
-    const char *port;        /* only trips of this port (UN/LOCODE); NULL: every port */
-    int64_t as_of;           /* the run's instant (vg time); VG_TIME_NONE: now */
-    int rescore_days;        /* trips loaded more than this many days before as_of are
-                                not re-scored (they are still assessed once); 0 picks 60 */
-    const struct vg_rule_set *rules; /* NULL: the store's active rule set; when none is
-                                        active the built-in default is stored and activated */
-    int64_t rule_set_id;     /* with rules: its rule_sets id (0 when not stored) */
+    const char *port;                  /* only trips of this port (UN/LOCODE); NULL: every port */
+    int64_t as_of;                     /* the run's instant (vg time); VG_TIME_NONE: now */
+    int rescore_days;                  /* trips loaded more than this many days before as_of are
+                                          not re-scored (they are still assessed once); 0 picks 60 */
+    const struct vg_rule_set *rules;   /* NULL: the store's active rule set; when none is
+                                          active the built-in default is stored and activated */
+    int64_t rule_set_id;               /* with rules: its rule_sets id (0 when not stored) */
     const struct vg_risk_model *model; /* NULL: rules and lists only */
-    bool dry_run;            /* compute everything, write nothing (benchmarks) */
+    bool dry_run;                      /* compute everything, write nothing (benchmarks) */
 };
 
 struct vg_risk_report {
-    int64_t trips;     /* trips considered */
-    int64_t computed;  /* feature records computed */
-    int64_t assessed;  /* trips assessed for the first time */
-    int64_t rescored;  /* versions added to trips assessed before */
-    int64_t unchanged; /* records equal to the latest version (nothing written) */
+    int64_t trips;                    /* trips considered */
+    int64_t computed;                 /* feature records computed */
+    int64_t assessed;                 /* trips assessed for the first time */
+    int64_t rescored;                 /* versions added to trips assessed before */
+    int64_t unchanged;                /* records equal to the latest version (nothing written) */
     int64_t red, amber, green, holds; /* among the versions written */
     int64_t rule_set_id;
     double load_seconds;    /* reading the store and preparing aggregates */
@@ -114,8 +113,10 @@ VG_NODISCARD enum vg_status vg_risk_score(struct vg_store *store,
  * Finds a trip by text: a trip id (digits), or a container number (its latest trip that
  * began at or before as_of; VG_TIME_NONE: its latest trip). VG_ENOTFOUND when none.
  */
-VG_NODISCARD enum vg_status vg_risk_find_trip(struct vg_store *store, const char *text,
-                                              int64_t as_of, int64_t *trip_id,
+VG_NODISCARD enum vg_status vg_risk_find_trip(struct vg_store *store,
+                                              const char *text,
+                                              int64_t as_of,
+                                              int64_t *trip_id,
                                               struct vg_error *err);
 
 /*
@@ -126,8 +127,10 @@ VG_NODISCARD enum vg_status vg_risk_find_trip(struct vg_store *store, const char
  * is preceded by the trip as rows of feature "_trip", "_as_of" and "_reference_time".
  * VG_ENOTFOUND, VG_EDB, VG_ENOMEM.
  */
-VG_NODISCARD enum vg_status vg_risk_features_list(struct vg_store *store, int64_t trip_id,
-                                                  int64_t as_of, const struct vg_row_sink *sink,
+VG_NODISCARD enum vg_status vg_risk_features_list(struct vg_store *store,
+                                                  int64_t trip_id,
+                                                  int64_t as_of,
+                                                  const struct vg_row_sink *sink,
                                                   struct vg_error *err);
 
 /* ---- rule sets in the store ---------------------------------------------------------- */
@@ -145,10 +148,16 @@ const char *vg_risk_default_rules(size_t *len);
  * deactivated). Audited ("rules.load", "rules.activate"). *id (may be NULL) gets its id.
  * Returns VG_OK, VG_EPARSE (compile errors), VG_ECONFLICT, VG_EDB, VG_ENOMEM.
  */
-VG_NODISCARD enum vg_status vg_risk_rules_load(struct vg_store *store, const char *text,
-                                               size_t len, const char *source, bool activate,
-                                               vg_rules_diag_fn diag, void *user, int64_t *id,
-                                               bool *is_new, struct vg_error *err);
+VG_NODISCARD enum vg_status vg_risk_rules_load(struct vg_store *store,
+                                               const char *text,
+                                               size_t len,
+                                               const char *source,
+                                               bool activate,
+                                               vg_rules_diag_fn diag,
+                                               void *user,
+                                               int64_t *id,
+                                               bool *is_new,
+                                               struct vg_error *err);
 
 /*
  * The active rule set, compiled (*set owned by the caller, vg_rules_free) and its id.
@@ -156,14 +165,14 @@ VG_NODISCARD enum vg_status vg_risk_rules_load(struct vg_store *store, const cha
  * VG_EPARSE when the stored text no longer compiles, VG_EDB, VG_ENOMEM.
  */
 VG_NODISCARD enum vg_status vg_risk_rules_active(struct vg_store *store,
-                                                 struct vg_rule_set **set, int64_t *id,
+                                                 struct vg_rule_set **set,
+                                                 int64_t *id,
                                                  struct vg_error *err);
 
 /* Lists the stored rule sets, newest first: id, name, version, active (yes/no), loaded_at,
  * loaded_by, digest. */
-VG_NODISCARD enum vg_status vg_risk_rules_list(struct vg_store *store,
-                                               const struct vg_row_sink *sink,
-                                               struct vg_error *err);
+VG_NODISCARD enum vg_status
+vg_risk_rules_list(struct vg_store *store, const struct vg_row_sink *sink, struct vg_error *err);
 
 /*
  * Back-tests set on the recorded outcomes: every outcome linked to a trip (by its trip, or

@@ -2,7 +2,6 @@
 #include "cli.h"
 
 #include <string.h>
-
 #include <vigia/risk.h>
 #include <vigia/time.h>
 
@@ -30,8 +29,8 @@ const struct cli_command cli_cmd_assessments = {
     run,
 };
 
-static enum vg_status list(struct vg_store *store, const struct vg_row_sink *sink, void *user,
-                           struct vg_error *err)
+static enum vg_status
+list(struct vg_store *store, const struct vg_row_sink *sink, void *user, struct vg_error *err)
 {
     return vg_risk_assessments_list(store, user, sink, err);
 }
@@ -64,9 +63,14 @@ static int run(struct cli_global *g, int argc, char **argv)
                 f.to += 86400; /* a date alone: the whole day */
             }
             continue;
-        case OPT_PORT: f.port = optarg; continue;
-        case OPT_ALL: f.all = true; continue;
-        default: break;
+        case OPT_PORT:
+            f.port = optarg;
+            continue;
+        case OPT_ALL:
+            f.all = true;
+            continue;
+        default:
+            break;
         }
         bool done;
         int rc = cli_common_option(g, &cli_cmd_assessments, opt, &done);

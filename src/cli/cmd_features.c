@@ -29,8 +29,8 @@ struct request {
     int64_t as_of;
 };
 
-static enum vg_status list(struct vg_store *store, const struct vg_row_sink *sink, void *user,
-                           struct vg_error *err)
+static enum vg_status
+list(struct vg_store *store, const struct vg_row_sink *sink, void *user, struct vg_error *err)
 {
     const struct request *r = user;
     int64_t trip;

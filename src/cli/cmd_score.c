@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/file.h>
 #include <vigia/risk.h>
 #include <vigia/time.h>
@@ -82,13 +81,17 @@ static int run(struct cli_global *g, int argc, char **argv)
     int opt;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (opt) {
-        case OPT_PORT: o.port = optarg; continue;
+        case OPT_PORT:
+            o.port = optarg;
+            continue;
         case OPT_AS_OF:
             if (!cli_parse_time(optarg, "--as-of", &o.as_of)) {
                 return CLI_USAGE;
             }
             continue;
-        case OPT_RULES: rules = optarg; continue;
+        case OPT_RULES:
+            rules = optarg;
+            continue;
         case OPT_RESCORE: {
             char *end;
             long n = strtol(optarg, &end, 10);
@@ -99,7 +102,8 @@ static int run(struct cli_global *g, int argc, char **argv)
             o.rescore_days = (int)n;
             continue;
         }
-        default: break;
+        default:
+            break;
         }
         bool done;
         int rc = cli_common_option(g, &cli_cmd_score, opt, &done);
@@ -132,11 +136,11 @@ static int run(struct cli_global *g, int argc, char **argv)
     if (st != VG_OK) {
         return cli_fail(&err, st);
     }
-    static const char *const keys[12] = { "trips",       "assessed",      "rescored",     "unchanged",
-                                          "red",         "amber",         "green",        "holds",
-                                          "rule_set",    "load_seconds",  "compute_seconds",
-                                          "write_seconds" };
-    const int64_t counts[9] = { r.trips, r.assessed, r.rescored, r.unchanged, r.red,
+    static const char *const keys[12] = {
+        "trips", "assessed", "rescored",     "unchanged",       "red",          "amber", "green",
+        "holds", "rule_set", "load_seconds", "compute_seconds", "write_seconds"
+    };
+    const int64_t counts[9] = { r.trips, r.assessed, r.rescored, r.unchanged,  r.red,
                                 r.amber, r.green,    r.holds,    r.rule_set_id };
     const double secs[3] = { r.load_seconds, r.compute_seconds, r.write_seconds };
     char v[12][32];

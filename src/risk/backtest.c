@@ -8,15 +8,16 @@
 
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 
 struct tally {
     int64_t hits, positives, undecided;
 };
 
-enum vg_status vg_risk_backtest(struct vg_store *store, const struct vg_rule_set *set,
-                                const struct vg_row_sink *sink, struct vg_error *err)
+enum vg_status vg_risk_backtest(struct vg_store *store,
+                                const struct vg_rule_set *set,
+                                const struct vg_row_sink *sink,
+                                struct vg_error *err)
 {
     struct rk_ctx *c = vg_calloc(1, sizeof(*c));
     size_t nrules = vg_rules_count(set);
@@ -90,9 +91,8 @@ enum vg_status vg_risk_backtest(struct vg_store *store, const struct vg_rule_set
     if (s != VG_OK) {
         goto out;
     }
-    static const char *const cols[] = { "rule",      "title",     "action",   "weight",
-                                        "inspected", "hits",      "positives", "hit_rate",
-                                        "undecided", "base_rate" };
+    static const char *const cols[] = { "rule", "title",     "action",   "weight",    "inspected",
+                                        "hits", "positives", "hit_rate", "undecided", "base_rate" };
     if (sink->columns != NULL) {
         sink->columns(sink->user, 10, cols);
     }
@@ -121,7 +121,12 @@ enum vg_status vg_risk_backtest(struct vg_store *store, const struct vg_rule_set
                                 ri != NULL ? ri->title : "all inspected trips",
                                 ri != NULL ? vg_rule_action_name(ri->action) : "",
                                 ri != NULL ? w : "",
-                                ins, h, p, rate, ri != NULL ? u : "", base };
+                                ins,
+                                h,
+                                p,
+                                rate,
+                                ri != NULL ? u : "",
+                                base };
         if (sink->row(sink->user, 10, row) != 0) {
             break;
         }

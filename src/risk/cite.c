@@ -21,7 +21,8 @@ void rk_citer_release(struct rk_citer *sc)
 }
 
 /* "CODECO GI-1 (message 12, segment 13)". */
-static enum vg_status message_label(struct rk_citer *sc, int64_t id, int32_t seg, struct vg_buf *out)
+static enum vg_status
+message_label(struct rk_citer *sc, int64_t id, int32_t seg, struct vg_buf *out)
 {
     uint64_t lab;
     char key[24];
@@ -72,7 +73,8 @@ static enum vg_status message_label(struct rk_citer *sc, int64_t id, int32_t seg
 enum vg_status rk_cite_text(struct rk_citer *sc, const struct rk_src *src, struct vg_buf *out)
 {
     switch (src->kind) {
-    case RK_SRC_MESSAGE: return message_label(sc, src->id, src->seg, out);
+    case RK_SRC_MESSAGE:
+        return message_label(sc, src->id, src->seg, out);
     case RK_SRC_OUTCOME: {
         static const char sql[] =
             "SELECT result, port, strftime('%Y-%m-%d', inspected_at, 'unixepoch') FROM outcomes"
@@ -101,10 +103,10 @@ enum vg_status rk_cite_text(struct rk_citer *sc, const struct rk_src *src, struc
         if (st != NULL) {
             sqlite3_bind_int64(st, 1, src->id);
             if (sqlite3_step(st) == SQLITE_ROW) {
-                enum vg_status s = vg_buf_printf(out, "vessel event %lld (AIS %s from %s)",
-                                                 (long long)src->id,
-                                                 (const char *)sqlite3_column_text(st, 0),
-                                                 (const char *)sqlite3_column_text(st, 1));
+                enum vg_status s =
+                    vg_buf_printf(out, "vessel event %lld (AIS %s from %s)", (long long)src->id,
+                                  (const char *)sqlite3_column_text(st, 0),
+                                  (const char *)sqlite3_column_text(st, 1));
                 sqlite3_reset(st);
                 return s;
             }
@@ -112,9 +114,10 @@ enum vg_status rk_cite_text(struct rk_citer *sc, const struct rk_src *src, struc
         }
         return vg_buf_printf(out, "vessel event %lld", (long long)src->id);
     }
-    case RK_SRC_WATCH_ENTRY: return vg_buf_printf(out, "watch-list entry %lld", (long long)src->id);
-    default: break;
+    case RK_SRC_WATCH_ENTRY:
+        return vg_buf_printf(out, "watch-list entry %lld", (long long)src->id);
+    default:
+        break;
     }
     return VG_OK;
 }
-

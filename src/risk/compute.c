@@ -51,10 +51,12 @@ static double bill_weight_in(const struct rk_ctx *c, const struct rk_bill *b, ui
     for (uint32_t g = 0; g < b->goods_n; g++) {
         const struct rk_goods *gd = RK_AT(c->goods, struct rk_goods, b->goods_off + g);
         for (uint32_t p = 0; p < gd->pl_n; p++) {
-            const struct rk_placement *pl = RK_AT(c->placements, struct rk_placement, gd->pl_off + p);
+            const struct rk_placement *pl =
+                RK_AT(c->placements, struct rk_placement, gd->pl_off + p);
             if (pl->container == container) {
                 placed = true;
-                kg += !isnan(pl->gross_kg) ? pl->gross_kg : (!isnan(gd->gross_kg) ? gd->gross_kg : 0);
+                kg +=
+                    !isnan(pl->gross_kg) ? pl->gross_kg : (!isnan(gd->gross_kg) ? gd->gross_kg : 0);
             }
         }
     }
@@ -101,7 +103,8 @@ static void build_bills(struct rk_view *v)
             continue;
         }
         uint32_t vi = version_at(c, cur, v->as_of);
-        if (vi == RK_NONE || bill(c, vi)->cancelled || !lists_container(c, bill(c, vi), v->trip->container)) {
+        if (vi == RK_NONE || bill(c, vi)->cancelled ||
+            !lists_container(c, bill(c, vi), v->trip->container)) {
             continue;
         }
         v->bills[v->nbills++] = vi;
@@ -138,7 +141,8 @@ static void build_bills(struct rk_view *v)
                 bool here = gd->pl_n == 0;
                 double kg = !isnan(gd->gross_kg) ? gd->gross_kg : 0;
                 for (uint32_t p = 0; p < gd->pl_n; p++) {
-                    const struct rk_placement *pl = RK_AT(c->placements, struct rk_placement, gd->pl_off + p);
+                    const struct rk_placement *pl =
+                        RK_AT(c->placements, struct rk_placement, gd->pl_off + p);
                     if (pl->container == v->trip->container) {
                         here = true;
                         if (!isnan(pl->gross_kg)) {
@@ -210,10 +214,14 @@ static void build_events(struct rk_view *v)
             continue;
         }
         if (i > 0) {
-            prev = RK_AT(c->trips, struct rk_trip, *RK_AT(c->cont_trips, uint32_t, ct->trip_off + i - 1))->t_ref;
+            prev = RK_AT(c->trips, struct rk_trip,
+                         *RK_AT(c->cont_trips, uint32_t, ct->trip_off + i - 1))
+                       ->t_ref;
         }
         if (i + 1 < ct->trip_n) {
-            next = RK_AT(c->trips, struct rk_trip, *RK_AT(c->cont_trips, uint32_t, ct->trip_off + i + 1))->t_ref;
+            next = RK_AT(c->trips, struct rk_trip,
+                         *RK_AT(c->cont_trips, uint32_t, ct->trip_off + i + 1))
+                       ->t_ref;
         }
         break;
     }
@@ -255,9 +263,13 @@ static void build_events(struct rk_view *v)
     }
 }
 
-enum vg_status rk_compute(struct rk_ctx *c, uint32_t trip_idx, int64_t as_of,
-                          struct vg_arena *arena, struct vg_value *rec,
-                          struct rk_src (*src)[2], struct rk_trip_hits *hits,
+enum vg_status rk_compute(struct rk_ctx *c,
+                          uint32_t trip_idx,
+                          int64_t as_of,
+                          struct vg_arena *arena,
+                          struct vg_value *rec,
+                          struct rk_src (*src)[2],
+                          struct rk_trip_hits *hits,
                           struct vg_error *err)
 {
     memset(rec, 0, VG_F_COUNT * sizeof(*rec));
@@ -284,9 +296,9 @@ enum vg_status rk_compute(struct rk_ctx *c, uint32_t trip_idx, int64_t as_of,
     build_bills(&v);
     build_events(&v);
     enum vg_status (*const families[])(struct rk_view *) = {
-        rk_features_feeds,   rk_features_route, rk_features_goods,     rk_features_parties,
-        rk_features_seizures, rk_features_seals, rk_features_moves,    rk_features_documents,
-        rk_features_vessel,  rk_features_lists,
+        rk_features_feeds,    rk_features_route, rk_features_goods, rk_features_parties,
+        rk_features_seizures, rk_features_seals, rk_features_moves, rk_features_documents,
+        rk_features_vessel,   rk_features_lists,
     };
     for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
         enum vg_status s = families[i](&v);

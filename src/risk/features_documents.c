@@ -8,11 +8,10 @@
 
 #include <math.h>
 #include <string.h>
-
 #include <vigia/maritime.h>
 
 #define TWO_PLACES_WINDOW (30 * (int64_t)RK_DAY)
-#define LAND_KMH 80.0
+#define LAND_KMH          80.0
 
 static const struct rk_bill *current_of(const struct rk_ctx *c, const struct rk_bill *b)
 {
@@ -130,8 +129,9 @@ static void split(struct rk_view *v)
             continue;
         }
         for (uint32_t e = 0; e < b->equip_n && !split; e++) {
-            const struct rk_container *k = RK_AT(c->containers, struct rk_container,
-                                                 RK_AT(c->equips, struct rk_equip, b->equip_off + e)->container);
+            const struct rk_container *k =
+                RK_AT(c->containers, struct rk_container,
+                      RK_AT(c->equips, struct rk_equip, b->equip_off + e)->container);
             const struct rk_event *ev = RK_AT(c->events, struct rk_event, k->ev_off);
             for (uint32_t j = 0; j < k->ev_n; j++) {
                 const struct rk_event *x = &ev[j];
@@ -180,7 +180,8 @@ static void switched(struct rk_view *v)
         prev->t_ref != VG_TIME_NONE && v->t_ref != VG_TIME_NONE && prev->t_ref <= v->as_of &&
         v->t_ref - prev->t_ref < 45 * (int64_t)RK_DAY) {
         for (uint32_t i = 0; i < ct->bill_n && !sw; i++) {
-            const struct rk_bill *old = RK_AT(c->bills, struct rk_bill, *RK_AT(c->cont_bills, uint32_t, ct->bill_off + i));
+            const struct rk_bill *old =
+                RK_AT(c->bills, struct rk_bill, *RK_AT(c->cont_bills, uint32_t, ct->bill_off + i));
             if (old->call != prev->call) {
                 continue;
             }
@@ -209,7 +210,8 @@ enum vg_status rk_features_documents(struct rk_view *v)
     struct rk_ctx *c = v->c;
     rk_set(v, VG_F_CONTAINER_CHECK_DIGIT_FAILED, vg_value_bool(!v->cont->valid));
     if (!v->cont->valid) {
-        rk_cite_msg(v, VG_F_CONTAINER_CHECK_DIGIT_FAILED, v->cont->finding_msg, v->cont->finding_seg);
+        rk_cite_msg(v, VG_F_CONTAINER_CHECK_DIGIT_FAILED, v->cont->finding_msg,
+                    v->cont->finding_seg);
     }
     two_places(v);
     if (rk_need(v, VG_F_FILING_LEAD_HOURS, VG_FEED_MANIFEST)) {
@@ -228,7 +230,8 @@ enum vg_status rk_features_documents(struct rk_view *v)
     for (size_t i = 0; i < v->nbills; i++) {
         const struct rk_bill *cur = current_of(c, RK_AT(c->bills, struct rk_bill, v->bills[i]));
         for (uint32_t k = 0; k < cur->ver_n; k++) {
-            const struct rk_bill *ver = RK_AT(c->bills, struct rk_bill, *RK_AT(c->versions, uint32_t, cur->ver_off + k));
+            const struct rk_bill *ver =
+                RK_AT(c->bills, struct rk_bill, *RK_AT(c->versions, uint32_t, cur->ver_off + k));
             if (ver->time != VG_TIME_NONE && ver->time > v->as_of) {
                 break;
             }

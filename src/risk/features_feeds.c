@@ -44,8 +44,8 @@ static int64_t day_of(int64_t t)
 
 /* Messages of feed kind ('G' gate, 'T' terminal, 'W' stowage, 'S' status) at port (and
  * terminal, 0 any) on days [d0, d1]. */
-static bool any_on_days(const struct rk_ctx *c, char kind, uint32_t port, uint32_t terminal,
-                        int64_t d0, int64_t d1)
+static bool any_on_days(
+    const struct rk_ctx *c, char kind, uint32_t port, uint32_t terminal, int64_t d0, int64_t d1)
 {
     for (int64_t d = d0; d <= d1; d++) {
         char key[RK_KEY_SIZE];
@@ -255,7 +255,6 @@ enum vg_status rk_features_feeds(struct rk_view *v)
         set_feed(v, VG_FEED_RELEASE, false,
                  VG_SLICE_LIT("not an import: no release or pick-up at this port"));
     }
-    set_feed(v, VG_FEED_AUDIT, false,
-             VG_SLICE_LIT("no log of container look-ups by staff (M2)"));
+    set_feed(v, VG_FEED_AUDIT, false, VG_SLICE_LIT("no log of container look-ups by staff (M2)"));
     return VG_OK;
 }

@@ -9,11 +9,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/ident.h>
 
 #define NORM_WINDOW (365 * (int64_t)RK_DAY)
-#define NORM_MIN 30
+#define NORM_MIN    30
 
 struct totals {
     double kg, packages;
@@ -31,13 +30,16 @@ static void add_goods(const struct rk_view *v, const uint32_t *bills, size_t n, 
             const struct rk_goods *gd = RK_AT(c->goods, struct rk_goods, b->goods_off + g);
             bool placed = false;
             for (uint32_t p = 0; p < gd->pl_n; p++) {
-                const struct rk_placement *pl = RK_AT(c->placements, struct rk_placement, gd->pl_off + p);
+                const struct rk_placement *pl =
+                    RK_AT(c->placements, struct rk_placement, gd->pl_off + p);
                 if (pl->container != v->trip->container) {
                     continue;
                 }
                 placed = true;
-                double kg = !isnan(pl->gross_kg) ? pl->gross_kg : (gd->pl_n == 1 ? gd->gross_kg : NAN);
-                double pk = !isnan(pl->packages) ? pl->packages : (gd->pl_n == 1 ? gd->packages : NAN);
+                double kg =
+                    !isnan(pl->gross_kg) ? pl->gross_kg : (gd->pl_n == 1 ? gd->gross_kg : NAN);
+                double pk =
+                    !isnan(pl->packages) ? pl->packages : (gd->pl_n == 1 ? gd->packages : NAN);
                 if (!isnan(kg)) {
                     t->kg += kg;
                     t->has_kg = true;
@@ -78,18 +80,22 @@ static bool word_in(const char *w, size_t n, const char *const *set, size_t coun
  * MACHINERY, or only "said to contain" and package words). */
 static bool vague(struct vg_slice d)
 {
-    static const char *const fak[] = { "FAK", "CONSOLIDATED", "CONSOLIDATION", "CONSOL", "GROUPAGE" };
+    static const char *const fak[] = { "FAK", "CONSOLIDATED", "CONSOLIDATION", "CONSOL",
+                                       "GROUPAGE" };
     static const char *const generic[] = {
-        "GOODS",    "MERCHANDISE", "VARIOUS", "PARTS",     "MACHINERY", "CARGO",  "ITEMS",
-        "PRODUCTS", "PRODUCT",     "MATERIAL", "MATERIALS", "EQUIPMENT", "GENERAL", "MISC",
-        "MISCELLANEOUS", "SUNDRIES", "SUNDRY", "SPARE", "ASSORTED", "MIXED", "STUFF", "ARTICLES",
-        "MERCANCIA", "MERCADERIA", "VARIOS", "CARGA", "GENERAL", "REPUESTOS", "PIEZAS",
+        "GOODS",    "MERCHANDISE", "VARIOUS",       "PARTS",     "MACHINERY", "CARGO",
+        "ITEMS",    "PRODUCTS",    "PRODUCT",       "MATERIAL",  "MATERIALS", "EQUIPMENT",
+        "GENERAL",  "MISC",        "MISCELLANEOUS", "SUNDRIES",  "SUNDRY",    "SPARE",
+        "ASSORTED", "MIXED",       "STUFF",         "ARTICLES",  "MERCANCIA", "MERCADERIA",
+        "VARIOS",   "CARGA",       "GENERAL",       "REPUESTOS", "PIEZAS",
     };
     static const char *const stop[] = {
-        "STC", "SAID", "TO", "CONTAIN", "CONTAINS", "CONTAINING", "OF", "AND", "THE", "WITH",
-        "PKGS", "PKG", "PACKAGES", "PACKAGE", "BOXES", "BOX", "CARTONS", "CARTON", "CTNS", "CTN",
-        "PALLETS", "PALLET", "PLT", "PLTS", "BAGS", "BAG", "PIECES", "PCS", "UNITS", "IN", "FOR",
-        "FREIGHT", "ALL", "KINDS", "KIND", "DE", "Y", "EN", "PARA", "LOS", "LAS", "EL", "LA",
+        "STC",     "SAID",   "TO",     "CONTAIN", "CONTAINS", "CONTAINING", "OF",    "AND",
+        "THE",     "WITH",   "PKGS",   "PKG",     "PACKAGES", "PACKAGE",    "BOXES", "BOX",
+        "CARTONS", "CARTON", "CTNS",   "CTN",     "PALLETS",  "PALLET",     "PLT",   "PLTS",
+        "BAGS",    "BAG",    "PIECES", "PCS",     "UNITS",    "IN",         "FOR",   "FREIGHT",
+        "ALL",     "KINDS",  "KIND",   "DE",      "Y",        "EN",         "PARA",  "LOS",
+        "LAS",     "EL",     "LA",
     };
     char w[64];
     size_t n = 0;
@@ -98,7 +104,8 @@ static bool vague(struct vg_slice d)
     char prev[64] = "";
     for (size_t i = 0; i <= d.len; i++) {
         char ch = i < d.len ? d.ptr[i] : ' ';
-        bool letter = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (unsigned char)ch >= 0x80;
+        bool letter =
+            (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (unsigned char)ch >= 0x80;
         if (letter) {
             if (n + 1 < sizeof(w)) {
                 w[n++] = (ch >= 'a' && ch <= 'z') ? (char)(ch - 'a' + 'A') : ch;
@@ -128,9 +135,8 @@ enum vg_status rk_features_goods(struct rk_view *v)
     struct rk_ctx *c = v->c;
     const unsigned M = VG_FEED_MANIFEST;
     const struct rk_goods *g = v->main_goods;
-    const struct rk_bill *gb = v->main_goods_bill != RK_NONE
-                                   ? RK_AT(c->bills, struct rk_bill, v->main_goods_bill)
-                                   : NULL;
+    const struct rk_bill *gb =
+        v->main_goods_bill != RK_NONE ? RK_AT(c->bills, struct rk_bill, v->main_goods_bill) : NULL;
     int64_t gmsg = gb != NULL ? gb->message_id : 0;
     int32_t gseg = g != NULL ? g->segment_no : 0;
 
@@ -162,8 +168,9 @@ enum vg_status rk_features_goods(struct rk_view *v)
                     struct vg_slice h = rk_str(&c->s, gd->hs);
                     bool here = gd->pl_n == 0;
                     for (uint32_t p = 0; p < gd->pl_n && !here; p++) {
-                        here = RK_AT(c->placements, struct rk_placement, gd->pl_off + p)->container ==
-                               v->trip->container;
+                        here =
+                            RK_AT(c->placements, struct rk_placement, gd->pl_off + p)->container ==
+                            v->trip->container;
                     }
                     bool dup = h.len == 0 || !here;
                     for (size_t q = 0; q < nc && !dup; q++) {
@@ -207,13 +214,14 @@ enum vg_status rk_features_goods(struct rk_view *v)
         struct vg_error e;
         struct vg_slice code = rk_str(&c->s, st);
         if (st == 0) {
-            rk_unknown(v, VG_F_REEFER, VG_SLICE_LIT("no size-type code reported for the container"));
+            rk_unknown(v, VG_F_REEFER,
+                       VG_SLICE_LIT("no size-type code reported for the container"));
         } else if (vg_size_type_parse(code, &sz, &e) != VG_OK) {
             rk_unknown(v, VG_F_REEFER,
                        rk_fmt(v, "unknown size-type code %.*s", (int)code.len, code.ptr));
         } else {
-            rk_set(v, VG_F_REEFER, vg_value_bool(sz.group == VG_EQUIP_REEFER ||
-                                                 sz.group == VG_EQUIP_INSULATED));
+            rk_set(v, VG_F_REEFER,
+                   vg_value_bool(sz.group == VG_EQUIP_REEFER || sz.group == VG_EQUIP_INSULATED));
             rk_cite_msg(v, VG_F_REEFER, emsg, eseg);
         }
     }
@@ -221,9 +229,8 @@ enum vg_status rk_features_goods(struct rk_view *v)
     /* Vague description: the main goods item's, else the bill's. */
     if (!rk_need(v, VG_F_GOODS_DESCRIPTION_VAGUE, M)) {
         uint32_t d = g != NULL && g->description != 0 ? g->description : 0;
-        const struct rk_bill *mb = v->main_bill != RK_NONE
-                                       ? RK_AT(c->bills, struct rk_bill, v->main_bill)
-                                       : NULL;
+        const struct rk_bill *mb =
+            v->main_bill != RK_NONE ? RK_AT(c->bills, struct rk_bill, v->main_bill) : NULL;
         if (d == 0 && mb != NULL) {
             d = mb->description;
         }
@@ -276,13 +283,16 @@ enum vg_status rk_features_goods(struct rk_view *v)
         } else {
             double med, mad;
             size_t n;
-            bool ok = rk_norm(c, 'K', g->heading, g->package_type, day, NORM_WINDOW,
-                              NORM_MIN, &med, &mad, &n);
+            bool ok = rk_norm(c, 'K', g->heading, g->package_type, day, NORM_WINDOW, NORM_MIN, &med,
+                              &mad, &n);
             if (!ok || !(mad > 0)) {
                 rk_unknown(v, VG_F_KG_PER_PACKAGE_Z,
-                           !ok ? rk_fmt(v, "%zu earlier shipments of HS %.4s in %s in the past year "
-                                           "(30 needed)",
-                                        n, hs.ptr, g->package_type != 0 ? rk_cstr(&c->s, g->package_type) : "unstated packages")
+                           !ok ? rk_fmt(v,
+                                        "%zu earlier shipments of HS %.4s in %s in the past year "
+                                        "(30 needed)",
+                                        n, hs.ptr,
+                                        g->package_type != 0 ? rk_cstr(&c->s, g->package_type)
+                                                             : "unstated packages")
                                : rk_fmt(v, "no spread in the kg per package of HS %.4s", hs.ptr));
             } else {
                 double z = (g->gross_kg / g->packages - med) / (1.4826 * mad);
@@ -314,13 +324,16 @@ enum vg_status rk_features_goods(struct rk_view *v)
             }
         }
         if (other || nocur) {
-            struct vg_slice why = other ? VG_SLICE_LIT("the value is not in US dollars (no exchange rates)")
-                                        : VG_SLICE_LIT("the declared value gives no currency");
+            struct vg_slice why =
+                other ? VG_SLICE_LIT("the value is not in US dollars (no exchange rates)")
+                      : VG_SLICE_LIT("the declared value gives no currency");
             rk_unknown(v, VG_F_VALUE_PER_KG, why);
             rk_unknown(v, VG_F_VALUE_PER_KG_RATIO, why);
         } else if (!(kg > 0)) {
-            rk_unknown(v, VG_F_VALUE_PER_KG, VG_SLICE_LIT("no gross weight for the declared value"));
-            rk_unknown(v, VG_F_VALUE_PER_KG_RATIO, VG_SLICE_LIT("no gross weight for the declared value"));
+            rk_unknown(v, VG_F_VALUE_PER_KG,
+                       VG_SLICE_LIT("no gross weight for the declared value"));
+            rk_unknown(v, VG_F_VALUE_PER_KG_RATIO,
+                       VG_SLICE_LIT("no gross weight for the declared value"));
         } else {
             double vpk = value / kg;
             rk_set(v, VG_F_VALUE_PER_KG, vg_value_number(vpk));
@@ -328,15 +341,15 @@ enum vg_status rk_features_goods(struct rk_view *v)
             double med, mad;
             size_t n;
             if (hs.len >= 6 && g != NULL &&
-                rk_norm(c, 'V', g->hs6, g->currency, day, NORM_WINDOW, NORM_MIN,
-                        &med, &mad, &n) &&
+                rk_norm(c, 'V', g->hs6, g->currency, day, NORM_WINDOW, NORM_MIN, &med, &mad, &n) &&
                 med > 0) {
                 rk_set(v, VG_F_VALUE_PER_KG_RATIO, vg_value_number(vpk / med));
                 rk_cite_msg(v, VG_F_VALUE_PER_KG_RATIO, gmsg, gseg);
             } else {
                 rk_unknown(v, VG_F_VALUE_PER_KG_RATIO,
-                           rk_fmt(v, "fewer than 30 earlier declared values of HS %.*s in the past "
-                                     "year",
+                           rk_fmt(v,
+                                  "fewer than 30 earlier declared values of HS %.*s in the past "
+                                  "year",
                                   (int)(hs.len < 6 ? hs.len : 6), hs.ptr));
             }
         }

@@ -17,8 +17,8 @@ static void unpack(struct rk_ctx *c, uint64_t packed, const struct rk_wlhit **hi
     *n = (size_t)(packed & 0xffff);
 }
 
-bool rk_watch_cached(struct rk_ctx *c, char kind, uint32_t id, const struct rk_wlhit **hits,
-                     size_t *n)
+bool rk_watch_cached(
+    struct rk_ctx *c, char kind, uint32_t id, const struct rk_wlhit **hits, size_t *n)
 {
     *hits = NULL;
     *n = 0;
@@ -34,8 +34,12 @@ bool rk_watch_cached(struct rk_ctx *c, char kind, uint32_t id, const struct rk_w
     return true;
 }
 
-enum vg_status rk_watch(struct rk_ctx *c, char kind, uint32_t id, const struct vg_screen_query *q,
-                        const struct rk_wlhit **hits, size_t *n)
+enum vg_status rk_watch(struct rk_ctx *c,
+                        char kind,
+                        uint32_t id,
+                        const struct vg_screen_query *q,
+                        const struct rk_wlhit **hits,
+                        size_t *n)
 {
     if (rk_watch_cached(c, kind, id, hits, n)) {
         return VG_OK;
@@ -84,8 +88,15 @@ struct tally {
     size_t nlists;
 };
 
-static void count(struct rk_view *v, struct tally *t, const struct rk_wlhit *h, size_t n,
-                  bool party, const char *role, struct vg_slice subject, int64_t msg, int32_t seg)
+static void count(struct rk_view *v,
+                  struct tally *t,
+                  const struct rk_wlhit *h,
+                  size_t n,
+                  bool party,
+                  const char *role,
+                  struct vg_slice subject,
+                  int64_t msg,
+                  int32_t seg)
 {
     for (size_t i = 0; i < n; i++) {
         bool dup = false;
@@ -153,10 +164,10 @@ enum vg_status rk_features_lists(struct rk_view *v)
                     { v->notify, v->notify_bill, "notify party" } };
     for (size_t i = 0; i < 3 + v->nforwarders; i++) {
         const struct rk_bparty *p = i < 3 ? people[i].p : v->forwarders[i - 3];
-        const struct rk_bill *pb = i < 3 ? people[i].b
-                                         : (v->main_bill != RK_NONE
-                                                ? RK_AT(c->bills, struct rk_bill, v->main_bill)
-                                                : NULL);
+        const struct rk_bill *pb =
+            i < 3
+                ? people[i].b
+                : (v->main_bill != RK_NONE ? RK_AT(c->bills, struct rk_bill, v->main_bill) : NULL);
         if (p == NULL || p->party == RK_NONE) {
             continue;
         }
@@ -202,14 +213,16 @@ enum vg_status rk_features_lists(struct rk_view *v)
         if ((s = rk_watch(c, 'K', v->trip->container, &q, &h, &n)) != VG_OK) {
             return s;
         }
-        const struct rk_bill *mb = v->main_bill != RK_NONE ? RK_AT(c->bills, struct rk_bill, v->main_bill) : NULL;
+        const struct rk_bill *mb =
+            v->main_bill != RK_NONE ? RK_AT(c->bills, struct rk_bill, v->main_bill) : NULL;
         count(v, &t, h, n, false, "container", num, mb != NULL ? mb->message_id : 0,
               mb != NULL ? mb->segment_no : 0);
     }
     const struct rk_seal *seals = RK_AT(c->seals, struct rk_seal, v->cont->seal_off);
     for (uint32_t i = 0; i < v->cont->seal_n; i++) {
         const struct rk_seal *sl = &seals[i];
-        if (sl->observed_at != VG_TIME_NONE && (sl->observed_at < v->win_start || sl->observed_at > v->as_of)) {
+        if (sl->observed_at != VG_TIME_NONE &&
+            (sl->observed_at < v->win_start || sl->observed_at > v->as_of)) {
             continue;
         }
         struct vg_slice num = rk_str(&c->s, sl->number);

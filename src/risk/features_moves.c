@@ -11,7 +11,7 @@
 #include <string.h>
 
 #define DWELL_WINDOW (90 * (int64_t)RK_DAY)
-#define DWELL_MIN 30
+#define DWELL_MIN    30
 
 /* The commodity group of a trip (interned) from the current bills of its call, 0 none. */
 static uint32_t trip_group(struct rk_ctx *c, const struct rk_trip *t, bool *empty)
@@ -20,7 +20,8 @@ static uint32_t trip_group(struct rk_ctx *c, const struct rk_trip *t, bool *empt
     const struct rk_goods *best = NULL;
     *empty = false;
     for (uint32_t i = 0; i < ct->bill_n; i++) {
-        const struct rk_bill *b = RK_AT(c->bills, struct rk_bill, *RK_AT(c->cont_bills, uint32_t, ct->bill_off + i));
+        const struct rk_bill *b =
+            RK_AT(c->bills, struct rk_bill, *RK_AT(c->cont_bills, uint32_t, ct->bill_off + i));
         if (b->call != t->call || b->cancelled) {
             continue;
         }
@@ -41,8 +42,8 @@ static uint32_t trip_group(struct rk_ctx *c, const struct rk_trip *t, bool *empt
 }
 
 /* The first gate-in of the trip at its port before loading, within its window. */
-static const struct rk_event *first_gate_in(const struct rk_ctx *c, const struct rk_trip *t,
-                                            int64_t from, int64_t until)
+static const struct rk_event *
+first_gate_in(const struct rk_ctx *c, const struct rk_trip *t, int64_t from, int64_t until)
 {
     const struct rk_container *ct = RK_AT(c->containers, struct rk_container, t->container);
     const struct rk_event *ev = RK_AT(c->events, struct rk_event, ct->ev_off);
@@ -68,7 +69,8 @@ enum vg_status rk_dwell_samples(struct rk_ctx *c)
         const struct rk_container *ct = RK_AT(c->containers, struct rk_container, i);
         int64_t prev = VG_TIME_NONE;
         for (uint32_t k = 0; k < ct->trip_n; k++) {
-            const struct rk_trip *t = RK_AT(c->trips, struct rk_trip, *RK_AT(c->cont_trips, uint32_t, ct->trip_off + k));
+            const struct rk_trip *t =
+                RK_AT(c->trips, struct rk_trip, *RK_AT(c->cont_trips, uint32_t, ct->trip_off + k));
             int64_t tr = t->t_ref;
             if (tr == VG_TIME_NONE) {
                 continue;
@@ -98,8 +100,8 @@ enum vg_status rk_dwell_samples(struct rk_ctx *c)
 
 /* The pick-up of an import: the first gate-out at its port within 30 days after the
  * discharge. */
-static const struct rk_event *pickup_of(const struct rk_ctx *c, const struct rk_trip *t,
-                                        int64_t until)
+static const struct rk_event *
+pickup_of(const struct rk_ctx *c, const struct rk_trip *t, int64_t until)
 {
     if (t->t_ref == VG_TIME_NONE) {
         return NULL;
@@ -124,7 +126,8 @@ static uint32_t consignee_of(const struct rk_ctx *c, const struct rk_trip *t)
 {
     const struct rk_container *ct = RK_AT(c->containers, struct rk_container, t->container);
     for (uint32_t i = 0; i < ct->bill_n; i++) {
-        const struct rk_bill *b = RK_AT(c->bills, struct rk_bill, *RK_AT(c->cont_bills, uint32_t, ct->bill_off + i));
+        const struct rk_bill *b =
+            RK_AT(c->bills, struct rk_bill, *RK_AT(c->cont_bills, uint32_t, ct->bill_off + i));
         if (b->call != t->call) {
             continue;
         }
@@ -177,9 +180,8 @@ static void pickup(struct rk_view *v)
         rk_need(v, VG_F_PICKUP_NEW_HAULIER, VG_FEED_RELEASE);
         return;
     }
-    const struct rk_event *p = v->loaded || v->trip->t_ref > v->as_of
-                                   ? NULL
-                                   : pickup_of(c, v->trip, v->as_of);
+    const struct rk_event *p =
+        v->loaded || v->trip->t_ref > v->as_of ? NULL : pickup_of(c, v->trip, v->as_of);
     if (p == NULL) {
         struct vg_slice why = VG_SLICE_LIT("not picked up yet");
         rk_unknown(v, VG_F_PICKUP_HOURS_AFTER_DISCHARGE, why);
@@ -225,7 +227,8 @@ enum vg_status rk_features_moves(struct rk_view *v)
             rk_unknown(v, VG_F_DWELL_VS_NORM, VG_SLICE_LIT("an import: not loaded at this port"));
         } else if (gi == NULL) {
             rk_unknown(v, VG_F_DWELL_HOURS, VG_SLICE_LIT("no gate-in recorded for the container"));
-            rk_unknown(v, VG_F_DWELL_VS_NORM, VG_SLICE_LIT("no gate-in recorded for the container"));
+            rk_unknown(v, VG_F_DWELL_VS_NORM,
+                       VG_SLICE_LIT("no gate-in recorded for the container"));
         } else {
             double hours = (double)(end - gi->t) / 3600.0;
             rk_set(v, VG_F_DWELL_HOURS, vg_value_number(hours));
@@ -241,14 +244,15 @@ enum vg_status rk_features_moves(struct rk_view *v)
                 double med, mad;
                 size_t n;
                 int64_t day = (v->ref / RK_DAY) * RK_DAY;
-                if (rk_norm(c, 'D', v->trip->port, gid, day, DWELL_WINDOW, DWELL_MIN, &med, &mad, &n) &&
+                if (rk_norm(c, 'D', v->trip->port, gid, day, DWELL_WINDOW, DWELL_MIN, &med, &mad,
+                            &n) &&
                     med > 0) {
                     rk_set(v, VG_F_DWELL_VS_NORM, vg_value_number(hours / med));
                     rk_cite_msg(v, VG_F_DWELL_VS_NORM, gi->message_id, gi->segment_no);
                 } else {
                     rk_unknown(v, VG_F_DWELL_VS_NORM,
-                               rk_fmt(v, "%zu earlier %.*s containers at %s in 90 days (30 needed)", n,
-                                      (int)grp->as.string.len, grp->as.string.ptr,
+                               rk_fmt(v, "%zu earlier %.*s containers at %s in 90 days (30 needed)",
+                                      n, (int)grp->as.string.len, grp->as.string.ptr,
                                       rk_cstr(&c->s, v->trip->port)));
                 }
             }
@@ -284,7 +288,8 @@ enum vg_status rk_features_moves(struct rk_view *v)
         }
         rk_set(v, VG_F_GATE_MOVES_DURING_DWELL, vg_value_number((double)moves));
         if (import) {
-            rk_unknown(v, VG_F_GATE_OUT_DURING_DWELL, VG_SLICE_LIT("an import: not loaded at this port"));
+            rk_unknown(v, VG_F_GATE_OUT_DURING_DWELL,
+                       VG_SLICE_LIT("an import: not loaded at this port"));
         } else {
             rk_set(v, VG_F_GATE_OUT_DURING_DWELL, vg_value_bool(out && back));
         }
@@ -295,7 +300,8 @@ enum vg_status rk_features_moves(struct rk_view *v)
     /* Odd hours. */
     if (!rk_need(v, VG_F_GATE_IN_ODD_HOUR, VG_FEED_GATE)) {
         if (gi == NULL || gi->kind != RK_EV_GATE_IN) {
-            rk_unknown(v, VG_F_GATE_IN_ODD_HOUR, VG_SLICE_LIT("no gate-in recorded for the container"));
+            rk_unknown(v, VG_F_GATE_IN_ODD_HOUR,
+                       VG_SLICE_LIT("no gate-in recorded for the container"));
         } else {
             rk_set(v, VG_F_GATE_IN_ODD_HOUR, vg_value_bool(odd_hour(gi->t, &zone)));
             rk_cite_msg(v, VG_F_GATE_IN_ODD_HOUR, gi->message_id, gi->segment_no);
@@ -307,7 +313,8 @@ enum vg_status rk_features_moves(struct rk_view *v)
         for (size_t i = 0; i < v->nev; i++) {
             const struct rk_event *e = &v->ev[i];
             bool move = e->kind == RK_EV_GATE_IN || e->kind == RK_EV_GATE_OUT ||
-                        e->kind == RK_EV_LOAD || e->kind == RK_EV_DISCHARGE || e->kind == RK_EV_SHIFT;
+                        e->kind == RK_EV_LOAD || e->kind == RK_EV_DISCHARGE ||
+                        e->kind == RK_EV_SHIFT;
             if (!move || e->t < from || e->t > end || !rk_at_port(v, e)) {
                 continue;
             }

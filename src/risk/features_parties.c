@@ -27,7 +27,8 @@ static size_t earlier(const struct rk_shipment *s, size_t n, int64_t ref, int64_
 }
 
 /* Whether the party had (kind, code) before ref, from the first-time map. */
-static bool had_before(const struct rk_ctx *c, char kind, uint32_t party, uint32_t code, int64_t ref)
+static bool
+had_before(const struct rk_ctx *c, char kind, uint32_t party, uint32_t code, int64_t ref)
 {
     char key[RK_KEY_SIZE];
     uint64_t t;
@@ -46,8 +47,12 @@ struct history_ids {
     int is_new, count, days, new_product;
 };
 
-static void history(struct rk_view *v, const struct rk_bparty *p, const struct rk_bill *pb,
-                    bool shipper, const struct history_ids *f, uint32_t heading)
+static void history(struct rk_view *v,
+                    const struct rk_bparty *p,
+                    const struct rk_bill *pb,
+                    bool shipper,
+                    const struct history_ids *f,
+                    uint32_t heading)
 {
     struct rk_ctx *c = v->c;
     const char *who = shipper ? "shipper" : "consignee";
@@ -81,8 +86,9 @@ static void history(struct rk_view *v, const struct rk_bparty *p, const struct r
     if (heading == 0) {
         rk_unknown(v, f->new_product, VG_SLICE_LIT("the cargo report gives no HS code"));
     } else {
-        rk_set(v, f->new_product,
-               vg_value_bool(k > 0 && !had_before(c, shipper ? 'S' : 'C', p->party, heading, v->ref)));
+        rk_set(
+            v, f->new_product,
+            vg_value_bool(k > 0 && !had_before(c, shipper ? 'S' : 'C', p->party, heading, v->ref)));
         cite_party(v, f->new_product, pb, p);
     }
 }
@@ -126,7 +132,8 @@ static void behind_nvocc(struct rk_view *v)
     if (rk_need(v, VG_F_SHIPPER_UNKNOWN_BEHIND_NVOCC, VG_FEED_MANIFEST)) {
         return;
     }
-    const struct rk_bill *mb = v->main_bill != RK_NONE ? RK_AT(c->bills, struct rk_bill, v->main_bill) : NULL;
+    const struct rk_bill *mb =
+        v->main_bill != RK_NONE ? RK_AT(c->bills, struct rk_bill, v->main_bill) : NULL;
     const struct rk_bparty *ms = NULL;
     for (uint32_t i = 0; mb != NULL && i < mb->party_n; i++) {
         const struct rk_bparty *p = RK_AT(c->bparties, struct rk_bparty, mb->party_off + i);
@@ -135,12 +142,14 @@ static void behind_nvocc(struct rk_view *v)
         }
     }
     bool master = mb != NULL && vg_slice_eq_cstr(rk_str(&c->s, mb->kind), "master");
-    bool fwd = ms != NULL && ms->party != RK_NONE && RK_AT(c->parties, struct rk_party, ms->party)->forwarder;
+    bool fwd = ms != NULL && ms->party != RK_NONE &&
+               RK_AT(c->parties, struct rk_party, ms->party)->forwarder;
     bool house_shipper = false;
     for (size_t i = 0; i < v->nhouses && !house_shipper; i++) {
         const struct rk_bill *hb = RK_AT(c->bills, struct rk_bill, v->houses[i]);
         for (uint32_t p = 0; p < hb->party_n && !house_shipper; p++) {
-            house_shipper = RK_AT(c->bparties, struct rk_bparty, hb->party_off + p)->role == RK_ROLE_SHIPPER;
+            house_shipper =
+                RK_AT(c->bparties, struct rk_bparty, hb->party_off + p)->role == RK_ROLE_SHIPPER;
         }
     }
     rk_set(v, VG_F_SHIPPER_UNKNOWN_BEHIND_NVOCC, vg_value_bool((master || fwd) && !house_shipper));
@@ -163,7 +172,8 @@ static void redirected(struct rk_view *v)
         const struct rk_bill *now = RK_AT(c->bills, struct rk_bill, v->bills[i]);
         uint32_t cur = c->bill_by_id[now->id] - 1;
         const struct rk_bill *cb = RK_AT(c->bills, struct rk_bill, cur);
-        const struct rk_bill *first = RK_AT(c->bills, struct rk_bill, *RK_AT(c->versions, uint32_t, cb->ver_off));
+        const struct rk_bill *first =
+            RK_AT(c->bills, struct rk_bill, *RK_AT(c->versions, uint32_t, cb->ver_off));
         if (first == now) {
             continue;
         }
@@ -183,7 +193,8 @@ enum vg_status rk_features_parties(struct rk_view *v)
     struct rk_ctx *c = v->c;
     uint32_t heading = v->main_goods != NULL ? v->main_goods->heading : 0;
     static const struct history_ids ship = { VG_F_SHIPPER_IS_NEW, VG_F_SHIPPER_SHIPMENTS,
-                                             VG_F_SHIPPER_DAYS_SINCE_FIRST, VG_F_SHIPPER_NEW_PRODUCT };
+                                             VG_F_SHIPPER_DAYS_SINCE_FIRST,
+                                             VG_F_SHIPPER_NEW_PRODUCT };
     static const struct history_ids recv = { VG_F_CONSIGNEE_IS_NEW, VG_F_CONSIGNEE_SHIPMENTS,
                                              VG_F_CONSIGNEE_DAYS_SINCE_FIRST,
                                              VG_F_CONSIGNEE_NEW_PRODUCT };
@@ -229,7 +240,8 @@ enum vg_status rk_features_parties(struct rk_view *v)
 
     if (!rk_need(v, VG_F_CONSIGNEE_IS_CARRIER, VG_FEED_MANIFEST)) {
         if (v->consignee == NULL) {
-            rk_unknown(v, VG_F_CONSIGNEE_IS_CARRIER, VG_SLICE_LIT("the cargo report names no consignee"));
+            rk_unknown(v, VG_F_CONSIGNEE_IS_CARRIER,
+                       VG_SLICE_LIT("the cargo report names no consignee"));
         } else {
             rk_set(v, VG_F_CONSIGNEE_IS_CARRIER, vg_value_bool(names_carrier(v, v->consignee)));
             cite_party(v, VG_F_CONSIGNEE_IS_CARRIER, v->consignee_bill, v->consignee);

@@ -20,8 +20,8 @@ static void cite_bill(struct rk_view *v, int f, const struct rk_bill *b)
     }
 }
 
-static void set_code(struct rk_view *v, int f, uint32_t id, const struct rk_bill *b,
-                     const char *missing)
+static void
+set_code(struct rk_view *v, int f, uint32_t id, const struct rk_bill *b, const char *missing)
 {
     if (rk_need(v, f, VG_FEED_MANIFEST)) {
         return;
@@ -120,8 +120,9 @@ enum vg_status rk_features_route(struct rk_view *v)
         } else {
             uint32_t r = region_of(c, place);
             if (r == 0) {
-                rk_unknown(v, VG_F_RECEIPT_REGION,
-                           rk_fmt(v, "UN/LOCODE gives no subdivision for %s", rk_cstr(&c->s, place)));
+                rk_unknown(
+                    v, VG_F_RECEIPT_REGION,
+                    rk_fmt(v, "UN/LOCODE gives no subdivision for %s", rk_cstr(&c->s, place)));
             } else {
                 rk_set(v, VG_F_RECEIPT_REGION, vg_value_string(rk_str(&c->s, r)));
             }
@@ -144,7 +145,8 @@ enum vg_status rk_features_route(struct rk_view *v)
     if (!rk_need(v, VG_F_TRANSHIPMENT_PORTS, VG_FEED_MANIFEST)) {
         size_t n = 0, nc = 0;
         struct vg_slice *ports = vg_arena_alloc(v->arena, RK_MAX_LIST * sizeof(struct vg_slice));
-        struct vg_slice *countries = vg_arena_alloc(v->arena, RK_MAX_LIST * sizeof(struct vg_slice));
+        struct vg_slice *countries =
+            vg_arena_alloc(v->arena, RK_MAX_LIST * sizeof(struct vg_slice));
         if (ports == NULL || countries == NULL) {
             return VG_ENOMEM;
         }
@@ -203,7 +205,8 @@ enum vg_status rk_features_route(struct rk_view *v)
     /* The consignee's country against the itinerary. */
     if (!rk_need(v, VG_F_CONSIGNEE_COUNTRY, VG_FEED_MANIFEST)) {
         if (v->consignee == NULL) {
-            rk_unknown(v, VG_F_CONSIGNEE_COUNTRY, VG_SLICE_LIT("the cargo report names no consignee"));
+            rk_unknown(v, VG_F_CONSIGNEE_COUNTRY,
+                       VG_SLICE_LIT("the cargo report names no consignee"));
             rk_unknown(v, VG_F_CONSIGNEE_COUNTRY_MISMATCH,
                        VG_SLICE_LIT("the cargo report names no consignee"));
         } else if (rk_str(&c->s, v->consignee->country).len != 2) {
@@ -220,8 +223,9 @@ enum vg_status rk_features_route(struct rk_view *v)
             struct vg_slice pod = b != NULL && b->pod != 0 ? country2(c, b->pod) : VG_SLICE_EMPTY;
             struct vg_slice pdl = b != NULL && b->pdl != 0 ? country2(c, b->pdl) : VG_SLICE_EMPTY;
             if (pod.len == 0 && pdl.len == 0) {
-                rk_unknown(v, VG_F_CONSIGNEE_COUNTRY_MISMATCH,
-                           VG_SLICE_LIT("the cargo report gives no place of discharge or delivery"));
+                rk_unknown(
+                    v, VG_F_CONSIGNEE_COUNTRY_MISMATCH,
+                    VG_SLICE_LIT("the cargo report gives no place of discharge or delivery"));
             } else {
                 bool mismatch = !vg_slice_eq(cc, pod) && !vg_slice_eq(cc, pdl);
                 rk_set(v, VG_F_CONSIGNEE_COUNTRY_MISMATCH, vg_value_bool(mismatch));

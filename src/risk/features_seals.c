@@ -121,8 +121,8 @@ static void set_stage(struct rk_view *v, int f, const struct stage *s, struct vg
     rk_cite_msg(v, f, s->msg, s->seg);
 }
 
-static void set_relation(struct rk_view *v, int f, const struct stage *a, const struct stage *b,
-                         int fa, int fb)
+static void
+set_relation(struct rk_view *v, int f, const struct stage *a, const struct stage *b, int fa, int fb)
 {
     if (a->n == 0 || b->n == 0) {
         const struct vg_value *x = &v->rec[a->n == 0 ? fa : fb];
@@ -155,7 +155,8 @@ enum vg_status rk_features_seals(struct rk_view *v)
 {
     struct rk_ctx *c = v->c;
     struct stage gate, manifest, load;
-    event_stage(v, v->gate_in != NULL && v->gate_in->kind == RK_EV_GATE_IN ? v->gate_in : NULL, &gate);
+    event_stage(v, v->gate_in != NULL && v->gate_in->kind == RK_EV_GATE_IN ? v->gate_in : NULL,
+                &gate);
     manifest_stage(v, &manifest);
     event_stage(v, v->load_ev, &load);
 
@@ -227,7 +228,8 @@ enum vg_status rk_features_seals(struct rk_view *v)
     const struct rk_seal *seals = RK_AT(c->seals, struct rk_seal, v->cont->seal_off);
     for (uint32_t i = 0; i < v->cont->seal_n; i++) {
         const struct rk_seal *s = &seals[i];
-        if (s->observed_at == VG_TIME_NONE || s->observed_at < v->win_start || s->observed_at > until) {
+        if (s->observed_at == VG_TIME_NONE || s->observed_at < v->win_start ||
+            s->observed_at > until) {
             continue;
         }
         if (latest == NULL || s->observed_at >= latest->observed_at) {

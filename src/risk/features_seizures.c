@@ -4,8 +4,8 @@
  * is linked when one of its parties matches one of those parties (the screening matcher,
  * so also under spelling variants: the same RUC, the same name, or a close variant scoring
  * at least 0.85), when an address matches (same fingerprint, or the same numbers and
- * Jaro-Winkler >= 0.93 in the same country), when its forwarder or broker handled a seized trip, or when the
- * container itself was seized before. Only outcomes examined by the as-of time count, and
+ * Jaro-Winkler >= 0.93 in the same country), when its forwarder or broker handled a seized trip, or
+ * when the container itself was seized before. Only outcomes examined by the as-of time count, and
  * never the trip's own.
  *
  * Each distinct party and address is matched once per run and the links cached; the
@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PARTY_LINK 0.85
+#define PARTY_LINK   0.85
 #define ADDRESS_LINK 0.93
 
 static enum vg_status push_link(struct rk_ctx *c, uint32_t outcome, double score, uint8_t fwd)
@@ -34,7 +34,8 @@ static enum vg_status push_link(struct rk_ctx *c, uint32_t outcome, double score
 }
 
 /* The links of party p to the parties of positive outcomes (computed once). */
-static enum vg_status party_links(struct rk_ctx *c, uint32_t p, const struct rk_link **out, size_t *n)
+static enum vg_status
+party_links(struct rk_ctx *c, uint32_t p, const struct rk_link **out, size_t *n)
 {
     struct rk_party *pt = RK_AT(c->parties, struct rk_party, p);
     if (!pt->sz_done) {
@@ -129,8 +130,8 @@ static size_t digits_of(struct vg_slice a, char *out, size_t size)
  * addresses link when their fingerprints are equal, or when they are in the same country,
  * carry the same numbers (a house number that differs is another house) and their words
  * are close (Jaro-Winkler >= ADDRESS_LINK). */
-static enum vg_status address_links(struct rk_ctx *c, uint32_t addr, uint32_t country,
-                                    const struct rk_link **out, size_t *n)
+static enum vg_status address_links(
+    struct rk_ctx *c, uint32_t addr, uint32_t country, const struct rk_link **out, size_t *n)
 {
     uint64_t packed;
     char key[RK_KEY_SIZE];
@@ -148,7 +149,8 @@ static enum vg_status address_links(struct rk_ctx *c, uint32_t addr, uint32_t co
             } else if (pa->country == country && country != 0) {
                 struct vg_slice b = rk_str(&c->s, pa->address);
                 size_t d = a.len > b.len ? a.len - b.len : b.len - a.len;
-                if (d * 8 <= a.len && digits_of(b, db, sizeof(db)) == nda && memcmp(da, db, nda) == 0) {
+                if (d * 8 <= a.len && digits_of(b, db, sizeof(db)) == nda &&
+                    memcmp(da, db, nda) == 0) {
                     score = vg_jaro_winkler(a.ptr, a.len, b.ptr, b.len);
                 }
             }
@@ -217,8 +219,16 @@ static void consider(struct best *b, const struct rk_view *v, const struct rk_li
 /* Considers the links of the wanted side scoring at least min that may count for the trip:
  * the best goes into *b; the first one cites message and segment (when given) under
  * feature f; distinct outcomes are counted into *set (may be NULL), each cited. */
-static void take(struct rk_view *v, const struct rk_link *l, size_t n, int side, double min,
-                 struct best *b, int f, int64_t msg, int32_t seg, struct outcomes *set)
+static void take(struct rk_view *v,
+                 const struct rk_link *l,
+                 size_t n,
+                 int side,
+                 double min,
+                 struct best *b,
+                 int f,
+                 int64_t msg,
+                 int32_t seg,
+                 struct outcomes *set)
 {
     for (size_t k = 0; k < n; k++) {
         bool fwd = l[k].forwarder != 0;
@@ -242,7 +252,8 @@ static void take(struct rk_view *v, const struct rk_link *l, size_t n, int side,
             if (set->nseen < sizeof(set->seen) / sizeof(set->seen[0])) {
                 set->seen[set->nseen++] = l[k].outcome;
             }
-            rk_cite(v, f, RK_SRC_OUTCOME, RK_AT(v->c->outcomes, struct rk_outcome, l[k].outcome)->id, 0);
+            rk_cite(v, f, RK_SRC_OUTCOME,
+                    RK_AT(v->c->outcomes, struct rk_outcome, l[k].outcome)->id, 0);
         }
     }
 }
@@ -251,9 +262,9 @@ enum vg_status rk_features_seizures(struct rk_view *v)
 {
     struct rk_ctx *c = v->c;
     const unsigned O = VG_FEED_OUTCOMES;
-    static const int ids[] = { VG_F_PRIOR_SEIZURE_PARTY,     VG_F_PRIOR_SEIZURE_ADDRESS,
-                               VG_F_PRIOR_SEIZURE_FORWARDER, VG_F_PRIOR_SEIZURE_CONTAINER,
-                               VG_F_PRIOR_SEIZURE_MATCH,     VG_F_PRIOR_SEIZURE_DAYS,
+    static const int ids[] = { VG_F_PRIOR_SEIZURE_PARTY,      VG_F_PRIOR_SEIZURE_ADDRESS,
+                               VG_F_PRIOR_SEIZURE_FORWARDER,  VG_F_PRIOR_SEIZURE_CONTAINER,
+                               VG_F_PRIOR_SEIZURE_MATCH,      VG_F_PRIOR_SEIZURE_DAYS,
                                VG_F_FORWARDER_PRIOR_POSITIVES };
     bool missing = false;
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {

@@ -11,12 +11,11 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/codes.h>
 #include <vigia/ident.h>
 #include <vigia/maritime.h>
 
-#define DARK_SPEED_KN 12.0 /* assumed speed to a hidden port call and back */
+#define DARK_SPEED_KN   12.0 /* assumed speed to a hidden port call and back */
 #define DARK_STAY_HOURS 6.0
 
 static void add_port(void *user, const struct vg_port_info *p)
@@ -57,8 +56,8 @@ static void load_ports(struct rk_ctx *c)
     sqlite3_finalize(st);
     for (size_t i = 0; i < c->port_list.n; i++) {
         const struct vg_port_info *p = RK_AT(c->port_list, struct vg_port_info, i);
-        if (p->locode[0] != '\0' && vg_map_put(&c->port_pos, p->locode, strlen(p->locode), i + 1,
-                                               NULL, NULL) != VG_OK) {
+        if (p->locode[0] != '\0' &&
+            vg_map_put(&c->port_pos, p->locode, strlen(p->locode), i + 1, NULL, NULL) != VG_OK) {
             c->oom = true;
             return;
         }
@@ -176,9 +175,10 @@ enum vg_status rk_features_vessel(struct rk_view *v)
     const struct rk_vessel *vs = v->call != NULL && v->call->vessel != RK_NONE
                                      ? RK_AT(c->vessels, struct rk_vessel, v->call->vessel)
                                      : NULL;
-    static const int voyage[] = { VG_F_VOYAGE_AIS_GAP_HOURS, VG_F_VOYAGE_AIS_GAPS,
-                                  VG_F_VOYAGE_DARK_PORT_CALL_FEASIBLE, VG_F_VOYAGE_ENCOUNTERS,
-                                  VG_F_VOYAGE_LOITERING_HOURS, VG_F_VOYAGE_LOITERING_NEAR_COAST };
+    static const int voyage[] = {
+        VG_F_VOYAGE_AIS_GAP_HOURS, VG_F_VOYAGE_AIS_GAPS,        VG_F_VOYAGE_DARK_PORT_CALL_FEASIBLE,
+        VG_F_VOYAGE_ENCOUNTERS,    VG_F_VOYAGE_LOITERING_HOURS, VG_F_VOYAGE_LOITERING_NEAR_COAST
+    };
     if (vs == NULL) {
         struct vg_slice why = VG_SLICE_LIT("the vessel of the trip is not known");
         rk_unknown(v, VG_F_VESSEL_TYPE, why);
@@ -207,7 +207,8 @@ enum vg_status rk_features_vessel(struct rk_view *v)
         kind = "other";
     }
     if (kind == NULL) {
-        rk_unknown(v, VG_F_VESSEL_TYPE, VG_SLICE_LIT("no AIS ship type and few containers on the call"));
+        rk_unknown(v, VG_F_VESSEL_TYPE,
+                   VG_SLICE_LIT("no AIS ship type and few containers on the call"));
     } else {
         rk_set(v, VG_F_VESSEL_TYPE, vg_value_string(vg_slice_from_cstr(kind)));
         rk_cite_msg(v, VG_F_VESSEL_TYPE, vmsg, 0);
@@ -289,7 +290,8 @@ enum vg_status rk_features_vessel(struct rk_view *v)
                     rk_cite(v, VG_F_VOYAGE_LOITERING_NEAR_COAST, RK_SRC_VESSEL_EVENT, e->id, 0);
                 }
                 break;
-            default: break;
+            default:
+                break;
             }
         }
         rk_set(v, VG_F_VOYAGE_AIS_GAP_HOURS, vg_value_number(gap_max));

@@ -11,7 +11,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/ident.h>
 
@@ -113,8 +112,8 @@ static enum vg_status intern_norm(struct rk_ctx *c, const char *t, size_t len, u
 
 /* An address key: address, city and country upper-cased (ASCII), every run of other
  * characters one space; bytes beyond ASCII kept as they are. */
-static enum vg_status intern_address(struct rk_ctx *c, const char *addr, const char *city,
-                                     const char *country, uint32_t *id)
+static enum vg_status intern_address(
+    struct rk_ctx *c, const char *addr, const char *city, const char *country, uint32_t *id)
 {
     *id = 0;
     if ((addr == NULL || *addr == '\0') && (city == NULL || *city == '\0')) {
@@ -124,7 +123,8 @@ static enum vg_status intern_address(struct rk_ctx *c, const char *addr, const c
     size_t w = 0;
     const char *parts[3] = { addr, city, country };
     for (int k = 0; k < 3; k++) {
-        for (const char *p = parts[k] != NULL ? parts[k] : ""; *p != '\0' && w + 2 < sizeof(key); p++) {
+        for (const char *p = parts[k] != NULL ? parts[k] : ""; *p != '\0' && w + 2 < sizeof(key);
+             p++) {
             unsigned char ch = (unsigned char)*p;
             bool keep = (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || ch >= 0x80;
             if (ch >= 'a' && ch <= 'z') {
@@ -156,11 +156,13 @@ static enum vg_status call_row(struct rk_ctx *c, sqlite3_stmt *st)
         return VG_ENOMEM;
     }
     k->id = sqlite3_column_int64(st, 0);
-    k->vessel = sqlite3_column_type(st, 1) == SQLITE_NULL ? RK_NONE
-                                                          : (uint32_t)sqlite3_column_int64(st, 1);
+    k->vessel =
+        sqlite3_column_type(st, 1) == SQLITE_NULL ? RK_NONE : (uint32_t)sqlite3_column_int64(st, 1);
     enum vg_status s;
-    if ((s = text_id(c, st, 2, &k->port)) != VG_OK || (s = text_id(c, st, 3, &k->terminal)) != VG_OK ||
-        (s = text_id(c, st, 4, &k->voyage)) != VG_OK || (s = text_id(c, st, 5, &k->carrier)) != VG_OK) {
+    if ((s = text_id(c, st, 2, &k->port)) != VG_OK ||
+        (s = text_id(c, st, 3, &k->terminal)) != VG_OK ||
+        (s = text_id(c, st, 4, &k->voyage)) != VG_OK ||
+        (s = text_id(c, st, 5, &k->carrier)) != VG_OK) {
         return s;
     }
     k->eta = col_time(st, 6);
@@ -362,8 +364,8 @@ static enum vg_status finding_row(struct rk_ctx *c, sqlite3_stmt *st)
 {
     const char *num = (const char *)sqlite3_column_text(st, 0);
     char buf[64];
-    size_t n = norm_number(num != NULL ? num : "", num != NULL ? (size_t)sqlite3_column_bytes(st, 0) : 0,
-                           buf, sizeof(buf));
+    size_t n = norm_number(num != NULL ? num : "",
+                           num != NULL ? (size_t)sqlite3_column_bytes(st, 0) : 0, buf, sizeof(buf));
     uint64_t idx;
     if (n > 0 && vg_map_get(&c->container_by_number, buf, n, &idx)) {
         struct rk_container *k = RK_AT(c->containers, struct rk_container, idx - 1);
@@ -416,9 +418,9 @@ static enum vg_status trip_row(struct rk_ctx *c, sqlite3_stmt *st)
 static uint8_t event_kind(const char *k)
 {
     static const char *const names[] = {
-        "gate_in",  "gate_out",    "load",    "discharge", "stuffing",   "stripping",
-        "seal_change", "inspection", "status", "stowage",   "load_order", "discharge_order",
-        "shift",
+        "gate_in",    "gate_out",        "load",       "discharge", "stuffing",
+        "stripping",  "seal_change",     "inspection", "status",    "stowage",
+        "load_order", "discharge_order", "shift",
     };
     for (size_t i = 0; k != NULL && i < sizeof(names) / sizeof(names[0]); i++) {
         if (strcmp(k, names[i]) == 0) {
@@ -463,8 +465,10 @@ static enum vg_status event_row(struct rk_ctx *c, sqlite3_stmt *st)
     e->kind = event_kind((const char *)sqlite3_column_text(st, 2));
     e->t = sqlite3_column_int64(st, 3);
     enum vg_status s;
-    if ((s = text_id(c, st, 4, &e->place)) != VG_OK || (s = text_id(c, st, 5, &e->terminal)) != VG_OK ||
-        (s = text_id(c, st, 9, &e->seals)) != VG_OK || (s = text_id(c, st, 10, &e->vehicle)) != VG_OK) {
+    if ((s = text_id(c, st, 4, &e->place)) != VG_OK ||
+        (s = text_id(c, st, 5, &e->terminal)) != VG_OK ||
+        (s = text_id(c, st, 9, &e->seals)) != VG_OK ||
+        (s = text_id(c, st, 10, &e->vehicle)) != VG_OK) {
         return s;
     }
     e->call = lookup(c->call_by_id, c->call_ids, sqlite3_column_int64(st, 6));
@@ -482,8 +486,8 @@ static enum vg_status event_row(struct rk_ctx *c, sqlite3_stmt *st)
 
 static uint8_t seal_source(const char *k)
 {
-    static const char *const names[] = { "manifest", "gate", "load", "arrival", "reseal",
-                                         "inspection" };
+    static const char *const names[] = { "manifest", "gate",   "load",
+                                         "arrival",  "reseal", "inspection" };
     for (size_t i = 0; k != NULL && i < sizeof(names) / sizeof(names[0]); i++) {
         if (strcmp(k, names[i]) == 0) {
             return (uint8_t)i;
@@ -579,14 +583,16 @@ static enum vg_status bill_row(struct rk_ctx *c, sqlite3_stmt *st)
     if ((s = text_id(c, st, 1, &b->bl)) != VG_OK || (s = text_id(c, st, 2, &b->carrier)) != VG_OK ||
         (s = text_id(c, st, 3, &b->kind)) != VG_OK || (s = text_id(c, st, 6, &b->por)) != VG_OK ||
         (s = text_id(c, st, 7, &b->pol)) != VG_OK || (s = text_id(c, st, 8, &b->pod)) != VG_OK ||
-        (s = text_id(c, st, 9, &b->pdl)) != VG_OK || (s = text_id(c, st, 11, &b->description)) != VG_OK) {
+        (s = text_id(c, st, 9, &b->pdl)) != VG_OK ||
+        (s = text_id(c, st, 11, &b->description)) != VG_OK) {
         return s;
     }
     if ((s = intern_dest(c, b)) != VG_OK) {
         return s;
     }
     /* master: resolved after every bill is read */
-    b->master = sqlite3_column_type(st, 4) == SQLITE_NULL ? RK_NONE : (uint32_t)sqlite3_column_int64(st, 4);
+    b->master =
+        sqlite3_column_type(st, 4) == SQLITE_NULL ? RK_NONE : (uint32_t)sqlite3_column_int64(st, 4);
     b->call = lookup(c->call_by_id, c->call_ids, sqlite3_column_int64(st, 5));
     b->declared_at = col_time(st, 10);
     const char *status = (const char *)sqlite3_column_text(st, 12);
@@ -602,9 +608,15 @@ static enum vg_status bill_row(struct rk_ctx *c, sqlite3_stmt *st)
     return index_id(&c->bill_by_id, &c->bill_ids, b->id, c->bills.n - 1);
 }
 
-static enum vg_status bparty_add(struct rk_ctx *c, struct rk_bill *b, uint8_t role,
-                                 int64_t party_id, const char *name, const char *address,
-                                 const char *city, const char *country, const char *identifier,
+static enum vg_status bparty_add(struct rk_ctx *c,
+                                 struct rk_bill *b,
+                                 uint8_t role,
+                                 int64_t party_id,
+                                 const char *name,
+                                 const char *address,
+                                 const char *city,
+                                 const char *country,
+                                 const char *identifier,
                                  int32_t seg)
 {
     if (b->party_n == 0) {
@@ -620,7 +632,8 @@ static enum vg_status bparty_add(struct rk_ctx *c, struct rk_bill *b, uint8_t ro
     enum vg_status s;
     if ((s = rk_intern(&c->s, name, name ? strlen(name) : 0, &p->name)) != VG_OK ||
         (s = rk_intern(&c->s, country, country ? strlen(country) : 0, &p->country)) != VG_OK ||
-        (s = rk_intern(&c->s, identifier, identifier ? strlen(identifier) : 0, &p->identifier)) != VG_OK ||
+        (s = rk_intern(&c->s, identifier, identifier ? strlen(identifier) : 0, &p->identifier)) !=
+            VG_OK ||
         (s = intern_address(c, address, city, country, &p->address)) != VG_OK) {
         return s;
     }
@@ -643,11 +656,11 @@ static enum vg_status bparty_row(struct rk_ctx *c, sqlite3_stmt *st)
     if (b == NULL || (b->party_n > 0 && b->party_off + b->party_n != c->bparties.n)) {
         return VG_OK;
     }
-    return bparty_add(c, b, role_of((const char *)sqlite3_column_text(st, 1)),
-                      sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 3),
-                      (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5),
-                      (const char *)sqlite3_column_text(st, 6), (const char *)sqlite3_column_text(st, 7),
-                      sqlite3_column_int(st, 8));
+    return bparty_add(
+        c, b, role_of((const char *)sqlite3_column_text(st, 1)), sqlite3_column_int64(st, 2),
+        (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4),
+        (const char *)sqlite3_column_text(st, 5), (const char *)sqlite3_column_text(st, 6),
+        (const char *)sqlite3_column_text(st, 7), sqlite3_column_int(st, 8));
 }
 
 /* HS code as digits only. */
@@ -663,9 +676,16 @@ static enum vg_status intern_hs(struct rk_ctx *c, const char *hs, uint32_t *id)
     return rk_intern(&c->s, buf, w, id);
 }
 
-static enum vg_status goods_add(struct rk_ctx *c, struct rk_bill *b, const char *hs,
-                                const char *desc, double packages, const char *pkg_type,
-                                double gross, double value, const char *currency, int32_t seg,
+static enum vg_status goods_add(struct rk_ctx *c,
+                                struct rk_bill *b,
+                                const char *hs,
+                                const char *desc,
+                                double packages,
+                                const char *pkg_type,
+                                double gross,
+                                double value,
+                                const char *currency,
+                                int32_t seg,
                                 struct rk_goods **out)
 {
     if (b->goods_n == 0) {
@@ -678,7 +698,8 @@ static enum vg_status goods_add(struct rk_ctx *c, struct rk_bill *b, const char 
     enum vg_status s;
     if ((s = intern_hs(c, hs, &g->hs)) != VG_OK ||
         (s = rk_intern(&c->s, desc, desc ? strlen(desc) : 0, &g->description)) != VG_OK ||
-        (s = rk_intern(&c->s, pkg_type, pkg_type ? strlen(pkg_type) : 0, &g->package_type)) != VG_OK ||
+        (s = rk_intern(&c->s, pkg_type, pkg_type ? strlen(pkg_type) : 0, &g->package_type)) !=
+            VG_OK ||
         (s = rk_intern(&c->s, currency, currency ? strlen(currency) : 0, &g->currency)) != VG_OK) {
         return s;
     }
@@ -705,20 +726,25 @@ static enum vg_status goods_row(struct rk_ctx *c, sqlite3_stmt *st)
     if (b == NULL || (b->goods_n > 0 && b->goods_off + b->goods_n != c->goods.n)) {
         return VG_OK;
     }
-    enum vg_status s = goods_add(c, b, (const char *)sqlite3_column_text(st, 2),
-                                 (const char *)sqlite3_column_text(st, 3), col_num(st, 4),
-                                 (const char *)sqlite3_column_text(st, 5), col_num(st, 6),
-                                 col_num(st, 7), (const char *)sqlite3_column_text(st, 8),
-                                 sqlite3_column_int(st, 9), NULL);
+    enum vg_status s = goods_add(
+        c, b, (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
+        col_num(st, 4), (const char *)sqlite3_column_text(st, 5), col_num(st, 6), col_num(st, 7),
+        (const char *)sqlite3_column_text(st, 8), sqlite3_column_int(st, 9), NULL);
     if (s != VG_OK) {
         return s;
     }
     return index_id(&c->goods_by_id, &c->goods_ids, sqlite3_column_int64(st, 0), c->goods.n - 1);
 }
 
-static enum vg_status equip_add(struct rk_ctx *c, struct rk_bill *b, uint32_t container,
-                                const char *size_type, const char *fe, double gross, double tare,
-                                double vgm, int32_t seg)
+static enum vg_status equip_add(struct rk_ctx *c,
+                                struct rk_bill *b,
+                                uint32_t container,
+                                const char *size_type,
+                                const char *fe,
+                                double gross,
+                                double tare,
+                                double vgm,
+                                int32_t seg)
 {
     if (container == RK_NONE) {
         return VG_OK;
@@ -731,7 +757,8 @@ static enum vg_status equip_add(struct rk_ctx *c, struct rk_bill *b, uint32_t co
         return VG_ENOMEM;
     }
     e->container = container;
-    enum vg_status s = rk_intern(&c->s, size_type, size_type ? strlen(size_type) : 0, &e->size_type);
+    enum vg_status s =
+        rk_intern(&c->s, size_type, size_type ? strlen(size_type) : 0, &e->size_type);
     if (s != VG_OK) {
         return s;
     }
@@ -750,9 +777,10 @@ static enum vg_status equip_row(struct rk_ctx *c, sqlite3_stmt *st)
     if (b == NULL || (b->equip_n > 0 && b->equip_off + b->equip_n != c->equips.n)) {
         return VG_OK;
     }
-    return equip_add(c, b, lookup(c->container_by_id, c->container_ids, sqlite3_column_int64(st, 1)),
-                     (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
-                     col_num(st, 4), col_num(st, 5), col_num(st, 6), sqlite3_column_int(st, 7));
+    return equip_add(
+        c, b, lookup(c->container_by_id, c->container_ids, sqlite3_column_int64(st, 1)),
+        (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
+        col_num(st, 4), col_num(st, 5), col_num(st, 6), sqlite3_column_int(st, 7));
 }
 
 static uint8_t place_q(const char *q)
@@ -766,8 +794,8 @@ static uint8_t place_q(const char *q)
     return RK_PL_OTHER;
 }
 
-static enum vg_status place_add(struct rk_ctx *c, struct rk_bill *b, uint8_t q, int seq,
-                                const char *locode)
+static enum vg_status
+place_add(struct rk_ctx *c, struct rk_bill *b, uint8_t q, int seq, const char *locode)
 {
     if (q == RK_PL_OTHER || locode == NULL) {
         return VG_OK;
@@ -824,7 +852,8 @@ static enum vg_status version_row(struct rk_ctx *c, sqlite3_stmt *st)
         return VG_OK;
     }
     const char *text = (const char *)sqlite3_column_text(st, 4);
-    json_t *snap = text != NULL ? json_loadb(text, (size_t)sqlite3_column_bytes(st, 4), 0, NULL) : NULL;
+    json_t *snap =
+        text != NULL ? json_loadb(text, (size_t)sqlite3_column_bytes(st, 4), 0, NULL) : NULL;
     if (!json_is_object(snap)) {
         json_decref(snap);
         return VG_OK; /* an unreadable snapshot: that version is not used */
@@ -850,8 +879,9 @@ static enum vg_status version_row(struct rk_ctx *c, sqlite3_stmt *st)
     b->carrier = now->carrier;
     b->master = RK_NONE;
     json_t *pc = json_object_get(snap, "port_call_id");
-    b->call = json_is_integer(pc) ? lookup(c->call_by_id, c->call_ids, (int64_t)json_integer_value(pc))
-                                  : now->call;
+    b->call = json_is_integer(pc)
+                  ? lookup(c->call_by_id, c->call_ids, (int64_t)json_integer_value(pc))
+                  : now->call;
     const char *status = jstr(snap, "status");
     b->cancelled = status != NULL && strcmp(status, "cancelled") == 0;
     if ((s = intern_j(c, snap, "kind", &b->kind)) != VG_OK ||
@@ -870,8 +900,8 @@ static enum vg_status version_row(struct rk_ctx *c, sqlite3_stmt *st)
         json_t *pid = json_object_get(x, "party_id");
         if ((s = bparty_add(c, b, role_of(jstr(x, "role")),
                             json_is_integer(pid) ? (int64_t)json_integer_value(pid) : 0,
-                            jstr(x, "name"), NULL, NULL, jstr(x, "country"),
-                            jstr(x, "identifier"), 0)) != VG_OK) {
+                            jstr(x, "name"), NULL, NULL, jstr(x, "country"), jstr(x, "identifier"),
+                            0)) != VG_OK) {
             goto done;
         }
     }
@@ -884,8 +914,9 @@ static enum vg_status version_row(struct rk_ctx *c, sqlite3_stmt *st)
         if (json_is_integer(seq)) {
             int64_t q = json_integer_value(seq);
             if (q >= 1 && (uint64_t)q <= now->goods_n) {
-                pkg = rk_cstr(&c->s, RK_AT(c->goods, struct rk_goods,
-                                           now->goods_off + (uint32_t)q - 1)->package_type);
+                pkg = rk_cstr(&c->s,
+                              RK_AT(c->goods, struct rk_goods, now->goods_off + (uint32_t)q - 1)
+                                  ->package_type);
             }
         }
         if ((s = goods_add(c, b, jstr(x, "hs"), jstr(x, "description"), jnum(x, "packages"), pkg,
@@ -897,7 +928,8 @@ static enum vg_status version_row(struct rk_ctx *c, sqlite3_stmt *st)
     {
         const char *num = jstr(x, "container");
         char buf[64];
-        size_t n = norm_number(num != NULL ? num : "", num != NULL ? strlen(num) : 0, buf, sizeof(buf));
+        size_t n =
+            norm_number(num != NULL ? num : "", num != NULL ? strlen(num) : 0, buf, sizeof(buf));
         uint64_t idx;
         if (n > 0 && vg_map_get(&c->container_by_number, buf, n, &idx) &&
             (s = equip_add(c, b, (uint32_t)(idx - 1), jstr(x, "size_type"), NULL,
@@ -934,7 +966,8 @@ static enum vg_status outcome_row(struct rk_ctx *c, sqlite3_stmt *st)
     }
     o->t = sqlite3_column_int64(st, 4);
     const char *result = (const char *)sqlite3_column_text(st, 5);
-    o->positive = result != NULL && (strcmp(result, "drugs") == 0 || strcmp(result, "positive") == 0);
+    o->positive =
+        result != NULL && (strcmp(result, "drugs") == 0 || strcmp(result, "positive") == 0);
     if (c->first_outcome == VG_TIME_NONE || o->t < c->first_outcome) {
         c->first_outcome = o->t;
     }
@@ -1109,11 +1142,11 @@ void rk_ctx_release(struct rk_ctx *c)
         return;
     }
     struct rk_vec *vecs[] = {
-        &c->trips,     &c->calls,      &c->vessels,      &c->vevents,     &c->identities,
-        &c->ais,       &c->containers, &c->events,       &c->seals,       &c->bills,
-        &c->bparties,  &c->goods,      &c->placements,   &c->equips,      &c->bplaces,
-        &c->versions,  &c->houses,     &c->parties,      &c->shipments,   &c->receipts,
-        &c->outcomes,  &c->links,      &c->wlhits,       &c->cont_bills,  &c->cont_trips,
+        &c->trips,     &c->calls,        &c->vessels,    &c->vevents,     &c->identities,
+        &c->ais,       &c->containers,   &c->events,     &c->seals,       &c->bills,
+        &c->bparties,  &c->goods,        &c->placements, &c->equips,      &c->bplaces,
+        &c->versions,  &c->houses,       &c->parties,    &c->shipments,   &c->receipts,
+        &c->outcomes,  &c->links,        &c->wlhits,     &c->cont_bills,  &c->cont_trips,
         &c->norm_list, &c->norm_samples, &c->pos,        &c->pos_parties, &c->pos_addresses,
         &c->port_list,
     };
@@ -1127,9 +1160,16 @@ void rk_ctx_release(struct rk_ctx *c)
     vg_free(c->bill_by_id);
     vg_free(c->party_by_id);
     vg_free(c->goods_by_id);
-    struct vg_map *maps[] = { &c->container_by_number, &c->locode_region, &c->feed_days,
-                              &c->first_heading, &c->norm_cache, &c->norm_groups,
-                              &c->addr_links, &c->sz_compact, &c->wl_cache, &c->port_pos };
+    struct vg_map *maps[] = { &c->container_by_number,
+                              &c->locode_region,
+                              &c->feed_days,
+                              &c->first_heading,
+                              &c->norm_cache,
+                              &c->norm_groups,
+                              &c->addr_links,
+                              &c->sz_compact,
+                              &c->wl_cache,
+                              &c->port_pos };
     for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
         vg_map_release(maps[i]);
     }

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 
 struct pending {
@@ -28,8 +27,8 @@ struct norm_result {
 
 /* Pending samples are kept in norm_samples as struct pending until rk_norm_finish; the
  * groups' offsets are set then. */
-enum vg_status rk_norm_add(struct rk_ctx *c, char kind, uint32_t a, uint32_t b, int64_t t,
-                           double value)
+enum vg_status
+rk_norm_add(struct rk_ctx *c, char kind, uint32_t a, uint32_t b, int64_t t, double value)
 {
     if (isnan(value) || isinf(value)) {
         return VG_OK;
@@ -159,8 +158,16 @@ static size_t lower_bound(const struct rk_sample *s, size_t n, int64_t when)
     return lo;
 }
 
-bool rk_norm(struct rk_ctx *c, char kind, uint32_t ka, uint32_t kb, int64_t day, int64_t window,
-             size_t min_n, double *median, double *mad, size_t *n)
+bool rk_norm(struct rk_ctx *c,
+             char kind,
+             uint32_t ka,
+             uint32_t kb,
+             int64_t day,
+             int64_t window,
+             size_t min_n,
+             double *median,
+             double *mad,
+             size_t *n)
 {
     *n = 0;
     uint64_t g;

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 
 static struct rk_bill *bill_at(struct rk_ctx *c, size_t i)
@@ -93,7 +92,8 @@ static enum vg_status prepare_versions(struct rk_ctx *c)
         *slot = (uint32_t)i;
         b->ver_n = (uint32_t)(c->versions.n - b->ver_off);
         b->filed = bill_at(c, *RK_AT(c->versions, uint32_t, b->ver_off))->time;
-        const struct rk_call *k = b->call != RK_NONE ? RK_AT(c->calls, struct rk_call, b->call) : NULL;
+        const struct rk_call *k =
+            b->call != RK_NONE ? RK_AT(c->calls, struct rk_call, b->call) : NULL;
         b->ship_time = k != NULL && k->atd != VG_TIME_NONE   ? k->atd
                        : k != NULL && k->etd != VG_TIME_NONE ? k->etd
                                                              : b->filed;
@@ -148,8 +148,8 @@ static int cmp_trip_time(const void *a, const void *b, void *ctx)
 }
 
 /* Insertion sort with a context (the lists are a few trips long). */
-static void sort_small(uint32_t *v, size_t n, int (*cmp)(const void *, const void *, void *),
-                       void *ctx)
+static void
+sort_small(uint32_t *v, size_t n, int (*cmp)(const void *, const void *, void *), void *ctx)
 {
     for (size_t i = 1; i < n; i++) {
         uint32_t x = v[i];
@@ -216,8 +216,9 @@ static enum vg_status prepare_containers(struct rk_ctx *c)
     for (size_t i = 0; i < c->nbills_current; i++) {
         const struct rk_bill *b = bill_at(c, i);
         for (uint32_t e = 0; e < b->equip_n; e++) {
-            struct rk_container *k = RK_AT(c->containers, struct rk_container,
-                                           RK_AT(c->equips, struct rk_equip, b->equip_off + e)->container);
+            struct rk_container *k =
+                RK_AT(c->containers, struct rk_container,
+                      RK_AT(c->equips, struct rk_equip, b->equip_off + e)->container);
             uint32_t *slot = RK_AT(c->cont_bills, uint32_t, k->bill_off + k->bill_n);
             if (k->bill_n > 0 && slot[-1] == (uint32_t)i) {
                 continue; /* the same container twice on one bill */
@@ -237,15 +238,16 @@ static const struct rk_goods *main_goods(const struct rk_ctx *c, const struct rk
     const struct rk_goods *best = NULL;
     for (uint32_t i = 0; i < b->goods_n; i++) {
         const struct rk_goods *g = RK_AT(c->goods, struct rk_goods, b->goods_off + i);
-        if (best == NULL || (!isnan(g->gross_kg) && (isnan(best->gross_kg) || g->gross_kg > best->gross_kg))) {
+        if (best == NULL ||
+            (!isnan(g->gross_kg) && (isnan(best->gross_kg) || g->gross_kg > best->gross_kg))) {
             best = g;
         }
     }
     return best;
 }
 
-static enum vg_status first_time(struct rk_ctx *c, char kind, uint32_t party, uint32_t code,
-                                 int64_t t)
+static enum vg_status
+first_time(struct rk_ctx *c, char kind, uint32_t party, uint32_t code, int64_t t)
 {
     char key[RK_KEY_SIZE];
     size_t n = rk_key(key, kind, party, code, 0);
@@ -303,7 +305,8 @@ static enum vg_status prepare_parties(struct rk_ctx *c)
                         (s = first_time(c, ship ? 'S' : 'C', bp->party, heading, e)) != VG_OK) {
                         return s;
                     }
-                    if (dest != 0 && ship && (s = first_time(c, 'D', bp->party, dest, e)) != VG_OK) {
+                    if (dest != 0 && ship &&
+                        (s = first_time(c, 'D', bp->party, dest, e)) != VG_OK) {
                         return s;
                     }
                     if (bp->address != 0 && !ship &&
@@ -353,8 +356,8 @@ static enum vg_status prepare_parties(struct rk_ctx *c)
 
 /* ---- feed coverage ------------------------------------------------------------------- */
 
-static enum vg_status count_day(struct rk_ctx *c, char feed, uint32_t port, uint32_t terminal,
-                                int64_t t)
+static enum vg_status
+count_day(struct rk_ctx *c, char feed, uint32_t port, uint32_t terminal, int64_t t)
 {
     char key[RK_KEY_SIZE];
     size_t n = rk_key(key, feed, port, terminal, t >= 0 ? t / RK_DAY : (t - RK_DAY + 1) / RK_DAY);
@@ -370,17 +373,26 @@ static enum vg_status prepare_feeds(struct rk_ctx *c)
         char feed;
         switch (e->kind) {
         case RK_EV_GATE_IN:
-        case RK_EV_GATE_OUT: feed = 'G'; break;
+        case RK_EV_GATE_OUT:
+            feed = 'G';
+            break;
         case RK_EV_LOAD:
         case RK_EV_DISCHARGE:
-        case RK_EV_SHIFT: feed = 'T'; break;
-        case RK_EV_STOWAGE: feed = 'W'; break;
+        case RK_EV_SHIFT:
+            feed = 'T';
+            break;
+        case RK_EV_STOWAGE:
+            feed = 'W';
+            break;
         case RK_EV_STATUS:
         case RK_EV_INSPECTION:
         case RK_EV_SEAL_CHANGE:
         case RK_EV_STRIPPING:
-        case RK_EV_STUFFING: feed = 'S'; break;
-        default: continue;
+        case RK_EV_STUFFING:
+            feed = 'S';
+            break;
+        default:
+            continue;
         }
         uint32_t port = e->place;
         if (port == 0 && e->call != RK_NONE) {
@@ -424,8 +436,8 @@ static enum vg_status trip_samples(struct rk_ctx *c)
         }
         if (hs.len >= 6 && !isnan(g->value) && g->value > 0 && !isnan(g->gross_kg) &&
             g->gross_kg > 0) {
-            if ((s = rk_norm_add(c, 'V', g->hs6, g->currency, t,
-                                 g->value / g->gross_kg)) != VG_OK) {
+            if ((s = rk_norm_add(c, 'V', g->hs6, g->currency, t, g->value / g->gross_kg)) !=
+                VG_OK) {
                 return s;
             }
         }
@@ -577,7 +589,8 @@ static enum vg_status prepare_outcomes(struct rk_ctx *c, struct vg_error *err)
         const struct rk_trip *t = RK_AT(c->trips, struct rk_trip, o->trip);
         const struct rk_container *ct = RK_AT(c->containers, struct rk_container, t->container);
         for (uint32_t b = 0; b < ct->bill_n && s == VG_OK; b++) {
-            const struct rk_bill *bb = bill_at(c, *RK_AT(c->cont_bills, uint32_t, ct->bill_off + b));
+            const struct rk_bill *bb =
+                bill_at(c, *RK_AT(c->cont_bills, uint32_t, ct->bill_off + b));
             if (bb->call == t->call) {
                 s = add_pos_bill(c, oi, bb);
             }
@@ -626,10 +639,12 @@ static enum vg_status prepare_outcomes(struct rk_ctx *c, struct vg_error *err)
         };
         char compact[VG_NAME_KEY_SIZE];
         size_t cl = rk_compact_key(rk_str(&c->s, pt->name), compact, sizeof(compact));
-        if (cl > 0 && vg_map_put(&c->sz_compact, compact, cl, (uint64_t)pp->party + 1, NULL, NULL) != VG_OK) {
+        if (cl > 0 &&
+            vg_map_put(&c->sz_compact, compact, cl, (uint64_t)pp->party + 1, NULL, NULL) != VG_OK) {
             return vg_error_set(err, VG_ENOMEM, "out of memory");
         }
-        if ((s = vg_screen_index_add(c->sz_index, "seizures", (int64_t)pp->party + 1, &e)) != VG_OK) {
+        if ((s = vg_screen_index_add(c->sz_index, "seizures", (int64_t)pp->party + 1, &e)) !=
+            VG_OK) {
             return vg_error_set(err, s, "%s indexing the parties of seizures", vg_strerror(s));
         }
     }

@@ -8,11 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 
-enum vg_status vg_risk_find_trip(struct vg_store *store, const char *text, int64_t as_of,
-                                 int64_t *trip_id, struct vg_error *err)
+enum vg_status vg_risk_find_trip(
+    struct vg_store *store, const char *text, int64_t as_of, int64_t *trip_id, struct vg_error *err)
 {
     *trip_id = 0;
     size_t len = text != NULL ? strlen(text) : 0;
@@ -69,8 +68,11 @@ enum vg_status vg_risk_find_trip(struct vg_store *store, const char *text, int64
     return VG_OK;
 }
 
-enum vg_status vg_risk_features_list(struct vg_store *store, int64_t trip_id, int64_t as_of,
-                                     const struct vg_row_sink *sink, struct vg_error *err)
+enum vg_status vg_risk_features_list(struct vg_store *store,
+                                     int64_t trip_id,
+                                     int64_t as_of,
+                                     const struct vg_row_sink *sink,
+                                     struct vg_error *err)
 {
     if (as_of == VG_TIME_NONE) {
         as_of = vg_time_now();
@@ -151,9 +153,12 @@ enum vg_status vg_risk_features_list(struct vg_store *store, int64_t trip_id, in
             vg_error_set(err, s, "out of memory");
             break;
         }
-        const char *row[6] = { d->name, known ? (val.data != NULL ? val.data : "") : "",
-                               types[d->type], known ? "known" : "unknown",
-                               why.data != NULL ? why.data : "", srcs.data != NULL ? srcs.data : "" };
+        const char *row[6] = { d->name,
+                               known ? (val.data != NULL ? val.data : "") : "",
+                               types[d->type],
+                               known ? "known" : "unknown",
+                               why.data != NULL ? why.data : "",
+                               srcs.data != NULL ? srcs.data : "" };
         if (sink->row(sink->user, 6, row) != 0) {
             break;
         }
@@ -171,8 +176,10 @@ out:
     return s;
 }
 
-enum vg_status vg_risk_assessments_list(struct vg_store *store, const struct vg_risk_filter *filter,
-                                        const struct vg_row_sink *sink, struct vg_error *err)
+enum vg_status vg_risk_assessments_list(struct vg_store *store,
+                                        const struct vg_risk_filter *filter,
+                                        const struct vg_row_sink *sink,
+                                        struct vg_error *err)
 {
     static const char sql[] =
         "WITH x AS (SELECT a.id AS aid, a.trip_id, a.version, a.moment, a.as_of, a.score, a.band,"

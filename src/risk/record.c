@@ -7,8 +7,8 @@
  *
  * Known values in catalogue order; unknown features are not among them but under
  * "_unknown", each reason once with the features it explains (a feature unknown without a
- * reason is under the empty reason ""); sources are "m<message>:<segment>", "o<outcome>", "e<vessel event>" and
- * "w<watch-list entry>".
+ * reason is under the empty reason ""); sources are "m<message>:<segment>", "o<outcome>", "e<vessel
+ * event>" and "w<watch-list entry>".
  *
  * The digest that decides whether a re-score is a new version is taken over the record in
  * binary form (no JSON needed unless the version is written): every value, reason and
@@ -20,7 +20,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/audit.h>
 
 static bool elapsed(int f)
@@ -95,7 +94,8 @@ static enum vg_status json_value(struct vg_buf *out, const struct vg_value *v)
         return append_number(out, v->as.number);
     case VG_VALUE_BOOL:
         return v->as.boolean ? vg_buf_append(out, "true", 4) : vg_buf_append(out, "false", 5);
-    case VG_VALUE_STRING: return json_string(out, v->as.string);
+    case VG_VALUE_STRING:
+        return json_string(out, v->as.string);
     case VG_VALUE_LIST: {
         enum vg_status st = vg_buf_append_char(out, '[');
         for (size_t i = 0; i < v->as.list.count && st == VG_OK; i++) {
@@ -108,7 +108,8 @@ static enum vg_status json_value(struct vg_buf *out, const struct vg_value *v)
         }
         return st == VG_OK ? vg_buf_append_char(out, ']') : st;
     }
-    case VG_VALUE_UNKNOWN: break;
+    case VG_VALUE_UNKNOWN:
+        break;
     }
     return vg_buf_append(out, "null", 4);
 }
@@ -146,8 +147,8 @@ static enum vg_status source_text(struct vg_buf *out, const struct rk_src *s)
     return st == VG_OK ? vg_buf_append_char(out, '"') : st;
 }
 
-enum vg_status rk_record_json(const struct vg_value *rec, const struct rk_src (*src)[2],
-                              struct vg_buf *out)
+enum vg_status
+rk_record_json(const struct vg_value *rec, const struct rk_src (*src)[2], struct vg_buf *out)
 {
     const struct vg_feature_schema *cat = vg_feature_catalog();
     enum vg_status st = vg_buf_append_char(out, '{');
@@ -231,8 +232,8 @@ enum vg_status rk_record_json(const struct vg_value *rec, const struct rk_src (*
     return st;
 }
 
-enum vg_status rk_record_digest(const struct vg_value *rec, const struct rk_src (*src)[2],
-                                uint8_t digest[32])
+enum vg_status
+rk_record_digest(const struct vg_value *rec, const struct rk_src (*src)[2], uint8_t digest[32])
 {
     /* The values in a flat binary form: per feature its kind, then its value (elapsed-time
      * features: nothing more), then the unknown reason or the list items; and the sources. */
@@ -240,20 +241,20 @@ enum vg_status rk_record_digest(const struct vg_value *rec, const struct rk_src 
     size_t n = 0;
     struct vg_hasher h;
     vg_hasher_init(&h);
-#define PUT(p, len)                                                                           \
-    do {                                                                                       \
-        size_t l_ = (len);                                                                     \
-        if (n + l_ > sizeof(buf)) {                                                            \
-            vg_hasher_update(&h, buf, n);                                                      \
-            n = 0;                                                                             \
-        }                                                                                      \
-        if (l_ > sizeof(buf)) {                                                                \
-            vg_hasher_update(&h, (p), l_);                                                     \
-        } else {                                                                               \
-            memcpy(buf + n, (p), l_);                                                          \
-            n += l_;                                                                           \
-        }                                                                                      \
-    } while (0)
+#define PUT(p, len)               \
+ do {                             \
+  size_t l_ = (len);              \
+  if (n + l_ > sizeof(buf)) {     \
+   vg_hasher_update(&h, buf, n);  \
+   n = 0;                         \
+  }                               \
+  if (l_ > sizeof(buf)) {         \
+   vg_hasher_update(&h, (p), l_); \
+  } else {                        \
+   memcpy(buf + n, (p), l_);      \
+   n += l_;                       \
+  }                               \
+ } while (0)
     for (size_t f = 0; f < VG_F_COUNT; f++) {
         const struct vg_value *v = &rec[f];
         uint8_t kind = (uint8_t)v->kind;

@@ -14,11 +14,12 @@
 #ifndef VIGIA_RISK_INT_H
 #define VIGIA_RISK_INT_H
 
+#include "store/store_int.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-
 #include <vigia/arena.h>
 #include <vigia/features.h>
 #include <vigia/map.h>
@@ -28,9 +29,7 @@
 #include <vigia/slice.h>
 #include <vigia/time.h>
 
-#include "store/store_int.h"
-
-#define RK_DAY 86400
+#define RK_DAY  86400
 #define RK_NONE UINT32_MAX
 
 /* ---- growable arrays and interned strings -------------------------------------------- */
@@ -142,7 +141,7 @@ enum rk_seal_source {
 struct rk_seal {
     int64_t observed_at; /* VG_TIME_NONE when unknown */
     int64_t message_id;
-    int64_t event_id;    /* 0 when none */
+    int64_t event_id; /* 0 when none */
     uint32_t container;
     uint32_t number; /* interned, normalised: upper case, no spaces or hyphens */
     uint32_t party;  /* interned 9303 code as sent */
@@ -163,14 +162,20 @@ struct rk_call {
 struct rk_vessel {
     int64_t id;
     uint32_t imo, mmsi;
-    uint32_t name, flag; /* interned */
-    int ship_type;       /* AIS ship type, 0 unknown */
-    uint32_t ev_off, ev_n;  /* vessel events (struct rk_vevent), by start */
-    uint32_t id_off, id_n;  /* identities */
+    uint32_t name, flag;     /* interned */
+    int ship_type;           /* AIS ship type, 0 unknown */
+    uint32_t ev_off, ev_n;   /* vessel events (struct rk_vevent), by start */
+    uint32_t id_off, id_n;   /* identities */
     uint32_t ais_off, ais_n; /* AIS coverage intervals */
 };
 
-enum rk_vev_kind { RK_VEV_PORT_VISIT, RK_VEV_GAP, RK_VEV_ENCOUNTER, RK_VEV_LOITERING, RK_VEV_OTHER };
+enum rk_vev_kind {
+    RK_VEV_PORT_VISIT,
+    RK_VEV_GAP,
+    RK_VEV_ENCOUNTER,
+    RK_VEV_LOITERING,
+    RK_VEV_OTHER
+};
 
 struct rk_vevent {
     int64_t id, start, end;
@@ -196,11 +201,11 @@ struct rk_container {
     uint32_t number;    /* interned */
     uint32_t size_type; /* interned */
     bool valid;
-    uint32_t ev_off, ev_n;       /* events, by time */
-    uint32_t seal_off, seal_n;   /* seals, by observed time */
-    uint32_t bill_off, bill_n;   /* current bills that list it */
-    uint32_t trip_off, trip_n;   /* trips, by reference time */
-    int64_t finding_msg;         /* a check-digit finding's message, 0 when none */
+    uint32_t ev_off, ev_n;     /* events, by time */
+    uint32_t seal_off, seal_n; /* seals, by observed time */
+    uint32_t bill_off, bill_n; /* current bills that list it */
+    uint32_t trip_off, trip_n; /* trips, by reference time */
+    int64_t finding_msg;       /* a check-digit finding's message, 0 when none */
     int32_t finding_seg;
 };
 
@@ -228,7 +233,7 @@ struct rk_placement {
 };
 
 struct rk_goods {
-    uint32_t hs;  /* interned digits only */
+    uint32_t hs;                  /* interned digits only */
     uint32_t heading, hs6, group; /* interned: first 4 and 6 digits, commodity group (0 none) */
     uint32_t description, package_type, currency;
     double packages, gross_kg, value; /* NAN when absent */
@@ -281,8 +286,8 @@ struct rk_bill {
 struct rk_party {
     int64_t id;
     uint32_t ruc, name, country;
-    bool carrier; /* appears as a carrier on some bill */
-    bool forwarder; /* appears as a forwarder or broker on some bill */
+    bool carrier;              /* appears as a carrier on some bill */
+    bool forwarder;            /* appears as a forwarder or broker on some bill */
     uint32_t ship_off, ship_n; /* shipments as shipper: struct rk_shipment by time */
     uint32_t recv_off, recv_n; /* as consignee */
     uint32_t fwd_off, fwd_n;   /* positive outcomes handled (struct rk_link) */
@@ -354,12 +359,12 @@ struct rk_ctx {
      * failed; rk_ctx_load, rk_ctx_prepare and rk_compute then return VG_ENOMEM. */
     bool oom;
 
-    struct rk_vec trips, calls, vessels, vevents, identities, ais, containers, events, seals,
-        bills, bparties, goods, placements, equips, bplaces, versions, houses, parties,
-        shipments, receipts, outcomes, links, wlhits, cont_bills, cont_trips;
+    struct rk_vec trips, calls, vessels, vevents, identities, ais, containers, events, seals, bills,
+        bparties, goods, placements, equips, bplaces, versions, houses, parties, shipments,
+        receipts, outcomes, links, wlhits, cont_bills, cont_trips;
     /* id -> index + 1 (0: none) */
-    uint32_t *trip_by_id, *call_by_id, *vessel_by_id, *container_by_id, *bill_by_id,
-        *party_by_id, *goods_by_id;
+    uint32_t *trip_by_id, *call_by_id, *vessel_by_id, *container_by_id, *bill_by_id, *party_by_id,
+        *goods_by_id;
     size_t trip_ids, call_ids, vessel_ids, container_ids, bill_ids, party_ids, goods_ids;
     size_t nbills_current;
 
@@ -372,15 +377,15 @@ struct rk_ctx {
     struct rk_vec norm_list;           /* struct rk_norm_group */
     struct rk_vec norm_samples;        /* struct rk_sample */
 
-    bool have_locodes;   /* code_locodes has rows */
-    bool have_ais;       /* any AIS data (tracks or vessel events) */
-    bool have_status;    /* any status events at all */
+    bool have_locodes;     /* code_locodes has rows */
+    bool have_ais;         /* any AIS data (tracks or vessel events) */
+    bool have_status;      /* any status events at all */
     int64_t first_outcome; /* earliest outcome time, VG_TIME_NONE when none */
 
     /* Positive outcomes and what they link to. */
-    struct rk_vec pos;          /* uint32_t outcome indexes of positive outcomes */
-    struct rk_vec pos_parties;  /* struct rk_pos_party */
-    struct rk_vec pos_addresses;/* struct rk_pos_address */
+    struct rk_vec pos;           /* uint32_t outcome indexes of positive outcomes */
+    struct rk_vec pos_parties;   /* struct rk_pos_party */
+    struct rk_vec pos_addresses; /* struct rk_pos_address */
     struct vg_screen_index *sz_index;
     struct vg_screener *sz_screener;
     struct vg_map addr_links; /* address id -> (off << 24 | n) into links, + 1 */
@@ -393,8 +398,8 @@ struct rk_ctx {
     struct vg_map wl_cache; /* subject key -> (off << 16 | n) into wlhits + 1 */
 
     /* Ports (for distances). */
-    struct vg_map port_pos;    /* locode -> index into port_list + 1 */
-    struct rk_vec port_list;   /* struct vg_port_info */
+    struct vg_map port_pos;  /* locode -> index into port_list + 1 */
+    struct rk_vec port_list; /* struct vg_port_info */
     bool port_list_loaded;
 };
 
@@ -417,16 +422,16 @@ void rk_ctx_release(struct rk_ctx *c);
 /* ---- one trip's view and record ------------------------------------------------------ */
 
 #define RK_MAX_BILLS 32
-#define RK_MAX_LIST 32
+#define RK_MAX_LIST  32
 
 enum rk_feed_state { RK_FEED_ABSENT = 0, RK_FEED_PRESENT = 1 };
 
 /* The watch-list hits of a trip, for the reasons. */
 struct rk_trip_hit {
     struct rk_wlhit hit;
-    const char *role;     /* "shipper", "vessel", "container", "seal"... (static) */
+    const char *role;        /* "shipper", "vessel", "container", "seal"... (static) */
     struct vg_slice subject; /* the name or number screened */
-    int64_t msg;          /* where the subject is named */
+    int64_t msg;             /* where the subject is named */
     int32_t seg;
 };
 
@@ -452,9 +457,9 @@ struct rk_view {
     const struct rk_container *cont;
     const struct rk_call *call;
     int64_t as_of;
-    int64_t t_ref;   /* the trip's loading (or discharge) time, VG_TIME_NONE unknown */
-    int64_t ref;     /* min(as_of, t_ref): "earlier" means before this */
-    int64_t t_load;  /* loading time known as of as_of, VG_TIME_NONE when not yet */
+    int64_t t_ref;     /* the trip's loading (or discharge) time, VG_TIME_NONE unknown */
+    int64_t ref;       /* min(as_of, t_ref): "earlier" means before this */
+    int64_t t_load;    /* loading time known as of as_of, VG_TIME_NONE when not yet */
     int64_t win_start; /* events of this trip start here */
     bool loaded;
 
@@ -488,9 +493,13 @@ struct rk_view {
 
 /* Fills rec[VG_F_COUNT] (and src) for trip trip_idx as of as_of. Strings live in c's
  * interned table or in arena (reset by the caller between records). VG_ENOMEM. */
-enum vg_status rk_compute(struct rk_ctx *c, uint32_t trip_idx, int64_t as_of,
-                          struct vg_arena *arena, struct vg_value *rec,
-                          struct rk_src (*src)[2], struct rk_trip_hits *hits,
+enum vg_status rk_compute(struct rk_ctx *c,
+                          uint32_t trip_idx,
+                          int64_t as_of,
+                          struct vg_arena *arena,
+                          struct vg_value *rec,
+                          struct rk_src (*src)[2],
+                          struct rk_trip_hits *hits,
                           struct vg_error *err);
 
 /* Dwell samples for the norms, and the hauliers of earlier pick-ups (prepare). */
@@ -549,17 +558,25 @@ const char *rk_commodity_group(struct vg_slice hs);
 
 /* Robust norm of group key at day: median and MAD of samples with t in [day - window,
  * day). false when fewer than min_n samples or MAD 0 (for ratios, only n matters). */
-bool rk_norm(struct rk_ctx *c, char kind, uint32_t a, uint32_t b, int64_t day, int64_t window,
-             size_t min_n, double *median, double *mad, size_t *n);
+bool rk_norm(struct rk_ctx *c,
+             char kind,
+             uint32_t a,
+             uint32_t b,
+             int64_t day,
+             int64_t window,
+             size_t min_n,
+             double *median,
+             double *mad,
+             size_t *n);
 /* Adds a sample to group (kind, a, b) (before rk_norm_finish). */
-enum vg_status rk_norm_add(struct rk_ctx *c, char kind, uint32_t a, uint32_t b, int64_t t,
-                           double value);
+enum vg_status
+rk_norm_add(struct rk_ctx *c, char kind, uint32_t a, uint32_t b, int64_t t, double value);
 enum vg_status rk_norm_finish(struct rk_ctx *c);
 
 /* The screening query of a party: its name, country and RUC ("RUC 20100047218", written
  * into ruc[size]). */
-struct vg_screen_query rk_party_query(const struct rk_ctx *c, const struct rk_party *pt,
-                                      char *ruc, size_t size);
+struct vg_screen_query
+rk_party_query(const struct rk_ctx *c, const struct rk_party *pt, char *ruc, size_t size);
 
 /* A name's fingerprint without spaces ("AGRONORTE INVERSIONES"): the screening matcher
  * compares words, so words written together are caught this way. Returns its length. */
@@ -570,11 +587,15 @@ size_t rk_compact_key(struct vg_slice name, char *out, size_t size);
 int rk_seal_relation(struct vg_slice a, struct vg_slice b);
 
 /* Watch-list hits of subject (kind, id): true and the cached hits when screened before. */
-bool rk_watch_cached(struct rk_ctx *c, char kind, uint32_t id, const struct rk_wlhit **hits,
-                     size_t *n);
+bool rk_watch_cached(
+    struct rk_ctx *c, char kind, uint32_t id, const struct rk_wlhit **hits, size_t *n);
 /* Screens subject (kind, id) with q and caches the hits. */
-enum vg_status rk_watch(struct rk_ctx *c, char kind, uint32_t id, const struct vg_screen_query *q,
-                        const struct rk_wlhit **hits, size_t *n);
+enum vg_status rk_watch(struct rk_ctx *c,
+                        char kind,
+                        uint32_t id,
+                        const struct vg_screen_query *q,
+                        const struct rk_wlhit **hits,
+                        size_t *n);
 
 /* Port position (built-in table, imported WPI or UN/LOCODE). */
 bool rk_port_position(struct rk_ctx *c, uint32_t locode, double *lat, double *lon);
@@ -583,12 +604,12 @@ bool rk_port_position(struct rk_ctx *c, uint32_t locode, double *lat, double *lo
 
 /* Appends the record as a JSON object (known features by name, then "_unknown": reason ->
  * features, and "_sources"). */
-enum vg_status rk_record_json(const struct vg_value *rec, const struct rk_src (*src)[2],
-                              struct vg_buf *out);
+enum vg_status
+rk_record_json(const struct vg_value *rec, const struct rk_src (*src)[2], struct vg_buf *out);
 /* BLAKE2b-256 of the evidence in the record: every value, reason and source, except the
  * values of features that only measure elapsed time. */
-enum vg_status rk_record_digest(const struct vg_value *rec, const struct rk_src (*src)[2],
-                                uint8_t digest[32]);
+enum vg_status
+rk_record_digest(const struct vg_value *rec, const struct rk_src (*src)[2], uint8_t digest[32]);
 
 /* ---- citations ---------------------------------------------------------------------- */
 

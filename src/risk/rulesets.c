@@ -8,7 +8,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/audit.h>
 
 const char *vg_risk_default_rules(size_t *len)
@@ -17,11 +16,10 @@ const char *vg_risk_default_rules(size_t *len)
     return (const char *)vg__risk_default_rules;
 }
 
-static enum vg_status activate(struct vg_store *store, int64_t id, bool *changed,
-                               struct vg_error *err)
+static enum vg_status
+activate(struct vg_store *store, int64_t id, bool *changed, struct vg_error *err)
 {
-    static const char sql[] =
-        "UPDATE rule_sets SET active = (id = ?1) WHERE active != (id = ?1)";
+    static const char sql[] = "UPDATE rule_sets SET active = (id = ?1) WHERE active != (id = ?1)";
     sqlite3_stmt *st = vg__store_stmt(store, sql, err);
     if (st == NULL) {
         return err != NULL ? err->code : VG_EDB;
@@ -36,9 +34,16 @@ static enum vg_status activate(struct vg_store *store, int64_t id, bool *changed
     return VG_OK;
 }
 
-enum vg_status vg_risk_rules_load(struct vg_store *store, const char *text, size_t len,
-                                  const char *source, bool activate_it, vg_rules_diag_fn diag,
-                                  void *user, int64_t *id, bool *is_new, struct vg_error *err)
+enum vg_status vg_risk_rules_load(struct vg_store *store,
+                                  const char *text,
+                                  size_t len,
+                                  const char *source,
+                                  bool activate_it,
+                                  vg_rules_diag_fn diag,
+                                  void *user,
+                                  int64_t *id,
+                                  bool *is_new,
+                                  struct vg_error *err)
 {
     if (id != NULL) {
         *id = 0;
@@ -47,7 +52,8 @@ enum vg_status vg_risk_rules_load(struct vg_store *store, const char *text, size
         *is_new = false;
     }
     struct vg_rule_set *set = NULL;
-    enum vg_status s = vg_rules_compile(text, len, source, vg_feature_catalog(), diag, user, &set, err);
+    enum vg_status s =
+        vg_rules_compile(text, len, source, vg_feature_catalog(), diag, user, &set, err);
     if (s != VG_OK) {
         return s;
     }
@@ -63,7 +69,8 @@ enum vg_status vg_risk_rules_load(struct vg_store *store, const char *text, size
     if ((s = vg_store_begin(store, err)) != VG_OK) {
         return s;
     }
-    static const char sel_sql[] = "SELECT id, digest, active FROM rule_sets WHERE name = ?1 AND version = ?2";
+    static const char sel_sql[] =
+        "SELECT id, digest, active FROM rule_sets WHERE name = ?1 AND version = ?2";
     sqlite3_stmt *sel = vg__store_stmt(store, sel_sql, err);
     if (sel == NULL) {
         vg_store_rollback(store);
@@ -114,9 +121,10 @@ enum vg_status vg_risk_rules_load(struct vg_store *store, const char *text, size
             return vg__store_error(store, rc, "storing a rule set", err);
         }
         rid = sqlite3_last_insert_rowid(store->db);
-        snprintf(objects, sizeof(objects),
-                 "{\"rule_set\":%lld,\"name\":\"%s\",\"version\":\"%s\",\"rules\":%zu,\"source\":\"%s\"}",
-                 (long long)rid, name, version, nrules, source != NULL ? source : "");
+        snprintf(
+            objects, sizeof(objects),
+            "{\"rule_set\":%lld,\"name\":\"%s\",\"version\":\"%s\",\"rules\":%zu,\"source\":\"%s\"}",
+            (long long)rid, name, version, nrules, source != NULL ? source : "");
         if ((s = vg_audit_append(store, "rules.load", objects, digest, err)) != VG_OK) {
             vg_store_rollback(store);
             return s;
@@ -132,8 +140,9 @@ enum vg_status vg_risk_rules_load(struct vg_store *store, const char *text, size
             return s;
         }
         if (changed) {
-            snprintf(objects, sizeof(objects), "{\"rule_set\":%lld,\"name\":\"%s\",\"version\":\"%s\"}",
-                     (long long)rid, name, version);
+            snprintf(objects, sizeof(objects),
+                     "{\"rule_set\":%lld,\"name\":\"%s\",\"version\":\"%s\"}", (long long)rid, name,
+                     version);
             if ((s = vg_audit_append(store, "rules.activate", objects, digest, err)) != VG_OK) {
                 vg_store_rollback(store);
                 return s;
@@ -149,7 +158,9 @@ enum vg_status vg_risk_rules_load(struct vg_store *store, const char *text, size
     return VG_OK;
 }
 
-enum vg_status vg_risk_rules_active(struct vg_store *store, struct vg_rule_set **set, int64_t *id,
+enum vg_status vg_risk_rules_active(struct vg_store *store,
+                                    struct vg_rule_set **set,
+                                    int64_t *id,
                                     struct vg_error *err)
 {
     *set = NULL;
@@ -164,7 +175,8 @@ enum vg_status vg_risk_rules_active(struct vg_store *store, struct vg_rule_set *
         int rc = sqlite3_step(st);
         if (rc == SQLITE_ROW) {
             char source[300];
-            snprintf(source, sizeof(source), "rule set %s %s", (const char *)sqlite3_column_text(st, 1),
+            snprintf(source, sizeof(source), "rule set %s %s",
+                     (const char *)sqlite3_column_text(st, 1),
                      (const char *)sqlite3_column_text(st, 2));
             *id = sqlite3_column_int64(st, 0);
             enum vg_status s = vg_rules_compile((const char *)sqlite3_column_text(st, 3),
@@ -191,8 +203,8 @@ enum vg_status vg_risk_rules_active(struct vg_store *store, struct vg_rule_set *
     return vg_error_set(err, VG_ENOTFOUND, "no active rule set");
 }
 
-enum vg_status vg_risk_rules_list(struct vg_store *store, const struct vg_row_sink *sink,
-                                  struct vg_error *err)
+enum vg_status
+vg_risk_rules_list(struct vg_store *store, const struct vg_row_sink *sink, struct vg_error *err)
 {
     static const char sql[] =
         "SELECT id, name, version, CASE active WHEN 1 THEN 'yes' ELSE 'no' END AS active,"

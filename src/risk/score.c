@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-
 #include <vigia/alloc.h>
 #include <vigia/audit.h>
 
@@ -62,15 +61,15 @@ static double graded(const struct vg_value *rec, struct graded_part *parts, size
     *nparts = 0;
     bool k;
     double x;
-#define PART(f, pts)                                                                          \
-    do {                                                                                       \
-        double p_ = (pts);                                                                     \
-        if (p_ > 0.0005) {                                                                     \
-            parts[*nparts].feature = (f);                                                      \
-            parts[(*nparts)++].points = p_;                                                    \
-            total += p_;                                                                       \
-        }                                                                                      \
-    } while (0)
+#define PART(f, pts)               \
+ do {                              \
+  double p_ = (pts);               \
+  if (p_ > 0.0005) {               \
+   parts[*nparts].feature = (f);   \
+   parts[(*nparts)++].points = p_; \
+   total += p_;                    \
+  }                                \
+ } while (0)
     x = num(rec, VG_F_WATCHLIST_PARTY_SCORE, &k);
     if (k && x > 0.5) {
         PART(VG_F_WATCHLIST_PARTY_SCORE, 1.0 * fmin(1.0, (x - 0.5) / 0.5));
@@ -128,7 +127,8 @@ struct scorer {
     bool evidence;
 };
 
-static enum vg_status evaluate(struct scorer *sc, uint32_t trip, int64_t as_of, struct vg_error *err)
+static enum vg_status
+evaluate(struct scorer *sc, uint32_t trip, int64_t as_of, struct vg_error *err)
 {
     vg_arena_reset(&sc->arena);
     enum vg_status s = rk_compute(sc->c, trip, as_of, &sc->arena, sc->rec, sc->src, &sc->hits, err);
@@ -175,8 +175,8 @@ static enum vg_status cite(struct scorer *sc, const struct rk_src *src, struct v
 }
 
 /* Appends "; source: A, B" for the sources of features[0..n). */
-static enum vg_status cite_features(struct scorer *sc, const uint32_t *features, size_t n,
-                                    struct vg_buf *out, struct vg_buf *ev)
+static enum vg_status cite_features(
+    struct scorer *sc, const uint32_t *features, size_t n, struct vg_buf *out, struct vg_buf *ev)
 {
     struct rk_src seen[16];
     size_t ns = 0;
@@ -205,8 +205,10 @@ static enum vg_status cite_features(struct scorer *sc, const uint32_t *features,
             const struct rk_src *s = &seen[i];
             static const char kinds[] = { 0, 'm', 'o', 'e', 'w' };
             st = s->kind == RK_SRC_MESSAGE && s->seg > 0
-                     ? vg_buf_printf(ev, "%s\"m%lld:%d\"", i == 0 ? "" : ",", (long long)s->id, (int)s->seg)
-                     : vg_buf_printf(ev, "%s\"%c%lld\"", i == 0 ? "" : ",", kinds[s->kind], (long long)s->id);
+                     ? vg_buf_printf(ev, "%s\"m%lld:%d\"", i == 0 ? "" : ",", (long long)s->id,
+                                     (int)s->seg)
+                     : vg_buf_printf(ev, "%s\"%c%lld\"", i == 0 ? "" : ",", kinds[s->kind],
+                                     (long long)s->id);
         }
     }
     if (st == VG_OK && ns == 0) {
@@ -227,9 +229,16 @@ static void no_bars(struct vg_buf *b, size_t from)
 
 /* ---- writing ------------------------------------------------------------------------ */
 
-static enum vg_status reason(struct scorer *sc, int64_t aid, int *seq, const char *kind,
-                             const char *code, double weight, bool has_weight,
-                             const struct vg_buf *text, const char *evidence, struct vg_error *err)
+static enum vg_status reason(struct scorer *sc,
+                             int64_t aid,
+                             int *seq,
+                             const char *kind,
+                             const char *code,
+                             double weight,
+                             bool has_weight,
+                             const struct vg_buf *text,
+                             const char *evidence,
+                             struct vg_error *err)
 {
     static const char sql[] =
         "INSERT INTO assessment_reasons(assessment_id, seq, kind, code, weight, text, evidence)"
@@ -253,13 +262,15 @@ static enum vg_status reason(struct scorer *sc, int64_t aid, int *seq, const cha
 static enum vg_status feature_value_json(const struct vg_value *v, struct vg_buf *out)
 {
     switch (v->kind) {
-    case VG_VALUE_NUMBER: return vg_buf_printf(out, "%.6g", v->as.number);
-    case VG_VALUE_BOOL: return vg_buf_append_cstr(out, v->as.boolean ? "true" : "false");
+    case VG_VALUE_NUMBER:
+        return vg_buf_printf(out, "%.6g", v->as.number);
+    case VG_VALUE_BOOL:
+        return vg_buf_append_cstr(out, v->as.boolean ? "true" : "false");
     case VG_VALUE_STRING: {
         enum vg_status s = vg_buf_append_char(out, '"');
         for (size_t i = 0; i < v->as.string.len && s == VG_OK; i++) {
             char ch = v->as.string.ptr[i];
-            s = (ch == '"' || ch == '\\') ? vg_buf_printf(out, "\\%c", ch)
+            s = (ch == '"' || ch == '\\')    ? vg_buf_printf(out, "\\%c", ch)
                 : ((unsigned char)ch < 0x20) ? vg_buf_append_char(out, ' ')
                                              : vg_buf_append_char(out, ch);
         }
@@ -273,13 +284,14 @@ static enum vg_status feature_value_json(const struct vg_value *v, struct vg_buf
         }
         return s == VG_OK ? vg_buf_append_char(out, ']') : s;
     }
-    default: break;
+    default:
+        break;
     }
     return vg_buf_append_cstr(out, "null");
 }
 
 static const unsigned missing_feeds[] = { VG_FEED_MANIFEST, VG_FEED_GATE, VG_FEED_TERMINAL,
-                                          VG_FEED_STATUS, VG_FEED_AIS, VG_FEED_WATCHLIST,
+                                          VG_FEED_STATUS,   VG_FEED_AIS,  VG_FEED_WATCHLIST,
                                           VG_FEED_OUTCOMES };
 
 static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_error *err)
@@ -380,15 +392,16 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
         }
         if (s == VG_OK) {
             no_bars(&sc->text, 0);
-            s = reason(sc, aid, &seq, "graded", NULL, sc->graded_points, true, &sc->text, NULL, err);
+            s = reason(sc, aid, &seq, "graded", NULL, sc->graded_points, true, &sc->text, NULL,
+                       err);
         }
     }
     /* The model. */
     if (s == VG_OK && sc->model != NULL && !isnan(sc->model_p)) {
         vg_buf_reset(&sc->text);
         double w = sc->model->weight > 0 ? sc->model->weight : VG_RISK_MODEL_WEIGHT;
-        s = vg_buf_printf(&sc->text, "Model %s: probability %.3f", sc->model->version != NULL ? sc->model->version : "",
-                          sc->model_p);
+        s = vg_buf_printf(&sc->text, "Model %s: probability %.3f",
+                          sc->model->version != NULL ? sc->model->version : "", sc->model_p);
         if (s == VG_OK && sc->why.len > 0) {
             s = vg_buf_printf(&sc->text, "; %.*s", (int)sc->why.len, sc->why.data);
         }
@@ -405,7 +418,8 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
      * store has none of at all are not repeated on every trip (the features say so). */
     if (s == VG_OK) {
         vg_buf_reset(&sc->text);
-        for (size_t k = 0; k < sizeof(missing_feeds) / sizeof(missing_feeds[0]) && s == VG_OK; k++) {
+        for (size_t k = 0; k < sizeof(missing_feeds) / sizeof(missing_feeds[0]) && s == VG_OK;
+             k++) {
             unsigned feed = missing_feeds[k];
             int bit = 0;
             while ((1u << bit) != feed) {
@@ -473,8 +487,8 @@ struct run {
     double t_write;
 };
 
-static enum vg_status write_version(struct run *r, uint32_t ti, int64_t as_of, const char *moment,
-                                    struct vg_error *err)
+static enum vg_status
+write_version(struct run *r, uint32_t ti, int64_t as_of, const char *moment, struct vg_error *err)
 {
     struct scorer *sc = &r->sc;
     struct latest *l = &r->latest[ti];
@@ -541,8 +555,8 @@ static enum vg_status write_version(struct run *r, uint32_t ti, int64_t as_of, c
 }
 
 /* Evaluates trip ti as of as_of and writes a version when it differs from the latest. */
-static enum vg_status assess(struct run *r, uint32_t ti, int64_t as_of, const char *moment,
-                             struct vg_error *err)
+static enum vg_status
+assess(struct run *r, uint32_t ti, int64_t as_of, const char *moment, struct vg_error *err)
 {
     enum vg_status s = evaluate(&r->sc, ti, as_of, err);
     if (s != VG_OK) {
@@ -561,8 +575,10 @@ static enum vg_status assess(struct run *r, uint32_t ti, int64_t as_of, const ch
     return write_version(r, ti, as_of, moment, err);
 }
 
-enum vg_status vg_risk_score(struct vg_store *store, const struct vg_risk_options *opts,
-                             struct vg_risk_report *report, struct vg_error *err)
+enum vg_status vg_risk_score(struct vg_store *store,
+                             const struct vg_risk_options *opts,
+                             struct vg_risk_report *report,
+                             struct vg_error *err)
 {
     struct vg_risk_options defaults = { .as_of = VG_TIME_NONE };
     if (opts == NULL) {
@@ -657,7 +673,8 @@ enum vg_status vg_risk_score(struct vg_store *store, const struct vg_risk_option
         if (s == VG_OK && old) {
             /* First assessed long after its loading: as of the loading only. */
         } else if (s == VG_OK && (tr == VG_TIME_NONE || tr < as_of)) {
-            s = assess(&r, ti, as_of, (!r.latest[ti].has || tr == VG_TIME_NONE) ? first : "rescore", err);
+            s = assess(&r, ti, as_of, (!r.latest[ti].has || tr == VG_TIME_NONE) ? first : "rescore",
+                       err);
         } else if (s == VG_OK && !at_ref) {
             s = assess(&r, ti, as_of, first, err); /* not loaded yet */
         }
@@ -669,11 +686,12 @@ enum vg_status vg_risk_score(struct vg_store *store, const struct vg_risk_option
             vg_hasher_final(&r.batch, digest);
             char objects[256], when[32];
             vg_time_format_iso8601(as_of, when, sizeof(when));
-            snprintf(objects, sizeof(objects),
-                     "{\"assessed\":%lld,\"rescored\":%lld,\"as_of\":\"%s\",\"rule_set\":%lld%s%s%s}",
-                     (long long)rep->assessed, (long long)rep->rescored, when, (long long)set_id,
-                     opts->port != NULL ? ",\"port\":\"" : "", opts->port != NULL ? opts->port : "",
-                     opts->port != NULL ? "\"" : "");
+            snprintf(
+                objects, sizeof(objects),
+                "{\"assessed\":%lld,\"rescored\":%lld,\"as_of\":\"%s\",\"rule_set\":%lld%s%s%s}",
+                (long long)rep->assessed, (long long)rep->rescored, when, (long long)set_id,
+                opts->port != NULL ? ",\"port\":\"" : "", opts->port != NULL ? opts->port : "",
+                opts->port != NULL ? "\"" : "");
             s = vg_audit_append(store, "risk.score", objects, digest, err);
         }
         if (s == VG_OK) {

@@ -9,7 +9,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 
 void *rk_push(struct rk_vec *v, size_t size)
@@ -303,8 +302,8 @@ size_t rk_compact_key(struct vg_slice name, char *out, size_t size)
     return w;
 }
 
-struct vg_screen_query rk_party_query(const struct rk_ctx *c, const struct rk_party *pt,
-                                      char *ruc, size_t size)
+struct vg_screen_query
+rk_party_query(const struct rk_ctx *c, const struct rk_party *pt, char *ruc, size_t size)
 {
     ruc[0] = '\0';
     if (pt->ruc != 0) {

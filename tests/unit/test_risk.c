@@ -2,20 +2,18 @@
  * manifests and events (JSON, EDIFACT): exact feature values, the as-of rule, unknown by
  * missing feed, versions, reasons citing message and segment, the assessments listing,
  * idempotence, links to seizures, watch lists, norms, rule sets and back-tests. */
+#include "risk/risk_int.h"
 #include "vg_test.h"
 
 #include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
-
 #include <vigia/alloc.h>
 #include <vigia/ingest.h>
 #include <vigia/risk.h>
 #include <vigia/screen.h>
 #include <vigia/store.h>
 #include <vigia/time.h>
-
-#include "risk/risk_int.h"
 
 /* ---- helpers -------------------------------------------------------------------------- */
 
@@ -286,8 +284,9 @@ static void test_risk__features_of_a_trip(void **state)
     /* Sources: the gate seal rests on the gate-in message; the HS code on the manifest. */
     assert_int_equal(f->src[VG_F_SEAL_GATE_IN][0].kind, RK_SRC_MESSAGE);
     assert_int_equal(f->src[VG_F_SEAL_GATE_IN][0].id,
-                     q(s, "SELECT message_id FROM equipment_events WHERE kind = 'gate_in' AND"
-                          " container_id = (SELECT id FROM containers WHERE number = 'MSCU1000017')"));
+                     q(s,
+                       "SELECT message_id FROM equipment_events WHERE kind = 'gate_in' AND"
+                       " container_id = (SELECT id FROM containers WHERE number = 'MSCU1000017')"));
     assert_int_equal(f->src[VG_F_HS_CODE][0].id,
                      q(s, "SELECT id FROM messages WHERE doc_number = 'CUS-1'"));
     features_free(f);
@@ -299,16 +298,17 @@ static void test_risk__missing_gate_feed_is_unknown_not_nothing(void **state)
     (void)state;
     struct vg_store *s = world("m.db");
     /* Paita: a manifest and a loading, but no gate message from Paita at all. */
-    ingest(s, "paita.json",
-           "{\"type\":\"manifest\",\"sender\":\"MSC-PE\",\"document_number\":\"CUS-P\","
-           "\"prepared_at\":\"2024-06-02T12:00:00Z\",\"voyage\":{\"vessel\":{\"name\":\"MSC ANNA\","
-           "\"imo\":\"9074729\"},\"voyage\":\"023N\",\"carrier\":\"MSC\",\"port\":\"PEPAI\","
-           "\"terminal\":\"TPE\",\"etd\":\"2024-06-04T22:00:00Z\"},\"consignments\":["
-           "{\"bill_of_lading\":\"BLP\",\"places\":{\"loading\":\"PEPAI\",\"discharge\":\"ESALG\"},"
-           "\"parties\":[{\"role\":\"shipper\",\"name\":\"Pesquera Norte SAC\",\"country\":\"PE\"}],"
-           "\"equipment\":[{\"container\":\"TGHU2000012\",\"size_type\":\"45R1\"}],"
-           "\"goods\":[{\"hs_code\":\"030389\",\"description\":\"FROZEN FISH\",\"packages\":1000,"
-           "\"gross_kg\":20000,\"containers\":[\"TGHU2000012\"]}]}]}\n");
+    ingest(
+        s, "paita.json",
+        "{\"type\":\"manifest\",\"sender\":\"MSC-PE\",\"document_number\":\"CUS-P\","
+        "\"prepared_at\":\"2024-06-02T12:00:00Z\",\"voyage\":{\"vessel\":{\"name\":\"MSC ANNA\","
+        "\"imo\":\"9074729\"},\"voyage\":\"023N\",\"carrier\":\"MSC\",\"port\":\"PEPAI\","
+        "\"terminal\":\"TPE\",\"etd\":\"2024-06-04T22:00:00Z\"},\"consignments\":["
+        "{\"bill_of_lading\":\"BLP\",\"places\":{\"loading\":\"PEPAI\",\"discharge\":\"ESALG\"},"
+        "\"parties\":[{\"role\":\"shipper\",\"name\":\"Pesquera Norte SAC\",\"country\":\"PE\"}],"
+        "\"equipment\":[{\"container\":\"TGHU2000012\",\"size_type\":\"45R1\"}],"
+        "\"goods\":[{\"hs_code\":\"030389\",\"description\":\"FROZEN FISH\",\"packages\":1000,"
+        "\"gross_kg\":20000,\"containers\":[\"TGHU2000012\"]}]}]}\n");
     /* Callao: a container on the same call as the others, with no gate-in of its own
      * although the terminal sent gate messages that week. */
     ingest(s, "late.json",
@@ -345,9 +345,17 @@ static void test_risk__missing_gate_feed_is_unknown_not_nothing(void **state)
 }
 
 /* Appends a manifest of one bill on its own call (voyage v) to buf. */
-static void shipment(struct vg_buf *b, int v, const char *etd, const char *shipper,
-                     const char *ruc, const char *hs, const char *dest, const char *container,
-                     double packages, double kg, const char *pkg)
+static void shipment(struct vg_buf *b,
+                     int v,
+                     const char *etd,
+                     const char *shipper,
+                     const char *ruc,
+                     const char *hs,
+                     const char *dest,
+                     const char *container,
+                     double packages,
+                     double kg,
+                     const char *pkg)
 {
     assert_int_equal(
         vg_buf_printf(b,
@@ -381,8 +389,8 @@ static void test_risk__party_history_and_new_patterns(void **state)
     shipment(&b, 3, "2024-05-01T10:00:00Z", "Agro Norte", "20100047218", "080440", "NLRTM",
              "CAIU3000011", 1800, 21600, "BOXES");
     /* Then blueberries to Spain. */
-    shipment(&b, 4, "2024-06-01T10:00:00Z", "Agro Norte S.A.C.", "20100047218", "081040",
-             "ESALG", "MSCU1000038", 2000, 9000, "BOXES");
+    shipment(&b, 4, "2024-06-01T10:00:00Z", "Agro Norte S.A.C.", "20100047218", "081040", "ESALG",
+             "MSCU1000038", 2000, 9000, "BOXES");
     ingest(s, "history.json", b.data);
     vg_buf_release(&b);
     struct feat *f = features(s, trip_of(s, "MSCU1000038", NULL), "2024-06-10T00:00Z");
@@ -453,8 +461,8 @@ static void test_risk__kg_per_package_robust_z(void **state)
 
 /* ---- seizures ----------------------------------------------------------------------- */
 
-static void add_outcome(struct vg_store *s, const char *container, const char *bl, const char *when,
-                        const char *result)
+static void add_outcome(
+    struct vg_store *s, const char *container, const char *bl, const char *when, const char *result)
 {
     char sql[600];
     snprintf(sql, sizeof(sql),
@@ -475,11 +483,11 @@ static void test_risk__links_to_earlier_seizures(void **state)
     shipment(&b, 1, "2024-03-01T10:00:00Z", "Inversiones Agro Norte SAC", "20100070970", "080440",
              "NLRTM", "CAIU3000011", 1800, 21600, "BOXES");
     /* A later trip by a spelling variant of that name, without a RUC. */
-    shipment(&b, 2, "2024-05-01T10:00:00Z", "INVERSIONES AGRONORTE S.A.C.", "", "080440",
-             "NLRTM", "CAIU3000027", 1800, 21600, "BOXES");
+    shipment(&b, 2, "2024-05-01T10:00:00Z", "INVERSIONES AGRONORTE S.A.C.", "", "080440", "NLRTM",
+             "CAIU3000027", 1800, 21600, "BOXES");
     /* The seized container itself on a later trip, another shipper. */
-    shipment(&b, 3, "2024-05-02T10:00:00Z", "Frutas del Sur EIRL", "20100047218", "080440",
-             "NLRTM", "CAIU3000011", 1800, 21600, "BOXES");
+    shipment(&b, 3, "2024-05-02T10:00:00Z", "Frutas del Sur EIRL", "20100047218", "080440", "NLRTM",
+             "CAIU3000011", 1800, 21600, "BOXES");
     ingest(s, "sz.json", b.data);
     vg_buf_release(&b);
     add_outcome(s, "CAIU3000011", "HB1", "2024-03-20T08:00Z", "drugs");
@@ -591,7 +599,7 @@ static void test_risk__score_bands_reasons_and_listing(void **state)
     struct rows rw;
     list(s, false, &rw);
     static const char *const cols[] = { "container", "bill_of_lading", "port", "departure",
-                                        "moment", "score", "band", "reasons" };
+                                        "moment",    "score",          "band", "reasons" };
     assert_true(rw.ncols >= 8);
     for (size_t i = 0; i < 8; i++) {
         assert_string_equal(rw.cols[i], cols[i]);
@@ -692,7 +700,8 @@ static void test_risk__later_evidence_adds_a_version_and_leaves_the_first(void *
     assert_true(r.rescored >= 1);
     int64_t trip = trip_of(s, "MSCU1000017", NULL);
     char sql[400];
-    snprintf(sql, sizeof(sql), "SELECT count(*) FROM assessments WHERE trip_id = %lld", (long long)trip);
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM assessments WHERE trip_id = %lld",
+             (long long)trip);
     assert_int_equal(q(s, sql), 2);
     snprintf(sql, sizeof(sql),
              "SELECT moment = 'rescore' AND as_of = %lld FROM assessments WHERE trip_id = %lld AND"
@@ -782,9 +791,10 @@ static void test_risk__two_places_at_once(void **state)
     struct vg_store *s = world("t.db");
     /* Two hours after its Callao gate-in the same number is reported at Paita, 900 km
      * away. */
-    ingest(s, "clone.json",
-           "{\"type\":\"event\",\"sender\":\"TPE\",\"container\":\"MSCU1000017\",\"event\":"
-           "\"gate_in\",\"time\":\"2024-06-03T05:00:00Z\",\"port\":\"PEPAI\",\"terminal\":\"TPE\"}\n");
+    ingest(
+        s, "clone.json",
+        "{\"type\":\"event\",\"sender\":\"TPE\",\"container\":\"MSCU1000017\",\"event\":"
+        "\"gate_in\",\"time\":\"2024-06-03T05:00:00Z\",\"port\":\"PEPAI\",\"terminal\":\"TPE\"}\n");
     struct feat *f = features(s, trip_of(s, "MSCU1000017", NULL), "2024-06-05T15:00Z");
     assert_true(fbool(f, VG_F_CONTAINER_TWO_PLACES));
     int64_t clone = q(s, "SELECT message_id FROM equipment_events WHERE place = 'PEPAI'");
@@ -805,7 +815,8 @@ static void test_risk__vessel_events_of_the_voyage(void **state)
     int64_t call = q(s, "SELECT id FROM port_calls WHERE port = 'PECLL' AND voyage = '024W'");
     char sql[2048];
     /* Before departure (not the voyage), after (an encounter, a night loitering off
-     * Huacho, a 40-hour gap off Chimbote, long enough to reach Chancay and back), and one after the as-of time. */
+     * Huacho, a 40-hour gap off Chimbote, long enough to reach Chancay and back), and one after the
+     * as-of time. */
     snprintf(sql, sizeof(sql),
              "INSERT INTO vessel_events(kind, mmsi, vessel_id, start_at, end_at, lat, lon,"
              " distance_shore_nm, confidence, explanation, params, port_call_id, created_at)"
@@ -818,12 +829,13 @@ static void test_risk__vessel_events_of_the_voyage(void **state)
              " ('gap', 311000001, %lld, %lld, %lld, -9.1, -78.9, 60, 0.7, 'x', 'gfw', %lld, 0),"
              " ('encounter', 311000002, %lld, %lld, %lld, -5.0, -82.0, 60, 0.9, 'x', 'gfw',"
              " %lld, 0)",
-             (long long)vessel, (long long)T("2024-06-04T10:00Z"), (long long)T("2024-06-04T11:00Z"),
-             (long long)call, (long long)vessel, (long long)T("2024-06-06T06:00Z"),
-             (long long)T("2024-06-06T06:40Z"), (long long)call, (long long)vessel,
-             (long long)T("2024-06-06T05:00Z"), (long long)T("2024-06-06T07:30Z"), (long long)call,
-             (long long)vessel, (long long)T("2024-06-06T08:00Z"), (long long)T("2024-06-08T00:00Z"),
-             (long long)call, (long long)vessel, (long long)T("2024-06-09T00:00Z"),
+             (long long)vessel, (long long)T("2024-06-04T10:00Z"),
+             (long long)T("2024-06-04T11:00Z"), (long long)call, (long long)vessel,
+             (long long)T("2024-06-06T06:00Z"), (long long)T("2024-06-06T06:40Z"), (long long)call,
+             (long long)vessel, (long long)T("2024-06-06T05:00Z"),
+             (long long)T("2024-06-06T07:30Z"), (long long)call, (long long)vessel,
+             (long long)T("2024-06-06T08:00Z"), (long long)T("2024-06-08T00:00Z"), (long long)call,
+             (long long)vessel, (long long)T("2024-06-09T00:00Z"),
              (long long)T("2024-06-09T03:00Z"), (long long)call);
     exec(s, sql);
     struct feat *f = features(s, trip_of(s, "MSCU1000017", NULL), "2024-06-08T00:00Z");
@@ -847,10 +859,9 @@ static void test_risk__watch_list_hits_hold_the_trip(void **state)
     (void)state;
     struct vg_store *s = world("w.db");
     const char *path = vg_test_tmpfile("wl.csv");
-    static const char csv[] =
-        "name,type,country,source,note,identifier,aliases\n"
-        "\"AGRO NORTE S.A.C.\",party,PE,DEVIDA,front company,20100047218,\n"
-        "\"BERRY IMPORTS B.V.\",party,NL,PNP,,,\n";
+    static const char csv[] = "name,type,country,source,note,identifier,aliases\n"
+                              "\"AGRO NORTE S.A.C.\",party,PE,DEVIDA,front company,20100047218,\n"
+                              "\"BERRY IMPORTS B.V.\",party,NL,PNP,,,\n";
     vg_test_write_file(path, csv, sizeof(csv) - 1);
     struct vg_watchlist_report wr;
     struct vg_error e;
@@ -895,8 +906,9 @@ static void test_risk__rule_sets_are_versioned(void **state)
     assert_string_equal(vg_rules_info(set)->name, "vigia-default");
     vg_rules_free(set);
     int64_t audit = q(s, "SELECT count(*) FROM audit_log");
-    static const char mine[] = "ruleset callao\nversion 1\nowner \"PCU\"\n\nrule R1\n  title \"Reefer\"\n"
-                               "  rationale \"test\"\n  weight 10\n  when reefer\nend\n";
+    static const char mine[] =
+        "ruleset callao\nversion 1\nowner \"PCU\"\n\nrule R1\n  title \"Reefer\"\n"
+        "  rationale \"test\"\n  weight 10\n  when reefer\nend\n";
     int64_t rid;
     bool fresh;
     assert_status(vg_risk_rules_load(s, mine, sizeof(mine) - 1, "c.rules", true, NULL, NULL, &rid,
@@ -914,8 +926,9 @@ static void test_risk__rule_sets_are_versioned(void **state)
     assert_int_equal(q(s, "SELECT count(*) FROM audit_log"), audit + 2);
     int64_t callao = rid;
     /* Other rules under the same version: refused. */
-    static const char changed[] = "ruleset callao\nversion 1\nowner \"PCU\"\n\nrule R1\n  title \"Reefer\"\n"
-                                  "  rationale \"test\"\n  weight 20\n  when reefer\nend\n";
+    static const char changed[] =
+        "ruleset callao\nversion 1\nowner \"PCU\"\n\nrule R1\n  title \"Reefer\"\n"
+        "  rationale \"test\"\n  weight 20\n  when reefer\nend\n";
     assert_int_equal(vg_risk_rules_load(s, changed, sizeof(changed) - 1, "c.rules", true, NULL,
                                         NULL, &rid, &fresh, &e),
                      VG_ECONFLICT);
@@ -942,9 +955,9 @@ static void test_risk__backtest_counts_hits_on_outcomes(void **state)
     struct vg_rule_set *set = NULL;
     struct vg_error e;
     vg_error_clear(&e);
-    assert_status(vg_rules_compile(text, len, "default.rules", vg_feature_catalog(), NULL, NULL,
-                                   &set, &e),
-                  VG_OK, &e);
+    assert_status(
+        vg_rules_compile(text, len, "default.rules", vg_feature_catalog(), NULL, NULL, &set, &e),
+        VG_OK, &e);
     struct rows rw;
     memset(&rw, 0, sizeof(rw));
     struct vg_row_sink sink = { rows_columns, rows_row, &rw };

@@ -3,18 +3,16 @@
  * finally succeeds writes the same as a run that never failed.
  * ctest-labels: unit oom
  */
+#include "store/store_int.h"
 #include "vg_test.h"
 
 #include <sqlite3.h>
-
 #include <vigia/alloc.h>
 #include <vigia/ingest.h>
 #include <vigia/risk.h>
 #include <vigia/screen.h>
 #include <vigia/store.h>
 #include <vigia/time.h>
-
-#include "store/store_int.h"
 
 static const char manifest[] =
     "{\"type\":\"manifest\",\"sender\":\"MSC-PE\",\"document_number\":\"CUS-1\","
@@ -59,8 +57,9 @@ static void test_risk_oom__score_fails_cleanly(void **state)
     vg_error_clear(&e);
     assert_status(vg_store_open(vg_test_tmpfile("o.db"), &o, &c.store, &e), VG_OK, &e);
     struct vg_ingest_report ir;
-    assert_status(vg_ingest_buffer(c.store, "m.json", manifest, sizeof(manifest) - 1, NULL, &ir, &e),
-                  VG_OK, &e);
+    assert_status(
+        vg_ingest_buffer(c.store, "m.json", manifest, sizeof(manifest) - 1, NULL, &ir, &e), VG_OK,
+        &e);
     const char *path = vg_test_tmpfile("wl.csv");
     static const char csv[] = "name,type,country,identifier\n\"OCEAN AIR S.A.C.\",party,PE,\n";
     vg_test_write_file(path, csv, sizeof(csv) - 1);
@@ -81,17 +80,18 @@ static void test_risk_oom__score_fails_cleanly(void **state)
     unsigned long before = vg_alloc_count();
     assert_int_equal(score_op(&c), VG_OK); /* counts the allocations of a run */
     unsigned long allocations = vg_alloc_count() - before;
-    assert_int_equal(sqlite3_exec(c.store->db, "DELETE FROM assessment_reasons;"
-                                               " DELETE FROM assessments",
+    assert_int_equal(sqlite3_exec(c.store->db,
+                                  "DELETE FROM assessment_reasons;"
+                                  " DELETE FROM assessments",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     int runs = vg_test_oom_loop(score_op, NULL, &c, 200000);
     /* Every allocation of the run was made to fail once before it succeeded. */
     assert_int_equal((unsigned long)runs, allocations + 1);
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(c.store->db, "SELECT count(*) FROM assessments", -1, &st,
-                                        NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(c.store->db, "SELECT count(*) FROM assessments", -1, &st, NULL),
+        SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     /* One assessment as of the loading; the re-score as of July adds nothing new. */
     assert_int_equal(sqlite3_column_int(st, 0), 1);
