@@ -988,6 +988,48 @@ static void test_risk__backtest_counts_hits_on_outcomes(void **state)
     vg_store_close(s);
 }
 
+static enum vg_status fake_predict(void *user, const struct vg_value *record, size_t n, double *p,
+                                   struct vg_buf *why)
+{
+    (void)user;
+    assert_int_equal(n, VG_F_COUNT);
+    bool reefer = record[VG_F_REEFER].kind == VG_VALUE_BOOL && record[VG_F_REEFER].as.boolean;
+    *p = reefer ? 0.8 : 0.1;
+    return vg_buf_append_cstr(why, "reefer weighs most");
+}
+
+static void test_risk__model_hook_adds_points_and_a_reason(void **state)
+{
+    (void)state;
+    struct vg_store *s = world("md.db");
+    struct vg_risk_model m = { "m1", 0, 50, fake_predict, NULL };
+    struct vg_risk_options o = { .as_of = T("2024-06-06T00:00Z"), .model = &m };
+    struct vg_risk_report r;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_risk_score(s, &o, &r, &e), VG_OK, &e);
+    assert_int_equal(r.assessed, 2);
+    char *text = qtext(s, "SELECT text || ' / ' || weight FROM assessment_reasons WHERE"
+                          " kind = 'model' AND code = 'm1' LIMIT 1");
+    assert_string_equal(text, "Model m1: probability 0.800; reefer weighs most; source: the "
+                              "trip's feature record / 40.0");
+    vg_free(text);
+    /* 75 points of rules, 40 of the model, and graded evidence below 4.9. */
+    double sc = (double)q(s, "SELECT CAST(score * 10000 AS INTEGER) FROM assessments a JOIN"
+                             " trips t ON t.id = a.trip_id JOIN containers k ON k.id ="
+                             " t.container_id WHERE k.number = 'MSCU1000017'") /
+                10000.0;
+    assert_true(sc >= vg_risk_score_of(115) - 0.001 && sc < vg_risk_score_of(115 + 4.9));
+    /* Another model version is a change: both trips get a new version. */
+    m.version = "m2";
+    o.as_of = T("2024-06-07T00:00Z");
+    assert_status(vg_risk_score(s, &o, &r, &e), VG_OK, &e);
+    assert_int_equal(r.rescored, 2);
+    assert_status(vg_risk_score(s, &o, &r, &e), VG_OK, &e);
+    assert_int_equal(r.rescored, 0);
+    vg_store_close(s);
+}
+
 static void test_risk__score_formula_and_bands(void **state)
 {
     (void)state;
@@ -1018,6 +1060,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_risk__watch_list_hits_hold_the_trip),
     cmocka_unit_test(test_risk__rule_sets_are_versioned),
     cmocka_unit_test(test_risk__backtest_counts_hits_on_outcomes),
+    cmocka_unit_test(test_risk__model_hook_adds_points_and_a_reason),
     cmocka_unit_test(test_risk__score_formula_and_bands),
 };
 
