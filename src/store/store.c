@@ -246,6 +246,7 @@ enum vg_status vg_store_open(const char *path,
     }
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, 10000);
+    vg__store_profile_start(s);
     st = vg__store_exec(s,
                         "PRAGMA foreign_keys=ON;"
                         "PRAGMA cache_size=-65536;"
@@ -293,6 +294,7 @@ void vg_store_close(struct vg_store *store)
         if (store->tx_depth > 0) {
             sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
         }
+        vg__store_profile_end(store);
         for (size_t i = 0; i < STORE_STMT_CACHE; i++) {
             if (store->stmts[i].stmt != NULL) {
                 sqlite3_finalize(store->stmts[i].stmt);
