@@ -12,7 +12,8 @@
  *
  *   DIR/feeds/cuscar/  DIR/feeds/codeco/  DIR/feeds/coarri/  DIR/feeds/baplie/
  *                      UN/EDIFACT interchanges (docs/edifact-messages.md), UNOC
- *   DIR/feeds/ais/     NMEA 0183 AIS, one file per day, TAG blocks with receive times
+ *   DIR/feeds/ais/     NMEA 0183 AIS, one file per day (and the day after the last, to
+ *                      follow the last departures out), TAG blocks with receive times
  *   DIR/outcomes.csv   inspections of the history period (docs/formats.md)
  *   DIR/watchlist.csv  the watch list (docs/formats.md)
  *   DIR/truth.json     which trips and vessels are cases and what they show, the

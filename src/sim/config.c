@@ -84,6 +84,7 @@ struct cp {
     char path[256];
     size_t plen;
     bool failed;
+    enum vg_status status; /* the failure: VG_EPARSE or VG_ENOMEM */
 };
 
 static size_t push(struct cp *p, const char *key)
@@ -114,6 +115,7 @@ static bool fail(struct cp *p, const char *key, const char *fmt, ...)
         return false;
     }
     p->failed = true;
+    p->status = VG_EPARSE;
     char msg[200];
     va_list ap;
     va_start(ap, fmt);
@@ -128,6 +130,7 @@ static bool oom(struct cp *p)
 {
     if (!p->failed) {
         p->failed = true;
+        p->status = VG_ENOMEM;
         vg_error_set(p->err, VG_ENOMEM, "out of memory reading the configuration");
     }
     return false;
@@ -1855,7 +1858,7 @@ enum vg_status vg__sim_config_load(const char *data, size_t len, const char *sou
     }
     json_decref(root);
     if (!ok) {
-        st = err != NULL && err->code != VG_OK ? err->code : VG_EPARSE;
+        st = p.failed ? p.status : VG_EPARSE;
         vg__sim_config_free(cfg);
         return st;
     }

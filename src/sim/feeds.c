@@ -49,8 +49,8 @@ static struct sim_interchange *ix_get(struct fctx *f, const char *kind, const ch
                                       const char *recipient, enum vg_status *st)
 {
     struct sim_gen *g = f->g;
-    char key[48];
-    snprintf(key, sizeof(key), "%s/%s", kind, sender);
+    char key[64];
+    snprintf(key, sizeof(key), "%s/%s/%s", kind, sender, recipient);
     for (uint32_t i = 0; i < g->nix; i++) {
         if (strcmp(g->ix_key[i], key) == 0 && g->ix[i].open) {
             return &g->ix[i];
@@ -64,7 +64,7 @@ static struct sim_interchange *ix_get(struct fctx *f, const char *kind, const ch
             return NULL;
         }
         g->ix = ni;
-        char(*nk)[48] = vg_reallocarray(g->ix_key, cap, sizeof(*nk));
+        char(*nk)[64] = vg_reallocarray(g->ix_key, cap, sizeof(*nk));
         if (nk == NULL) {
             *st = VG_ENOMEM;
             return NULL;
@@ -74,7 +74,11 @@ static struct sim_interchange *ix_get(struct fctx *f, const char *kind, const ch
     }
     char stamp[9], rel[160];
     day_stamp(f->w, g->day, stamp);
-    snprintf(rel, sizeof(rel), "feeds/%s/%s_%s.edi", kind, stamp, sender);
+    if (strcmp(kind, "cuscar") == 0) {
+        snprintf(rel, sizeof(rel), "feeds/%s/%s_%s.edi", kind, stamp, sender);
+    } else {
+        snprintf(rel, sizeof(rel), "feeds/%s/%s_%s_%s.edi", kind, stamp, sender, recipient);
+    }
     struct sim_interchange *ix = &g->ix[g->nix];
     int64_t prepared = f->w->t0 + g->day * SIM_DAY + 23 * HOUR + 50 * 60;
     *st = vg__sim_ix_open(&g->out, ix, rel, sender, recipient, prepared, &f->port->zone,
@@ -109,10 +113,12 @@ enum vg_status vg__sim_feeds_close_day(struct sim_gen *g, struct vg_error *err)
 
 /* ---- faults -------------------------------------------------------------------------------- */
 
+/* True (once per planted fault) when a fault of this kind is due: at its call, or at the
+ * first chance after it when that call could not carry it. */
 static bool fault_here(struct sim_gen *g, enum sim_fault kind)
 {
     for (int i = 0; i < g->fault_n[kind]; i++) {
-        if (g->fault_call[kind][i] == g->cur_order) {
+        if (g->fault_call[kind][i] <= g->cur_order) {
             g->fault_call[kind][i] = UINT32_MAX; /* once */
             return true;
         }
@@ -309,7 +315,7 @@ static enum vg_status cuscar(struct fctx *f, uint32_t kidx)
     struct sim_edi *e = f->e;
     vg__sim_edi_reset(e);
     bool bad_ruc = false, bad_loc = false;
-    char bad_value[40] = "";
+    char bad_ruc_value[16] = "", bad_loc_value[8] = "";
     int delta = 0;
     if (!k->empty && f->w->party[k->shipper].ruc[0] != '\0' && fault_here(g, SIM_F_RUC_CHECK)) {
         bad_ruc = true;
@@ -346,7 +352,7 @@ static enum vg_status cuscar(struct fctx *f, uint32_t kidx)
     const char *pod = k->pod;
     if (bad_loc) {
         pod = cfg->unknown[g->cur_order % cfg->nunknown];
-        snprintf(bad_value, sizeof(bad_value), "%s", pod);
+        snprintf(bad_loc_value, sizeof(bad_loc_value), "%s", pod);
     }
     loc(f, "11", pod, NULL);
     for (uint8_t h = 0; h < k->nhub; h++) {
@@ -372,7 +378,7 @@ static enum vg_status cuscar(struct fctx *f, uint32_t kidx)
             char ruc[12];
             memcpy(ruc, sh->ruc, 12);
             ruc[10] = ruc[10] == '9' ? '0' : (char)(ruc[10] + 1);
-            snprintf(bad_value, sizeof(bad_value), "%s", ruc);
+            snprintf(bad_ruc_value, sizeof(bad_ruc_value), "%s", ruc);
         }
         if (k->carrier_consignee) {
             vg__sim_edi_seg(e, "NAD");
@@ -453,11 +459,11 @@ static enum vg_status cuscar(struct fctx *f, uint32_t kidx)
     char ref[16];
     snprintf(ref, sizeof(ref), "%u", ix->nmsg);
     if (st == VG_OK && bad_ruc) {
-        st = vg__sim_fault_record(g, SIM_F_RUC_CHECK, ix->file.rel, ref, bad_value,
+        st = vg__sim_fault_record(g, SIM_F_RUC_CHECK, ix->file.rel, ref, bad_ruc_value,
                                   "shipper RUC written with a wrong check digit (NAD+CZ)");
     }
     if (st == VG_OK && bad_loc) {
-        st = vg__sim_fault_record(g, SIM_F_UNKNOWN_LOCODE, ix->file.rel, ref, bad_value,
+        st = vg__sim_fault_record(g, SIM_F_UNKNOWN_LOCODE, ix->file.rel, ref, bad_loc_value,
                                   "port of discharge is not a UN/LOCODE (LOC+11)");
     }
     if (st == VG_OK && delta != 0) {
@@ -552,7 +558,7 @@ static enum vg_status codeco(struct fctx *f, const struct sim_trip *t, enum move
     if (full) {
         mea(f, "AAE", "G", t->gross_gate);
         if (m == MOVE_REENTRY || m == MOVE_GATE_OUT) {
-            seals(f, t->seal_l, t->nseal_l > 0 ? 1 : 0);
+            seals(f, t->seal_l, t->nseal_l);
         } else {
             seals(f, t->seal_g, t->nseal_g);
         }

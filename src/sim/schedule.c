@@ -57,10 +57,10 @@ int vg__sim_lane_for(const struct sim_config *cfg, const struct sim_port *p, con
     if (dlon < -40) {
         return SIM_LANE_WEST; /* across the Pacific */
     }
-    if (dlat > 1 || dlon > 40) {
-        return SIM_LANE_NORTH; /* Ecuador, Panama and beyond */
+    if (dlat > 0.3 || dlon > 40) {
+        return SIM_LANE_NORTH; /* up the coast: Ecuador, Panama and beyond */
     }
-    if (dlat < -1) {
+    if (dlat < -0.3) {
         return SIM_LANE_SOUTH;
     }
     return SIM_LANE_WEST;
@@ -108,7 +108,7 @@ static void plan_vessel_event(struct sim_world *w, struct sim_call *c, struct si
 {
     const struct sim_config *cfg = w->cfg;
     const struct sim_port *p = &cfg->port[c->port];
-    const struct sim_service *sv = &cfg->service[c->service];
+    double speed = c->service != SIM_NONE ? cfg->service[c->service].speed : 12;
     const struct sim_pattern_cfg *pc = &cfg->pattern[SIM_P_AT_SEA];
     struct sim_vevent *ev = &c->ev;
     ev->kind = kind;
@@ -120,11 +120,11 @@ static void plan_vessel_event(struct sim_world *w, struct sim_call *c, struct si
     double meet_lo = pc->present ? pc->meet_nm[0] : 12, meet_hi = pc->present ? pc->meet_nm[1] : 40;
     ev->meet_nm = vg__sim_uniform(r, meet_lo, meet_hi);
     int64_t dep_pilot = c->etd + 45 * 60;
-    int64_t fast = dep_pilot + (int64_t)(ev->meet_nm / sv->speed * HOUR);
+    int64_t fast = dep_pilot + (int64_t)(ev->meet_nm / speed * HOUR);
     int64_t night = next_local_window(fast, &p->zone, 21, 26);
     ev->t_meet = night + (int64_t)vg__sim_range(r, 0, 5400);
     double hours = (double)(ev->t_meet - dep_pilot) / HOUR;
-    ev->approach_kn = hours > 0.2 ? ev->meet_nm / hours : sv->speed;
+    ev->approach_kn = hours > 0.2 ? ev->meet_nm / hours : speed;
     if (ev->approach_kn < 2.5) {
         ev->approach_kn = 2.5;
         ev->t_meet = dep_pilot + (int64_t)(ev->meet_nm / 2.5 * HOUR);
@@ -405,14 +405,16 @@ static enum vg_status service_calls(struct sim_world *w, struct sim_schedule *s,
             memcpy(c->next_port, sv->rot[j + 1 == sv->nrot ? 0 : j + 1].port, 6);
             c->lane_in = (uint8_t)vg__sim_lane_for(cfg, pt, c->prev_port);
             c->lane_out = (uint8_t)vg__sim_lane_for(cfg, pt, c->next_port);
-            /* Voyage numbers as lines write them: service, number, direction. */
+            /* Voyage numbers as lines write them: service, number, direction (of the
+             * leg to the service's far end, the same at every port of the voyage). */
             static const char dir[SIM_LANES] = { 'N', 'W', 'S' };
+            char d = dir[vg__sim_lane_for(cfg, pt, sv->rot[sv->nrot - 1].port)];
             int vno = 400 + (int)((uint32_t)(k + 100000) % 600u);
             if (copy == 0) {
-                snprintf(c->voyage, sizeof(c->voyage), "%s%03d%c", sv->code, vno, dir[c->lane_out]);
+                snprintf(c->voyage, sizeof(c->voyage), "%s%03d%c", sv->code, vno, d);
             } else {
                 snprintf(c->voyage, sizeof(c->voyage), "%.3s%u%03d%c", sv->code, copy % 1000, vno,
-                         dir[c->lane_out]);
+                         d);
             }
             c->mean_full = ro->exports * w->factor;
             c->mean_empty = ro->empties * w->factor;
@@ -504,6 +506,15 @@ static enum vg_status other_calls(struct sim_world *w, struct sim_schedule *s)
             c->lane_out = (uint8_t)lanes[vg__sim_below(&r, 4)];
             memcpy(c->prev_port, "ZZZZZ", 6);
             memcpy(c->next_port, "ZZZZZ", 6);
+            /* Tramp ships drift offshore and go quiet too. */
+            if (!pt->river && vg__sim_chance(&r, cfg->conf_rate[SIM_C_SLOW_NIGHT])) {
+                c->conf |= 1u << SIM_C_SLOW_NIGHT;
+                plan_vessel_event(w, c, &r, SIM_VE_SLOW_NIGHT);
+            } else if (!pt->river && vg__sim_chance(&r, cfg->conf_rate[SIM_C_AIS_GAP])) {
+                c->conf |= 1u << SIM_C_AIS_GAP;
+                c->gap0 = c->etd + (int64_t)(vg__sim_uniform(&r, 1.5, 8) * HOUR);
+                c->gap1 = c->gap0 + (int64_t)(vg__sim_uniform(&r, 2, 7) * HOUR);
+            }
             plan_call_confounders(w, c, &r);
         }
         vg_free(pool);

@@ -912,7 +912,7 @@ struct sim_gen {
     int64_t day;                /* day index of the open interchanges */
     uint32_t nix, ix_cap;
     struct sim_interchange *ix;
-    char (*ix_key)[48];
+    char (*ix_key)[64];
     uint64_t ix_ref;
     struct sim_edi edi;
     /* per call scratch */

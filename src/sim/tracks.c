@@ -15,7 +15,8 @@
  * 10-15 minutes at anchor or alongside, half an hour far out) instead of the seconds of
  * ITU-R M.1371. Small craft transmit only during their trips. The tracks are merged by a
  * binary heap keyed by (next report time, track), so the files come out in time order
- * while memory stays proportional to the active tracks.
+ * while memory stays proportional to the active tracks. The files cover the simulated days
+ * and the day after, so that the ships leaving on the last day are followed out.
  */
 #include "sim/sim_int.h"
 
@@ -338,6 +339,14 @@ static bool river_trip(struct tset *s, struct trk *t, const struct sim_port *p, 
     double kn = vg__sim_uniform(&t->r, cfg->craft.river_kn[0], cfg->craft.river_kn[1]);
     double days = vg__sim_uniform(&t->r, cfg->craft.river_days[0], cfg->craft.river_days[1]);
     double nm = kn * days * 24 / 2;
+    /* Craft turn round where the charted river lane ends. */
+    double length = vg__sim_nm(p->pilot, p->lanes[lane].pt[0]);
+    for (uint32_t i = 1; i < p->lanes[lane].n; i++) {
+        length += vg__sim_nm(p->lanes[lane].pt[i - 1], p->lanes[lane].pt[i]);
+    }
+    if (nm > length) {
+        nm = length;
+    }
     if (!wp_add(t, dep, p->pilot, M_UNDERWAY) ||
         !follow_lane(t, p, lane, 0, nm, kn, M_UNDERWAY)) {
         return false;
@@ -508,7 +517,7 @@ static enum vg_status day_file(struct emitter *em, int day, struct vg_error *err
             }
         }
         em->day++;
-        if (em->day >= em->s->w->days) {
+        if (em->day > em->s->w->days) {
             return VG_OK;
         }
         struct vg_civil cv;
@@ -526,10 +535,14 @@ static enum vg_status day_file(struct emitter *em, int day, struct vg_error *err
     return VG_OK;
 }
 
+/* A planted bad checksum is due from its day and sentence index on (once each). */
 static bool nmea_fault(struct sim_gen *g, int day, uint32_t index)
 {
     for (int i = 0; i < g->fault_n[SIM_F_NMEA_CHECKSUM] && i < 8; i++) {
-        if (g->nmea_fault_day[i] == day && g->nmea_fault_at[i] == index) {
+        if (g->nmea_fault_day[i] >= 0 &&
+            (day > g->nmea_fault_day[i] ||
+             (day == g->nmea_fault_day[i] && index >= g->nmea_fault_at[i]))) {
+            g->nmea_fault_day[i] = -1;
             return true;
         }
     }
@@ -712,7 +725,7 @@ enum vg_status vg__sim_tracks_write(struct sim_gen *g, struct vg_error *err)
     /* Port calls first (the craft follow their ships), then the craft. */
     for (uint32_t i = 0; i < g->s->ncall && st == VG_OK; i++) {
         const struct sim_call *c = &g->s->call[i];
-        if (c->etd + 30 * HOUR < s.w->t0 || c->eta - 24 * HOUR > s.w->t_end) {
+        if (c->etd + 30 * HOUR < s.w->t0 || c->eta - 24 * HOUR > s.w->t_end + SIM_DAY) {
             continue;
         }
         struct trk *t = trk_new(&s, c->vessel, c->port, 0xc0000000ULL + c->id);
@@ -754,7 +767,7 @@ enum vg_status vg__sim_tracks_write(struct sim_gen *g, struct vg_error *err)
         struct trk *t = &s.t[i];
         t->t_next = t->wp[0].t < s.w->t0 ? s.w->t0 + (int64_t)vg__sim_below(&t->r, 300) : t->wp[0].t;
         t->next_static = t->t_next;
-        if (t->t_next < last_t(t) && t->t_next < s.w->t_end) {
+        if (t->t_next < last_t(t) && t->t_next < s.w->t_end + SIM_DAY) {
             heap_push(&h, i);
         }
     }
@@ -764,12 +777,12 @@ enum vg_status vg__sim_tracks_write(struct sim_gen *g, struct vg_error *err)
         st = emit(&em, t, err);
         int64_t step = interval(&s, t, t->wp[t->cur].mode, pos_at(t, t->t_next));
         t->t_next += step;
-        if (t->t_next < last_t(t) && t->t_next < s.w->t_end) {
+        if (t->t_next < last_t(t) && t->t_next < s.w->t_end + SIM_DAY) {
             heap_push(&h, i);
         }
     }
     if (st == VG_OK) {
-        st = day_file(&em, s.w->days, err); /* the remaining (empty) days */
+        st = day_file(&em, s.w->days + 1, err); /* the remaining (empty) days */
     }
     if (em.open) {
         enum vg_status s2 = vg__sim_file_close(&g->out, &em.file, err);

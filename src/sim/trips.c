@@ -78,9 +78,20 @@ static int64_t odd_hour(struct sim_rng *r, const struct sim_port *p, int64_t t)
     return o > t ? o - SIM_DAY : o;
 }
 
+/* An odd hour for a gate move: the small hours, 00:00-05:00 local. */
 static bool is_odd(int64_t t, const struct sim_port *p)
 {
-    return vg_time_is_night(t, &p->zone) || vg_time_is_weekend(t, &p->zone);
+    struct vg_civil c;
+    vg_time_local(t, &p->zone, &c);
+    return c.hour < 5;
+}
+
+/* Empty pick-up at a depot: depots work 06:00-22:00, a few boxes leave at night. */
+static int64_t pick_time(struct sim_rng *r, const struct sim_port *p, int64_t nominal)
+{
+    double h = vg__sim_chance(r, 0.03) ? vg__sim_uniform(r, 22, 29) : vg__sim_uniform(r, 6, 22);
+    int64_t t = set_local_hour(nominal, &p->zone, h);
+    return t;
 }
 
 static double clampd(double v, double lo, double hi)
@@ -445,23 +456,36 @@ static int normal_consignment(struct call_ctx *x, struct sim_consignment *k)
         k->conf_bits |= 1u << SIM_C_CARRIER_CONSIGNEE;
     }
     if (w->nlisted > 0 && vg__sim_chance(r, cfg->conf_rate[SIM_C_LISTED_CLEAN])) {
-        /* A listed party's clean shipment: its name as it writes it. */
+        /* A listed party's clean shipment, under the name as it writes it. */
         struct sim_listed *l = &w->listed[vg__sim_below(r, w->nlisted)];
         struct sim_party *lp = &w->party[l->party];
         const char *name = l->variants[vg__sim_below(r, l->nvariants)];
-        if (lp->role == SIM_ROLE_EXPORTER && lp->commodity == c) {
+        bool used = false;
+        if (lp->role == SIM_ROLE_EXPORTER && pick_country(x, lp->commodity, NULL) >= 0) {
             k->shipper = l->party;
             k->shipper_name = name;
-        } else if (lp->role == SIM_ROLE_CONSIGNEE &&
-                   vg__sim_country_index(cfg, lp->country) == k->country) {
-            k->consignee = l->party;
-            k->consignee_name = name;
+            k->commodity = c = lp->commodity;
+            k->country = pick_country(x, c, NULL);
+            uint32_t n = w->ncons_pool[k->country];
+            k->consignee = w->cons_pool[k->country][vg__sim_below(r, n)];
+            set_route(x, k);
+            used = true;
+        } else if (lp->role == SIM_ROLE_CONSIGNEE) {
+            int ci = vg__sim_country_index(cfg, lp->country);
+            if (ci >= 0 && ((x->sv->regions >> cfg->country[ci].region) & 1)) {
+                k->consignee = l->party;
+                k->consignee_name = name;
+                k->country = ci;
+                set_route(x, k);
+                used = true;
+            }
         } else if (lp->role == SIM_ROLE_FORWARDER) {
             k->forwarder = l->party;
             k->forwarder_name = name;
             house = true;
+            used = true;
         }
-        if (k->shipper == l->party || k->consignee == l->party || k->forwarder == l->party) {
+        if (used) {
             k->listed = (uint32_t)(l - w->listed) + 1;
             k->conf_bits |= 1u << SIM_C_LISTED_CLEAN;
         }
@@ -762,7 +786,10 @@ static struct sim_trip *make_box(struct call_ctx *x, uint32_t kidx, int pattern,
         stuffing_h += vg__sim_uniform(r, 3.2, 5) * 24;
         t->conf |= 1u << SIM_C_SLOW_INLAND;
     }
-    t->t_pick = t->t_gate - (int64_t)(stuffing_h * HOUR);
+    t->t_pick = pick_time(r, p, t->t_gate - (int64_t)(stuffing_h * HOUR));
+    if (t->t_pick > t->t_gate - 3 * HOUR) {
+        t->t_pick -= SIM_DAY;
+    }
     if ((want >> SIM_I_ODD_HOUR) & 1) {
         if ((want >> SIM_I_GATE_OUT_REENTRY) & 1) {
             /* The odd move is the re-entry, set below. */
@@ -1361,6 +1388,43 @@ static enum vg_status build_call(struct call_ctx *x, uint32_t n_full, uint32_t n
     return VG_OK;
 }
 
+static uint32_t pattern_mask(const struct sim_config *cfg, int pattern)
+{
+    uint32_t m = 0;
+    for (int i = 0; i < SIM_INDICATORS; i++) {
+        m |= (uint32_t)(cfg->pattern[pattern].ind_p[i] > 0) << i;
+    }
+    return m;
+}
+
+/* Makes a case show the one sign its pattern can always show. */
+static void force_indicator(struct call_ctx *x, struct sim_trip *t)
+{
+    struct sim_consignment *k = &x->g->cons[t->cons];
+    const struct sim_pattern_cfg *pc = &x->cfg->pattern[t->pattern];
+    switch (t->pattern) {
+    case SIM_P_RIP_ON:
+        seal_number(x->g, x->cfg->carrier[k->carrier].seal_prefix, t->seal_l[0].num);
+        break;
+    case SIM_P_FRONT:
+        k->prepaid = true;
+        break;
+    case SIM_P_TRANSHIPMENT:
+        for (uint32_t h = 0; h < pc->nhub; h++) {
+            if (!is_service_hub(x->sv, pc->hub[h])) {
+                memcpy(k->hub[0], pc->hub[h], 6);
+                k->nhub = k->nhub ? k->nhub : 1;
+                return;
+            }
+        }
+        k->carrier_consignee = true;
+        break;
+    default: /* contamination, clone: the weight does not add up */
+        t->gross_gate = round(t->gross_manifest * (1 + vg__sim_uniform(&x->r, 0.04, 0.07)) / 10) * 10;
+        break;
+    }
+}
+
 /* The indicators the case box of consignment i was made to show (0 for none). */
 static uint32_t cons_want(const struct sim_gen *g, uint32_t i)
 {
@@ -1439,8 +1503,14 @@ enum vg_status vg__sim_trips_for_call(struct sim_gen *g, uint32_t ci, struct vg_
             vpk = cm->value[0] * (vg__sim_chance(&x.r, 0.7) ? vg__sim_uniform(&x.r, 0.25, 0.5)
                                                             : vg__sim_uniform(&x.r, 1.6, 2.4));
         }
-        k->value_usd = round(k->net_total * clampd(vpk, cm->value[0] * 0.6, cm->value[0] * 3) *
-                             100) / 100;
+        vpk = clampd(vpk, cm->value[0] * 0.6, cm->value[0] * 3);
+        if (k->special == SIM_P_NONE && !k->empty && vg__sim_chance(&x.r, 0.012)) {
+            /* Provisional invoice values (price to be fixed on arrival, consignment sales)
+             * are far from the market now and then. */
+            vpk = cm->value[0] * (vg__sim_chance(&x.r, 0.6) ? vg__sim_uniform(&x.r, 0.3, 0.5)
+                                                            : vg__sim_uniform(&x.r, 1.6, 2.2));
+        }
+        k->value_usd = round(k->net_total * vpk * 100) / 100;
         if (k->special == SIM_P_FRONT && (cons_want(g, i) >> SIM_I_VALUE_ANOMALY & 1)) {
             k->value_usd = round(k->net_total * vpk * 100) / 100;
         }
@@ -1453,9 +1523,15 @@ enum vg_status vg__sim_trips_for_call(struct sim_gen *g, uint32_t ci, struct vg_
             k->t_file = hi > lo ? lo + (int64_t)(vg__sim_unit(&x.r) * (double)(hi - lo)) : lo;
         }
     }
-    /* What each box shows, then inspections, then finds abroad. */
+    /* What each box shows (a case that ended up showing nothing of its pattern gets its
+     * surest sign), then inspections, then finds abroad. */
     for (uint32_t i = 0; i < g->ntrip; i++) {
-        g->trip[i].ind = shown(&x, &g->trip[i]);
+        struct sim_trip *t = &g->trip[i];
+        t->ind = shown(&x, t);
+        if (t->pattern != SIM_P_NONE && (t->ind & pattern_mask(cfg, t->pattern)) == 0) {
+            force_indicator(&x, t);
+            t->ind = shown(&x, t);
+        }
     }
     st = inspect_call(&x);
     if (st == VG_OK) {

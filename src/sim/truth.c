@@ -729,7 +729,8 @@ enum vg_status vg__sim_watchlist_extras(struct sim_gen *g)
             break;
         }
         const struct sim_party *p = &w->party[pi];
-        const char *name = vg__sim_name_variant(w, &r, p->name, -1);
+        const char *name =
+            vg__sim_name_variant(w, &r, p->name, (p->flags & SIM_PARTY_PERSON) ? -2 : -1);
         struct sim_wl_extra x = { .name = name, .type = "party", .truth = false,
                                   .source = cfg->watch.sources[vg__sim_pick(&cfg->watch.source_pick, &r)],
                                   .note = cfg->watch.notes[vg__sim_below(&r, cfg->watch.nnotes)],

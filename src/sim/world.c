@@ -271,6 +271,10 @@ static bool reorder_person(const char *in, char *out, size_t size)
 const char *vg__sim_name_variant(struct sim_world *w, struct sim_rng *r, const char *name,
                                  int kind)
 {
+    bool person = kind == 4 || kind == -2;
+    if (kind < 0) {
+        kind = -1;
+    }
     char a[192], b[192];
     snprintf(a, sizeof(a), "%s", name);
     /* One or two transformations; kind >= 0 forces the first. */
@@ -278,7 +282,8 @@ const char *vg__sim_name_variant(struct sim_world *w, struct sim_rng *r, const c
     for (int step = 0; step < steps; step++) {
         bool done = false;
         for (int attempt = 0; attempt < 12 && !done; attempt++) {
-            int k = (step == 0 && kind >= 0) ? kind : (int)vg__sim_below(r, 5);
+            /* Word order changes only for persons ("SURNAMES, GIVEN"). */
+            int k = (step == 0 && kind >= 0) ? kind : (int)vg__sim_below(r, person ? 5 : 4);
             switch (k) {
             case 0:
                 strip_accents(a, b, sizeof(b));
@@ -735,15 +740,24 @@ static enum vg_status build_listed(struct sim_world *w, struct sim_rng *r, doubl
         l->listed_name = p->name;
         /* The list carries the name as investigators wrote it, sometimes with aliases. */
         /* The feeds carry these spellings; the list knows some of them as aliases. */
+        int vkind = person ? -2 : -1;
         l->nvariants = 1 + vg__sim_below(r, 3);
         for (uint32_t a = 0; a < l->nvariants; a++) {
-            l->variants[a] = vg__sim_name_variant(w, r, p->name, -1);
+            l->variants[a] = vg__sim_name_variant(w, r, p->name, vkind);
         }
-        l->naliases = vg__sim_chance(r, 0.6) ? 1 + vg__sim_below(r, 2) : 0;
-        for (uint32_t a = 0; a < l->naliases; a++) {
-            l->aliases[a] = a == 0 && vg__sim_chance(r, 0.5)
-                                ? l->variants[0]
-                                : vg__sim_name_variant(w, r, p->name, person ? 4 : -1);
+        uint32_t want = vg__sim_chance(r, 0.6) ? 1 + vg__sim_below(r, 2) : 0;
+        l->naliases = 0;
+        for (uint32_t a = 0; a < want; a++) {
+            const char *alias = a == 0 && vg__sim_chance(r, 0.5)
+                                    ? l->variants[0]
+                                    : vg__sim_name_variant(w, r, p->name, person ? 4 : vkind);
+            bool dup = alias == NULL || strcmp(alias, p->name) == 0;
+            for (uint32_t b = 0; b < l->naliases && !dup; b++) {
+                dup = strcmp(alias, l->aliases[b]) == 0;
+            }
+            if (!dup) {
+                l->aliases[l->naliases++] = alias;
+            }
         }
         l->source = cfg->watch.sources[vg__sim_pick(&cfg->watch.source_pick, r)];
         l->note = cfg->watch.notes[vg__sim_below(r, cfg->watch.nnotes)];
