@@ -197,7 +197,7 @@ static bool num(struct cp *p, json_t *o, const char *key, double lo, double hi, 
 
 static bool inum(struct cp *p, json_t *o, const char *key, int lo, int hi, int *out)
 {
-    double d;
+    double d = 0;
     if (!num(p, o, key, lo, hi, &d)) {
         return false;
     }
@@ -697,7 +697,7 @@ static bool read_ports(struct cp *p, json_t *root)
         }
         pop(p, m5);
         json_t *dwell = obj(p, v, "dwell_days");
-        double fb, la, rc;
+        double fb = 0, la = 0, rc = 0;
         if (dwell == NULL || !num(p, v, "night_share", 0, 1, &pt->night_share) ||
             !num(p, v, "weekend_factor", 0, 1, &pt->weekend_factor) ||
             !pair(p, dwell, "reefer", 0.05, 60, false, pt->dwell[0]) ||
@@ -1257,7 +1257,7 @@ static bool read_commodities(struct cp *p, json_t *root)
         const char **ek, **pk, **dk;
         double *ew, *pw, *dw;
         uint32_t npk, ndk;
-        double ex, blr[2];
+        double ex = 0, blr[2] = { 0, 0 };
         if ((cm->desc = str(p, v, "description", 70)) == NULL ||
             (cm->vague = str(p, v, "vague", 35)) == NULL || (hs = str(p, v, "hs", 10)) == NULL ||
             (sector = str(p, v, "sector", 20)) == NULL ||

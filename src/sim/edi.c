@@ -15,7 +15,7 @@
  */
 #include "sim/sim_int.h"
 
-#include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,17 +40,33 @@ void vg__sim_edi_reset(struct sim_edi *e)
     e->st = VG_OK;
 }
 
-static void put(struct sim_edi *e, const char *s, size_t len)
+/* Makes room for n more bytes (and the NUL the buffer keeps); false on failure. */
+static inline bool room(struct sim_edi *e, size_t n)
 {
-    if (e->st == VG_OK) {
-        e->st = vg_buf_append(&e->buf, s, len);
+    if (e->st != VG_OK) {
+        return false;
+    }
+    if (e->buf.alloc - e->buf.len > n + 1 && e->buf.data != NULL) {
+        return true;
+    }
+    e->st = vg_buf_reserve(&e->buf, n + 256);
+    return e->st == VG_OK;
+}
+
+static inline void put(struct sim_edi *e, const char *s, size_t len)
+{
+    if (room(e, len)) {
+        memcpy(e->buf.data + e->buf.len, s, len);
+        e->buf.len += len;
+        e->buf.data[e->buf.len] = '\0';
     }
 }
 
-static void putc1(struct sim_edi *e, char c)
+static inline void putc1(struct sim_edi *e, char c)
 {
-    if (e->st == VG_OK) {
-        e->st = vg_buf_append_char(&e->buf, c);
+    if (room(e, 1)) {
+        e->buf.data[e->buf.len++] = c;
+        e->buf.data[e->buf.len] = '\0';
     }
 }
 
@@ -59,34 +75,44 @@ void vg__sim_edi_seg(struct sim_edi *e, const char *tag)
     put(e, tag, strlen(tag));
 }
 
-/* One Latin-1 byte, escaped when it is a service character. */
-static void put_latin1(struct sim_edi *e, unsigned cp)
+/* One Latin-1 character, released when it is a service character. */
+static inline char *put_latin1(char *o, unsigned cp)
 {
     if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
         cp = ' ';
     }
     if (cp == '\'' || cp == '+' || cp == ':' || cp == '?') {
-        putc1(e, '?');
+        *o++ = '?';
     }
-    putc1(e, (char)(unsigned char)cp);
+    *o++ = (char)(unsigned char)cp;
+    return o;
 }
 
 void vg__sim_edi_text(struct sim_edi *e, const char *text)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t len = strlen(text);
+    /* Each input byte gives at most two output bytes. */
+    if (!room(e, 2 * len)) {
+        return;
+    }
+    char *o = e->buf.data + e->buf.len;
     size_t i = 0;
     while (i < len) {
+        if (s[i] < 0x80) {
+            o = put_latin1(o, s[i++]);
+            continue;
+        }
         utf8proc_int32_t cp;
         utf8proc_ssize_t n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
         if (n <= 0) {
-            put_latin1(e, '?');
+            o = put_latin1(o, '?');
             i++;
             continue;
         }
         i += (size_t)n;
         if (cp <= 0xff) {
-            put_latin1(e, (unsigned)cp);
+            o = put_latin1(o, (unsigned)cp);
             continue;
         }
         /* Outside Latin-1: the base letter when the decomposition has one. */
@@ -94,8 +120,10 @@ void vg__sim_edi_text(struct sim_edi *e, const char *text)
         int last = 0;
         utf8proc_ssize_t k = utf8proc_decompose_char(cp, dec, 8,
                                                      UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT, &last);
-        put_latin1(e, (k > 0 && dec[0] <= 0xff) ? (unsigned)dec[0] : '?');
+        o = put_latin1(o, (k > 0 && dec[0] <= 0xff) ? (unsigned)dec[0] : '?');
     }
+    e->buf.len = (size_t)(o - e->buf.data);
+    e->buf.data[e->buf.len] = '\0';
 }
 
 void vg__sim_edi_el(struct sim_edi *e, const char *text)
@@ -114,31 +142,51 @@ void vg__sim_edi_co(struct sim_edi *e, const char *text)
     }
 }
 
-static void putfv(struct sim_edi *e, char sep, const char *fmt, va_list ap)
+void vg__sim_edi_raw(struct sim_edi *e, char sep, const char *code)
 {
-    char buf[256];
-    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    if (n < 0) {
-        return;
+    size_t len = strlen(code);
+    if (room(e, len + 1)) {
+        char *o = e->buf.data + e->buf.len;
+        if (sep != '\0') {
+            *o++ = sep;
+        }
+        memcpy(o, code, len);
+        o += len;
+        e->buf.len = (size_t)(o - e->buf.data);
+        e->buf.data[e->buf.len] = '\0';
     }
-    putc1(e, sep);
-    put(e, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
-void vg__sim_edi_elf(struct sim_edi *e, const char *fmt, ...)
+void vg__sim_edi_num(struct sim_edi *e, char sep, uint64_t v, int width)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    putfv(e, '+', fmt, ap);
-    va_end(ap);
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0 && n < 20);
+    while (n < width && n < 20) {
+        tmp[n++] = '0';
+    }
+    if (room(e, (size_t)n + 1)) {
+        char *o = e->buf.data + e->buf.len;
+        if (sep != '\0') {
+            *o++ = sep;
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            *o++ = tmp[i];
+        }
+        e->buf.len = (size_t)(o - e->buf.data);
+        e->buf.data[e->buf.len] = '\0';
+    }
 }
 
-void vg__sim_edi_cof(struct sim_edi *e, const char *fmt, ...)
+void vg__sim_edi_dec2(struct sim_edi *e, char sep, double v)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    putfv(e, ':', fmt, ap);
-    va_end(ap);
+    uint64_t cents = v > 0 ? (uint64_t)llround(v * 100) : 0;
+    vg__sim_edi_num(e, sep, cents / 100, 1);
+    putc1(e, '.');
+    vg__sim_edi_num(e, '\0', cents % 100, 2);
 }
 
 void vg__sim_edi_end(struct sim_edi *e)
@@ -147,12 +195,24 @@ void vg__sim_edi_end(struct sim_edi *e)
     e->nseg++;
 }
 
+static void digits(char *o, int v, int n)
+{
+    for (int i = n - 1; i >= 0; i--) {
+        o[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
 void vg__sim_edi_dtm203(int64_t t, const struct vg_zone *zone, char out[13])
 {
     struct vg_civil c;
     vg_time_local(t, zone, &c);
-    snprintf(out, 13, "%04d%02d%02d%02d%02d", c.year % 10000, c.month % 100, c.day % 100,
-             c.hour % 100, c.minute % 100);
+    digits(out, c.year % 10000, 4);
+    digits(out + 4, c.month, 2);
+    digits(out + 6, c.day, 2);
+    digits(out + 8, c.hour, 2);
+    digits(out + 10, c.minute, 2);
+    out[12] = '\0';
 }
 
 enum vg_status vg__sim_ix_open(struct sim_out *o, struct sim_interchange *ix, const char *rel,
@@ -188,16 +248,50 @@ enum vg_status vg__sim_ix_message(struct sim_interchange *ix, const char *type_i
     ix->nmsg++;
     ix->last_msg_at = ix->file.bytes;
     ix->last_msg_ref = ix->nmsg;
-    char head[64], tail[64];
-    int h = snprintf(head, sizeof(head), "UNH+%u+%s'\n", ix->nmsg, type_id);
-    int t = snprintf(tail, sizeof(tail), "UNT+%d+%u'\n", (int)e->nseg + 2 + count_delta,
-                     ix->nmsg);
-    enum vg_status st = vg__sim_file_write(&ix->file, head, (size_t)h, err);
+    /* UNH+n+TYPE' and UNT+count+n' around the body (written by hand: this is hot). */
+    char head[64], tail[48];
+    size_t h = 0, t = 0, tl = strlen(type_id);
+    char num[12];
+    int nl = 0;
+    for (uint32_t v = ix->nmsg; v != 0 || nl == 0; v /= 10) {
+        num[nl++] = (char)('0' + v % 10);
+    }
+    memcpy(head, "UNH+", 4);
+    h = 4;
+    for (int i = nl - 1; i >= 0; i--) {
+        head[h++] = num[i];
+    }
+    head[h++] = '+';
+    if (tl > sizeof(head) - h - 3) {
+        tl = sizeof(head) - h - 3;
+    }
+    memcpy(head + h, type_id, tl);
+    h += tl;
+    head[h++] = '\'';
+    head[h++] = '\n';
+    long count = (long)e->nseg + 2 + count_delta;
+    char cnum[24];
+    int cl = 0;
+    for (unsigned long v = (unsigned long)(count < 0 ? 0 : count); v != 0 || cl == 0; v /= 10) {
+        cnum[cl++] = (char)('0' + v % 10);
+    }
+    memcpy(tail, "UNT+", 4);
+    t = 4;
+    for (int i = cl - 1; i >= 0; i--) {
+        tail[t++] = cnum[i];
+    }
+    tail[t++] = '+';
+    for (int i = nl - 1; i >= 0; i--) {
+        tail[t++] = num[i];
+    }
+    tail[t++] = '\'';
+    tail[t++] = '\n';
+    enum vg_status st = vg__sim_file_write(&ix->file, head, h, err);
     if (st == VG_OK) {
         st = vg__sim_file_write(&ix->file, e->buf.data, e->buf.len, err);
     }
     if (st == VG_OK) {
-        st = vg__sim_file_write(&ix->file, tail, (size_t)t, err);
+        st = vg__sim_file_write(&ix->file, tail, t, err);
     }
     return st;
 }

@@ -13,6 +13,7 @@
  */
 #include "sim/sim_int.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,9 +51,19 @@ static struct sim_interchange *ix_get(struct fctx *f, const char *kind, const ch
 {
     struct sim_gen *g = f->g;
     char key[64];
-    snprintf(key, sizeof(key), "%s/%s/%s", kind, sender, recipient);
+    size_t a = strlen(kind), b = strlen(sender), c = strlen(recipient);
+    if (a + b + c + 3 > sizeof(key)) {
+        *st = VG_EINVAL;
+        return NULL;
+    }
+    memcpy(key, kind, a);
+    key[a] = '/';
+    memcpy(key + a + 1, sender, b);
+    key[a + 1 + b] = '/';
+    memcpy(key + a + 2 + b, recipient, c + 1);
+    uint64_t h = vg_hash_bytes(key, a + b + c + 2);
     for (uint32_t i = 0; i < g->nix; i++) {
-        if (strcmp(g->ix_key[i], key) == 0 && g->ix[i].open) {
+        if (g->ix_hash[i] == h && g->ix[i].open && strcmp(g->ix_key[i], key) == 0) {
             return &g->ix[i];
         }
     }
@@ -70,6 +81,12 @@ static struct sim_interchange *ix_get(struct fctx *f, const char *kind, const ch
             return NULL;
         }
         g->ix_key = nk;
+        uint64_t *nh = vg_reallocarray(g->ix_hash, cap, sizeof(*nh));
+        if (nh == NULL) {
+            *st = VG_ENOMEM;
+            return NULL;
+        }
+        g->ix_hash = nh;
         g->ix_cap = cap;
     }
     char stamp[9], rel[160];
@@ -87,6 +104,7 @@ static struct sim_interchange *ix_get(struct fctx *f, const char *kind, const ch
         return NULL;
     }
     memcpy(g->ix_key[g->nix], key, sizeof(key));
+    g->ix_hash[g->nix] = h;
     g->nix++;
     return ix;
 }
@@ -133,18 +151,21 @@ static void dtm(struct fctx *f, const char *q, int64_t t)
     char s[13];
     vg__sim_edi_dtm203(t, &f->port->zone, s);
     vg__sim_edi_seg(f->e, "DTM");
-    vg__sim_edi_elf(f->e, "%s:%s:203", q, s);
+    vg__sim_edi_raw(f->e, '+', q);
+    vg__sim_edi_raw(f->e, ':', s);
+    vg__sim_edi_raw(f->e, ':', "203");
     vg__sim_edi_end(f->e);
 }
 
 static void loc(struct fctx *f, const char *q, const char *locode, const char *terminal)
 {
     vg__sim_edi_seg(f->e, "LOC");
-    vg__sim_edi_elf(f->e, "%s", q);
-    vg__sim_edi_elf(f->e, "%s:139:6", locode);
+    vg__sim_edi_raw(f->e, '+', q);
+    vg__sim_edi_el(f->e, locode);
+    vg__sim_edi_raw(f->e, ':', "139:6");
     if (terminal != NULL) {
         vg__sim_edi_el(f->e, terminal);
-        vg__sim_edi_cof(f->e, "TER:ZZZ");
+        vg__sim_edi_raw(f->e, ':', "TER:ZZZ");
     }
     vg__sim_edi_end(f->e);
 }
@@ -159,15 +180,16 @@ static void tdt(struct fctx *f, bool mode, bool flag, uint32_t imo_override)
     vg__sim_edi_el(f->e, mode ? "1" : "");
     vg__sim_edi_el(f->e, "");
     vg__sim_edi_el(f->e, f->ca->scac);
-    vg__sim_edi_cof(f->e, "172:20");
+    vg__sim_edi_raw(f->e, ':', "172:20");
     vg__sim_edi_el(f->e, "");
     vg__sim_edi_el(f->e, "");
     uint32_t imo = imo_override ? imo_override : v->imo;
     if (imo != 0) {
-        vg__sim_edi_elf(f->e, "%07u:146:11", imo);
+        vg__sim_edi_num(f->e, '+', imo, 7);
+        vg__sim_edi_raw(f->e, ':', "146:11");
     } else {
         vg__sim_edi_el(f->e, v->call_sign);
-        vg__sim_edi_cof(f->e, "103:");
+        vg__sim_edi_raw(f->e, ':', "103:");
     }
     vg__sim_edi_co(f->e, v->name);
     if (flag) {
@@ -228,7 +250,8 @@ static void nad_party(struct fctx *f, const char *q, const struct sim_party *p, 
         if (bad_ruc) {
             ruc[10] = ruc[10] == '9' ? '0' : (char)(ruc[10] + 1);
         }
-        vg__sim_edi_elf(e, "%s:RUC:ZZZ", ruc);
+        vg__sim_edi_raw(e, '+', ruc);
+        vg__sim_edi_raw(e, ':', "RUC:ZZZ");
     } else {
         vg__sim_edi_el(e, "");
     }
@@ -249,7 +272,8 @@ static void eqd(struct fctx *f, const char *number, const char *type, const char
     vg__sim_edi_el(f->e, "CN");
     vg__sim_edi_el(f->e, number);
     if (codes) {
-        vg__sim_edi_elf(f->e, "%s:102:5", type);
+        vg__sim_edi_el(f->e, type);
+        vg__sim_edi_raw(f->e, ':', "102:5");
     } else {
         vg__sim_edi_el(f->e, type);
     }
@@ -264,7 +288,8 @@ static void mea(struct fctx *f, const char *q, const char *what, double kg)
     vg__sim_edi_seg(f->e, "MEA");
     vg__sim_edi_el(f->e, q);
     vg__sim_edi_el(f->e, what);
-    vg__sim_edi_elf(f->e, "KGM:%.0f", kg);
+    vg__sim_edi_raw(f->e, '+', "KGM");
+    vg__sim_edi_num(f->e, ':', kg > 0 ? (uint64_t)llround(kg) : 0, 1);
     vg__sim_edi_end(f->e);
 }
 
@@ -281,7 +306,7 @@ static void seals(struct fctx *f, const struct sim_seal *s, uint8_t n)
 static void rff(struct fctx *f, const char *q, const char *value)
 {
     vg__sim_edi_seg(f->e, "RFF");
-    vg__sim_edi_elf(f->e, "%s", q);
+    vg__sim_edi_raw(f->e, '+', q);
     vg__sim_edi_co(f->e, value);
     vg__sim_edi_end(f->e);
 }
@@ -289,7 +314,8 @@ static void rff(struct fctx *f, const char *q, const char *value)
 static void cnt(struct fctx *f, uint32_t n)
 {
     vg__sim_edi_seg(f->e, "CNT");
-    vg__sim_edi_elf(f->e, "16:%u", n);
+    vg__sim_edi_raw(f->e, '+', "16");
+    vg__sim_edi_num(f->e, ':', n, 1);
     vg__sim_edi_end(f->e);
 }
 
@@ -329,7 +355,9 @@ static enum vg_status cuscar(struct fctx *f, uint32_t kidx)
     /* Header: document, vessel, port, departure. */
     vg__sim_edi_seg(e, "BGM");
     vg__sim_edi_el(e, "785");
-    vg__sim_edi_elf(e, "MN%s%09u", bc->scac, ++g->doc_seq);
+    vg__sim_edi_raw(e, '+', "MN");
+    vg__sim_edi_raw(e, '\0', bc->scac);
+    vg__sim_edi_num(e, '\0', ++g->doc_seq, 9);
     vg__sim_edi_el(e, "9");
     vg__sim_edi_end(e);
     dtm(f, "137", k->t_file);
@@ -361,13 +389,15 @@ static enum vg_status cuscar(struct fctx *f, uint32_t kidx)
     if (k->empty) {
         vg__sim_edi_seg(e, "NAD");
         vg__sim_edi_el(e, "CZ");
-        vg__sim_edi_elf(e, "%s:172:20", bc->scac);
+        vg__sim_edi_raw(e, '+', bc->scac);
+        vg__sim_edi_raw(e, ':', "172:20");
         vg__sim_edi_el(e, "");
         vg__sim_edi_el(e, bc->name);
         vg__sim_edi_end(e);
         vg__sim_edi_seg(e, "NAD");
         vg__sim_edi_el(e, "CN");
-        vg__sim_edi_elf(e, "%s:172:20", bc->scac);
+        vg__sim_edi_raw(e, '+', bc->scac);
+        vg__sim_edi_raw(e, ':', "172:20");
         vg__sim_edi_el(e, "");
         vg__sim_edi_el(e, bc->name);
         vg__sim_edi_end(e);
@@ -383,7 +413,8 @@ static enum vg_status cuscar(struct fctx *f, uint32_t kidx)
         if (k->carrier_consignee) {
             vg__sim_edi_seg(e, "NAD");
             vg__sim_edi_el(e, "CN");
-            vg__sim_edi_elf(e, "%s:172:20", bc->scac);
+            vg__sim_edi_raw(e, '+', bc->scac);
+        vg__sim_edi_raw(e, ':', "172:20");
             vg__sim_edi_el(e, "");
             vg__sim_edi_el(e, bc->name);
             vg__sim_edi_end(e);
@@ -418,9 +449,11 @@ static enum vg_status cuscar(struct fctx *f, uint32_t kidx)
     vg__sim_edi_seg(e, "GID");
     vg__sim_edi_el(e, "1");
     if (k->empty) {
-        vg__sim_edi_elf(e, "%u:CN", k->ntrips);
+        vg__sim_edi_num(e, '+', k->ntrips, 1);
+        vg__sim_edi_raw(e, ':', "CN");
     } else {
-        vg__sim_edi_elf(e, "%u:%s", packages, cm->pkg);
+        vg__sim_edi_num(e, '+', packages, 1);
+        vg__sim_edi_raw(e, ':', cm->pkg);
     }
     vg__sim_edi_end(e);
     vg__sim_edi_seg(e, "FTX");
@@ -433,17 +466,20 @@ static enum vg_status cuscar(struct fctx *f, uint32_t kidx)
     if (!k->empty) {
         vg__sim_edi_seg(e, "PIA");
         vg__sim_edi_el(e, "5");
-        vg__sim_edi_elf(e, "%s:HS", cm->hs);
+        vg__sim_edi_raw(e, '+', cm->hs);
+        vg__sim_edi_raw(e, ':', "HS");
         vg__sim_edi_end(e);
         mea(f, "WT", "G", cargo);
         vg__sim_edi_seg(e, "MOA");
-        vg__sim_edi_elf(e, "40:%.2f:USD", k->value_usd);
+        vg__sim_edi_raw(e, '+', "40");
+        vg__sim_edi_dec2(e, ':', k->value_usd);
+        vg__sim_edi_raw(e, ':', "USD");
         vg__sim_edi_end(e);
         for (uint32_t j = 0; j < k->ntrips; j++) {
             const struct sim_trip *t = &g->trip[g->order[k->first + j]];
             vg__sim_edi_seg(e, "SGP");
             vg__sim_edi_el(e, t->container);
-            vg__sim_edi_elf(e, "%u", t->packages);
+            vg__sim_edi_num(e, '+', t->packages, 1);
             vg__sim_edi_end(e);
         }
     }
@@ -539,13 +575,15 @@ static enum vg_status codeco(struct fctx *f, const struct sim_trip *t, enum move
     bool in = m == MOVE_GATE_IN || m == MOVE_REENTRY;
     vg__sim_edi_seg(e, "BGM");
     vg__sim_edi_el(e, in ? "34" : "36");
-    vg__sim_edi_elf(e, "%.6s%010u", code, ++g->doc_seq);
+    vg__sim_edi_raw(e, '+', code);
+    vg__sim_edi_num(e, '\0', ++g->doc_seq, 10);
     vg__sim_edi_el(e, "9");
     vg__sim_edi_end(e);
     dtm(f, "137", when + 120 + (int64_t)(g->doc_seq % 23) * 60);
     vg__sim_edi_seg(e, "NAD");
     vg__sim_edi_el(e, "MS");
-    vg__sim_edi_elf(e, "%s:160:ZZZ", sender);
+    vg__sim_edi_raw(e, '+', sender);
+    vg__sim_edi_raw(e, ':', "160:ZZZ");
     vg__sim_edi_end(e);
     loc(f, "165", p->locode, code);
     eqd(f, number, t->type, "2", full, true);
@@ -610,7 +648,9 @@ static enum vg_status coarri(struct fctx *f)
     vg__sim_edi_reset(e);
     vg__sim_edi_seg(e, "BGM");
     vg__sim_edi_el(e, "46");
-    vg__sim_edi_elf(e, "LR%s%06u", f->c->voyage, ++g->doc_seq % 1000000u);
+    vg__sim_edi_raw(e, '+', "LR");
+    vg__sim_edi_raw(e, '\0', f->c->voyage);
+    vg__sim_edi_num(e, '\0', ++g->doc_seq % 1000000u, 6);
     vg__sim_edi_el(e, "9");
     vg__sim_edi_end(e);
     dtm(f, "137", f->c->etd + 20 * 60);
@@ -627,7 +667,8 @@ static enum vg_status coarri(struct fctx *f)
         dtm(f, "203", t->t_load);
         vg__sim_edi_seg(e, "LOC");
         vg__sim_edi_el(e, "147");
-        vg__sim_edi_elf(e, "%s::5", t->cell);
+        vg__sim_edi_raw(e, '+', t->cell);
+        vg__sim_edi_raw(e, ':', ":5");
         vg__sim_edi_end(e);
         loc(f, "9", f->port->locode, NULL);
         loc(f, "11", k->pod, NULL);
@@ -668,7 +709,8 @@ static enum vg_status baplie(struct fctx *f)
     vg__sim_edi_reset(e);
     vg__sim_edi_seg(e, "BGM");
     vg__sim_edi_el(e, "");
-    vg__sim_edi_elf(e, "%s%s", f->v->call_sign, f->c->voyage);
+    vg__sim_edi_raw(e, '+', f->v->call_sign);
+    vg__sim_edi_raw(e, '\0', f->c->voyage);
     vg__sim_edi_el(e, "9");
     vg__sim_edi_end(e);
     dtm(f, "137", f->c->etd + HOUR);
@@ -684,7 +726,8 @@ static enum vg_status baplie(struct fctx *f)
         const struct sim_consignment *k = &g->cons[t->cons];
         vg__sim_edi_seg(e, "LOC");
         vg__sim_edi_el(e, "147");
-        vg__sim_edi_elf(e, "%s::5", t->cell);
+        vg__sim_edi_raw(e, '+', t->cell);
+        vg__sim_edi_raw(e, ':', ":5");
         vg__sim_edi_end(e);
         mea(f, "WT", "", t->gross_gate);
         loc(f, "9", f->port->locode, NULL);
@@ -693,7 +736,8 @@ static enum vg_status baplie(struct fctx *f)
         eqd(f, t->container, t->type, "", t->full, false);
         vg__sim_edi_seg(e, "NAD");
         vg__sim_edi_el(e, "CA");
-        vg__sim_edi_elf(e, "%s:172:20", f->ca->scac);
+        vg__sim_edi_raw(e, '+', f->ca->scac);
+        vg__sim_edi_raw(e, ':', "172:20");
         vg__sim_edi_end(e);
     }
     st = vg__sim_ix_message(&ix, "BAPLIE:D:95B:UN:SMDG20", e, 0, f->err);

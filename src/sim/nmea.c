@@ -21,19 +21,24 @@
 
 void vg__sim_bits_put(struct sim_bits *bits, unsigned width, uint64_t value)
 {
-    for (unsigned i = 0; i < width; i++) {
-        unsigned bit = (unsigned)((value >> (width - 1 - i)) & 1u);
-        unsigned pos = bits->n + i;
-        if (pos >= sizeof(bits->b) * 8) {
-            return;
-        }
-        if (bit) {
-            bits->b[pos / 8] |= (uint8_t)(0x80u >> (pos % 8));
-        } else {
-            bits->b[pos / 8] &= (uint8_t)~(0x80u >> (pos % 8));
-        }
+    if (width == 0 || bits->n + width > sizeof(bits->b) * 8) {
+        return;
     }
-    bits->n += width;
+    if (width < 64) {
+        value &= (1ULL << width) - 1;
+    }
+    /* Byte by byte, most significant bits first. */
+    while (width > 0) {
+        unsigned pos = bits->n;
+        unsigned off = pos % 8;
+        unsigned take = 8 - off < width ? 8 - off : width;
+        unsigned chunk = (unsigned)((value >> (width - take)) & ((1u << take) - 1));
+        unsigned shift = 8 - off - take;
+        unsigned mask = ((1u << take) - 1) << shift;
+        bits->b[pos / 8] = (uint8_t)((bits->b[pos / 8] & ~mask) | (chunk << shift));
+        bits->n += take;
+        width -= take;
+    }
 }
 
 static unsigned sixbit_char(char c)
@@ -63,11 +68,13 @@ unsigned vg__sim_armor(const struct sim_bits *bits, char *out)
 {
     unsigned nchars = (bits->n + 5) / 6;
     for (unsigned i = 0; i < nchars; i++) {
-        unsigned v = 0;
-        for (unsigned j = 0; j < 6; j++) {
-            unsigned pos = i * 6 + j;
-            unsigned bit = pos < bits->n ? (bits->b[pos / 8] >> (7 - pos % 8)) & 1u : 0;
-            v = (v << 1) | bit;
+        unsigned pos = i * 6;
+        unsigned byte = pos / 8;
+        unsigned hi = bits->b[byte];
+        unsigned lo = byte + 1 < sizeof(bits->b) ? bits->b[byte + 1] : 0;
+        unsigned v = (((hi << 8) | lo) >> (10 - pos % 8)) & 63u;
+        if (pos + 6 > bits->n) {
+            v &= ~((1u << (pos + 6 - bits->n)) - 1); /* fill bits are zero */
         }
         unsigned c = v + 48;
         if (c > 87) {
@@ -88,28 +95,71 @@ unsigned vg__sim_nmea_checksum(const char *s, size_t len)
     return x & 0xffu;
 }
 
-/* Appends "\c:T*hh\!AIVDM,total,num,seq,chan,payload,fill*hh\n" to out. */
+static char *put_uint(char *o, unsigned long long v)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    while (n > 0) {
+        *o++ = tmp[--n];
+    }
+    return o;
+}
+
+static char *put_hex2(char *o, unsigned v)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    *o++ = hex[(v >> 4) & 15];
+    *o++ = hex[v & 15];
+    return o;
+}
+
+/* Appends "\c:T*hh\!AIVDM,total,num,seq,chan,payload,fill*hh\n" to out (written by hand:
+ * this runs for every report of the world). */
 static size_t sentence(char *out, int64_t t, int total, int num, int seq, char chan,
                        const char *payload, unsigned fill, bool bad)
 {
-    char tag[32];
-    int tl = snprintf(tag, sizeof(tag), "c:%lld", (long long)t);
-    char body[128];
-    int bl;
+    char *o = out;
+    *o++ = '\\';
+    char *tag = o;
+    *o++ = 'c';
+    *o++ = ':';
+    o = put_uint(o, (unsigned long long)(t < 0 ? 0 : t));
+    unsigned tcs = vg__sim_nmea_checksum(tag, (size_t)(o - tag));
+    *o++ = '*';
+    o = put_hex2(o, tcs);
+    *o++ = '\\';
+    *o++ = '!';
+    char *body = o;
+    memcpy(o, "AIVDM,", 6);
+    o += 6;
+    *o++ = (char)('0' + total % 10);
+    *o++ = ',';
+    *o++ = (char)('0' + num % 10);
+    *o++ = ',';
     if (seq >= 0) {
-        bl = snprintf(body, sizeof(body), "AIVDM,%d,%d,%d,%c,%s,%u", total, num, seq, chan,
-                      payload, fill);
-    } else {
-        bl = snprintf(body, sizeof(body), "AIVDM,%d,%d,,%c,%s,%u", total, num, chan, payload,
-                      fill);
+        *o++ = (char)('0' + seq % 10);
     }
-    unsigned cs = vg__sim_nmea_checksum(body, (size_t)bl);
+    *o++ = ',';
+    *o++ = chan;
+    *o++ = ',';
+    size_t pl = strlen(payload);
+    memcpy(o, payload, pl);
+    o += pl;
+    *o++ = ',';
+    *o++ = (char)('0' + fill % 10);
+    unsigned cs = vg__sim_nmea_checksum(body, (size_t)(o - body));
     if (bad) {
         cs ^= 0x5a; /* a checksum that cannot match */
     }
-    int n = snprintf(out, 256, "\\%s*%02X\\!%s*%02X\n", tag,
-                     vg__sim_nmea_checksum(tag, (size_t)tl), body, cs);
-    return n > 0 ? (size_t)n : 0;
+    *o++ = '*';
+    o = put_hex2(o, cs);
+    *o++ = '\n';
+    *o = '\0';
+    return (size_t)(o - out);
 }
 
 static uint64_t twos(int64_t v, unsigned width)

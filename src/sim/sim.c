@@ -78,6 +78,7 @@ static void gen_release(struct sim_gen *g)
 {
     vg_free(g->ix);
     vg_free(g->ix_key);
+    vg_free(g->ix_hash);
     vg_free(g->trip);
     vg_free(g->cons);
     vg_free(g->order);

@@ -731,9 +731,13 @@ void vg__sim_edi_seg(struct sim_edi *e, const char *tag);
 void vg__sim_edi_el(struct sim_edi *e, const char *text);
 /* Appends a component (':' then the text). */
 void vg__sim_edi_co(struct sim_edi *e, const char *text);
-/* Appends an element or component with printf formatting (ASCII only, not escaped). */
-void vg__sim_edi_elf(struct sim_edi *e, const char *fmt, ...) VG_PRINTF(2, 3);
-void vg__sim_edi_cof(struct sim_edi *e, const char *fmt, ...) VG_PRINTF(2, 3);
+/* Appends sep ('+', ':', or nothing when '\0') and a code of ours as it is (ASCII, no
+ * service characters). */
+void vg__sim_edi_raw(struct sim_edi *e, char sep, const char *code);
+/* Appends sep (none when '\0') and v in decimal, zero-padded to width digits. */
+void vg__sim_edi_num(struct sim_edi *e, char sep, uint64_t v, int width);
+/* Appends sep and v with two decimals (v >= 0). */
+void vg__sim_edi_dec2(struct sim_edi *e, char sep, double v);
 /* Ends the segment ("'" and a line break) and counts it. */
 void vg__sim_edi_end(struct sim_edi *e);
 /* Appends text converted to ISO 8859-1 with the release character before ' + : ?. */
@@ -913,6 +917,7 @@ struct sim_gen {
     uint32_t nix, ix_cap;
     struct sim_interchange *ix;
     char (*ix_key)[64];
+    uint64_t *ix_hash;
     uint64_t ix_ref;
     struct sim_edi edi;
     /* per call scratch */

@@ -49,6 +49,7 @@ struct trk {
     char dest[8];
     int64_t dest_eta;
     bool dark;          /* transmits nothing */
+    struct sim_pos last_pos;
 };
 
 struct tset {
@@ -472,7 +473,10 @@ static int64_t interval(struct tset *s, struct trk *t, uint8_t mode, struct sim_
         base = cfg->ais.fishing;
         break;
     default: {
-        double from_port = vg__sim_nm(at, cfg->port[t->home].berth);
+        /* Equirectangular distance is plenty to tell the coast from the open sea. */
+        struct sim_pos h = cfg->port[t->home].berth;
+        double dlat = at.lat - h.lat, dlon = (at.lon - h.lon) * cos(h.lat * 0.0174532925);
+        double from_port = 60.0 * sqrt(dlat * dlat + dlon * dlon);
         if (from_port > cfg->ais.coastal_nm) {
             base = cfg->ais.sea;
         } else {
@@ -561,7 +565,14 @@ static enum vg_status emit(struct emitter *em, struct trk *t, struct vg_error *e
     }
     const struct wp *a = &t->wp[t->cur];
     const struct wp *b = t->cur + 1 < t->nwp ? &t->wp[t->cur + 1] : a;
-    struct sim_pos p = pos_at(t, x);
+    struct sim_pos p = a->p;
+    if (b->t > a->t && x > a->t) {
+        double f = (double)(x - a->t) / (double)(b->t - a->t);
+        f = f > 1 ? 1 : f;
+        p.lat += (b->p.lat - a->p.lat) * f;
+        p.lon += (b->p.lon - a->p.lon) * f;
+    }
+    t->last_pos = p;
     double dt = (double)(b->t - a->t) / HOUR;
     double dist = vg__sim_nm(a->p, b->p);
     double sog = dt > 0 ? dist / dt : 0;
@@ -635,9 +646,7 @@ static enum vg_status emit(struct emitter *em, struct trk *t, struct vg_error *e
     ap.cog = cog;
     ap.heading = v->class_b ? 511 : (int)lround(fmod(cog + vg__sim_uniform(&t->r, -3, 3) + 360, 360)) % 360;
     ap.nav = nav;
-    struct vg_civil cv;
-    vg_time_to_civil(x, &cv);
-    ap.second = cv.second;
+    ap.second = (int)(x % 60);
     ap.type = v->class_b ? 18 : (vg__sim_chance(&t->r, 0.1) ? 3 : 1);
     bool bad = nmea_fault(g, em->day, em->in_day);
     size_t len2 = 0;
@@ -775,7 +784,7 @@ enum vg_status vg__sim_tracks_write(struct sim_gen *g, struct vg_error *err)
         uint32_t i = heap_pop(&h);
         struct trk *t = &s.t[i];
         st = emit(&em, t, err);
-        int64_t step = interval(&s, t, t->wp[t->cur].mode, pos_at(t, t->t_next));
+        int64_t step = interval(&s, t, t->wp[t->cur].mode, t->last_pos);
         t->t_next += step;
         if (t->t_next < last_t(t) && t->t_next < s.w->t_end + SIM_DAY) {
             heap_push(&h, i);

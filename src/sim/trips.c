@@ -99,10 +99,19 @@ static double clampd(double v, double lo, double hi)
     return v < lo ? lo : (v > hi ? hi : v);
 }
 
+/* Seal numbers: the issuer's prefix and seven digits, unique in the world. */
 static void seal_number(struct sim_gen *g, const char *prefix, char out[16])
 {
     uint32_t k = g->seal_seq++;
-    snprintf(out, 16, "%.6s%07u", prefix, (uint32_t)(((uint64_t)k * PERM_A + 1331u) % 10000000u));
+    uint32_t v = (uint32_t)(((uint64_t)k * PERM_A + 1331u) % 10000000u);
+    size_t n = strlen(prefix);
+    n = n > 6 ? 6 : n;
+    memcpy(out, prefix, n);
+    for (int i = 6; i >= 0; i--) {
+        out[n + (size_t)i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    out[n + 7] = '\0';
 }
 
 static void add_seal(struct sim_seal *list, uint8_t *n, const char *num, const char *party)
@@ -802,8 +811,12 @@ static struct sim_trip *make_box(struct call_ctx *x, uint32_t kidx, int pattern,
     t->t_load = c->berth + (int64_t)(vg__sim_uniform(r, 0.05, 0.95) * (double)(c->etd - c->berth));
     truck_plate(r, t->truck);
     uint32_t bk = g->booking_seq++;
-    snprintf(t->booking, sizeof(t->booking), "%09u",
-             (uint32_t)(((uint64_t)bk * PERM_A + 4711u) % 1000000000u));
+    uint32_t bv = (uint32_t)(((uint64_t)bk * PERM_A + 4711u) % 1000000000u);
+    for (int i = 8; i >= 0; i--) {
+        t->booking[i] = (char)('0' + bv % 10);
+        bv /= 10;
+    }
+    t->booking[9] = '\0';
 
     /* Seals: the carrier's bolt seal, the shipper's, SENASA's for plant products. */
     char num[16];

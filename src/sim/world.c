@@ -52,10 +52,15 @@ void vg__sim_container_number(struct sim_world *w, const char *prefix, char out[
     }
     uint32_t offset = (uint32_t)(vg_hash_bytes(prefix, 4) % 1000000u);
     uint32_t serial = (uint32_t)(((uint64_t)k * PERM_A + offset) % 1000000u);
-    char s10[11];
-    snprintf(s10, sizeof(s10), "%.4s%06u", prefix, serial);
-    int check = vg_container_check_digit(s10);
-    snprintf(out, 12, "%s%d", s10, check < 0 ? 0 : check);
+    memcpy(out, prefix, 4);
+    for (int i = 9; i >= 4; i--) {
+        out[i] = (char)('0' + serial % 10);
+        serial /= 10;
+    }
+    out[10] = '\0';
+    int check = vg_container_check_digit(out);
+    out[10] = (char)('0' + (check < 0 ? 0 : check));
+    out[11] = '\0';
 }
 
 void vg__sim_ruc(struct sim_world *w, struct sim_rng *r, bool recent, bool person, char out[12])
@@ -601,13 +606,29 @@ uint32_t vg__sim_vessel_new(struct sim_world *w, struct sim_rng *r, uint8_t kind
     snprintf(name, sizeof(name), "%s", name_hint);
     strip_accents(name, ascii, sizeof(ascii));
     ascii[20] = '\0';
+    /* Unique names: "MSC ANNA", then "MSC ANNA 2", "MSC ANNA 3"... (a counter per base
+     * name keeps this linear however many ships share a name). */
     char key[80];
-    snprintf(key, sizeof(key), "V:%s", ascii);
-    for (int n = 2; !name_take(w, key); n++) {
-        char base[24];
-        snprintf(base, sizeof(base), "%.16s", ascii);
-        snprintf(key, sizeof(key), "V:%s %d", base, n);
-        if (n > 100000) {
+    snprintf(key, sizeof(key), "N:%s", ascii);
+    uint64_t count = 0;
+    vg_map_get(&w->names_used, key, strlen(key), &count);
+    if (vg_map_set(&w->names_used, key, strlen(key), count + 1) != VG_OK) {
+        return SIM_NONE;
+    }
+    char vname[40];
+    for (uint64_t n = count + 1;; n++) {
+        if (n == 1) {
+            snprintf(vname, sizeof(vname), "%s", ascii);
+        } else {
+            char base[24];
+            snprintf(base, sizeof(base), "%.14s", ascii);
+            snprintf(vname, sizeof(vname), "%s %llu", base, (unsigned long long)n);
+        }
+        snprintf(key, sizeof(key), "V:%s", vname);
+        if (name_take(w, key)) {
+            break;
+        }
+        if (n > count + 1000000) {
             return SIM_NONE;
         }
     }
