@@ -437,7 +437,8 @@ static int normal_consignment(struct call_ctx *x, struct sim_consignment *k)
         }
     }
     set_route(x, k);
-    k->prepaid = vg__sim_chance(r, p->prepaid);
+    /* fresh_consignee() may have moved the party table: look the exporter up again. */
+    k->prepaid = vg__sim_chance(r, w->party[ex].prepaid);
     bool house = vg__sim_chance(r, cfg->house_bl_share);
     /* Consignment-level confounders. */
     if (vg__sim_chance(r, cfg->conf_rate[SIM_C_VAGUE])) {

@@ -606,30 +606,32 @@ uint32_t vg__sim_vessel_new(struct sim_world *w, struct sim_rng *r, uint8_t kind
     snprintf(name, sizeof(name), "%s", name_hint);
     strip_accents(name, ascii, sizeof(ascii));
     ascii[20] = '\0';
-    /* Unique names: "MSC ANNA", then "MSC ANNA 2", "MSC ANNA 3"... (a counter per base
-     * name keeps this linear however many ships share a name). */
+    /* Unique names: "MSC ANNA", then "MSC ANNA 2", "MSC ANNA 3"... A counter per 14-letter
+     * stem keeps this linear however many ships share a stem ("COSCO SHIPPING ..."). */
     char key[80];
-    snprintf(key, sizeof(key), "N:%s", ascii);
-    uint64_t count = 0;
-    vg_map_get(&w->names_used, key, strlen(key), &count);
-    if (vg_map_set(&w->names_used, key, strlen(key), count + 1) != VG_OK) {
-        return SIM_NONE;
-    }
-    char vname[40];
-    for (uint64_t n = count + 1;; n++) {
-        if (n == 1) {
-            snprintf(vname, sizeof(vname), "%s", ascii);
-        } else {
-            char base[24];
-            snprintf(base, sizeof(base), "%.14s", ascii);
-            snprintf(vname, sizeof(vname), "%s %llu", base, (unsigned long long)n);
+    snprintf(key, sizeof(key), "V:%s", ascii);
+    if (!name_take(w, key)) {
+        char stem[16];
+        snprintf(stem, sizeof(stem), "%.14s", ascii);
+        size_t sl = strlen(stem);
+        while (sl > 0 && stem[sl - 1] == ' ') {
+            stem[--sl] = '\0';
         }
-        snprintf(key, sizeof(key), "V:%s", vname);
-        if (name_take(w, key)) {
-            break;
-        }
-        if (n > count + 1000000) {
-            return SIM_NONE;
+        char ckey[32];
+        snprintf(ckey, sizeof(ckey), "N:%s", stem);
+        uint64_t count = 1;
+        vg_map_get(&w->names_used, ckey, strlen(ckey), &count);
+        for (uint64_t n = count + 1;; n++) {
+            snprintf(key, sizeof(key), "V:%s %llu", stem, (unsigned long long)n);
+            if (name_take(w, key)) {
+                if (vg_map_set(&w->names_used, ckey, strlen(ckey), n) != VG_OK) {
+                    return SIM_NONE;
+                }
+                break;
+            }
+            if (n > count + 1000000) {
+                return SIM_NONE;
+            }
         }
     }
     snprintf(v.name, sizeof(v.name), "%s", key + 2);

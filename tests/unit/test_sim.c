@@ -1379,6 +1379,28 @@ static void test_sim__variant_config_makes_another_world(void **state)
     assert_true(rb.trips > 100);
 }
 
+/* Regression: a consignee created while a consignment was being made moved the party
+ * table under a pointer still in use (found at --scale 700). Many new consignees force
+ * the table to grow inside that code; ASan catches a stale pointer. */
+static void test_sim__party_table_growth_is_safe(void **state)
+{
+    (void)state;
+    static const char text[] = "{\"extends\": \"peru\", \"confounders\": {\"new_consignee\": "
+                               "{\"rate\": 0.95}}}";
+    const char *cfg = world_dir("growth.json");
+    vg_test_write_file(cfg, text, sizeof(text) - 1);
+    const char *a = world_dir("a"), *b = world_dir("b");
+    struct vg_sim_report ra, rb;
+    gen(a, 8, 6, 0.4, cfg, VG_SIM_NO_AIS, &ra);
+    gen(b, 8, 6, 0.4, cfg, VG_SIM_NO_AIS, &rb);
+    json_t *truth = load_truth(a);
+    json_t *counts = json_object_get(truth, "counts");
+    assert_true(json_integer_value(json_object_get(json_object_get(counts, "confounders_by_kind"),
+                                                   "new_consignee")) > 1000);
+    json_decref(truth);
+    assert_same_tree(a, b, true);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_sim__same_seed_same_bytes),
     cmocka_unit_test(test_sim__different_seed_different_world),
@@ -1393,6 +1415,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_sim__config_errors_name_the_key),
     cmocka_unit_test(test_sim__config_survives_allocation_failures),
     cmocka_unit_test(test_sim__variant_config_makes_another_world),
+    cmocka_unit_test(test_sim__party_table_growth_is_safe),
 };
 
 VG_TEST_MAIN(tests)
