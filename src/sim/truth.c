@@ -610,7 +610,9 @@ enum vg_status vg__sim_outcomes_write(struct sim_gen *g, struct vg_error *err)
         }
     }
     r->noutcome = n;
-    qsort(r->outcome, n, sizeof(*r->outcome), cmp_outcome);
+    if (n > 1) {
+        qsort(r->outcome, n, sizeof(*r->outcome), cmp_outcome);
+    }
     struct sim_file f;
     enum vg_status st = vg__sim_file_open(&g->out, &f, "outcomes.csv", err);
     if (st != VG_OK) {
