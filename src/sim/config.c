@@ -47,7 +47,7 @@ const char *const vg__sim_confounder_names[SIM_CONFOUNDERS] = {
     "unusual_route_legit", "terminal_transfer", "size_type_variation", "slow_inland_transit",
     "listed_party_clean", "carrier_as_consignee_legit", "multiple_transhipments_legit",
     "anchor_wait_long",  "slow_night_offshore", "innocent_encounter",  "ais_gap_legit",
-    "bunkering",
+    "bunkering",         "provisional_value",   "alternate_packing",
 };
 const char *const vg__sim_concealment_names[SIM_CONCEALMENTS] = {
     "door_end_bags", "reefer_unit", "structure", "in_cargo", "packaging", "crew_bags",

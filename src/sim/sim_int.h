@@ -167,6 +167,8 @@ enum sim_confounder {
     SIM_C_INNOCENT_ENCOUNTER,
     SIM_C_AIS_GAP,
     SIM_C_BUNKERING,
+    SIM_C_PROVISIONAL_VALUE,
+    SIM_C_ALT_PACKING,
     SIM_CONFOUNDERS
 };
 
@@ -873,6 +875,7 @@ struct sim_consignment {
     uint32_t listed;   /* 1 + listed index when a listed party appears in it */
     bool listed_exact;
     uint32_t conf_bits; /* consignment-level confounders */
+    double pack_factor; /* another carton size (alternate packing), 0: the usual one */
     double net_total;
     int64_t latest_gate;
 };

@@ -449,6 +449,11 @@ static int normal_consignment(struct call_ctx *x, struct sim_consignment *k)
         k->late = true;
         k->conf_bits |= 1u << SIM_C_LATE_FILING;
     }
+    if (cfg->commodity[c].pkgs[1] > 0 && vg__sim_chance(r, cfg->conf_rate[SIM_C_ALT_PACKING])) {
+        k->pack_factor = vg__sim_chance(r, 0.5) ? vg__sim_uniform(r, 1.15, 2.3)
+                                                : vg__sim_uniform(r, 0.45, 0.88);
+        k->conf_bits |= 1u << SIM_C_ALT_PACKING;
+    }
     const struct sim_pattern_cfg *tp = &cfg->pattern[SIM_P_TRANSHIPMENT];
     if (tp->present && tp->nhub > 0 && vg__sim_chance(r, cfg->conf_rate[SIM_C_ROUTE])) {
         memcpy(k->hub[0], tp->hub[vg__sim_pick(&tp->hub_pick, r)], 6);
@@ -550,17 +555,33 @@ static bool special_consignment(struct call_ctx *x, struct sim_consignment *k, i
                 return false;
             }
             role = vg__sim_pick(&rp, r);
-            for (int a = 0; a < 16 && l == NULL; a++) {
-                struct sim_listed *cand = &w->listed[vg__sim_below(r, w->nlisted)];
-                const struct sim_party *lp = &w->party[cand->party];
-                if ((role == 0 && lp->role == SIM_ROLE_EXPORTER) ||
-                    (role == 1 && lp->role == SIM_ROLE_CONSIGNEE) ||
-                    (role == 2 && lp->role == SIM_ROLE_FORWARDER)) {
-                    l = cand;
+            /* A listed party of the drawn role that this call can carry (a consignee must
+             * sit in a market the service reaches); else any usable one. */
+            uint32_t start = vg__sim_below(r, w->nlisted);
+            for (int pass = 0; pass < 2 && l == NULL; pass++) {
+                for (uint32_t j = 0; j < w->nlisted && l == NULL; j++) {
+                    struct sim_listed *cand = &w->listed[(start + j) % w->nlisted];
+                    const struct sim_party *lp = &w->party[cand->party];
+                    uint8_t want_role = role == 0 ? SIM_ROLE_EXPORTER
+                                                  : (role == 1 ? SIM_ROLE_CONSIGNEE
+                                                               : SIM_ROLE_FORWARDER);
+                    if (pass == 0 && lp->role != want_role) {
+                        continue;
+                    }
+                    bool usable = true;
+                    if (lp->role == SIM_ROLE_CONSIGNEE) {
+                        int ci = vg__sim_country_index(cfg, lp->country);
+                        usable = ci >= 0 && ((x->sv->regions >> cfg->country[ci].region) & 1);
+                    } else if (lp->role == SIM_ROLE_EXPORTER) {
+                        usable = pick_country(x, lp->commodity, pc->region_w) >= 0;
+                    }
+                    if (usable) {
+                        l = cand;
+                    }
                 }
             }
             if (l == NULL) {
-                l = &w->listed[vg__sim_below(r, w->nlisted)];
+                return false;
             }
             const struct sim_party *lp = &w->party[l->party];
             role = lp->role == SIM_ROLE_EXPORTER ? 0 : (lp->role == SIM_ROLE_CONSIGNEE ? 1 : 2);
@@ -763,8 +784,13 @@ static struct sim_trip *make_box(struct call_ctx *x, uint32_t kidx, int pattern,
 
     /* Cargo. */
     double pk = cm->pkgs[0] + cm->pkgs[1] * vg__sim_normal(r);
-    t->packages = pk < 1 ? 1 : (uint32_t)lround(pk);
     double kg_pkg = cm->kg_pkg[0] + cm->kg_pkg[1] * vg__sim_normal(r);
+    if (k->pack_factor > 0) {
+        /* Another carton size for the same goods: fewer, heavier packages or the reverse. */
+        kg_pkg *= k->pack_factor;
+        pk /= k->pack_factor;
+    }
+    t->packages = pk < 1 ? 1 : (uint32_t)lround(pk);
     if ((want >> SIM_I_WEIGHT_ANOMALY) & 1) {
         kg_pkg = cm->kg_pkg[0] * (vg__sim_chance(r, 0.5) ? vg__sim_uniform(r, 1.09, 1.25)
                                                          : vg__sim_uniform(r, 0.78, 0.91));
@@ -1512,22 +1538,20 @@ enum vg_status vg__sim_trips_for_call(struct sim_gen *g, uint32_t ci, struct vg_
     for (uint32_t i = 0; i < g->ncons; i++) {
         struct sim_consignment *k = &g->cons[i];
         const struct sim_commodity *cm = &cfg->commodity[k->commodity];
-        double vpk = cm->value[0] + cm->value[1] * vg__sim_normal(&x.r);
-        if (k->special == SIM_P_FRONT && (cons_want(g, i) >> SIM_I_VALUE_ANOMALY & 1)) {
-            vpk = cm->value[0] * (vg__sim_chance(&x.r, 0.7) ? vg__sim_uniform(&x.r, 0.25, 0.5)
+        double vpk = clampd(cm->value[0] + cm->value[1] * vg__sim_normal(&x.r),
+                            cm->value[0] * 0.6, cm->value[0] * 3);
+        bool odd_value = k->special == SIM_P_FRONT && ((cons_want(g, i) >> SIM_I_VALUE_ANOMALY) & 1);
+        if (!odd_value && k->special == SIM_P_NONE && !k->empty &&
+            vg__sim_chance(&x.r, cfg->conf_rate[SIM_C_PROVISIONAL_VALUE])) {
+            /* Provisional invoice values (price fixed on arrival, consignment sales). */
+            odd_value = true;
+            k->conf_bits |= 1u << SIM_C_PROVISIONAL_VALUE;
+        }
+        if (odd_value) {
+            vpk = cm->value[0] * (vg__sim_chance(&x.r, 0.6) ? vg__sim_uniform(&x.r, 0.25, 0.5)
                                                             : vg__sim_uniform(&x.r, 1.6, 2.4));
         }
-        vpk = clampd(vpk, cm->value[0] * 0.6, cm->value[0] * 3);
-        if (k->special == SIM_P_NONE && !k->empty && vg__sim_chance(&x.r, 0.012)) {
-            /* Provisional invoice values (price to be fixed on arrival, consignment sales)
-             * are far from the market now and then. */
-            vpk = cm->value[0] * (vg__sim_chance(&x.r, 0.6) ? vg__sim_uniform(&x.r, 0.3, 0.5)
-                                                            : vg__sim_uniform(&x.r, 1.6, 2.2));
-        }
         k->value_usd = round(k->net_total * vpk * 100) / 100;
-        if (k->special == SIM_P_FRONT && (cons_want(g, i) >> SIM_I_VALUE_ANOMALY & 1)) {
-            k->value_usd = round(k->net_total * vpk * 100) / 100;
-        }
         int64_t base = k->latest_gate != INT64_MIN ? k->latest_gate : x.c->berth - SIM_DAY;
         if (k->late) {
             k->t_file = x.c->berth + (int64_t)(vg__sim_uniform(&x.r, 0.3, 0.9) *

@@ -386,7 +386,7 @@ enum vg_status vg__sim_record_call(struct sim_gen *g, uint32_t ci)
     if (st == VG_OK && c->ev.kind == SIM_VE_TRANSFER) {
         vessel_case(g, c, &st);
     }
-    for (int kind = SIM_C_ANCHOR_LONG; kind < SIM_CONFOUNDERS && st == VG_OK; kind++) {
+    for (int kind = SIM_C_ANCHOR_LONG; kind <= SIM_C_BUNKERING && st == VG_OK; kind++) {
         if ((c->conf >> kind) & 1) {
             confounder(g, c, NULL, kind, &st);
         }
@@ -403,7 +403,7 @@ enum vg_status vg__sim_record_other_calls(struct sim_gen *g)
         if (c->container || c->etd < g->w->t0 || c->eta >= g->w->t_end) {
             continue;
         }
-        for (int kind = SIM_C_ANCHOR_LONG; kind < SIM_CONFOUNDERS && st == VG_OK; kind++) {
+        for (int kind = SIM_C_ANCHOR_LONG; kind <= SIM_C_BUNKERING && st == VG_OK; kind++) {
             if ((c->conf >> kind) & 1) {
                 confounder(g, c, NULL, kind, &st);
             }

@@ -614,6 +614,14 @@ uint32_t vg__sim_vessel_new(struct sim_world *w, struct sim_rng *r, uint8_t kind
         char stem[16];
         snprintf(stem, sizeof(stem), "%.14s", ascii);
         size_t sl = strlen(stem);
+        if (strlen(ascii) > 14) {
+            /* Cut at a word: "SENOR DE LOS 5", not "SENOR DE LOS M 5". */
+            char *sp = strrchr(stem, ' ');
+            if (sp != NULL && sp > stem + 4) {
+                *sp = '\0';
+                sl = strlen(stem);
+            }
+        }
         while (sl > 0 && stem[sl - 1] == ' ') {
             stem[--sl] = '\0';
         }
