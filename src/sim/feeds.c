@@ -144,6 +144,18 @@ static bool fault_here(struct sim_gen *g, enum sim_fault kind)
     return false;
 }
 
+/* Faults are not planted on the messages of a case: a case must show what truth says. */
+static bool cons_has_case(const struct sim_gen *g, uint32_t kidx)
+{
+    const struct sim_consignment *k = &g->cons[kidx];
+    for (uint32_t j = 0; j < k->ntrips; j++) {
+        if (g->trip[g->order[k->first + j]].pattern != SIM_P_NONE) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* ---- segments ------------------------------------------------------------------------------ */
 
 static void dtm(struct fctx *f, const char *q, int64_t t)
@@ -343,13 +355,15 @@ static enum vg_status cuscar(struct fctx *f, uint32_t kidx)
     bool bad_ruc = false, bad_loc = false;
     char bad_ruc_value[16] = "", bad_loc_value[8] = "";
     int delta = 0;
-    if (!k->empty && f->w->party[k->shipper].ruc[0] != '\0' && fault_here(g, SIM_F_RUC_CHECK)) {
+    bool clean = !cons_has_case(g, kidx);
+    if (clean && !k->empty && f->w->party[k->shipper].ruc[0] != '\0' &&
+        fault_here(g, SIM_F_RUC_CHECK)) {
         bad_ruc = true;
     }
-    if (!k->empty && fault_here(g, SIM_F_UNKNOWN_LOCODE)) {
+    if (clean && !k->empty && fault_here(g, SIM_F_UNKNOWN_LOCODE)) {
         bad_loc = true;
     }
-    if (fault_here(g, SIM_F_UNT_COUNT)) {
+    if (clean && fault_here(g, SIM_F_UNT_COUNT)) {
         delta = (g->cur_order & 1) ? 1 : -1;
     }
     /* Header: document, vessel, port, departure. */
@@ -563,7 +577,8 @@ static enum vg_status codeco(struct fctx *f, const struct sim_trip *t, enum move
     }
     char number[12];
     memcpy(number, t->container, 12);
-    bool bad = m == MOVE_GATE_IN && t->full && fault_here(g, SIM_F_CONTAINER_CHECK);
+    bool bad = m == MOVE_GATE_IN && t->full && t->pattern == SIM_P_NONE &&
+               fault_here(g, SIM_F_CONTAINER_CHECK);
     if (bad) {
         bad_check(t->container, number);
     }

@@ -220,7 +220,7 @@ static enum vg_status build_craft(struct sim_world *w)
         counts[p][0] = (uint32_t)lround(pt->fishing_boats * f);
         counts[p][1] = (uint32_t)lround(pt->launches * f);
         counts[p][2] = (uint32_t)lround(pt->river_craft * f);
-        counts[p][3] = pt->river ? 0 : 1; /* a bunker barge */
+        counts[p][3] = pt->river ? 0 : (pt->other_calls_per_week > 10 ? 2 : 1); /* bunker barges */
         total += counts[p][0] + counts[p][1] + counts[p][2] + counts[p][3];
     }
     w->craft = vg_calloc(total ? total : 1, sizeof(uint32_t));
@@ -278,7 +278,7 @@ static void plan_call_confounders(struct sim_world *w, struct sim_call *c, struc
         uint32_t b = barge_of(w, c->port);
         if (b != SIM_NONE) {
             c->conf |= 1u << SIM_C_BUNKERING;
-            c->bunker_barge = b;
+            c->bunker_barge = b; /* which barge is settled once all calls are known */
             double hours = vg__sim_uniform(r, 2, wait_h - 0.5 < 6 ? wait_h - 0.5 : 6);
             c->bunker0 = c->eta + (int64_t)(vg__sim_uniform(r, 0.2, 0.5) * (wait_h - hours) * HOUR);
             c->bunker1 = c->bunker0 + (int64_t)(hours * HOUR);
@@ -355,9 +355,13 @@ static enum vg_status service_calls(struct sim_world *w, struct sim_schedule *s,
     for (int k = kmin; k <= kmax; k++) {
         double start_day = phase + k * sv->freq;
         uint32_t vessel = vessels[(uint32_t)(((k % (int)nvessels) + (int)nvessels) % (int)nvessels)];
+        /* A late departure delays the next call of the voyage: the ship cannot be at two
+         * ports at once. */
+        int64_t prev_leave = INT64_MIN;
         for (uint32_t j = 0; j < sv->nrot; j++) {
             const struct sim_rot *ro = &sv->rot[j];
             if (ro->peru < 0) {
+                prev_leave = INT64_MIN;
                 continue;
             }
             struct sim_rng cr;
@@ -367,6 +371,14 @@ static enum vg_status service_calls(struct sim_world *w, struct sim_schedule *s,
             const struct sim_port *pt = &cfg->port[ro->peru];
             int64_t eta = w->t0 + (int64_t)((start_day + ro->day) * SIM_DAY + hour * HOUR) +
                           (int64_t)(vg__sim_normal(&cr) * 4 * HOUR);
+            if (prev_leave != INT64_MIN) {
+                const struct sim_port *pp = &cfg->port[sv->rot[j - 1].peru];
+                double sail_h = vg__sim_nm(pp->berth, pt->berth) * 1.25 / sv->speed + 2;
+                int64_t earliest = prev_leave + (int64_t)(sail_h * HOUR);
+                if (eta < earliest) {
+                    eta = earliest;
+                }
+            }
             double wait_h = vg__sim_lognormal(&cr, pt->anchor_wait[0], pt->anchor_wait[1]);
             bool long_wait = vg__sim_chance(&cr, cfg->conf_rate[SIM_C_ANCHOR_LONG]);
             if (long_wait) {
@@ -377,6 +389,7 @@ static enum vg_status service_calls(struct sim_world *w, struct sim_schedule *s,
             }
             int64_t berth = eta + (int64_t)(wait_h * HOUR);
             int64_t etd = berth + (int64_t)(ro->berth_h * vg__sim_uniform(&cr, 0.85, 1.2) * HOUR);
+            prev_leave = etd;
             /* Keep calls that leave inside the window (events are planned after). */
             if (etd < w->t0 - 2 * SIM_DAY || etd >= w->t_end + 2 * SIM_DAY) {
                 continue;
@@ -443,6 +456,7 @@ static enum vg_status service_calls(struct sim_world *w, struct sim_schedule *s,
                 c->gap1 = c->gap0 + (int64_t)(vg__sim_uniform(&cr, 2, 7) * HOUR);
             }
             plan_call_confounders(w, c, &cr);
+            prev_leave = c->ev.kind != SIM_VE_NONE ? c->ev.t_end : c->etd;
         }
     }
     vg_free(vessels);
@@ -476,18 +490,61 @@ static enum vg_status other_calls(struct sim_world *w, struct sim_schedule *s)
                 return VG_ENOMEM;
             }
         }
+        /* Arrivals in time order; each takes a ship of the pool that is free by then (gone
+         * and back), or a new one. */
+        int64_t *arrivals = vg_calloc(n ? n : 1, sizeof(int64_t));
+        int64_t *free_at = vg_calloc(pool_n, sizeof(int64_t));
+        if (arrivals == NULL || free_at == NULL) {
+            vg_free(arrivals);
+            vg_free(free_at);
+            vg_free(pool);
+            return VG_ENOMEM;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            arrivals[i] = w->t0 - 2 * SIM_DAY +
+                          (int64_t)(vg__sim_unit(&r) * (w->days + 4) * SIM_DAY);
+        }
+        for (uint32_t i = 1; i < n; i++) { /* insertion sort: n is small */
+            int64_t v = arrivals[i];
+            uint32_t j = i;
+            while (j > 0 && arrivals[j - 1] > v) {
+                arrivals[j] = arrivals[j - 1];
+                j--;
+            }
+            arrivals[j] = v;
+        }
         for (uint32_t i = 0; i < n; i++) {
             struct sim_call *c = call_new(s);
             if (c == NULL) {
+                vg_free(arrivals);
+                vg_free(free_at);
                 vg_free(pool);
                 return VG_ENOMEM;
             }
             c->service = SIM_NONE;
             c->port = p;
             c->terminal = 0;
-            c->vessel = pool[vg__sim_below(&r, pool_n)];
+            uint32_t pick = vg__sim_below(&r, pool_n);
+            for (uint32_t a = 0; a < pool_n && free_at[pick] > arrivals[i]; a++) {
+                pick = (pick + 1) % pool_n;
+            }
+            c->vessel = pool[pick];
+            if (free_at[pick] > arrivals[i]) {
+                uint8_t kind = kinds[vg__sim_pick(&cfg->other.type_pick, &r)];
+                uint32_t flag = cfg->other.flags[vg__sim_pick(&cfg->other.flag_pick, &r)];
+                c->vessel = vg__sim_vessel_new(w, &r, kind, SIM_NONE, flag,
+                                               cfg->other.names[vg__sim_below(&r, cfg->other.nnames)],
+                                               true);
+                if (c->vessel == SIM_NONE) {
+                    vg_free(arrivals);
+                    vg_free(free_at);
+                    vg_free(pool);
+                    return VG_ENOMEM;
+                }
+                pick = UINT32_MAX;
+            }
             c->carrier = SIM_NONE;
-            c->eta = w->t0 - 2 * SIM_DAY + (int64_t)(vg__sim_unit(&r) * (w->days + 4) * SIM_DAY);
+            c->eta = arrivals[i];
             double wait_h = vg__sim_lognormal(&r, cfg->other.anchor_wait[0],
                                               cfg->other.anchor_wait[1]);
             if (vg__sim_chance(&r, cfg->conf_rate[SIM_C_ANCHOR_LONG])) {
@@ -516,9 +573,65 @@ static enum vg_status other_calls(struct sim_world *w, struct sim_schedule *s)
                 c->gap1 = c->gap0 + (int64_t)(vg__sim_uniform(&r, 2, 7) * HOUR);
             }
             plan_call_confounders(w, c, &r);
+            if (pick != UINT32_MAX) {
+                /* Away for at least a few days before it can be back. */
+                int64_t leave = c->ev.kind != SIM_VE_NONE ? c->ev.t_end : c->etd;
+                free_at[pick] = leave + (int64_t)(cfg->ais.hours_out + cfg->ais.hours_in) * HOUR +
+                                4 * SIM_DAY;
+            }
         }
+        vg_free(arrivals);
+        vg_free(free_at);
         vg_free(pool);
     }
+    return VG_OK;
+}
+
+/* Gives every bunkering a barge of its port that is free then (two jobs cannot overlap);
+ * a bunkering that finds none does not happen. */
+static enum vg_status assign_barges(struct sim_world *w, struct sim_schedule *s)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < s->ncall; i++) {
+        n += (s->call[i].conf >> SIM_C_BUNKERING) & 1;
+    }
+    uint32_t *jobs = vg_calloc(n ? n : 1, sizeof(uint32_t));
+    int64_t *busy = vg_calloc(w->nvessel ? w->nvessel : 1, sizeof(int64_t));
+    if (jobs == NULL || busy == NULL) {
+        vg_free(jobs);
+        vg_free(busy);
+        return VG_ENOMEM;
+    }
+    n = 0;
+    for (uint32_t i = 0; i < s->ncall; i++) {
+        if ((s->call[i].conf >> SIM_C_BUNKERING) & 1) {
+            uint32_t j = n++;
+            while (j > 0 && (s->call[jobs[j - 1]].bunker0 > s->call[i].bunker0 ||
+                             (s->call[jobs[j - 1]].bunker0 == s->call[i].bunker0 &&
+                              jobs[j - 1] > i))) {
+                jobs[j] = jobs[j - 1];
+                j--;
+            }
+            jobs[j] = i;
+        }
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        struct sim_call *c = &s->call[jobs[k]];
+        c->bunker_barge = SIM_NONE;
+        for (uint32_t i = 0; i < w->craft_by_port_n[c->port]; i++) {
+            uint32_t v = w->craft[w->craft_by_port_start[c->port] + i];
+            if (w->vessel[v].kind == SIM_V_BARGE && busy[v] < c->bunker0 - 2 * HOUR) {
+                c->bunker_barge = v;
+                busy[v] = c->bunker1 + 2 * HOUR;
+                break;
+            }
+        }
+        if (c->bunker_barge == SIM_NONE) {
+            c->conf &= ~(1u << SIM_C_BUNKERING);
+        }
+    }
+    vg_free(jobs);
+    vg_free(busy);
     return VG_OK;
 }
 
@@ -534,6 +647,9 @@ enum vg_status vg__sim_schedule_build(struct sim_world *w, struct sim_schedule *
     }
     if (st == VG_OK) {
         st = other_calls(w, s);
+    }
+    if (st == VG_OK) {
+        st = assign_barges(w, s);
     }
     if (st == VG_OK) {
         /* Container calls that leave inside the window, in departure order. */

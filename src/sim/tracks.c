@@ -31,6 +31,9 @@
 
 enum mode { M_UNDERWAY, M_ANCHOR, M_MOORED, M_FISHING, M_DRIFT, M_ALONGSIDE };
 
+#define TRK_GAPS 8
+#define TRK_LEGS 12
+
 struct wp {
     int64_t t;
     struct sim_pos p;
@@ -43,11 +46,15 @@ struct trk {
     struct wp *wp;
     uint32_t nwp, cap, cur;
     int64_t t_next;
-    int64_t gap0[2], gap1[2];
+    int64_t gap0[TRK_GAPS], gap1[TRK_GAPS];
     int64_t next_static;
     struct sim_rng r;
-    char dest[8];
-    int64_t dest_eta;
+    struct {
+        int64_t from;   /* from this time on, the voyage data says: */
+        char dest[8];
+        int64_t eta;
+    } legs[TRK_LEGS];
+    uint32_t nlegs;
     bool dark;          /* transmits nothing */
     struct sim_pos last_pos;
 };
@@ -169,84 +176,6 @@ static bool walk(struct trk *t, int64_t end, double kn_lo, double kn_hi, uint8_t
         }
     }
     return wp_add(t, end, last_p(t), mode);
-}
-
-/* ---- port calls -------------------------------------------------------------------------------- */
-
-static bool call_track(struct tset *s, const struct sim_call *c, struct trk *t,
-                       struct trk **ship_out)
-{
-    const struct sim_config *cfg = s->cfg;
-    const struct sim_port *p = &cfg->port[c->port];
-    const struct sim_vessel *v = &s->w->vessel[c->vessel];
-    double kn = c->service != SIM_NONE ? cfg->service[c->service].speed
-                                       : vg__sim_uniform(&t->r, 11, 14);
-    double hours_in = cfg->ais.hours_in, hours_out = cfg->ais.hours_out;
-    double d_in = kn * hours_in;
-    int64_t start = c->eta - (int64_t)(hours_in * HOUR) - 40 * MIN;
-    /* Approach along the lane, slowing near the pilot station. */
-    if (!wp_add(t, start, vg__sim_lane_point(p, c->lane_in, d_in), M_UNDERWAY) ||
-        !follow_lane(t, p, c->lane_in, d_in, 4, kn, M_UNDERWAY) ||
-        !follow_lane(t, p, c->lane_in, 4, 0, 8, M_UNDERWAY)) {
-        return false;
-    }
-    /* At anchor (a spot within a mile or so of the anchorage) or straight in. */
-    struct sim_pos spot = vg__sim_offset(p->anchorage, vg__sim_uniform(&t->r, 0, 360),
-                                         vg__sim_uniform(&t->r, 0, 0.9));
-    int64_t shift = c->berth - 50 * MIN;
-    if (shift > last_t(t) + 30 * MIN) {
-        if (!wp_add(t, c->eta, spot, M_ANCHOR) || !wp_add(t, shift, spot, M_UNDERWAY)) {
-            return false;
-        }
-    }
-    struct sim_pos quay = vg__sim_offset(p->berth, vg__sim_uniform(&t->r, 0, 360),
-                                         vg__sim_uniform(&t->r, 0.02, 0.18));
-    if (!wp_add(t, c->berth, quay, M_MOORED) || !wp_add(t, c->etd, quay, M_UNDERWAY) ||
-        !wp_add(t, c->etd + 45 * MIN, p->pilot, M_UNDERWAY)) {
-        return false;
-    }
-    /* Out along the lane; the vessel event on the way. */
-    const struct sim_vevent *ev = &c->ev;
-    double d = 0;
-    if (ev->kind != SIM_VE_NONE) {
-        if (!follow_lane(t, p, c->lane_out, 0, ev->meet_nm, ev->approach_kn, M_UNDERWAY)) {
-            return false;
-        }
-        d = ev->meet_nm;
-        if (last_t(t) < ev->t_meet) {
-            t->wp[t->nwp - 1].t = ev->t_meet;
-        }
-        if (ev->loiter) {
-            if (!walk(t, ev->t_end, 0.2, 1.4, M_DRIFT, 10 * MIN)) {
-                return false;
-            }
-        } else {
-            /* A transfer under way: the ship keeps 3.5-5 knots. */
-            double slow = vg__sim_uniform(&t->r, 3.5, 5);
-            double hours = (double)(ev->t_end - ev->t_meet) / HOUR;
-            if (!follow_lane(t, p, c->lane_out, d, d + slow * hours, slow, M_UNDERWAY)) {
-                return false;
-            }
-            d += slow * hours;
-            t->wp[t->nwp - 1].t = ev->t_end;
-        }
-        *ship_out = t;
-    }
-    double left = hours_out - (double)(last_t(t) - c->etd) / HOUR;
-    if (left < 4) {
-        left = 4;
-    }
-    if (!follow_lane(t, p, c->lane_out, d, d + kn * left, kn, M_UNDERWAY)) {
-        return false;
-    }
-    t->gap0[0] = c->gap0;
-    t->gap1[0] = c->gap1;
-    t->gap0[1] = ev->gap0;
-    t->gap1[1] = ev->gap1;
-    snprintf(t->dest, sizeof(t->dest), "%s", c->next_port);
-    t->dest_eta = c->etd + 3 * SIM_DAY;
-    (void)v;
-    return true;
 }
 
 /* ---- small craft ------------------------------------------------------------------------------ */
@@ -456,6 +385,316 @@ static enum vg_status build_bunkering(struct tset *s, uint32_t ship_track, const
     return VG_OK;
 }
 
+/* ---- port calls ---------------------------------------------------------------------------- */
+
+static double call_speed(const struct tset *s, const struct sim_call *c, struct trk *t)
+{
+    return c->service != SIM_NONE ? s->cfg->service[c->service].speed
+                                  : vg__sim_uniform(&t->r, 11, 14);
+}
+
+static bool add_gap(struct trk *t, int64_t a, int64_t b)
+{
+    if (b <= a) {
+        return true;
+    }
+    for (int i = 0; i < TRK_GAPS; i++) {
+        if (t->gap1[i] <= t->gap0[i]) {
+            t->gap0[i] = a;
+            t->gap1[i] = b;
+            return true;
+        }
+    }
+    return true; /* more gaps than slots: the later ones are dropped */
+}
+
+static void add_leg(struct trk *t, int64_t from, const char *dest, int64_t eta)
+{
+    if (t->nlegs < TRK_LEGS) {
+        t->legs[t->nlegs].from = from;
+        snprintf(t->legs[t->nlegs].dest, sizeof(t->legs[0].dest), "%s", dest);
+        t->legs[t->nlegs].eta = eta;
+        t->nlegs++;
+    }
+}
+
+/* Approach from the open sea along the lane from the previous port. */
+static bool approach(struct tset *s, struct trk *t, const struct sim_call *c, double kn)
+{
+    const struct sim_port *p = &s->cfg->port[c->port];
+    double hours_in = s->cfg->ais.hours_in;
+    double d_in = kn * hours_in;
+    int64_t start = c->eta - (int64_t)(hours_in * HOUR) - 40 * MIN;
+    add_leg(t, start, p->locode, c->eta);
+    return wp_add(t, start, vg__sim_lane_point(p, c->lane_in, d_in), M_UNDERWAY) &&
+           follow_lane(t, p, c->lane_in, d_in, 4, kn, M_UNDERWAY) &&
+           follow_lane(t, p, c->lane_in, 4, 0, 8, M_UNDERWAY);
+}
+
+/* At anchor (a spot within a mile or so of the anchorage), alongside, then out to the
+ * pilot station. */
+static bool port_stay(struct tset *s, struct trk *t, const struct sim_call *c)
+{
+    const struct sim_port *p = &s->cfg->port[c->port];
+    struct sim_pos spot = vg__sim_offset(p->anchorage, vg__sim_uniform(&t->r, 0, 360),
+                                         vg__sim_uniform(&t->r, 0, 0.9));
+    int64_t shift = c->berth - 50 * MIN;
+    if (shift > last_t(t) + 30 * MIN) {
+        int64_t anchored = c->eta > last_t(t) ? c->eta : last_t(t) + 20 * MIN;
+        if (!wp_add(t, anchored, spot, M_ANCHOR) || !wp_add(t, shift, spot, M_UNDERWAY)) {
+            return false;
+        }
+    }
+    struct sim_pos quay = vg__sim_offset(p->berth, vg__sim_uniform(&t->r, 0, 360),
+                                         vg__sim_uniform(&t->r, 0.02, 0.18));
+    add_leg(t, c->etd, c->next_port, c->etd + 3 * SIM_DAY);
+    return wp_add(t, c->berth, quay, M_MOORED) && wp_add(t, c->etd, quay, M_UNDERWAY) &&
+           wp_add(t, c->etd + 45 * MIN, p->pilot, M_UNDERWAY);
+}
+
+/* The vessel event of the departure (the transfer or a look-alike); *d is the distance
+ * along the outbound lane reached. */
+static bool departure_event(struct trk *t, const struct sim_port *p, const struct sim_call *c,
+                            double *d)
+{
+    const struct sim_vevent *ev = &c->ev;
+    *d = 0;
+    if (ev->kind == SIM_VE_NONE) {
+        return true;
+    }
+    if (!follow_lane(t, p, c->lane_out, 0, ev->meet_nm, ev->approach_kn, M_UNDERWAY)) {
+        return false;
+    }
+    *d = ev->meet_nm;
+    if (last_t(t) < ev->t_meet) {
+        t->wp[t->nwp - 1].t = ev->t_meet;
+    }
+    if (ev->loiter) {
+        return walk(t, ev->t_end, 0.2, 1.4, M_DRIFT, 10 * MIN);
+    }
+    /* A transfer under way: the ship keeps 3.5-5 knots. */
+    double slow = vg__sim_uniform(&t->r, 3.5, 5);
+    double hours = (double)(ev->t_end - ev->t_meet) / HOUR;
+    if (!follow_lane(t, p, c->lane_out, *d, *d + slow * hours, slow, M_UNDERWAY)) {
+        return false;
+    }
+    *d += slow * hours;
+    t->wp[t->nwp - 1].t = ev->t_end;
+    return true;
+}
+
+/* Distance from a port's pilot station to point i of a lane. */
+static double lane_dist(const struct sim_port *p, int lane, uint32_t i)
+{
+    const struct sim_lane *l = &p->lanes[lane];
+    double d = vg__sim_nm(p->pilot, l->pt[0]);
+    for (uint32_t k = 1; k <= i && k < l->n; k++) {
+        d += vg__sim_nm(l->pt[k - 1], l->pt[k]);
+    }
+    return d;
+}
+
+/* From port a (at distance d along its outbound lane) to port b of the same voyage: along
+ * a's lane to the point nearest b, across to the nearest point of b's lane, in to b's
+ * pilot station, timed to arrive for b's call. The lanes keep the ship off the land. */
+static bool coastal_leg(struct tset *s, struct trk *t, const struct sim_call *a, double d,
+                        const struct sim_call *b, double kn)
+{
+    const struct sim_port *pa = &s->cfg->port[a->port], *pb = &s->cfg->port[b->port];
+    const struct sim_lane *la = &pa->lanes[a->lane_out], *lb = &pb->lanes[b->lane_in];
+    uint32_t ja = 0, jb = 0;
+    double best = 1e18;
+    for (uint32_t i = 0; i < la->n; i++) {
+        double x = vg__sim_nm(la->pt[i], pb->pilot);
+        if (x < best) {
+            best = x;
+            ja = i;
+        }
+    }
+    best = 1e18;
+    for (uint32_t i = 0; i < lb->n; i++) {
+        double x = vg__sim_nm(lb->pt[i], la->pt[ja]);
+        if (x < best) {
+            best = x;
+            jb = i;
+        }
+    }
+    /* The path: a's lane from d to point ja, then b's lane from point jb in to the pilot. */
+    struct sim_pos path[80];
+    int n = 0;
+    path[n++] = vg__sim_lane_point(pa, a->lane_out, d);
+    for (uint32_t i = 0; i <= ja && n < 40; i++) {
+        if (lane_dist(pa, a->lane_out, i) > d) {
+            path[n++] = la->pt[i];
+        }
+    }
+    for (int i = (int)jb; i >= 0 && n < 78; i--) {
+        path[n++] = lb->pt[i];
+    }
+    path[n++] = pb->pilot;
+    double total = 0;
+    for (int i = 1; i < n; i++) {
+        total += vg__sim_nm(path[i - 1], path[i]);
+    }
+    double hours = (double)(b->eta - last_t(t)) / HOUR;
+    double v = hours > 0.5 ? total / hours : kn + 2;
+    v = v < 6 ? 6 : (v > kn + 2 ? kn + 2 : v);
+    /* Waypoints every few miles, so the reporting interval follows the coast. */
+    for (int i = 1; i < n; i++) {
+        double leg = vg__sim_nm(path[i - 1], path[i]);
+        for (double x = 8; x < leg; x += 8) {
+            if (!wp_add(t, last_t(t) + (int64_t)(8 / v * HOUR),
+                        vg__sim_toward(path[i - 1], path[i], x), M_UNDERWAY)) {
+                return false;
+            }
+        }
+        struct sim_pos from = last_p(t);
+        if (!wp_add(t, last_t(t) + (int64_t)(vg__sim_nm(from, path[i]) / v * HOUR) + 1, path[i],
+                    M_UNDERWAY)) {
+            return false;
+        }
+    }
+    add_leg(t, a->etd, pb->locode, b->eta);
+    return true;
+}
+
+static bool linked(const struct sim_call *a, const struct sim_call *b)
+{
+    return a->vessel == b->vessel && a->container && b->container &&
+           strcmp(a->next_port, "ZZZZZ") != 0 &&
+           b->eta > a->etd && b->eta - a->etd < 5 * SIM_DAY;
+}
+
+/* One track for a chain of calls of one ship at the simulated ports (a voyage calling at
+ * Matarani, Callao and Paita is one continuous track). */
+static bool chain_track(struct tset *s, struct trk *t, const uint32_t *calls, uint32_t n)
+{
+    const struct sim_call *first = &s->g->s->call[calls[0]];
+    if (!approach(s, t, first, call_speed(s, first, t))) {
+        return false;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const struct sim_call *c = &s->g->s->call[calls[i]];
+        const struct sim_port *p = &s->cfg->port[c->port];
+        double kn = call_speed(s, c, t), d = 0;
+        if (!port_stay(s, t, c) || !departure_event(t, p, c, &d)) {
+            return false;
+        }
+        add_gap(t, c->gap0, c->gap1);
+        add_gap(t, c->ev.gap0, c->ev.gap1);
+        if (i + 1 < n) {
+            if (!coastal_leg(s, t, c, d, &s->g->s->call[calls[i + 1]], kn)) {
+                return false;
+            }
+            continue;
+        }
+        double left = s->cfg->ais.hours_out - (double)(last_t(t) - c->etd) / HOUR;
+        if (left < 4) {
+            left = 4;
+        }
+        if (!follow_lane(t, p, c->lane_out, d, d + kn * left, kn, M_UNDERWAY)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Calls sorted by ship then arrival, to chain a ship's consecutive calls. */
+static int cmp_ship_eta(const void *x, const void *y, const struct sim_call *calls)
+{
+    const struct sim_call *a = &calls[*(const uint32_t *)x], *b = &calls[*(const uint32_t *)y];
+    if (a->vessel != b->vessel) {
+        return a->vessel < b->vessel ? -1 : 1;
+    }
+    if (a->eta != b->eta) {
+        return a->eta < b->eta ? -1 : 1;
+    }
+    return a->id < b->id ? -1 : (a->id > b->id);
+}
+
+static void sort_calls(uint32_t *a, uint32_t n, uint32_t *tmp, const struct sim_call *calls)
+{
+    if (n < 2) {
+        return;
+    }
+    uint32_t h = n / 2;
+    sort_calls(a, h, tmp, calls);
+    sort_calls(a + h, n - h, tmp, calls);
+    uint32_t i = 0, j = h, k = 0;
+    while (i < h && j < n) {
+        tmp[k++] = cmp_ship_eta(&a[j], &a[i], calls) < 0 ? a[j++] : a[i++];
+    }
+    while (i < h) {
+        tmp[k++] = a[i++];
+    }
+    while (j < n) {
+        tmp[k++] = a[j++];
+    }
+    memcpy(a, tmp, sizeof(uint32_t) * n);
+}
+
+static enum vg_status note_event(struct tset *s, uint32_t call, uint32_t track)
+{
+    uint32_t *a = vg_reallocarray(s->ev_call, s->nev + 1, sizeof(uint32_t));
+    if (a == NULL) {
+        return VG_ENOMEM;
+    }
+    s->ev_call = a;
+    uint32_t *b = vg_reallocarray(s->ev_track, s->nev + 1, sizeof(uint32_t));
+    if (b == NULL) {
+        return VG_ENOMEM;
+    }
+    s->ev_track = b;
+    s->ev_call[s->nev] = call;
+    s->ev_track[s->nev] = track;
+    s->nev++;
+    return VG_OK;
+}
+
+static enum vg_status build_call_tracks(struct tset *s)
+{
+    struct sim_schedule *sc = s->g->s;
+    uint32_t *idx = vg_calloc(sc->ncall ? sc->ncall : 1, sizeof(uint32_t));
+    uint32_t *tmp = vg_calloc(sc->ncall ? sc->ncall : 1, sizeof(uint32_t));
+    enum vg_status st = idx && tmp ? VG_OK : VG_ENOMEM;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < sc->ncall && st == VG_OK; i++) {
+        const struct sim_call *c = &sc->call[i];
+        if (c->etd + 30 * HOUR >= s->w->t0 && c->eta - 24 * HOUR <= s->w->t_end + SIM_DAY) {
+            idx[n++] = i;
+        }
+    }
+    if (st == VG_OK) {
+        sort_calls(idx, n, tmp, sc->call);
+    }
+    for (uint32_t i = 0; i < n && st == VG_OK;) {
+        uint32_t j = i + 1;
+        while (j < n && linked(&sc->call[idx[j - 1]], &sc->call[idx[j]])) {
+            j++;
+        }
+        const struct sim_call *c = &sc->call[idx[i]];
+        struct trk *t = trk_new(s, c->vessel, c->port, 0xc0000000ULL + c->id);
+        if (t == NULL || !chain_track(s, t, idx + i, j - i)) {
+            st = VG_ENOMEM;
+            break;
+        }
+        uint32_t track = s->n - 1;
+        for (uint32_t k = i; k < j && st == VG_OK; k++) {
+            const struct sim_call *ck = &sc->call[idx[k]];
+            if (ck->ev.kind != SIM_VE_NONE) {
+                st = note_event(s, idx[k], track);
+            }
+            if (st == VG_OK && ((ck->conf >> SIM_C_BUNKERING) & 1)) {
+                st = build_bunkering(s, track, ck);
+            }
+        }
+        i = j;
+    }
+    vg_free(idx);
+    vg_free(tmp);
+    return st;
+}
+
 /* ---- emission ---------------------------------------------------------------------------------- */
 
 static int64_t interval(struct tset *s, struct trk *t, uint8_t mode, struct sim_pos at)
@@ -491,7 +730,7 @@ static int64_t interval(struct tset *s, struct trk *t, uint8_t mode, struct sim_
 
 static bool in_gap(const struct trk *t, int64_t x)
 {
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < TRK_GAPS; i++) {
         if (t->gap1[i] > t->gap0[i] && x >= t->gap0[i] && x < t->gap1[i]) {
             return true;
         }
@@ -612,16 +851,24 @@ static enum vg_status emit(struct emitter *em, struct trk *t, struct vg_error *e
         ss.imo = v->imo;
         ss.call_sign = v->call_sign;
         ss.name = v->name;
-        ss.destination = t->dest;
+        const char *dest = "";
+        int64_t dest_eta = 0;
+        for (uint32_t l = 0; l < t->nlegs; l++) {
+            if (t->legs[l].from <= x) {
+                dest = t->legs[l].dest;
+                dest_eta = t->legs[l].eta;
+            }
+        }
+        ss.destination = dest;
         ss.ship_type = v->ship_type;
         ss.bow = v->length * 2 / 3;
         ss.stern = v->length - ss.bow;
         ss.port = v->beam / 2;
         ss.starboard = v->beam - ss.port;
         ss.draught = v->draught;
-        if (t->dest_eta > 0) {
+        if (dest_eta > 0) {
             struct vg_civil cv;
-            vg_time_to_civil(t->dest_eta, &cv);
+            vg_time_to_civil(dest_eta, &cv);
             ss.eta_month = cv.month;
             ss.eta_day = cv.day;
             ss.eta_hour = cv.hour;
@@ -732,36 +979,7 @@ enum vg_status vg__sim_tracks_write(struct sim_gen *g, struct vg_error *err)
     em.day = -1;
 
     /* Port calls first (the craft follow their ships), then the craft. */
-    for (uint32_t i = 0; i < g->s->ncall && st == VG_OK; i++) {
-        const struct sim_call *c = &g->s->call[i];
-        if (c->etd + 30 * HOUR < s.w->t0 || c->eta - 24 * HOUR > s.w->t_end + SIM_DAY) {
-            continue;
-        }
-        struct trk *t = trk_new(&s, c->vessel, c->port, 0xc0000000ULL + c->id);
-        struct trk *ship = NULL;
-        if (t == NULL || !call_track(&s, c, t, &ship)) {
-            st = VG_ENOMEM;
-            break;
-        }
-        if (ship != NULL) {
-            uint32_t *a = vg_reallocarray(s.ev_call, s.nev + 1, sizeof(uint32_t));
-            uint32_t *b = a ? vg_reallocarray(s.ev_track, s.nev + 1, sizeof(uint32_t)) : NULL;
-            if (a != NULL) {
-                s.ev_call = a;
-            }
-            if (b == NULL) {
-                st = VG_ENOMEM;
-                break;
-            }
-            s.ev_track = b;
-            s.ev_call[s.nev] = i;
-            s.ev_track[s.nev] = s.n - 1;
-            s.nev++;
-        }
-        if ((c->conf >> SIM_C_BUNKERING) & 1) {
-            st = build_bunkering(&s, s.n - 1, c);
-        }
-    }
+    st = build_call_tracks(&s);
     if (st == VG_OK) {
         st = build_craft_tracks(&s);
     }
