@@ -621,6 +621,9 @@ const char *vg__sim_foreign_name(struct sim_world *w, struct sim_rng *r, uint32_
 /* A spelling variant of name (accents dropped, legal form changed, a typo...). */
 const char *vg__sim_name_variant(struct sim_world *w, struct sim_rng *r, const char *name,
                                  int kind);
+/* A name close to name but of another company (watch-list decoys), unique. */
+const char *vg__sim_decoy_name(struct sim_world *w, struct sim_rng *r, const char *name,
+                               const char *country);
 /* Builds a front company on first use (index into world.party). */
 uint32_t vg__sim_front_company(struct sim_world *w, struct sim_rng *r, int day,
                                uint32_t commodity);

@@ -731,8 +731,13 @@ enum vg_status vg__sim_watchlist_extras(struct sim_gen *g)
             break;
         }
         const struct sim_party *p = &w->party[pi];
-        const char *name =
-            vg__sim_name_variant(w, &r, p->name, (p->flags & SIM_PARTY_PERSON) ? -2 : -1);
+        /* Half are close spellings of the innocent name itself (a matcher must not take
+         * them for it when the identifier differs), half another company sharing its
+         * distinctive words. */
+        const char *name = vg__sim_chance(&r, 0.5)
+                               ? vg__sim_decoy_name(w, &r, p->name, p->country)
+                               : vg__sim_name_variant(w, &r, p->name,
+                                                      (p->flags & SIM_PARTY_PERSON) ? -2 : -1);
         struct sim_wl_extra x = { .name = name, .type = "party", .truth = false,
                                   .source = cfg->watch.sources[vg__sim_pick(&cfg->watch.source_pick, &r)],
                                   .note = cfg->watch.notes[vg__sim_below(&r, cfg->watch.nnotes)],

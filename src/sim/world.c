@@ -287,8 +287,13 @@ const char *vg__sim_name_variant(struct sim_world *w, struct sim_rng *r, const c
     for (int step = 0; step < steps; step++) {
         bool done = false;
         for (int attempt = 0; attempt < 12 && !done; attempt++) {
-            /* Word order changes only for persons ("SURNAMES, GIVEN"). */
-            int k = (step == 0 && kind >= 0) ? kind : (int)vg__sim_below(r, person ? 5 : 4);
+            /* Accents and legal forms vary most, abbreviations often, typos now and then;
+             * word order changes only for persons ("SURNAMES, GIVEN"). */
+            static const int kinds[10] = { 0, 0, 0, 1, 1, 1, 3, 3, 2, 2 };
+            int k = (step == 0 && kind >= 0) ? kind : kinds[vg__sim_below(r, 10)];
+            if (person && k != 0 && vg__sim_chance(r, 0.4)) {
+                k = 4;
+            }
             switch (k) {
             case 0:
                 strip_accents(a, b, sizeof(b));
@@ -334,6 +339,44 @@ const char *vg__sim_name_variant(struct sim_world *w, struct sim_rng *r, const c
         memcpy(a, b, sizeof(a));
     }
     return arena_str(w, a);
+}
+
+const char *vg__sim_decoy_name(struct sim_world *w, struct sim_rng *r, const char *name,
+                               const char *country)
+{
+    /* Another company that shares the distinctive words: drop the legal form, add a word
+     * the name does not have, put one of the country's legal forms back. */
+    static const char *const peru_forms[] = { "S.A.C.", "S.A.", "E.I.R.L.", "S.R.L.", "S.A.A." };
+    static const char *const extra[] = { " DEL NORTE", " DEL SUR", " PERU", " GROUP", " 2000",
+                                         " INTERNACIONAL", " & ASOCIADOS", " HOLDING", " EXPORT" };
+    const char *const *forms = peru_forms;
+    uint32_t nforms = sizeof(peru_forms) / sizeof(peru_forms[0]);
+    int ci = vg__sim_country_index(w->cfg, country);
+    if (strcmp(country, "PE") != 0 && ci >= 0) {
+        forms = w->cfg->country[ci].forms;
+        nforms = w->cfg->country[ci].nforms;
+    }
+    char core[160];
+    snprintf(core, sizeof(core), "%s", name);
+    for (uint32_t i = 0; i < nforms; i++) {
+        size_t a = strlen(core), b = strlen(forms[i]);
+        if (a > b + 1 && core[a - b - 1] == ' ' && strcmp(core + a - b, forms[i]) == 0) {
+            core[a - b - 1] = '\0';
+            break;
+        }
+    }
+    char buf[200];
+    for (int attempt = 0; attempt < 20; attempt++) {
+        const char *x = extra[vg__sim_below(r, sizeof(extra) / sizeof(extra[0]))];
+        if (strstr(core, x) != NULL) {
+            continue;
+        }
+        snprintf(buf, sizeof(buf), "%s%s %s", core, x, forms[vg__sim_below(r, nforms)]);
+        if (!name_used(w, buf)) {
+            return unique_name(w, buf);
+        }
+    }
+    return vg__sim_name_variant(w, r, name, 1);
 }
 
 /* ---- parties ----------------------------------------------------------------------------- */
