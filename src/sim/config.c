@@ -47,7 +47,8 @@ const char *const vg__sim_confounder_names[SIM_CONFOUNDERS] = {
     "unusual_route_legit", "terminal_transfer", "size_type_variation", "slow_inland_transit",
     "listed_party_clean", "carrier_as_consignee_legit", "multiple_transhipments_legit",
     "anchor_wait_long",  "slow_night_offshore", "innocent_encounter",  "ais_gap_legit",
-    "bunkering",         "provisional_value",   "alternate_packing",
+    "bunkering",         "provisional_value",   "alternate_packing",   "legit_newcomer",
+    "diversified_trader",
 };
 const char *const vg__sim_concealment_names[SIM_CONCEALMENTS] = {
     "door_end_bags", "reefer_unit", "structure", "in_cargo", "packaging", "crew_bags",
@@ -1135,7 +1136,7 @@ static bool read_parties(struct cp *p, json_t *root)
         "sectors", "words", "words2", "foreign_words", "streets", "cities", "special_names",
         "forwarders", "brokers", "persons", "forwarders_count", "brokers_count",
         "consignees_per_exporter", "house_bl_share", "prepaid_share", "notify_share",
-        "new_consignee_rate", "trader_share", "newcomer_share", "source", NULL
+        "source", NULL
     };
     if (!only(p, sec, keys) || !has_source(sec, NULL)) {
         return fail(p, NULL, "needs a source");
@@ -1211,10 +1212,7 @@ static bool read_parties(struct cp *p, json_t *root)
         !pair(p, sec, "consignees_per_exporter", 1, 50, true, cpe) ||
         !num(p, sec, "house_bl_share", 0, 1, &c->house_bl_share) ||
         !num(p, sec, "prepaid_share", 0, 1, &c->prepaid_share) ||
-        !num(p, sec, "notify_share", 0, 1, &c->notify_share) ||
-        !num(p, sec, "new_consignee_rate", 0, 1, &c->new_consignee_rate) ||
-        !num(p, sec, "trader_share", 0, 1, &c->trader_share) ||
-        !num(p, sec, "newcomer_share", 0, 1, &c->newcomer_share)) {
+        !num(p, sec, "notify_share", 0, 1, &c->notify_share)) {
         return false;
     }
     c->forwarders = (int)fw;

@@ -169,6 +169,8 @@ enum sim_confounder {
     SIM_C_BUNKERING,
     SIM_C_PROVISIONAL_VALUE,
     SIM_C_ALT_PACKING,
+    SIM_C_NEWCOMER, /* rate: share of exporters that start trading during the period */
+    SIM_C_TRADER,   /* rate: share of exporters that also ship unrelated products */
     SIM_CONFOUNDERS
 };
 
@@ -413,8 +415,7 @@ struct sim_config {
 
     struct sim_names names;
     int forwarders, brokers, cons_per_exporter[2];
-    double house_bl_share, prepaid_share, notify_share, new_consignee_rate, trader_share,
-        newcomer_share;
+    double house_bl_share, prepaid_share, notify_share;
 
     struct sim_pattern_cfg pattern[SIM_PATTERNS];
     double conf_rate[SIM_CONFOUNDERS];

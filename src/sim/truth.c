@@ -371,6 +371,16 @@ enum vg_status vg__sim_record_call(struct sim_gen *g, uint32_t ci)
             continue;
         }
         uint32_t conf = t->conf | k->conf_bits;
+        if (t->full && !k->empty) {
+            const struct sim_party *ex = &g->w->party[k->shipper];
+            int day = (int)((c->etd - g->w->t0) / SIM_DAY);
+            if ((ex->flags & SIM_PARTY_NEWCOMER) && day - ex->since_day < 60) {
+                conf |= 1u << SIM_C_NEWCOMER;
+            }
+            if ((ex->flags & SIM_PARTY_TRADER) && ex->commodity != k->commodity) {
+                conf |= 1u << SIM_C_TRADER;
+            }
+        }
         for (int kind = 0; kind < SIM_CONFOUNDERS; kind++) {
             if ((conf >> kind) & 1) {
                 confounder(g, c, t, kind, &st);

@@ -979,7 +979,7 @@ enum vg_status vg__sim_world_build(struct sim_world *w, const struct sim_config 
     /* Room for traders joining other pools. */
     for (uint32_t c = 0; c < cfg->ncommodity; c++) {
         uint32_t cap = (uint32_t)cfg->commodity[c].exporters + 8 +
-                       (uint32_t)(total_exporters * cfg->trader_share * 3 / cfg->ncommodity + 4);
+                       (uint32_t)(total_exporters * cfg->conf_rate[SIM_C_TRADER] * 3 / cfg->ncommodity + 4);
         w->exporters[c] = vg_arena_alloc(&w->arena, sizeof(uint32_t) * cap);
         if (w->exporters[c] == NULL) {
             vg_free(extra_n);
@@ -989,8 +989,8 @@ enum vg_status vg__sim_world_build(struct sim_world *w, const struct sim_config 
     }
     for (uint32_t c = 0; c < cfg->ncommodity; c++) {
         for (int i = 0; i < cfg->commodity[c].exporters; i++) {
-            bool trader = vg__sim_chance(&r, cfg->trader_share);
-            bool newcomer = vg__sim_chance(&r, cfg->newcomer_share);
+            bool trader = vg__sim_chance(&r, cfg->conf_rate[SIM_C_TRADER]);
+            bool newcomer = vg__sim_chance(&r, cfg->conf_rate[SIM_C_NEWCOMER]);
             uint32_t id = new_exporter(w, &r, c, trader, newcomer);
             if (id == SIM_NONE) {
                 vg_free(extra_n);
@@ -1011,6 +1011,18 @@ enum vg_status vg__sim_world_build(struct sim_world *w, const struct sim_config 
         }
     }
     vg_free(extra_n);
+    /* A few exporters whose names carry EDIFACT service characters (' + : ?), so that the
+     * release character is exercised on every run. */
+    for (uint32_t i = 0; i < cfg->names.nspecial; i++) {
+        uint32_t c = vg__sim_below(&r, cfg->ncommodity);
+        if (w->nexporters[c] == 0 || !name_take(w, cfg->names.special[i])) {
+            continue;
+        }
+        uint32_t e = w->exporters[c][vg__sim_below(&r, w->nexporters[c])];
+        if (!(w->party[e].flags & SIM_PARTY_PERSON)) {
+            w->party[e].name = cfg->names.special[i];
+        }
+    }
     for (uint32_t c = 0; c < cfg->ncommodity; c++) {
         double *sz = vg_calloc(w->nexporters[c] ? w->nexporters[c] : 1, sizeof(double));
         if (sz == NULL) {
