@@ -499,7 +499,7 @@ static enum vg_status cuscar(struct fctx *f, uint32_t kidx)
     }
     for (uint32_t j = 0; j < k->ntrips; j++) {
         const struct sim_trip *t = &g->trip[g->order[k->first + j]];
-        eqd(f, t->container, t->type_manifest, "2", t->full, true);
+        eqd(f, t->container, t->type_manifest, "", t->full, true); /* as the profile: +++5 */
         mea(f, "AAE", t->full ? "G" : "T", t->gross_manifest);
         seals(f, t->seal_m, t->nseal_m);
     }
