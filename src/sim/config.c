@@ -182,6 +182,20 @@ static json_t *obj(struct cp *p, json_t *o, const char *key)
     return v;
 }
 
+/* Opens the section key of root: an object whose name goes on the key path, with room
+ * allocated for its entries (elem bytes each). NULL on failure. */
+static json_t *section(struct cp *p, json_t *root, const char *key, size_t elem, void **arr,
+                       size_t *mark)
+{
+    json_t *sec = obj(p, root, key);
+    if (sec == NULL) {
+        return NULL;
+    }
+    *mark = push(p, key);
+    *arr = alloc(p, json_object_size(sec), elem);
+    return *arr != NULL ? sec : NULL;
+}
+
 static bool num(struct cp *p, json_t *o, const char *key, double lo, double hi, double *out)
 {
     json_t *v = json_object_get(o, key);
@@ -483,14 +497,10 @@ static bool read_places(struct cp *p, json_t *root)
 
 static bool read_countries(struct cp *p, json_t *root)
 {
-    json_t *sec = obj(p, root, "countries");
-    if (sec == NULL) {
-        return false;
-    }
-    size_t mark = push(p, "countries");
     struct sim_config *c = p->cfg;
-    c->country = alloc(p, json_object_size(sec), sizeof(*c->country));
-    if (c->country == NULL) {
+    size_t mark;
+    json_t *sec = section(p, root, "countries", sizeof(*c->country), (void **)&c->country, &mark);
+    if (sec == NULL) {
         return false;
     }
     const char *k;
@@ -609,14 +619,10 @@ static bool read_pos(struct cp *p, json_t *o, const char *key, struct sim_pos *o
 
 static bool read_ports(struct cp *p, json_t *root)
 {
-    json_t *sec = obj(p, root, "ports");
-    if (sec == NULL) {
-        return false;
-    }
-    size_t mark = push(p, "ports");
     struct sim_config *c = p->cfg;
-    c->port = alloc(p, json_object_size(sec), sizeof(*c->port));
-    if (c->port == NULL) {
+    size_t mark;
+    json_t *sec = section(p, root, "ports", sizeof(*c->port), (void **)&c->port, &mark);
+    if (sec == NULL) {
         return false;
     }
     const char *k;
@@ -725,14 +731,10 @@ static bool read_ports(struct cp *p, json_t *root)
 
 static bool read_flags(struct cp *p, json_t *root)
 {
-    json_t *sec = obj(p, root, "flags");
-    if (sec == NULL) {
-        return false;
-    }
-    size_t mark = push(p, "flags");
     struct sim_config *c = p->cfg;
-    c->flag = alloc(p, json_object_size(sec), sizeof(*c->flag));
-    if (c->flag == NULL) {
+    size_t mark;
+    json_t *sec = section(p, root, "flags", sizeof(*c->flag), (void **)&c->flag, &mark);
+    if (sec == NULL) {
         return false;
     }
     const char *k;
@@ -836,14 +838,10 @@ static bool owner_prefix_ok(const char *s)
 
 static bool read_carriers(struct cp *p, json_t *root)
 {
-    json_t *sec = obj(p, root, "carriers");
-    if (sec == NULL) {
-        return false;
-    }
-    size_t mark = push(p, "carriers");
     struct sim_config *c = p->cfg;
-    c->carrier = alloc(p, json_object_size(sec), sizeof(*c->carrier));
-    if (c->carrier == NULL) {
+    size_t mark;
+    json_t *sec = section(p, root, "carriers", sizeof(*c->carrier), (void **)&c->carrier, &mark);
+    if (sec == NULL) {
         return false;
     }
     const char *k;
@@ -931,14 +929,10 @@ static int carrier_index(const struct sim_config *c, const char *scac)
 
 static bool read_services(struct cp *p, json_t *root)
 {
-    json_t *sec = obj(p, root, "services");
-    if (sec == NULL) {
-        return false;
-    }
-    size_t mark = push(p, "services");
     struct sim_config *c = p->cfg;
-    c->service = alloc(p, json_object_size(sec), sizeof(*c->service));
-    if (c->service == NULL) {
+    size_t mark;
+    json_t *sec = section(p, root, "services", sizeof(*c->service), (void **)&c->service, &mark);
+    if (sec == NULL) {
         return false;
     }
     const char *k;
@@ -1056,14 +1050,10 @@ static bool read_services(struct cp *p, json_t *root)
 
 static bool read_equipment(struct cp *p, json_t *root)
 {
-    json_t *sec = obj(p, root, "equipment");
-    if (sec == NULL) {
-        return false;
-    }
-    size_t mark = push(p, "equipment");
     struct sim_config *c = p->cfg;
-    c->equip = alloc(p, json_object_size(sec), sizeof(*c->equip));
-    if (c->equip == NULL) {
+    size_t mark;
+    json_t *sec = section(p, root, "equipment", sizeof(*c->equip), (void **)&c->equip, &mark);
+    if (sec == NULL) {
         return false;
     }
     const char *k;
@@ -1225,14 +1215,10 @@ static bool read_parties(struct cp *p, json_t *root)
 
 static bool read_commodities(struct cp *p, json_t *root)
 {
-    json_t *sec = obj(p, root, "commodities");
-    if (sec == NULL) {
-        return false;
-    }
-    size_t mark = push(p, "commodities");
     struct sim_config *c = p->cfg;
-    c->commodity = alloc(p, json_object_size(sec), sizeof(*c->commodity));
-    if (c->commodity == NULL) {
+    size_t mark;
+    json_t *sec = section(p, root, "commodities", sizeof(*c->commodity), (void **)&c->commodity, &mark);
+    if (sec == NULL) {
         return false;
     }
     const char *k;

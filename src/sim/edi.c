@@ -249,43 +249,29 @@ enum vg_status vg__sim_ix_message(struct sim_interchange *ix, const char *type_i
     ix->last_msg_at = ix->file.bytes;
     ix->last_msg_ref = ix->nmsg;
     /* UNH+n+TYPE' and UNT+count+n' around the body (written by hand: this is hot). */
-    char head[64], tail[48];
-    size_t h = 0, t = 0, tl = strlen(type_id);
-    char num[12];
-    int nl = 0;
-    for (uint32_t v = ix->nmsg; v != 0 || nl == 0; v /= 10) {
-        num[nl++] = (char)('0' + v % 10);
+    char head[64], tail[64];
+    size_t tl = strlen(type_id);
+    if (tl > 40) {
+        tl = 40;
     }
-    memcpy(head, "UNH+", 4);
-    h = 4;
-    for (int i = nl - 1; i >= 0; i--) {
-        head[h++] = num[i];
-    }
-    head[h++] = '+';
-    if (tl > sizeof(head) - h - 3) {
-        tl = sizeof(head) - h - 3;
-    }
-    memcpy(head + h, type_id, tl);
-    h += tl;
-    head[h++] = '\'';
-    head[h++] = '\n';
+    char *o = head;
+    memcpy(o, "UNH+", 4);
+    o = vg__sim_put_dec(o + 4, ix->nmsg);
+    *o++ = '+';
+    memcpy(o, type_id, tl);
+    o += tl;
+    *o++ = '\'';
+    *o++ = '\n';
+    size_t h = (size_t)(o - head);
     long count = (long)e->nseg + 2 + count_delta;
-    char cnum[24];
-    int cl = 0;
-    for (unsigned long v = (unsigned long)(count < 0 ? 0 : count); v != 0 || cl == 0; v /= 10) {
-        cnum[cl++] = (char)('0' + v % 10);
-    }
-    memcpy(tail, "UNT+", 4);
-    t = 4;
-    for (int i = cl - 1; i >= 0; i--) {
-        tail[t++] = cnum[i];
-    }
-    tail[t++] = '+';
-    for (int i = nl - 1; i >= 0; i--) {
-        tail[t++] = num[i];
-    }
-    tail[t++] = '\'';
-    tail[t++] = '\n';
+    o = tail;
+    memcpy(o, "UNT+", 4);
+    o = vg__sim_put_dec(o + 4, (unsigned long)(count < 0 ? 0 : count));
+    *o++ = '+';
+    o = vg__sim_put_dec(o, ix->nmsg);
+    *o++ = '\'';
+    *o++ = '\n';
+    size_t t = (size_t)(o - tail);
     enum vg_status st = vg__sim_file_write(&ix->file, head, h, err);
     if (st == VG_OK) {
         st = vg__sim_file_write(&ix->file, e->buf.data, e->buf.len, err);

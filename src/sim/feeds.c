@@ -277,6 +277,18 @@ static void nad_party(struct fctx *f, const char *q, const struct sim_party *p, 
     vg__sim_edi_end(e);
 }
 
+/* NAD naming a carrier by its SCAC (code list 172, agency 20). */
+static void nad_carrier(struct fctx *f, const char *q, const struct sim_carrier *ca)
+{
+    vg__sim_edi_seg(f->e, "NAD");
+    vg__sim_edi_el(f->e, q);
+    vg__sim_edi_raw(f->e, '+', ca->scac);
+    vg__sim_edi_raw(f->e, ':', "172:20");
+    vg__sim_edi_el(f->e, "");
+    vg__sim_edi_el(f->e, ca->name);
+    vg__sim_edi_end(f->e);
+}
+
 static void eqd(struct fctx *f, const char *number, const char *type, const char *status,
                 bool full, bool codes)
 {
@@ -401,20 +413,8 @@ static enum vg_status cuscar(struct fctx *f, uint32_t kidx)
         loc(f, "13", k->hub[h], NULL);
     }
     if (k->empty) {
-        vg__sim_edi_seg(e, "NAD");
-        vg__sim_edi_el(e, "CZ");
-        vg__sim_edi_raw(e, '+', bc->scac);
-        vg__sim_edi_raw(e, ':', "172:20");
-        vg__sim_edi_el(e, "");
-        vg__sim_edi_el(e, bc->name);
-        vg__sim_edi_end(e);
-        vg__sim_edi_seg(e, "NAD");
-        vg__sim_edi_el(e, "CN");
-        vg__sim_edi_raw(e, '+', bc->scac);
-        vg__sim_edi_raw(e, ':', "172:20");
-        vg__sim_edi_el(e, "");
-        vg__sim_edi_el(e, bc->name);
-        vg__sim_edi_end(e);
+        nad_carrier(f, "CZ", bc);
+        nad_carrier(f, "CN", bc);
     } else {
         const struct sim_party *sh = &f->w->party[k->shipper];
         nad_party(f, "CZ", sh, k->shipper_name, bad_ruc);
@@ -425,13 +425,7 @@ static enum vg_status cuscar(struct fctx *f, uint32_t kidx)
             snprintf(bad_ruc_value, sizeof(bad_ruc_value), "%s", ruc);
         }
         if (k->carrier_consignee) {
-            vg__sim_edi_seg(e, "NAD");
-            vg__sim_edi_el(e, "CN");
-            vg__sim_edi_raw(e, '+', bc->scac);
-        vg__sim_edi_raw(e, ':', "172:20");
-            vg__sim_edi_el(e, "");
-            vg__sim_edi_el(e, bc->name);
-            vg__sim_edi_end(e);
+            nad_carrier(f, "CN", bc);
         } else {
             nad_party(f, "CN", &f->w->party[k->consignee], k->consignee_name, false);
         }

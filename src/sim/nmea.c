@@ -95,20 +95,6 @@ unsigned vg__sim_nmea_checksum(const char *s, size_t len)
     return x & 0xffu;
 }
 
-static char *put_uint(char *o, unsigned long long v)
-{
-    char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    while (n > 0) {
-        *o++ = tmp[--n];
-    }
-    return o;
-}
-
 static char *put_hex2(char *o, unsigned v)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -127,7 +113,7 @@ static size_t sentence(char *out, int64_t t, int total, int num, int seq, char c
     char *tag = o;
     *o++ = 'c';
     *o++ = ':';
-    o = put_uint(o, (unsigned long long)(t < 0 ? 0 : t));
+    o = vg__sim_put_dec(o, (uint64_t)(t < 0 ? 0 : t));
     unsigned tcs = vg__sim_nmea_checksum(tag, (size_t)(o - tag));
     *o++ = '*';
     o = put_hex2(o, tcs);
@@ -191,6 +177,18 @@ static unsigned cog10(double cog)
     return v >= 3600 ? 0 : (unsigned)v;
 }
 
+/* The motion fields shared by types 1-3 and 18: speed, accuracy, position, course,
+ * heading, UTC second. */
+static void put_motion(struct sim_bits *b, const struct sim_ais_pos *p, unsigned hdg)
+{
+    vg__sim_bits_put(b, 10, sog10(p->sog));
+    vg__sim_bits_put(b, 1, 0);
+    put_position(b, p->lat, p->lon);
+    vg__sim_bits_put(b, 12, cog10(p->cog));
+    vg__sim_bits_put(b, 9, hdg);
+    vg__sim_bits_put(b, 6, (uint64_t)(p->second % 60));
+}
+
 int vg__sim_ais_position(const struct sim_ais_pos *p, int64_t t, char channel, bool bad_checksum,
                          char *out, size_t *len)
 {
@@ -202,20 +200,9 @@ int vg__sim_ais_position(const struct sim_ais_pos *p, int64_t t, char channel, b
         vg__sim_bits_put(&b, 2, 0);
         vg__sim_bits_put(&b, 30, p->mmsi);
         vg__sim_bits_put(&b, 8, 0);
-        vg__sim_bits_put(&b, 10, sog10(p->sog));
-        vg__sim_bits_put(&b, 1, 0);
-        put_position(&b, p->lat, p->lon);
-        vg__sim_bits_put(&b, 12, cog10(p->cog));
-        vg__sim_bits_put(&b, 9, hdg);
-        vg__sim_bits_put(&b, 6, (uint64_t)(p->second % 60));
-        vg__sim_bits_put(&b, 2, 0);
-        vg__sim_bits_put(&b, 1, 1); /* carrier-sense unit */
-        vg__sim_bits_put(&b, 1, 0);
-        vg__sim_bits_put(&b, 1, 0);
-        vg__sim_bits_put(&b, 1, 1);
-        vg__sim_bits_put(&b, 1, 0);
-        vg__sim_bits_put(&b, 1, 0);
-        vg__sim_bits_put(&b, 1, 0);
+        put_motion(&b, p, hdg);
+        /* reserved 2, CS unit 1, display 0, DSC 0, band 1, message 22 0, assigned 0, RAIM 0 */
+        vg__sim_bits_put(&b, 9, 0x048);
         vg__sim_bits_put(&b, 20, 0xE0006); /* "CS" radio status */
     } else {
         vg__sim_bits_put(&b, 6, (uint64_t)(p->type == 3 ? 3 : 1));
@@ -223,15 +210,8 @@ int vg__sim_ais_position(const struct sim_ais_pos *p, int64_t t, char channel, b
         vg__sim_bits_put(&b, 30, p->mmsi);
         vg__sim_bits_put(&b, 4, (uint64_t)(p->nav & 15));
         vg__sim_bits_put(&b, 8, 0x80); /* rate of turn not available */
-        vg__sim_bits_put(&b, 10, sog10(p->sog));
-        vg__sim_bits_put(&b, 1, 0);
-        put_position(&b, p->lat, p->lon);
-        vg__sim_bits_put(&b, 12, cog10(p->cog));
-        vg__sim_bits_put(&b, 9, hdg);
-        vg__sim_bits_put(&b, 6, (uint64_t)(p->second % 60));
-        vg__sim_bits_put(&b, 2, 0);
-        vg__sim_bits_put(&b, 3, 0);
-        vg__sim_bits_put(&b, 1, 0);
+        put_motion(&b, p, hdg);
+        vg__sim_bits_put(&b, 6, 0); /* maneuver 2, spare 3, RAIM 1 */
         vg__sim_bits_put(&b, 19, 0x2000 | (uint64_t)(p->mmsi % 2048)); /* SOTDMA state */
     }
     char payload[80];

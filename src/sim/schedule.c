@@ -14,6 +14,7 @@
 #include "sim/sim_int.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <vigia/alloc.h>
@@ -68,14 +69,8 @@ int vg__sim_lane_for(const struct sim_config *cfg, const struct sim_port *p, con
 
 static struct sim_call *call_new(struct sim_schedule *s)
 {
-    if (s->ncall == s->cap) {
-        uint32_t cap = s->cap ? s->cap * 2 : 256;
-        struct sim_call *nc = vg_reallocarray(s->call, cap, sizeof(*nc));
-        if (nc == NULL) {
-            return NULL;
-        }
-        s->call = nc;
-        s->cap = cap;
+    if (!vg__sim_grow((void **)&s->call, &s->cap, s->ncall + 1, sizeof(*s->call), 256)) {
+        return NULL;
     }
     struct sim_call *c = &s->call[s->ncall];
     memset(c, 0, sizeof(*c));
@@ -286,36 +281,20 @@ static void plan_call_confounders(struct sim_world *w, struct sim_call *c, struc
     }
 }
 
-static int cmp_departure(const void *a, const void *b, void *user)
+static int cmp_departure(uint32_t a, uint32_t b, const void *ctx)
 {
-    const struct sim_call *calls = user;
-    const struct sim_call *x = &calls[*(const uint32_t *)a], *y = &calls[*(const uint32_t *)b];
+    const struct sim_call *calls = ctx;
+    const struct sim_call *x = &calls[a], *y = &calls[b];
     if (x->etd != y->etd) {
         return x->etd < y->etd ? -1 : 1;
     }
     return x->id < y->id ? -1 : (x->id > y->id ? 1 : 0);
 }
 
-/* A small stable merge sort (qsort_r is not in C11 and qsort is not stable). */
-static void sort_order(uint32_t *a, uint32_t n, uint32_t *tmp, const struct sim_call *calls)
+static int cmp_bunker(uint32_t a, uint32_t b, const void *ctx)
 {
-    if (n < 2) {
-        return;
-    }
-    uint32_t h = n / 2;
-    sort_order(a, h, tmp, calls);
-    sort_order(a + h, n - h, tmp, calls);
-    uint32_t i = 0, j = h, k = 0;
-    while (i < h && j < n) {
-        tmp[k++] = cmp_departure(&a[j], &a[i], (void *)calls) < 0 ? a[j++] : a[i++];
-    }
-    while (i < h) {
-        tmp[k++] = a[i++];
-    }
-    while (j < n) {
-        tmp[k++] = a[j++];
-    }
-    memcpy(a, tmp, sizeof(uint32_t) * n);
+    const struct sim_call *calls = ctx;
+    return calls[a].bunker0 < calls[b].bunker0 ? -1 : (calls[a].bunker0 > calls[b].bunker0);
 }
 
 static enum vg_status service_calls(struct sim_world *w, struct sim_schedule *s, uint32_t si,
@@ -504,15 +483,7 @@ static enum vg_status other_calls(struct sim_world *w, struct sim_schedule *s)
             arrivals[i] = w->t0 - 2 * SIM_DAY +
                           (int64_t)(vg__sim_unit(&r) * (w->days + 4) * SIM_DAY);
         }
-        for (uint32_t i = 1; i < n; i++) { /* insertion sort: n is small */
-            int64_t v = arrivals[i];
-            uint32_t j = i;
-            while (j > 0 && arrivals[j - 1] > v) {
-                arrivals[j] = arrivals[j - 1];
-                j--;
-            }
-            arrivals[j] = v;
-        }
+        qsort(arrivals, n, sizeof(int64_t), vg__sim_cmp_i64);
         for (uint32_t i = 0; i < n; i++) {
             struct sim_call *c = call_new(s);
             if (c == NULL) {
@@ -605,15 +576,13 @@ static enum vg_status assign_barges(struct sim_world *w, struct sim_schedule *s)
     n = 0;
     for (uint32_t i = 0; i < s->ncall; i++) {
         if ((s->call[i].conf >> SIM_C_BUNKERING) & 1) {
-            uint32_t j = n++;
-            while (j > 0 && (s->call[jobs[j - 1]].bunker0 > s->call[i].bunker0 ||
-                             (s->call[jobs[j - 1]].bunker0 == s->call[i].bunker0 &&
-                              jobs[j - 1] > i))) {
-                jobs[j] = jobs[j - 1];
-                j--;
-            }
-            jobs[j] = i;
+            jobs[n++] = i;
         }
+    }
+    if (vg__sim_sort_index(jobs, n, cmp_bunker, s->call) != VG_OK) {
+        vg_free(jobs);
+        vg_free(busy);
+        return VG_ENOMEM;
     }
     for (uint32_t k = 0; k < n; k++) {
         struct sim_call *c = &s->call[jobs[k]];
@@ -654,9 +623,7 @@ enum vg_status vg__sim_schedule_build(struct sim_world *w, struct sim_schedule *
     if (st == VG_OK) {
         /* Container calls that leave inside the window, in departure order. */
         s->order = vg_calloc(s->ncall ? s->ncall : 1, sizeof(uint32_t));
-        uint32_t *tmp = vg_calloc(s->ncall ? s->ncall : 1, sizeof(uint32_t));
-        if (s->order == NULL || tmp == NULL) {
-            vg_free(tmp);
+        if (s->order == NULL) {
             st = VG_ENOMEM;
         } else {
             for (uint32_t i = 0; i < s->ncall; i++) {
@@ -666,8 +633,7 @@ enum vg_status vg__sim_schedule_build(struct sim_world *w, struct sim_schedule *
                     s->expected_full += c->mean_full;
                 }
             }
-            sort_order(s->order, s->norder, tmp, s->call);
-            vg_free(tmp);
+            st = vg__sim_sort_index(s->order, s->norder, cmp_departure, s->call);
         }
     }
     if (st != VG_OK) {

@@ -82,6 +82,21 @@ enum vg_status vg__sim_choice_build(struct sim_choice *c, struct vg_arena *a, co
 /* Draws an index; c must have a positive total. */
 uint32_t vg__sim_pick(const struct sim_choice *c, struct sim_rng *r);
 
+/* ---- helpers (util.c) ---------------------------------------------------------------- */
+
+/* Makes room for need elements of elem bytes in *ptr (capacity *cap, doubling from
+ * first); false on overflow or OOM, *ptr unchanged. */
+bool vg__sim_grow(void **ptr, uint32_t *cap, uint32_t need, size_t elem, uint32_t first);
+typedef int (*vg__sim_cmp_fn)(uint32_t a, uint32_t b, const void *ctx);
+/* Stable sort of an index array by cmp (merge sort). VG_ENOMEM when the scratch array
+ * cannot be had (a is then unchanged). */
+enum vg_status vg__sim_sort_index(uint32_t *a, uint32_t n, vg__sim_cmp_fn cmp, const void *ctx);
+/* Writes v in decimal at o (no NUL); returns the end. */
+char *vg__sim_put_dec(char *o, uint64_t v);
+/* qsort comparisons of int64_t and uint64_t. */
+int vg__sim_cmp_i64(const void *a, const void *b);
+int vg__sim_cmp_u64(const void *a, const void *b);
+
 /* ---- geometry (geo.c) ---------------------------------------------------------------- */
 
 struct sim_pos {
@@ -578,7 +593,7 @@ struct sim_world {
     uint32_t *ncons_pool;
     uint32_t *forwarder, nforwarder;
     uint32_t *broker, nbroker;
-    uint32_t *front, nfront;       /* front companies */
+    uint32_t *front, nfront, front_cap; /* front companies */
     uint32_t nlisted;
     struct sim_listed *listed;
     uint32_t nextra, extra_cap;

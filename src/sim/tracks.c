@@ -66,19 +66,13 @@ struct tset {
     struct trk *t;
     uint32_t n, cap;
     uint32_t *ev_call, *ev_track; /* calls with a vessel event and their ship's track */
-    uint32_t nev;
+    uint32_t nev, ev_cap;
 };
 
 static struct trk *trk_new(struct tset *s, uint32_t vessel, uint32_t home, uint64_t key)
 {
-    if (s->n == s->cap) {
-        uint32_t cap = s->cap ? s->cap * 2 : 1024;
-        struct trk *nt = vg_reallocarray(s->t, cap, sizeof(*nt));
-        if (nt == NULL) {
-            return NULL;
-        }
-        s->t = nt;
-        s->cap = cap;
+    if (!vg__sim_grow((void **)&s->t, &s->cap, s->n + 1, sizeof(*s->t), 1024)) {
+        return NULL;
     }
     struct trk *t = &s->t[s->n++];
     memset(t, 0, sizeof(*t));
@@ -93,14 +87,8 @@ static bool wp_add(struct trk *t, int64_t time, struct sim_pos p, uint8_t mode)
     if (t->nwp > 0 && time <= t->wp[t->nwp - 1].t) {
         time = t->wp[t->nwp - 1].t + 1;
     }
-    if (t->nwp == t->cap) {
-        uint32_t cap = t->cap ? t->cap * 2 : 32;
-        struct wp *nw = vg_reallocarray(t->wp, cap, sizeof(*nw));
-        if (nw == NULL) {
-            return false;
-        }
-        t->wp = nw;
-        t->cap = cap;
+    if (!vg__sim_grow((void **)&t->wp, &t->cap, t->nwp + 1, sizeof(*t->wp), 32)) {
+        return false;
     }
     t->wp[t->nwp].t = time;
     t->wp[t->nwp].p = p;
@@ -600,9 +588,10 @@ static bool chain_track(struct tset *s, struct trk *t, const uint32_t *calls, ui
 }
 
 /* Calls sorted by ship then arrival, to chain a ship's consecutive calls. */
-static int cmp_ship_eta(const void *x, const void *y, const struct sim_call *calls)
+static int cmp_ship_eta(uint32_t x, uint32_t y, const void *ctx)
 {
-    const struct sim_call *a = &calls[*(const uint32_t *)x], *b = &calls[*(const uint32_t *)y];
+    const struct sim_call *calls = ctx;
+    const struct sim_call *a = &calls[x], *b = &calls[y];
     if (a->vessel != b->vessel) {
         return a->vessel < b->vessel ? -1 : 1;
     }
@@ -612,39 +601,14 @@ static int cmp_ship_eta(const void *x, const void *y, const struct sim_call *cal
     return a->id < b->id ? -1 : (a->id > b->id);
 }
 
-static void sort_calls(uint32_t *a, uint32_t n, uint32_t *tmp, const struct sim_call *calls)
-{
-    if (n < 2) {
-        return;
-    }
-    uint32_t h = n / 2;
-    sort_calls(a, h, tmp, calls);
-    sort_calls(a + h, n - h, tmp, calls);
-    uint32_t i = 0, j = h, k = 0;
-    while (i < h && j < n) {
-        tmp[k++] = cmp_ship_eta(&a[j], &a[i], calls) < 0 ? a[j++] : a[i++];
-    }
-    while (i < h) {
-        tmp[k++] = a[i++];
-    }
-    while (j < n) {
-        tmp[k++] = a[j++];
-    }
-    memcpy(a, tmp, sizeof(uint32_t) * n);
-}
-
 static enum vg_status note_event(struct tset *s, uint32_t call, uint32_t track)
 {
-    uint32_t *a = vg_reallocarray(s->ev_call, s->nev + 1, sizeof(uint32_t));
-    if (a == NULL) {
+    uint32_t cap_a = s->ev_cap, cap_b = s->ev_cap;
+    if (!vg__sim_grow((void **)&s->ev_call, &cap_a, s->nev + 1, sizeof(uint32_t), 16) ||
+        !vg__sim_grow((void **)&s->ev_track, &cap_b, s->nev + 1, sizeof(uint32_t), 16)) {
         return VG_ENOMEM;
     }
-    s->ev_call = a;
-    uint32_t *b = vg_reallocarray(s->ev_track, s->nev + 1, sizeof(uint32_t));
-    if (b == NULL) {
-        return VG_ENOMEM;
-    }
-    s->ev_track = b;
+    s->ev_cap = cap_a < cap_b ? cap_a : cap_b;
     s->ev_call[s->nev] = call;
     s->ev_track[s->nev] = track;
     s->nev++;
@@ -655,8 +619,7 @@ static enum vg_status build_call_tracks(struct tset *s)
 {
     struct sim_schedule *sc = s->g->s;
     uint32_t *idx = vg_calloc(sc->ncall ? sc->ncall : 1, sizeof(uint32_t));
-    uint32_t *tmp = vg_calloc(sc->ncall ? sc->ncall : 1, sizeof(uint32_t));
-    enum vg_status st = idx && tmp ? VG_OK : VG_ENOMEM;
+    enum vg_status st = idx ? VG_OK : VG_ENOMEM;
     uint32_t n = 0;
     for (uint32_t i = 0; i < sc->ncall && st == VG_OK; i++) {
         const struct sim_call *c = &sc->call[i];
@@ -665,7 +628,7 @@ static enum vg_status build_call_tracks(struct tset *s)
         }
     }
     if (st == VG_OK) {
-        sort_calls(idx, n, tmp, sc->call);
+        st = vg__sim_sort_index(idx, n, cmp_ship_eta, sc->call);
     }
     for (uint32_t i = 0; i < n && st == VG_OK;) {
         uint32_t j = i + 1;
@@ -691,7 +654,6 @@ static enum vg_status build_call_tracks(struct tset *s)
         i = j;
     }
     vg_free(idx);
-    vg_free(tmp);
     return st;
 }
 

@@ -219,14 +219,8 @@ static double transit_days(const struct sim_service *sv, uint32_t rot, const cha
 static struct sim_consignment *cons_new(struct call_ctx *x)
 {
     struct sim_gen *g = x->g;
-    if (g->ncons == g->cons_cap) {
-        uint32_t cap = g->cons_cap ? g->cons_cap * 2 : 256;
-        struct sim_consignment *nc = vg_reallocarray(g->cons, cap, sizeof(*nc));
-        if (nc == NULL) {
-            return NULL;
-        }
-        g->cons = nc;
-        g->cons_cap = cap;
+    if (!vg__sim_grow((void **)&g->cons, &g->cons_cap, g->ncons + 1, sizeof(*g->cons), 256)) {
+        return NULL;
     }
     struct sim_consignment *k = &g->cons[g->ncons++];
     memset(k, 0, sizeof(*k));
@@ -238,14 +232,8 @@ static struct sim_consignment *cons_new(struct call_ctx *x)
 static struct sim_trip *trip_new(struct call_ctx *x)
 {
     struct sim_gen *g = x->g;
-    if (g->ntrip == g->trip_cap) {
-        uint32_t cap = g->trip_cap ? g->trip_cap * 2 : 512;
-        struct sim_trip *nt = vg_reallocarray(g->trip, cap, sizeof(*nt));
-        if (nt == NULL) {
-            return NULL;
-        }
-        g->trip = nt;
-        g->trip_cap = cap;
+    if (!vg__sim_grow((void **)&g->trip, &g->trip_cap, g->ntrip + 1, sizeof(*g->trip), 512)) {
+        return NULL;
     }
     struct sim_trip *t = &g->trip[g->ntrip++];
     memset(t, 0, sizeof(*t));
@@ -1083,14 +1071,9 @@ static double officer_weight(struct call_ctx *x, const struct sim_trip *t)
 static enum vg_status add_outcome(struct sim_gen *g, const struct sim_outcome *o)
 {
     struct sim_records *rec = &g->rec;
-    if (rec->noutcome == rec->outcome_cap) {
-        uint32_t cap = rec->outcome_cap ? rec->outcome_cap * 2 : 256;
-        struct sim_outcome *n = vg_reallocarray(rec->outcome, cap, sizeof(*n));
-        if (n == NULL) {
-            return VG_ENOMEM;
-        }
-        rec->outcome = n;
-        rec->outcome_cap = cap;
+    if (!vg__sim_grow((void **)&rec->outcome, &rec->outcome_cap, rec->noutcome + 1,
+                      sizeof(*rec->outcome), 256)) {
+        return VG_ENOMEM;
     }
     rec->outcome[rec->noutcome++] = *o;
     return VG_OK;

@@ -182,6 +182,24 @@ static const char *window_of(const struct sim_world *w, int64_t t)
 
 static const char *const found_names[] = { "origin", "transit", "destination" };
 
+/* ,"found_at":...,"found_port":...,"found":... (or null), and the case's closing brace. */
+static void found_fields(struct sim_gen *g, struct vg_buf *b, enum vg_status *st, const char *at,
+                         const char *port, int64_t when, int pattern)
+{
+    if (at != NULL) {
+        kstr(b, st, "found_at", at);
+        if (port != NULL) {
+            kstr(b, st, "found_port", port);
+        }
+        ktime(b, st, "found", when);
+    } else {
+        bstr(b, st, ",\"found_at\":null");
+    }
+    bput(b, st, "}", 1);
+    g->rec.ncases++;
+    g->rec.by_pattern[pattern]++;
+}
+
 static void trip_case(struct sim_gen *g, const struct sim_call *c, const struct sim_trip *t,
                       enum vg_status *st)
 {
@@ -238,18 +256,13 @@ static void trip_case(struct sim_gen *g, const struct sim_call *c, const struct 
         kstr(b, st, "method", vg__sim_method_names[t->method]);
     }
     if (t->detected) {
-        kstr(b, st, "found_at", "origin");
-        ktime(b, st, "found", t->t_insp);
+        found_fields(g, b, st, "origin", NULL, t->t_insp, t->pattern);
     } else if (t->found_at) {
-        kstr(b, st, "found_at", found_names[t->found_at - 1]);
-        kstr(b, st, "found_port", t->found_port);
-        ktime(b, st, "found", t->t_found);
+        found_fields(g, b, st, found_names[t->found_at - 1], t->found_port, t->t_found,
+                     t->pattern);
     } else {
-        bstr(b, st, ",\"found_at\":null");
+        found_fields(g, b, st, NULL, NULL, 0, t->pattern);
     }
-    bput(b, st, "}", 1);
-    g->rec.ncases++;
-    g->rec.by_pattern[t->pattern]++;
 }
 
 static void vessel_case(struct sim_gen *g, const struct sim_call *c, enum vg_status *st)
@@ -303,16 +316,11 @@ static void vessel_case(struct sim_gen *g, const struct sim_call *c, enum vg_sta
     }
     bput(b, st, "]", 1);
     if (ev->found) {
-        kstr(b, st, "found_at", "destination");
-        kstr(b, st, "found_port", ev->found_port);
         kstr(b, st, "found_container", ev->found_container);
-        ktime(b, st, "found", ev->t_found);
+        found_fields(g, b, st, "destination", ev->found_port, ev->t_found, SIM_P_AT_SEA);
     } else {
-        bstr(b, st, ",\"found_at\":null");
+        found_fields(g, b, st, NULL, NULL, 0, SIM_P_AT_SEA);
     }
-    bput(b, st, "}", 1);
-    g->rec.ncases++;
-    g->rec.by_pattern[SIM_P_AT_SEA]++;
 }
 
 static void confounder(struct sim_gen *g, const struct sim_call *c, const struct sim_trip *t,
@@ -424,7 +432,7 @@ enum vg_status vg__sim_record_other_calls(struct sim_gen *g)
 
 /* ---- truth.json ---------------------------------------------------------------------------- */
 
-static enum vg_status write_buf(struct sim_file *f, struct vg_buf *b, struct vg_error *err)
+static enum vg_status write_buf(struct sim_file *f, const struct vg_buf *b, struct vg_error *err)
 {
     return vg__sim_file_write(f, b->data ? b->data : "", b->len, err);
 }
@@ -562,25 +570,18 @@ enum vg_status vg__sim_truth_write(struct sim_gen *g, struct vg_error *err)
     if (st == VG_OK) {
         st = write_buf(&f, &head, err);
     }
-    vg_buf_reset(&head);
+    /* The lists, between their brackets, then the watch list and the end. */
+    const struct vg_buf *parts[3] = { &r->cases, &r->confounders, &r->faults };
+    static const char *const after[3] = { "\n  ],\n  \"confounders\": [",
+                                          "\n  ],\n  \"faults\": [", "\n  ]" };
     enum vg_status bst = VG_OK;
-    bstr(&head, &bst, "\n  ],\n  \"confounders\": [");
-    if (st == VG_OK) {
-        st = write_buf(&f, &r->cases, err);
-    }
-    if (st == VG_OK) {
-        st = write_buf(&f, &head, err);
-    }
-    if (st == VG_OK) {
-        st = write_buf(&f, &r->confounders, err);
-    }
-    vg_buf_reset(&head);
-    bstr(&head, &bst, "\n  ],\n  \"faults\": [");
-    if (st == VG_OK) {
-        st = write_buf(&f, &head, err);
-    }
-    if (st == VG_OK) {
-        st = write_buf(&f, &r->faults, err);
+    for (int i = 0; i < 3 && st == VG_OK; i++) {
+        vg_buf_reset(&head);
+        bstr(&head, &bst, after[i]);
+        st = write_buf(&f, parts[i], err);
+        if (st == VG_OK && i < 2) {
+            st = write_buf(&f, &head, err);
+        }
     }
     vg_buf_reset(&head);
     bstr(&head, &bst, "\n  ]");
@@ -684,14 +685,8 @@ static void csv_field(struct vg_buf *b, enum vg_status *st, const char *s, bool 
 
 static enum vg_status add_extra(struct sim_world *w, const struct sim_wl_extra *x)
 {
-    if (w->nextra == w->extra_cap) {
-        uint32_t cap = w->extra_cap ? w->extra_cap * 2 : 32;
-        struct sim_wl_extra *n = vg_reallocarray(w->extra, cap, sizeof(*n));
-        if (n == NULL) {
-            return VG_ENOMEM;
-        }
-        w->extra = n;
-        w->extra_cap = cap;
+    if (!vg__sim_grow((void **)&w->extra, &w->extra_cap, w->nextra + 1, sizeof(*w->extra), 32)) {
+        return VG_ENOMEM;
     }
     w->extra[w->nextra++] = *x;
     return VG_OK;
@@ -817,15 +812,7 @@ enum vg_status vg__sim_watchlist_write(struct sim_gen *g, struct vg_error *err)
         const char *name = i < w->nlisted ? w->listed[i].listed_name : w->extra[i - w->nlisted].name;
         keys[i] = (vg_hash_bytes(name, strlen(name)) & ~0xffffffULL) | i;
     }
-    for (uint32_t i = 1; i < total; i++) {
-        uint64_t k = keys[i];
-        uint32_t j = i;
-        while (j > 0 && keys[j - 1] > k) {
-            keys[j] = keys[j - 1];
-            j--;
-        }
-        keys[j] = k;
-    }
+    qsort(keys, total, sizeof(uint64_t), vg__sim_cmp_u64);
     for (uint32_t n = 0; n < total && st == VG_OK; n++) {
         uint32_t i = (uint32_t)(keys[n] & 0xffffff);
         if (i < w->nlisted) {

@@ -383,14 +383,9 @@ const char *vg__sim_decoy_name(struct sim_world *w, struct sim_rng *r, const cha
 
 uint32_t vg__sim_party_add(struct sim_world *w, const struct sim_party *p)
 {
-    if (w->nparty == w->party_cap) {
-        uint32_t cap = w->party_cap ? w->party_cap * 2 : 1024;
-        struct sim_party *np = vg_reallocarray(w->party, cap, sizeof(*np));
-        if (np == NULL) {
-            return SIM_NONE;
-        }
-        w->party = np;
-        w->party_cap = cap;
+    if (!vg__sim_grow((void **)&w->party, &w->party_cap, w->nparty + 1, sizeof(*w->party),
+                      1024)) {
+        return SIM_NONE;
     }
     w->party[w->nparty] = *p;
     return w->nparty++;
@@ -438,6 +433,23 @@ static uint32_t new_consignee(struct sim_world *w, struct sim_rng *r, uint32_t c
     return vg__sim_party_add(w, &p);
 }
 
+/* A natural person trading under a RUC (10 + DNI). */
+static uint32_t new_person(struct sim_world *w, struct sim_rng *r, uint8_t role, int32_t since)
+{
+    struct sim_party p = { 0 };
+    p.role = role;
+    p.name = person_name(w, r);
+    if (p.name == NULL) {
+        return SIM_NONE;
+    }
+    p.flags = SIM_PARTY_PERSON;
+    vg__sim_ruc(w, r, false, true, p.ruc);
+    peru_address(w, r, &p);
+    p.since_day = since;
+    p.broker = p.forwarder = p.commodity = SIM_NONE;
+    return vg__sim_party_add(w, &p);
+}
+
 static uint32_t new_peru_company(struct sim_world *w, struct sim_rng *r, uint8_t role,
                                  uint32_t sector, const char *const *templ, uint32_t ntempl,
                                  bool recent)
@@ -476,17 +488,7 @@ static uint32_t new_exporter(struct sim_world *w, struct sim_rng *r, uint32_t c,
     bool person = !trader && vg__sim_chance(r, 0.03);
     uint32_t id;
     if (person) {
-        struct sim_party p = { 0 };
-        p.role = SIM_ROLE_EXPORTER;
-        p.name = person_name(w, r);
-        if (p.name == NULL) {
-            return SIM_NONE;
-        }
-        p.flags = SIM_PARTY_PERSON;
-        vg__sim_ruc(w, r, false, true, p.ruc);
-        peru_address(w, r, &p);
-        p.since_day = -vg__sim_range(r, 400, 9000);
-        id = vg__sim_party_add(w, &p);
+        id = new_person(w, r, SIM_ROLE_EXPORTER, -vg__sim_range(r, 400, 9000));
     } else {
         id = new_peru_company(w, r, SIM_ROLE_EXPORTER, sector, NULL, 0, newcomer);
     }
@@ -549,12 +551,8 @@ uint32_t vg__sim_front_company(struct sim_world *w, struct sim_rng *r, int day,
     if (id == SIM_NONE) {
         return SIM_NONE;
     }
-    if (w->nfront % 64 == 0) {
-        uint32_t *nf = vg_reallocarray(w->front, w->nfront + 64, sizeof(uint32_t));
-        if (nf == NULL) {
-            return SIM_NONE;
-        }
-        w->front = nf;
+    if (!vg__sim_grow((void **)&w->front, &w->front_cap, w->nfront + 1, sizeof(uint32_t), 64)) {
+        return SIM_NONE;
     }
     w->front[w->nfront++] = id;
     struct sim_party *p = &w->party[id];
@@ -571,58 +569,32 @@ uint32_t vg__sim_front_company(struct sim_world *w, struct sim_rng *r, int day,
 
 /* ---- vessels ----------------------------------------------------------------------------- */
 
+/* Dimensions by kind: length, beam (0: a quarter of the length), draught, AIS type. */
+static const struct {
+    int len_lo, len_hi, beam_lo, beam_hi;
+    double draught_lo, draught_hi;
+    uint8_t ship_type;
+} vessel_kinds[] = {
+    [SIM_V_CONTAINER] = { 200, 366, 32, 51, 10.5, 14.5, 71 },
+    [SIM_V_BULK] = { 180, 230, 30, 38, 9, 13, 70 },
+    [SIM_V_TANKER] = { 150, 250, 24, 44, 8, 14, 80 },
+    [SIM_V_GENERAL] = { 90, 160, 15, 25, 6, 9, 70 },
+    [SIM_V_FISHING] = { 12, 60, 0, 0, 2, 5, 30 },
+    [SIM_V_LAUNCH] = { 8, 18, 0, 0, 1, 2, 37 },
+    [SIM_V_RIVER] = { 25, 70, 7, 14, 1.5, 3, 69 },
+    [SIM_V_BARGE] = { 40, 90, 10, 18, 2, 3.5, 79 },
+};
+
 static void vessel_dims(struct sim_rng *r, uint8_t kind, struct sim_vessel *v)
 {
-    switch (kind) {
-    case SIM_V_CONTAINER:
-        v->length = (uint16_t)vg__sim_range(r, 200, 366);
-        v->beam = (uint16_t)(v->length > 300 ? vg__sim_range(r, 43, 51) : vg__sim_range(r, 32, 43));
-        v->draught = vg__sim_uniform(r, 10.5, 14.5);
-        v->ship_type = 71;
-        break;
-    case SIM_V_BULK:
-        v->length = (uint16_t)vg__sim_range(r, 180, 230);
-        v->beam = (uint16_t)vg__sim_range(r, 30, 38);
-        v->draught = vg__sim_uniform(r, 9, 13);
-        v->ship_type = 70;
-        break;
-    case SIM_V_TANKER:
-        v->length = (uint16_t)vg__sim_range(r, 150, 250);
-        v->beam = (uint16_t)vg__sim_range(r, 24, 44);
-        v->draught = vg__sim_uniform(r, 8, 14);
-        v->ship_type = 80;
-        break;
-    case SIM_V_GENERAL:
-        v->length = (uint16_t)vg__sim_range(r, 90, 160);
-        v->beam = (uint16_t)vg__sim_range(r, 15, 25);
-        v->draught = vg__sim_uniform(r, 6, 9);
-        v->ship_type = 70;
-        break;
-    case SIM_V_FISHING:
-        v->length = (uint16_t)vg__sim_range(r, 12, 60);
-        v->beam = (uint16_t)(v->length / 4 + 2);
-        v->draught = vg__sim_uniform(r, 2, 5);
-        v->ship_type = 30;
-        break;
-    case SIM_V_LAUNCH:
-        v->length = (uint16_t)vg__sim_range(r, 8, 18);
-        v->beam = (uint16_t)(v->length / 3 + 1);
-        v->draught = vg__sim_uniform(r, 1, 2);
-        v->ship_type = 37;
-        break;
-    case SIM_V_BARGE:
-        v->length = (uint16_t)vg__sim_range(r, 40, 90);
-        v->beam = (uint16_t)vg__sim_range(r, 10, 18);
-        v->draught = vg__sim_uniform(r, 2, 3.5);
-        v->ship_type = 79;
-        break;
-    default: /* river craft */
-        v->length = (uint16_t)vg__sim_range(r, 25, 70);
-        v->beam = (uint16_t)vg__sim_range(r, 7, 14);
-        v->draught = vg__sim_uniform(r, 1.5, 3);
-        v->ship_type = 69;
-        break;
-    }
+    const size_t n = sizeof(vessel_kinds) / sizeof(vessel_kinds[0]);
+    uint8_t k = kind < n ? kind : SIM_V_GENERAL;
+    v->length = (uint16_t)vg__sim_range(r, vessel_kinds[k].len_lo, vessel_kinds[k].len_hi);
+    v->beam = vessel_kinds[k].beam_hi == 0
+                  ? (uint16_t)(v->length / 4 + 2)
+                  : (uint16_t)vg__sim_range(r, vessel_kinds[k].beam_lo, vessel_kinds[k].beam_hi);
+    v->draught = vg__sim_uniform(r, vessel_kinds[k].draught_lo, vessel_kinds[k].draught_hi);
+    v->ship_type = vessel_kinds[k].ship_type;
 }
 
 uint32_t vg__sim_vessel_new(struct sim_world *w, struct sim_rng *r, uint8_t kind,
@@ -630,14 +602,9 @@ uint32_t vg__sim_vessel_new(struct sim_world *w, struct sim_rng *r, uint8_t kind
                             bool with_imo)
 {
     const struct sim_config *cfg = w->cfg;
-    if (w->nvessel == w->vessel_cap) {
-        uint32_t cap = w->vessel_cap ? w->vessel_cap * 2 : 256;
-        struct sim_vessel *nv = vg_reallocarray(w->vessel, cap, sizeof(*nv));
-        if (nv == NULL) {
-            return SIM_NONE;
-        }
-        w->vessel = nv;
-        w->vessel_cap = cap;
+    if (!vg__sim_grow((void **)&w->vessel, &w->vessel_cap, w->nvessel + 1, sizeof(*w->vessel),
+                      256)) {
+        return SIM_NONE;
     }
     struct sim_vessel v;
     memset(&v, 0, sizeof(v));
@@ -764,18 +731,10 @@ static enum vg_status build_listed(struct sim_world *w, struct sim_rng *r, doubl
         if (role == 0) {
             person = vg__sim_chance(r, 0.3);
             if (person) {
-                struct sim_party p = { 0 };
-                p.role = SIM_ROLE_EXPORTER;
-                p.name = person_name(w, r);
-                if (p.name == NULL) {
-                    return VG_ENOMEM;
+                id = new_person(w, r, SIM_ROLE_EXPORTER, -vg__sim_range(r, 100, 2000));
+                if (id != SIM_NONE) {
+                    w->party[id].sector = cfg->names.sector_trade;
                 }
-                p.flags = SIM_PARTY_PERSON;
-                vg__sim_ruc(w, r, false, true, p.ruc);
-                peru_address(w, r, &p);
-                p.since_day = -vg__sim_range(r, 100, 2000);
-                p.sector = cfg->names.sector_trade;
-                id = vg__sim_party_add(w, &p);
             } else {
                 id = new_peru_company(w, r, SIM_ROLE_EXPORTER, cfg->names.sector_trade, NULL, 0,
                                       vg__sim_chance(r, 0.5));

@@ -775,6 +775,18 @@ static void test_sim__ais_encoding_round_trip(void **state)
     assert_int_equal(bits(m.payload, 116, 12), 3015);
     assert_int_equal(bits(m.payload, 128, 9), 300);
     assert_int_equal(bits(m.payload, 137, 6), 41);
+    /* Class B position: type 18 with the carrier-sense and band flags set. */
+    p.type = 18;
+    assert_int_equal(vg__sim_ais_position(&p, 1714971600, 'B', false, out, &len), 1);
+    assert_true(parse_nmea(out, len - 1, &m));
+    assert_int_equal(bits(m.payload, 0, 6), 18);
+    assert_int_equal(bits(m.payload, 46, 10), 123);
+    assert_int_equal(sbits(m.payload, 57, 28), (int64_t)llround(-77.1462 * 600000));
+    assert_int_equal(bits(m.payload, 124, 9), 300);
+    assert_int_equal(bits(m.payload, 141, 1), 1);
+    assert_int_equal(bits(m.payload, 144, 1), 1);
+    assert_int_equal(bits(m.payload, 142, 2), 0);
+    p.type = 1;
     /* A planted bad checksum breaks only the sentence checksum. */
     assert_int_equal(vg__sim_ais_position(&p, 1714971600, 'A', true, out, &len), 1);
     assert_true(parse_nmea(out, len - 1, &m));
