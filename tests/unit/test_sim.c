@@ -1290,7 +1290,7 @@ static void test_sim__rates_and_history_split(void **state)
         char *eol = strstr(line, "\r\n");
         assert_non_null(eol);
         *eol = '\0';
-        char *f[16];
+        char *f[16] = { 0 };
         int nf = 0;
         for (char *p = line; nf < 16;) {
             f[nf++] = p;
