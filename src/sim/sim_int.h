@@ -862,7 +862,8 @@ struct sim_trip {
     uint32_t ind, conf;
     uint8_t conc;
     double kg;
-    char related[12];  /* clones: the original number; victims: the clone */
+    char related[12];  /* clones: the number of the original box */
+    uint32_t related_port, related_terminal; /* where the original was at the time */
     uint32_t case_id;  /* 0: none */
     uint32_t want;     /* indicators the case was made to show */
     bool inspected, detected, loaded;

@@ -891,6 +891,8 @@ static struct sim_trip *make_box(struct call_ctx *x, uint32_t kidx, int pattern,
         if (v >= 0) {
             memcpy(t->container, g->ring[v].container, 12);
             memcpy(t->related, g->ring[v].container, 12);
+            t->related_port = g->ring[v].port;
+            t->related_terminal = g->ring[v].terminal;
             memcpy(t->type_manifest, g->ring[v].type, 5);
             memcpy(t->type, g->ring[v].type, 5);
         }

@@ -238,7 +238,13 @@ static void trip_case(struct sim_gen *g, const struct sim_call *c, const struct 
         bfmt(b, st, ",\"listed_spelling_exact\":%s", k->listed_exact ? "true" : "false");
     }
     if (t->related[0] != '\0') {
-        kstr(b, st, "cloned_from", "a box of the same number at another place");
+        /* The original box of that number, at another terminal or port meanwhile. */
+        const struct sim_port *op = &cfg->port[t->related_port];
+        bstr(b, st, ",\"original_seen_at\":{");
+        key(b, st, "port");
+        vg__sim_json_str(b, st, op->locode);
+        kstr(b, st, "terminal", op->term[t->related_terminal].code);
+        bput(b, st, "}", 1);
     }
     kstr(b, st, "destination", k->pod);
     bstr(b, st, ",\"transhipment\":[");
