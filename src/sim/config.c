@@ -57,7 +57,7 @@ const char *const vg__sim_method_names[SIM_METHODS] = { "scan", "tailgate", "ful
 const char *const vg__sim_fault_names[SIM_FAULTS] = {
     "bad_container_check_digit", "bad_imo_check_digit", "bad_ruc_check_digit",
     "unknown_locode",            "truncated_message",   "wrong_unt_count",
-    "bad_nmea_checksum",
+    "bad_nmea_checksum",         "missing_feed",
 };
 const char *const vg__sim_rule_names[SIM_RULES] = {
     "reefer_europe", "europe", "new_exporter", "high_risk_commodity", "house_bl",
@@ -1568,7 +1568,7 @@ static bool read_faults(struct cp *p, json_t *root)
     static const char *const keys[] = { "bad_container_check_digit", "bad_imo_check_digit",
                                         "bad_ruc_check_digit", "unknown_locode",
                                         "truncated_message", "wrong_unt_count",
-                                        "bad_nmea_checksum", "unknown_locodes", "source",
+                                        "bad_nmea_checksum", "missing_feed", "unknown_locodes", "source",
                                         NULL };
     if (!only(p, sec, keys) || !has_source(sec, NULL)) {
         return fail(p, NULL, "needs a source");

@@ -523,7 +523,7 @@ static enum vg_status cuscar(struct fctx *f, uint32_t kidx)
 
 enum move { MOVE_EMPTY_OUT, MOVE_GATE_IN, MOVE_GATE_OUT, MOVE_REENTRY, MOVE_TRANSFER_OUT };
 
-static enum vg_status codeco(struct fctx *f, const struct sim_trip *t, enum move m)
+static enum vg_status codeco(struct fctx *f, struct sim_trip *t, enum move m)
 {
     struct sim_gen *g = f->g;
     const struct sim_port *p = f->port;
@@ -562,6 +562,19 @@ static enum vg_status codeco(struct fctx *f, const struct sim_trip *t, enum move
         code = f->term->code;
         when = t->t_gate;
         break;
+    }
+    /* A missing feed: the terminal's gate messages of that day are never sent. */
+    if (m != MOVE_EMPTY_OUT) {
+        int64_t rel = when - f->w->t0; /* t0 is local midnight: days count locally */
+        int day = rel < 0 ? -1 : (int)(rel / SIM_DAY);
+        for (int i = 0; i < g->fault_n[SIM_F_MISSING_FEED]; i++) {
+            if (g->miss_port[i] == f->c->port && strcmp(p->term[g->miss_term[i]].sender, sender) == 0 &&
+                g->miss_day[i] == day) {
+                g->miss_count[i]++;
+                t->feed_missing = true;
+                return VG_OK;
+            }
+        }
     }
     enum vg_status st = VG_OK;
     struct sim_interchange *ix =
@@ -797,7 +810,7 @@ enum vg_status vg__sim_feeds_for_call(struct sim_gen *g, uint32_t ci, struct vg_
         }
     }
     for (uint32_t i = 0; i < g->ntrip && st == VG_OK; i++) {
-        const struct sim_trip *t = &g->trip[i];
+        struct sim_trip *t = &g->trip[i];
         st = codeco(&f, t, MOVE_EMPTY_OUT);
         if (st == VG_OK) {
             st = codeco(&f, t, MOVE_GATE_IN);

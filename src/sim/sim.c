@@ -51,6 +51,19 @@ static void plan_faults(struct sim_gen *g)
             if (k == SIM_F_NMEA_CHECKSUM) {
                 g->nmea_fault_day[i] = (int)vg__sim_below(&r, (uint32_t)g->w->days);
                 g->nmea_fault_at[i] = 1 + vg__sim_below(&r, 60);
+            } else if (k == SIM_F_MISSING_FEED) {
+                /* A terminal of a busy port, a day inside the window. */
+                uint32_t p = 0;
+                for (int a = 0; a < 8; a++) {
+                    p = vg__sim_below(&r, cfg->nport);
+                    if (!cfg->port[p].river) {
+                        break;
+                    }
+                }
+                g->miss_port[i] = p;
+                g->miss_term[i] = vg__sim_below(&r, cfg->port[p].nterm);
+                g->miss_day[i] = g->w->days > 2 ? 1 + (int)vg__sim_below(&r, (uint32_t)g->w->days - 2)
+                                                : 0;
             } else {
                 g->fault_call[k][i] = g->s->norder ? vg__sim_below(&r, g->s->norder) : UINT32_MAX;
             }
@@ -190,6 +203,20 @@ enum vg_status vg_sim_run(const struct vg_sim_options *o, struct vg_sim_report *
     }
     if (st == VG_OK) {
         st = vg__sim_feeds_close_day(&g, err);
+    }
+    for (int i = 0; i < g.fault_n[SIM_F_MISSING_FEED] && st == VG_OK; i++) {
+        if (g.miss_count[i] > 0) {
+            const struct sim_port *mp = &cfg->port[g.miss_port[i]];
+            struct vg_civil cv;
+            vg_time_to_civil(w.t0 + (int64_t)g.miss_day[i] * SIM_DAY + 12 * 3600, &cv);
+            char value[64], detail[160];
+            snprintf(value, sizeof(value), "%s", mp->term[g.miss_term[i]].sender);
+            snprintf(detail, sizeof(detail),
+                     "no CODECO from %s (%s) for %04d-%02d-%02d: %u gate moves never sent",
+                     mp->term[g.miss_term[i]].sender, mp->locode, cv.year, cv.month, cv.day,
+                     g.miss_count[i]);
+            st = vg__sim_fault_record(&g, SIM_F_MISSING_FEED, "", "", value, detail);
+        }
     }
     rep->calls = s.norder;
     rep->empty_trips = rep->trips - rep->full_trips;

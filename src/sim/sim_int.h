@@ -209,6 +209,7 @@ enum sim_fault {
     SIM_F_TRUNCATED,
     SIM_F_UNT_COUNT,
     SIM_F_NMEA_CHECKSUM,
+    SIM_F_MISSING_FEED, /* a terminal's gate messages of one day never sent */
     SIM_FAULTS
 };
 
@@ -873,6 +874,7 @@ struct sim_trip {
     int64_t t_found;
     char found_port[6];
     uint32_t faults;   /* bits of enum sim_fault that hit this trip's messages */
+    bool feed_missing; /* one of its gate messages was in a missing feed */
 };
 
 struct sim_consignment {
@@ -967,6 +969,10 @@ struct sim_gen {
     int fault_n[SIM_FAULTS];
     int nmea_fault_day[8];
     uint32_t nmea_fault_at[8];
+    /* missing feeds: (port, terminal, local day) whose gate messages are not written */
+    uint32_t miss_port[8], miss_term[8];
+    int miss_day[8];
+    uint32_t miss_count[8];
 };
 
 enum vg_status vg__sim_records_init(struct sim_records *r);

@@ -255,6 +255,9 @@ static void trip_case(struct sim_gen *g, const struct sim_call *c, const struct 
         vg__sim_json_str(b, st, k->hub[h]);
     }
     bput(b, st, "]", 1);
+    if (t->feed_missing) {
+        bstr(b, st, ",\"in_missing_feed\":true");
+    }
     bfmt(b, st, ",\"inspected\":%s,\"detected\":%s,\"loaded\":%s", t->inspected ? "true" : "false",
          t->detected ? "true" : "false", t->loaded ? "true" : "false");
     if (t->inspected) {

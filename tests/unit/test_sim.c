@@ -1096,7 +1096,11 @@ static void test_sim__truth_matches_feeds(void **state)
             json_array_foreach(fl, fi, fv) {
                 cut |= strstr(json_string_value(json_object_get(fv, "value")), num) != NULL;
             }
-            assert_true(gate_in >= 1 || cut);
+            bool missing = json_is_true(json_object_get(c, "in_missing_feed"));
+            assert_true(gate_in >= 1 || cut || missing);
+            if (missing) {
+                continue; /* a missing feed hides what the gate saw: nothing more to check */
+            }
             if (has_indicator(c, "gate_out_reentry")) {
                 assert_true(gate_in >= 2 && gate_out_full >= 1);
             }
