@@ -215,7 +215,7 @@ static int run(struct cli_global *g, int argc, char **argv)
         return cli_fail(&err, st);
     }
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    enum { N = 22 };
+    enum { N = 23 };
     char v[N][80];
     const char *keys[N] = { "out",         "seed",          "days",        "scale",
                             "config",      "digest",        "calls",       "trips",
@@ -237,6 +237,7 @@ static int run(struct cli_global *g, int argc, char **argv)
         snprintf(v[6 + i], sizeof(v[6 + i]), "%llu", (unsigned long long)nums[i]);
     }
     snprintf(v[21], sizeof(v[21]), "%.2f", secs);
+    snprintf(v[22], sizeof(v[22]), "%.0f", secs > 0 ? (double)r.trips / secs : 0.0);
     const char *vals[N];
     for (int i = 0; i < N; i++) {
         vals[i] = v[i];
