@@ -222,7 +222,7 @@ static int run(struct cli_global *g, int argc, char **argv)
                             "full_trips",  "empty_trips",   "consignments", "messages",
                             "ais_sentences", "case_trips",  "vessel_cases", "confounders",
                             "inspections", "outcomes",      "faults",      "files",
-                            "bytes",       "seconds" };
+                            "bytes",       "seconds",       "trips_per_second" };
     snprintf(v[0], sizeof(v[0]), "%s", o.out_dir);
     snprintf(v[1], sizeof(v[1]), "%llu", (unsigned long long)o.seed);
     snprintf(v[2], sizeof(v[2]), "%d", o.days);
