@@ -630,7 +630,6 @@ enum vg_status vg__sim_schedule_build(struct sim_world *w, struct sim_schedule *
                 const struct sim_call *c = &s->call[i];
                 if (c->container && c->etd >= w->t0 && c->etd < w->t_end) {
                     s->order[s->norder++] = i;
-                    s->expected_full += c->mean_full;
                 }
             }
             st = vg__sim_sort_index(s->order, s->norder, cmp_departure, s->call);

@@ -611,7 +611,7 @@ struct sim_world {
     uint32_t *mmsi_next;            /* per MID, indexed mid - 200 */
     uint32_t *serial_next;          /* container serial counters per owner prefix */
     struct vg_map prefix_index;
-    uint32_t ruc_next_old, ruc_next_new, bl_seq, doc_seq;
+    uint32_t ruc_next_old, ruc_next_new, bl_seq;
 };
 
 /* Builds the static world (parties, vessel pools are created lazily by the schedule). */
@@ -696,7 +696,6 @@ struct sim_schedule {
     struct sim_call *call;
     uint32_t *order;         /* container calls in departure order */
     uint32_t norder;
-    double expected_full;    /* expected full trips in the window */
 };
 
 enum vg_status vg__sim_schedule_build(struct sim_world *w, struct sim_schedule *s,
@@ -956,7 +955,6 @@ struct sim_gen {
         char type[5];
         uint32_t port, terminal;
         int64_t t_gate, t_load;
-        double gross;
     } ring[512];
     uint32_t ring_n, ring_head;
     uint32_t seal_seq, booking_seq, doc_seq, ais_seq;
