@@ -13,6 +13,7 @@
  *               (nmea.c encodes ITU-R M.1371 messages and NMEA sentences)
  *   truth.c     truth.json, outcomes.csv, watchlist.csv
  *   sim.c       the driver
+ *   rng.c geo.c util.c out.c   random streams, sea distances, small helpers, files
  *
  * Every random draw comes from a xoshiro256** stream seeded from (seed, purpose, ids), so
  * a call's trips do not depend on how many draws other calls made. Calls are processed in
