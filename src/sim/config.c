@@ -30,7 +30,8 @@
 const char *const vg__sim_region_names[SIM_REGIONS] = { "EUR", "NAM", "ASIA", "LATAM" };
 const char *const vg__sim_pattern_names[SIM_PATTERNS] = {
     "none",          "rip_on",       "front_company",    "contamination",
-    "watchlist_party", "unusual_transhipment", "cloned_container", "at_sea_transfer",
+    "watchlist_party", "unusual_transhipment", "cloned_container", "identity_hijack",
+    "at_sea_transfer",
 };
 const char *const vg__sim_indicator_names[SIM_INDICATORS] = {
     "seal_changed",        "gate_out_reentry",   "odd_hour_move",   "long_dwell",
@@ -38,8 +39,8 @@ const char *const vg__sim_indicator_names[SIM_INDICATORS] = {
     "weight_anomaly",      "value_anomaly",      "vague_description", "house_bl",
     "late_filing",         "weight_mismatch",    "slow_inland_transit", "watchlisted_party",
     "unusual_route",       "multiple_transhipments", "consignee_country_mismatch",
-    "carrier_as_consignee", "duplicate_number",  "size_type_mismatch", "loitering",
-    "encounter",           "ais_gap",
+    "carrier_as_consignee", "duplicate_number",  "size_type_mismatch",
+    "consignee_address_changed", "delivery_redirect", "loitering", "encounter", "ais_gap",
 };
 const char *const vg__sim_confounder_names[SIM_CONFOUNDERS] = {
     "seal_typo",         "reseal_legit",        "gate_out_reentry_legit", "rollover",
@@ -48,7 +49,7 @@ const char *const vg__sim_confounder_names[SIM_CONFOUNDERS] = {
     "listed_party_clean", "carrier_as_consignee_legit", "multiple_transhipments_legit",
     "anchor_wait_long",  "slow_night_offshore", "innocent_encounter",  "ais_gap_legit",
     "bunkering",         "provisional_value",   "alternate_packing",   "legit_newcomer",
-    "diversified_trader",
+    "diversified_trader", "consignee_moved",    "delivery_elsewhere",
 };
 const char *const vg__sim_concealment_names[SIM_CONCEALMENTS] = {
     "door_end_bags", "reefer_unit", "structure", "in_cargo", "packaging", "crew_bags",
@@ -1347,7 +1348,7 @@ static bool read_patterns(struct cp *p, json_t *root)
         if (pi <= 0) {
             return fail(p, k, "unknown pattern (rip_on, front_company, contamination, "
                               "watchlist_party, unusual_transhipment, cloned_container, "
-                              "at_sea_transfer)");
+                              "identity_hijack, at_sea_transfer)");
         }
         size_t m2 = push(p, k);
         struct sim_pattern_cfg *pc = &c->pattern[pi];

@@ -251,7 +251,7 @@ static void components(struct sim_edi *e, const char *text, int n)
 }
 
 static void nad_party(struct fctx *f, const char *q, const struct sim_party *p, const char *name,
-                      bool bad_ruc)
+                      const char *street, bool bad_ruc)
 {
     struct sim_edi *e = f->e;
     vg__sim_edi_seg(e, "NAD");
@@ -269,7 +269,7 @@ static void nad_party(struct fctx *f, const char *q, const struct sim_party *p, 
     }
     vg__sim_edi_el(e, "");
     components(e, name ? name : p->name, 5);
-    components(e, p->street ? p->street : "", 4);
+    components(e, street ? street : (p->street ? p->street : ""), 4);
     vg__sim_edi_el(e, p->city ? p->city : "");
     vg__sim_edi_el(e, "");
     vg__sim_edi_el(e, p->postcode ? p->postcode : "");
@@ -412,12 +412,15 @@ static enum vg_status cuscar(struct fctx *f, uint32_t kidx)
     for (uint8_t h = 0; h < k->nhub; h++) {
         loc(f, "13", k->hub[h], NULL);
     }
+    if (k->delivery[0] != '\0') {
+        loc(f, "7", k->delivery, NULL);
+    }
     if (k->empty) {
         nad_carrier(f, "CZ", bc);
         nad_carrier(f, "CN", bc);
     } else {
         const struct sim_party *sh = &f->w->party[k->shipper];
-        nad_party(f, "CZ", sh, k->shipper_name, bad_ruc);
+        nad_party(f, "CZ", sh, k->shipper_name, NULL, bad_ruc);
         if (bad_ruc) {
             char ruc[12];
             memcpy(ruc, sh->ruc, 12);
@@ -427,17 +430,19 @@ static enum vg_status cuscar(struct fctx *f, uint32_t kidx)
         if (k->carrier_consignee) {
             nad_carrier(f, "CN", bc);
         } else {
-            nad_party(f, "CN", &f->w->party[k->consignee], k->consignee_name, false);
+            nad_party(f, "CN", &f->w->party[k->consignee], k->consignee_name, k->consignee_street,
+                      false);
         }
         if (k->notify != SIM_NONE) {
-            nad_party(f, "N1", &f->w->party[k->notify], NULL, false);
+            nad_party(f, "N1", &f->w->party[k->notify], NULL, NULL, false);
         } else if (k->carrier_consignee) {
-            nad_party(f, "N1", &f->w->party[k->consignee], k->consignee_name, false);
+            nad_party(f, "N1", &f->w->party[k->consignee], k->consignee_name, k->consignee_street,
+                      false);
         }
         if (k->forwarder != SIM_NONE) {
-            nad_party(f, "FW", &f->w->party[k->forwarder], k->forwarder_name, false);
+            nad_party(f, "FW", &f->w->party[k->forwarder], k->forwarder_name, NULL, false);
         }
-        nad_party(f, "CB", &f->w->party[k->broker], NULL, false);
+        nad_party(f, "CB", &f->w->party[k->broker], NULL, NULL, false);
         vg__sim_edi_seg(e, "FTX");
         vg__sim_edi_el(e, "AAI");
         vg__sim_edi_el(e, "");

@@ -127,6 +127,7 @@ enum sim_pattern {
     SIM_P_WATCHLIST,
     SIM_P_TRANSHIPMENT,
     SIM_P_CLONE,
+    SIM_P_HIJACK,
     SIM_P_AT_SEA,
     SIM_PATTERNS
 };
@@ -155,6 +156,8 @@ enum sim_indicator {
     SIM_I_CARRIER_CONSIGNEE,
     SIM_I_DUPLICATE,
     SIM_I_SIZE_TYPE_MISMATCH,
+    SIM_I_ADDRESS_CHANGED,
+    SIM_I_DELIVERY_REDIRECT,
     SIM_I_LOITERING,
     SIM_I_ENCOUNTER,
     SIM_I_AIS_GAP,
@@ -187,6 +190,8 @@ enum sim_confounder {
     SIM_C_ALT_PACKING,
     SIM_C_NEWCOMER, /* rate: share of exporters that start trading during the period */
     SIM_C_TRADER,   /* rate: share of exporters that also ship unrelated products */
+    SIM_C_CONSIGNEE_MOVED,
+    SIM_C_DELIVERY_ELSEWHERE,
     SIM_CONFOUNDERS
 };
 
@@ -898,6 +903,7 @@ struct sim_consignment {
     bool listed_exact;
     uint32_t conf_bits; /* consignment-level confounders */
     double pack_factor; /* another carton size (alternate packing), 0: the usual one */
+    const char *consignee_street; /* the consignee's address as written, when not its own */
     double net_total;
     int64_t latest_gate;
 };

@@ -346,6 +346,40 @@ static void finish_consignment(struct call_ctx *x, struct sim_consignment *k, bo
     (void)cm;
 }
 
+/* A street of the party's country it does not use (arena memory). */
+static const char *moved_street(struct call_ctx *x, uint32_t party)
+{
+    const struct sim_party *p = &x->w->party[party];
+    int ci = vg__sim_country_index(x->cfg, p->country);
+    if (ci < 0) {
+        return NULL;
+    }
+    const struct sim_country *ct = &x->cfg->country[ci];
+    const struct sim_city *city = &ct->cities[vg__sim_below(&x->r, ct->ncities)];
+    char street[96];
+    snprintf(street, sizeof(street), "%s %d", city->street, vg__sim_range(&x->r, 481, 999));
+    return vg_arena_strndup(&x->w->arena, street, strlen(street));
+}
+
+/* Place of delivery (LOC+7) in another country of the consignee's region. */
+static bool delivery_abroad(struct call_ctx *x, struct sim_consignment *k)
+{
+    const struct sim_config *cfg = x->cfg;
+    if (k->country < 0) {
+        return false;
+    }
+    int region = cfg->country[k->country].region;
+    for (int a = 0; a < 12; a++) {
+        uint32_t ci = vg__sim_below(&x->r, cfg->ncountry);
+        const struct sim_country *ct = &cfg->country[ci];
+        if ((int)ci != k->country && ct->region == region) {
+            memcpy(k->delivery, ct->ports[vg__sim_pick(&ct->port_pick, &x->r)], 6);
+            return true;
+        }
+    }
+    return false;
+}
+
 static uint32_t pick_exporter(struct call_ctx *x, uint32_t commodity)
 {
     struct sim_world *w = x->w;
@@ -457,6 +491,17 @@ static int normal_consignment(struct call_ctx *x, struct sim_consignment *k)
     if (vg__sim_chance(r, cfg->conf_rate[SIM_C_CARRIER_CONSIGNEE])) {
         k->carrier_consignee = true;
         k->conf_bits |= 1u << SIM_C_CARRIER_CONSIGNEE;
+    }
+    if (vg__sim_chance(r, cfg->conf_rate[SIM_C_CONSIGNEE_MOVED])) {
+        /* The consignee moved (or writes a branch address): a street it never used. */
+        k->consignee_street = moved_street(x, k->consignee);
+        k->conf_bits |= 1u << SIM_C_CONSIGNEE_MOVED;
+    }
+    if (vg__sim_chance(r, cfg->conf_rate[SIM_C_DELIVERY_ELSEWHERE])) {
+        /* Delivery to a warehouse in a neighbouring country (a distribution centre). */
+        if (delivery_abroad(x, k)) {
+            k->conf_bits |= 1u << SIM_C_DELIVERY_ELSEWHERE;
+        }
     }
     if (w->nlisted > 0 && vg__sim_chance(r, cfg->conf_rate[SIM_C_LISTED_CLEAN])) {
         /* A listed party's clean shipment, under the name as it writes it. */
@@ -676,6 +721,17 @@ static bool special_consignment(struct call_ctx *x, struct sim_consignment *k, i
                     break;
                 }
             }
+        }
+    }
+    if (pattern == SIM_P_HIJACK) {
+        /* A known importer's name with another address and the goods redirected [DT24]. */
+        uint32_t n = w->ncons_pool[k->country];
+        k->consignee = w->cons_pool[k->country][vg__sim_below(r, n)];
+        if ((want >> SIM_I_ADDRESS_CHANGED) & 1) {
+            k->consignee_street = moved_street(x, k->consignee);
+        }
+        if (((want >> SIM_I_DELIVERY_REDIRECT) & 1) && !delivery_abroad(x, k)) {
+            want &= ~(1u << SIM_I_DELIVERY_REDIRECT);
         }
     }
     if ((want >> SIM_I_HOUSE_BL) & 1) {
@@ -1031,6 +1087,10 @@ static uint32_t shown(struct call_ctx *x, const struct sim_trip *t)
                       (t->conf >> SIM_C_TERMINAL_TRANSFER & 1))
            << SIM_I_DUPLICATE;
     ind |= (uint32_t)(strcmp(t->type, t->type_manifest) != 0) << SIM_I_SIZE_TYPE_MISMATCH;
+    ind |= (uint32_t)(k->consignee_street != NULL) << SIM_I_ADDRESS_CHANGED;
+    ind |= (uint32_t)(k->delivery[0] != '\0' && !k->carrier_consignee &&
+                      strncmp(k->delivery, cn->country, 2) != 0)
+           << SIM_I_DELIVERY_REDIRECT;
     return ind;
 }
 
@@ -1254,8 +1314,9 @@ static enum vg_status finds_abroad(struct call_ctx *x)
 /* A pattern for one full-container slot (container- or consignment-level), or none. */
 static int draw_slot_pattern(struct call_ctx *x)
 {
-    static const int order[] = { SIM_P_RIP_ON, SIM_P_FRONT, SIM_P_CONTAMINATION,
-                                 SIM_P_WATCHLIST, SIM_P_TRANSHIPMENT, SIM_P_CLONE };
+    static const int order[] = { SIM_P_RIP_ON,      SIM_P_FRONT,        SIM_P_CONTAMINATION,
+                                 SIM_P_WATCHLIST,   SIM_P_TRANSHIPMENT, SIM_P_CLONE,
+                                 SIM_P_HIJACK };
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
         const struct sim_pattern_cfg *pc = &x->cfg->pattern[order[i]];
         if (!pc->present || pc->rate <= 0) {
@@ -1312,7 +1373,7 @@ static enum vg_status build_call(struct call_ctx *x, uint32_t n_full, uint32_t n
     for (uint32_t slot = 0; slot < n_full; slot++) {
         int pattern = draw_slot_pattern(x);
         if (pattern == SIM_P_FRONT || pattern == SIM_P_WATCHLIST ||
-            pattern == SIM_P_TRANSHIPMENT) {
+            pattern == SIM_P_TRANSHIPMENT || pattern == SIM_P_HIJACK) {
             struct sim_consignment *k = cons_new(x);
             if (k == NULL) {
                 return VG_ENOMEM;
@@ -1433,6 +1494,9 @@ static void force_indicator(struct call_ctx *x, struct sim_trip *t)
         break;
     case SIM_P_FRONT:
         k->prepaid = true;
+        break;
+    case SIM_P_HIJACK:
+        k->consignee_street = moved_street(x, k->consignee);
         break;
     case SIM_P_TRANSHIPMENT:
         for (uint32_t h = 0; h < pc->nhub; h++) {

@@ -62,6 +62,7 @@ static const char *dense_config(void)
         "  \"watchlist_party\": {\"rate_per_1000\": 8},\n"
         "  \"unusual_transhipment\": {\"rate_per_1000\": 8},\n"
         "  \"cloned_container\": {\"rate_per_1000\": 8},\n"
+        "  \"identity_hijack\": {\"rate_per_1000\": 8},\n"
         "  \"at_sea_transfer\": {\"rate_per_departure\": 0.6}},\n"
         " \"confounders\": {\"innocent_encounter\": {\"rate\": 0.3},\n"
         "                   \"slow_night_offshore\": {\"rate\": 0.3}}}\n";
@@ -859,6 +860,7 @@ struct box_ev {
     int nhubs;
     char parties[6][200];
     int nparties;
+    bool delivery; /* the bill names a place of delivery (LOC+7) */
 };
 
 struct box_index {
@@ -917,11 +919,13 @@ static struct box_index *index_boxes(const char *dir, json_t *cases, size_t *nid
         int nhubs = 0;
         char parties[6][200];
         int nparties = 0;
+        bool delivery = false;
         char port[6] = "", place[8] = "", bgm[4] = "";
         while (next_seg(data, len, &pos, &s)) {
             if (strcmp(s.tag, "UNH") == 0) {
                 nhubs = 0;
                 nparties = 0;
+                delivery = false;
                 port[0] = place[0] = bgm[0] = '\0';
                 box = NULL;
                 last = NULL;
@@ -934,6 +938,8 @@ static struct box_index *index_boxes(const char *dir, json_t *cases, size_t *nid
                     snprintf(place, sizeof(place), "%s", E(&s, 3, 0));
                 } else if (strcmp(q, "13") == 0 && nhubs < 2) {
                     snprintf(hubs[nhubs++], 6, "%s", E(&s, 2, 0));
+                } else if (strcmp(q, "7") == 0) {
+                    delivery = true;
                 }
             } else if (strcmp(s.tag, "NAD") == 0 && nparties < 6) {
                 snprintf(parties[nparties++], 200, "%s%s", E(&s, 4, 0), E(&s, 4, 1));
@@ -957,6 +963,7 @@ static struct box_index *index_boxes(const char *dir, json_t *cases, size_t *nid
                     last->nhubs = nhubs;
                     memcpy(last->parties, parties, sizeof(parties));
                     last->nparties = nparties;
+                    last->delivery = delivery;
                 }
             } else if (last != NULL && strcmp(s.tag, "SEL") == 0 && last->nseals < 4) {
                 snprintf(last->seals[last->nseals++], 20, "%s", E(&s, 1, 0));
@@ -1042,8 +1049,8 @@ static void test_sim__truth_matches_feeds(void **state)
     struct box_index *idx = index_boxes(dir, cases, &nidx);
     size_t wl_len;
     char *wl = read_rel(dir, "watchlist.csv", &wl_len);
-    int patterns_seen[8] = { 0 };
-    int checked[8] = { 0 };
+    int patterns_seen[SIM_PATTERNS] = { 0 };
+    int checked[2] = { 0 };
     size_t fixes_n = 0, bad;
     struct fix *fx = read_fixes(dir, &fixes_n, &bad);
     size_t i;
@@ -1063,7 +1070,7 @@ static void test_sim__truth_matches_feeds(void **state)
             assert_non_null(b);
             int cuscar = 0, gate_in = 0, gate_out_full = 0, places = 0;
             char place_seen[8][16];
-            bool has_hub = false;
+            bool has_hub = false, has_delivery = false;
             for (int k = 0; k < b->n; k++) {
                 const struct box_ev *e = &b->ev[k];
                 cuscar += strcmp(e->kind, "cuscar") == 0;
@@ -1086,6 +1093,7 @@ static void test_sim__truth_matches_feeds(void **state)
                     }
                 }
                 has_hub |= strcmp(e->kind, "cuscar") == 0 && e->nhubs > 0;
+                has_delivery |= strcmp(e->kind, "cuscar") == 0 && e->delivery;
             }
             assert_true(cuscar >= 1);
             /* (a planted truncation may cut a case's gate-in: the only fault allowed on it) */
@@ -1117,6 +1125,9 @@ static void test_sim__truth_matches_feeds(void **state)
             }
             if (has_indicator(c, "unusual_route") || has_indicator(c, "multiple_transhipments")) {
                 assert_true(has_hub);
+            }
+            if (has_indicator(c, "delivery_redirect")) {
+                assert_true(has_delivery);
             }
             if (has_indicator(c, "watchlisted_party")) {
                 const char *listed = json_string_value(json_object_get(c, "listed_as"));
