@@ -5,6 +5,7 @@ extern const struct cli_command cli_cmd_init;
 extern const struct cli_command cli_cmd_codes;
 extern const struct cli_command cli_cmd_ingest;
 extern const struct cli_command cli_cmd_ais;
+extern const struct cli_command cli_cmd_sim;
 extern const struct cli_command cli_cmd_rejects;
 extern const struct cli_command cli_cmd_quality;
 extern const struct cli_command cli_cmd_watchlist;
@@ -19,6 +20,7 @@ const struct cli_command *const cli_commands[] = {
     &cli_cmd_codes,
     &cli_cmd_ingest,
     &cli_cmd_ais,
+    &cli_cmd_sim,
     &cli_cmd_rejects,
     &cli_cmd_quality,
     &cli_cmd_watchlist,
