@@ -176,16 +176,19 @@ struct vg_maritime_report {
     int64_t vessels;     /* vessels with positions */
     int64_t events;      /* events found */
     int64_t new_events;  /* of which new or changed (a visit now closed...) */
+    int64_t removed;     /* events of the window no longer found (evidence or thresholds
+                            changed), deleted */
     int64_t attached;    /* events attached to a port call (voyage) */
     int64_t calls_timed; /* port calls whose arrival/departure AIS completed */
     int64_t linked;      /* AIS static reports newly linked to a vessel (IMO or name) */
 };
 
 /*
- * Detects vessel events from the positions stored for [t1, t2] (vigia/track.h) with the
- * store's thresholds and ports (the imported World Port Index and vigia's built-in
- * table), and writes them to vessel_events (idempotent: an event already recorded is kept
- * once). First links AIS static reports to the vessels of the cargo messages (by the IMO
+ * Detects the vessel events that start in [t1, t2] from the stored positions (vigia/
+ * track.h; read three days beyond each end for context) with the store's thresholds and
+ * ports (the imported World Port Index and vigia's built-in table), and makes
+ * vessel_events hold exactly them for that window: new ones are added, changed ones
+ * updated in place (same id), ones no longer found deleted. Idempotent. First links AIS static reports to the vessels of the cargo messages (by the IMO
  * broadcast, else by a name only one vessel bears) and gives those vessels their MMSI.
  * Each event is linked to the vessel (by MMSI or that link) and attached to the
  * port call (voyage) it happened on: the vessel's latest departure before it. Port visits

@@ -52,7 +52,8 @@ const struct cli_command cli_cmd_ais = {
     "gaps, encounters between vessels and loitering, each with the rule that fired in plain\n"
     "words. Events are linked to the vessel and to the voyage (port call) they happened on;\n"
     "port visits complete the actual arrival and departure of port calls. Running it again\n"
-    "changes nothing unless new positions arrived.\n"
+    "changes nothing unless positions or thresholds changed; events no longer found are\n"
+    "removed.\n"
     "\n"
     "events lists the stored events, oldest first. --type is port_visit, gap, encounter or\n"
     "loitering; --port keeps events at a port or on a voyage from/to it.\n"
@@ -258,17 +259,20 @@ static int do_detect(struct cli_global *g, int64_t since, int64_t until)
     if (st != VG_OK) {
         return cli_fail(&err, st);
     }
-    char v[6][24];
-    snprintf(v[0], sizeof(v[0]), "%lld", (long long)rep.positions);
-    snprintf(v[1], sizeof(v[1]), "%lld", (long long)rep.vessels);
-    snprintf(v[2], sizeof(v[2]), "%lld", (long long)rep.events);
-    snprintf(v[3], sizeof(v[3]), "%lld", (long long)rep.new_events);
-    snprintf(v[4], sizeof(v[4]), "%lld", (long long)rep.attached);
-    snprintf(v[5], sizeof(v[5]), "%lld", (long long)rep.calls_timed);
-    static const char *const keys[] = { "positions", "vessels", "events",
-                                        "new_or_changed", "attached_to_voyage", "calls_timed" };
-    const char *const vals[] = { v[0], v[1], v[2], v[3], v[4], v[5] };
-    cli_print_record(g->format, stdout, 6, keys, vals);
+    enum { N = 8 };
+    const int64_t nums[N] = { rep.positions,   rep.vessels, rep.events,      rep.new_events,
+                              rep.removed,     rep.attached, rep.calls_timed, rep.linked };
+    static const char *const keys[N] = { "positions",      "vessels",
+                                         "events",         "new_or_changed",
+                                         "removed",        "attached_to_voyage",
+                                         "calls_timed",    "vessels_linked" };
+    char v[N][24];
+    const char *vals[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(v[i], sizeof(v[i]), "%lld", (long long)nums[i]);
+        vals[i] = v[i];
+    }
+    cli_print_record(g->format, stdout, N, keys, vals);
     return CLI_OK;
 }
 

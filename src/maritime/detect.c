@@ -463,16 +463,21 @@ static void emit_encounter(const struct detector *d, const struct contact *c, si
     const char *variant = NULL;
     double confidence = 0;
     uint32_t ship = c[0].a, craft = c[0].b;
-    if (minutes >= p->encounter_min_hours * 60 && max_sa < p->encounter_max_kn &&
-        max_sb < p->encounter_max_kn) {
+    /* Within the anchorage area (GFW measures from anchorage points, vigia from port
+     * centres: anchorage_km approximates the area where ships wait), ships lie side by side
+     * for days: no long encounters there. A boat alongside a ship at anchor stays visible,
+     * as its own variant: divers and drop-offs use anchorage waits too. */
+    bool at_anchorage = near_any_port(d, lat, lon, p->anchorage_km);
+    if (!at_anchorage && minutes >= p->encounter_min_hours * 60 &&
+        max_sa < p->encounter_max_kn && max_sb < p->encounter_max_kn) {
         variant = "gfw";
         confidence = 0.8;
     } else if (p->short_meetings && minutes >= p->meeting_min_minutes &&
                max_sa < p->meeting_max_kn && max_sb < p->meeting_max_kn &&
                ((ca == VG_VESSEL_MERCHANT && cb != VG_VESSEL_MERCHANT) ||
                 (cb == VG_VESSEL_MERCHANT && ca != VG_VESSEL_MERCHANT))) {
-        variant = "short_meeting";
-        confidence = 0.6 + (night ? 0.2 : 0.0) +
+        variant = at_anchorage ? "anchorage_meeting" : "short_meeting";
+        confidence = (at_anchorage ? 0.4 : 0.6) + (night ? 0.2 : 0.0) +
                      ((ca == VG_VESSEL_MERCHANT ? cb : ca) != VG_VESSEL_FISHING ? 0.1 : 0.0);
         if (cb == VG_VESSEL_MERCHANT) {
             ship = c[0].b;
@@ -501,10 +506,11 @@ static void emit_encounter(const struct detector *d, const struct contact *c, si
                                                           : "another vessel";
     snprintf(e.explanation, sizeof(e.explanation),
              "MMSI %09u met %s (MMSI %09u) for %.0f min from %s, as close as %.0f m, both below "
-             "%.1f kn, %.0f nm from shore%s, away from port",
+             "%.1f kn, %.0f nm from shore%s, %s",
              (unsigned)ship, strcmp(variant, "gfw") == 0 ? "another vessel" : craft_kind,
              (unsigned)craft, observed, ts, min_d, fmax(max_sa, max_sb) + 0.05,
-             e.distance_shore_nm, night ? ", at night" : "");
+             e.distance_shore_nm, night ? ", at night" : "",
+             at_anchorage ? "in a port's anchorage area" : "away from port");
     d->emit(d->emit_user, &e);
 }
 

@@ -211,6 +211,7 @@ struct writer {
     struct vg_error *err;
     enum vg_status st;
     int64_t now;
+    int64_t t1, t2; /* events starting in [t1, t2] are written; the rest is context */
 };
 
 static int64_t vessel_of(struct vg_store *store, uint32_t mmsi)
@@ -321,10 +322,29 @@ static int64_t call_of_visit(struct writer *w, int64_t vessel_id, const struct v
     return id;
 }
 
+/* Remembers that the event with this key was seen in this run (temp table). */
+static enum vg_status touch(struct writer *w, const struct vg_vessel_event *e)
+{
+    static const char sql[] =
+        "INSERT OR IGNORE INTO temp.vg_events_seen(id) SELECT id FROM vessel_events WHERE"
+        " kind = ?1 AND mmsi = ?2 AND start_at = ?3 AND other_mmsi = ?4";
+    sqlite3_stmt *st = vg__store_stmt(w->store, sql, w->err);
+    if (st == NULL) {
+        return w->err != NULL ? w->err->code : VG_EDB;
+    }
+    vg__bind_text(st, 1, vg_vessel_event_kind_name(e->kind));
+    sqlite3_bind_int64(st, 2, e->mmsi);
+    sqlite3_bind_int64(st, 3, e->start);
+    sqlite3_bind_int64(st, 4, e->other_mmsi);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? VG_OK : vg__store_error(w->store, rc, "noting an event", w->err);
+}
+
 static void write_event(void *user, const struct vg_vessel_event *e)
 {
     struct writer *w = user;
-    if (w->st != VG_OK) {
+    if (w->st != VG_OK || e->start < w->t1 || e->start > w->t2) {
         return;
     }
     w->report->events++;
@@ -378,6 +398,35 @@ static void write_event(void *user, const struct vg_vessel_event *e)
             w->report->attached++;
         }
     }
+    w->st = touch(w, e);
+}
+
+/* Deletes the events of [t1, t2] this run did not find again (the positions or the
+ * thresholds changed): the store holds what the current evidence shows. */
+static enum vg_status sweep(struct writer *w)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "DELETE FROM vessel_events WHERE start_at BETWEEN %lld AND %lld AND id NOT IN"
+             " (SELECT id FROM temp.vg_events_seen)",
+             (long long)w->t1, (long long)w->t2);
+    enum vg_status st = vg__store_exec(w->store, sql, w->err);
+    if (st == VG_OK) {
+        w->report->removed = sqlite3_changes(w->store->db);
+    }
+    return st;
+}
+
+/* How far before and after the window positions are read, so that an event starting in
+ * the window is judged with its whole context (a visit or a gap spanning the edge). */
+#define CONTEXT_SECONDS (3 * 86400)
+
+static int64_t widen(int64_t t, int64_t by)
+{
+    if (by < 0) {
+        return t < INT64_MIN - by ? INT64_MIN : t + by;
+    }
+    return t > INT64_MAX - by ? INT64_MAX : t + by;
 }
 
 enum vg_status vg_maritime_run(struct vg_store *store, int64_t t1, int64_t t2,
@@ -390,7 +439,8 @@ enum vg_status vg_maritime_run(struct vg_store *store, int64_t t1, int64_t t2,
         return st;
     }
     struct pos_vec pos = { 0 };
-    st = vg_track_scan(store, t1, t2, take, &pos, err);
+    st = vg_track_scan(store, widen(t1, -CONTEXT_SECONDS), widen(t2, CONTEXT_SECONDS), take, &pos,
+                       err);
     if (st == VG_OK && pos.oom) {
         st = vg_error_set(err, VG_ENOMEM, "out of memory reading positions");
     }
@@ -418,20 +468,33 @@ enum vg_status vg_maritime_run(struct vg_store *store, int64_t t1, int64_t t2,
         }
     }
     if (st == VG_OK) {
-        struct writer w = { store, report, err, VG_OK, vg_time_now() };
+        st = vg__store_exec(store,
+                            "CREATE TEMP TABLE IF NOT EXISTS vg_events_seen(id INTEGER PRIMARY KEY);"
+                            "DELETE FROM temp.vg_events_seen;",
+                            err);
+        if (st != VG_OK) {
+            vg_store_rollback(store);
+        }
+    }
+    if (st == VG_OK) {
+        struct writer w = { store, report, err, VG_OK, vg_time_now(), t1, t2 };
         st = vg_maritime_detect(pos.p, pos.n, &params, ports.p, ports.n, classify, &classes,
                                 write_event, &w, err);
         if (st == VG_OK) {
             st = w.st;
         }
-        if (st == VG_OK &&
-            (report->new_events > 0 || report->calls_timed > 0 || report->linked > 0)) {
+        if (st == VG_OK) {
+            st = sweep(&w);
+        }
+        if (st == VG_OK && (report->new_events > 0 || report->removed > 0 ||
+                            report->calls_timed > 0 || report->linked > 0)) {
             char objects[240];
             snprintf(objects, sizeof(objects),
-                     "{\"from\":%lld,\"to\":%lld,\"events\":%lld,\"calls_timed\":%lld,"
-                     "\"linked\":%lld}",
+                     "{\"from\":%lld,\"to\":%lld,\"events\":%lld,\"removed\":%lld,"
+                     "\"calls_timed\":%lld,\"linked\":%lld}",
                      (long long)t1, (long long)t2, (long long)report->new_events,
-                     (long long)report->calls_timed, (long long)report->linked);
+                     (long long)report->removed, (long long)report->calls_timed,
+                     (long long)report->linked);
             st = vg_audit_append(store, "maritime.detect", objects, NULL, err);
             if (st == VG_OK) {
                 st = vg_store_commit(store, err);
