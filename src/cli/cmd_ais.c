@@ -276,6 +276,18 @@ static int do_detect(struct cli_global *g, int64_t since, int64_t until)
     return CLI_OK;
 }
 
+struct events_query {
+    int64_t since, until;
+    const char *port, *kind;
+};
+
+static enum vg_status list_events(struct vg_store *store, const void *user,
+                                  const struct vg_row_sink *sink, struct vg_error *err)
+{
+    const struct events_query *q = user;
+    return vg_vessel_events_list(store, q->since, q->until, q->port, q->kind, sink, err);
+}
+
 static int do_events(struct cli_global *g, int64_t since, int64_t until, const char *port,
                      const char *kind)
 {
@@ -284,19 +296,8 @@ static int do_events(struct cli_global *g, int64_t since, int64_t until, const c
         cli_error("--type is port_visit, gap, encounter or loitering, not '%s'", kind);
         return CLI_USAGE;
     }
-    int code;
-    struct vg_store *store = cli_open_store(g, false, true, &code);
-    if (store == NULL) {
-        return code;
-    }
-    struct cli_out *out = cli_out_new(g->format, stdout, false);
-    struct vg_row_sink sink = cli_out_sink(out);
-    struct vg_error err;
-    vg_error_clear(&err);
-    enum vg_status st = vg_vessel_events_list(store, since, until, port, kind, &sink, &err);
-    cli_out_finish(out);
-    vg_store_close(store);
-    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+    const struct events_query eq = { since, until, port, kind };
+    return cli_list(g, list_events, &eq);
 }
 
 struct param_rows {
