@@ -312,7 +312,7 @@ static enum vg_status on_entry(void *user, const struct vg_watch_entry *e)
                      e->name, vg_watch_type_name(e->type), (unsigned)first->line);
         return on_reject(imp, &reason, NULL, 0);
     }
-    struct seen *grown = vg__grow(imp->seen, &imp->seen_cap, imp->nseen + 1, sizeof(*grown));
+    struct seen *grown = vg_grow(imp->seen, &imp->seen_cap, imp->nseen + 1, sizeof(*grown));
     if (grown == NULL) {
         return VG_ENOMEM;
     }
@@ -358,7 +358,7 @@ static enum vg_status load_existing(struct wl_import *imp)
     enum vg_status s = VG_OK;
     while (s == VG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct existing *grown =
-            vg__grow(imp->existing, &imp->existing_cap, imp->nexisting + 1, sizeof(*grown));
+            vg_grow(imp->existing, &imp->existing_cap, imp->nexisting + 1, sizeof(*grown));
         if (grown == NULL) {
             s = VG_ENOMEM;
             break;
