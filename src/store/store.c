@@ -253,7 +253,7 @@ enum vg_status vg_store_open(const char *path,
     st = vg__store_exec(s,
                         "PRAGMA page_size=16384;"
                         "PRAGMA foreign_keys=ON;"
-                        "PRAGMA cache_size=-65536;"
+                        "PRAGMA cache_size=-262144;" /* up to 256 MiB, as needed */
                         "PRAGMA temp_store=MEMORY;",
                         err);
     if (st == VG_OK && !opts->read_only) {
