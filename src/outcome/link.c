@@ -16,55 +16,10 @@
 #include "outcome/outcome_int.h"
 #include "store/store_int.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #define DAY 86400
-
-static bool token_eq(const char *a, size_t alen, const char *b, size_t blen)
-{
-    while (alen > 0 && isspace((unsigned char)*a)) {
-        a++, alen--;
-    }
-    while (alen > 0 && isspace((unsigned char)a[alen - 1])) {
-        alen--;
-    }
-    while (blen > 0 && isspace((unsigned char)*b)) {
-        b++, blen--;
-    }
-    while (blen > 0 && isspace((unsigned char)b[blen - 1])) {
-        blen--;
-    }
-    if (alen == 0 || alen != blen) {
-        return false;
-    }
-    for (size_t i = 0; i < alen; i++) {
-        if (toupper((unsigned char)a[i]) != toupper((unsigned char)b[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
-bool vg__lists_share(const char *a, const char *b)
-{
-    if (a == NULL || b == NULL) {
-        return false;
-    }
-    for (const char *p = a; *p != '\0';) {
-        size_t n = strcspn(p, ";");
-        for (const char *q = b; *q != '\0';) {
-            size_t m = strcspn(q, ";");
-            if (token_eq(p, n, q, m)) {
-                return true;
-            }
-            q += m + (q[m] == ';');
-        }
-        p += n + (p[n] == ';');
-    }
-    return false;
-}
 
 struct cand {
     int64_t trip_id, container_id, time;

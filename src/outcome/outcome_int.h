@@ -37,7 +37,4 @@ struct link_answer {
 enum vg_status vg__outcome_find_trip(struct vg_store *store, const struct link_query *q,
                                      struct link_answer *a, struct vg_error *err);
 
-/* True when the ';'-separated lists a and b share an item (trimmed, case ignored). */
-bool vg__lists_share(const char *a, const char *b);
-
 #endif
