@@ -180,10 +180,7 @@ enum vg_status vg_ranking_from_store(struct vg_store *store, int64_t from, int64
                                      struct vg_ranking *r, struct vg_error *err)
 {
     static const char sql[] =
-        "SELECT c.number, (SELECT group_concat(bl, ';') FROM (SELECT DISTINCT co.bl_number AS bl"
-        "   FROM consignment_equipment ce JOIN consignments co ON co.id = ce.consignment_id"
-        "   WHERE ce.container_id = t.container_id AND co.port_call_id IS t.port_call_id"
-        "   ORDER BY co.bl_number)),"
+        "SELECT c.number, " VG__TRIP_BLS_SQL ","
         " t.port, " VG__TRIP_TIME_SQL ", a.score"
         " FROM trips t JOIN containers c ON c.id = t.container_id"
         " LEFT JOIN port_calls pc ON pc.id = t.port_call_id"

@@ -137,14 +137,19 @@ static enum vg_status insert_new(struct ctx *c, const struct vg_outcome *o,
                                  struct vg_outcome_recorded *out)
 {
     static const char insp_sql[] =
-        "INSERT INTO inspections(inspected_at, method, team, state, created_at)"
-        " VALUES(?1,?2,?3,'done',?4)";
+        "INSERT INTO inspections(inspected_at, method, team, state, created_at, container_id)"
+        " VALUES(?1,?2,?3,'done',?4,?5)";
     static const char out_sql[] =
         "INSERT INTO outcomes(inspection_id, container_number, bl_number, port, inspected_at,"
         " result, substance, kg, concealment, method, detection, seal_state, found_at,"
         " destination_port, source, digest, recorded_at, recorded_by, selection, container_id)"
         " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)";
     bool abroad = o->found_at == VG_FOUND_TRANSIT || o->found_at == VG_FOUND_DESTINATION;
+    int64_t container_id = a->container_id;
+    enum vg_status s = VG_OK;
+    if (container_id == 0 && (s = container_id_of(c, o->container, &container_id)) != VG_OK) {
+        return s;
+    }
     sqlite3_stmt *st = vg__store_stmt(c->store, insp_sql, c->err);
     if (st == NULL) {
         return VG_EDB;
@@ -153,15 +158,11 @@ static enum vg_status insert_new(struct ctx *c, const struct vg_outcome *o,
     vg__bind_text(st, 2, o->method);
     vg__bind_text(st, 3, abroad ? "partner" : NULL);
     sqlite3_bind_int64(st, 4, c->now);
-    enum vg_status s = step(c, st, "recording an inspection");
-    if (s != VG_OK) {
+    vg__bind_int64_or_null(st, 5, container_id, 0);
+    if ((s = step(c, st, "recording an inspection")) != VG_OK) {
         return s;
     }
     int64_t inspection_id = sqlite3_last_insert_rowid(c->store->db);
-    int64_t container_id = a->container_id;
-    if (container_id == 0 && (s = container_id_of(c, o->container, &container_id)) != VG_OK) {
-        return s;
-    }
     if ((st = vg__store_stmt(c->store, out_sql, c->err)) == NULL) {
         return VG_EDB;
     }

@@ -14,21 +14,14 @@
 #include <vigia/slice.h>
 #include <vigia/time.h>
 
-/* B/L numbers of a trip: the consignments of its port call that carry its container. */
-#define TRIP_BLS_SQL                                                                      \
-    "(SELECT group_concat(bl, ';') FROM (SELECT DISTINCT co.bl_number AS bl"              \
-    " FROM consignment_equipment ce JOIN consignments co ON co.id = ce.consignment_id"    \
-    " WHERE ce.container_id = t.container_id AND co.port_call_id IS t.port_call_id"       \
-    " ORDER BY co.bl_number))"
-
 enum vg_status vg_targets_list(struct vg_store *store, int64_t run_id,
                                const struct vg_row_sink *containers,
                                const struct vg_row_sink *vessels, struct vg_error *err)
 {
     static const char container_sql[] =
         "SELECT tg.id AS target, tg.rank, c.number AS container,"
-        " " TRIP_BLS_SQL " AS bills_of_lading,"
-        " printf('%.2f', a.score) AS score, a.band, tg.reason AS selection, tg.state,"
+        " " VG__TRIP_BLS_SQL " AS bills_of_lading,"
+        " " VG__DEC2_SQL("a.score") " AS score, a.band, tg.reason AS selection, tg.state,"
         " (SELECT group_concat(text, ' | ') FROM (SELECT text FROM assessment_reasons"
         "   WHERE assessment_id = a.id ORDER BY abs(coalesce(weight, 0)) DESC, seq LIMIT 3))"
         "   AS reasons"
@@ -76,7 +69,7 @@ enum vg_status vg_targets_pending(struct vg_store *store, const char *port,
         "SELECT tg.id AS target, tg.port, tg.target_date AS date, tg.rank,"
         " CASE WHEN tg.trip_id IS NULL THEN 'vessel' ELSE 'container' END AS kind,"
         " coalesce(c.number, v.name) AS subject, tg.reason AS selection,"
-        " printf('%.2f', a.score) AS score, vg_utc(tg.selected_at) AS selected_at"
+        " " VG__DEC2_SQL("a.score") " AS score, vg_utc(tg.selected_at) AS selected_at"
         " FROM targets tg LEFT JOIN trips t ON t.id = tg.trip_id"
         " LEFT JOIN containers c ON c.id = t.container_id"
         " LEFT JOIN vessels v ON v.id = tg.vessel_id"

@@ -28,6 +28,16 @@ enum vg_status vg__target_day(const char *port, const char *date, int64_t *start
     "(CASE WHEN t.direction = 'import' THEN coalesce(pc.ata, pc.eta, t.departure_at)"     \
     " ELSE coalesce(t.departure_at, t.loaded_at, pc.atd, pc.etd) END)"
 
+/* x with two decimals, NULL when x is NULL (SQLite's printf prints NULL as 0). */
+#define VG__DEC2_SQL(x) "CASE WHEN " x " IS NULL THEN NULL ELSE printf('%.2f', " x ") END"
+
+/* B/L numbers of a trip: the consignments of its port call that carry its container. */
+#define VG__TRIP_BLS_SQL                                                                      \
+    "(SELECT group_concat(bl, ';') FROM (SELECT DISTINCT co.bl_number AS bl"              \
+    " FROM consignment_equipment ce JOIN consignments co ON co.id = ce.consignment_id"    \
+    " WHERE ce.container_id = t.container_id AND co.port_call_id IS t.port_call_id"       \
+    " ORDER BY co.bl_number))"
+
 /* A voyage with suspect vessel events. */
 struct vg__vessel_candidate {
     int64_t port_call_id;
