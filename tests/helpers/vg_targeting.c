@@ -5,8 +5,10 @@
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <vigia/ingest.h>
+#include <vigia/report.h>
 
 #include "store/store_int.h"
 
@@ -122,4 +124,93 @@ struct vg_store *vg_tt_store(const char *name)
     vg_tt_assess(s, "TGTU1000083", "FA123E", 20, "green", 0, NULL, NULL, 0, NULL);
     vg_tt_assess(s, "TGTU1000099", "FA123E", 10, "green", 0, NULL, NULL, 0, NULL);
     return s;
+}
+
+static void rep_section(void *user, const char *key, const char *title, bool record)
+{
+    struct vg_tt_report *r = user;
+    (void)title;
+    (void)record;
+    assert_true(r->nsections < 16);
+    snprintf(r->key[r->nsections++], sizeof(r->key[0]), "%s", key);
+}
+
+static void rep_columns(void *user, size_t n, const char *const *names)
+{
+    struct vg_tt_report *r = user;
+    int s = r->nsections - 1;
+    r->ncols[s] = n < 20 ? n : 20;
+    for (size_t i = 0; i < r->ncols[s]; i++) {
+        snprintf(r->cols[s][i], sizeof(r->cols[0][0]), "%s", names[i]);
+    }
+}
+
+static int rep_row(void *user, size_t n, const char *const *values)
+{
+    struct vg_tt_report *r = user;
+    int s = r->nsections - 1;
+    size_t row = r->nrows[s]++;
+    for (size_t i = 0; row < 16 && i < n && i < 20; i++) {
+        snprintf(r->cell[s][row][i], sizeof(r->cell[0][0][0]), "%s",
+                 values[i] != NULL ? values[i] : "");
+    }
+    return 0;
+}
+
+struct vg_tt_report *vg_tt_report_new(void)
+{
+    struct vg_tt_report *r = calloc(1, sizeof(*r));
+    assert_non_null(r);
+    return r;
+}
+
+struct vg_report_sink vg_tt_report_sink(struct vg_tt_report *r)
+{
+    return (struct vg_report_sink){ rep_section, { rep_columns, rep_row, r }, r };
+}
+
+static int section_of(const struct vg_tt_report *r, const char *key)
+{
+    for (int s = 0; s < r->nsections; s++) {
+        if (strcmp(r->key[s], key) == 0) {
+            return s;
+        }
+    }
+    return -1;
+}
+
+const char *vg_tt_cell(const struct vg_tt_report *r, const char *key, size_t row, const char *col)
+{
+    int s = section_of(r, key);
+    if (s < 0) {
+        fail_msg("no section %s", key);
+    }
+    for (size_t i = 0; i < r->ncols[s]; i++) {
+        if (strcmp(r->cols[s][i], col) == 0) {
+            if (row >= r->nrows[s] || row >= 16) {
+                fail_msg("section %s has no row %zu", key, row);
+            }
+            return r->cell[s][row][i];
+        }
+    }
+    fail_msg("section %s has no column %s", key, col);
+    return "";
+}
+
+size_t vg_tt_rows(const struct vg_tt_report *r, const char *key)
+{
+    int s = section_of(r, key);
+    return s < 0 ? 0 : r->nrows[s];
+}
+
+size_t vg_tt_row_where(const struct vg_tt_report *r, const char *key, const char *col,
+                       const char *value)
+{
+    for (size_t i = 0; i < vg_tt_rows(r, key) && i < 16; i++) {
+        if (strcmp(vg_tt_cell(r, key, i, col), value) == 0) {
+            return i;
+        }
+    }
+    fail_msg("no row of %s with %s = %s", key, col, value);
+    return 0;
 }

@@ -44,4 +44,30 @@ int64_t vg_tt_assess(struct vg_store *s, const char *container, const char *voya
                      const char *band, int hold, const char *kind, const char *code,
                      double weight, const char *text);
 
+/* A multi-section report captured from a struct vg_report_sink: up to 16 sections of up to
+ * 16 rows of 20 columns (longer values are cut at 95 bytes). */
+struct vg_report_sink;
+struct vg_tt_report {
+    int nsections;
+    char key[16][24];
+    size_t ncols[16];
+    char cols[16][20][32];
+    size_t nrows[16];
+    char cell[16][16][20][96];
+};
+
+/* A new, empty captured report (free with free()) and the sink that fills it. */
+struct vg_tt_report *vg_tt_report_new(void);
+struct vg_report_sink vg_tt_report_sink(struct vg_tt_report *r);
+
+/* The value of column col in row of section key (fails the test when there is none). */
+const char *vg_tt_cell(const struct vg_tt_report *r, const char *key, size_t row, const char *col);
+
+/* Rows of section key (0 when the section is absent). */
+size_t vg_tt_rows(const struct vg_tt_report *r, const char *key);
+
+/* The first row of section key whose column col equals value (fails when none). */
+size_t vg_tt_row_where(const struct vg_tt_report *r, const char *key, const char *col,
+                       const char *value);
+
 #endif

@@ -12,88 +12,10 @@
 #include <vigia/target.h>
 #include <vigia/time.h>
 
-struct report {
-    int nsections;
-    char key[10][24];
-    size_t ncols[10];
-    char cols[10][12][32];
-    size_t nrows[10];
-    char cell[10][8][12][64];
-};
-
-static void on_section(void *user, const char *key, const char *title, bool record)
+static struct vg_tt_report *kpi(struct vg_store *s, const char *port)
 {
-    struct report *r = user;
-    (void)title;
-    (void)record;
-    snprintf(r->key[r->nsections++], 24, "%s", key);
-}
-
-static void on_columns(void *user, size_t n, const char *const *names)
-{
-    struct report *r = user;
-    int s = r->nsections - 1;
-    r->ncols[s] = n;
-    for (size_t i = 0; i < n && i < 12; i++) {
-        snprintf(r->cols[s][i], 32, "%s", names[i]);
-    }
-}
-
-static int on_row(void *user, size_t n, const char *const *values)
-{
-    struct report *r = user;
-    int s = r->nsections - 1;
-    size_t row = r->nrows[s]++;
-    for (size_t i = 0; row < 8 && i < n && i < 12; i++) {
-        snprintf(r->cell[s][row][i], 64, "%s", values[i] != NULL ? values[i] : "");
-    }
-    return 0;
-}
-
-static const char *cell(const struct report *r, const char *key, size_t row, const char *col)
-{
-    for (int s = 0; s < r->nsections; s++) {
-        if (strcmp(r->key[s], key) != 0) {
-            continue;
-        }
-        for (size_t i = 0; i < r->ncols[s]; i++) {
-            if (strcmp(r->cols[s][i], col) == 0) {
-                assert_true(row < r->nrows[s]);
-                return r->cell[s][row][i];
-            }
-        }
-    }
-    fail_msg("no %s.%s", key, col);
-    return "";
-}
-
-static size_t rows_of(const struct report *r, const char *key)
-{
-    for (int s = 0; s < r->nsections; s++) {
-        if (strcmp(r->key[s], key) == 0) {
-            return r->nrows[s];
-        }
-    }
-    return 0;
-}
-
-/* Finds the row of a section whose column col equals value. */
-static size_t row_where(const struct report *r, const char *key, const char *col,
-                        const char *value)
-{
-    for (size_t i = 0; i < rows_of(r, key); i++) {
-        if (strcmp(cell(r, key, i, col), value) == 0) {
-            return i;
-        }
-    }
-    fail_msg("no row of %s with %s = %s", key, col, value);
-    return 0;
-}
-
-static struct report *kpi(struct vg_store *s, const char *port)
-{
-    struct report *r = calloc(1, sizeof(*r));
-    struct vg_report_sink sink = { on_section, { on_columns, on_row, r }, r };
+    struct vg_tt_report *r = vg_tt_report_new();
+    struct vg_report_sink sink = vg_tt_report_sink(r);
     struct vg_kpi_filter f = { port, VG_TIME_NONE, VG_TIME_NONE };
     struct vg_error e;
     vg_error_clear(&e);
@@ -150,70 +72,70 @@ static void test_kpi__a_day_of_targets_and_outcomes(void **state)
     assert_status(vg_outcomes_import(s, vg_test_source("tests/data/targeting/outcomes.csv"), &rep,
                                      NULL, NULL, &e),
                   VG_EPARTIAL, &e);
-    struct report *r = kpi(s, NULL);
+    struct vg_tt_report *r = kpi(s, NULL);
     assert_int_equal(r->nsections, 7);
-    assert_string_equal(cell(r, "summary", 0, "inspections"), "5");
-    assert_string_equal(cell(r, "summary", 0, "positives"), "2");
-    assert_string_equal(cell(r, "summary", 0, "hit_rate"), "0.4000");
-    assert_string_equal(cell(r, "summary", 0, "kg"), "295.5");
-    assert_string_equal(cell(r, "summary", 0, "kg_per_inspection"), "59.1");
-    assert_string_equal(cell(r, "summary", 0, "targets"), "4");
-    assert_string_equal(cell(r, "summary", 0, "pending"), "0");
-    assert_string_equal(cell(r, "summary", 0, "waiver_rate"), "0.2500");
+    assert_string_equal(vg_tt_cell(r, "summary", 0, "inspections"), "5");
+    assert_string_equal(vg_tt_cell(r, "summary", 0, "positives"), "2");
+    assert_string_equal(vg_tt_cell(r, "summary", 0, "hit_rate"), "0.4000");
+    assert_string_equal(vg_tt_cell(r, "summary", 0, "kg"), "295.5");
+    assert_string_equal(vg_tt_cell(r, "summary", 0, "kg_per_inspection"), "59.1");
+    assert_string_equal(vg_tt_cell(r, "summary", 0, "targets"), "4");
+    assert_string_equal(vg_tt_cell(r, "summary", 0, "pending"), "0");
+    assert_string_equal(vg_tt_cell(r, "summary", 0, "waiver_rate"), "0.2500");
     /* By selection: hold 1/1, rule 1/0, the random stream 2/1, the file's targeted 1/0. */
-    assert_int_equal(rows_of(r, "by_selection"), 4);
-    assert_string_equal(cell(r, "by_selection", 0, "selection"), "hold");
-    assert_string_equal(cell(r, "by_selection", 0, "hit_rate"), "1.0000");
-    assert_string_equal(cell(r, "by_selection", 0, "kg"), "250");
-    assert_string_equal(cell(r, "by_selection", 1, "selection"), "rule");
-    assert_string_equal(cell(r, "by_selection", 1, "positives"), "0");
-    assert_string_equal(cell(r, "by_selection", 2, "selection"), "targeted");
-    assert_string_equal(cell(r, "by_selection", 3, "selection"), "random");
-    assert_string_equal(cell(r, "by_selection", 3, "inspections"), "2");
-    assert_string_equal(cell(r, "by_selection", 3, "hit_rate"), "0.5000");
-    assert_string_equal(cell(r, "by_selection", 3, "kg_per_inspection"), "22.8");
+    assert_int_equal(vg_tt_rows(r, "by_selection"), 4);
+    assert_string_equal(vg_tt_cell(r, "by_selection", 0, "selection"), "hold");
+    assert_string_equal(vg_tt_cell(r, "by_selection", 0, "hit_rate"), "1.0000");
+    assert_string_equal(vg_tt_cell(r, "by_selection", 0, "kg"), "250");
+    assert_string_equal(vg_tt_cell(r, "by_selection", 1, "selection"), "rule");
+    assert_string_equal(vg_tt_cell(r, "by_selection", 1, "positives"), "0");
+    assert_string_equal(vg_tt_cell(r, "by_selection", 2, "selection"), "targeted");
+    assert_string_equal(vg_tt_cell(r, "by_selection", 3, "selection"), "random");
+    assert_string_equal(vg_tt_cell(r, "by_selection", 3, "inspections"), "2");
+    assert_string_equal(vg_tt_cell(r, "by_selection", 3, "hit_rate"), "0.5000");
+    assert_string_equal(vg_tt_cell(r, "by_selection", 3, "kg_per_inspection"), "22.8");
     /* Random stream: 1 in 2, Wilson 95% [0.0945, 0.9055], over the 13 trips leaving between
      * the first examination and a day after the last. */
-    assert_string_equal(cell(r, "random_stream", 0, "inspections"), "2");
-    assert_string_equal(cell(r, "random_stream", 0, "hit_rate"), "0.5000");
-    assert_string_equal(cell(r, "random_stream", 0, "ci95_low"), "0.0945");
-    assert_string_equal(cell(r, "random_stream", 0, "ci95_high"), "0.9055");
-    assert_string_equal(cell(r, "random_stream", 0, "trips"), "13");
-    assert_string_equal(cell(r, "random_stream", 0, "estimated_trips_with_drugs"), "6.5");
-    assert_string_equal(cell(r, "random_stream", 0, "estimate_low"), "1.2");
-    assert_string_equal(cell(r, "random_stream", 0, "estimate_high"), "11.8");
+    assert_string_equal(vg_tt_cell(r, "random_stream", 0, "inspections"), "2");
+    assert_string_equal(vg_tt_cell(r, "random_stream", 0, "hit_rate"), "0.5000");
+    assert_string_equal(vg_tt_cell(r, "random_stream", 0, "ci95_low"), "0.0945");
+    assert_string_equal(vg_tt_cell(r, "random_stream", 0, "ci95_high"), "0.9055");
+    assert_string_equal(vg_tt_cell(r, "random_stream", 0, "trips"), "13");
+    assert_string_equal(vg_tt_cell(r, "random_stream", 0, "estimated_trips_with_drugs"), "6.5");
+    assert_string_equal(vg_tt_cell(r, "random_stream", 0, "estimate_low"), "1.2");
+    assert_string_equal(vg_tt_cell(r, "random_stream", 0, "estimate_high"), "11.8");
     /* Per rule: R-SEAL selected and examined clean; R-ROUTE on the waived target (and on
      * the random one when the draw fell on TGTU1000057). */
-    size_t seal = row_where(r, "by_rule", "rule", "R-SEAL");
-    assert_string_equal(cell(r, "by_rule", seal, "selected"), "1");
-    assert_string_equal(cell(r, "by_rule", seal, "inspected"), "1");
-    assert_string_equal(cell(r, "by_rule", seal, "hit_rate"), "0.0000");
-    size_t route = row_where(r, "by_rule", "rule", "R-ROUTE");
+    size_t seal = vg_tt_row_where(r, "by_rule", "rule", "R-SEAL");
+    assert_string_equal(vg_tt_cell(r, "by_rule", seal, "selected"), "1");
+    assert_string_equal(vg_tt_cell(r, "by_rule", seal, "inspected"), "1");
+    assert_string_equal(vg_tt_cell(r, "by_rule", seal, "hit_rate"), "0.0000");
+    size_t route = vg_tt_row_where(r, "by_rule", "rule", "R-ROUTE");
     bool drew_57 = strcmp(random_container, "TGTU1000057") == 0;
-    assert_string_equal(cell(r, "by_rule", route, "selected"), drew_57 ? "2" : "1");
-    assert_string_equal(cell(r, "by_rule", route, "inspected"), drew_57 ? "1" : "0");
-    assert_string_equal(cell(r, "by_port", 0, "port"), "PECLL");
-    assert_string_equal(cell(r, "by_port", 0, "inspections"), "5");
+    assert_string_equal(vg_tt_cell(r, "by_rule", route, "selected"), drew_57 ? "2" : "1");
+    assert_string_equal(vg_tt_cell(r, "by_rule", route, "inspected"), drew_57 ? "1" : "0");
+    assert_string_equal(vg_tt_cell(r, "by_port", 0, "port"), "PECLL");
+    assert_string_equal(vg_tt_cell(r, "by_port", 0, "inspections"), "5");
     /* Abroad: Antwerp's find was never selected nor examined; Rotterdam's trip was the hold,
      * examined with drugs found, so not missed. */
-    assert_string_equal(cell(r, "finds_abroad", 0, "finds"), "2");
-    assert_string_equal(cell(r, "finds_abroad", 0, "kg"), "420");
-    assert_string_equal(cell(r, "finds_abroad", 0, "linked"), "2");
-    assert_string_equal(cell(r, "finds_abroad", 0, "targeted"), "1");
-    assert_string_equal(cell(r, "finds_abroad", 0, "missed_by_examination"), "0");
-    assert_string_equal(cell(r, "finds_abroad", 0, "missed_by_selection"), "1");
-    assert_int_equal(rows_of(r, "dispositions"), 2);
-    assert_string_equal(cell(r, "dispositions", 0, "state"), "inspected");
-    assert_string_equal(cell(r, "dispositions", 0, "targets"), "3");
-    assert_string_equal(cell(r, "dispositions", 1, "waiver"), "diplomatic");
-    assert_string_equal(cell(r, "dispositions", 1, "share"), "0.2500");
+    assert_string_equal(vg_tt_cell(r, "finds_abroad", 0, "finds"), "2");
+    assert_string_equal(vg_tt_cell(r, "finds_abroad", 0, "kg"), "420");
+    assert_string_equal(vg_tt_cell(r, "finds_abroad", 0, "linked"), "2");
+    assert_string_equal(vg_tt_cell(r, "finds_abroad", 0, "targeted"), "1");
+    assert_string_equal(vg_tt_cell(r, "finds_abroad", 0, "missed_by_examination"), "0");
+    assert_string_equal(vg_tt_cell(r, "finds_abroad", 0, "missed_by_selection"), "1");
+    assert_int_equal(vg_tt_rows(r, "dispositions"), 2);
+    assert_string_equal(vg_tt_cell(r, "dispositions", 0, "state"), "inspected");
+    assert_string_equal(vg_tt_cell(r, "dispositions", 0, "targets"), "3");
+    assert_string_equal(vg_tt_cell(r, "dispositions", 1, "waiver"), "diplomatic");
+    assert_string_equal(vg_tt_cell(r, "dispositions", 1, "share"), "0.2500");
     free(r);
     /* Another port: nothing, and rates say so. */
     r = kpi(s, "PEPAI");
-    assert_string_equal(cell(r, "summary", 0, "inspections"), "0");
-    assert_string_equal(cell(r, "summary", 0, "hit_rate"), "");
-    assert_string_equal(cell(r, "random_stream", 0, "hit_rate"), "");
-    assert_int_equal(rows_of(r, "by_selection"), 0);
+    assert_string_equal(vg_tt_cell(r, "summary", 0, "inspections"), "0");
+    assert_string_equal(vg_tt_cell(r, "summary", 0, "hit_rate"), "");
+    assert_string_equal(vg_tt_cell(r, "random_stream", 0, "hit_rate"), "");
+    assert_int_equal(vg_tt_rows(r, "by_selection"), 0);
     free(r);
     struct vg_kpi_filter bad = { "XX", VG_TIME_NONE, VG_TIME_NONE };
     struct vg_report_sink sink = { NULL, { NULL, NULL, NULL }, NULL };
