@@ -302,8 +302,12 @@ enum vg_status vg_eval_run(const struct vg_truth *truth, const struct vg_ranking
         }
     }
     out->cases = (int64_t)nc;
-    if (st == VG_OK && vg_rank_evaluate(scores, positive, n, rates, nrates, &out->metrics) != VG_OK) {
-        st = vg_error_set(err, VG_EINVAL, "rates must be in (0, 1]");
+    if (st == VG_OK) {
+        st = vg_rank_evaluate(scores, positive, n, rates, nrates, &out->metrics);
+        if (st != VG_OK) {
+            vg_error_set(err, st, "%s", st == VG_ENOMEM ? "out of memory evaluating"
+                                                        : "rates must be in (0, 1]");
+        }
     }
     for (size_t r = 0; st == VG_OK && r < nrates; r++) {
         st = vg_rank_cut(scores, n, out->metrics.at[r].k, prob);

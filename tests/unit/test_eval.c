@@ -261,6 +261,48 @@ static void test_eval__ranking_from_the_store(void **state)
     vg_store_close(s);
 }
 
+struct texts {
+    char *truth, *ranking;
+    size_t truth_len, ranking_len;
+};
+
+static enum vg_status eval_op(void *ctx)
+{
+    const struct texts *x = ctx;
+    struct vg_truth t;
+    struct vg_ranking r;
+    struct vg_error e;
+    vg_error_clear(&e);
+    vg_ranking_init(&r);
+    enum vg_status st = vg_truth_parse(x->truth, x->truth_len, "truth.json", &t, &e);
+    if (st != VG_OK) {
+        return st;
+    }
+    st = vg_ranking_parse_csv(x->ranking, x->ranking_len, "ranking.csv", &r, NULL, NULL, &e);
+    struct vg_eval_report rep;
+    if (st == VG_OK) {
+        st = vg_eval_run(&t, &r, NULL, VG_TIME_NONE, VG_TIME_NONE, NULL, 0, &rep, &e);
+    }
+    if (st == VG_OK && rep.cases != 3) {
+        st = VG_EINVAL;
+    }
+    vg_ranking_release(&r);
+    vg_truth_release(&t);
+    return st;
+}
+
+static void test_eval__without_memory_fails_cleanly(void **state)
+{
+    (void)state;
+    struct texts x;
+    x.truth = vg_test_read_file(vg_test_source("tests/data/targeting/truth.json"), &x.truth_len);
+    x.ranking =
+        vg_test_read_file(vg_test_source("tests/data/targeting/ranking.csv"), &x.ranking_len);
+    assert_true(vg_test_oom_loop(eval_op, NULL, &x, 200) > 3);
+    vg_free(x.truth);
+    vg_free(x.ranking);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_eval__metrics_on_a_hand_ranking),
     cmocka_unit_test(test_eval__ties_at_the_cut_count_by_expectation),
@@ -268,6 +310,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_eval__truth_and_ranking_readers),
     cmocka_unit_test(test_eval__ranking_against_the_truth),
     cmocka_unit_test(test_eval__ranking_from_the_store),
+    cmocka_unit_test(test_eval__without_memory_fails_cleanly),
 };
 
 VG_TEST_MAIN(tests)

@@ -414,6 +414,52 @@ static void test_outcome__listing_filters(void **state)
     vg_store_close(s);
 }
 
+static enum vg_status parse_op(void *ctx)
+{
+    const char *text = ctx;
+    struct seen *s = calloc(1, sizeof(*s));
+    if (s == NULL) {
+        return VG_ENOMEM;
+    }
+    struct vg_error e;
+    enum vg_status st = parse_text(text, s, &e);
+    if (st == VG_OK && (s->outcomes != 5 || s->rejects != 5)) {
+        st = VG_EINVAL;
+    }
+    free(s);
+    return st;
+}
+
+static void test_outcome__parser_without_memory_fails_cleanly(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = vg_test_read_file(fixture(), &len);
+    assert_true(vg_test_oom_loop(parse_op, NULL, text, 200) > 1);
+    vg_free(text);
+}
+
+static enum vg_status import_op(void *ctx)
+{
+    struct vg_outcome_report r;
+    struct vg_error e;
+    vg_error_clear(&e);
+    enum vg_status st = vg_outcomes_import(ctx, fixture(), &r, NULL, NULL, &e);
+    return st == VG_EPARTIAL ? VG_OK : st;
+}
+
+static void test_outcome__import_without_memory_leaves_nothing(void **state)
+{
+    (void)state;
+    struct vg_store *s = vg_tt_store("oom.db");
+    int64_t audit = vg_tt_int(s, "SELECT count(*) FROM audit_log");
+    assert_true(vg_test_oom_loop(import_op, NULL, s, 400) > 1);
+    /* Only the successful run wrote. */
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM outcomes"), 5);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM audit_log"), audit + 1);
+    vg_store_close(s);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_outcome__parser_takes_good_rows_and_refuses_bad_ones),
     cmocka_unit_test(test_outcome__header_must_name_the_required_columns),
@@ -422,6 +468,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_outcome__outcomes_before_their_trips_are_linked_later),
     cmocka_unit_test(test_outcome__officer_records_against_a_target),
     cmocka_unit_test(test_outcome__listing_filters),
+    cmocka_unit_test(test_outcome__parser_without_memory_fails_cleanly),
+    cmocka_unit_test(test_outcome__import_without_memory_leaves_nothing),
 };
 
 VG_TEST_MAIN(tests)

@@ -485,6 +485,27 @@ static void test_target__days_are_port_local(void **state)
     vg_store_close(s);
 }
 
+static enum vg_status select_op(void *ctx)
+{
+    struct vg_target_options o = day(4, 42);
+    struct vg_target_run run;
+    return select_day(ctx, &o, &run);
+}
+
+static void test_target__selection_without_memory_leaves_nothing(void **state)
+{
+    (void)state;
+    struct vg_store *s = vg_tt_store("oom.db");
+    vg_tt_exec(s, "INSERT INTO vessel_events(kind, mmsi, vessel_id, start_at, end_at, confidence,"
+                  " explanation, port_call_id, created_at) SELECT 'gap', 311000001, vessel_id,"
+                  " 1714800000, 1714830000, 0.6, 'silent', id, 0 FROM port_calls WHERE voyage ="
+                  " 'FA123E'");
+    assert_true(vg_test_oom_loop(select_op, NULL, s, 200) > 1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM target_runs"), 1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM targets"), 5);
+    vg_store_close(s);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_target__selects_in_asycuda_order),
     cmocka_unit_test(test_target__same_day_again_returns_the_record),
@@ -498,6 +519,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_target__bad_options_are_refused),
     cmocka_unit_test(test_target__unassessed_trips_can_be_drawn),
     cmocka_unit_test(test_target__days_are_port_local),
+    cmocka_unit_test(test_target__selection_without_memory_leaves_nothing),
 };
 
 VG_TEST_MAIN(tests)
