@@ -179,3 +179,36 @@ void cli_print_problem(void *user, bool rejected, const struct vg_error *err)
             vg_error_format(err, msg, sizeof(msg)));
     p->printed++;
 }
+
+int cli_report_run(struct cli_global *g, const char *only, const char *what,
+                   enum vg_status (*fn)(struct vg_store *store, const struct vg_report_sink *sink,
+                                        void *ctx, struct vg_error *err),
+                   void *ctx)
+{
+    if (g->format == CLI_FORMAT_CSV && only == NULL) {
+        cli_error("%s is several tables: choose one with --section for CSV (or use --format "
+                  "json)",
+                  what);
+        return CLI_USAGE;
+    }
+    int code;
+    struct vg_store *store = cli_open_store(g, false, true, &code);
+    if (store == NULL) {
+        return code;
+    }
+    struct cli_report *r = cli_report_new(g->format, stdout, only);
+    struct vg_report_sink sink = cli_report_sink(r);
+    struct vg_error err;
+    vg_error_clear(&err);
+    enum vg_status st = fn(store, &sink, ctx, &err);
+    bool found = cli_report_finish(r, st != VG_OK);
+    vg_store_close(store);
+    if (st != VG_OK) {
+        return cli_fail(&err, st);
+    }
+    if (!found) {
+        cli_error("no section '%s' in %s", only, what);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}

@@ -30,6 +30,16 @@ struct vg_report_sink cli_report_sink(struct cli_report *r);
  * printed when nothing was). Returns false when only named no section of the report. */
 bool cli_report_finish(struct cli_report *r, bool failed);
 
+/*
+ * Opens the store read-only, lets fn hand its report to a printer in the chosen format
+ * (only: one section; required for csv, else a usage error naming what) and returns the
+ * exit code: fn's failure, or a usage error when only names no section.
+ */
+int cli_report_run(struct cli_global *g, const char *only, const char *what,
+                   enum vg_status (*fn)(struct vg_store *store, const struct vg_report_sink *sink,
+                                        void *ctx, struct vg_error *err),
+                   void *ctx);
+
 /* Parses an ISO 8601 time or date (UTC unless a zone is given) given to option; prints
  * the usage error and returns false when it is not one. */
 bool cli_parse_when(const char *text, const char *option, int64_t *out);

@@ -35,6 +35,12 @@ const struct cli_command cli_cmd_kpi = {
     run,
 };
 
+static enum vg_status kpi_report(struct vg_store *store, const struct vg_report_sink *sink,
+                                 void *user, struct vg_error *err)
+{
+    return vg_kpi_report(store, user, sink, err);
+}
+
 static int run(struct cli_global *g, int argc, char **argv)
 {
     enum { OPT_PORT = 300, OPT_FROM, OPT_TO, OPT_SECTION };
@@ -78,29 +84,5 @@ static int run(struct cli_global *g, int argc, char **argv)
         cli_error("unexpected argument '%s'", argv[optind]);
         return CLI_USAGE;
     }
-    if (g->format == CLI_FORMAT_CSV && only == NULL) {
-        cli_error("the KPIs are several tables: choose one with --section for CSV (or use "
-                  "--format json)");
-        return CLI_USAGE;
-    }
-    int code;
-    struct vg_store *store = cli_open_store(g, false, true, &code);
-    if (store == NULL) {
-        return code;
-    }
-    struct cli_report *r = cli_report_new(g->format, stdout, only);
-    struct vg_report_sink sink = cli_report_sink(r);
-    struct vg_error err;
-    vg_error_clear(&err);
-    enum vg_status st = vg_kpi_report(store, &f, &sink, &err);
-    bool found = cli_report_finish(r, st != VG_OK);
-    vg_store_close(store);
-    if (st != VG_OK) {
-        return cli_fail(&err, st);
-    }
-    if (!found) {
-        cli_error("no section '%s' in the KPIs", only);
-        return CLI_USAGE;
-    }
-    return CLI_OK;
+    return cli_report_run(g, only, "the KPIs", kpi_report, &f);
 }

@@ -36,6 +36,18 @@ const struct cli_command cli_cmd_show = {
     run,
 };
 
+struct show_ctx {
+    enum vg_show_kind kind;
+    const char *id;
+};
+
+static enum vg_status show_report(struct vg_store *store, const struct vg_report_sink *sink,
+                                  void *user, struct vg_error *err)
+{
+    const struct show_ctx *c = user;
+    return vg_show(store, c->kind, c->id, sink, err);
+}
+
 static int run(struct cli_global *g, int argc, char **argv)
 {
     enum { OPT_SECTION = 300 };
@@ -66,29 +78,6 @@ static int run(struct cli_global *g, int argc, char **argv)
         cli_print_usage(&cli_cmd_show, stderr);
         return CLI_USAGE;
     }
-    if (g->format == CLI_FORMAT_CSV && only == NULL) {
-        cli_error("a report has several tables: choose one with --section for CSV (or use "
-                  "--format json)");
-        return CLI_USAGE;
-    }
-    int code;
-    struct vg_store *store = cli_open_store(g, false, true, &code);
-    if (store == NULL) {
-        return code;
-    }
-    struct cli_report *r = cli_report_new(g->format, stdout, only);
-    struct vg_report_sink sink = cli_report_sink(r);
-    struct vg_error err;
-    vg_error_clear(&err);
-    enum vg_status st = vg_show(store, kind, argv[optind + 1], &sink, &err);
-    bool found = cli_report_finish(r, st != VG_OK);
-    vg_store_close(store);
-    if (st != VG_OK) {
-        return cli_fail(&err, st);
-    }
-    if (!found) {
-        cli_error("no section '%s' in this report", only);
-        return CLI_USAGE;
-    }
-    return CLI_OK;
+    struct show_ctx ctx = { kind, argv[optind + 1] };
+    return cli_report_run(g, only, "this report", show_report, &ctx);
 }

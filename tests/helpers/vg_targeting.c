@@ -8,7 +8,9 @@
 #include <stdlib.h>
 
 #include <vigia/ingest.h>
+#include <vigia/outcome.h>
 #include <vigia/report.h>
+#include <vigia/target.h>
 
 #include "store/store_int.h"
 
@@ -213,4 +215,24 @@ size_t vg_tt_row_where(const struct vg_tt_report *r, const char *key, const char
     }
     fail_msg("no row of %s with %s = %s", key, col, value);
     return 0;
+}
+
+void vg_tt_select(struct vg_store *s)
+{
+    struct vg_target_options o = { .port = "PECLL", .date = "2024-05-03", .capacity = 4,
+                                   .random_share = -1, .seeded = true, .seed = 42 };
+    struct vg_target_run run;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_targets_select(s, &o, &run, &e), VG_OK, &e);
+}
+
+void vg_tt_import_outcomes(struct vg_store *s, struct vg_outcome_report *r)
+{
+    struct vg_outcome_report local;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_outcomes_import(s, vg_test_source("tests/data/targeting/outcomes.csv"),
+                                     r != NULL ? r : &local, NULL, NULL, &e),
+                  VG_EPARTIAL, &e);
 }

@@ -44,6 +44,14 @@ int64_t vg_tt_assess(struct vg_store *s, const char *container, const char *voya
                      const char *band, int hold, const char *kind, const char *code,
                      double weight, const char *text);
 
+/* Selects the targets of PECLL on 2024-05-03 with capacity 4 and the test seed 42 (the hold
+ * TGTU1000015, TGTU1000020 by rule, TGTU1000036 by list, one random draw). */
+void vg_tt_select(struct vg_store *s);
+
+/* Imports tests/data/targeting/outcomes.csv (5 rows in, 5 rejected); r may be NULL. */
+struct vg_outcome_report;
+void vg_tt_import_outcomes(struct vg_store *s, struct vg_outcome_report *r);
+
 /* A multi-section report captured from a struct vg_report_sink: up to 16 sections of up to
  * 16 rows of 20 columns (longer values are cut at 95 bytes). */
 struct vg_report_sink;

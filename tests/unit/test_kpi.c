@@ -50,12 +50,9 @@ static void test_kpi__a_day_of_targets_and_outcomes(void **state)
 {
     (void)state;
     struct vg_store *s = vg_tt_store("kpi.db");
-    struct vg_target_options o = { .port = "PECLL", .date = "2024-05-03", .capacity = 4,
-                                   .random_share = -1, .seeded = true, .seed = 42 };
-    struct vg_target_run run;
+    vg_tt_select(s);
     struct vg_error e;
     vg_error_clear(&e);
-    assert_status(vg_targets_select(s, &o, &run, &e), VG_OK, &e);
     /* The hold found 250 kg; the random target was clean; the list target was waived. */
     record(s, target_of(s, "hold"), VG_RESULT_DRUGS, 250, 16);
     record(s, target_of(s, "random"), VG_RESULT_NEGATIVE, NAN, 18);
@@ -68,10 +65,7 @@ static void test_kpi__a_day_of_targets_and_outcomes(void **state)
                random_container, sizeof(random_container));
     /* The file: TGTU1000020 examined clean (closes the rule target), TGTU1000041 drugs in
      * the random stream, TGTU1000016 clean, two finds abroad. */
-    struct vg_outcome_report rep;
-    assert_status(vg_outcomes_import(s, vg_test_source("tests/data/targeting/outcomes.csv"), &rep,
-                                     NULL, NULL, &e),
-                  VG_EPARTIAL, &e);
+    vg_tt_import_outcomes(s, NULL);
     struct vg_tt_report *r = kpi(s, NULL);
     assert_int_equal(r->nsections, 7);
     assert_string_equal(vg_tt_cell(r, "summary", 0, "inspections"), "5");

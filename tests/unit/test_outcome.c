@@ -188,12 +188,7 @@ static void test_outcome__import_links_origin_and_finds_abroad(void **state)
 {
     (void)state;
     struct vg_store *s = vg_tt_store("link.db");
-    struct vg_target_options o = { .port = "PECLL", .date = "2024-05-03", .capacity = 4,
-                                   .random_share = -1, .seeded = true, .seed = 42 };
-    struct vg_target_run run;
-    struct vg_error e;
-    vg_error_clear(&e);
-    assert_status(vg_targets_select(s, &o, &run, &e), VG_OK, &e);
+    vg_tt_select(s);
     struct vg_outcome_report r;
     assert_int_equal(import(s, fixture(), &r), VG_EPARTIAL);
     assert_int_equal(r.records, 10);
@@ -335,12 +330,9 @@ static void test_outcome__officer_records_against_a_target(void **state)
 {
     (void)state;
     struct vg_store *s = vg_tt_store("officer.db");
-    struct vg_target_options opts = { .port = "PECLL", .date = "2024-05-03", .capacity = 4,
-                                      .random_share = -1, .seeded = true, .seed = 42 };
-    struct vg_target_run run;
+    vg_tt_select(s);
     struct vg_error e;
     vg_error_clear(&e);
-    assert_status(vg_targets_select(s, &opts, &run, &e), VG_OK, &e);
     int64_t target = vg_tt_int(s, "SELECT min(id) FROM targets"); /* TGTU1000015, the hold */
     struct vg_outcome o = officer("", VG_RESULT_DRUGS);
     o.kg = 250;

@@ -25,16 +25,8 @@ static void test_show__container_report(void **state)
 {
     (void)state;
     struct vg_store *s = vg_tt_store("container.db");
-    struct vg_target_options o = { .port = "PECLL", .date = "2024-05-03", .capacity = 4,
-                                   .random_share = -1, .seeded = true, .seed = 42 };
-    struct vg_target_run run;
-    struct vg_error e;
-    vg_error_clear(&e);
-    assert_status(vg_targets_select(s, &o, &run, &e), VG_OK, &e);
-    struct vg_outcome_report rep;
-    assert_status(vg_outcomes_import(s, vg_test_source("tests/data/targeting/outcomes.csv"), &rep,
-                                     NULL, NULL, &e),
-                  VG_EPARTIAL, &e);
+    vg_tt_select(s);
+    vg_tt_import_outcomes(s, NULL);
     struct vg_tt_report *r = show(s, VG_SHOW_CONTAINER, "tgtu 100001-5", VG_OK);
     assert_int_equal(r->nsections, 11);
     assert_string_equal(vg_tt_cell(r, "container", 0, "number"), "TGTU1000015");
