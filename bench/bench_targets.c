@@ -12,13 +12,14 @@
  *
  * Prints each figure; not a test.
  */
+#include "store/store_int.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
 #include <vigia/alloc.h>
 #include <vigia/eval.h>
 #include <vigia/kpi.h>
@@ -27,12 +28,10 @@
 #include <vigia/target.h>
 #include <vigia/time.h>
 
-#include "store/store_int.h"
-
-#define TRIPS 50000
+#define TRIPS        50000
 #define OUTCOME_ROWS 500000
-#define IMPORTED 20000
-#define RANKED 1500000
+#define IMPORTED     20000
+#define RANKED       1500000
 
 static double now_s(void)
 {
@@ -93,21 +92,31 @@ static void build(struct vg_store *s)
             "INSERT INTO port_calls(id, vessel_id, port, voyage, etd, created_at)"
             " VALUES(1, 1, 'PECLL', 'B1', 1714791600, 0);");
     sqlite3_stmt *c, *t, *a, *r, *co, *ce;
-    sqlite3_prepare_v2(s->db, "INSERT INTO containers(id, number, valid, created_at) VALUES(?1,?2,1,0)",
+    sqlite3_prepare_v2(s->db,
+                       "INSERT INTO containers(id, number, valid, created_at) VALUES(?1,?2,1,0)",
                        -1, &c, NULL);
-    sqlite3_prepare_v2(s->db, "INSERT INTO trips(id, container_id, port_call_id, port, direction,"
-                              " departure_at, created_at) VALUES(?1,?1,1,'PECLL','export',"
-                              "1714791600,0)", -1, &t, NULL);
-    sqlite3_prepare_v2(s->db, "INSERT INTO assessments(id, trip_id, version, moment, as_of, score,"
-                              " band, mandatory_hold, created_at) VALUES(?1,?1,1,'pre-load',0,?2,"
-                              "'green',?3,0)", -1, &a, NULL);
-    sqlite3_prepare_v2(s->db, "INSERT INTO assessment_reasons(assessment_id, seq, kind, code,"
-                              " weight, text) VALUES(?1,1,'rule','R' || (?1 % 20),?2,'a rule')",
+    sqlite3_prepare_v2(s->db,
+                       "INSERT INTO trips(id, container_id, port_call_id, port, direction,"
+                       " departure_at, created_at) VALUES(?1,?1,1,'PECLL','export',"
+                       "1714791600,0)",
+                       -1, &t, NULL);
+    sqlite3_prepare_v2(s->db,
+                       "INSERT INTO assessments(id, trip_id, version, moment, as_of, score,"
+                       " band, mandatory_hold, created_at) VALUES(?1,?1,1,'pre-load',0,?2,"
+                       "'green',?3,0)",
+                       -1, &a, NULL);
+    sqlite3_prepare_v2(s->db,
+                       "INSERT INTO assessment_reasons(assessment_id, seq, kind, code,"
+                       " weight, text) VALUES(?1,1,'rule','R' || (?1 % 20),?2,'a rule')",
                        -1, &r, NULL);
-    sqlite3_prepare_v2(s->db, "INSERT INTO consignments(id, bl_number, port_call_id, created_at,"
-                              " updated_at) VALUES(?1, 'BL' || ?1, 1, 0, 0)", -1, &co, NULL);
-    sqlite3_prepare_v2(s->db, "INSERT INTO consignment_equipment(consignment_id, container_id)"
-                              " VALUES(?1, ?1)", -1, &ce, NULL);
+    sqlite3_prepare_v2(s->db,
+                       "INSERT INTO consignments(id, bl_number, port_call_id, created_at,"
+                       " updated_at) VALUES(?1, 'BL' || ?1, 1, 0, 0)",
+                       -1, &co, NULL);
+    sqlite3_prepare_v2(s->db,
+                       "INSERT INTO consignment_equipment(consignment_id, container_id)"
+                       " VALUES(?1, ?1)",
+                       -1, &ce, NULL);
     for (int i = 1; i <= TRIPS; i++) {
         char num[12];
         container_number((unsigned)i, num);
@@ -154,8 +163,11 @@ static void bench_select(struct vg_store *s)
     const int rounds = 5;
     double t0 = now_s();
     for (int i = 0; i < rounds; i++) {
-        struct vg_target_options o = { .port = "PECLL", .date = "2024-05-03", .capacity = -1,
-                                       .random_share = -1, .reselect = i > 0,
+        struct vg_target_options o = { .port = "PECLL",
+                                       .date = "2024-05-03",
+                                       .capacity = -1,
+                                       .random_share = -1,
+                                       .reselect = i > 0,
                                        .reason = "benchmark reselection" };
         check(vg_targets_select(s, &o, &run, &err), &err, "select");
     }
@@ -193,13 +205,13 @@ static char *outcomes_csv(int rows, size_t *len)
         char num[12];
         container_number((unsigned)(i % TRIPS + 1), num);
         bool drugs = i % 97 == 0;
-        n += (size_t)snprintf(buf + n, cap - n,
-                              "%s,BL%d,PECLL,2024-05-03T%02d:%02d:00Z,%s,%s,%s,%s,scan,%s,intact,"
-                              "origin,BEANR,%s\n",
-                              num, i % TRIPS + 1, 6 + i % 12, i % 60, drugs ? "drugs" : "negative",
-                              drugs ? "cocaine" : "", drugs ? "120" : "",
-                              drugs ? "reefer_unit" : "", drugs ? "scanner image" : "",
-                              i % 20 == 0 ? "random" : "targeted");
+        n +=
+            (size_t)snprintf(buf + n, cap - n,
+                             "%s,BL%d,PECLL,2024-05-03T%02d:%02d:00Z,%s,%s,%s,%s,scan,%s,intact,"
+                             "origin,BEANR,%s\n",
+                             num, i % TRIPS + 1, 6 + i % 12, i % 60, drugs ? "drugs" : "negative",
+                             drugs ? "cocaine" : "", drugs ? "120" : "", drugs ? "reefer_unit" : "",
+                             drugs ? "scanner image" : "", i % 20 == 0 ? "random" : "targeted");
     }
     *len = n;
     return buf;
@@ -263,8 +275,8 @@ static void bench_kpi(struct vg_store *s)
     vg_error_clear(&err);
     double t0 = now_s();
     check(vg_kpi_report(s, &f, &sink, &err), &err, "kpi");
-    printf("kpi      report over %d outcomes: %.1f ms (%ld rows)\n", IMPORTED,
-           (now_s() - t0) * 1e3, rows);
+    printf("kpi      report over %d outcomes: %.1f ms (%ld rows)\n", IMPORTED, (now_s() - t0) * 1e3,
+           rows);
 }
 
 static void bench_metrics(void)
@@ -299,8 +311,9 @@ int main(int argc, char **argv)
     snprintf(path, sizeof(path), "%s/bench_targets_%d.db", dir, (int)getpid());
     snprintf(key, sizeof(key), "%s/bench_targets_%d.key", dir, (int)getpid());
     snprintf(heads, sizeof(heads), "%s/bench_targets_%d.heads", dir, (int)getpid());
-    struct vg_store_options o = { .create = true, .actor = "bench", .audit_key_path = key,
-                                  .audit_export_path = heads };
+    struct vg_store_options o = {
+        .create = true, .actor = "bench", .audit_key_path = key, .audit_export_path = heads
+    };
     struct vg_store *s = NULL;
     struct vg_error err;
     vg_error_clear(&err);

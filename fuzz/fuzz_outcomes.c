@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/outcome.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -39,8 +38,8 @@ static enum vg_status on_outcome(void *user, const struct vg_outcome *o)
     return VG_OK;
 }
 
-static enum vg_status on_reject(void *user, const struct vg_error *reason, const char *excerpt,
-                                size_t len)
+static enum vg_status
+on_reject(void *user, const struct vg_error *reason, const char *excerpt, size_t len)
 {
     size_t size = *(const size_t *)user;
     if (reason->offset > size || reason->line == 0 || reason->message[0] == '\0' ||
@@ -50,8 +49,8 @@ static enum vg_status on_reject(void *user, const struct vg_error *reason, const
     return VG_OK;
 }
 
-static enum vg_status on_flag(void *user, const struct vg_error *reason, const char *field,
-                              const char *value)
+static enum vg_status
+on_flag(void *user, const struct vg_error *reason, const char *field, const char *value)
 {
     (void)user;
     if (reason->message[0] == '\0' || field == NULL || value == NULL) {

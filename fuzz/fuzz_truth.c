@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/eval.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -32,8 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (size_t i = 0; i < t.ncases; i++) {
         const struct vg_truth_case *c = &t.cases[i];
-        if (strlen(c->port) != 5 || (c->vessel ? c->imo == 0 && c->mmsi == 0
-                                               : c->container[0] == '\0')) {
+        if (strlen(c->port) != 5 ||
+            (c->vessel ? c->imo == 0 && c->mmsi == 0 : c->container[0] == '\0')) {
             abort();
         }
     }

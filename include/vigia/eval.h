@@ -17,7 +17,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
 #include <vigia/codes.h>
 #include <vigia/status.h>
 
@@ -47,8 +46,8 @@ struct vg_at_rate {
 
 struct vg_rank_metrics {
     int64_t n, positives;
-    double base_rate;      /* positives / n */
-    double auc;            /* NAN when there are no positives or no negatives */
+    double base_rate; /* positives / n */
+    double auc;       /* NAN when there are no positives or no negatives */
     size_t nrates;
     struct vg_at_rate at[VG_EVAL_MAX_RATES];
 };
@@ -61,8 +60,8 @@ VG_NODISCARD enum vg_status vg_rank_cut(const double *scores, size_t n, int64_t 
 
 /* The ROC AUC of scores against positive (Mann-Whitney, ties one half); NAN when either
  * class is empty. *auc is set; VG_ENOMEM. */
-VG_NODISCARD enum vg_status vg_rank_auc(const double *scores, const bool *positive, size_t n,
-                                        double *auc);
+VG_NODISCARD enum vg_status
+vg_rank_auc(const double *scores, const bool *positive, size_t n, double *auc);
 
 /* All the metrics above at rates[0..nrates) (nrates <= VG_EVAL_MAX_RATES, each in
  * (0, 1]). VG_EINVAL for bad rates, VG_ENOMEM. */
@@ -84,27 +83,27 @@ struct vg_interval vg_wilson(int64_t successes, int64_t n, double z);
 /* ---- the truth of a simulated world ------------------------------------------------ */
 
 struct vg_truth_case {
-    char id[16];           /* "K000012", "V000001" */
-    char pattern[32];      /* "rip_on", "at_sea_transfer"... */
-    bool vessel;           /* unit "vessel": an at-sea transfer onto a departing ship */
-    char container[16];    /* trip cases */
-    char bills[64];        /* trip cases: the B/L (";"-separated when several) */
-    char port[6];          /* port of loading / departure */
-    int64_t departure;     /* the vessel's departure (UTC) */
+    char id[16];        /* "K000012", "V000001" */
+    char pattern[32];   /* "rip_on", "at_sea_transfer"... */
+    bool vessel;        /* unit "vessel": an at-sea transfer onto a departing ship */
+    char container[16]; /* trip cases */
+    char bills[64];     /* trip cases: the B/L (";"-separated when several) */
+    char port[6];       /* port of loading / departure */
+    int64_t departure;  /* the vessel's departure (UTC) */
     char voyage[16];
-    uint32_t imo;          /* the vessel (0 when unknown) */
+    uint32_t imo; /* the vessel (0 when unknown) */
     uint32_t mmsi;
     char vessel_name[48];
 };
 
 struct vg_truth {
-    char world[64];        /* config name */
+    char world[64]; /* config name */
     uint64_t seed;
-    int64_t start, end;            /* the world's days */
+    int64_t start, end; /* the world's days */
     int64_t history_from, history_to;
-    int64_t eval_from, eval_to;    /* the evaluation window */
+    int64_t eval_from, eval_to; /* the evaluation window */
     size_t ncases;
-    struct vg_truth_case *cases;   /* owned */
+    struct vg_truth_case *cases; /* owned */
 };
 
 /*
@@ -116,11 +115,8 @@ struct vg_truth {
  * lacks what it needs (err names the case), VG_EFORMAT when it is JSON but not a truth
  * file, VG_ENOMEM.
  */
-VG_NODISCARD enum vg_status vg_truth_parse(const char *data,
-                                           size_t len,
-                                           const char *source,
-                                           struct vg_truth *out,
-                                           struct vg_error *err);
+VG_NODISCARD enum vg_status vg_truth_parse(
+    const char *data, size_t len, const char *source, struct vg_truth *out, struct vg_error *err);
 
 /* Frees what a truth holds. NULL-safe. */
 void vg_truth_release(struct vg_truth *t);
@@ -129,18 +125,18 @@ void vg_truth_release(struct vg_truth *t);
 
 struct vg_rank_row {
     char container[16];
-    const char *bills;     /* ';'-separated, may be "" (owned by the ranking) */
+    const char *bills; /* ';'-separated, may be "" (owned by the ranking) */
     char port[6];
     int64_t departure;
-    double score;          /* -1 for a trip without an assessment */
+    double score; /* -1 for a trip without an assessment */
     bool assessed;
 };
 
 struct vg_ranking {
     size_t n, cap;
     struct vg_rank_row *rows;
-    int64_t rejected;      /* rows refused by the CSV reader */
-    void *strings;         /* owned text */
+    int64_t rejected; /* rows refused by the CSV reader */
+    void *strings;    /* owned text */
 };
 
 /* An empty ranking. */
@@ -168,11 +164,8 @@ VG_NODISCARD enum vg_status vg_ranking_parse_csv(const char *data,
  * Appends to r every export or transhipment trip of the store departing in [from, to)
  * with the score of its latest assessment (unassessed trips with score -1). VG_EDB.
  */
-VG_NODISCARD enum vg_status vg_ranking_from_store(struct vg_store *store,
-                                                  int64_t from,
-                                                  int64_t to,
-                                                  struct vg_ranking *r,
-                                                  struct vg_error *err);
+VG_NODISCARD enum vg_status vg_ranking_from_store(
+    struct vg_store *store, int64_t from, int64_t to, struct vg_ranking *r, struct vg_error *err);
 
 /* ---- evaluation -------------------------------------------------------------------- */
 
@@ -180,18 +173,18 @@ VG_NODISCARD enum vg_status vg_ranking_from_store(struct vg_store *store,
 
 struct vg_eval_pattern {
     char name[32];
-    int64_t cases;          /* cases of the pattern in the window */
-    int64_t ranked;         /* of which found in the ranking */
+    int64_t cases;                    /* cases of the pattern in the window */
+    int64_t ranked;                   /* of which found in the ranking */
     double recall[VG_EVAL_MAX_RATES]; /* at each rate of the report */
 };
 
 struct vg_eval_report {
-    int64_t from, to;        /* the window: trips departing in [from, to) */
-    int64_t rows;            /* rows of the ranking */
-    int64_t trips;           /* of which in the window */
-    int64_t unassessed;      /* of which without an assessment (score -1) */
-    int64_t cases;           /* trip cases of the truth in the window */
-    int64_t cases_missing;   /* of which not in the ranking (counted as missed) */
+    int64_t from, to;               /* the window: trips departing in [from, to) */
+    int64_t rows;                   /* rows of the ranking */
+    int64_t trips;                  /* of which in the window */
+    int64_t unassessed;             /* of which without an assessment (score -1) */
+    int64_t cases;                  /* trip cases of the truth in the window */
+    int64_t cases_missing;          /* of which not in the ranking (counted as missed) */
     struct vg_rank_metrics metrics; /* over trips + missing cases */
     size_t npatterns;
     struct vg_eval_pattern patterns[VG_EVAL_MAX_PATTERNS];
@@ -200,8 +193,8 @@ struct vg_eval_report {
     int64_t voyages;         /* port calls departing in the window */
     int64_t voyages_flagged; /* with encounter, loitering or gap events */
     int64_t vessel_cases;
-    int64_t vessel_cases_found;   /* matched to a port call of the store */
-    int64_t vessel_cases_flagged; /* whose voyage is flagged */
+    int64_t vessel_cases_found;                         /* matched to a port call of the store */
+    int64_t vessel_cases_flagged;                       /* whose voyage is flagged */
     double vessel_precision, vessel_recall, vessel_auc; /* NAN when undefined */
 };
 

@@ -11,7 +11,6 @@
 #define VIGIA_KPI_H
 
 #include <stdint.h>
-
 #include <vigia/report.h>
 #include <vigia/status.h>
 

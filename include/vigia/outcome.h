@@ -26,7 +26,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
 #include <vigia/codes.h>
 #include <vigia/rows.h>
 #include <vigia/status.h>
@@ -44,10 +43,10 @@ enum vg_outcome_result {
 };
 
 enum vg_found_at {
-    VG_FOUND_UNKNOWN = 0,   /* not said: origin when the port is the trip's port */
-    VG_FOUND_ORIGIN,        /* at the port of loading, before loading */
-    VG_FOUND_TRANSIT,       /* at a transhipment port */
-    VG_FOUND_DESTINATION,   /* at or after the port of discharge */
+    VG_FOUND_UNKNOWN = 0, /* not said: origin when the port is the trip's port */
+    VG_FOUND_ORIGIN,      /* at the port of loading, before loading */
+    VG_FOUND_TRANSIT,     /* at a transhipment port */
+    VG_FOUND_DESTINATION, /* at or after the port of discharge */
 };
 
 /* "negative", "drugs", "other"; "", "origin", "transit", "destination" (static). */
@@ -70,25 +69,29 @@ struct vg_outcome {
     int64_t inspected_at;       /* UTC seconds */
     enum vg_outcome_result result;
     const char *substance;
-    double kg;                  /* net kilograms seized; NAN when not given */
+    double kg; /* net kilograms seized; NAN when not given */
     const char *concealment;
-    const char *method;         /* scan, tailgate, full, k9 (others kept as written) */
+    const char *method; /* scan, tailgate, full, k9 (others kept as written) */
     const char *detection;
-    const char *seal_state;     /* intact, replaced, broken, missing */
+    const char *seal_state; /* intact, replaced, broken, missing */
     enum vg_found_at found_at;
-    char destination_port[6];   /* the trip's manifested port of discharge */
-    const char *selection;      /* targeted, random, partner */
-    uint32_t line;              /* line of the record in its file (0 when recorded) */
-    uint64_t offset;            /* byte offset of the record */
+    char destination_port[6]; /* the trip's manifested port of discharge */
+    const char *selection;    /* targeted, random, partner */
+    uint32_t line;            /* line of the record in its file (0 when recorded) */
+    uint64_t offset;          /* byte offset of the record */
 };
 
 /* Receives a parser's records. A callback returning other than VG_OK stops the parser,
  * which returns that status. */
 struct vg_outcome_sink {
     enum vg_status (*outcome)(void *user, const struct vg_outcome *o);
-    enum vg_status (*reject)(void *user, const struct vg_error *reason, const char *excerpt,
+    enum vg_status (*reject)(void *user,
+                             const struct vg_error *reason,
+                             const char *excerpt,
                              size_t excerpt_len);
-    enum vg_status (*flag)(void *user, const struct vg_error *reason, const char *field,
+    enum vg_status (*flag)(void *user,
+                           const struct vg_error *reason,
+                           const char *field,
                            const char *value);
     void *user;
 };
@@ -171,10 +174,8 @@ VG_NODISCARD enum vg_status vg_outcome_record(struct vg_store *store,
 
 /* Tries again to link every unlinked outcome (after trips arrived); audited
  * ("outcomes.link") when some were linked. *linked and *unlinked (may be NULL) count. */
-VG_NODISCARD enum vg_status vg_outcomes_link(struct vg_store *store,
-                                             int64_t *linked,
-                                             int64_t *unlinked,
-                                             struct vg_error *err);
+VG_NODISCARD enum vg_status
+vg_outcomes_link(struct vg_store *store, int64_t *linked, int64_t *unlinked, struct vg_error *err);
 
 /*
  * Lists outcomes, oldest examination first, filtered by container (may be NULL), port of

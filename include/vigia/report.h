@@ -12,7 +12,6 @@
 #define VIGIA_REPORT_H
 
 #include <stdbool.h>
-
 #include <vigia/rows.h>
 
 #ifdef __cplusplus

@@ -9,7 +9,6 @@
 #define VIGIA_SHOW_H
 
 #include <stdbool.h>
-
 #include <vigia/report.h>
 #include <vigia/status.h>
 

@@ -27,7 +27,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-
 #include <vigia/rows.h>
 #include <vigia/status.h>
 
@@ -67,8 +66,8 @@ struct vg_target_options {
     bool seeded;         /* TESTS ONLY: derive the random seed from `seed` instead of the
                             secure source (recorded as seeded) */
     uint64_t seed;
-    bool reselect;       /* replace the recorded selection of the day; needs reason */
-    const char *reason;  /* why a reselection is made (at least 10 characters) */
+    bool reselect;      /* replace the recorded selection of the day; needs reason */
+    const char *reason; /* why a reselection is made (at least 10 characters) */
 };
 
 /* A selection: what was selected for a port and day, and how. */
@@ -81,15 +80,15 @@ struct vg_target_run {
                                    or arriving when imported) */
     int64_t assessed;           /* of which with an assessment */
     int64_t capacity;
-    char capacity_source[16];   /* "option", "setting", "share", "default" */
+    char capacity_source[16]; /* "option", "setting", "share", "default" */
     double random_share;
     int64_t holds, scored, random, vessels; /* targets of each kind */
     bool seeded;
-    bool recorded;              /* true: the recorded selection was returned as it was */
-    int64_t vessels_added;      /* vessel targets added to a recorded selection */
+    bool recorded;         /* true: the recorded selection was returned as it was */
+    int64_t vessels_added; /* vessel targets added to a recorded selection */
     int64_t selected_at;
     char selected_by[64];
-    char reselect_reason[256];  /* empty unless this run replaced an earlier one */
+    char reselect_reason[256]; /* empty unless this run replaced an earlier one */
     uint8_t seed[32];
 };
 

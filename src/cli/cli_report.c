@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/slice.h>
 #include <vigia/time.h>
 
@@ -11,13 +10,13 @@ struct cli_report {
     enum cli_format format;
     FILE *fp;
     const char *only;
-    bool selected;   /* the current section is printed */
+    bool selected; /* the current section is printed */
     bool record;
-    bool found;      /* only was seen */
-    int printed;     /* sections printed */
+    bool found;  /* only was seen */
+    int printed; /* sections printed */
     struct cli_out *out;
     size_t ncols;
-    char **names;    /* a record's columns and its row */
+    char **names; /* a record's columns and its row */
     char **values;
     bool has_row;
 };
@@ -180,9 +179,13 @@ void cli_print_problem(void *user, bool rejected, const struct vg_error *err)
     p->printed++;
 }
 
-int cli_report_run(struct cli_global *g, const char *only, const char *what,
-                   enum vg_status (*fn)(struct vg_store *store, const struct vg_report_sink *sink,
-                                        void *ctx, struct vg_error *err),
+int cli_report_run(struct cli_global *g,
+                   const char *only,
+                   const char *what,
+                   enum vg_status (*fn)(struct vg_store *store,
+                                        const struct vg_report_sink *sink,
+                                        void *ctx,
+                                        struct vg_error *err),
                    void *ctx)
 {
     if (g->format == CLI_FORMAT_CSV && only == NULL) {

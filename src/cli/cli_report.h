@@ -9,13 +9,12 @@
 #ifndef VIGIA_CLI_REPORT_H
 #define VIGIA_CLI_REPORT_H
 
+#include "cli.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-
 #include <vigia/report.h>
-
-#include "cli.h"
 
 struct cli_report;
 
@@ -35,9 +34,13 @@ bool cli_report_finish(struct cli_report *r, bool failed);
  * (only: one section; required for csv, else a usage error naming what) and returns the
  * exit code: fn's failure, or a usage error when only names no section.
  */
-int cli_report_run(struct cli_global *g, const char *only, const char *what,
-                   enum vg_status (*fn)(struct vg_store *store, const struct vg_report_sink *sink,
-                                        void *ctx, struct vg_error *err),
+int cli_report_run(struct cli_global *g,
+                   const char *only,
+                   const char *what,
+                   enum vg_status (*fn)(struct vg_store *store,
+                                        const struct vg_report_sink *sink,
+                                        void *ctx,
+                                        struct vg_error *err),
                    void *ctx);
 
 /* Parses an ISO 8601 time or date (UTC unless a zone is given) given to option; prints

@@ -7,7 +7,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/eval.h>
 #include <vigia/file.h>
@@ -51,16 +50,22 @@ static const char *num(char *buf, size_t size, double x, int decimals)
     return buf;
 }
 
-static void record(const struct vg_report_sink *sink, const char *key, const char *title,
-                   size_t n, const char *const *keys, const char *const *vals)
+static void record(const struct vg_report_sink *sink,
+                   const char *key,
+                   const char *title,
+                   size_t n,
+                   const char *const *keys,
+                   const char *const *vals)
 {
     sink->section(sink->user, key, title, true);
     sink->rows.columns(sink->rows.user, n, keys);
     sink->rows.row(sink->rows.user, n, vals);
 }
 
-static void print_report(const struct vg_report_sink *sink, const struct vg_truth *t,
-                         const struct vg_eval_report *r, const char *ranking)
+static void print_report(const struct vg_report_sink *sink,
+                         const struct vg_truth *t,
+                         const struct vg_eval_report *r,
+                         const char *ranking)
 {
     char b[16][40];
     vg_time_format_iso8601(r->from, b[0], 40);
@@ -72,28 +77,43 @@ static void print_report(const struct vg_report_sink *sink, const struct vg_trut
     snprintf(b[6], 40, "%lld", (long long)r->cases);
     snprintf(b[7], 40, "%lld", (long long)r->cases_missing);
     snprintf(b[8], 40, "%lld", (long long)r->metrics.n);
-    static const char *const skeys[] = { "world", "seed", "from", "to", "ranking", "rows",
-                                         "trips", "unassessed", "cases", "cases_missing",
-                                         "population", "base_rate", "roc_auc" };
-    const char *svals[] = { t->world, b[2], b[0], b[1], ranking, b[3], b[4], b[5], b[6], b[7],
-                            b[8], num(b[9], 40, r->metrics.base_rate, 5),
+    static const char *const skeys[] = { "world",   "seed",          "from",       "to",
+                                         "ranking", "rows",          "trips",      "unassessed",
+                                         "cases",   "cases_missing", "population", "base_rate",
+                                         "roc_auc" };
+    const char *svals[] = { t->world,
+                            b[2],
+                            b[0],
+                            b[1],
+                            ranking,
+                            b[3],
+                            b[4],
+                            b[5],
+                            b[6],
+                            b[7],
+                            b[8],
+                            num(b[9], 40, r->metrics.base_rate, 5),
                             num(b[10], 40, r->metrics.auc, 4) };
     record(sink, "summary", "Evaluation", 13, skeys, svals);
 
     sink->section(sink->user, "at_rates", "At each inspection rate", false);
-    static const char *const rcols[] = { "rate", "inspected", "hits", "precision",
-                                         "best_precision", "relative_precision", "recall",
-                                         "lift" };
+    static const char *const rcols[] = { "rate",           "inspected",
+                                         "hits",           "precision",
+                                         "best_precision", "relative_precision",
+                                         "recall",         "lift" };
     sink->rows.columns(sink->rows.user, 8, rcols);
     for (size_t i = 0; i < r->metrics.nrates; i++) {
         const struct vg_at_rate *a = &r->metrics.at[i];
         char v[8][32];
         snprintf(v[0], 32, "%g%%", a->rate * 100);
         snprintf(v[1], 32, "%lld", (long long)a->k);
-        const char *row[8] = { v[0], v[1], num(v[2], 32, a->hits, 2),
+        const char *row[8] = { v[0],
+                               v[1],
+                               num(v[2], 32, a->hits, 2),
                                num(v[3], 32, a->precision, 4),
                                num(v[4], 32, a->best_precision, 4),
-                               num(v[5], 32, a->relative, 4), num(v[6], 32, a->recall, 4),
+                               num(v[5], 32, a->relative, 4),
+                               num(v[6], 32, a->recall, 4),
                                num(v[7], 32, a->lift, 1) };
         sink->rows.row(sink->rows.user, 8, row);
     }
@@ -124,17 +144,20 @@ static void print_report(const struct vg_report_sink *sink, const struct vg_trut
     snprintf(c[2], 32, "%lld", (long long)r->vessel_cases);
     snprintf(c[3], 32, "%lld", (long long)r->vessel_cases_found);
     snprintf(c[4], 32, "%lld", (long long)r->vessel_cases_flagged);
-    static const char *const vkeys[] = { "evaluated", "voyages", "voyages_flagged", "cases",
-                                         "cases_in_store", "cases_flagged", "precision", "recall",
-                                         "roc_auc" };
+    static const char *const vkeys[] = { "evaluated", "voyages",        "voyages_flagged",
+                                         "cases",     "cases_in_store", "cases_flagged",
+                                         "precision", "recall",         "roc_auc" };
     bool e = r->vessels_evaluated;
-    const char *vvals[] = { e ? "yes" : "no (no store)", e ? c[0] : NULL, e ? c[1] : NULL,
-                            e ? c[2] : NULL, e ? c[3] : NULL, e ? c[4] : NULL,
+    const char *vvals[] = { e ? "yes" : "no (no store)",
+                            e ? c[0] : NULL,
+                            e ? c[1] : NULL,
+                            e ? c[2] : NULL,
+                            e ? c[3] : NULL,
+                            e ? c[4] : NULL,
                             num(c[5], 32, r->vessel_precision, 4),
                             num(c[6], 32, r->vessel_recall, 4),
                             num(c[7], 32, r->vessel_auc, 4) };
-    record(sink, "vessels", "Vessel cases as vessel targets (from vessel events)", 9, vkeys,
-           vvals);
+    record(sink, "vessels", "Vessel cases as vessel targets (from vessel events)", 9, vkeys, vvals);
 }
 
 static bool parse_rates(const char *text, double *rates, size_t *n)
@@ -233,8 +256,10 @@ static int run(struct cli_global *g, int argc, char **argv)
     struct vg_ranking ranking;
     vg_ranking_init(&ranking);
     /* The store: the ranking's source by default, and the vessel events. */
-    struct vg_store_options so = { .read_only = true, .audit_key_path = g->audit_key,
-                                   .audit_export_path = g->audit_export, .actor = g->actor };
+    struct vg_store_options so = { .read_only = true,
+                                   .audit_key_path = g->audit_key,
+                                   .audit_export_path = g->audit_export,
+                                   .actor = g->actor };
     struct vg_store *store = NULL;
     struct vg_error serr;
     vg_error_clear(&serr);

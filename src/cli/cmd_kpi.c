@@ -35,8 +35,10 @@ const struct cli_command cli_cmd_kpi = {
     run,
 };
 
-static enum vg_status kpi_report(struct vg_store *store, const struct vg_report_sink *sink,
-                                 void *user, struct vg_error *err)
+static enum vg_status kpi_report(struct vg_store *store,
+                                 const struct vg_report_sink *sink,
+                                 void *user,
+                                 struct vg_error *err)
 {
     return vg_kpi_report(store, user, sink, err);
 }

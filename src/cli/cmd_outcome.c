@@ -10,7 +10,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/ident.h>
 #include <vigia/outcome.h>
 #include <vigia/time.h>
@@ -65,9 +64,9 @@ static int do_import(struct cli_global *g, int nargs, char **args)
     if (store == NULL) {
         return code;
     }
-    static const char *const cols[] = { "file",     "records",  "inserted", "updated",
-                                        "unchanged", "rejected", "flagged",  "linked",
-                                        "relinked", "unlinked", "targets_closed" };
+    static const char *const cols[] = { "file",      "records",  "inserted",      "updated",
+                                        "unchanged", "rejected", "flagged",       "linked",
+                                        "relinked",  "unlinked", "targets_closed" };
     struct cli_out *out = cli_out_new(g->format, stdout, false);
     cli_out_columns(out, 11, cols);
     int exit_code = CLI_OK;
@@ -78,7 +77,8 @@ static int do_import(struct cli_global *g, int nargs, char **args)
         vg_error_clear(&err);
         enum vg_status st = vg_outcomes_import(store, args[i], &r, cli_print_problem, &pp, &err);
         if (pp.suppressed > 0) {
-            fprintf(stderr, "vigia: ... %d more problems in %s (see vigia rejects, vigia quality)\n",
+            fprintf(stderr,
+                    "vigia: ... %d more problems in %s (see vigia rejects, vigia quality)\n",
                     pp.suppressed, args[i]);
         }
         if (st != VG_OK && st != VG_EPARTIAL) {
@@ -343,8 +343,8 @@ static int run(struct cli_global *g, int argc, char **argv)
             }
             break;
         case OPT_DEST: {
-            enum vg_status ps = vg_locode_parse(vg_slice_from_cstr(optarg), o.o.destination_port,
-                                                NULL);
+            enum vg_status ps =
+                vg_locode_parse(vg_slice_from_cstr(optarg), o.o.destination_port, NULL);
             ok = ps == VG_OK || ps == VG_ECHECK;
             if (!ok) {
                 cli_error("--destination-port wants a UN/LOCODE, not '%s'", optarg);

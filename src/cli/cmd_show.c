@@ -5,7 +5,6 @@
 #include "cli_report.h"
 
 #include <string.h>
-
 #include <vigia/show.h>
 
 static int run(struct cli_global *g, int argc, char **argv);
@@ -41,8 +40,10 @@ struct show_ctx {
     const char *id;
 };
 
-static enum vg_status show_report(struct vg_store *store, const struct vg_report_sink *sink,
-                                  void *user, struct vg_error *err)
+static enum vg_status show_report(struct vg_store *store,
+                                  const struct vg_report_sink *sink,
+                                  void *user,
+                                  struct vg_error *err)
 {
     const struct show_ctx *c = user;
     return vg_show(store, c->kind, c->id, sink, err);

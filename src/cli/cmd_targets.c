@@ -10,7 +10,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/target.h>
 #include <vigia/time.h>
 
@@ -75,8 +74,8 @@ struct opts {
     unsigned long long seed;
 };
 
-static void add_section(const struct vg_report_sink *sink, const char *key, const char *title,
-                        bool record)
+static void
+add_section(const struct vg_report_sink *sink, const char *key, const char *title, bool record)
 {
     sink->section(sink->user, key, title, record);
 }
@@ -99,10 +98,12 @@ static void print_run(const struct vg_report_sink *sink, const struct vg_target_
     vg_time_format_iso8601(run->selected_at, v[12], 64);
     snprintf(v[13], 64, "%s", run->selected_by);
     snprintf(v[14], 64, "%s", run->recorded ? "recorded earlier" : "new");
-    static const char *const keys[16] = { "selection", "port",       "date",       "trips",
-                                          "assessed",  "capacity",   "random_share", "holds",
-                                          "by_score",  "random",     "vessels",    "draw",
-                                          "selected_at", "selected_by", "status",  "reselected_because" };
+    static const char *const keys[16] = {
+        "selection",   "port",        "date",         "trips",
+        "assessed",    "capacity",    "random_share", "holds",
+        "by_score",    "random",      "vessels",      "draw",
+        "selected_at", "selected_by", "status",       "reselected_because"
+    };
     const char *vals[16];
     for (int i = 0; i < 15; i++) {
         vals[i] = v[i];
@@ -129,9 +130,14 @@ static int do_select(struct cli_global *g, const struct opts *o)
         return code;
     }
     struct vg_target_options opts = {
-        .port = o->port, .date = o->date, .capacity = o->capacity,
-        .random_share = o->random_share, .seeded = o->seeded, .seed = o->seed,
-        .reselect = o->reselect, .reason = o->reason,
+        .port = o->port,
+        .date = o->date,
+        .capacity = o->capacity,
+        .random_share = o->random_share,
+        .seeded = o->seeded,
+        .seed = o->seed,
+        .reselect = o->reselect,
+        .reason = o->reason,
     };
     struct vg_target_run run;
     struct vg_error err;
@@ -142,28 +148,29 @@ static int do_select(struct cli_global *g, const struct opts *o)
         return cli_fail(&err, st);
     }
     if (run.recorded && (o->capacity >= 0 || o->random_share >= 0 || o->seeded)) {
-        cli_warn(g, "%s on %s was selected at an earlier run; showing that selection (use "
-                    "--reselect --reason to replace it)",
+        cli_warn(g,
+                 "%s on %s was selected at an earlier run; showing that selection (use "
+                 "--reselect --reason to replace it)",
                  run.port, run.date);
     }
     if (run.assessed < run.trips) {
-        cli_warn(g, "%lld of %lld trips have no assessment (run vigia score): they can only be "
-                    "drawn at random",
+        cli_warn(g,
+                 "%lld of %lld trips have no assessment (run vigia score): they can only be "
+                 "drawn at random",
                  (long long)(run.trips - run.assessed), (long long)run.trips);
     }
     if (run.holds > run.capacity) {
         cli_warn(g, "%lld mandatory holds exceed the capacity of %lld", (long long)run.holds,
                  (long long)run.capacity);
     }
-    struct cli_report *r = cli_report_new(g->format, stdout,
-                                          g->format == CLI_FORMAT_CSV ? "containers" : NULL);
+    struct cli_report *r =
+        cli_report_new(g->format, stdout, g->format == CLI_FORMAT_CSV ? "containers" : NULL);
     struct vg_report_sink sink = cli_report_sink(r);
     print_run(&sink, &run);
     add_section(&sink, "containers", "Container targets", false);
     st = vg_targets_list(store, run.id, &sink.rows, NULL, &err);
     if (st == VG_OK) {
-        add_section(&sink, "vessels", "Vessel targets (voyages with suspect vessel events)",
-                    false);
+        add_section(&sink, "vessels", "Vessel targets (voyages with suspect vessel events)", false);
         st = vg_targets_list(store, run.id, NULL, &sink.rows, &err);
     }
     cli_report_finish(r, st != VG_OK);

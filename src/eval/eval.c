@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/eval.h>
 #include <vigia/time.h>
@@ -43,8 +42,8 @@ static int64_t gap(int64_t a, int64_t b)
 
 /* The row of the case: same container and port, departing within two days or carrying its
  * B/L; the nearest in time. -1 when none. */
-static long find_row(const struct by_container *bc, const bool *in_window,
-                     const struct vg_truth_case *c)
+static long
+find_row(const struct by_container *bc, const bool *in_window, const struct vg_truth_case *c)
 {
     size_t lo = 0, hi = bc->n;
     while (lo < hi) {
@@ -64,9 +63,8 @@ static long find_row(const struct by_container *bc, const bool *in_window,
         }
         bool near = gap(row->departure, c->departure) <= MATCH_SECONDS;
         bool bl = vg__lists_share(row->bills, c->bills);
-        if ((near || bl) &&
-            (best < 0 || gap(row->departure, c->departure) <
-                             gap(bc->r->rows[best].departure, c->departure))) {
+        if ((near || bl) && (best < 0 || gap(row->departure, c->departure) <
+                                             gap(bc->r->rows[best].departure, c->departure))) {
             best = (long)k;
         }
     }
@@ -117,8 +115,8 @@ static int score_voyage(void *user, const struct vg__vessel_candidate *c)
     return 0;
 }
 
-static enum vg_status load_voyages(struct vg_store *store, int64_t from, int64_t to,
-                                   struct voyages *vs, struct vg_error *err)
+static enum vg_status load_voyages(
+    struct vg_store *store, int64_t from, int64_t to, struct voyages *vs, struct vg_error *err)
 {
     static const char sql[] =
         "SELECT pc.id, coalesce(pc.atd, pc.etd), coalesce(v.imo, 0), coalesce(v.mmsi, 0),"
@@ -158,8 +156,10 @@ static enum vg_status load_voyages(struct vg_store *store, int64_t from, int64_t
     return vg__vessel_candidates(store, NULL, from, to, score_voyage, vs, err);
 }
 
-static enum vg_status eval_vessels(const struct vg_truth *truth, struct vg_store *store,
-                                   struct vg_eval_report *out, struct vg_error *err)
+static enum vg_status eval_vessels(const struct vg_truth *truth,
+                                   struct vg_store *store,
+                                   struct vg_eval_report *out,
+                                   struct vg_error *err)
 {
     struct voyages vs = { 0 };
     enum vg_status st = load_voyages(store, out->from, out->to, &vs, err);
@@ -179,12 +179,14 @@ static enum vg_status eval_vessels(const struct vg_truth *truth, struct vg_store
         struct voyage *best = NULL;
         for (size_t k = 0; k < vs.n; k++) {
             struct voyage *v = &vs.v[k];
-            bool same_ship = (c->imo != 0 && v->imo == c->imo) || (c->mmsi != 0 && v->mmsi == c->mmsi);
+            bool same_ship =
+                (c->imo != 0 && v->imo == c->imo) || (c->mmsi != 0 && v->mmsi == c->mmsi);
             bool same_call = strcmp(v->port, c->port) == 0 &&
                              ((c->voyage[0] != '\0' && strcmp(v->voyage, c->voyage) == 0) ||
                               gap(v->departure, c->departure) <= 86400);
             if (same_ship && same_call &&
-                (best == NULL || gap(v->departure, c->departure) < gap(best->departure, c->departure))) {
+                (best == NULL ||
+                 gap(v->departure, c->departure) < gap(best->departure, c->departure))) {
                 best = v;
             }
         }
@@ -213,9 +215,8 @@ static enum vg_status eval_vessels(const struct vg_truth *truth, struct vg_store
     out->vessel_precision = out->voyages_flagged > 0
                                 ? (double)out->vessel_cases_flagged / (double)out->voyages_flagged
                                 : NAN;
-    out->vessel_recall = out->vessel_cases > 0
-                             ? (double)out->vessel_cases_flagged / (double)out->vessel_cases
-                             : NAN;
+    out->vessel_recall =
+        out->vessel_cases > 0 ? (double)out->vessel_cases_flagged / (double)out->vessel_cases : NAN;
     vg_free(scores);
     vg_free(pos);
     vg_free(vs.v);
@@ -224,9 +225,15 @@ static enum vg_status eval_vessels(const struct vg_truth *truth, struct vg_store
 
 /* ---- trips -------------------------------------------------------------------------------- */
 
-enum vg_status vg_eval_run(const struct vg_truth *truth, const struct vg_ranking *ranking,
-                           struct vg_store *store, int64_t from, int64_t to, const double *rates,
-                           size_t nrates, struct vg_eval_report *out, struct vg_error *err)
+enum vg_status vg_eval_run(const struct vg_truth *truth,
+                           const struct vg_ranking *ranking,
+                           struct vg_store *store,
+                           int64_t from,
+                           int64_t to,
+                           const double *rates,
+                           size_t nrates,
+                           struct vg_eval_report *out,
+                           struct vg_error *err)
 {
     memset(out, 0, sizeof(*out));
     if (rates == NULL) {
@@ -255,8 +262,8 @@ enum vg_status vg_eval_run(const struct vg_truth *truth, const struct vg_ranking
     const struct vg_truth_case **case_of = vg_calloc(ncases ? ncases : 1, sizeof(*case_of));
     struct by_container bc = { ranking, vg_calloc(rows ? rows : 1, sizeof(struct keyed_row)), 0 };
     enum vg_status st = VG_OK;
-    if (in_window == NULL || pos_of == NULL || scores == NULL || positive == NULL ||
-        prob == NULL || case_pop == NULL || case_of == NULL || bc.idx == NULL) {
+    if (in_window == NULL || pos_of == NULL || scores == NULL || positive == NULL || prob == NULL ||
+        case_pop == NULL || case_of == NULL || bc.idx == NULL) {
         st = vg_error_set(err, VG_ENOMEM, "out of memory evaluating");
     }
     size_t n = 0;
@@ -305,8 +312,8 @@ enum vg_status vg_eval_run(const struct vg_truth *truth, const struct vg_ranking
     if (st == VG_OK) {
         st = vg_rank_evaluate(scores, positive, n, rates, nrates, &out->metrics);
         if (st != VG_OK) {
-            vg_error_set(err, st, "%s", st == VG_ENOMEM ? "out of memory evaluating"
-                                                        : "rates must be in (0, 1]");
+            vg_error_set(err, st, "%s",
+                         st == VG_ENOMEM ? "out of memory evaluating" : "rates must be in (0, 1]");
         }
     }
     for (size_t r = 0; st == VG_OK && r < nrates; r++) {

@@ -12,36 +12,32 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/eval.h>
 #include <vigia/kpi.h>
 #include <vigia/time.h>
 
 /* ?1 port, ?2 from, ?3 to (text, NULL when open). */
-#define EX_CTE                                                                                \
-    "ex AS (SELECT o.id, o.port, o.inspected_at, o.result, o.trip_id,"                        \
-    " CASE WHEN o.result = 'drugs' THEN coalesce(o.kg, 0) ELSE 0 END AS kg,"                  \
-    " coalesce(tg.reason, CASE WHEN o.selection IN ('targeted', 'random', 'partner')"         \
-    "   THEN o.selection ELSE 'unknown' END) AS selection, tg.id AS target_id"                \
-    " FROM outcomes o LEFT JOIN inspections i ON i.id = o.inspection_id"                      \
-    " LEFT JOIN targets tg ON tg.id = i.target_id"                                            \
-    " WHERE coalesce(o.found_at, 'origin') = 'origin' AND (?1 IS NULL OR o.port = ?1)"        \
-    " AND (?2 IS NULL OR o.inspected_at >= CAST(?2 AS INTEGER))"                              \
-    " AND (?3 IS NULL OR o.inspected_at < CAST(?3 AS INTEGER)))"
+#define EX_CTE                                                                      \
+ "ex AS (SELECT o.id, o.port, o.inspected_at, o.result, o.trip_id,"                 \
+ " CASE WHEN o.result = 'drugs' THEN coalesce(o.kg, 0) ELSE 0 END AS kg,"           \
+ " coalesce(tg.reason, CASE WHEN o.selection IN ('targeted', 'random', 'partner')"  \
+ "   THEN o.selection ELSE 'unknown' END) AS selection, tg.id AS target_id"         \
+ " FROM outcomes o LEFT JOIN inspections i ON i.id = o.inspection_id"               \
+ " LEFT JOIN targets tg ON tg.id = i.target_id"                                     \
+ " WHERE coalesce(o.found_at, 'origin') = 'origin' AND (?1 IS NULL OR o.port = ?1)" \
+ " AND (?2 IS NULL OR o.inspected_at >= CAST(?2 AS INTEGER))"                       \
+ " AND (?3 IS NULL OR o.inspected_at < CAST(?3 AS INTEGER)))"
 
-#define TG_CTE                                                                                \
-    "tgs AS (SELECT tg.* FROM targets tg JOIN target_runs r ON r.id = tg.run_id"              \
-    " WHERE tg.state <> 'superseded' AND (?1 IS NULL OR r.port = ?1)"                         \
-    " AND (?2 IS NULL OR r.day_start >= CAST(?2 AS INTEGER))"                                 \
-    " AND (?3 IS NULL OR r.day_start < CAST(?3 AS INTEGER)))"
-
-#define RATE(x, n) "CASE WHEN " n " = 0 THEN '' ELSE printf('%.4f', 1.0 * " x " / " n ") END"
+#define TG_CTE                                                                \
+ "tgs AS (SELECT tg.* FROM targets tg JOIN target_runs r ON r.id = tg.run_id" \
+ " WHERE tg.state <> 'superseded' AND (?1 IS NULL OR r.port = ?1)"            \
+ " AND (?2 IS NULL OR r.day_start >= CAST(?2 AS INTEGER))"                    \
+ " AND (?3 IS NULL OR r.day_start < CAST(?3 AS INTEGER)))"
 
 static const char summary_sql[] =
-    "WITH " EX_CTE ", " TG_CTE
-    " SELECT (SELECT count(*) FROM ex) AS inspections,"
+    "WITH " EX_CTE ", " TG_CTE " SELECT (SELECT count(*) FROM ex) AS inspections,"
     " (SELECT count(*) FROM ex WHERE result = 'drugs') AS positives,"
-    " (SELECT " RATE("sum(result = 'drugs')", "count(*)") " FROM ex) AS hit_rate,"
+    " (SELECT vg_rate(sum(result = 'drugs'), count(*)) FROM ex) AS hit_rate,"
     " (SELECT count(*) FROM ex WHERE result = 'other') AS other_findings,"
     " (SELECT printf('%g', total(kg)) FROM ex) AS kg,"
     " (SELECT CASE WHEN count(*) = 0 THEN '' ELSE printf('%.1f', total(kg) / count(*)) END"
@@ -49,12 +45,11 @@ static const char summary_sql[] =
     " (SELECT count(*) FROM tgs) AS targets,"
     " (SELECT count(*) FROM tgs WHERE state = 'selected') AS pending,"
     " (SELECT count(*) FROM tgs WHERE state = 'waived') AS waived,"
-    " (SELECT " RATE("sum(state = 'waived')", "count(*)") " FROM tgs) AS waiver_rate";
+    " (SELECT vg_rate(sum(state = 'waived'), count(*)) FROM tgs) AS waiver_rate";
 
 static const char selection_sql[] =
-    "WITH " EX_CTE
-    " SELECT selection, count(*) AS inspections, sum(result = 'drugs') AS positives,"
-    " " RATE("sum(result = 'drugs')", "count(*)") " AS hit_rate,"
+    "WITH " EX_CTE " SELECT selection, count(*) AS inspections, sum(result = 'drugs') AS positives,"
+    " vg_rate(sum(result = 'drugs'), count(*)) AS hit_rate,"
     " sum(result = 'other') AS other_findings, printf('%g', total(kg)) AS kg,"
     " printf('%.1f', total(kg) / count(*)) AS kg_per_inspection FROM ex GROUP BY selection"
     " ORDER BY CASE selection WHEN 'hold' THEN 1 WHEN 'rule' THEN 2 WHEN 'list' THEN 3"
@@ -62,8 +57,7 @@ static const char selection_sql[] =
     " WHEN 'random' THEN 8 WHEN 'partner' THEN 9 ELSE 10 END";
 
 static const char random_sql[] =
-    "WITH " EX_CTE
-    " SELECT (SELECT count(*) FROM ex WHERE selection = 'random'),"
+    "WITH " EX_CTE " SELECT (SELECT count(*) FROM ex WHERE selection = 'random'),"
     " (SELECT count(*) FROM ex WHERE selection = 'random' AND result = 'drugs'),"
     " (SELECT min(inspected_at) FROM ex), (SELECT max(inspected_at) FROM ex)";
 
@@ -77,8 +71,8 @@ static const char rule_sql[] =
     " SELECT ar.code AS rule, max(ar.text) AS title, count(DISTINCT tgs.id) AS selected,"
     " count(DISTINCT ex.id) AS inspected,"
     " count(DISTINCT CASE WHEN ex.result = 'drugs' THEN ex.id END) AS positives,"
-    " " RATE("count(DISTINCT CASE WHEN ex.result = 'drugs' THEN ex.id END)",
-             "count(DISTINCT ex.id)") " AS hit_rate,"
+    " vg_rate(count(DISTINCT CASE WHEN ex.result = 'drugs' THEN ex.id END),"
+    "   count(DISTINCT ex.id)) AS hit_rate,"
     " printf('%g', total(ex.kg)) AS kg"
     " FROM tgs JOIN assessment_reasons ar ON ar.assessment_id = tgs.assessment_id"
     "   AND ar.kind LIKE 'rule%' AND ar.code IS NOT NULL"
@@ -87,9 +81,8 @@ static const char rule_sql[] =
     " ORDER BY positives DESC, selected DESC, rule";
 
 static const char port_sql[] =
-    "WITH " EX_CTE
-    " SELECT port, count(*) AS inspections, sum(result = 'drugs') AS positives,"
-    " " RATE("sum(result = 'drugs')", "count(*)") " AS hit_rate, printf('%g', total(kg)) AS kg,"
+    "WITH " EX_CTE " SELECT port, count(*) AS inspections, sum(result = 'drugs') AS positives,"
+    " vg_rate(sum(result = 'drugs'), count(*)) AS hit_rate, printf('%g', total(kg)) AS kg,"
     " printf('%.1f', total(kg) / count(*)) AS kg_per_inspection FROM ex GROUP BY port"
     " ORDER BY port";
 
@@ -114,17 +107,21 @@ static const char abroad_sql[] =
     "   0) AS missed_by_selection FROM ab";
 
 static const char disposition_sql[] =
-    "WITH " TG_CTE
-    " SELECT tgs.state, CASE WHEN i.waiver_code IS NOT NULL THEN i.waiver_code"
+    "WITH " TG_CTE " SELECT tgs.state, CASE WHEN i.waiver_code IS NOT NULL THEN i.waiver_code"
     "   WHEN i.waiver_reason IS NOT NULL THEN 'reason given' END AS waiver,"
     " count(*) AS targets, printf('%.4f', count(*) * 1.0 / (SELECT count(*) FROM tgs)) AS share"
     " FROM tgs LEFT JOIN inspections i ON i.id = (SELECT max(id) FROM inspections"
     "   WHERE target_id = tgs.id)"
     " GROUP BY 1, 2 ORDER BY 1, 2";
 
-static enum vg_status section(struct vg_store *store, const struct vg_report_sink *sink,
-                              const char *key, const char *title, bool record, const char *sql,
-                              const char *const *params, struct vg_error *err)
+static enum vg_status section(struct vg_store *store,
+                              const struct vg_report_sink *sink,
+                              const char *key,
+                              const char *title,
+                              bool record,
+                              const char *sql,
+                              const char *const *params,
+                              struct vg_error *err)
 {
     if (sink->section != NULL) {
         sink->section(sink->user, key, title, record);
@@ -150,8 +147,10 @@ static void fmt_count(char *buf, size_t size, double x)
     }
 }
 
-static enum vg_status random_stream(struct vg_store *store, const struct vg_report_sink *sink,
-                                    const char *const *params, const struct vg_kpi_filter *f,
+static enum vg_status random_stream(struct vg_store *store,
+                                    const struct vg_report_sink *sink,
+                                    const char *const *params,
+                                    const struct vg_kpi_filter *f,
                                     struct vg_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -203,9 +202,14 @@ static enum vg_status random_stream(struct vg_store *store, const struct vg_repo
     fmt_count(v[6], sizeof(v[6]), w.estimate * (double)trips);
     fmt_count(v[7], sizeof(v[7]), w.low * (double)trips);
     fmt_count(v[8], sizeof(v[8]), w.high * (double)trips);
-    static const char *const cols[9] = { "inspections", "positives", "hit_rate",
-                                         "ci95_low", "ci95_high", "trips",
-                                         "estimated_trips_with_drugs", "estimate_low",
+    static const char *const cols[9] = { "inspections",
+                                         "positives",
+                                         "hit_rate",
+                                         "ci95_low",
+                                         "ci95_high",
+                                         "trips",
+                                         "estimated_trips_with_drugs",
+                                         "estimate_low",
                                          "estimate_high" };
     const char *vals[9];
     for (int i = 0; i < 9; i++) {
@@ -222,8 +226,10 @@ static enum vg_status random_stream(struct vg_store *store, const struct vg_repo
     return VG_OK;
 }
 
-enum vg_status vg_kpi_report(struct vg_store *store, const struct vg_kpi_filter *f,
-                             const struct vg_report_sink *sink, struct vg_error *err)
+enum vg_status vg_kpi_report(struct vg_store *store,
+                             const struct vg_kpi_filter *f,
+                             const struct vg_report_sink *sink,
+                             struct vg_error *err)
 {
     char port[6], from[24], to[24];
     const char *params[3] = { NULL, NULL, NULL };
@@ -242,8 +248,10 @@ enum vg_status vg_kpi_report(struct vg_store *store, const struct vg_kpi_filter 
         snprintf(to, sizeof(to), "%lld", (long long)f->to);
         params[2] = to;
     }
-    enum vg_status st =
-        section(store, sink, "summary", "Summary", true, summary_sql, params, err);
+    enum vg_status st = vg__sql_functions(store, err);
+    if (st == VG_OK) {
+        st = section(store, sink, "summary", "Summary", true, summary_sql, params, err);
+    }
     if (st == VG_OK) {
         st = section(store, sink, "by_selection", "Hit rate by selection reason", false,
                      selection_sql, params, err);
@@ -259,8 +267,8 @@ enum vg_status vg_kpi_report(struct vg_store *store, const struct vg_kpi_filter 
         st = section(store, sink, "by_port", "Per port", false, port_sql, params, err);
     }
     if (st == VG_OK) {
-        st = section(store, sink, "finds_abroad", "Finds abroad, linked back to their trips",
-                     true, abroad_sql, params, err);
+        st = section(store, sink, "finds_abroad", "Finds abroad, linked back to their trips", true,
+                     abroad_sql, params, err);
     }
     if (st == VG_OK) {
         st = section(store, sink, "dispositions", "How targets ended", false, disposition_sql,

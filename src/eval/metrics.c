@@ -3,7 +3,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/eval.h>
 
@@ -120,8 +119,12 @@ enum vg_status vg_rank_auc(const double *scores, const bool *positive, size_t n,
     return VG_OK;
 }
 
-enum vg_status vg_rank_evaluate(const double *scores, const bool *positive, size_t n,
-                                const double *rates, size_t nrates, struct vg_rank_metrics *out)
+enum vg_status vg_rank_evaluate(const double *scores,
+                                const bool *positive,
+                                size_t n,
+                                const double *rates,
+                                size_t nrates,
+                                struct vg_rank_metrics *out)
 {
     memset(out, 0, sizeof(*out));
     if (nrates > VG_EVAL_MAX_RATES) {

@@ -6,7 +6,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/arena.h>
 #include <vigia/csv.h>
@@ -32,8 +31,8 @@ void vg_ranking_release(struct vg_ranking *r)
     memset(r, 0, sizeof(*r));
 }
 
-static enum vg_status push(struct vg_ranking *r, const struct vg_rank_row *row, const char *bills,
-                           size_t bills_len)
+static enum vg_status
+push(struct vg_ranking *r, const struct vg_rank_row *row, const char *bills, size_t bills_len)
 {
     if (r->strings == NULL) {
         struct vg_arena *a = vg_malloc(sizeof(*a));
@@ -52,7 +51,8 @@ static enum vg_status push(struct vg_ranking *r, const struct vg_rank_row *row, 
         r->rows = rows;
         r->cap = cap;
     }
-    char *b = vg_arena_strndup(r->strings, bills != NULL ? bills : "", bills != NULL ? bills_len : 0);
+    char *b =
+        vg_arena_strndup(r->strings, bills != NULL ? bills : "", bills != NULL ? bills_len : 0);
     if (b == NULL) {
         return VG_ENOMEM;
     }
@@ -66,8 +66,8 @@ enum { COL_CONTAINER, COL_BL, COL_PORT, COL_DEPARTURE, COL_SCORE, COLS };
 static const char *const names[COLS] = { "container", "bill_of_lading", "port", "departure",
                                          "score" };
 
-static bool read_row(const struct vg_csv_reader *csv, const int *col, struct vg_rank_row *row,
-                     const char **why)
+static bool
+read_row(const struct vg_csv_reader *csv, const int *col, struct vg_rank_row *row, const char **why)
 {
     char buf[64];
     struct vg_slice f = vg_slice_trim(vg_csv_field(csv, (size_t)col[COL_CONTAINER]));
@@ -101,8 +101,12 @@ static bool read_row(const struct vg_csv_reader *csv, const int *col, struct vg_
     return true;
 }
 
-enum vg_status vg_ranking_parse_csv(const char *data, size_t len, const char *source,
-                                    struct vg_ranking *r, vg_problem_fn on_problem, void *user,
+enum vg_status vg_ranking_parse_csv(const char *data,
+                                    size_t len,
+                                    const char *source,
+                                    struct vg_ranking *r,
+                                    vg_problem_fn on_problem,
+                                    void *user,
                                     struct vg_error *err)
 {
     source = source != NULL ? source : "-";
@@ -116,9 +120,9 @@ enum vg_status vg_ranking_parse_csv(const char *data, size_t len, const char *so
         vg_error_clear(&rerr);
         st = vg_csv_next(&csv, &rerr);
         if (st == VG_ENOTFOUND) {
-            st = header ? VG_OK
-                        : vg_error_set(err, VG_EFORMAT, "%s: empty, expected a ranking CSV",
-                                       source);
+            st = header
+                     ? VG_OK
+                     : vg_error_set(err, VG_EFORMAT, "%s: empty, expected a ranking CSV", source);
             break;
         }
         if (st == VG_OK && !header) {
@@ -176,18 +180,17 @@ enum vg_status vg_ranking_parse_csv(const char *data, size_t len, const char *so
     return st;
 }
 
-enum vg_status vg_ranking_from_store(struct vg_store *store, int64_t from, int64_t to,
-                                     struct vg_ranking *r, struct vg_error *err)
+enum vg_status vg_ranking_from_store(
+    struct vg_store *store, int64_t from, int64_t to, struct vg_ranking *r, struct vg_error *err)
 {
-    static const char sql[] =
-        "SELECT c.number, " VG__TRIP_BLS_SQL ","
-        " t.port, " VG__TRIP_TIME_SQL ", a.score"
-        " FROM trips t JOIN containers c ON c.id = t.container_id"
-        " LEFT JOIN port_calls pc ON pc.id = t.port_call_id"
-        " LEFT JOIN assessments a ON a.id = (SELECT a2.id FROM assessments a2"
-        "   WHERE a2.trip_id = t.id ORDER BY a2.version DESC LIMIT 1)"
-        " WHERE t.direction <> 'import' AND " VG__TRIP_TIME_SQL " >= ?1"
-        " AND " VG__TRIP_TIME_SQL " < ?2 ORDER BY t.id";
+    static const char sql[] = "SELECT c.number, " VG__TRIP_BLS_SQL ","
+                              " t.port, " VG__TRIP_TIME_SQL ", a.score"
+                              " FROM trips t JOIN containers c ON c.id = t.container_id"
+                              " LEFT JOIN port_calls pc ON pc.id = t.port_call_id"
+                              " LEFT JOIN assessments a ON a.id = (SELECT a2.id FROM assessments a2"
+                              "   WHERE a2.trip_id = t.id ORDER BY a2.version DESC LIMIT 1)"
+                              " WHERE t.direction <> 'import' AND " VG__TRIP_TIME_SQL " >= ?1"
+                              " AND " VG__TRIP_TIME_SQL " < ?2 ORDER BY t.id";
     sqlite3_stmt *st = vg__store_stmt(store, sql, err);
     if (st == NULL) {
         return VG_EDB;

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/eval.h>
 #include <vigia/ident.h>
@@ -47,16 +46,15 @@ static uint32_t number_of(const json_t *obj, const char *key)
     return (uint32_t)n;
 }
 
-static enum vg_status bad_case(struct vg_error *err, const char *source, size_t i, const char *id,
-                               const char *what)
+static enum vg_status
+bad_case(struct vg_error *err, const char *source, size_t i, const char *id, const char *what)
 {
     vg_error_at(err, source, 0, 0, 0, (uint32_t)(i + 1));
-    return vg_error_set(err, VG_EPARSE, "case %zu (%.20s): %s", i + 1, id != NULL ? id : "?",
-                        what);
+    return vg_error_set(err, VG_EPARSE, "case %zu (%.20s): %s", i + 1, id != NULL ? id : "?", what);
 }
 
-static enum vg_status read_case(const json_t *c, size_t i, const char *source,
-                                struct vg_truth_case *out, struct vg_error *err)
+static enum vg_status read_case(
+    const json_t *c, size_t i, const char *source, struct vg_truth_case *out, struct vg_error *err)
 {
     memset(out, 0, sizeof(*out));
     if (!json_is_object(c)) {
@@ -108,8 +106,8 @@ static enum vg_status read_case(const json_t *c, size_t i, const char *source,
     return VG_OK;
 }
 
-enum vg_status vg_truth_parse(const char *data, size_t len, const char *source,
-                              struct vg_truth *out, struct vg_error *err)
+enum vg_status vg_truth_parse(
+    const char *data, size_t len, const char *source, struct vg_truth *out, struct vg_error *err)
 {
     memset(out, 0, sizeof(*out));
     source = source != NULL ? source : "-";

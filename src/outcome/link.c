@@ -26,8 +26,10 @@ struct cand {
     bool at_port, is_import, bl, dest;
 };
 
-enum vg_status vg__outcome_find_trip(struct vg_store *store, const struct link_query *q,
-                                     struct link_answer *a, struct vg_error *err)
+enum vg_status vg__outcome_find_trip(struct vg_store *store,
+                                     const struct link_query *q,
+                                     struct link_answer *a,
+                                     struct vg_error *err)
 {
     static const char sql[] =
         "SELECT t.id, t.container_id, t.port, t.direction, " VG__TRIP_TIME_SQL ","
@@ -108,8 +110,8 @@ enum vg_status vg__outcome_find_trip(struct vg_store *store, const struct link_q
         if (best_origin.trip_id != 0) {
             a->trip_id = best_origin.trip_id;
             a->origin = true;
-            snprintf(a->how, sizeof(a->how), "%s", best_origin.bl ? "container+bl+date"
-                                                                  : "container+port+date");
+            snprintf(a->how, sizeof(a->how), "%s",
+                     best_origin.bl ? "container+bl+date" : "container+port+date");
         }
         return VG_OK;
     }

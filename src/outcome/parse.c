@@ -16,7 +16,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/arena.h>
 #include <vigia/charset.h>
 #include <vigia/csv.h>
@@ -43,9 +42,10 @@ enum {
 };
 
 static const char *const column_names[COL_COUNT] = {
-    "container", "bill_of_lading", "port",      "inspected_at", "result",
-    "substance", "kg",             "concealment", "method",     "detection",
-    "seal_state", "found_at",      "destination_port", "selection",
+    "container",        "bill_of_lading", "port",       "inspected_at",
+    "result",           "substance",      "kg",         "concealment",
+    "method",           "detection",      "seal_state", "found_at",
+    "destination_port", "selection",
 };
 
 static const char *const result_names[] = { "negative", "drugs", "other" };
@@ -136,8 +136,8 @@ static const char *get(struct parser *p, int which, bool lower)
     return s;
 }
 
-static void position(struct parser *p, struct vg_error *e, enum vg_status code, const char *fmt,
-                     va_list ap)
+static void
+position(struct parser *p, struct vg_error *e, enum vg_status code, const char *fmt, va_list ap)
 {
     char msg[VG_ERROR_MESSAGE_MAX];
     vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -163,11 +163,11 @@ static enum vg_status reject(struct parser *p, const char *fmt, ...)
     return p->sink->reject(p->sink->user, &e, p->data + p->csv.record_offset, ex > 512 ? 512 : ex);
 }
 
-static enum vg_status flag(struct parser *p, const char *field, const char *value,
-                           const char *fmt, ...) VG_PRINTF(4, 5);
+static enum vg_status
+flag(struct parser *p, const char *field, const char *value, const char *fmt, ...) VG_PRINTF(4, 5);
 
-static enum vg_status flag(struct parser *p, const char *field, const char *value,
-                           const char *fmt, ...)
+static enum vg_status
+flag(struct parser *p, const char *field, const char *value, const char *fmt, ...)
 {
     if (p->sink->flag == NULL) {
         return VG_OK;
@@ -195,8 +195,8 @@ static enum vg_status take_record(struct parser *p)
 {
     const char *f[COL_COUNT];
     for (int i = 0; i < COL_COUNT; i++) {
-        bool lower = i == COL_RESULT || i == COL_FOUND || i == COL_SELECTION ||
-                     i == COL_METHOD || i == COL_SEAL;
+        bool lower = i == COL_RESULT || i == COL_FOUND || i == COL_SELECTION || i == COL_METHOD ||
+                     i == COL_SEAL;
         f[i] = get(p, i, lower);
         if (f[i] == NULL) {
             return VG_ENOMEM;
@@ -225,9 +225,8 @@ static enum vg_status take_record(struct parser *p)
     }
     struct vg_zone zone;
     vg_zone_for_locode(o.port, &zone);
-    if (f[COL_AT][0] == '\0' ||
-        vg_time_parse_iso8601(vg_slice_from_cstr(f[COL_AT]), &zone, &o.inspected_at, NULL) !=
-            VG_OK) {
+    if (f[COL_AT][0] == '\0' || vg_time_parse_iso8601(vg_slice_from_cstr(f[COL_AT]), &zone,
+                                                      &o.inspected_at, NULL) != VG_OK) {
         return reject(p, "inspected_at '%.40s' is not an ISO 8601 time", f[COL_AT]);
     }
     if (!vg_outcome_result_parse(f[COL_RESULT], &o.result)) {
@@ -268,8 +267,7 @@ static enum vg_status take_record(struct parser *p)
                   "seal state '%.40s' is not intact, replaced, broken or missing; kept as written",
                   f[COL_SEAL]);
     }
-    if (st == VG_OK && f[COL_DEST][0] != '\0' &&
-        !locode(f[COL_DEST], o.destination_port)) {
+    if (st == VG_OK && f[COL_DEST][0] != '\0' && !locode(f[COL_DEST], o.destination_port)) {
         o.destination_port[0] = '\0';
         st = flag(p, "destination_port", f[COL_DEST],
                   "destination port '%.40s' is not a UN/LOCODE; left out", f[COL_DEST]);
@@ -305,8 +303,11 @@ static enum vg_status read_header(struct parser *p, struct vg_error *err)
     return VG_OK;
 }
 
-enum vg_status vg_outcomes_parse_csv(const char *data, size_t len, const char *source,
-                                     const struct vg_outcome_sink *sink, struct vg_error *err)
+enum vg_status vg_outcomes_parse_csv(const char *data,
+                                     size_t len,
+                                     const char *source,
+                                     const struct vg_outcome_sink *sink,
+                                     struct vg_error *err)
 {
     struct parser p;
     memset(&p, 0, sizeof(p));

@@ -14,7 +14,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/file.h>
 #include <vigia/log.h>
@@ -80,8 +79,11 @@ static enum vg_status container_id_of(struct ctx *c, const char *number, int64_t
 
 /* Links outcome_id (and its inspection) to the trip in a, closing the trip's pending
  * target when the outcome was taken at the trip's own port. */
-static enum vg_status attach(struct ctx *c, int64_t outcome_id, int64_t inspection_id,
-                             const struct link_answer *a, int64_t *target_id)
+static enum vg_status attach(struct ctx *c,
+                             int64_t outcome_id,
+                             int64_t inspection_id,
+                             const struct link_answer *a,
+                             int64_t *target_id)
 {
     static const char out_sql[] =
         "UPDATE outcomes SET trip_id = ?2, container_id = ?3, link = ?4 WHERE id = ?1";
@@ -123,17 +125,22 @@ static enum vg_status note_unlinked(struct ctx *c, const struct vg_outcome *o)
              "outcome of %s at %s not linked to a trip yet (no trip of that container fits the "
              "B/L, port and dates); it is linked when the trip arrives",
              o->container, o->port);
-    struct vg__finding f = { .file_id = c->file_id, .offset = (int64_t)o->offset,
-                             .kind = "outcome_unlinked", .field = "container",
-                             .value = o->container, .detail = detail };
+    struct vg__finding f = { .file_id = c->file_id,
+                             .offset = (int64_t)o->offset,
+                             .kind = "outcome_unlinked",
+                             .field = "container",
+                             .value = o->container,
+                             .detail = detail };
     bool inserted = false;
     enum vg_status s = vg__store_finding(c->store, &f, &inserted, c->err);
     c->new_problems += inserted;
     return s;
 }
 
-static enum vg_status insert_new(struct ctx *c, const struct vg_outcome *o,
-                                 const uint8_t digest[VG_DIGEST_SIZE], const struct link_answer *a,
+static enum vg_status insert_new(struct ctx *c,
+                                 const struct vg_outcome *o,
+                                 const uint8_t digest[VG_DIGEST_SIZE],
+                                 const struct link_answer *a,
                                  struct vg_outcome_recorded *out)
 {
     static const char insp_sql[] =
@@ -203,7 +210,8 @@ static enum vg_status insert_new(struct ctx *c, const struct vg_outcome *o,
 }
 
 /* Records o (new, changed or unchanged). forced: the trip is known (a target's). */
-static enum vg_status store_outcome(struct ctx *c, const struct vg_outcome *o,
+static enum vg_status store_outcome(struct ctx *c,
+                                    const struct vg_outcome *o,
                                     const struct link_answer *forced,
                                     struct vg_outcome_recorded *out)
 {
@@ -232,8 +240,8 @@ static enum vg_status store_outcome(struct ctx *c, const struct vg_outcome *o,
         if (forced != NULL) {
             a = *forced;
         } else {
-            struct link_query q = { o->container, o->bill_of_lading, o->port, o->inspected_at,
-                                    o->found_at, o->destination_port };
+            struct link_query q = { o->container,    o->bill_of_lading, o->port,
+                                    o->inspected_at, o->found_at,       o->destination_port };
             s = vg__outcome_find_trip(c->store, &q, &a, c->err);
         }
         return s == VG_OK ? insert_new(c, o, digest, &a, out) : s;
@@ -375,8 +383,8 @@ static enum vg_status on_outcome(void *user, const struct vg_outcome *o)
     return store_outcome(c, o, NULL, &rec);
 }
 
-static enum vg_status on_reject(void *user, const struct vg_error *reason, const char *excerpt,
-                                size_t excerpt_len)
+static enum vg_status
+on_reject(void *user, const struct vg_error *reason, const char *excerpt, size_t excerpt_len)
 {
     struct ctx *c = user;
     c->report->records++;
@@ -385,14 +393,14 @@ static enum vg_status on_reject(void *user, const struct vg_error *reason, const
         c->on_problem(c->user, true, reason);
     }
     bool inserted = false;
-    enum vg_status s = vg__store_reject(c->store, c->file_id, "outcomes-csv", reason, NULL,
-                                        excerpt, excerpt_len, &inserted, c->err);
+    enum vg_status s = vg__store_reject(c->store, c->file_id, "outcomes-csv", reason, NULL, excerpt,
+                                        excerpt_len, &inserted, c->err);
     c->new_problems += inserted;
     return s;
 }
 
-static enum vg_status on_flag(void *user, const struct vg_error *reason, const char *field,
-                              const char *value)
+static enum vg_status
+on_flag(void *user, const struct vg_error *reason, const char *field, const char *value)
 {
     struct ctx *c = user;
     c->report->flagged++;
@@ -401,8 +409,11 @@ static enum vg_status on_flag(void *user, const struct vg_error *reason, const c
     }
     char kind[48];
     snprintf(kind, sizeof(kind), "outcome_%s", field);
-    struct vg__finding f = { .file_id = c->file_id, .offset = (int64_t)reason->offset,
-                             .kind = kind, .field = field, .value = value,
+    struct vg__finding f = { .file_id = c->file_id,
+                             .offset = (int64_t)reason->offset,
+                             .kind = kind,
+                             .field = field,
+                             .value = value,
                              .detail = reason->message };
     bool inserted = false;
     enum vg_status s = vg__store_finding(c->store, &f, &inserted, c->err);
@@ -427,8 +438,11 @@ static enum vg_status finish(struct ctx *c, const char *action, const char *obje
     return s;
 }
 
-static void ctx_init(struct ctx *c, struct vg_store *store, const char *source,
-                     struct vg_outcome_report *report, struct vg_error *err)
+static void ctx_init(struct ctx *c,
+                     struct vg_store *store,
+                     const char *source,
+                     struct vg_outcome_report *report,
+                     struct vg_error *err)
 {
     memset(c, 0, sizeof(*c));
     memset(report, 0, sizeof(*report));
@@ -440,9 +454,12 @@ static void ctx_init(struct ctx *c, struct vg_store *store, const char *source,
     vg_hasher_init(&c->hash);
 }
 
-enum vg_status vg_outcomes_import(struct vg_store *store, const char *path,
-                                  struct vg_outcome_report *report, vg_problem_fn on_problem,
-                                  void *user, struct vg_error *err)
+enum vg_status vg_outcomes_import(struct vg_store *store,
+                                  const char *path,
+                                  struct vg_outcome_report *report,
+                                  vg_problem_fn on_problem,
+                                  void *user,
+                                  struct vg_error *err)
 {
     struct ctx c;
     ctx_init(&c, store, path, report, err);
@@ -498,17 +515,17 @@ enum vg_status vg_outcomes_import(struct vg_store *store, const char *path,
         }
     }
     vg_file_close(&file);
-    vg_log(VG_LOG_INFO, "outcome", "%s: %lld records, %lld new, %lld updated, %lld rejected",
-           path, (long long)report->records, (long long)report->inserted,
-           (long long)report->updated, (long long)report->rejected);
+    vg_log(VG_LOG_INFO, "outcome", "%s: %lld records, %lld new, %lld updated, %lld rejected", path,
+           (long long)report->records, (long long)report->inserted, (long long)report->updated,
+           (long long)report->rejected);
     if (st == VG_OK && report->rejected > 0) {
         st = vg_error_set(err, VG_EPARTIAL, "%lld record(s) rejected", (long long)report->rejected);
     }
     return st;
 }
 
-enum vg_status vg_outcomes_link(struct vg_store *store, int64_t *linked, int64_t *unlinked,
-                                struct vg_error *err)
+enum vg_status
+vg_outcomes_link(struct vg_store *store, int64_t *linked, int64_t *unlinked, struct vg_error *err)
 {
     struct vg_outcome_report report;
     struct ctx c;
@@ -583,8 +600,9 @@ static enum vg_status check_record(const struct vg_outcome *o, struct vg_error *
         return vg_error_set(err, VG_EINVAL, "the time of the examination is required");
     }
     if (!isnan(o->kg) && (o->kg < 0 || (o->result == VG_RESULT_NEGATIVE && o->kg > 0))) {
-        return vg_error_set(err, VG_EINVAL, "kg must be a non-negative number, and only with "
-                                            "drugs or other");
+        return vg_error_set(err, VG_EINVAL,
+                            "kg must be a non-negative number, and only with "
+                            "drugs or other");
     }
     if (!vg__outcome_selection_valid(o->selection)) {
         return vg_error_set(err, VG_EINVAL, "selection must be targeted, random or partner");
@@ -592,8 +610,10 @@ static enum vg_status check_record(const struct vg_outcome *o, struct vg_error *
     return VG_OK;
 }
 
-enum vg_status vg_outcome_record(struct vg_store *store, const struct vg_outcome *given,
-                                 int64_t target_id, struct vg_outcome_recorded *out,
+enum vg_status vg_outcome_record(struct vg_store *store,
+                                 const struct vg_outcome *given,
+                                 int64_t target_id,
+                                 struct vg_outcome_recorded *out,
                                  struct vg_error *err)
 {
     struct vg_outcome_report report;
@@ -609,8 +629,10 @@ enum vg_status vg_outcome_record(struct vg_store *store, const struct vg_outcome
     struct link_answer forced = { 0 };
     if (target_id != 0 && (st = load_target(&c, target_id, &t)) == VG_OK) {
         if (t.trip_id == 0) {
-            st = vg_error_set(err, VG_EINVAL, "target %lld is a vessel: record the outcomes of "
-                                              "its containers", (long long)target_id);
+            st = vg_error_set(err, VG_EINVAL,
+                              "target %lld is a vessel: record the outcomes of "
+                              "its containers",
+                              (long long)target_id);
         } else if (o.container[0] != '\0' && strcmp(o.container, t.container) != 0) {
             st = vg_error_set(err, VG_EINVAL, "target %lld is container %s, not %s",
                               (long long)target_id, t.container, o.container);
@@ -622,7 +644,8 @@ enum vg_status vg_outcome_record(struct vg_store *store, const struct vg_outcome
             if (o.selection == NULL) {
                 o.selection = strcmp(t.reason, "random") == 0 ? "random" : "targeted";
             }
-            forced = (struct link_answer){ .trip_id = t.trip_id, .container_id = t.container_id,
+            forced = (struct link_answer){ .trip_id = t.trip_id,
+                                           .container_id = t.container_id,
                                            .origin = strcmp(o.port, t.port) == 0 };
             snprintf(forced.how, sizeof(forced.how), "target");
         }
@@ -639,15 +662,17 @@ enum vg_status vg_outcome_record(struct vg_store *store, const struct vg_outcome
     }
     struct vg_buf b;
     vg_buf_init(&b, 4096);
-    st = vg_buf_printf(&b, "{\"outcome\":%lld,\"container\":\"%s\",\"port\":\"%s\","
-                           "\"result\":\"%s\",\"target\":%lld,\"trip\":%lld,\"updated\":%s}",
+    st = vg_buf_printf(&b,
+                       "{\"outcome\":%lld,\"container\":\"%s\",\"port\":\"%s\","
+                       "\"result\":\"%s\",\"target\":%lld,\"trip\":%lld,\"updated\":%s}",
                        (long long)out->outcome_id, o.container, o.port,
                        vg_outcome_result_name(o.result), (long long)out->target_id,
                        (long long)out->trip_id, out->updated ? "true" : "false");
     if (st == VG_OK) {
         st = vg_buf_append_char(&b, '\0');
     }
-    st = st == VG_OK ? finish(&c, "outcomes.record", b.data) : vg_error_set(err, st, "out of memory");
+    st = st == VG_OK ? finish(&c, "outcomes.record", b.data)
+                     : vg_error_set(err, st, "out of memory");
     if (st != VG_OK) {
         vg_store_rollback(store);
     }
@@ -657,8 +682,12 @@ enum vg_status vg_outcome_record(struct vg_store *store, const struct vg_outcome
 
 /* ---- listing ------------------------------------------------------------------------------ */
 
-enum vg_status vg_outcomes_list(struct vg_store *store, const char *container, const char *port,
-                                int64_t from, int64_t to, const struct vg_row_sink *sink,
+enum vg_status vg_outcomes_list(struct vg_store *store,
+                                const char *container,
+                                const char *port,
+                                int64_t from,
+                                int64_t to,
+                                const struct vg_row_sink *sink,
                                 struct vg_error *err)
 {
     static const char sql[] =

@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/ident.h>
 #include <vigia/show.h>
 
@@ -21,6 +20,9 @@ struct section {
     const char *sql;
 };
 
+/* The SQL below is laid out by hand: clang-format cannot format string concatenations with
+ * macro arguments. */
+/* clang-format off */
 #define ID "CAST(?1 AS INTEGER)"
 
 /* Drug seizures on the trips of a party's consignments. */
@@ -54,7 +56,7 @@ struct section {
 
 #define ASSESSMENTS(trips)                                                                    \
     "SELECT a.id AS assessment, a.trip_id AS trip, c.number AS container, a.version,"         \
-    " a.moment, vg_utc(a.as_of) AS as_of_utc, " VG__DEC2_SQL("a.score") " AS score, a.band,"      \
+    " a.moment, vg_utc(a.as_of) AS as_of_utc, vg_dec2(a.score) AS score, a.band,"      \
     " CASE WHEN a.mandatory_hold THEN 'hold' END AS hold,"                                    \
     " rs.name || ' ' || rs.version AS rule_set, m.version AS model"                           \
     " FROM assessments a JOIN trips t ON t.id = a.trip_id"                                    \
@@ -64,7 +66,7 @@ struct section {
 
 #define REASONS(trips)                                                                        \
     "SELECT ar.assessment_id AS assessment, a.version, ar.seq, ar.kind, ar.code,"             \
-    " " VG__DEC2_SQL("ar.weight") " AS weight, ar.text, ar.evidence"                              \
+    " vg_dec2(ar.weight) AS weight, ar.text, ar.evidence"                              \
     " FROM assessment_reasons ar JOIN assessments a ON a.id = ar.assessment_id"               \
     " WHERE a.trip_id IN " trips " ORDER BY a.trip_id, a.version, ar.seq"
 
@@ -135,7 +137,7 @@ static const struct section container_sections[] = {
     { "vessel_events", "The voyages' vessel events", false,
       "SELECT e.kind, e.params AS variant, vg_utc(e.start_at) AS start_utc,"
       " printf('%.1f', (e.end_at - e.start_at) / 3600.0) AS hours, v.name AS vessel,"
-      " pc.port || ' ' || pc.voyage AS voyage, " VG__DEC2_SQL("e.confidence") " AS confidence,"
+      " pc.port || ' ' || pc.voyage AS voyage, vg_dec2(e.confidence) AS confidence,"
       " e.explanation FROM vessel_events e LEFT JOIN vessels v ON v.id = e.vessel_id"
       " LEFT JOIN port_calls pc ON pc.id = e.port_call_id"
       " WHERE e.port_call_id IN (SELECT port_call_id FROM trips WHERE container_id = " ID ")"
@@ -248,19 +250,23 @@ static const struct section vessel_sections[] = {
       "SELECT e.kind, e.params AS variant, vg_utc(e.start_at) AS start_utc,"
       " printf('%.1f', (e.end_at - e.start_at) / 3600.0) AS hours,"
       " CASE WHEN e.other_mmsi = 0 THEN NULL ELSE printf('%09d', e.other_mmsi) END AS other_mmsi,"
-      " pc.port || ' ' || pc.voyage AS voyage, " VG__DEC2_SQL("e.confidence") " AS confidence,"
+      " pc.port || ' ' || pc.voyage AS voyage, vg_dec2(e.confidence) AS confidence,"
       " e.explanation FROM vessel_events e LEFT JOIN port_calls pc ON pc.id = e.port_call_id"
       " WHERE e.vessel_id = " ID " OR e.other_vessel_id = " ID " ORDER BY e.start_at, e.id" },
     { "targets", "Vessel targets", false, TARGETS("tg.vessel_id = " ID " AND tg.trip_id IS NULL") },
 };
+
+/* clang-format on */
 
 bool vg_show_kind_parse(const char *text, enum vg_show_kind *out)
 {
     static const struct {
         const char *name;
         enum vg_show_kind kind;
-    } names[] = { { "container", VG_SHOW_CONTAINER }, { "bl", VG_SHOW_BL },
-                  { "bill", VG_SHOW_BL },             { "party", VG_SHOW_PARTY },
+    } names[] = { { "container", VG_SHOW_CONTAINER },
+                  { "bl", VG_SHOW_BL },
+                  { "bill", VG_SHOW_BL },
+                  { "party", VG_SHOW_PARTY },
                   { "vessel", VG_SHOW_VESSEL } };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (text != NULL && strcmp(text, names[i].name) == 0) {
@@ -271,8 +277,11 @@ bool vg_show_kind_parse(const char *text, enum vg_show_kind *out)
     return false;
 }
 
-static enum vg_status run_sections(struct vg_store *store, const struct section *s, size_t n,
-                                   const char *key, const struct vg_report_sink *sink,
+static enum vg_status run_sections(struct vg_store *store,
+                                   const struct section *s,
+                                   size_t n,
+                                   const char *key,
+                                   const struct vg_report_sink *sink,
                                    struct vg_error *err)
 {
     const char *params[1] = { key };
@@ -287,8 +296,13 @@ static enum vg_status run_sections(struct vg_store *store, const struct section 
 }
 
 /* Up to max ids matched by sql (?1 = text) into ids; *n gets the count. */
-static enum vg_status ids_of(struct vg_store *store, const char *sql, const char *text,
-                             int64_t *ids, size_t max, size_t *n, struct vg_error *err)
+static enum vg_status ids_of(struct vg_store *store,
+                             const char *sql,
+                             const char *text,
+                             int64_t *ids,
+                             size_t max,
+                             size_t *n,
+                             struct vg_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(store->db, sql, -1, &st, NULL);
@@ -319,8 +333,11 @@ static bool all_digits(const char *s, size_t want)
 }
 
 /* Several matches: one section listing them, so that the caller can pick one. */
-static enum vg_status list_matches(struct vg_store *store, const char *sql, const char *text,
-                                   const struct vg_report_sink *sink, struct vg_error *err)
+static enum vg_status list_matches(struct vg_store *store,
+                                   const char *sql,
+                                   const char *text,
+                                   const struct vg_report_sink *sink,
+                                   struct vg_error *err)
 {
     if (sink->section != NULL) {
         sink->section(sink->user, "matches", "Several match: show one by its id", false);
@@ -329,18 +346,20 @@ static enum vg_status list_matches(struct vg_store *store, const char *sql, cons
     return vg__store_query_rows(store, sql, params, 1, &sink->rows, err);
 }
 
-static enum vg_status show_party(struct vg_store *store, const char *id,
-                                 const struct vg_report_sink *sink, struct vg_error *err)
+static enum vg_status show_party(struct vg_store *store,
+                                 const char *id,
+                                 const struct vg_report_sink *sink,
+                                 struct vg_error *err)
 {
     static const char by_id[] = "SELECT id FROM parties WHERE id = CAST(?1 AS INTEGER)";
     static const char by_ruc[] = "SELECT id FROM parties WHERE ruc = ?1";
     static const char by_name[] =
         "SELECT id FROM parties WHERE name = ?1 COLLATE NOCASE OR instr(upper(name), upper(?1))"
         " > 0 ORDER BY name = ?1 COLLATE NOCASE DESC, id";
-    static const char matches[] =
-        "SELECT p.id AS party, p.name, p.ruc, p.country, " PARTY_SHIPMENTS("p.id") " AS shipments"
-        " FROM parties p WHERE p.name = ?1 COLLATE NOCASE OR instr(upper(p.name), upper(?1)) > 0"
-        " ORDER BY p.name, p.id LIMIT 50";
+    static const char matches[] = "SELECT p.id AS party, p.name, p.ruc, p.country, " PARTY_SHIPMENTS(
+        "p.id") " AS shipments"
+                " FROM parties p WHERE p.name = ?1 COLLATE NOCASE OR instr(upper(p.name), upper(?1)) > 0"
+                " ORDER BY p.name, p.id LIMIT 50";
     int64_t ids[2];
     size_t n = 0;
     enum vg_status st = VG_OK;
@@ -361,14 +380,16 @@ static enum vg_status show_party(struct vg_store *store, const char *id,
     }
     char key[24];
     snprintf(key, sizeof(key), "%lld", (long long)ids[0]);
-    return st == VG_OK ? run_sections(store, party_sections,
-                                      sizeof(party_sections) / sizeof(party_sections[0]), key,
-                                      sink, err)
-                       : st;
+    return st == VG_OK
+               ? run_sections(store, party_sections,
+                              sizeof(party_sections) / sizeof(party_sections[0]), key, sink, err)
+               : st;
 }
 
-static enum vg_status show_vessel(struct vg_store *store, const char *id,
-                                  const struct vg_report_sink *sink, struct vg_error *err)
+static enum vg_status show_vessel(struct vg_store *store,
+                                  const char *id,
+                                  const struct vg_report_sink *sink,
+                                  struct vg_error *err)
 {
     static const char by_imo[] = "SELECT id FROM vessels WHERE imo = CAST(?1 AS INTEGER)";
     static const char by_mmsi[] = "SELECT id FROM vessels WHERE mmsi = CAST(?1 AS INTEGER)"
@@ -404,14 +425,17 @@ static enum vg_status show_vessel(struct vg_store *store, const char *id,
     }
     char key[24];
     snprintf(key, sizeof(key), "%lld", (long long)ids[0]);
-    return st == VG_OK ? run_sections(store, vessel_sections,
-                                      sizeof(vessel_sections) / sizeof(vessel_sections[0]), key,
-                                      sink, err)
-                       : st;
+    return st == VG_OK
+               ? run_sections(store, vessel_sections,
+                              sizeof(vessel_sections) / sizeof(vessel_sections[0]), key, sink, err)
+               : st;
 }
 
-enum vg_status vg_show(struct vg_store *store, enum vg_show_kind kind, const char *id,
-                       const struct vg_report_sink *sink, struct vg_error *err)
+enum vg_status vg_show(struct vg_store *store,
+                       enum vg_show_kind kind,
+                       const char *id,
+                       const struct vg_report_sink *sink,
+                       struct vg_error *err)
 {
     if (id == NULL || id[0] == '\0') {
         return vg_error_set(err, VG_EINVAL, "what to show is missing");
@@ -433,10 +457,11 @@ enum vg_status vg_show(struct vg_store *store, enum vg_show_kind kind, const cha
             return vg_error_set(err, VG_ENOTFOUND, "no container '%.40s' in the store", id);
         }
         snprintf(key, sizeof(key), "%lld", (long long)ids[0]);
-        return st == VG_OK ? run_sections(store, container_sections,
-                                          sizeof(container_sections) / sizeof(container_sections[0]),
-                                          key, sink, err)
-                           : st;
+        return st == VG_OK
+                   ? run_sections(store, container_sections,
+                                  sizeof(container_sections) / sizeof(container_sections[0]), key,
+                                  sink, err)
+                   : st;
     }
     case VG_SHOW_BL: {
         static const char sql[] = "SELECT id FROM consignments WHERE bl_number = ?1 COLLATE NOCASE";
@@ -444,10 +469,10 @@ enum vg_status vg_show(struct vg_store *store, enum vg_show_kind kind, const cha
         if (st == VG_OK && n == 0) {
             return vg_error_set(err, VG_ENOTFOUND, "no bill of lading '%.60s' in the store", id);
         }
-        return st == VG_OK ? run_sections(store, bl_sections,
-                                          sizeof(bl_sections) / sizeof(bl_sections[0]), id, sink,
-                                          err)
-                           : st;
+        return st == VG_OK
+                   ? run_sections(store, bl_sections, sizeof(bl_sections) / sizeof(bl_sections[0]),
+                                  id, sink, err)
+                   : st;
     }
     case VG_SHOW_PARTY:
         return show_party(store, id, sink, err);

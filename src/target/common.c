@@ -4,7 +4,6 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/ident.h>
 #include <vigia/slice.h>
 #include <vigia/time.h>
@@ -81,13 +80,14 @@ enum vg_status vg__target_port(const char *text, char out[6], struct vg_error *e
     return VG_OK;
 }
 
-enum vg_status vg__target_day(const char *port, const char *date, int64_t *start, int64_t *end,
-                              struct vg_error *err)
+enum vg_status vg__target_day(
+    const char *port, const char *date, int64_t *start, int64_t *end, struct vg_error *err)
 {
     int y, m, d;
     char tail;
-    if (date == NULL || strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
-        date[4] != '-' || date[7] != '-' || !vg_civil_valid(y, m, d, 0, 0, 0)) {
+    if (date == NULL || strlen(date) != 10 ||
+        sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || date[4] != '-' || date[7] != '-' ||
+        !vg_civil_valid(y, m, d, 0, 0, 0)) {
         return vg_error_set(err, VG_EINVAL, "'%.40s' is not a date YYYY-MM-DD",
                             date != NULL ? date : "");
     }
@@ -163,4 +163,3 @@ bool vg__lists_share(const char *a, const char *b)
     }
     return false;
 }
-

@@ -4,24 +4,25 @@
  * (with a standard exception code or a written reason), "not_arrived" or "bl_deleted";
  * a reselection leaves the earlier selection's pending targets "superseded".
  */
-#include "target/target_int.h"
 #include "store/store_int.h"
+#include "target/target_int.h"
 
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/audit.h>
 #include <vigia/slice.h>
 #include <vigia/time.h>
 
-enum vg_status vg_targets_list(struct vg_store *store, int64_t run_id,
+enum vg_status vg_targets_list(struct vg_store *store,
+                               int64_t run_id,
                                const struct vg_row_sink *containers,
-                               const struct vg_row_sink *vessels, struct vg_error *err)
+                               const struct vg_row_sink *vessels,
+                               struct vg_error *err)
 {
     static const char container_sql[] =
         "SELECT tg.id AS target, tg.rank, c.number AS container,"
         " " VG__TRIP_BLS_SQL " AS bills_of_lading,"
-        " " VG__DEC2_SQL("a.score") " AS score, a.band, tg.reason AS selection, tg.state,"
+        " vg_dec2(a.score) AS score, a.band, tg.reason AS selection, tg.state,"
         " (SELECT group_concat(text, ' | ') FROM (SELECT text FROM assessment_reasons"
         "   WHERE assessment_id = a.id ORDER BY abs(coalesce(weight, 0)) DESC, seq LIMIT 3))"
         "   AS reasons"
@@ -62,14 +63,16 @@ enum vg_status vg_targets_list(struct vg_store *store, int64_t run_id,
     return st;
 }
 
-enum vg_status vg_targets_pending(struct vg_store *store, const char *port,
-                                  const struct vg_row_sink *sink, struct vg_error *err)
+enum vg_status vg_targets_pending(struct vg_store *store,
+                                  const char *port,
+                                  const struct vg_row_sink *sink,
+                                  struct vg_error *err)
 {
     static const char sql[] =
         "SELECT tg.id AS target, tg.port, tg.target_date AS date, tg.rank,"
         " CASE WHEN tg.trip_id IS NULL THEN 'vessel' ELSE 'container' END AS kind,"
         " coalesce(c.number, v.name) AS subject, tg.reason AS selection,"
-        " " VG__DEC2_SQL("a.score") " AS score, vg_utc(tg.selected_at) AS selected_at"
+        " vg_dec2(a.score) AS score, vg_utc(tg.selected_at) AS selected_at"
         " FROM targets tg LEFT JOIN trips t ON t.id = tg.trip_id"
         " LEFT JOIN containers c ON c.id = t.container_id"
         " LEFT JOIN vessels v ON v.id = tg.vessel_id"
@@ -90,8 +93,8 @@ enum vg_status vg_targets_pending(struct vg_store *store, const char *port,
 
 /* ---- dispositions ------------------------------------------------------------------------- */
 
-static enum vg_status set_state(struct vg_store *store, int64_t target_id, const char *state,
-                                struct vg_error *err)
+static enum vg_status
+set_state(struct vg_store *store, int64_t target_id, const char *state, struct vg_error *err)
 {
     static const char sql[] = "UPDATE targets SET state = ?2 WHERE id = ?1";
     sqlite3_stmt *st = vg__store_stmt(store, sql, err);
@@ -105,8 +108,10 @@ static enum vg_status set_state(struct vg_store *store, int64_t target_id, const
     return rc == SQLITE_DONE ? VG_OK : vg__store_error(store, rc, "updating a target", err);
 }
 
-enum vg_status vg__target_close_inspected(struct vg_store *store, int64_t trip_id,
-                                          int64_t inspection_id, int64_t *target_id,
+enum vg_status vg__target_close_inspected(struct vg_store *store,
+                                          int64_t trip_id,
+                                          int64_t inspection_id,
+                                          int64_t *target_id,
                                           struct vg_error *err)
 {
     static const char find_sql[] = "SELECT id FROM targets WHERE trip_id = ?1"
@@ -143,8 +148,8 @@ enum vg_status vg__target_close_inspected(struct vg_store *store, int64_t trip_i
     return VG_OK;
 }
 
-static enum vg_status check_waiver(enum vg_disposition d, const char *code, const char *reason,
-                                   struct vg_error *err)
+static enum vg_status
+check_waiver(enum vg_disposition d, const char *code, const char *reason, struct vg_error *err)
 {
     if (code != NULL && !vg_waiver_code_valid(code)) {
         char list[256] = "";
@@ -164,13 +169,15 @@ static enum vg_status check_waiver(enum vg_disposition d, const char *code, cons
     return VG_OK;
 }
 
-enum vg_status vg_target_dispose(struct vg_store *store, int64_t target_id,
-                                 enum vg_disposition d, const char *code, const char *reason,
+enum vg_status vg_target_dispose(struct vg_store *store,
+                                 int64_t target_id,
+                                 enum vg_disposition d,
+                                 const char *code,
+                                 const char *reason,
                                  struct vg_error *err)
 {
-    static const char find_sql[] =
-        "SELECT tg.trip_id, tg.state, t.container_id FROM targets tg"
-        " LEFT JOIN trips t ON t.id = tg.trip_id WHERE tg.id = ?1";
+    static const char find_sql[] = "SELECT tg.trip_id, tg.state, t.container_id FROM targets tg"
+                                   " LEFT JOIN trips t ON t.id = tg.trip_id WHERE tg.id = ?1";
     static const char insert_sql[] =
         "INSERT INTO inspections(target_id, trip_id, container_id, state, waiver_code,"
         " waiver_reason, created_at) VALUES(?1,?2,?3,?4,?5,?6,?7)";
@@ -223,8 +230,9 @@ enum vg_status vg_target_dispose(struct vg_store *store, int64_t target_id,
     struct vg_buf b;
     vg_buf_init(&b, 4096);
     if (s == VG_OK) {
-        enum vg_status bs = vg_buf_printf(&b, "{\"target\":%lld,\"state\":\"%s\",\"code\":",
-                                          (long long)target_id, vg_disposition_name(d));
+        enum vg_status bs =
+            vg_buf_printf(&b, "{\"target\":%lld,\"state\":\"%s\",\"code\":", (long long)target_id,
+                          vg_disposition_name(d));
         if (bs == VG_OK) {
             bs = code != NULL ? vg__json_string(&b, code) : vg_buf_append_cstr(&b, "null");
         }

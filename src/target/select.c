@@ -12,15 +12,14 @@
  * them suspect (vessel.c). The selection, its seed and every target are recorded; asking
  * again returns the record.
  */
-#include "target/target_int.h"
 #include "store/store_int.h"
+#include "target/target_int.h"
 
 #include <math.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/audit.h>
 #include <vigia/slice.h>
@@ -64,18 +63,21 @@ static enum vg_status cands_push(struct cands *c, const struct cand *x)
 
 /* The trips of the day with their latest assessment, in trip order. Trips created after
  * created_by (a later manifest) are left out, so that a selection can be replayed. */
-static enum vg_status load_candidates(struct vg_store *store, const char *port, int64_t start,
-                                      int64_t end, int64_t created_by, struct cands *out,
+static enum vg_status load_candidates(struct vg_store *store,
+                                      const char *port,
+                                      int64_t start,
+                                      int64_t end,
+                                      int64_t created_by,
+                                      struct cands *out,
                                       struct vg_error *err)
 {
-    static const char sql[] =
-        "SELECT t.id, a.id, a.score, a.mandatory_hold FROM trips t"
-        " LEFT JOIN port_calls pc ON pc.id = t.port_call_id"
-        " LEFT JOIN assessments a ON a.id = (SELECT a2.id FROM assessments a2"
-        "   WHERE a2.trip_id = t.id ORDER BY a2.version DESC LIMIT 1)"
-        " WHERE t.port = ?1 AND t.created_at <= ?4"
-        " AND " VG__TRIP_TIME_SQL " >= ?2 AND " VG__TRIP_TIME_SQL " < ?3"
-        " ORDER BY t.id";
+    static const char sql[] = "SELECT t.id, a.id, a.score, a.mandatory_hold FROM trips t"
+                              " LEFT JOIN port_calls pc ON pc.id = t.port_call_id"
+                              " LEFT JOIN assessments a ON a.id = (SELECT a2.id FROM assessments a2"
+                              "   WHERE a2.trip_id = t.id ORDER BY a2.version DESC LIMIT 1)"
+                              " WHERE t.port = ?1 AND t.created_at <= ?4"
+                              " AND " VG__TRIP_TIME_SQL " >= ?2 AND " VG__TRIP_TIME_SQL " < ?3"
+                              " ORDER BY t.id";
     sqlite3_stmt *st = vg__store_stmt(store, sql, err);
     if (st == NULL) {
         return VG_EDB;
@@ -135,8 +137,10 @@ static int cmp_draw(const void *a, const void *b)
 }
 
 /* Which kind of reason weighs most in the assessment: rule, list or model. */
-static enum vg_status classify(struct vg_store *store, int64_t assessment_id,
-                               enum vg_target_reason *out, struct vg_error *err)
+static enum vg_status classify(struct vg_store *store,
+                               int64_t assessment_id,
+                               enum vg_target_reason *out,
+                               struct vg_error *err)
 {
     static const char sql[] = "SELECT kind FROM assessment_reasons WHERE assessment_id = ?1"
                               " ORDER BY abs(coalesce(weight, 0)) DESC, seq LIMIT 1";
@@ -176,8 +180,8 @@ static int64_t random_count(int64_t capacity, double share)
 
 /* ---- runs ------------------------------------------------------------------------------ */
 
-static enum vg_status load_run(struct vg_store *store, int64_t id, struct vg_target_run *run,
-                               struct vg_error *err)
+static enum vg_status
+load_run(struct vg_store *store, int64_t id, struct vg_target_run *run, struct vg_error *err)
 {
     static const char sql[] =
         "SELECT port, target_date, day_start, day_end, trips, assessed, capacity,"
@@ -197,8 +201,9 @@ static enum vg_status load_run(struct vg_store *store, int64_t id, struct vg_tar
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(st);
-        return rc == SQLITE_DONE ? vg_error_set(err, VG_ENOTFOUND, "no selection %lld", (long long)id)
-                                 : vg__store_error(store, rc, "reading a selection", err);
+        return rc == SQLITE_DONE
+                   ? vg_error_set(err, VG_ENOTFOUND, "no selection %lld", (long long)id)
+                   : vg__store_error(store, rc, "reading a selection", err);
     }
     memset(run, 0, sizeof(*run));
     run->id = id;
@@ -229,8 +234,8 @@ static enum vg_status load_run(struct vg_store *store, int64_t id, struct vg_tar
     return VG_OK;
 }
 
-static enum vg_status current_run(struct vg_store *store, const char *port, const char *date,
-                                  int64_t *id, struct vg_error *err)
+static enum vg_status current_run(
+    struct vg_store *store, const char *port, const char *date, int64_t *id, struct vg_error *err)
 {
     static const char sql[] = "SELECT id FROM target_runs WHERE port = ?1 AND target_date = ?2"
                               " AND superseded_by IS NULL ORDER BY id DESC LIMIT 1";
@@ -248,8 +253,11 @@ static enum vg_status current_run(struct vg_store *store, const char *port, cons
                : vg__store_error(store, rc, "looking up a selection", err);
 }
 
-enum vg_status vg_targets_find(struct vg_store *store, const char *port_text, const char *date,
-                               struct vg_target_run *run, struct vg_error *err)
+enum vg_status vg_targets_find(struct vg_store *store,
+                               const char *port_text,
+                               const char *date,
+                               struct vg_target_run *run,
+                               struct vg_error *err)
 {
     char port[6];
     int64_t start, end, id;
@@ -275,9 +283,13 @@ struct inserter {
     struct vg_error *err;
 };
 
-static enum vg_status insert_target(struct inserter *in, int64_t trip_id, int64_t vessel_id,
-                                    int64_t rank, enum vg_target_reason reason,
-                                    int64_t assessment_id, const uint8_t *draw)
+static enum vg_status insert_target(struct inserter *in,
+                                    int64_t trip_id,
+                                    int64_t vessel_id,
+                                    int64_t rank,
+                                    enum vg_target_reason reason,
+                                    int64_t assessment_id,
+                                    const uint8_t *draw)
 {
     static const char sql[] =
         "INSERT INTO targets(trip_id, vessel_id, port, target_date, rank, reason, assessment_id,"
@@ -398,8 +410,10 @@ static enum vg_status add_vessels(struct inserter *in, int64_t *added)
 
 /* ---- selection ---------------------------------------------------------------------------- */
 
-static enum vg_status resolve_capacity(struct vg_store *store, const struct vg_target_options *o,
-                                       struct vg_target_run *run, struct vg_error *err)
+static enum vg_status resolve_capacity(struct vg_store *store,
+                                       const struct vg_target_options *o,
+                                       struct vg_target_run *run,
+                                       struct vg_error *err)
 {
     struct vg_target_settings set;
     enum vg_status st = vg_target_settings_get(store, run->port, &set, err);
@@ -413,8 +427,8 @@ static enum vg_status resolve_capacity(struct vg_store *store, const struct vg_t
         run->capacity = set.capacity;
         snprintf(run->capacity_source, sizeof(run->capacity_source), "setting");
     } else {
-        double share = set.capacity_share >= 0 ? set.capacity_share
-                                               : VG_TARGET_DEFAULT_CAPACITY_SHARE;
+        double share =
+            set.capacity_share >= 0 ? set.capacity_share : VG_TARGET_DEFAULT_CAPACITY_SHARE;
         snprintf(run->capacity_source, sizeof(run->capacity_source), "%s",
                  set.capacity_share >= 0 ? "share" : "default");
         run->capacity = (int64_t)ceil(share * (double)run->trips - 1e-9);
@@ -429,7 +443,8 @@ static enum vg_status resolve_capacity(struct vg_store *store, const struct vg_t
         }
         run->random_share = o->random_share;
     } else {
-        run->random_share = set.random_share > 0 ? set.random_share : VG_TARGET_DEFAULT_RANDOM_SHARE;
+        run->random_share =
+            set.random_share > 0 ? set.random_share : VG_TARGET_DEFAULT_RANDOM_SHARE;
     }
     return VG_OK;
 }
@@ -468,8 +483,8 @@ static enum vg_status insert_run(struct inserter *in, const struct vg_target_opt
     return VG_OK;
 }
 
-static enum vg_status supersede(struct vg_store *store, int64_t old_id, int64_t new_id,
-                                struct vg_error *err)
+static enum vg_status
+supersede(struct vg_store *store, int64_t old_id, int64_t new_id, struct vg_error *err)
 {
     static const char run_sql[] = "UPDATE target_runs SET superseded_by = ?2 WHERE id = ?1";
     static const char tg_sql[] =
@@ -515,8 +530,7 @@ static enum vg_status pick(struct inserter *in, struct cands *c)
         st = classify(in->store, c->v[i].assessment_id, &reason, in->err);
         if (st == VG_OK) {
             c->v[i].picked = true;
-            st = insert_target(in, c->v[i].trip_id, 0, ++rank, reason, c->v[i].assessment_id,
-                               NULL);
+            st = insert_target(in, c->v[i].trip_id, 0, ++rank, reason, c->v[i].assessment_id, NULL);
             run->scored++;
         }
     }
@@ -545,8 +559,10 @@ static enum vg_status pick(struct inserter *in, struct cands *c)
     return st;
 }
 
-static enum vg_status audit_run(struct inserter *in, const char *action,
-                                const struct vg_target_options *o, int64_t superseded)
+static enum vg_status audit_run(struct inserter *in,
+                                const char *action,
+                                const struct vg_target_options *o,
+                                int64_t superseded)
 {
     struct vg_target_run *run = in->run;
     uint8_t digest[VG_DIGEST_SIZE];
@@ -559,10 +575,10 @@ static enum vg_status audit_run(struct inserter *in, const char *action,
         "{\"port\":\"%s\",\"date\":\"%s\",\"run\":%lld,\"trips\":%lld,\"assessed\":%lld,"
         "\"capacity\":%lld,\"capacity_source\":\"%s\",\"random_share\":%g,\"holds\":%lld,"
         "\"scored\":%lld,\"random\":%lld,\"vessels\":%lld,\"seeded\":%s",
-        run->port, run->date, (long long)run->id, (long long)run->trips,
-        (long long)run->assessed, (long long)run->capacity, run->capacity_source,
-        run->random_share, (long long)run->holds, (long long)run->scored, (long long)run->random,
-        (long long)run->vessels, run->seeded ? "true" : "false");
+        run->port, run->date, (long long)run->id, (long long)run->trips, (long long)run->assessed,
+        (long long)run->capacity, run->capacity_source, run->random_share, (long long)run->holds,
+        (long long)run->scored, (long long)run->random, (long long)run->vessels,
+        run->seeded ? "true" : "false");
     if (st == VG_OK && superseded != 0) {
         st = vg_buf_printf(&b, ",\"supersedes\":%lld,\"reason\":", (long long)superseded);
         if (st == VG_OK) {
@@ -584,8 +600,8 @@ static enum vg_status audit_run(struct inserter *in, const char *action,
     return st;
 }
 
-static enum vg_status check_options(const struct vg_target_options *o, struct vg_target_run *run,
-                                    struct vg_error *err)
+static enum vg_status
+check_options(const struct vg_target_options *o, struct vg_target_run *run, struct vg_error *err)
 {
     enum vg_status st = vg__target_port(o->port, run->port, err);
     if (st == VG_OK) {
@@ -606,8 +622,8 @@ static enum vg_status check_options(const struct vg_target_options *o, struct vg
     return VG_OK;
 }
 
-static enum vg_status make_seed(const struct vg_target_options *o, struct vg_target_run *run,
-                                struct vg_error *err)
+static enum vg_status
+make_seed(const struct vg_target_options *o, struct vg_target_run *run, struct vg_error *err)
 {
     if (o->seeded) {
         char text[64];
@@ -624,8 +640,10 @@ static enum vg_status make_seed(const struct vg_target_options *o, struct vg_tar
     return VG_OK;
 }
 
-enum vg_status vg_targets_select(struct vg_store *store, const struct vg_target_options *o,
-                                 struct vg_target_run *run, struct vg_error *err)
+enum vg_status vg_targets_select(struct vg_store *store,
+                                 const struct vg_target_options *o,
+                                 struct vg_target_run *run,
+                                 struct vg_error *err)
 {
     memset(run, 0, sizeof(*run));
     enum vg_status st = check_options(o, run, err);
@@ -636,8 +654,9 @@ enum vg_status vg_targets_select(struct vg_store *store, const struct vg_target_
     if (st != VG_OK) {
         return st;
     }
-    struct inserter in = { .store = store, .run = run, .now = vg_time_now(),
-                           .actor = vg_store_actor(store), .err = err };
+    struct inserter in = {
+        .store = store, .run = run, .now = vg_time_now(), .actor = vg_store_actor(store), .err = err
+    };
     vg_hasher_init(&in.hash);
     int64_t existing = 0;
     st = current_run(store, run->port, run->date, &existing, err);
@@ -716,8 +735,12 @@ struct recorded {
     bool has_draw;
 };
 
-enum vg_status vg_targets_verify(struct vg_store *store, int64_t run_id, bool *ok, char *why,
-                                 size_t why_size, struct vg_error *err)
+enum vg_status vg_targets_verify(struct vg_store *store,
+                                 int64_t run_id,
+                                 bool *ok,
+                                 char *why,
+                                 size_t why_size,
+                                 struct vg_error *err)
 {
     static const char sql[] = "SELECT trip_id, reason, random_draw FROM targets"
                               " WHERE run_id = ?1 AND trip_id IS NOT NULL ORDER BY rank";

@@ -1,11 +1,10 @@
 /* Targeting settings per port (table target_settings): capacity and random share. */
-#include "target/target_int.h"
 #include "store/store_int.h"
+#include "target/target_int.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/audit.h>
 #include <vigia/time.h>
 
@@ -16,8 +15,10 @@ static void unset(struct vg_target_settings *s)
     s->random_share = -1;
 }
 
-enum vg_status vg_target_settings_get(struct vg_store *store, const char *port,
-                                      struct vg_target_settings *out, struct vg_error *err)
+enum vg_status vg_target_settings_get(struct vg_store *store,
+                                      const char *port,
+                                      struct vg_target_settings *out,
+                                      struct vg_error *err)
 {
     static const char sql[] = "SELECT capacity, capacity_share, random_share FROM target_settings"
                               " WHERE port = ?1";
@@ -60,7 +61,8 @@ static bool same(double a, double b)
     return (a < 0 && b < 0) || fabs(a - b) < 1e-12;
 }
 
-enum vg_status vg_target_settings_set(struct vg_store *store, const struct vg_target_settings *s,
+enum vg_status vg_target_settings_set(struct vg_store *store,
+                                      const struct vg_target_settings *s,
                                       struct vg_error *err)
 {
     static const char sql[] =
@@ -117,7 +119,8 @@ enum vg_status vg_target_settings_set(struct vg_store *store, const struct vg_ta
     return st;
 }
 
-enum vg_status vg_target_settings_list(struct vg_store *store, const struct vg_row_sink *sink,
+enum vg_status vg_target_settings_list(struct vg_store *store,
+                                       const struct vg_row_sink *sink,
                                        struct vg_error *err)
 {
     static const char sql[] =

@@ -7,7 +7,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-
 #include <vigia/status.h>
 #include <vigia/target.h>
 
@@ -18,25 +17,22 @@ enum vg_status vg__target_port(const char *text, char out[6], struct vg_error *e
 
 /* The port's local day "YYYY-MM-DD" as [*start, *end) in UTC seconds. VG_EINVAL when the
  * date is not a real calendar day in that form. */
-enum vg_status vg__target_day(const char *port, const char *date, int64_t *start, int64_t *end,
-                              struct vg_error *err);
+enum vg_status vg__target_day(
+    const char *port, const char *date, int64_t *start, int64_t *end, struct vg_error *err);
 
 /* The SQL expression of a trip's day time, over trips t LEFT JOIN port_calls pc: departure
  * (or loading, or the call's departure) for exports and transhipments, the call's arrival
  * for imports. Used in every query that places trips on a day. */
-#define VG__TRIP_TIME_SQL                                                                 \
-    "(CASE WHEN t.direction = 'import' THEN coalesce(pc.ata, pc.eta, t.departure_at)"     \
-    " ELSE coalesce(t.departure_at, t.loaded_at, pc.atd, pc.etd) END)"
-
-/* x with two decimals, NULL when x is NULL (SQLite's printf prints NULL as 0). */
-#define VG__DEC2_SQL(x) "CASE WHEN " x " IS NULL THEN NULL ELSE printf('%.2f', " x ") END"
+#define VG__TRIP_TIME_SQL                                                          \
+ "(CASE WHEN t.direction = 'import' THEN coalesce(pc.ata, pc.eta, t.departure_at)" \
+ " ELSE coalesce(t.departure_at, t.loaded_at, pc.atd, pc.etd) END)"
 
 /* B/L numbers of a trip: the consignments of its port call that carry its container. */
-#define VG__TRIP_BLS_SQL                                                                      \
-    "(SELECT group_concat(bl, ';') FROM (SELECT DISTINCT co.bl_number AS bl"              \
-    " FROM consignment_equipment ce JOIN consignments co ON co.id = ce.consignment_id"    \
-    " WHERE ce.container_id = t.container_id AND co.port_call_id IS t.port_call_id"       \
-    " ORDER BY co.bl_number))"
+#define VG__TRIP_BLS_SQL                                                            \
+ "(SELECT group_concat(bl, ';') FROM (SELECT DISTINCT co.bl_number AS bl"           \
+ " FROM consignment_equipment ce JOIN consignments co ON co.id = ce.consignment_id" \
+ " WHERE ce.container_id = t.container_id AND co.port_call_id IS t.port_call_id"    \
+ " ORDER BY co.bl_number))"
 
 /* A voyage with suspect vessel events. */
 struct vg__vessel_candidate {
@@ -73,8 +69,8 @@ enum vg_status vg__target_close_inspected(struct vg_store *store,
                                           int64_t *target_id,
                                           struct vg_error *err);
 
-/* Registers the SQL functions vg_utc(t), vg_local(t, locode) and the aggregate
- * vg_noisy_or(confidence) on the store's connection (once; see sqlfn.c). */
+/* Registers the SQL functions vg_utc(t), vg_local(t, locode), vg_dec2(x), vg_rate(x, n)
+ * and the aggregate vg_noisy_or(confidence) on the store's connection (once; sqlfn.c). */
 enum vg_status vg__sql_functions(struct vg_store *store, struct vg_error *err);
 
 /* True when the ';'-separated lists a and b share an item (trimmed, case ignored). */

@@ -4,16 +4,19 @@
  * voyage's score is 1 - prod(1 - confidence) over its events: two weak signals weigh more
  * than one, and no number of them reaches 1.
  */
-#include "target/target_int.h"
 #include "store/store_int.h"
+#include "target/target_int.h"
 
 #include <stdio.h>
 #include <string.h>
 
-enum vg_status vg__vessel_candidates(struct vg_store *store, const char *port, int64_t from,
+enum vg_status vg__vessel_candidates(struct vg_store *store,
+                                     const char *port,
+                                     int64_t from,
                                      int64_t to,
                                      int (*fn)(void *user, const struct vg__vessel_candidate *c),
-                                     void *user, struct vg_error *err)
+                                     void *user,
+                                     struct vg_error *err)
 {
     static const char sql[] =
         "SELECT pc.id, pc.vessel_id, coalesce(pc.atd, pc.etd), pc.port,"

@@ -1,18 +1,16 @@
 /* The targeting test store (see vg_targeting.h). */
 #include "vg_targeting.h"
 
+#include "store/store_int.h"
 #include "vg_test.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
-
 #include <vigia/ingest.h>
 #include <vigia/outcome.h>
 #include <vigia/report.h>
 #include <vigia/target.h>
-
-#include "store/store_int.h"
 
 struct vg_store *vg_tt_empty(const char *name)
 {
@@ -68,9 +66,16 @@ int64_t vg_tt_trip(struct vg_store *s, const char *container, const char *voyage
     return vg_tt_int(s, sql);
 }
 
-int64_t vg_tt_assess(struct vg_store *s, const char *container, const char *voyage, double score,
-                     const char *band, int hold, const char *kind, const char *code,
-                     double weight, const char *text)
+int64_t vg_tt_assess(struct vg_store *s,
+                     const char *container,
+                     const char *voyage,
+                     double score,
+                     const char *band,
+                     int hold,
+                     const char *kind,
+                     const char *code,
+                     double weight,
+                     const char *text)
 {
     int64_t trip = vg_tt_trip(s, container, voyage);
     assert_true(trip > 0);
@@ -205,8 +210,8 @@ size_t vg_tt_rows(const struct vg_tt_report *r, const char *key)
     return s < 0 ? 0 : r->nrows[s];
 }
 
-size_t vg_tt_row_where(const struct vg_tt_report *r, const char *key, const char *col,
-                       const char *value)
+size_t
+vg_tt_row_where(const struct vg_tt_report *r, const char *key, const char *col, const char *value)
 {
     for (size_t i = 0; i < vg_tt_rows(r, key) && i < 16; i++) {
         if (strcmp(vg_tt_cell(r, key, i, col), value) == 0) {
@@ -219,8 +224,12 @@ size_t vg_tt_row_where(const struct vg_tt_report *r, const char *key, const char
 
 void vg_tt_select(struct vg_store *s)
 {
-    struct vg_target_options o = { .port = "PECLL", .date = "2024-05-03", .capacity = 4,
-                                   .random_share = -1, .seeded = true, .seed = 42 };
+    struct vg_target_options o = { .port = "PECLL",
+                                   .date = "2024-05-03",
+                                   .capacity = 4,
+                                   .random_share = -1,
+                                   .seeded = true,
+                                   .seed = 42 };
     struct vg_target_run run;
     struct vg_error e;
     vg_error_clear(&e);

@@ -16,7 +16,6 @@
 #define VG_TARGETING_TEST_H
 
 #include <stdint.h>
-
 #include <vigia/store.h>
 
 /* Opens a fresh store named name in the test's temporary directory, ingests the fixture
@@ -40,9 +39,16 @@ int64_t vg_tt_trip(struct vg_store *s, const char *container, const char *voyage
 
 /* Writes an assessment (version 1, moment pre-load) for the trip of container on voyage,
  * with one reason when kind is not NULL. Returns the assessment id. */
-int64_t vg_tt_assess(struct vg_store *s, const char *container, const char *voyage, double score,
-                     const char *band, int hold, const char *kind, const char *code,
-                     double weight, const char *text);
+int64_t vg_tt_assess(struct vg_store *s,
+                     const char *container,
+                     const char *voyage,
+                     double score,
+                     const char *band,
+                     int hold,
+                     const char *kind,
+                     const char *code,
+                     double weight,
+                     const char *text);
 
 /* Selects the targets of PECLL on 2024-05-03 with capacity 4 and the test seed 42 (the hold
  * TGTU1000015, TGTU1000020 by rule, TGTU1000036 by list, one random draw). */
@@ -75,7 +81,7 @@ const char *vg_tt_cell(const struct vg_tt_report *r, const char *key, size_t row
 size_t vg_tt_rows(const struct vg_tt_report *r, const char *key);
 
 /* The first row of section key whose column col equals value (fails when none). */
-size_t vg_tt_row_where(const struct vg_tt_report *r, const char *key, const char *col,
-                       const char *value);
+size_t
+vg_tt_row_where(const struct vg_tt_report *r, const char *key, const char *col, const char *value);
 
 #endif

@@ -5,7 +5,6 @@
 #include "vg_test.h"
 
 #include <math.h>
-
 #include <vigia/alloc.h>
 #include <vigia/eval.h>
 #include <vigia/time.h>
@@ -224,8 +223,8 @@ static void test_eval__ranking_against_the_truth(void **state)
     NEAR(rep.vessel_recall, 1.0);
     NEAR(rep.vessel_auc, 1.0);
     /* Without a store the vessels are not evaluated; another window. */
-    assert_status(vg_eval_run(&t, &r, NULL, vg_time_from_civil(2024, 5, 4, 10, 0, 0),
-                              VG_TIME_NONE, NULL, 0, &rep, &e),
+    assert_status(vg_eval_run(&t, &r, NULL, vg_time_from_civil(2024, 5, 4, 10, 0, 0), VG_TIME_NONE,
+                              NULL, 0, &rep, &e),
                   VG_OK, &e);
     assert_false(rep.vessels_evaluated);
     assert_int_equal(rep.trips, 1);

@@ -6,7 +6,6 @@
 
 #include <math.h>
 #include <stdlib.h>
-
 #include <vigia/kpi.h>
 #include <vigia/outcome.h>
 #include <vigia/target.h>
@@ -30,8 +29,8 @@ static int64_t target_of(struct vg_store *s, const char *reason)
     return vg_tt_int(s, sql);
 }
 
-static void record(struct vg_store *s, int64_t target, enum vg_outcome_result result, double kg,
-                   int hour)
+static void
+record(struct vg_store *s, int64_t target, enum vg_outcome_result result, double kg, int hour)
 {
     struct vg_outcome o;
     memset(&o, 0, sizeof(o));
@@ -56,12 +55,13 @@ static void test_kpi__a_day_of_targets_and_outcomes(void **state)
     /* The hold found 250 kg; the random target was clean; the list target was waived. */
     record(s, target_of(s, "hold"), VG_RESULT_DRUGS, 250, 16);
     record(s, target_of(s, "random"), VG_RESULT_NEGATIVE, NAN, 18);
-    assert_status(vg_target_dispose(s, target_of(s, "list"), VG_DISPOSE_WAIVED, "diplomatic", NULL,
-                                    &e),
-                  VG_OK, &e);
+    assert_status(
+        vg_target_dispose(s, target_of(s, "list"), VG_DISPOSE_WAIVED, "diplomatic", NULL, &e),
+        VG_OK, &e);
     char random_container[16];
-    vg_tt_text(s, "SELECT c.number FROM targets tg JOIN trips t ON t.id = tg.trip_id JOIN"
-                  " containers c ON c.id = t.container_id WHERE tg.reason = 'random'",
+    vg_tt_text(s,
+               "SELECT c.number FROM targets tg JOIN trips t ON t.id = tg.trip_id JOIN"
+               " containers c ON c.id = t.container_id WHERE tg.reason = 'random'",
                random_container, sizeof(random_container));
     /* The file: TGTU1000020 examined clean (closes the rule target), TGTU1000041 drugs in
      * the random stream, TGTU1000016 clean, two finds abroad. */

@@ -6,7 +6,6 @@
 
 #include <math.h>
 #include <stdlib.h>
-
 #include <vigia/alloc.h>
 #include <vigia/ingest.h>
 #include <vigia/outcome.h>
@@ -62,8 +61,8 @@ static enum vg_status on_reject(void *user, const struct vg_error *r, const char
     return VG_OK;
 }
 
-static enum vg_status on_flag(void *user, const struct vg_error *r, const char *field,
-                              const char *value)
+static enum vg_status
+on_flag(void *user, const struct vg_error *r, const char *field, const char *value)
 {
     struct seen *s = user;
     (void)r;
@@ -199,35 +198,46 @@ static void test_outcome__import_links_origin_and_finds_abroad(void **state)
     assert_int_equal(r.unlinked, 1);
     assert_int_equal(r.relinked, 0);
     /* At origin: the May trip; TGTU1000020 was a target, now inspected. */
-    assert_int_equal(outcome_trip(s, "TGTU1000020", "PECLL"), vg_tt_trip(s, "TGTU1000020", "FA123E"));
-    assert_int_equal(outcome_trip(s, "TGTU1000041", "PECLL"), vg_tt_trip(s, "TGTU1000041", "FA123E"));
+    assert_int_equal(outcome_trip(s, "TGTU1000020", "PECLL"),
+                     vg_tt_trip(s, "TGTU1000020", "FA123E"));
+    assert_int_equal(outcome_trip(s, "TGTU1000041", "PECLL"),
+                     vg_tt_trip(s, "TGTU1000041", "FA123E"));
     char buf[64];
-    assert_string_equal(vg_tt_text(s, "SELECT link FROM outcomes WHERE container_number ="
-                                      " 'TGTU1000020'", buf, sizeof(buf)),
+    assert_string_equal(vg_tt_text(s,
+                                   "SELECT link FROM outcomes WHERE container_number ="
+                                   " 'TGTU1000020'",
+                                   buf, sizeof(buf)),
                         "container+bl+date");
-    assert_string_equal(vg_tt_text(s, "SELECT tg.state FROM targets tg JOIN trips t ON t.id ="
-                                      " tg.trip_id JOIN containers c ON c.id = t.container_id"
-                                      " WHERE c.number = 'TGTU1000020'", buf, sizeof(buf)),
+    assert_string_equal(vg_tt_text(s,
+                                   "SELECT tg.state FROM targets tg JOIN trips t ON t.id ="
+                                   " tg.trip_id JOIN containers c ON c.id = t.container_id"
+                                   " WHERE c.number = 'TGTU1000020'",
+                                   buf, sizeof(buf)),
                         "inspected");
     assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM inspections i JOIN targets tg ON tg.id ="
                                   " i.target_id WHERE i.state = 'done'"),
                      r.targets_closed);
     assert_true(r.targets_closed >= 1);
     /* Antwerp in June: the June trip carrying B/L TGT0040, not the May one. */
-    assert_int_equal(outcome_trip(s, "TGTU1000015", "BEANR"), vg_tt_trip(s, "TGTU1000015", "FA124E"));
+    assert_int_equal(outcome_trip(s, "TGTU1000015", "BEANR"),
+                     vg_tt_trip(s, "TGTU1000015", "FA124E"));
     /* Rotterdam in May without a B/L: the only trip of the 60 days before. */
-    assert_int_equal(outcome_trip(s, "TGTU1000015", "NLRTM"), vg_tt_trip(s, "TGTU1000015", "FA123E"));
-    assert_string_equal(vg_tt_text(s, "SELECT link FROM outcomes WHERE port = 'NLRTM'", buf,
-                                   sizeof(buf)),
-                        "container+date");
-    assert_string_equal(vg_tt_text(s, "SELECT team FROM inspections i JOIN outcomes o ON"
-                                      " o.inspection_id = i.id WHERE o.port = 'BEANR'", buf,
-                                   sizeof(buf)),
+    assert_int_equal(outcome_trip(s, "TGTU1000015", "NLRTM"),
+                     vg_tt_trip(s, "TGTU1000015", "FA123E"));
+    assert_string_equal(
+        vg_tt_text(s, "SELECT link FROM outcomes WHERE port = 'NLRTM'", buf, sizeof(buf)),
+        "container+date");
+    assert_string_equal(vg_tt_text(s,
+                                   "SELECT team FROM inspections i JOIN outcomes o ON"
+                                   " o.inspection_id = i.id WHERE o.port = 'BEANR'",
+                                   buf, sizeof(buf)),
                         "partner");
     /* A find abroad does not close the origin target. */
-    assert_string_equal(vg_tt_text(s, "SELECT tg.state FROM targets tg JOIN trips t ON t.id ="
-                                      " tg.trip_id JOIN containers c ON c.id = t.container_id"
-                                      " WHERE c.number = 'TGTU1000015'", buf, sizeof(buf)),
+    assert_string_equal(vg_tt_text(s,
+                                   "SELECT tg.state FROM targets tg JOIN trips t ON t.id ="
+                                   " tg.trip_id JOIN containers c ON c.id = t.container_id"
+                                   " WHERE c.number = 'TGTU1000015'",
+                                   buf, sizeof(buf)),
                         "selected");
     /* The unknown container stays unlinked, with a finding; rejects are kept. */
     assert_int_equal(outcome_trip(s, "TGTU1000016", "PECLL"), 0);
@@ -243,8 +253,10 @@ static void test_outcome__import_links_origin_and_finds_abroad(void **state)
     assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM audit_log WHERE action ="
                                   " 'outcomes.import'"),
                      1);
-    assert_string_equal(vg_tt_text(s, "SELECT selection FROM outcomes WHERE container_number ="
-                                      " 'TGTU1000041'", buf, sizeof(buf)),
+    assert_string_equal(vg_tt_text(s,
+                                   "SELECT selection FROM outcomes WHERE container_number ="
+                                   " 'TGTU1000041'",
+                                   buf, sizeof(buf)),
                         "random");
     vg_store_close(s);
 }
@@ -264,9 +276,10 @@ static void test_outcome__import_twice_changes_nothing_and_changes_update(void *
     assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM outcomes"), 5);
     assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM inspections"), 5);
     /* The weight corrected: the same examination, updated. */
-    const char *text = "container,bill_of_lading,port,inspected_at,result,substance,kg,concealment\n"
-                       "TGTU1000015,TGT0040,BEANR,2024-06-28T08:00:00Z,drugs,cocaine,310,"
-                       "door_end_bags\n";
+    const char *text =
+        "container,bill_of_lading,port,inspected_at,result,substance,kg,concealment\n"
+        "TGTU1000015,TGT0040,BEANR,2024-06-28T08:00:00Z,drugs,cocaine,310,"
+        "door_end_bags\n";
     const char *path = vg_test_tmpfile("fix.csv");
     vg_test_write_file(path, text, strlen(text));
     assert_int_equal(import(s, path, &r), VG_OK);
@@ -298,8 +311,10 @@ static void test_outcome__outcomes_before_their_trips_are_linked_later(void **st
     assert_status(vg_outcomes_link(s, &linked, &unlinked, &e), VG_OK, &e);
     assert_int_equal(linked, 4);
     assert_int_equal(unlinked, 1);
-    assert_int_equal(outcome_trip(s, "TGTU1000015", "BEANR"), vg_tt_trip(s, "TGTU1000015", "FA124E"));
-    assert_int_equal(outcome_trip(s, "TGTU1000020", "PECLL"), vg_tt_trip(s, "TGTU1000020", "FA123E"));
+    assert_int_equal(outcome_trip(s, "TGTU1000015", "BEANR"),
+                     vg_tt_trip(s, "TGTU1000015", "FA124E"));
+    assert_int_equal(outcome_trip(s, "TGTU1000020", "PECLL"),
+                     vg_tt_trip(s, "TGTU1000020", "FA123E"));
     assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM inspections WHERE trip_id IS NOT NULL"), 4);
     assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM audit_log WHERE action = 'outcomes.link'"),
                      1);
@@ -346,11 +361,15 @@ static void test_outcome__officer_records_against_a_target(void **state)
     assert_int_equal(rec.trip_id, vg_tt_trip(s, "TGTU1000015", "FA123E"));
     assert_string_equal(rec.link, "target");
     char buf[64];
-    assert_string_equal(vg_tt_text(s, "SELECT state FROM targets WHERE id = (SELECT min(id) FROM"
-                                      " targets)", buf, sizeof(buf)),
+    assert_string_equal(vg_tt_text(s,
+                                   "SELECT state FROM targets WHERE id = (SELECT min(id) FROM"
+                                   " targets)",
+                                   buf, sizeof(buf)),
                         "inspected");
-    assert_string_equal(vg_tt_text(s, "SELECT port || ' ' || selection || ' ' || source FROM"
-                                      " outcomes", buf, sizeof(buf)),
+    assert_string_equal(vg_tt_text(s,
+                                   "SELECT port || ' ' || selection || ' ' || source FROM"
+                                   " outcomes",
+                                   buf, sizeof(buf)),
                         "PECLL targeted manual");
     int64_t audit = vg_tt_int(s, "SELECT count(*) FROM audit_log");
     assert_status(vg_outcome_record(s, &o, target, &rec, &e), VG_OK, &e);

@@ -5,13 +5,12 @@
 #include "vg_test.h"
 
 #include <stdlib.h>
-
 #include <vigia/outcome.h>
 #include <vigia/show.h>
 #include <vigia/target.h>
 
-static struct vg_tt_report *show(struct vg_store *s, enum vg_show_kind kind, const char *id,
-                                 enum vg_status expected)
+static struct vg_tt_report *
+show(struct vg_store *s, enum vg_show_kind kind, const char *id, enum vg_status expected)
 {
     struct vg_tt_report *r = vg_tt_report_new();
     struct vg_report_sink sink = vg_tt_report_sink(r);
@@ -54,9 +53,8 @@ static void test_show__container_report(void **state)
      * manifest's SL4001. */
     assert_int_equal(vg_tt_rows(r, "seals"), 4);
     vg_tt_row_where(r, "seals", "seal", "SL1099");
-    assert_string_equal(vg_tt_cell(r, "seals", vg_tt_row_where(r, "seals", "seal", "SL1099"),
-                                   "applied_by"),
-                        "CA");
+    assert_string_equal(
+        vg_tt_cell(r, "seals", vg_tt_row_where(r, "seals", "seal", "SL1099"), "applied_by"), "CA");
     /* Parties: shipper and consignee of both B/Ls; the shipper's 11 shipments. */
     assert_int_equal(vg_tt_rows(r, "parties"), 4);
     size_t shipper = vg_tt_row_where(r, "parties", "role", "shipper");

@@ -1,15 +1,13 @@
 /* Targeting: the ASYCUDA selection order over a day's trips, the random share drawn from a
  * recorded seed and replayed, capacity from options, settings and the default, idempotent
  * selections and audited reselections, vessel targets from vessel events, dispositions. */
+#include "store/store_int.h"
 #include "vg_targeting.h"
 #include "vg_test.h"
 
 #include <sodium.h>
 #include <stdlib.h>
-
 #include <vigia/target.h>
-
-#include "store/store_int.h"
 
 /* Rows captured from a sink: up to 64 rows of up to 16 columns. */
 struct rows {
@@ -64,13 +62,16 @@ static struct rows *list_run(struct vg_store *s, int64_t run_id, bool vessels)
 
 static struct vg_target_options day(int64_t capacity, uint64_t seed)
 {
-    return (struct vg_target_options){ .port = "PECLL", .date = "2024-05-03",
-                                       .capacity = capacity, .random_share = -1,
-                                       .seeded = true, .seed = seed };
+    return (struct vg_target_options){ .port = "PECLL",
+                                       .date = "2024-05-03",
+                                       .capacity = capacity,
+                                       .random_share = -1,
+                                       .seeded = true,
+                                       .seed = seed };
 }
 
-static enum vg_status select_day(struct vg_store *s, const struct vg_target_options *o,
-                                 struct vg_target_run *run)
+static enum vg_status
+select_day(struct vg_store *s, const struct vg_target_options *o, struct vg_target_run *run)
 {
     struct vg_error e;
     vg_error_clear(&e);
@@ -117,7 +118,8 @@ static void test_target__selects_in_asycuda_order(void **state)
     assert_string_equal(col(r, 2, "container"), "TGTU1000036");
     assert_string_equal(col(r, 2, "bills_of_lading"), "TGT0003;TGT0013");
     assert_string_equal(col(r, 2, "selection"), "list");
-    assert_string_equal(col(r, 2, "reasons"), "consignee on the DIRANDRO list | route through a hub");
+    assert_string_equal(col(r, 2, "reasons"),
+                        "consignee on the DIRANDRO list | route through a hub");
     assert_string_equal(col(r, 3, "selection"), "random");
     assert_string_equal(col(r, 3, "state"), "selected");
     /* The random one is the trip with the smallest draw among the seven left. */
@@ -135,8 +137,11 @@ static void test_target__selects_in_asycuda_order(void **state)
     assert_string_equal(col(r, 3, "container"), expected);
     /* ... and its draw is recorded. */
     sqlite3_stmt *q;
-    assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT random_draw FROM targets WHERE reason ="
-                                               " 'random'", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(s->db,
+                                        "SELECT random_draw FROM targets WHERE reason ="
+                                        " 'random'",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     assert_int_equal(sqlite3_column_bytes(q, 0), 32);
     assert_memory_equal(sqlite3_column_blob(q, 0), best, 32);
@@ -198,17 +203,19 @@ static void test_target__reselect_needs_a_reason_and_keeps_the_old(void **state)
     snprintf(sql, sizeof(sql), "SELECT superseded_by FROM target_runs WHERE id = %lld",
              (long long)first.id);
     assert_int_equal(vg_tt_int(s, sql), second.id);
-    snprintf(sql, sizeof(sql), "SELECT count(*) FROM targets WHERE run_id = %lld AND state ="
-                               " 'superseded'", (long long)first.id);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM targets WHERE run_id = %lld AND state ="
+             " 'superseded'",
+             (long long)first.id);
     assert_int_equal(vg_tt_int(s, sql), 4);
     assert_int_equal(
         vg_tt_int(s, "SELECT count(*) FROM audit_log WHERE action = 'targets.reselect' AND objects"
                      " LIKE '%scanner broke down%'"),
         1);
     char buf[64];
-    assert_string_equal(vg_tt_text(s, "SELECT reason FROM target_runs ORDER BY id DESC", buf,
-                                   sizeof(buf)),
-                        "scanner broke down, capacity halved");
+    assert_string_equal(
+        vg_tt_text(s, "SELECT reason FROM target_runs ORDER BY id DESC", buf, sizeof(buf)),
+        "scanner broke down, capacity halved");
     vg_store_close(s);
 }
 
@@ -232,8 +239,9 @@ static void test_target__port_settings_set_capacity_and_share(void **state)
 {
     (void)state;
     struct vg_store *s = vg_tt_store("settings.db");
-    struct vg_target_settings set = { .port = "PECLL", .capacity = 6, .capacity_share = -1,
-                                      .random_share = 0.5 };
+    struct vg_target_settings set = {
+        .port = "PECLL", .capacity = 6, .capacity_share = -1, .random_share = 0.5
+    };
     struct vg_error e;
     vg_error_clear(&e);
     assert_status(vg_target_settings_set(s, &set, &e), VG_OK, &e);
@@ -256,8 +264,9 @@ static void test_target__port_settings_set_capacity_and_share(void **state)
     assert_int_equal(run.scored, 2);
     assert_int_equal(run.random, 3);
     /* A share of the trips instead of a fixed number. */
-    set = (struct vg_target_settings){ .port = "PECLL", .capacity = -1, .capacity_share = 0.35,
-                                       .random_share = -1 };
+    set = (struct vg_target_settings){
+        .port = "PECLL", .capacity = -1, .capacity_share = 0.35, .random_share = -1
+    };
     assert_status(vg_target_settings_set(s, &set, &e), VG_OK, &e);
     o.reselect = true;
     o.reason = "new capacity rule from the port";
@@ -393,16 +402,15 @@ static void test_target__dispositions_need_reasons(void **state)
     int64_t first = vg_tt_int(s, "SELECT min(id) FROM targets");
     struct vg_error e;
     vg_error_clear(&e);
-    assert_status(vg_target_dispose(s, first, VG_DISPOSE_WAIVED, NULL, "busy", &e), VG_EINVAL,
-                  &e);
+    assert_status(vg_target_dispose(s, first, VG_DISPOSE_WAIVED, NULL, "busy", &e), VG_EINVAL, &e);
     assert_non_null(strstr(e.message, "reason"));
     assert_status(vg_target_dispose(s, first, VG_DISPOSE_WAIVED, "friend_of_chief", NULL, &e),
                   VG_EINVAL, &e);
     assert_non_null(strstr(e.message, "diplomatic"));
     assert_status(vg_target_dispose(s, first, VG_DISPOSE_WAIVED, "diplomatic", NULL, &e), VG_OK,
                   &e);
-    assert_status(vg_target_dispose(s, first, VG_DISPOSE_NOT_ARRIVED, NULL, NULL, &e),
-                  VG_ECONFLICT, &e);
+    assert_status(vg_target_dispose(s, first, VG_DISPOSE_NOT_ARRIVED, NULL, NULL, &e), VG_ECONFLICT,
+                  &e);
     assert_status(vg_target_dispose(s, first + 1, VG_DISPOSE_WAIVED, NULL,
                                     "examined by the navy this morning, act 2024-118", &e),
                   VG_OK, &e);
@@ -412,8 +420,10 @@ static void test_target__dispositions_need_reasons(void **state)
                   &e);
     assert_int_equal(count_rows(s, "PECLL"), 1);
     char buf[64];
-    assert_string_equal(vg_tt_text(s, "SELECT waiver_code FROM inspections WHERE state = 'waived'"
-                                      " ORDER BY id", buf, sizeof(buf)),
+    assert_string_equal(vg_tt_text(s,
+                                   "SELECT waiver_code FROM inspections WHERE state = 'waived'"
+                                   " ORDER BY id",
+                                   buf, sizeof(buf)),
                         "diplomatic");
     assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM inspections WHERE state = 'bl_deleted'"),
                      1);
