@@ -488,7 +488,7 @@ enum vg_status vg_outcomes_import(struct vg_store *store,
             vg_buf_init(&b, 1u << 16);
             st = vg_buf_append_cstr(&b, "{\"file\":");
             if (st == VG_OK) {
-                st = vg__json_string(&b, path);
+                st = vg_buf_append_json(&b, path);
             }
             if (st == VG_OK) {
                 st = vg_buf_printf(&b,

@@ -104,22 +104,6 @@ enum vg_status vg__target_day(
     return VG_OK;
 }
 
-enum vg_status vg__json_string(struct vg_buf *b, const char *s)
-{
-    enum vg_status st = vg_buf_append_char(b, '"');
-    for (const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-         st == VG_OK && *p != '\0'; p++) {
-        if (*p == '"' || *p == '\\') {
-            st = vg_buf_printf(b, "\\%c", *p);
-        } else if (*p < 0x20) {
-            st = vg_buf_printf(b, "\\u%04x", *p);
-        } else {
-            st = vg_buf_append_char(b, (char)*p);
-        }
-    }
-    return st == VG_OK ? vg_buf_append_char(b, '"') : st;
-}
-
 static bool token_eq(const char *a, size_t alen, const char *b, size_t blen)
 {
     while (alen > 0 && isspace((unsigned char)*a)) {

@@ -234,13 +234,13 @@ enum vg_status vg_target_dispose(struct vg_store *store,
             vg_buf_printf(&b, "{\"target\":%lld,\"state\":\"%s\",\"code\":", (long long)target_id,
                           vg_disposition_name(d));
         if (bs == VG_OK) {
-            bs = code != NULL ? vg__json_string(&b, code) : vg_buf_append_cstr(&b, "null");
+            bs = code != NULL ? vg_buf_append_json(&b, code) : vg_buf_append_cstr(&b, "null");
         }
         if (bs == VG_OK) {
             bs = vg_buf_append_cstr(&b, ",\"reason\":");
         }
         if (bs == VG_OK) {
-            bs = reason != NULL ? vg__json_string(&b, reason) : vg_buf_append_cstr(&b, "null");
+            bs = reason != NULL ? vg_buf_append_json(&b, reason) : vg_buf_append_cstr(&b, "null");
         }
         if (bs == VG_OK) {
             bs = vg_buf_append(&b, "}", 2);

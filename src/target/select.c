@@ -582,7 +582,7 @@ static enum vg_status audit_run(struct inserter *in,
     if (st == VG_OK && superseded != 0) {
         st = vg_buf_printf(&b, ",\"supersedes\":%lld,\"reason\":", (long long)superseded);
         if (st == VG_OK) {
-            st = vg__json_string(&b, o->reason);
+            st = vg_buf_append_json(&b, o->reason);
         }
     }
     if (st == VG_OK) {

@@ -76,8 +76,4 @@ enum vg_status vg__sql_functions(struct vg_store *store, struct vg_error *err);
 /* True when the ';'-separated lists a and b share an item (trimmed, case ignored). */
 bool vg__lists_share(const char *a, const char *b);
 
-/* Appends s to b as a JSON string (quotes and escapes). */
-struct vg_buf;
-enum vg_status vg__json_string(struct vg_buf *b, const char *s);
-
 #endif
