@@ -12,7 +12,6 @@
 
 #include <getopt.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 
 #include <vigia/rows.h>
@@ -72,15 +71,13 @@ int cli_exit_for(enum vg_status st);
 struct vg_store *cli_open_store(const struct cli_global *g, bool create, bool read_only,
                                 int *exit_code);
 
-/* Parses an ISO 8601 time for option (a date alone is its day's start, UTC); prints a
- * usage error and returns false when it cannot. */
-bool cli_parse_time(const char *text, const char *option, int64_t *out);
+/* Lists rows from the store: list(store, user, sink, err) fills a vg_row_sink. */
+typedef enum vg_status (*cli_list_fn)(struct vg_store *store, const void *user,
+                                      const struct vg_row_sink *sink, struct vg_error *err);
 
-/* Opens the store read-only and runs list(store, sink, user, err) into an output in the
- * chosen format on stdout. Returns the exit code (errors printed). */
-typedef enum vg_status (*cli_list_fn)(struct vg_store *store, const struct vg_row_sink *sink,
-                                      void *user, struct vg_error *err);
-int cli_list(const struct cli_global *g, cli_list_fn list, void *user);
+/* Opens the store read-only, prints the rows list produces to stdout in the global format,
+ * closes the store. Returns the exit code (the open failure's, or that of list's status). */
+int cli_list(const struct cli_global *g, cli_list_fn list, const void *user);
 
 /* Parses "table", "csv", "json". */
 bool cli_parse_format(const char *text, enum cli_format *out);

@@ -1,5 +1,6 @@
 /* vigia assessments: the latest assessment of every container trip (or every version). */
 #include "cli.h"
+#include "cli_report.h"
 
 #include <string.h>
 #include <vigia/risk.h>
@@ -30,7 +31,7 @@ const struct cli_command cli_cmd_assessments = {
 };
 
 static enum vg_status
-list(struct vg_store *store, const struct vg_row_sink *sink, void *user, struct vg_error *err)
+list(struct vg_store *store, const void *user, const struct vg_row_sink *sink, struct vg_error *err)
 {
     return vg_risk_assessments_list(store, user, sink, err);
 }
@@ -51,12 +52,12 @@ static int run(struct cli_global *g, int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (opt) {
         case OPT_FROM:
-            if (!cli_parse_time(optarg, "--from", &f.from)) {
+            if (!cli_parse_when(optarg, "--from", &f.from)) {
                 return CLI_USAGE;
             }
             continue;
         case OPT_TO:
-            if (!cli_parse_time(optarg, "--to", &f.to)) {
+            if (!cli_parse_when(optarg, "--to", &f.to)) {
                 return CLI_USAGE;
             }
             if (strlen(optarg) == 10) {

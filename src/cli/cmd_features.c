@@ -1,6 +1,7 @@
 /* vigia features: one container trip's feature record, with units, unknown reasons and
  * sources. */
 #include "cli.h"
+#include "cli_report.h"
 
 #include <vigia/risk.h>
 #include <vigia/time.h>
@@ -30,7 +31,7 @@ struct request {
 };
 
 static enum vg_status
-list(struct vg_store *store, const struct vg_row_sink *sink, void *user, struct vg_error *err)
+list(struct vg_store *store, const void *user, const struct vg_row_sink *sink, struct vg_error *err)
 {
     const struct request *r = user;
     int64_t trip;
@@ -50,7 +51,7 @@ static int run(struct cli_global *g, int argc, char **argv)
     int opt;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (opt == OPT_AS_OF) {
-            if (!cli_parse_time(optarg, "--as-of", &as_of)) {
+            if (!cli_parse_when(optarg, "--as-of", &as_of)) {
                 return CLI_USAGE;
             }
             continue;

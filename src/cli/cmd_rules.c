@@ -256,15 +256,15 @@ static int do_load(struct cli_global *g, const char *path, bool activate)
     return st == VG_OK ? CLI_OK : cli_fail(&err, st);
 }
 
-static enum vg_status list_sets(struct vg_store *store, const struct vg_row_sink *sink, void *user,
-                               struct vg_error *err)
+static enum vg_status list_sets(struct vg_store *store, const void *user,
+                               const struct vg_row_sink *sink, struct vg_error *err)
 {
     (void)user;
     return vg_risk_rules_list(store, sink, err);
 }
 
-static enum vg_status backtest(struct vg_store *store, const struct vg_row_sink *sink, void *user,
-                               struct vg_error *err)
+static enum vg_status backtest(struct vg_store *store, const void *user,
+                               const struct vg_row_sink *sink, struct vg_error *err)
 {
     return vg_risk_backtest(store, user, sink, err);
 }

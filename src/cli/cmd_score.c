@@ -1,5 +1,6 @@
 /* vigia score: assess every unassessed container trip and re-score those with new evidence. */
 #include "cli.h"
+#include "cli_report.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -85,7 +86,7 @@ static int run(struct cli_global *g, int argc, char **argv)
             o.port = optarg;
             continue;
         case OPT_AS_OF:
-            if (!cli_parse_time(optarg, "--as-of", &o.as_of)) {
+            if (!cli_parse_when(optarg, "--as-of", &o.as_of)) {
                 return CLI_USAGE;
             }
             continue;

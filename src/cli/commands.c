@@ -5,6 +5,7 @@ extern const struct cli_command cli_cmd_init;
 extern const struct cli_command cli_cmd_codes;
 extern const struct cli_command cli_cmd_ingest;
 extern const struct cli_command cli_cmd_ais;
+extern const struct cli_command cli_cmd_sim;
 extern const struct cli_command cli_cmd_rejects;
 extern const struct cli_command cli_cmd_quality;
 extern const struct cli_command cli_cmd_watchlist;
@@ -13,6 +14,11 @@ extern const struct cli_command cli_cmd_rules;
 extern const struct cli_command cli_cmd_score;
 extern const struct cli_command cli_cmd_assessments;
 extern const struct cli_command cli_cmd_features;
+extern const struct cli_command cli_cmd_targets;
+extern const struct cli_command cli_cmd_outcome;
+extern const struct cli_command cli_cmd_show;
+extern const struct cli_command cli_cmd_kpi;
+extern const struct cli_command cli_cmd_eval;
 extern const struct cli_command cli_cmd_selfcheck;
 extern const struct cli_command cli_cmd_version;
 extern const struct cli_command cli_cmd_help;
@@ -22,6 +28,7 @@ const struct cli_command *const cli_commands[] = {
     &cli_cmd_codes,
     &cli_cmd_ingest,
     &cli_cmd_ais,
+    &cli_cmd_sim,
     &cli_cmd_rejects,
     &cli_cmd_quality,
     &cli_cmd_watchlist,
@@ -30,6 +37,11 @@ const struct cli_command *const cli_commands[] = {
     &cli_cmd_score,
     &cli_cmd_assessments,
     &cli_cmd_features,
+    &cli_cmd_targets,
+    &cli_cmd_outcome,
+    &cli_cmd_show,
+    &cli_cmd_kpi,
+    &cli_cmd_eval,
     &cli_cmd_selfcheck,
     &cli_cmd_version,
     &cli_cmd_help,

@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <vigia/time.h>
-
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
@@ -137,19 +135,7 @@ int cli_common_option(struct cli_global *g, const struct cli_command *cmd, int o
     }
 }
 
-bool cli_parse_time(const char *text, const char *option, int64_t *out)
-{
-    struct vg_error err;
-    vg_error_clear(&err);
-    if (vg_time_parse_iso8601(vg_slice_from_cstr(text), NULL, out, &err) != VG_OK) {
-        cli_error("%s wants an ISO 8601 time such as 2026-03-01 or 2026-03-01T05:00Z, not '%s'",
-                  option, text);
-        return false;
-    }
-    return true;
-}
-
-int cli_list(const struct cli_global *g, cli_list_fn list, void *user)
+int cli_list(const struct cli_global *g, cli_list_fn list, const void *user)
 {
     int code;
     struct vg_store *store = cli_open_store(g, false, true, &code);
@@ -157,15 +143,10 @@ int cli_list(const struct cli_global *g, cli_list_fn list, void *user)
         return code;
     }
     struct cli_out *out = cli_out_new(g->format, stdout, false);
-    if (out == NULL) {
-        vg_store_close(store);
-        cli_error("out of memory");
-        return CLI_SYSTEM;
-    }
     struct vg_row_sink sink = cli_out_sink(out);
     struct vg_error err;
     vg_error_clear(&err);
-    enum vg_status st = list(store, &sink, user, &err);
+    enum vg_status st = list(store, user, &sink, &err);
     cli_out_finish(out);
     vg_store_close(store);
     return st == VG_OK ? CLI_OK : cli_fail(&err, st);

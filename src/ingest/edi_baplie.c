@@ -96,6 +96,20 @@ enum vg_status vg__edi_map_baplie(struct edi_ctx *c, const struct vg_edifact_mes
     /* On board as the vessel leaves: the time of departure (actual, else planned, else the
      * plan's own date), at the port of departure. */
     int64_t when = v->atd != VG_TIME_NONE ? v->atd : v->etd != VG_TIME_NONE ? v->etd : doc->prepared_at;
+    /* A ship calling at two ports of one voyage sends a bay plan from each, often with the
+     * same document number: a plan is a document of its port of departure, so the port
+     * is part of its key ("VOY123@PECLL"), and Chancay's plan does not replace Callao's. */
+    if (doc->doc_number != NULL && v->port != NULL) {
+        size_t a = strlen(doc->doc_number), b = strlen(v->port);
+        char *key = vg_arena_alloc(doc->arena, a + b + 2);
+        if (key == NULL) {
+            return VG_ENOMEM;
+        }
+        memcpy(key, doc->doc_number, a);
+        key[a] = '@';
+        memcpy(key + a + 1, v->port, b + 1);
+        doc->doc_number = key;
+    }
     for (size_t i = 0; i < doc->events.n; i++) {
         struct ing_event *e = ING_AT(doc->events, struct ing_event, i);
         e->time = when;

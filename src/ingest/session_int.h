@@ -11,6 +11,7 @@ struct vg_track_writer;
 struct ing_session {
     struct vg_store *store;
     struct vg_track_writer *track; /* AIS positions buffered for the current batch */
+    bool foreign_keys_off;         /* switched off for the session (session.c) */
     struct vg_ingest_options opts;
     struct vg_ingest_report *report;
     int64_t file_id;

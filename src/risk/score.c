@@ -337,7 +337,13 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
         }
         if (s == VG_OK) {
             no_bars(&sc->text, 0);
-            s = reason(sc, aid, &seq, r->action == VG_RULE_HOLD ? "hold" : "rule", r->id, r->weight,
+            /* A rule that rests on watch-list features alone is a list reason (targeting
+             * counts selections by the kind of their heaviest reason). */
+            bool list = nf > 0;
+            for (size_t k = 0; k < nf && list; k++) {
+                list = strncmp(cat->defs[feats[k]].name, "watchlist_", 10) == 0;
+            }
+            s = reason(sc, aid, &seq, list ? "list" : "rule", r->id, r->weight,
                        true, &sc->text, ev.data, err);
         }
     }

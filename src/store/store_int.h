@@ -39,7 +39,12 @@ struct vg_store {
     uint8_t head_hash[VG_DIGEST_SIZE];
     uint8_t head_sig[64];
     struct store_stmt_slot stmts[STORE_STMT_CACHE];
+    struct vg__sql_profile *profile; /* VIGIA_SQL_PROFILE (profile.c), else NULL */
 };
+
+/* Starts the developer SQL profile when VIGIA_SQL_PROFILE is set; prints and frees it. */
+void vg__store_profile_start(struct vg_store *store);
+void vg__store_profile_end(struct vg_store *store);
 
 /*
  * Returns a prepared statement for sql, reset and with bindings cleared, from the

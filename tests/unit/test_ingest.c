@@ -96,6 +96,29 @@ static void test_ingest__csv_manifest_into_records(void **state)
     vg_store_close(s);
 }
 
+/* Ingest switches SQLite's foreign-key checks off for speed: every reference it writes
+ * must still hold, and the checks must be back on afterwards. */
+static void test_ingest__references_hold_with_checks_off(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("fk.db");
+    struct vg_ingest_report r;
+    static const char *const files[] = {
+        "tests/data/ingest/manifest.csv", "tests/data/ingest/events.csv",
+        "tests/data/ingest/docs.jsonl",   "tests/data/edifact/cuscar.edi",
+        "tests/data/edifact/codeco.edi",  "tests/data/edifact/cuscar-replace.edi",
+        "tests/data/ais/meeting.nmea",
+    };
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        enum vg_status st = ingest(s, vg_test_source(files[i]), &r);
+        assert_true(st == VG_OK || st == VG_EPARTIAL);
+    }
+    assert_true(q(s, "SELECT count(*) FROM equipment_events") > 0);
+    assert_int_equal(q(s, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(q(s, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    vg_store_close(s);
+}
+
 static void test_ingest__same_file_twice_changes_nothing(void **state)
 {
     (void)state;
@@ -278,6 +301,7 @@ static void test_ingest__interrupted_run_completes_to_the_clean_result(void **st
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest__csv_manifest_into_records),
+    cmocka_unit_test(test_ingest__references_hold_with_checks_off),
     cmocka_unit_test(test_ingest__same_file_twice_changes_nothing),
     cmocka_unit_test(test_ingest__csv_events_with_local_times_and_trips),
     cmocka_unit_test(test_ingest__json_documents_and_lines),

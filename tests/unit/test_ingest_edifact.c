@@ -6,6 +6,7 @@
 #include "vg_test.h"
 
 #include <sqlite3.h>
+#include <string.h>
 
 #include <vigia/ingest.h>
 #include <vigia/store.h>
@@ -193,7 +194,41 @@ static void test_ingest_edifact__replacement_keeps_history(void **state)
     vg_store_close(s);
 }
 
+/* A bay plan from each port of one voyage, same document number: both stand. */
+static void test_ingest_edifact__bay_plans_of_two_ports_of_one_voyage(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("bp.db");
+    static const char plan[] =
+        "UNB+UNOC:3+MSCPE+VIGIA+240502:1200+%d'"
+        "UNH+1+BAPLIE:D:95B:UN:SMDG22'BGM++FA123E+9'DTM+137:202405021200:203'"
+        "TDT+20+FA123E+++MSC:172:20+++9074729:146:11:MSC ANNA'"
+        "LOC+5+%s:139:6'LOC+61+PABLB:139:6'DTM+136:%s:203'"
+        "LOC+147+0120282::5'MEA+WT++KGM:25480'LOC+9+%s'LOC+11+BEANR'"
+        "EQD+CN+%s+45R1+++5'UNT+13+1'UNZ+1+%d'";
+    char text[1024];
+    struct vg_ingest_report r;
+    struct vg_error e;
+    struct vg_ingest_options o = { 0 };
+    snprintf(text, sizeof(text), plan, 1, "PECLL", "202405021800", "PECLL", "CSQU3054383", 1);
+    assert_int_equal(vg_ingest_buffer(s, "callao.edi", text, strlen(text), &o, &r, &e), VG_OK);
+    assert_int_equal(r.accepted, 1);
+    snprintf(text, sizeof(text), plan, 2, "PECHY", "202405031800", "PECHY", "MSCU1234566", 2);
+    assert_int_equal(vg_ingest_buffer(s, "chancay.edi", text, strlen(text), &o, &r, &e), VG_OK);
+    assert_int_equal(r.accepted, 1);
+    assert_int_equal(r.collisions, 0);
+    assert_int_equal(q(s, "SELECT count(*) FROM messages WHERE status = 'accepted'"), 2);
+    assert_string_equal(qs(s, "SELECT group_concat(doc_number, ' ') FROM"
+                              " (SELECT doc_number FROM messages ORDER BY id)"),
+                        "FA123E@PECLL FA123E@PECHY");
+    /* Callao's stowage is still in force. */
+    assert_int_equal(q(s, "SELECT count(*) FROM equipment_events WHERE kind = 'stowage'"
+                          " AND superseded = 0"), 2);
+    vg_store_close(s);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_ingest_edifact__bay_plans_of_two_ports_of_one_voyage),
     cmocka_unit_test(test_ingest_edifact__cuscar_manifest),
     cmocka_unit_test(test_ingest_edifact__codeco_gate_moves),
     cmocka_unit_test(test_ingest_edifact__coarri_sample_values),

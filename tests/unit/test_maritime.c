@@ -232,6 +232,28 @@ static void test_maritime__pilots_near_port_and_authorities_are_not_meetings(voi
     assert_int_equal(vg_vessel_class_of_ship_type(0), VG_VESSEL_UNKNOWN);
 }
 
+/* Callao's anchorage lies some 11 km north-west of the port centre: ships wait there side
+ * by side for a day (not an encounter); a boat alongside one at night is reported as an
+ * anchorage meeting, with less confidence than one at sea. */
+static void test_maritime__anchorage_waits_and_meetings(void **state)
+{
+    (void)state;
+    struct track t = { 0 };
+    for (int64_t x = T0; x <= T0 + 26 * 3600; x += 300) {
+        add(&t, SHIP, x, -11.9856, -77.2247, 0.1, 'A');
+        add(&t, SHIP2, x, -11.9860, -77.2215, 0.1, 'A');
+    }
+    struct events ev = run(&t);
+    assert_int_equal(count(&ev, VG_EVENT_ENCOUNTER, NULL), 0);
+
+    meeting(&t, BOAT, -11.985, -77.225, T0 + 7 * 3600);
+    ev = run(&t);
+    assert_int_equal(count(&ev, VG_EVENT_ENCOUNTER, "anchorage_meeting"), 1);
+    const struct vg_vessel_event *e = find(&ev, VG_EVENT_ENCOUNTER);
+    assert_true(e->confidence < 0.8);
+    assert_non_null(strstr(e->explanation, "anchorage"));
+}
+
 static void test_maritime__no_meeting_inside_port_or_on_the_amazon(void **state)
 {
     (void)state;
@@ -306,6 +328,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_maritime__nearshore_gap_class_a_only),
     cmocka_unit_test(test_maritime__short_meeting_with_small_craft_at_night),
     cmocka_unit_test(test_maritime__pilots_near_port_and_authorities_are_not_meetings),
+    cmocka_unit_test(test_maritime__anchorage_waits_and_meetings),
     cmocka_unit_test(test_maritime__no_meeting_inside_port_or_on_the_amazon),
     cmocka_unit_test(test_maritime__merchant_meetings_are_not_short_meetings),
     cmocka_unit_test(test_maritime__loitering_variants),

@@ -884,6 +884,10 @@ static void test_risk__watch_list_hits_hold_the_trip(void **state)
                           " a.trip_id JOIN containers k ON k.id = t.container_id WHERE"
                           " k.number = 'MSCU1000017'"),
                      1);
+    /* The hold rule rests on the watch list alone: a list reason, as targeting counts it. */
+    assert_int_equal(q(s, "SELECT count(*) FROM assessment_reasons WHERE code = 'WL-01' AND"
+                          " kind = 'list' AND weight = 50"),
+                     1);
     char *text = qtext(s, "SELECT text FROM assessment_reasons WHERE kind = 'list' AND text LIKE"
                           " '%shipper%' LIMIT 1");
     assert_contains(text, "Watch list pcu: shipper Agro Norte S.A.C.");

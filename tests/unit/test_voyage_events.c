@@ -197,6 +197,41 @@ static void test_voyage_events__link_by_unique_name(void **state)
     vg_store_close(s);
 }
 
+/* After a threshold change, detecting again removes what no longer qualifies and keeps
+ * the rest with the same ids. */
+static void test_voyage_events__redetection_replaces_the_window(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store();
+    vessel_and_call(s);
+    fill(s, false);
+    fill(s, true);
+    struct vg_maritime_report r;
+    struct vg_error e;
+    assert_int_equal(vg_maritime_run(s, T0 - 86400, T0 + 3 * 86400, &r, &e), VG_OK);
+    assert_int_equal(q(s, "SELECT count(*) FROM vessel_events WHERE kind = 'encounter'"), 1);
+    int64_t visit = q(s, "SELECT id FROM vessel_events WHERE kind = 'port_visit'");
+    struct vg_maritime_params p;
+    assert_int_equal(vg_maritime_params_load(s, &p, &e), VG_OK);
+    p.short_meetings = false;
+    assert_int_equal(vg_maritime_params_save(s, &p, &e), VG_OK);
+    assert_int_equal(vg_maritime_run(s, T0 - 86400, T0 + 3 * 86400, &r, &e), VG_OK);
+    assert_int_equal(r.removed, 1);
+    assert_int_equal(r.new_events, 0);
+    assert_int_equal(q(s, "SELECT count(*) FROM vessel_events WHERE kind = 'encounter'"), 0);
+    assert_int_equal(q(s, "SELECT id FROM vessel_events WHERE kind = 'port_visit'"), visit);
+    /* Events outside the window are left alone. */
+    p.short_meetings = true;
+    assert_int_equal(vg_maritime_params_save(s, &p, &e), VG_OK);
+    assert_int_equal(vg_maritime_run(s, T0 - 86400, T0 + 3 * 86400, &r, &e), VG_OK);
+    p.short_meetings = false;
+    assert_int_equal(vg_maritime_params_save(s, &p, &e), VG_OK);
+    assert_int_equal(vg_maritime_run(s, T0 + 2 * 86400, T0 + 3 * 86400, &r, &e), VG_OK);
+    assert_int_equal(r.removed, 0);
+    assert_int_equal(q(s, "SELECT count(*) FROM vessel_events WHERE kind = 'encounter'"), 1);
+    vg_store_close(s);
+}
+
 static void test_voyage_events__thresholds_saved_per_store(void **state)
 {
     (void)state;
@@ -283,6 +318,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_voyage_events__detect_link_and_time_calls),
     cmocka_unit_test(test_voyage_events__open_visit_is_completed_later),
     cmocka_unit_test(test_voyage_events__link_by_unique_name),
+    cmocka_unit_test(test_voyage_events__redetection_replaces_the_window),
     cmocka_unit_test(test_voyage_events__thresholds_saved_per_store),
     cmocka_unit_test(test_voyage_events__list_with_filters),
 };
