@@ -13,34 +13,18 @@
  *   3. a second full run (re-scoring: nothing changed, nothing written).
  * Figures are printed as containers per minute of one core.
  */
+#include "bench_clock.h"
 #include "store/store_int.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 #include <vigia/ident.h>
 #include <vigia/risk.h>
 #include <vigia/screen.h>
 #include <vigia/store.h>
 #include <vigia/time.h>
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_s(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
 
 static uint64_t rng = 88172645463325252ull;
 static uint64_t next(void)
@@ -389,36 +373,36 @@ int main(int argc, char **argv)
         return 1;
     }
     sqlite3_exec(s->db, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
-    double t = now_s();
+    double t = bench_wall();
     generate(s, n);
     watchlist(s, dir);
-    printf("bench_risk: %ld containers generated in %.1f s (%s)\n", n, now_s() - t, path);
+    printf("bench_risk: %ld containers generated in %.1f s (%s)\n", n, bench_wall() - t, path);
 
     struct vg_risk_options ro = { .as_of = vg_time_from_civil(2024, 7, 10, 0, 0, 0),
                                   .rescore_days = 60,
                                   .dry_run = true };
     struct vg_risk_report r;
-    double w = now_s(), c = cpu_s();
+    double w = bench_wall(), c = bench_cpu();
     if (vg_risk_score(s, &ro, &r, &e) != VG_OK) {
         fprintf(stderr, "bench_risk: %s\n", e.message);
         return 1;
     }
-    report("1. dry run (no writes)", n, &r, now_s() - w, cpu_s() - c);
+    report("1. dry run (no writes)", n, &r, bench_wall() - w, bench_cpu() - c);
     ro.dry_run = false;
-    w = now_s();
-    c = cpu_s();
+    w = bench_wall();
+    c = bench_cpu();
     if (vg_risk_score(s, &ro, &r, &e) != VG_OK) {
         fprintf(stderr, "bench_risk: %s\n", e.message);
         return 1;
     }
-    report("2. full run (assessments written)", n, &r, now_s() - w, cpu_s() - c);
-    w = now_s();
-    c = cpu_s();
+    report("2. full run (assessments written)", n, &r, bench_wall() - w, bench_cpu() - c);
+    w = bench_wall();
+    c = bench_cpu();
     if (vg_risk_score(s, &ro, &r, &e) != VG_OK) {
         fprintf(stderr, "bench_risk: %s\n", e.message);
         return 1;
     }
-    report("3. second run (nothing new)", n, &r, now_s() - w, cpu_s() - c);
+    report("3. second run (nothing new)", n, &r, bench_wall() - w, bench_cpu() - c);
     sqlite3_stmt *st = prep(s, "SELECT avg(length(features)), count(*) FROM assessments");
     if (sqlite3_step(st) == SQLITE_ROW) {
         printf("feature records: %lld, %.0f bytes of JSON each on average\n",
