@@ -250,7 +250,7 @@ static void build_events(struct rk_view *v)
     for (size_t i = 0; i < v->nev; i++) {
         const struct rk_event *e = &v->ev[i];
         bool at_port = rk_at_port(v, e);
-        if (v->gate_in == NULL && at_port &&
+        if (v->gate_in == NULL && at_port && e->full_empty != RK_FE_EMPTY &&
             (e->kind == RK_EV_GATE_IN ||
              (v->trip->direction == RK_TRANSHIPMENT && e->kind == RK_EV_DISCHARGE)) &&
             (v->t_load == VG_TIME_NONE || e->t <= v->t_load)) {

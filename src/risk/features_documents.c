@@ -117,12 +117,12 @@ static void house_master(struct rk_view *v)
     rk_set(v, VG_F_HOUSE_MASTER_INCONSISTENT, vg_value_bool(bad));
 }
 
-/* Containers of the same bill loaded on other calls, or gated in more than 72 h apart. */
+/* Containers of the same bill loaded on another call (another vessel or voyage) at the
+ * trip's port: the consignment travels apart. */
 static void split(struct rk_view *v)
 {
     struct rk_ctx *c = v->c;
     bool split = false;
-    int64_t gmin = INT64_MAX, gmax = INT64_MIN;
     for (size_t i = 0; i < v->nbills && !split; i++) {
         const struct rk_bill *b = current_of(c, RK_AT(c->bills, struct rk_bill, v->bills[i]));
         if (b->equip_n < 2 || b->equip_n > 200) {
@@ -144,15 +144,8 @@ static void split(struct rk_view *v)
                     rk_cite_msg(v, VG_F_SPLIT_CONSIGNMENT, x->message_id, x->segment_no);
                     break;
                 }
-                if (x->kind == RK_EV_GATE_IN && x->place == v->trip->port) {
-                    gmin = x->t < gmin ? x->t : gmin;
-                    gmax = x->t > gmax ? x->t : gmax;
-                }
             }
         }
-    }
-    if (!split && gmin != INT64_MAX && gmax - gmin > 72 * 3600) {
-        split = true;
     }
     rk_set(v, VG_F_SPLIT_CONSIGNMENT, vg_value_bool(split));
     if (v->main_bill != RK_NONE) {

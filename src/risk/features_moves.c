@@ -56,7 +56,7 @@ first_gate_in(const struct rk_ctx *c, const struct rk_trip *t, int64_t from, int
         }
         bool arrival = ev[i].kind == RK_EV_GATE_IN ||
                        (t->direction == RK_TRANSHIPMENT && ev[i].kind == RK_EV_DISCHARGE);
-        if (arrival && ev[i].place == t->port) {
+        if (arrival && ev[i].place == t->port && ev[i].full_empty != RK_FE_EMPTY) {
             return &ev[i];
         }
     }
@@ -267,7 +267,9 @@ enum vg_status rk_features_moves(struct rk_view *v)
         bool out = false, back = false;
         for (size_t i = 0; gi != NULL && i < v->nev; i++) {
             const struct rk_event *e = &v->ev[i];
-            if (e == gi || e->t < gi->t || e->t > end || !rk_at_port(v, e)) {
+            /* Moves of the full box: an empty one moved at a depot is another story. */
+            if (e == gi || e->t < gi->t || e->t > end || !rk_at_port(v, e) ||
+                e->full_empty == RK_FE_EMPTY) {
                 continue;
             }
             if (e->kind == RK_EV_GATE_OUT) {
@@ -315,7 +317,8 @@ enum vg_status rk_features_moves(struct rk_view *v)
             bool move = e->kind == RK_EV_GATE_IN || e->kind == RK_EV_GATE_OUT ||
                         e->kind == RK_EV_LOAD || e->kind == RK_EV_DISCHARGE ||
                         e->kind == RK_EV_SHIFT;
-            if (!move || e->t < from || e->t > end || !rk_at_port(v, e)) {
+            if (!move || e->t < from || e->t > end || !rk_at_port(v, e) ||
+                e->full_empty == RK_FE_EMPTY) {
                 continue;
             }
             if (odd_hour(e->t, &zone)) {
