@@ -343,8 +343,8 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
             for (size_t k = 0; k < nf && list; k++) {
                 list = strncmp(cat->defs[feats[k]].name, "watchlist_", 10) == 0;
             }
-            s = reason(sc, aid, &seq, list ? "list" : "rule", r->id, r->weight,
-                       true, &sc->text, ev.data, err);
+            s = reason(sc, aid, &seq, list ? "list" : "rule", r->id, r->weight, true, &sc->text,
+                       ev.data, err);
         }
     }
     /* Watch-list hits with the matcher's explanation. */

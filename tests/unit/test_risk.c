@@ -992,8 +992,8 @@ static void test_risk__backtest_counts_hits_on_outcomes(void **state)
     vg_store_close(s);
 }
 
-static enum vg_status fake_predict(void *user, const struct vg_value *record, size_t n, double *p,
-                                   struct vg_buf *why)
+static enum vg_status
+fake_predict(void *user, const struct vg_value *record, size_t n, double *p, struct vg_buf *why)
 {
     (void)user;
     assert_int_equal(n, VG_F_COUNT);
