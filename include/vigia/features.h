@@ -272,7 +272,7 @@ struct vg_feature_schema {
       "hours at anchorage before berthing at the loading port")                               \
     /* Watch lists */                                                                          \
     X(WATCHLIST_IDENTIFIER_MATCH, "watchlist_identifier_match", BOOL, "", VG_FEED_WATCHLIST,   \
-      "an identifier of the trip (RUC, IMO, MMSI, container) is on a watch list")              \
+      "an identifier of the trip's own (a party's RUC, the container, a seal) is on a list")   \
     X(WATCHLIST_PARTY_SCORE, "watchlist_party_score", NUMBER, "", VG_FEED_WATCHLIST,           \
       "best name-match score (0 to 1) of a party of the trip against the watch lists")         \
     X(WATCHLIST_HITS, "watchlist_hits", NUMBER, "hits", VG_FEED_WATCHLIST,                     \
@@ -285,7 +285,9 @@ struct vg_feature_schema {
     X(PICKUP_HOURS_AFTER_DISCHARGE, "pickup_hours_after_discharge", NUMBER, "hours",           \
       VG_FEED_RELEASE, "hours from discharge to pick-up")                                      \
     X(UNTASKED_LOOKUPS, "untasked_lookups", NUMBER, "lookups", VG_FEED_AUDIT,                  \
-      "lookups of the container's status or scan by staff with no task on it")
+      "lookups of the container's status or scan by staff with no task on it")                 \
+    X(WATCHLIST_VESSEL_MATCH, "watchlist_vessel_match", BOOL, "", VG_FEED_WATCHLIST,           \
+      "the vessel of the voyage is on a watch list by its IMO number or MMSI")
 
 /* Index of each catalogue feature in the catalogue and in a record: VG_F_DWELL_HOURS... */
 enum vg_feature_id {

@@ -79,7 +79,8 @@ enum vg_status rk_watch(struct rk_ctx *c,
 }
 
 struct tally {
-    bool identifier;
+    bool identifier;        /* an identifier of the trip's own: party RUC, container, seal */
+    bool vessel_identifier; /* the voyage's vessel: exposure of every box aboard, not a hold */
     double party_score;
     size_t hits;
     int64_t entries[64];
@@ -93,6 +94,7 @@ static void count(struct rk_view *v,
                   const struct rk_wlhit *h,
                   size_t n,
                   bool party,
+                  bool vessel,
                   const char *role,
                   struct vg_slice subject,
                   int64_t msg,
@@ -109,9 +111,10 @@ static void count(struct rk_view *v,
             rk_cite_msg(v, VG_F_WATCHLIST_PARTY_SCORE, msg, seg);
         }
         if (h[i].identifier) {
-            t->identifier = true;
-            rk_cite(v, VG_F_WATCHLIST_IDENTIFIER_MATCH, RK_SRC_WATCH_ENTRY, h[i].entry_id, 0);
-            rk_cite_msg(v, VG_F_WATCHLIST_IDENTIFIER_MATCH, msg, seg);
+            int f = vessel ? VG_F_WATCHLIST_VESSEL_MATCH : VG_F_WATCHLIST_IDENTIFIER_MATCH;
+            *(vessel ? &t->vessel_identifier : &t->identifier) = true;
+            rk_cite(v, f, RK_SRC_WATCH_ENTRY, h[i].entry_id, 0);
+            rk_cite_msg(v, f, msg, seg);
         }
         if (dup) {
             continue;
@@ -144,7 +147,8 @@ enum vg_status rk_features_lists(struct rk_view *v)
 {
     struct rk_ctx *c = v->c;
     static const int ids[] = { VG_F_WATCHLIST_IDENTIFIER_MATCH, VG_F_WATCHLIST_PARTY_SCORE,
-                               VG_F_WATCHLIST_HITS, VG_F_WATCHLIST_LISTS };
+                               VG_F_WATCHLIST_HITS, VG_F_WATCHLIST_LISTS,
+                               VG_F_WATCHLIST_VESSEL_MATCH };
     bool missing = false;
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
         missing = rk_need(v, ids[i], VG_FEED_WATCHLIST) || missing;
@@ -181,7 +185,7 @@ enum vg_status rk_features_lists(struct rk_view *v)
                 return s;
             }
         }
-        count(v, &t, h, n, true, i < 3 ? people[i].role : "forwarder", rk_str(&c->s, pt->name),
+        count(v, &t, h, n, true, false, i < 3 ? people[i].role : "forwarder", rk_str(&c->s, pt->name),
               pb != NULL ? pb->message_id : 0, p->segment_no);
     }
     const struct rk_vessel *vs = v->call != NULL && v->call->vessel != RK_NONE
@@ -203,7 +207,7 @@ enum vg_status rk_features_lists(struct rk_view *v)
                 return s;
             }
         }
-        count(v, &t, h, n, false, "vessel", rk_str(&c->s, vs->name), v->call->message_id, 0);
+        count(v, &t, h, n, false, true, "vessel", rk_str(&c->s, vs->name), v->call->message_id, 0);
     }
     {
         struct vg_slice num = rk_str(&c->s, v->cont->number);
@@ -215,7 +219,7 @@ enum vg_status rk_features_lists(struct rk_view *v)
         }
         const struct rk_bill *mb =
             v->main_bill != RK_NONE ? RK_AT(c->bills, struct rk_bill, v->main_bill) : NULL;
-        count(v, &t, h, n, false, "container", num, mb != NULL ? mb->message_id : 0,
+        count(v, &t, h, n, false, false, "container", num, mb != NULL ? mb->message_id : 0,
               mb != NULL ? mb->segment_no : 0);
     }
     const struct rk_seal *seals = RK_AT(c->seals, struct rk_seal, v->cont->seal_off);
@@ -232,7 +236,7 @@ enum vg_status rk_features_lists(struct rk_view *v)
         if ((s = rk_watch(c, 'S', sl->number, &q, &h, &n)) != VG_OK) {
             return s;
         }
-        count(v, &t, h, n, false, "seal", num, sl->message_id, sl->segment_no);
+        count(v, &t, h, n, false, false, "seal", num, sl->message_id, sl->segment_no);
     }
     struct vg_slice *lists = vg_arena_alloc(v->arena, (t.nlists + 1) * sizeof(struct vg_slice));
     if (lists == NULL) {
@@ -240,6 +244,7 @@ enum vg_status rk_features_lists(struct rk_view *v)
     }
     memcpy(lists, t.lists, t.nlists * sizeof(struct vg_slice));
     rk_set(v, VG_F_WATCHLIST_IDENTIFIER_MATCH, vg_value_bool(t.identifier));
+    rk_set(v, VG_F_WATCHLIST_VESSEL_MATCH, vg_value_bool(t.vessel_identifier));
     rk_set(v, VG_F_WATCHLIST_PARTY_SCORE, vg_value_number(t.party_score));
     rk_set(v, VG_F_WATCHLIST_HITS, vg_value_number((double)t.hits));
     rk_set(v, VG_F_WATCHLIST_LISTS, vg_value_list(lists, t.nlists));

@@ -896,6 +896,31 @@ static void test_risk__watch_list_hits_hold_the_trip(void **state)
     vg_store_close(s);
 }
 
+/* A listed vessel exposes every box aboard (a scoring reason), but holds none of them. */
+static void test_risk__listed_vessel_exposes_without_holding(void **state)
+{
+    (void)state;
+    struct vg_store *s = world("wv.db");
+    const char *path = vg_test_tmpfile("wlv.csv");
+    static const char csv[] = "name,type,country,source,note,identifier,aliases\n"
+                              "\"MSC ANNA\",vessel,PA,DIRANDRO,at-sea pick-ups,9074729,\n";
+    vg_test_write_file(path, csv, sizeof(csv) - 1);
+    struct vg_watchlist_report wr;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_watchlist_import_csv(s, path, "pcu", &wr, NULL, NULL, &e), VG_OK, &e);
+    struct feat *f = features(s, trip_of(s, "MSCU1000017", NULL), "2024-06-05T15:00Z");
+    assert_true(fbool(f, VG_F_WATCHLIST_VESSEL_MATCH));
+    assert_false(fbool(f, VG_F_WATCHLIST_IDENTIFIER_MATCH));
+    features_free(f);
+    struct vg_risk_report r;
+    score(s, "2024-06-05T16:00Z", &r);
+    assert_int_equal(r.holds, 0);
+    assert_true(q(s, "SELECT count(*) FROM assessment_reasons WHERE code = 'WL-04'") >= 2);
+    assert_int_equal(q(s, "SELECT count(*) FROM assessments WHERE mandatory_hold = 1"), 0);
+    vg_store_close(s);
+}
+
 /* ---- rule sets and back-tests ----------------------------------------------------------- */
 
 static void test_risk__rule_sets_are_versioned(void **state)
@@ -1062,6 +1087,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_risk__two_places_at_once),
     cmocka_unit_test(test_risk__vessel_events_of_the_voyage),
     cmocka_unit_test(test_risk__watch_list_hits_hold_the_trip),
+    cmocka_unit_test(test_risk__listed_vessel_exposes_without_holding),
     cmocka_unit_test(test_risk__rule_sets_are_versioned),
     cmocka_unit_test(test_risk__backtest_counts_hits_on_outcomes),
     cmocka_unit_test(test_risk__model_hook_adds_points_and_a_reason),
