@@ -106,7 +106,7 @@ struct vg_model_options {
     struct vg_model_shares shares; /* default all 1: no correction */
     double max_weight_ratio;       /* clip: largest / smallest selection weight (default 10) */
     /* Trees. */
-    unsigned max_depth;       /* 4 (at most 8) */
+    unsigned max_depth;       /* 3 (at most 8) */
     double eta;               /* learning rate, 0.1 */
     unsigned max_rounds;      /* 400 */
     unsigned early_stopping;  /* rounds without improvement of the validation log loss (40) */
@@ -114,11 +114,14 @@ struct vg_model_options {
     double subsample;         /* rows per tree, 0.8 */
     double colsample;         /* columns per tree, 0.8 */
     double lambda;            /* L2 regularisation of leaf weights, 1 */
-    double scale_pos_weight;  /* weight of positives; 0 (default): negative weight / positive
+    double scale_pos_weight;  /* extra weight of positive rows: 1 (default, measured best for
+                                 ranking, docs/model.md), 0 for negative weight / positive
                                  weight of the training rows. Scores are corrected back to
                                  probabilities of the weighted population */
     uint64_t seed;            /* random seed (default 1): same data, same seed, same model */
-    int nthread;              /* threads; 0 (default) uses every core, 1 for tests */
+    int nthread;              /* threads: 1 (default), 0 for every core. OpenMP threads spin
+                                 while they wait: on a busy machine more threads can be much
+                                 slower (docs/model.md, "Costs") */
 };
 
 /* Fills opts with the defaults above. */
@@ -272,6 +275,11 @@ VG_NODISCARD enum vg_status vg_model_predict(struct vg_model *model,
                                              enum vg_model_contrib how,
                                              float *contribs,
                                              struct vg_error *err);
+
+/* Threads XGBoost may use for this model's predictions: 1 after training or loading, 0 for
+ * every core. VG_EINVAL when negative or refused. */
+VG_NODISCARD enum vg_status vg_model_set_threads(struct vg_model *model, int nthread,
+                                                 struct vg_error *err);
 
 /* One feature's contribution. */
 struct vg_model_reason {

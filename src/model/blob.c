@@ -202,7 +202,10 @@ static enum vg_status load_booster(struct vg_model *m, const uint8_t *b, size_t 
     if (XGBoosterLoadModelFromBuffer(m->booster, b, len) != 0) {
         return vg__xgb_error(err, VG_EPARSE, "reading the booster");
     }
-    XGBoosterSetParam(m->booster, "verbosity", "0");
+    if (XGBoosterSetParam(m->booster, "verbosity", "0") != 0 ||
+        XGBoosterSetParam(m->booster, "nthread", "1") != 0) {
+        return vg__xgb_error(err, VG_EINVAL, "setting up the booster");
+    }
     bst_ulong nfeat = 0;
     int rounds = 0;
     if (XGBoosterGetNumFeature(m->booster, &nfeat) != 0 ||

@@ -128,6 +128,19 @@ enum vg_status vg_model_predict(struct vg_model *model, const struct vg_value *r
     return st;
 }
 
+enum vg_status vg_model_set_threads(struct vg_model *model, int nthread, struct vg_error *err)
+{
+    if (model == NULL || nthread < 0) {
+        return vg_error_set(err, VG_EINVAL, "threads must be 0 (every core) or more");
+    }
+    char buf[16];
+    snprintf(buf, sizeof(buf), "%d", nthread);
+    if (XGBoosterSetParam(model->booster, "nthread", buf) != 0) {
+        return vg__xgb_error(err, VG_EINVAL, "setting threads");
+    }
+    return VG_OK;
+}
+
 size_t vg_model_top(const struct vg_model *model, const float *contribs, size_t k,
                     double min_abs, bool raising_only, struct vg_model_reason *out)
 {

@@ -25,7 +25,7 @@ void vg_model_options_default(struct vg_model_options *opts)
     opts->list_members = 8;
     opts->shares = (struct vg_model_shares){ 1, 1, 1 };
     opts->max_weight_ratio = 10;
-    opts->max_depth = 4;
+    opts->max_depth = 3;
     opts->eta = 0.1;
     opts->max_rounds = 400;
     opts->early_stopping = 40;
@@ -33,9 +33,9 @@ void vg_model_options_default(struct vg_model_options *opts)
     opts->subsample = 0.8;
     opts->colsample = 0.8;
     opts->lambda = 1;
-    opts->scale_pos_weight = 0;
+    opts->scale_pos_weight = 1;
     opts->seed = 1;
-    opts->nthread = 0;
+    opts->nthread = 1;
 }
 
 const char *vg_model_selection_name(enum vg_model_selection selection)
