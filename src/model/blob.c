@@ -35,6 +35,7 @@ void vg_model_free(struct vg_model *model)
         XGBoosterFree(model->booster);
     }
     vg__enc_release(&model->enc);
+    vg__shap_free(model->shap);
     json_decref(model->params);
     vg_free(model->col_feature);
     vg_free(model->feat_enc);

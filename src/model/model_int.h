@@ -90,6 +90,28 @@ enum vg_status vg__metrics_compute(const double *p, const float *y, const double
 /* Weighted log loss only (early stopping). */
 double vg__metrics_logloss(const double *p, const float *y, const double *w, size_t n);
 
+/* ---- exact contributions by table (shap.c) ------------------------------------------ */
+
+struct vg__shap;
+
+/* Tabulates the booster's trees for exact TreeSHAP. Contributions of column c go to slot
+ * col_feature[c] (bias_slot for ENC_ABSENT). VG_EUNSUPPORTED or VG_ELIMIT when the trees
+ * are too deep or the tables too large (XGBoost then computes them), VG_EPARSE when the
+ * dump is not understood, VG_ENOMEM. */
+enum vg_status vg__shap_build(BoosterHandle booster, size_t ncols, const uint32_t *col_feature,
+                              uint32_t bias_slot, struct vg__shap **out);
+
+/* Adds the contributions of encoded row x to phi (indexed by slot). */
+void vg__shap_row(const struct vg__shap *s, const float *x, double *phi);
+
+/* The base margin plus every tree's expected value. */
+double vg__shap_bias(const struct vg__shap *s);
+
+void vg__shap_free(struct vg__shap *s);
+
+/* Words of category bitsets held (tests: categorical splits were read). */
+size_t vg__shap_categorical_words(const struct vg__shap *s);
+
 /* ---- the model ----------------------------------------------------------------------- */
 
 struct vg_model {
@@ -103,6 +125,8 @@ struct vg_model {
     struct vg_model_info info;
     json_t *params;          /* the training parameters as recorded */
     char version[48];
+    struct vg__shap *shap;   /* exact contributions by table, built on first use */
+    int shap_state;          /* 0 not tried, 1 ready, -1 unavailable: XGBoost computes */
     uint8_t *blob;           /* the saved form, built once */
     size_t blob_len;
 };

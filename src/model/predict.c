@@ -41,7 +41,45 @@ enum vg_status vg__model_margins(struct vg_model *m, const float *x, size_t n, d
     return VG_OK;
 }
 
-/* Contributions of a batch, folded to features; scores from their sums. */
+/* Exact contributions of a batch by table (shap.c); scores from their sums. */
+static void batch_table(struct vg_model *m, const float *x, size_t n, double *phi,
+                        double *scores, float *contribs)
+{
+    size_t ncols = m->enc.ncols, nf = m->schema->count, stride = nf + 1;
+    double bias = vg__shap_bias(m->shap) - m->prior_shift;
+    for (size_t i = 0; i < n; i++) {
+        memset(phi, 0, stride * sizeof(double));
+        vg__shap_row(m->shap, x + i * ncols, phi);
+        float *dst = contribs + i * stride;
+        double sum = bias;
+        for (size_t f = 0; f < nf; f++) {
+            dst[f] = (float)phi[f];
+            sum += phi[f];
+        }
+        dst[nf] = (float)(bias + phi[nf]);
+        sum += phi[nf];
+        if (scores != NULL) {
+            scores[i] = sigmoid(sum);
+        }
+    }
+}
+
+/* Builds the tables on first use; false when XGBoost must compute the contributions. */
+static enum vg_status table_ready(struct vg_model *m, bool *ready, struct vg_error *err)
+{
+    if (m->shap_state == 0) {
+        enum vg_status st = vg__shap_build(m->booster, m->enc.ncols, m->col_feature,
+                                           (uint32_t)m->schema->count, &m->shap);
+        if (st == VG_ENOMEM) {
+            return vg_error_set(err, VG_ENOMEM, "out of memory tabulating the trees");
+        }
+        m->shap_state = st == VG_OK ? 1 : -1;
+    }
+    *ready = m->shap_state == 1;
+    return VG_OK;
+}
+
+/* Contributions of a batch by XGBoost, folded to features; scores from their sums. */
 static enum vg_status batch_contribs(struct vg_model *m, const float *x, size_t n,
                                      enum vg_model_contrib how, double *scores, float *contribs,
                                      struct vg_error *err)
@@ -102,14 +140,18 @@ enum vg_status vg_model_predict(struct vg_model *model, const struct vg_value *r
     }
     size_t nv = model->schema->count, ncols = model->enc.ncols;
     size_t batch = n < MODEL_BATCH ? n : MODEL_BATCH;
+    bool table = false;
+    enum vg_status st = how == VG_MODEL_CONTRIB_EXACT ? table_ready(model, &table, err) : VG_OK;
+    if (st != VG_OK) {
+        return st;
+    }
     float *x = vg_malloc(batch * ncols * sizeof(float) + 1);
-    double *margins = vg_malloc(batch * sizeof(double));
+    double *margins = vg_malloc((batch > nv + 1 ? batch : nv + 1) * sizeof(double));
     if (x == NULL || margins == NULL) {
         vg_free(x);
         vg_free(margins);
         return vg_error_set(err, VG_ENOMEM, "out of memory scoring %zu records", n);
     }
-    enum vg_status st = VG_OK;
     for (size_t at = 0; at < n && st == VG_OK; at += batch) {
         size_t k = n - at < batch ? n - at : batch;
         vg__enc_rows(&model->enc, records + at * nv, nv, k, x);
@@ -118,6 +160,9 @@ enum vg_status vg_model_predict(struct vg_model *model, const struct vg_value *r
             for (size_t i = 0; i < k && st == VG_OK && scores != NULL; i++) {
                 scores[at + i] = sigmoid(margins[i] - model->prior_shift);
             }
+        } else if (table) {
+            batch_table(model, x, k, margins, scores == NULL ? NULL : scores + at,
+                        contribs + at * (nv + 1));
         } else {
             st = batch_contribs(model, x, k, how, scores == NULL ? NULL : scores + at,
                                 contribs + at * (nv + 1), err);

@@ -14,6 +14,8 @@
 #include <vigia/store.h>
 #include <vigia/time.h>
 
+#include "model/model_int.h"
+
 /* ---- a small schema and a synthetic world ---------------------------------------------- */
 
 enum {
@@ -898,6 +900,83 @@ static void test_model__bad_arguments(void **state)
     world_free(&w);
 }
 
+/* The table TreeSHAP (shap.c) gives XGBoost's exact contributions, at every depth it
+ * handles, with categorical splits, missing values, list members and a feature the
+ * schema lacks; deeper trees are left to XGBoost. */
+static void test_model__table_shap_matches_xgboost(void **state)
+{
+    (void)state;
+    struct world w;
+    struct gen g = default_gen(4000, 121);
+    world_make(&w, &g);
+    struct vg_feature_def fewer[NF - 1];
+    memcpy(fewer, defs, sizeof(fewer));
+    struct vg_feature_schema small = { fewer, NF - 1 };
+    size_t n = 800;
+    size_t stride = NF + 1;
+    float *fast = calloc(n * stride, sizeof(float)), *slow = calloc(n * stride, sizeof(float));
+    double *pf = calloc(n, sizeof(double)), *ps = calloc(n, sizeof(double));
+    struct vg_error err;
+    for (unsigned depth = 1; depth <= 7; depth++) {
+        struct vg_model_options o = test_options();
+        o.max_depth = depth;
+        o.max_rounds = 40;
+        o.early_stopping = 0;
+        o.min_child_weight = 0.2;
+        struct vg_model *model = train_ok(&w, &o, NULL);
+        for (int variant = 0; variant < 2; variant++) {
+            struct vg_model *m = model;
+            size_t nv = NF;
+            if (variant == 1) { /* the last feature absent: its share joins the bias */
+                struct vg_buf blob;
+                vg_buf_init(&blob, 0);
+                assert_status(vg_model_save(model, &blob, &err), VG_OK, &err);
+                assert_status(vg_model_load(blob.data, blob.len, &small, &m, &err), VG_OK, &err);
+                vg_buf_release(&blob);
+                nv = NF - 1;
+            }
+            /* records laid out for the schema at hand */
+            struct vg_value *rec = calloc(n * nv, sizeof(*rec));
+            for (size_t i = 0; i < n; i++) {
+                memcpy(rec + i * nv, w.rec + i * NF, nv * sizeof(*rec));
+            }
+            m->shap_state = -1; /* XGBoost */
+            assert_status(vg_model_predict(m, rec, n, ps, VG_MODEL_CONTRIB_EXACT, slow, &err),
+                          VG_OK, &err);
+            m->shap_state = 0; /* tables, built now */
+            assert_status(vg_model_predict(m, rec, n, pf, VG_MODEL_CONTRIB_EXACT, fast, &err),
+                          VG_OK, &err);
+            assert_int_equal(m->shap_state, depth <= 6 ? 1 : -1);
+            if (m->shap_state == 1) {
+                assert_true(vg__shap_categorical_words(m->shap) > 0);
+            }
+            double worst = 0;
+            for (size_t i = 0; i < n; i++) {
+                for (size_t f = 0; f <= nv; f++) {
+                    double d = fabs((double)fast[i * (nv + 1) + f] - slow[i * (nv + 1) + f]);
+                    worst = d > worst ? d : worst;
+                }
+                assert_true(fabs(pf[i] - ps[i]) < 1e-5);
+            }
+            if (variant == 0) {
+                print_message("depth %u: %u trees, largest difference %.2g\n", depth,
+                              vg_model_info(m)->rounds, worst);
+            }
+            assert_true(worst < 1e-4);
+            free(rec);
+            if (m != model) {
+                vg_model_free(m);
+            }
+        }
+        vg_model_free(model);
+    }
+    free(fast);
+    free(slow);
+    free(pf);
+    free(ps);
+    world_free(&w);
+}
+
 /* ---- the models table ------------------------------------------------------------------- */
 
 static struct vg_store *open_store(void)
@@ -1073,6 +1152,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_model__explanations_in_words),
     cmocka_unit_test(test_model__top_orders_and_filters),
     cmocka_unit_test(test_model__bad_arguments),
+    cmocka_unit_test(test_model__table_shap_matches_xgboost),
     cmocka_unit_test(test_model__store_versions),
     cmocka_unit_test(test_model__load_and_predict_survive_oom),
 };
