@@ -18,18 +18,17 @@
  * a sample (argv[3], default 100,000) projected to the day, exact SHAP computed by XGBoost
  * itself for comparison.
  */
+#include "model/model_int.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
 #include <vigia/alloc.h>
 #include <vigia/features.h>
 #include <vigia/model.h>
 #include <vigia/slice.h>
-
-#include "model/model_int.h"
 
 #define POOL 65536
 
@@ -62,14 +61,14 @@ static double normal(void)
 
 /* Codes for string and list features: 40 per feature, drawn with a skew. */
 static const struct vg_slice codes[] = {
-    { "PECLL", 5 }, { "PEPAI", 5 }, { "PECHY", 5 }, { "PEIQT", 5 }, { "MXZLO", 5 },
-    { "USLGB", 5 }, { "PABLB", 5 }, { "COCTG", 5 }, { "ECGYE", 5 }, { "CLSAI", 5 },
-    { "ESALG", 5 }, { "CNSHA", 5 }, { "NLRTM", 5 }, { "BEANR", 5 }, { "DEHAM", 5 },
-    { "KRPUS", 5 }, { "JPTYO", 5 }, { "080440", 6 }, { "090111", 6 }, { "261690", 6 },
-    { "030617", 6 }, { "071320", 6 }, { "610910", 6 }, { "200989", 6 }, { "740311", 6 },
-    { "same", 4 },  { "one_off", 7 }, { "different", 9 }, { "carrier", 7 }, { "shipper", 7 },
-    { "customs", 7 }, { "export", 6 }, { "import", 6 }, { "fruit", 5 }, { "fish", 4 },
-    { "MAEU", 4 },  { "MSCU", 4 },   { "CMDU", 4 },   { "HLCU", 4 },  { "ONEY", 4 },
+    { "PECLL", 5 },   { "PEPAI", 5 },   { "PECHY", 5 },     { "PEIQT", 5 },   { "MXZLO", 5 },
+    { "USLGB", 5 },   { "PABLB", 5 },   { "COCTG", 5 },     { "ECGYE", 5 },   { "CLSAI", 5 },
+    { "ESALG", 5 },   { "CNSHA", 5 },   { "NLRTM", 5 },     { "BEANR", 5 },   { "DEHAM", 5 },
+    { "KRPUS", 5 },   { "JPTYO", 5 },   { "080440", 6 },    { "090111", 6 },  { "261690", 6 },
+    { "030617", 6 },  { "071320", 6 },  { "610910", 6 },    { "200989", 6 },  { "740311", 6 },
+    { "same", 4 },    { "one_off", 7 }, { "different", 9 }, { "carrier", 7 }, { "shipper", 7 },
+    { "customs", 7 }, { "export", 6 },  { "import", 6 },    { "fruit", 5 },   { "fish", 4 },
+    { "MAEU", 4 },    { "MSCU", 4 },    { "CMDU", 4 },      { "HLCU", 4 },    { "ONEY", 4 },
 };
 #define NCODES (sizeof(codes) / sizeof(codes[0]))
 static const struct vg_slice hub = { "PAMIT", 5 };
@@ -83,8 +82,8 @@ static struct vg_slice pick(size_t f)
 
 /* One record; returns its planted log-odds. items holds room for 4 list items per list
  * feature (cat->count * 4). */
-static double make_record(const struct vg_feature_schema *cat, struct vg_value *rec,
-                          struct vg_slice *items)
+static double
+make_record(const struct vg_feature_schema *cat, struct vg_value *rec, struct vg_slice *items)
 {
     for (size_t f = 0; f < cat->count; f++) {
         if (uniform() < 0.1) {
@@ -159,13 +158,18 @@ static double planted_auc(const double *logit, const struct vg_model_example *ex
 static void report(const char *what, size_t rows, double secs, size_t day)
 {
     printf("  %-30s %9.0f records/s  %7.2f us/record  %zu in %7.1f s%s\n", what,
-           (double)rows / secs, secs * 1e6 / (double)rows, day,
-           secs / (double)rows * (double)day, rows < day ? " (projected)" : "");
+           (double)rows / secs, secs * 1e6 / (double)rows, day, secs / (double)rows * (double)day,
+           rows < day ? " (projected)" : "");
 }
 
 /* Scores `total` records from the pool in batches; returns seconds. */
-static double score_run(struct vg_model *m, const struct vg_value *pool, size_t pool_n,
-                        size_t total, enum vg_model_contrib how, double *scores, float *contribs)
+static double score_run(struct vg_model *m,
+                        const struct vg_value *pool,
+                        size_t pool_n,
+                        size_t total,
+                        enum vg_model_contrib how,
+                        double *scores,
+                        float *contribs)
 {
     size_t nf = vg_model_schema(m)->count;
     struct vg_error err;
@@ -205,10 +209,10 @@ int main(int argc, char **argv)
             truth[i] = logit;
             bool pos = uniform() < 1 / (1 + exp(-logit));
             positives += pos;
-            ex[i] = (struct vg_model_example){ rec + i * nf, 1767225600 + (int64_t)i * 600, pos,
-                                               uniform() < 0.1 ? VG_MODEL_RANDOM
-                                                               : VG_MODEL_TARGETED,
-                                               0 };
+            ex[i] =
+                (struct vg_model_example){ rec + i * nf, 1767225600 + (int64_t)i * 600, pos,
+                                           uniform() < 0.1 ? VG_MODEL_RANDOM : VG_MODEL_TARGETED,
+                                           0 };
         }
     }
     printf("model: %zu catalogue features, %zu examples (%zu positive, %.2f%%) over %.0f days\n",
@@ -261,15 +265,12 @@ int main(int argc, char **argv)
             return 1;
         }
         printf("scoring, %s:\n", threads == 1 ? "1 thread" : "every core");
-        report("scores only", day, score_run(model, rec, pool_n, day, VG_MODEL_CONTRIB_NONE,
-                                             scores, NULL),
-               day);
+        report("scores only", day,
+               score_run(model, rec, pool_n, day, VG_MODEL_CONTRIB_NONE, scores, NULL), day);
         report("scores + Saabas (XGBoost)", day,
-               score_run(model, rec, pool_n, day, VG_MODEL_CONTRIB_APPROX, scores, contribs),
-               day);
+               score_run(model, rec, pool_n, day, VG_MODEL_CONTRIB_APPROX, scores, contribs), day);
         report("scores + SHAP (tables)", day,
-               score_run(model, rec, pool_n, day, VG_MODEL_CONTRIB_EXACT, scores, contribs),
-               day);
+               score_run(model, rec, pool_n, day, VG_MODEL_CONTRIB_EXACT, scores, contribs), day);
         model->shap_state = -1; /* XGBoost's own TreeSHAP, for comparison */
         report("scores + SHAP (XGBoost)", sample,
                score_run(model, rec, pool_n, sample, VG_MODEL_CONTRIB_EXACT, scores, contribs),

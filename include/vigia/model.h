@@ -29,7 +29,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
 #include <vigia/features.h>
 #include <vigia/slice.h>
 #include <vigia/status.h>
@@ -69,7 +68,7 @@ struct vg_model_example {
     int64_t time;                  /* when the trip happened (its as-of time), vg time */
     bool positive;                 /* drugs were found */
     enum vg_model_selection selection;
-    double weight;                 /* the caller's own weight; 0 stands for 1 */
+    double weight; /* the caller's own weight; 0 stands for 1 */
 };
 
 /*
@@ -90,38 +89,38 @@ struct vg_model_shares {
 
 struct vg_model_options {
     /* Data. */
-    size_t min_positives;   /* fewer positive examples: VG_ENOTFOUND (default 10) */
-    double valid_share;     /* latest share of the examples, by time, that validates (0.25) */
-    int64_t valid_from;     /* explicit split: examples at or after it validate; VG_TIME_NONE
-                               (default) splits by valid_share */
-    bool refit;             /* final model refitted on all examples with the validated
-                               number of rounds (default true); false keeps the model that
-                               was validated (trained on the earlier part only) */
+    size_t min_positives; /* fewer positive examples: VG_ENOTFOUND (default 10) */
+    double valid_share;   /* latest share of the examples, by time, that validates (0.25) */
+    int64_t valid_from;   /* explicit split: examples at or after it validate; VG_TIME_NONE
+                             (default) splits by valid_share */
+    bool refit;           /* final model refitted on all examples with the validated
+                             number of rounds (default true); false keeps the model that
+                             was validated (trained on the earlier part only) */
     /* Encoding. */
     size_t min_category_rows; /* string values and list items in fewer training rows are
                                  "other" (default 10) */
-    size_t max_categories;  /* most frequent values kept per string feature (default 250) */
-    size_t list_members;    /* list items given their own column per list feature (8) */
+    size_t max_categories;    /* most frequent values kept per string feature (default 250) */
+    size_t list_members;      /* list items given their own column per list feature (8) */
     /* Selection bias. */
     struct vg_model_shares shares; /* default all 1: no correction */
     double max_weight_ratio;       /* clip: largest / smallest selection weight (default 10) */
     /* Trees. */
-    unsigned max_depth;       /* 3 (at most 8) */
-    double eta;               /* learning rate, 0.1 */
-    unsigned max_rounds;      /* 400 */
-    unsigned early_stopping;  /* rounds without improvement of the validation log loss (40) */
-    double min_child_weight;  /* 1 */
-    double subsample;         /* rows per tree, 0.8 */
-    double colsample;         /* columns per tree, 0.8 */
-    double lambda;            /* L2 regularisation of leaf weights, 1 */
-    double scale_pos_weight;  /* extra weight of positive rows: 1 (default, measured best for
-                                 ranking, docs/model.md), 0 for negative weight / positive
-                                 weight of the training rows. Scores are corrected back to
-                                 probabilities of the weighted population */
-    uint64_t seed;            /* random seed (default 1): same data, same seed, same model */
-    int nthread;              /* threads: 1 (default), 0 for every core. OpenMP threads spin
-                                 while they wait: on a busy machine more threads can be much
-                                 slower (docs/model.md, "Costs") */
+    unsigned max_depth;      /* 3 (at most 8) */
+    double eta;              /* learning rate, 0.1 */
+    unsigned max_rounds;     /* 400 */
+    unsigned early_stopping; /* rounds without improvement of the validation log loss (40) */
+    double min_child_weight; /* 1 */
+    double subsample;        /* rows per tree, 0.8 */
+    double colsample;        /* columns per tree, 0.8 */
+    double lambda;           /* L2 regularisation of leaf weights, 1 */
+    double scale_pos_weight; /* extra weight of positive rows: 1 (default, measured best for
+                                ranking, docs/model.md), 0 for negative weight / positive
+                                weight of the training rows. Scores are corrected back to
+                                probabilities of the weighted population */
+    uint64_t seed;           /* random seed (default 1): same data, same seed, same model */
+    int nthread;             /* threads: 1 (default), 0 for every core. OpenMP threads spin
+                                while they wait: on a busy machine more threads can be much
+                                slower (docs/model.md, "Costs") */
 };
 
 /* Fills opts with the defaults above. */
@@ -155,19 +154,19 @@ struct vg_model_at {
  * negatives).
  */
 struct vg_model_metrics {
-    struct vg_model_part train;  /* the earlier part */
-    struct vg_model_part valid;  /* the later part */
-    struct vg_model_part all;    /* everything (what a refitted model learned from) */
-    int64_t valid_from;          /* the split time: validation rows are at or after it */
-    double auc;                  /* ROC AUC on the validation part (weighted) */
-    double logloss;              /* mean log loss of the probabilities (weighted) */
-    double base_rate;            /* weighted positive share of the validation part */
+    struct vg_model_part train;            /* the earlier part */
+    struct vg_model_part valid;            /* the later part */
+    struct vg_model_part all;              /* everything (what a refitted model learned from) */
+    int64_t valid_from;                    /* the split time: validation rows are at or after it */
+    double auc;                            /* ROC AUC on the validation part (weighted) */
+    double logloss;                        /* mean log loss of the probabilities (weighted) */
+    double base_rate;                      /* weighted positive share of the validation part */
     struct vg_model_at at[VG_MODEL_RATES]; /* at 0.5%, 1%, 2%, 5% */
-    unsigned best_round;         /* rounds of the validated model (early stopping) */
-    unsigned rounds;             /* rounds of the final model */
-    bool refitted;               /* the final model was refitted on all examples */
-    double scale_pos_weight;     /* the weight used for positives */
-    size_t columns;              /* encoded columns */
+    unsigned best_round;                   /* rounds of the validated model (early stopping) */
+    unsigned rounds;                       /* rounds of the final model */
+    bool refitted;                         /* the final model was refitted on all examples */
+    double scale_pos_weight;               /* the weight used for positives */
+    size_t columns;                        /* encoded columns */
 };
 
 /* ---- training ------------------------------------------------------------------------ */
@@ -212,11 +211,11 @@ void vg_model_free(struct vg_model *model);
 /* ---- the model object ---------------------------------------------------------------- */
 
 struct vg_model_info {
-    const char *version;    /* "20260503-1a2b3c4d5e6f": trained-until date and digest */
-    const char *kind;       /* VG_MODEL_KIND */
-    int64_t trained_until;  /* the latest example time */
-    size_t columns;         /* encoded columns */
-    unsigned rounds;        /* boosting rounds (trees) */
+    const char *version;             /* "20260503-1a2b3c4d5e6f": trained-until date and digest */
+    const char *kind;                /* VG_MODEL_KIND */
+    int64_t trained_until;           /* the latest example time */
+    size_t columns;                  /* encoded columns */
+    unsigned rounds;                 /* boosting rounds (trees) */
     struct vg_model_metrics metrics; /* the training report */
 };
 
@@ -232,8 +231,8 @@ const struct vg_feature_schema *vg_model_schema(const struct vg_model *model);
  * a changed byte is refused at load. The version is derived from that digest: the same
  * training gives the same blob and version. VG_ENOMEM or VG_ELIMIT from the buffer.
  */
-VG_NODISCARD enum vg_status vg_model_save(const struct vg_model *model, struct vg_buf *out,
-                                          struct vg_error *err);
+VG_NODISCARD enum vg_status
+vg_model_save(const struct vg_model *model, struct vg_buf *out, struct vg_error *err);
 
 /*
  * Loads a model from blob[0..len) (borrowed for the call) against schema (which must
@@ -278,13 +277,13 @@ VG_NODISCARD enum vg_status vg_model_predict(struct vg_model *model,
 
 /* Threads XGBoost may use for this model's predictions: 1 after training or loading, 0 for
  * every core. VG_EINVAL when negative or refused. */
-VG_NODISCARD enum vg_status vg_model_set_threads(struct vg_model *model, int nthread,
-                                                 struct vg_error *err);
+VG_NODISCARD enum vg_status
+vg_model_set_threads(struct vg_model *model, int nthread, struct vg_error *err);
 
 /* One feature's contribution. */
 struct vg_model_reason {
-    uint32_t feature;    /* schema index */
-    float contribution;  /* log-odds; positive raises the risk */
+    uint32_t feature;   /* schema index */
+    float contribution; /* log-odds; positive raises the risk */
 };
 
 /*
@@ -355,9 +354,8 @@ VG_NODISCARD enum vg_status vg_model_store_insert(struct vg_store *store,
  * "model.activate". Activating the active version changes nothing. VG_ENOTFOUND when no
  * such version is stored.
  */
-VG_NODISCARD enum vg_status vg_model_store_activate(struct vg_store *store,
-                                                    const char *version,
-                                                    struct vg_error *err);
+VG_NODISCARD enum vg_status
+vg_model_store_activate(struct vg_store *store, const char *version, struct vg_error *err);
 
 /*
  * Loads the active model (version NULL) or the given version against schema. *out owns

@@ -17,13 +17,12 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/audit.h>
 #include <vigia/time.h>
 
 static const char magic[8] = { 'V', 'G', 'M', 'O', 'D', 'E', 'L', '1' };
-#define BLOB_MIN (sizeof(magic) + 4 + VG_DIGEST_SIZE)
+#define BLOB_MIN   (sizeof(magic) + 4 + VG_DIGEST_SIZE)
 #define HEADER_MAX (256u << 20)
 
 void vg_model_free(struct vg_model *model)
@@ -70,9 +69,8 @@ static json_t *header_json(const struct vg_model *m)
     }
     return json_pack("{s:i, s:s, s:s, s:I, s:f, s:s, s:o, s:o, s:o}", "format", 1, "kind",
                      VG_MODEL_KIND, "xgboost", xgb, "trained_until",
-                     (json_int_t)m->info.trained_until, "prior_shift", m->prior_shift,
-                     "booster", "ubj", "features", features, "metrics", metrics, "params",
-                     params);
+                     (json_int_t)m->info.trained_until, "prior_shift", m->prior_shift, "booster",
+                     "ubj", "features", features, "metrics", metrics, "params", params);
 }
 
 static enum vg_status build_blob(struct vg_model *m, struct vg_error *err)
@@ -150,8 +148,7 @@ enum vg_status vg__model_finish(struct vg_model *m, struct vg_error *err)
     return VG_OK;
 }
 
-enum vg_status vg_model_save(const struct vg_model *model, struct vg_buf *out,
-                             struct vg_error *err)
+enum vg_status vg_model_save(const struct vg_model *model, struct vg_buf *out, struct vg_error *err)
 {
     if (model == NULL || out == NULL) {
         return vg_error_set(err, VG_EINVAL, "saving needs a model and a buffer");
@@ -178,10 +175,10 @@ static enum vg_status read_header(struct vg_model *m, const json_t *h, struct vg
         !json_is_string(booster) || strcmp(json_string_value(booster), "ubj") != 0) {
         return vg_error_set(err, VG_EPARSE, "model header: not an xgboost model in ubj");
     }
-    if (!json_is_integer(until) || !json_is_number(shift) ||
-        !isfinite(json_number_value(shift))) {
-        return vg_error_set(err, VG_EPARSE, "model header: expected trained_until and "
-                                            "prior_shift");
+    if (!json_is_integer(until) || !json_is_number(shift) || !isfinite(json_number_value(shift))) {
+        return vg_error_set(err, VG_EPARSE,
+                            "model header: expected trained_until and "
+                            "prior_shift");
     }
     m->info.trained_until = (int64_t)json_integer_value(until);
     m->prior_shift = json_number_value(shift);
@@ -194,8 +191,8 @@ static enum vg_status read_header(struct vg_model *m, const json_t *h, struct vg
     return VG_OK;
 }
 
-static enum vg_status load_booster(struct vg_model *m, const uint8_t *b, size_t len,
-                                   struct vg_error *err)
+static enum vg_status
+load_booster(struct vg_model *m, const uint8_t *b, size_t len, struct vg_error *err)
 {
     if (XGBoosterCreate(NULL, 0, &m->booster) != 0) {
         return vg__xgb_error(err, VG_EINVAL, "creating the booster");
@@ -222,8 +219,11 @@ static enum vg_status load_booster(struct vg_model *m, const uint8_t *b, size_t 
     return VG_OK;
 }
 
-enum vg_status vg_model_load(const void *blob, size_t len, const struct vg_feature_schema *schema,
-                             struct vg_model **out, struct vg_error *err)
+enum vg_status vg_model_load(const void *blob,
+                             size_t len,
+                             const struct vg_feature_schema *schema,
+                             struct vg_model **out,
+                             struct vg_error *err)
 {
     if (out != NULL) {
         *out = NULL;
@@ -240,8 +240,8 @@ enum vg_status vg_model_load(const void *blob, size_t len, const struct vg_featu
         hlen |= (size_t)b[sizeof(magic) + (size_t)i] << (8 * i);
     }
     if (hlen > len - BLOB_MIN) {
-        return vg_error_set(err, VG_EPARSE, "model blob cut off: header of %zu bytes in %zu",
-                            hlen, len);
+        return vg_error_set(err, VG_EPARSE, "model blob cut off: header of %zu bytes in %zu", hlen,
+                            len);
     }
     uint8_t digest[VG_DIGEST_SIZE];
     vg_digest(b, len - VG_DIGEST_SIZE, digest);
@@ -252,8 +252,8 @@ enum vg_status vg_model_load(const void *blob, size_t len, const struct vg_featu
     const uint8_t *booster = htext + hlen;
     size_t blen = len - BLOB_MIN - hlen;
     json_error_t jerr;
-    json_t *h = json_loadb((const char *)htext, hlen, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
-                           &jerr);
+    json_t *h =
+        json_loadb((const char *)htext, hlen, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
     if (!json_is_object(h)) {
         json_decref(h);
         vg_error_at(err, NULL, 0, 0, sizeof(magic) + 4 + (uint64_t)jerr.position, 0);

@@ -20,7 +20,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/charset.h>
 
@@ -28,26 +27,9 @@ const double vg__enc_grid[ENC_QUANTILES] = { 0, 1, 2, 5, 10, 25, 50, 75, 90, 95,
 
 /* Limits of a loaded encoder (a blob is checked against them). */
 #define ENC_MAX_FEATURES 100000
-#define ENC_MAX_VALUES 1000000
-#define ENC_MAX_COLUMNS 1000000
-#define ENC_MAX_STRING 4096
-
-bool vg__value_unknown(const struct vg_value *v, enum vg_feature_type type)
-{
-    if ((int)v->kind != (int)type) {
-        return true;
-    }
-    if (v->kind == VG_VALUE_NUMBER) {
-        return isnan(v->as.number);
-    }
-    if (v->kind == VG_VALUE_LIST) {
-        return v->as.list.items == NULL && v->as.list.count > 0;
-    }
-    if (v->kind == VG_VALUE_STRING) {
-        return v->as.string.ptr == NULL && v->as.string.len > 0;
-    }
-    return false;
-}
+#define ENC_MAX_VALUES   1000000
+#define ENC_MAX_COLUMNS  1000000
+#define ENC_MAX_STRING   4096
 
 static const char *type_name(enum vg_feature_type t)
 {
@@ -91,8 +73,8 @@ void vg__enc_release(struct enc *enc)
 }
 
 /* Copies values[0..n) into the arena as the feature's dictionary and fills its lookup. */
-static enum vg_status set_values(struct enc *enc, struct enc_feature *f,
-                                 const struct vg_slice *values, size_t n)
+static enum vg_status
+set_values(struct enc *enc, struct enc_feature *f, const struct vg_slice *values, size_t n)
 {
     f->nvalues = n;
     f->values = vg_arena_calloc(&enc->arena, n ? n : 1, sizeof(*f->values));
@@ -132,8 +114,11 @@ static int wv_cmp(const void *a, const void *b)
 }
 
 /* Weighted quantiles of the known values of feature `index` over the rows. */
-static enum vg_status number_stats(struct enc_feature *f, const struct vg_model_example *ex,
-                                   const size_t *rows, size_t n, const double *weights)
+static enum vg_status number_stats(struct enc_feature *f,
+                                   const struct vg_model_example *ex,
+                                   const size_t *rows,
+                                   size_t n,
+                                   const double *weights)
 {
     struct wv *vals = vg_malloc((n ? n : 1) * sizeof(*vals));
     if (vals == NULL) {
@@ -202,8 +187,8 @@ struct tallies {
     size_t n, cap;
 };
 
-static enum vg_status tally_add(struct tallies *ts, struct vg_slice value, size_t row, double w,
-                                bool positive)
+static enum vg_status
+tally_add(struct tallies *ts, struct vg_slice value, size_t row, double w, bool positive)
 {
     uint64_t pos = 0;
     if (!vg_map_get(&ts->index, value.ptr, value.len, &pos)) {
@@ -262,9 +247,12 @@ static double mutual_information(double w_item, double wpos_item, double w_all, 
 }
 
 /* Dictionary of a string feature, or members of a list feature. */
-static enum vg_status learn_values(struct enc *enc, struct enc_feature *f,
-                                   const struct vg_model_example *ex, const size_t *rows,
-                                   size_t n, const double *weights,
+static enum vg_status learn_values(struct enc *enc,
+                                   struct enc_feature *f,
+                                   const struct vg_model_example *ex,
+                                   const size_t *rows,
+                                   size_t n,
+                                   const double *weights,
                                    const struct vg_model_options *opts)
 {
     struct tallies ts = { 0 };
@@ -339,10 +327,14 @@ static void assign_columns(struct enc *enc)
     enc->ncols = col;
 }
 
-enum vg_status vg__enc_build(struct enc *enc, const struct vg_feature_schema *schema,
-                             const struct vg_model_example *examples, const size_t *rows,
-                             size_t n, const double *weights,
-                             const struct vg_model_options *opts, struct vg_error *err)
+enum vg_status vg__enc_build(struct enc *enc,
+                             const struct vg_feature_schema *schema,
+                             const struct vg_model_example *examples,
+                             const size_t *rows,
+                             size_t n,
+                             const double *weights,
+                             const struct vg_model_options *opts,
+                             struct vg_error *err)
 {
     memset(enc, 0, sizeof(*enc));
     vg_arena_init(&enc->arena, 0, 0);
@@ -445,8 +437,8 @@ void vg__enc_row(const struct enc *enc, const struct vg_value *record, float *ou
     }
 }
 
-void vg__enc_rows(const struct enc *enc, const struct vg_value *records, size_t nvalues,
-                  size_t n, float *out)
+void vg__enc_rows(
+    const struct enc *enc, const struct vg_value *records, size_t nvalues, size_t n, float *out)
 {
     for (size_t r = 0; r < n; r++) {
         vg__enc_row(enc, records + r * nvalues, out + r * enc->ncols);
@@ -508,8 +500,8 @@ json_t *vg__enc_to_json(const struct enc *enc)
         if (f->type == VG_FEATURE_STRING || f->type == VG_FEATURE_LIST) {
             json_t *vals = json_array();
             for (size_t k = 0; vals != NULL && k < f->nvalues; k++) {
-                if (json_array_append_new(vals, json_stringn(f->slices[k].ptr,
-                                                             f->slices[k].len)) != 0) {
+                if (json_array_append_new(vals, json_stringn(f->slices[k].ptr, f->slices[k].len)) !=
+                    0) {
                     json_decref(vals);
                     vals = NULL;
                 }
@@ -529,8 +521,11 @@ static enum vg_status bad(struct vg_error *err, size_t i, const char *what)
     return vg_error_set(err, VG_EPARSE, "model header: feature %zu: %s", i + 1, what);
 }
 
-static enum vg_status feature_from_json(struct enc *enc, struct enc_feature *f, size_t i,
-                                        const json_t *o, const struct vg_feature_schema *schema,
+static enum vg_status feature_from_json(struct enc *enc,
+                                        struct enc_feature *f,
+                                        size_t i,
+                                        const json_t *o,
+                                        const struct vg_feature_schema *schema,
                                         struct vg_error *err)
 {
     const json_t *name = json_object_get(o, "name");
@@ -552,8 +547,8 @@ static enum vg_status feature_from_json(struct enc *enc, struct enc_feature *f, 
     if (vg_feature_find(schema, vg_slice_make(f->name, json_string_length(name)), &idx)) {
         if (schema->defs[idx].type != f->type) {
             return vg_error_set(err, VG_EINVAL,
-                                "feature %s is a %s in the model but a %s in the schema",
-                                f->name, type_name(f->type), type_name(schema->defs[idx].type));
+                                "feature %s is a %s in the model but a %s in the schema", f->name,
+                                type_name(f->type), type_name(schema->defs[idx].type));
         }
         f->index = (uint32_t)idx;
     }
@@ -603,8 +598,10 @@ static enum vg_status feature_from_json(struct enc *enc, struct enc_feature *f, 
     return st == VG_EPARSE ? bad(err, i, "a value is listed twice") : st;
 }
 
-enum vg_status vg__enc_from_json(struct enc *enc, const json_t *j,
-                                 const struct vg_feature_schema *schema, struct vg_error *err)
+enum vg_status vg__enc_from_json(struct enc *enc,
+                                 const json_t *j,
+                                 const struct vg_feature_schema *schema,
+                                 struct vg_error *err)
 {
     memset(enc, 0, sizeof(*enc));
     vg_arena_init(&enc->arena, 0, 0);

@@ -8,7 +8,6 @@
 
 #include <math.h>
 #include <string.h>
-
 #include <vigia/rules.h>
 
 static bool ends_with(const char *s, const char *suffix)
@@ -18,8 +17,8 @@ static bool ends_with(const char *s, const char *suffix)
 }
 
 /* A number in the feature's unit ("30 hours"), or without unit. */
-static enum vg_status number(const struct vg_feature_def *def, double x, bool unit,
-                             struct vg_buf *out)
+static enum vg_status
+number(const struct vg_feature_def *def, double x, bool unit, struct vg_buf *out)
 {
     struct vg_feature_def d = *def;
     if (!unit) {
@@ -45,7 +44,9 @@ static enum vg_status feeds(unsigned bits, struct vg_buf *out)
 
 /* ", 3.1 robust deviations above the norm, higher than 98% of trips (median 30 hours)" */
 static enum vg_status number_context(const struct vg_feature_def *def,
-                                     const struct enc_feature *f, double x, struct vg_buf *out)
+                                     const struct enc_feature *f,
+                                     double x,
+                                     struct vg_buf *out)
 {
     enum vg_status st = VG_OK;
     if (ends_with(def->name, "_z") && x != 0) {
@@ -94,8 +95,8 @@ static enum vg_status number_context(const struct vg_feature_def *def,
 }
 
 /* " (3 items, among them PAMIT, COCTG)" */
-static enum vg_status list_context(const struct enc_feature *f, const struct vg_value *v,
-                                   struct vg_buf *out)
+static enum vg_status
+list_context(const struct enc_feature *f, const struct vg_value *v, struct vg_buf *out)
 {
     size_t n = v->as.list.count;
     enum vg_status st = vg_buf_printf(out, " (%zu item%s", n, n == 1 ? "" : "s");
@@ -116,8 +117,10 @@ static enum vg_status list_context(const struct enc_feature *f, const struct vg_
     return st == VG_OK ? vg_buf_append_char(out, ')') : st;
 }
 
-static enum vg_status value_text(const struct vg_feature_def *def, const struct enc_feature *f,
-                                 const struct vg_value *v, struct vg_buf *out)
+static enum vg_status value_text(const struct vg_feature_def *def,
+                                 const struct enc_feature *f,
+                                 const struct vg_value *v,
+                                 struct vg_buf *out)
 {
     if (vg__value_unknown(v, def->type)) {
         enum vg_status st = vg_buf_append_cstr(out, "unknown (");
@@ -151,16 +154,18 @@ static enum vg_status value_text(const struct vg_feature_def *def, const struct 
     return VG_OK;
 }
 
-enum vg_status vg_model_explain(const struct vg_model *model, const struct vg_value *record,
-                                uint32_t feature, double contribution, struct vg_buf *out)
+enum vg_status vg_model_explain(const struct vg_model *model,
+                                const struct vg_value *record,
+                                uint32_t feature,
+                                double contribution,
+                                struct vg_buf *out)
 {
     if (model == NULL || record == NULL || out == NULL || feature >= model->schema->count) {
         return VG_EINVAL;
     }
     const struct vg_feature_def *def = &model->schema->defs[feature];
-    const char *desc = def->description != NULL && def->description[0] != '\0'
-                           ? def->description
-                           : def->name;
+    const char *desc =
+        def->description != NULL && def->description[0] != '\0' ? def->description : def->name;
     char first = desc[0] >= 'a' && desc[0] <= 'z' ? (char)(desc[0] - 'a' + 'A') : desc[0];
     enum vg_status st = vg_buf_append_char(out, first);
     if (st == VG_OK) {

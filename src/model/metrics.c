@@ -9,7 +9,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 
 static const double rates[VG_MODEL_RATES] = { 0.005, 0.01, 0.02, 0.05 };
@@ -40,8 +39,8 @@ static int ranked_cmp(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i ? 1 : 0;
 }
 
-enum vg_status vg__metrics_compute(const double *p, const float *y, const double *w, size_t n,
-                                   struct vg_model_metrics *m)
+enum vg_status vg__metrics_compute(
+    const double *p, const float *y, const double *w, size_t n, struct vg_model_metrics *m)
 {
     m->auc = NAN;
     m->logloss = NAN;
@@ -149,15 +148,14 @@ json_t *vg__metrics_to_json(const struct vg_model_metrics *m)
     if (at == NULL) {
         return NULL;
     }
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:b, s:o, s:I}",
-                     "train", part_json(&m->train), "valid", part_json(&m->valid), "all",
-                     part_json(&m->all), "valid_from",
-                     m->valid_from == INT64_MIN ? json_null() : json_integer(m->valid_from),
-                     "auc", num(m->auc), "logloss", num(m->logloss), "base_rate",
-                     num(m->base_rate), "at", at, "best_round", (json_int_t)m->best_round,
-                     "rounds", (json_int_t)m->rounds, "refitted", (int)m->refitted,
-                     "scale_pos_weight", num(m->scale_pos_weight), "columns",
-                     (json_int_t)m->columns);
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:b, s:o, s:I}", "train",
+                     part_json(&m->train), "valid", part_json(&m->valid), "all", part_json(&m->all),
+                     "valid_from",
+                     m->valid_from == INT64_MIN ? json_null() : json_integer(m->valid_from), "auc",
+                     num(m->auc), "logloss", num(m->logloss), "base_rate", num(m->base_rate), "at",
+                     at, "best_round", (json_int_t)m->best_round, "rounds", (json_int_t)m->rounds,
+                     "refitted", (int)m->refitted, "scale_pos_weight", num(m->scale_pos_weight),
+                     "columns", (json_int_t)m->columns);
 }
 
 static double get_num(const json_t *o, const char *key)

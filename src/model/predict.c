@@ -13,7 +13,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 
 static double sigmoid(double x)
@@ -21,8 +20,8 @@ static double sigmoid(double x)
     return 1.0 / (1.0 + exp(-x));
 }
 
-enum vg_status vg__model_margins(struct vg_model *m, const float *x, size_t n, double *margins,
-                                 struct vg_error *err)
+enum vg_status vg__model_margins(
+    struct vg_model *m, const float *x, size_t n, double *margins, struct vg_error *err)
 {
     char arr[160];
     vg__xgb_array(arr, sizeof(arr), x, n, m->enc.ncols);
@@ -42,8 +41,8 @@ enum vg_status vg__model_margins(struct vg_model *m, const float *x, size_t n, d
 }
 
 /* Exact contributions of a batch by table (shap.c); scores from their sums. */
-static void batch_table(struct vg_model *m, const float *x, size_t n, double *phi,
-                        double *scores, float *contribs)
+static void batch_table(
+    struct vg_model *m, const float *x, size_t n, double *phi, double *scores, float *contribs)
 {
     size_t ncols = m->enc.ncols, nf = m->schema->count, stride = nf + 1;
     double bias = vg__shap_bias(m->shap) - m->prior_shift;
@@ -80,8 +79,12 @@ static enum vg_status table_ready(struct vg_model *m, bool *ready, struct vg_err
 }
 
 /* Contributions of a batch by XGBoost, folded to features; scores from their sums. */
-static enum vg_status batch_contribs(struct vg_model *m, const float *x, size_t n,
-                                     enum vg_model_contrib how, double *scores, float *contribs,
+static enum vg_status batch_contribs(struct vg_model *m,
+                                     const float *x,
+                                     size_t n,
+                                     enum vg_model_contrib how,
+                                     double *scores,
+                                     float *contribs,
                                      struct vg_error *err)
 {
     size_t ncols = m->enc.ncols, nf = m->schema->count, stride = nf + 1;
@@ -126,8 +129,12 @@ static enum vg_status batch_contribs(struct vg_model *m, const float *x, size_t 
     return VG_OK;
 }
 
-enum vg_status vg_model_predict(struct vg_model *model, const struct vg_value *records, size_t n,
-                                double *scores, enum vg_model_contrib how, float *contribs,
+enum vg_status vg_model_predict(struct vg_model *model,
+                                const struct vg_value *records,
+                                size_t n,
+                                double *scores,
+                                enum vg_model_contrib how,
+                                float *contribs,
                                 struct vg_error *err)
 {
     if (model == NULL || (records == NULL && n > 0) ||
@@ -186,8 +193,12 @@ enum vg_status vg_model_set_threads(struct vg_model *model, int nthread, struct 
     return VG_OK;
 }
 
-size_t vg_model_top(const struct vg_model *model, const float *contribs, size_t k,
-                    double min_abs, bool raising_only, struct vg_model_reason *out)
+size_t vg_model_top(const struct vg_model *model,
+                    const float *contribs,
+                    size_t k,
+                    double min_abs,
+                    bool raising_only,
+                    struct vg_model_reason *out)
 {
     if (model == NULL || contribs == NULL || out == NULL) {
         return 0;
@@ -224,8 +235,10 @@ size_t vg_model_top(const struct vg_model *model, const float *contribs, size_t 
     return n;
 }
 
-size_t vg_model_novelty(const struct vg_model *model, const struct vg_value *record,
-                        uint32_t *features, size_t cap)
+size_t vg_model_novelty(const struct vg_model *model,
+                        const struct vg_value *record,
+                        uint32_t *features,
+                        size_t cap)
 {
     if (model == NULL || record == NULL) {
         return 0;

@@ -26,7 +26,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 
 #define SHAP_MAX_DEPTH 6
@@ -34,25 +33,25 @@
 #define SHAP_MAX_NODES 1024        /* per tree, deleted nodes included */
 
 struct shap_leaf {
-    uint8_t k;                        /* distinct features on the path */
-    uint8_t nedges;                   /* splits on the path */
-    uint16_t node[SHAP_MAX_DEPTH];    /* the split nodes */
-    uint8_t left[SHAP_MAX_DEPTH];     /* the path goes left at that node */
-    uint8_t u[SHAP_MAX_DEPTH];        /* which distinct feature the split reads */
-    uint32_t slot[SHAP_MAX_DEPTH];    /* the contribution slot of distinct feature u */
-    uint32_t table;                   /* offset of 2^k * k floats */
+    uint8_t k;                     /* distinct features on the path */
+    uint8_t nedges;                /* splits on the path */
+    uint16_t node[SHAP_MAX_DEPTH]; /* the split nodes */
+    uint8_t left[SHAP_MAX_DEPTH];  /* the path goes left at that node */
+    uint8_t u[SHAP_MAX_DEPTH];     /* which distinct feature the split reads */
+    uint32_t slot[SHAP_MAX_DEPTH]; /* the contribution slot of distinct feature u */
+    uint32_t table;                /* offset of 2^k * k floats */
 };
 
 struct shap_tree {
     uint32_t nnodes;
     uint32_t nleaves;
-    int32_t *left;          /* -1 for leaves */
+    int32_t *left; /* -1 for leaves */
     int32_t *right;
     uint32_t *column;
     float *cond;
     uint8_t *default_left;
-    uint32_t *cat_off;      /* categorical splits: bitset words in shap.cats, else 0 */
-    uint32_t *cat_words;    /* words of the bitset, 0 for numerical splits */
+    uint32_t *cat_off;   /* categorical splits: bitset words in shap.cats, else 0 */
+    uint32_t *cat_words; /* words of the bitset, 0 for numerical splits */
     struct shap_leaf *leaves;
 };
 
@@ -63,7 +62,7 @@ struct vg__shap {
     size_t ntables;
     uint32_t *cats;
     size_t ncats;
-    double bias;            /* base margin + expected value of every tree */
+    double bias; /* base margin + expected value of every tree */
     struct vg_arena arena;
 };
 
@@ -192,8 +191,11 @@ static enum vg_status read_categories(struct vg__shap *s, struct shap_tree *t, c
     return VG_OK;
 }
 
-static enum vg_status read_tree(struct vg__shap *s, struct shap_tree *t, const json_t *jt,
-                                size_t ncols, const float **cover_out)
+static enum vg_status read_tree(struct vg__shap *s,
+                                struct shap_tree *t,
+                                const json_t *jt,
+                                size_t ncols,
+                                const float **cover_out)
 {
     const json_t *left = json_object_get(jt, "left_children");
     const json_t *right = json_object_get(jt, "right_children");
@@ -367,8 +369,7 @@ static enum vg_status walk_tree(struct walk *w, uint32_t id)
     for (int side = 1; side >= 0; side--) {
         w->left[w->depth] = (uint8_t)side;
         w->depth++;
-        enum vg_status st =
-            walk_tree(w, (uint32_t)(side ? w->t->left[id] : w->t->right[id]));
+        enum vg_status st = walk_tree(w, (uint32_t)(side ? w->t->left[id] : w->t->right[id]));
         w->depth--;
         if (st != VG_OK) {
             return st;
@@ -379,8 +380,11 @@ static enum vg_status walk_tree(struct walk *w, uint32_t id)
 
 /* ---- building ------------------------------------------------------------------------- */
 
-static enum vg_status build(struct vg__shap *s, const json_t *root, size_t ncols,
-                            const uint32_t *col_feature, uint32_t bias_slot)
+static enum vg_status build(struct vg__shap *s,
+                            const json_t *root,
+                            size_t ncols,
+                            const uint32_t *col_feature,
+                            uint32_t bias_slot)
 {
     const json_t *learner = json_object_get(root, "learner");
     const json_t *gb = json_object_get(learner, "gradient_booster");
@@ -417,8 +421,9 @@ static enum vg_status build(struct vg__shap *s, const json_t *root, size_t ncols
         if (t->leaves == NULL) {
             return VG_ENOMEM;
         }
-        struct walk w = { .s = s, .t = t, .cover = cover, .col_feature = col_feature,
-                          .bias_slot = bias_slot };
+        struct walk w = {
+            .s = s, .t = t, .cover = cover, .col_feature = col_feature, .bias_slot = bias_slot
+        };
         st = walk_tree(&w, 0);
         if (st != VG_OK) {
             return st;
@@ -429,8 +434,11 @@ static enum vg_status build(struct vg__shap *s, const json_t *root, size_t ncols
     return VG_OK;
 }
 
-enum vg_status vg__shap_build(BoosterHandle booster, size_t ncols, const uint32_t *col_feature,
-                              uint32_t bias_slot, struct vg__shap **out)
+enum vg_status vg__shap_build(BoosterHandle booster,
+                              size_t ncols,
+                              const uint32_t *col_feature,
+                              uint32_t bias_slot,
+                              struct vg__shap **out)
 {
     *out = NULL;
     bst_ulong len = 0;
@@ -467,8 +475,8 @@ enum vg_status vg__shap_build(BoosterHandle booster, size_t ncols, const uint32_
 
 /* ---- scoring ------------------------------------------------------------------------------ */
 
-static bool goes_left(const struct vg__shap *s, const struct shap_tree *t, uint32_t node,
-                      const float *x)
+static bool
+goes_left(const struct vg__shap *s, const struct shap_tree *t, uint32_t node, const float *x)
 {
     float f = x[t->column[node]];
     if (isnan(f)) {

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/audit.h>
 #include <vigia/time.h>
 
@@ -19,8 +18,8 @@ static enum vg_status stmt_fail(struct vg_error *err)
 }
 
 /* Looks a version up: VG_OK with *id and *active, VG_ENOTFOUND, or a store error. */
-static enum vg_status find_version(struct vg_store *store, const char *version, int64_t *id,
-                                   bool *active, struct vg_error *err)
+static enum vg_status find_version(
+    struct vg_store *store, const char *version, int64_t *id, bool *active, struct vg_error *err)
 {
     static const char sql[] = "SELECT id, active FROM models WHERE version = ?1";
     sqlite3_stmt *q = vg__store_stmt(store, sql, err);
@@ -48,8 +47,11 @@ static char *dump(json_t *j)
     return s;
 }
 
-static enum vg_status insert_row(struct vg_store *store, const struct vg_model *m,
-                                 int64_t trained_at, int64_t *id, struct vg_error *err)
+static enum vg_status insert_row(struct vg_store *store,
+                                 const struct vg_model *m,
+                                 int64_t trained_at,
+                                 int64_t *id,
+                                 struct vg_error *err)
 {
     static const char sql[] =
         "INSERT INTO models(version, kind, trained_at, trained_until, params, metrics,"
@@ -89,8 +91,11 @@ static enum vg_status insert_row(struct vg_store *store, const struct vg_model *
     return st;
 }
 
-enum vg_status vg_model_store_insert(struct vg_store *store, const struct vg_model *model,
-                                     int64_t trained_at, int64_t *id, bool *inserted,
+enum vg_status vg_model_store_insert(struct vg_store *store,
+                                     const struct vg_model *model,
+                                     int64_t trained_at,
+                                     int64_t *id,
+                                     bool *inserted,
                                      struct vg_error *err)
 {
     if (inserted != NULL) {
@@ -114,15 +119,15 @@ enum vg_status vg_model_store_insert(struct vg_store *store, const struct vg_mod
         return VG_OK;
     }
     if (st == VG_ENOTFOUND) {
-        st = insert_row(store, model, trained_at == VG_TIME_NONE ? vg_time_now() : trained_at,
-                        &row, err);
+        st = insert_row(store, model, trained_at == VG_TIME_NONE ? vg_time_now() : trained_at, &row,
+                        err);
     }
     if (st == VG_OK) {
         char objects[160];
         snprintf(objects, sizeof(objects), "{\"table\":\"models\",\"id\":%lld,\"version\":\"%s\"}",
                  (long long)row, model->version);
-        st = vg_audit_append(store, "model.insert",
-                             objects, model->blob + model->blob_len - VG_DIGEST_SIZE, err);
+        st = vg_audit_append(store, "model.insert", objects,
+                             model->blob + model->blob_len - VG_DIGEST_SIZE, err);
     }
     if (st == VG_OK) {
         st = vg_store_commit(store, err);
@@ -140,8 +145,8 @@ enum vg_status vg_model_store_insert(struct vg_store *store, const struct vg_mod
     return VG_OK;
 }
 
-enum vg_status vg_model_store_activate(struct vg_store *store, const char *version,
-                                       struct vg_error *err)
+enum vg_status
+vg_model_store_activate(struct vg_store *store, const char *version, struct vg_error *err)
 {
     static const char others_sql[] = "SELECT count(*) FROM models WHERE active = 1 AND id <> ?1";
     static const char update_sql[] =
@@ -207,9 +212,12 @@ enum vg_status vg_model_store_activate(struct vg_store *store, const char *versi
     return st;
 }
 
-enum vg_status vg_model_store_load(struct vg_store *store, const char *version,
-                                   const struct vg_feature_schema *schema, struct vg_model **out,
-                                   int64_t *id, struct vg_error *err)
+enum vg_status vg_model_store_load(struct vg_store *store,
+                                   const char *version,
+                                   const struct vg_feature_schema *schema,
+                                   struct vg_model **out,
+                                   int64_t *id,
+                                   struct vg_error *err)
 {
     static const char active_sql[] =
         "SELECT id, blob FROM models WHERE active = 1 ORDER BY id DESC LIMIT 1";
@@ -234,8 +242,9 @@ enum vg_status vg_model_store_load(struct vg_store *store, const char *version,
             return vg__store_error(store, rc, "reading a model", err);
         }
         if (version == NULL) {
-            return vg_error_set(err, VG_ENOTFOUND, "no active model: scores use rules and "
-                                                   "lists alone");
+            return vg_error_set(err, VG_ENOTFOUND,
+                                "no active model: scores use rules and "
+                                "lists alone");
         }
         return vg_error_set(err, VG_ENOTFOUND, "no model version %.60s in the store", version);
     }

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/time.h>
 
@@ -72,9 +71,12 @@ static bool share_ok(double s)
     return isfinite(s) && s >= 0 && s <= 1;
 }
 
-enum vg_status vg_model_weights(const struct vg_model_example *examples, size_t n,
-                                const struct vg_model_shares *shares, double max_weight_ratio,
-                                double *weights, struct vg_error *err)
+enum vg_status vg_model_weights(const struct vg_model_example *examples,
+                                size_t n,
+                                const struct vg_model_shares *shares,
+                                double max_weight_ratio,
+                                double *weights,
+                                struct vg_error *err)
 {
     if ((examples == NULL && n > 0) || (weights == NULL && n > 0) || shares == NULL) {
         return vg_error_set(err, VG_EINVAL, "weights need examples, shares and room");
@@ -133,8 +135,11 @@ static int keyed_cmp(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i ? 1 : 0;
 }
 
-static void part_stats(const struct vg_model_example *ex, const double *w, const size_t *rows,
-                       size_t n, struct vg_model_part *p)
+static void part_stats(const struct vg_model_example *ex,
+                       const double *w,
+                       const size_t *rows,
+                       size_t n,
+                       struct vg_model_part *p)
 {
     memset(p, 0, sizeof(*p));
     p->from = VG_TIME_NONE;
@@ -169,8 +174,7 @@ enum vg_status vg__xgb_error(struct vg_error *err, enum vg_status code, const ch
     const char *colon = msg == NULL ? NULL : strstr(msg, ": ");
     const char *text = colon != NULL ? colon + 2 : msg != NULL ? msg : "unknown error";
     size_t len = strcspn(text, "\n");
-    return vg_error_set(err, code, "xgboost: %s: %.*s", what, (int)(len > 160 ? 160 : len),
-                        text);
+    return vg_error_set(err, code, "xgboost: %s: %.*s", what, (int)(len > 160 ? 160 : len), text);
 }
 
 void vg__xgb_array(char *buf, size_t size, const float *data, size_t rows, size_t cols)
@@ -202,9 +206,13 @@ static void part_matrix_release(struct part_matrix *pm)
     memset(pm, 0, sizeof(*pm));
 }
 
-static enum vg_status part_matrix_make(struct part_matrix *pm, const struct enc *enc,
-                                       const struct vg_model_example *ex, const double *weights,
-                                       const size_t *rows, size_t n, int nthread,
+static enum vg_status part_matrix_make(struct part_matrix *pm,
+                                       const struct enc *enc,
+                                       const struct vg_model_example *ex,
+                                       const double *weights,
+                                       const size_t *rows,
+                                       size_t n,
+                                       int nthread,
                                        struct vg_error *err)
 {
     memset(pm, 0, sizeof(*pm));
@@ -252,9 +260,12 @@ static int set_param(BoosterHandle b, const char *name, double v)
 }
 
 /* A booster with the parameters of opts, caching the given matrices. */
-static enum vg_status booster_make(DMatrixHandle *cache, bst_ulong ncache,
-                                   const struct vg_model_options *o, double spw,
-                                   BoosterHandle *out, struct vg_error *err)
+static enum vg_status booster_make(DMatrixHandle *cache,
+                                   bst_ulong ncache,
+                                   const struct vg_model_options *o,
+                                   double spw,
+                                   BoosterHandle *out,
+                                   struct vg_error *err)
 {
     BoosterHandle b = NULL;
     if (XGBoosterCreate(cache, ncache, &b) != 0) {
@@ -287,8 +298,11 @@ static double sigmoid(double x)
 }
 
 /* Probabilities of a cached part after `rounds` rounds (0: all). */
-static enum vg_status part_probabilities(BoosterHandle b, const struct part_matrix *pm,
-                                         unsigned rounds, double shift, double *p,
+static enum vg_status part_probabilities(BoosterHandle b,
+                                         const struct part_matrix *pm,
+                                         unsigned rounds,
+                                         double shift,
+                                         double *p,
                                          struct vg_error *err)
 {
     char cfg[160];
@@ -320,8 +334,11 @@ static double positive_scale(const struct vg_model_part *p, const struct vg_mode
 /* Boosts on train, stopping early on valid; *best gets the best number of rounds. */
 static enum vg_status boost_validated(const struct part_matrix *train,
                                       const struct part_matrix *valid,
-                                      const struct vg_model_options *o, double spw,
-                                      BoosterHandle *out, unsigned *best, struct vg_error *err)
+                                      const struct vg_model_options *o,
+                                      double spw,
+                                      BoosterHandle *out,
+                                      unsigned *best,
+                                      struct vg_error *err)
 {
     DMatrixHandle cache[2] = { train->d, valid->d };
     BoosterHandle b = NULL;
@@ -363,8 +380,11 @@ static enum vg_status boost_validated(const struct part_matrix *train,
     return VG_OK;
 }
 
-static enum vg_status boost_rounds(const struct part_matrix *pm, const struct vg_model_options *o,
-                                   double spw, unsigned rounds, BoosterHandle *out,
+static enum vg_status boost_rounds(const struct part_matrix *pm,
+                                   const struct vg_model_options *o,
+                                   double spw,
+                                   unsigned rounds,
+                                   BoosterHandle *out,
                                    struct vg_error *err)
 {
     DMatrixHandle cache[1] = { pm->d };
@@ -401,8 +421,7 @@ static enum vg_status check_options(const struct vg_model_options *o, struct vg_
                             "learning rate, subsample and colsample must lie in (0, 1]");
     }
     if (!(o->min_child_weight >= 0) || !(o->lambda >= 0) || !(o->scale_pos_weight >= 0) ||
-        !isfinite(o->min_child_weight) || !isfinite(o->lambda) ||
-        !isfinite(o->scale_pos_weight)) {
+        !isfinite(o->min_child_weight) || !isfinite(o->lambda) || !isfinite(o->scale_pos_weight)) {
         return vg_error_set(err, VG_EINVAL,
                             "min_child_weight, lambda and scale_pos_weight must be >= 0");
     }
@@ -420,20 +439,19 @@ static enum vg_status check_options(const struct vg_model_options *o, struct vg_
 
 static json_t *params_json(const struct vg_model_options *o)
 {
-    return json_pack("{s:s, s:s, s:I, s:f, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:I, s:f, "
-                     "s:I, s:I, s:I, s:{s:f, s:f, s:f}, s:f, s:b}",
-                     "objective", "binary:logistic", "tree_method", "hist", "max_depth",
-                     (json_int_t)o->max_depth, "eta", o->eta, "max_rounds",
-                     (json_int_t)o->max_rounds, "early_stopping", (json_int_t)o->early_stopping,
-                     "min_child_weight", o->min_child_weight, "subsample", o->subsample,
-                     "colsample_bytree", o->colsample, "lambda", o->lambda, "scale_pos_weight",
-                     o->scale_pos_weight, "seed", (json_int_t)(o->seed % 2147483647u),
-                     "valid_share", o->valid_share, "min_category_rows",
-                     (json_int_t)o->min_category_rows, "max_categories",
-                     (json_int_t)o->max_categories, "list_members", (json_int_t)o->list_members,
-                     "shares", "targeted", o->shares.targeted, "random", o->shares.random,
-                     "partner", o->shares.partner, "max_weight_ratio", o->max_weight_ratio,
-                     "refit", (int)o->refit);
+    return json_pack(
+        "{s:s, s:s, s:I, s:f, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:I, s:f, "
+        "s:I, s:I, s:I, s:{s:f, s:f, s:f}, s:f, s:b}",
+        "objective", "binary:logistic", "tree_method", "hist", "max_depth",
+        (json_int_t)o->max_depth, "eta", o->eta, "max_rounds", (json_int_t)o->max_rounds,
+        "early_stopping", (json_int_t)o->early_stopping, "min_child_weight", o->min_child_weight,
+        "subsample", o->subsample, "colsample_bytree", o->colsample, "lambda", o->lambda,
+        "scale_pos_weight", o->scale_pos_weight, "seed", (json_int_t)(o->seed % 2147483647u),
+        "valid_share", o->valid_share, "min_category_rows", (json_int_t)o->min_category_rows,
+        "max_categories", (json_int_t)o->max_categories, "list_members",
+        (json_int_t)o->list_members, "shares", "targeted", o->shares.targeted, "random",
+        o->shares.random, "partner", o->shares.partner, "max_weight_ratio", o->max_weight_ratio,
+        "refit", (int)o->refit);
 }
 
 /* ---- training -------------------------------------------------------------------------- */
@@ -528,11 +546,11 @@ static enum vg_status split(struct trainer *t, struct vg_error *err)
 /* The validated model: encoder and booster on the train part, report on the valid part. */
 static enum vg_status validate(struct trainer *t, struct vg_error *err)
 {
-    enum vg_status st = vg__enc_build(&t->enc, t->schema, t->ex, t->order, t->ntrain, t->w,
-                                      &t->o, err);
+    enum vg_status st =
+        vg__enc_build(&t->enc, t->schema, t->ex, t->order, t->ntrain, t->w, &t->o, err);
     if (st == VG_OK) {
-        st = part_matrix_make(&t->train, &t->enc, t->ex, t->w, t->order, t->ntrain,
-                              t->o.nthread, err);
+        st = part_matrix_make(&t->train, &t->enc, t->ex, t->w, t->order, t->ntrain, t->o.nthread,
+                              err);
     }
     if (st == VG_OK) {
         st = part_matrix_make(&t->valid, &t->enc, t->ex, t->w, t->order + t->ntrain,
@@ -540,8 +558,7 @@ static enum vg_status validate(struct trainer *t, struct vg_error *err)
     }
     double spw = positive_scale(&t->m.train, &t->o);
     if (st == VG_OK) {
-        st = boost_validated(&t->train, &t->valid, &t->o, spw, &t->booster, &t->m.best_round,
-                             err);
+        st = boost_validated(&t->train, &t->valid, &t->o, spw, &t->booster, &t->m.best_round, err);
     }
     double *p = st == VG_OK ? vg_malloc(t->valid.n * sizeof(double) + 1) : NULL;
     if (st == VG_OK && p == NULL) {
@@ -563,8 +580,7 @@ static enum vg_status validate(struct trainer *t, struct vg_error *err)
 }
 
 /* Moves the trainer's encoder and booster (refitted or sliced) into a new model. */
-static enum vg_status make_model(struct trainer *t, struct vg_model **out,
-                                 struct vg_error *err)
+static enum vg_status make_model(struct trainer *t, struct vg_model **out, struct vg_error *err)
 {
     enum vg_status st = VG_OK;
     BoosterHandle final = NULL;
@@ -575,8 +591,8 @@ static enum vg_status make_model(struct trainer *t, struct vg_model **out,
         vg__enc_release(&t->enc);
         st = vg__enc_build(&t->enc, t->schema, t->ex, t->order, t->n, t->w, &t->o, err);
         if (st == VG_OK) {
-            st = part_matrix_make(&t->train, &t->enc, t->ex, t->w, t->order, t->n,
-                                  t->o.nthread, err);
+            st = part_matrix_make(&t->train, &t->enc, t->ex, t->w, t->order, t->n, t->o.nthread,
+                                  err);
         }
         spw = positive_scale(&t->m.all, &t->o);
         if (st == VG_OK) {
@@ -627,9 +643,12 @@ static enum vg_status make_model(struct trainer *t, struct vg_model **out,
 }
 
 enum vg_status vg_model_train(const struct vg_feature_schema *schema,
-                              const struct vg_model_example *examples, size_t n,
-                              const struct vg_model_options *opts, struct vg_model **out,
-                              struct vg_model_metrics *metrics, struct vg_error *err)
+                              const struct vg_model_example *examples,
+                              size_t n,
+                              const struct vg_model_options *opts,
+                              struct vg_model **out,
+                              struct vg_model_metrics *metrics,
+                              struct vg_error *err)
 {
     if (out != NULL) {
         *out = NULL;
@@ -653,9 +672,9 @@ enum vg_status vg_model_train(const struct vg_feature_schema *schema,
     }
     if (st == VG_OK) {
         t.w = vg_malloc(n * sizeof(double) + 1);
-        st = t.w == NULL ? vg_error_set(err, VG_ENOMEM, "out of memory")
-                         : vg_model_weights(examples, n, &t.o.shares, t.o.max_weight_ratio, t.w,
-                                            err);
+        st = t.w == NULL
+                 ? vg_error_set(err, VG_ENOMEM, "out of memory")
+                 : vg_model_weights(examples, n, &t.o.shares, t.o.max_weight_ratio, t.w, err);
     }
     if (st == VG_OK) {
         size_t *all = vg_malloc(n * sizeof(size_t) + 1);

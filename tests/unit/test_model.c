@@ -1,20 +1,18 @@
 /* The learning model (vigia/model.h): encoding, training on a synthetic world with planted
  * signals, time-ordered validation, selection weights, the blob, prediction with
  * contributions, explanations, novelty and the models table. */
+#include "model/model_int.h"
 #include "vg_test.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/audit.h>
 #include <vigia/features.h>
 #include <vigia/model.h>
 #include <vigia/store.h>
 #include <vigia/time.h>
-
-#include "model/model_int.h"
 
 /* ---- a small schema and a synthetic world ---------------------------------------------- */
 
@@ -46,27 +44,27 @@ static const struct vg_feature_def defs[NF] = {
     { "dwell_hours", VG_FEATURE_NUMBER, "hours", VG_FEED_GATE | VG_FEED_TERMINAL,
       "hours from the first gate-in to loading" },
     { "reefer", VG_FEATURE_BOOL, "", VG_FEED_MANIFEST, "the container is a reefer" },
-    { "gate_in_odd_hour", VG_FEATURE_BOOL, "", VG_FEED_GATE,
-      "gate-in at night or on a weekend" },
+    { "gate_in_odd_hour", VG_FEATURE_BOOL, "", VG_FEED_GATE, "gate-in at night or on a weekend" },
     { "noise_a", VG_FEATURE_NUMBER, "", VG_FEED_MANIFEST, "a number with no signal" },
     { "noise_b", VG_FEATURE_NUMBER, "", VG_FEED_MANIFEST, "another number with no signal" },
     { "late_signal", VG_FEATURE_BOOL, "", VG_FEED_MANIFEST, "a fact that matters only sometimes" },
 };
 static const struct vg_feature_schema schema = { defs, NF };
 
-#define SL(s) { (s), sizeof(s) - 1 }
+#define SL(s)        \
+ {                   \
+  (s), sizeof(s) - 1 \
+ }
 
-static const struct vg_slice seals[] = { SL("same"), SL("one_off"),
-                                         SL("different") };
+static const struct vg_slice seals[] = { SL("same"), SL("one_off"), SL("different") };
 static const struct vg_slice ports[] = {
     SL("PAMIT"), SL("COCTG"), SL("ECGYE"), SL("PABLB"),
     SL("MXZLO"), SL("JPTYO"), SL("CNSHA"), SL("KRPUS"),
 };
 #define NPORTS (sizeof(ports) / sizeof(ports[0]))
 static const struct vg_slice carriers[] = {
-    SL("MAEU"), SL("MSCU"), SL("CMDU"), SL("HLCU"),
-    SL("ONEY"), SL("EGLV"), SL("COSU"), SL("ZIMU"),
-    SL("RARE1"), SL("RARE2"),
+    SL("MAEU"), SL("MSCU"), SL("CMDU"), SL("HLCU"),  SL("ONEY"),
+    SL("EGLV"), SL("COSU"), SL("ZIMU"), SL("RARE1"), SL("RARE2"),
 };
 static const struct vg_slice no_gate = SL("no gate messages from the terminal");
 
@@ -97,18 +95,18 @@ static double normal(struct rng *r)
 struct gen {
     size_t n;
     uint64_t seed;
-    int64_t t0;           /* time of the first row */
-    int64_t step;         /* seconds between rows */
-    size_t same_time;     /* rows per time stamp (1: all distinct) */
-    double late_from;     /* share of rows after which late_signal is predictive (1: never) */
-    bool late_in_random;  /* late_signal is predictive in random rows only */
-    double random_share;  /* share of rows from the random stream */
+    int64_t t0;          /* time of the first row */
+    int64_t step;        /* seconds between rows */
+    size_t same_time;    /* rows per time stamp (1: all distinct) */
+    double late_from;    /* share of rows after which late_signal is predictive (1: never) */
+    bool late_in_random; /* late_signal is predictive in random rows only */
+    double random_share; /* share of rows from the random stream */
 };
 
 struct world {
     size_t n;
-    struct vg_value *rec;           /* n * NF */
-    struct vg_slice *items;         /* n * NPORTS list items */
+    struct vg_value *rec;   /* n * NF */
+    struct vg_slice *items; /* n * NPORTS list items */
     struct vg_model_example *ex;
     double *truth; /* the planted log-odds of each row */
 };
@@ -165,8 +163,9 @@ static void world_make(struct world *w, const struct gen *g)
         logit += is_new ? 1 : 0;
         /* carrier: eight common, two rare */
         u = unif(&r);
-        v[F_CARRIER] = vg_value_string(u < 0.0005 ? carriers[8] : u < 0.001 ? carriers[9]
-                                                  : carriers[(size_t)(unif(&r) * 8)]);
+        v[F_CARRIER] = vg_value_string(u < 0.0005  ? carriers[8]
+                                       : u < 0.001 ? carriers[9]
+                                                   : carriers[(size_t)(unif(&r) * 8)]);
         v[F_DWELL] = vg_value_number(-48 * log(unif(&r) + 1e-12));
         v[F_REEFER] = vg_value_bool(unif(&r) < 0.3);
         /* odd hour: unknown (no gate feed) is risky, true and false are not */
@@ -227,8 +226,8 @@ static struct vg_model_options test_options(void)
     return o;
 }
 
-static struct vg_model *train_ok(const struct world *w, const struct vg_model_options *o,
-                                 struct vg_model_metrics *m)
+static struct vg_model *
+train_ok(const struct world *w, const struct vg_model_options *o, struct vg_model_metrics *m)
 {
     struct vg_model *model = NULL;
     struct vg_error err;
@@ -278,8 +277,7 @@ static double score_of(struct vg_model *m, const struct vg_value *rec)
 {
     double s = -1;
     struct vg_error err;
-    assert_status(vg_model_predict(m, rec, 1, &s, VG_MODEL_CONTRIB_NONE, NULL, &err), VG_OK,
-                  &err);
+    assert_status(vg_model_predict(m, rec, 1, &s, VG_MODEL_CONTRIB_NONE, NULL, &err), VG_OK, &err);
     return s;
 }
 
@@ -320,8 +318,7 @@ static void test_model__learns_planted_signal(void **state)
     world_make(&later, &lg);
     double *p = calloc(later.n, sizeof(double));
     struct vg_error err;
-    assert_status(vg_model_predict(model, later.rec, later.n, p, VG_MODEL_CONTRIB_NONE, NULL,
-                                   &err),
+    assert_status(vg_model_predict(model, later.rec, later.n, p, VG_MODEL_CONTRIB_NONE, NULL, &err),
                   VG_OK, &err);
     double auc = auc_of(p, later.ex, later.n);
     double best = auc_of(later.truth, later.ex, later.n);
@@ -505,12 +502,11 @@ static void test_model__blob_round_trip(void **state)
         assert_int_equal(vg_model_load(copy, blob.len, &schema, &bad, &err), VG_EINTEGRITY);
         assert_null(bad);
     }
-    assert_int_equal(vg_model_load(blob.data, blob.len - 1, &schema, &bad, &err),
-                     VG_EINTEGRITY);
+    assert_int_equal(vg_model_load(blob.data, blob.len - 1, &schema, &bad, &err), VG_EINTEGRITY);
     assert_int_equal(vg_model_load(blob.data, 10, &schema, &bad, &err), VG_EPARSE);
-    assert_int_equal(vg_model_load("VGMODEL2....................................", 44, &schema,
-                                   &bad, &err),
-                     VG_EPARSE);
+    assert_int_equal(
+        vg_model_load("VGMODEL2....................................", 44, &schema, &bad, &err),
+        VG_EPARSE);
     free(copy);
 
     /* Against a schema without one feature: that feature reads as unknown. */
@@ -524,9 +520,9 @@ static void test_model__blob_round_trip(void **state)
     assert_status(vg_model_predict(back, rec, 1, &s_small, VG_MODEL_CONTRIB_NONE, NULL, &err),
                   VG_OK, &err);
     rec[F_LATE] = vg_value_unknown(VG_SLICE_EMPTY);
-    assert_status(vg_model_predict(model, rec, 1, &s_full_unknown, VG_MODEL_CONTRIB_NONE, NULL,
-                                   &err),
-                  VG_OK, &err);
+    assert_status(
+        vg_model_predict(model, rec, 1, &s_full_unknown, VG_MODEL_CONTRIB_NONE, NULL, &err), VG_OK,
+        &err);
     assert_true(s_small == s_full_unknown);
     vg_model_free(back);
 
@@ -553,8 +549,8 @@ static void test_model__time_split_never_trains_on_later_rows(void **state)
     (void)state;
     struct world w;
     struct gen g = default_gen(8000, 41);
-    g.late_from = 0.75;  /* late_signal is predictive only in the validation weeks */
-    g.same_time = 10;    /* ten rows share each time stamp */
+    g.late_from = 0.75; /* late_signal is predictive only in the validation weeks */
+    g.same_time = 10;   /* ten rows share each time stamp */
     world_make(&w, &g);
     struct vg_model_options o = test_options();
     o.refit = false;
@@ -573,8 +569,7 @@ static void test_model__time_split_never_trains_on_later_rows(void **state)
     const struct vg_value *late_rec = w.rec + m.train.rows * NF;
     float *c = calloc(nv * (NF + 1), sizeof(float));
     struct vg_error err;
-    assert_status(vg_model_predict(validated, late_rec, nv, NULL, VG_MODEL_CONTRIB_EXACT, c,
-                                   &err),
+    assert_status(vg_model_predict(validated, late_rec, nv, NULL, VG_MODEL_CONTRIB_EXACT, c, &err),
                   VG_OK, &err);
     double early_effect = 0, refit_effect = 0;
     size_t with = 0;
@@ -599,8 +594,7 @@ static void test_model__time_split_never_trains_on_later_rows(void **state)
         }
     }
     refit_effect /= (double)with;
-    print_message("late_signal: validated model %.3f, refitted %.3f\n", early_effect,
-                  refit_effect);
+    print_message("late_signal: validated model %.3f, refitted %.3f\n", early_effect, refit_effect);
     assert_true(fabs(early_effect) < 0.15);
     assert_true(refit_effect > 0.5);
 
@@ -756,9 +750,9 @@ static void test_model__weights_change_the_fit(void **state)
     float *c = calloc(w.n * (NF + 1), sizeof(float));
     struct vg_error err;
     for (int k = 0; k < 2; k++) {
-        assert_status(vg_model_predict(models[k], w.rec, w.n, NULL, VG_MODEL_CONTRIB_EXACT, c,
-                                       &err),
-                      VG_OK, &err);
+        assert_status(
+            vg_model_predict(models[k], w.rec, w.n, NULL, VG_MODEL_CONTRIB_EXACT, c, &err), VG_OK,
+            &err);
         size_t with = 0;
         for (size_t i = 0; i < w.n; i++) {
             if (w.rec[i * NF + F_LATE].as.boolean) {
@@ -791,8 +785,7 @@ static void test_model__explanations_in_words(void **state)
     struct vg_model *model = train_ok(&w, &o, NULL);
     struct vg_value rec[NF];
     typical(rec);
-    static const struct vg_slice three[] = { SL("PAMIT"), SL("XXABC"),
-                                             SL("COCTG") };
+    static const struct vg_slice three[] = { SL("PAMIT"), SL("XXABC"), SL("COCTG") };
     rec[F_PORTS] = vg_value_list(three, 3);
     rec[F_CARRIER] = vg_value_string(carriers[8]); /* RARE1: "other" to the model */
     rec[F_NEW] = vg_value_bool(true);
@@ -819,8 +812,8 @@ static void test_model__explanations_in_words(void **state)
     /* A number: how unusual, against the training values, with the median in its unit. */
     assert_int_equal(vg_model_explain(model, rec, F_DWELL, 0.2, &b), VG_OK);
     print_message("%s\n", b.data);
-    assert_true(strncmp(b.data, "Hours from the first gate-in to loading: 1 hours, lower than ",
-                        61) == 0);
+    assert_true(
+        strncmp(b.data, "Hours from the first gate-in to loading: 1 hours, lower than ", 61) == 0);
     assert_non_null(strstr(b.data, "% of trips (median 3"));
     assert_non_null(strstr(b.data, " hours); raises the risk"));
     vg_buf_reset(&b);
@@ -1026,25 +1019,21 @@ static void test_model__store_versions(void **state)
 
     /* Nothing active yet: the caller scores with rules and lists alone. */
     struct vg_model *loaded = NULL;
-    assert_int_equal(vg_model_store_load(store, NULL, &schema, &loaded, NULL, &err),
-                     VG_ENOTFOUND);
+    assert_int_equal(vg_model_store_load(store, NULL, &schema, &loaded, NULL, &err), VG_ENOTFOUND);
     assert_null(loaded);
 
     int64_t id_a = 0, id_b = 0, id = 0;
     bool inserted = false;
-    assert_status(vg_model_store_insert(store, a, 1767225600, &id_a, &inserted, &err), VG_OK,
-                  &err);
+    assert_status(vg_model_store_insert(store, a, 1767225600, &id_a, &inserted, &err), VG_OK, &err);
     assert_true(inserted);
-    assert_status(vg_model_store_insert(store, a, VG_TIME_NONE, &id, &inserted, &err), VG_OK,
-                  &err);
+    assert_status(vg_model_store_insert(store, a, VG_TIME_NONE, &id, &inserted, &err), VG_OK, &err);
     assert_false(inserted);
     assert_int_equal(id, id_a);
     assert_status(vg_model_store_insert(store, b, VG_TIME_NONE, &id_b, &inserted, &err), VG_OK,
                   &err);
     assert_true(inserted && id_b != id_a);
     assert_int_equal(audit_entries(store), before + 2);
-    assert_int_equal(vg_model_store_load(store, NULL, &schema, &loaded, NULL, &err),
-                     VG_ENOTFOUND);
+    assert_int_equal(vg_model_store_load(store, NULL, &schema, &loaded, NULL, &err), VG_ENOTFOUND);
 
     /* Activate a, then b: one active at a time, each change audited, repeats are no-ops. */
     assert_status(vg_model_store_activate(store, vg_model_info(a)->version, &err), VG_OK, &err);
@@ -1063,20 +1052,20 @@ static void test_model__store_versions(void **state)
     double p1[50], p2[50];
     assert_status(vg_model_predict(b, w.rec, 50, p1, VG_MODEL_CONTRIB_NONE, NULL, &err), VG_OK,
                   &err);
-    assert_status(vg_model_predict(loaded, w.rec, 50, p2, VG_MODEL_CONTRIB_NONE, NULL, &err),
-                  VG_OK, &err);
+    assert_status(vg_model_predict(loaded, w.rec, 50, p2, VG_MODEL_CONTRIB_NONE, NULL, &err), VG_OK,
+                  &err);
     assert_memory_equal(p1, p2, sizeof(p1));
     vg_model_free(loaded);
 
     /* A given version, and versions that are not there. */
-    assert_status(vg_model_store_load(store, vg_model_info(a)->version, &schema, &loaded, &id,
-                                      &err),
-                  VG_OK, &err);
+    assert_status(
+        vg_model_store_load(store, vg_model_info(a)->version, &schema, &loaded, &id, &err), VG_OK,
+        &err);
     assert_int_equal(id, id_a);
     vg_model_free(loaded);
-    assert_int_equal(vg_model_store_load(store, "20000101-000000000000", &schema, &loaded, NULL,
-                                         &err),
-                     VG_ENOTFOUND);
+    assert_int_equal(
+        vg_model_store_load(store, "20000101-000000000000", &schema, &loaded, NULL, &err),
+        VG_ENOTFOUND);
     assert_int_equal(vg_model_store_activate(store, "nope", &err), VG_ENOTFOUND);
     assert_int_equal(audit_entries(store), before + 4);
 
