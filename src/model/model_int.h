@@ -6,6 +6,7 @@
 #define VIGIA_MODEL_INT_H
 
 #include <jansson.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -99,6 +100,12 @@ static inline bool vg__value_unknown(const struct vg_value *v, enum vg_feature_t
     default:
         return false;
     }
+}
+
+/* The logistic function: probability of a log-odds. */
+static inline double vg__sigmoid(double x)
+{
+    return 1.0 / (1.0 + exp(-x));
 }
 
 /* ---- metrics ------------------------------------------------------------------------- */

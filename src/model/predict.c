@@ -15,11 +15,6 @@
 #include <string.h>
 #include <vigia/alloc.h>
 
-static double sigmoid(double x)
-{
-    return 1.0 / (1.0 + exp(-x));
-}
-
 enum vg_status vg__model_margins(
     struct vg_model *m, const float *x, size_t n, double *margins, struct vg_error *err)
 {
@@ -58,7 +53,7 @@ static void batch_table(
         dst[nf] = (float)(bias + phi[nf]);
         sum += phi[nf];
         if (scores != NULL) {
-            scores[i] = sigmoid(sum);
+            scores[i] = vg__sigmoid(sum);
         }
     }
 }
@@ -122,7 +117,7 @@ static enum vg_status batch_contribs(struct vg_model *m,
         }
         dst[nf] = (float)bias;
         if (scores != NULL) {
-            scores[i] = sigmoid(sum + (double)src[ncols] - m->prior_shift);
+            scores[i] = vg__sigmoid(sum + (double)src[ncols] - m->prior_shift);
         }
     }
     XGDMatrixFree(d);
@@ -165,7 +160,7 @@ enum vg_status vg_model_predict(struct vg_model *model,
         if (how == VG_MODEL_CONTRIB_NONE) {
             st = vg__model_margins(model, x, k, margins, err);
             for (size_t i = 0; i < k && st == VG_OK && scores != NULL; i++) {
-                scores[at + i] = sigmoid(margins[i] - model->prior_shift);
+                scores[at + i] = vg__sigmoid(margins[i] - model->prior_shift);
             }
         } else if (table) {
             batch_table(model, x, k, margins, scores == NULL ? NULL : scores + at,

@@ -292,11 +292,6 @@ static enum vg_status booster_make(DMatrixHandle *cache,
     return VG_OK;
 }
 
-static double sigmoid(double x)
-{
-    return 1.0 / (1.0 + exp(-x));
-}
-
 /* Probabilities of a cached part after `rounds` rounds (0: all). */
 static enum vg_status part_probabilities(BoosterHandle b,
                                          const struct part_matrix *pm,
@@ -317,7 +312,7 @@ static enum vg_status part_probabilities(BoosterHandle b,
         return vg__xgb_error(err, VG_EINVAL, "predicting the validation part");
     }
     for (size_t i = 0; i < pm->n; i++) {
-        p[i] = sigmoid((double)out[i] - shift);
+        p[i] = vg__sigmoid((double)out[i] - shift);
     }
     return VG_OK;
 }

@@ -611,6 +611,40 @@ static void test_model__time_split_never_trains_on_later_rows(void **state)
     world_free(&w);
 }
 
+/* With positives weighted up (scale_pos_weight 0: the negative/positive ratio), scores are
+ * shifted back: they stay probabilities, close to the observed share of positives. */
+static void test_model__rebalanced_scores_stay_probabilities(void **state)
+{
+    (void)state;
+    struct world w;
+    struct gen g = default_gen(6000, 131);
+    world_make(&w, &g);
+    for (int k = 0; k < 2; k++) {
+        struct vg_model_options o = test_options();
+        o.scale_pos_weight = k == 0 ? 1 : 0;
+        struct vg_model_metrics m;
+        struct vg_model *model = train_ok(&w, &o, &m);
+        double *p = calloc(w.n, sizeof(double));
+        struct vg_error err;
+        assert_status(vg_model_predict(model, w.rec, w.n, p, VG_MODEL_CONTRIB_NONE, NULL, &err),
+                      VG_OK, &err);
+        double mean = 0;
+        for (size_t i = 0; i < w.n; i++) {
+            mean += p[i] / (double)w.n;
+        }
+        double share = (double)m.all.positives / (double)m.all.rows;
+        print_message("scale_pos_weight %.1f: mean score %.4f, positive share %.4f\n",
+                      m.scale_pos_weight, mean, share);
+        if (k == 1) {
+            assert_true(m.scale_pos_weight > 5);
+        }
+        assert_true(fabs(mean - share) < 0.35 * share);
+        free(p);
+        vg_model_free(model);
+    }
+    world_free(&w);
+}
+
 static void test_model__too_few_positives(void **state)
 {
     (void)state;
@@ -936,6 +970,13 @@ static void test_model__table_shap_matches_xgboost(void **state)
             m->shap_state = -1; /* XGBoost */
             assert_status(vg_model_predict(m, rec, n, ps, VG_MODEL_CONTRIB_EXACT, slow, &err),
                           VG_OK, &err);
+            double *plain = calloc(n, sizeof(double));
+            assert_status(vg_model_predict(m, rec, n, plain, VG_MODEL_CONTRIB_NONE, NULL, &err),
+                          VG_OK, &err);
+            for (size_t i = 0; i < n; i++) {
+                assert_true(fabs(plain[i] - ps[i]) < 1e-5);
+            }
+            free(plain);
             m->shap_state = 0; /* tables, built now */
             assert_status(vg_model_predict(m, rec, n, pf, VG_MODEL_CONTRIB_EXACT, fast, &err),
                           VG_OK, &err);
@@ -1134,6 +1175,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_model__unknown_is_missing_not_zero),
     cmocka_unit_test(test_model__blob_round_trip),
     cmocka_unit_test(test_model__time_split_never_trains_on_later_rows),
+    cmocka_unit_test(test_model__rebalanced_scores_stay_probabilities),
     cmocka_unit_test(test_model__too_few_positives),
     cmocka_unit_test(test_model__deterministic_with_seed),
     cmocka_unit_test(test_model__selection_weights),
