@@ -681,6 +681,30 @@ static void test_model__too_few_positives(void **state)
     assert_null(model);
     assert_non_null(strstr(err.message, "validation part"));
     world_free(&w);
+
+    /* A few dozen positives are enough to learn the strongest signals. */
+    g = default_gen(3000, 52);
+    world_make(&w, &g);
+    size_t all = 0, kept = 0;
+    for (size_t i = 0; i < w.n; i++) {
+        all += w.ex[i].positive;
+    }
+    pos = 0;
+    for (size_t i = 0; i < w.n; i++) { /* every (all / 36)th positive: spread over time */
+        if (w.ex[i].positive && (pos++ % (all / 36) != 0 || kept == 36)) {
+            w.ex[i].positive = false;
+        } else if (w.ex[i].positive) {
+            kept++;
+        }
+    }
+    assert_int_equal(kept, 36);
+    o = test_options();
+    model = train_ok(&w, &o, &m);
+    print_message("36 positives: %zu train, %zu validation, auc %.3f, %u rounds\n",
+                  m.train.positives, m.valid.positives, m.auc, m.rounds);
+    assert_true(m.auc > 0.6 && m.auc <= 1);
+    vg_model_free(model);
+    world_free(&w);
 }
 
 static void test_model__deterministic_with_seed(void **state)
