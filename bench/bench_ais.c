@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
+
 #include <vigia/ais.h>
 #include <vigia/file.h>
 #include <vigia/ingest.h>
@@ -47,28 +49,6 @@ static const char *const sources[] = {
     "ais/gfw-ais-tools/mixed_types.nmea", "ais/gfw-ais-tools/multi-part.nmea",
     "ais/gfw-ais-tools/ee-multiline.nmea", "ais/pyais/timestamped.ais",
 };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_self(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_children(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_CHILDREN, &ru);
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
 
 static char *read_all(const char *path, size_t *len)
 {
@@ -138,8 +118,8 @@ static int run(const char *path, enum mode mode, struct result *res)
     size_t used = 0;
     struct vg_ais_json w;
     vg_ais_json_init(&w, "stdin");
-    double t0 = now();
-    double c0 = cpu_self();
+    double t0 = bench_wall();
+    double c0 = bench_cpu();
     vg_ais_reader_input(r, path, file.data, file.len);
     vg_ais_reader_finish(r);
     struct vg_ais_msg m;
@@ -162,8 +142,8 @@ static int run(const char *path, enum mode mode, struct result *res)
     }
     fwrite(buf, 1, used, out);
     fflush(out);
-    res->seconds = now() - t0;
-    res->cpu = cpu_self() - c0;
+    res->seconds = bench_wall() - t0;
+    res->cpu = bench_cpu() - c0;
     const struct vg_ais_counts *c = vg_ais_reader_counts(r);
     res->sentences = c->sentences;
     res->messages = c->messages;
@@ -178,11 +158,11 @@ static int run(const char *path, enum mode mode, struct result *res)
  * CPU seconds in *cpu), or -1. */
 static double time_command(const char *cmd, double *cpu)
 {
-    double c0 = cpu_children();
-    double t0 = now();
+    double c0 = bench_children_cpu();
+    double t0 = bench_wall();
     int rc = system(cmd);
-    double t = now() - t0;
-    *cpu = cpu_children() - c0;
+    double t = bench_wall() - t0;
+    *cpu = bench_children_cpu() - c0;
     if (rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) == 127) {
         return -1;
     }
@@ -233,9 +213,9 @@ static int store_run(const char *path, const char *db)
     struct vg_ingest_options io = { .batch_size = 0 };
     struct vg_ingest_report rep;
     const char *paths[] = { path };
-    double t0 = now(), c0 = cpu_self();
+    double t0 = bench_wall(), c0 = bench_cpu();
     enum vg_status st = vg_ingest_paths(store, paths, 1, &io, &rep, &e);
-    double wall = now() - t0, cpu = cpu_self() - c0;
+    double wall = bench_wall() - t0, cpu = bench_cpu() - c0;
     if (st != VG_OK && st != VG_EPARTIAL) {
         fprintf(stderr, "bench_ais: ingest: %s\n", e.message);
         vg_store_close(store);
@@ -247,11 +227,11 @@ static int store_run(const char *path, const char *db)
     printf("%-17s %8.3f s CPU %12.0f positions/s (target: >= 500,000 sentences/s)\n", "",
            cpu, (double)rep.ais_positions / cpu);
     struct vg_maritime_report mr;
-    t0 = now();
-    c0 = cpu_self();
+    t0 = bench_wall();
+    c0 = bench_cpu();
     st = vg_maritime_run(store, INT64_MIN + 1, INT64_MAX, &mr, &e);
-    wall = now() - t0;
-    cpu = cpu_self() - c0;
+    wall = bench_wall() - t0;
+    cpu = bench_cpu() - c0;
     if (st != VG_OK) {
         fprintf(stderr, "bench_ais: detect: %s\n", e.message);
         vg_store_close(store);

@@ -23,6 +23,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_clock.h"
+
 #include <vigia/edifact.h>
 
 struct gen {
@@ -172,22 +174,8 @@ static void generate(struct gen *g, size_t target)
     }
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* CPU time of this thread: the machine is shared, and time spent descheduled is not the
  * parser's. Each figure is the best of RUNS runs. */
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 #define RUNS 3
 
 struct counts {
@@ -259,9 +247,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_edifact: cannot allocate %zu MiB\n", mb);
         return 1;
     }
-    double t0 = now();
+    double t0 = bench_wall();
     generate(&g, target);
-    printf("generated %.1f MB of EDIFACT in %.1f s\n", (double)g.len / 1e6, now() - t0);
+    printf("generated %.1f MB of EDIFACT in %.1f s\n", (double)g.len / 1e6, bench_wall() - t0);
 
     /* Tokenizer alone. */
     uint64_t segs = 0, marks = 0;
@@ -274,13 +262,13 @@ int main(int argc, char **argv)
         const struct vg_edifact_segment *s;
         struct vg_error err;
         segs = marks = 0;
-        t0 = cpu_now();
+        t0 = bench_thread_cpu();
         enum vg_status st;
         while ((st = vg_edifact_lexer_next(lx, &s, &err)) == VG_OK) {
             segs++;
             marks += s->elements;
         }
-        double secs = cpu_now() - t0;
+        double secs = bench_thread_cpu() - t0;
         vg_edifact_lexer_free(lx);
         if (st != VG_ENOTFOUND) {
             fprintf(stderr, "bench_edifact: lexer stopped: %s\n", err.message);
@@ -301,9 +289,9 @@ int main(int argc, char **argv)
             struct vg_edifact_handler h = { pass == 0 ? count_message : read_values, on_reject,
                                             NULL, k };
             struct vg_error err;
-            t0 = cpu_now();
+            t0 = bench_thread_cpu();
             enum vg_status st = vg_edifact_parse(g.buf, g.len, "bench", NULL, &h, &stats, &err);
-            double secs = cpu_now() - t0;
+            double secs = bench_thread_cpu() - t0;
             if (st != VG_OK || stats.rejected != 0) {
                 fprintf(stderr, "bench_edifact: parse failed: %s\n", err.message);
                 return 1;

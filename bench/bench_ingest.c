@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
+
 #include <vigia/ident.h>
 #include <vigia/ingest.h>
 #include <vigia/store.h>
@@ -30,21 +32,7 @@ static uint64_t next(void)
     return rng;
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* CPU time of this process: stable when the machine is shared. */
-static double cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void container_number(char out[12])
 {
     static const char *const owners[] = { "MSC", "MAE", "CMA", "HLX", "ONE", "EVE", "COS", "TCN" };
@@ -156,9 +144,9 @@ int main(int argc, char **argv)
     const char *paths[1] = { path };
     struct vg_ingest_options io = { .batch_size = 5000 };
     struct vg_ingest_report r;
-    double t0 = now(), c0 = cpu();
+    double t0 = bench_wall(), c0 = bench_cpu();
     enum vg_status st = vg_ingest_paths(store, paths, 1, &io, &r, &e);
-    double dt = now() - t0, dc = cpu() - c0;
+    double dt = bench_wall() - t0, dc = bench_cpu() - c0;
     vg_store_close(store);
     if (st != VG_OK) {
         fprintf(stderr, "ingest: %s (%s)\n", vg_strerror(st), e.message);

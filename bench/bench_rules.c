@@ -17,6 +17,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_clock.h"
+
 #include <vigia/alloc.h>
 #include <vigia/features.h>
 #include <vigia/file.h>
@@ -26,13 +28,6 @@
 #define POOL 8192
 #define HOT_POOL 64
 #define RECORDS_DEFAULT 1500000
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15u;
 
@@ -170,7 +165,7 @@ int main(int argc, char **argv)
     const struct vg_feature_schema *cat = vg_feature_catalog();
     struct vg_rule_set *set = NULL;
     const int compiles = 200;
-    double t0 = now_s();
+    double t0 = bench_wall();
     for (int i = 0; i < compiles; i++) {
         vg_rules_free(set);
         set = NULL;
@@ -180,7 +175,7 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    double compile_s = (now_s() - t0) / compiles;
+    double compile_s = (bench_wall() - t0) / compiles;
     size_t nrules = vg_rules_count(set);
 
     struct vg_value *pool = malloc(sizeof(*pool) * POOL * VG_F_COUNT);
@@ -207,7 +202,7 @@ int main(int argc, char **argv)
     double eval_s[2];
     for (int pass = 0; pass < 2; pass++) {
         size_t pool_n = pass == 0 ? POOL : HOT_POOL;
-        t0 = now_s();
+        t0 = bench_wall();
         for (size_t i = 0; i < records; i++) {
             const struct vg_value *rec = pool + (i % pool_n) * VG_F_COUNT;
             if (vg_rules_eval(set, rec, VG_F_COUNT, as_of, res, &sum) != VG_OK) {
@@ -219,14 +214,14 @@ int main(int argc, char **argv)
                 weight += sum.weight;
             }
         }
-        eval_s[pass] = now_s() - t0;
+        eval_s[pass] = bench_wall() - t0;
     }
 
     /* Explanations of the fired rules, as the scorer writes them. */
     struct vg_buf buf;
     vg_buf_init(&buf, 0);
     size_t explained = 0;
-    t0 = now_s();
+    t0 = bench_wall();
     for (size_t i = 0; i < records && i < 200000; i++) {
         const struct vg_value *rec = pool + (i % POOL) * VG_F_COUNT;
         if (vg_rules_eval(set, rec, VG_F_COUNT, as_of, res, NULL) != VG_OK) {
@@ -242,7 +237,7 @@ int main(int argc, char **argv)
             }
         }
     }
-    double explain_s = now_s() - t0;
+    double explain_s = bench_wall() - t0;
 
     double cold_ns = eval_s[0] / (double)records * 1e9, hot_ns = eval_s[1] / (double)records * 1e9;
     printf("bench_rules: %s (%zu rules, %zu features)\n", file, nrules, (size_t)VG_F_COUNT);

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "bench_clock.h"
+
 #include <vigia/file.h>
 #include <vigia/screen.h>
 
@@ -290,13 +292,6 @@ static void variant(uint64_t *s, const struct target *t, char *out, size_t size)
     snprintf(out, size, "%s", buf);
 }
 
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int main(int argc, char **argv)
 {
     size_t count = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 1500000;
@@ -317,7 +312,7 @@ int main(int argc, char **argv)
     if (vg_screen_index_new(&l.idx) != VG_OK) {
         return 1;
     }
-    double t0 = seconds();
+    double t0 = bench_wall();
     struct vg_watch_sink sink = { on_entry, NULL, NULL, &l };
     struct vg_error err;
     if (vg_watchlist_parse_ofac(&wf[0], &wf[1], &wf[2], &sink, NULL, &err) != VG_OK ||
@@ -325,7 +320,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_screen: loading the SDN list failed: %s\n", err.message);
         return 1;
     }
-    double t1 = seconds();
+    double t1 = bench_wall();
     struct vg_screen_index_stats is;
     vg_screen_index_stats(l.idx, &is);
     printf("index: %zu entries, %zu names, %zu tokens, %zu postings, %zu identifiers, %.1f MB, "
@@ -362,7 +357,7 @@ int main(int argc, char **argv)
     /* BENCH_SHOW_HITS=N prints the first N hits of generated (not planted) names. */
     const char *show = getenv("BENCH_SHOW_HITS");
     long show_hits = show != NULL ? strtol(show, NULL, 10) : 0;
-    double t2 = seconds();
+    double t2 = bench_wall();
     clock_t c2 = clock();
     for (size_t i = 0; i < count; i++) {
         struct vg_screen_query q = { .name = names[i], .type = VG_WATCH_PARTY };
@@ -391,7 +386,7 @@ int main(int argc, char **argv)
             }
         }
     }
-    double t3 = seconds();
+    double t3 = bench_wall();
     double cpu = (double)(clock() - c2) / CLOCKS_PER_SEC;
     double el = t3 - t2;
     printf("screened %zu names in %.2f s on one core (%.2f s of CPU): %.0f names/s, %.1f us per "

@@ -16,14 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <vigia/sim.h>
+#include "bench_clock.h"
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include <vigia/sim.h>
 
 static int remove_tree(const char *dir)
 {
@@ -44,9 +39,9 @@ static int run(const char *dir, double scale, int days, unsigned flags, const ch
     struct vg_sim_report r;
     struct vg_error err;
     vg_error_clear(&err);
-    double t0 = now();
+    double t0 = bench_wall();
     enum vg_status st = vg_sim_run(&o, &r, &err);
-    double secs = now() - t0;
+    double secs = bench_wall() - t0;
     if (st != VG_OK) {
         fprintf(stderr, "bench_sim: %s: %s\n", vg_strerror(st), err.message);
         return 1;

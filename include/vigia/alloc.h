@@ -43,6 +43,14 @@ void *vg_realloc(void *ptr, size_t size);
 /* Resizes ptr to count * size bytes, checking the product for overflow. */
 void *vg_reallocarray(void *ptr, size_t count, size_t size);
 
+/*
+ * Makes arr (elements of elem bytes, *cap of them allocated) hold at least need: returns
+ * arr itself when it does, else the grown (or, for NULL, first) array with *cap updated
+ * (capacities double from 256), or NULL on out-of-memory or overflow with arr untouched
+ * and still the caller's.
+ */
+void *vg_grow(void *arr, size_t *cap, size_t need, size_t elem);
+
 /* Releases memory from the functions above. NULL is a no-op. */
 void vg_free(void *ptr);
 

@@ -25,7 +25,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
 #include <vigia/rows.h>
 #include <vigia/status.h>
 
@@ -36,24 +35,24 @@ extern "C" {
 /* One AIS position report, decoded and scaled. */
 struct vg_position {
     uint32_t mmsi;
-    int64_t t;        /* receive or report time, UTC seconds */
-    double lat, lon;  /* degrees */
-    float sog;        /* knots; NAN when not available */
-    float cog;        /* degrees; NAN when not available */
-    int16_t heading;  /* degrees, -1 when not available */
-    uint8_t status;   /* navigation status (ITU-R M.1371), 15 when not defined */
-    char cls;         /* 'A' or 'B' (transceiver class), 0 unknown */
+    int64_t t;       /* receive or report time, UTC seconds */
+    double lat, lon; /* degrees */
+    float sog;       /* knots; NAN when not available */
+    float cog;       /* degrees; NAN when not available */
+    int16_t heading; /* degrees, -1 when not available */
+    uint8_t status;  /* navigation status (ITU-R M.1371), 15 when not defined */
+    char cls;        /* 'A' or 'B' (transceiver class), 0 unknown */
 };
 
 /* What kind of vessel an MMSI is, for the encounter rules (from AIS static data). */
 enum vg_vessel_class {
     VG_VESSEL_UNKNOWN = 0,
-    VG_VESSEL_MERCHANT,   /* cargo, tanker, passenger (ship types 60-89) */
-    VG_VESSEL_FISHING,    /* ship type 30 */
-    VG_VESSEL_SMALL,      /* class B without a known type, pleasure, sailing, diving */
-    VG_VESSEL_SERVICE,    /* pilot, tug, towing, port tender, anti-pollution (31, 32, 50, 52-54) */
-    VG_VESSEL_AUTHORITY,  /* search and rescue, law enforcement, military, medical (35, 51,
-                             55, 58): their meetings with ships are their job */
+    VG_VESSEL_MERCHANT,  /* cargo, tanker, passenger (ship types 60-89) */
+    VG_VESSEL_FISHING,   /* ship type 30 */
+    VG_VESSEL_SMALL,     /* class B without a known type, pleasure, sailing, diving */
+    VG_VESSEL_SERVICE,   /* pilot, tug, towing, port tender, anti-pollution (31, 32, 50, 52-54) */
+    VG_VESSEL_AUTHORITY, /* search and rescue, law enforcement, military, medical (35, 51,
+                            55, 58): their meetings with ships are their job */
 };
 
 /* The class of an AIS ship type (message 5 / 24B), VG_VESSEL_UNKNOWN for 0 and others. */
@@ -61,39 +60,39 @@ enum vg_vessel_class vg_vessel_class_of_ship_type(int ship_type);
 
 struct vg_maritime_params {
     /* Port visits (around port positions). */
-    double port_entry_km;        /* 3 (GFW, around anchorage points); vigia uses port
-                                    centres, so its default is wider: 8 */
-    double port_exit_km;         /* 10 */
-    double port_stop_kn;         /* 0.2 */
-    double port_restart_kn;      /* 0.5 */
-    double port_min_hours;       /* 3 (GFW carrier portal minimum visit) */
+    double port_entry_km;   /* 3 (GFW, around anchorage points); vigia uses port
+                               centres, so its default is wider: 8 */
+    double port_exit_km;    /* 10 */
+    double port_stop_kn;    /* 0.2 */
+    double port_restart_kn; /* 0.5 */
+    double port_min_hours;  /* 3 (GFW carrier portal minimum visit) */
     /* AIS gaps. */
-    double gap_hours;            /* 12 */
-    double gap_offshore_nm;      /* 50: both ends beyond this from shore */
-    bool nearshore_gaps;         /* Peru variant on */
-    double nearshore_gap_hours;  /* 2 */
-    double nearshore_nm;         /* 30 */
+    double gap_hours;           /* 12 */
+    double gap_offshore_nm;     /* 50: both ends beyond this from shore */
+    bool nearshore_gaps;        /* Peru variant on */
+    double nearshore_gap_hours; /* 2 */
+    double nearshore_nm;        /* 30 */
     /* Encounters. */
-    double encounter_max_m;      /* 500 */
-    double encounter_max_kn;     /* 2 */
-    double encounter_min_hours;  /* 2 (GFW) */
-    double encounter_min_port_km;/* 10 */
-    bool short_meetings;         /* Peru variant on */
-    double meeting_min_minutes;  /* 15 */
-    double meeting_max_kn;       /* 3: drop-offs happen at slow speed, not always at rest */
+    double encounter_max_m;       /* 500 */
+    double encounter_max_kn;      /* 2 */
+    double encounter_min_hours;   /* 2 (GFW) */
+    double encounter_min_port_km; /* 10 */
+    bool short_meetings;          /* Peru variant on */
+    double meeting_min_minutes;   /* 15 */
+    double meeting_max_kn;        /* 3: drop-offs happen at slow speed, not always at rest */
     /* Loitering. */
-    double loiter_max_kn;        /* 2 */
-    double loiter_min_hours;     /* 4 */
-    double loiter_min_shore_nm;  /* 20 */
-    bool nearshore_loitering;    /* Peru variant on */
-    double nearshore_loiter_hours; /* 1 */
+    double loiter_max_kn;           /* 2 */
+    double loiter_min_hours;        /* 4 */
+    double loiter_min_shore_nm;     /* 20 */
+    bool nearshore_loitering;       /* Peru variant on */
+    double nearshore_loiter_hours;  /* 1 */
     double nearshore_loiter_min_nm; /* 3 */
     double nearshore_loiter_max_nm; /* 50 */
     /* Suppression. */
-    double anchorage_km;         /* 15: slow within this of a port centre is waiting */
-    double pilot_area_km;        /* 30: a ship meeting a pilot boat or tug within this
-                                    of a port is being piloted or towed, not met */
-    bool river_suppression;      /* on: no encounters/loitering on the Amazon */
+    double anchorage_km;    /* 15: slow within this of a port centre is waiting */
+    double pilot_area_km;   /* 30: a ship meeting a pilot boat or tug within this
+                               of a port is being piloted or towed, not met */
+    bool river_suppression; /* on: no encounters/loitering on the Amazon */
 };
 
 /* The defaults above. */
@@ -102,14 +101,15 @@ void vg_maritime_params_default(struct vg_maritime_params *p);
 /* Sets one parameter by name ("gap_hours", "nearshore_gaps", ...) from text. VG_EINVAL
  * with err naming the parameter when unknown or not a number/boolean. */
 VG_NODISCARD enum vg_status vg_maritime_param_set(struct vg_maritime_params *p,
-                                                  const char *name, const char *value,
+                                                  const char *name,
+                                                  const char *value,
                                                   struct vg_error *err);
 
 /* Lists the parameters and their current values (name, value, meaning). */
-void vg_maritime_params_foreach(const struct vg_maritime_params *p,
-                                void (*fn)(void *user, const char *name, const char *value,
-                                           const char *meaning),
-                                void *user);
+void vg_maritime_params_foreach(
+    const struct vg_maritime_params *p,
+    void (*fn)(void *user, const char *name, const char *value, const char *meaning),
+    void *user);
 
 struct vg_maritime_port {
     char locode[6];
@@ -130,14 +130,14 @@ const char *vg_vessel_event_kind_name(enum vg_vessel_event_kind kind);
 struct vg_vessel_event {
     enum vg_vessel_event_kind kind;
     uint32_t mmsi;
-    uint32_t other_mmsi;       /* encounters: the other vessel; else 0 */
+    uint32_t other_mmsi; /* encounters: the other vessel; else 0 */
     int64_t start, end;
-    double lat, lon;           /* where (start of a gap, mean of an encounter...) */
-    char port[6];              /* port visits: the port; else "" */
-    double distance_shore_nm;  /* from the coast at the event's position */
-    double confidence;         /* 0..1 */
-    char variant[24];          /* "gfw", "nearshore", "short_meeting", ... */
-    char explanation[320];     /* plain language, for the analyst */
+    double lat, lon;          /* where (start of a gap, mean of an encounter...) */
+    char port[6];             /* port visits: the port; else "" */
+    double distance_shore_nm; /* from the coast at the event's position */
+    double confidence;        /* 0..1 */
+    char variant[24];         /* "gfw", "nearshore", "short_meeting", ... */
+    char explanation[320];    /* plain language, for the analyst */
 };
 
 /* Tells the detector what kind of vessel an MMSI is (may be NULL: all unknown). */
@@ -151,25 +151,28 @@ typedef void (*vg_vessel_event_fn)(void *user, const struct vg_vessel_event *eve
  * within a vessel (encounters last). Allocates working memory (VG_ENOMEM on failure); the
  * positions are not modified.
  */
-VG_NODISCARD enum vg_status vg_maritime_detect(const struct vg_position *positions, size_t n,
+VG_NODISCARD enum vg_status vg_maritime_detect(const struct vg_position *positions,
+                                               size_t n,
                                                const struct vg_maritime_params *params,
                                                const struct vg_maritime_port *ports,
-                                               size_t nports, vg_vessel_class_fn classify,
-                                               void *class_user, vg_vessel_event_fn emit,
-                                               void *emit_user, struct vg_error *err);
+                                               size_t nports,
+                                               vg_vessel_class_fn classify,
+                                               void *class_user,
+                                               vg_vessel_event_fn emit,
+                                               void *emit_user,
+                                               struct vg_error *err);
 
 struct vg_store;
 
 /* The thresholds in force for a store: the defaults, overridden by those saved with
  * vg_maritime_params_save. */
-VG_NODISCARD enum vg_status vg_maritime_params_load(struct vg_store *store,
-                                                   struct vg_maritime_params *p,
-                                                   struct vg_error *err);
+VG_NODISCARD enum vg_status
+vg_maritime_params_load(struct vg_store *store, struct vg_maritime_params *p, struct vg_error *err);
 
 /* Saves the thresholds (audited; takes effect for the next detection). */
 VG_NODISCARD enum vg_status vg_maritime_params_save(struct vg_store *store,
-                                                   const struct vg_maritime_params *p,
-                                                   struct vg_error *err);
+                                                    const struct vg_maritime_params *p,
+                                                    struct vg_error *err);
 
 struct vg_maritime_report {
     int64_t positions;   /* positions read */
@@ -188,22 +191,26 @@ struct vg_maritime_report {
  * track.h; read three days beyond each end for context) with the store's thresholds and
  * ports (the imported World Port Index and vigia's built-in table), and makes
  * vessel_events hold exactly them for that window: new ones are added, changed ones
- * updated in place (same id), ones no longer found deleted. Idempotent. First links AIS static reports to the vessels of the cargo messages (by the IMO
- * broadcast, else by a name only one vessel bears) and gives those vessels their MMSI.
- * Each event is linked to the vessel (by MMSI or that link) and attached to the
- * port call (voyage) it happened on: the vessel's latest departure before it. Port visits
- * also complete the actual arrival and departure of matching port calls. One transaction,
- * audited when anything changed.
+ * updated in place (same id), ones no longer found deleted. Idempotent. First links AIS static
+ * reports to the vessels of the cargo messages (by the IMO broadcast, else by a name only one
+ * vessel bears) and gives those vessels their MMSI. Each event is linked to the vessel (by MMSI or
+ * that link) and attached to the port call (voyage) it happened on: the vessel's latest departure
+ * before it. Port visits also complete the actual arrival and departure of matching port calls. One
+ * transaction, audited when anything changed.
  */
-VG_NODISCARD enum vg_status vg_maritime_run(struct vg_store *store, int64_t t1, int64_t t2,
+VG_NODISCARD enum vg_status vg_maritime_run(struct vg_store *store,
+                                            int64_t t1,
+                                            int64_t t2,
                                             struct vg_maritime_report *report,
                                             struct vg_error *err);
 
 /* Lists stored vessel events, oldest first: since/until (VG_TIME_NONE for open), port and
  * kind filters (NULL for all). Columns: kind, variant, mmsi, imo, vessel, other_mmsi,
  * other_imo, start, end, hours, lat, lon, shore_nm, port, voyage, confidence, explanation. */
-VG_NODISCARD enum vg_status vg_vessel_events_list(struct vg_store *store, int64_t since,
-                                                  int64_t until, const char *port,
+VG_NODISCARD enum vg_status vg_vessel_events_list(struct vg_store *store,
+                                                  int64_t since,
+                                                  int64_t until,
+                                                  const char *port,
                                                   const char *kind,
                                                   const struct vg_row_sink *sink,
                                                   struct vg_error *err);

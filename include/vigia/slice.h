@@ -82,6 +82,10 @@ VG_NODISCARD enum vg_status vg_buf_append_cstr(struct vg_buf *buf, const char *s
 /* Appends one byte. */
 VG_NODISCARD enum vg_status vg_buf_append_char(struct vg_buf *buf, char c);
 
+/* Appends s (UTF-8; NULL reads as "") as a quoted JSON string: quote and backslash
+ * escaped, control characters as \u00XX. */
+VG_NODISCARD enum vg_status vg_buf_append_json(struct vg_buf *buf, const char *s);
+
 /* Appends printf-formatted text. */
 VG_NODISCARD enum vg_status vg_buf_printf(struct vg_buf *buf, const char *fmt, ...)
     VG_PRINTF(2, 3);

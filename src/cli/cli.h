@@ -71,6 +71,14 @@ int cli_exit_for(enum vg_status st);
 struct vg_store *cli_open_store(const struct cli_global *g, bool create, bool read_only,
                                 int *exit_code);
 
+/* Lists rows from the store: list(store, user, sink, err) fills a vg_row_sink. */
+typedef enum vg_status (*cli_list_fn)(struct vg_store *store, const void *user,
+                                      const struct vg_row_sink *sink, struct vg_error *err);
+
+/* Opens the store read-only, prints the rows list produces to stdout in the global format,
+ * closes the store. Returns the exit code (the open failure's, or that of list's status). */
+int cli_list(const struct cli_global *g, cli_list_fn list, const void *user);
+
 /* Parses "table", "csv", "json". */
 bool cli_parse_format(const char *text, enum cli_format *out);
 

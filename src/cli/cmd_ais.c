@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/ais.h>
 #include <vigia/file.h>
 #include <vigia/maritime.h>
@@ -141,8 +140,10 @@ static void drain(struct decode_state *d, struct vg_ais_reader *r)
     }
 }
 
-static void print_summary(const struct decode_state *d, const char *name,
-                          const struct vg_ais_counts *now, const struct vg_ais_counts *before)
+static void print_summary(const struct decode_state *d,
+                          const char *name,
+                          const struct vg_ais_counts *now,
+                          const struct vg_ais_counts *before)
 {
     if (d->g->quiet) {
         return;
@@ -169,8 +170,8 @@ static bool parse_u32(const char *text, uint32_t max, uint32_t *out)
     return true;
 }
 
-static int do_decode(struct cli_global *g, const struct vg_ais_reader_options *opts, int nfiles,
-                     char **files)
+static int
+do_decode(struct cli_global *g, const struct vg_ais_reader_options *opts, int nfiles, char **files)
 {
     struct decode_state *d = calloc(1, sizeof(*d));
     if (d == NULL) {
@@ -260,11 +261,10 @@ static int do_detect(struct cli_global *g, int64_t since, int64_t until)
         return cli_fail(&err, st);
     }
     enum { N = 8 };
-    const int64_t nums[N] = { rep.positions,   rep.vessels, rep.events,      rep.new_events,
-                              rep.removed,     rep.attached, rep.calls_timed, rep.linked };
-    static const char *const keys[N] = { "positions",      "vessels",
-                                         "events",         "new_or_changed",
-                                         "removed",        "attached_to_voyage",
+    const int64_t nums[N] = { rep.positions, rep.vessels,  rep.events,      rep.new_events,
+                              rep.removed,   rep.attached, rep.calls_timed, rep.linked };
+    static const char *const keys[N] = { "positions",      "vessels",       "events",
+                                         "new_or_changed", "removed",       "attached_to_voyage",
                                          "calls_timed",    "vessels_linked" };
     char v[N][24];
     const char *vals[N];
@@ -276,27 +276,30 @@ static int do_detect(struct cli_global *g, int64_t since, int64_t until)
     return CLI_OK;
 }
 
-static int do_events(struct cli_global *g, int64_t since, int64_t until, const char *port,
-                     const char *kind)
+struct events_query {
+    int64_t since, until;
+    const char *port, *kind;
+};
+
+static enum vg_status list_events(struct vg_store *store,
+                                  const void *user,
+                                  const struct vg_row_sink *sink,
+                                  struct vg_error *err)
+{
+    const struct events_query *q = user;
+    return vg_vessel_events_list(store, q->since, q->until, q->port, q->kind, sink, err);
+}
+
+static int
+do_events(struct cli_global *g, int64_t since, int64_t until, const char *port, const char *kind)
 {
     if (kind != NULL && strcmp(kind, "port_visit") != 0 && strcmp(kind, "gap") != 0 &&
         strcmp(kind, "encounter") != 0 && strcmp(kind, "loitering") != 0) {
         cli_error("--type is port_visit, gap, encounter or loitering, not '%s'", kind);
         return CLI_USAGE;
     }
-    int code;
-    struct vg_store *store = cli_open_store(g, false, true, &code);
-    if (store == NULL) {
-        return code;
-    }
-    struct cli_out *out = cli_out_new(g->format, stdout, false);
-    struct vg_row_sink sink = cli_out_sink(out);
-    struct vg_error err;
-    vg_error_clear(&err);
-    enum vg_status st = vg_vessel_events_list(store, since, until, port, kind, &sink, &err);
-    cli_out_finish(out);
-    vg_store_close(store);
-    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+    const struct events_query eq = { since, until, port, kind };
+    return cli_list(g, list_events, &eq);
 }
 
 struct param_rows {

@@ -67,21 +67,15 @@ static int do_verify(struct cli_global *g)
     return rep.ok ? CLI_OK : CLI_INTEGRITY;
 }
 
+static enum vg_status list_log(struct vg_store *store, const void *limit,
+                               const struct vg_row_sink *sink, struct vg_error *err)
+{
+    return vg_audit_list(store, *(const long long *)limit, sink, err);
+}
+
 static int do_log(struct cli_global *g, long long limit)
 {
-    int code;
-    struct vg_store *store = cli_open_store(g, false, true, &code);
-    if (store == NULL) {
-        return code;
-    }
-    struct cli_out *out = cli_out_new(g->format, stdout, false);
-    struct vg_row_sink sink = cli_out_sink(out);
-    struct vg_error err;
-    vg_error_clear(&err);
-    enum vg_status st = vg_audit_list(store, limit, &sink, &err);
-    cli_out_finish(out);
-    vg_store_close(store);
-    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+    return cli_list(g, list_log, &limit);
 }
 
 static int run(struct cli_global *g, int argc, char **argv)

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
 #include <vigia/ingest.h>
 #include <vigia/maritime.h>
 #include <vigia/track.h>
@@ -50,7 +49,9 @@ struct progress {
     time_t last;
 };
 
-static void on_event(void *user, enum vg_ingest_event ev, const struct vg_error *err,
+static void on_event(void *user,
+                     enum vg_ingest_event ev,
+                     const struct vg_error *err,
                      const struct vg_ingest_report *r)
 {
     struct progress *p = user;
@@ -162,8 +163,8 @@ static int run(struct cli_global *g, int argc, char **argv)
     struct vg_ingest_report r;
     struct vg_error err;
     vg_error_clear(&err);
-    enum vg_status st = vg_ingest_paths(store, (const char *const *)argv + optind, argc - optind,
-                                        &io, &r, &err);
+    enum vg_status st =
+        vg_ingest_paths(store, (const char *const *)argv + optind, argc - optind, &io, &r, &err);
     struct vg_maritime_report events = { 0 };
     if ((st == VG_OK || st == VG_EPARTIAL) && r.ais_positions > 0 && !no_detect) {
         /* Vessel events over the time the new positions cover, widened so that a visit,
@@ -190,19 +191,19 @@ static int run(struct cli_global *g, int argc, char **argv)
     }
     enum { NKEYS = 18 };
     char v[NKEYS][24];
-    const int64_t nums[NKEYS] = { r.files,         r.files_skipped, r.interchanges,
-                                  r.messages,      r.accepted,      r.rejected,
-                                  r.duplicates,    r.amended,       r.cancelled,
-                                  r.collisions,    r.containers,    r.consignments,
-                                  r.events,        r.findings,      r.ais_sentences,
+    const int64_t nums[NKEYS] = { r.files,         r.files_skipped,   r.interchanges,
+                                  r.messages,      r.accepted,        r.rejected,
+                                  r.duplicates,    r.amended,         r.cancelled,
+                                  r.collisions,    r.containers,      r.consignments,
+                                  r.events,        r.findings,        r.ais_sentences,
                                   r.ais_positions, events.new_events, r.bytes };
     for (int i = 0; i < NKEYS; i++) {
         snprintf(v[i], sizeof(v[i]), "%lld", (long long)nums[i]);
     }
     static const char *const keys[NKEYS] = {
-        "files",         "files_skipped", "interchanges", "messages",     "accepted",
-        "rejected",      "duplicates",    "amended",      "cancelled",    "collisions",
-        "containers",    "consignments",  "events",       "findings",     "ais_sentences",
+        "files",         "files_skipped", "interchanges", "messages",  "accepted",
+        "rejected",      "duplicates",    "amended",      "cancelled", "collisions",
+        "containers",    "consignments",  "events",       "findings",  "ais_sentences",
         "ais_positions", "vessel_events", "bytes",
     };
     const char *vals[NKEYS];

@@ -20,6 +20,12 @@ const struct cli_command cli_cmd_quality = {
     run,
 };
 
+static enum vg_status list_findings(struct vg_store *store, const void *kind,
+                                    const struct vg_row_sink *sink, struct vg_error *err)
+{
+    return vg_findings_list(store, kind, sink, err);
+}
+
 static int run(struct cli_global *g, int argc, char **argv)
 {
     enum { OPT_KIND = 300 };
@@ -45,17 +51,5 @@ static int run(struct cli_global *g, int argc, char **argv)
             return rc;
         }
     }
-    int code;
-    struct vg_store *store = cli_open_store(g, false, true, &code);
-    if (store == NULL) {
-        return code;
-    }
-    struct cli_out *out = cli_out_new(g->format, stdout, false);
-    struct vg_row_sink sink = cli_out_sink(out);
-    struct vg_error err;
-    vg_error_clear(&err);
-    enum vg_status st = vg_findings_list(store, kind, &sink, &err);
-    cli_out_finish(out);
-    vg_store_close(store);
-    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+    return cli_list(g, list_findings, kind);
 }

@@ -15,6 +15,13 @@ const struct cli_command cli_cmd_rejects = {
     run,
 };
 
+static enum vg_status list_rejects(struct vg_store *store, const void *user,
+                                   const struct vg_row_sink *sink, struct vg_error *err)
+{
+    (void)user;
+    return vg_rejects_list(store, sink, err);
+}
+
 static int run(struct cli_global *g, int argc, char **argv)
 {
     static const struct option opts[] = { CLI_COMMON_LONG_OPTIONS, { NULL, 0, NULL, 0 } };
@@ -30,17 +37,5 @@ static int run(struct cli_global *g, int argc, char **argv)
             return rc;
         }
     }
-    int code;
-    struct vg_store *store = cli_open_store(g, false, true, &code);
-    if (store == NULL) {
-        return code;
-    }
-    struct cli_out *out = cli_out_new(g->format, stdout, false);
-    struct vg_row_sink sink = cli_out_sink(out);
-    struct vg_error err;
-    vg_error_clear(&err);
-    enum vg_status st = vg_rejects_list(store, &sink, &err);
-    cli_out_finish(out);
-    vg_store_close(store);
-    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+    return cli_list(g, list_rejects, NULL);
 }

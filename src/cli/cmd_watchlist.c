@@ -162,23 +162,23 @@ static int do_import(struct cli_global *g, const struct opts *o, int nargs, char
     return report_import(g, args[0], st, &rep, &err, &pp, ofac);
 }
 
+struct list_query {
+    const struct opts *o;
+    const char *list;
+};
+
+static enum vg_status list_entries(struct vg_store *store, const void *user,
+                                   const struct vg_row_sink *sink, struct vg_error *err)
+{
+    const struct list_query *q = user;
+    return q->list != NULL ? vg_watchlist_entries_list(store, q->list, q->o->all, sink, err)
+                           : vg_watchlists_list(store, sink, err);
+}
+
 static int do_list(struct cli_global *g, const struct opts *o, int nargs, char **args)
 {
-    int code;
-    struct vg_store *store = cli_open_store(g, false, true, &code);
-    if (store == NULL) {
-        return code;
-    }
-    const char *list = nargs > 0 ? args[0] : o->list;
-    struct cli_out *out = cli_out_new(g->format, stdout, false);
-    struct vg_row_sink sink = cli_out_sink(out);
-    struct vg_error err;
-    vg_error_clear(&err);
-    enum vg_status st = list != NULL ? vg_watchlist_entries_list(store, list, o->all, &sink, &err)
-                                     : vg_watchlists_list(store, &sink, &err);
-    cli_out_finish(out);
-    vg_store_close(store);
-    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+    const struct list_query q = { o, nargs > 0 ? args[0] : o->list };
+    return cli_list(g, list_entries, &q);
 }
 
 static int do_screen(struct cli_global *g, const struct opts *o, int nargs, char **args)
@@ -326,21 +326,16 @@ do_decide(struct cli_global *g, const struct opts *o, int nargs, char **args, bo
     return CLI_OK;
 }
 
+static enum vg_status list_dismissals(struct vg_store *store, const void *user,
+                                      const struct vg_row_sink *sink, struct vg_error *err)
+{
+    const struct opts *o = user;
+    return vg_watchlist_dismissals_list(store, o->status, sink, err);
+}
+
 static int do_dismissals(struct cli_global *g, const struct opts *o)
 {
-    int code;
-    struct vg_store *store = cli_open_store(g, false, true, &code);
-    if (store == NULL) {
-        return code;
-    }
-    struct cli_out *out = cli_out_new(g->format, stdout, false);
-    struct vg_row_sink sink = cli_out_sink(out);
-    struct vg_error err;
-    vg_error_clear(&err);
-    enum vg_status st = vg_watchlist_dismissals_list(store, o->status, &sink, &err);
-    cli_out_finish(out);
-    vg_store_close(store);
-    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+    return cli_list(g, list_dismissals, o);
 }
 
 static int run(struct cli_global *g, int argc, char **argv)

@@ -11,6 +11,11 @@ extern const struct cli_command cli_cmd_quality;
 extern const struct cli_command cli_cmd_watchlist;
 extern const struct cli_command cli_cmd_audit;
 extern const struct cli_command cli_cmd_rules;
+extern const struct cli_command cli_cmd_targets;
+extern const struct cli_command cli_cmd_outcome;
+extern const struct cli_command cli_cmd_show;
+extern const struct cli_command cli_cmd_kpi;
+extern const struct cli_command cli_cmd_eval;
 extern const struct cli_command cli_cmd_selfcheck;
 extern const struct cli_command cli_cmd_version;
 extern const struct cli_command cli_cmd_help;
@@ -26,6 +31,11 @@ const struct cli_command *const cli_commands[] = {
     &cli_cmd_watchlist,
     &cli_cmd_audit,
     &cli_cmd_rules,
+    &cli_cmd_targets,
+    &cli_cmd_outcome,
+    &cli_cmd_show,
+    &cli_cmd_kpi,
+    &cli_cmd_eval,
     &cli_cmd_selfcheck,
     &cli_cmd_version,
     &cli_cmd_help,

@@ -134,3 +134,20 @@ int cli_common_option(struct cli_global *g, const struct cli_command *cmd, int o
         return -1;
     }
 }
+
+int cli_list(const struct cli_global *g, cli_list_fn list, const void *user)
+{
+    int code;
+    struct vg_store *store = cli_open_store(g, false, true, &code);
+    if (store == NULL) {
+        return code;
+    }
+    struct cli_out *out = cli_out_new(g->format, stdout, false);
+    struct vg_row_sink sink = cli_out_sink(out);
+    struct vg_error err;
+    vg_error_clear(&err);
+    enum vg_status st = list(store, user, &sink, &err);
+    cli_out_finish(out);
+    vg_store_close(store);
+    return st == VG_OK ? CLI_OK : cli_fail(&err, st);
+}

@@ -38,6 +38,13 @@ enum vg_status vg__code_import_begin(struct code_import *imp, struct vg_store *s
  * "" when absent), valid until the next record. NULL only on out-of-memory. */
 const char *vg__code_field(struct code_import *imp, int i);
 
+/*
+ * Reads the next CSV record: VG_OK with *rejected false for a record to take, VG_OK with
+ * *rejected true when its syntax was refused (already recorded as a reject: go on),
+ * VG_ENOTFOUND at the end, another status (err set) when reading failed.
+ */
+enum vg_status vg__code_next(struct code_import *imp, bool *rejected, struct vg_error *err);
+
 /* Records a reject for the current record with a printf message. */
 enum vg_status vg__code_reject(struct code_import *imp, const char *fmt, ...) VG_PRINTF(2, 3);
 

@@ -205,3 +205,24 @@ void vg__code_import_abort(struct code_import *imp)
     vg_store_rollback(imp->store);
     close_import(imp);
 }
+
+enum vg_status vg__code_next(struct code_import *imp, bool *rejected, struct vg_error *err)
+{
+    *rejected = false;
+    struct vg_error rerr;
+    vg_error_clear(&rerr);
+    enum vg_status st = vg_csv_next(&imp->csv, &rerr);
+    if (st == VG_ENOTFOUND) {
+        return st;
+    }
+    vg_arena_reset(&imp->fields);
+    if (st == VG_EPARSE || st == VG_ELIMIT) {
+        imp->report->records++;
+        *rejected = true;
+        return vg__code_reject(imp, "%s", rerr.message);
+    }
+    if (st != VG_OK) {
+        return vg_error_set(err, st, "%s", rerr.message);
+    }
+    return VG_OK;
+}

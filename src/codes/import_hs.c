@@ -27,23 +27,16 @@ enum vg_status vg_codes_import_hs(struct vg_store *store, const char *path, cons
         " WHERE code=?1 AND (level, parent, section, description) IS NOT (?2,?3,?4,?5)";
     int c_code = -1, c_desc = -1, c_parent = -1, c_level = -1, c_section = -1;
     for (;;) {
-        struct vg_error rerr;
-        vg_error_clear(&rerr);
-        st = vg_csv_next(&imp.csv, &rerr);
+        bool rejected;
+        st = vg__code_next(&imp, &rejected, err);
         if (st == VG_ENOTFOUND) {
             break;
         }
-        vg_arena_reset(&imp.fields);
-        if (st == VG_EPARSE || st == VG_ELIMIT) {
-            imp.report->records++;
-            if ((st = vg__code_reject(&imp, "%s", rerr.message)) != VG_OK) {
-                goto fail;
-            }
-            continue;
-        }
         if (st != VG_OK) {
-            vg_error_set(err, st, "%s", rerr.message);
             goto fail;
+        }
+        if (rejected) {
+            continue;
         }
         if (c_code < 0) {
             c_code = vg_csv_find_column(&imp.csv, "hscode");

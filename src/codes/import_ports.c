@@ -28,23 +28,16 @@ enum vg_status vg_codes_import_ports(struct vg_store *store, const char *path,
         " (?2,?3,?4,?5,?6,?7,?8)";
     int c_id = -1, c_name = -1, c_locode = -1, c_lat = -1, c_lon = -1, c_size = -1, c_type = -1;
     for (;;) {
-        struct vg_error rerr;
-        vg_error_clear(&rerr);
-        st = vg_csv_next(&imp.csv, &rerr);
+        bool rejected;
+        st = vg__code_next(&imp, &rejected, err);
         if (st == VG_ENOTFOUND) {
             break;
         }
-        vg_arena_reset(&imp.fields);
-        if (st == VG_EPARSE || st == VG_ELIMIT) {
-            imp.report->records++;
-            if ((st = vg__code_reject(&imp, "%s", rerr.message)) != VG_OK) {
-                goto fail;
-            }
-            continue;
-        }
         if (st != VG_OK) {
-            vg_error_set(err, st, "%s", rerr.message);
             goto fail;
+        }
+        if (rejected) {
+            continue;
         }
         if (c_id < 0) {
             c_id = vg_csv_find_column(&imp.csv, "World Port Index Number");

@@ -85,24 +85,16 @@ enum vg_status vg_codes_import_unlocode(struct vg_store *store, const char *path
     struct vg_map seen;
     vg_map_init(&seen);
     for (;;) {
-        struct vg_error rerr;
-        vg_error_clear(&rerr);
-        st = vg_csv_next(&imp.csv, &rerr);
+        bool rejected;
+        st = vg__code_next(&imp, &rejected, err);
         if (st == VG_ENOTFOUND) {
             break;
         }
-        vg_arena_reset(&imp.fields);
-        if (st == VG_EPARSE || st == VG_ELIMIT) {
-            imp.report->records++;
-            st = vg__code_reject(&imp, "%s", rerr.message);
-            if (st != VG_OK) {
-                goto fail;
-            }
-            continue;
-        }
         if (st != VG_OK) {
-            vg_error_set(err, st, "%s", rerr.message);
             goto fail;
+        }
+        if (rejected) {
+            continue;
         }
         imp.report->records++;
         if (imp.csv.record == 1 && vg_csv_find_column(&imp.csv, "Location") >= 0) {

@@ -101,6 +101,22 @@ void *vg_reallocarray(void *ptr, size_t count, size_t size)
     return vg_realloc(ptr, count * size);
 }
 
+void *vg_grow(void *arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap && arr != NULL) {
+        return arr;
+    }
+    size_t c = *cap == 0 ? 256 : *cap;
+    while (c < need) {
+        c = c > SIZE_MAX / 2 ? need : c * 2;
+    }
+    void *n = vg_reallocarray(arr, c, elem);
+    if (n != NULL) {
+        *cap = c;
+    }
+    return n;
+}
+
 void vg_free(void *ptr)
 {
     if (ptr != NULL) {

@@ -68,6 +68,25 @@ enum vg_status vg_buf_append_char(struct vg_buf *buf, char c)
     return vg_buf_append(buf, &c, 1);
 }
 
+enum vg_status vg_buf_append_json(struct vg_buf *buf, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    enum vg_status st = vg_buf_append_char(buf, '"');
+    for (const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+         st == VG_OK && *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\') {
+            const char esc[2] = { '\\', (char)*p };
+            st = vg_buf_append(buf, esc, 2);
+        } else if (*p < 0x20) {
+            const char esc[6] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15] };
+            st = vg_buf_append(buf, esc, 6);
+        } else {
+            st = vg_buf_append_char(buf, (char)*p);
+        }
+    }
+    return st == VG_OK ? vg_buf_append_char(buf, '"') : st;
+}
+
 enum vg_status vg_buf_printf(struct vg_buf *buf, const char *fmt, ...)
 {
     char small[256];

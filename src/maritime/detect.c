@@ -5,24 +5,23 @@
  * all pairs). Methods after Global Fishing Watch's published definitions, with the
  * near-shore variants described in the header.
  */
-#include <vigia/alloc.h>
-#include <vigia/map.h>
-#include <vigia/maritime.h>
-#include <vigia/time.h>
-
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vigia/alloc.h>
+#include <vigia/map.h>
+#include <vigia/maritime.h>
+#include <vigia/time.h>
 
 #define KM_PER_NM 1.852
 /* Encounters compare tracks resampled every SAMPLE_SECONDS (GFW resamples to 10 minutes;
  * vigia uses 5 so that a 15-minute meeting is seen at least twice), interpolating between
  * reports at most MAX_INTERP_SECONDS apart. Contacts of a pair further apart than
  * MAX_CONTACT_BREAK are separate meetings. */
-#define SAMPLE_SECONDS 300
+#define SAMPLE_SECONDS     300
 #define MAX_INTERP_SECONDS 1800
-#define MAX_CONTACT_BREAK (3 * SAMPLE_SECONDS)
+#define MAX_CONTACT_BREAK  (3 * SAMPLE_SECONDS)
 
 /* Ports are indexed in 0.5-degree cells (about 55 km, more than any radius used), so
  * "the nearest port" looks at nine cells, not at every port in the world. */
@@ -72,8 +71,8 @@ enum vg_vessel_class vg_vessel_class_of_ship_type(int type)
 
 static enum vg_vessel_class vessel_class(const struct detector *d, uint32_t mmsi, char cls)
 {
-    enum vg_vessel_class c = d->classify != NULL ? d->classify(d->class_user, mmsi)
-                                                 : VG_VESSEL_UNKNOWN;
+    enum vg_vessel_class c =
+        d->classify != NULL ? d->classify(d->class_user, mmsi) : VG_VESSEL_UNKNOWN;
     if (c == VG_VESSEL_UNKNOWN && cls == 'B') {
         c = VG_VESSEL_SMALL;
     }
@@ -86,8 +85,8 @@ static void port_cell(double lat, double lon, int32_t key[2])
     key[1] = (int32_t)floor(lon / PORT_CELL_DEG);
 }
 
-static const struct vg_maritime_port *nearest_port(const struct detector *d, double lat,
-                                                   double lon, double *km)
+static const struct vg_maritime_port *
+nearest_port(const struct detector *d, double lat, double lon, double *km)
 {
     const struct vg_maritime_port *best = NULL;
     double best_km = 1e12;
@@ -244,7 +243,8 @@ static void gaps(const struct detector *d, const struct vg_position *v, size_t n
     for (size_t i = 0; i + 1 < n; i++) {
         const struct vg_position *a = &v[i], *b = &v[i + 1];
         double hours = (double)(b->t - a->t) / 3600.0;
-        if (hours < (p->nearshore_gaps ? fmin(p->gap_hours, p->nearshore_gap_hours) : p->gap_hours)) {
+        if (hours <
+            (p->nearshore_gaps ? fmin(p->gap_hours, p->nearshore_gap_hours) : p->gap_hours)) {
             continue;
         }
         /* Silence in port is part of a port visit, not a gap. */
@@ -284,8 +284,8 @@ static void gaps(const struct detector *d, const struct vg_position *v, size_t n
         snprintf(e.explanation, sizeof(e.explanation),
                  "AIS silent for %.1f h from %s, %s (starts %.0f nm and ends %.0f nm from "
                  "shore); moved %.0f km while silent (%.1f kn implied)%s",
-                 hours, ts, strcmp(variant, "gfw") == 0 ? "offshore" : "near the coast", s1, s2,
-                 km, implied_kn,
+                 hours, ts, strcmp(variant, "gfw") == 0 ? "offshore" : "near the coast", s1, s2, km,
+                 implied_kn,
                  confidence >= 0.75 ? "; it was reporting steadily before the gap" : "");
         d->emit(d->emit_user, &e);
     }
@@ -382,7 +382,7 @@ static void loitering(const struct detector *d, const struct vg_position *v, siz
 /* ---- encounters ----------------------------------------------------------------------- */
 
 struct contact {
-    uint32_t a, b;  /* a < b */
+    uint32_t a, b; /* a < b */
     int64_t t;
     double lat, lon;
     float sa, sb;
@@ -400,7 +400,7 @@ struct sample {
     uint32_t mmsi;
     int64_t t;
     double lat, lon;
-    float sog;  /* the faster of the two reports around it */
+    float sog; /* the faster of the two reports around it */
     char cls;
 };
 
@@ -427,7 +427,9 @@ static int contact_cmp(const void *x, const void *y)
     return (a->t > b->t) - (a->t < b->t);
 }
 
-static void emit_encounter(const struct detector *d, const struct contact *c, size_t n,
+static void emit_encounter(const struct detector *d,
+                           const struct contact *c,
+                           size_t n,
                            const struct vg_position *all)
 {
     (void)all;
@@ -468,8 +470,8 @@ static void emit_encounter(const struct detector *d, const struct contact *c, si
      * for days: no long encounters there. A boat alongside a ship at anchor stays visible,
      * as its own variant: divers and drop-offs use anchorage waits too. */
     bool at_anchorage = near_any_port(d, lat, lon, p->anchorage_km);
-    if (!at_anchorage && minutes >= p->encounter_min_hours * 60 &&
-        max_sa < p->encounter_max_kn && max_sb < p->encounter_max_kn) {
+    if (!at_anchorage && minutes >= p->encounter_min_hours * 60 && max_sa < p->encounter_max_kn &&
+        max_sb < p->encounter_max_kn) {
         variant = "gfw";
         confidence = 0.8;
     } else if (p->short_meetings && minutes >= p->meeting_min_minutes &&
@@ -508,8 +510,8 @@ static void emit_encounter(const struct detector *d, const struct contact *c, si
              "MMSI %09u met %s (MMSI %09u) for %.0f min from %s, as close as %.0f m, both below "
              "%.1f kn, %.0f nm from shore%s, %s",
              (unsigned)ship, strcmp(variant, "gfw") == 0 ? "another vessel" : craft_kind,
-             (unsigned)craft, observed, ts, min_d, fmax(max_sa, max_sb) + 0.05,
-             e.distance_shore_nm, night ? ", at night" : "",
+             (unsigned)craft, observed, ts, min_d, fmax(max_sa, max_sb) + 0.05, e.distance_shore_nm,
+             night ? ", at night" : "",
              at_anchorage ? "in a port's anchorage area" : "away from port");
     d->emit(d->emit_user, &e);
 }
@@ -531,15 +533,11 @@ struct sample_vec {
 
 static bool sample_push(struct sample_vec *v, const struct sample *x)
 {
-    if (v->n == v->cap) {
-        size_t ncap = v->cap == 0 ? 4096 : v->cap * 2;
-        struct sample *ns = vg_reallocarray(v->s, ncap, sizeof(*ns));
-        if (ns == NULL) {
-            return false;
-        }
-        v->s = ns;
-        v->cap = ncap;
+    struct sample *ns = vg_grow(v->s, &v->cap, v->n + 1, sizeof(*ns));
+    if (ns == NULL) {
+        return false;
     }
+    v->s = ns;
     v->s[v->n++] = *x;
     return true;
 }
@@ -548,8 +546,11 @@ static bool sample_push(struct sample_vec *v, const struct sample *x)
  * Resamples one vessel's track (time order) at multiples of SAMPLE_SECONDS, keeping the
  * samples where the vessel could be meeting another: slow, away from ports and the river.
  */
-static bool resample(const struct detector *d, const struct vg_position *v, size_t n,
-                     double max_kn, struct sample_vec *out)
+static bool resample(const struct detector *d,
+                     const struct vg_position *v,
+                     size_t n,
+                     double max_kn,
+                     struct sample_vec *out)
 {
     const struct vg_maritime_params *p = d->p;
     const double min_port_km = p->encounter_min_port_km;
@@ -570,8 +571,9 @@ static bool resample(const struct detector *d, const struct vg_position *v, size
             continue;
         }
         double f = b->t > a->t ? (double)(t - a->t) / (double)(b->t - a->t) : 0.0;
-        struct sample x = { a->mmsi, t, a->lat + f * (b->lat - a->lat),
-                            a->lon + f * (b->lon - a->lon), 0, a->cls };
+        struct sample x = {
+            a->mmsi, t, a->lat + f * (b->lat - a->lat), a->lon + f * (b->lon - a->lon), 0, a->cls
+        };
         if (isnan(a->sog) || isnan(b->sog)) {
             continue;
         }
@@ -599,8 +601,8 @@ static bool resample(const struct detector *d, const struct vg_position *v, size
     return true;
 }
 
-static enum vg_status encounters(const struct detector *d, const struct vg_position *pos,
-                                 size_t n, struct vg_error *err)
+static enum vg_status
+encounters(const struct detector *d, const struct vg_position *pos, size_t n, struct vg_error *err)
 {
     const struct vg_maritime_params *p = d->p;
     double max_kn = fmax(p->encounter_max_kn, p->short_meetings ? p->meeting_max_kn : 0);
@@ -663,19 +665,23 @@ static enum vg_status encounters(const struct detector *d, const struct vg_posit
                     if (m > p->encounter_max_m) {
                         continue;
                     }
-                    if (ncontacts == cap) {
-                        size_t ncap = cap == 0 ? 1024 : cap * 2;
-                        struct contact *nc = vg_reallocarray(contacts, ncap, sizeof(*nc));
-                        if (nc == NULL) {
-                            st = VG_ENOMEM;
-                            break;
-                        }
-                        contacts = nc;
-                        cap = ncap;
+                    struct contact *nc = vg_grow(contacts, &cap, ncontacts + 1, sizeof(*nc));
+                    if (nc == NULL) {
+                        st = VG_ENOMEM;
+                        break;
                     }
+                    contacts = nc;
                     contacts[ncontacts++] = (struct contact){
-                        q->mmsi, r->mmsi, q->t, (q->lat + r->lat) / 2, (q->lon + r->lon) / 2,
-                        q->sog, r->sog, (float)m, q->cls, r->cls,
+                        q->mmsi,
+                        r->mmsi,
+                        q->t,
+                        (q->lat + r->lat) / 2,
+                        (q->lon + r->lon) / 2,
+                        q->sog,
+                        r->sog,
+                        (float)m,
+                        q->cls,
+                        r->cls,
                     };
                 }
             }
@@ -704,14 +710,20 @@ static enum vg_status encounters(const struct detector *d, const struct vg_posit
     return VG_OK;
 }
 
-enum vg_status vg_maritime_detect(const struct vg_position *positions, size_t n,
+enum vg_status vg_maritime_detect(const struct vg_position *positions,
+                                  size_t n,
                                   const struct vg_maritime_params *params,
-                                  const struct vg_maritime_port *ports, size_t nports,
-                                  vg_vessel_class_fn classify, void *class_user,
-                                  vg_vessel_event_fn emit, void *emit_user, struct vg_error *err)
+                                  const struct vg_maritime_port *ports,
+                                  size_t nports,
+                                  vg_vessel_class_fn classify,
+                                  void *class_user,
+                                  vg_vessel_event_fn emit,
+                                  void *emit_user,
+                                  struct vg_error *err)
 {
-    struct detector d = { params, ports, nports, { 0 }, NULL, classify, class_user, emit,
-                          emit_user };
+    struct detector d = {
+        params, ports, nports, { 0 }, NULL, classify, class_user, emit, emit_user
+    };
     if (index_ports(&d) != VG_OK) {
         vg_map_release(&d.port_grid);
         vg_free(d.port_next);

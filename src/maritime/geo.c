@@ -7,11 +7,10 @@
  * tell "near the coast" (under 30 nm) from "offshore" (over 50 nm), which is what the
  * rules ask. Far from this coast the distance is large and the near-shore rules are off.
  */
+#include <math.h>
 #include <vigia/maritime.h>
 
-#include <math.h>
-
-#define EARTH_KM 6371.0088
+#define EARTH_KM  6371.0088
 #define KM_PER_NM 1.852
 
 static const double coast[][2] = {

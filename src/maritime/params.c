@@ -1,10 +1,9 @@
 /* Maritime thresholds: defaults, setting by name, listing (vigia/maritime.h). */
-#include <vigia/maritime.h>
-
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vigia/maritime.h>
 
 void vg_maritime_params_default(struct vg_maritime_params *p)
 {
@@ -45,8 +44,14 @@ struct param_def {
     const char *meaning;
 };
 
-#define NUM(f, m) { #f, offsetof(struct vg_maritime_params, f), false, m }
-#define BOOL(f, m) { #f, offsetof(struct vg_maritime_params, f), true, m }
+#define NUM(f, m)                                      \
+ {                                                     \
+#  f, offsetof(struct vg_maritime_params, f), false, m \
+ }
+#define BOOL(f, m)                                    \
+ {                                                    \
+#  f, offsetof(struct vg_maritime_params, f), true, m \
+ }
 
 static const struct param_def defs[] = {
     NUM(port_entry_km, "a port visit starts within this distance of the port (km)"),
@@ -74,13 +79,16 @@ static const struct param_def defs[] = {
     NUM(nearshore_loiter_min_nm, "near-shore loitering: at least this far from shore (nm)"),
     NUM(nearshore_loiter_max_nm, "near-shore loitering: at most this far from shore (nm)"),
     NUM(anchorage_km, "slow within this distance of a port is waiting at anchor (km)"),
-    NUM(pilot_area_km, "meetings with pilot boats and tugs within this distance of a port are"
-                       " normal (km)"),
+    NUM(pilot_area_km,
+        "meetings with pilot boats and tugs within this distance of a port are"
+        " normal (km)"),
     BOOL(river_suppression, "no encounters or loitering on the Amazon (river transit)"),
 };
 
-enum vg_status vg_maritime_param_set(struct vg_maritime_params *p, const char *name,
-                                     const char *value, struct vg_error *err)
+enum vg_status vg_maritime_param_set(struct vg_maritime_params *p,
+                                     const char *name,
+                                     const char *value,
+                                     struct vg_error *err)
 {
     for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++) {
         if (strcmp(defs[i].name, name) != 0) {
@@ -112,10 +120,10 @@ enum vg_status vg_maritime_param_set(struct vg_maritime_params *p, const char *n
     return vg_error_set(err, VG_EINVAL, "unknown maritime parameter '%s'", name);
 }
 
-void vg_maritime_params_foreach(const struct vg_maritime_params *p,
-                                void (*fn)(void *user, const char *name, const char *value,
-                                           const char *meaning),
-                                void *user)
+void vg_maritime_params_foreach(
+    const struct vg_maritime_params *p,
+    void (*fn)(void *user, const char *name, const char *value, const char *meaning),
+    void *user)
 {
     for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++) {
         const char *field = (const char *)p + defs[i].offset;
@@ -136,10 +144,14 @@ void vg_maritime_params_foreach(const struct vg_maritime_params *p,
 const char *vg_vessel_event_kind_name(enum vg_vessel_event_kind kind)
 {
     switch (kind) {
-    case VG_EVENT_PORT_VISIT: return "port_visit";
-    case VG_EVENT_GAP: return "gap";
-    case VG_EVENT_ENCOUNTER: return "encounter";
-    case VG_EVENT_LOITERING: return "loitering";
+    case VG_EVENT_PORT_VISIT:
+        return "port_visit";
+    case VG_EVENT_GAP:
+        return "gap";
+    case VG_EVENT_ENCOUNTER:
+        return "encounter";
+    case VG_EVENT_LOITERING:
+        return "loitering";
     }
     return "unknown";
 }

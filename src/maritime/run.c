@@ -3,6 +3,11 @@
  * write vessel_events linked to vessels and voyages, complete port calls' actual times,
  * list what was found. Thresholds are kept in the store's meta table ("maritime.<name>").
  */
+#include "store/store_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
 #include <vigia/alloc.h>
 #include <vigia/audit.h>
 #include <vigia/codes.h>
@@ -11,12 +16,6 @@
 #include <vigia/maritime.h>
 #include <vigia/time.h>
 #include <vigia/track.h>
-
-#include <math.h>
-#include <stdio.h>
-#include <string.h>
-
-#include "store/store_int.h"
 
 struct meta_save {
     struct vg_store *store;
@@ -36,7 +35,8 @@ static void save_one(void *user, const char *name, const char *value, const char
     m->st = vg__store_meta_set(m->store, key, value, m->err);
 }
 
-enum vg_status vg_maritime_params_save(struct vg_store *store, const struct vg_maritime_params *p,
+enum vg_status vg_maritime_params_save(struct vg_store *store,
+                                       const struct vg_maritime_params *p,
                                        struct vg_error *err)
 {
     enum vg_status st = vg_store_begin(store, err);
@@ -77,8 +77,8 @@ static void load_one(void *user, const char *name, const char *value, const char
     }
 }
 
-enum vg_status vg_maritime_params_load(struct vg_store *store, struct vg_maritime_params *p,
-                                       struct vg_error *err)
+enum vg_status
+vg_maritime_params_load(struct vg_store *store, struct vg_maritime_params *p, struct vg_error *err)
 {
     (void)err;
     vg_maritime_params_default(p);
@@ -99,16 +99,12 @@ struct pos_vec {
 static int take(void *user, const struct vg_position *p)
 {
     struct pos_vec *v = user;
-    if (v->n == v->cap) {
-        size_t ncap = v->cap ? v->cap * 2 : 4096;
-        struct vg_position *np = vg_reallocarray(v->p, ncap, sizeof(*np));
-        if (np == NULL) {
-            v->oom = true;
-            return 1;
-        }
-        v->p = np;
-        v->cap = ncap;
+    struct vg_position *np = vg_grow(v->p, &v->cap, v->n + 1, sizeof(*np));
+    if (np == NULL) {
+        v->oom = true;
+        return 1;
     }
+    v->p = np;
     v->p[v->n++] = *p;
     return 0;
 }
@@ -121,16 +117,12 @@ struct port_vec {
 
 static void add_port(struct port_vec *v, const char *locode, double lat, double lon)
 {
-    if (v->n == v->cap) {
-        size_t ncap = v->cap ? v->cap * 2 : 256;
-        struct vg_maritime_port *np = vg_reallocarray(v->p, ncap, sizeof(*np));
-        if (np == NULL) {
-            v->oom = true;
-            return;
-        }
-        v->p = np;
-        v->cap = ncap;
+    struct vg_maritime_port *np = vg_grow(v->p, &v->cap, v->n + 1, sizeof(*np));
+    if (np == NULL) {
+        v->oom = true;
+        return;
     }
+    v->p = np;
     struct vg_maritime_port *p = &v->p[v->n++];
     memset(p, 0, sizeof(*p));
     snprintf(p->locode, sizeof(p->locode), "%s", locode);
@@ -148,9 +140,8 @@ static enum vg_status load_ports(struct vg_store *store, struct port_vec *v, str
 {
     vg_codes_builtin_ports(builtin_port, v);
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(store->db,
-                                "SELECT coalesce(locode, ''), lat, lon FROM code_ports", -1, &st,
-                                NULL);
+    int rc = sqlite3_prepare_v2(store->db, "SELECT coalesce(locode, ''), lat, lon FROM code_ports",
+                                -1, &st, NULL);
     if (rc != SQLITE_OK) {
         return vg__store_error(store, rc, "reading ports", err);
     }
@@ -180,8 +171,7 @@ static enum vg_vessel_class classify(void *user, uint32_t mmsi)
     return (enum vg_vessel_class)k;
 }
 
-static enum vg_status load_classes(struct vg_store *store, struct classes *c,
-                                   struct vg_error *err)
+static enum vg_status load_classes(struct vg_store *store, struct classes *c, struct vg_error *err)
 {
     vg_map_init(&c->kind);
     sqlite3_stmt *st = NULL;
@@ -289,10 +279,9 @@ static int64_t call_of_visit(struct writer *w, int64_t vessel_id, const struct v
     if (vessel_id == 0 || e->port[0] == '\0') {
         return 0;
     }
-    static const char sql[] =
-        "SELECT id FROM port_calls WHERE vessel_id = ?1 AND port = ?2 AND"
-        " abs(coalesce(ata, eta, etd, atd) - ?3) < 3 * 86400"
-        " ORDER BY abs(coalesce(ata, eta, etd, atd) - ?3) LIMIT 1";
+    static const char sql[] = "SELECT id FROM port_calls WHERE vessel_id = ?1 AND port = ?2 AND"
+                              " abs(coalesce(ata, eta, etd, atd) - ?3) < 3 * 86400"
+                              " ORDER BY abs(coalesce(ata, eta, etd, atd) - ?3) LIMIT 1";
     sqlite3_stmt *st = vg__store_stmt(w->store, sql, NULL);
     if (st == NULL) {
         return 0;
@@ -429,8 +418,11 @@ static int64_t widen(int64_t t, int64_t by)
     return t > INT64_MAX - by ? INT64_MAX : t + by;
 }
 
-enum vg_status vg_maritime_run(struct vg_store *store, int64_t t1, int64_t t2,
-                               struct vg_maritime_report *report, struct vg_error *err)
+enum vg_status vg_maritime_run(struct vg_store *store,
+                               int64_t t1,
+                               int64_t t2,
+                               struct vg_maritime_report *report,
+                               struct vg_error *err)
 {
     memset(report, 0, sizeof(*report));
     struct vg_maritime_params params;
@@ -468,10 +460,11 @@ enum vg_status vg_maritime_run(struct vg_store *store, int64_t t1, int64_t t2,
         }
     }
     if (st == VG_OK) {
-        st = vg__store_exec(store,
-                            "CREATE TEMP TABLE IF NOT EXISTS vg_events_seen(id INTEGER PRIMARY KEY);"
-                            "DELETE FROM temp.vg_events_seen;",
-                            err);
+        st =
+            vg__store_exec(store,
+                           "CREATE TEMP TABLE IF NOT EXISTS vg_events_seen(id INTEGER PRIMARY KEY);"
+                           "DELETE FROM temp.vg_events_seen;",
+                           err);
         if (st != VG_OK) {
             vg_store_rollback(store);
         }
@@ -511,9 +504,13 @@ enum vg_status vg_maritime_run(struct vg_store *store, int64_t t1, int64_t t2,
     return st;
 }
 
-enum vg_status vg_vessel_events_list(struct vg_store *store, int64_t since, int64_t until,
-                                     const char *port, const char *kind,
-                                     const struct vg_row_sink *sink, struct vg_error *err)
+enum vg_status vg_vessel_events_list(struct vg_store *store,
+                                     int64_t since,
+                                     int64_t until,
+                                     const char *port,
+                                     const char *kind,
+                                     const struct vg_row_sink *sink,
+                                     struct vg_error *err)
 {
     static const char sql[] =
         "SELECT e.kind, e.params AS variant, printf('%09d', e.mmsi) AS mmsi,"

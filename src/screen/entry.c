@@ -40,22 +40,6 @@ bool vg__ieq(const char *a, const char *b)
     return *a == '\0' && *b == '\0';
 }
 
-void *vg__grow(void *arr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap && arr != NULL) {
-        return arr;
-    }
-    size_t c = *cap == 0 ? 256 : *cap;
-    while (c < need) {
-        c *= 2;
-    }
-    void *n = vg_reallocarray(arr, c, elem);
-    if (n != NULL) {
-        *cap = c;
-    }
-    return n;
-}
-
 ptrdiff_t vg__table_find(const char *const *table, size_t count, const char *key, size_t len)
 {
     size_t lo = 0, hi = count;

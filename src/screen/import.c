@@ -312,7 +312,7 @@ static enum vg_status on_entry(void *user, const struct vg_watch_entry *e)
                      e->name, vg_watch_type_name(e->type), (unsigned)first->line);
         return on_reject(imp, &reason, NULL, 0);
     }
-    struct seen *grown = vg__grow(imp->seen, &imp->seen_cap, imp->nseen + 1, sizeof(*grown));
+    struct seen *grown = vg_grow(imp->seen, &imp->seen_cap, imp->nseen + 1, sizeof(*grown));
     if (grown == NULL) {
         return VG_ENOMEM;
     }
@@ -358,7 +358,7 @@ static enum vg_status load_existing(struct wl_import *imp)
     enum vg_status s = VG_OK;
     while (s == VG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct existing *grown =
-            vg__grow(imp->existing, &imp->existing_cap, imp->nexisting + 1, sizeof(*grown));
+            vg_grow(imp->existing, &imp->existing_cap, imp->nexisting + 1, sizeof(*grown));
         if (grown == NULL) {
             s = VG_ENOMEM;
             break;
@@ -451,21 +451,6 @@ static enum vg_status remove_absent(struct wl_import *imp)
     return VG_OK;
 }
 
-static enum vg_status json_append_string(struct vg_buf *b, const char *s)
-{
-    enum vg_status st = vg_buf_append_char(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; st == VG_OK && *p != '\0'; p++) {
-        if (*p == '"' || *p == '\\') {
-            st = vg_buf_printf(b, "\\%c", *p);
-        } else if (*p < 0x20) {
-            st = vg_buf_printf(b, "\\u%04x", *p);
-        } else {
-            st = vg_buf_append_char(b, (char)*p);
-        }
-    }
-    return st == VG_OK ? vg_buf_append_char(b, '"') : st;
-}
-
 static enum vg_status finish(struct wl_import *imp)
 {
     struct vg_watchlist_report *r = imp->report;
@@ -502,7 +487,7 @@ static enum vg_status finish(struct wl_import *imp)
     vg_buf_init(&b, 1u << 16);
     enum vg_status s = vg_buf_append_cstr(&b, "{\"watchlist\":");
     if (s == VG_OK) {
-        s = json_append_string(&b, imp->list);
+        s = vg_buf_append_json(&b, imp->list);
     }
     if (s == VG_OK) {
         s = vg_buf_append_cstr(&b, ",\"files\":[");
@@ -512,7 +497,7 @@ static enum vg_status finish(struct wl_import *imp)
             s = vg_buf_append_char(&b, ',');
         }
         if (s == VG_OK) {
-            s = json_append_string(&b, imp->files[i].path);
+            s = vg_buf_append_json(&b, imp->files[i].path);
         }
     }
     if (s == VG_OK) {

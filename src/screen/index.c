@@ -29,7 +29,7 @@
 /* Makes room for one more element in arr or returns VG_ENOMEM from the caller. */
 #define GROW(arr, n, cap, kind)                              \
  do {                                                        \
-  kind *p_ = vg__grow((arr), &(cap), (n) + 1, sizeof(kind)); \
+  kind *p_ = vg_grow((arr), &(cap), (n) + 1, sizeof(kind)); \
   if (p_ == NULL) {                                          \
    return VG_ENOMEM;                                         \
   }                                                          \
@@ -387,7 +387,7 @@ struct pairs {
 
 static enum vg_status pair_add(struct pairs *ps, uint32_t key, uint32_t val)
 {
-    uint32_t(*np)[2] = vg__grow(ps->p, &ps->cap, ps->n + 1, sizeof(*np));
+    uint32_t(*np)[2] = vg_grow(ps->p, &ps->cap, ps->n + 1, sizeof(*np));
     if (np == NULL) {
         return VG_ENOMEM;
     }

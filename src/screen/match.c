@@ -351,7 +351,7 @@ expand(struct vg_screener *s, const struct vg_name_token *t, uint32_t *off, uint
         vg_map_release(&s->cache);
         s->nexp = 0;
     }
-    struct exp_item *grown = vg__grow(s->exp, &s->exp_cap, s->nexp + n, sizeof(*grown));
+    struct exp_item *grown = vg_grow(s->exp, &s->exp_cap, s->nexp + n, sizeof(*grown));
     if (grown == NULL) {
         return VG_ENOMEM;
     }
@@ -631,7 +631,7 @@ static float score_name(const struct vg_screener *s,
 
 static enum vg_status grow_cands(struct vg_screener *s)
 {
-    struct cand *n = vg__grow(s->cands, &s->cands_cap, s->ncands + 1, sizeof(*n));
+    struct cand *n = vg_grow(s->cands, &s->cands_cap, s->ncands + 1, sizeof(*n));
     if (n == NULL) {
         return VG_ENOMEM;
     }

@@ -169,7 +169,7 @@ static enum vg_status take_alt(struct ofac *o, struct vg_csv_reader *r, uint32_t
     if (name[0] == '\0') {
         return VG_OK;
     }
-    struct alt_rec *grown = vg__grow(o->alts, &o->alts_cap, o->nalts + 1, sizeof(*grown));
+    struct alt_rec *grown = vg_grow(o->alts, &o->alts_cap, o->nalts + 1, sizeof(*grown));
     if (grown == NULL) {
         return VG_ENOMEM;
     }
@@ -186,7 +186,7 @@ static enum vg_status take_add(struct ofac *o, struct vg_csv_reader *r, uint32_t
     if (vg_slice_eq_cstr(c, "-0-") || !vg_country_code(c.ptr, c.len, code)) {
         return VG_OK;
     }
-    struct add_rec *grown = vg__grow(o->adds, &o->adds_cap, o->nadds + 1, sizeof(*grown));
+    struct add_rec *grown = vg_grow(o->adds, &o->adds_cap, o->nadds + 1, sizeof(*grown));
     if (grown == NULL) {
         return VG_ENOMEM;
     }

@@ -82,13 +82,6 @@ char *vg__clean_dup(struct vg_arena *arena, const char *s, size_t n);
 /* ASCII case-insensitive equality of two NUL-terminated strings. */
 bool vg__ieq(const char *a, const char *b);
 
-/*
- * Makes arr (elements of elem bytes, *cap of them allocated) hold at least need: returns
- * arr itself when it does, else the grown (or, for NULL, first) array with *cap updated
- * (capacities double from 256), or NULL on OOM with arr untouched and still the caller's.
- */
-void *vg__grow(void *arr, size_t *cap, size_t need, size_t elem);
-
 /* Index of the string equal to key[0..len) in a strcmp-sorted table, or -1. */
 ptrdiff_t vg__table_find(const char *const *table, size_t count, const char *key, size_t len);
 

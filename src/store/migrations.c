@@ -300,8 +300,35 @@ static const char *const schema_v1[] = {
     NULL,
 };
 
+/* 2: targeting. Selection runs (what was selected for a port and day, with which capacity
+ * and random seed, so that a selection can be replayed and audited), per-port targeting
+ * settings, and on outcomes why the container was examined and how the outcome was linked
+ * to its trip. */
+static const char *const schema_v2[] = {
+    "CREATE TABLE target_settings (\n"
+    "  port TEXT PRIMARY KEY, capacity INTEGER, capacity_share REAL, random_share REAL,\n"
+    "  updated_at INTEGER NOT NULL, updated_by TEXT) WITHOUT ROWID;\n"
+    "CREATE TABLE target_runs (\n"
+    "  id INTEGER PRIMARY KEY, port TEXT NOT NULL, target_date TEXT NOT NULL,\n"
+    "  day_start INTEGER NOT NULL, day_end INTEGER NOT NULL, trips INTEGER NOT NULL,\n"
+    "  assessed INTEGER NOT NULL, capacity INTEGER NOT NULL, capacity_source TEXT NOT NULL,\n"
+    "  random_share REAL NOT NULL, seed BLOB NOT NULL, seeded INTEGER NOT NULL,\n"
+    "  reason TEXT, selected_at INTEGER NOT NULL, selected_by TEXT,\n"
+    "  superseded_by INTEGER REFERENCES target_runs(id));\n"
+    "CREATE INDEX target_runs_port_date ON target_runs(port, target_date);\n"
+    "ALTER TABLE targets ADD COLUMN run_id INTEGER REFERENCES target_runs(id);\n"
+    "CREATE INDEX targets_trip ON targets(trip_id);\n"
+    "CREATE INDEX targets_run ON targets(run_id, rank);\n"
+    "CREATE INDEX inspections_target ON inspections(target_id);\n"
+    "ALTER TABLE outcomes ADD COLUMN selection TEXT;\n"
+    "ALTER TABLE outcomes ADD COLUMN link TEXT;\n"
+    "CREATE INDEX outcomes_trip ON outcomes(trip_id);\n",
+    NULL,
+};
+
 const struct store_migration vg__store_migrations[] = {
     { 1, "data model", schema_v1 },
+    { 2, "targeting", schema_v2 },
 };
 
 const int vg__store_migration_count =

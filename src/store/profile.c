@@ -4,13 +4,12 @@
  * and the table is printed to stderr, costliest first, when the store closes. Off (no
  * callback installed) otherwise.
  */
+#include "store/store_int.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
-
-#include "store/store_int.h"
 
 struct sql_stat {
     char *text;
@@ -87,8 +86,7 @@ void vg__store_profile_end(struct vg_store *store)
     for (size_t i = 0; i < prof->n; i++) {
         total += prof->s[i].ns;
     }
-    fprintf(stderr, "vigia: SQL profile: %.3f s in %zu statements\n", (double)total / 1e9,
-            prof->n);
+    fprintf(stderr, "vigia: SQL profile: %.3f s in %zu statements\n", (double)total / 1e9, prof->n);
     for (size_t i = 0; i < prof->n; i++) {
         const struct sql_stat *s = &prof->s[i];
         fprintf(stderr, "%9.3f s %10lld x %7.1f us  %.160s\n", (double)s->ns / 1e9,

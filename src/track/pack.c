@@ -50,8 +50,8 @@ int64_t vg__track_cell(double lat, double lon)
     return cy * 3600 + cx;
 }
 
-enum vg_status vg__track_pack(const struct vg_position *p, size_t n, int64_t block_start,
-                              struct vg_buf *out)
+enum vg_status
+vg__track_pack(const struct vg_position *p, size_t n, int64_t block_start, struct vg_buf *out)
 {
     enum vg_status st = vg_buf_append_char(out, 1);
     if (st == VG_OK) {
@@ -62,7 +62,8 @@ enum vg_status vg__track_pack(const struct vg_position *p, size_t n, int64_t blo
         int64_t lat = (int64_t)llround(p[i].lat * 1e5);
         int64_t lon = (int64_t)llround(p[i].lon * 1e5);
         uint64_t sog = isnan(p[i].sog) ? 1023 : (uint64_t)llround(fmin(p[i].sog, 102.2) * 10);
-        uint64_t cog = isnan(p[i].cog) ? 3600 : (uint64_t)llround(fmod(p[i].cog + 360.0, 360.0) * 10) % 3600;
+        uint64_t cog =
+            isnan(p[i].cog) ? 3600 : (uint64_t)llround(fmod(p[i].cog + 360.0, 360.0) * 10) % 3600;
         uint64_t hdg = p[i].heading < 0 || p[i].heading > 359 ? 511 : (uint64_t)p[i].heading;
         st = put_varint(out, zigzag(p[i].t - pt));
         if (st == VG_OK) {
@@ -93,9 +94,12 @@ enum vg_status vg__track_pack(const struct vg_position *p, size_t n, int64_t blo
     return st;
 }
 
-enum vg_status vg__track_unpack(const void *data, size_t len, uint32_t mmsi,
+enum vg_status vg__track_unpack(const void *data,
+                                size_t len,
+                                uint32_t mmsi,
                                 int64_t block_start,
-                                int (*fn)(void *user, const struct vg_position *p), void *user,
+                                int (*fn)(void *user, const struct vg_position *p),
+                                void *user,
                                 int *stopped)
 {
     const unsigned char *p = data, *end = p + len;

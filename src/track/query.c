@@ -1,15 +1,14 @@
 /* Reading AIS tracks (vigia/track.h). */
-#include <vigia/alloc.h>
-#include <vigia/audit.h>
-#include <vigia/track.h>
+#include "store/store_int.h"
+#include "track/track_int.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "store/store_int.h"
-#include "track/track_int.h"
+#include <vigia/alloc.h>
+#include <vigia/audit.h>
+#include <vigia/track.h>
 
 struct pos_vec {
     struct vg_position *p;
@@ -24,16 +23,12 @@ static int collect(void *user, const struct vg_position *p)
     if (p->t < v->t1 || p->t > v->t2) {
         return 0;
     }
-    if (v->n == v->cap) {
-        size_t ncap = v->cap ? v->cap * 2 : 1024;
-        struct vg_position *np = vg_reallocarray(v->p, ncap, sizeof(*np));
-        if (np == NULL) {
-            v->oom = true;
-            return 1;
-        }
-        v->p = np;
-        v->cap = ncap;
+    struct vg_position *np = vg_grow(v->p, &v->cap, v->n + 1, sizeof(*np));
+    if (np == NULL) {
+        v->oom = true;
+        return 1;
     }
+    v->p = np;
     v->p[v->n++] = *p;
     return 0;
 }
@@ -51,8 +46,8 @@ static int by_mmsi_time(const void *a, const void *b)
 }
 
 /* Sorts, removes duplicates and hands positions to fn. */
-static enum vg_status deliver(struct pos_vec *v, int (*fn)(void *, const struct vg_position *),
-                              void *user)
+static enum vg_status
+deliver(struct pos_vec *v, int (*fn)(void *, const struct vg_position *), void *user)
 {
     qsort(v->p, v->n, sizeof(*v->p), by_mmsi_time);
     for (size_t i = 0; i < v->n; i++) {
@@ -68,16 +63,16 @@ static enum vg_status deliver(struct pos_vec *v, int (*fn)(void *, const struct 
 }
 
 /* Decodes every block returned by st (columns mmsi, block_start, data) into v. */
-static enum vg_status read_blocks(struct vg_store *store, sqlite3_stmt *st, struct pos_vec *v,
-                                  struct vg_error *err)
+static enum vg_status
+read_blocks(struct vg_store *store, sqlite3_stmt *st, struct pos_vec *v, struct vg_error *err)
 {
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int stopped;
-        enum vg_status s = vg__track_unpack(sqlite3_column_blob(st, 2),
-                                            (size_t)sqlite3_column_bytes(st, 2),
-                                            (uint32_t)sqlite3_column_int64(st, 0),
-                                            sqlite3_column_int64(st, 1), collect, v, &stopped);
+        enum vg_status s =
+            vg__track_unpack(sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2),
+                             (uint32_t)sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                             collect, v, &stopped);
         if (v->oom) {
             return vg_error_set(err, VG_ENOMEM, "out of memory reading tracks");
         }
@@ -92,9 +87,13 @@ static enum vg_status read_blocks(struct vg_store *store, sqlite3_stmt *st, stru
     return VG_OK;
 }
 
-enum vg_status vg_track_query_vessel(struct vg_store *store, uint32_t mmsi, int64_t t1,
-                                     int64_t t2, int (*fn)(void *, const struct vg_position *),
-                                     void *user, struct vg_error *err)
+enum vg_status vg_track_query_vessel(struct vg_store *store,
+                                     uint32_t mmsi,
+                                     int64_t t1,
+                                     int64_t t2,
+                                     int (*fn)(void *, const struct vg_position *),
+                                     void *user,
+                                     struct vg_error *err)
 {
     static const char sql[] =
         "SELECT mmsi, block_start, data FROM ais_tracks WHERE mmsi = ?1 AND block_end >= ?2"
@@ -129,8 +128,11 @@ static int scan_relay_fn(void *user, const struct vg_position *p)
     return r->stop;
 }
 
-enum vg_status vg_track_scan(struct vg_store *store, int64_t t1, int64_t t2,
-                             int (*fn)(void *, const struct vg_position *), void *user,
+enum vg_status vg_track_scan(struct vg_store *store,
+                             int64_t t1,
+                             int64_t t2,
+                             int (*fn)(void *, const struct vg_position *),
+                             void *user,
                              struct vg_error *err)
 {
     /* Vessel by vessel, so that memory holds one vessel's window at a time. */
@@ -172,9 +174,14 @@ static int near_relay(void *user, const struct vg_position *p)
     return f->fn(f->user, p);
 }
 
-enum vg_status vg_track_query_near(struct vg_store *store, double lat, double lon,
-                                   double radius_km, int64_t t, int64_t window,
-                                   int (*fn)(void *, const struct vg_position *), void *user,
+enum vg_status vg_track_query_near(struct vg_store *store,
+                                   double lat,
+                                   double lon,
+                                   double radius_km,
+                                   int64_t t,
+                                   int64_t window,
+                                   int (*fn)(void *, const struct vg_position *),
+                                   void *user,
                                    struct vg_error *err)
 {
     /* Cells covering the circle, hours covering the window. */

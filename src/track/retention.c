@@ -1,17 +1,16 @@
 /* Retention of AIS positions (vigia/track.h): delete old blocks, a per-store setting in
  * days kept in meta ("track.retention_days") and applied after ingest. */
-#include <vigia/audit.h>
-#include <vigia/track.h>
+#include "store/store_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-
-#include "store/store_int.h"
+#include <vigia/audit.h>
+#include <vigia/track.h>
 
 #define RETENTION_KEY "track.retention_days"
 
-enum vg_status vg_track_retain(struct vg_store *store, int64_t before, int64_t *blocks,
-                               struct vg_error *err)
+enum vg_status
+vg_track_retain(struct vg_store *store, int64_t before, int64_t *blocks, struct vg_error *err)
 {
     *blocks = 0;
     enum vg_status s = vg_store_begin(store, err);
@@ -85,8 +84,8 @@ enum vg_status vg_track_retention_set(struct vg_store *store, int days, struct v
     return st;
 }
 
-enum vg_status vg_track_retention_apply(struct vg_store *store, int64_t *blocks,
-                                        struct vg_error *err)
+enum vg_status
+vg_track_retention_apply(struct vg_store *store, int64_t *blocks, struct vg_error *err)
 {
     *blocks = 0;
     int days;

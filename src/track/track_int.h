@@ -4,7 +4,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
 #include <vigia/maritime.h>
 #include <vigia/slice.h>
 
@@ -17,14 +16,17 @@
  * varints of speed (0.1 kn, 1023 = not available), course (0.1 degree, 3600 = n/a),
  * heading (511 = n/a), status, and the class byte.
  */
-enum vg_status vg__track_pack(const struct vg_position *p, size_t n, int64_t block_start,
-                              struct vg_buf *out);
+enum vg_status
+vg__track_pack(const struct vg_position *p, size_t n, int64_t block_start, struct vg_buf *out);
 
 /* Decodes a block, calling fn per position (stop when fn returns non-zero). VG_EPARSE on a
  * malformed block. */
-enum vg_status vg__track_unpack(const void *data, size_t len, uint32_t mmsi,
+enum vg_status vg__track_unpack(const void *data,
+                                size_t len,
+                                uint32_t mmsi,
                                 int64_t block_start,
-                                int (*fn)(void *user, const struct vg_position *p), void *user,
+                                int (*fn)(void *user, const struct vg_position *p),
+                                void *user,
                                 int *stopped);
 
 /* Grid cell of a position (0.1 degree). */

@@ -4,17 +4,16 @@
  * their grid entries. Static reports are written only when what a vessel broadcasts
  * changes (first and last seen kept per identity).
  */
-#include <vigia/alloc.h>
-#include <vigia/map.h>
-#include <vigia/track.h>
+#include "store/store_int.h"
+#include "track/track_int.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "store/store_int.h"
-#include "track/track_int.h"
+#include <vigia/alloc.h>
+#include <vigia/map.h>
+#include <vigia/track.h>
 
 struct vessel_buf {
     uint32_t mmsi;
@@ -24,7 +23,7 @@ struct vessel_buf {
 
 struct pending_static {
     bool live;
-    struct vg_track_static s;  /* the latest report of that identity */
+    struct vg_track_static s; /* the latest report of that identity */
     int64_t first, last, reports;
 };
 
@@ -32,16 +31,16 @@ struct vg_track_writer {
     struct vg_store *store;
     struct pending_static *pending;
     size_t nstatics, capstatics;
-    struct vg_map index;          /* mmsi -> slot in vessels */
+    struct vg_map index; /* mmsi -> slot in vessels */
     struct vessel_buf *vessels;
     size_t nvessels, capvessels;
-    struct vg_map statics;        /* mmsi -> slot in pending */
+    struct vg_map statics; /* mmsi -> slot in pending */
     struct vg_buf packed;
     int64_t written;
 };
 
-enum vg_status vg_track_writer_new(struct vg_store *store, struct vg_track_writer **out,
-                                   struct vg_error *err)
+enum vg_status
+vg_track_writer_new(struct vg_store *store, struct vg_track_writer **out, struct vg_error *err)
 {
     struct vg_track_writer *w = vg_calloc(1, sizeof(*w));
     if (w == NULL) {
@@ -71,8 +70,8 @@ void vg_track_writer_free(struct vg_track_writer *w)
     vg_free(w);
 }
 
-static enum vg_status write_static(struct vg_track_writer *w, const struct pending_static *ps,
-                                   struct vg_error *err);
+static enum vg_status
+write_static(struct vg_track_writer *w, const struct pending_static *ps, struct vg_error *err);
 
 static int pos_cmp(const void *a, const void *b)
 {
@@ -81,8 +80,8 @@ static int pos_cmp(const void *a, const void *b)
 }
 
 /* Writes the buffered positions of one vessel as one or more blocks. */
-static enum vg_status write_vessel(struct vg_track_writer *w, struct vessel_buf *v,
-                                   struct vg_error *err)
+static enum vg_status
+write_vessel(struct vg_track_writer *w, struct vessel_buf *v, struct vg_error *err)
 {
     if (v->n == 0) {
         return VG_OK;
@@ -185,8 +184,8 @@ static enum vg_status write_vessel(struct vg_track_writer *w, struct vessel_buf 
     return VG_OK;
 }
 
-enum vg_status vg_track_add(struct vg_track_writer *w, const struct vg_position *p,
-                            struct vg_error *err)
+enum vg_status
+vg_track_add(struct vg_track_writer *w, const struct vg_position *p, struct vg_error *err)
 {
     if (isnan(p->lat) || isnan(p->lon) || p->lat < -90 || p->lat > 90 || p->lon < -180 ||
         p->lon > 180) {
@@ -194,35 +193,27 @@ enum vg_status vg_track_add(struct vg_track_writer *w, const struct vg_position 
     }
     uint64_t slot;
     bool existed = false;
-    enum vg_status st = vg_map_put(&w->index, &p->mmsi, sizeof(p->mmsi), w->nvessels, &existed,
-                                   &slot);
+    enum vg_status st =
+        vg_map_put(&w->index, &p->mmsi, sizeof(p->mmsi), w->nvessels, &existed, &slot);
     if (st != VG_OK) {
         return vg_error_set(err, st, "out of memory");
     }
     if (!existed) {
-        if (w->nvessels == w->capvessels) {
-            size_t ncap = w->capvessels ? w->capvessels * 2 : 256;
-            struct vessel_buf *nv = vg_reallocarray(w->vessels, ncap, sizeof(*nv));
-            if (nv == NULL) {
-                return vg_error_set(err, VG_ENOMEM, "out of memory");
-            }
-            w->vessels = nv;
-            w->capvessels = ncap;
+        struct vessel_buf *nv = vg_grow(w->vessels, &w->capvessels, w->nvessels + 1, sizeof(*nv));
+        if (nv == NULL) {
+            return vg_error_set(err, VG_ENOMEM, "out of memory");
         }
+        w->vessels = nv;
         memset(&w->vessels[w->nvessels], 0, sizeof(w->vessels[0]));
         w->vessels[w->nvessels].mmsi = p->mmsi;
         w->nvessels++;
     }
     struct vessel_buf *v = &w->vessels[slot];
-    if (v->n == v->cap) {
-        size_t ncap = v->cap ? v->cap * 2 : 64;
-        struct vg_position *np = vg_reallocarray(v->p, ncap, sizeof(*np));
-        if (np == NULL) {
-            return vg_error_set(err, VG_ENOMEM, "out of memory");
-        }
-        v->p = np;
-        v->cap = ncap;
+    struct vg_position *np = vg_grow(v->p, &v->cap, v->n + 1, sizeof(*np));
+    if (np == NULL) {
+        return vg_error_set(err, VG_ENOMEM, "out of memory");
     }
+    v->p = np;
     v->p[v->n++] = *p;
     if (v->n >= 4 * TRACK_BLOCK_MAX) {
         return write_vessel(w, v, err);
@@ -230,8 +221,7 @@ enum vg_status vg_track_add(struct vg_track_writer *w, const struct vg_position 
     return VG_OK;
 }
 
-enum vg_status vg_track_flush(struct vg_track_writer *w, int64_t *positions,
-                              struct vg_error *err)
+enum vg_status vg_track_flush(struct vg_track_writer *w, int64_t *positions, struct vg_error *err)
 {
     for (size_t i = 0; i < w->nvessels; i++) {
         enum vg_status st = write_vessel(w, &w->vessels[i], err);
@@ -257,8 +247,8 @@ enum vg_status vg_track_flush(struct vg_track_writer *w, int64_t *positions,
 
 /* Writes one vessel's pending static identity: extends the latest matching row, or adds
  * a row when the identity changed. */
-static enum vg_status write_static(struct vg_track_writer *w, const struct pending_static *ps,
-                                   struct vg_error *err)
+static enum vg_status
+write_static(struct vg_track_writer *w, const struct pending_static *ps, struct vg_error *err)
 {
     const struct vg_track_static *s = &ps->s;
     static const char touch_sql[] =
@@ -348,28 +338,26 @@ static bool same_identity(const struct vg_track_static *a, const struct vg_track
            strcmp(a->call_sign, b->call_sign) == 0 && strcmp(a->destination, b->destination) == 0;
 }
 
-enum vg_status vg_track_add_static(struct vg_track_writer *w, const struct vg_track_static *in,
+enum vg_status vg_track_add_static(struct vg_track_writer *w,
+                                   const struct vg_track_static *in,
                                    struct vg_error *err)
 {
     struct vg_track_static merged = *in;
     const struct vg_track_static *s = &merged;
     uint64_t slot;
     bool existed = false;
-    enum vg_status st = vg_map_put(&w->statics, &s->mmsi, sizeof(s->mmsi), w->nstatics,
-                                   &existed, &slot);
+    enum vg_status st =
+        vg_map_put(&w->statics, &s->mmsi, sizeof(s->mmsi), w->nstatics, &existed, &slot);
     if (st != VG_OK) {
         return vg_error_set(err, st, "out of memory");
     }
     if (!existed) {
-        if (w->nstatics == w->capstatics) {
-            size_t ncap = w->capstatics ? w->capstatics * 2 : 256;
-            struct pending_static *np = vg_reallocarray(w->pending, ncap, sizeof(*np));
-            if (np == NULL) {
-                return vg_error_set(err, VG_ENOMEM, "out of memory");
-            }
-            w->pending = np;
-            w->capstatics = ncap;
+        struct pending_static *np =
+            vg_grow(w->pending, &w->capstatics, w->nstatics + 1, sizeof(*np));
+        if (np == NULL) {
+            return vg_error_set(err, VG_ENOMEM, "out of memory");
         }
+        w->pending = np;
         w->pending[w->nstatics].live = false;
         w->pending[w->nstatics].s.mmsi = 0;
         w->nstatics++;
