@@ -192,15 +192,11 @@ tally_add(struct tallies *ts, struct vg_slice value, size_t row, double w, bool 
 {
     uint64_t pos = 0;
     if (!vg_map_get(&ts->index, value.ptr, value.len, &pos)) {
-        if (ts->n == ts->cap) {
-            size_t cap = ts->cap ? ts->cap * 2 : 64;
-            struct tally *t = vg_reallocarray(ts->t, cap, sizeof(*t));
-            if (t == NULL) {
-                return VG_ENOMEM;
-            }
-            ts->t = t;
-            ts->cap = cap;
+        struct tally *grown = vg_grow(ts->t, &ts->cap, ts->n + 1, sizeof(*ts->t));
+        if (grown == NULL) {
+            return VG_ENOMEM;
         }
+        ts->t = grown;
         pos = ts->n;
         enum vg_status st = vg_map_put(&ts->index, value.ptr, value.len, pos, NULL, NULL);
         if (st != VG_OK) {

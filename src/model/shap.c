@@ -59,9 +59,9 @@ struct vg__shap {
     struct shap_tree *trees;
     size_t ntrees;
     float *tables;
-    size_t ntables;
+    size_t ntables, tables_cap;
     uint32_t *cats;
-    size_t ncats;
+    size_t ncats, cats_cap;
     double bias; /* base margin + expected value of every tree */
     struct vg_arena arena;
 };
@@ -174,7 +174,7 @@ static enum vg_status read_categories(struct vg__shap *s, struct shap_tree *t, c
             maxcat = c > maxcat ? c : maxcat;
         }
         size_t words = (size_t)(maxcat + 32) / 32;
-        uint32_t *grown = vg_reallocarray(s->cats, s->ncats + words + 1, sizeof(uint32_t));
+        uint32_t *grown = vg_grow(s->cats, &s->cats_cap, s->ncats + words, sizeof(uint32_t));
         if (grown == NULL) {
             return VG_ENOMEM;
         }
@@ -346,7 +346,8 @@ static enum vg_status add_leaf(struct walk *w, uint32_t id)
     }
     lf->table = (uint32_t)w->s->ntables;
     if (need > 0) {
-        float *grown = vg_reallocarray(w->s->tables, w->s->ntables + need, sizeof(float));
+        float *grown =
+            vg_grow(w->s->tables, &w->s->tables_cap, w->s->ntables + need, sizeof(float));
         if (grown == NULL) {
             return VG_ENOMEM;
         }
