@@ -7,3 +7,11 @@ pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
 pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
 find_package(Threads REQUIRED)
 find_library(MATH_LIBRARY m REQUIRED)
+
+# XGBoost's C API (libxgboost-dev): the learning model (src/model). Debian's xgboost.pc
+# names the wrong library directory, so the header and library are found directly.
+find_path(XGBOOST_INCLUDE_DIR xgboost/c_api.h REQUIRED)
+find_library(XGBOOST_LIBRARY xgboost REQUIRED)
+add_library(xgboost_lib INTERFACE)
+target_include_directories(xgboost_lib SYSTEM INTERFACE ${XGBOOST_INCLUDE_DIR})
+target_link_libraries(xgboost_lib INTERFACE ${XGBOOST_LIBRARY})
