@@ -29,7 +29,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <vigia/arena.h>
 #include <vigia/features.h>
+#include <vigia/map.h>
+#include <vigia/model.h>
 #include <vigia/rows.h>
 #include <vigia/rules.h>
 #include <vigia/slice.h>
@@ -187,6 +190,91 @@ VG_NODISCARD enum vg_status vg_risk_backtest(struct vg_store *store,
                                              const struct vg_rule_set *set,
                                              const struct vg_row_sink *sink,
                                              struct vg_error *err);
+
+/* ---- training examples ---------------------------------------------------------------- */
+
+/* Days after a trip leaves within which a find abroad may still be reported (the default
+ * delay of vg_risk_examples: a negative trip that left more recently is not a label yet). */
+#define VG_RISK_DELAY_DAYS 45
+
+struct vg_risk_examples_options {
+    int64_t until;    /* the cut-off: only outcomes inspected at or before it are labels;
+                         VG_TIME_NONE: now */
+    int delay_days;   /* 0 picks VG_RISK_DELAY_DAYS; negative: no delay rule */
+    const char *port; /* only trips of this port (UN/LOCODE); NULL: every port */
+};
+
+/* Examples and positives of one selection stream. */
+struct vg_risk_stream {
+    size_t examples, positives;
+};
+
+/*
+ * The labelled trips of a store, for vg_model_train, and what was measured about them.
+ * Everything is owned by the struct (vg_risk_examples_release); records borrow nothing
+ * from the store.
+ */
+struct vg_risk_examples {
+    struct vg_model_example *items; /* n examples, in trip order; each record holds
+                                       VG_F_COUNT values indexed like vg_feature_catalog() */
+    int64_t *trips;                 /* trips.id of each example */
+    size_t n;
+    size_t positives;
+    struct vg_risk_stream streams[3]; /* by enum vg_model_selection */
+    int64_t from, to;                 /* earliest and latest example time; VG_TIME_NONE when
+                                         there is none */
+    int64_t until;                    /* the cut-off used */
+    int delay_days;                   /* the delay used (0: none) */
+    /* Left out. */
+    size_t after_until;    /* outcomes inspected after the cut-off */
+    size_t unlinked;       /* outcomes (by the cut-off) that no trip could be linked to */
+    size_t late_negatives; /* examined trips without a find that left fewer than delay_days
+                              before the cut-off */
+    /* Selection shares (docs/model.md, "Selection bias"), measured over the complete
+     * window [share_from, share_to]: the examples' first time to the cut-off less the
+     * delay (to the last example time when that window is empty). */
+    struct vg_model_shares shares; /* what vg_model_train gets; 1 where not measured */
+    int64_t share_from, share_to;
+    int64_t window_trips;      /* trips of the window (of the port, when given) */
+    int64_t random_examined;   /* of which examined at origin through the random stream */
+    int64_t targets;           /* container targets selected by vigia in the window (hold,
+                                  rule, list, model, score) */
+    int64_t targets_examined;  /* of which examined at origin */
+    bool random_measured;      /* shares.random = random_examined / window_trips */
+    bool targeted_measured;    /* shares.targeted = targets_examined / targets (false when
+                                  vigia selected no target in the window: the examinations
+                                  came from elsewhere, their propensity is unknown) */
+    /* Storage. */
+    struct vg_value *values;
+    struct vg_arena arena;
+    struct vg_map strings;
+};
+
+/*
+ * Collects training examples (docs/model.md): every trip examined by the cut-off (an
+ * outcome inspected at or before opts->until linked to it, by its own link or by
+ * container and dates, exactly as vg_risk_backtest counts them), with
+ *   record     its features as of its loading (imports: discharge; a trip never loaded,
+ *              such as a seized box, as of just before its first examination), and never
+ *              later than the cut-off; its own outcomes never count
+ *   time       that instant
+ *   positive   one of its outcomes found drugs
+ *   selection  random when an examination at origin was drawn at random, else targeted
+ *              when it was examined at origin, else partner (found abroad only); the
+ *              stream is the outcomes' `selection`, else the reason of the target the
+ *              examination closed, else partner for finds abroad and targeted otherwise
+ * A trip examined without a find that left (departure, else loading) fewer than
+ * delay_days before the cut-off is left out: a find abroad may still come.
+ * opts may be NULL (now, the default delay, every port). *out is filled (and owned by the
+ * caller) on success, left empty on failure. VG_EINVAL on NULL out; VG_EDB, VG_ENOMEM.
+ */
+VG_NODISCARD enum vg_status vg_risk_examples(struct vg_store *store,
+                                             const struct vg_risk_examples_options *opts,
+                                             struct vg_risk_examples *out,
+                                             struct vg_error *err);
+
+/* Frees what vg_risk_examples gave; the struct is left empty. NULL-safe. */
+void vg_risk_examples_release(struct vg_risk_examples *ex);
 
 /* ---- assessments ------------------------------------------------------------------ */
 
