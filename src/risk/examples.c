@@ -30,6 +30,23 @@ static int64_t trip_when(const struct rk_trip *t)
     return t->t_ref != VG_TIME_NONE ? t->t_ref : t->departure_at;
 }
 
+/* Whether an export or transhipment was loaded on its call (imports count as loaded). */
+static bool loaded(const struct rk_ctx *c, const struct rk_trip *t)
+{
+    if (t->direction == RK_IMPORT || t->loaded_at != VG_TIME_NONE) {
+        return true;
+    }
+    const struct rk_container *ct = RK_AT(c->containers, struct rk_container, t->container);
+    const struct rk_event *ev = RK_AT(c->events, struct rk_event, ct->ev_off);
+    for (uint32_t i = 0; i < ct->ev_n; i++) {
+        if ((ev[i].kind == RK_EV_LOAD || ev[i].kind == RK_EV_STOWAGE) && ev[i].call == t->call &&
+            t->call != RK_NONE) {
+            return true;
+        }
+    }
+    return false;
+}
+
 enum vg_status rk_each_examined(struct rk_ctx *c,
                                 int64_t until,
                                 int64_t delay,
@@ -90,9 +107,10 @@ enum vg_status rk_each_examined(struct rk_ctx *c,
         ex.left = tr->departure_at != VG_TIME_NONE ? tr->departure_at
                   : tr->t_ref != VG_TIME_NONE      ? tr->t_ref
                                                    : ex.as_of;
-        ex.late = !ex.positive && delay > 0 && until != VG_TIME_NONE && ex.left > until - delay;
+        ex.late = delay > 0 && until != VG_TIME_NONE && ex.left > until - delay;
+        ex.loaded = loaded(c, tr);
         const struct vg_value *r = NULL;
-        if (!ex.late) {
+        if (!ex.late || ex.positive) {
             vg_arena_reset(arena);
             s = rk_compute(c, (uint32_t)ti, ex.as_of, arena, rec, src, NULL, err);
             r = rec;
@@ -109,6 +127,7 @@ enum vg_status rk_each_examined(struct rk_ctx *c,
 
 struct collect {
     struct vg_risk_examples *out;
+    bool keep_late_positives;
     struct rk_vec kept;   /* struct rk_examined of the examples */
     struct rk_vec values; /* VG_F_COUNT struct vg_value per example */
     struct rk_vec seen;   /* every examined trip, late ones too (for the shares) */
@@ -169,8 +188,15 @@ collect_one(void *user, const struct rk_examined *e, const struct vg_value *rec,
         return vg_error_set(err, VG_ENOMEM, "out of memory");
     }
     *seen = *e;
-    if (e->late) {
-        k->out->late_negatives++;
+    struct vg_risk_examples *ex = k->out;
+    if (e->late && !(e->positive && k->keep_late_positives)) {
+        ex->late_positives += e->positive;
+        ex->late_negatives += !e->positive;
+        return VG_OK;
+    }
+    if (!e->loaded) {
+        ex->not_loaded++;
+        ex->not_loaded_positives += e->positive;
         return VG_OK;
     }
     struct rk_examined *kept = rk_push(&k->kept, sizeof(*kept));
@@ -183,7 +209,7 @@ collect_one(void *user, const struct rk_examined *e, const struct vg_value *rec,
     memcpy(v, rec, VG_F_COUNT * sizeof(*v));
     enum vg_status s = VG_OK;
     for (size_t f = 0; f < VG_F_COUNT && s == VG_OK; f++) {
-        s = keep_value(k->out, &v[f]);
+        s = keep_value(ex, &v[f]);
     }
     return s == VG_OK ? VG_OK : vg_error_set(err, s, "out of memory");
 }
@@ -315,7 +341,7 @@ enum vg_status vg_risk_examples(struct vg_store *store,
     struct rk_src(*src)[2] = vg_calloc(VG_F_COUNT, sizeof(*src));
     struct vg_arena arena;
     vg_arena_init(&arena, 64u << 10, 0);
-    struct collect k = { .out = out };
+    struct collect k = { .out = out, .keep_late_positives = o->keep_late_positives };
     enum vg_status s = VG_OK;
     if (c == NULL || rec == NULL || src == NULL) {
         s = vg_error_set(err, VG_ENOMEM, "out of memory");

@@ -618,7 +618,9 @@ struct rk_examined {
     int64_t as_of;     /* the instant of its record */
     int64_t left;      /* when it left: departure, else reference time, else as_of */
     bool positive;     /* one of its outcomes found drugs */
-    bool late;         /* no find, and left within the delay: no record computed */
+    bool late;         /* left within the delay before the cut-off: its label may still
+                          change (no record computed unless positive) */
+    bool loaded;       /* an import, or loaded on its call (a seized box never is) */
     uint8_t selection; /* enum vg_model_selection of the example */
 };
 
@@ -630,8 +632,8 @@ typedef enum vg_status (*rk_examined_fn)(void *user,
 /*
  * Calls fn, in trip order, for every trip of port (0: every port) with an outcome
  * inspected at or before until (VG_TIME_NONE: any) linked to it, with its feature record
- * as of ex->as_of in rec and src (arena reset per trip), or rec NULL when ex->late (no
- * find, left after until - delay; delay 0: no such rule). *unlinked (may be NULL) gets the
+ * as of ex->as_of in rec and src (arena reset per trip), or rec NULL when ex->late and
+ * not positive (left after until - delay; delay 0: no such rule). *unlinked (may be NULL) gets the
  * number of outcomes by then linked to no trip. Stops at fn's first status other than
  * VG_OK and returns it; else VG_OK or rk_compute's status.
  */
