@@ -12,10 +12,11 @@
  *           with the label
  *
  * Unknown values are NaN in every column of the feature: XGBoost learns a default
- * direction for missing values, so "unknown" is never read as "no" or 0. Except where no
- * training row had the feature unknown: the trees never learned a direction for it (XGBoost
- * would send it down an arbitrary branch, as if it were an extreme value), so it is read as
- * the training's typical value (struct enc_feature, typical) and vg_model_novelty names it.
+ * direction for missing values, so "unknown" is never read as "no" or 0. Except where fewer
+ * than min_category_rows training rows had the feature unknown: the trees cannot have
+ * learned a direction for it (XGBoost sends it down whichever branch a handful of rows, or
+ * none, decided, as if it were an extreme value), so it is read as the training's typical
+ * value (struct enc_feature, typical) and vg_model_novelty names it.
  */
 #include "model/model_int.h"
 
@@ -314,13 +315,15 @@ static enum vg_status learn_values(struct enc *enc,
     return st;
 }
 
-/* The typical value of f over the training rows (struct enc_feature), NaN when a row had it
- * unknown. After the values are learned (string codes). */
+/* The typical value of f over the training rows (struct enc_feature): NaN when at least
+ * min_rows rows had it unknown (enough to learn where unknowns go, like a category). After
+ * the values are learned (string codes). */
 static enum vg_status learn_typical(struct enc_feature *f,
                                     const struct vg_model_example *ex,
                                     const size_t *rows,
                                     size_t n,
-                                    const double *weights)
+                                    const double *weights,
+                                    size_t min_rows)
 {
     f->typical = NAN;
     size_t bins = f->type == VG_FEATURE_STRING ? f->nvalues + 1 : 64;
@@ -328,12 +331,15 @@ static enum vg_status learn_typical(struct enc_feature *f,
     if (w == NULL) {
         return VG_ENOMEM;
     }
-    bool unknown = n == 0;
-    for (size_t k = 0; k < n && !unknown; k++) {
+    size_t unknowns = 0;
+    for (size_t k = 0; k < n; k++) {
         const struct vg_value *v = &ex[rows[k]].record[f->index];
-        unknown = vg__value_unknown(v, f->type);
         uint64_t b = 0;
-        if (unknown || f->type == VG_FEATURE_NUMBER) {
+        if (vg__value_unknown(v, f->type)) {
+            unknowns++;
+            continue;
+        }
+        if (f->type == VG_FEATURE_NUMBER) {
             continue;
         }
         if (f->type == VG_FEATURE_BOOL) {
@@ -347,6 +353,7 @@ static enum vg_status learn_typical(struct enc_feature *f,
         }
         w[b] += weights[rows[k]];
     }
+    bool unknown = n == 0 || unknowns >= (min_rows > 0 ? min_rows : 1) || unknowns == n;
     if (!unknown && f->type == VG_FEATURE_NUMBER) {
         f->typical = f->has_stats ? f->q[6] : NAN; /* the 50% point of vg__enc_grid */
     } else if (!unknown) {
@@ -416,7 +423,7 @@ enum vg_status vg__enc_build(struct enc *enc,
             break;
         }
         if (st == VG_OK) {
-            st = learn_typical(f, examples, rows, n, weights);
+            st = learn_typical(f, examples, rows, n, weights, opts->min_category_rows);
         }
     }
     if (st == VG_ENOMEM) {

@@ -43,10 +43,11 @@ struct enc_feature {
     struct vg_slice *slices; /* the same, as slices */
     size_t nvalues;
     struct vg_map lookup; /* value -> code (strings: 1..K; lists: 1..M) */
-    /* The value of the first column an unknown value is read as when no training row had
-     * the feature unknown (the trees never learned where unknowns go): the weighted median
-     * (numbers), the most frequent value (bools, string codes, list lengths; members 0).
-     * NaN when training rows had it unknown: unknowns stay missing, XGBoost places them. */
+    /* The value of the first column an unknown value is read as when fewer than
+     * min_category_rows training rows had the feature unknown (too few for the trees to
+     * learn where unknowns go): the weighted median (numbers), the most frequent value
+     * (bools, string codes, list lengths; members 0). NaN when enough training rows had it
+     * unknown: unknowns stay missing, and XGBoost places them. */
     double typical;
 };
 
