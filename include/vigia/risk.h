@@ -229,10 +229,10 @@ VG_NODISCARD enum vg_status vg_risk_backtest(struct vg_store *store,
 #define VG_RISK_DELAY_DAYS 45
 
 struct vg_risk_examples_options {
-    int64_t until;    /* the cut-off: only outcomes inspected at or before it are labels;
-                         VG_TIME_NONE: now */
-    int delay_days;   /* 0 picks VG_RISK_DELAY_DAYS; negative: no delay rule */
-    const char *port; /* only trips of this port (UN/LOCODE); NULL: every port */
+    int64_t until;            /* the cut-off: only outcomes inspected at or before it are labels;
+                                 VG_TIME_NONE: now */
+    int delay_days;           /* 0 picks VG_RISK_DELAY_DAYS; negative: no delay rule */
+    const char *port;         /* only trips of this port (UN/LOCODE); NULL: every port */
     bool keep_late_positives; /* keep the finds among the trips that left within the delay
                                  (their negatives are not labels yet). Off by default:
                                  positives without their negatives make every feature that
@@ -261,29 +261,29 @@ struct vg_risk_examples {
     int64_t until;                    /* the cut-off used */
     int delay_days;                   /* the delay used (0: none) */
     /* Left out. */
-    size_t after_until;    /* outcomes inspected after the cut-off */
-    size_t unlinked;       /* outcomes (by the cut-off) that no trip could be linked to */
-    size_t late_negatives; /* examined trips without a find that left fewer than delay_days
-                              before the cut-off */
-    size_t late_positives; /* trips with a find that left within the delay (left out unless
-                              keep_late_positives) */
-    size_t not_loaded;     /* examined exports never loaded on their call (a seized box):
-                              no record as of a loading exists */
+    size_t after_until;          /* outcomes inspected after the cut-off */
+    size_t unlinked;             /* outcomes (by the cut-off) that no trip could be linked to */
+    size_t late_negatives;       /* examined trips without a find that left fewer than delay_days
+                                    before the cut-off */
+    size_t late_positives;       /* trips with a find that left within the delay (left out unless
+                                    keep_late_positives) */
+    size_t not_loaded;           /* examined exports never loaded on their call (a seized box):
+                                    no record as of a loading exists */
     size_t not_loaded_positives; /* of which with a find */
     /* Selection shares (docs/model.md, "Selection bias"), measured over the complete
      * window [share_from, share_to]: the examples' first time to the cut-off less the
      * delay (to the last example time when that window is empty). */
     struct vg_model_shares shares; /* what vg_model_train gets; 1 where not measured */
     int64_t share_from, share_to;
-    int64_t window_trips;      /* trips of the window (of the port, when given) */
-    int64_t random_examined;   /* of which examined at origin through the random stream */
-    int64_t targets;           /* container targets selected by vigia in the window (hold,
-                                  rule, list, model, score) */
-    int64_t targets_examined;  /* of which examined at origin */
-    bool random_measured;      /* shares.random = random_examined / window_trips */
-    bool targeted_measured;    /* shares.targeted = targets_examined / targets (false when
-                                  vigia selected no target in the window: the examinations
-                                  came from elsewhere, their propensity is unknown) */
+    int64_t window_trips;     /* trips of the window (of the port, when given) */
+    int64_t random_examined;  /* of which examined at origin through the random stream */
+    int64_t targets;          /* container targets selected by vigia in the window (hold,
+                                 rule, list, model, score) */
+    int64_t targets_examined; /* of which examined at origin */
+    bool random_measured;     /* shares.random = random_examined / window_trips */
+    bool targeted_measured;   /* shares.targeted = targets_examined / targets (false when
+                                 vigia selected no target in the window: the examinations
+                                 came from elsewhere, their propensity is unknown) */
     /* Storage. */
     struct vg_value *values;
     struct vg_arena arena;

@@ -39,8 +39,9 @@ struct vg_store;
 /* Defaults when neither the command nor the port's settings say otherwise. */
 #define VG_TARGET_DEFAULT_CAPACITY_SHARE 0.02 /* of the day's container trips */
 #define VG_TARGET_DEFAULT_RANDOM_SHARE   0.05 /* of the capacity; at least one draw */
-#define VG_TARGET_DEFAULT_EXPLORE_SHARE  0.05 /* of the capacity, rounded: the model's
-                                                 novel trips (docs/targeting.md) */
+#define VG_TARGET_DEFAULT_EXPLORE_SHARE        \
+ 0.05 /* of the capacity, rounded: the model's \
+         novel trips (docs/targeting.md) */
 
 /* Why a target was selected. */
 enum vg_target_reason {
@@ -59,21 +60,21 @@ enum vg_target_reason {
 const char *vg_target_reason_name(enum vg_target_reason reason);
 
 struct vg_target_options {
-    const char *port;    /* UN/LOCODE of the port ("PECLL", "PE CLL"); required */
-    const char *date;    /* the port's local day, YYYY-MM-DD; required */
-    int64_t capacity;    /* container targets the port can inspect that day; < 0: the
-                            port's setting, else 2% of the day's trips (at least 1) */
-    double random_share; /* minimum share of the capacity drawn at random, in (0, 1];
-                            < 0: the port's setting, else 0.05. At least one draw
-                            whenever the capacity is at least 1 */
+    const char *port;     /* UN/LOCODE of the port ("PECLL", "PE CLL"); required */
+    const char *date;     /* the port's local day, YYYY-MM-DD; required */
+    int64_t capacity;     /* container targets the port can inspect that day; < 0: the
+                             port's setting, else 2% of the day's trips (at least 1) */
+    double random_share;  /* minimum share of the capacity drawn at random, in (0, 1];
+                             < 0: the port's setting, else 0.05. At least one draw
+                             whenever the capacity is at least 1 */
     double explore_share; /* share of the capacity drawn among the trips whose latest
                              assessment's model reads some known value as novel (outside
                              what it learned from), rounded to the nearest whole target:
                              < 0 picks VG_TARGET_DEFAULT_EXPLORE_SHARE, 0 none. Taken from
                              the slots by score, after the random draws, with the same
                              recorded draw; marked "explore" */
-    bool seeded;         /* TESTS ONLY: derive the random seed from `seed` instead of the
-                            secure source (recorded as seeded) */
+    bool seeded;          /* TESTS ONLY: derive the random seed from `seed` instead of the
+                             secure source (recorded as seeded) */
     uint64_t seed;
     bool reselect;      /* replace the recorded selection of the day; needs reason */
     const char *reason; /* why a reselection is made (at least 10 characters) */

@@ -149,9 +149,9 @@ static int run(struct cli_global *g, int argc, char **argv)
     struct vg_model *model = NULL;
     struct vg_risk_learned learned;
     int64_t model_id = 0;
-    enum vg_status st = use_model ? vg_model_store_load(store, NULL, vg_feature_catalog(), &model,
-                                                        &model_id, &err)
-                                  : VG_ENOTFOUND;
+    enum vg_status st =
+        use_model ? vg_model_store_load(store, NULL, vg_feature_catalog(), &model, &model_id, &err)
+                  : VG_ENOTFOUND;
     if (st == VG_OK) {
         vg_risk_learned_init(&learned, model, model_id);
         o.model = &learned.hook;
@@ -163,15 +163,17 @@ static int run(struct cli_global *g, int argc, char **argv)
     }
     vg_store_close(store);
     char version[64];
-    snprintf(version, sizeof(version), "%s", model != NULL ? vg_model_info(model)->version : "none");
+    snprintf(version, sizeof(version), "%s",
+             model != NULL ? vg_model_info(model)->version : "none");
     vg_model_free(model);
     if (st != VG_OK) {
         return cli_fail(&err, st);
     }
-    static const char *const keys[13] = {
-        "trips", "assessed", "rescored",     "unchanged",       "red",           "amber", "green",
-        "holds", "rule_set", "model",        "load_seconds",    "compute_seconds", "write_seconds"
-    };
+    static const char *const keys[13] = { "trips",        "assessed",     "rescored",
+                                          "unchanged",    "red",          "amber",
+                                          "green",        "holds",        "rule_set",
+                                          "model",        "load_seconds", "compute_seconds",
+                                          "write_seconds" };
     const int64_t counts[9] = { r.trips, r.assessed, r.rescored, r.unchanged,  r.red,
                                 r.amber, r.green,    r.holds,    r.rule_set_id };
     const double secs[3] = { r.load_seconds, r.compute_seconds, r.write_seconds };

@@ -108,10 +108,9 @@ static void print_run(const struct vg_report_sink *sink, const struct vg_target_
     snprintf(v[14], 64, "%s", run->recorded ? "recorded earlier" : "new");
     snprintf(v[15], 64, "%lld", (long long)run->explore);
     static const char *const keys[17] = {
-        "selection",   "port",        "date",         "trips",   "assessed",
-        "capacity",    "random_share", "holds",       "by_score", "random",
-        "vessels",     "draw",         "selected_at", "selected_by", "status",
-        "explore",     "reselected_because"
+        "selection",    "port",        "date",     "trips",   "assessed",          "capacity",
+        "random_share", "holds",       "by_score", "random",  "vessels",           "draw",
+        "selected_at",  "selected_by", "status",   "explore", "reselected_because"
     };
     const char *vals[17];
     for (int i = 0; i < 16; i++) {

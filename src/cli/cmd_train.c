@@ -128,7 +128,8 @@ static void put_examples(struct record *r, const struct vg_risk_examples *ex)
     put_time(r, "share_window_to", ex->share_to);
     put(r, "window_trips", "%lld", (long long)ex->window_trips);
     put(r, "random_examined", "%lld", (long long)ex->random_examined);
-    put(r, "share_random", "%.6f%s", ex->shares.random, ex->random_measured ? "" : " (not measured)");
+    put(r, "share_random", "%.6f%s", ex->shares.random,
+        ex->random_measured ? "" : " (not measured)");
     put(r, "targets", "%lld", (long long)ex->targets);
     put(r, "targets_examined", "%lld", (long long)ex->targets_examined);
     put(r, "share_targeted", "%.6f%s", ex->shares.targeted,

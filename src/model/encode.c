@@ -345,7 +345,8 @@ static enum vg_status learn_typical(struct enc_feature *f,
         if (f->type == VG_FEATURE_BOOL) {
             b = v->as.boolean ? 1 : 0;
         } else if (f->type == VG_FEATURE_STRING) {
-            if (f->nvalues == 0 || !vg_map_get(&f->lookup, v->as.string.ptr, v->as.string.len, &b)) {
+            if (f->nvalues == 0 ||
+                !vg_map_get(&f->lookup, v->as.string.ptr, v->as.string.len, &b)) {
                 b = ENC_OTHER;
             }
         } else {

@@ -22,8 +22,10 @@ struct backtest {
     int64_t inspected, positives;
 };
 
-static enum vg_status
-count_one(void *user, const struct rk_examined *ex, const struct vg_value *rec, struct vg_error *err)
+static enum vg_status count_one(void *user,
+                                const struct rk_examined *ex,
+                                const struct vg_value *rec,
+                                struct vg_error *err)
 {
     struct backtest *b = user;
     enum vg_status s = vg_rules_eval(b->set, rec, VG_F_COUNT, ex->as_of, b->res, NULL);

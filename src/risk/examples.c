@@ -179,8 +179,10 @@ static enum vg_status keep_value(struct vg_risk_examples *ex, struct vg_value *v
     return s;
 }
 
-static enum vg_status
-collect_one(void *user, const struct rk_examined *e, const struct vg_value *rec, struct vg_error *err)
+static enum vg_status collect_one(void *user,
+                                  const struct rk_examined *e,
+                                  const struct vg_value *rec,
+                                  struct vg_error *err)
 {
     struct collect *k = user;
     struct rk_examined *seen = rk_push(&k->seen, sizeof(*seen));
@@ -251,8 +253,8 @@ static enum vg_status count_targets(struct rk_ctx *c,
 }
 
 /* The shares of the streams over the complete window (vg_risk_examples). */
-static enum vg_status
-measure_shares(struct rk_ctx *c, struct collect *k, uint32_t port, int64_t delay, struct vg_error *err)
+static enum vg_status measure_shares(
+    struct rk_ctx *c, struct collect *k, uint32_t port, int64_t delay, struct vg_error *err)
 {
     struct vg_risk_examples *ex = k->out;
     if (ex->n == 0) {
@@ -333,7 +335,9 @@ enum vg_status vg_risk_examples(struct vg_store *store,
     struct vg_risk_examples_options defaults = { .until = VG_TIME_NONE };
     const struct vg_risk_examples_options *o = opts != NULL ? opts : &defaults;
     out->until = o->until != VG_TIME_NONE ? o->until : vg_time_now();
-    out->delay_days = o->delay_days == 0 ? VG_RISK_DELAY_DAYS : o->delay_days > 0 ? o->delay_days : 0;
+    out->delay_days = o->delay_days == 0  ? VG_RISK_DELAY_DAYS
+                      : o->delay_days > 0 ? o->delay_days
+                                          : 0;
     int64_t delay = (int64_t)out->delay_days * RK_DAY;
 
     struct rk_ctx *c = vg_calloc(1, sizeof(*c));
@@ -374,11 +378,12 @@ enum vg_status vg_risk_examples(struct vg_store *store,
     }
     for (size_t i = 0; i < out->n; i++) {
         const struct rk_examined *e = RK_AT(k.kept, struct rk_examined, i);
-        out->items[i] = (struct vg_model_example){ .record = out->values + i * VG_F_COUNT,
-                                                   .time = e->as_of,
-                                                   .positive = e->positive,
-                                                   .selection = (enum vg_model_selection)e->selection,
-                                                   .weight = 1 };
+        out->items[i] =
+            (struct vg_model_example){ .record = out->values + i * VG_F_COUNT,
+                                       .time = e->as_of,
+                                       .positive = e->positive,
+                                       .selection = (enum vg_model_selection)e->selection,
+                                       .weight = 1 };
         out->trips[i] = RK_AT(c->trips, struct rk_trip, e->trip)->id;
         out->positives += e->positive;
         out->streams[e->selection].examples++;

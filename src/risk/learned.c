@@ -23,7 +23,7 @@ learned_predict(void *user, const struct vg_value *record, size_t n, double *p, 
     l->record = record;
     *p = l->p;
     size_t k = l->explain < sizeof(l->top) / sizeof(l->top[0]) ? l->explain
-                                                                : sizeof(l->top) / sizeof(l->top[0]);
+                                                               : sizeof(l->top) / sizeof(l->top[0]);
     l->ntop = vg_model_top(l->model, l->contribs, k, l->min_contribution, true, l->top);
     for (size_t i = 0; i < l->ntop && s == VG_OK; i++) {
         if (i > 0) {
@@ -45,8 +45,8 @@ static enum vg_status learned_evidence(void *user, struct vg_buf *json)
     const struct vg_feature_schema *cat = vg_model_schema(l->model);
     enum vg_status s = vg_buf_printf(json, "{\"probability\":%.6g,\"contributions\":{", l->p);
     for (size_t i = 0; i < l->ntop && s == VG_OK; i++) {
-        s = vg_buf_printf(json, "%s\"%s\":%.4f", i > 0 ? "," : "", cat->defs[l->top[i].feature].name,
-                          (double)l->top[i].contribution);
+        s = vg_buf_printf(json, "%s\"%s\":%.4f", i > 0 ? "," : "",
+                          cat->defs[l->top[i].feature].name, (double)l->top[i].contribution);
     }
     if (s == VG_OK) {
         s = vg_buf_printf(json, "},\"bias\":%.4f,\"novel\":[", (double)l->contribs[VG_F_COUNT]);

@@ -971,8 +971,8 @@ static enum vg_status outcome_row(struct rk_ctx *c, sqlite3_stmt *st)
     enum vg_model_selection sel = VG_MODEL_TARGETED;
     const char *why = (const char *)sqlite3_column_text(st, 6);
     if (why != NULL) {
-        (void)vg_model_selection_parse(
-            vg_slice_make(why, (size_t)sqlite3_column_bytes(st, 6)), &sel);
+        (void)vg_model_selection_parse(vg_slice_make(why, (size_t)sqlite3_column_bytes(st, 6)),
+                                       &sel);
     }
     o->selection = (uint8_t)sel;
     if (c->first_outcome == VG_TIME_NONE || o->t < c->first_outcome) {

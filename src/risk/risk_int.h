@@ -328,11 +328,11 @@ struct rk_outcome {
 /* Why an outcome's container was examined, as SQL over `outcomes o`: its own selection,
  * else the reason of the target its inspection closed ("random" or not), else "partner"
  * for a find in transit or at destination and "targeted" for an examination at origin. */
-#define RK_OUTCOME_SELECTION_SQL                                                              \
-    "coalesce(o.selection, (SELECT CASE t.reason WHEN 'random' THEN 'random' ELSE 'targeted'" \
-    " END FROM inspections i JOIN targets t ON t.id = i.target_id WHERE i.id ="                \
-    " o.inspection_id), CASE WHEN o.found_at IN ('transit', 'destination') THEN 'partner'"     \
-    " ELSE 'targeted' END)"
+#define RK_OUTCOME_SELECTION_SQL                                                           \
+ "coalesce(o.selection, (SELECT CASE t.reason WHEN 'random' THEN 'random' ELSE 'targeted'" \
+ " END FROM inspections i JOIN targets t ON t.id = i.target_id WHERE i.id ="               \
+ " o.inspection_id), CASE WHEN o.found_at IN ('transit', 'destination') THEN 'partner'"    \
+ " ELSE 'targeted' END)"
 
 /* A link from a subject (party, address) to a positive outcome. */
 struct rk_link {

@@ -83,9 +83,9 @@ static enum vg_status load_candidates(struct vg_store *store,
         " LEFT JOIN port_calls pc ON pc.id = t.port_call_id"
         " LEFT JOIN assessments a ON a.id = (SELECT a2.id FROM assessments a2"
         "   WHERE a2.trip_id = t.id AND a2.created_at <= ?4 ORDER BY a2.version DESC LIMIT 1)"
-                              " WHERE t.port = ?1 AND t.created_at <= ?4"
-                              " AND " VG__TRIP_TIME_SQL " >= ?2 AND " VG__TRIP_TIME_SQL " < ?3"
-                              " ORDER BY t.id";
+        " WHERE t.port = ?1 AND t.created_at <= ?4"
+        " AND " VG__TRIP_TIME_SQL " >= ?2 AND " VG__TRIP_TIME_SQL " < ?3"
+        " ORDER BY t.id";
     sqlite3_stmt *st = vg__store_stmt(store, sql, err);
     if (st == NULL) {
         return VG_EDB;
@@ -528,7 +528,8 @@ supersede(struct vg_store *store, int64_t old_id, int64_t new_id, struct vg_erro
 
 /* Takes up to n more assessed trips by score from c->v[*i] on (priority order), skipping
  * those already picked. */
-static enum vg_status take_scored(struct inserter *in, struct cands *c, size_t *i, int64_t n, int64_t *rank)
+static enum vg_status
+take_scored(struct inserter *in, struct cands *c, size_t *i, int64_t n, int64_t *rank)
 {
     enum vg_status st = VG_OK;
     for (; st == VG_OK && n > 0 && *i < c->n && c->v[*i].assessment_id != 0; ++*i) {
@@ -626,8 +627,7 @@ static enum vg_status audit_run(struct inserter *in,
         run->port, run->date, (long long)run->id, (long long)run->trips, (long long)run->assessed,
         (long long)run->capacity, run->capacity_source, run->random_share, (long long)run->holds,
         (long long)run->scored, (long long)run->random, (long long)run->explore,
-        (long long)run->vessels,
-        run->seeded ? "true" : "false");
+        (long long)run->vessels, run->seeded ? "true" : "false");
     if (st == VG_OK && superseded != 0) {
         st = vg_buf_printf(&b, ",\"supersedes\":%lld,\"reason\":", (long long)superseded);
         if (st == VG_OK) {

@@ -469,7 +469,7 @@ static void test_model__never_unknown_in_training_reads_as_typical(void **state)
     assert_true(isnan(model->feat_enc[F_Z]->typical));
     assert_true(dwell->typical == dwell->q[6]);
     assert_true(dwell->typical > 20 && dwell->typical < 50); /* exponential, mean 48 */
-    assert_true(model->feat_enc[F_NEW]->typical == 0);      /* 80% are not new */
+    assert_true(model->feat_enc[F_NEW]->typical == 0);       /* 80% are not new */
     assert_true(carrier->typical >= 1 && carrier->typical <= (double)carrier->nvalues);
 
     struct vg_value rec[NF], typ[NF];

@@ -88,8 +88,8 @@ static void outcome(struct vg_store *s,
              "INSERT INTO outcomes(container_number, bl_number, port, inspected_at, result,"
              " found_at, selection, digest, recorded_at) VALUES('%s', 'BL%d', '%s', %lld, '%s',"
              " '%s', %s%s%s, randomblob(32), 0)",
-             c, n, strcmp(found_at, "origin") == 0 ? "PECLL" : "NLRTM", (long long)T(when),
-             result, found_at, selection != NULL ? "'" : "", selection != NULL ? selection : "NULL",
+             c, n, strcmp(found_at, "origin") == 0 ? "PECLL" : "NLRTM", (long long)T(when), result,
+             found_at, selection != NULL ? "'" : "", selection != NULL ? selection : "NULL",
              selection != NULL ? "'" : "");
     exec(s, sql);
 }
@@ -165,8 +165,8 @@ static struct vg_store *store_of_examples(const char *name)
     exec(s, "INSERT INTO inspections(id, target_id, inspected_at, state, created_at)"
             " SELECT 77, id, 0, 'inspected', 0 FROM targets WHERE reason = 'random'");
     char c2[12];
-    snprintf(sql, sizeof(sql), "UPDATE outcomes SET inspection_id = 77 WHERE container_number = '%s'",
-             box(2, c2));
+    snprintf(sql, sizeof(sql),
+             "UPDATE outcomes SET inspection_id = 77 WHERE container_number = '%s'", box(2, c2));
     exec(s, sql);
     return s;
 }
@@ -187,9 +187,8 @@ static int64_t trip_id(struct vg_store *s, int n)
 }
 
 /* The example of container n, or NULL. */
-static const struct vg_model_example *example_of(struct vg_store *s,
-                                                 const struct vg_risk_examples *ex,
-                                                 int n)
+static const struct vg_model_example *
+example_of(struct vg_store *s, const struct vg_risk_examples *ex, int n)
 {
     int64_t id = trip_id(s, n);
     for (size_t i = 0; i < ex->n; i++) {
@@ -413,7 +412,8 @@ static void test_risk_examples__shares_measured_from_the_store(void **state)
     vg_risk_examples_release(&ex);
 
     /* One port only: this store has one. */
-    struct vg_risk_examples_options o = { .until = T("2024-05-01T00:00Z"), .delay_days = 20,
+    struct vg_risk_examples_options o = { .until = T("2024-05-01T00:00Z"),
+                                          .delay_days = 20,
                                           .port = "PEPAI" };
     assert_status(vg_risk_examples(s, &o, &ex, NULL), VG_OK, NULL);
     assert_int_equal(ex.n, 0);

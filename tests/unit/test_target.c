@@ -331,7 +331,7 @@ static void test_target__explore_draws_among_novel_trips(void **state)
     vg_tt_exec(s, "UPDATE assessment_reasons SET evidence = '{\"novel\":[]}' WHERE kind = 'model'"
                   " AND code <> 'm1'");
     struct vg_target_options o = day(8, 5);
-    o.random_share = 0.25; /* 2 draws */
+    o.random_share = 0.25;  /* 2 draws */
     o.explore_share = 0.25; /* 2 exploration draws */
     struct vg_target_run run;
     assert_int_equal(select_day(s, &o, &run), VG_OK);
@@ -381,7 +381,8 @@ static void test_target__explore_draws_among_novel_trips(void **state)
                                   " length(random_draw) = 32"),
                      nwant);
     char buf[400];
-    vg_tt_text(s, "SELECT objects FROM audit_log WHERE action = 'targets.select'", buf, sizeof(buf));
+    vg_tt_text(s, "SELECT objects FROM audit_log WHERE action = 'targets.select'", buf,
+               sizeof(buf));
     assert_non_null(strstr(buf, nwant == 2 ? "\"explore\":2" : "\"explore\":1"));
     /* The replay checks the exploration draws too; a swapped one is caught. */
     bool ok = false;
