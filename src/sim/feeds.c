@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
 #include <vigia/alloc.h>
 #include <vigia/ident.h>
 
@@ -45,8 +46,8 @@ static void day_stamp(const struct sim_world *w, int64_t day, char out[9])
     snprintf(out, 9, "%04d%02d%02d", cv.year % 10000, cv.month % 100, cv.day % 100);
 }
 
-static struct sim_interchange *ix_get(
-    struct fctx *f, const char *kind, const char *sender, const char *recipient, enum vg_status *st)
+static struct sim_interchange *ix_get(struct fctx *f, const char *kind, const char *sender,
+                                      const char *recipient, enum vg_status *st)
 {
     struct sim_gen *g = f->g;
     char key[64];
@@ -249,12 +250,8 @@ static void components(struct sim_edi *e, const char *text, int n)
     }
 }
 
-static void nad_party(struct fctx *f,
-                      const char *q,
-                      const struct sim_party *p,
-                      const char *name,
-                      const char *street,
-                      bool bad_ruc)
+static void nad_party(struct fctx *f, const char *q, const struct sim_party *p, const char *name,
+                      const char *street, bool bad_ruc)
 {
     struct sim_edi *e = f->e;
     vg__sim_edi_seg(e, "NAD");
@@ -292,8 +289,8 @@ static void nad_carrier(struct fctx *f, const char *q, const struct sim_carrier 
     vg__sim_edi_end(f->e);
 }
 
-static void
-eqd(struct fctx *f, const char *number, const char *type, const char *status, bool full, bool codes)
+static void eqd(struct fctx *f, const char *number, const char *type, const char *status,
+                bool full, bool codes)
 {
     vg__sim_edi_seg(f->e, "EQD");
     vg__sim_edi_el(f->e, "CN");
@@ -576,8 +573,8 @@ static enum vg_status codeco(struct fctx *f, struct sim_trip *t, enum move m)
         int64_t rel = when - f->w->t0; /* t0 is local midnight: days count locally */
         int day = rel < 0 ? -1 : (int)(rel / SIM_DAY);
         for (int i = 0; i < g->fault_n[SIM_F_MISSING_FEED]; i++) {
-            if (g->miss_port[i] == f->c->port &&
-                strcmp(p->term[g->miss_term[i]].sender, sender) == 0 && g->miss_day[i] == day) {
+            if (g->miss_port[i] == f->c->port && strcmp(p->term[g->miss_term[i]].sender, sender) == 0 &&
+                g->miss_day[i] == day) {
                 g->miss_count[i]++;
                 t->feed_missing = true;
                 return VG_OK;
@@ -727,7 +724,8 @@ static enum vg_status baplie(struct fctx *f)
     struct sim_gen *g = f->g;
     char stamp[9], rel[160];
     day_stamp(f->w, g->day, stamp);
-    snprintf(rel, sizeof(rel), "feeds/baplie/%s_%s_%s.edi", stamp, f->v->call_sign, f->c->voyage);
+    snprintf(rel, sizeof(rel), "feeds/baplie/%s_%s_%s.edi", stamp, f->v->call_sign,
+             f->c->voyage);
     struct sim_interchange ix;
     enum vg_status st = vg__sim_ix_open(&g->out, &ix, rel, f->ca->agent, f->term->sender,
                                         f->c->etd + HOUR, &f->port->zone, ++g->ix_ref, f->err);
