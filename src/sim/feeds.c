@@ -635,9 +635,11 @@ static enum vg_status codeco(struct fctx *f, struct sim_trip *t, enum move m)
         vg__sim_edi_el(e, "1");
         vg__sim_edi_el(e, "");
         vg__sim_edi_el(e, "3");
-        vg__sim_edi_el(e, "");
-        vg__sim_edi_el(e, "");
-        vg__sim_edi_el(e, "");
+        vg__sim_edi_el(e, ""); /* C228 transport means */
+        vg__sim_edi_el(e, ""); /* C040 carrier */
+        vg__sim_edi_el(e, ""); /* 8101 transit direction */
+        vg__sim_edi_el(e, ""); /* C401 excess transportation */
+        /* C222 transport identification: the plate, in element 8 as for a vessel. */
         vg__sim_edi_el(e, m == MOVE_REENTRY || m == MOVE_GATE_OUT ? t->truck_back : t->truck);
         vg__sim_edi_end(e);
     }
