@@ -189,7 +189,8 @@ static void generate(struct vg_store *s, long n)
         for (long j = 0; j < per_call && id < n; j++) {
             id++;
             char num[16], bl[24], s1[16], s2[16];
-            snprintf(num, sizeof(num), "BNCU%06ld", id % 1000000);
+            /* A new owner code every million containers: numbers stay unique. */
+            snprintf(num, sizeof(num), "BN%cU%06ld", (char)('C' + id / 1000000 % 20), id % 1000000);
             snprintf(num + 10, sizeof(num) - 10, "%d", vg_container_check_digit(num));
             snprintf(bl, sizeof(bl), "MSCBL%09ld", id);
             snprintf(s1, sizeof(s1), "SL%08ld", id);

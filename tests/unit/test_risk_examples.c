@@ -464,6 +464,37 @@ static void test_risk_examples__backtest_walks_every_examined_trip(void **state)
     vg_store_close(s);
 }
 
+struct oom_ctx {
+    struct vg_store *store;
+    struct vg_risk_examples ex;
+};
+
+static enum vg_status examples_op(void *user)
+{
+    struct oom_ctx *c = user;
+    struct vg_risk_examples_options o = { .until = T("2024-05-01T00:00Z"), .delay_days = 20 };
+    return vg_risk_examples(c->store, &o, &c->ex, NULL);
+}
+
+static void examples_cleanup(void *user)
+{
+    vg_risk_examples_release(&((struct oom_ctx *)user)->ex);
+}
+
+static void test_risk_examples__out_of_memory_fails_cleanly(void **state)
+{
+    (void)state;
+    struct oom_ctx c = { .store = store_of_examples("m.db") };
+    int runs = vg_test_oom_loop(examples_op, examples_cleanup, &c, 100000);
+    assert_true(runs > 10);
+    /* The run that succeeded found what a run that never failed finds. */
+    assert_status(examples_op(&c), VG_OK, NULL);
+    assert_int_equal(c.ex.n, 7);
+    assert_int_equal(c.ex.positives, 3);
+    examples_cleanup(&c);
+    vg_store_close(c.store);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_risk_examples__exact_counts_streams_and_labels),
     cmocka_unit_test(test_risk_examples__cut_off_and_delay),
@@ -471,6 +502,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_risk_examples__records_outlive_the_store),
     cmocka_unit_test(test_risk_examples__shares_measured_from_the_store),
     cmocka_unit_test(test_risk_examples__backtest_walks_every_examined_trip),
+    cmocka_unit_test(test_risk_examples__out_of_memory_fails_cleanly),
 };
 
 VG_TEST_MAIN(tests)
