@@ -9,7 +9,7 @@ WERROR     ?= OFF
 FUZZ_SECONDS ?= 30
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test run asan fuzz bench format clean
+.PHONY: all deps build test run quality asan fuzz bench format clean
 
 all: build
 
@@ -27,6 +27,11 @@ test: build
 # The main job on the embedded store (see scripts/run-demo).
 run: build
 	@scripts/run-demo $(BUILD)/vigia
+
+# The quality bar of issue M1-6 on the demo world and three others (scripts/quality): a few
+# minutes; not part of `make test` (its --small form is, as cli.quality).
+quality: build
+	@scripts/quality $(BUILD)/vigia
 
 # The tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan: deps

@@ -29,7 +29,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <vigia/arena.h>
 #include <vigia/features.h>
+#include <vigia/map.h>
+#include <vigia/model.h>
 #include <vigia/rows.h>
 #include <vigia/rules.h>
 #include <vigia/slice.h>
@@ -69,7 +72,38 @@ struct vg_risk_model {
     enum vg_status (*predict)(
         void *user, const struct vg_value *record, size_t n, double *p, struct vg_buf *why);
     void *user;
+    /* Optional (may be NULL): appends to json one JSON object about the last prediction,
+     * kept as the evidence of the model's reason (vg_risk_learned writes the probability,
+     * the contributions it explained and the features it reads as novel, which targeting
+     * uses to explore). Called only after predict, for versions that are written. */
+    enum vg_status (*evidence)(void *user, struct vg_buf *json);
 };
+
+/*
+ * A trained model (vigia/model.h) as the score's model term: give &l->hook to
+ * vg_risk_options.model. predict scores a record with exact contributions
+ * (VG_MODEL_CONTRIB_EXACT) and appends the `explain` largest contributions that raise the
+ * risk, each at least min_contribution in log-odds, in words (vg_model_explain), joined
+ * by "; "; evidence writes {"probability":P,"contributions":{"feature":C,...},
+ * "novel":["feature",...]} (vg_model_novelty). The struct holds the scratch space, so one
+ * per scoring run (not thread-safe, like the model).
+ */
+struct vg_risk_learned {
+    struct vg_risk_model hook;
+    struct vg_model *model;  /* borrowed: loaded against vg_feature_catalog(), outlives l */
+    size_t explain;          /* contributions explained in words: 3 */
+    double min_contribution; /* smallest contribution explained, log-odds: 0.1 */
+    /* The last prediction. */
+    double p;
+    float contribs[VG_F_COUNT + 1];
+    struct vg_model_reason top[8];
+    size_t ntop;
+    const struct vg_value *record;
+};
+
+/* Fills l for model (borrowed) stored as models.id model_id (0 when not stored), with the
+ * defaults above and the model's version. */
+void vg_risk_learned_init(struct vg_risk_learned *l, struct vg_model *model, int64_t model_id);
 
 struct vg_risk_options {
     const char *port;                  /* only trips of this port (UN/LOCODE); NULL: every port */
@@ -187,6 +221,104 @@ VG_NODISCARD enum vg_status vg_risk_backtest(struct vg_store *store,
                                              const struct vg_rule_set *set,
                                              const struct vg_row_sink *sink,
                                              struct vg_error *err);
+
+/* ---- training examples ---------------------------------------------------------------- */
+
+/* Days after a trip leaves within which a find abroad may still be reported (the default
+ * delay of vg_risk_examples: a negative trip that left more recently is not a label yet). */
+#define VG_RISK_DELAY_DAYS 45
+
+struct vg_risk_examples_options {
+    int64_t until;            /* the cut-off: only outcomes inspected at or before it are labels;
+                                 VG_TIME_NONE: now */
+    int delay_days;           /* 0 picks VG_RISK_DELAY_DAYS; negative: no delay rule */
+    const char *port;         /* only trips of this port (UN/LOCODE); NULL: every port */
+    bool keep_late_positives; /* keep the finds among the trips that left within the delay
+                                 (their negatives are not labels yet). Off by default:
+                                 positives without their negatives make every feature that
+                                 grows with time look like risk (docs/model.md) */
+};
+
+/* Examples and positives of one selection stream. */
+struct vg_risk_stream {
+    size_t examples, positives;
+};
+
+/*
+ * The labelled trips of a store, for vg_model_train, and what was measured about them.
+ * Everything is owned by the struct (vg_risk_examples_release); records borrow nothing
+ * from the store.
+ */
+struct vg_risk_examples {
+    struct vg_model_example *items; /* n examples, in trip order; each record holds
+                                       VG_F_COUNT values indexed like vg_feature_catalog() */
+    int64_t *trips;                 /* trips.id of each example */
+    size_t n;
+    size_t positives;
+    struct vg_risk_stream streams[3]; /* by enum vg_model_selection */
+    int64_t from, to;                 /* earliest and latest example time; VG_TIME_NONE when
+                                         there is none */
+    int64_t until;                    /* the cut-off used */
+    int delay_days;                   /* the delay used (0: none) */
+    /* Left out. */
+    size_t after_until;          /* outcomes inspected after the cut-off */
+    size_t unlinked;             /* outcomes (by the cut-off) that no trip could be linked to */
+    size_t late_negatives;       /* examined trips without a find that left fewer than delay_days
+                                    before the cut-off */
+    size_t late_positives;       /* trips with a find that left within the delay (left out unless
+                                    keep_late_positives) */
+    size_t not_loaded;           /* examined exports never loaded on their call (a seized box):
+                                    no record as of a loading exists */
+    size_t not_loaded_positives; /* of which with a find */
+    /* Selection shares (docs/model.md, "Selection bias"), measured over the complete
+     * window [share_from, share_to]: the examples' first time to the cut-off less the
+     * delay (to the last example time when that window is empty). */
+    struct vg_model_shares shares; /* what vg_model_train gets; 1 where not measured */
+    int64_t share_from, share_to;
+    int64_t window_trips;     /* trips of the window (of the port, when given) */
+    int64_t random_examined;  /* of which examined at origin through the random stream */
+    int64_t targets;          /* container targets selected by vigia in the window (hold,
+                                 rule, list, model, score) */
+    int64_t targets_examined; /* of which examined at origin */
+    bool random_measured;     /* shares.random = random_examined / window_trips */
+    bool targeted_measured;   /* shares.targeted = targets_examined / targets (false when
+                                 vigia selected no target in the window: the examinations
+                                 came from elsewhere, their propensity is unknown) */
+    /* Storage. */
+    struct vg_value *values;
+    struct vg_arena arena;
+    struct vg_map strings;
+};
+
+/*
+ * Collects training examples (docs/model.md): every trip examined by the cut-off (an
+ * outcome inspected at or before opts->until linked to it, by its own link or by
+ * container and dates, exactly as vg_risk_backtest counts them), with
+ *   record     its features as of its loading (imports: discharge; a trip never loaded,
+ *              such as a seized box, as of just before its first examination), and never
+ *              later than the cut-off; its own outcomes never count
+ *   time       that instant
+ *   positive   one of its outcomes found drugs
+ *   selection  random when an examination at origin was drawn at random, else targeted
+ *              when it was examined at origin, else partner (found abroad only); the
+ *              stream is the outcomes' `selection`, else the reason of the target the
+ *              examination closed, else partner for finds abroad and targeted otherwise
+ * A trip that left (departure, else loading) fewer than delay_days before the cut-off is
+ * left out: without a find, a find abroad may still come; with one, keeping it without the
+ * negatives of the same weeks would tie the label to time (keep_late_positives keeps it).
+ * An export never loaded on its call (a box seized at origin) is left out too: its record
+ * would lack every loading fact, which the trips scored as of their loading all have, so
+ * the model would learn "no loading report" as the sign of a seizure.
+ * opts may be NULL (now, the default delay, every port). *out is filled (and owned by the
+ * caller) on success, left empty on failure. VG_EINVAL on NULL out; VG_EDB, VG_ENOMEM.
+ */
+VG_NODISCARD enum vg_status vg_risk_examples(struct vg_store *store,
+                                             const struct vg_risk_examples_options *opts,
+                                             struct vg_risk_examples *out,
+                                             struct vg_error *err);
+
+/* Frees what vg_risk_examples gave; the struct is left empty. NULL-safe. */
+void vg_risk_examples_release(struct vg_risk_examples *ex);
 
 /* ---- assessments ------------------------------------------------------------------ */
 

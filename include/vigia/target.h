@@ -39,6 +39,9 @@ struct vg_store;
 /* Defaults when neither the command nor the port's settings say otherwise. */
 #define VG_TARGET_DEFAULT_CAPACITY_SHARE 0.02 /* of the day's container trips */
 #define VG_TARGET_DEFAULT_RANDOM_SHARE   0.05 /* of the capacity; at least one draw */
+#define VG_TARGET_DEFAULT_EXPLORE_SHARE        \
+ 0.05 /* of the capacity, rounded: the model's \
+         novel trips (docs/targeting.md) */
 
 /* Why a target was selected. */
 enum vg_target_reason {
@@ -49,22 +52,29 @@ enum vg_target_reason {
     VG_TARGET_SCORE,    /* high score without reasons (topped up to capacity) */
     VG_TARGET_RANDOM,   /* the random stream */
     VG_TARGET_VESSEL,   /* a voyage with suspect vessel events */
+    VG_TARGET_EXPLORE,  /* drawn among the trips the model reads as novel (exploration) */
     VG_TARGET_REASON_COUNT
 };
 
-/* "hold", "rule", "list", "model", "score", "random", "vessel" (static). */
+/* "hold", "rule", "list", "model", "score", "random", "vessel", "explore" (static). */
 const char *vg_target_reason_name(enum vg_target_reason reason);
 
 struct vg_target_options {
-    const char *port;    /* UN/LOCODE of the port ("PECLL", "PE CLL"); required */
-    const char *date;    /* the port's local day, YYYY-MM-DD; required */
-    int64_t capacity;    /* container targets the port can inspect that day; < 0: the
-                            port's setting, else 2% of the day's trips (at least 1) */
-    double random_share; /* minimum share of the capacity drawn at random, in (0, 1];
-                            < 0: the port's setting, else 0.05. At least one draw
-                            whenever the capacity is at least 1 */
-    bool seeded;         /* TESTS ONLY: derive the random seed from `seed` instead of the
-                            secure source (recorded as seeded) */
+    const char *port;     /* UN/LOCODE of the port ("PECLL", "PE CLL"); required */
+    const char *date;     /* the port's local day, YYYY-MM-DD; required */
+    int64_t capacity;     /* container targets the port can inspect that day; < 0: the
+                             port's setting, else 2% of the day's trips (at least 1) */
+    double random_share;  /* minimum share of the capacity drawn at random, in (0, 1];
+                             < 0: the port's setting, else 0.05. At least one draw
+                             whenever the capacity is at least 1 */
+    double explore_share; /* share of the capacity drawn among the trips whose latest
+                             assessment's model reads some known value as novel (outside
+                             what it learned from), rounded to the nearest whole target:
+                             < 0 picks VG_TARGET_DEFAULT_EXPLORE_SHARE, 0 none. Taken from
+                             the slots by score, after the random draws, with the same
+                             recorded draw; marked "explore" */
+    bool seeded;          /* TESTS ONLY: derive the random seed from `seed` instead of the
+                             secure source (recorded as seeded) */
     uint64_t seed;
     bool reselect;      /* replace the recorded selection of the day; needs reason */
     const char *reason; /* why a reselection is made (at least 10 characters) */
@@ -83,6 +93,7 @@ struct vg_target_run {
     char capacity_source[16]; /* "option", "setting", "share", "default" */
     double random_share;
     int64_t holds, scored, random, vessels; /* targets of each kind */
+    int64_t explore;                        /* of which drawn to explore (not in scored) */
     bool seeded;
     bool recorded;         /* true: the recorded selection was returned as it was */
     int64_t vessels_added; /* vessel targets added to a recorded selection */
@@ -142,7 +153,9 @@ VG_NODISCARD enum vg_status vg_targets_pending(struct vg_store *store,
 /*
  * Replays the random draws of selection run_id from its recorded seed: recomputes every
  * candidate's draw over the trips the selection saw and checks that the random targets are
- * exactly those with the smallest draws, and that each recorded draw is right. *ok says
+ * exactly those with the smallest draws, that the exploration targets are the smallest
+ * draws among the rest of the trips the model read as novel (by the assessments made
+ * before the selection), and that each recorded draw is right. *ok says
  * whether it holds; why (at least 256 bytes) says what differs. A selection over trips
  * that were added later (a late manifest) reports which. VG_ENOTFOUND for an unknown run.
  */

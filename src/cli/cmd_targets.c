@@ -1,5 +1,6 @@
 /*
- * vigia targets --port P --date D [--capacity N] [--random-share X] [--reselect --reason T]
+ * vigia targets --port P --date D [--capacity N] [--random-share X] [--explore-share X]
+ *               [--reselect --reason T]
  * vigia targets --pending [--port P]
  * vigia targets settings [--port P [--capacity N | --capacity-share X] [--random-share X]]
  * vigia targets verify --port P --date D
@@ -19,7 +20,8 @@ const struct cli_command cli_cmd_targets = {
     "targets",
     "select the day's targets of a port (ASYCUDA order, random share); dispositions",
     "usage: vigia targets --port LOCODE --date YYYY-MM-DD [--capacity N] [--random-share X]\n"
-    "                     [--reselect --reason TEXT] [--format table|csv|json]\n"
+    "                     [--explore-share X] [--reselect --reason TEXT]\n"
+    "                     [--format table|csv|json]\n"
     "       vigia targets --pending [--port LOCODE]\n"
     "       vigia targets settings [--port LOCODE [--capacity N | --capacity-share X]\n"
     "                              [--random-share X]]\n"
@@ -32,7 +34,10 @@ const struct cli_command cli_cmd_targets = {
     "highest scores up to the capacity, and a random share drawn among the rest (at least\n"
     "one), so that hit rates can be estimated without bias. The draw comes from the\n"
     "system's secure random source and is recorded with the selection: nobody can predict\n"
-    "it, anyone can replay it (verify). Voyages leaving that day with encounters, loitering\n"
+    "it, anyone can replay it (verify). When the scores come with a model, a share of the\n"
+    "capacity (--explore-share, default 0.05, rounded) is drawn the same way among the trips\n"
+    "whose values the model never learned from (marked explore), so that the next model\n"
+    "can learn what nobody examined. Voyages leaving that day with encounters, loitering\n"
     "or AIS gaps are listed as vessel targets. The selection is recorded: asking again\n"
     "shows it (vessel targets whose events arrived since are added); --reselect replaces\n"
     "it, with a reason, audited.\n"
@@ -49,6 +54,8 @@ const struct cli_command cli_cmd_targets = {
     "  --capacity N         container targets the port can examine that day\n"
     "  --capacity-share X   (settings) capacity as a share of the day's trips\n"
     "  --random-share X     minimum share of the capacity drawn at random (default 0.05)\n"
+    "  --explore-share X    share of the capacity drawn among the model's novel trips\n"
+    "                       (default 0.05, rounded to whole targets; 0: none)\n"
     "  --reselect           replace the day's recorded selection (needs --reason)\n"
     "  --reason TEXT        why (reselect, dispose; at least 10 characters for a waiver)\n"
     "  --code C             standard exception code of a waiver\n"
@@ -70,6 +77,7 @@ struct opts {
     long long capacity;
     double capacity_share;
     double random_share;
+    double explore_share;
     bool reselect, pending, seeded;
     unsigned long long seed;
 };
@@ -82,7 +90,7 @@ add_section(const struct vg_report_sink *sink, const char *key, const char *titl
 
 static void print_run(const struct vg_report_sink *sink, const struct vg_target_run *run)
 {
-    char v[16][64];
+    char v[17][64];
     snprintf(v[0], 64, "%lld", (long long)run->id);
     snprintf(v[1], 64, "%s", run->port);
     snprintf(v[2], 64, "%s", run->date);
@@ -98,18 +106,18 @@ static void print_run(const struct vg_report_sink *sink, const struct vg_target_
     vg_time_format_iso8601(run->selected_at, v[12], 64);
     snprintf(v[13], 64, "%s", run->selected_by);
     snprintf(v[14], 64, "%s", run->recorded ? "recorded earlier" : "new");
-    static const char *const keys[16] = {
-        "selection",   "port",        "date",         "trips",
-        "assessed",    "capacity",    "random_share", "holds",
-        "by_score",    "random",      "vessels",      "draw",
-        "selected_at", "selected_by", "status",       "reselected_because"
+    snprintf(v[15], 64, "%lld", (long long)run->explore);
+    static const char *const keys[17] = {
+        "selection",    "port",        "date",     "trips",   "assessed",          "capacity",
+        "random_share", "holds",       "by_score", "random",  "vessels",           "draw",
+        "selected_at",  "selected_by", "status",   "explore", "reselected_because"
     };
-    const char *vals[16];
-    for (int i = 0; i < 15; i++) {
+    const char *vals[17];
+    for (int i = 0; i < 16; i++) {
         vals[i] = v[i];
     }
-    vals[15] = run->reselect_reason[0] != '\0' ? run->reselect_reason : NULL;
-    size_t n = run->reselect_reason[0] != '\0' ? 16 : 15;
+    vals[16] = run->reselect_reason[0] != '\0' ? run->reselect_reason : NULL;
+    size_t n = run->reselect_reason[0] != '\0' ? 17 : 16;
     add_section(sink, "selection", "Selection", true);
     sink->rows.columns(sink->rows.user, n, keys);
     sink->rows.row(sink->rows.user, n, vals);
@@ -134,6 +142,7 @@ static int do_select(struct cli_global *g, const struct opts *o)
         .date = o->date,
         .capacity = o->capacity,
         .random_share = o->random_share,
+        .explore_share = o->explore_share,
         .seeded = o->seeded,
         .seed = o->seed,
         .reselect = o->reselect,
@@ -328,6 +337,7 @@ static int run(struct cli_global *g, int argc, char **argv)
         OPT_CAPACITY,
         OPT_CAPACITY_SHARE,
         OPT_RANDOM_SHARE,
+        OPT_EXPLORE_SHARE,
         OPT_RESELECT,
         OPT_REASON,
         OPT_CODE,
@@ -341,6 +351,7 @@ static int run(struct cli_global *g, int argc, char **argv)
         { "capacity", required_argument, NULL, OPT_CAPACITY },
         { "capacity-share", required_argument, NULL, OPT_CAPACITY_SHARE },
         { "random-share", required_argument, NULL, OPT_RANDOM_SHARE },
+        { "explore-share", required_argument, NULL, OPT_EXPLORE_SHARE },
         { "reselect", no_argument, NULL, OPT_RESELECT },
         { "reason", required_argument, NULL, OPT_REASON },
         { "code", required_argument, NULL, OPT_CODE },
@@ -348,7 +359,9 @@ static int run(struct cli_global *g, int argc, char **argv)
         { "pending", no_argument, NULL, OPT_PENDING },
         { NULL, 0, NULL, 0 },
     };
-    struct opts o = { .capacity = -1, .capacity_share = -1, .random_share = -1 };
+    struct opts o = {
+        .capacity = -1, .capacity_share = -1, .random_share = -1, .explore_share = -1
+    };
     int opt;
     char *end;
     while ((opt = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
@@ -385,6 +398,13 @@ static int run(struct cli_global *g, int argc, char **argv)
             continue;
         case OPT_RANDOM_SHARE:
             if (!parse_share(optarg, "--random-share", &o.random_share)) {
+                return CLI_USAGE;
+            }
+            continue;
+        case OPT_EXPLORE_SHARE:
+            o.explore_share = strtod(optarg, &end);
+            if (*end != '\0' || !(o.explore_share >= 0 && o.explore_share <= 1)) {
+                cli_error("--explore-share must be a number in [0, 1], not '%s'", optarg);
                 return CLI_USAGE;
             }
             continue;

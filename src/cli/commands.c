@@ -11,6 +11,7 @@ extern const struct cli_command cli_cmd_quality;
 extern const struct cli_command cli_cmd_watchlist;
 extern const struct cli_command cli_cmd_audit;
 extern const struct cli_command cli_cmd_rules;
+extern const struct cli_command cli_cmd_train;
 extern const struct cli_command cli_cmd_score;
 extern const struct cli_command cli_cmd_assessments;
 extern const struct cli_command cli_cmd_features;
@@ -34,6 +35,7 @@ const struct cli_command *const cli_commands[] = {
     &cli_cmd_watchlist,
     &cli_cmd_audit,
     &cli_cmd_rules,
+    &cli_cmd_train,
     &cli_cmd_score,
     &cli_cmd_assessments,
     &cli_cmd_features,

@@ -245,7 +245,9 @@ static enum vg_status ingest_path(struct ing_session *s, const char *path, int d
     }
     closedir(d);
     if (st == VG_OK) {
-        qsort(names, n, sizeof(char *), name_cmp);
+        if (n > 1) { /* an empty folder has no array at all */
+            qsort(names, n, sizeof(char *), name_cmp);
+        }
         for (size_t i = 0; i < n && st == VG_OK; i++) {
             st = ingest_path(s, names[i], depth + 1, err);
         }

@@ -12,7 +12,11 @@
  *           with the label
  *
  * Unknown values are NaN in every column of the feature: XGBoost learns a default
- * direction for missing values, so "unknown" is never read as "no" or 0.
+ * direction for missing values, so "unknown" is never read as "no" or 0. Except where fewer
+ * than min_category_rows training rows had the feature unknown: the trees cannot have
+ * learned a direction for it (XGBoost sends it down whichever branch a handful of rows, or
+ * none, decided, as if it were an extreme value), so it is read as the training's typical
+ * value (struct enc_feature, typical) and vg_model_novelty names it.
  */
 #include "model/model_int.h"
 
@@ -311,6 +315,59 @@ static enum vg_status learn_values(struct enc *enc,
     return st;
 }
 
+/* The typical value of f over the training rows (struct enc_feature): NaN when at least
+ * min_rows rows had it unknown (enough to learn where unknowns go, like a category). After
+ * the values are learned (string codes). */
+static enum vg_status learn_typical(struct enc_feature *f,
+                                    const struct vg_model_example *ex,
+                                    const size_t *rows,
+                                    size_t n,
+                                    const double *weights,
+                                    size_t min_rows)
+{
+    f->typical = NAN;
+    size_t bins = f->type == VG_FEATURE_STRING ? f->nvalues + 1 : 64;
+    double *w = vg_calloc(bins, sizeof(*w));
+    if (w == NULL) {
+        return VG_ENOMEM;
+    }
+    size_t unknowns = 0;
+    for (size_t k = 0; k < n; k++) {
+        const struct vg_value *v = &ex[rows[k]].record[f->index];
+        uint64_t b = 0;
+        if (vg__value_unknown(v, f->type)) {
+            unknowns++;
+            continue;
+        }
+        if (f->type == VG_FEATURE_NUMBER) {
+            continue;
+        }
+        if (f->type == VG_FEATURE_BOOL) {
+            b = v->as.boolean ? 1 : 0;
+        } else if (f->type == VG_FEATURE_STRING) {
+            if (f->nvalues == 0 ||
+                !vg_map_get(&f->lookup, v->as.string.ptr, v->as.string.len, &b)) {
+                b = ENC_OTHER;
+            }
+        } else {
+            b = v->as.list.count < bins - 1 ? v->as.list.count : bins - 1;
+        }
+        w[b] += weights[rows[k]];
+    }
+    bool unknown = n == 0 || unknowns >= (min_rows > 0 ? min_rows : 1) || unknowns == n;
+    if (!unknown && f->type == VG_FEATURE_NUMBER) {
+        f->typical = f->has_stats ? f->q[6] : NAN; /* the 50% point of vg__enc_grid */
+    } else if (!unknown) {
+        size_t best = 0;
+        for (size_t b = 1; b < bins; b++) {
+            best = w[b] > w[best] ? b : best;
+        }
+        f->typical = (double)best;
+    }
+    vg_free(w);
+    return VG_OK;
+}
+
 static void assign_columns(struct enc *enc)
 {
     size_t col = 0;
@@ -366,6 +423,9 @@ enum vg_status vg__enc_build(struct enc *enc,
                               (int)def->type);
             break;
         }
+        if (st == VG_OK) {
+            st = learn_typical(f, examples, rows, n, weights, opts->min_category_rows);
+        }
     }
     if (st == VG_ENOMEM) {
         vg_error_set(err, VG_ENOMEM, "out of memory building the encoder");
@@ -398,8 +458,10 @@ void vg__enc_row(const struct enc *enc, const struct vg_value *record, float *ou
         float *c = out + f->column;
         const struct vg_value *v = f->index == ENC_ABSENT ? NULL : &record[f->index];
         if (v == NULL || vg__value_unknown(v, f->type)) {
-            for (uint32_t k = 0; k < f->ncols; k++) {
-                c[k] = NAN;
+            bool typical = !isnan(f->typical);
+            c[0] = typical ? (float)f->typical : NAN;
+            for (uint32_t k = 1; k < f->ncols; k++) {
+                c[k] = typical ? 0.0f : NAN;
             }
             continue;
         }
@@ -476,7 +538,8 @@ json_t *vg__enc_to_json(const struct enc *enc)
     for (size_t i = 0; arr != NULL && i < enc->nf; i++) {
         const struct enc_feature *f = &enc->f[i];
         json_t *o = json_pack("{s:s, s:s}", "name", f->name, "type", type_name(f->type));
-        if (o == NULL || json_array_append_new(arr, o) != 0) {
+        if (o == NULL || json_array_append_new(arr, o) != 0 ||
+            (!isnan(f->typical) && json_object_set_new(o, "typical", json_real(f->typical)) != 0)) {
             json_decref(arr);
             return NULL;
         }
@@ -548,6 +611,17 @@ static enum vg_status feature_from_json(struct enc *enc,
         }
         f->index = (uint32_t)idx;
     }
+    /* Models saved before "typical" existed leave every unknown missing. */
+    const json_t *typ = json_object_get(o, "typical");
+    f->typical = NAN;
+    if (typ != NULL) {
+        double x = json_is_number(typ) ? json_number_value(typ) : NAN;
+        if (!isfinite(x) || (f->type != VG_FEATURE_NUMBER && (x < 0 || x != floor(x) || x > 1e6)) ||
+            (f->type == VG_FEATURE_BOOL && x > 1)) {
+            return bad(err, i, "typical must be a finite number (a code or count for others)");
+        }
+        f->typical = json_number_value(typ);
+    }
     const json_t *q = json_object_get(o, "quantiles");
     if (q != NULL) {
         if (f->type != VG_FEATURE_NUMBER || !json_is_array(q) ||
@@ -591,6 +665,9 @@ static enum vg_status feature_from_json(struct enc *enc,
     }
     enum vg_status st = set_values(enc, f, s, n);
     vg_free(s);
+    if (st == VG_OK && f->type == VG_FEATURE_STRING && f->typical > (double)f->nvalues) {
+        return bad(err, i, "typical is not a code of the categories");
+    }
     return st == VG_EPARSE ? bad(err, i, "a value is listed twice") : st;
 }
 

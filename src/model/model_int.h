@@ -43,6 +43,12 @@ struct enc_feature {
     struct vg_slice *slices; /* the same, as slices */
     size_t nvalues;
     struct vg_map lookup; /* value -> code (strings: 1..K; lists: 1..M) */
+    /* The value of the first column an unknown value is read as when fewer than
+     * min_category_rows training rows had the feature unknown (too few for the trees to
+     * learn where unknowns go): the weighted median (numbers), the most frequent value
+     * (bools, string codes, list lengths; members 0). NaN when enough training rows had it
+     * unknown: unknowns stay missing, and XGBoost places them. */
+    double typical;
 };
 
 struct enc {

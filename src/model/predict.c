@@ -242,10 +242,20 @@ size_t vg_model_novelty(const struct vg_model *model,
     for (size_t i = 0; i < model->schema->count; i++) {
         const struct enc_feature *f = model->feat_enc[i];
         const struct vg_value *v = &record[i];
-        if (f == NULL || vg__value_unknown(v, f->type)) {
+        if (f == NULL) {
             continue;
         }
         bool novel = false;
+        if (vg__value_unknown(v, f->type)) {
+            novel = !isnan(f->typical); /* never unknown in the training rows */
+            if (novel) {
+                if (n < cap && features != NULL) {
+                    features[n] = (uint32_t)i;
+                }
+                n++;
+            }
+            continue;
+        }
         uint64_t code = ENC_OTHER;
         if (f->type == VG_FEATURE_STRING) {
             novel = !vg_map_get(&f->lookup, v->as.string.ptr, v->as.string.len, &code);

@@ -14,6 +14,37 @@ struct tally {
     int64_t hits, positives, undecided;
 };
 
+struct backtest {
+    const struct vg_rule_set *set;
+    size_t nrules;
+    struct tally *t;
+    struct vg_rule_result *res;
+    int64_t inspected, positives;
+};
+
+static enum vg_status count_one(void *user,
+                                const struct rk_examined *ex,
+                                const struct vg_value *rec,
+                                struct vg_error *err)
+{
+    struct backtest *b = user;
+    enum vg_status s = vg_rules_eval(b->set, rec, VG_F_COUNT, ex->as_of, b->res, NULL);
+    if (s != VG_OK) {
+        return vg_error_set(err, s, "evaluating the rules");
+    }
+    b->inspected++;
+    b->positives += ex->positive ? 1 : 0;
+    for (size_t r = 0; r < b->nrules; r++) {
+        if (b->res[r].outcome == VG_RULE_FIRED) {
+            b->t[r].hits++;
+            b->t[r].positives += ex->positive ? 1 : 0;
+        } else if (b->res[r].outcome == VG_RULE_UNKNOWN) {
+            b->t[r].undecided++;
+        }
+    }
+    return VG_OK;
+}
+
 enum vg_status vg_risk_backtest(struct vg_store *store,
                                 const struct vg_rule_set *set,
                                 const struct vg_row_sink *sink,
@@ -27,7 +58,7 @@ enum vg_status vg_risk_backtest(struct vg_store *store,
     struct rk_src(*src)[2] = vg_calloc(VG_F_COUNT, sizeof(*src));
     struct vg_arena arena;
     vg_arena_init(&arena, 64u << 10, 0);
-    uint8_t *state = NULL;
+    struct backtest b = { set, nrules, t, res, 0, 0 };
     enum vg_status s = VG_OK;
     if (c == NULL || t == NULL || res == NULL || rec == NULL || src == NULL) {
         s = vg_error_set(err, VG_ENOMEM, "out of memory");
@@ -36,58 +67,9 @@ enum vg_status vg_risk_backtest(struct vg_store *store,
     if ((s = rk_ctx_load(c, store, err)) != VG_OK || (s = rk_ctx_prepare(c, err)) != VG_OK) {
         goto out;
     }
-    /* Per trip: 0 not examined, 1 examined negative, 2 positive; as of its loading. */
-    state = vg_calloc(c->trips.n + 1, 1);
-    if (state == NULL) {
-        s = vg_error_set(err, VG_ENOMEM, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < c->outcomes.n; i++) {
-        const struct rk_outcome *o = RK_AT(c->outcomes, struct rk_outcome, i);
-        if (o->trip == RK_NONE) {
-            continue;
-        }
-        uint8_t v = o->positive ? 2 : 1;
-        if (v > state[o->trip]) {
-            state[o->trip] = v;
-        }
-    }
-    int64_t inspected = 0, positives = 0;
-    for (size_t ti = 0; ti < c->trips.n && s == VG_OK; ti++) {
-        if (state[ti] == 0) {
-            continue;
-        }
-        const struct rk_trip *tr = RK_AT(c->trips, struct rk_trip, ti);
-        int64_t as_of = tr->t_ref;
-        if (as_of == VG_TIME_NONE) {
-            /* Without a loading time: just before its first examination. */
-            for (size_t i = 0; i < c->outcomes.n; i++) {
-                const struct rk_outcome *o = RK_AT(c->outcomes, struct rk_outcome, i);
-                if (o->trip == ti && (as_of == VG_TIME_NONE || o->t - 1 < as_of)) {
-                    as_of = o->t - 1;
-                }
-            }
-        }
-        vg_arena_reset(&arena);
-        if ((s = rk_compute(c, (uint32_t)ti, as_of, &arena, rec, src, NULL, err)) != VG_OK) {
-            break;
-        }
-        if ((s = vg_rules_eval(set, rec, VG_F_COUNT, as_of, res, NULL)) != VG_OK) {
-            vg_error_set(err, s, "evaluating the rules");
-            break;
-        }
-        inspected++;
-        bool pos = state[ti] == 2;
-        positives += pos ? 1 : 0;
-        for (size_t r = 0; r < nrules; r++) {
-            if (res[r].outcome == VG_RULE_FIRED) {
-                t[r].hits++;
-                t[r].positives += pos ? 1 : 0;
-            } else if (res[r].outcome == VG_RULE_UNKNOWN) {
-                t[r].undecided++;
-            }
-        }
-    }
+    /* Every examined trip, as of its loading, whatever the time of its outcomes. */
+    s = rk_each_examined(c, VG_TIME_NONE, 0, 0, &arena, rec, src, count_one, &b, NULL, err);
+    int64_t inspected = b.inspected, positives = b.positives;
     if (s != VG_OK) {
         goto out;
     }
@@ -132,7 +114,6 @@ enum vg_status vg_risk_backtest(struct vg_store *store,
         }
     }
 out:
-    vg_free(state);
     vg_arena_release(&arena);
     vg_free(rec);
     vg_free(src);

@@ -968,6 +968,13 @@ static enum vg_status outcome_row(struct rk_ctx *c, sqlite3_stmt *st)
     const char *result = (const char *)sqlite3_column_text(st, 5);
     o->positive =
         result != NULL && (strcmp(result, "drugs") == 0 || strcmp(result, "positive") == 0);
+    enum vg_model_selection sel = VG_MODEL_TARGETED;
+    const char *why = (const char *)sqlite3_column_text(st, 6);
+    if (why != NULL) {
+        (void)vg_model_selection_parse(vg_slice_make(why, (size_t)sqlite3_column_bytes(st, 6)),
+                                       &sel);
+    }
+    o->selection = (uint8_t)sel;
     if (c->first_outcome == VG_TIME_NONE || o->t < c->first_outcome) {
         c->first_outcome = o->t;
     }
@@ -1104,8 +1111,9 @@ enum vg_status rk_ctx_load(struct rk_ctx *c, struct vg_store *store, struct vg_e
                       " ORDER BY v.consignment_id, v.version",
                       version_row, err)) != VG_OK ||
         (s = each_row(c,
-                      "SELECT id, trip_id, container_number, bl_number, inspected_at, result FROM"
-                      " outcomes ORDER BY inspected_at, id",
+                      "SELECT o.id, o.trip_id, o.container_number, o.bl_number, o.inspected_at,"
+                      " o.result, " RK_OUTCOME_SELECTION_SQL " FROM outcomes o"
+                      " ORDER BY o.inspected_at, o.id",
                       outcome_row, err)) != VG_OK) {
         return s;
     }

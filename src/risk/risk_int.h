@@ -322,7 +322,17 @@ struct rk_outcome {
     uint32_t trip;      /* trip index, RK_NONE when not linked */
     uint32_t bl;        /* interned B/L numbers as recorded */
     bool positive;
+    uint8_t selection; /* enum vg_model_selection: why it was examined (examples.c) */
 };
+
+/* Why an outcome's container was examined, as SQL over `outcomes o`: its own selection,
+ * else the reason of the target its inspection closed ("random" or not), else "partner"
+ * for a find in transit or at destination and "targeted" for an examination at origin. */
+#define RK_OUTCOME_SELECTION_SQL                                                           \
+ "coalesce(o.selection, (SELECT CASE t.reason WHEN 'random' THEN 'random' ELSE 'targeted'" \
+ " END FROM inspections i JOIN targets t ON t.id = i.target_id WHERE i.id ="               \
+ " o.inspection_id), CASE WHEN o.found_at IN ('transit', 'destination') THEN 'partner'"    \
+ " ELSE 'targeted' END)"
 
 /* A link from a subject (party, address) to a positive outcome. */
 struct rk_link {
@@ -599,6 +609,45 @@ enum vg_status rk_watch(struct rk_ctx *c,
 
 /* Port position (built-in table, imported WPI or UN/LOCODE). */
 bool rk_port_position(struct rk_ctx *c, uint32_t locode, double *lat, double *lon);
+
+/* ---- examined trips (examples.c) ----------------------------------------------------- */
+
+/* One trip examined by the cut-off, as the back-test and the training examples see it. */
+struct rk_examined {
+    uint32_t trip;     /* trip index */
+    int64_t as_of;     /* the instant of its record */
+    int64_t left;      /* when it left: departure, else reference time, else as_of */
+    bool positive;     /* one of its outcomes found drugs */
+    bool late;         /* left within the delay before the cut-off: its label may still
+                          change (no record computed unless positive) */
+    bool loaded;       /* an import, or loaded on its call (a seized box never is) */
+    uint8_t selection; /* enum vg_model_selection of the example */
+};
+
+typedef enum vg_status (*rk_examined_fn)(void *user,
+                                         const struct rk_examined *ex,
+                                         const struct vg_value *rec,
+                                         struct vg_error *err);
+
+/*
+ * Calls fn, in trip order, for every trip of port (0: every port) with an outcome
+ * inspected at or before until (VG_TIME_NONE: any) linked to it, with its feature record
+ * as of ex->as_of in rec and src (arena reset per trip), or rec NULL when ex->late and
+ * not positive (left after until - delay; delay 0: no such rule). *unlinked (may be NULL) gets the
+ * number of outcomes by then linked to no trip. Stops at fn's first status other than
+ * VG_OK and returns it; else VG_OK or rk_compute's status.
+ */
+enum vg_status rk_each_examined(struct rk_ctx *c,
+                                int64_t until,
+                                int64_t delay,
+                                uint32_t port,
+                                struct vg_arena *arena,
+                                struct vg_value *rec,
+                                struct rk_src (*src)[2],
+                                rk_examined_fn fn,
+                                void *user,
+                                size_t *unlinked,
+                                struct vg_error *err);
 
 /* ---- records as JSON ------------------------------------------------------------------ */
 

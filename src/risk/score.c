@@ -113,7 +113,7 @@ struct scorer {
     size_t nrules;
     struct vg_rule_result *results;
     struct vg_arena arena;
-    struct vg_buf json, text, why;
+    struct vg_buf json, text, why, model_ev;
     struct rk_citer citer;
     struct vg_value rec[VG_F_COUNT];
     struct rk_src src[VG_F_COUNT][2];
@@ -141,18 +141,7 @@ evaluate(struct scorer *sc, uint32_t trip, int64_t as_of, struct vg_error *err)
     }
     sc->graded_points = graded(sc->rec, sc->parts, &sc->nparts);
     sc->model_p = NAN;
-    vg_buf_reset(&sc->why);
-    double model_points = 0;
-    if (sc->model != NULL && sc->model->predict != NULL) {
-        double p = 0;
-        if ((s = sc->model->predict(sc->model->user, sc->rec, VG_F_COUNT, &p, &sc->why)) != VG_OK) {
-            return vg_error_set(err, s, "the model failed on a trip");
-        }
-        sc->model_p = fmin(1.0, fmax(0.0, p));
-        double w = sc->model->weight > 0 ? sc->model->weight : VG_RISK_MODEL_WEIGHT;
-        model_points = w * sc->model_p;
-    }
-    sc->points = sc->sum.weight + sc->graded_points + model_points;
+    sc->points = sc->sum.weight + sc->graded_points;
     sc->score = vg_risk_score_of(sc->points);
     uint8_t rd[VG_DIGEST_SIZE];
     rk_record_digest(sc->rec, (const struct rk_src(*)[2])sc->src, rd);
@@ -164,6 +153,31 @@ evaluate(struct scorer *sc, uint32_t trip, int64_t as_of, struct vg_error *err)
         vg_hasher_update(&h, sc->model->version, strlen(sc->model->version));
     }
     vg_hasher_final(&h, sc->digest);
+    return VG_OK;
+}
+
+/* The model term of the evaluated record: asked only for versions that are written (the
+ * digest names the model's version, not its output), so re-scoring an unchanged trip costs
+ * no prediction. */
+static enum vg_status model_term(struct scorer *sc, struct vg_error *err)
+{
+    vg_buf_reset(&sc->why);
+    vg_buf_reset(&sc->model_ev);
+    if (sc->model == NULL || sc->model->predict == NULL) {
+        return VG_OK;
+    }
+    double p = 0;
+    enum vg_status s = sc->model->predict(sc->model->user, sc->rec, VG_F_COUNT, &p, &sc->why);
+    if (s == VG_OK && sc->model->evidence != NULL) {
+        s = sc->model->evidence(sc->model->user, &sc->model_ev);
+    }
+    if (s != VG_OK) {
+        return vg_error_set(err, s, "the model failed on a trip");
+    }
+    sc->model_p = fmin(1.0, fmax(0.0, p));
+    double w = sc->model->weight > 0 ? sc->model->weight : VG_RISK_MODEL_WEIGHT;
+    sc->points += w * sc->model_p;
+    sc->score = vg_risk_score_of(sc->points);
     return VG_OK;
 }
 
@@ -417,7 +431,7 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
         if (s == VG_OK) {
             no_bars(&sc->text, 0);
             s = reason(sc, aid, &seq, "model", sc->model->version, w * sc->model_p, true, &sc->text,
-                       NULL, err);
+                       sc->model_ev.len > 0 ? sc->model_ev.data : NULL, err);
         }
     }
     /* Feeds missing for this trip: the features that depend on them are unknown. Feeds the
@@ -578,7 +592,8 @@ assess(struct run *r, uint32_t ti, int64_t as_of, const char *moment, struct vg_
         l->as_of = as_of > l->as_of ? as_of : l->as_of;
         return VG_OK;
     }
-    return write_version(r, ti, as_of, moment, err);
+    s = model_term(&r->sc, err);
+    return s == VG_OK ? write_version(r, ti, as_of, moment, err) : s;
 }
 
 enum vg_status vg_risk_score(struct vg_store *store,
@@ -623,6 +638,7 @@ enum vg_status vg_risk_score(struct vg_store *store,
     vg_buf_init(&sc->json, 1u << 24);
     vg_buf_init(&sc->text, 1u << 20);
     vg_buf_init(&sc->why, 1u << 20);
+    vg_buf_init(&sc->model_ev, 1u << 20);
     struct rk_ctx *c = vg_calloc(1, sizeof(*c));
     sc->results = vg_calloc(sc->nrules + 1, sizeof(struct vg_rule_result));
     if (c == NULL || sc->results == NULL) {
@@ -727,6 +743,7 @@ out:
     vg_buf_release(&sc->json);
     vg_buf_release(&sc->text);
     vg_buf_release(&sc->why);
+    vg_buf_release(&sc->model_ev);
     rk_citer_release(&sc->citer);
     vg_rules_free(owned);
     return s;

@@ -9,7 +9,7 @@
 #include <vigia/time.h>
 
 static const char *const reason_names[VG_TARGET_REASON_COUNT] = {
-    "hold", "rule", "list", "model", "score", "random", "vessel",
+    "hold", "rule", "list", "model", "score", "random", "vessel", "explore",
 };
 
 const char *vg_target_reason_name(enum vg_target_reason reason)

@@ -7,6 +7,9 @@
  *   3. the random draws, at least max(1, ceil(share x capacity)), among all the trips
  *      left (assessed or not): the trips with the smallest BLAKE2b-256 draws keyed with
  *      the selection's seed;
+ *   4. exploration: round(explore share x capacity) draws, the smallest among the trips
+ *      left whose latest assessment's model reads some value as novel (the model reason's
+ *      evidence, src/risk/learned.c); slots it cannot fill go back to the scores;
  *
  * and, apart from the capacity, the voyages departing that day whose vessel events make
  * them suspect (vessel.c). The selection, its seed and every target are recorded; asking
@@ -29,6 +32,7 @@ struct cand {
     int64_t trip_id;
     int64_t assessment_id; /* 0: not assessed */
     double score;
+    int novel; /* features the model reads as novel, 0 without a model */
     bool hold;
     bool picked;
     enum vg_target_reason reason;
@@ -61,8 +65,9 @@ static enum vg_status cands_push(struct cands *c, const struct cand *x)
     return VG_OK;
 }
 
-/* The trips of the day with their latest assessment, in trip order. Trips created after
- * created_by (a later manifest) are left out, so that a selection can be replayed. */
+/* The trips of the day with their latest assessment, in trip order. Trips and assessments
+ * created after created_by (a later manifest, a later score) are left out, so that a
+ * selection can be replayed. */
 static enum vg_status load_candidates(struct vg_store *store,
                                       const char *port,
                                       int64_t start,
@@ -71,13 +76,16 @@ static enum vg_status load_candidates(struct vg_store *store,
                                       struct cands *out,
                                       struct vg_error *err)
 {
-    static const char sql[] = "SELECT t.id, a.id, a.score, a.mandatory_hold FROM trips t"
-                              " LEFT JOIN port_calls pc ON pc.id = t.port_call_id"
-                              " LEFT JOIN assessments a ON a.id = (SELECT a2.id FROM assessments a2"
-                              "   WHERE a2.trip_id = t.id ORDER BY a2.version DESC LIMIT 1)"
-                              " WHERE t.port = ?1 AND t.created_at <= ?4"
-                              " AND " VG__TRIP_TIME_SQL " >= ?2 AND " VG__TRIP_TIME_SQL " < ?3"
-                              " ORDER BY t.id";
+    static const char sql[] =
+        "SELECT t.id, a.id, a.score, a.mandatory_hold, (SELECT CASE WHEN json_valid(r.evidence)"
+        "   THEN json_array_length(r.evidence, '$.novel') END FROM assessment_reasons r"
+        "   WHERE r.assessment_id = a.id AND r.kind = 'model' LIMIT 1) FROM trips t"
+        " LEFT JOIN port_calls pc ON pc.id = t.port_call_id"
+        " LEFT JOIN assessments a ON a.id = (SELECT a2.id FROM assessments a2"
+        "   WHERE a2.trip_id = t.id AND a2.created_at <= ?4 ORDER BY a2.version DESC LIMIT 1)"
+        " WHERE t.port = ?1 AND t.created_at <= ?4"
+        " AND " VG__TRIP_TIME_SQL " >= ?2 AND " VG__TRIP_TIME_SQL " < ?3"
+        " ORDER BY t.id";
     sqlite3_stmt *st = vg__store_stmt(store, sql, err);
     if (st == NULL) {
         return VG_EDB;
@@ -94,6 +102,7 @@ static enum vg_status load_candidates(struct vg_store *store,
             c.assessment_id = sqlite3_column_int64(st, 1);
             c.score = sqlite3_column_double(st, 2);
             c.hold = sqlite3_column_int(st, 3) != 0;
+            c.novel = sqlite3_column_int(st, 4);
         }
         s = cands_push(out, &c);
     }
@@ -178,6 +187,12 @@ static int64_t random_count(int64_t capacity, double share)
     return r < 1 ? 1 : r;
 }
 
+/* Exploration draws: the share of the capacity, rounded (none below half a target). */
+static int64_t explore_count(int64_t capacity, double share)
+{
+    return capacity < 1 || !(share > 0) ? 0 : (int64_t)floor(share * (double)capacity + 0.5);
+}
+
 /* ---- runs ------------------------------------------------------------------------------ */
 
 static enum vg_status
@@ -189,9 +204,10 @@ load_run(struct vg_store *store, int64_t id, struct vg_target_run *run, struct v
         " coalesce(selected_by, ''),"
         " (SELECT count(*) FROM targets WHERE run_id = r.id AND reason = 'hold'),"
         " (SELECT count(*) FROM targets WHERE run_id = r.id AND trip_id IS NOT NULL"
-        "   AND reason NOT IN ('hold', 'random')),"
+        "   AND reason NOT IN ('hold', 'random', 'explore')),"
         " (SELECT count(*) FROM targets WHERE run_id = r.id AND reason = 'random'),"
-        " (SELECT count(*) FROM targets WHERE run_id = r.id AND trip_id IS NULL)"
+        " (SELECT count(*) FROM targets WHERE run_id = r.id AND trip_id IS NULL),"
+        " (SELECT count(*) FROM targets WHERE run_id = r.id AND reason = 'explore')"
         " FROM target_runs r WHERE id = ?1";
     sqlite3_stmt *st = vg__store_stmt(store, sql, err);
     if (st == NULL) {
@@ -230,6 +246,7 @@ load_run(struct vg_store *store, int64_t id, struct vg_target_run *run, struct v
     run->scored = sqlite3_column_int64(st, 15);
     run->random = sqlite3_column_int64(st, 16);
     run->vessels = sqlite3_column_int64(st, 17);
+    run->explore = sqlite3_column_int64(st, 18);
     sqlite3_reset(st);
     return VG_OK;
 }
@@ -509,13 +526,37 @@ supersede(struct vg_store *store, int64_t old_id, int64_t new_id, struct vg_erro
     return rc == SQLITE_DONE ? VG_OK : vg__store_error(store, rc, "superseding a selection", err);
 }
 
+/* Takes up to n more assessed trips by score from c->v[*i] on (priority order), skipping
+ * those already picked. */
+static enum vg_status
+take_scored(struct inserter *in, struct cands *c, size_t *i, int64_t n, int64_t *rank)
+{
+    enum vg_status st = VG_OK;
+    for (; st == VG_OK && n > 0 && *i < c->n && c->v[*i].assessment_id != 0; ++*i) {
+        struct cand *x = &c->v[*i];
+        if (x->picked) {
+            continue;
+        }
+        enum vg_target_reason reason;
+        st = classify(in->store, x->assessment_id, &reason, in->err);
+        if (st == VG_OK) {
+            x->picked = true;
+            st = insert_target(in, x->trip_id, 0, ++*rank, reason, x->assessment_id, NULL);
+            in->run->scored++;
+            n--;
+        }
+    }
+    return st;
+}
+
 /* Picks and records the container targets of a new run; cands are reordered. */
-static enum vg_status pick(struct inserter *in, struct cands *c)
+static enum vg_status pick(struct inserter *in, struct cands *c, double explore_share)
 {
     struct vg_target_run *run = in->run;
     qsort(c->v, c->n, sizeof(*c->v), cmp_priority);
     int64_t rank = 0;
     int64_t nrandom = random_count(run->capacity, run->random_share);
+    int64_t nexplore = explore_count(run->capacity, explore_share);
     enum vg_status st = VG_OK;
     size_t i = 0;
     for (; st == VG_OK && i < c->n && c->v[i].hold; i++) {
@@ -524,15 +565,9 @@ static enum vg_status pick(struct inserter *in, struct cands *c)
                            NULL);
         run->holds++;
     }
-    int64_t slots = run->capacity - nrandom - run->holds;
-    for (; st == VG_OK && slots > 0 && i < c->n && c->v[i].assessment_id != 0; i++, slots--) {
-        enum vg_target_reason reason;
-        st = classify(in->store, c->v[i].assessment_id, &reason, in->err);
-        if (st == VG_OK) {
-            c->v[i].picked = true;
-            st = insert_target(in, c->v[i].trip_id, 0, ++rank, reason, c->v[i].assessment_id, NULL);
-            run->scored++;
-        }
+    int64_t slots = run->capacity - nrandom - nexplore - run->holds;
+    if (st == VG_OK && slots > 0) {
+        st = take_scored(in, c, &i, slots, &rank);
     }
     if (st != VG_OK || nrandom == 0) {
         return st;
@@ -549,11 +584,25 @@ static enum vg_status pick(struct inserter *in, struct cands *c)
         }
     }
     qsort(pool, np, sizeof(*pool), cmp_draw);
-    for (size_t k = 0; st == VG_OK && k < np && (int64_t)k < nrandom; k++) {
+    size_t k = 0;
+    for (; st == VG_OK && k < np && (int64_t)k < nrandom; k++) {
         pool[k]->picked = true;
         st = insert_target(in, pool[k]->trip_id, 0, ++rank, VG_TARGET_RANDOM,
                            pool[k]->assessment_id, pool[k]->draw);
         run->random++;
+    }
+    /* Exploration: the next smallest draws among the novel trips; the rest by score. */
+    for (; st == VG_OK && k < np && run->explore < nexplore; k++) {
+        if (pool[k]->novel > 0) {
+            pool[k]->picked = true;
+            st = insert_target(in, pool[k]->trip_id, 0, ++rank, VG_TARGET_EXPLORE,
+                               pool[k]->assessment_id, pool[k]->draw);
+            run->explore++;
+        }
+    }
+    int64_t left = run->capacity - run->holds - run->scored - run->random - run->explore;
+    if (st == VG_OK && left > 0) {
+        st = take_scored(in, c, &i, left, &rank);
     }
     vg_free(pool);
     return st;
@@ -574,11 +623,11 @@ static enum vg_status audit_run(struct inserter *in,
         &b,
         "{\"port\":\"%s\",\"date\":\"%s\",\"run\":%lld,\"trips\":%lld,\"assessed\":%lld,"
         "\"capacity\":%lld,\"capacity_source\":\"%s\",\"random_share\":%g,\"holds\":%lld,"
-        "\"scored\":%lld,\"random\":%lld,\"vessels\":%lld,\"seeded\":%s",
+        "\"scored\":%lld,\"random\":%lld,\"explore\":%lld,\"vessels\":%lld,\"seeded\":%s",
         run->port, run->date, (long long)run->id, (long long)run->trips, (long long)run->assessed,
         (long long)run->capacity, run->capacity_source, run->random_share, (long long)run->holds,
-        (long long)run->scored, (long long)run->random, (long long)run->vessels,
-        run->seeded ? "true" : "false");
+        (long long)run->scored, (long long)run->random, (long long)run->explore,
+        (long long)run->vessels, run->seeded ? "true" : "false");
     if (st == VG_OK && superseded != 0) {
         st = vg_buf_printf(&b, ",\"supersedes\":%lld,\"reason\":", (long long)superseded);
         if (st == VG_OK) {
@@ -705,7 +754,8 @@ enum vg_status vg_targets_select(struct vg_store *store,
         st = supersede(store, existing, run->id, err);
     }
     if (st == VG_OK) {
-        st = pick(&in, &c);
+        st = pick(&in, &c,
+                  o->explore_share < 0 ? VG_TARGET_DEFAULT_EXPLORE_SHARE : o->explore_share);
     }
     if (st == VG_OK) {
         st = add_vessels(&in, &run->vessels);
@@ -728,12 +778,47 @@ enum vg_status vg_targets_select(struct vg_store *store,
 
 /* ---- verification ------------------------------------------------------------------------- */
 
+enum { REC_CHOSEN = 0, REC_RANDOM = 1, REC_EXPLORE = 2 };
+
 struct recorded {
     int64_t trip_id;
-    bool random;
+    int kind; /* REC_* */
     uint8_t draw[32];
     bool has_draw;
 };
+
+/* Whether the recorded targets of kind are exactly pool[0..n) (in draw order), each with
+ * its right draw; why says what differs. */
+static bool same_draws(const struct recorded *rec,
+                       size_t nrec,
+                       int kind,
+                       struct cand *const *pool,
+                       size_t np,
+                       size_t n,
+                       char *why,
+                       size_t why_size)
+{
+    static const char *const names[] = { "", "draw", "exploration draw" };
+    for (size_t k = 0; k < n; k++) {
+        const struct recorded *match = NULL;
+        for (size_t i = 0; i < nrec && match == NULL; i++) {
+            if (rec[i].kind == kind && k < np && rec[i].trip_id == pool[k]->trip_id) {
+                match = &rec[i];
+            }
+        }
+        if (k >= np || match == NULL) {
+            snprintf(why, why_size, "%s %zu should have been trip %lld", names[kind], k + 1,
+                     k < np ? (long long)pool[k]->trip_id : -1LL);
+            return false;
+        }
+        if (!match->has_draw || memcmp(match->draw, pool[k]->draw, 32) != 0) {
+            snprintf(why, why_size, "the recorded draw of trip %lld differs from its replay",
+                     (long long)match->trip_id);
+            return false;
+        }
+    }
+    return true;
+}
 
 enum vg_status vg_targets_verify(struct vg_store *store,
                                  int64_t run_id,
@@ -773,7 +858,10 @@ enum vg_status vg_targets_verify(struct vg_store *store,
         struct recorded *r = &rec[nrec++];
         memset(r, 0, sizeof(*r));
         r->trip_id = sqlite3_column_int64(q, 0);
-        r->random = strcmp((const char *)sqlite3_column_text(q, 1), "random") == 0;
+        const char *reason = (const char *)sqlite3_column_text(q, 1);
+        r->kind = strcmp(reason, "random") == 0    ? REC_RANDOM
+                  : strcmp(reason, "explore") == 0 ? REC_EXPLORE
+                                                   : REC_CHOSEN;
         if (sqlite3_column_bytes(q, 2) == 32) {
             memcpy(r->draw, sqlite3_column_blob(q, 2), 32);
             r->has_draw = true;
@@ -795,14 +883,16 @@ enum vg_status vg_targets_verify(struct vg_store *store,
         vg_free(rec);
         return st;
     }
-    size_t np = 0, nrandom = 0;
+    size_t np = 0, nrandom = 0, nexplore = 0;
     for (size_t i = 0; i < nrec; i++) {
-        nrandom += rec[i].random;
+        nrandom += rec[i].kind == REC_RANDOM;
+        nexplore += rec[i].kind == REC_EXPLORE;
     }
+    /* The random pool: every trip not chosen by hold or score. */
     for (size_t k = 0; k < c.n; k++) {
         bool chosen = false;
         for (size_t i = 0; i < nrec && !chosen; i++) {
-            chosen = !rec[i].random && rec[i].trip_id == c.v[k].trip_id;
+            chosen = rec[i].kind == REC_CHOSEN && rec[i].trip_id == c.v[k].trip_id;
         }
         if (!chosen) {
             draw_for(run.seed, c.v[k].trip_id, c.v[k].draw);
@@ -817,21 +907,23 @@ enum vg_status vg_targets_verify(struct vg_store *store,
         snprintf(why, why_size, "the selection saw %lld trips, the store now has %zu for that day",
                  (long long)run.trips, c.n);
     }
-    for (size_t k = 0; *ok && k < nrandom; k++) {
-        const struct recorded *match = NULL;
-        for (size_t i = 0; i < nrec && match == NULL; i++) {
-            if (rec[i].random && k < np && rec[i].trip_id == pool[k]->trip_id) {
-                match = &rec[i];
+    if (*ok) {
+        *ok = same_draws(rec, nrec, REC_RANDOM, pool, np, nrandom, why, why_size);
+    }
+    if (*ok && nexplore > 0) {
+        /* The exploration pool: the novel trips among the rest, in draw order. */
+        size_t ne = 0;
+        for (size_t k = nrandom < np ? nrandom : np; k < np; k++) {
+            if (pool[k]->novel > 0) {
+                pool[ne++] = pool[k];
             }
         }
-        if (k >= np || match == NULL) {
-            *ok = false;
-            snprintf(why, why_size, "draw %zu should have been trip %lld", k + 1,
-                     k < np ? (long long)pool[k]->trip_id : -1LL);
-        } else if (!match->has_draw || memcmp(match->draw, pool[k]->draw, 32) != 0) {
-            *ok = false;
-            snprintf(why, why_size, "the recorded draw of trip %lld differs from its replay",
-                     (long long)match->trip_id);
+        *ok = same_draws(rec, nrec, REC_EXPLORE, pool, ne, nexplore, why, why_size);
+        if (*ok) {
+            snprintf(why, why_size,
+                     "the %zu random draws are the smallest of %zu candidates, the %zu"
+                     " exploration draws the smallest of the %zu novel ones left",
+                     nrandom, np, nexplore, ne);
         }
     }
     vg_free(pool);

@@ -5,6 +5,7 @@
 #include "vg_test.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <vigia/alloc.h>
 #include <vigia/audit.h>
@@ -299,6 +300,22 @@ static void test_ingest__interrupted_run_completes_to_the_clean_result(void **st
     }
 }
 
+/* An empty folder (vigia sim --no-ais leaves feeds/ais empty) is read as nothing, cleanly
+ * (it once handed qsort a NULL array: undefined behaviour under UBSan). */
+static void test_ingest__empty_folder_is_nothing(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("empty.db");
+    char dir[600];
+    snprintf(dir, sizeof(dir), "%s/empty", vg_test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    struct vg_ingest_report r;
+    assert_int_equal(ingest(s, dir, &r), VG_OK);
+    assert_int_equal(r.files, 0);
+    assert_int_equal(r.messages, 0);
+    vg_store_close(s);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest__csv_manifest_into_records),
     cmocka_unit_test(test_ingest__references_hold_with_checks_off),
@@ -307,6 +324,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest__json_documents_and_lines),
     cmocka_unit_test(test_ingest__amendment_cancel_and_collision),
     cmocka_unit_test(test_ingest__interrupted_run_completes_to_the_clean_result),
+    cmocka_unit_test(test_ingest__empty_folder_is_nothing),
 };
 
 VG_TEST_MAIN(tests)

@@ -448,6 +448,66 @@ static void test_model__unknown_is_missing_not_zero(void **state)
     world_free(&w);
 }
 
+/* A feature (almost) no training row had unknown: the trees cannot have learned where its
+ * unknowns go, so an unknown reads as the training's typical value (and is novel); a
+ * feature many training rows had unknown stays missing. Kept through the blob. */
+static void test_model__never_unknown_in_training_reads_as_typical(void **state)
+{
+    (void)state;
+    struct world w;
+    struct gen g = default_gen(6000, 31);
+    world_make(&w, &g);
+    /* Five rows without a dwell: fewer than min_category_rows (10), too few to learn from. */
+    for (size_t i = 0; i < 5; i++) {
+        w.rec[i * 97 * NF + F_DWELL] = vg_value_unknown(VG_SLICE_EMPTY);
+    }
+    struct vg_model_options o = test_options();
+    struct vg_model *model = train_ok(&w, &o, NULL);
+    const struct enc_feature *dwell = model->feat_enc[F_DWELL];
+    const struct enc_feature *carrier = model->feat_enc[F_CARRIER];
+    assert_true(isnan(model->feat_enc[F_ODD]->typical));
+    assert_true(isnan(model->feat_enc[F_Z]->typical));
+    assert_true(dwell->typical == dwell->q[6]);
+    assert_true(dwell->typical > 20 && dwell->typical < 50); /* exponential, mean 48 */
+    assert_true(model->feat_enc[F_NEW]->typical == 0);       /* 80% are not new */
+    assert_true(carrier->typical >= 1 && carrier->typical <= (double)carrier->nvalues);
+
+    struct vg_value rec[NF], typ[NF];
+    typical(rec);
+    typical(typ);
+    rec[F_DWELL] = vg_value_unknown(VG_SLICE_LIT("no gate-in recorded"));
+    typ[F_DWELL] = vg_value_number(dwell->typical);
+    assert_true(score_of(model, rec) == score_of(model, typ));
+    rec[F_NEW] = vg_value_unknown(VG_SLICE_EMPTY);
+    typ[F_NEW] = vg_value_bool(false);
+    rec[F_CARRIER] = vg_value_unknown(VG_SLICE_EMPTY);
+    typ[F_CARRIER] = vg_value_string(carrier->slices[(size_t)carrier->typical - 1]);
+    assert_true(score_of(model, rec) == score_of(model, typ));
+    /* Novel: the three never seen unknown; a feature seen unknown is not. */
+    rec[F_ODD] = vg_value_unknown(no_gate);
+    uint32_t nov[8];
+    assert_int_equal(vg_model_novelty(model, rec, nov, 8), 3);
+    assert_int_equal(nov[0], F_NEW);
+    assert_int_equal(nov[1], F_CARRIER);
+    assert_int_equal(nov[2], F_DWELL);
+
+    /* The blob keeps the typical values. */
+    struct vg_buf blob;
+    vg_buf_init(&blob, 0);
+    struct vg_error err;
+    vg_error_clear(&err);
+    assert_status(vg_model_save(model, &blob, &err), VG_OK, &err);
+    struct vg_model *back = NULL;
+    assert_status(vg_model_load(blob.data, blob.len, &schema, &back, &err), VG_OK, &err);
+    assert_true(back->feat_enc[F_DWELL]->typical == dwell->typical);
+    assert_true(isnan(back->feat_enc[F_ODD]->typical));
+    assert_true(score_of(back, rec) == score_of(model, rec));
+    vg_buf_release(&blob);
+    vg_model_free(back);
+    vg_model_free(model);
+    world_free(&w);
+}
+
 static void test_model__blob_round_trip(void **state)
 {
     (void)state;
@@ -1197,6 +1257,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_model__learns_planted_signal),
     cmocka_unit_test(test_model__top_contribution_names_planted_feature),
     cmocka_unit_test(test_model__unknown_is_missing_not_zero),
+    cmocka_unit_test(test_model__never_unknown_in_training_reads_as_typical),
     cmocka_unit_test(test_model__blob_round_trip),
     cmocka_unit_test(test_model__time_split_never_trains_on_later_rows),
     cmocka_unit_test(test_model__rebalanced_scores_stay_probabilities),

@@ -1031,7 +1031,7 @@ static void test_risk__model_hook_adds_points_and_a_reason(void **state)
 {
     (void)state;
     struct vg_store *s = world("md.db");
-    struct vg_risk_model m = { "m1", 0, 50, fake_predict, NULL };
+    struct vg_risk_model m = { "m1", 0, 50, fake_predict, NULL, NULL };
     struct vg_risk_options o = { .as_of = T("2024-06-06T00:00Z"), .model = &m };
     struct vg_risk_report r;
     struct vg_error e;

@@ -311,6 +311,105 @@ static void test_target__draws_replay_and_tampering_shows(void **state)
     vg_store_close(s);
 }
 
+/* Exploration: after the random draws, the smallest draws among the trips whose model
+ * reason names novel features; slots it cannot fill go back to the scores; replayed. */
+static void test_target__explore_draws_among_novel_trips(void **state)
+{
+    (void)state;
+    struct vg_store *s = vg_tt_store("explore.db");
+    static const char *const novel[] = { "TGTU1000062", "TGTU1000078", "TGTU1000083" };
+    char sql[600];
+    for (int i = 0; i < 3; i++) {
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO assessment_reasons(assessment_id, seq, kind, code, weight, text,"
+                 " evidence) SELECT a.id, 9, 'model', 'm1', 1, 'Model m1', '{\"probability\":0.1,"
+                 "\"novel\":[\"seal_load\"]}' FROM assessments a WHERE a.trip_id = %lld",
+                 (long long)vg_tt_trip(s, novel[i], "FA123E"));
+        vg_tt_exec(s, sql);
+    }
+    /* TGTU1000041's model reads nothing as novel. */
+    vg_tt_exec(s, "UPDATE assessment_reasons SET evidence = '{\"novel\":[]}' WHERE kind = 'model'"
+                  " AND code <> 'm1'");
+    struct vg_target_options o = day(8, 5);
+    o.random_share = 0.25;  /* 2 draws */
+    o.explore_share = 0.25; /* 2 exploration draws */
+    struct vg_target_run run;
+    assert_int_equal(select_day(s, &o, &run), VG_OK);
+    assert_int_equal(run.holds, 1);
+    assert_int_equal(run.random, 2);
+    /* The expected draws, from the documented rule: random among the six trips left after
+     * the hold and three by score, then exploration among the novel trips not drawn. */
+    static const char *const pool[] = { "TGTU1000057", "TGTU1000062", "TGTU1000078",
+                                        "TGTU1000083", "TGTU1000099", "TGTU1000102" };
+    uint8_t d[6][32];
+    int order[6] = { 0, 1, 2, 3, 4, 5 };
+    for (int i = 0; i < 6; i++) {
+        spec_draw(run.seed, vg_tt_trip(s, pool[i], "FA123E"), d[i]);
+    }
+    for (int i = 0; i < 6; i++) {
+        for (int j = i + 1; j < 6; j++) {
+            if (memcmp(d[order[j]], d[order[i]], 32) < 0) {
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+        }
+    }
+    const char *want[2];
+    int nwant = 0;
+    for (int k = 2; k < 6 && nwant < 2; k++) {
+        if (order[k] >= 1 && order[k] <= 3) {
+            want[nwant++] = pool[order[k]];
+        }
+    }
+    assert_true(nwant >= 1);
+    assert_int_equal(run.explore, nwant);
+    /* Every slot is used: what exploration could not fill went to the scores. */
+    assert_int_equal(run.holds + run.scored + run.random + run.explore, 8);
+    assert_int_equal(run.scored, 3 + 2 - nwant);
+    struct rows *r = list_run(s, run.id, false);
+    int seen = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        if (strcmp(col(r, i, "selection"), "explore") == 0) {
+            assert_string_equal(col(r, i, "container"), want[seen]);
+            seen++;
+        }
+    }
+    assert_int_equal(seen, nwant);
+    free(r);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM targets WHERE reason = 'explore' AND"
+                                  " length(random_draw) = 32"),
+                     nwant);
+    char buf[400];
+    vg_tt_text(s, "SELECT objects FROM audit_log WHERE action = 'targets.select'", buf,
+               sizeof(buf));
+    assert_non_null(strstr(buf, nwant == 2 ? "\"explore\":2" : "\"explore\":1"));
+    /* The replay checks the exploration draws too; a swapped one is caught. */
+    bool ok = false;
+    char why[256];
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_targets_verify(s, run.id, &ok, why, sizeof(why), &e), VG_OK, &e);
+    assert_true(ok);
+    assert_non_null(strstr(why, "exploration draws"));
+    snprintf(sql, sizeof(sql),
+             "UPDATE targets SET trip_id = %lld WHERE id = (SELECT min(id) FROM targets WHERE"
+             " reason = 'explore')",
+             (long long)vg_tt_trip(s, "TGTU1000099", "FA123E"));
+    vg_tt_exec(s, sql);
+    assert_status(vg_targets_verify(s, run.id, &ok, why, sizeof(why), &e), VG_OK, &e);
+    assert_false(ok);
+    vg_store_close(s);
+
+    /* No share, no exploration: the scores take the slots. */
+    s = vg_tt_store("explore0.db");
+    o.explore_share = 0;
+    assert_int_equal(select_day(s, &o, &run), VG_OK);
+    assert_int_equal(run.explore, 0);
+    assert_int_equal(run.scored, 5);
+    vg_store_close(s);
+}
+
 static void test_target__secure_draws_are_not_seeded(void **state)
 {
     (void)state;
@@ -523,6 +622,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_target__default_capacity_is_two_percent),
     cmocka_unit_test(test_target__port_settings_set_capacity_and_share),
     cmocka_unit_test(test_target__draws_replay_and_tampering_shows),
+    cmocka_unit_test(test_target__explore_draws_among_novel_trips),
     cmocka_unit_test(test_target__secure_draws_are_not_seeded),
     cmocka_unit_test(test_target__vessel_targets_from_vessel_events),
     cmocka_unit_test(test_target__dispositions_need_reasons),
