@@ -316,7 +316,14 @@ struct vg_feature_schema {
       VG_FEED_MANIFEST | VG_FEED_OUTCOMES,                                                     \
       "positive rate of the forwarder's examined trips against all examined trips (shrunk)") \
     X(PRIOR_SEIZURE_SHARE, "prior_seizure_share", NUMBER, "", VG_FEED_OUTCOMES,               \
-      "seizures linked to a party of the trip against that party's earlier shipments + 1")
+      "seizures linked to a party of the trip against that party's earlier shipments + 1")  \
+    X(WATCHLIST_PARTY_SHIPMENTS, "watchlist_party_shipments", NUMBER, "shipments",            \
+      VG_FEED_WATCHLIST | VG_FEED_MANIFEST,                                                    \
+      "earlier shipments of the party with the best watch-list name match, under that name") \
+    X(SHIPPER_NEW_SHARE, "shipper_new_share", NUMBER, "", VG_FEED_MANIFEST,                    \
+      "share of the port's export trips in the 14 days before whose shipper was new then")     \
+    X(CONSIGNEE_NEW_SHARE, "consignee_new_share", NUMBER, "", VG_FEED_MANIFEST,                \
+      "share of the port's export trips in the 14 days before whose consignee was new then")
 
 /* Index of each catalogue feature in the catalogue and in a record: VG_F_DWELL_HOURS... */
 enum vg_feature_id {

@@ -56,6 +56,33 @@ static void two_places(struct rk_view *v)
         }
         prev = e;
     }
+    /* Loaded onto two different calls with no discharge between them: one box cannot be
+     * on two ships; a clone carries the number of a real box [DT16]. */
+    const struct rk_event *other = NULL;
+    for (uint32_t i = 0; i < ct->ev_n && !found; i++) {
+        const struct rk_event *e = &ev[i];
+        if (e->t > v->as_of) {
+            break;
+        }
+        if (e->t < v->as_of - TWO_PLACES_WINDOW || e->place != v->trip->port) {
+            continue;
+        }
+        if (e->kind == RK_EV_DISCHARGE) {
+            other = NULL;
+        } else if ((e->kind == RK_EV_LOAD || e->kind == RK_EV_STOWAGE) && e->call != RK_NONE) {
+            if (other != NULL && other->call != e->call) {
+                const struct rk_call *a = RK_AT(c->calls, struct rk_call, other->call);
+                const struct rk_call *b = RK_AT(c->calls, struct rk_call, e->call);
+                if (a->vessel != b->vessel || a->vessel == RK_NONE) {
+                    found = true;
+                    rk_cite_msg(v, VG_F_CONTAINER_TWO_PLACES, other->message_id,
+                                other->segment_no);
+                    rk_cite_msg(v, VG_F_CONTAINER_TWO_PLACES, e->message_id, e->segment_no);
+                }
+            }
+            other = e;
+        }
+    }
     rk_set(v, VG_F_CONTAINER_TWO_PLACES, vg_value_bool(found));
 }
 

@@ -30,6 +30,87 @@ static size_t earlier(const struct rk_shipment *s, size_t n, int64_t ref, int64_
     return lo;
 }
 
+#define NEW_WINDOW (14 * (int64_t)RK_DAY)
+#define NEW_MIN    30
+
+/* The shipper and consignee parties of a trip as the store stands: the house bill's when
+ * the trip's bill has houses, else the bill's. */
+static void trip_parties(const struct rk_ctx *c, const struct rk_trip *t, uint32_t *shipper,
+                         uint32_t *consignee)
+{
+    *shipper = *consignee = RK_NONE;
+    const struct rk_container *ct = RK_AT(c->containers, struct rk_container, t->container);
+    for (uint32_t i = 0; i < ct->bill_n; i++) {
+        const struct rk_bill *b =
+            RK_AT(c->bills, struct rk_bill, *RK_AT(c->cont_bills, uint32_t, ct->bill_off + i));
+        if (b->call != t->call || b->cancelled) {
+            continue;
+        }
+        const struct rk_bill *h =
+            b->house_n > 0 ? RK_AT(c->bills, struct rk_bill, *RK_AT(c->houses, uint32_t, b->house_off))
+                           : NULL;
+        if (h != NULL) {
+            *shipper = rk_party_id(c, h, RK_ROLE_SHIPPER);
+            *consignee = rk_party_id(c, h, RK_ROLE_CONSIGNEE);
+        }
+        if (*shipper == RK_NONE) {
+            *shipper = rk_party_id(c, b, RK_ROLE_SHIPPER);
+        }
+        if (*consignee == RK_NONE) {
+            *consignee = rk_party_id(c, b, RK_ROLE_CONSIGNEE);
+        }
+        return;
+    }
+}
+
+enum vg_status rk_party_samples(struct rk_ctx *c)
+{
+    for (size_t i = 0; i < c->trips.n; i++) {
+        const struct rk_trip *t = RK_AT(c->trips, struct rk_trip, i);
+        if (t->direction != RK_EXPORT || t->t_ref == VG_TIME_NONE || t->call == RK_NONE) {
+            continue;
+        }
+        uint32_t who[2];
+        trip_parties(c, t, &who[0], &who[1]);
+        for (int k = 0; k < 2; k++) {
+            if (who[k] == RK_NONE) {
+                continue;
+            }
+            const struct rk_party *pt = RK_AT(c->parties, struct rk_party, who[k]);
+            const struct rk_shipment *list =
+                k == 0 ? RK_AT(c->shipments, struct rk_shipment, pt->ship_off)
+                       : RK_AT(c->receipts, struct rk_shipment, pt->recv_off);
+            int64_t first;
+            size_t n = earlier(list, k == 0 ? pt->ship_n : pt->recv_n, t->t_ref, &first);
+            enum vg_status s =
+                rk_norm_add(c, k == 0 ? 'n' : 'm', t->port, 0, t->t_ref, n == 0 ? 1.0 : 0.0);
+            if (s != VG_OK) {
+                return s;
+            }
+        }
+    }
+    return VG_OK;
+}
+
+/* How common new shippers (consignees) are at the port lately: newness is telling where
+ * few are new, not while the store is young or where newcomers abound. */
+static void new_share(struct rk_view *v, int f, char kind)
+{
+    if (rk_need(v, f, VG_FEED_MANIFEST)) {
+        return;
+    }
+    double share;
+    size_t n;
+    int64_t day = (v->ref / RK_DAY) * RK_DAY;
+    if (rk_norm_share(v->c, kind, v->trip->port, 0, day, NEW_WINDOW, 1.0, NEW_MIN, &share, &n)) {
+        rk_set(v, f, vg_value_number(share));
+    } else {
+        rk_unknown(v, f,
+                   rk_fmt(v, "%zu export trips from %s in the 14 days before (30 needed)", n,
+                          rk_cstr(&v->c->s, v->trip->port)));
+    }
+}
+
 /* Whether the party had (kind, code) before ref, from the first-time map. */
 static bool
 had_before(const struct rk_ctx *c, char kind, uint32_t party, uint32_t code, int64_t ref)
@@ -319,6 +400,8 @@ enum vg_status rk_features_parties(struct rk_view *v)
                                              VG_F_CONSIGNEE_NEW_PRODUCT };
     history(v, v->shipper, v->shipper_bill, true, &ship, heading);
     history(v, v->consignee, v->consignee_bill, false, &recv, heading);
+    new_share(v, VG_F_SHIPPER_NEW_SHARE, 'n');
+    new_share(v, VG_F_CONSIGNEE_NEW_SHARE, 'm');
 
     /* New destination for a known shipper. */
     if (!rk_need(v, VG_F_SHIPPER_NEW_DESTINATION, VG_FEED_MANIFEST)) {

@@ -268,29 +268,6 @@ static void take(struct rk_view *v,
     }
 }
 
-/* Shipments of party p (as shipper or consignee) before ref. */
-static size_t shipments_before(const struct rk_ctx *c, uint32_t p, int64_t ref)
-{
-    const struct rk_party *pt = RK_AT(c->parties, struct rk_party, p);
-    size_t total = 0;
-    for (int role = 0; role < 2; role++) {
-        const struct rk_shipment *s =
-            role == 0 ? RK_AT(c->shipments, struct rk_shipment, pt->ship_off)
-                      : RK_AT(c->receipts, struct rk_shipment, pt->recv_off);
-        size_t lo = 0, hi = role == 0 ? pt->ship_n : pt->recv_n;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (s[mid].t < ref) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        total += lo;
-    }
-    return total;
-}
-
 /* The forwarders' positive rate on their examined trips against everyone's, shrunk towards
  * everyone's: (positives + 1) / (expected + 1), where expected is the forwarder's examined
  * trips times the positive rate of all examinations (with one positive and one negative
@@ -380,7 +357,7 @@ enum vg_status rk_features_seizures(struct rk_view *v)
         take(v, l, n, SIDE_PARTY, PARTY_LINK, &party, VG_F_PRIOR_SEIZURE_PARTY,
              where[i]->message_id, p->segment_no, &mine);
         if (mine.count > 0) {
-            double sh = (double)mine.count / ((double)shipments_before(c, p->party, v->ref) + 1);
+            double sh = (double)mine.count / ((double)rk_party_shipments(c, p->party, v->ref) + 1);
             if (sh > share) {
                 share = sh;
                 rk_cite_msg(v, VG_F_PRIOR_SEIZURE_SHARE, where[i]->message_id, p->segment_no);

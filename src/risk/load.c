@@ -174,6 +174,60 @@ static enum vg_status call_row(struct rk_ctx *c, sqlite3_stmt *st)
     return index_id(&c->call_by_id, &c->call_ids, k->id, c->calls.n - 1);
 }
 
+/* One port call reported twice: the same port, carrier and voyage number under two vessel
+ * records (a loading report whose IMO number was keyed wrong makes a second vessel, and so
+ * a second call with the same boxes). Such calls are read as one, the one with more of its
+ * times known (else the first), so that a box's bills, gate moves and loading meet on one
+ * trip. Calls whose times lie more than a week apart stay apart (a voyage number reused a
+ * rotation later). */
+static int64_t call_time(const struct rk_call *k)
+{
+    return k->atd != VG_TIME_NONE   ? k->atd
+           : k->etd != VG_TIME_NONE ? k->etd
+           : k->ata != VG_TIME_NONE ? k->ata
+                                    : k->eta;
+}
+
+static int known_times(const struct rk_call *k)
+{
+    return (k->eta != VG_TIME_NONE) + (k->etd != VG_TIME_NONE) + (k->ata != VG_TIME_NONE) +
+           (k->atd != VG_TIME_NONE);
+}
+
+static enum vg_status merge_calls(struct rk_ctx *c)
+{
+    struct vg_map first; /* (port, carrier, voyage) -> call index + 1 */
+    vg_map_init(&first);
+    enum vg_status s = VG_OK;
+    for (size_t i = 0; i < c->calls.n && s == VG_OK; i++) {
+        struct rk_call *k = RK_AT(c->calls, struct rk_call, i);
+        if (k->voyage == 0 || k->port == 0) {
+            continue;
+        }
+        char key[RK_KEY_SIZE];
+        size_t n = rk_key(key, 'C', k->port, k->voyage, (int64_t)k->carrier);
+        uint64_t at;
+        if (!vg_map_get(&first, key, n, &at)) {
+            s = vg_map_set(&first, key, n, i + 1);
+            continue;
+        }
+        struct rk_call *o = RK_AT(c->calls, struct rk_call, at - 1);
+        int64_t ta = call_time(o), tb = call_time(k);
+        if (ta != VG_TIME_NONE && tb != VG_TIME_NONE && llabs(ta - tb) > 7 * (int64_t)RK_DAY) {
+            continue;
+        }
+        /* The call with more known times stands for both. */
+        size_t keep = known_times(k) > known_times(o) ? i : (size_t)(at - 1);
+        size_t drop = keep == i ? (size_t)(at - 1) : i;
+        c->call_by_id[RK_AT(c->calls, struct rk_call, drop)->id] = (uint32_t)keep + 1;
+        if (keep == i) {
+            s = vg_map_set(&first, key, n, i + 1);
+        }
+    }
+    vg_map_release(&first);
+    return s;
+}
+
 static enum vg_status vessel_row(struct rk_ctx *c, sqlite3_stmt *st)
 {
     struct rk_vessel *v = rk_push(&c->vessels, sizeof(*v));
@@ -1173,6 +1227,9 @@ enum vg_status rk_ctx_load(struct rk_ctx *c, struct vg_store *store, struct vg_e
     for (size_t i = 0; i < sizeof(passes) / sizeof(passes[0]); i++) {
         if ((s = each_row(c, passes[i].sql, passes[i].fn, err)) != VG_OK) {
             return s;
+        }
+        if (passes[i].fn == call_row && (s = merge_calls(c)) != VG_OK) {
+            return vg_error_set(err, s, "out of memory loading the store");
         }
     }
     c->nbills_current = c->bills.n;

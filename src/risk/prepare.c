@@ -786,7 +786,8 @@ enum vg_status rk_ctx_prepare(struct rk_ctx *c, struct vg_error *err)
         return s;
     }
     if ((s = prepare_exams(c)) != VG_OK || (s = rk_hour_samples(c)) != VG_OK ||
-        (s = rk_weight_samples(c)) != VG_OK || (s = rk_route_samples(c)) != VG_OK) {
+        (s = rk_weight_samples(c)) != VG_OK || (s = rk_route_samples(c)) != VG_OK ||
+        (s = rk_party_samples(c)) != VG_OK) {
         return vg_error_set(err, s, "%s preparing risk aggregates", vg_strerror(s));
     }
     if ((s = rk_norm_finish(c)) != VG_OK) {

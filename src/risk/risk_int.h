@@ -537,6 +537,8 @@ double rk_hour_activity(struct rk_ctx *c, uint32_t place, uint32_t terminal, int
  * destination country) for the norms (prepare). */
 enum vg_status rk_weight_samples(struct rk_ctx *c);
 enum vg_status rk_route_samples(struct rk_ctx *c);
+/* Whether each export trip's shipper and consignee were new then, per port (prepare). */
+enum vg_status rk_party_samples(struct rk_ctx *c);
 /* The interned route key of a bill: its transhipment ports in order, ">"-joined, the
  * given port left out ("" direct). VG_ENOMEM through c->oom. */
 uint32_t rk_route_key(struct rk_ctx *c, const struct rk_bill *b, uint32_t port);
@@ -545,6 +547,9 @@ enum vg_status rk_pickup_samples(struct rk_ctx *c);
 /* The trip's reference time (loading for exports and transhipments, discharge for
  * imports), as the store knows it now; VG_TIME_NONE when unknown. */
 int64_t rk_trip_time(const struct rk_ctx *c, const struct rk_trip *t);
+
+/* Shipments of party p as shipper or consignee before ref. */
+size_t rk_party_shipments(const struct rk_ctx *c, uint32_t p, int64_t ref);
 
 /* The first party of bill b with role, or NULL. */
 const struct rk_bparty *rk_party_of(const struct rk_ctx *c, const struct rk_bill *b, uint8_t role);
