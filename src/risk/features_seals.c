@@ -4,10 +4,12 @@
  * no spaces or hyphens). A seal stays on the box until the box is opened, and seals may be
  * added on the way: so a later stage is "same" as an earlier one when it still carries
  * every earlier seal, "one_off" when an earlier seal is there only one edit away (a typing
- * error or a near copy), and "different" when an earlier seal is gone: the box was opened
- * and resealed. A box opened and resealed by an authority (a new customs or quarantine
- * agency seal where the old one went) is "authority_reseal". One shipper seal kept while
- * the carrier's bolt seal was replaced is therefore "different", not "same" [DT1].
+ * error or a near copy), and "different" when an earlier seal is gone and a new one took
+ * its place: the box was opened and resealed. A box opened and resealed by an authority (a
+ * new customs or quarantine agency seal) is "authority_reseal". One shipper seal kept
+ * while the carrier's bolt seal was replaced is therefore "different", not "same" [DT1];
+ * a stage that records fewer seals and no new one is "same" (gate clerks often note only
+ * the bolt seal).
  * Reseals and openings between gate-in and loading come from status events.
  */
 #include "risk/risk_int.h"
@@ -120,15 +122,19 @@ static int relation(const struct rk_ctx *c, const struct stage *a, const struct 
             }
         }
     }
-    if (!gone) {
-        return worst;
-    }
+    /* A seal gone and none new: the later stage recorded fewer seals (gate clerks often
+     * note only the bolt seal), which shows no replacement. */
+    bool fresh = false, authority = false;
     for (size_t j = 0; j < b->n; j++) {
-        if (!matched[j] && authority_party(c, b->parties[j])) {
-            return REL_AUTHORITY;
+        if (!matched[j]) {
+            fresh = true;
+            authority = authority || authority_party(c, b->parties[j]);
         }
     }
-    return REL_DIFFERENT;
+    if (!gone || !fresh) {
+        return worst;
+    }
+    return authority ? REL_AUTHORITY : REL_DIFFERENT;
 }
 
 static const char *const relation_names[] = { "same", "one_off", "authority_reseal",
