@@ -11,6 +11,7 @@
 
 #include <vigia/alloc.h>
 #include <vigia/features.h>
+#include <vigia/risk.h>
 #include <vigia/rules.h>
 #include <vigia/time.h>
 
@@ -1251,8 +1252,9 @@ static void test_rules__default_set_compiles_and_cites_sources(void **state)
         if (!has_source_tag(r->rationale)) {
             fail_msg("rule %s cites no source tag in its rationale", r->id);
         }
-        /* Weights: positive, none alone decisive (the score runs to 100). */
-        assert_true(r->weight > 0 && r->weight <= 50);
+        /* Weights: positive, none alone decisive (the score runs to 100), each above the
+         * most graded evidence can add (docs/scoring.md). */
+        assert_true(r->weight > VG_RISK_GRADED_MAX && r->weight <= 50);
         assert_true(r->review_by != VG_TIME_NONE);
         assert_true(r->valid_from != VG_TIME_NONE && r->valid_to != VG_TIME_NONE);
         if (r->action == VG_RULE_HOLD) {
