@@ -75,8 +75,7 @@ static void two_places(struct rk_view *v)
                 const struct rk_call *b = RK_AT(c->calls, struct rk_call, e->call);
                 if (a->vessel != b->vessel || a->vessel == RK_NONE) {
                     found = true;
-                    rk_cite_msg(v, VG_F_CONTAINER_TWO_PLACES, other->message_id,
-                                other->segment_no);
+                    rk_cite_msg(v, VG_F_CONTAINER_TWO_PLACES, other->message_id, other->segment_no);
                     rk_cite_msg(v, VG_F_CONTAINER_TWO_PLACES, e->message_id, e->segment_no);
                 }
             }

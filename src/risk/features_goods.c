@@ -84,24 +84,73 @@ static bool vague(struct vg_slice d)
     static const char *const fak[] = { "FAK", "CONSOLIDATED", "CONSOLIDATION", "CONSOL",
                                        "GROUPAGE" };
     static const char *const generic[] = {
-        "GOODS",    "MERCHANDISE", "VARIOUS",       "PARTS",     "MACHINERY", "CARGO",
-        "ITEMS",    "PRODUCTS",    "PRODUCT",       "MATERIAL",  "MATERIALS", "EQUIPMENT",
-        "GENERAL",  "MISC",        "MISCELLANEOUS", "SUNDRIES",  "SUNDRY",    "SPARE",
-        "ASSORTED", "MIXED",       "STUFF",         "ARTICLES",  "MERCANCIA", "MERCADERIA",
-        "VARIOS",   "CARGA",       "GENERAL",       "REPUESTOS", "PIEZAS",
+        "GOODS",
+        "MERCHANDISE",
+        "VARIOUS",
+        "PARTS",
+        "MACHINERY",
+        "CARGO",
+        "ITEMS",
+        "PRODUCTS",
+        "PRODUCT",
+        "MATERIAL",
+        "MATERIALS",
+        "EQUIPMENT",
+        "GENERAL",
+        "MISC",
+        "MISCELLANEOUS",
+        "SUNDRIES",
+        "SUNDRY",
+        "SPARE",
+        "ASSORTED",
+        "MIXED",
+        "STUFF",
+        "ARTICLES",
+        "MERCANCIA",
+        "MERCADERIA",
+        "VARIOS",
+        "CARGA",
+        "GENERAL",
+        "REPUESTOS",
+        "PIEZAS",
         /* Class names that say what kind of goods but not which: "foodstuffs" is the
          * example of an invalid description [ATS11]; "fresh fruit", "frozen seafood",
          * "minerals" and "garments" name a class just as well. */
-        "FOODSTUFF", "FOODSTUFFS", "FOOD",     "FOODS",    "FRUIT",     "FRUITS",
-        "VEGETABLE", "VEGETABLES", "SEAFOOD",  "SEAFOODS", "MINERAL",   "MINERALS",
-        "GARMENTS",  "APPAREL",    "CLOTHING", "TEXTILES", "CHEMICALS", "ELECTRONICS",
-        "PRODUCE",   "GROCERIES",  "FEED",     "ANIMAL",   "WOOD",      "ALIMENTOS",
-        "FRUTAS",    "VERDURAS",   "MARISCOS", "MINERALES", "PRENDAS",  "QUIMICOS",
+        "FOODSTUFF",
+        "FOODSTUFFS",
+        "FOOD",
+        "FOODS",
+        "FRUIT",
+        "FRUITS",
+        "VEGETABLE",
+        "VEGETABLES",
+        "SEAFOOD",
+        "SEAFOODS",
+        "MINERAL",
+        "MINERALS",
+        "GARMENTS",
+        "APPAREL",
+        "CLOTHING",
+        "TEXTILES",
+        "CHEMICALS",
+        "ELECTRONICS",
+        "PRODUCE",
+        "GROCERIES",
+        "FEED",
+        "ANIMAL",
+        "WOOD",
+        "ALIMENTOS",
+        "FRUTAS",
+        "VERDURAS",
+        "MARISCOS",
+        "MINERALES",
+        "PRENDAS",
+        "QUIMICOS",
     };
     /* Words that only qualify a class ("fresh", "frozen") say nothing of their own. */
     static const char *const qualifier[] = {
-        "FRESH", "FROZEN", "CHILLED", "DRIED", "DRY", "ORGANIC", "NATURAL", "RAW",
-        "FRESCO", "FRESCOS", "FRESCAS", "CONGELADO", "CONGELADOS", "SECO", "SECOS",
+        "FRESH",  "FROZEN",  "CHILLED", "DRIED",     "DRY",        "ORGANIC", "NATURAL", "RAW",
+        "FRESCO", "FRESCOS", "FRESCAS", "CONGELADO", "CONGELADOS", "SECO",    "SECOS",
     };
     static const char *const stop[] = {
         "STC",     "SAID",   "TO",     "CONTAIN", "CONTAINS", "CONTAINING", "OF",    "AND",
@@ -476,7 +525,8 @@ enum vg_status rk_features_goods(struct rk_view *v)
         weigh(c, v->trip->container, v->bills, v->nbills, t.has_kg ? t.kg : NAN, v->ev, v->nev,
               v->t_load, &w);
         if (isnan(w.declared) || !(w.declared > 0)) {
-            struct vg_slice why = VG_SLICE_LIT("the cargo report gives no container weight or tare");
+            struct vg_slice why =
+                VG_SLICE_LIT("the cargo report gives no container weight or tare");
             rk_unknown(v, VG_F_WEIGHT_MISMATCH_PCT, why);
             rk_unknown(v, VG_F_WEIGHT_MISMATCH_Z, why);
         } else if (isnan(w.measured)) {

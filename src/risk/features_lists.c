@@ -149,9 +149,12 @@ static void count(struct rk_view *v,
 enum vg_status rk_features_lists(struct rk_view *v)
 {
     struct rk_ctx *c = v->c;
-    static const int ids[] = { VG_F_WATCHLIST_IDENTIFIER_MATCH, VG_F_WATCHLIST_PARTY_SCORE,
-                               VG_F_WATCHLIST_HITS,          VG_F_WATCHLIST_LISTS,
-                               VG_F_WATCHLIST_VESSEL_MATCH,  VG_F_WATCHLIST_PARTY_SHIPMENTS };
+    static const int ids[] = { VG_F_WATCHLIST_IDENTIFIER_MATCH,
+                               VG_F_WATCHLIST_PARTY_SCORE,
+                               VG_F_WATCHLIST_HITS,
+                               VG_F_WATCHLIST_LISTS,
+                               VG_F_WATCHLIST_VESSEL_MATCH,
+                               VG_F_WATCHLIST_PARTY_SHIPMENTS };
     bool missing = false;
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
         missing = rk_need(v, ids[i], VG_FEED_WATCHLIST) || missing;
@@ -189,8 +192,8 @@ enum vg_status rk_features_lists(struct rk_view *v)
                 return s;
             }
         }
-        count(v, &t, h, n, p->party, true, false, i < 3 ? people[i].role : "forwarder", rk_str(&c->s, pt->name),
-              pb != NULL ? pb->message_id : 0, p->segment_no);
+        count(v, &t, h, n, p->party, true, false, i < 3 ? people[i].role : "forwarder",
+              rk_str(&c->s, pt->name), pb != NULL ? pb->message_id : 0, p->segment_no);
     }
     const struct rk_vessel *vs = v->call != NULL && v->call->vessel != RK_NONE
                                      ? RK_AT(c->vessels, struct rk_vessel, v->call->vessel)
@@ -211,7 +214,8 @@ enum vg_status rk_features_lists(struct rk_view *v)
                 return s;
             }
         }
-        count(v, &t, h, n, RK_NONE, false, true, "vessel", rk_str(&c->s, vs->name), v->call->message_id, 0);
+        count(v, &t, h, n, RK_NONE, false, true, "vessel", rk_str(&c->s, vs->name),
+              v->call->message_id, 0);
     }
     {
         struct vg_slice num = rk_str(&c->s, v->cont->number);

@@ -49,8 +49,8 @@ static uint32_t trip_group(struct rk_ctx *c, const struct rk_trip *t, bool *empt
 
 /* The empty pick-up before a full gate-in: the last gate-out of the box reported empty,
  * from the window's start to the gate-in. */
-static const struct rk_event *empty_pickup(const struct rk_event *ev, size_t n, int64_t from,
-                                           const struct rk_event *gate_in)
+static const struct rk_event *
+empty_pickup(const struct rk_event *ev, size_t n, int64_t from, const struct rk_event *gate_in)
 {
     const struct rk_event *found = NULL;
     for (size_t i = 0; i < n && ev[i].t <= gate_in->t; i++) {
@@ -240,8 +240,13 @@ static void pickup(struct rk_view *v)
 
 /* A robust z-score of x against the port's norm (kind, commodity group) as of the trip's
  * day, cited on event e; unknown with the count of samples when there are too few. */
-static void norm_z(struct rk_view *v, int f, char kind, uint32_t gid, double x,
-                   const struct rk_event *e, const char *what)
+static void norm_z(struct rk_view *v,
+                   int f,
+                   char kind,
+                   uint32_t gid,
+                   double x,
+                   const struct rk_event *e,
+                   const char *what)
 {
     struct rk_ctx *c = v->c;
     double z;
@@ -252,8 +257,9 @@ static void norm_z(struct rk_view *v, int f, char kind, uint32_t gid, double x,
         rk_cite_msg(v, f, e->message_id, e->segment_no);
     } else {
         rk_unknown(v, f,
-                   rk_fmt(v, "%zu earlier %s times of this commodity group at %s in 90 days "
-                             "(30 with a spread needed)",
+                   rk_fmt(v,
+                          "%zu earlier %s times of this commodity group at %s in 90 days "
+                          "(30 with a spread needed)",
                           n, what, rk_cstr(&c->s, v->trip->port)));
     }
 }

@@ -35,7 +35,9 @@ static size_t earlier(const struct rk_shipment *s, size_t n, int64_t ref, int64_
 
 /* The shipper and consignee parties of a trip as the store stands: the house bill's when
  * the trip's bill has houses, else the bill's. */
-static void trip_parties(const struct rk_ctx *c, const struct rk_trip *t, uint32_t *shipper,
+static void trip_parties(const struct rk_ctx *c,
+                         const struct rk_trip *t,
+                         uint32_t *shipper,
                          uint32_t *consignee)
 {
     *shipper = *consignee = RK_NONE;
@@ -46,9 +48,9 @@ static void trip_parties(const struct rk_ctx *c, const struct rk_trip *t, uint32
         if (b->call != t->call || b->cancelled) {
             continue;
         }
-        const struct rk_bill *h =
-            b->house_n > 0 ? RK_AT(c->bills, struct rk_bill, *RK_AT(c->houses, uint32_t, b->house_off))
-                           : NULL;
+        const struct rk_bill *h = b->house_n > 0 ? RK_AT(c->bills, struct rk_bill,
+                                                         *RK_AT(c->houses, uint32_t, b->house_off))
+                                                 : NULL;
         if (h != NULL) {
             *shipper = rk_party_id(c, h, RK_ROLE_SHIPPER);
             *consignee = rk_party_id(c, h, RK_ROLE_CONSIGNEE);
@@ -285,27 +287,28 @@ struct sector {
     struct chapters ch[6];    /* ranges, {0, 0} ends; none at all: sells no goods */
 };
 
-static const char *const w_farm[] = { "AGRICOLA", "AGRO", "FRUT", "FRUIT", "FARM", "FUNDO",
+static const char *const w_farm[] = { "AGRICOLA", "AGRO",      "FRUT",    "FRUIT",  "FARM", "FUNDO",
                                       "HACIENDA", "HORTICOLA", "VEGETAL", "GRANJA", NULL };
-static const char *const w_fish[] = { "PESQUER", "PESCA", "PESCADO", "MARISCO", "SEAFOOD",
-                                      "FISH", "ACUICOLA", "ACUICULTURA", "LANGOSTINER",
-                                      "MARINOS", NULL };
-static const char *const w_mining[] = { "MINERA", "MINERO", "MINING", "MINERAL", "METALES",
-                                        "METALS", "METALURGIC", "FUNDICION", "SIDERURGIC",
-                                        NULL };
-static const char *const w_textile[] = { "TEXTIL", "CONFECCION", "HILANDERIA", "TEJIDO",
-                                         "ALGODON", "ALPACA", "GARMENT", "APPAREL", NULL };
-static const char *const w_timber[] = { "MADERER", "MADERAS", "FORESTAL", "TIMBER", "LUMBER",
-                                        NULL };
-static const char *const w_chem[] = { "QUIMIC", "CHEMICAL", "LABORATORIO", "FARMACEUTIC",
-                                      "PHARMA", NULL };
+static const char *const w_fish[] = { "PESQUER",     "PESCA",   "PESCADO",  "MARISCO",
+                                      "SEAFOOD",     "FISH",    "ACUICOLA", "ACUICULTURA",
+                                      "LANGOSTINER", "MARINOS", NULL };
+static const char *const w_mining[] = { "MINERA",     "MINERO", "MINING",     "MINERAL",
+                                        "METALES",    "METALS", "METALURGIC", "FUNDICION",
+                                        "SIDERURGIC", NULL };
+static const char *const w_textile[] = { "TEXTIL", "CONFECCION", "HILANDERIA", "TEJIDO", "ALGODON",
+                                         "ALPACA", "GARMENT",    "APPAREL",    NULL };
+static const char *const w_timber[] = {
+    "MADERER", "MADERAS", "FORESTAL", "TIMBER", "LUMBER", NULL
+};
+static const char *const w_chem[] = { "QUIMIC",      "CHEMICAL", "LABORATORIO",
+                                      "FARMACEUTIC", "PHARMA",   NULL };
 static const char *const w_plastics[] = { "PLASTICO", "PLASTICS", "POLIMERO", NULL };
 static const char *const w_coffee[] = { "CAFETALER", "CAFE", "COFFEE", "CACAO", "COCOA", NULL };
 static const char *const w_build[] = { "CONSTRUCTOR", "CONSTRUCCION", "INMOBILIARI", NULL };
 static const char *const w_hardware[] = { "FERRETER", NULL };
 static const char *const w_transport[] = { "TRANSPORTE", "LOGISTIC", NULL };
-static const char *const w_services[] = { "CONSULTOR", "CONSULTING", "TURISMO", "RESTAURANT",
-                                          "SEGURIDAD", "EDUCACION", "LIMPIEZA", NULL };
+static const char *const w_services[] = { "CONSULTOR", "CONSULTING", "TURISMO",  "RESTAURANT",
+                                          "SEGURIDAD", "EDUCACION",  "LIMPIEZA", NULL };
 
 static const struct sector sectors[] = {
     { w_farm, { { 1, 24 } } },
@@ -362,8 +365,7 @@ static void name_activity(struct rk_view *v)
     if (rk_need(v, VG_F_SHIPPER_NAME_ACTIVITY_MISMATCH, VG_FEED_MANIFEST)) {
         return;
     }
-    struct vg_slice hs =
-        v->main_goods != NULL ? rk_str(&c->s, v->main_goods->hs) : VG_SLICE_EMPTY;
+    struct vg_slice hs = v->main_goods != NULL ? rk_str(&c->s, v->main_goods->hs) : VG_SLICE_EMPTY;
     if (v->shipper == NULL || v->shipper->party == RK_NONE) {
         rk_unknown(v, VG_F_SHIPPER_NAME_ACTIVITY_MISMATCH,
                    VG_SLICE_LIT("the cargo report names no shipper"));
@@ -452,8 +454,8 @@ enum vg_status rk_features_parties(struct rk_view *v)
     if (!rk_need(v, VG_F_FREIGHT_PREPAID, VG_FEED_MANIFEST)) {
         const struct rk_bill *mb =
             v->main_bill != RK_NONE ? RK_AT(c->bills, struct rk_bill, v->main_bill) : NULL;
-        const struct rk_bill *fb = v->nhouses > 0 ? RK_AT(c->bills, struct rk_bill, v->houses[0])
-                                                  : NULL;
+        const struct rk_bill *fb =
+            v->nhouses > 0 ? RK_AT(c->bills, struct rk_bill, v->houses[0]) : NULL;
         if (fb == NULL || fb->freight == RK_FREIGHT_UNKNOWN) {
             fb = mb;
         }

@@ -155,8 +155,8 @@ static void route_share(struct rk_view *v, const struct rk_bill *b)
     double share;
     size_t n;
     int64_t day = (v->ref / RK_DAY) * RK_DAY;
-    if (rk_norm_share(c, 'R', v->trip->port, b->dest_cc, day, ROUTE_WINDOW, (double)r,
-                      ROUTE_MIN, &share, &n)) {
+    if (rk_norm_share(c, 'R', v->trip->port, b->dest_cc, day, ROUTE_WINDOW, (double)r, ROUTE_MIN,
+                      &share, &n)) {
         rk_set(v, VG_F_ROUTE_SHARE, vg_value_number(share));
         cite_bill(v, VG_F_ROUTE_SHARE, b);
     } else {

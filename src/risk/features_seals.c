@@ -102,12 +102,12 @@ static int relation(const struct rk_ctx *c, const struct stage *a, const struct 
         int best = REL_DIFFERENT;
         size_t at = 0;
         for (size_t j = 0; j < b->n && best != REL_SAME; j++) {
-            int r = a->seals[i] == b->seals[j]
-                        ? REL_SAME
-                        : (rk_seal_relation(rk_str(&c->s, a->seals[i]),
-                                            rk_str(&c->s, b->seals[j])) == 1
-                               ? REL_ONE_OFF
-                               : REL_DIFFERENT);
+            int r =
+                a->seals[i] == b->seals[j]
+                    ? REL_SAME
+                    : (rk_seal_relation(rk_str(&c->s, a->seals[i]), rk_str(&c->s, b->seals[j])) == 1
+                           ? REL_ONE_OFF
+                           : REL_DIFFERENT);
             if (r < best) {
                 best = r;
                 at = j;
@@ -137,8 +137,7 @@ static int relation(const struct rk_ctx *c, const struct stage *a, const struct 
     return authority ? REL_AUTHORITY : REL_DIFFERENT;
 }
 
-static const char *const relation_names[] = { "same", "one_off", "authority_reseal",
-                                              "different" };
+static const char *const relation_names[] = { "same", "one_off", "authority_reseal", "different" };
 
 static struct vg_slice stage_text(struct rk_view *v, const struct stage *s)
 {

@@ -323,11 +323,11 @@ enum vg_status rk_features_seizures(struct rk_view *v)
 {
     struct rk_ctx *c = v->c;
     const unsigned O = VG_FEED_OUTCOMES;
-    static const int ids[] = { VG_F_PRIOR_SEIZURE_PARTY,      VG_F_PRIOR_SEIZURE_ADDRESS,
-                               VG_F_PRIOR_SEIZURE_FORWARDER,  VG_F_PRIOR_SEIZURE_CONTAINER,
-                               VG_F_PRIOR_SEIZURE_MATCH,      VG_F_PRIOR_SEIZURE_DAYS,
+    static const int ids[] = { VG_F_PRIOR_SEIZURE_PARTY,       VG_F_PRIOR_SEIZURE_ADDRESS,
+                               VG_F_PRIOR_SEIZURE_FORWARDER,   VG_F_PRIOR_SEIZURE_CONTAINER,
+                               VG_F_PRIOR_SEIZURE_MATCH,       VG_F_PRIOR_SEIZURE_DAYS,
                                VG_F_FORWARDER_PRIOR_POSITIVES, VG_F_PRIOR_SEIZURE_IN_GOODS,
-                               VG_F_FORWARDER_HIT_RATE_RATIO, VG_F_PRIOR_SEIZURE_SHARE };
+                               VG_F_FORWARDER_HIT_RATE_RATIO,  VG_F_PRIOR_SEIZURE_SHARE };
     bool missing = false;
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
         missing = rk_need(v, ids[i], O) || missing;

@@ -30,8 +30,8 @@ static int64_t local_time(struct rk_ctx *c, uint32_t place, int64_t t)
     return t + (int64_t)vg_zone_offset_at(&z, t) * 60;
 }
 
-static uint32_t *day_counts(struct rk_ctx *c, uint32_t place, uint32_t terminal, int64_t day,
-                            bool create)
+static uint32_t *
+day_counts(struct rk_ctx *c, uint32_t place, uint32_t terminal, int64_t day, bool create)
 {
     char key[RK_KEY_SIZE];
     size_t n = rk_key(key, 'H', place, terminal, day);

@@ -178,8 +178,8 @@ static enum vg_status call_row(struct rk_ctx *c, sqlite3_stmt *st)
  * records (a loading report whose IMO number was keyed wrong makes a second vessel, and so
  * a second call with the same boxes). Such calls are read as one, the one with more of its
  * times known (else the first), so that a box's bills, gate moves and loading meet on one
- * trip. Calls whose times lie more than a week apart stay apart (a voyage number reused a
- * rotation later). */
+ * trip. Calls of two named carriers, or whose times lie more than a week apart (a voyage
+ * number reused a rotation later), stay apart. */
 static int64_t call_time(const struct rk_call *k)
 {
     return k->atd != VG_TIME_NONE   ? k->atd
@@ -196,7 +196,7 @@ static int known_times(const struct rk_call *k)
 
 static enum vg_status merge_calls(struct rk_ctx *c)
 {
-    struct vg_map first; /* (port, carrier, voyage) -> call index + 1 */
+    struct vg_map first; /* (port, voyage) -> call index + 1 */
     vg_map_init(&first);
     enum vg_status s = VG_OK;
     for (size_t i = 0; i < c->calls.n && s == VG_OK; i++) {
@@ -205,7 +205,7 @@ static enum vg_status merge_calls(struct rk_ctx *c)
             continue;
         }
         char key[RK_KEY_SIZE];
-        size_t n = rk_key(key, 'C', k->port, k->voyage, (int64_t)k->carrier);
+        size_t n = rk_key(key, 'C', k->port, k->voyage, 0);
         uint64_t at;
         if (!vg_map_get(&first, key, n, &at)) {
             s = vg_map_set(&first, key, n, i + 1);
@@ -213,7 +213,8 @@ static enum vg_status merge_calls(struct rk_ctx *c)
         }
         struct rk_call *o = RK_AT(c->calls, struct rk_call, at - 1);
         int64_t ta = call_time(o), tb = call_time(k);
-        if (ta != VG_TIME_NONE && tb != VG_TIME_NONE && llabs(ta - tb) > 7 * (int64_t)RK_DAY) {
+        if ((o->carrier != 0 && k->carrier != 0 && o->carrier != k->carrier) ||
+            (ta != VG_TIME_NONE && tb != VG_TIME_NONE && llabs(ta - tb) > 7 * (int64_t)RK_DAY)) {
             continue;
         }
         /* The call with more known times stands for both. */
@@ -1303,13 +1304,13 @@ void rk_ctx_release(struct rk_ctx *c)
         return;
     }
     struct rk_vec *vecs[] = {
-        &c->trips,     &c->calls,        &c->vessels,    &c->vevents,     &c->identities,
-        &c->ais,       &c->containers,   &c->events,     &c->seals,       &c->bills,
-        &c->bparties,  &c->goods,        &c->placements, &c->equips,      &c->bplaces,
-        &c->versions,  &c->houses,       &c->parties,    &c->shipments,   &c->receipts,
-        &c->outcomes,  &c->links,        &c->wlhits,     &c->cont_bills,  &c->cont_trips,
-        &c->norm_list, &c->norm_samples, &c->pos,        &c->pos_parties, &c->pos_addresses,
-        &c->port_list, &c->hour_counts, &c->hour_activity, &c->fwd_exams,
+        &c->trips,     &c->calls,        &c->vessels,       &c->vevents,     &c->identities,
+        &c->ais,       &c->containers,   &c->events,        &c->seals,       &c->bills,
+        &c->bparties,  &c->goods,        &c->placements,    &c->equips,      &c->bplaces,
+        &c->versions,  &c->houses,       &c->parties,       &c->shipments,   &c->receipts,
+        &c->outcomes,  &c->links,        &c->wlhits,        &c->cont_bills,  &c->cont_trips,
+        &c->norm_list, &c->norm_samples, &c->pos,           &c->pos_parties, &c->pos_addresses,
+        &c->port_list, &c->hour_counts,  &c->hour_activity, &c->fwd_exams,
     };
     for (size_t i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++) {
         rk_vec_free(vecs[i]);

@@ -669,8 +669,8 @@ static enum vg_status prepare_outcomes(struct rk_ctx *c, struct vg_error *err)
 
 /* The forwarders and brokers of trip t (as the features see them: forwarder and broker
  * parties of its bills, and a master's shipper when house bills name the actual one). */
-static size_t trip_forwarders(const struct rk_ctx *c, const struct rk_trip *t, uint32_t *out,
-                              size_t max)
+static size_t
+trip_forwarders(const struct rk_ctx *c, const struct rk_trip *t, uint32_t *out, size_t max)
 {
     size_t n = 0;
     const struct rk_container *ct = RK_AT(c->containers, struct rk_container, t->container);
