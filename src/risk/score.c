@@ -72,39 +72,39 @@ static double graded(const struct vg_value *rec, struct graded_part *parts, size
  } while (0)
     x = num(rec, VG_F_WATCHLIST_PARTY_SCORE, &k);
     if (k && x > 0.5) {
-        PART(VG_F_WATCHLIST_PARTY_SCORE, 0.5 * fmin(1.0, (x - 0.5) / 0.5));
+        PART(VG_F_WATCHLIST_PARTY_SCORE, 0.35 * fmin(1.0, (x - 0.5) / 0.5));
     }
     x = num(rec, VG_F_PRIOR_SEIZURE_SHARE, &k);
     if (k) {
-        PART(VG_F_PRIOR_SEIZURE_SHARE, 0.3 * tanh(fmax(0.0, x) / 0.2));
+        PART(VG_F_PRIOR_SEIZURE_SHARE, 0.2 * tanh(fmax(0.0, x) / 0.2));
     }
     x = num(rec, VG_F_KG_PER_PACKAGE_Z, &k);
     if (k) {
-        PART(VG_F_KG_PER_PACKAGE_Z, 0.4 * tanh(fabs(x) / 4.0));
+        PART(VG_F_KG_PER_PACKAGE_Z, 0.25 * tanh(fabs(x) / 4.0));
     }
     x = num(rec, VG_F_WEIGHT_MISMATCH_Z, &k);
     if (k) {
-        PART(VG_F_WEIGHT_MISMATCH_Z, 0.3 * tanh(fabs(x) / 5.0));
+        PART(VG_F_WEIGHT_MISMATCH_Z, 0.2 * tanh(fabs(x) / 5.0));
     }
     x = num(rec, VG_F_DWELL_Z, &k);
     if (k) {
-        PART(VG_F_DWELL_Z, 0.3 * tanh(fmax(0.0, x) / 3.0));
+        PART(VG_F_DWELL_Z, 0.2 * tanh(fmax(0.0, x) / 3.0));
     }
     x = num(rec, VG_F_INLAND_TRANSIT_Z, &k);
     if (k) {
-        PART(VG_F_INLAND_TRANSIT_Z, 0.3 * tanh(fmax(0.0, x) / 3.0));
+        PART(VG_F_INLAND_TRANSIT_Z, 0.2 * tanh(fmax(0.0, x) / 3.0));
     }
     x = num(rec, VG_F_ROUTE_SHARE, &k);
     if (k) {
-        PART(VG_F_ROUTE_SHARE, 0.3 * (1.0 - tanh(fmax(0.0, x) / 0.05)));
+        PART(VG_F_ROUTE_SHARE, 0.2 * (1.0 - tanh(fmax(0.0, x) / 0.05)));
     }
     x = num(rec, VG_F_ODD_HOUR_ACTIVITY, &k);
     if (k) {
-        PART(VG_F_ODD_HOUR_ACTIVITY, 0.2 * fmax(0.0, 1.0 - x));
+        PART(VG_F_ODD_HOUR_ACTIVITY, 0.1 * fmax(0.0, 1.0 - x));
     }
     x = num(rec, VG_F_SHIPPER_SHIPMENTS, &k);
     if (k) {
-        PART(VG_F_SHIPPER_SHIPMENTS, 0.3 * (1.0 - tanh(x / 5.0)));
+        PART(VG_F_SHIPPER_SHIPMENTS, 0.2 * (1.0 - tanh(x / 5.0)));
     }
 #undef PART
     return total;
