@@ -80,8 +80,11 @@ static struct vg_slice country2(struct rk_ctx *c, uint32_t locode)
     return l.len >= 2 ? vg_slice_make(l.ptr, 2) : VG_SLICE_EMPTY;
 }
 
-uint32_t rk_route_key(struct rk_ctx *c, const struct rk_bill *b, uint32_t port)
+uint32_t rk_route_key(struct rk_ctx *c, struct rk_bill *b, uint32_t port)
 {
+    if (b->route != 0 && b->route_port == port) {
+        return b->route;
+    }
     char buf[256];
     size_t w = 0;
     for (uint32_t i = 0; i < b->place_n; i++) {
@@ -107,6 +110,8 @@ uint32_t rk_route_key(struct rk_ctx *c, const struct rk_bill *b, uint32_t port)
     if (rk_intern(&c->s, buf, w, &id) != VG_OK) {
         c->oom = true;
     }
+    b->route = id;
+    b->route_port = port;
     return id;
 }
 
@@ -119,7 +124,7 @@ enum vg_status rk_route_samples(struct rk_ctx *c)
         }
         const struct rk_container *ct = RK_AT(c->containers, struct rk_container, t->container);
         for (uint32_t k = 0; k < ct->bill_n; k++) {
-            const struct rk_bill *b =
+            struct rk_bill *b =
                 RK_AT(c->bills, struct rk_bill, *RK_AT(c->cont_bills, uint32_t, ct->bill_off + k));
             if (b->call != t->call || b->cancelled || b->dest_cc == 0) {
                 continue;
@@ -136,7 +141,7 @@ enum vg_status rk_route_samples(struct rk_ctx *c)
 }
 
 /* How usual the trip's routing is on its lane (port to destination country). */
-static void route_share(struct rk_view *v, const struct rk_bill *b)
+static void route_share(struct rk_view *v, struct rk_bill *b)
 {
     struct rk_ctx *c = v->c;
     if (rk_need(v, VG_F_ROUTE_SHARE, VG_FEED_MANIFEST)) {
@@ -276,7 +281,7 @@ enum vg_status rk_features_route(struct rk_view *v)
         rk_need(v, VG_F_TRANSHIPMENT_COUNT, VG_FEED_MANIFEST);
     }
 
-    route_share(v, b);
+    route_share(v, v->main_bill != RK_NONE ? RK_AT(c->bills, struct rk_bill, v->main_bill) : NULL);
 
     /* Origin: the port itself for exports; else the original port of loading. */
     if (v->trip->direction == RK_EXPORT) {

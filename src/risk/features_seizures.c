@@ -268,6 +268,21 @@ static void take(struct rk_view *v,
     }
 }
 
+/* How many of x[0..n) (by time) lie at or before t. */
+static size_t exams_until(const struct rk_exam *x, size_t n, int64_t t)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x[mid].t <= t) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
 /* The forwarders' positive rate on their examined trips against everyone's, shrunk towards
  * everyone's: (positives + 1) / (expected + 1), where expected is the forwarder's examined
  * trips times the positive rate of all examinations (with one positive and one negative
@@ -299,11 +314,15 @@ static void hit_rate(struct rk_view *v)
         }
         const struct rk_party *pt = RK_AT(c->parties, struct rk_party, p->party);
         const struct rk_exam *x = RK_AT(c->fwd_exams, struct rk_exam, pt->fx_off);
-        size_t n = 0, pos = 0;
-        for (uint32_t k = 0; k < pt->fx_n && x[k].t <= v->as_of; k++) {
-            if (usable(v, x[k].outcome)) {
-                n++;
-                pos += x[k].positive;
+        /* Examinations up to the as-of time, less those of the trip itself (its own, or of
+         * its container around it: within 30 days before to 120 after its reference). */
+        size_t end = exams_until(x, pt->fx_n, v->as_of);
+        size_t n = end, pos = end > 0 ? x[end - 1].pos : 0;
+        int64_t from = v->t_ref != VG_TIME_NONE ? v->t_ref - 30 * (int64_t)RK_DAY : v->as_of;
+        for (size_t k = exams_until(x, end, from - 1); k < end; k++) {
+            if (!usable(v, x[k].outcome)) {
+                n--;
+                pos -= x[k].positive;
             }
         }
         double ratio = ((double)pos + 1.0) / ((double)n * base + 1.0);

@@ -20,14 +20,29 @@ static int64_t day_of(int64_t t)
     return t >= 0 ? t / RK_DAY : (t - RK_DAY + 1) / RK_DAY;
 }
 
-/* Local time of t at place (UTC when the place's zone is unknown). */
+/* Local time of t at place (UTC when the place's zone is unknown); zones are looked up
+ * once per place. */
 static int64_t local_time(struct rk_ctx *c, uint32_t place, int64_t t)
 {
-    struct vg_zone z;
-    if (!vg_zone_for_locode(rk_cstr(&c->s, place), &z)) {
-        return t;
+    char key[RK_KEY_SIZE];
+    size_t n = rk_key(key, 'Z', place, 0, 0);
+    uint64_t at;
+    if (!vg_map_get(&c->hour_cache, key, n, &at)) {
+        struct vg_zone *z = rk_push(&c->zones, sizeof(*z));
+        if (z == NULL) {
+            c->oom = true;
+            return t;
+        }
+        if (!vg_zone_for_locode(rk_cstr(&c->s, place), z)) {
+            *z = vg_zone_utc();
+        }
+        at = c->zones.n;
+        if (vg_map_set(&c->hour_cache, key, n, at) != VG_OK) {
+            c->oom = true;
+        }
     }
-    return t + (int64_t)vg_zone_offset_at(&z, t) * 60;
+    const struct vg_zone *z = RK_AT(c->zones, struct vg_zone, at - 1);
+    return t + (int64_t)vg_zone_offset_at(z, t) * 60;
 }
 
 static uint32_t *

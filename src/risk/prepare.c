@@ -724,6 +724,7 @@ static enum vg_status prepare_exams(struct rk_ctx *c)
                 x->t = o->t;
                 x->outcome = (uint32_t)i;
                 x->positive = o->positive;
+                x->pos = (pt->fx_n > 1 ? x[-1].pos : 0) + (o->positive ? 1 : 0);
             }
         }
         if (pass == 0) {

@@ -277,6 +277,7 @@ struct rk_bill {
     bool cancelled;
     bool current;
     uint8_t freight; /* enum rk_freight, from the message's payment terms */
+    uint32_t route, route_port; /* rk_route_key for route_port, cached (0: not yet) */
     uint32_t party_off, party_n;
     uint32_t goods_off, goods_n;
     uint32_t equip_off, equip_n;
@@ -304,10 +305,12 @@ struct rk_party {
     bool activity_done;
 };
 
-/* An examination (outcome) of a trip a forwarder or broker handled. */
+/* An examination (outcome) of a trip a forwarder or broker handled; pos counts the
+ * positives of the forwarder's examinations up to and including this one. */
 struct rk_exam {
     int64_t t;
     uint32_t outcome;
+    uint32_t pos;
     bool positive;
 };
 
@@ -397,6 +400,7 @@ struct rk_ctx {
     struct rk_vec hour_counts;         /* uint32_t[24] gate moves per local hour */
     struct vg_map hour_cache;          /* facility + day -> index into hour_activity + 1 */
     struct rk_vec hour_activity;       /* float[24]: activity per hour, 1 = average; NAN few */
+    struct rk_vec zones;               /* struct vg_zone per place, through hour_cache */
     struct rk_vec fwd_exams;           /* struct rk_exam by forwarder, by time */
     uint32_t *exam_pos_prefix;         /* positives among outcomes[0..i), i <= outcomes.n */
 
@@ -540,8 +544,8 @@ enum vg_status rk_route_samples(struct rk_ctx *c);
 /* Whether each export trip's shipper and consignee were new then, per port (prepare). */
 enum vg_status rk_party_samples(struct rk_ctx *c);
 /* The interned route key of a bill: its transhipment ports in order, ">"-joined, the
- * given port left out ("" direct). VG_ENOMEM through c->oom. */
-uint32_t rk_route_key(struct rk_ctx *c, const struct rk_bill *b, uint32_t port);
+ * given port left out ("-" direct); cached in the bill. VG_ENOMEM through c->oom. */
+uint32_t rk_route_key(struct rk_ctx *c, struct rk_bill *b, uint32_t port);
 enum vg_status rk_pickup_samples(struct rk_ctx *c);
 
 /* The trip's reference time (loading for exports and transhipments, discharge for
