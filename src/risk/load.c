@@ -1310,7 +1310,7 @@ void rk_ctx_release(struct rk_ctx *c)
         &c->versions,  &c->houses,       &c->parties,       &c->shipments,   &c->receipts,
         &c->outcomes,  &c->links,        &c->wlhits,        &c->cont_bills,  &c->cont_trips,
         &c->norm_list, &c->norm_samples, &c->pos,           &c->pos_parties, &c->pos_addresses,
-        &c->port_list, &c->hour_counts,  &c->hour_activity, &c->fwd_exams,
+        &c->port_list, &c->hour_counts,  &c->hour_activity, &c->fwd_exams,   &c->zones,
     };
     for (size_t i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++) {
         rk_vec_free(vecs[i]);
