@@ -287,7 +287,43 @@ struct vg_feature_schema {
     X(UNTASKED_LOOKUPS, "untasked_lookups", NUMBER, "lookups", VG_FEED_AUDIT,                  \
       "lookups of the container's status or scan by staff with no task on it")                 \
     X(WATCHLIST_VESSEL_MATCH, "watchlist_vessel_match", BOOL, "", VG_FEED_WATCHLIST,           \
-      "the vessel of the voyage is on a watch list by its IMO number or MMSI")
+      "the vessel of the voyage is on a watch list by its IMO number or MMSI")                 \
+    /* Norms learned from the store, and signs derived from what the feeds already carry */  \
+    X(SEAL_MANIFEST_TO_GATE, "seal_manifest_to_gate", STRING, "",                              \
+      VG_FEED_MANIFEST | VG_FEED_GATE,                                                         \
+      "seals at gate-in against the cargo report: same, one_off, authority_reseal, different") \
+    X(INLAND_TRANSIT_HOURS, "inland_transit_hours", NUMBER, "hours", VG_FEED_GATE,             \
+      "hours from the empty pick-up at the depot to the full gate-in (stuffing and road)")     \
+    X(INLAND_TRANSIT_Z, "inland_transit_z", NUMBER, "", VG_FEED_GATE,                          \
+      "robust z-score of the log inland transit against the port and commodity group")         \
+    X(DWELL_Z, "dwell_z", NUMBER, "", VG_FEED_GATE | VG_FEED_TERMINAL,                         \
+      "robust z-score of the log dwell against the port and commodity group")                  \
+    X(ODD_HOUR_ACTIVITY, "odd_hour_activity", NUMBER, "", VG_FEED_GATE,                        \
+      "the facility's activity at the hour of the trip's least usual gate move, 1 = average")  \
+    X(WEIGHT_MISMATCH_Z, "weight_mismatch_z", NUMBER, "", VG_FEED_MANIFEST | VG_FEED_STOWAGE,   \
+      "robust z-score of the measured against the declared weight, against the port's norm")   \
+    X(ROUTE_SHARE, "route_share", NUMBER, "", VG_FEED_MANIFEST,                                \
+      "share of the port's trips to the destination country routed the same way (90 days)")    \
+    X(CONSIGNEE_NEW_DELIVERY_COUNTRY, "consignee_new_delivery_country", BOOL, "",              \
+      VG_FEED_MANIFEST, "a known consignee takes delivery in a country never seen with it")     \
+    X(SHIPPER_NAME_ACTIVITY_MISMATCH, "shipper_name_activity_mismatch", BOOL, "",              \
+      VG_FEED_MANIFEST, "the shipper's name names a line of business the goods do not fit")     \
+    X(CARGO_REPORT_LATE, "cargo_report_late", BOOL, "", VG_FEED_MANIFEST | VG_FEED_TERMINAL,   \
+      "the container was loaded before any cargo report listed it")                           \
+    X(PRIOR_SEIZURE_IN_GOODS, "prior_seizure_in_goods", BOOL, "", VG_FEED_OUTCOMES,            \
+      "a linked earlier seizure found the drugs inside the goods or their packaging")          \
+    X(FORWARDER_HIT_RATE_RATIO, "forwarder_hit_rate_ratio", NUMBER, "",                        \
+      VG_FEED_MANIFEST | VG_FEED_OUTCOMES,                                                     \
+      "positive rate of the forwarder's examined trips against all examined trips (shrunk)") \
+    X(PRIOR_SEIZURE_SHARE, "prior_seizure_share", NUMBER, "", VG_FEED_OUTCOMES,               \
+      "seizures linked to a party of the trip against that party's earlier shipments + 1")  \
+    X(WATCHLIST_PARTY_SHIPMENTS, "watchlist_party_shipments", NUMBER, "shipments",            \
+      VG_FEED_WATCHLIST | VG_FEED_MANIFEST,                                                    \
+      "earlier shipments of the party with the best watch-list name match, under that name") \
+    X(SHIPPER_NEW_SHARE, "shipper_new_share", NUMBER, "", VG_FEED_MANIFEST,                    \
+      "share of the port's export trips in the 14 days before whose shipper was new then")     \
+    X(CONSIGNEE_NEW_SHARE, "consignee_new_share", NUMBER, "", VG_FEED_MANIFEST,                \
+      "share of the port's export trips in the 14 days before whose consignee was new then")
 
 /* Index of each catalogue feature in the catalogue and in a record: VG_F_DWELL_HOURS... */
 enum vg_feature_id {

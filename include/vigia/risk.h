@@ -46,9 +46,9 @@ struct vg_store;
 
 /* Score constants (docs/scoring.md). */
 #define VG_RISK_SCALE        50.0 /* points that give a score of 63.2 */
-#define VG_RISK_RED          60.0 /* score from which a trip is red */
-#define VG_RISK_AMBER        35.0 /* score from which a trip is amber */
-#define VG_RISK_GRADED_MAX   4.9  /* graded evidence adds at most this many points */
+#define VG_RISK_RED          50.0 /* score from which a trip is red (about 35 points) */
+#define VG_RISK_AMBER        33.0 /* score from which a trip is amber (about 20 points) */
+#define VG_RISK_GRADED_MAX   1.9  /* graded evidence adds at most this many points */
 #define VG_RISK_MODEL_WEIGHT 50.0 /* default points for a model probability of 1 */
 
 /* The score for a number of points: 100 * (1 - exp(-points / VG_RISK_SCALE)), 0 for

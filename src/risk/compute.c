@@ -206,22 +206,25 @@ static void build_events(struct rk_view *v)
 {
     struct rk_ctx *c = v->c;
     const struct rk_container *ct = v->cont;
-    /* The trip's neighbours among the container's trips. */
+    /* The trip's neighbours among the container's trips (a trip of the same call, the call
+     * reported twice, is no neighbour). */
     int64_t prev = VG_TIME_NONE, next = VG_TIME_NONE;
+    const uint32_t *order = RK_AT(c->cont_trips, uint32_t, ct->trip_off);
     for (uint32_t i = 0; i < ct->trip_n; i++) {
-        uint32_t ti = *RK_AT(c->cont_trips, uint32_t, ct->trip_off + i);
-        if (ti != v->trip_idx) {
+        if (order[i] != v->trip_idx) {
             continue;
         }
-        if (i > 0) {
-            prev = RK_AT(c->trips, struct rk_trip,
-                         *RK_AT(c->cont_trips, uint32_t, ct->trip_off + i - 1))
-                       ->t_ref;
+        for (uint32_t k = i; k-- > 0 && prev == VG_TIME_NONE;) {
+            const struct rk_trip *t = RK_AT(c->trips, struct rk_trip, order[k]);
+            if (t->call != v->trip->call || t->call == RK_NONE) {
+                prev = t->t_ref;
+            }
         }
-        if (i + 1 < ct->trip_n) {
-            next = RK_AT(c->trips, struct rk_trip,
-                         *RK_AT(c->cont_trips, uint32_t, ct->trip_off + i + 1))
-                       ->t_ref;
+        for (uint32_t k = i + 1; k < ct->trip_n && next == VG_TIME_NONE; k++) {
+            const struct rk_trip *t = RK_AT(c->trips, struct rk_trip, order[k]);
+            if (t->call != v->trip->call || t->call == RK_NONE) {
+                next = t->t_ref;
+            }
         }
         break;
     }

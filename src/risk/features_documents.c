@@ -56,6 +56,32 @@ static void two_places(struct rk_view *v)
         }
         prev = e;
     }
+    /* Loaded onto two different calls with no discharge between them: one box cannot be
+     * on two ships; a clone carries the number of a real box [DT16]. */
+    const struct rk_event *other = NULL;
+    for (uint32_t i = 0; i < ct->ev_n && !found; i++) {
+        const struct rk_event *e = &ev[i];
+        if (e->t > v->as_of) {
+            break;
+        }
+        if (e->t < v->as_of - TWO_PLACES_WINDOW || e->place != v->trip->port) {
+            continue;
+        }
+        if (e->kind == RK_EV_DISCHARGE) {
+            other = NULL;
+        } else if ((e->kind == RK_EV_LOAD || e->kind == RK_EV_STOWAGE) && e->call != RK_NONE) {
+            if (other != NULL && other->call != e->call) {
+                const struct rk_call *a = RK_AT(c->calls, struct rk_call, other->call);
+                const struct rk_call *b = RK_AT(c->calls, struct rk_call, e->call);
+                if (a->vessel != b->vessel || a->vessel == RK_NONE) {
+                    found = true;
+                    rk_cite_msg(v, VG_F_CONTAINER_TWO_PLACES, other->message_id, other->segment_no);
+                    rk_cite_msg(v, VG_F_CONTAINER_TWO_PLACES, e->message_id, e->segment_no);
+                }
+            }
+            other = e;
+        }
+    }
     rk_set(v, VG_F_CONTAINER_TWO_PLACES, vg_value_bool(found));
 }
 
@@ -198,9 +224,58 @@ static void switched(struct rk_view *v)
     rk_set(v, VG_F_SWITCHED_BL, vg_value_bool(sw));
 }
 
+/* Loaded before any cargo report listed the container: the report came late (after
+ * loading) or, as of the instant, not at all while the carrier was reporting the call
+ * [EU6][ATS12]. Decided from the filing times, so it is known even when the report is
+ * missing, which is exactly when the manifest features cannot be. */
+static void report_late(struct rk_view *v)
+{
+    struct rk_ctx *c = v->c;
+    const int f = VG_F_CARGO_REPORT_LATE;
+    if (v->trip->direction == RK_IMPORT) {
+        rk_unknown(v, f, VG_SLICE_LIT("an import: not loaded at this port"));
+        return;
+    }
+    if (!v->loaded) {
+        rk_unknown(v, f, VG_SLICE_LIT("not loaded yet"));
+        return;
+    }
+    int64_t first = INT64_MAX;
+    const struct rk_bill *fb = NULL;
+    for (uint32_t i = 0; i < v->cont->bill_n; i++) {
+        const struct rk_bill *b =
+            RK_AT(c->bills, struct rk_bill, *RK_AT(c->cont_bills, uint32_t, v->cont->bill_off + i));
+        if (b->call != v->trip->call || b->call == RK_NONE || b->cancelled) {
+            continue;
+        }
+        int64_t t = b->filed == VG_TIME_NONE ? INT64_MIN : b->filed;
+        if (t < first) {
+            first = t;
+            fb = b;
+        }
+    }
+    if (fb != NULL && first <= v->t_load) {
+        rk_set(v, f, vg_value_bool(false));
+        rk_cite_msg(v, f, fb->message_id, fb->segment_no);
+    } else if (fb != NULL && first <= v->as_of) {
+        rk_set(v, f, vg_value_bool(true));
+        rk_cite_msg(v, f, fb->message_id, fb->segment_no);
+    } else if (v->call != NULL && v->call->first_filed != VG_TIME_NONE &&
+               v->call->first_filed <= v->as_of) {
+        rk_set(v, f, vg_value_bool(true));
+    } else {
+        rk_unknown(v, f, VG_SLICE_LIT("no cargo report for this call yet"));
+        return;
+    }
+    if (v->load_ev != NULL) {
+        rk_cite_msg(v, f, v->load_ev->message_id, v->load_ev->segment_no);
+    }
+}
+
 enum vg_status rk_features_documents(struct rk_view *v)
 {
     struct rk_ctx *c = v->c;
+    report_late(v);
     rk_set(v, VG_F_CONTAINER_CHECK_DIGIT_FAILED, vg_value_bool(!v->cont->valid));
     if (!v->cont->valid) {
         rk_cite_msg(v, VG_F_CONTAINER_CHECK_DIGIT_FAILED, v->cont->finding_msg,

@@ -11,8 +11,9 @@
 #include <string.h>
 #include <vigia/ident.h>
 
-#define NORM_WINDOW (365 * (int64_t)RK_DAY)
-#define NORM_MIN    30
+#define NORM_WINDOW   (365 * (int64_t)RK_DAY)
+#define NORM_MIN      30
+#define WEIGHT_WINDOW (90 * (int64_t)RK_DAY)
 
 struct totals {
     double kg, packages;
@@ -83,11 +84,73 @@ static bool vague(struct vg_slice d)
     static const char *const fak[] = { "FAK", "CONSOLIDATED", "CONSOLIDATION", "CONSOL",
                                        "GROUPAGE" };
     static const char *const generic[] = {
-        "GOODS",    "MERCHANDISE", "VARIOUS",       "PARTS",     "MACHINERY", "CARGO",
-        "ITEMS",    "PRODUCTS",    "PRODUCT",       "MATERIAL",  "MATERIALS", "EQUIPMENT",
-        "GENERAL",  "MISC",        "MISCELLANEOUS", "SUNDRIES",  "SUNDRY",    "SPARE",
-        "ASSORTED", "MIXED",       "STUFF",         "ARTICLES",  "MERCANCIA", "MERCADERIA",
-        "VARIOS",   "CARGA",       "GENERAL",       "REPUESTOS", "PIEZAS",
+        "GOODS",
+        "MERCHANDISE",
+        "VARIOUS",
+        "PARTS",
+        "MACHINERY",
+        "CARGO",
+        "ITEMS",
+        "PRODUCTS",
+        "PRODUCT",
+        "MATERIAL",
+        "MATERIALS",
+        "EQUIPMENT",
+        "GENERAL",
+        "MISC",
+        "MISCELLANEOUS",
+        "SUNDRIES",
+        "SUNDRY",
+        "SPARE",
+        "ASSORTED",
+        "MIXED",
+        "STUFF",
+        "ARTICLES",
+        "MERCANCIA",
+        "MERCADERIA",
+        "VARIOS",
+        "CARGA",
+        "GENERAL",
+        "REPUESTOS",
+        "PIEZAS",
+        /* Class names that say what kind of goods but not which: "foodstuffs" is the
+         * example of an invalid description [ATS11]; "fresh fruit", "frozen seafood",
+         * "minerals" and "garments" name a class just as well. */
+        "FOODSTUFF",
+        "FOODSTUFFS",
+        "FOOD",
+        "FOODS",
+        "FRUIT",
+        "FRUITS",
+        "VEGETABLE",
+        "VEGETABLES",
+        "SEAFOOD",
+        "SEAFOODS",
+        "MINERAL",
+        "MINERALS",
+        "GARMENTS",
+        "APPAREL",
+        "CLOTHING",
+        "TEXTILES",
+        "CHEMICALS",
+        "ELECTRONICS",
+        "PRODUCE",
+        "GROCERIES",
+        "FEED",
+        "ANIMAL",
+        "WOOD",
+        "ALIMENTOS",
+        "FRUTAS",
+        "VERDURAS",
+        "MARISCOS",
+        "MINERALES",
+        "PRENDAS",
+        "QUIMICOS",
+    };
+    /* Words that only qualify a class ("fresh", "frozen") say nothing of their own. */
+    static const char *const qualifier[] = {
+        "FRESH",  "FROZEN",  "CHILLED", "DRIED",     "DRY",        "ORGANIC", "NATURAL", "RAW",
+        "FRESCO", "FRESCOS", "FRESCAS", "CONGELADO", "CONGELADOS", "SECO",    "SECOS",
     };
     static const char *const stop[] = {
         "STC",     "SAID",   "TO",     "CONTAIN", "CONTAINS", "CONTAINING", "OF",    "AND",
@@ -121,13 +184,110 @@ static bool vague(struct vg_slice d)
             (strcmp(w, "KINDS") == 0 && strcmp(prev, "ALL") == 0)) {
             fak_phrase = true;
         } else if (!word_in(w, n, stop, sizeof(stop) / sizeof(stop[0])) &&
-                   !word_in(w, n, generic, sizeof(generic) / sizeof(generic[0])) && n >= 3) {
+                   !word_in(w, n, generic, sizeof(generic) / sizeof(generic[0])) &&
+                   !word_in(w, n, qualifier, sizeof(qualifier) / sizeof(qualifier[0])) && n >= 3) {
             specific++;
         }
         memcpy(prev, w, n + 1);
         n = 0;
     }
     return fak_phrase || specific == 0;
+}
+
+struct weights {
+    double declared, measured; /* NAN when not reported */
+    int64_t dmsg, mmsg;
+    int32_t dseg, mseg;
+};
+
+/* The declared gross weight of the container (the cargo report's equipment weight, else
+ * the goods in it plus the tare) and the measured one (the verified gross mass with the
+ * equipment, else the bay plan, the loading report or the gate scale up to loading). */
+static void weigh(const struct rk_ctx *c,
+                  uint32_t container,
+                  const uint32_t *bills,
+                  size_t nbills,
+                  double goods_kg,
+                  const struct rk_event *ev,
+                  size_t nev,
+                  int64_t t_load,
+                  struct weights *w)
+{
+    memset(w, 0, sizeof(*w));
+    w->declared = w->measured = NAN;
+    for (size_t i = 0; i < nbills; i++) {
+        const struct rk_bill *b = RK_AT(c->bills, struct rk_bill, bills[i]);
+        for (uint32_t e = 0; e < b->equip_n; e++) {
+            const struct rk_equip *eq = RK_AT(c->equips, struct rk_equip, b->equip_off + e);
+            if (eq->container != container) {
+                continue;
+            }
+            if (isnan(w->declared) && !isnan(eq->gross_kg)) {
+                w->declared = eq->gross_kg;
+                w->dmsg = b->message_id;
+                w->dseg = eq->segment_no;
+            } else if (isnan(w->declared) && !isnan(eq->tare_kg) && !isnan(goods_kg)) {
+                w->declared = goods_kg + eq->tare_kg;
+                w->dmsg = b->message_id;
+                w->dseg = eq->segment_no;
+            }
+            if (isnan(w->measured) && !isnan(eq->vgm_kg)) {
+                w->measured = eq->vgm_kg;
+                w->mmsg = b->message_id;
+                w->mseg = eq->segment_no;
+            }
+        }
+    }
+    static const uint8_t order[] = { RK_EV_STOWAGE, RK_EV_LOAD, RK_EV_GATE_IN };
+    for (size_t k = 0; k < sizeof(order) && isnan(w->measured); k++) {
+        for (size_t i = 0; i < nev; i++) {
+            const struct rk_event *e = &ev[i];
+            if (e->kind == order[k] && !isnan(e->gross_kg) && e->gross_kg > 0 &&
+                (t_load == VG_TIME_NONE || e->t <= t_load)) {
+                w->measured = e->gross_kg;
+                w->mmsg = e->message_id;
+                w->mseg = e->segment_no;
+                break;
+            }
+        }
+    }
+}
+
+enum vg_status rk_weight_samples(struct rk_ctx *c)
+{
+    uint32_t bills[RK_MAX_BILLS];
+    for (size_t i = 0; i < c->trips.n; i++) {
+        const struct rk_trip *t = RK_AT(c->trips, struct rk_trip, i);
+        if (t->direction == RK_IMPORT || t->t_ref == VG_TIME_NONE || t->call == RK_NONE) {
+            continue;
+        }
+        const struct rk_container *ct = RK_AT(c->containers, struct rk_container, t->container);
+        size_t nb = 0;
+        for (uint32_t k = 0; k < ct->bill_n && nb < RK_MAX_BILLS; k++) {
+            uint32_t bi = *RK_AT(c->cont_bills, uint32_t, ct->bill_off + k);
+            const struct rk_bill *b = RK_AT(c->bills, struct rk_bill, bi);
+            if (b->call == t->call && !b->cancelled) {
+                bills[nb++] = bi;
+            }
+        }
+        const struct rk_event *ev = RK_AT(c->events, struct rk_event, ct->ev_off);
+        size_t a = 0, z = 0;
+        while (a < ct->ev_n && ev[a].t < t->t_ref - 30 * (int64_t)RK_DAY) {
+            a++;
+        }
+        for (z = a; z < ct->ev_n && ev[z].t <= t->t_ref; z++) {
+        }
+        struct weights w;
+        weigh(c, t->container, bills, nb, NAN, ev + a, z - a, t->t_ref, &w);
+        if (w.declared > 0 && !isnan(w.measured)) {
+            enum vg_status s =
+                rk_norm_add(c, 'W', t->port, 0, t->t_ref, (w.measured - w.declared) / w.declared);
+            if (s != VG_OK) {
+                return s;
+            }
+        }
+    }
+    return VG_OK;
 }
 
 enum vg_status rk_features_goods(struct rk_view *v)
@@ -357,60 +517,44 @@ enum vg_status rk_features_goods(struct rk_view *v)
         rk_need(v, VG_F_VALUE_PER_KG_RATIO, VG_FEED_DECLARATION);
     }
 
-    /* Verified gross mass against the declared weight of the container. */
+    /* Verified gross mass against the declared weight of the container, and how far that
+     * lies from what is normal at the port (weighing noise differs between ports and
+     * scales: a z-score against the port's own spread, not a fixed tolerance). */
     if (!rk_need(v, VG_F_WEIGHT_MISMATCH_PCT, M)) {
-        double declared = NAN, measured = NAN;
-        int64_t dmsg = 0, mmsg = 0;
-        int32_t dseg = 0, mseg = 0;
-        for (size_t i = 0; i < v->nbills; i++) {
-            const struct rk_bill *b = RK_AT(c->bills, struct rk_bill, v->bills[i]);
-            for (uint32_t e = 0; e < b->equip_n; e++) {
-                const struct rk_equip *eq = RK_AT(c->equips, struct rk_equip, b->equip_off + e);
-                if (eq->container != v->trip->container) {
-                    continue;
-                }
-                if (isnan(declared) && !isnan(eq->gross_kg)) {
-                    declared = eq->gross_kg;
-                    dmsg = b->message_id;
-                    dseg = eq->segment_no;
-                } else if (isnan(declared) && !isnan(eq->tare_kg) && t.has_kg) {
-                    declared = t.kg + eq->tare_kg;
-                    dmsg = b->message_id;
-                    dseg = eq->segment_no;
-                }
-                if (isnan(measured) && !isnan(eq->vgm_kg)) {
-                    measured = eq->vgm_kg;
-                    mmsg = b->message_id;
-                    mseg = eq->segment_no;
-                }
-            }
-        }
-        /* The bay plan, the loading report, then the gate scale. */
-        static const uint8_t order[] = { RK_EV_STOWAGE, RK_EV_LOAD, RK_EV_GATE_IN };
-        for (size_t k = 0; k < sizeof(order) && isnan(measured); k++) {
-            for (size_t i = 0; i < v->nev; i++) {
-                const struct rk_event *e = &v->ev[i];
-                if (e->kind == order[k] && !isnan(e->gross_kg) && e->gross_kg > 0 &&
-                    (v->t_load == VG_TIME_NONE || e->t <= v->t_load)) {
-                    measured = e->gross_kg;
-                    mmsg = e->message_id;
-                    mseg = e->segment_no;
-                    break;
-                }
-            }
-        }
-        if (isnan(declared) || !(declared > 0)) {
-            rk_unknown(v, VG_F_WEIGHT_MISMATCH_PCT,
-                       VG_SLICE_LIT("the cargo report gives no container weight or tare"));
-        } else if (isnan(measured)) {
-            rk_unknown(v, VG_F_WEIGHT_MISMATCH_PCT,
-                       VG_SLICE_LIT("no verified gross mass, bay-plan or gate weight reported"));
+        struct weights w;
+        weigh(c, v->trip->container, v->bills, v->nbills, t.has_kg ? t.kg : NAN, v->ev, v->nev,
+              v->t_load, &w);
+        if (isnan(w.declared) || !(w.declared > 0)) {
+            struct vg_slice why =
+                VG_SLICE_LIT("the cargo report gives no container weight or tare");
+            rk_unknown(v, VG_F_WEIGHT_MISMATCH_PCT, why);
+            rk_unknown(v, VG_F_WEIGHT_MISMATCH_Z, why);
+        } else if (isnan(w.measured)) {
+            struct vg_slice why =
+                VG_SLICE_LIT("no verified gross mass, bay-plan or gate weight reported");
+            rk_unknown(v, VG_F_WEIGHT_MISMATCH_PCT, why);
+            rk_unknown(v, VG_F_WEIGHT_MISMATCH_Z, why);
         } else {
-            rk_set(v, VG_F_WEIGHT_MISMATCH_PCT,
-                   vg_value_number(fabs(measured - declared) / declared * 100.0));
-            rk_cite_msg(v, VG_F_WEIGHT_MISMATCH_PCT, dmsg, dseg);
-            rk_cite_msg(v, VG_F_WEIGHT_MISMATCH_PCT, mmsg, mseg);
+            double d = (w.measured - w.declared) / w.declared;
+            rk_set(v, VG_F_WEIGHT_MISMATCH_PCT, vg_value_number(fabs(d) * 100.0));
+            rk_cite_msg(v, VG_F_WEIGHT_MISMATCH_PCT, w.dmsg, w.dseg);
+            rk_cite_msg(v, VG_F_WEIGHT_MISMATCH_PCT, w.mmsg, w.mseg);
+            double z;
+            size_t n;
+            if (rk_norm_z(c, 'W', v->trip->port, 0, day, WEIGHT_WINDOW, NORM_MIN, d, &z, &n)) {
+                rk_set(v, VG_F_WEIGHT_MISMATCH_Z, vg_value_number(z));
+                rk_cite_msg(v, VG_F_WEIGHT_MISMATCH_Z, w.dmsg, w.dseg);
+                rk_cite_msg(v, VG_F_WEIGHT_MISMATCH_Z, w.mmsg, w.mseg);
+            } else {
+                rk_unknown(v, VG_F_WEIGHT_MISMATCH_Z,
+                           rk_fmt(v,
+                                  "%zu earlier weighed containers at %s in 90 days (30 with a "
+                                  "spread needed)",
+                                  n, rk_cstr(&c->s, v->trip->port)));
+            }
         }
+    } else {
+        rk_need(v, VG_F_WEIGHT_MISMATCH_Z, M);
     }
     return VG_OK;
 }

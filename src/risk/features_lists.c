@@ -82,6 +82,7 @@ struct tally {
     bool identifier;        /* an identifier of the trip's own: party RUC, container, seal */
     bool vessel_identifier; /* the voyage's vessel: exposure of every box aboard, not a hold */
     double party_score;
+    uint32_t party; /* the party of the best name match, RK_NONE */
     size_t hits;
     int64_t entries[64];
     size_t nentries;
@@ -93,6 +94,7 @@ static void count(struct rk_view *v,
                   struct tally *t,
                   const struct rk_wlhit *h,
                   size_t n,
+                  uint32_t party_idx,
                   bool party,
                   bool vessel,
                   const char *role,
@@ -107,6 +109,7 @@ static void count(struct rk_view *v,
         }
         if (party && h[i].score > t->party_score) {
             t->party_score = h[i].score;
+            t->party = party_idx;
             rk_cite(v, VG_F_WATCHLIST_PARTY_SCORE, RK_SRC_WATCH_ENTRY, h[i].entry_id, 0);
             rk_cite_msg(v, VG_F_WATCHLIST_PARTY_SCORE, msg, seg);
         }
@@ -146,9 +149,12 @@ static void count(struct rk_view *v,
 enum vg_status rk_features_lists(struct rk_view *v)
 {
     struct rk_ctx *c = v->c;
-    static const int ids[] = { VG_F_WATCHLIST_IDENTIFIER_MATCH, VG_F_WATCHLIST_PARTY_SCORE,
-                               VG_F_WATCHLIST_HITS, VG_F_WATCHLIST_LISTS,
-                               VG_F_WATCHLIST_VESSEL_MATCH };
+    static const int ids[] = { VG_F_WATCHLIST_IDENTIFIER_MATCH,
+                               VG_F_WATCHLIST_PARTY_SCORE,
+                               VG_F_WATCHLIST_HITS,
+                               VG_F_WATCHLIST_LISTS,
+                               VG_F_WATCHLIST_VESSEL_MATCH,
+                               VG_F_WATCHLIST_PARTY_SHIPMENTS };
     bool missing = false;
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
         missing = rk_need(v, ids[i], VG_FEED_WATCHLIST) || missing;
@@ -158,6 +164,7 @@ enum vg_status rk_features_lists(struct rk_view *v)
     }
     struct tally t;
     memset(&t, 0, sizeof(t));
+    t.party = RK_NONE;
     enum vg_status s;
     const struct rk_hit_subject {
         const struct rk_bparty *p;
@@ -185,8 +192,8 @@ enum vg_status rk_features_lists(struct rk_view *v)
                 return s;
             }
         }
-        count(v, &t, h, n, true, false, i < 3 ? people[i].role : "forwarder", rk_str(&c->s, pt->name),
-              pb != NULL ? pb->message_id : 0, p->segment_no);
+        count(v, &t, h, n, p->party, true, false, i < 3 ? people[i].role : "forwarder",
+              rk_str(&c->s, pt->name), pb != NULL ? pb->message_id : 0, p->segment_no);
     }
     const struct rk_vessel *vs = v->call != NULL && v->call->vessel != RK_NONE
                                      ? RK_AT(c->vessels, struct rk_vessel, v->call->vessel)
@@ -207,7 +214,8 @@ enum vg_status rk_features_lists(struct rk_view *v)
                 return s;
             }
         }
-        count(v, &t, h, n, false, true, "vessel", rk_str(&c->s, vs->name), v->call->message_id, 0);
+        count(v, &t, h, n, RK_NONE, false, true, "vessel", rk_str(&c->s, vs->name),
+              v->call->message_id, 0);
     }
     {
         struct vg_slice num = rk_str(&c->s, v->cont->number);
@@ -219,7 +227,7 @@ enum vg_status rk_features_lists(struct rk_view *v)
         }
         const struct rk_bill *mb =
             v->main_bill != RK_NONE ? RK_AT(c->bills, struct rk_bill, v->main_bill) : NULL;
-        count(v, &t, h, n, false, false, "container", num, mb != NULL ? mb->message_id : 0,
+        count(v, &t, h, n, RK_NONE, false, false, "container", num, mb != NULL ? mb->message_id : 0,
               mb != NULL ? mb->segment_no : 0);
     }
     const struct rk_seal *seals = RK_AT(c->seals, struct rk_seal, v->cont->seal_off);
@@ -236,7 +244,7 @@ enum vg_status rk_features_lists(struct rk_view *v)
         if ((s = rk_watch(c, 'S', sl->number, &q, &h, &n)) != VG_OK) {
             return s;
         }
-        count(v, &t, h, n, false, false, "seal", num, sl->message_id, sl->segment_no);
+        count(v, &t, h, n, RK_NONE, false, false, "seal", num, sl->message_id, sl->segment_no);
     }
     struct vg_slice *lists = vg_arena_alloc(v->arena, (t.nlists + 1) * sizeof(struct vg_slice));
     if (lists == NULL) {
@@ -246,6 +254,20 @@ enum vg_status rk_features_lists(struct rk_view *v)
     rk_set(v, VG_F_WATCHLIST_IDENTIFIER_MATCH, vg_value_bool(t.identifier));
     rk_set(v, VG_F_WATCHLIST_VESSEL_MATCH, vg_value_bool(t.vessel_identifier));
     rk_set(v, VG_F_WATCHLIST_PARTY_SCORE, vg_value_number(t.party_score));
+    /* The history of the party behind the best name match: an established trader whose
+     * name resembles a list entry is the usual false hit; a listed party under a spelling
+     * variant has none under that name [INV13][DT19]. */
+    if (!rk_need(v, VG_F_WATCHLIST_PARTY_SHIPMENTS, VG_FEED_MANIFEST)) {
+        if (t.party == RK_NONE) {
+            rk_unknown(v, VG_F_WATCHLIST_PARTY_SHIPMENTS,
+                       VG_SLICE_LIT("no party name on a watch list"));
+        } else {
+            const struct rk_src *at = &v->src[VG_F_WATCHLIST_PARTY_SCORE][0];
+            rk_set(v, VG_F_WATCHLIST_PARTY_SHIPMENTS,
+                   vg_value_number((double)rk_party_shipments(c, t.party, v->ref)));
+            rk_cite(v, VG_F_WATCHLIST_PARTY_SHIPMENTS, at->kind, at->id, at->seg);
+        }
+    }
     rk_set(v, VG_F_WATCHLIST_HITS, vg_value_number((double)t.hits));
     rk_set(v, VG_F_WATCHLIST_LISTS, vg_value_list(lists, t.nlists));
     return VG_OK;

@@ -1,8 +1,12 @@
 /*
  * Terminal dwell and moves: hours from the first gate-in (the discharge, for transhipments)
  * to loading, against the port's median for the same commodity group over the past 90
- * days; gate moves during the dwell (out and back in: the rip-on window); moves at night
- * (20:00-06:00) or on weekends in the port's local time.
+ * days, and as a robust z-score of its logarithm (durations are skewed: a z-score of the
+ * log measures "how many usual spreads longer"); the inland leg from the empty pick-up at
+ * the depot to the full gate-in (stuffing and road: where boxes are contaminated [DT29])
+ * against the same norms; gate moves during the dwell (out and back in: the rip-on window);
+ * moves at night (20:00-06:00) or on weekends in the port's local time, and the activity
+ * of each move's facility at its hour (how unusual the hour is for that gate).
  */
 #include "risk/risk_int.h"
 
@@ -12,6 +16,8 @@
 
 #define DWELL_WINDOW (90 * (int64_t)RK_DAY)
 #define DWELL_MIN    30
+/* Durations under an hour count as an hour in the log norms. */
+#define LOG_HOURS(h) log((h) > 1.0 ? (h) : 1.0)
 
 /* The commodity group of a trip (interned) from the current bills of its call, 0 none. */
 static uint32_t trip_group(struct rk_ctx *c, const struct rk_trip *t, bool *empty)
@@ -39,6 +45,21 @@ static uint32_t trip_group(struct rk_ctx *c, const struct rk_trip *t, bool *empt
         }
     }
     return best != NULL ? best->group : 0;
+}
+
+/* The empty pick-up before a full gate-in: the last gate-out of the box reported empty,
+ * from the window's start to the gate-in. */
+static const struct rk_event *
+empty_pickup(const struct rk_event *ev, size_t n, int64_t from, const struct rk_event *gate_in)
+{
+    const struct rk_event *found = NULL;
+    for (size_t i = 0; i < n && ev[i].t <= gate_in->t; i++) {
+        if (ev[i].t >= from && ev[i].kind == RK_EV_GATE_OUT && ev[i].full_empty == RK_FE_EMPTY &&
+            &ev[i] != gate_in) {
+            found = &ev[i];
+        }
+    }
+    return found;
 }
 
 /* The first gate-in of the trip at its port before loading, within its window. */
@@ -89,7 +110,18 @@ enum vg_status rk_dwell_samples(struct rk_ctx *c)
             if (gid == 0 || empty) {
                 continue;
             }
-            enum vg_status s = rk_norm_add(c, 'D', t->port, gid, tr, (double)(tr - g->t) / 3600.0);
+            double hours = (double)(tr - g->t) / 3600.0;
+            enum vg_status s = rk_norm_add(c, 'D', t->port, gid, tr, hours);
+            if (s == VG_OK) {
+                s = rk_norm_add(c, 'd', t->port, gid, tr, LOG_HOURS(hours));
+            }
+            const struct rk_event *ev = RK_AT(c->events, struct rk_event, ct->ev_off);
+            const struct rk_event *p =
+                g->kind == RK_EV_GATE_IN ? empty_pickup(ev, ct->ev_n, from, g) : NULL;
+            if (s == VG_OK && p != NULL) {
+                s = rk_norm_add(c, 'I', t->port, gid, g->t,
+                                LOG_HOURS((double)(g->t - p->t) / 3600.0));
+            }
             if (s != VG_OK) {
                 return s;
             }
@@ -206,6 +238,110 @@ static void pickup(struct rk_view *v)
     }
 }
 
+/* A robust z-score of x against the port's norm (kind, commodity group) as of the trip's
+ * day, cited on event e; unknown with the count of samples when there are too few. */
+static void norm_z(struct rk_view *v,
+                   int f,
+                   char kind,
+                   uint32_t gid,
+                   double x,
+                   const struct rk_event *e,
+                   const char *what)
+{
+    struct rk_ctx *c = v->c;
+    double z;
+    size_t n;
+    int64_t day = (v->ref / RK_DAY) * RK_DAY;
+    if (rk_norm_z(c, kind, v->trip->port, gid, day, DWELL_WINDOW, DWELL_MIN, x, &z, &n)) {
+        rk_set(v, f, vg_value_number(z));
+        rk_cite_msg(v, f, e->message_id, e->segment_no);
+    } else {
+        rk_unknown(v, f,
+                   rk_fmt(v,
+                          "%zu earlier %s times of this commodity group at %s in 90 days "
+                          "(30 with a spread needed)",
+                          n, what, rk_cstr(&c->s, v->trip->port)));
+    }
+}
+
+/* The inland leg: from the empty pick-up to the full gate-in. */
+static void inland(struct rk_view *v, const struct rk_event *gi)
+{
+    if (rk_need(v, VG_F_INLAND_TRANSIT_HOURS, VG_FEED_GATE)) {
+        rk_need(v, VG_F_INLAND_TRANSIT_Z, VG_FEED_GATE);
+        return;
+    }
+    struct vg_slice why = VG_SLICE_EMPTY;
+    const struct rk_event *p = NULL;
+    if (v->trip->direction != RK_EXPORT) {
+        why = VG_SLICE_LIT("not an export: no empty pick-up and gate-in at this port");
+    } else if (gi == NULL || gi->kind != RK_EV_GATE_IN) {
+        why = VG_SLICE_LIT("no gate-in recorded for the container");
+    } else if ((p = empty_pickup(v->ev, v->nev, v->win_start, gi)) == NULL) {
+        why = VG_SLICE_LIT("no empty pick-up reported before the gate-in");
+    }
+    if (p == NULL) {
+        rk_unknown(v, VG_F_INLAND_TRANSIT_HOURS, why);
+        rk_unknown(v, VG_F_INLAND_TRANSIT_Z, why);
+        return;
+    }
+    double hours = (double)(gi->t - p->t) / 3600.0;
+    rk_set(v, VG_F_INLAND_TRANSIT_HOURS, vg_value_number(hours));
+    rk_cite_msg(v, VG_F_INLAND_TRANSIT_HOURS, p->message_id, p->segment_no);
+    rk_cite_msg(v, VG_F_INLAND_TRANSIT_HOURS, gi->message_id, gi->segment_no);
+    const struct rk_goods *g = v->main_goods;
+    if (g == NULL || g->group == 0) {
+        rk_unknown(v, VG_F_INLAND_TRANSIT_Z, VG_SLICE_LIT("no commodity group (no HS code)"));
+        return;
+    }
+    norm_z(v, VG_F_INLAND_TRANSIT_Z, 'I', g->group, LOG_HOURS(hours), p, "inland transit");
+}
+
+/* The least usual hour among the trip's gate moves up to loading (the empty pick-up, the
+ * gate-ins and gate-outs of the full box): the activity of the move's facility at that
+ * hour against its average hour. */
+static void hour_activity(struct rk_view *v, int64_t end)
+{
+    struct rk_ctx *c = v->c;
+    if (rk_need(v, VG_F_ODD_HOUR_ACTIVITY, VG_FEED_GATE)) {
+        return;
+    }
+    const struct rk_event *gi = v->gate_in;
+    if (gi == NULL || gi->kind != RK_EV_GATE_IN) {
+        rk_unknown(v, VG_F_ODD_HOUR_ACTIVITY,
+                   VG_SLICE_LIT("no gate-in recorded for the container"));
+        return;
+    }
+    const struct rk_event *p = empty_pickup(v->ev, v->nev, v->win_start, gi);
+    double least = INFINITY;
+    const struct rk_event *at = NULL;
+    bool unknown = false;
+    for (size_t i = 0; i < v->nev; i++) {
+        const struct rk_event *e = &v->ev[i];
+        bool mine = e == p || (e->t >= gi->t && e->t <= end && rk_at_port(v, e) &&
+                               e->full_empty != RK_FE_EMPTY);
+        if (!mine || (e->kind != RK_EV_GATE_IN && e->kind != RK_EV_GATE_OUT) || e->place == 0) {
+            continue;
+        }
+        double a = rk_hour_activity(c, e->place, e->terminal, e->t);
+        if (isnan(a)) {
+            unknown = true;
+        } else if (a < least) {
+            least = a;
+            at = e;
+        }
+    }
+    if (at == NULL) {
+        rk_unknown(v, VG_F_ODD_HOUR_ACTIVITY,
+                   unknown ? VG_SLICE_LIT("too few gate moves at the facility in the 90 days "
+                                          "before to know its hours")
+                           : VG_SLICE_LIT("no gate move of the trip"));
+        return;
+    }
+    rk_set(v, VG_F_ODD_HOUR_ACTIVITY, vg_value_number(least));
+    rk_cite_msg(v, VG_F_ODD_HOUR_ACTIVITY, at->message_id, at->segment_no);
+}
+
 static bool odd_hour(int64_t t, const struct vg_zone *z)
 {
     return vg_time_is_night(t, z) || vg_time_is_weekend(t, z);
@@ -255,11 +391,17 @@ enum vg_status rk_features_moves(struct rk_view *v)
                                       n, (int)grp->as.string.len, grp->as.string.ptr,
                                       rk_cstr(&c->s, v->trip->port)));
                 }
+                norm_z(v, VG_F_DWELL_Z, 'd', gid, LOG_HOURS(hours), gi, "dwell");
             }
         }
     } else {
         rk_need(v, VG_F_DWELL_VS_NORM, VG_FEED_GATE | VG_FEED_TERMINAL);
     }
+    if (v->rec[VG_F_DWELL_Z].kind == VG_VALUE_UNKNOWN && v->rec[VG_F_DWELL_Z].as.string.len == 0 &&
+        v->rec[VG_F_DWELL_VS_NORM].kind == VG_VALUE_UNKNOWN) {
+        rk_unknown(v, VG_F_DWELL_Z, v->rec[VG_F_DWELL_VS_NORM].as.string);
+    }
+    inland(v, gi);
 
     /* Gate moves during the dwell, and whether the box went out and came back. */
     if (!rk_need(v, VG_F_GATE_MOVES_DURING_DWELL, VG_FEED_GATE)) {
@@ -328,6 +470,7 @@ enum vg_status rk_features_moves(struct rk_view *v)
         }
         rk_set(v, VG_F_ODD_HOUR_MOVES, vg_value_number((double)odd));
     }
+    hour_activity(v, end);
     pickup(v);
     rk_need(v, VG_F_UNTASKED_LOOKUPS, VG_FEED_AUDIT);
     return VG_OK;

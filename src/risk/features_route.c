@@ -1,12 +1,18 @@
 /*
  * Trip and route features: the port and direction of the trip, the carrier, the places of
  * the main bill (receipt, discharge, delivery, transhipments), the countries they lie in,
- * and the consignee's country against them.
+ * the consignee's country against them, and how usual the routing is: the share of the
+ * port's recent trips to the same destination country that went the same way. A hub is
+ * not suspect in itself (most boxes to Europe from Peru pass Panama or Cartagena); a
+ * routing that the lane hardly ever uses is [DT27][DT16][EU14].
  */
 #include "risk/risk_int.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#define ROUTE_WINDOW (90 * (int64_t)RK_DAY)
+#define ROUTE_MIN    30
 
 static const struct rk_bill *main_bill(const struct rk_view *v)
 {
@@ -72,6 +78,97 @@ static struct vg_slice country2(struct rk_ctx *c, uint32_t locode)
 {
     struct vg_slice l = rk_str(&c->s, locode);
     return l.len >= 2 ? vg_slice_make(l.ptr, 2) : VG_SLICE_EMPTY;
+}
+
+uint32_t rk_route_key(struct rk_ctx *c, struct rk_bill *b, uint32_t port)
+{
+    if (b->route != 0 && b->route_port == port) {
+        return b->route;
+    }
+    char buf[256];
+    size_t w = 0;
+    for (uint32_t i = 0; i < b->place_n; i++) {
+        const struct rk_bplace *p = RK_AT(c->bplaces, struct rk_bplace, b->place_off + i);
+        if (p->q != RK_PL_TRANSHIPMENT || p->locode == port) {
+            continue;
+        }
+        struct vg_slice l = rk_str(&c->s, p->locode);
+        if (w + l.len + 2 >= sizeof(buf)) {
+            break;
+        }
+        if (w > 0) {
+            buf[w++] = '>';
+        }
+        memcpy(buf + w, l.ptr, l.len);
+        w += l.len;
+    }
+    uint32_t id = 0;
+    if (w == 0) {
+        w = 1;
+        buf[0] = '-'; /* direct */
+    }
+    if (rk_intern(&c->s, buf, w, &id) != VG_OK) {
+        c->oom = true;
+    }
+    b->route = id;
+    b->route_port = port;
+    return id;
+}
+
+enum vg_status rk_route_samples(struct rk_ctx *c)
+{
+    for (size_t i = 0; i < c->trips.n; i++) {
+        const struct rk_trip *t = RK_AT(c->trips, struct rk_trip, i);
+        if (t->direction != RK_EXPORT || t->t_ref == VG_TIME_NONE || t->call == RK_NONE) {
+            continue;
+        }
+        const struct rk_container *ct = RK_AT(c->containers, struct rk_container, t->container);
+        for (uint32_t k = 0; k < ct->bill_n; k++) {
+            struct rk_bill *b =
+                RK_AT(c->bills, struct rk_bill, *RK_AT(c->cont_bills, uint32_t, ct->bill_off + k));
+            if (b->call != t->call || b->cancelled || b->dest_cc == 0) {
+                continue;
+            }
+            uint32_t r = rk_route_key(c, b, t->port);
+            enum vg_status s = rk_norm_add(c, 'R', t->port, b->dest_cc, t->t_ref, (double)r);
+            if (s != VG_OK) {
+                return s;
+            }
+            break;
+        }
+    }
+    return c->oom ? VG_ENOMEM : VG_OK;
+}
+
+/* How usual the trip's routing is on its lane (port to destination country). */
+static void route_share(struct rk_view *v, struct rk_bill *b)
+{
+    struct rk_ctx *c = v->c;
+    if (rk_need(v, VG_F_ROUTE_SHARE, VG_FEED_MANIFEST)) {
+        return;
+    }
+    if (v->trip->direction == RK_IMPORT) {
+        rk_unknown(v, VG_F_ROUTE_SHARE, VG_SLICE_LIT("an import: routes are learned on exports"));
+        return;
+    }
+    if (b == NULL || b->dest_cc == 0) {
+        rk_unknown(v, VG_F_ROUTE_SHARE,
+                   VG_SLICE_LIT("the cargo report gives no place of delivery or discharge"));
+        return;
+    }
+    uint32_t r = rk_route_key(c, b, v->trip->port);
+    double share;
+    size_t n;
+    int64_t day = (v->ref / RK_DAY) * RK_DAY;
+    if (rk_norm_share(c, 'R', v->trip->port, b->dest_cc, day, ROUTE_WINDOW, (double)r, ROUTE_MIN,
+                      &share, &n)) {
+        rk_set(v, VG_F_ROUTE_SHARE, vg_value_number(share));
+        cite_bill(v, VG_F_ROUTE_SHARE, b);
+    } else {
+        rk_unknown(v, VG_F_ROUTE_SHARE,
+                   rk_fmt(v, "%zu earlier trips from %s to %s in 90 days (30 needed)", n,
+                          rk_cstr(&c->s, v->trip->port), rk_cstr(&c->s, b->dest_cc)));
+    }
 }
 
 enum vg_status rk_features_route(struct rk_view *v)
@@ -183,6 +280,8 @@ enum vg_status rk_features_route(struct rk_view *v)
         rk_need(v, VG_F_TRANSHIPMENT_COUNTRIES, VG_FEED_MANIFEST);
         rk_need(v, VG_F_TRANSHIPMENT_COUNT, VG_FEED_MANIFEST);
     }
+
+    route_share(v, v->main_bill != RK_NONE ? RK_AT(c->bills, struct rk_bill, v->main_bill) : NULL);
 
     /* Origin: the port itself for exports; else the original port of loading. */
     if (v->trip->direction == RK_EXPORT) {

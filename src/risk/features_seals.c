@@ -1,10 +1,16 @@
 /*
- * Seal chain of custody. Each stage (shipping instructions, gate-in, cargo report,
+ * Seal chain of custody. Each stage (shipping instructions, cargo report, gate-in,
  * loading) reports a set of seals; numbers are compared after normalisation (upper case,
- * no spaces or hyphens). Two stages are "same" when they share a seal, "one_off" when they
- * share none but one of the later seals is one edit away from an earlier one (a typing
- * error or a near copy), "different" otherwise. Reseals and openings between gate-in and
- * loading come from status events.
+ * no spaces or hyphens). A seal stays on the box until the box is opened, and seals may be
+ * added on the way: so a later stage is "same" as an earlier one when it still carries
+ * every earlier seal, "one_off" when an earlier seal is there only one edit away (a typing
+ * error or a near copy), and "different" when an earlier seal is gone and a new one took
+ * its place: the box was opened and resealed. A box opened and resealed by an authority (a
+ * new customs or quarantine agency seal) is "authority_reseal". One shipper seal kept
+ * while the carrier's bolt seal was replaced is therefore "different", not "same" [DT1];
+ * a stage that records fewer seals and no new one is "same" (gate clerks often note only
+ * the bolt seal).
+ * Reseals and openings between gate-in and loading come from status events.
  */
 #include "risk/risk_int.h"
 
@@ -14,6 +20,7 @@
 
 struct stage {
     uint32_t seals[MAX_SEALS];
+    uint32_t parties[MAX_SEALS]; /* interned 9303 codes, 0 when not given */
     size_t n;
     int64_t msg;
     int32_t seg;
@@ -28,6 +35,7 @@ static void stage_add(struct stage *s, const struct rk_seal *seal)
         }
     }
     if (s->n < MAX_SEALS && seal->number != 0) {
+        s->parties[s->n] = seal->party;
         s->seals[s->n++] = seal->number;
         if (s->msg == 0) {
             s->msg = seal->message_id;
@@ -74,24 +82,62 @@ static void manifest_stage(const struct rk_view *v, struct stage *s)
     }
 }
 
-/* 0 same, 1 one_off, 2 different. */
+enum { REL_SAME, REL_ONE_OFF, REL_AUTHORITY, REL_DIFFERENT };
+
+static bool authority_party(const struct rk_ctx *c, uint32_t party)
+{
+    struct vg_slice p = rk_str(&c->s, party);
+    return vg_slice_ieq_cstr(p, "CU") || vg_slice_ieq_cstr(p, "AC");
+}
+
+/* The later stage b against the earlier stage a: every seal of a still on b (same), or one
+ * edit away (one_off), or one gone (different; authority_reseal when b brings a new seal
+ * of customs or the quarantine agency, which open boxes to inspect them). */
 static int relation(const struct rk_ctx *c, const struct stage *a, const struct stage *b)
 {
-    int best = 2;
+    int worst = REL_SAME;
+    bool gone = false;
+    bool matched[MAX_SEALS] = { false };
     for (size_t i = 0; i < a->n; i++) {
-        for (size_t j = 0; j < b->n; j++) {
-            int r = a->seals[i] == b->seals[j]
-                        ? 0
-                        : rk_seal_relation(rk_str(&c->s, a->seals[i]), rk_str(&c->s, b->seals[j]));
+        int best = REL_DIFFERENT;
+        size_t at = 0;
+        for (size_t j = 0; j < b->n && best != REL_SAME; j++) {
+            int r =
+                a->seals[i] == b->seals[j]
+                    ? REL_SAME
+                    : (rk_seal_relation(rk_str(&c->s, a->seals[i]), rk_str(&c->s, b->seals[j])) == 1
+                           ? REL_ONE_OFF
+                           : REL_DIFFERENT);
             if (r < best) {
                 best = r;
+                at = j;
+            }
+        }
+        if (best == REL_DIFFERENT) {
+            gone = true;
+        } else {
+            matched[at] = true;
+            if (best > worst) {
+                worst = best;
             }
         }
     }
-    return best;
+    /* A seal gone and none new: the later stage recorded fewer seals (gate clerks often
+     * note only the bolt seal), which shows no replacement. */
+    bool fresh = false, authority = false;
+    for (size_t j = 0; j < b->n; j++) {
+        if (!matched[j]) {
+            fresh = true;
+            authority = authority || authority_party(c, b->parties[j]);
+        }
+    }
+    if (!gone || !fresh) {
+        return worst;
+    }
+    return authority ? REL_AUTHORITY : REL_DIFFERENT;
 }
 
-static const char *const relation_names[] = { "same", "one_off", "different" };
+static const char *const relation_names[] = { "same", "one_off", "authority_reseal", "different" };
 
 static struct vg_slice stage_text(struct rk_view *v, const struct stage *s)
 {
@@ -148,6 +194,9 @@ static const char *party_name(struct vg_slice code)
     if (vg_slice_ieq_cstr(code, "TO")) {
         return "terminal";
     }
+    if (vg_slice_ieq_cstr(code, "AC")) {
+        return "quarantine";
+    }
     return "other";
 }
 
@@ -193,9 +242,16 @@ enum vg_status rk_features_seals(struct rk_view *v)
         set_relation(v, VG_F_SEAL_MANIFEST_TO_LOAD, &manifest, &load, VG_F_SEAL_MANIFEST,
                      VG_F_SEAL_LOAD);
     }
+    /* The seals the shipper declared (the cargo report) against those the terminal found
+     * at its gate: a box opened at the packing site or on the road [DT29]. */
+    if (!rk_need(v, VG_F_SEAL_MANIFEST_TO_GATE, VG_FEED_MANIFEST | VG_FEED_GATE)) {
+        set_relation(v, VG_F_SEAL_MANIFEST_TO_GATE, &manifest, &gate, VG_F_SEAL_MANIFEST,
+                     VG_F_SEAL_GATE_IN);
+    }
 
-    /* The chain over the stages that reported a seal, in order. */
-    const struct stage *order[3] = { &gate, &manifest, &load };
+    /* The chain over the stages that reported a seal, in custody order: what the shipper
+     * declared, what the gate found, what was loaded. */
+    const struct stage *order[3] = { &manifest, &gate, &load };
     const struct stage *seen[3];
     size_t ns = 0;
     for (int i = 0; i < 3; i++) {
@@ -207,7 +263,7 @@ enum vg_status rk_features_seals(struct rk_view *v)
         if (ns < 2) {
             rk_unknown(v, VG_F_SEAL_CHAIN, VG_SLICE_LIT("fewer than two stages reported a seal"));
         } else {
-            int worst = 0;
+            int worst = REL_SAME;
             for (size_t i = 1; i < ns; i++) {
                 int r = relation(c, seen[i - 1], seen[i]);
                 if (r > worst) {

@@ -10,6 +10,14 @@
  *
  * Each distinct party and address is matched once per run and the links cached; the
  * outcomes' times are checked per trip.
+ *
+ * Where the drugs were matters: found inside the goods or their packaging, the shipper's
+ * own cargo was the cover load (a front company [DT5]); found behind the doors, in the
+ * reefer unit or the structure, the box was most likely used without the shipper's
+ * knowledge (rip-on [DT1]), and the parties are victims more often than suspects. And a
+ * forwarder's positives count against how many of its trips were examined: a large
+ * forwarder collects positives by volume alone; what is telling is a positive rate above
+ * everyone else's [ATS17].
  */
 #include "risk/risk_int.h"
 
@@ -193,6 +201,7 @@ struct best {
     int64_t latest;
     uint32_t outcome;
     bool any;
+    bool in_goods; /* one of the links found the drugs in the goods or packaging */
 };
 
 /* Distinct outcomes counted (the first 64 remembered). */
@@ -214,6 +223,7 @@ static void consider(struct best *b, const struct rk_view *v, const struct rk_li
         b->latest = o->t;
     }
     b->any = true;
+    b->in_goods = b->in_goods || o->in_goods;
 }
 
 /* Considers the links of the wanted side scoring at least min that may count for the trip:
@@ -258,14 +268,85 @@ static void take(struct rk_view *v,
     }
 }
 
+/* How many of x[0..n) (by time) lie at or before t. */
+static size_t exams_until(const struct rk_exam *x, size_t n, int64_t t)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x[mid].t <= t) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* The forwarders' positive rate on their examined trips against everyone's, shrunk towards
+ * everyone's: (positives + 1) / (expected + 1), where expected is the forwarder's examined
+ * trips times the positive rate of all examinations (with one positive and one negative
+ * added, so that a few examinations say little). The largest over the trip's forwarders. */
+static void hit_rate(struct rk_view *v)
+{
+    struct rk_ctx *c = v->c;
+    if (v->nforwarders == 0) {
+        rk_unknown(v, VG_F_FORWARDER_HIT_RATE_RATIO,
+                   VG_SLICE_LIT("the cargo report names no forwarder or broker"));
+        return;
+    }
+    /* Examinations up to the as-of time: outcomes are in time order. */
+    size_t lo = 0, hi = c->outcomes.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (RK_AT(c->outcomes, struct rk_outcome, mid)->t <= v->as_of) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    double base = (double)(c->exam_pos_prefix[lo] + 1) / (double)(lo + 2);
+    double best = -1;
+    for (size_t i = 0; i < v->nforwarders; i++) {
+        const struct rk_bparty *p = v->forwarders[i];
+        if (p->party == RK_NONE) {
+            continue;
+        }
+        const struct rk_party *pt = RK_AT(c->parties, struct rk_party, p->party);
+        const struct rk_exam *x = RK_AT(c->fwd_exams, struct rk_exam, pt->fx_off);
+        /* Examinations up to the as-of time, less those of the trip itself (its own, or of
+         * its container around it: within 30 days before to 120 after its reference). */
+        size_t end = exams_until(x, pt->fx_n, v->as_of);
+        size_t n = end, pos = end > 0 ? x[end - 1].pos : 0;
+        int64_t from = v->t_ref != VG_TIME_NONE ? v->t_ref - 30 * (int64_t)RK_DAY : v->as_of;
+        for (size_t k = exams_until(x, end, from - 1); k < end; k++) {
+            if (!usable(v, x[k].outcome)) {
+                n--;
+                pos -= x[k].positive;
+            }
+        }
+        double ratio = ((double)pos + 1.0) / ((double)n * base + 1.0);
+        if (ratio > best) {
+            best = ratio;
+        }
+    }
+    if (best < 0) {
+        rk_unknown(v, VG_F_FORWARDER_HIT_RATE_RATIO,
+                   VG_SLICE_LIT("the forwarder or broker is not a known party"));
+        return;
+    }
+    rk_set(v, VG_F_FORWARDER_HIT_RATE_RATIO, vg_value_number(best));
+}
+
 enum vg_status rk_features_seizures(struct rk_view *v)
 {
     struct rk_ctx *c = v->c;
     const unsigned O = VG_FEED_OUTCOMES;
-    static const int ids[] = { VG_F_PRIOR_SEIZURE_PARTY,      VG_F_PRIOR_SEIZURE_ADDRESS,
-                               VG_F_PRIOR_SEIZURE_FORWARDER,  VG_F_PRIOR_SEIZURE_CONTAINER,
-                               VG_F_PRIOR_SEIZURE_MATCH,      VG_F_PRIOR_SEIZURE_DAYS,
-                               VG_F_FORWARDER_PRIOR_POSITIVES };
+    static const int ids[] = { VG_F_PRIOR_SEIZURE_PARTY,       VG_F_PRIOR_SEIZURE_ADDRESS,
+                               VG_F_PRIOR_SEIZURE_FORWARDER,   VG_F_PRIOR_SEIZURE_CONTAINER,
+                               VG_F_PRIOR_SEIZURE_MATCH,       VG_F_PRIOR_SEIZURE_DAYS,
+                               VG_F_FORWARDER_PRIOR_POSITIVES, VG_F_PRIOR_SEIZURE_IN_GOODS,
+                               VG_F_FORWARDER_HIT_RATE_RATIO,  VG_F_PRIOR_SEIZURE_SHARE };
     bool missing = false;
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
         missing = rk_need(v, ids[i], O) || missing;
@@ -282,6 +363,7 @@ enum vg_status rk_features_seizures(struct rk_view *v)
     const struct rk_link *l;
     size_t n;
     enum vg_status s;
+    double share = 0;
     for (int i = 0; i < 3; i++) {
         const struct rk_bparty *p = people[i];
         if (p == NULL || p->party == RK_NONE) {
@@ -290,8 +372,16 @@ enum vg_status rk_features_seizures(struct rk_view *v)
         if ((s = party_links(c, p->party, &l, &n)) != VG_OK) {
             return s;
         }
+        struct outcomes mine = { { 0 }, 0, 0 };
         take(v, l, n, SIDE_PARTY, PARTY_LINK, &party, VG_F_PRIOR_SEIZURE_PARTY,
-             where[i]->message_id, p->segment_no, NULL);
+             where[i]->message_id, p->segment_no, &mine);
+        if (mine.count > 0) {
+            double sh = (double)mine.count / ((double)rk_party_shipments(c, p->party, v->ref) + 1);
+            if (sh > share) {
+                share = sh;
+                rk_cite_msg(v, VG_F_PRIOR_SEIZURE_SHARE, where[i]->message_id, p->segment_no);
+            }
+        }
         if (p->address != 0) {
             if ((s = address_links(c, p->address, p->country, &l, &n)) != VG_OK) {
                 return s;
@@ -327,6 +417,14 @@ enum vg_status rk_features_seizures(struct rk_view *v)
     rk_set(v, VG_F_PRIOR_SEIZURE_FORWARDER, vg_value_bool(fwd.any));
     rk_set(v, VG_F_PRIOR_SEIZURE_CONTAINER, vg_value_bool(cont.any));
     rk_set(v, VG_F_FORWARDER_PRIOR_POSITIVES, vg_value_number((double)positives));
+    rk_set(v, VG_F_PRIOR_SEIZURE_SHARE, vg_value_number(share));
+    rk_set(v, VG_F_PRIOR_SEIZURE_IN_GOODS, vg_value_bool(party.in_goods || address.in_goods));
+    if (party.in_goods || address.in_goods) {
+        const struct best *b = party.in_goods ? &party : &address;
+        rk_cite(v, VG_F_PRIOR_SEIZURE_IN_GOODS, RK_SRC_OUTCOME,
+                RK_AT(c->outcomes, struct rk_outcome, b->outcome)->id, 0);
+    }
+    hit_rate(v);
     double match = 0;
     if (party.any && party.score > match) {
         match = party.score;

@@ -170,7 +170,63 @@ static enum vg_status call_row(struct rk_ctx *c, sqlite3_stmt *st)
     k->ata = col_time(st, 8);
     k->atd = col_time(st, 9);
     k->message_id = sqlite3_column_int64(st, 10);
+    k->first_filed = VG_TIME_NONE;
     return index_id(&c->call_by_id, &c->call_ids, k->id, c->calls.n - 1);
+}
+
+/* One port call reported twice: the same port, carrier and voyage number under two vessel
+ * records (a loading report whose IMO number was keyed wrong makes a second vessel, and so
+ * a second call with the same boxes). Such calls are read as one, the one with more of its
+ * times known (else the first), so that a box's bills, gate moves and loading meet on one
+ * trip. Calls of two named carriers, or whose times lie more than a week apart (a voyage
+ * number reused a rotation later), stay apart. */
+static int64_t call_time(const struct rk_call *k)
+{
+    return k->atd != VG_TIME_NONE   ? k->atd
+           : k->etd != VG_TIME_NONE ? k->etd
+           : k->ata != VG_TIME_NONE ? k->ata
+                                    : k->eta;
+}
+
+static int known_times(const struct rk_call *k)
+{
+    return (k->eta != VG_TIME_NONE) + (k->etd != VG_TIME_NONE) + (k->ata != VG_TIME_NONE) +
+           (k->atd != VG_TIME_NONE);
+}
+
+static enum vg_status merge_calls(struct rk_ctx *c)
+{
+    struct vg_map first; /* (port, voyage) -> call index + 1 */
+    vg_map_init(&first);
+    enum vg_status s = VG_OK;
+    for (size_t i = 0; i < c->calls.n && s == VG_OK; i++) {
+        struct rk_call *k = RK_AT(c->calls, struct rk_call, i);
+        if (k->voyage == 0 || k->port == 0) {
+            continue;
+        }
+        char key[RK_KEY_SIZE];
+        size_t n = rk_key(key, 'C', k->port, k->voyage, 0);
+        uint64_t at;
+        if (!vg_map_get(&first, key, n, &at)) {
+            s = vg_map_set(&first, key, n, i + 1);
+            continue;
+        }
+        struct rk_call *o = RK_AT(c->calls, struct rk_call, at - 1);
+        int64_t ta = call_time(o), tb = call_time(k);
+        if ((o->carrier != 0 && k->carrier != 0 && o->carrier != k->carrier) ||
+            (ta != VG_TIME_NONE && tb != VG_TIME_NONE && llabs(ta - tb) > 7 * (int64_t)RK_DAY)) {
+            continue;
+        }
+        /* The call with more known times stands for both. */
+        size_t keep = known_times(k) > known_times(o) ? i : (size_t)(at - 1);
+        size_t drop = keep == i ? (size_t)(at - 1) : i;
+        c->call_by_id[RK_AT(c->calls, struct rk_call, drop)->id] = (uint32_t)keep + 1;
+        if (keep == i) {
+            s = vg_map_set(&first, key, n, i + 1);
+        }
+    }
+    vg_map_release(&first);
+    return s;
 }
 
 static enum vg_status vessel_row(struct rk_ctx *c, sqlite3_stmt *st)
@@ -949,6 +1005,95 @@ done:
     return s;
 }
 
+/* ---- freight terms ------------------------------------------------------------------ */
+
+/* Whether line holds word (ASCII case ignored). */
+static bool has_word(struct vg_slice line, const char *word)
+{
+    size_t n = strlen(word);
+    for (size_t i = 0; i + n <= line.len; i++) {
+        size_t k = 0;
+        while (k < n && (line.ptr[i + k] & ~0x20) == word[k]) {
+            k++;
+        }
+        if (k == n) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Payment terms in the segments a cargo report carried beyond what ingest maps: CPI's
+ * payment arrangement (4237: P prepaid, C collect) or free text saying FREIGHT PREPAID or
+ * COLLECT. Counted per message: prepaid mentions in the low 16 bits, collect above. */
+static uint64_t freight_mentions(const char *text, size_t len)
+{
+    uint64_t prepaid = 0, collect = 0;
+    for (size_t i = 0; i < len;) {
+        size_t j = i;
+        while (j < len && text[j] != '\n') {
+            j++;
+        }
+        struct vg_slice line = vg_slice_make(text + i, j - i);
+        if (line.len > 4 && memcmp(line.ptr, "CPI+", 4) == 0) {
+            /* CPI+C229+C231+4237 */
+            size_t plus = 0, k = 0;
+            for (; k < line.len && plus < 3; k++) {
+                plus += line.ptr[k] == '+';
+            }
+            if (plus == 3 && k < line.len) {
+                prepaid += line.ptr[k] == 'P';
+                collect += line.ptr[k] == 'C';
+            }
+        } else if (line.len > 4 && memcmp(line.ptr, "FTX+", 4) == 0) {
+            prepaid += has_word(line, "PREPAID");
+            collect += has_word(line, "COLLECT");
+        }
+        i = j + 1;
+    }
+    return (prepaid > 0xffff ? 0xffff : prepaid) | (collect > 0xffff ? 0xffff : collect) << 16;
+}
+
+static enum vg_status freight_row(struct rk_ctx *c, sqlite3_stmt *st)
+{
+    const char *t = (const char *)sqlite3_column_text(st, 1);
+    uint64_t m = t != NULL ? freight_mentions(t, (size_t)sqlite3_column_bytes(st, 1)) : 0;
+    if (m == 0) {
+        return VG_OK;
+    }
+    int64_t id = sqlite3_column_int64(st, 0);
+    return vg_map_set(&c->msg_freight, &id, sizeof(id), m);
+}
+
+/* The terms of each bill from the mentions of its message: known when they agree and there
+ * is one for each bill the message carries. */
+static enum vg_status apply_freight(struct rk_ctx *c)
+{
+    struct vg_map per_msg;
+    vg_map_init(&per_msg);
+    enum vg_status s = VG_OK;
+    for (size_t i = 0; i < c->bills.n && s == VG_OK; i++) {
+        int64_t m = RK_AT(c->bills, struct rk_bill, i)->message_id;
+        uint64_t k = 0;
+        vg_map_get(&per_msg, &m, sizeof(m), &k);
+        s = vg_map_set(&per_msg, &m, sizeof(m), k + 1);
+    }
+    for (size_t i = 0; i < c->bills.n && s == VG_OK; i++) {
+        struct rk_bill *b = RK_AT(c->bills, struct rk_bill, i);
+        uint64_t mentions, bills = 1;
+        if (!vg_map_get(&c->msg_freight, &b->message_id, sizeof(b->message_id), &mentions)) {
+            continue;
+        }
+        vg_map_get(&per_msg, &b->message_id, sizeof(b->message_id), &bills);
+        uint64_t prepaid = mentions & 0xffff, collect = mentions >> 16;
+        if ((prepaid == 0) != (collect == 0) && prepaid + collect >= bills) {
+            b->freight = prepaid > 0 ? RK_FREIGHT_PREPAID : RK_FREIGHT_COLLECT;
+        }
+    }
+    vg_map_release(&per_msg);
+    return s;
+}
+
 /* ---- outcomes --------------------------------------------------------------------- */
 
 static enum vg_status outcome_row(struct rk_ctx *c, sqlite3_stmt *st)
@@ -975,6 +1120,8 @@ static enum vg_status outcome_row(struct rk_ctx *c, sqlite3_stmt *st)
                                        &sel);
     }
     o->selection = (uint8_t)sel;
+    const char *hid = (const char *)sqlite3_column_text(st, 7);
+    o->in_goods = hid != NULL && (strcmp(hid, "in_cargo") == 0 || strcmp(hid, "packaging") == 0);
     if (c->first_outcome == VG_TIME_NONE || o->t < c->first_outcome) {
         c->first_outcome = o->t;
     }
@@ -1023,6 +1170,10 @@ enum vg_status rk_ctx_load(struct rk_ctx *c, struct vg_store *store, struct vg_e
     vg_map_init(&c->sz_compact);
     vg_map_init(&c->wl_cache);
     vg_map_init(&c->port_pos);
+    vg_map_init(&c->msg_freight);
+    vg_map_init(&c->share_cache);
+    vg_map_init(&c->hour_days);
+    vg_map_init(&c->hour_cache);
     if (rk_strings_init(&c->s) != VG_OK) {
         return vg_error_set(err, VG_ENOMEM, "out of memory");
     }
@@ -1085,6 +1236,9 @@ enum vg_status rk_ctx_load(struct rk_ctx *c, struct vg_store *store, struct vg_e
         if ((s = each_row(c, passes[i].sql, passes[i].fn, err)) != VG_OK) {
             return s;
         }
+        if (passes[i].fn == call_row && (s = merge_calls(c)) != VG_OK) {
+            return vg_error_set(err, s, "out of memory loading the store");
+        }
     }
     c->nbills_current = c->bills.n;
     /* Goods with their placements (goods ids are mapped for the placements only). */
@@ -1112,10 +1266,18 @@ enum vg_status rk_ctx_load(struct rk_ctx *c, struct vg_store *store, struct vg_e
                       version_row, err)) != VG_OK ||
         (s = each_row(c,
                       "SELECT o.id, o.trip_id, o.container_number, o.bl_number, o.inspected_at,"
-                      " o.result, " RK_OUTCOME_SELECTION_SQL " FROM outcomes o"
+                      " o.result, " RK_OUTCOME_SELECTION_SQL ", o.concealment FROM outcomes o"
                       " ORDER BY o.inspected_at, o.id",
-                      outcome_row, err)) != VG_OK) {
+                      outcome_row, err)) != VG_OK ||
+        (s = each_row(c,
+                      "SELECT id, unmapped FROM messages WHERE unmapped IS NOT NULL AND"
+                      " (instr(unmapped, 'PREPAID') > 0 OR instr(unmapped, 'COLLECT') > 0 OR"
+                      " instr(unmapped, 'CPI+') > 0)",
+                      freight_row, err)) != VG_OK) {
         return s;
+    }
+    if ((s = apply_freight(c)) != VG_OK) {
+        return vg_error_set(err, s, "out of memory loading the store");
     }
     /* Resolve ids kept while reading: call vessels, masters. */
     for (size_t i = 0; i < c->calls.n; i++) {
@@ -1150,13 +1312,13 @@ void rk_ctx_release(struct rk_ctx *c)
         return;
     }
     struct rk_vec *vecs[] = {
-        &c->trips,     &c->calls,        &c->vessels,    &c->vevents,     &c->identities,
-        &c->ais,       &c->containers,   &c->events,     &c->seals,       &c->bills,
-        &c->bparties,  &c->goods,        &c->placements, &c->equips,      &c->bplaces,
-        &c->versions,  &c->houses,       &c->parties,    &c->shipments,   &c->receipts,
-        &c->outcomes,  &c->links,        &c->wlhits,     &c->cont_bills,  &c->cont_trips,
-        &c->norm_list, &c->norm_samples, &c->pos,        &c->pos_parties, &c->pos_addresses,
-        &c->port_list,
+        &c->trips,     &c->calls,        &c->vessels,       &c->vevents,     &c->identities,
+        &c->ais,       &c->containers,   &c->events,        &c->seals,       &c->bills,
+        &c->bparties,  &c->goods,        &c->placements,    &c->equips,      &c->bplaces,
+        &c->versions,  &c->houses,       &c->parties,       &c->shipments,   &c->receipts,
+        &c->outcomes,  &c->links,        &c->wlhits,        &c->cont_bills,  &c->cont_trips,
+        &c->norm_list, &c->norm_samples, &c->pos,           &c->pos_parties, &c->pos_addresses,
+        &c->port_list, &c->hour_counts,  &c->hour_activity, &c->fwd_exams,   &c->zones,
     };
     for (size_t i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++) {
         rk_vec_free(vecs[i]);
@@ -1168,6 +1330,7 @@ void rk_ctx_release(struct rk_ctx *c)
     vg_free(c->bill_by_id);
     vg_free(c->party_by_id);
     vg_free(c->goods_by_id);
+    vg_free(c->exam_pos_prefix);
     struct vg_map *maps[] = { &c->container_by_number,
                               &c->locode_region,
                               &c->feed_days,
@@ -1177,7 +1340,11 @@ void rk_ctx_release(struct rk_ctx *c)
                               &c->addr_links,
                               &c->sz_compact,
                               &c->wl_cache,
-                              &c->port_pos };
+                              &c->port_pos,
+                              &c->msg_freight,
+                              &c->share_cache,
+                              &c->hour_days,
+                              &c->hour_cache };
     for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
         vg_map_release(maps[i]);
     }

@@ -221,3 +221,78 @@ bool rk_norm(struct rk_ctx *c,
     *mad = r.mad;
     return r.n >= min_n && r.n > 0;
 }
+
+bool rk_norm_z(struct rk_ctx *c,
+               char kind,
+               uint32_t a,
+               uint32_t b,
+               int64_t day,
+               int64_t window,
+               size_t min_n,
+               double x,
+               double *z,
+               size_t *n)
+{
+    double med, mad;
+    if (!rk_norm(c, kind, a, b, day, window, min_n, &med, &mad, n) || !(mad > 0)) {
+        return false;
+    }
+    *z = (x - med) / (1.4826 * mad);
+    return true;
+}
+
+struct share_result {
+    double share;
+    uint32_t n;
+};
+
+bool rk_norm_share(struct rk_ctx *c,
+                   char kind,
+                   uint32_t ka,
+                   uint32_t kb,
+                   int64_t day,
+                   int64_t window,
+                   double value,
+                   size_t min_n,
+                   double *share,
+                   size_t *n)
+{
+    *n = 0;
+    *share = NAN;
+    uint64_t g;
+    char key[RK_KEY_SIZE];
+    if (!vg_map_get(&c->norm_groups, key, rk_key(key, kind, ka, kb, 0), &g)) {
+        return false;
+    }
+    char ck[RK_KEY_SIZE];
+    size_t cl = rk_key(ck, 'S', (uint32_t)g, (uint32_t)value, day * 4096 + window / RK_DAY);
+    uint64_t cached;
+    struct share_result r;
+    if (vg_map_get(&c->share_cache, ck, cl, &cached)) {
+        memcpy(&r, (const void *)(uintptr_t)cached, sizeof(r));
+    } else {
+        const struct rk_norm_group *ng = RK_AT(c->norm_list, struct rk_norm_group, g);
+        const struct rk_sample *s = RK_AT(c->norm_samples, struct rk_sample, ng->off);
+        size_t lo = lower_bound(s, ng->n, day - window);
+        size_t hi = lower_bound(s, ng->n, day);
+        size_t same = 0;
+        for (size_t i = lo; i < hi; i++) {
+            same += s[i].v == value;
+        }
+        r.n = (uint32_t)(hi - lo);
+        r.share = hi > lo ? (double)same / (double)(hi - lo) : NAN;
+        struct share_result *keep = vg_arena_alloc(&c->s.arena, sizeof(*keep));
+        if (keep == NULL) {
+            c->oom = true;
+            return false;
+        }
+        *keep = r;
+        if (vg_map_set(&c->share_cache, ck, cl, (uint64_t)(uintptr_t)keep) != VG_OK) {
+            c->oom = true;
+            return false;
+        }
+    }
+    *n = r.n;
+    *share = r.share;
+    return r.n >= min_n && r.n > 0;
+}

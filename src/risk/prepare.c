@@ -97,6 +97,12 @@ static enum vg_status prepare_versions(struct rk_ctx *c)
         b->ship_time = k != NULL && k->atd != VG_TIME_NONE   ? k->atd
                        : k != NULL && k->etd != VG_TIME_NONE ? k->etd
                                                              : b->filed;
+        if (k != NULL && b->filed != VG_TIME_NONE) {
+            struct rk_call *kc = RK_AT(c->calls, struct rk_call, b->call);
+            if (kc->first_filed == VG_TIME_NONE || b->filed < kc->first_filed) {
+                kc->first_filed = b->filed;
+            }
+        }
     }
     /* Houses of each master (CSR). */
     uint32_t *count = vg_calloc(c->nbills_current + 1, sizeof(uint32_t));
@@ -311,6 +317,10 @@ static enum vg_status prepare_parties(struct rk_ctx *c)
                     }
                     if (bp->address != 0 && !ship &&
                         (s = first_time(c, 'A', bp->party, bp->address, e)) != VG_OK) {
+                        return s;
+                    }
+                    if (dest != 0 && !ship &&
+                        (s = first_time(c, 'E', bp->party, dest, e)) != VG_OK) {
                         return s;
                     }
                     continue;
@@ -655,6 +665,86 @@ static enum vg_status prepare_outcomes(struct rk_ctx *c, struct vg_error *err)
     return VG_OK;
 }
 
+/* ---- examinations per forwarder ------------------------------------------------------- */
+
+/* The forwarders and brokers of trip t (as the features see them: forwarder and broker
+ * parties of its bills, and a master's shipper when house bills name the actual one). */
+static size_t
+trip_forwarders(const struct rk_ctx *c, const struct rk_trip *t, uint32_t *out, size_t max)
+{
+    size_t n = 0;
+    const struct rk_container *ct = RK_AT(c->containers, struct rk_container, t->container);
+    for (uint32_t i = 0; i < ct->bill_n; i++) {
+        const struct rk_bill *b =
+            RK_AT(c->bills, struct rk_bill, *RK_AT(c->cont_bills, uint32_t, ct->bill_off + i));
+        if (b->call != t->call || t->call == RK_NONE) {
+            continue;
+        }
+        for (uint32_t p = 0; p < b->party_n; p++) {
+            const struct rk_bparty *bp = RK_AT(c->bparties, struct rk_bparty, b->party_off + p);
+            bool fwd = bp->role == RK_ROLE_FORWARDER || bp->role == RK_ROLE_BROKER ||
+                       (bp->role == RK_ROLE_SHIPPER && b->house_n > 0);
+            bool dup = false;
+            for (size_t k = 0; k < n && !dup; k++) {
+                dup = out[k] == bp->party;
+            }
+            if (fwd && !dup && bp->party != RK_NONE && n < max) {
+                out[n++] = bp->party;
+            }
+        }
+    }
+    return n;
+}
+
+static enum vg_status prepare_exams(struct rk_ctx *c)
+{
+    c->exam_pos_prefix = vg_calloc(c->outcomes.n + 1, sizeof(uint32_t));
+    if (c->exam_pos_prefix == NULL) {
+        return VG_ENOMEM;
+    }
+    for (size_t i = 0; i < c->outcomes.n; i++) {
+        c->exam_pos_prefix[i + 1] =
+            c->exam_pos_prefix[i] + RK_AT(c->outcomes, struct rk_outcome, i)->positive;
+    }
+    uint32_t who[8];
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < c->outcomes.n; i++) {
+            const struct rk_outcome *o = RK_AT(c->outcomes, struct rk_outcome, i);
+            if (o->trip == RK_NONE) {
+                continue;
+            }
+            size_t n = trip_forwarders(c, RK_AT(c->trips, struct rk_trip, o->trip), who, 8);
+            for (size_t k = 0; k < n; k++) {
+                struct rk_party *pt = RK_AT(c->parties, struct rk_party, who[k]);
+                if (pass == 0) {
+                    pt->fx_n++;
+                    continue;
+                }
+                struct rk_exam *x = RK_AT(c->fwd_exams, struct rk_exam, pt->fx_off + pt->fx_n++);
+                x->t = o->t;
+                x->outcome = (uint32_t)i;
+                x->positive = o->positive;
+                x->pos = (pt->fx_n > 1 ? x[-1].pos : 0) + (o->positive ? 1 : 0);
+            }
+        }
+        if (pass == 0) {
+            size_t off = 0;
+            for (size_t i = 0; i < c->parties.n; i++) {
+                struct rk_party *pt = RK_AT(c->parties, struct rk_party, i);
+                pt->fx_off = (uint32_t)off;
+                off += pt->fx_n;
+                pt->fx_n = 0;
+            }
+            c->fwd_exams.items = vg_calloc(off + 1, sizeof(struct rk_exam));
+            if (c->fwd_exams.items == NULL) {
+                return VG_ENOMEM;
+            }
+            c->fwd_exams.n = c->fwd_exams.cap = off;
+        }
+    }
+    return VG_OK;
+}
+
 /* ---- watch lists --------------------------------------------------------------------- */
 
 static enum vg_status prepare_watchlists(struct rk_ctx *c, struct vg_error *err)
@@ -695,6 +785,11 @@ enum vg_status rk_ctx_prepare(struct rk_ctx *c, struct vg_error *err)
     }
     if ((s = prepare_outcomes(c, err)) != VG_OK || (s = prepare_watchlists(c, err)) != VG_OK) {
         return s;
+    }
+    if ((s = prepare_exams(c)) != VG_OK || (s = rk_hour_samples(c)) != VG_OK ||
+        (s = rk_weight_samples(c)) != VG_OK || (s = rk_route_samples(c)) != VG_OK ||
+        (s = rk_party_samples(c)) != VG_OK) {
+        return vg_error_set(err, s, "%s preparing risk aggregates", vg_strerror(s));
     }
     if ((s = rk_norm_finish(c)) != VG_OK) {
         return vg_error_set(err, s, "%s preparing norms", vg_strerror(s));

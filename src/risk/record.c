@@ -25,7 +25,8 @@
 static bool elapsed(int f)
 {
     return f == VG_F_SHIPPER_DAYS_SINCE_FIRST || f == VG_F_CONSIGNEE_DAYS_SINCE_FIRST ||
-           f == VG_F_PRIOR_SEIZURE_DAYS || f == VG_F_DWELL_HOURS || f == VG_F_DWELL_VS_NORM;
+           f == VG_F_PRIOR_SEIZURE_DAYS || f == VG_F_DWELL_HOURS || f == VG_F_DWELL_VS_NORM ||
+           f == VG_F_DWELL_Z;
 }
 
 static enum vg_status json_string(struct vg_buf *out, struct vg_slice s)

@@ -157,6 +157,7 @@ struct rk_call {
     int64_t eta, etd, ata, atd;
     int64_t message_id;
     uint32_t containers; /* trips on this call (for the vessel's kind) */
+    int64_t first_filed; /* the first cargo report filed for the call, VG_TIME_NONE none */
 };
 
 struct rk_vessel {
@@ -257,6 +258,8 @@ struct rk_bplace {
     uint8_t q;
 };
 
+enum rk_freight { RK_FREIGHT_UNKNOWN = 0, RK_FREIGHT_PREPAID, RK_FREIGHT_COLLECT };
+
 /* One version of a consignment. Current versions come first, indexed by consignment id
  * through ctx->bill_by_id; earlier versions (from consignment_versions) follow. */
 struct rk_bill {
@@ -273,6 +276,8 @@ struct rk_bill {
     int64_t declared_at;
     bool cancelled;
     bool current;
+    uint8_t freight; /* enum rk_freight, from the message's payment terms */
+    uint32_t route, route_port; /* rk_route_key for route_port, cached (0: not yet) */
     uint32_t party_off, party_n;
     uint32_t goods_off, goods_n;
     uint32_t equip_off, equip_n;
@@ -295,6 +300,18 @@ struct rk_party {
     bool sz_done;
     uint32_t wl_off, wl_n; /* watch-list hits (struct rk_wlhit) */
     bool wl_done;
+    uint32_t fx_off, fx_n; /* examinations of trips handled as forwarder (struct rk_exam) */
+    uint16_t activity;     /* sectors its name names (bits), computed lazily */
+    bool activity_done;
+};
+
+/* An examination (outcome) of a trip a forwarder or broker handled; pos counts the
+ * positives of the forwarder's examinations up to and including this one. */
+struct rk_exam {
+    int64_t t;
+    uint32_t outcome;
+    uint32_t pos;
+    bool positive;
 };
 
 struct rk_shipment {
@@ -322,6 +339,7 @@ struct rk_outcome {
     uint32_t trip;      /* trip index, RK_NONE when not linked */
     uint32_t bl;        /* interned B/L numbers as recorded */
     bool positive;
+    bool in_goods;     /* concealment in the cargo or its packaging (the shipper's own goods) */
     uint8_t selection; /* enum vg_model_selection: why it was examined (examples.c) */
 };
 
@@ -386,6 +404,15 @@ struct rk_ctx {
     struct vg_map norm_groups;         /* group key -> index in norm_list */
     struct rk_vec norm_list;           /* struct rk_norm_group */
     struct rk_vec norm_samples;        /* struct rk_sample */
+    struct vg_map share_cache;         /* group key + day + value -> share, n */
+    struct vg_map msg_freight;         /* message id -> freight mentions (load) */
+    struct vg_map hour_days;           /* facility + day -> index into hour_counts + 1 */
+    struct rk_vec hour_counts;         /* uint32_t[24] gate moves per local hour */
+    struct vg_map hour_cache;          /* facility + day -> index into hour_activity + 1 */
+    struct rk_vec hour_activity;       /* float[24]: activity per hour, 1 = average; NAN few */
+    struct rk_vec zones;               /* struct vg_zone per place, through hour_cache */
+    struct rk_vec fwd_exams;           /* struct rk_exam by forwarder, by time */
+    uint32_t *exam_pos_prefix;         /* positives among outcomes[0..i), i <= outcomes.n */
 
     bool have_locodes;     /* code_locodes has rows */
     bool have_ais;         /* any AIS data (tracks or vessel events) */
@@ -512,13 +539,31 @@ enum vg_status rk_compute(struct rk_ctx *c,
                           struct rk_trip_hits *hits,
                           struct vg_error *err);
 
-/* Dwell samples for the norms, and the hauliers of earlier pick-ups (prepare). */
+/* Dwell and inland-transit samples for the norms, and the hauliers of earlier pick-ups
+ * (prepare). */
 enum vg_status rk_dwell_samples(struct rk_ctx *c);
+/* Gate moves per facility, day and local hour (prepare). */
+enum vg_status rk_hour_samples(struct rk_ctx *c);
+/* Activity of a facility (place, terminal) at the local hour of t against its average
+ * hour over the 90 days before t's day: NAN when it handled too few moves to tell. */
+double rk_hour_activity(struct rk_ctx *c, uint32_t place, uint32_t terminal, int64_t t);
+/* Weight samples (measured against declared, per port) and route samples (per port and
+ * destination country) for the norms (prepare). */
+enum vg_status rk_weight_samples(struct rk_ctx *c);
+enum vg_status rk_route_samples(struct rk_ctx *c);
+/* Whether each export trip's shipper and consignee were new then, per port (prepare). */
+enum vg_status rk_party_samples(struct rk_ctx *c);
+/* The interned route key of a bill: its transhipment ports in order, ">"-joined, the
+ * given port left out ("-" direct); cached in the bill. VG_ENOMEM through c->oom. */
+uint32_t rk_route_key(struct rk_ctx *c, struct rk_bill *b, uint32_t port);
 enum vg_status rk_pickup_samples(struct rk_ctx *c);
 
 /* The trip's reference time (loading for exports and transhipments, discharge for
  * imports), as the store knows it now; VG_TIME_NONE when unknown. */
 int64_t rk_trip_time(const struct rk_ctx *c, const struct rk_trip *t);
+
+/* Shipments of party p as shipper or consignee before ref. */
+size_t rk_party_shipments(const struct rk_ctx *c, uint32_t p, int64_t ref);
 
 /* The first party of bill b with role, or NULL. */
 const struct rk_bparty *rk_party_of(const struct rk_ctx *c, const struct rk_bill *b, uint8_t role);
@@ -565,6 +610,32 @@ struct vg_slice rk_day_text(struct rk_view *v, int64_t t);
 uint32_t rk_heading(struct rk_ctx *c, uint32_t hs); /* interned first 4 digits, 0 none */
 uint32_t rk_prefix(struct rk_ctx *c, uint32_t hs, size_t digits); /* first digits, 0 none */
 const char *rk_commodity_group(struct vg_slice hs);
+
+/* Share of the samples of group key with t in [day - window, day) whose value equals value
+ * (ids stored as numbers), and how many samples there were; false when fewer than min_n. */
+bool rk_norm_share(struct rk_ctx *c,
+                   char kind,
+                   uint32_t a,
+                   uint32_t b,
+                   int64_t day,
+                   int64_t window,
+                   double value,
+                   size_t min_n,
+                   double *share,
+                   size_t *n);
+
+/* Robust z-score of x against group key at day (median and MAD as rk_norm): true and *z
+ * set when the norm is known with a spread; else false, with *n the samples seen. */
+bool rk_norm_z(struct rk_ctx *c,
+               char kind,
+               uint32_t a,
+               uint32_t b,
+               int64_t day,
+               int64_t window,
+               size_t min_n,
+               double x,
+               double *z,
+               size_t *n);
 
 /* Robust norm of group key at day: median and MAD of samples with t in [day - window,
  * day). false when fewer than min_n samples or MAD 0 (for ratios, only n matters). */

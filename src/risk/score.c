@@ -72,31 +72,39 @@ static double graded(const struct vg_value *rec, struct graded_part *parts, size
  } while (0)
     x = num(rec, VG_F_WATCHLIST_PARTY_SCORE, &k);
     if (k && x > 0.5) {
-        PART(VG_F_WATCHLIST_PARTY_SCORE, 1.0 * fmin(1.0, (x - 0.5) / 0.5));
+        PART(VG_F_WATCHLIST_PARTY_SCORE, 0.35 * fmin(1.0, (x - 0.5) / 0.5));
     }
-    x = num(rec, VG_F_PRIOR_SEIZURE_MATCH, &k);
+    x = num(rec, VG_F_PRIOR_SEIZURE_SHARE, &k);
     if (k) {
-        PART(VG_F_PRIOR_SEIZURE_MATCH, 1.0 * fmin(1.0, fmax(0.0, x)));
+        PART(VG_F_PRIOR_SEIZURE_SHARE, 0.2 * tanh(fmax(0.0, x) / 0.2));
     }
     x = num(rec, VG_F_KG_PER_PACKAGE_Z, &k);
     if (k) {
-        PART(VG_F_KG_PER_PACKAGE_Z, 0.8 * tanh(fabs(x) / 4.0));
+        PART(VG_F_KG_PER_PACKAGE_Z, 0.25 * tanh(fabs(x) / 4.0));
     }
-    x = num(rec, VG_F_DWELL_VS_NORM, &k);
+    x = num(rec, VG_F_WEIGHT_MISMATCH_Z, &k);
     if (k) {
-        PART(VG_F_DWELL_VS_NORM, 0.6 * tanh(fmax(0.0, x - 1.0) / 2.0));
+        PART(VG_F_WEIGHT_MISMATCH_Z, 0.2 * tanh(fabs(x) / 5.0));
     }
-    x = num(rec, VG_F_ODD_HOUR_MOVES, &k);
+    x = num(rec, VG_F_DWELL_Z, &k);
     if (k) {
-        PART(VG_F_ODD_HOUR_MOVES, 0.5 * tanh(x / 3.0));
+        PART(VG_F_DWELL_Z, 0.2 * tanh(fmax(0.0, x) / 3.0));
     }
-    x = num(rec, VG_F_TRANSHIPMENT_COUNT, &k);
+    x = num(rec, VG_F_INLAND_TRANSIT_Z, &k);
     if (k) {
-        PART(VG_F_TRANSHIPMENT_COUNT, 0.5 * tanh(x / 2.0));
+        PART(VG_F_INLAND_TRANSIT_Z, 0.2 * tanh(fmax(0.0, x) / 3.0));
+    }
+    x = num(rec, VG_F_ROUTE_SHARE, &k);
+    if (k) {
+        PART(VG_F_ROUTE_SHARE, 0.2 * (1.0 - tanh(fmax(0.0, x) / 0.05)));
+    }
+    x = num(rec, VG_F_ODD_HOUR_ACTIVITY, &k);
+    if (k) {
+        PART(VG_F_ODD_HOUR_ACTIVITY, 0.1 * fmax(0.0, 1.0 - x));
     }
     x = num(rec, VG_F_SHIPPER_SHIPMENTS, &k);
     if (k) {
-        PART(VG_F_SHIPPER_SHIPMENTS, 0.5 * (1.0 - tanh(x / 5.0)));
+        PART(VG_F_SHIPPER_SHIPMENTS, 0.2 * (1.0 - tanh(x / 5.0)));
     }
 #undef PART
     return total;
@@ -121,7 +129,7 @@ struct scorer {
     /* Result of the last evaluation. */
     struct vg_rules_summary sum;
     double points, score, graded_points, model_p;
-    struct graded_part parts[8];
+    struct graded_part parts[12];
     size_t nparts;
     uint8_t digest[VG_DIGEST_SIZE];
     bool evidence;

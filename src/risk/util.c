@@ -314,3 +314,25 @@ rk_party_query(const struct rk_ctx *c, const struct rk_party *pt, char *ruc, siz
                                  pt->ruc != 0 ? ruc : NULL };
     return q;
 }
+
+size_t rk_party_shipments(const struct rk_ctx *c, uint32_t p, int64_t ref)
+{
+    const struct rk_party *pt = RK_AT(c->parties, struct rk_party, p);
+    size_t total = 0;
+    for (int role = 0; role < 2; role++) {
+        const struct rk_shipment *s = role == 0
+                                          ? RK_AT(c->shipments, struct rk_shipment, pt->ship_off)
+                                          : RK_AT(c->receipts, struct rk_shipment, pt->recv_off);
+        size_t lo = 0, hi = role == 0 ? pt->ship_n : pt->recv_n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (s[mid].t < ref) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        total += lo;
+    }
+    return total;
+}

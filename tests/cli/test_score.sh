@@ -32,7 +32,7 @@ expect 1 "$VIGIA" score --rescore-days 0
 expect 0 "$VIGIA" --format csv score --as-of 2024-05-10
 grep -q "^assessed,[1-9]" "$TMP/out" || fail "nothing assessed: $(cat "$TMP/out")"
 expect 0 "$VIGIA" --format csv rules list
-grep -q ",vigia-default,2026.3,yes," "$TMP/out" || fail "default rules not stored and active"
+grep -q ",vigia-default,2026.4,yes," "$TMP/out" || fail "default rules not stored and active"
 
 # Scoring again adds nothing, and appends nothing to the audit trail.
 expect 0 "$VIGIA" --format csv audit log --limit 0
@@ -53,7 +53,7 @@ grep -q '^CSQU3054383,MSCU123456789,PECLL,2024-05-04T03:00:00Z,pre-load,[0-9]*\.
 # Reasons hold commas: quoted; each cites its message and segment.
 grep CSQU3054383 "$TMP/out" | grep -q ' | Seal changed between gate-in and loading (gate seal SL12345 -> load seal SL77777); source: CODECO GI-1 (message [0-9]*, segment 6), events.csv (message [0-9]*, record 1) | ' ||
     fail "seal reason: $(grep CSQU3054383 "$TMP/out")"
-grep CSQU3054383 "$TMP/out" | grep -q ',"First shipment of the exporter (direction = export, shipper_is_new = yes); source: CUSCAR CUS-2024-0815 (message [0-9]*, segment 8), CUSCAR CUS-2024-0815 (message [0-9]*, segment 12) | ' ||
+grep CSQU3054383 "$TMP/out" | grep -q ',"First shipment of the exporter (recent export trips with a new shipper: unknown); source: CUSCAR CUS-2024-0815 (message [0-9]*, segment 8), CUSCAR CUS-2024-0815 (message [0-9]*, segment 12) | ' ||
     fail "reasons not quoted: $(grep CSQU3054383 "$TMP/out")"
 expect 0 "$VIGIA" assessments --format csv --from 2024-05-05
 [ "$(grep -c . "$TMP/out")" = 1 ] || fail "--from kept trips departing before"

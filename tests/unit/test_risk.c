@@ -7,8 +7,10 @@
 
 #include <math.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <vigia/alloc.h>
+#include <vigia/ident.h>
 #include <vigia/ingest.h>
 #include <vigia/risk.h>
 #include <vigia/screen.h>
@@ -587,14 +589,17 @@ static void test_risk__score_bands_reasons_and_listing(void **state)
     score(s, "2024-06-05T15:00Z", &r);
     assert_int_equal(r.assessed, 2);
     assert_int_equal(r.rescored, 0);
-    /* MSCU1000017: SEAL-01 30, ROUTE-01 15, ROUTE-02 5, ROUTE-04 5, GOODS-01 10,
-     * PARTY-01 10 = 75 points plus graded evidence. */
+    /* MSCU1000017: a first shipment where the port has too few trips to say how common
+     * new exporters are (PARTY-15 8), to a new consignee (PARTY-11 5, PARTY-17 3), Europe
+     * (ROUTE-02 2), consignee in Belgium for Rotterdam (ROUTE-04 3), avocados in a reefer
+     * (GOODS-01 3), seal changed (SEAL-01 20) = 44 points plus graded evidence; the route's
+     * share of its lane is unknown with two trips, so no route rule. */
     char *rules = qtext(s, "SELECT group_concat(code, ' ') FROM (SELECT code FROM"
                            " assessment_reasons r JOIN assessments a ON a.id = r.assessment_id"
                            " JOIN trips t ON t.id = a.trip_id JOIN containers k ON"
                            " k.id = t.container_id WHERE k.number = 'MSCU1000017' AND"
                            " r.kind = 'rule' ORDER BY r.seq)");
-    assert_string_equal(rules, "PARTY-01 ROUTE-01 ROUTE-02 ROUTE-04 GOODS-01 SEAL-01");
+    assert_string_equal(rules, "PARTY-15 PARTY-11 PARTY-17 ROUTE-02 ROUTE-04 GOODS-01 SEAL-01");
     vg_free(rules);
     struct rows rw;
     list(s, false, &rw);
@@ -611,18 +616,18 @@ static void test_risk__score_bands_reasons_and_listing(void **state)
     assert_string_equal(rw.cells[0][3], "2024-06-05T22:00:00Z");
     assert_string_equal(rw.cells[0][4], "pre-load");
     double sc = atof(rw.cells[0][5]);
-    assert_true(sc > vg_risk_score_of(75) && sc < vg_risk_score_of(75 + VG_RISK_GRADED_MAX));
+    assert_true(sc > vg_risk_score_of(44) && sc < vg_risk_score_of(44 + VG_RISK_GRADED_MAX));
     assert_string_equal(rw.cells[0][6], "red");
     const char *reasons = rw.cells[0][7];
     assert_contains(reasons, "Seal changed between gate-in and loading (gate seal SL100 -> load "
                              "seal SL999); source: ");
     assert_contains(reasons, " | ");
-    assert_contains(reasons, "Transhipment in a country of concern (via PABLB); source: "
-                             "manifest.json CUS-1 (message ");
-    /* MSCU1000022: ROUTE-02 5, GOODS-01 10, PARTY-01 10. */
+    assert_contains(reasons, "First shipment of the exporter (recent export trips with a new "
+                             "shipper: unknown); source: manifest.json CUS-1 (message ");
+    /* MSCU1000022: PARTY-15 8, PARTY-11 5, PARTY-17 3, ROUTE-02 2, GOODS-01 3. */
     assert_string_equal(rw.cells[1][0], "MSCU1000022");
     double sc2 = atof(rw.cells[1][5]);
-    assert_true(sc2 > vg_risk_score_of(25) && sc2 < vg_risk_score_of(25 + VG_RISK_GRADED_MAX));
+    assert_true(sc2 > vg_risk_score_of(21) && sc2 < vg_risk_score_of(21 + VG_RISK_GRADED_MAX));
     assert_string_equal(rw.cells[1][6], "amber");
     /* Ties are rare: the two scores differ in their fractional part. */
     assert_true(fabs(sc - sc2) > 0.0001);
@@ -641,9 +646,9 @@ static void test_risk__reasons_cite_edifact_segments(void **state)
     assert_true(r.assessed >= 2);
     /* The shipper and its first shipment rest on the CUSCAR's NAD+CZ (segment 12); the
      * gate-in seal on the CODECO's EQD (segment 6). */
-    char *text = qtext(s, "SELECT text FROM assessment_reasons WHERE code = 'PARTY-01' LIMIT 1");
-    assert_contains(text, "First shipment of the exporter (direction = export, shipper_is_new = "
-                          "yes); source: CUSCAR CUS-2024-0815 (message ");
+    char *text = qtext(s, "SELECT text FROM assessment_reasons WHERE code = 'PARTY-15' LIMIT 1");
+    assert_contains(text, "First shipment of the exporter (recent export trips with a new "
+                          "shipper: unknown); source: CUSCAR CUS-2024-0815 (message ");
     assert_contains(text, ", segment 12)");
     vg_free(text);
     struct feat *f = features(s, trip_of(s, "CSQU3054383", NULL), "2024-05-10T00:00Z");
@@ -1000,7 +1005,7 @@ static void test_risk__backtest_counts_hits_on_outcomes(void **state)
             assert_string_equal(rw.cells[i][6], "1"); /* positives */
             assert_string_equal(rw.cells[i][7], "1.0000");
         }
-        if (strcmp(rw.cells[i][0], "PARTY-01") == 0) {
+        if (strcmp(rw.cells[i][0], "PARTY-15") == 0) {
             party = true;
             assert_string_equal(rw.cells[i][5], "2");
             assert_string_equal(rw.cells[i][6], "1");
@@ -1043,12 +1048,13 @@ static void test_risk__model_hook_adds_points_and_a_reason(void **state)
     assert_string_equal(text, "Model m1: probability 0.800; reefer weighs most; source: the "
                               "trip's feature record / 40.0");
     vg_free(text);
-    /* 75 points of rules, 40 of the model, and graded evidence below 4.9. */
+    /* 44 points of rules, 40 of the model, and graded evidence below VG_RISK_GRADED_MAX. */
     double sc = (double)q(s, "SELECT CAST(score * 10000 AS INTEGER) FROM assessments a JOIN"
                              " trips t ON t.id = a.trip_id JOIN containers k ON k.id ="
                              " t.container_id WHERE k.number = 'MSCU1000017'") /
                 10000.0;
-    assert_true(sc >= vg_risk_score_of(115) - 0.001 && sc < vg_risk_score_of(115 + 4.9));
+    assert_true(sc >= vg_risk_score_of(84) - 0.001 &&
+                sc < vg_risk_score_of(84 + VG_RISK_GRADED_MAX));
     /* Another model version is a change: both trips get a new version. */
     m.version = "m2";
     o.as_of = T("2024-06-07T00:00Z");
@@ -1066,11 +1072,679 @@ static void test_risk__score_formula_and_bands(void **state)
     assert_true(vg_risk_score_of(-5) == 0);
     assert_true(fabs(vg_risk_score_of(50) - 100 * (1 - exp(-1))) < 1e-12);
     assert_true(vg_risk_score_of(1000) <= 100);
-    assert_string_equal(vg_risk_band(59.99, false), "amber");
-    assert_string_equal(vg_risk_band(60, false), "red");
-    assert_string_equal(vg_risk_band(34.9, false), "green");
-    assert_string_equal(vg_risk_band(35, false), "amber");
+    assert_string_equal(vg_risk_band(49.99, false), "amber");
+    assert_string_equal(vg_risk_band(50, false), "red");
+    assert_string_equal(vg_risk_band(32.9, false), "green");
+    assert_string_equal(vg_risk_band(33, false), "amber");
     assert_string_equal(vg_risk_band(1, true), "red");
+}
+
+/* ---- quality features: what the feeds carry, against the store's norms ------------------ */
+
+/* A valid ISO 6346 number TCNU + serial + check digit into out[12]. */
+static const char *box(char out[12], int serial)
+{
+    snprintf(out, 12, "TCNU%06d", serial);
+    int d = vg_container_check_digit(out);
+    assert_true(d >= 0);
+    out[10] = (char)('0' + d % 10);
+    out[11] = '\0';
+    return out;
+}
+
+/* One export leg on a call of its own (voyage V<v>) at Callao: its cargo report, and the
+ * box's empty pick-up at the depot, gate-in and loading at DPW when given. Times in UTC. */
+struct leg {
+    int v;
+    const char *filed, *etd;
+    const char *shipper, *ruc, *consignee, *consignee_cc, *discharge, *transhipment;
+    const char *hs, *container;
+    double kg;              /* the box's declared gross weight */
+    const char *mseals;     /* the cargo report's seals: JSON objects, comma-separated */
+    const char *empty_out;  /* the empty pick-up at DEP, NULL none */
+    const char *gate_in;    /* NULL none */
+    const char *gate_seals; /* JSON strings, comma-separated */
+    const char *gate_party;
+    double gate_kg;   /* 0: none */
+    const char *load; /* NULL none */
+    const char *load_seals, *load_party;
+};
+
+static void leg(struct vg_buf *b, const struct leg *l)
+{
+    assert_int_equal(
+        vg_buf_printf(
+            b,
+            "{\"type\":\"manifest\",\"sender\":\"MSC-PE\",\"document_number\":\"Q-%d\","
+            "\"prepared_at\":\"%s\",\"voyage\":{\"vessel\":{\"name\":\"MSC ANNA\",\"imo\":"
+            "\"9074729\"},\"voyage\":\"V%03d\",\"carrier\":\"MSC\",\"port\":\"PECLL\","
+            "\"terminal\":\"DPW\",\"etd\":\"%s\"},\"consignments\":[{\"bill_of_lading\":\"QB%d\","
+            "\"places\":{\"loading\":\"PECLL\",\"discharge\":\"%s\"%s%s%s},\"parties\":["
+            "{\"role\":\"shipper\",\"name\":\"%s\",\"id\":\"%s\",\"country\":\"PE\"},"
+            "{\"role\":\"consignee\",\"name\":\"%s\",\"country\":\"%s\",\"address\":"
+            "\"KADE 1\",\"city\":\"ROTTERDAM\"}],\"equipment\":[{\"container\":\"%s\","
+            "\"size_type\":\"45R1\",\"gross_kg\":%g,\"seals\":[%s]}],\"goods\":[{\"hs_code\":"
+            "\"%s\",\"description\":\"FRESH HASS AVOCADOS\",\"packages\":1000,"
+            "\"package_type\":\"BOXES\",\"gross_kg\":%g,\"containers\":[\"%s\"]}]}]}\n",
+            l->v, l->filed, l->v, l->etd, l->v, l->discharge,
+            l->transhipment != NULL ? ",\"transhipment\":[\"" : "",
+            l->transhipment != NULL ? l->transhipment : "", l->transhipment != NULL ? "\"]" : "",
+            l->shipper, l->ruc, l->consignee, l->consignee_cc, l->container, l->kg,
+            l->mseals != NULL ? l->mseals : "", l->hs, l->kg - 4000, l->container),
+        VG_OK);
+    if (l->empty_out != NULL) {
+        assert_int_equal(vg_buf_printf(b,
+                                       "{\"type\":\"event\",\"sender\":\"DEP\",\"container\":"
+                                       "\"%s\",\"event\":\"gate_out\",\"time\":\"%s\",\"port\":"
+                                       "\"PECLL\",\"terminal\":\"DEP\",\"full_empty\":\"E\"}\n",
+                                       l->container, l->empty_out),
+                         VG_OK);
+    }
+    if (l->gate_in != NULL) {
+        char kg[48] = "";
+        if (l->gate_kg > 0) {
+            snprintf(kg, sizeof(kg), ",\"gross_kg\":%g", l->gate_kg);
+        }
+        assert_int_equal(vg_buf_printf(b,
+                                       "{\"type\":\"event\",\"sender\":\"DPW\",\"container\":"
+                                       "\"%s\",\"event\":\"gate_in\",\"time\":\"%s\",\"port\":"
+                                       "\"PECLL\",\"terminal\":\"DPW\",\"full_empty\":\"F\","
+                                       "\"seals\":[%s],\"seal_party\":\"%s\"%s}\n",
+                                       l->container, l->gate_in,
+                                       l->gate_seals != NULL ? l->gate_seals : "",
+                                       l->gate_party != NULL ? l->gate_party : "CA", kg),
+                         VG_OK);
+    }
+    if (l->load != NULL) {
+        assert_int_equal(
+            vg_buf_printf(b,
+                          "{\"type\":\"event\",\"sender\":\"DPW\",\"container\":\"%s\",\"event\":"
+                          "\"load\",\"time\":\"%s\",\"port\":\"PECLL\",\"terminal\":\"DPW\","
+                          "\"vessel\":{\"name\":\"MSC ANNA\",\"imo\":\"9074729\"},\"voyage\":"
+                          "\"V%03d\",\"seals\":[%s],\"seal_party\":\"%s\"}\n",
+                          l->container, l->load, l->v, l->load_seals != NULL ? l->load_seals : "",
+                          l->load_party != NULL ? l->load_party : "CA"),
+            VG_OK);
+    }
+}
+
+static const char *iso(char out[32], int64_t t)
+{
+    return vg_time_format_iso8601(t, out, 32);
+}
+
+/* A seal kept beside a replaced one is a change; a new customs seal where the old one went
+ * is an authority's reseal; a stage that records fewer seals and no new one shows no
+ * replacement; one character off is a typo or a near copy. */
+static void test_risk__seals_compared_as_sets(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("seals.db");
+    struct vg_buf b;
+    vg_buf_init(&b, 0);
+    char c[5][12];
+    struct leg base = { 1,
+                        "2024-06-01T12:00:00Z",
+                        "2024-06-05T22:00:00Z",
+                        "Agro Norte SAC",
+                        "20100047218",
+                        "Fruit BV",
+                        "NL",
+                        "NLRTM",
+                        NULL,
+                        "080440",
+                        NULL,
+                        25000,
+                        NULL,
+                        "2024-06-02T15:00:00Z",
+                        "2024-06-03T15:00:00Z",
+                        NULL,
+                        "CA",
+                        0,
+                        "2024-06-05T15:00:00Z",
+                        NULL,
+                        "CA" };
+    /* Carrier seal CA1 replaced by CA9 before the gate; the shipper's SH2 kept. */
+    struct leg l = base;
+    l.container = box(c[0], 1);
+    l.mseals = "{\"number\":\"CA1111\",\"party\":\"CA\"},{\"number\":\"SH2\",\"party\":\"SH\"}";
+    l.gate_seals = "\"CA9077\",\"SH2\"";
+    l.load_seals = "\"CA9077\",\"SH2\"";
+    leg(&b, &l);
+    /* Resealed by customs between gate and loading. */
+    l = base;
+    l.v = 2;
+    l.container = box(c[1], 2);
+    l.mseals = "{\"number\":\"CA3333\",\"party\":\"CA\"}";
+    l.gate_seals = "\"CA3333\"";
+    l.load_seals = "\"CA5151\",\"CU7777\"";
+    l.load_party = "CU";
+    leg(&b, &l);
+    /* The cargo report lists a customs seal the gate clerk did not note. */
+    l = base;
+    l.v = 3;
+    l.container = box(c[2], 3);
+    l.mseals = "{\"number\":\"CA4\",\"party\":\"CA\"},{\"number\":\"CU8\",\"party\":\"CU\"}";
+    l.gate_seals = "\"CA4\"";
+    l.load_seals = "\"CA4\"";
+    l.load_party = "AC";
+    leg(&b, &l);
+    /* One character off at loading. */
+    l = base;
+    l.v = 4;
+    l.container = box(c[3], 4);
+    l.mseals = "{\"number\":\"SL103\",\"party\":\"CA\"}";
+    l.gate_seals = "\"SL103\"";
+    l.load_seals = "\"SL108\"";
+    leg(&b, &l);
+    ingest(s, "seals.json", b.data);
+    vg_buf_release(&b);
+
+    struct feat *f = features(s, trip_of(s, c[0], NULL), "2024-06-05T16:00Z");
+    assert_string_equal(fstr(f, VG_F_SEAL_MANIFEST), "CA1111;SH2");
+    assert_string_equal(fstr(f, VG_F_SEAL_GATE_IN), "CA9077;SH2");
+    assert_string_equal(fstr(f, VG_F_SEAL_MANIFEST_TO_GATE), "different");
+    assert_string_equal(fstr(f, VG_F_SEAL_GATE_TO_LOAD), "same");
+    assert_string_equal(fstr(f, VG_F_SEAL_MANIFEST_TO_LOAD), "different");
+    assert_string_equal(fstr(f, VG_F_SEAL_CHAIN), "different");
+    features_free(f);
+    f = features(s, trip_of(s, c[1], NULL), "2024-06-05T16:00Z");
+    assert_string_equal(fstr(f, VG_F_SEAL_MANIFEST_TO_GATE), "same");
+    assert_string_equal(fstr(f, VG_F_SEAL_GATE_TO_LOAD), "authority_reseal");
+    assert_string_equal(fstr(f, VG_F_SEAL_CHAIN), "authority_reseal");
+    assert_string_equal(fstr(f, VG_F_SEAL_LAST_PARTY), "customs");
+    features_free(f);
+    f = features(s, trip_of(s, c[2], NULL), "2024-06-05T16:00Z");
+    assert_string_equal(fstr(f, VG_F_SEAL_MANIFEST_TO_GATE), "same");
+    assert_string_equal(fstr(f, VG_F_SEAL_MANIFEST_TO_LOAD), "same");
+    assert_string_equal(fstr(f, VG_F_SEAL_CHAIN), "same");
+    assert_string_equal(fstr(f, VG_F_SEAL_LAST_PARTY), "quarantine");
+    features_free(f);
+    f = features(s, trip_of(s, c[3], NULL), "2024-06-05T16:00Z");
+    assert_string_equal(fstr(f, VG_F_SEAL_GATE_TO_LOAD), "one_off");
+    assert_string_equal(fstr(f, VG_F_SEAL_CHAIN), "one_off");
+    features_free(f);
+    /* Before the gate-in the gate relation is unknown, with the reason. */
+    f = features(s, trip_of(s, c[0], NULL), "2024-06-02T00:00Z");
+    assert_int_equal(f->rec[VG_F_SEAL_MANIFEST_TO_GATE].kind, VG_VALUE_UNKNOWN);
+    features_free(f);
+    vg_store_close(s);
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Robust z-score of x against v[0..n) (median and MAD, as the norms compute them). */
+static double robust_z(double *v, size_t n, double x)
+{
+    qsort(v, n, sizeof(double), cmp_dbl);
+    double med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    double dev[128];
+    for (size_t i = 0; i < n; i++) {
+        dev[i] = fabs(v[i] - med);
+    }
+    qsort(dev, n, sizeof(double), cmp_dbl);
+    double mad = n % 2 ? dev[n / 2] : (dev[n / 2 - 1] + dev[n / 2]) / 2;
+    return (x - med) / (1.4826 * mad);
+}
+
+/* 60 ordinary avocado legs over 20 days (three a day, through Balboa to Rotterdam, picked up
+ * empty by day, 20-30 hours inland, 40-52 hours in the terminal, weighed within 1%), 300
+ * daytime moves of other boxes at the depot, then one leg that differs in every way. */
+static void test_risk__norms_of_the_port(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("norms.db");
+    struct vg_buf b;
+    vg_buf_init(&b, 0);
+    double inland[60], dwell[60], diff[60];
+    char c[12], t1[32], t2[32], t3[32], t4[32], t5[32];
+    int64_t day0 = T("2024-03-01T00:00Z");
+    for (int i = 0; i < 60; i++) {
+        int64_t pick = day0 + (int64_t)(i / 3) * 86400 + 15 * 3600 + (i % 3) * 3600; /* 10-12h */
+        inland[i] = 20 + (double)((i * 7) % 11);
+        dwell[i] = 40 + (double)((i * 5) % 13);
+        diff[i] = 0.002 * (double)((i * 3) % 7 - 3);
+        int64_t gate = pick + (int64_t)(inland[i] * 3600);
+        int64_t load = gate + (int64_t)(dwell[i] * 3600);
+        struct leg l = { 100 + i,
+                         iso(t1, gate - 3600),
+                         iso(t2, load + 7200),
+                         i % 5 == 0 ? "Exportadora Uno SAC" : "Exportadora Dos SAC",
+                         i % 5 == 0 ? "20100070970" : "20100047218",
+                         "Fruit BV",
+                         "NL",
+                         "NLRTM",
+                         "PABLB",
+                         "080440",
+                         box(c, 100 + i),
+                         25000,
+                         "{\"number\":\"S1\",\"party\":\"CA\"}",
+                         iso(t3, pick),
+                         iso(t4, gate),
+                         "\"S1\"",
+                         "CA",
+                         25000 * (1 + diff[i]),
+                         iso(t5, load),
+                         "\"S1\"",
+                         "CA" };
+        leg(&b, &l);
+    }
+    char dummy[12];
+    box(dummy, 999);
+    for (int i = 0; i < 300; i++) {
+        int64_t t = day0 + (int64_t)(i / 15) * 86400 + 13 * 3600 + (i % 15) * 1800; /* 8-15h */
+        assert_int_equal(
+            vg_buf_printf(&b,
+                          "{\"type\":\"event\",\"sender\":\"DEP\",\"container\":\"%s\","
+                          "\"event\":\"gate_out\",\"time\":\"%s\",\"port\":\"PECLL\","
+                          "\"terminal\":\"DEP\",\"full_empty\":\"E\"}\n",
+                          dummy, iso(t1, t)),
+            VG_OK);
+    }
+    /* The odd one: picked up at 03:00 in Callao, 200 hours inland, 300 in the terminal,
+     * 8% heavier at the gate, through Guayaquil. */
+    char odd[12];
+    struct leg l = { 500,
+                     "2024-03-31T00:00:00Z",
+                     "2024-04-15T00:00:00Z",
+                     "Exportadora Dos SAC",
+                     "20100047218",
+                     "Fruit BV",
+                     "NL",
+                     "NLRTM",
+                     "ECGYE",
+                     "080440",
+                     box(odd, 500),
+                     25000,
+                     "{\"number\":\"S1\",\"party\":\"CA\"}",
+                     "2024-03-22T08:00:00Z",
+                     iso(t4, T("2024-03-22T08:00Z") + 200 * 3600),
+                     "\"S1\"",
+                     "CA",
+                     27000,
+                     iso(t5, T("2024-03-22T08:00Z") + 500 * 3600),
+                     "\"S1\"",
+                     "CA" };
+    leg(&b, &l);
+    ingest(s, "norms.json", b.data);
+    vg_buf_release(&b);
+
+    struct feat *f = features(s, trip_of(s, odd, NULL), l.load);
+    assert_true(fabs(fnum(f, VG_F_INLAND_TRANSIT_HOURS) - 200) < 1e-9);
+    double lin[60], ldw[60];
+    for (int i = 0; i < 60; i++) {
+        lin[i] = log(inland[i]);
+        ldw[i] = log(dwell[i]);
+    }
+    assert_true(fabs(fnum(f, VG_F_INLAND_TRANSIT_Z) - robust_z(lin, 60, log(200))) < 1e-9);
+    assert_true(fnum(f, VG_F_INLAND_TRANSIT_Z) > 3);
+    assert_true(fabs(fnum(f, VG_F_DWELL_Z) - robust_z(ldw, 60, log(300))) < 1e-9);
+    assert_true(fabs(fnum(f, VG_F_WEIGHT_MISMATCH_PCT) - 8) < 1e-9);
+    assert_true(fabs(fnum(f, VG_F_WEIGHT_MISMATCH_Z) - robust_z(diff, 60, 0.08)) < 1e-9);
+    /* Nobody went through Guayaquil; the depot never works at 03:00. */
+    assert_true(fnum(f, VG_F_ROUTE_SHARE) == 0);
+    assert_true(fnum(f, VG_F_ODD_HOUR_ACTIVITY) == 0);
+    /* No export trip in the 14 days before it: how common new shippers are is unknown. */
+    assert_contains(funknown(f, VG_F_SHIPPER_NEW_SHARE), "0 export trips from PECLL");
+    features_free(f);
+    /* An ordinary leg of the last days: the lane's route, a busy hour at the depot. */
+    f = features(s, trip_of(s, box(c, 159), NULL), "2024-03-25T00:00Z");
+    assert_true(fnum(f, VG_F_ROUTE_SHARE) == 1);
+    /* Its pick-up at 10:00 in Callao, when the depot is at its busiest. */
+    assert_true(fnum(f, VG_F_ODD_HOUR_ACTIVITY) > 1);
+    /* Two shippers, both new on the first days: none of the 14 days before. */
+    assert_true(fnum(f, VG_F_SHIPPER_NEW_SHARE) == 0);
+    assert_false(fbool(f, VG_F_SHIPPER_IS_NEW));
+    features_free(f);
+    /* With fewer than 30 earlier legs the norms are unknown, with what they saw. */
+    f = features(s, trip_of(s, box(c, 110), NULL), "2024-03-08T00:00Z");
+    assert_contains(funknown(f, VG_F_INLAND_TRANSIT_Z), "(30 with a spread needed)");
+    assert_contains(funknown(f, VG_F_ROUTE_SHARE), "(30 needed)");
+    assert_contains(funknown(f, VG_F_ODD_HOUR_ACTIVITY), "too few gate moves");
+    features_free(f);
+    vg_store_close(s);
+}
+
+/* A cargo report with one bill and its payment terms in free text (FTX+AAI), as ingest
+ * keeps it among the unmapped segments. */
+static void cuscar_terms(struct vg_buf *b, int n, const char *container, const char *terms)
+{
+    assert_int_equal(
+        vg_buf_printf(b,
+                      "UNA:+.? 'UNB+UNOC:3+MSCPE:ZZZ+SUNAT:ZZZ+240502:0930+IC%04d'UNH+1+CUSCAR:D:"
+                      "95B:UN'BGM+785+CUS-F%d+9'DTM+137:202405020930:203'TDT+20+FA%03dE+1++MSC:172:"
+                      "20+++9074729:146:11:MSC ANNA:PA'LOC+9+PECLL:139:6'DTM+133:202405032200:203'"
+                      "CNI+1+MSCUF%d'LOC+9+PECLL:139:6'LOC+11+BEANR:139:6'NAD+CZ+20100047218:RUC:"
+                      "ZZZ++AGRO NORTE SAC+AV LOS FRUTALES 120+LIMA++15001+PE'NAD+CN+++FRUIT "
+                      "TRADING BV+HAVENSTRAAT 1+ANTWERPEN++2000+BE'FTX+AAI+++%s'GID+1+1800:CT'"
+                      "FTX+AAA+++FRESH AVOCADOS'PIA+5+080440:HS'MEA+WT+G+KGM:21600'EQD+CN+%s+45R1:"
+                      "102:5+++5'CNT+11:1'UNT+19+1'UNZ+1+IC%04d'",
+                      n, n, n, n, terms, container, n),
+        VG_OK);
+}
+
+/* The exporter's name against its goods; payment terms from the cargo report's text; a
+ * known consignee taking delivery in a new country. */
+static void test_risk__party_signs(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("parties.db");
+    struct vg_buf b;
+    vg_buf_init(&b, 0);
+    shipment(&b, 1, "2024-04-01T10:00:00Z", "CONSTRUCTORA LOS ANDES S.A.C.", "20100070970",
+             "080440", "NLRTM", "CAIU3000011", 1800, 21600, "BOXES");
+    shipment(&b, 2, "2024-04-02T10:00:00Z", "AGRÍCOLA LOS ANDES S.A.C.", "20100047218", "080440",
+             "NLRTM", "CAIU3000027", 1800, 21600, "BOXES");
+    shipment(&b, 3, "2024-04-03T10:00:00Z", "INVERSIONES LOS ANDES S.A.C.", "", "260300", "NLRTM",
+             "MSCU1000017", 20, 24000, "BULK");
+    ingest(s, "names.json", b.data);
+    vg_buf_reset(&b);
+    cuscar_terms(&b, 1, "MSCU1000038", "FREIGHT PREPAID");
+    ingest(s, "prepaid.edi", b.data);
+    vg_buf_reset(&b);
+    cuscar_terms(&b, 2, "MSCU1000043", "FREIGHT COLLECT");
+    ingest(s, "collect.edi", b.data);
+    vg_buf_release(&b);
+
+    struct feat *f = features(s, trip_of(s, "CAIU3000011", NULL), "2024-04-01T10:00Z");
+    assert_true(fbool(f, VG_F_SHIPPER_NAME_ACTIVITY_MISMATCH)); /* a builder exporting fruit */
+    assert_contains(funknown(f, VG_F_FREIGHT_PREPAID), "states no freight payment terms");
+    features_free(f);
+    f = features(s, trip_of(s, "CAIU3000027", NULL), "2024-04-02T10:00Z");
+    assert_false(fbool(f, VG_F_SHIPPER_NAME_ACTIVITY_MISMATCH)); /* a farm exporting fruit */
+    features_free(f);
+    f = features(s, trip_of(s, "MSCU1000017", NULL), "2024-04-03T10:00Z");
+    assert_false(fbool(f, VG_F_SHIPPER_NAME_ACTIVITY_MISMATCH)); /* a name naming no trade */
+    features_free(f);
+    f = features(s, trip_of(s, "MSCU1000038", NULL), "2024-05-03T10:00Z");
+    assert_true(fbool(f, VG_F_FREIGHT_PREPAID));
+    int64_t mid = q(s, "SELECT id FROM messages WHERE doc_number = 'CUS-F1'");
+    assert_int_equal(f->src[VG_F_FREIGHT_PREPAID][0].id, mid);
+    features_free(f);
+    f = features(s, trip_of(s, "MSCU1000043", NULL), "2024-05-03T10:00Z");
+    assert_false(fbool(f, VG_F_FREIGHT_PREPAID));
+    features_free(f);
+    vg_store_close(s);
+
+    /* Delivery countries of a consignee with a history. */
+    s = new_store("deliv.db");
+    vg_buf_init(&b, 0);
+    for (int i = 0; i < 3; i++) {
+        char etd[32], cont[12];
+        iso(etd, T("2024-04-01T10:00Z") + (int64_t)i * 86400);
+        struct leg l = { 10 + i,
+                         etd,
+                         etd,
+                         "Agro Norte SAC",
+                         "20100047218",
+                         "Fruit BV",
+                         "NL",
+                         i < 2 ? "NLRTM" : "BEANR",
+                         NULL,
+                         "080440",
+                         box(cont, 10 + i),
+                         25000,
+                         NULL,
+                         NULL,
+                         NULL,
+                         NULL,
+                         NULL,
+                         0,
+                         NULL,
+                         NULL,
+                         NULL };
+        leg(&b, &l);
+    }
+    ingest(s, "deliv.json", b.data);
+    vg_buf_release(&b);
+    char cont[12];
+    f = features(s, trip_of(s, box(cont, 11), NULL), "2024-04-02T10:00Z");
+    assert_false(fbool(f, VG_F_CONSIGNEE_NEW_DELIVERY_COUNTRY));
+    features_free(f);
+    f = features(s, trip_of(s, box(cont, 12), NULL), "2024-04-03T10:00Z");
+    assert_true(fbool(f, VG_F_CONSIGNEE_NEW_DELIVERY_COUNTRY));
+    features_free(f);
+    f = features(s, trip_of(s, box(cont, 10), NULL), "2024-04-01T10:00Z");
+    assert_false(fbool(f, VG_F_CONSIGNEE_NEW_DELIVERY_COUNTRY)); /* a new consignee */
+    features_free(f);
+    vg_store_close(s);
+}
+
+/* Loaded before the cargo report: late when the report came after the loading, or when the
+ * carrier reported the call but not the box; not late when filed before; unknown before
+ * loading. */
+static void test_risk__cargo_report_late(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("late.db");
+    struct vg_buf b;
+    vg_buf_init(&b, 0);
+    char a[12], c2[12], c3[12];
+    struct leg l = { 1,
+                     "2024-06-04T12:00:00Z",
+                     "2024-06-05T22:00:00Z",
+                     "Agro Norte SAC",
+                     "20100047218",
+                     "Fruit BV",
+                     "NL",
+                     "NLRTM",
+                     NULL,
+                     "080440",
+                     box(a, 1),
+                     25000,
+                     NULL,
+                     NULL,
+                     "2024-06-03T15:00:00Z",
+                     NULL,
+                     "CA",
+                     0,
+                     "2024-06-05T15:00:00Z",
+                     NULL,
+                     "CA" };
+    leg(&b, &l);
+    /* Filed two hours after its loading. */
+    l.container = box(c2, 2);
+    l.filed = "2024-06-05T17:00:00Z";
+    l.v = 2;
+    leg(&b, &l);
+    ingest(s, "late.json", b.data);
+    vg_buf_reset(&b);
+    /* Loaded on the first call, never reported. */
+    assert_int_equal(
+        vg_buf_printf(&b,
+                      "{\"type\":\"event\",\"sender\":\"DPW\",\"container\":\"%s\",\"event\":"
+                      "\"load\",\"time\":\"2024-06-05T16:00:00Z\",\"port\":\"PECLL\","
+                      "\"terminal\":\"DPW\",\"vessel\":{\"name\":\"MSC ANNA\",\"imo\":"
+                      "\"9074729\"},\"voyage\":\"V001\"}\n",
+                      box(c3, 3)),
+        VG_OK);
+    ingest(s, "unreported.json", b.data);
+    vg_buf_release(&b);
+    struct feat *f = features(s, trip_of(s, a, NULL), "2024-06-05T15:00Z");
+    assert_false(fbool(f, VG_F_CARGO_REPORT_LATE));
+    features_free(f);
+    f = features(s, trip_of(s, a, NULL), "2024-06-05T12:00Z");
+    assert_contains(funknown(f, VG_F_CARGO_REPORT_LATE), "not loaded yet");
+    features_free(f);
+    f = features(s, trip_of(s, c2, NULL), "2024-06-05T15:00Z");
+    assert_contains(funknown(f, VG_F_CARGO_REPORT_LATE), "no cargo report for this call yet");
+    features_free(f);
+    f = features(s, trip_of(s, c2, NULL), "2024-06-05T18:00Z");
+    assert_true(fbool(f, VG_F_CARGO_REPORT_LATE));
+    features_free(f);
+    f = features(s, trip_of(s, c3, NULL), "2024-06-05T16:00Z");
+    assert_true(fbool(f, VG_F_CARGO_REPORT_LATE));
+    features_free(f);
+    vg_store_close(s);
+}
+
+static void add_exam(struct vg_store *s,
+                     const char *container,
+                     const char *bl,
+                     const char *when,
+                     const char *result,
+                     const char *concealment)
+{
+    char sql[700];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO outcomes(container_number, bl_number, port, inspected_at, result,"
+             " concealment, found_at, digest, recorded_at) VALUES('%s', '%s', 'PECLL', %lld,"
+             " '%s', %s%s%s, 'origin', randomblob(32), 0)",
+             container, bl, (long long)T(when), result, concealment != NULL ? "'" : "",
+             concealment != NULL ? concealment : "NULL", concealment != NULL ? "'" : "");
+    exec(s, sql);
+}
+
+/* One bill with a forwarder on a call of its own. */
+static void forwarded(struct vg_buf *b,
+                      int v,
+                      const char *etd,
+                      const char *shipper,
+                      const char *consignee,
+                      const char *forwarder,
+                      const char *container)
+{
+    assert_int_equal(
+        vg_buf_printf(b,
+                      "{\"type\":\"manifest\",\"sender\":\"MSC-PE\",\"document_number\":\"F-%d\","
+                      "\"prepared_at\":\"%.10sT00:00:00Z\",\"voyage\":{\"vessel\":{\"name\":"
+                      "\"MSC ANNA\",\"imo\":\"9074729\"},\"voyage\":\"W%03d\",\"carrier\":\"MSC\","
+                      "\"port\":\"PECLL\",\"etd\":\"%s\"},\"consignments\":[{\"bill_of_lading\":"
+                      "\"FB%d\",\"places\":{\"loading\":\"PECLL\",\"discharge\":\"NLRTM\"},"
+                      "\"parties\":[{\"role\":\"shipper\",\"name\":\"%s\",\"country\":\"PE\"},"
+                      "{\"role\":\"consignee\",\"name\":\"%s\",\"country\":\"NL\"},"
+                      "{\"role\":\"forwarder\",\"name\":\"%s\",\"country\":\"PE\"}],"
+                      "\"equipment\":[{\"container\":\"%s\",\"size_type\":\"45R1\"}],\"goods\":["
+                      "{\"hs_code\":\"080440\",\"description\":\"FRESH AVOCADOS\",\"packages\":"
+                      "1800,\"gross_kg\":21600,\"containers\":[\"%s\"]}]}]}\n",
+                      v, etd, v, etd, v, shipper, consignee, forwarder, container, container),
+        VG_OK);
+}
+
+/* Seizures per shipment of a linked party, where the drugs were, and a forwarder's positive
+ * rate against everyone's. */
+static void test_risk__seizure_share_and_forwarder_rate(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("share.db");
+    struct vg_buf b;
+    vg_buf_init(&b, 0);
+    char c[12];
+    /* Exporter A ships nine times, one of them seized (door end: a rip-on); front company F
+     * ships once, seized in its own cargo. Forwarder "Rapido" handles F's and four of A's;
+     * "Grande" the other five. */
+    for (int i = 0; i < 9; i++) {
+        char etd[32];
+        iso(etd, T("2024-04-01T10:00Z") + (int64_t)i * 86400);
+        forwarded(&b, 1 + i, etd, "Agro Norte SAC", "Fruit BV",
+                  i < 4 ? "Rapido Cargo SAC" : "Grande Cargo SAC", box(c, 200 + i));
+    }
+    forwarded(&b, 20, "2024-04-05T10:00:00Z", "Frutas Fantasma SAC", "Ghost Import BV",
+              "Rapido Cargo SAC", box(c, 300));
+    /* The trips assessed: both shippers ship again, through Rapido. */
+    forwarded(&b, 30, "2024-05-10T10:00:00Z", "Agro Norte SAC", "Fruit BV", "Rapido Cargo SAC",
+              box(c, 400));
+    forwarded(&b, 31, "2024-05-10T10:00:00Z", "Frutas Fantasma SAC", "Ghost Import BV",
+              "Rapido Cargo SAC", box(c, 401));
+    ingest(s, "share.json", b.data);
+    vg_buf_release(&b);
+    add_exam(s, box(c, 200), "FB1", "2024-04-01T08:00Z", "drugs", "door_end_bags");
+    add_exam(s, box(c, 201), "FB2", "2024-04-02T08:00Z", "negative", NULL);
+    add_exam(s, box(c, 202), "FB3", "2024-04-03T08:00Z", "negative", NULL);
+    add_exam(s, box(c, 205), "FB6", "2024-04-06T08:00Z", "negative", NULL);
+    add_exam(s, box(c, 300), "FB20", "2024-04-05T08:00Z", "drugs", "in_cargo");
+
+    struct feat *f = features(s, trip_of(s, box(c, 400), NULL), "2024-05-10T10:00Z");
+    assert_true(fbool(f, VG_F_PRIOR_SEIZURE_PARTY));
+    /* One seizure, nine earlier shipments: 1 / 10. */
+    assert_true(fabs(fnum(f, VG_F_PRIOR_SEIZURE_SHARE) - 0.1) < 1e-12);
+    assert_false(fbool(f, VG_F_PRIOR_SEIZURE_IN_GOODS));
+    /* Rapido's examined trips: FB1, FB2, FB3 and FB20, two positive; all five examinations,
+     * two positive: base (2 + 1) / (5 + 2). */
+    double base = 3.0 / 7.0;
+    assert_true(fabs(fnum(f, VG_F_FORWARDER_HIT_RATE_RATIO) - 3.0 / (4 * base + 1)) < 1e-12);
+    features_free(f);
+    f = features(s, trip_of(s, box(c, 401), NULL), "2024-05-10T10:00Z");
+    /* One seizure, one earlier shipment: 1 / 2; the drugs were in its own cargo. */
+    assert_true(fabs(fnum(f, VG_F_PRIOR_SEIZURE_SHARE) - 0.5) < 1e-12);
+    assert_true(fbool(f, VG_F_PRIOR_SEIZURE_IN_GOODS));
+    features_free(f);
+    /* Grande's trips: one examined, negative: (0 + 1) / (1 x base + 1) < 1. */
+    f = features(s, trip_of(s, box(c, 205), NULL), "2024-05-10T10:00Z");
+    assert_true(fabs(fnum(f, VG_F_FORWARDER_HIT_RATE_RATIO) - 1.0 / (0 * base + 1)) < 1e-12);
+    features_free(f);
+    vg_store_close(s);
+}
+
+/* A loading report whose vessel IMO was keyed wrong makes a second call of the same voyage:
+ * read as one, the trip sees its loading. A box loaded onto two ships is in two places. */
+static void test_risk__one_call_reported_twice_and_two_ships(void **state)
+{
+    (void)state;
+    struct vg_store *s = world("twice.db");
+    ingest(s, "twice.json",
+           "{\"type\":\"event\",\"sender\":\"DPW\",\"container\":\"MSCU1000022\",\"event\":"
+           "\"load\",\"time\":\"2024-06-05T16:30:00Z\",\"port\":\"PECLL\",\"terminal\":\"DPW\","
+           "\"vessel\":{\"name\":\"MSC ANNA\",\"imo\":\"9074728\"},\"voyage\":\"024W\","
+           "\"seals\":[\"SL200\"],\"seal_party\":\"SH\"}\n");
+    assert_int_equal(q(s, "SELECT count(*) FROM port_calls WHERE voyage = '024W'"), 2);
+    struct feat *f = features(s, trip_of(s, "MSCU1000022", NULL), "2024-06-05T17:00Z");
+    assert_string_equal(fstr(f, VG_F_SEAL_LOAD), "SL200");
+    assert_false(fbool(f, VG_F_CONTAINER_TWO_PLACES));
+    assert_true(fnum(f, VG_F_BL_COUNT) == 1);
+    features_free(f);
+    /* MSCU1000017, loaded on MSC ANNA 024W, is loaded again on MSC BELLA a day later. */
+    ingest(s, "clone.json",
+           "{\"type\":\"event\",\"sender\":\"APM\",\"container\":\"MSCU1000017\",\"event\":"
+           "\"load\",\"time\":\"2024-06-06T10:00:00Z\",\"port\":\"PECLL\",\"terminal\":\"APM\","
+           "\"vessel\":{\"name\":\"MSC BELLA\",\"imo\":\"9321483\"},\"voyage\":\"031E\"}\n");
+    f = features(s, trip_of(s, "MSCU1000017", "2024-06-06T12:00Z"), "2024-06-06T12:00Z");
+    assert_true(fbool(f, VG_F_CONTAINER_TWO_PLACES));
+    features_free(f);
+    vg_store_close(s);
+}
+
+/* The history of the party behind a watch-list name match. */
+static void test_risk__watchlist_party_history(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("wlh.db");
+    struct vg_buf b;
+    vg_buf_init(&b, 0);
+    for (int i = 0; i < 4; i++) {
+        char etd[32];
+        iso(etd, T("2024-04-01T10:00Z") + (int64_t)i * 86400);
+        shipment(&b, 1 + i, etd, "Hansa Trading SAC", "20100070970", "080440", "NLRTM",
+                 i % 2 ? "CAIU3000011" : "CAIU3000027", 1800, 21600, "BOXES");
+    }
+    shipment(&b, 9, "2024-04-06T10:00:00Z", "Hnasa Tradign SAC", "", "080440", "NLRTM",
+             "MSCU1000017", 1800, 21600, "BOXES");
+    ingest(s, "wlh.json", b.data);
+    vg_buf_release(&b);
+    const char *path = vg_test_tmpfile("wlh.csv");
+    static const char csv[] = "name,type,country,source,note,identifier,aliases\n"
+                              "\"HANSA TRADING S.A.C.\",party,PE,PNP,,,\n";
+    vg_test_write_file(path, csv, sizeof(csv) - 1);
+    struct vg_watchlist_report wr;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_watchlist_import_csv(s, path, "pcu", &wr, NULL, NULL, &e), VG_OK, &e);
+    /* The established name: three earlier shipments. */
+    struct feat *f =
+        features(s, trip_of(s, "CAIU3000011", "2024-04-04T10:00Z"), "2024-04-04T10:00Z");
+    assert_true(fnum(f, VG_F_WATCHLIST_PARTY_SCORE) >= 0.9);
+    assert_true(fnum(f, VG_F_WATCHLIST_PARTY_SHIPMENTS) == 3);
+    features_free(f);
+    /* A spelling variant with no history. */
+    f = features(s, trip_of(s, "MSCU1000017", NULL), "2024-04-06T10:00Z");
+    assert_true(fnum(f, VG_F_WATCHLIST_PARTY_SCORE) >= 0.7);
+    assert_true(fnum(f, VG_F_WATCHLIST_PARTY_SHIPMENTS) == 0);
+    features_free(f);
+    vg_store_close(s);
 }
 
 static const struct CMUnitTest tests[] = {
@@ -1092,6 +1766,13 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_risk__backtest_counts_hits_on_outcomes),
     cmocka_unit_test(test_risk__model_hook_adds_points_and_a_reason),
     cmocka_unit_test(test_risk__score_formula_and_bands),
+    cmocka_unit_test(test_risk__seals_compared_as_sets),
+    cmocka_unit_test(test_risk__norms_of_the_port),
+    cmocka_unit_test(test_risk__party_signs),
+    cmocka_unit_test(test_risk__cargo_report_late),
+    cmocka_unit_test(test_risk__seizure_share_and_forwarder_rate),
+    cmocka_unit_test(test_risk__one_call_reported_twice_and_two_ships),
+    cmocka_unit_test(test_risk__watchlist_party_history),
 };
 
 VG_TEST_MAIN(tests)

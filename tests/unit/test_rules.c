@@ -11,6 +11,7 @@
 
 #include <vigia/alloc.h>
 #include <vigia/features.h>
+#include <vigia/risk.h>
 #include <vigia/rules.h>
 #include <vigia/time.h>
 
@@ -1206,6 +1207,14 @@ static void benign_record(struct vg_value *rec)
     rec[VG_F_SEAL_MANIFEST_TO_LOAD] = vg_value_string(VG_SLICE_LIT("same"));
     rec[VG_F_SEAL_CHAIN] = vg_value_string(VG_SLICE_LIT("same"));
     rec[VG_F_VESSEL_TYPE] = vg_value_string(VG_SLICE_LIT("container"));
+    /* Against the store's norms: a usual route, hours, weights and durations. */
+    rec[VG_F_SEAL_MANIFEST_TO_GATE] = vg_value_string(VG_SLICE_LIT("same"));
+    rec[VG_F_ROUTE_SHARE] = vg_value_number(0.6);
+    rec[VG_F_ODD_HOUR_ACTIVITY] = vg_value_number(1.1);
+    rec[VG_F_SHIPPER_NEW_SHARE] = vg_value_number(0.01);
+    rec[VG_F_CONSIGNEE_NEW_SHARE] = vg_value_number(0.01);
+    rec[VG_F_FORWARDER_HIT_RATE_RATIO] = vg_value_number(1);
+    rec[VG_F_WATCHLIST_PARTY_SHIPMENTS] = vg_value_number(40);
 }
 
 static bool has_source_tag(const char *text)
@@ -1243,8 +1252,9 @@ static void test_rules__default_set_compiles_and_cites_sources(void **state)
         if (!has_source_tag(r->rationale)) {
             fail_msg("rule %s cites no source tag in its rationale", r->id);
         }
-        /* Weights: positive, none alone decisive (the score runs to 100). */
-        assert_true(r->weight > 0 && r->weight <= 50);
+        /* Weights: positive, none alone decisive (the score runs to 100), each above the
+         * most graded evidence can add (docs/scoring.md). */
+        assert_true(r->weight > VG_RISK_GRADED_MAX && r->weight <= 50);
         assert_true(r->review_by != VG_TIME_NONE);
         assert_true(r->valid_from != VG_TIME_NONE && r->valid_to != VG_TIME_NONE);
         if (r->action == VG_RULE_HOLD) {
@@ -1316,7 +1326,7 @@ static void test_rules__default_set_on_records(void **state)
     rec[VG_F_WATCHLIST_IDENTIFIER_MATCH] = vg_value_bool(true);
     assert_int_equal(vg_rules_eval(set, rec, VG_F_COUNT, as_of, res, &sum), VG_OK);
     assert_int_equal(sum.holds, 1);
-    /* Transhipment via Panama and a European destination: two indicators add up. */
+    /* Transhipment via Panama to Europe, the way most of the lane goes: context only. */
     benign_record(rec);
     static const struct vg_slice pa[] = { SL("PABLB") };
     static const struct vg_slice pa_c[] = { SL("PA") };
@@ -1324,12 +1334,19 @@ static void test_rules__default_set_on_records(void **state)
     rec[VG_F_TRANSHIPMENT_COUNTRIES] = vg_value_list(pa_c, 1);
     rec[VG_F_DESTINATION_COUNTRY] = vg_value_string(VG_SLICE_LIT("BE"));
     assert_int_equal(vg_rules_eval(set, rec, VG_F_COUNT, as_of, res, &sum), VG_OK);
+    assert_int_equal(sum.fired, 1);
+    assert_true(sum.weight == 2);
+    /* The same routing taken by 1% of the lane's trips: an indicator and the context add
+     * up. */
+    rec[VG_F_ROUTE_SHARE] = vg_value_number(0.01);
+    assert_int_equal(vg_rules_eval(set, rec, VG_F_COUNT, as_of, res, &sum), VG_OK);
     assert_int_equal(sum.fired, 2);
-    assert_true(sum.weight == 20);
+    assert_true(sum.weight == 14);
     size_t route;
     assert_true(vg_rules_find(set, "ROUTE-01", &route));
     s = explain_text(set, route, rec, VG_F_COUNT);
-    assert_string_equal(s, "Transhipment in a country of concern (via PABLB)");
+    assert_string_equal(s, "Routing rare on its lane, through a country of concern (via PABLB, "
+                           "0.01 of the lane's trips)");
     vg_free(s);
     /* Outside its validity the set does not fire. */
     assert_int_equal(vg_rules_eval(set, rec, VG_F_COUNT, vg_time_from_civil(2028, 1, 1, 0, 0, 0),
