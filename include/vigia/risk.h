@@ -15,7 +15,7 @@
  *
  *   points = sum of the weights of the fired rules            (the active rule set)
  *          + graded evidence, below 5 points in all           (continuous features)
- *          + model weight * model probability                 (when a model is given)
+ *          + 10 x log10(1 + odds(p) / odds(base))           (the model, when one is given)
  *   score  = 100 * (1 - exp(-points / 50))                    (0 to 100, never reached)
  *   band   = red when a fired rule holds the trip or score >= 60, amber >= 35, else green
  *

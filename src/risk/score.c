@@ -455,8 +455,8 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
         }
         if (s == VG_OK) {
             no_bars(&sc->text, 0);
-            s = reason(sc, aid, &seq, "model", sc->model->version, sc->model_points, true, &sc->text,
-                       sc->model_ev.len > 0 ? sc->model_ev.data : NULL, err);
+            s = reason(sc, aid, &seq, "model", sc->model->version, sc->model_points, true,
+                       &sc->text, sc->model_ev.len > 0 ? sc->model_ev.data : NULL, err);
         }
     }
     /* Feeds missing for this trip: the features that depend on them are unknown. Feeds the

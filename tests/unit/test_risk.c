@@ -1043,8 +1043,9 @@ static void test_risk__model_hook_adds_points_and_a_reason(void **state)
     vg_error_clear(&e);
     assert_status(vg_risk_score(s, &o, &r, &e), VG_OK, &e);
     assert_int_equal(r.assessed, 2);
-    char *text = qtext(s, "SELECT text || ' / ' || printf('%.2f', weight) FROM assessment_reasons WHERE"
-                          " kind = 'model' AND code = 'm1' LIMIT 1");
+    char *text =
+        qtext(s, "SELECT text || ' / ' || printf('%.2f', weight) FROM assessment_reasons WHERE"
+                 " kind = 'model' AND code = 'm1' LIMIT 1");
     assert_string_equal(text, "Model m1: probability 0.800; reefer weighs most; source: the "
                               "trip's feature record / 25.99");
     vg_free(text);
@@ -1078,8 +1079,10 @@ static void test_risk__score_formula_and_bands(void **state)
     assert_true(fabs(vg_risk_model_points(0.5, 0.5, 10) - 10 * log10(2)) < 1e-9);
     assert_true(vg_risk_model_points(0.2, 0.01, 10) < vg_risk_model_points(0.3, 0.01, 10));
     assert_true(vg_risk_model_points(1, 0.01, 10) > 100);
-    assert_true(vg_risk_model_points(0.3, NAN, 10) == vg_risk_model_points(0.3, VG_RISK_MODEL_BASE, 10));
-    assert_true(vg_risk_model_points(0.3, 1.5, 10) == vg_risk_model_points(0.3, VG_RISK_MODEL_BASE, 10));
+    assert_true(vg_risk_model_points(0.3, NAN, 10) ==
+                vg_risk_model_points(0.3, VG_RISK_MODEL_BASE, 10));
+    assert_true(vg_risk_model_points(0.3, 1.5, 10) ==
+                vg_risk_model_points(0.3, VG_RISK_MODEL_BASE, 10));
     assert_true(vg_risk_score_of(0) == 0);
     assert_true(vg_risk_score_of(-5) == 0);
     assert_true(fabs(vg_risk_score_of(50) - 100 * (1 - exp(-1))) < 1e-12);
