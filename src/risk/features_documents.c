@@ -2,12 +2,14 @@
  * Identity and documents: the container number's check digit, the same number reported in
  * two places it could not have travelled between, how long before loading the cargo was
  * reported, amendments, master and house bills that disagree, split consignments, bills
- * switched at transhipment, the number of bills.
+ * switched at transhipment, the number of bills, a box declared as another type than the
+ * number was first recorded with.
  */
 #include "risk/risk_int.h"
 
 #include <math.h>
 #include <string.h>
+#include <vigia/ident.h>
 #include <vigia/maritime.h>
 
 #define TWO_PLACES_WINDOW (30 * (int64_t)RK_DAY)
@@ -224,6 +226,52 @@ static void switched(struct rk_view *v)
     rk_set(v, VG_F_SWITCHED_BL, vg_value_bool(sw));
 }
 
+/* The trip's cargo report declares the box with another length (20, 40, 45 ft...) or type
+ * group (general, reefer, tank...) than the number was first recorded with: another box
+ * under the same number, as cloned numbers are [DT16]. Height (8'6" against 9'6") and
+ * the last digit of the code are left out: senders confuse them all the time. */
+static void type_conflict(struct rk_view *v)
+{
+    struct rk_ctx *c = v->c;
+    const int f = VG_F_CONTAINER_TYPE_CONFLICT;
+    if (rk_need(v, f, VG_FEED_MANIFEST)) {
+        return;
+    }
+    struct vg_size_type first;
+    struct vg_error e;
+    if (v->cont->size_type == 0 ||
+        vg_size_type_parse(rk_str(&c->s, v->cont->size_type), &first, &e) != VG_OK ||
+        first.length_ft == 0 || first.group == VG_EQUIP_UNKNOWN) {
+        rk_unknown(v, f, VG_SLICE_LIT("no known size-type code for the container"));
+        return;
+    }
+    bool declared = false;
+    for (size_t i = 0; i < v->nbills; i++) {
+        const struct rk_bill *b = RK_AT(c->bills, struct rk_bill, v->bills[i]);
+        for (uint32_t k = 0; k < b->equip_n; k++) {
+            const struct rk_equip *eq = RK_AT(c->equips, struct rk_equip, b->equip_off + k);
+            struct vg_size_type sz;
+            if (eq->container != v->trip->container || eq->size_type == 0 ||
+                vg_size_type_parse(rk_str(&c->s, eq->size_type), &sz, &e) != VG_OK ||
+                sz.length_ft == 0 || sz.group == VG_EQUIP_UNKNOWN) {
+                continue;
+            }
+            declared = true;
+            if (sz.length_ft != first.length_ft || sz.group != first.group) {
+                rk_set(v, f, vg_value_bool(true));
+                rk_cite_msg(v, f, b->message_id, eq->segment_no);
+                return;
+            }
+        }
+    }
+    if (!declared) {
+        rk_unknown(v, f,
+                   VG_SLICE_LIT("the cargo report gives no size-type code for the container"));
+        return;
+    }
+    rk_set(v, f, vg_value_bool(false));
+}
+
 /* Loaded before any cargo report listed the container: the report came late (after
  * loading) or, as of the instant, not at all while the carrier was reporting the call
  * [EU6][ATS12]. Decided from the filing times, so it is known even when the report is
@@ -282,6 +330,7 @@ enum vg_status rk_features_documents(struct rk_view *v)
                     v->cont->finding_seg);
     }
     two_places(v);
+    type_conflict(v);
     if (rk_need(v, VG_F_FILING_LEAD_HOURS, VG_FEED_MANIFEST)) {
         rk_need(v, VG_F_MANIFEST_AMENDMENTS, VG_FEED_MANIFEST);
         rk_need(v, VG_F_HOUSE_MASTER_INCONSISTENT, VG_FEED_MANIFEST);

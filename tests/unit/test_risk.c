@@ -534,7 +534,7 @@ static void test_risk__links_to_earlier_seizures(void **state)
 struct rows {
     char *cols[32];
     size_t ncols;
-    char *cells[64][32];
+    char *cells[128][32];
     size_t nrows;
 };
 
@@ -550,7 +550,8 @@ static void rows_columns(void *user, size_t n, const char *const *names)
 static int rows_row(void *user, size_t n, const char *const *values)
 {
     struct rows *r = user;
-    if (r->nrows < 64) {
+    assert_true(r->nrows < 128); /* a listing longer than the test expects is a failure */
+    {
         for (size_t i = 0; i < n && i < 32; i++) {
             r->cells[r->nrows][i] = vg_strdup(values[i] != NULL ? values[i] : "");
         }
@@ -808,6 +809,58 @@ static void test_risk__two_places_at_once(void **state)
     features_free(f);
     f = features(s, trip_of(s, "MSCU1000022", NULL), "2024-06-05T16:00Z");
     assert_false(fbool(f, VG_F_CONTAINER_TWO_PLACES));
+    features_free(f);
+    vg_store_close(s);
+}
+
+/* The bill of MSCU1000017 (first recorded as a 45-foot reefer, 45R1) replaced at `at` with
+ * the container declared as size-type `code`. */
+static void redeclare(struct vg_store *s, const char *file, const char *at, const char *code)
+{
+    char json[2048];
+    snprintf(json, sizeof(json),
+             "{\"type\":\"manifest\",\"sender\":\"MSC-PE\",\"document_number\":\"CUS-1\","
+             "\"function\":\"replace\",\"prepared_at\":\"%s\","
+             "\"voyage\":{\"vessel\":{\"name\":\"MSC ANNA\",\"imo\":\"9074729\"},"
+             "\"voyage\":\"024W\",\"carrier\":\"MSC\",\"port\":\"PECLL\",\"terminal\":\"DPW\","
+             "\"etd\":\"2024-06-05T22:00:00Z\"},"
+             "\"consignments\":[{\"bill_of_lading\":\"BL1\",\"places\":{\"loading\":\"PECLL\","
+             "\"discharge\":\"NLRTM\",\"delivery\":\"BEANR\",\"transhipment\":[\"PABLB\"]},"
+             "\"parties\":[{\"role\":\"shipper\",\"name\":\"Agro Norte S.A.C.\","
+             "\"id\":\"20100047218\",\"country\":\"PE\"},{\"role\":\"consignee\","
+             "\"name\":\"Fruit Import NV\",\"country\":\"BE\"}],"
+             "\"equipment\":[{\"container\":\"MSCU1000017\",\"size_type\":\"%s\","
+             "\"seals\":[{\"number\":\"SL100\",\"party\":\"SH\"}]}],"
+             "\"goods\":[{\"hs_code\":\"080440\",\"description\":\"FRESH AVOCADOS\","
+             "\"packages\":1800,\"package_type\":\"BOXES\",\"gross_kg\":21600,"
+             "\"containers\":[\"MSCU1000017\"]}]}]}\n",
+             at, code);
+    ingest(s, file, json);
+}
+
+static void test_risk__container_declared_as_another_type(void **state)
+{
+    (void)state;
+    struct vg_store *s = world("ty.db");
+    int64_t trip = trip_of(s, "MSCU1000017", NULL);
+    struct feat *f = features(s, trip, "2024-06-05T15:00Z");
+    assert_false(fbool(f, VG_F_CONTAINER_TYPE_CONFLICT));
+    features_free(f);
+    /* 42R1: the same reefer at another height, a common slip: no conflict. */
+    redeclare(s, "height.json", "2024-06-10T12:00:00Z", "42R1");
+    f = features(s, trip, "2024-06-11T00:00Z");
+    assert_false(fbool(f, VG_F_CONTAINER_TYPE_CONFLICT));
+    features_free(f);
+    /* 22G1: a 20-foot dry box under the number of a 45-foot reefer. */
+    redeclare(s, "clone.json", "2024-06-12T12:00:00Z", "22G1");
+    f = features(s, trip, "2024-06-11T00:00Z");
+    assert_false(fbool(f, VG_F_CONTAINER_TYPE_CONFLICT));
+    features_free(f);
+    f = features(s, trip, "2024-06-15T00:00Z");
+    assert_true(fbool(f, VG_F_CONTAINER_TYPE_CONFLICT));
+    int64_t msg = q(s, "SELECT m.id FROM messages m JOIN ingest_files i ON i.id = m.file_id"
+                       " WHERE i.path LIKE '%clone.json'");
+    assert_true(f->src[VG_F_CONTAINER_TYPE_CONFLICT][0].id == msg);
     features_free(f);
     vg_store_close(s);
 }
@@ -1774,6 +1827,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_risk__later_evidence_adds_a_version_and_leaves_the_first),
     cmocka_unit_test(test_risk__amendment_after_as_of_is_not_seen),
     cmocka_unit_test(test_risk__two_places_at_once),
+    cmocka_unit_test(test_risk__container_declared_as_another_type),
     cmocka_unit_test(test_risk__vessel_events_of_the_voyage),
     cmocka_unit_test(test_risk__watch_list_hits_hold_the_trip),
     cmocka_unit_test(test_risk__listed_vessel_exposes_without_holding),
