@@ -278,9 +278,14 @@ enum vg_status rk_features_seals(struct rk_view *v)
         rk_set(v, VG_F_SEAL_STAGES, vg_value_number((double)ns));
     }
 
-    /* Who applied the latest seal observed up to loading (or the as-of time). */
+    /* Who applied the latest seal observed up to loading (or the as-of time): of the seals
+     * of the latest report, the one first seen there (a seal put on where another went),
+     * else the last listed. A report lists every seal on the doors, so the last listed is
+     * not who sealed last when a carrier replaces its seal beside kept shipper and
+     * quarantine seals. */
     int64_t until = v->t_load != VG_TIME_NONE ? v->t_load : v->as_of;
     const struct rk_seal *latest = NULL;
+    bool latest_new = false;
     const struct rk_seal *seals = RK_AT(c->seals, struct rk_seal, v->cont->seal_off);
     for (uint32_t i = 0; i < v->cont->seal_n; i++) {
         const struct rk_seal *s = &seals[i];
@@ -288,8 +293,18 @@ enum vg_status rk_features_seals(struct rk_view *v)
             s->observed_at > until) {
             continue;
         }
-        if (latest == NULL || s->observed_at >= latest->observed_at) {
+        if (latest != NULL && s->observed_at < latest->observed_at) {
+            continue;
+        }
+        bool is_new = true;
+        for (uint32_t k = 0; k < v->cont->seal_n && is_new; k++) {
+            const struct rk_seal *o = &seals[k];
+            is_new = !(o->number == s->number && o->observed_at != VG_TIME_NONE &&
+                       o->observed_at >= v->win_start && o->observed_at < s->observed_at);
+        }
+        if (latest == NULL || s->observed_at > latest->observed_at || is_new || !latest_new) {
             latest = s;
+            latest_new = is_new;
         }
     }
     if (!rk_need(v, VG_F_SEAL_LAST_PARTY, VG_FEED_GATE)) {

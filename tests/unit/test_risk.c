@@ -1305,6 +1305,19 @@ static void test_risk__seals_compared_as_sets(void **state)
     l.gate_seals = "\"SL103\"";
     l.load_seals = "\"SL108\"";
     leg(&b, &l);
+    /* The carrier replaces its seal beside kept shipper and quarantine seals, which the
+     * loading report lists after it: the carrier sealed last. */
+    l = base;
+    l.v = 5;
+    l.container = box(c[4], 5);
+    l.mseals = "{\"number\":\"CA10003\",\"party\":\"CA\"}";
+    l.gate_seals =
+        "{\"number\":\"CA10003\",\"party\":\"CA\"},{\"number\":\"SH40001\",\"party\":\"SH\"},"
+        "{\"number\":\"AC50002\",\"party\":\"AC\"}";
+    l.load_seals =
+        "{\"number\":\"CA7781\",\"party\":\"CA\"},{\"number\":\"SH40001\",\"party\":\"SH\"},"
+        "{\"number\":\"AC50002\",\"party\":\"AC\"}";
+    leg(&b, &l);
     ingest(s, "seals.json", b.data);
     vg_buf_release(&b);
 
@@ -1331,6 +1344,10 @@ static void test_risk__seals_compared_as_sets(void **state)
     f = features(s, trip_of(s, c[3], NULL), "2024-06-05T16:00Z");
     assert_string_equal(fstr(f, VG_F_SEAL_GATE_TO_LOAD), "one_off");
     assert_string_equal(fstr(f, VG_F_SEAL_CHAIN), "one_off");
+    features_free(f);
+    f = features(s, trip_of(s, c[4], NULL), "2024-06-05T16:00Z");
+    assert_string_equal(fstr(f, VG_F_SEAL_GATE_TO_LOAD), "different");
+    assert_string_equal(fstr(f, VG_F_SEAL_LAST_PARTY), "carrier");
     features_free(f);
     /* Before the gate-in the gate relation is unknown, with the reason. */
     f = features(s, trip_of(s, c[0], NULL), "2024-06-02T00:00Z");
