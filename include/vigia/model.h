@@ -50,12 +50,15 @@ struct vg_store;
 
 /* Why an examined trip was examined (the `selection` column of the outcomes CSV). */
 enum vg_model_selection {
-    VG_MODEL_TARGETED = 0, /* chosen by rules, profiles, lists or officers */
-    VG_MODEL_RANDOM = 1,   /* the random stream: stands for the whole population */
-    VG_MODEL_PARTNER = 2,  /* a find reported by a foreign partner (not examined here) */
+    VG_MODEL_TARGETED = 0,   /* chosen by rules, profiles, lists or officers */
+    VG_MODEL_RANDOM = 1,     /* the random stream: stands for the whole population */
+    VG_MODEL_PARTNER = 2,    /* a find reported by a foreign partner (not examined here) */
+    VG_MODEL_UNEXAMINED = 3, /* nobody examined it and no find was reported by the cut-off:
+                                a presumed negative, sampled from the population */
 };
 
-/* "targeted", "random" or "partner" (static); "targeted" for values outside the enum. */
+/* "targeted", "random", "partner" or "unexamined" (static); "targeted" for values outside
+ * the enum. */
 const char *vg_model_selection_name(enum vg_model_selection selection);
 
 /* Parses those words (ASCII case-insensitive, surrounding blanks ignored). false and *out
@@ -80,9 +83,10 @@ struct vg_model_example {
  * this corrects and what it cannot.
  */
 struct vg_model_shares {
-    double targeted; /* targeted examinations / trips the targeting flagged */
-    double random;   /* random examinations / trips eligible for the random draw */
-    double partner;  /* partner finds: 1 unless the caller knows better */
+    double targeted;   /* targeted examinations / trips the targeting flagged */
+    double random;     /* random examinations / trips eligible for the random draw */
+    double partner;    /* partner finds: 1 unless the caller knows better */
+    double unexamined; /* presumed negatives sampled / trips nobody examined (0 stands for 1) */
 };
 
 /* ---- options ------------------------------------------------------------------------- */

@@ -252,6 +252,12 @@ struct vg_risk_examples_options {
                                  (their negatives are not labels yet). Off by default:
                                  positives without their negatives make every feature that
                                  grows with time look like risk (docs/model.md) */
+    double unexamined_ratio;  /* presumed negatives to sample per examined example: loaded
+                                 trips nobody examined, with no find reported by the cut-off,
+                                 that left between the first example and the cut-off less the
+                                 delay (VG_MODEL_UNEXAMINED, weighed by 1 / the sampled
+                                 share). 0 (default): none. docs/model.md, "Presumed
+                                 negatives" */
 };
 
 /* Examples and positives of one selection stream. */
@@ -270,7 +276,7 @@ struct vg_risk_examples {
     int64_t *trips;                 /* trips.id of each example */
     size_t n;
     size_t positives;
-    struct vg_risk_stream streams[3]; /* by enum vg_model_selection */
+    struct vg_risk_stream streams[4]; /* by enum vg_model_selection */
     int64_t from, to;                 /* earliest and latest example time; VG_TIME_NONE when
                                          there is none */
     int64_t until;                    /* the cut-off used */
@@ -285,6 +291,7 @@ struct vg_risk_examples {
     size_t not_loaded;           /* examined exports never loaded on their call (a seized box):
                                     no record as of a loading exists */
     size_t not_loaded_positives; /* of which with a find */
+    size_t unexamined_eligible;  /* trips a presumed negative could be sampled from */
     /* Selection shares (docs/model.md, "Selection bias"), measured over the complete
      * window [share_from, share_to]: the examples' first time to the cut-off less the
      * delay (to the last example time when that window is empty). */

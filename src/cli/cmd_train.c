@@ -11,26 +11,32 @@
 #include <vigia/risk.h>
 #include <vigia/time.h>
 
+/* Presumed negatives per examined trip (docs/model.md, "Presumed negatives"). */
+#define CLI_TRAIN_UNEXAMINED 0.0
+
 static int run(struct cli_global *g, int argc, char **argv);
 
 const struct cli_command cli_cmd_train = {
     "train",
     "learn the model from the recorded outcomes, validated on the latest weeks",
     "usage: vigia train [--until T] [--delay-days N] [--min-positives N] [--port LOCODE]\n"
-    "                   [--activate | --no-activate] [--format F]\n"
+    "                   [--unexamined N] [--activate | --no-activate] [--format F]\n"
     "\n"
     "Trains the model (gradient-boosted trees, docs/model.md) on every trip examined by\n"
     "the cut-off: its features as of its loading, whether drugs were found, and why it was\n"
-    "examined (targeted, random, partner: the outcomes' selection). Only outcomes inspected\n"
-    "at or before --until are labels; a trip examined without a find that left fewer than\n"
-    "--delay-days before it is left out, because a find abroad may still come. Rows are\n"
-    "weighted by the inverse of their stream's share measured in the store (random\n"
-    "examinations over the trips of the period; targeted examinations over vigia's\n"
-    "targets, when vigia selected them). The model is validated on the latest quarter of\n"
-    "the examples (trained on the earlier weeks, never shuffled across time), then refitted\n"
-    "on all of them, stored as a new version (audited) and activated: the next `vigia\n"
-    "score` adds its term and reasons. Training the same examples again gives the same\n"
-    "version and stores nothing new.\n"
+    "examined (targeted, random, partner: the outcomes' selection) and, with --unexamined,\n"
+    "a sample of the trips nobody examined and no partner reported a find for, as\n"
+    "presumed negatives (they show the model the ordinary traffic that targeted\n"
+    "examinations never do; weighted by the inverse of the sampled share). Only outcomes\n"
+    "inspected at or before --until are labels; a trip examined without a find that left\n"
+    "fewer than --delay-days before it is left out, because a find abroad may still come.\n"
+    "Rows are weighted by the inverse of their stream's share measured in the store\n"
+    "(random examinations over the trips of the period; targeted examinations over\n"
+    "vigia's targets, when vigia selected them). The model is validated on the latest\n"
+    "quarter of the examples (trained on the earlier weeks, never shuffled across time),\n"
+    "then refitted on all of them, stored as a new version (audited) and activated: the\n"
+    "next `vigia score` adds its term and reasons. Training the same examples again gives\n"
+    "the same version and stores nothing new.\n"
     "\n"
     "The report says what it learned from (examples, positives per stream, period, what\n"
     "was left out, the shares) and the validation figures: ROC AUC, log loss, and\n"
@@ -42,6 +48,7 @@ const struct cli_command cli_cmd_train = {
     "  --delay-days N     days a find abroad may take to be reported (default 45; 0: none)\n"
     "  --min-positives N  fewer positive examples: nothing is learned (default 10)\n"
     "  --port LOCODE      only the trips of this port\n"
+    "  --unexamined N     presumed negatives sampled per examined trip (default 0: none)\n"
     "  --activate         make the new model the active one (default)\n"
     "  --no-activate      store it inactive\n"
     "\n"
@@ -109,10 +116,11 @@ static void put_examples(struct record *r, const struct vg_risk_examples *ex)
     put(r, "delay_days", "%d", ex->delay_days);
     put(r, "examples", "%zu", ex->n);
     put(r, "positives", "%zu", ex->positives);
-    static const char *const keys[3][2] = { { "targeted", "targeted_positives" },
+    static const char *const keys[4][2] = { { "targeted", "targeted_positives" },
                                             { "random", "random_positives" },
-                                            { "partner", "partner_positives" } };
-    for (int i = 0; i < 3; i++) {
+                                            { "partner", "partner_positives" },
+                                            { "unexamined", "unexamined_positives" } };
+    for (int i = 0; i < 4; i++) {
         put(r, keys[i][0], "%zu", ex->streams[i].examples);
         put(r, keys[i][1], "%zu", ex->streams[i].positives);
     }
@@ -134,6 +142,8 @@ static void put_examples(struct record *r, const struct vg_risk_examples *ex)
     put(r, "targets_examined", "%lld", (long long)ex->targets_examined);
     put(r, "share_targeted", "%.6f%s", ex->shares.targeted,
         ex->targeted_measured ? "" : " (not measured)");
+    put(r, "unexamined_eligible", "%zu", ex->unexamined_eligible);
+    put(r, "share_unexamined", "%.6f", ex->shares.unexamined);
 }
 
 /* How the validated model did on the later weeks. */
@@ -245,18 +255,28 @@ static int train(struct cli_global *g,
 
 static int run(struct cli_global *g, int argc, char **argv)
 {
-    enum { OPT_UNTIL = 300, OPT_DELAY, OPT_MIN, OPT_PORT, OPT_ACTIVATE, OPT_NO_ACTIVATE };
+    enum {
+        OPT_UNTIL = 300,
+        OPT_DELAY,
+        OPT_MIN,
+        OPT_PORT,
+        OPT_UNEXAMINED,
+        OPT_ACTIVATE,
+        OPT_NO_ACTIVATE
+    };
     static const struct option opts[] = {
         CLI_COMMON_LONG_OPTIONS,
         { "until", required_argument, NULL, OPT_UNTIL },
         { "delay-days", required_argument, NULL, OPT_DELAY },
         { "min-positives", required_argument, NULL, OPT_MIN },
         { "port", required_argument, NULL, OPT_PORT },
+        { "unexamined", required_argument, NULL, OPT_UNEXAMINED },
         { "activate", no_argument, NULL, OPT_ACTIVATE },
         { "no-activate", no_argument, NULL, OPT_NO_ACTIVATE },
         { NULL, 0, NULL, 0 },
     };
-    struct vg_risk_examples_options eo = { .until = VG_TIME_NONE };
+    struct vg_risk_examples_options eo = { .until = VG_TIME_NONE,
+                                           .unexamined_ratio = CLI_TRAIN_UNEXAMINED };
     long min_positives = 10, n;
     bool activate = true;
     int opt;
@@ -280,6 +300,12 @@ static int run(struct cli_global *g, int argc, char **argv)
             continue;
         case OPT_PORT:
             eo.port = optarg;
+            continue;
+        case OPT_UNEXAMINED:
+            if (!parse_count(optarg, "--unexamined", 0, 1000, &n)) {
+                return CLI_USAGE;
+            }
+            eo.unexamined_ratio = (double)n;
             continue;
         case OPT_ACTIVATE:
         case OPT_NO_ACTIVATE:

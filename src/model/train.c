@@ -22,7 +22,7 @@ void vg_model_options_default(struct vg_model_options *opts)
     opts->min_category_rows = 10;
     opts->max_categories = 250;
     opts->list_members = 8;
-    opts->shares = (struct vg_model_shares){ 1, 1, 1 };
+    opts->shares = (struct vg_model_shares){ 1, 1, 1, 1 };
     opts->max_weight_ratio = 10;
     opts->max_depth = 3;
     opts->eta = 0.1;
@@ -44,6 +44,8 @@ const char *vg_model_selection_name(enum vg_model_selection selection)
         return "random";
     case VG_MODEL_PARTNER:
         return "partner";
+    case VG_MODEL_UNEXAMINED:
+        return "unexamined";
     case VG_MODEL_TARGETED:
         break;
     }
@@ -54,7 +56,7 @@ bool vg_model_selection_parse(struct vg_slice text, enum vg_model_selection *out
 {
     struct vg_slice t = vg_slice_trim(text);
     static const enum vg_model_selection all[] = { VG_MODEL_TARGETED, VG_MODEL_RANDOM,
-                                                   VG_MODEL_PARTNER };
+                                                   VG_MODEL_PARTNER, VG_MODEL_UNEXAMINED };
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
         if (vg_slice_ieq_cstr(t, vg_model_selection_name(all[i]))) {
             *out = all[i];
@@ -81,18 +83,19 @@ enum vg_status vg_model_weights(const struct vg_model_example *examples,
     if ((examples == NULL && n > 0) || (weights == NULL && n > 0) || shares == NULL) {
         return vg_error_set(err, VG_EINVAL, "weights need examples, shares and room");
     }
-    if (!share_ok(shares->targeted) || !share_ok(shares->random) || !share_ok(shares->partner)) {
+    if (!share_ok(shares->targeted) || !share_ok(shares->random) || !share_ok(shares->partner) ||
+        !share_ok(shares->unexamined)) {
         return vg_error_set(err, VG_EINVAL, "inspection shares must lie between 0 and 1");
     }
     if (!isfinite(max_weight_ratio) || max_weight_ratio < 0 ||
         (max_weight_ratio > 0 && max_weight_ratio < 1)) {
         return vg_error_set(err, VG_EINVAL, "the weight ratio must be 0 (no clip) or at least 1");
     }
-    double by_stream[3] = { shares->targeted, shares->random, shares->partner };
+    double by_stream[4] = { shares->targeted, shares->random, shares->partner, shares->unexamined };
     double wmin = INFINITY;
     for (size_t i = 0; i < n; i++) {
         const struct vg_model_example *e = &examples[i];
-        if ((unsigned)e->selection > VG_MODEL_PARTNER) {
+        if ((unsigned)e->selection > VG_MODEL_UNEXAMINED) {
             return vg_error_set(err, VG_EINVAL, "example %zu has an unknown selection %d", i + 1,
                                 (int)e->selection);
         }

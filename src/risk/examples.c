@@ -216,6 +216,89 @@ static enum vg_status collect_one(void *user,
     return s == VG_OK ? VG_OK : vg_error_set(err, s, "out of memory");
 }
 
+/* A deterministic draw in [0, 1) for a trip id (splitmix64): the same store gives the same
+ * sample, and a trip stays in or out of it as the store grows. */
+static double draw(int64_t id)
+{
+    uint64_t z = (uint64_t)id + 0x9E3779B97F4A7C15u;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    z ^= z >> 31;
+    return (double)(z >> 11) / 9007199254740992.0;
+}
+
+/* Presumed negatives (docs/model.md): loaded trips of the port that nobody examined and no
+ * partner reported a find for, which left between the first examined example and the
+ * cut-off less the delay (so a find abroad would be in by now), sampled at the share that
+ * gives `ratio` of them per examined example. Their weight in training is 1 / that share:
+ * together they stand for the population that targeted examinations do not, which is
+ * what the examined trips alone cannot show (every one of them was chosen because it
+ * looked odd). A few are undetected cases: label noise at the base rate. */
+static enum vg_status sample_unexamined(struct rk_ctx *c,
+                                        struct collect *k,
+                                        uint32_t port,
+                                        int64_t delay,
+                                        double ratio,
+                                        struct vg_arena *arena,
+                                        struct vg_value *rec,
+                                        struct rk_src (*src)[2],
+                                        struct vg_error *err)
+{
+    struct vg_risk_examples *ex = k->out;
+    if (k->kept.n == 0) {
+        return VG_OK;
+    }
+    int64_t from = INT64_MAX;
+    for (size_t i = 0; i < k->kept.n; i++) {
+        const struct rk_examined *e = RK_AT(k->kept, struct rk_examined, i);
+        from = e->as_of < from ? e->as_of : from;
+    }
+    int64_t to = ex->until - delay;
+    uint8_t *examined = vg_calloc(c->trips.n + 1, 1);
+    if (examined == NULL) {
+        return vg_error_set(err, VG_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < k->seen.n; i++) {
+        examined[RK_AT(k->seen, struct rk_examined, i)->trip] = 1;
+    }
+    /* Outcomes after the cut-off or not linked are not known: those trips stay eligible. */
+    size_t eligible = 0;
+    for (size_t ti = 0; ti < c->trips.n; ti++) {
+        const struct rk_trip *t = RK_AT(c->trips, struct rk_trip, ti);
+        int64_t when = t->departure_at != VG_TIME_NONE ? t->departure_at : t->t_ref;
+        bool ok = !examined[ti] && (port == 0 || t->port == port) && when != VG_TIME_NONE &&
+                  when >= from && when <= to && t->t_ref != VG_TIME_NONE && loaded(c, t);
+        examined[ti] = ok ? 2 : examined[ti];
+        eligible += ok;
+    }
+    ex->unexamined_eligible = eligible;
+    double share = eligible > 0 ? ratio * (double)k->kept.n / (double)eligible : 0;
+    share = share > 1 ? 1 : share;
+    enum vg_status s = VG_OK;
+    for (size_t ti = 0; ti < c->trips.n && s == VG_OK && share > 0; ti++) {
+        const struct rk_trip *t = RK_AT(c->trips, struct rk_trip, ti);
+        if (examined[ti] != 2 || draw(t->id) >= share) {
+            continue;
+        }
+        struct rk_examined e = { .trip = (uint32_t)ti,
+                                 .as_of = t->t_ref,
+                                 .left =
+                                     t->departure_at != VG_TIME_NONE ? t->departure_at : t->t_ref,
+                                 .loaded = true,
+                                 .selection = VG_MODEL_UNEXAMINED };
+        vg_arena_reset(arena);
+        s = rk_compute(c, (uint32_t)ti, e.as_of, arena, rec, src, NULL, err);
+        if (s == VG_OK) {
+            s = collect_one(k, &e, rec, err);
+        }
+    }
+    vg_free(examined);
+    if (s == VG_OK && share > 0) {
+        ex->shares.unexamined = share;
+    }
+    return s;
+}
+
 /* Container targets vigia selected (not drawn at random) whose trips lie in the window,
  * and how many of those were examined at origin (examined[trip] set). */
 static enum vg_status count_targets(struct rk_ctx *c,
@@ -276,7 +359,7 @@ static enum vg_status measure_shares(
     for (size_t i = 0; i < k->seen.n; i++) {
         const struct rk_examined *e = RK_AT(k->seen, struct rk_examined, i);
         const struct rk_trip *t = RK_AT(c->trips, struct rk_trip, e->trip);
-        origin[e->trip] = e->selection != VG_MODEL_PARTNER;
+        origin[e->trip] = e->selection == VG_MODEL_TARGETED || e->selection == VG_MODEL_RANDOM;
         int64_t when = trip_when(t);
         if (e->selection == VG_MODEL_RANDOM && when != VG_TIME_NONE && when >= from && when <= to) {
             ex->random_examined++;
@@ -331,7 +414,7 @@ enum vg_status vg_risk_examples(struct vg_store *store,
     vg_arena_init(&out->arena, 0, 0);
     vg_map_init(&out->strings);
     out->from = out->to = out->share_from = out->share_to = VG_TIME_NONE;
-    out->shares = (struct vg_model_shares){ 1, 1, 1 };
+    out->shares = (struct vg_model_shares){ 1, 1, 1, 1 };
     struct vg_risk_examples_options defaults = { .until = VG_TIME_NONE };
     const struct vg_risk_examples_options *o = opts != NULL ? opts : &defaults;
     out->until = o->until != VG_TIME_NONE ? o->until : vg_time_now();
@@ -365,6 +448,10 @@ enum vg_status vg_risk_examples(struct vg_store *store,
     port = (uint32_t)pid;
     if ((s = rk_each_examined(c, out->until, delay, port, &arena, rec, src, collect_one, &k,
                               &out->unlinked, err)) != VG_OK) {
+        goto out;
+    }
+    if (o->unexamined_ratio > 0 && (s = sample_unexamined(c, &k, port, delay, o->unexamined_ratio,
+                                                          &arena, rec, src, err)) != VG_OK) {
         goto out;
     }
     out->n = k.kept.n;

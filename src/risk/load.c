@@ -1119,7 +1119,7 @@ static enum vg_status outcome_row(struct rk_ctx *c, sqlite3_stmt *st)
         (void)vg_model_selection_parse(vg_slice_make(why, (size_t)sqlite3_column_bytes(st, 6)),
                                        &sel);
     }
-    o->selection = (uint8_t)sel;
+    o->selection = (uint8_t)(sel == VG_MODEL_UNEXAMINED ? VG_MODEL_TARGETED : sel);
     const char *hid = (const char *)sqlite3_column_text(st, 7);
     o->in_goods = hid != NULL && (strcmp(hid, "in_cargo") == 0 || strcmp(hid, "packaging") == 0);
     if (c->first_outcome == VG_TIME_NONE || o->t < c->first_outcome) {

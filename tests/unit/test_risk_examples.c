@@ -270,6 +270,49 @@ static void test_risk_examples__exact_counts_streams_and_labels(void **state)
     vg_store_close(s);
 }
 
+/* Presumed negatives: the loaded trips nobody examined that left between the first example
+ * and the cut-off less the delay (J alone here), sampled at the share that gives the
+ * ratio asked for (1 per example: all of the one eligible), weighed by 1 / that share. */
+static void test_risk_examples__presumed_negatives_from_the_unexamined(void **state)
+{
+    (void)state;
+    struct vg_store *s = store_of_examples("u.db");
+    struct vg_risk_examples_options o = { .until = T("2024-05-01T00:00Z"),
+                                          .delay_days = 20,
+                                          .unexamined_ratio = 1 };
+    struct vg_risk_examples ex;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_risk_examples(s, &o, &ex, &e), VG_OK, &e);
+    assert_int_equal(ex.n, 8);
+    assert_int_equal(ex.positives, 3);
+    assert_int_equal(ex.unexamined_eligible, 1);
+    assert_int_equal(ex.streams[VG_MODEL_UNEXAMINED].examples, 1);
+    assert_int_equal(ex.streams[VG_MODEL_UNEXAMINED].positives, 0);
+    assert_true(ex.shares.unexamined == 1);
+    const struct vg_model_example *j = example_of(s, &ex, 9);
+    assert_non_null(j);
+    assert_int_equal(j->selection, VG_MODEL_UNEXAMINED);
+    assert_false(j->positive);
+    assert_true(j->time == T("2024-03-15T10:00Z"));
+    assert_non_null(j->record);
+    /* Late, never loaded or examined trips are never presumed negatives. */
+    assert_null(example_of(s, &ex, 10));
+    assert_null(example_of(s, &ex, 11));
+    assert_null(example_of(s, &ex, 6));
+    /* The examined trips keep their own streams. */
+    assert_int_equal(example_of(s, &ex, 1)->selection, VG_MODEL_TARGETED);
+    vg_risk_examples_release(&ex);
+    /* A ratio of 0.1: a share of 7 x 0.1 / 1 eligible; the trip's own draw decides. */
+    o.unexamined_ratio = 0.1;
+    assert_status(vg_risk_examples(s, &o, &ex, &e), VG_OK, &e);
+    assert_true(fabs(ex.shares.unexamined - 0.7) < 1e-12);
+    assert_true(ex.streams[VG_MODEL_UNEXAMINED].examples <= 1);
+    assert_int_equal(ex.n, 7 + ex.streams[VG_MODEL_UNEXAMINED].examples);
+    vg_risk_examples_release(&ex);
+    vg_store_close(s);
+}
+
 static void test_risk_examples__cut_off_and_delay(void **state)
 {
     (void)state;
@@ -498,6 +541,7 @@ static void test_risk_examples__out_of_memory_fails_cleanly(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_risk_examples__exact_counts_streams_and_labels),
     cmocka_unit_test(test_risk_examples__cut_off_and_delay),
+    cmocka_unit_test(test_risk_examples__presumed_negatives_from_the_unexamined),
     cmocka_unit_test(test_risk_examples__own_outcome_never_counts),
     cmocka_unit_test(test_risk_examples__records_outlive_the_store),
     cmocka_unit_test(test_risk_examples__shares_measured_from_the_store),
