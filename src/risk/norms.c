@@ -158,6 +158,26 @@ static size_t lower_bound(const struct rk_sample *s, size_t n, int64_t when)
     return lo;
 }
 
+/* Keeps a copy of result[0..size) in the context's arena under key in cache; false (and
+ * c->oom set) when out of memory. */
+static bool cache_put(struct rk_ctx *c,
+                      struct vg_map *cache,
+                      const char *key,
+                      size_t len,
+                      const void *result,
+                      size_t size)
+{
+    void *keep = vg_arena_alloc(&c->s.arena, size);
+    if (keep != NULL) {
+        memcpy(keep, result, size);
+    }
+    if (keep == NULL || vg_map_set(cache, key, len, (uint64_t)(uintptr_t)keep) != VG_OK) {
+        c->oom = true;
+        return false;
+    }
+    return true;
+}
+
 bool rk_norm(struct rk_ctx *c,
              char kind,
              uint32_t ka,
@@ -205,14 +225,7 @@ bool rk_norm(struct rk_ctx *c,
             r.mad = median_of(v, b - a);
             vg_free(v);
         }
-        struct norm_result *keep = vg_arena_alloc(&c->s.arena, sizeof(*keep));
-        if (keep == NULL) {
-            c->oom = true;
-            return false;
-        }
-        *keep = r;
-        if (vg_map_set(&c->norm_cache, ck, cl, (uint64_t)(uintptr_t)keep) != VG_OK) {
-            c->oom = true;
+        if (!cache_put(c, &c->norm_cache, ck, cl, &r, sizeof(r))) {
             return false;
         }
     }
@@ -281,14 +294,7 @@ bool rk_norm_share(struct rk_ctx *c,
         }
         r.n = (uint32_t)(hi - lo);
         r.share = hi > lo ? (double)same / (double)(hi - lo) : NAN;
-        struct share_result *keep = vg_arena_alloc(&c->s.arena, sizeof(*keep));
-        if (keep == NULL) {
-            c->oom = true;
-            return false;
-        }
-        *keep = r;
-        if (vg_map_set(&c->share_cache, ck, cl, (uint64_t)(uintptr_t)keep) != VG_OK) {
-            c->oom = true;
+        if (!cache_put(c, &c->share_cache, ck, cl, &r, sizeof(r))) {
             return false;
         }
     }
