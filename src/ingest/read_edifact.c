@@ -404,6 +404,7 @@ static enum vg_status map_message(struct edi_reader *r, const struct vg_edifact_
     }
     if (st == VG_OK) {
         r->nnotes = keep;
+        st = vg__ing_doc_prepare(doc);
     }
     if (st == VG_ENOMEM || r->ctx.oom || doc->msg_type == NULL || doc->msg_version == NULL ||
         doc->msg_ref == NULL || (sender != NULL && doc->sender == NULL)) {

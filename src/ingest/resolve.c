@@ -162,8 +162,12 @@ enum vg_status vg__ing_party(struct ing_session *s, int64_t message_id,
             return st;
         }
     }
-    char name_key[256];
-    vg__ing_name_key(p->name, name_key, sizeof(name_key));
+    char name_key_buf[ING_KEY_SIZE];
+    const char *name_key = p->name_key;
+    if (name_key == NULL) {
+        vg__ing_name_key(p->name, name_key_buf, sizeof(name_key_buf));
+        name_key = name_key_buf;
+    }
     char key[300];
     if (has_ruc) {
         snprintf(key, sizeof(key), "R:%s", ruc.text);
@@ -269,11 +273,12 @@ enum vg_status vg__ing_party(struct ing_session *s, int64_t message_id,
     }
 addresses:
     if (p->address != NULL || p->city != NULL) {
-        char addr_key[256];
-        char joined[600];
-        snprintf(joined, sizeof(joined), "%s %s %s", p->address ? p->address : "",
-                 p->city ? p->city : "", p->country ? p->country : "");
-        vg__ing_name_key(joined, addr_key, sizeof(addr_key));
+        char addr_key_buf[ING_KEY_SIZE];
+        const char *addr_key = p->address_key;
+        if (addr_key == NULL) {
+            vg__ing_address_key(p, addr_key_buf, sizeof(addr_key_buf));
+            addr_key = addr_key_buf;
+        }
         snprintf(seen_key, sizeof(seen_key), "A%lld|%s", (long long)*id, addr_key);
         bool seen = false;
         st = vg_map_put(&s->seen, seen_key, strlen(seen_key), 1, &seen, NULL);

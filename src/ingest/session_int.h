@@ -40,10 +40,6 @@ struct ing_session {
     int batch_docs;
 };
 
-/* Normalised key of a party name: case- and accent-folded, punctuation and legal forms
- * removed, spaces collapsed (name_key.c). Writes into out (NUL-terminated). */
-void vg__ing_name_key(const char *name, char *out, size_t size);
-
 /* ---- resolution (resolve.c): find or create, returning row ids ---------------------- */
 
 enum vg_status vg__ing_container(struct ing_session *s, int64_t message_id,
