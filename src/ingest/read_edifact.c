@@ -305,7 +305,8 @@ static void message_zone(struct edi_ctx *c, const struct vg_edifact_message *msg
     for (size_t i = 1; i < msg->nsegments; i++) {
         const struct vg_edifact_segment *seg = &msg->segments[i];
         if (vg_edifact_is(seg, "EQD") || vg_edifact_is(seg, "CNI") || vg_edifact_is(seg, "GID") ||
-            vg_edifact_is(seg, "STS") || (vg_edifact_is(seg, "LOC") && vg__edi_is(seg, 1, 0, "147"))) {
+            vg_edifact_is(seg, "STS") ||
+            (vg_edifact_is(seg, "LOC") && vg__edi_is(seg, 1, 0, "147"))) {
             header_end = i;
             break;
         }

@@ -523,7 +523,8 @@ enum vg_status vg__ing_port_call(struct ing_session *s, int64_t message_id,
     /* The same details as the last ones applied to this call in this run change nothing:
      * every event of a loading report repeats its call's. Compared exactly, as text. */
     char detail[640];
-    int dn = snprintf(detail, sizeof(detail), "%s\x1f%s\x1f%lld\x1f%lld\x1f%lld\x1f%lld\x1f%s\x1f%s",
+    int dn = snprintf(detail, sizeof(detail),
+                      "%s\x1f%s\x1f%lld\x1f%lld\x1f%lld\x1f%lld\x1f%s\x1f%s",
                       v->terminal != NULL ? v->terminal : "\x1e",
                       v->carrier != NULL ? v->carrier : "\x1e", (long long)v->eta,
                       (long long)v->etd, (long long)v->ata, (long long)v->atd,

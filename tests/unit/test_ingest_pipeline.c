@@ -5,20 +5,18 @@
  * used) with a rejected message, bad check digits, an unmapped message type and a wrong
  * interchange count among the good messages.
  */
+#include "store/store_int.h"
 #include "vg_test.h"
 
 #include <pthread.h>
-#include <stdarg.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/ident.h>
 #include <vigia/ingest.h>
 #include <vigia/store.h>
-
-#include "store/store_int.h"
 
 static struct vg_store *new_store(const char *name)
 {
@@ -29,8 +27,7 @@ static struct vg_store *new_store(const char *name)
     return s;
 }
 
-static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
-    VG_PRINTF(4, 5);
+static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...) VG_PRINTF(4, 5);
 
 static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
 {
@@ -65,11 +62,10 @@ static char *generate(int calls, int per_call, size_t *out_len)
             static const char *const owners[] = { "MSC", "MAE", "CMA", "HLX" };
             snprintf(numbers[i], 12, "%sU%06d0", owners[(call + i) % 4], call * 1000 + i);
             int check = vg_container_check_digit(numbers[i]);
-            numbers[i][10] = (char)('0' + ((call * per_call + i) % 97 == 5 ? (check + 1) % 10
-                                                                          : check));
+            numbers[i][10] =
+                (char)('0' + ((call * per_call + i) % 97 == 5 ? (check + 1) % 10 : check));
         }
-        append(&b, &len, &cap, "UNA:+.? 'UNB+UNOC:3+MSCPE:ZZZ+SUNAT:ZZZ+240502:0930+IC%d'\n",
-               call);
+        append(&b, &len, &cap, "UNA:+.? 'UNB+UNOC:3+MSCPE:ZZZ+SUNAT:ZZZ+240502:0930+IC%d'\n", call);
         int msgs = 0;
         for (int m = 0; m < per_call; m += 50, msgs++) {
             int k = per_call - m < 50 ? per_call - m : 50;
@@ -93,8 +89,7 @@ static char *generate(int calls, int per_call, size_t *out_len)
                        "MEA+WT+G+KGM:21600'SGP+%s+1800'EQD+CN+%s+45R1:102:5+++5'"
                        "MEA+AAE+G+KGM:25480'SEL+SL%06d+SH'\n",
                        j + 1, call, m + j, ruc, utf8 ? "\xc3\x91" : "", (m + j) % 300,
-                       (m + j) % 200, num, num,
-                       call * 1000 + m + j);
+                       (m + j) % 200, num, num, call * 1000 + m + j);
             }
             /* Call 1, second manifest: the count is off by one (rejected whole). */
             bool bad = call == 1 && m == 50;
@@ -145,7 +140,9 @@ struct seen {
     int n;
 };
 
-static void on_event(void *user, enum vg_ingest_event ev, const struct vg_error *e,
+static void on_event(void *user,
+                     enum vg_ingest_event ev,
+                     const struct vg_error *e,
                      const struct vg_ingest_report *r)
 {
     struct seen *s = user;
@@ -173,8 +170,8 @@ static int64_t q_count(struct vg_store *s, const char *sql)
 static bool skipped_column(const char *name, bool with_ids)
 {
     static const char *const clock_columns[] = {
-        "created_at", "updated_at", "ingested_at", "first_ingested_at", "last_ingested_at",
-        "recorded_at", "path",
+        "created_at",       "updated_at",  "ingested_at", "first_ingested_at",
+        "last_ingested_at", "recorded_at", "path",
     };
     for (size_t k = 0; k < sizeof(clock_columns) / sizeof(clock_columns[0]); k++) {
         if (strcmp(name, clock_columns[k]) == 0) {
@@ -195,11 +192,28 @@ static bool skipped_column(const char *name, bool with_ids)
 static void dump_digest(struct vg_store *s, bool with_ids, char out[65])
 {
     static const char *const tables[] = {
-        "ingest_files", "interchanges", "messages", "rejects", "findings", "parties",
-        "party_identifiers", "party_addresses", "vessels", "vessel_identities", "port_calls",
-        "consignments", "consignment_versions", "consignment_places", "consignment_parties",
-        "goods_items", "containers", "consignment_equipment", "goods_placement", "trips",
-        "equipment_events", "seals",
+        "ingest_files",
+        "interchanges",
+        "messages",
+        "rejects",
+        "findings",
+        "parties",
+        "party_identifiers",
+        "party_addresses",
+        "vessels",
+        "vessel_identities",
+        "port_calls",
+        "consignments",
+        "consignment_versions",
+        "consignment_places",
+        "consignment_parties",
+        "goods_items",
+        "containers",
+        "consignment_equipment",
+        "goods_placement",
+        "trips",
+        "equipment_events",
+        "seals",
     };
     struct vg_hasher h;
     vg_hasher_init(&h);
@@ -219,14 +233,13 @@ static void dump_digest(struct vg_store *s, bool with_ids, char out[65])
         while (sqlite3_step(st) == SQLITE_ROW) {
             const char *name = (const char *)sqlite3_column_text(st, 0);
             if (skipped_column(name, with_ids) ||
-                (!with_ids && findings && strcmp(name, "kind") != 0 &&
-                 strcmp(name, "field") != 0 && strcmp(name, "value") != 0 &&
-                 strcmp(name, "expected") != 0)) {
+                (!with_ids && findings && strcmp(name, "kind") != 0 && strcmp(name, "field") != 0 &&
+                 strcmp(name, "value") != 0 && strcmp(name, "expected") != 0)) {
                 continue;
             }
             ncols++;
-            snprintf(sql + strlen(sql), sizeof(sql) - strlen(sql), "%s%s",
-                     ncols > 1 ? ", " : "", name);
+            snprintf(sql + strlen(sql), sizeof(sql) - strlen(sql), "%s%s", ncols > 1 ? ", " : "",
+                     name);
             snprintf(order + strlen(order), sizeof(order) - strlen(order), "%s%d",
                      ncols > 1 ? ", " : "", ncols);
         }
@@ -253,7 +266,10 @@ static void dump_digest(struct vg_store *s, bool with_ids, char out[65])
     vg_digest_hex(d, out);
 }
 
-static enum vg_status run(struct vg_store *s, const char *path, bool single, struct seen *seen,
+static enum vg_status run(struct vg_store *s,
+                          const char *path,
+                          bool single,
+                          struct seen *seen,
                           struct vg_ingest_report *r)
 {
     const char *paths[1] = { path };
@@ -299,7 +315,8 @@ static void test_ingest_pipeline__same_store_as_one_thread(void **state)
     assert_int_equal(r2.rejected, 2); /* the miscounted CUSCAR, the miscounted UNZ */
     assert_int_equal(q_count(two, "SELECT count(*) FROM rejects WHERE msg_ref IS NULL"), 1);
     assert_int_equal(q_count(two, "SELECT count(*) FROM findings WHERE kind = 'charset_mismatch'"
-                                  " AND message_id IS NOT NULL"), 1);
+                                  " AND message_id IS NOT NULL"),
+                     1);
     assert_int_equal(q_count(two, "SELECT count(*) FROM findings WHERE kind = 'bad_check_digit'"),
                      6 * 400 / 97 + 1);
     assert_int_equal(r2.consignments, 6 * 400 - 50);
