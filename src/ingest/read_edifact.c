@@ -24,6 +24,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 bool vg__ing_edifact_sniff(const char *data, size_t len);
 enum vg_status vg__ing_read_edifact(struct ing_session *s, const struct ing_file *f,
@@ -607,8 +608,9 @@ enum vg_status vg__ing_read_edifact(struct ing_session *s, const struct ing_file
     vg_error_clear(&r.err);
     vg_buf_init(&r.ctx.text, 1u << 20);
     enum vg_status st = VG_OK;
+    /* On one processor a second thread can only add its cost. */
     bool done = f->len >= EDI_PIPELINE_MIN_BYTES && !s->opts.single_thread &&
-                read_pipelined(&r, &w, &st);
+                sysconf(_SC_NPROCESSORS_ONLN) >= 2 && read_pipelined(&r, &w, &st);
     if (!done) {
         struct edi_item single;
         memset(&single, 0, sizeof(single));
