@@ -7,7 +7,8 @@
  * containers (default 300,000; argument 1), writes them to a temporary file, ingests it
  * into a fresh store and prints containers/s, messages/s and MB/s. Target (README): at
  * least 50,000 containers/s, i.e. a day of the world's container moves (~1.5 million) in
- * under 30 s.
+ * under 30 s. With --single-thread (argument 2) the file is parsed and written on one
+ * thread; by default the ingest parses on a second thread while the first writes.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -49,6 +50,7 @@ static void ruc(char out[12], unsigned n)
 int main(int argc, char **argv)
 {
     long containers = argc > 1 ? atol(argv[1]) : 300000;
+    bool single = argc > 2 && strcmp(argv[2], "--single-thread") == 0;
     char path[] = "/tmp/vigia-bench-ingest-XXXXXX";
     int fd = mkstemp(path);
     FILE *f = fdopen(fd, "w");
@@ -142,22 +144,27 @@ int main(int argc, char **argv)
         return 1;
     }
     const char *paths[1] = { path };
-    struct vg_ingest_options io = { .batch_size = 5000 };
+    struct vg_ingest_options io = { .batch_size = 5000, .single_thread = single };
     struct vg_ingest_report r;
-    double t0 = bench_wall(), c0 = bench_cpu();
+    double t0 = bench_wall(), c0 = bench_cpu(), w0 = bench_thread_cpu();
     enum vg_status st = vg_ingest_paths(store, paths, 1, &io, &r, &e);
-    double dt = bench_wall() - t0, dc = bench_cpu() - c0;
+    double dt = bench_wall() - t0, dc = bench_cpu() - c0, dw = bench_thread_cpu() - w0;
     vg_store_close(store);
     if (st != VG_OK) {
         fprintf(stderr, "ingest: %s (%s)\n", vg_strerror(st), e.message);
     }
-    printf("bench_ingest: %ld containers in %ld messages, %.1f MB of EDIFACT\n", containers,
-           messages, mb);
+    printf("bench_ingest: %ld containers in %ld messages, %.1f MB of EDIFACT (%s)\n",
+           containers, messages, mb,
+           single ? "one thread" : "parse and write on two threads");
     printf("  ingest %.2f s: %.0f containers/s, %.0f messages/s, %.1f MB/s "
            "(%lld events, %lld consignments, %lld findings)\n",
            dt, (double)containers / dt, (double)r.messages / dt, mb / dt, (long long)r.events,
            (long long)r.consignments, (long long)r.findings);
     printf("  cpu %.2f s: %.0f containers/s per core\n", dc, (double)containers / dc);
+    /* The writing (calling) thread is the critical path: with a free core for the parse
+     * thread, the wall time approaches its CPU time. */
+    printf("  writing thread cpu %.2f s: %.0f containers/s when the parse thread has its own "
+           "core\n", dw, (double)containers / dw);
     printf("  target: >= 50000 containers/s\n");
     unlink(path);
     char extra[128];

@@ -82,6 +82,12 @@ struct vg_ingest_options {
      * 609-container bay plan is 4 segments off), so an operator who has reviewed the
      * reject can re-ingest with this on. */
     bool tolerate_counts;
+    /* Read and write on the calling thread only. By default, on a machine with two or more
+     * processors, an EDIFACT file of 1 MiB or more is parsed and mapped on a second thread
+     * while the calling thread writes what it makes; the store receives exactly the same
+     * writes in the same order either way, and callbacks always run on the calling
+     * thread. */
+    bool single_thread;
 };
 
 /*

@@ -50,6 +50,32 @@ void vg__ing_doc_init(struct ing_document *doc, struct vg_arena *arena)
     vg_buf_init(&doc->unmapped, 1u << 20);
 }
 
+static const char *derived_key(struct ing_document *doc, const char *key, bool *oom)
+{
+    char *copy = vg_arena_strndup(doc->arena, key, strlen(key));
+    *oom = *oom || copy == NULL;
+    return copy;
+}
+
+enum vg_status vg__ing_doc_prepare(struct ing_document *doc)
+{
+    bool oom = false;
+    char key[ING_KEY_SIZE];
+    for (size_t i = 0; i < doc->consignments.n; i++) {
+        struct ing_consignment *c = ING_AT(doc->consignments, struct ing_consignment, i);
+        for (size_t k = 0; k < c->parties.n; k++) {
+            struct ing_party *p = ING_AT(c->parties, struct ing_party, k);
+            vg__ing_name_key(p->name, key, sizeof(key));
+            p->name_key = derived_key(doc, key, &oom);
+            if (p->address != NULL || p->city != NULL) {
+                vg__ing_address_key(p, key, sizeof(key));
+                p->address_key = derived_key(doc, key, &oom);
+            }
+        }
+    }
+    return oom ? VG_ENOMEM : VG_OK;
+}
+
 void vg__ing_doc_release(struct ing_document *doc)
 {
     vg_buf_release(&doc->unmapped);

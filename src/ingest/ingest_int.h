@@ -87,6 +87,9 @@ struct ing_party {
     const char *id;        /* identifier as sent */
     const char *id_scheme; /* "RUC", "EORI", ... NULL when unknown */
     const char *name, *address, *city, *postcode, *country;
+    /* Derived by vg__ing_doc_prepare (NULL: the writer derives them): the name's key and
+     * the address's key (vg__ing_name_key, vg__ing_address_key). */
+    const char *name_key, *address_key;
     struct ing_source src;
 };
 
@@ -218,6 +221,23 @@ struct ing_document {
 
 /* Prepares an empty document using arena (which the caller resets between messages). */
 void vg__ing_doc_init(struct ing_document *doc, struct vg_arena *arena);
+
+/* Normalised key of a party name: case- and accent-folded, punctuation and legal forms
+ * removed, spaces collapsed (name_key.c). Writes into out (NUL-terminated). */
+void vg__ing_name_key(const char *name, char *out, size_t size);
+
+/* Key of a party's address: vg__ing_name_key of "address city country". */
+void vg__ing_address_key(const struct ing_party *p, char *out, size_t size);
+
+/* Size of the buffers the writer derives the keys into (keys are cut to fit). */
+#define ING_KEY_SIZE 256
+
+/*
+ * Derives what the writer would otherwise derive per record and that depends on the
+ * document alone (the parties' name and address keys), so that a parse thread can take
+ * the work off the writing thread. Optional. VG_ENOMEM when the arena is exhausted.
+ */
+enum vg_status vg__ing_doc_prepare(struct ing_document *doc);
 
 /* Releases the document's own buffer (not the arena). */
 void vg__ing_doc_release(struct ing_document *doc);

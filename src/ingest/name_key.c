@@ -6,6 +6,7 @@
  */
 #include "ingest/session_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -68,4 +69,12 @@ void vg__ing_name_key(const char *name, char *out, size_t size)
     }
     out[w] = '\0';
     free(folded);
+}
+
+void vg__ing_address_key(const struct ing_party *p, char *out, size_t size)
+{
+    char joined[600];
+    snprintf(joined, sizeof(joined), "%s %s %s", p->address ? p->address : "",
+             p->city ? p->city : "", p->country ? p->country : "");
+    vg__ing_name_key(joined, out, size);
 }

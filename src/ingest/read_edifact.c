@@ -5,14 +5,26 @@
  * their position and reason; data-quality notes of the syntax layer become findings of
  * their message. A message type vigia does not map is kept as received (raw, with a
  * finding), never dropped.
+ *
+ * Two sides, one order. The parse side (syntax layer and mappers) turns the file into a
+ * sequence of items: a mapped message with its interchange, a reject, a finding about no
+ * message. The write side writes each item through the session, in that order. A small
+ * file is read on the calling thread, each item written as soon as it is made. A large
+ * one is parsed on a second thread into a ring of item slots while the calling thread
+ * writes them (the machine's other core takes the parsing and mapping, a tenth to a fifth
+ * of the work): the store sees the same statements in the same order either way, so
+ * batches, row ids, findings and callbacks are the same, and the callbacks and the store
+ * connection stay on the calling thread.
  */
 #include "ingest/edi_int.h"
 #include "ingest/session_int.h"
 
 #include <vigia/alloc.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 bool vg__ing_edifact_sniff(const char *data, size_t len);
 enum vg_status vg__ing_read_edifact(struct ing_session *s, const struct ing_file *f,
@@ -23,22 +35,75 @@ bool vg__ing_edifact_sniff(const char *data, size_t len)
     return vg_edifact_sniff(data, len);
 }
 
+/* Files from this size on are parsed on a second thread (smaller ones are over before a
+ * thread would pay for itself). */
+#define EDI_PIPELINE_MIN_BYTES (1u << 20)
+/* Item slots between the two sides. The parse side runs several times faster than the
+ * write side, so the ring is full and its size only sets the memory held (each slot keeps
+ * its arena: about 1 MB for a loading report of 2,000 containers). */
+#define EDI_PIPELINE_SLOTS 8
+/* Largest rejected excerpt kept (as vg__ing_reject keeps). */
+#define EDI_EXCERPT_MAX 2048
+
 struct pending_note {
     uint64_t message_offset;
     struct ing_source src;
     char kind[48], field[48], value[96], expected[96], detail[256];
 };
 
-struct edi_reader {
+enum edi_item_kind {
+    EDI_ITEM_MESSAGE, /* doc, with the interchange it came in */
+    EDI_ITEM_REJECT,  /* reason, ref, excerpt */
+    EDI_ITEM_NOTE,    /* a finding about no message */
+    EDI_ITEM_END,     /* the parse ended: status and error */
+};
+
+struct edi_item {
+    enum edi_item_kind kind;
+    struct vg_arena arena; /* the document's strings and the excerpt; reset per use */
+    struct ing_document doc;
+    bool doc_live;         /* doc holds a buffer to release */
+    struct vg_edifact_interchange ic;
+    struct vg_error error; /* REJECT: the reason; END: what stopped the parse */
+    enum vg_status status; /* END */
+    bool has_ref;
+    char ref[VG_EDIFACT_REF_SIZE];
+    const char *excerpt;
+    size_t excerpt_len;
+    struct pending_note note;
+};
+
+/* The ring between the parse thread (puts) and the write thread (takes). */
+struct edi_queue {
+    pthread_mutex_t mu;
+    pthread_cond_t can_put, can_take;
+    struct edi_item *slots;
+    size_t nslots, head, count;
+    bool stop; /* the write side gave up: the parse side must end */
+};
+
+/* The write side: the session, the interchange last recorded. */
+struct edi_writer {
     struct ing_session *s;
     const struct ing_file *f;
-    struct edi_ctx ctx;
-    struct vg_arena arena;
     struct vg_error *err;
     uint64_t interchange_offset;
     bool interchange_seen;
+};
+
+/* The parse side: mappers' context, notes waiting for their message, the item being
+ * made. Never touches the session or the store. */
+struct edi_reader {
+    const struct ing_file *f;
+    bool tolerate_counts;
+    struct edi_ctx ctx;
+    struct vg_error err; /* what stopped the parse side (out of memory) */
     struct pending_note *notes;
     size_t nnotes, capnotes;
+    /* Sequential: the one slot, written at once by w. Pipelined: the queue. */
+    struct edi_item *single;
+    struct edi_writer *w;
+    struct edi_queue *q;
 };
 
 static const char *note_kind(const char *kind)
@@ -52,6 +117,186 @@ static const char *note_kind(const char *kind)
     return kind;
 }
 
+/* ---- write side ----------------------------------------------------------------------- */
+
+static enum vg_status interchange_row(struct edi_writer *w, const struct vg_edifact_interchange *ic)
+{
+    if (!ic->present) {
+        vg__ing_session_interchange(w->s, 0);
+        return VG_OK;
+    }
+    if (w->interchange_seen && ic->offset == w->interchange_offset) {
+        return VG_OK;
+    }
+    w->interchange_seen = true;
+    w->interchange_offset = ic->offset;
+    w->s->report->interchanges++;
+    static const char ins_sql[] =
+        "INSERT OR IGNORE INTO interchanges(file_id, sender, recipient, control_ref, prepared_at,"
+        " syntax, syntax_version, charset, byte_offset) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)";
+    static const char sel_sql[] =
+        "SELECT id FROM interchanges WHERE file_id = ?1 AND byte_offset = ?2";
+    sqlite3_stmt *st = vg__store_stmt(w->s->store, ins_sql, w->err);
+    if (st == NULL) {
+        return w->err != NULL ? w->err->code : VG_EDB;
+    }
+    sqlite3_bind_int64(st, 1, w->f->file_id);
+    vg__bind_text(st, 2, ic->sender);
+    vg__bind_text(st, 3, ic->recipient);
+    vg__bind_text(st, 4, ic->control_ref);
+    vg__bind_int64_or_null(st, 5, ic->prepared_at, VG_TIME_NONE);
+    vg__bind_text(st, 6, ic->syntax_id);
+    sqlite3_bind_int(st, 7, (int)ic->syntax_version);
+    vg__bind_text(st, 8, ic->charset);
+    sqlite3_bind_int64(st, 9, (int64_t)ic->offset);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        return vg__store_error(w->s->store, rc, "recording an interchange", w->err);
+    }
+    if (sqlite3_changes(w->s->store->db) > 0) {
+        w->s->batch_changes++;
+    }
+    st = vg__store_stmt(w->s->store, sel_sql, w->err);
+    if (st == NULL) {
+        return w->err != NULL ? w->err->code : VG_EDB;
+    }
+    sqlite3_bind_int64(st, 1, w->f->file_id);
+    sqlite3_bind_int64(st, 2, (int64_t)ic->offset);
+    int64_t id = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        id = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    vg__ing_session_interchange(w->s, id);
+    return VG_OK;
+}
+
+static void item_clear(struct edi_item *it)
+{
+    if (it->doc_live) {
+        vg__ing_doc_release(&it->doc);
+        it->doc_live = false;
+    }
+}
+
+/* Writes one item through the session. END gives the parse side's status. */
+static enum vg_status write_item(struct edi_writer *w, struct edi_item *it)
+{
+    enum vg_status st = VG_OK;
+    switch (it->kind) {
+    case EDI_ITEM_MESSAGE: {
+        st = interchange_row(w, &it->ic);
+        if (st == VG_OK) {
+            enum ing_outcome out;
+            st = vg__ing_write(w->s, &it->doc, &out, w->err);
+        }
+        if (st == VG_OK) {
+            st = vg__ing_batch_tick(w->s, w->err);
+        }
+        break;
+    }
+    case EDI_ITEM_REJECT:
+        st = vg__ing_reject(w->s, &it->error, "EDIFACT", it->has_ref ? it->ref : NULL,
+                            it->excerpt, it->excerpt_len, w->err);
+        break;
+    case EDI_ITEM_NOTE: {
+        const struct pending_note *n = &it->note;
+        st = vg__ing_finding(w->s, 0, &n->src, note_kind(n->kind), n->field[0] ? n->field : NULL,
+                             n->value[0] ? n->value : NULL, n->expected[0] ? n->expected : NULL,
+                             n->detail, w->err);
+        break;
+    }
+    case EDI_ITEM_END:
+        st = it->status;
+        if (st != VG_OK && w->err != NULL && w->err->code == VG_OK) {
+            *w->err = it->error;
+        }
+        break;
+    }
+    item_clear(it);
+    return st;
+}
+
+/* ---- the ring ------------------------------------------------------------------------- */
+
+/* The next free slot for the parse side; NULL when the write side has stopped. */
+static struct edi_item *queue_slot(struct edi_queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    while (q->count == q->nslots && !q->stop) {
+        pthread_cond_wait(&q->can_put, &q->mu);
+    }
+    struct edi_item *it = q->stop ? NULL : &q->slots[(q->head + q->count) % q->nslots];
+    pthread_mutex_unlock(&q->mu);
+    return it;
+}
+
+static void queue_put(struct edi_queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->count++;
+    pthread_cond_signal(&q->can_take);
+    pthread_mutex_unlock(&q->mu);
+}
+
+static struct edi_item *queue_take(struct edi_queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    while (q->count == 0) {
+        pthread_cond_wait(&q->can_take, &q->mu);
+    }
+    struct edi_item *it = &q->slots[q->head];
+    pthread_mutex_unlock(&q->mu);
+    return it;
+}
+
+static void queue_done(struct edi_queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->head = (q->head + 1) % q->nslots;
+    q->count--;
+    pthread_cond_signal(&q->can_put);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* The write side gives up: the parse side ends at its next item. */
+static void queue_stop(struct edi_queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->stop = true;
+    pthread_cond_signal(&q->can_put);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* ---- parse side ----------------------------------------------------------------------- */
+
+/* A slot to fill, of the given kind; NULL when the write side has stopped. */
+static struct edi_item *item_begin(struct edi_reader *r, enum edi_item_kind kind)
+{
+    struct edi_item *it = r->q != NULL ? queue_slot(r->q) : r->single;
+    if (it != NULL) {
+        vg_arena_reset(&it->arena);
+        it->kind = kind;
+    }
+    return it;
+}
+
+/* Hands the filled slot over: written now (sequential) or queued (pipelined). A status
+ * other than VG_OK stops the parse. */
+static enum vg_status item_end(struct edi_reader *r, struct edi_item *it)
+{
+    if (r->q == NULL) {
+        return write_item(r->w, it);
+    }
+    queue_put(r->q);
+    return VG_OK;
+}
+
+/* The status that stops the parse once the write side has stopped (its own error is
+ * already in the caller's vg_error). */
+#define EDI_STOPPED VG_EINVAL
+
 /* The port whose local time the message's dates are in: the header's port (departure,
  * loading, the terminal's place...) before any per-container place. */
 static void message_zone(struct edi_ctx *c, const struct vg_edifact_message *msg)
@@ -61,7 +306,8 @@ static void message_zone(struct edi_ctx *c, const struct vg_edifact_message *msg
     for (size_t i = 1; i < msg->nsegments; i++) {
         const struct vg_edifact_segment *seg = &msg->segments[i];
         if (vg_edifact_is(seg, "EQD") || vg_edifact_is(seg, "CNI") || vg_edifact_is(seg, "GID") ||
-            vg_edifact_is(seg, "STS") || (vg_edifact_is(seg, "LOC") && vg__edi_is(seg, 1, 0, "147"))) {
+            vg_edifact_is(seg, "STS") ||
+            (vg_edifact_is(seg, "LOC") && vg__edi_is(seg, 1, 0, "147"))) {
             header_end = i;
             break;
         }
@@ -84,126 +330,68 @@ static void message_zone(struct edi_ctx *c, const struct vg_edifact_message *msg
     }
 }
 
-static enum vg_status interchange_row(struct edi_reader *r, const struct vg_edifact_message *msg)
+/* Maps msg into doc (in its arena). VG_ENOMEM when memory ran out. */
+static enum vg_status map_message(struct edi_reader *r, const struct vg_edifact_message *msg,
+                                  struct ing_document *doc)
 {
-    const struct vg_edifact_interchange *ic = msg->interchange;
-    if (!ic->present) {
-        vg__ing_session_interchange(r->s, 0);
-        return VG_OK;
-    }
-    if (r->interchange_seen && ic->offset == r->interchange_offset) {
-        return VG_OK;
-    }
-    r->interchange_seen = true;
-    r->interchange_offset = ic->offset;
-    r->s->report->interchanges++;
-    static const char ins_sql[] =
-        "INSERT OR IGNORE INTO interchanges(file_id, sender, recipient, control_ref, prepared_at,"
-        " syntax, syntax_version, charset, byte_offset) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)";
-    static const char sel_sql[] =
-        "SELECT id FROM interchanges WHERE file_id = ?1 AND byte_offset = ?2";
-    sqlite3_stmt *st = vg__store_stmt(r->s->store, ins_sql, r->err);
-    if (st == NULL) {
-        return r->err != NULL ? r->err->code : VG_EDB;
-    }
-    sqlite3_bind_int64(st, 1, r->f->file_id);
-    vg__bind_text(st, 2, ic->sender);
-    vg__bind_text(st, 3, ic->recipient);
-    vg__bind_text(st, 4, ic->control_ref);
-    vg__bind_int64_or_null(st, 5, ic->prepared_at, VG_TIME_NONE);
-    vg__bind_text(st, 6, ic->syntax_id);
-    sqlite3_bind_int(st, 7, (int)ic->syntax_version);
-    vg__bind_text(st, 8, ic->charset);
-    sqlite3_bind_int64(st, 9, (int64_t)ic->offset);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        return vg__store_error(r->s->store, rc, "recording an interchange", r->err);
-    }
-    if (sqlite3_changes(r->s->store->db) > 0) {
-        r->s->batch_changes++;
-    }
-    st = vg__store_stmt(r->s->store, sel_sql, r->err);
-    if (st == NULL) {
-        return r->err != NULL ? r->err->code : VG_EDB;
-    }
-    sqlite3_bind_int64(st, 1, r->f->file_id);
-    sqlite3_bind_int64(st, 2, (int64_t)ic->offset);
-    int64_t id = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        id = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_reset(st);
-    vg__ing_session_interchange(r->s, id);
-    return VG_OK;
-}
-
-static enum vg_status on_message(void *user, const struct vg_edifact_message *msg)
-{
-    struct edi_reader *r = user;
-    enum vg_status st = interchange_row(r, msg);
-    if (st != VG_OK) {
-        return st;
-    }
-    vg_arena_reset(&r->arena);
-    struct ing_document doc;
-    vg__ing_doc_init(&doc, &r->arena);
-    doc.format = "EDIFACT";
-    doc.msg_type = vg_arena_strndup(&r->arena, msg->type, strlen(msg->type));
+    struct vg_arena *arena = doc->arena;
+    doc->format = "EDIFACT";
+    doc->msg_type = vg_arena_strndup(arena, msg->type, strlen(msg->type));
     char version[64];
     snprintf(version, sizeof(version), "%s:%s:%s%s%s", msg->version, msg->release, msg->agency,
              msg->association[0] ? ":" : "", msg->association);
-    doc.msg_version = vg_arena_strndup(&r->arena, version, strlen(version));
-    doc.msg_ref = vg_arena_strndup(&r->arena, msg->ref, strlen(msg->ref));
+    doc->msg_version = vg_arena_strndup(arena, version, strlen(version));
+    doc->msg_ref = vg_arena_strndup(arena, msg->ref, strlen(msg->ref));
     const char *sender = msg->group != NULL && msg->group->sender[0] ? msg->group->sender
                          : msg->interchange->present && msg->interchange->sender[0]
                              ? msg->interchange->sender
                              : NULL;
-    doc.sender = sender != NULL ? vg_arena_strndup(&r->arena, sender, strlen(sender)) : NULL;
-    doc.raw = msg->raw.ptr;
-    doc.raw_len = msg->raw.len;
-    doc.offset = (int64_t)msg->offset;
-    doc.line = msg->line;
-    doc.has_digest = true;
-    vg_edifact_message_digest(msg, doc.digest);
-    doc.prepared_at = msg->interchange->prepared_at;
+    doc->sender = sender != NULL ? vg_arena_strndup(arena, sender, strlen(sender)) : NULL;
+    doc->raw = msg->raw.ptr;
+    doc->raw_len = msg->raw.len;
+    doc->offset = (int64_t)msg->offset;
+    doc->line = msg->line;
+    doc->has_digest = true;
+    vg_edifact_message_digest(msg, doc->digest);
+    doc->prepared_at = msg->interchange->prepared_at;
 
     r->ctx.oom = false;
     message_zone(&r->ctx, msg);
     const char *t = msg->type;
     bool mapped = true;
+    enum vg_status st;
     if (strcmp(t, "CUSCAR") == 0) {
-        st = vg__edi_map_cuscar(&r->ctx, msg, &doc);
+        st = vg__edi_map_cuscar(&r->ctx, msg, doc);
     } else if (strcmp(t, "CODECO") == 0) {
-        st = vg__edi_map_codeco(&r->ctx, msg, &doc);
+        st = vg__edi_map_codeco(&r->ctx, msg, doc);
     } else if (strcmp(t, "COARRI") == 0) {
-        st = vg__edi_map_coarri(&r->ctx, msg, &doc);
+        st = vg__edi_map_coarri(&r->ctx, msg, doc);
     } else if (strcmp(t, "COPRAR") == 0) {
-        st = vg__edi_map_coprar(&r->ctx, msg, &doc);
+        st = vg__edi_map_coprar(&r->ctx, msg, doc);
     } else if (strcmp(t, "BAPLIE") == 0) {
-        st = vg__edi_map_baplie(&r->ctx, msg, &doc);
+        st = vg__edi_map_baplie(&r->ctx, msg, doc);
     } else if (strcmp(t, "IFTSTA") == 0) {
-        st = vg__edi_map_iftsta(&r->ctx, msg, &doc);
+        st = vg__edi_map_iftsta(&r->ctx, msg, doc);
     } else {
         /* Kept as received: the raw message is the record. */
         mapped = false;
-        doc.kind = ING_DOC_EVENTS;
+        doc->kind = ING_DOC_EVENTS;
         struct ing_source src = { 1, (int64_t)msg->offset, msg->line, NULL };
         char detail[128];
         snprintf(detail, sizeof(detail), "message type %s is not mapped by vigia; kept as received",
                  msg->type);
-        st = vg__ing_note(&doc, &src, "unmapped_message_type", "UNH S009", msg->type,
+        st = vg__ing_note(doc, &src, "unmapped_message_type", "UNH S009", msg->type,
                           "CUSCAR, BAPLIE, CODECO, COARRI, COPRAR or IFTSTA", detail);
         for (size_t i = 0; i < msg->nsegments && st == VG_OK; i++) {
             if (!vg_edifact_is(&msg->segments[i], "BGM")) {
                 continue;
             }
-            vg__edi_bgm(&r->ctx, &doc, &msg->segments[i]);
+            vg__edi_bgm(&r->ctx, doc, &msg->segments[i]);
         }
     }
     if (st == VG_OK && !r->ctx.zone_known && mapped) {
         struct ing_source src = { 1, (int64_t)msg->offset, msg->line, NULL };
-        st = vg__ing_note(&doc, &src, "no_local_port", "LOC", NULL, "a port of the message",
+        st = vg__ing_note(doc, &src, "no_local_port", "LOC", NULL, "a port of the message",
                           "no port tells the local time of this message's dates; read as UTC");
     }
     /* Notes the syntax layer raised about this message. */
@@ -211,98 +399,231 @@ static enum vg_status on_message(void *user, const struct vg_edifact_message *ms
     for (size_t i = 0; i < r->nnotes && st == VG_OK; i++) {
         struct pending_note *n = &r->notes[i];
         if (n->message_offset == msg->offset) {
-            st = vg__ing_note(&doc, &n->src, note_kind(n->kind), n->field[0] ? n->field : NULL,
+            st = vg__ing_note(doc, &n->src, note_kind(n->kind), n->field[0] ? n->field : NULL,
                               n->value[0] ? n->value : NULL, n->expected[0] ? n->expected : NULL,
                               n->detail);
         } else {
             r->notes[keep++] = *n;
         }
     }
-    r->nnotes = keep;
-    if (st == VG_ENOMEM || r->ctx.oom) {
-        vg__ing_doc_release(&doc);
-        return vg_error_set(r->err, VG_ENOMEM, "out of memory mapping %s", msg->type);
-    }
-    enum ing_outcome out;
-    st = vg__ing_write(r->s, &doc, &out, r->err);
-    vg__ing_doc_release(&doc);
     if (st == VG_OK) {
-        st = vg__ing_batch_tick(r->s, r->err);
+        r->nnotes = keep;
+        st = vg__ing_doc_prepare(doc);
+    }
+    if (st == VG_ENOMEM || r->ctx.oom || doc->msg_type == NULL || doc->msg_version == NULL ||
+        doc->msg_ref == NULL || (sender != NULL && doc->sender == NULL)) {
+        return vg_error_set(&r->err, VG_ENOMEM, "out of memory mapping %s", msg->type);
     }
     return st;
+}
+
+static enum vg_status on_message(void *user, const struct vg_edifact_message *msg)
+{
+    struct edi_reader *r = user;
+    struct edi_item *it = item_begin(r, EDI_ITEM_MESSAGE);
+    if (it == NULL) {
+        return EDI_STOPPED;
+    }
+    it->ic = *msg->interchange;
+    vg__ing_doc_init(&it->doc, &it->arena);
+    it->doc_live = true;
+    enum vg_status st = map_message(r, msg, &it->doc);
+    if (st != VG_OK) {
+        item_clear(it);
+        return st;
+    }
+    return item_end(r, it);
 }
 
 static enum vg_status on_reject(void *user, const struct vg_edifact_issue *issue)
 {
     struct edi_reader *r = user;
-    return vg__ing_reject(r->s, issue->error, "EDIFACT",
-                          issue->message != NULL ? issue->message->ref : NULL, issue->excerpt.ptr,
-                          issue->excerpt.len, r->err);
+    struct edi_item *it = item_begin(r, EDI_ITEM_REJECT);
+    if (it == NULL) {
+        return EDI_STOPPED;
+    }
+    it->error = *issue->error;
+    it->has_ref = issue->message != NULL;
+    if (it->has_ref) {
+        snprintf(it->ref, sizeof(it->ref), "%s", issue->message->ref);
+    }
+    it->excerpt = NULL;
+    it->excerpt_len = 0;
+    if (issue->excerpt.ptr != NULL) {
+        size_t n = issue->excerpt.len > EDI_EXCERPT_MAX ? EDI_EXCERPT_MAX : issue->excerpt.len;
+        char *copy = vg_arena_alloc(&it->arena, n + 1);
+        if (copy == NULL) {
+            return vg_error_set(&r->err, VG_ENOMEM, "out of memory keeping a reject");
+        }
+        memcpy(copy, issue->excerpt.ptr, n);
+        copy[n] = '\0';
+        it->excerpt = copy;
+        it->excerpt_len = n;
+    }
+    return item_end(r, it);
+}
+
+static void note_copy(struct pending_note *n, const struct vg_edifact_issue *issue)
+{
+    memset(n, 0, sizeof(*n));
+    n->message_offset = issue->message != NULL ? issue->message->offset : 0;
+    n->src = (struct ing_source){ (int32_t)issue->error->item, (int64_t)issue->error->offset,
+                                  issue->error->line, NULL };
+    snprintf(n->kind, sizeof(n->kind), "%s", issue->kind);
+    snprintf(n->field, sizeof(n->field), "%s", issue->field ? issue->field : "");
+    snprintf(n->value, sizeof(n->value), "%s", issue->value ? issue->value : "");
+    snprintf(n->expected, sizeof(n->expected), "%s", issue->expected ? issue->expected : "");
+    snprintf(n->detail, sizeof(n->detail), "%s", issue->error->message);
+}
+
+static enum vg_status emit_note(struct edi_reader *r, const struct pending_note *n)
+{
+    struct edi_item *it = item_begin(r, EDI_ITEM_NOTE);
+    if (it == NULL) {
+        return EDI_STOPPED;
+    }
+    it->note = *n;
+    return item_end(r, it);
 }
 
 static enum vg_status on_note(void *user, const struct vg_edifact_issue *issue)
 {
     struct edi_reader *r = user;
-    struct ing_source src = { (int32_t)issue->error->item, (int64_t)issue->error->offset,
-                              issue->error->line, NULL };
     if (issue->scope == VG_EDIFACT_SCOPE_MESSAGE && issue->message != NULL) {
+        /* Kept until its message is mapped, then a finding of that message. */
         if (r->nnotes == r->capnotes) {
             size_t ncap = r->capnotes ? r->capnotes * 2 : 16;
             struct pending_note *nn = vg_reallocarray(r->notes, ncap, sizeof(*nn));
             if (nn == NULL) {
-                return vg_error_set(r->err, VG_ENOMEM, "out of memory");
+                return vg_error_set(&r->err, VG_ENOMEM, "out of memory");
             }
             r->notes = nn;
             r->capnotes = ncap;
         }
-        struct pending_note *n = &r->notes[r->nnotes++];
-        memset(n, 0, sizeof(*n));
-        n->message_offset = issue->message->offset;
-        n->src = src;
-        snprintf(n->kind, sizeof(n->kind), "%s", issue->kind);
-        snprintf(n->field, sizeof(n->field), "%s", issue->field ? issue->field : "");
-        snprintf(n->value, sizeof(n->value), "%s", issue->value ? issue->value : "");
-        snprintf(n->expected, sizeof(n->expected), "%s", issue->expected ? issue->expected : "");
-        snprintf(n->detail, sizeof(n->detail), "%s", issue->error->message);
+        note_copy(&r->notes[r->nnotes++], issue);
         return VG_OK;
     }
-    return vg__ing_finding(r->s, 0, &src, note_kind(issue->kind), issue->field, issue->value,
-                           issue->expected, issue->error->message, r->err);
+    struct pending_note n;
+    note_copy(&n, issue);
+    return emit_note(r, &n);
+}
+
+/* The whole parse side: every item of the file, then END. */
+static enum vg_status parse_file(struct edi_reader *r)
+{
+    struct vg_edifact_handler h = { on_message, on_reject, on_note, r };
+    struct vg_edifact_stats stats;
+    struct vg_error perr;
+    vg_error_clear(&perr);
+    struct vg_edifact_options po = { 0 };
+    if (r->tolerate_counts) {
+        po.flags |= VG_EDIFACT_TOLERATE_COUNTS;
+    }
+    enum vg_status st = vg_edifact_parse(r->f->data, r->f->len, r->f->path, &po, &h, &stats, &perr);
+    if (st != VG_OK && r->err.code == VG_OK) {
+        r->err = perr;
+    }
+    /* Notes about messages that never arrived (rejected ones) are kept on their own. */
+    for (size_t i = 0; i < r->nnotes && st == VG_OK; i++) {
+        st = emit_note(r, &r->notes[i]);
+    }
+    return st;
+}
+
+static void *parse_thread(void *arg)
+{
+    struct edi_reader *r = arg;
+    enum vg_status st = parse_file(r);
+    struct edi_item *it = item_begin(r, EDI_ITEM_END);
+    if (it != NULL) {
+        it->status = st;
+        it->error = r->err;
+        item_end(r, it);
+    }
+    return NULL;
+}
+
+/* The pipelined read: the calling thread writes what the parse thread makes. false when
+ * the thread could not be started (nothing was read). */
+static bool read_pipelined(struct edi_reader *r, struct edi_writer *w, enum vg_status *out)
+{
+    struct edi_queue q;
+    memset(&q, 0, sizeof(q));
+    q.nslots = EDI_PIPELINE_SLOTS;
+    q.slots = vg_calloc(q.nslots, sizeof(*q.slots));
+    if (q.slots == NULL) {
+        return false;
+    }
+    for (size_t i = 0; i < q.nslots; i++) {
+        vg_arena_init(&q.slots[i].arena, 1 << 16, 512u << 20);
+    }
+    bool started = false;
+    if (pthread_mutex_init(&q.mu, NULL) == 0) {
+        if (pthread_cond_init(&q.can_put, NULL) == 0) {
+            if (pthread_cond_init(&q.can_take, NULL) == 0) {
+                r->q = &q;
+                pthread_t tid;
+                started = pthread_create(&tid, NULL, parse_thread, r) == 0;
+                if (started) {
+                    enum vg_status st = VG_OK;
+                    for (;;) {
+                        struct edi_item *it = queue_take(&q);
+                        bool end = it->kind == EDI_ITEM_END;
+                        st = write_item(w, it);
+                        queue_done(&q);
+                        if (end || st != VG_OK) {
+                            break;
+                        }
+                    }
+                    queue_stop(&q);
+                    pthread_join(tid, NULL);
+                    *out = st;
+                }
+                r->q = NULL;
+                pthread_cond_destroy(&q.can_take);
+            }
+            pthread_cond_destroy(&q.can_put);
+        }
+        pthread_mutex_destroy(&q.mu);
+    }
+    /* Items the write side never took (it stopped on an error). */
+    for (size_t i = 0; i < q.nslots; i++) {
+        item_clear(&q.slots[i]);
+        vg_arena_release(&q.slots[i].arena);
+    }
+    vg_free(q.slots);
+    return started;
 }
 
 enum vg_status vg__ing_read_edifact(struct ing_session *s, const struct ing_file *f,
                                     struct vg_error *err)
 {
+    struct edi_writer w = { .s = s, .f = f, .err = err };
     struct edi_reader r;
     memset(&r, 0, sizeof(r));
-    r.s = s;
     r.f = f;
-    r.err = err;
-    r.ctx.s = s;
+    r.tolerate_counts = s->opts.tolerate_counts;
+    r.w = &w;
     r.ctx.f = f;
+    vg_error_clear(&r.err);
     vg_buf_init(&r.ctx.text, 1u << 20);
-    vg_arena_init(&r.arena, 1 << 16, 512u << 20);
-    struct vg_edifact_handler h = { on_message, on_reject, on_note, &r };
-    struct vg_edifact_stats stats;
-    struct vg_error perr;
-    vg_error_clear(&perr);
-    struct vg_edifact_options po = { 0 };
-    if (s->opts.tolerate_counts) {
-        po.flags |= VG_EDIFACT_TOLERATE_COUNTS;
-    }
-    enum vg_status st = vg_edifact_parse(f->data, f->len, f->path, &po, &h, &stats, &perr);
-    if (st != VG_OK && err != NULL && err->code == VG_OK) {
-        *err = perr;
-    }
-    /* Notes about messages that never arrived (rejected ones) are kept on their own. */
-    for (size_t i = 0; i < r.nnotes && st == VG_OK; i++) {
-        struct pending_note *n = &r.notes[i];
-        st = vg__ing_finding(s, 0, &n->src, note_kind(n->kind), n->field[0] ? n->field : NULL,
-                             n->value[0] ? n->value : NULL, n->expected[0] ? n->expected : NULL,
-                             n->detail, err);
+    enum vg_status st = VG_OK;
+    /* On one processor a second thread can only add its cost. */
+    bool done = f->len >= EDI_PIPELINE_MIN_BYTES && !s->opts.single_thread &&
+                sysconf(_SC_NPROCESSORS_ONLN) >= 2 && read_pipelined(&r, &w, &st);
+    if (!done) {
+        struct edi_item single;
+        memset(&single, 0, sizeof(single));
+        vg_arena_init(&single.arena, 1 << 16, 512u << 20);
+        r.single = &single;
+        st = parse_file(&r);
+        if (st != VG_OK && err != NULL && err->code == VG_OK) {
+            *err = r.err;
+        }
+        item_clear(&single);
+        vg_arena_release(&single.arena);
     }
     vg_free(r.notes);
-    vg_arena_release(&r.arena);
     vg_buf_release(&r.ctx.text);
     return st;
 }

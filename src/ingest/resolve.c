@@ -162,8 +162,12 @@ enum vg_status vg__ing_party(struct ing_session *s, int64_t message_id,
             return st;
         }
     }
-    char name_key[256];
-    vg__ing_name_key(p->name, name_key, sizeof(name_key));
+    char name_key_buf[ING_KEY_SIZE];
+    const char *name_key = p->name_key;
+    if (name_key == NULL) {
+        vg__ing_name_key(p->name, name_key_buf, sizeof(name_key_buf));
+        name_key = name_key_buf;
+    }
     char key[300];
     if (has_ruc) {
         snprintf(key, sizeof(key), "R:%s", ruc.text);
@@ -269,11 +273,12 @@ enum vg_status vg__ing_party(struct ing_session *s, int64_t message_id,
     }
 addresses:
     if (p->address != NULL || p->city != NULL) {
-        char addr_key[256];
-        char joined[600];
-        snprintf(joined, sizeof(joined), "%s %s %s", p->address ? p->address : "",
-                 p->city ? p->city : "", p->country ? p->country : "");
-        vg__ing_name_key(joined, addr_key, sizeof(addr_key));
+        char addr_key_buf[ING_KEY_SIZE];
+        const char *addr_key = p->address_key;
+        if (addr_key == NULL) {
+            vg__ing_address_key(p, addr_key_buf, sizeof(addr_key_buf));
+            addr_key = addr_key_buf;
+        }
         snprintf(seen_key, sizeof(seen_key), "A%lld|%s", (long long)*id, addr_key);
         bool seen = false;
         st = vg_map_put(&s->seen, seen_key, strlen(seen_key), 1, &seen, NULL);
@@ -515,6 +520,22 @@ enum vg_status vg__ing_port_call(struct ing_session *s, int64_t message_id,
     if (!has_detail) {
         return VG_OK;
     }
+    /* The same details as the last ones applied to this call in this run change nothing:
+     * every event of a loading report repeats its call's. Compared exactly, as text. */
+    char detail[640];
+    int dn = snprintf(detail, sizeof(detail),
+                      "%s\x1f%s\x1f%lld\x1f%lld\x1f%lld\x1f%lld\x1f%s\x1f%s",
+                      v->terminal != NULL ? v->terminal : "\x1e",
+                      v->carrier != NULL ? v->carrier : "\x1e", (long long)v->eta,
+                      (long long)v->etd, (long long)v->ata, (long long)v->atd,
+                      v->previous_port != NULL ? v->previous_port : "\x1e",
+                      v->next_port != NULL ? v->next_port : "\x1e");
+    bool memo = dn > 0 && (size_t)dn < sizeof(detail);
+    uint64_t last;
+    if (memo && vg_map_get(&s->call_detail, id, sizeof(*id), &last) &&
+        strcmp((const char *)(uintptr_t)last, detail) == 0) {
+        return VG_OK;
+    }
     /* Later documents complete what earlier ones did not say; nothing known is erased. */
     static const char upd_sql[] =
         "UPDATE port_calls SET terminal = coalesce(?2, terminal), carrier = coalesce(?3, carrier),"
@@ -536,10 +557,20 @@ enum vg_status vg__ing_port_call(struct ing_session *s, int64_t message_id,
     vg__bind_text(upd, 8, v->previous_port);
     vg__bind_text(upd, 9, v->next_port);
     st = step_done(s, upd, "updating a port call", err);
-    if (st == VG_OK && sqlite3_changes(s->store->db) > 0) {
+    if (st != VG_OK) {
+        return st;
+    }
+    if (sqlite3_changes(s->store->db) > 0) {
         s->batch_changes++;
     }
-    return st;
+    if (memo) {
+        const char *copy = vg_arena_strndup(&s->call_detail_text, detail, (size_t)dn);
+        if (copy == NULL || vg_map_set(&s->call_detail, id, sizeof(*id),
+                                       (uint64_t)(uintptr_t)copy) != VG_OK) {
+            return vg_error_set(err, VG_ENOMEM, "out of memory");
+        }
+    }
+    return VG_OK;
 }
 
 enum vg_status vg__ing_trip(struct ing_session *s, int64_t container_id, int64_t port_call_id,
@@ -558,14 +589,28 @@ enum vg_status vg__ing_trip(struct ing_session *s, int64_t container_id, int64_t
         if (loaded_at == VG_TIME_NONE && departure_at == VG_TIME_NONE) {
             return VG_OK;
         }
-        static const char upd_sql[] =
+        /* Only the columns given are set: departure_at is in an index (trips by port and
+         * departure), which an UPDATE naming the column rewrites even when it keeps its
+         * value; a loading report gives only loaded_at. */
+        static const char both_sql[] =
             "UPDATE trips SET loaded_at = coalesce(?2, loaded_at),"
             " departure_at = coalesce(?3, departure_at) WHERE id = ?1 AND"
             " (loaded_at, departure_at) IS NOT (coalesce(?2, loaded_at), coalesce(?3, departure_at))";
-        STMT(upd, upd_sql);
+        static const char loaded_sql[] =
+            "UPDATE trips SET loaded_at = ?2 WHERE id = ?1 AND loaded_at IS NOT ?2";
+        static const char departure_sql[] =
+            "UPDATE trips SET departure_at = ?3 WHERE id = ?1 AND departure_at IS NOT ?3";
+        const char *sql = departure_at == VG_TIME_NONE ? loaded_sql
+                          : loaded_at == VG_TIME_NONE  ? departure_sql
+                                                       : both_sql;
+        STMT(upd, sql);
         sqlite3_bind_int64(upd, 1, (int64_t)trip_id);
-        vg__bind_int64_or_null(upd, 2, loaded_at, VG_TIME_NONE);
-        vg__bind_int64_or_null(upd, 3, departure_at, VG_TIME_NONE);
+        if (sql != departure_sql) {
+            vg__bind_int64_or_null(upd, 2, loaded_at, VG_TIME_NONE);
+        }
+        if (sql != loaded_sql) {
+            vg__bind_int64_or_null(upd, 3, departure_at, VG_TIME_NONE);
+        }
         st = step_done(s, upd, "updating a trip", err);
         if (st == VG_OK && sqlite3_changes(s->store->db) > 0) {
             s->batch_changes++;

@@ -16,6 +16,8 @@ static void maps_init(struct ing_session *s)
     vg_map_init(&s->port_calls);
     vg_map_init(&s->seen);
     vg_map_init(&s->trips);
+    vg_map_init(&s->call_detail);
+    vg_arena_init(&s->call_detail_text, 16 * 1024, 0);
     vg_map_init(&s->locode_known);
     vg_map_init(&s->hs_known);
 }
@@ -28,6 +30,8 @@ static void maps_release(struct ing_session *s)
     vg_map_release(&s->port_calls);
     vg_map_release(&s->seen);
     vg_map_release(&s->trips);
+    vg_map_release(&s->call_detail);
+    vg_arena_release(&s->call_detail_text);
     vg_map_release(&s->locode_known);
     vg_map_release(&s->hs_known);
 }

@@ -25,6 +25,10 @@ struct ing_session {
     struct vg_map port_calls;
     struct vg_map seen;           /* rows known written (party identifiers, addresses) */
     struct vg_map trips;          /* (container id, port call id) -> trip id */
+    /* Port call id -> the details (terminal, carrier, times, ports) last applied to it in
+     * this run, a string in call_detail_text; a document repeating them needs no UPDATE. */
+    struct vg_map call_detail;
+    struct vg_arena call_detail_text;
     /* Code-list membership: 1 known, 2 unknown. */
     struct vg_map locode_known;
     struct vg_map hs_known;
@@ -35,10 +39,6 @@ struct ing_session {
     int64_t batch_changes;
     int batch_docs;
 };
-
-/* Normalised key of a party name: case- and accent-folded, punctuation and legal forms
- * removed, spaces collapsed (name_key.c). Writes into out (NUL-terminated). */
-void vg__ing_name_key(const char *name, char *out, size_t size);
 
 /* ---- resolution (resolve.c): find or create, returning row ids ---------------------- */
 

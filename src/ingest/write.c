@@ -488,8 +488,18 @@ static const char *seal_source_kind(const char *event_kind)
     return "event";
 }
 
+/* The document's own voyage resolved for one port: every event of a loading report names
+ * the same call, and resolving it again finds the same rows (the session caches them and
+ * a finding is recorded once per place in the message), so it is resolved once. */
+struct call_memo {
+    bool valid;
+    char port[16];
+    int64_t port_call_id, vessel_id;
+};
+
 static enum vg_status write_event(struct ing_session *s, struct ing_document *doc,
-                                  int64_t message_id, struct ing_event *ev, struct vg_error *err)
+                                  int64_t message_id, struct ing_event *ev,
+                                  struct call_memo *memo, struct vg_error *err)
 {
     if (ev->container == NULL) {
         return vg__ing_finding(s, message_id, &ev->src, "missing_container", "container", NULL,
@@ -518,12 +528,25 @@ static enum vg_status write_event(struct ing_session *s, struct ing_document *do
         if (call.port == NULL && place[0] != '\0') {
             call.port = place;
         }
-        if ((st = vg__ing_port_call(s, message_id, &call, &port_call_id, err)) != VG_OK) {
-            return st;
-        }
-        if ((st = vg__ing_vessel(s, message_id, &call.vessel, &call.src, ev->time, &vessel_id,
-                                 err)) != VG_OK) {
-            return st;
+        const char *port = call.port != NULL ? call.port : "";
+        bool memoable = voy == &doc->voyage && strlen(port) < sizeof(memo->port);
+        if (memoable && memo->valid && strcmp(memo->port, port) == 0) {
+            port_call_id = memo->port_call_id;
+            vessel_id = memo->vessel_id;
+        } else {
+            if ((st = vg__ing_port_call(s, message_id, &call, &port_call_id, err)) != VG_OK) {
+                return st;
+            }
+            if ((st = vg__ing_vessel(s, message_id, &call.vessel, &call.src, ev->time,
+                                     &vessel_id, err)) != VG_OK) {
+                return st;
+            }
+            if (memoable) {
+                memo->valid = true;
+                memcpy(memo->port, port, strlen(port) + 1);
+                memo->port_call_id = port_call_id;
+                memo->vessel_id = vessel_id;
+            }
         }
     }
     char seals[256] = "";
@@ -782,9 +805,10 @@ enum vg_status vg__ing_write(struct ing_session *s, struct ing_document *doc,
             }
         }
     } else if (doc->function != ING_FN_CANCEL) {
+        struct call_memo memo = { .valid = false };
         for (size_t i = 0; i < doc->events.n; i++) {
             if ((st = write_event(s, doc, message_id, ING_AT(doc->events, struct ing_event, i),
-                                  err)) != VG_OK) {
+                                  &memo, err)) != VG_OK) {
                 return st;
             }
         }

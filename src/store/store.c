@@ -9,6 +9,7 @@
 #include "store/store_int.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -200,6 +201,20 @@ int vg_store_schema_version(const struct vg_store *store)
     return v;
 }
 
+/* Process-wide SQLite set-up, once, before the first connection: memory statistics off.
+ * Debian builds SQLite without lookaside memory, so every cursor and record buffer of
+ * every statement is a malloc and a free; with statistics on, each also takes a global
+ * mutex and updates counters nobody reads (vigia never calls sqlite3_memory_used). Off,
+ * ingest needs about 7% less CPU (bench_ingest). When the program has already started
+ * SQLite itself, the setting is refused (SQLITE_MISUSE) and nothing changes. */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_setup(void)
+{
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)sqlite3_initialize();
+}
+
 enum vg_status vg_store_open(const char *path,
                              const struct vg_store_options *opts,
                              struct vg_store **out,
@@ -214,6 +229,7 @@ enum vg_status vg_store_open(const char *path,
     if (st != VG_OK) {
         return vg_error_set(err, st, "cannot initialise libsodium");
     }
+    pthread_once(&sqlite_once, sqlite_setup);
     struct stat sb;
     bool exists = stat(path, &sb) == 0;
     if (!exists && !opts->create) {

@@ -1,0 +1,388 @@
+/* The two-thread EDIFACT ingest (a parse thread feeding the writing thread) against the
+ * one-thread ingest: the same rows with the same ids, the same report, the same callbacks
+ * in the same order on the calling thread, and a run stopped anywhere completes to the
+ * clean result. The input is generated (over the 1 MiB from which the second thread is
+ * used) with a rejected message, bad check digits, an unmapped message type and a wrong
+ * interchange count among the good messages.
+ */
+#include "store/store_int.h"
+#include "vg_test.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <vigia/alloc.h>
+#include <vigia/ident.h>
+#include <vigia/ingest.h>
+#include <vigia/store.h>
+
+static struct vg_store *new_store(const char *name)
+{
+    struct vg_store_options o = { .create = true, .actor = "tester" };
+    struct vg_store *s = NULL;
+    struct vg_error e;
+    assert_int_equal(vg_store_open(vg_test_tmpfile(name), &o, &s, &e), VG_OK);
+    return s;
+}
+
+static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...) VG_PRINTF(4, 5);
+
+static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    assert_true(n > 0 && (size_t)n < sizeof(line));
+    if (*len + (size_t)n + 1 > *cap) {
+        *cap = (*cap + (size_t)n + 1) * 2;
+        *buf = vg_realloc(*buf, *cap);
+        assert_non_null(*buf);
+    }
+    memcpy(*buf + *len, line, (size_t)n + 1);
+    *len += (size_t)n;
+}
+
+/* Vessel calls of `per_call` containers: a CUSCAR per 50 consignments, CODECO gate-ins,
+ * a COARRI loading report. Every 97th container has a wrong check digit; call 1 has a
+ * CUSCAR whose UNT count is wrong (rejected) and an IFTMIN (kept unmapped); the terminal
+ * interchange of call 2 declares the wrong number of messages in UNZ (an envelope reject);
+ * the first CUSCAR carries UTF-8 under its declared ISO 8859-1. */
+static char *generate(int calls, int per_call, size_t *out_len)
+{
+    char *b = NULL;
+    size_t len = 0, cap = 0;
+    char numbers[400][12];
+    assert_true(per_call <= 400);
+    for (int call = 0; call < calls; call++) {
+        for (int i = 0; i < per_call; i++) {
+            static const char *const owners[] = { "MSC", "MAE", "CMA", "HLX" };
+            snprintf(numbers[i], 12, "%sU%06d0", owners[(call + i) % 4], call * 1000 + i);
+            int check = vg_container_check_digit(numbers[i]);
+            numbers[i][10] =
+                (char)('0' + ((call * per_call + i) % 97 == 5 ? (check + 1) % 10 : check));
+        }
+        append(&b, &len, &cap, "UNA:+.? 'UNB+UNOC:3+MSCPE:ZZZ+SUNAT:ZZZ+240502:0930+IC%d'\n", call);
+        int msgs = 0;
+        for (int m = 0; m < per_call; m += 50, msgs++) {
+            int k = per_call - m < 50 ? per_call - m : 50;
+            append(&b, &len, &cap,
+                   "UNH+%d+CUSCAR:D:95B:UN'BGM+785+CUS%d-%d+9'DTM+137:202405020930:203'"
+                   "TDT+20+V%d+1++MSC:172:20+++9074729:146:11:MSC ANNA:PA'"
+                   "LOC+9+PECLL:139:6'DTM+133:202405032200:203'\n",
+                   m + 1, call, m, call);
+            for (int j = 0; j < k; j++) {
+                const char *num = numbers[m + j];
+                /* UTF-8 under a declared ISO 8859-1: a finding of the message. */
+                bool utf8 = j == 0 && call == 0 && m == 0;
+                char ruc[12];
+                snprintf(ruc, sizeof(ruc), "20%08d0", 10000000 + (m + j) * 7919 % 89999);
+                ruc[10] = (char)('0' + vg_ruc_check_digit(ruc));
+                append(&b, &len, &cap,
+                       "CNI+%d+BL%d%06d'LOC+9+PECLL:139:6'LOC+11+BEANR:139:6'"
+                       "NAD+CZ+%s:RUC:ZZZ++EXPORTADORA %s%05d SAC+AV INDUSTRIAL 100+LIMA++15001+PE'"
+                       "NAD+CN+++IMPORT %04d BV+KAAI 12+ANTWERPEN++2000+BE'"
+                       "GID+1+1800:CT'FTX+AAA+++FRESH AVOCADOS'PIA+5+080440:HS'"
+                       "MEA+WT+G+KGM:21600'SGP+%s+1800'EQD+CN+%s+45R1:102:5+++5'"
+                       "MEA+AAE+G+KGM:25480'SEL+SL%06d+SH'\n",
+                       j + 1, call, m + j, ruc, utf8 ? "\xc3\x91" : "", (m + j) % 300,
+                       (m + j) % 200, num, num, call * 1000 + m + j);
+            }
+            /* Call 1, second manifest: the count is off by one (rejected whole). */
+            bool bad = call == 1 && m == 50;
+            append(&b, &len, &cap, "UNT+%d+%d'\n", 6 + 13 * k + 1 + (bad ? 1 : 0), m + 1);
+        }
+        if (call == 1) {
+            append(&b, &len, &cap, "UNH+X1+IFTMIN:D:99B:UN'BGM+610+BK%d+9'UNT+3+X1'\n", call);
+            msgs++;
+        }
+        append(&b, &len, &cap, "UNZ+%d+IC%d'\n", msgs, call);
+        append(&b, &len, &cap, "UNA:+.? 'UNB+UNOC:3+DPWC:ZZZ+MSC:ZZZ+240501:2345+GT%d'\n", call);
+        int gm = 0;
+        for (int m = 0; m < per_call; m += 20, gm++) {
+            int k = per_call - m < 20 ? per_call - m : 20;
+            append(&b, &len, &cap,
+                   "UNH+%d+CODECO:D:95B:UN'BGM+34+GI%d-%d+9'LOC+165+PECLL:139:6+DPW:TER:ZZZ'\n",
+                   m + 1, call, m);
+            for (int j = 0; j < k; j++) {
+                append(&b, &len, &cap,
+                       "EQD+CN+%s+45R1:102:5++2+5'DTM+7:2024050%d%02d%02d:203'SEL+SL%06d+SH'"
+                       "TDT+1++3+++++T%04d'\n",
+                       numbers[m + j], 1 + j % 2, j % 24, j % 60, call * 1000 + m + j, j);
+            }
+            append(&b, &len, &cap, "UNT+%d+%d'\n", 3 + 4 * k + 1, m + 1);
+        }
+        append(&b, &len, &cap,
+               "UNH+L%d+COARRI:D:95B:UN'BGM+46+LR%d+9'"
+               "TDT+20+V%d+1++MSC:172:20+++9074729:146:11:MSC ANNA'LOC+9+PECLL:139:6'\n",
+               call, call, call);
+        for (int j = 0; j < per_call; j++) {
+            append(&b, &len, &cap,
+                   "EQD+CN+%s+45R1:102:5++2+5'DTM+203:202405031%d%02d:203'"
+                   "LOC+147+0%02d%02d%02d::5'\n",
+                   numbers[j], j % 10, j % 60, j % 40, j % 20, j % 10);
+        }
+        append(&b, &len, &cap, "UNT+%d+L%d'UNZ+%d+GT%d'\n", 4 + 3 * per_call + 1, call,
+               gm + 1 + (call == 2 ? 3 : 0), call);
+    }
+    *out_len = len;
+    return b;
+}
+
+/* Every callback, in order, and whether each came on the calling thread. */
+struct seen {
+    pthread_t caller;
+    bool foreign_thread;
+    struct vg_hasher h;
+    int n;
+};
+
+static void on_event(void *user,
+                     enum vg_ingest_event ev,
+                     const struct vg_error *e,
+                     const struct vg_ingest_report *r)
+{
+    struct seen *s = user;
+    if (!pthread_equal(pthread_self(), s->caller)) {
+        s->foreign_thread = true;
+    }
+    char line[600];
+    snprintf(line, sizeof(line), "%d|%s|%llu|%u|%s|%lld|%lld\n", (int)ev,
+             e != NULL ? e->source : "", e != NULL ? (unsigned long long)e->offset : 0ull,
+             e != NULL ? e->line : 0u, e != NULL ? e->message : "", (long long)r->messages,
+             (long long)r->findings);
+    vg_hasher_update(&s->h, line, strlen(line));
+    s->n++;
+}
+
+static int64_t q_count(struct vg_store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return v;
+}
+
+static bool skipped_column(const char *name, bool with_ids)
+{
+    static const char *const clock_columns[] = {
+        "created_at",       "updated_at",  "ingested_at", "first_ingested_at",
+        "last_ingested_at", "recorded_at", "path",
+    };
+    for (size_t k = 0; k < sizeof(clock_columns) / sizeof(clock_columns[0]); k++) {
+        if (strcmp(name, clock_columns[k]) == 0) {
+            return true;
+        }
+    }
+    size_t n = strlen(name);
+    return !with_ids && (strcmp(name, "id") == 0 || strcmp(name, "supersedes") == 0 ||
+                         (n > 3 && strcmp(name + n - 3, "_id") == 0));
+}
+
+/* A digest of every table the ingest writes, every column but wall-clock times, rows
+ * sorted by all their columns. With ids, the same digest means the same rows with the
+ * same ids; without, the same rows whatever ids they got, except for two things that
+ * depend on where a run was interrupted (the writer records them when a run first meets
+ * a container or vessel): findings count once per kind, field and value, wherever they
+ * were seen, and vessel identities are left out. */
+static void dump_digest(struct vg_store *s, bool with_ids, char out[65])
+{
+    static const char *const tables[] = {
+        "ingest_files",
+        "interchanges",
+        "messages",
+        "rejects",
+        "findings",
+        "parties",
+        "party_identifiers",
+        "party_addresses",
+        "vessels",
+        "vessel_identities",
+        "port_calls",
+        "consignments",
+        "consignment_versions",
+        "consignment_places",
+        "consignment_parties",
+        "goods_items",
+        "containers",
+        "consignment_equipment",
+        "goods_placement",
+        "trips",
+        "equipment_events",
+        "seals",
+    };
+    struct vg_hasher h;
+    vg_hasher_init(&h);
+    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+        bool findings = strcmp(tables[t], "findings") == 0;
+        if (!with_ids && strcmp(tables[t], "vessel_identities") == 0) {
+            continue;
+        }
+        char sql[2048];
+        snprintf(sql, sizeof(sql), "SELECT %s", !with_ids && findings ? "DISTINCT " : "");
+        char order[1024] = " ORDER BY ";
+        char info[128];
+        snprintf(info, sizeof(info), "SELECT name FROM pragma_table_info('%s')", tables[t]);
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_prepare_v2(s->db, info, -1, &st, NULL), SQLITE_OK);
+        int ncols = 0;
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *name = (const char *)sqlite3_column_text(st, 0);
+            if (skipped_column(name, with_ids) ||
+                (!with_ids && findings && strcmp(name, "kind") != 0 && strcmp(name, "field") != 0 &&
+                 strcmp(name, "value") != 0 && strcmp(name, "expected") != 0)) {
+                continue;
+            }
+            ncols++;
+            snprintf(sql + strlen(sql), sizeof(sql) - strlen(sql), "%s%s", ncols > 1 ? ", " : "",
+                     name);
+            snprintf(order + strlen(order), sizeof(order) - strlen(order), "%s%d",
+                     ncols > 1 ? ", " : "", ncols);
+        }
+        sqlite3_finalize(st);
+        assert_true(ncols > 0);
+        snprintf(sql + strlen(sql), sizeof(sql) - strlen(sql), " FROM %s%s", tables[t], order);
+        assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+        int rows = 0;
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            rows++;
+            for (int c = 0; c < sqlite3_column_count(st); c++) {
+                const void *v = sqlite3_column_blob(st, c);
+                int n = sqlite3_column_bytes(st, c);
+                vg_hasher_update(&h, v != NULL ? v : "<null>", v != NULL ? (size_t)n : 6);
+                vg_hasher_update(&h, "|", 1);
+            }
+        }
+        sqlite3_finalize(st);
+        vg_hasher_update(&h, tables[t], strlen(tables[t]));
+        vg_hasher_update(&h, &rows, sizeof(rows));
+    }
+    uint8_t d[VG_DIGEST_SIZE];
+    vg_hasher_final(&h, d);
+    vg_digest_hex(d, out);
+}
+
+static enum vg_status run(struct vg_store *s,
+                          const char *path,
+                          bool single,
+                          struct seen *seen,
+                          struct vg_ingest_report *r)
+{
+    const char *paths[1] = { path };
+    struct vg_ingest_options o = { .batch_size = 40, .single_thread = single };
+    if (seen != NULL) {
+        seen->caller = pthread_self();
+        seen->foreign_thread = false;
+        seen->n = 0;
+        vg_hasher_init(&seen->h);
+        o.callback = on_event;
+        o.user = seen;
+    }
+    struct vg_error e;
+    vg_error_clear(&e);
+    return vg_ingest_paths(s, paths, 1, &o, r, &e);
+}
+
+/* Writes the input; its path goes into path (vg_test_tmpfile's buffers are reused). */
+static void input_file(char path[700])
+{
+    size_t len;
+    char *data = generate(6, 400, &len);
+    assert_true(len > (1u << 20)); /* large enough for the second thread */
+    snprintf(path, 700, "%s", vg_test_tmpfile("pipeline.edi"));
+    vg_test_write_file(path, data, len);
+    vg_free(data);
+}
+
+static void test_ingest_pipeline__same_store_as_one_thread(void **state)
+{
+    (void)state;
+    char path[700];
+    input_file(path);
+    struct vg_store *one = new_store("one.db");
+    struct vg_store *two = new_store("two.db");
+    struct seen seen_one, seen_two;
+    struct vg_ingest_report r1, r2;
+    assert_int_equal(run(one, path, true, &seen_one, &r1), VG_EPARTIAL);
+    assert_int_equal(run(two, path, false, &seen_two, &r2), VG_EPARTIAL);
+
+    /* What the input holds, so that equal stores are not equally empty. */
+    assert_int_equal(r2.containers, 6 * 400);
+    assert_int_equal(r2.rejected, 2); /* the miscounted CUSCAR, the miscounted UNZ */
+    assert_int_equal(q_count(two, "SELECT count(*) FROM rejects WHERE msg_ref IS NULL"), 1);
+    assert_int_equal(q_count(two, "SELECT count(*) FROM findings WHERE kind = 'charset_mismatch'"
+                                  " AND message_id IS NOT NULL"),
+                     1);
+    assert_int_equal(q_count(two, "SELECT count(*) FROM findings WHERE kind = 'bad_check_digit'"),
+                     6 * 400 / 97 + 1);
+    assert_int_equal(r2.consignments, 6 * 400 - 50);
+    assert_int_equal(r2.events, 2 * (6 * 400 - 50) + 100);
+    assert_int_equal(q_count(two, "SELECT count(*) FROM messages WHERE msg_type = 'IFTMIN'"), 1);
+    assert_memory_equal(&r1, &r2, sizeof(r1));
+
+    char d1[65], d2[65];
+    dump_digest(one, true, d1);
+    dump_digest(two, true, d2);
+    assert_string_equal(d1, d2);
+
+    assert_false(seen_one.foreign_thread);
+    assert_false(seen_two.foreign_thread);
+    assert_true(seen_two.n > r2.findings + r2.rejected); /* and progress per batch */
+    assert_int_equal(seen_one.n, seen_two.n);
+    uint8_t h1[VG_DIGEST_SIZE], h2[VG_DIGEST_SIZE];
+    vg_hasher_final(&seen_one.h, h1);
+    vg_hasher_final(&seen_two.h, h2);
+    assert_memory_equal(h1, h2, sizeof(h1));
+
+    /* Again: nothing changes, on either path. */
+    assert_int_equal(run(two, path, false, NULL, &r2), VG_EPARTIAL);
+    assert_int_equal(r2.accepted, 0);
+    assert_int_equal(r2.duplicates, r1.accepted);
+    char d3[65];
+    dump_digest(two, true, d3);
+    assert_string_equal(d3, d2);
+    vg_store_close(one);
+    vg_store_close(two);
+}
+
+/* Allocation failures stop a two-thread run on either thread (parsing or writing); a
+ * normal run afterwards completes the store to exactly what a clean run gives. */
+static void test_ingest_pipeline__stopped_runs_complete_to_the_clean_result(void **state)
+{
+    (void)state;
+    char path[700];
+    input_file(path);
+    struct vg_store *clean = new_store("clean.db");
+    struct vg_ingest_report r;
+    assert_int_equal(run(clean, path, true, NULL, &r), VG_EPARTIAL);
+    char want[65];
+    dump_digest(clean, false, want);
+    vg_store_close(clean);
+    for (unsigned long n = 50; n < 40000; n = n * 5 + 7) {
+        char name[32];
+        snprintf(name, sizeof(name), "stop%lu.db", n);
+        struct vg_store *s = new_store(name);
+        vg_alloc_fail_nth(n);
+        enum vg_status st = run(s, path, false, NULL, &r);
+        vg_alloc_fail_nth(0);
+        if (st != VG_ENOMEM && st != VG_EPARTIAL) {
+            fail_msg("failing allocation %lu: %s", n, vg_status_name(st));
+        }
+        assert_int_equal(run(s, path, false, NULL, &r), VG_EPARTIAL);
+        char got[65];
+        dump_digest(s, false, got);
+        assert_string_equal(got, want);
+        vg_store_close(s);
+    }
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_ingest_pipeline__same_store_as_one_thread),
+    cmocka_unit_test(test_ingest_pipeline__stopped_runs_complete_to_the_clean_result),
+};
+
+VG_TEST_MAIN(tests)
