@@ -173,10 +173,12 @@ rk_record_json(const struct vg_value *rec, const struct rk_src (*src)[2], struct
     /* Features with the same source list form a group, in the order of their first
      * feature; next[] chains each group's features in catalogue order. */
     uint16_t group_first[VG_F_COUNT], group_last[VG_F_COUNT], next[VG_F_COUNT];
+    size_t name_len[VG_F_COUNT];
     size_t ngroups = 0;
     size_t bound = 32; /* braces, "_sources", commas */
     for (size_t f = 0; f < VG_F_COUNT; f++) {
         size_t name = strlen(cat->defs[f].name);
+        name_len[f] = name;
         if (rec[f].kind != VG_VALUE_UNKNOWN) {
             bound += name + 4 + value_bound(&rec[f]);
         }
@@ -214,7 +216,7 @@ rk_record_json(const struct vg_value *rec, const struct rk_src (*src)[2], struct
         }
         first = false;
         *w++ = '"';
-        w = put(w, cat->defs[f].name, strlen(cat->defs[f].name));
+        w = put(w, cat->defs[f].name, name_len[f]);
         w = put(w, "\":", 2);
         w = put_value(w, &rec[f]);
     }
@@ -236,7 +238,7 @@ rk_record_json(const struct vg_value *rec, const struct rk_src (*src)[2], struct
                 *w++ = ',';
             }
             *w++ = '"';
-            w = put(w, cat->defs[f].name, strlen(cat->defs[f].name));
+            w = put(w, cat->defs[f].name, name_len[f]);
             *w++ = '"';
         }
         *w++ = ']';

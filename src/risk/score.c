@@ -134,7 +134,7 @@ struct scorer {
     size_t nrules;
     struct vg_rule_result *results;
     struct vg_arena arena;
-    struct vg_buf json, text, why, model_ev;
+    struct vg_buf json, text, why, model_ev, evidence_buf;
     struct rk_citer citer;
     struct vg_value rec[VG_F_COUNT];
     struct rk_src src[VG_F_COUNT][2];
@@ -440,8 +440,8 @@ static const unsigned missing_feeds[] = { VG_FEED_MANIFEST, VG_FEED_GATE, VG_FEE
 static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_error *err)
 {
     const struct vg_feature_schema *cat = vg_feature_catalog();
-    struct vg_buf ev;
-    vg_buf_init(&ev, 1u << 20);
+    struct vg_buf ev = sc->evidence_buf; /* reused: its memory stays with the scorer */
+    vg_buf_reset(&ev);
     enum vg_status s = VG_OK;
     int seq = 0;
     for (size_t i = 0; i < sc->nrules && s == VG_OK; i++) {
@@ -598,7 +598,7 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
             s = reason(sc, aid, &seq, "missing", NULL, 0, false, &sc->text, NULL, err);
         }
     }
-    vg_buf_release(&ev);
+    sc->evidence_buf = ev;
     return s;
 }
 
@@ -781,6 +781,7 @@ enum vg_status vg_risk_score(struct vg_store *store,
     vg_buf_init(&sc->why, 1u << 20);
     vg_buf_init(&sc->model_ev, 1u << 20);
     vg_buf_init(&sc->pend_text, 1u << 28);
+    vg_buf_init(&sc->evidence_buf, 1u << 20);
     struct rk_ctx *c = vg_calloc(1, sizeof(*c));
     sc->results = vg_calloc(sc->nrules + 1, sizeof(struct vg_rule_result));
     if (c == NULL || sc->results == NULL) {
@@ -892,6 +893,7 @@ out:
     vg_buf_release(&sc->why);
     vg_buf_release(&sc->model_ev);
     vg_buf_release(&sc->pend_text);
+    vg_buf_release(&sc->evidence_buf);
     rk_citer_release(&sc->citer);
     vg_rules_free(owned);
     return s;
