@@ -15,7 +15,7 @@
  *
  *   points = sum of the weights of the fired rules            (the active rule set)
  *          + graded evidence, below 5 points in all           (continuous features)
- *          + model weight * model probability                 (when a model is given)
+ *          + 10 x log10(1 + odds(p) / odds(base))           (the model, when one is given)
  *   score  = 100 * (1 - exp(-points / 50))                    (0 to 100, never reached)
  *   band   = red when a fired rule holds the trip or score >= 60, amber >= 35, else green
  *
@@ -49,11 +49,23 @@ struct vg_store;
 #define VG_RISK_RED          50.0 /* score from which a trip is red (about 35 points) */
 #define VG_RISK_AMBER        33.0 /* score from which a trip is amber (about 20 points) */
 #define VG_RISK_GRADED_MAX   1.9  /* graded evidence adds at most this many points */
-#define VG_RISK_MODEL_WEIGHT 50.0 /* default points for a model probability of 1 */
+#define VG_RISK_MODEL_WEIGHT 10.0 /* default model points per tenfold odds over the base rate */
+#define VG_RISK_MODEL_BASE   0.01 /* default base rate of a model that does not know its own */
 
 /* The score for a number of points: 100 * (1 - exp(-points / VG_RISK_SCALE)), 0 for
  * points <= 0. */
 double vg_risk_score_of(double points);
+
+/*
+ * The points of a model probability p (0 to 1) for a model whose base rate (the
+ * probability of a trip it knows nothing about) is base (0 < base < 1):
+ * weight * log10(1 + odds(p) / odds(base)). In the units of the default rules (10 x log10
+ * of a likelihood ratio, docs/rules.md): a probability ten times the base odds adds about
+ * weight points, one at the base rate log10(2) x weight, a probability near 0 almost
+ * nothing; never negative, increasing in p. A base outside (0, 1) or NaN reads as
+ * VG_RISK_MODEL_BASE.
+ */
+double vg_risk_model_points(double p, double base, double weight);
 
 /* "red", "amber" or "green" (static) for a score and whether a rule holds the trip. */
 const char *vg_risk_band(double score, bool hold);
@@ -68,7 +80,8 @@ const char *vg_risk_band(double score, bool hold);
 struct vg_risk_model {
     const char *version; /* recorded in the reasons, e.g. "xgb 2026-05-01" */
     int64_t model_id;    /* models.id recorded with each assessment, 0 when none */
-    double weight;       /* points for p = 1; 0 picks VG_RISK_MODEL_WEIGHT */
+    double weight;       /* points per tenfold odds (vg_risk_model_points); 0 picks
+                            VG_RISK_MODEL_WEIGHT */
     enum vg_status (*predict)(
         void *user, const struct vg_value *record, size_t n, double *p, struct vg_buf *why);
     void *user;
@@ -77,6 +90,8 @@ struct vg_risk_model {
      * the contributions it explained and the features it reads as novel, which targeting
      * uses to explore). Called only after predict, for versions that are written. */
     enum vg_status (*evidence)(void *user, struct vg_buf *json);
+    double base_rate; /* the model's base rate (vg_risk_model_points); 0 picks
+                         VG_RISK_MODEL_BASE */
 };
 
 /*

@@ -70,4 +70,14 @@ void vg_risk_learned_init(struct vg_risk_learned *l, struct vg_model *model, int
     l->hook.predict = learned_predict;
     l->hook.evidence = learned_evidence;
     l->hook.user = l;
+    /* The base rate the model learned at: the weighted positive share of its validation
+     * weeks, else of everything it learned from. */
+    if (model != NULL) {
+        const struct vg_model_metrics *m = &vg_model_info(model)->metrics;
+        double b = m->base_rate;
+        if (!(b > 0 && b < 1) && m->all.weight > 0) {
+            b = m->all.positive_weight / m->all.weight;
+        }
+        l->hook.base_rate = b > 0 && b < 1 ? b : 0;
+    }
 }

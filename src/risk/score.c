@@ -141,7 +141,7 @@ struct scorer {
     struct rk_trip_hits hits;
     /* Result of the last evaluation. */
     struct vg_rules_summary sum;
-    double points, score, graded_points, model_p;
+    double points, score, graded_points, model_p, model_points;
     struct graded_part parts[12];
     size_t nparts;
     uint8_t digest[VG_DIGEST_SIZE];
@@ -167,6 +167,7 @@ evaluate(struct scorer *sc, uint32_t trip, int64_t as_of, struct vg_error *err)
     }
     sc->graded_points = graded(sc->rec, sc->parts, &sc->nparts);
     sc->model_p = NAN;
+    sc->model_points = 0;
     sc->points = sc->sum.weight + sc->graded_points;
     sc->score = vg_risk_score_of(sc->points);
     uint8_t rd[VG_DIGEST_SIZE];
@@ -185,6 +186,23 @@ evaluate(struct scorer *sc, uint32_t trip, int64_t as_of, struct vg_error *err)
 /* The model term of the evaluated record: asked only for versions that are written (the
  * digest names the model's version, not its output), so re-scoring an unchanged trip costs
  * no prediction. */
+double vg_risk_model_points(double p, double base, double weight)
+{
+    if (!(base > 0 && base < 1)) {
+        base = VG_RISK_MODEL_BASE;
+    }
+    if (!(p > 0)) {
+        return 0;
+    }
+    double odds = p < 1 ? p / (1 - p) : 1e12;
+    return weight * log10(1 + odds / (base / (1 - base)));
+}
+
+static double model_points(const struct vg_risk_model *m, double p)
+{
+    return vg_risk_model_points(p, m->base_rate, m->weight > 0 ? m->weight : VG_RISK_MODEL_WEIGHT);
+}
+
 static enum vg_status model_term(struct scorer *sc, struct vg_error *err)
 {
     vg_buf_reset(&sc->why);
@@ -201,8 +219,8 @@ static enum vg_status model_term(struct scorer *sc, struct vg_error *err)
         return vg_error_set(err, s, "the model failed on a trip");
     }
     sc->model_p = fmin(1.0, fmax(0.0, p));
-    double w = sc->model->weight > 0 ? sc->model->weight : VG_RISK_MODEL_WEIGHT;
-    sc->points += w * sc->model_p;
+    sc->model_points = model_points(sc->model, sc->model_p);
+    sc->points += sc->model_points;
     sc->score = vg_risk_score_of(sc->points);
     return VG_OK;
 }
@@ -560,7 +578,6 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
     /* The model. */
     if (s == VG_OK && sc->model != NULL && !isnan(sc->model_p)) {
         vg_buf_reset(&sc->text);
-        double w = sc->model->weight > 0 ? sc->model->weight : VG_RISK_MODEL_WEIGHT;
         s = vg_buf_printf(&sc->text, "Model %s: probability %.3f",
                           sc->model->version != NULL ? sc->model->version : "", sc->model_p);
         if (s == VG_OK && sc->why.len > 0) {
@@ -571,8 +588,8 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
         }
         if (s == VG_OK) {
             no_bars(&sc->text, 0);
-            s = reason(sc, aid, &seq, "model", sc->model->version, w * sc->model_p, true, &sc->text,
-                       sc->model_ev.len > 0 ? sc->model_ev.data : NULL, err);
+            s = reason(sc, aid, &seq, "model", sc->model->version, sc->model_points, true,
+                       &sc->text, sc->model_ev.len > 0 ? sc->model_ev.data : NULL, err);
         }
     }
     /* Feeds missing for this trip: the features that depend on them are unknown. Feeds the

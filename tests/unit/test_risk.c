@@ -1036,25 +1036,29 @@ static void test_risk__model_hook_adds_points_and_a_reason(void **state)
 {
     (void)state;
     struct vg_store *s = world("md.db");
-    struct vg_risk_model m = { "m1", 0, 50, fake_predict, NULL, NULL };
+    struct vg_risk_model m = { "m1", 0, 0, fake_predict, NULL, NULL, 0.01 };
     struct vg_risk_options o = { .as_of = T("2024-06-06T00:00Z"), .model = &m };
     struct vg_risk_report r;
     struct vg_error e;
     vg_error_clear(&e);
     assert_status(vg_risk_score(s, &o, &r, &e), VG_OK, &e);
     assert_int_equal(r.assessed, 2);
-    char *text = qtext(s, "SELECT text || ' / ' || weight FROM assessment_reasons WHERE"
-                          " kind = 'model' AND code = 'm1' LIMIT 1");
+    char *text =
+        qtext(s, "SELECT text || ' / ' || printf('%.2f', weight) FROM assessment_reasons WHERE"
+                 " kind = 'model' AND code = 'm1' LIMIT 1");
     assert_string_equal(text, "Model m1: probability 0.800; reefer weighs most; source: the "
-                              "trip's feature record / 40.0");
+                              "trip's feature record / 25.99");
     vg_free(text);
-    /* 44 points of rules, 40 of the model, and graded evidence below VG_RISK_GRADED_MAX. */
+    /* 44 points of rules, 10 log10(1 + 4 / (1 / 99)) = 25.99 of the model, and graded
+     * evidence below VG_RISK_GRADED_MAX. */
     double sc = (double)q(s, "SELECT CAST(score * 10000 AS INTEGER) FROM assessments a JOIN"
                              " trips t ON t.id = a.trip_id JOIN containers k ON k.id ="
                              " t.container_id WHERE k.number = 'MSCU1000017'") /
                 10000.0;
-    assert_true(sc >= vg_risk_score_of(84) - 0.001 &&
-                sc < vg_risk_score_of(84 + VG_RISK_GRADED_MAX));
+    double mp = vg_risk_model_points(0.8, 0.01, VG_RISK_MODEL_WEIGHT);
+    assert_true(fabs(mp - 10 * log10(1 + 4.0 * 99.0)) < 1e-9);
+    assert_true(sc >= vg_risk_score_of(44 + mp) - 0.001 &&
+                sc < vg_risk_score_of(44 + mp + VG_RISK_GRADED_MAX));
     /* Another model version is a change: both trips get a new version. */
     m.version = "m2";
     o.as_of = T("2024-06-07T00:00Z");
@@ -1068,6 +1072,17 @@ static void test_risk__model_hook_adds_points_and_a_reason(void **state)
 static void test_risk__score_formula_and_bands(void **state)
 {
     (void)state;
+    /* The model term: nothing for p = 0, log10(2) x weight at the base rate, about weight
+     * per tenfold odds above it, increasing, and the default base for a bad one. */
+    assert_true(vg_risk_model_points(0, 0.01, 10) == 0);
+    assert_true(fabs(vg_risk_model_points(0.01, 0.01, 10) - 10 * log10(2)) < 1e-9);
+    assert_true(fabs(vg_risk_model_points(0.5, 0.5, 10) - 10 * log10(2)) < 1e-9);
+    assert_true(vg_risk_model_points(0.2, 0.01, 10) < vg_risk_model_points(0.3, 0.01, 10));
+    assert_true(vg_risk_model_points(1, 0.01, 10) > 100);
+    assert_true(vg_risk_model_points(0.3, NAN, 10) ==
+                vg_risk_model_points(0.3, VG_RISK_MODEL_BASE, 10));
+    assert_true(vg_risk_model_points(0.3, 1.5, 10) ==
+                vg_risk_model_points(0.3, VG_RISK_MODEL_BASE, 10));
     assert_true(vg_risk_score_of(0) == 0);
     assert_true(vg_risk_score_of(-5) == 0);
     assert_true(fabs(vg_risk_score_of(50) - 100 * (1 - exp(-1))) < 1e-12);
