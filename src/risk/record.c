@@ -2,11 +2,11 @@
  * A feature record as JSON, the compact form kept with every assessment:
  *
  *   {"port":"PECLL","direction":"export","gross_kg":18468,...,
- *    "_sources":{"m1:8":["port","direction",...],"m2:6 m3:6":["dwell_hours",...],"o3":[...]}}
+ *    "_sources":{"m1:8":["direction",...],"m2:6 m3:6":["dwell_hours",...],"o3":[...]}}
  *
  * The known values by feature name, in catalogue order; unknown features are left out
- * (`vigia features TRIP --as-of T` gives their reasons, and the assessment's digest, which
- * covers them, tells whether that recomputation matches). "_sources" maps each source list
+ * (`vigia features TRIP --as-of T` gives their reasons; the digest below still covers
+ * them). "_sources" maps each source list
  * (one or two sources joined by a space: "m<message>:<segment>", "o<outcome>", "e<vessel
  * event>", "w<watch-list entry>") to the features resting on it, in catalogue order, the
  * lists in the order of their first feature. Written for every assessment, so in one pass
