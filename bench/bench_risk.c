@@ -526,8 +526,7 @@ int main(int argc, char **argv)
             }
             s = open_store(path, key, heads);
         }
-        printf("bench_risk: %ld containers generated in %.1f s (%s)\n", n, bench_wall() - t,
-               path);
+        printf("bench_risk: %ld containers generated in %.1f s (%s)\n", n, bench_wall() - t, path);
     }
     fflush(stdout);
 

@@ -297,8 +297,8 @@ static void no_bars(struct vg_buf *b, size_t from)
 
 /* ---- writing ------------------------------------------------------------------------ */
 
-#define REASON_ROW "(?,?,?,?,?,?,?)"
-#define REASON_ROWS4 REASON_ROW "," REASON_ROW "," REASON_ROW "," REASON_ROW
+#define REASON_ROW    "(?,?,?,?,?,?,?)"
+#define REASON_ROWS4  REASON_ROW "," REASON_ROW "," REASON_ROW "," REASON_ROW
 #define REASON_ROWS16 REASON_ROWS4 "," REASON_ROWS4 "," REASON_ROWS4 "," REASON_ROWS4
 
 /* Inserts the pending reasons: RK_REASON_BATCH in one statement, or one at a time. */

@@ -1773,8 +1773,8 @@ static void source_key(const struct rk_src *src, char *out, size_t cap)
         int w = src[k].kind == RK_SRC_MESSAGE && src[k].seg > 0
                     ? snprintf(out + n, cap - n, "%s%c%lld:%d", k > 0 ? " " : "",
                                prefix[src[k].kind], (long long)src[k].id, (int)src[k].seg)
-                    : snprintf(out + n, cap - n, "%s%c%lld", k > 0 ? " " : "",
-                               prefix[src[k].kind], (long long)src[k].id);
+                    : snprintf(out + n, cap - n, "%s%c%lld", k > 0 ? " " : "", prefix[src[k].kind],
+                               (long long)src[k].id);
         assert_true(w > 0 && (size_t)w < cap - n);
         n += (size_t)w;
     }
@@ -1939,8 +1939,9 @@ static void test_risk__reasons_in_batches_as_one_by_one(void **state)
     assert_true(strlen(a) > 12 * 500);
     assert_string_equal(a, b);
     /* Sequence numbers run 1..n within every assessment. */
-    assert_int_equal(q(all, "SELECT count(*) FROM (SELECT assessment_id FROM assessment_reasons"
-                            " GROUP BY assessment_id HAVING max(seq) != count(*) OR min(seq) != 1)"),
+    assert_int_equal(q(all,
+                       "SELECT count(*) FROM (SELECT assessment_id FROM assessment_reasons"
+                       " GROUP BY assessment_id HAVING max(seq) != count(*) OR min(seq) != 1)"),
                      0);
     vg_free(a);
     vg_free(b);
