@@ -25,9 +25,10 @@ static enum vg_status
 message_label(struct rk_citer *sc, int64_t id, int32_t seg, struct vg_buf *out)
 {
     uint64_t lab;
-    char key[24];
-    int kl = snprintf(key, sizeof(key), "%lld", (long long)id);
-    if (!vg_map_get(&sc->labels, key, (size_t)kl, &lab)) {
+    char key[sizeof(id)]; /* the id's bytes */
+    memcpy(key, &id, sizeof(id));
+    const size_t kl = sizeof(key);
+    if (!vg_map_get(&sc->labels, key, kl, &lab)) {
         static const char sql[] = "SELECT msg_type, doc_number, format FROM messages WHERE id = ?1";
         sqlite3_stmt *st = vg__store_stmt(sc->store, sql, NULL);
         char buf[200];
@@ -51,7 +52,7 @@ message_label(struct rk_citer *sc, int64_t id, int32_t seg, struct vg_buf *out)
         }
         uint32_t sid;
         enum vg_status s = rk_intern(&sc->c->s, buf, strlen(buf), &sid);
-        if (s != VG_OK || (s = vg_map_set(&sc->labels, key, (size_t)kl, sid)) != VG_OK) {
+        if (s != VG_OK || (s = vg_map_set(&sc->labels, key, kl, sid)) != VG_OK) {
             return VG_ENOMEM;
         }
         lab = sid;
@@ -62,7 +63,10 @@ message_label(struct rk_citer *sc, int64_t id, int32_t seg, struct vg_buf *out)
     size_t n = record ? l.len - 1 : l.len;
     enum vg_status s = vg_buf_append(out, l.ptr, n);
     if (s == VG_OK && seg > 0) {
-        s = vg_buf_printf(out, ", %s %d", record ? "record" : "segment", (int)seg);
+        s = vg_buf_append_cstr(out, record ? ", record " : ", segment ");
+        if (s == VG_OK) {
+            s = rk_buf_int(out, seg);
+        }
     }
     if (s == VG_OK && open) {
         s = vg_buf_append_char(out, ')');

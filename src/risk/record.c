@@ -1,14 +1,16 @@
 /*
- * A feature record as JSON, the form kept with every assessment:
+ * A feature record as JSON, the compact form kept with every assessment:
  *
- *   {"port":"PECLL","direction":"export",...,
- *    "_unknown":{"no booking or shipping-instruction feed ...":["seal_booking",...]},
- *    "_sources":{"seal_gate_in":["m12:13"],"prior_seizure_party":["m40:7","o3"]}}
+ *   {"port":"PECLL","direction":"export","gross_kg":18468,...,
+ *    "_sources":{"m1:8":["direction",...],"m2:6 m3:6":["dwell_hours",...],"o3":[...]}}
  *
- * Known values in catalogue order; unknown features are not among them but under
- * "_unknown", each reason once with the features it explains (a feature unknown without a
- * reason is under the empty reason ""); sources are "m<message>:<segment>", "o<outcome>", "e<vessel
- * event>" and "w<watch-list entry>".
+ * The known values by feature name, in catalogue order; unknown features are left out
+ * (`vigia features TRIP --as-of T` gives their reasons; the digest below still covers
+ * them). "_sources" maps each source list
+ * (one or two sources joined by a space: "m<message>:<segment>", "o<outcome>", "e<vessel
+ * event>", "w<watch-list entry>") to the features resting on it, in catalogue order, the
+ * lists in the order of their first feature. Written for every assessment, so in one pass
+ * into memory reserved beforehand, without printf except for fractional numbers.
  *
  * The digest that decides whether a re-score is a new version is taken over the record in
  * binary form (no JSON needed unless the version is written): every value, reason and
@@ -29,14 +31,35 @@ static bool elapsed(int f)
            f == VG_F_DWELL_Z;
 }
 
-static enum vg_status json_string(struct vg_buf *out, struct vg_slice s)
+/* ---- the writer: bounds first, then bytes into reserved memory ---------------------- */
+
+/* Bytes a value takes at most: a string escapes to at most 6 bytes per byte (\u00XX). */
+static size_t value_bound(const struct vg_value *v)
 {
-    /* At most 6 bytes per input byte (\u00XX) and the quotes. */
-    enum vg_status st = vg_buf_reserve(out, s.len * 6 + 2);
-    if (st != VG_OK) {
-        return st;
+    switch (v->kind) {
+    case VG_VALUE_STRING:
+        return v->as.string.len * 6 + 2;
+    case VG_VALUE_LIST: {
+        size_t n = 2;
+        for (size_t i = 0; i < v->as.list.count; i++) {
+            n += v->as.list.items[i].len * 6 + 3;
+        }
+        return n;
     }
-    char *w = out->data + out->len;
+    default:
+        return 32; /* a number (%.10g or an integer), true, false or null */
+    }
+}
+
+static char *put(char *w, const char *s, size_t n)
+{
+    memcpy(w, s, n);
+    return w + n;
+}
+
+static char *put_string(char *w, struct vg_slice s)
+{
+    static const char hex[] = "0123456789abcdef";
     *w++ = '"';
     for (size_t i = 0; i < s.len; i++) {
         unsigned char ch = (unsigned char)s.ptr[i];
@@ -46,21 +69,17 @@ static enum vg_status json_string(struct vg_buf *out, struct vg_slice s)
             *w++ = '\\';
             *w++ = (char)ch;
         } else {
-            static const char hex[] = "0123456789abcdef";
-            memcpy(w, "\\u00", 4);
-            w[4] = hex[ch >> 4];
-            w[5] = hex[ch & 15];
-            w += 6;
+            w = put(w, "\\u00", 4);
+            *w++ = hex[ch >> 4];
+            *w++ = hex[ch & 15];
         }
     }
     *w++ = '"';
-    out->len = (size_t)(w - out->data);
-    out->data[out->len] = '\0';
-    return VG_OK;
+    return w;
 }
 
-/* Appends an integer without printf (the record is written for every trip). */
-static enum vg_status append_int(struct vg_buf *out, int64_t x)
+/* An integer without printf: at most 20 bytes. */
+static char *put_int(char *w, int64_t x)
 {
     char tmp[24];
     size_t n = 0;
@@ -72,165 +91,162 @@ static enum vg_status append_int(struct vg_buf *out, int64_t x)
     if (x < 0) {
         tmp[sizeof(tmp) - 1 - n++] = '-';
     }
-    return vg_buf_append(out, tmp + sizeof(tmp) - n, n);
+    return put(w, tmp + sizeof(tmp) - n, n);
 }
 
-static enum vg_status append_number(struct vg_buf *out, double x)
+enum vg_status rk_buf_int(struct vg_buf *out, int64_t x)
 {
-    if (x == floor(x) && fabs(x) < 1e15) {
-        return append_int(out, (int64_t)x);
+    enum vg_status st = vg_buf_reserve(out, 20);
+    if (st != VG_OK) {
+        return st;
     }
-    char tmp[32];
-    int n = snprintf(tmp, sizeof(tmp), "%.10g", x);
-    return vg_buf_append(out, tmp, n > 0 ? (size_t)n : 0);
+    out->len = (size_t)(put_int(out->data + out->len, x) - out->data);
+    out->data[out->len] = '\0';
+    return VG_OK;
 }
 
-static enum vg_status json_value(struct vg_buf *out, const struct vg_value *v)
+/* At most 32 bytes: integers exactly, others with 10 significant digits. */
+static char *put_number(char *w, double x)
+{
+    if (isnan(x) || isinf(x)) {
+        return put(w, "null", 4);
+    }
+    if (x == floor(x) && fabs(x) < 1e15) {
+        return put_int(w, (int64_t)x);
+    }
+    int n = snprintf(w, 32, "%.10g", x);
+    return w + (n > 0 && n < 32 ? n : 0);
+}
+
+static char *put_value(char *w, const struct vg_value *v)
 {
     switch (v->kind) {
     case VG_VALUE_NUMBER:
-        if (isnan(v->as.number) || isinf(v->as.number)) {
-            return vg_buf_append(out, "null", 4);
-        }
-        return append_number(out, v->as.number);
+        return put_number(w, v->as.number);
     case VG_VALUE_BOOL:
-        return v->as.boolean ? vg_buf_append(out, "true", 4) : vg_buf_append(out, "false", 5);
+        return v->as.boolean ? put(w, "true", 4) : put(w, "false", 5);
     case VG_VALUE_STRING:
-        return json_string(out, v->as.string);
-    case VG_VALUE_LIST: {
-        enum vg_status st = vg_buf_append_char(out, '[');
-        for (size_t i = 0; i < v->as.list.count && st == VG_OK; i++) {
+        return put_string(w, v->as.string);
+    case VG_VALUE_LIST:
+        *w++ = '[';
+        for (size_t i = 0; i < v->as.list.count; i++) {
             if (i > 0) {
-                st = vg_buf_append_char(out, ',');
+                *w++ = ',';
             }
-            if (st == VG_OK) {
-                st = json_string(out, v->as.list.items[i]);
-            }
+            w = put_string(w, v->as.list.items[i]);
         }
-        return st == VG_OK ? vg_buf_append_char(out, ']') : st;
-    }
+        *w++ = ']';
+        return w;
     case VG_VALUE_UNKNOWN:
         break;
     }
-    return vg_buf_append(out, "null", 4);
+    return put(w, "null", 4);
 }
 
-/* ,"name": */
-static enum vg_status key(struct vg_buf *out, bool first, const char *name)
-{
-    enum vg_status st = first ? VG_OK : vg_buf_append_char(out, ',');
-    if (st == VG_OK) {
-        st = vg_buf_append_char(out, '"');
-    }
-    if (st == VG_OK) {
-        st = vg_buf_append(out, name, strlen(name));
-    }
-    return st == VG_OK ? vg_buf_append(out, "\":", 2) : st;
-}
-
-static enum vg_status source_text(struct vg_buf *out, const struct rk_src *s)
+/* "m12:13", "o3", "e7", "w5": at most 1 + 20 + 1 + 11 bytes. */
+static char *put_source(char *w, const struct rk_src *s)
 {
     static const char prefix[] = { 0, 'm', 'o', 'e', 'w' };
-    if (s->kind == RK_SRC_NONE || s->kind > RK_SRC_WATCH_ENTRY) {
-        return VG_OK;
+    *w++ = prefix[s->kind];
+    w = put_int(w, s->id);
+    if (s->kind == RK_SRC_MESSAGE && s->seg > 0) {
+        *w++ = ':';
+        w = put_int(w, s->seg);
     }
-    char head[2] = { '"', prefix[s->kind] };
-    enum vg_status st = vg_buf_append(out, head, 2);
-    if (st == VG_OK) {
-        st = append_int(out, s->id);
-    }
-    if (st == VG_OK && s->kind == RK_SRC_MESSAGE && s->seg > 0) {
-        st = vg_buf_append_char(out, ':');
-        if (st == VG_OK) {
-            st = append_int(out, s->seg);
-        }
-    }
-    return st == VG_OK ? vg_buf_append_char(out, '"') : st;
+    return w;
+}
+
+static bool cited(const struct rk_src *s)
+{
+    return s->kind != RK_SRC_NONE && s->kind <= RK_SRC_WATCH_ENTRY;
+}
+
+static bool same_source(const struct rk_src *a, const struct rk_src *b)
+{
+    return a->kind == b->kind && (a->kind == RK_SRC_NONE || (a->id == b->id && a->seg == b->seg));
 }
 
 enum vg_status
 rk_record_json(const struct vg_value *rec, const struct rk_src (*src)[2], struct vg_buf *out)
 {
     const struct vg_feature_schema *cat = vg_feature_catalog();
-    enum vg_status st = vg_buf_append_char(out, '{');
-    bool any = false;
-    for (size_t f = 0; f < VG_F_COUNT && st == VG_OK; f++) {
-        if (rec[f].kind == VG_VALUE_UNKNOWN) {
-            continue; /* listed under "_unknown" */
+    /* Features with the same source list form a group, in the order of their first
+     * feature; next[] chains each group's features in catalogue order. */
+    uint16_t group_first[VG_F_COUNT], group_last[VG_F_COUNT], next[VG_F_COUNT];
+    size_t name_len[VG_F_COUNT];
+    size_t ngroups = 0;
+    size_t bound = 32; /* braces, "_sources", commas */
+    for (size_t f = 0; f < VG_F_COUNT; f++) {
+        size_t name = strlen(cat->defs[f].name);
+        name_len[f] = name;
+        if (rec[f].kind != VG_VALUE_UNKNOWN) {
+            bound += name + 4 + value_bound(&rec[f]);
         }
-        st = key(out, !any, cat->defs[f].name);
-        any = true;
-        if (st == VG_OK) {
-            st = json_value(out, &rec[f]);
+        if (!cited(&src[f][0])) {
+            continue;
         }
+        bound += name + 3;
+        next[f] = UINT16_MAX;
+        size_t g = 0;
+        while (g < ngroups && !(same_source(&src[group_first[g]][0], &src[f][0]) &&
+                                same_source(&src[group_first[g]][1], &src[f][1]))) {
+            g++;
+        }
+        if (g == ngroups) {
+            group_first[ngroups++] = (uint16_t)f;
+            bound += 2 * 34 + 8; /* "s1 s2":[] */
+        } else {
+            next[group_last[g]] = (uint16_t)f;
+        }
+        group_last[g] = (uint16_t)f;
     }
-    if (st == VG_OK) {
-        st = vg_buf_append_cstr(out, any ? ",\"_unknown\":{" : "\"_unknown\":{");
+    enum vg_status st = vg_buf_reserve(out, bound);
+    if (st != VG_OK) {
+        return st;
     }
-    /* Each reason once, with the features it explains. */
-    bool done[VG_F_COUNT];
-    memset(done, 0, sizeof(done));
+    char *w = out->data + out->len;
+    *w++ = '{';
     bool first = true;
-    for (size_t f = 0; f < VG_F_COUNT && st == VG_OK; f++) {
-        if (done[f] || rec[f].kind != VG_VALUE_UNKNOWN) {
+    for (size_t f = 0; f < VG_F_COUNT; f++) {
+        if (rec[f].kind == VG_VALUE_UNKNOWN) {
             continue;
         }
-        struct vg_slice why = rec[f].as.string;
         if (!first) {
-            st = vg_buf_append_char(out, ',');
+            *w++ = ',';
         }
         first = false;
-        if (st == VG_OK) {
-            st = json_string(out, why);
-        }
-        if (st == VG_OK) {
-            st = vg_buf_append(out, ":[", 2);
-        }
-        bool inner = true;
-        for (size_t g = f; g < VG_F_COUNT && st == VG_OK; g++) {
-            if (done[g] || rec[g].kind != VG_VALUE_UNKNOWN || !vg_slice_eq(rec[g].as.string, why)) {
-                continue;
-            }
-            done[g] = true;
-            st = inner ? VG_OK : vg_buf_append_char(out, ',');
-            inner = false;
-            if (st == VG_OK) {
-                st = json_string(out, vg_slice_from_cstr(cat->defs[g].name));
-            }
-        }
-        if (st == VG_OK) {
-            st = vg_buf_append_char(out, ']');
-        }
+        *w++ = '"';
+        w = put(w, cat->defs[f].name, name_len[f]);
+        w = put(w, "\":", 2);
+        w = put_value(w, &rec[f]);
     }
-    if (st == VG_OK) {
-        st = vg_buf_append_cstr(out, "},\"_sources\":{");
-    }
-    first = true;
-    for (size_t f = 0; f < VG_F_COUNT && st == VG_OK; f++) {
-        if (src[f][0].kind == RK_SRC_NONE) {
-            continue;
+    w = put(w, first ? "\"_sources\":{" : ",\"_sources\":{", first ? 12 : 13);
+    for (size_t g = 0; g < ngroups; g++) {
+        const struct rk_src *s = src[group_first[g]];
+        if (g > 0) {
+            *w++ = ',';
         }
-        st = key(out, first, cat->defs[f].name);
-        if (st == VG_OK) {
-            st = vg_buf_append_char(out, '[');
+        *w++ = '"';
+        w = put_source(w, &s[0]);
+        if (cited(&s[1])) {
+            *w++ = ' ';
+            w = put_source(w, &s[1]);
         }
-        for (int k = 0; k < 2 && st == VG_OK && src[f][k].kind != RK_SRC_NONE; k++) {
-            if (k > 0) {
-                st = vg_buf_append_char(out, ',');
+        w = put(w, "\":[", 3);
+        for (uint16_t f = group_first[g]; f != UINT16_MAX; f = next[f]) {
+            if (f != group_first[g]) {
+                *w++ = ',';
             }
-            if (st == VG_OK) {
-                st = source_text(out, &src[f][k]);
-            }
+            *w++ = '"';
+            w = put(w, cat->defs[f].name, name_len[f]);
+            *w++ = '"';
         }
-        if (st == VG_OK) {
-            st = vg_buf_append_char(out, ']');
-        }
-        first = false;
+        *w++ = ']';
     }
-    if (st == VG_OK) {
-        st = vg_buf_append(out, "}}", 2);
-    }
-    return st;
+    w = put(w, "}}", 2);
+    out->len = (size_t)(w - out->data);
+    out->data[out->len] = '\0';
+    return VG_OK;
 }
 
 enum vg_status

@@ -722,10 +722,13 @@ enum vg_status rk_each_examined(struct rk_ctx *c,
 
 /* ---- records as JSON ------------------------------------------------------------------ */
 
-/* Appends the record as a JSON object (known features by name, then "_unknown": reason ->
- * features, and "_sources"). */
+/* Appends the record as a compact JSON object: the known features by name, then
+ * "_sources": source list -> the features resting on it; unknown features left out
+ * (record.c, docs/scoring.md). VG_ENOMEM or VG_ELIMIT when out cannot hold it. */
 enum vg_status
 rk_record_json(const struct vg_value *rec, const struct rk_src (*src)[2], struct vg_buf *out);
+/* Appends x in decimal without printf. VG_ELIMIT or VG_ENOMEM when out cannot grow. */
+enum vg_status rk_buf_int(struct vg_buf *out, int64_t x);
 /* BLAKE2b-256 of the evidence in the record: every value, reason and source, except the
  * values of features that only measure elapsed time. */
 enum vg_status

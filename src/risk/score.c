@@ -112,6 +112,19 @@ static double graded(const struct vg_value *rec, struct graded_part *parts, size
 
 /* ---- the scorer --------------------------------------------------------------------------- */
 
+/* Reasons are inserted this many rows per statement (one VALUES list): a run writes about
+ * five per assessment, and one statement per row costs more than its row. */
+#define RK_REASON_BATCH 32
+
+struct pending_reason {
+    int64_t aid;
+    int seq;
+    const char *kind, *code; /* static, or alive for the whole run (rule set, strings) */
+    double weight;
+    bool has_weight, has_evidence;
+    size_t text, text_len, evidence, evidence_len; /* in pend_text */
+};
+
 struct scorer {
     struct rk_ctx *c;
     struct vg_store *store;
@@ -121,7 +134,7 @@ struct scorer {
     size_t nrules;
     struct vg_rule_result *results;
     struct vg_arena arena;
-    struct vg_buf json, text, why, model_ev;
+    struct vg_buf json, text, why, model_ev, evidence_buf;
     struct rk_citer citer;
     struct vg_value rec[VG_F_COUNT];
     struct rk_src src[VG_F_COUNT][2];
@@ -133,6 +146,11 @@ struct scorer {
     size_t nparts;
     uint8_t digest[VG_DIGEST_SIZE];
     bool evidence;
+    /* Reasons waiting to be inserted RK_REASON_BATCH at a time; their text and evidence in
+     * pend_text (offsets: the buffer moves as it grows). */
+    struct pending_reason pend[RK_REASON_BATCH];
+    size_t npend;
+    struct vg_buf pend_text;
 };
 
 static enum vg_status
@@ -242,13 +260,23 @@ static enum vg_status cite_features(
             st = cite(sc, &seen[i], out);
         }
         if (st == VG_OK && ev != NULL) {
+            /* ,"m12:13" or ,"o5" */
             const struct rk_src *s = &seen[i];
             static const char kinds[] = { 0, 'm', 'o', 'e', 'w' };
-            st = s->kind == RK_SRC_MESSAGE && s->seg > 0
-                     ? vg_buf_printf(ev, "%s\"m%lld:%d\"", i == 0 ? "" : ",", (long long)s->id,
-                                     (int)s->seg)
-                     : vg_buf_printf(ev, "%s\"%c%lld\"", i == 0 ? "" : ",", kinds[s->kind],
-                                     (long long)s->id);
+            char head[3] = { ',', '"', kinds[s->kind] };
+            st = i == 0 ? vg_buf_append(ev, head + 1, 2) : vg_buf_append(ev, head, 3);
+            if (st == VG_OK) {
+                st = rk_buf_int(ev, s->id);
+            }
+            if (st == VG_OK && s->kind == RK_SRC_MESSAGE && s->seg > 0) {
+                st = vg_buf_append_char(ev, ':');
+                if (st == VG_OK) {
+                    st = rk_buf_int(ev, s->seg);
+                }
+            }
+            if (st == VG_OK) {
+                st = vg_buf_append_char(ev, '"');
+            }
         }
     }
     if (st == VG_OK && ns == 0) {
@@ -269,6 +297,58 @@ static void no_bars(struct vg_buf *b, size_t from)
 
 /* ---- writing ------------------------------------------------------------------------ */
 
+#define REASON_ROW    "(?,?,?,?,?,?,?)"
+#define REASON_ROWS4  REASON_ROW "," REASON_ROW "," REASON_ROW "," REASON_ROW
+#define REASON_ROWS16 REASON_ROWS4 "," REASON_ROWS4 "," REASON_ROWS4 "," REASON_ROWS4
+
+/* Inserts the pending reasons: RK_REASON_BATCH in one statement, or one at a time. */
+static enum vg_status flush_reasons(struct scorer *sc, struct vg_error *err)
+{
+    static const char one[] =
+        "INSERT INTO assessment_reasons(assessment_id, seq, kind, code, weight, text, evidence)"
+        " VALUES" REASON_ROW;
+    static const char many[] =
+        "INSERT INTO assessment_reasons(assessment_id, seq, kind, code, weight, text, evidence)"
+        " VALUES" REASON_ROWS16 "," REASON_ROWS16;
+    _Static_assert(RK_REASON_BATCH == 32, "the VALUES list of many[] has 32 rows");
+    bool batch = sc->npend == RK_REASON_BATCH;
+    sqlite3_stmt *st = NULL;
+    int rc = SQLITE_DONE;
+    for (size_t i = 0; i < sc->npend && rc == SQLITE_DONE; i++) {
+        if (st == NULL) {
+            st = vg__store_stmt(sc->store, batch ? many : one, err);
+            if (st == NULL) {
+                sc->npend = 0;
+                return err != NULL ? err->code : VG_EDB;
+            }
+        }
+        const struct pending_reason *p = &sc->pend[i];
+        int b = batch ? (int)i * 7 : 0;
+        sqlite3_bind_int64(st, b + 1, p->aid);
+        sqlite3_bind_int(st, b + 2, p->seq);
+        vg__bind_text(st, b + 3, p->kind);
+        vg__bind_text(st, b + 4, p->code);
+        vg__bind_double_or_null(st, b + 5, p->weight, p->has_weight);
+        vg__bind_textn(st, b + 6, sc->pend_text.data + p->text, p->text_len);
+        if (p->has_evidence) {
+            vg__bind_textn(st, b + 7, sc->pend_text.data + p->evidence, p->evidence_len);
+        } else {
+            sqlite3_bind_null(st, b + 7);
+        }
+        if (!batch || i + 1 == sc->npend) {
+            rc = sqlite3_step(st);
+            sqlite3_reset(st);
+            if (!batch) {
+                st = NULL;
+            }
+        }
+    }
+    sc->npend = 0;
+    vg_buf_reset(&sc->pend_text);
+    return rc == SQLITE_DONE ? VG_OK : vg__store_error(sc->store, rc, "recording a reason", err);
+}
+
+/* Queues a reason of assessment aid (inserted by flush_reasons). */
 static enum vg_status reason(struct scorer *sc,
                              int64_t aid,
                              int *seq,
@@ -280,54 +360,95 @@ static enum vg_status reason(struct scorer *sc,
                              const char *evidence,
                              struct vg_error *err)
 {
-    static const char sql[] =
-        "INSERT INTO assessment_reasons(assessment_id, seq, kind, code, weight, text, evidence)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-    sqlite3_stmt *st = vg__store_stmt(sc->store, sql, err);
-    if (st == NULL) {
-        return err != NULL ? err->code : VG_EDB;
+    if (sc->npend == RK_REASON_BATCH) {
+        enum vg_status s = flush_reasons(sc, err);
+        if (s != VG_OK) {
+            return s;
+        }
     }
-    sqlite3_bind_int64(st, 1, aid);
-    sqlite3_bind_int(st, 2, ++*seq);
-    vg__bind_text(st, 3, kind);
-    vg__bind_text(st, 4, code);
-    vg__bind_double_or_null(st, 5, weight, has_weight);
-    vg__bind_textn(st, 6, text->data != NULL ? text->data : "", text->len);
-    vg__bind_text(st, 7, evidence);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? VG_OK : vg__store_error(sc->store, rc, "recording a reason", err);
+    struct pending_reason *p = &sc->pend[sc->npend];
+    size_t elen = evidence != NULL ? strlen(evidence) : 0;
+    *p = (struct pending_reason){ .aid = aid,
+                                  .seq = ++*seq,
+                                  .kind = kind,
+                                  .code = code,
+                                  .weight = weight,
+                                  .has_weight = has_weight,
+                                  .has_evidence = evidence != NULL,
+                                  .text = sc->pend_text.len,
+                                  .text_len = text->len,
+                                  .evidence = sc->pend_text.len + text->len,
+                                  .evidence_len = elen };
+    /* Always appended, so that pend_text.data is not NULL (text is NOT NULL). */
+    enum vg_status s = vg_buf_append(&sc->pend_text, text->data, text->len);
+    if (s == VG_OK && elen > 0) {
+        s = vg_buf_append(&sc->pend_text, evidence, elen);
+    }
+    if (s != VG_OK) {
+        return vg_error_set(err, s, "out of memory");
+    }
+    sc->npend++;
+    return VG_OK;
 }
 
+/* A deciding value in a reason's evidence: numbers as %.6g (integers below a million,
+ * which %.6g prints exactly, without printf), strings with quotes and backslashes escaped
+ * and control characters as spaces. */
 static enum vg_status feature_value_json(const struct vg_value *v, struct vg_buf *out)
 {
     switch (v->kind) {
-    case VG_VALUE_NUMBER:
-        return vg_buf_printf(out, "%.6g", v->as.number);
-    case VG_VALUE_BOOL:
-        return vg_buf_append_cstr(out, v->as.boolean ? "true" : "false");
-    case VG_VALUE_STRING: {
-        enum vg_status s = vg_buf_append_char(out, '"');
-        for (size_t i = 0; i < v->as.string.len && s == VG_OK; i++) {
-            char ch = v->as.string.ptr[i];
-            s = (ch == '"' || ch == '\\')    ? vg_buf_printf(out, "\\%c", ch)
-                : ((unsigned char)ch < 0x20) ? vg_buf_append_char(out, ' ')
-                                             : vg_buf_append_char(out, ch);
+    case VG_VALUE_NUMBER: {
+        double x = v->as.number;
+        if (x == floor(x) && fabs(x) < 1e6 && !(x == 0 && signbit(x))) {
+            return rk_buf_int(out, (int64_t)x);
         }
-        return s == VG_OK ? vg_buf_append_char(out, '"') : s;
+        return vg_buf_printf(out, "%.6g", x);
+    }
+    case VG_VALUE_BOOL:
+        return v->as.boolean ? vg_buf_append(out, "true", 4) : vg_buf_append(out, "false", 5);
+    case VG_VALUE_STRING: {
+        enum vg_status s = vg_buf_reserve(out, 2 * v->as.string.len + 2);
+        if (s != VG_OK) {
+            return s;
+        }
+        char *w = out->data + out->len;
+        *w++ = '"';
+        for (size_t i = 0; i < v->as.string.len; i++) {
+            char ch = v->as.string.ptr[i];
+            if (ch == '"' || ch == '\\') {
+                *w++ = '\\';
+                *w++ = ch;
+            } else {
+                *w++ = (unsigned char)ch < 0x20 ? ' ' : ch;
+            }
+        }
+        *w++ = '"';
+        out->len = (size_t)(w - out->data);
+        out->data[out->len] = '\0';
+        return VG_OK;
     }
     case VG_VALUE_LIST: {
         enum vg_status s = vg_buf_append_char(out, '[');
         for (size_t i = 0; i < v->as.list.count && s == VG_OK; i++) {
-            s = vg_buf_printf(out, "%s\"%.*s\"", i > 0 ? "," : "", (int)v->as.list.items[i].len,
-                              v->as.list.items[i].ptr);
+            if (i > 0) {
+                s = vg_buf_append_char(out, ',');
+            }
+            if (s == VG_OK) {
+                s = vg_buf_append_char(out, '"');
+            }
+            if (s == VG_OK) {
+                s = vg_buf_append(out, v->as.list.items[i].ptr, v->as.list.items[i].len);
+            }
+            if (s == VG_OK) {
+                s = vg_buf_append_char(out, '"');
+            }
         }
         return s == VG_OK ? vg_buf_append_char(out, ']') : s;
     }
     default:
         break;
     }
-    return vg_buf_append_cstr(out, "null");
+    return vg_buf_append(out, "null", 4);
 }
 
 static const unsigned missing_feeds[] = { VG_FEED_MANIFEST, VG_FEED_GATE, VG_FEED_TERMINAL,
@@ -337,8 +458,8 @@ static const unsigned missing_feeds[] = { VG_FEED_MANIFEST, VG_FEED_GATE, VG_FEE
 static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_error *err)
 {
     const struct vg_feature_schema *cat = vg_feature_catalog();
-    struct vg_buf ev;
-    vg_buf_init(&ev, 1u << 20);
+    struct vg_buf ev = sc->evidence_buf; /* reused: its memory stays with the scorer */
+    vg_buf_reset(&ev);
     enum vg_status s = VG_OK;
     int seq = 0;
     for (size_t i = 0; i < sc->nrules && s == VG_OK; i++) {
@@ -361,7 +482,13 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
             s = vg_buf_append_cstr(&ev, "{\"features\":{");
         }
         for (size_t k = 0; k < nf && s == VG_OK; k++) {
-            s = vg_buf_printf(&ev, "%s\"%s\":", k > 0 ? "," : "", cat->defs[feats[k]].name);
+            s = k > 0 ? vg_buf_append(&ev, ",\"", 2) : vg_buf_append_char(&ev, '"');
+            if (s == VG_OK) {
+                s = vg_buf_append_cstr(&ev, cat->defs[feats[k]].name);
+            }
+            if (s == VG_OK) {
+                s = vg_buf_append(&ev, "\":", 2);
+            }
             if (s == VG_OK) {
                 s = feature_value_json(&sc->rec[feats[k]], &ev);
             }
@@ -424,7 +551,13 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
         uint32_t feats[8];
         for (size_t k = 0; k < sc->nparts && s == VG_OK; k++) {
             const struct vg_feature_def *d = &cat->defs[sc->parts[k].feature];
-            s = vg_buf_printf(&sc->text, "%s %s ", k > 0 ? "," : "", d->name);
+            s = vg_buf_append(&sc->text, ", " + (k > 0 ? 0 : 1), k > 0 ? 2 : 1);
+            if (s == VG_OK) {
+                s = vg_buf_append_cstr(&sc->text, d->name);
+            }
+            if (s == VG_OK) {
+                s = vg_buf_append_char(&sc->text, ' ');
+            }
             if (s == VG_OK) {
                 s = vg_rules_format_value(d, &sc->rec[sc->parts[k].feature], &sc->text);
             }
@@ -482,7 +615,7 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
             s = reason(sc, aid, &seq, "missing", NULL, 0, false, &sc->text, NULL, err);
         }
     }
-    vg_buf_release(&ev);
+    sc->evidence_buf = ev;
     return s;
 }
 
@@ -664,6 +797,8 @@ enum vg_status vg_risk_score(struct vg_store *store,
     vg_buf_init(&sc->text, 1u << 20);
     vg_buf_init(&sc->why, 1u << 20);
     vg_buf_init(&sc->model_ev, 1u << 20);
+    vg_buf_init(&sc->pend_text, 1u << 28);
+    vg_buf_init(&sc->evidence_buf, 1u << 20);
     struct rk_ctx *c = vg_calloc(1, sizeof(*c));
     sc->results = vg_calloc(sc->nrules + 1, sizeof(struct vg_rule_result));
     if (c == NULL || sc->results == NULL) {
@@ -727,6 +862,11 @@ enum vg_status vg_risk_score(struct vg_store *store,
         }
     }
     if (s == VG_OK && !r.dry_run) {
+        double tf = seconds();
+        s = flush_reasons(sc, err);
+        r.t_write += seconds() - tf;
+    }
+    if (s == VG_OK && !r.dry_run) {
         int64_t written = rep->assessed + rep->rescored;
         if (written > 0) {
             uint8_t digest[VG_DIGEST_SIZE];
@@ -769,6 +909,8 @@ out:
     vg_buf_release(&sc->text);
     vg_buf_release(&sc->why);
     vg_buf_release(&sc->model_ev);
+    vg_buf_release(&sc->pend_text);
+    vg_buf_release(&sc->evidence_buf);
     rk_citer_release(&sc->citer);
     vg_rules_free(owned);
     return s;

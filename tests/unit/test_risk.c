@@ -1832,6 +1832,193 @@ static void test_risk__watchlist_party_history(void **state)
     vg_store_close(s);
 }
 
+/* ---- what an assessment stores ------------------------------------------------------ */
+
+/* "m12:13", "o5"... as the record writes a source. */
+static void source_key(const struct rk_src *src, char *out, size_t cap)
+{
+    static const char prefix[] = { 0, 'm', 'o', 'e', 'w' };
+    size_t n = 0;
+    for (int k = 0; k < 2 && src[k].kind != RK_SRC_NONE; k++) {
+        int w = src[k].kind == RK_SRC_MESSAGE && src[k].seg > 0
+                    ? snprintf(out + n, cap - n, "%s%c%lld:%d", k > 0 ? " " : "",
+                               prefix[src[k].kind], (long long)src[k].id, (int)src[k].seg)
+                    : snprintf(out + n, cap - n, "%s%c%lld", k > 0 ? " " : "", prefix[src[k].kind],
+                               (long long)src[k].id);
+        assert_true(w > 0 && (size_t)w < cap - n);
+        n += (size_t)w;
+    }
+}
+
+/* The stored feature record is the record computed as of the assessment: every known value
+ * under its name, no unknown feature, and each cited feature under exactly its source list
+ * in "_sources" (read back with SQLite's JSON functions). */
+static void test_risk__stored_record_is_the_computed_one(void **state)
+{
+    (void)state;
+    struct vg_store *s = world("rec.db");
+    struct vg_risk_report r;
+    score(s, "2024-06-06T00:00Z", &r);
+    int64_t trip = trip_of(s, "MSCU1000017", NULL);
+    char sql[600];
+    snprintf(sql, sizeof(sql),
+             "SELECT id FROM assessments WHERE trip_id = %lld AND version = 1 AND as_of = %lld",
+             (long long)trip, (long long)T("2024-06-05T15:00Z"));
+    int64_t aid = q(s, sql);
+    assert_true(aid > 0);
+    snprintf(sql, sizeof(sql),
+             "SELECT json_valid(features) AND json_type(features, '$._unknown') IS NULL"
+             " AND json_type(features, '$._sources') = 'object' FROM assessments WHERE id = %lld",
+             (long long)aid);
+    assert_int_equal(q(s, sql), 1);
+    struct feat *f = features(s, trip, "2024-06-05T15:00Z");
+    const struct vg_feature_schema *cat = vg_feature_catalog();
+    int known = 0, cited = 0;
+    for (size_t i = 0; i < VG_F_COUNT; i++) {
+        const char *name = cat->defs[i].name;
+        const struct vg_value *v = &f->rec[i];
+        snprintf(sql, sizeof(sql),
+                 "SELECT coalesce(json_type(features, '$.\"%s\"'), 'absent') FROM assessments"
+                 " WHERE id = %lld",
+                 name, (long long)aid);
+        char *type = qtext(s, sql);
+        static const char *const want[] = { "absent", "number", "bool", "text", "array" };
+        const char *expect = want[v->kind];
+        if (v->kind == VG_VALUE_BOOL) {
+            expect = v->as.boolean ? "true" : "false";
+        } else if (v->kind == VG_VALUE_NUMBER && v->as.number == floor(v->as.number)) {
+            expect = "integer";
+        } else if (v->kind == VG_VALUE_NUMBER) {
+            expect = "real";
+        }
+        if (strcmp(type, expect) != 0) {
+            fail_msg("%s: stored as %s, computed as %s", name, type, expect);
+        }
+        vg_free(type);
+        known += v->kind != VG_VALUE_UNKNOWN;
+        if (v->kind == VG_VALUE_STRING) {
+            snprintf(sql, sizeof(sql),
+                     "SELECT json_extract(features, '$.\"%s\"') FROM assessments WHERE id = %lld",
+                     name, (long long)aid);
+            char *text = qtext(s, sql);
+            assert_int_equal(strlen(text), v->as.string.len);
+            assert_memory_equal(text, v->as.string.ptr, v->as.string.len);
+            vg_free(text);
+        } else if (v->kind == VG_VALUE_NUMBER) {
+            snprintf(sql, sizeof(sql),
+                     "SELECT json_extract(features, '$.\"%s\"') FROM assessments WHERE id = %lld",
+                     name, (long long)aid);
+            sqlite3_stmt *st;
+            assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+            assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+            double x = sqlite3_column_double(st, 0);
+            sqlite3_finalize(st);
+            assert_true(fabs(x - v->as.number) <= 1e-9 * fmax(1.0, fabs(v->as.number)));
+        }
+        /* Its source list: the key of the one "_sources" entry naming it. */
+        snprintf(sql, sizeof(sql),
+                 "SELECT coalesce(group_concat(g.key, '|'), '') FROM assessments a,"
+                 " json_each(a.features, '$._sources') g, json_each(g.value) n"
+                 " WHERE a.id = %lld AND n.value = '%s'",
+                 (long long)aid, name);
+        char *keys = qtext(s, sql);
+        char expect_key[128] = "";
+        if (f->src[i][0].kind != RK_SRC_NONE) {
+            source_key(f->src[i], expect_key, sizeof(expect_key));
+            cited++;
+        }
+        if (strcmp(keys, expect_key) != 0) {
+            fail_msg("%s: stored under source '%s', computed '%s'", name, keys, expect_key);
+        }
+        vg_free(keys);
+    }
+    assert_true(known > 20 && known < (int)VG_F_COUNT); /* the world leaves some unknown */
+    assert_true(cited > 10);
+    snprintf(sql, sizeof(sql),
+             "SELECT (SELECT count(*) FROM json_each(features)) - 1, (SELECT count(*) FROM"
+             " json_each(features, '$._sources') g, json_each(g.value)) FROM assessments"
+             " WHERE id = %lld",
+             (long long)aid);
+    assert_int_equal(q(s, sql), known);
+    snprintf(sql, sizeof(sql),
+             "SELECT (SELECT count(*) FROM json_each(features, '$._sources') g,"
+             " json_each(g.value)) FROM assessments WHERE id = %lld",
+             (long long)aid);
+    assert_int_equal(q(s, sql), cited);
+    features_free(f);
+    vg_store_close(s);
+}
+
+/* Twelve exports a day apart. */
+static struct vg_store *exports_world(const char *name)
+{
+    struct vg_store *s = new_store(name);
+    struct vg_buf b;
+    vg_buf_init(&b, 0);
+    static const char *const hs[] = { "080440", "081040", "030389" };
+    static const char *const dest[] = { "NLRTM", "BEANR", "ESALG" };
+    for (int i = 0; i < 12; i++) {
+        char etd[32], shipper[40], ruc[16], num[16];
+        snprintf(etd, sizeof(etd), "2024-06-%02dT10:00:00Z", 1 + i);
+        snprintf(shipper, sizeof(shipper), "Exportadora %c SAC", 'A' + i % 5);
+        snprintf(ruc, sizeof(ruc), "2010000%04d", 100 + i % 5);
+        snprintf(num, sizeof(num), "MSCU2%05d", i);
+        snprintf(num + 10, sizeof(num) - 10, "%d", vg_container_check_digit(num));
+        shipment(&b, 20 + i, etd, shipper, ruc, hs[i % 3], dest[i % 3], num, 1000 + 10 * i,
+                 15000 + 100 * i, i % 2 ? "BOXES" : "BAGS");
+    }
+    ingest(s, "exports.json", b.data);
+    vg_buf_release(&b);
+    return s;
+}
+
+/* Every first assessment, its record and its reasons, in one string. */
+static char *first_versions(struct vg_store *s)
+{
+    return qtext(s, "SELECT group_concat(x, char(10)) FROM (SELECT k.number || ' ' || a.moment"
+                    " || ' ' || a.as_of || ' ' || printf('%.6f', a.score) || ' ' || a.band || ' '"
+                    " || a.features || ' ' || (SELECT group_concat(r.seq || ':' || r.kind || ':' ||"
+                    " coalesce(r.code, '') || ':' || coalesce(r.weight, '') || ':' || r.text || ':'"
+                    " || coalesce(r.evidence, ''), char(10)) FROM (SELECT * FROM"
+                    " assessment_reasons WHERE assessment_id = a.id ORDER BY seq) r) AS x"
+                    " FROM assessments a JOIN trips t ON t.id = a.trip_id JOIN containers k ON"
+                    " k.id = t.container_id WHERE a.version = 1 ORDER BY k.number)");
+}
+
+/* Reasons go in many rows per statement: scoring twelve trips in one run (more reasons
+ * than one statement takes, so full statements and a remainder) stores exactly what
+ * scoring them a day at a time (a few reasons per run) does. */
+static void test_risk__reasons_in_batches_as_one_by_one(void **state)
+{
+    (void)state;
+    struct vg_store *all = exports_world("batch.db");
+    struct vg_risk_report r;
+    score(all, "2024-06-20T00:00Z", &r);
+    assert_int_equal(r.assessed, 12);
+    assert_true(q(all, "SELECT count(*) FROM assessment_reasons") > 32);
+    struct vg_store *daily = exports_world("daily.db");
+    for (int d = 1; d <= 12; d++) {
+        char when[32];
+        snprintf(when, sizeof(when), "2024-06-%02dT12:00Z", d);
+        score(daily, when, &r);
+        assert_int_equal(r.assessed, 1);
+        assert_true(q(daily, "SELECT max(n) FROM (SELECT count(*) AS n FROM assessment_reasons"
+                             " GROUP BY assessment_id)") < 32);
+    }
+    char *a = first_versions(all), *b = first_versions(daily);
+    assert_true(strlen(a) > 12 * 500);
+    assert_string_equal(a, b);
+    /* Sequence numbers run 1..n within every assessment. */
+    assert_int_equal(q(all,
+                       "SELECT count(*) FROM (SELECT assessment_id FROM assessment_reasons"
+                       " GROUP BY assessment_id HAVING max(seq) != count(*) OR min(seq) != 1)"),
+                     0);
+    vg_free(a);
+    vg_free(b);
+    vg_store_close(all);
+    vg_store_close(daily);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_risk__features_of_a_trip),
     cmocka_unit_test(test_risk__missing_gate_feed_is_unknown_not_nothing),
@@ -1859,6 +2046,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_risk__seizure_share_and_forwarder_rate),
     cmocka_unit_test(test_risk__one_call_reported_twice_and_two_ships),
     cmocka_unit_test(test_risk__watchlist_party_history),
+    cmocka_unit_test(test_risk__stored_record_is_the_computed_one),
+    cmocka_unit_test(test_risk__reasons_in_batches_as_one_by_one),
 };
 
 VG_TEST_MAIN(tests)
