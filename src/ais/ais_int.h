@@ -141,6 +141,9 @@ static inline void vg__out_fixed(struct vg__out *o, int64_t raw, int64_t divisor
 {
     static const uint64_t pow10[10] = { 1,      10,      100,      1000,      10000,
                                         100000, 1000000, 10000000, 100000000, 1000000000 };
+    if (decimals > 9) {
+        decimals = 9; /* the contract's bound */
+    }
     bool neg = raw < 0;
     uint64_t a = neg ? (uint64_t)0 - (uint64_t)raw : (uint64_t)raw;
     uint64_t p10 = pow10[decimals];
@@ -157,9 +160,11 @@ static inline void vg__out_fixed(struct vg__out *o, int64_t raw, int64_t divisor
     }
     vg__out_u64(o, q / p10);
     if (decimals > 0) {
-        char frac[10];
-        uint64_t f = q % p10;
-        for (unsigned i = decimals; i-- > 0;) {
+        /* The fraction as nine digits (a fixed count, which the compiler can bound), of
+         * which the first `decimals` are written. */
+        char frac[9];
+        uint64_t f = (q % p10) * pow10[9 - decimals];
+        for (int i = 8; i >= 0; i--) {
             frac[i] = (char)('0' + f % 10);
             f /= 10;
         }
