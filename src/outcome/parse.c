@@ -103,12 +103,7 @@ bool vg__outcome_selection_valid(const char *text)
 
 struct parser {
     const struct vg_outcome_sink *sink;
-    const char *source;
-    const char *data;
-    struct vg_csv_reader csv;
-    struct vg_arena fields;
-    struct vg_buf conv;
-    bool latin1;
+    struct vg_csv_table *t; /* the table being read (set by each callback) */
     int col[COL_COUNT];
 };
 
@@ -119,15 +114,11 @@ static const char *get(struct parser *p, int which, bool lower)
     if (p->col[which] < 0) {
         return "";
     }
-    struct vg_slice f = vg_slice_trim(vg_csv_field(&p->csv, (size_t)p->col[which]));
-    if (p->latin1) {
-        vg_buf_reset(&p->conv);
-        if (vg_latin1_to_utf8(f.ptr, f.len, &p->conv) != VG_OK) {
-            return NULL;
-        }
-        f = vg_slice_make(p->conv.data != NULL ? p->conv.data : "", p->conv.len);
+    struct vg_slice f;
+    if (vg_csv_table_text(p->t, p->col[which], &f) != VG_OK) {
+        return NULL;
     }
-    char *s = vg_arena_strndup(&p->fields, f.ptr, f.len);
+    char *s = vg_arena_strndup(&p->t->fields, f.ptr, f.len);
     for (char *c = s; lower && c != NULL && *c != '\0'; c++) {
         if (*c >= 'A' && *c <= 'Z') {
             *c = (char)(*c - 'A' + 'a');
@@ -142,7 +133,8 @@ position(struct parser *p, struct vg_error *e, enum vg_status code, const char *
     char msg[VG_ERROR_MESSAGE_MAX];
     vsnprintf(msg, sizeof(msg), fmt, ap);
     vg_error_clear(e);
-    vg_error_at(e, p->source, p->csv.record_line, 0, p->csv.record_offset, p->csv.record);
+    vg_error_at(e, p->t->source, p->t->csv.record_line, 0, p->t->csv.record_offset,
+                p->t->csv.record);
     vg_error_set(e, code, "%s", msg);
 }
 
@@ -158,9 +150,8 @@ static enum vg_status reject(struct parser *p, const char *fmt, ...)
     if (p->sink->reject == NULL) {
         return VG_OK;
     }
-    size_t end = p->csv.pos > p->csv.record_offset ? p->csv.pos : (size_t)p->csv.record_offset;
-    size_t ex = end - (size_t)p->csv.record_offset;
-    return p->sink->reject(p->sink->user, &e, p->data + p->csv.record_offset, ex > 512 ? 512 : ex);
+    struct vg_slice ex = vg_csv_table_excerpt(p->t, 512);
+    return p->sink->reject(p->sink->user, &e, ex.ptr, ex.len);
 }
 
 static enum vg_status
@@ -208,8 +199,8 @@ static enum vg_status take_record(struct parser *p)
     struct vg_outcome o;
     memset(&o, 0, sizeof(o));
     o.kg = NAN;
-    o.line = p->csv.record_line;
-    o.offset = p->csv.record_offset;
+    o.line = p->t->csv.record_line;
+    o.offset = p->t->csv.record_offset;
     if (f[COL_CONTAINER][0] == '\0') {
         return reject(p, "container is empty");
     }
@@ -285,14 +276,16 @@ static enum vg_status take_record(struct parser *p)
     return p->sink->outcome(p->sink->user, &o);
 }
 
-static enum vg_status read_header(struct parser *p, struct vg_error *err)
+static enum vg_status read_header(void *user, struct vg_csv_table *t, struct vg_error *err)
 {
+    struct parser *p = user;
+    p->t = t;
     for (int i = 0; i < COL_COUNT; i++) {
-        p->col[i] = vg_csv_find_column(&p->csv, column_names[i]);
+        p->col[i] = vg_csv_find_column(&t->csv, column_names[i]);
     }
     for (int i = 0; i < COL_REQUIRED; i++) {
         if (p->col[i] < 0) {
-            vg_error_at(err, p->source, p->csv.record_line, 0, p->csv.record_offset, 1);
+            vg_error_at(err, t->source, t->csv.record_line, 0, t->csv.record_offset, 1);
             return vg_error_set(err, VG_EFORMAT,
                                 "not an outcomes CSV: the header lacks the column %s (required: "
                                 "container, bill_of_lading, port, inspected_at, result, "
@@ -303,63 +296,33 @@ static enum vg_status read_header(struct parser *p, struct vg_error *err)
     return VG_OK;
 }
 
+static enum vg_status read_row(void *user, struct vg_csv_table *t)
+{
+    struct parser *p = user;
+    p->t = t;
+    return take_record(p);
+}
+
+static enum vg_status refuse_record(void *user, struct vg_csv_table *t, const char *reason)
+{
+    struct parser *p = user;
+    p->t = t;
+    return reject(p, "%s", reason);
+}
+
 enum vg_status vg_outcomes_parse_csv(const char *data,
                                      size_t len,
                                      const char *source,
                                      const struct vg_outcome_sink *sink,
                                      struct vg_error *err)
 {
+    static const struct vg_csv_table_ops ops = { "naming the outcome columns", read_header,
+                                                 read_row, refuse_record };
     struct parser p;
     memset(&p, 0, sizeof(p));
     p.sink = sink;
-    p.source = source != NULL ? source : "-";
-    p.data = data;
-    p.latin1 = !vg_utf8_valid(data, len);
     for (int i = 0; i < COL_COUNT; i++) {
         p.col[i] = -1;
     }
-    vg_csv_init(&p.csv, data, len, ',');
-    vg_arena_init(&p.fields, 8192, 16u << 20);
-    vg_buf_init(&p.conv, 1u << 20);
-    enum vg_status st = VG_OK;
-    bool header = false;
-    for (;;) {
-        struct vg_error rerr;
-        vg_error_clear(&rerr);
-        st = vg_csv_next(&p.csv, &rerr);
-        if (st == VG_ENOTFOUND) {
-            st = header ? VG_OK
-                        : vg_error_set(err, VG_EFORMAT,
-                                       "%s: empty file, expected a header naming the outcome "
-                                       "columns",
-                                       p.source);
-            break;
-        }
-        vg_arena_reset(&p.fields);
-        if (st == VG_EPARSE || st == VG_ELIMIT) {
-            if (!header) {
-                vg_error_at(err, p.source, p.csv.record_line, 0, p.csv.record_offset, 1);
-                st = vg_error_set(err, VG_EFORMAT, "broken header: %s", rerr.message);
-                break;
-            }
-            st = reject(&p, "%s", rerr.message);
-        } else if (st != VG_OK) {
-            vg_error_set(err, st, "%s", rerr.message);
-        } else if (!header) {
-            st = read_header(&p, err);
-            header = true;
-        } else {
-            st = take_record(&p);
-        }
-        if (st != VG_OK) {
-            if (st == VG_ENOMEM) {
-                vg_error_set(err, VG_ENOMEM, "out of memory reading %s", p.source);
-            }
-            break;
-        }
-    }
-    vg_csv_release(&p.csv);
-    vg_arena_release(&p.fields);
-    vg_buf_release(&p.conv);
-    return st;
+    return vg_csv_table_read(data, len, source, &ops, &p, err);
 }

@@ -37,12 +37,7 @@ static const char *const column_names[COL_COUNT] = {
 
 struct csvlist {
     const struct vg_watch_sink *sink;
-    const char *source;
-    const char *data;
-    struct vg_csv_reader csv;
-    struct vg_arena fields;
-    struct vg_buf conv;
-    bool latin1;
+    struct vg_csv_table *t; /* the table being read (set by each callback) */
     int col[COL_COUNT];
 };
 
@@ -51,21 +46,18 @@ static const char *get(struct csvlist *c, int which)
     if (c->col[which] < 0) {
         return "";
     }
-    struct vg_slice f = vg_slice_trim(vg_csv_field(&c->csv, (size_t)c->col[which]));
-    if (!c->latin1) {
-        return vg__clean_dup(&c->fields, f.ptr, f.len);
-    }
-    vg_buf_reset(&c->conv);
-    if (vg_latin1_to_utf8(f.ptr, f.len, &c->conv) != VG_OK) {
+    struct vg_slice f;
+    if (vg_csv_table_text(c->t, c->col[which], &f) != VG_OK) {
         return NULL;
     }
-    return vg__clean_dup(&c->fields, c->conv.data != NULL ? c->conv.data : "", c->conv.len);
+    return vg__clean_dup(&c->t->fields, f.ptr, f.len);
 }
 
 static void position(struct csvlist *c, struct vg_error *e, enum vg_status code)
 {
     vg_error_clear(e);
-    vg_error_at(e, c->source, c->csv.record_line, 0, c->csv.record_offset, c->csv.record);
+    vg_error_at(e, c->t->source, c->t->csv.record_line, 0, c->t->csv.record_offset,
+                c->t->csv.record);
     e->code = code;
 }
 
@@ -77,12 +69,8 @@ static enum vg_status reject(struct csvlist *c, const char *message)
     if (c->sink->reject == NULL) {
         return VG_OK;
     }
-    size_t end = c->csv.pos > c->csv.record_offset ? c->csv.pos : (size_t)c->csv.record_offset;
-    size_t ex = end - (size_t)c->csv.record_offset;
-    if (ex > 512) {
-        ex = 512;
-    }
-    return c->sink->reject(c->sink->user, &e, c->data + c->csv.record_offset, ex);
+    struct vg_slice ex = vg_csv_table_excerpt(c->t, 512);
+    return c->sink->reject(c->sink->user, &e, ex.ptr, ex.len);
 }
 
 static enum vg_status
@@ -256,9 +244,40 @@ static enum vg_status take_record(struct csvlist *c)
         .weak_aliases = "",
         .note = f[COL_NOTE],
         .source = f[COL_SOURCE],
-        .line = c->csv.record_line,
+        .line = c->t->csv.record_line,
     };
     return c->sink->entry(c->sink->user, &e);
+}
+
+static enum vg_status read_header(void *user, struct vg_csv_table *t, struct vg_error *err)
+{
+    struct csvlist *c = user;
+    c->t = t;
+    for (int i = 0; i < COL_COUNT; i++) {
+        c->col[i] = vg_csv_find_column(&t->csv, column_names[i]);
+    }
+    if (c->col[COL_NAME] < 0 || c->col[COL_TYPE] < 0) {
+        vg_error_at(err, t->source, t->csv.record_line, 0, t->csv.record_offset, 1);
+        return vg_error_set(err, VG_EFORMAT,
+                            "not a watch-list CSV: the header needs the "
+                            "columns name and type (optional: country, source, note, "
+                            "identifier, aliases, id)");
+    }
+    return VG_OK;
+}
+
+static enum vg_status read_row(void *user, struct vg_csv_table *t)
+{
+    struct csvlist *c = user;
+    c->t = t;
+    return take_record(c);
+}
+
+static enum vg_status refuse_record(void *user, struct vg_csv_table *t, const char *reason)
+{
+    struct csvlist *c = user;
+    c->t = t;
+    return reject(c, reason);
 }
 
 enum vg_status vg_watchlist_parse_csv(const char *data,
@@ -267,74 +286,13 @@ enum vg_status vg_watchlist_parse_csv(const char *data,
                                       const struct vg_watch_sink *sink,
                                       struct vg_error *err)
 {
+    static const struct vg_csv_table_ops ops = { "with the columns name and type", read_header,
+                                                 read_row, refuse_record };
     struct csvlist c;
     memset(&c, 0, sizeof(c));
     c.sink = sink;
-    c.source = source != NULL ? source : "-";
-    c.data = data;
-    c.latin1 = !vg_utf8_valid(data, len);
     for (int i = 0; i < COL_COUNT; i++) {
         c.col[i] = -1;
     }
-    vg_csv_init(&c.csv, data, len, ',');
-    vg_arena_init(&c.fields, 8192, 16u << 20);
-    vg_buf_init(&c.conv, 1u << 20);
-    enum vg_status st = VG_OK;
-    bool header = false;
-    for (;;) {
-        struct vg_error rerr;
-        vg_error_clear(&rerr);
-        st = vg_csv_next(&c.csv, &rerr);
-        if (st == VG_ENOTFOUND) {
-            st = header ? VG_OK
-                        : vg_error_set(err, VG_EFORMAT,
-                                       "%s: empty file, expected a "
-                                       "header with the columns name and type",
-                                       c.source);
-            break;
-        }
-        vg_arena_reset(&c.fields);
-        if (st == VG_EPARSE || st == VG_ELIMIT) {
-            if (!header) {
-                vg_error_at(err, c.source, c.csv.record_line, 0, c.csv.record_offset, 1);
-                st = vg_error_set(err, VG_EFORMAT, "broken header: %s", rerr.message);
-                break;
-            }
-            st = reject(&c, rerr.message);
-            if (st != VG_OK) {
-                break;
-            }
-            continue;
-        }
-        if (st != VG_OK) {
-            vg_error_set(err, st, "%s", rerr.message);
-            break;
-        }
-        if (!header) {
-            for (int i = 0; i < COL_COUNT; i++) {
-                c.col[i] = vg_csv_find_column(&c.csv, column_names[i]);
-            }
-            if (c.col[COL_NAME] < 0 || c.col[COL_TYPE] < 0) {
-                vg_error_at(err, c.source, c.csv.record_line, 0, c.csv.record_offset, 1);
-                st = vg_error_set(err, VG_EFORMAT,
-                                  "not a watch-list CSV: the header needs the "
-                                  "columns name and type (optional: country, source, note, "
-                                  "identifier, aliases, id)");
-                break;
-            }
-            header = true;
-            continue;
-        }
-        st = take_record(&c);
-        if (st != VG_OK) {
-            if (st == VG_ENOMEM) {
-                vg_error_set(err, VG_ENOMEM, "out of memory reading %s", c.source);
-            }
-            break;
-        }
-    }
-    vg_csv_release(&c.csv);
-    vg_arena_release(&c.fields);
-    vg_buf_release(&c.conv);
-    return st;
+    return vg_csv_table_read(data, len, source, &ops, &c, err);
 }

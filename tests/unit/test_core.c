@@ -2,8 +2,8 @@
  * character sets. */
 #include "vg_test.h"
 
+#include <stdio.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/arena.h>
 #include <vigia/charset.h>
@@ -198,6 +198,81 @@ static void test_core__csv_bad_record_is_reported_and_reading_goes_on(void **sta
     vg_csv_release(&r);
 }
 
+/* What the table callbacks saw: rows as "name|kg", rejects as "line:reason". */
+struct table_log {
+    char seen[256];
+    int col_name, col_kg;
+    bool refuse_header;
+};
+
+static void table_log_add(struct table_log *l, const char *text)
+{
+    size_t n = strlen(l->seen);
+    snprintf(l->seen + n, sizeof(l->seen) - n, "%s;", text);
+}
+
+static enum vg_status table_header(void *user, struct vg_csv_table *t, struct vg_error *err)
+{
+    struct table_log *l = user;
+    l->col_name = vg_csv_find_column(&t->csv, "name");
+    l->col_kg = vg_csv_find_column(&t->csv, "kg");
+    return l->refuse_header ? vg_error_set(err, VG_EFORMAT, "no") : VG_OK;
+}
+
+static enum vg_status table_row(void *user, struct vg_csv_table *t)
+{
+    struct table_log *l = user;
+    /* A converted text lives until the next call: copy it before asking for another. */
+    struct vg_slice f;
+    assert_int_equal(vg_csv_table_text(t, l->col_name, &f), VG_OK);
+    char *name = vg_arena_strndup(&t->fields, f.ptr, f.len);
+    assert_int_equal(vg_csv_table_text(t, l->col_kg, &f), VG_OK);
+    char row[64];
+    snprintf(row, sizeof(row), "%s|%.*s", name, (int)f.len, f.ptr);
+    table_log_add(l, row);
+    return VG_OK;
+}
+
+static enum vg_status table_reject(void *user, struct vg_csv_table *t, const char *reason)
+{
+    struct table_log *l = user;
+    char row[96];
+    struct vg_slice ex = vg_csv_table_excerpt(t, 4);
+    snprintf(row, sizeof(row), "%u:%.*s:%s", (unsigned)t->csv.record_line, (int)ex.len, ex.ptr,
+             strstr(reason, "quote") != NULL ? "quote" : reason);
+    table_log_add(l, row);
+    return VG_OK;
+}
+
+static void test_core__csv_table_header_rows_rejects_latin1(void **state)
+{
+    (void)state;
+    static const struct vg_csv_table_ops ops = { "naming name and kg", table_header, table_row,
+                                                 table_reject };
+    struct vg_error e;
+    vg_error_clear(&e);
+    /* ISO 8859-1 input (0xD1 is N with tilde), a broken record in the middle, a column past
+     * the end of a short row. */
+    const char data[] = "kg,name\n 12 , Pe\xD1"
+                        "a \n\"x\"y,2\nshort\n";
+    struct table_log l = { .seen = "" };
+    assert_int_equal(vg_csv_table_read(data, sizeof(data) - 1, "t.csv", &ops, &l, &e), VG_OK);
+    assert_string_equal(l.seen, "Pe\xC3\x91"
+                                "a|12;3:\"x\"y:quote;|short;");
+    /* Empty input and a refused header stop with the source named. */
+    memset(&l, 0, sizeof(l));
+    assert_int_equal(vg_csv_table_read("", 0, "e.csv", &ops, &l, &e), VG_EFORMAT);
+    assert_string_equal(e.message, "e.csv: empty file, expected a header naming name and kg");
+    l.refuse_header = true;
+    assert_int_equal(vg_csv_table_read("a\n1\n", 4, NULL, &ops, &l, &e), VG_EFORMAT);
+    assert_string_equal(l.seen, "");
+    /* A broken header is a broken file. */
+    l.refuse_header = false;
+    vg_error_clear(&e);
+    assert_int_equal(vg_csv_table_read("\"a\n", 3, "h.csv", &ops, &l, &e), VG_EFORMAT);
+    assert_non_null(strstr(e.message, "broken header"));
+}
+
 static void test_core__charset_conversions(void **state)
 {
     (void)state;
@@ -214,7 +289,8 @@ static void test_core__charset_conversions(void **state)
     size_t replaced = 0;
     /* ISO 8859-2: 0xA3 is L with stroke (U+0141). */
     assert_int_equal(vg_charset_to_utf8("ISO-8859-2", "\xA3\xF3\x64\xBC", 4, &b, &replaced), VG_OK);
-    assert_string_equal(b.data, "\xC5\x81\xC3\xB3" "d\xC5\xBA");
+    assert_string_equal(b.data, "\xC5\x81\xC3\xB3"
+                                "d\xC5\xBA");
     assert_int_equal(replaced, 0);
     vg_buf_reset(&b);
     assert_int_equal(vg_charset_to_utf8("NO-SUCH-CHARSET", "x", 1, &b, NULL), VG_EUNSUPPORTED);
@@ -231,6 +307,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_core__map_inserts_finds_and_grows),
     cmocka_unit_test(test_core__csv_reads_rfc4180),
     cmocka_unit_test(test_core__csv_bad_record_is_reported_and_reading_goes_on),
+    cmocka_unit_test(test_core__csv_table_header_rows_rejects_latin1),
     cmocka_unit_test(test_core__charset_conversions),
 };
 
