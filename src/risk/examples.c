@@ -15,6 +15,7 @@
 
 #include <string.h>
 #include <vigia/alloc.h>
+#include <vigia/map.h>
 #include <vigia/time.h>
 
 enum { EX_SEEN = 1, EX_POSITIVE = 2, EX_RANDOM = 4, EX_ORIGIN = 8 };
@@ -216,15 +217,11 @@ static enum vg_status collect_one(void *user,
     return s == VG_OK ? VG_OK : vg_error_set(err, s, "out of memory");
 }
 
-/* A deterministic draw in [0, 1) for a trip id (splitmix64): the same store gives the same
- * sample, and a trip stays in or out of it as the store grows. */
+/* A deterministic draw in [0, 1) for a trip id: the same store gives the same sample,
+ * and a trip stays in or out of it as the store grows. */
 static double draw(int64_t id)
 {
-    uint64_t z = (uint64_t)id + 0x9E3779B97F4A7C15u;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    z ^= z >> 31;
-    return (double)(z >> 11) / 9007199254740992.0;
+    return (double)(vg_hash_bytes(&id, sizeof(id)) >> 11) / 9007199254740992.0;
 }
 
 /* Presumed negatives (docs/model.md): loaded trips of the port that nobody examined and no
