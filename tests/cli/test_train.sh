@@ -114,5 +114,15 @@ expect 0 "$VIGIA" --format csv score --as-of 2024-08-07 --rescore-days 10 --no-m
 [ "$(q "SELECT count(*) FROM assessments WHERE as_of = strftime('%s', '2024-08-07') AND model_id IS NOT NULL")" = 0 ] ||
     fail "model recorded with --no-model"
 
+# Presumed negatives: as many trips nobody examined as examined ones, a stream of their own
+# with no positive, weighed by the sampled share; stored inactive.
+expect 1 "$VIGIA" train --unexamined x
+expect 0 "$VIGIA" --format csv train $TRAIN --min-positives 5 --unexamined 1 --no-activate
+[ "$(field unexamined)" -gt 100 ] || fail "unexamined $(field unexamined)"
+[ "$(field unexamined_positives)" = 0 ] || fail "unexamined positives $(field unexamined_positives)"
+[ "$(field examples)" = $((407 + $(field unexamined))) ] || fail "examples $(field examples)"
+awk -v x="$(field share_unexamined)" 'BEGIN { exit !(x > 0 && x < 1) }' ||
+    fail "unexamined share $(field share_unexamined)"
+
 expect 0 "$VIGIA" audit verify
 echo ok
