@@ -53,6 +53,21 @@ int64_t rk_trip_time(const struct rk_ctx *c, const struct rk_trip *t)
     return t->departure_at;
 }
 
+int64_t rk_trip_departure(const struct rk_ctx *c, const struct rk_trip *t)
+{
+    if (t->direction == RK_IMPORT) {
+        return VG_TIME_NONE;
+    }
+    if (t->departure_at != VG_TIME_NONE) {
+        return t->departure_at;
+    }
+    const struct rk_call *k = t->call != RK_NONE ? RK_AT(c->calls, struct rk_call, t->call) : NULL;
+    if (k == NULL) {
+        return VG_TIME_NONE;
+    }
+    return k->atd != VG_TIME_NONE ? k->atd : k->etd;
+}
+
 /* ---- versions and houses ------------------------------------------------------------- */
 
 static enum vg_status prepare_versions(struct rk_ctx *c)

@@ -561,6 +561,10 @@ enum vg_status rk_pickup_samples(struct rk_ctx *c);
 /* The trip's reference time (loading for exports and transhipments, discharge for
  * imports), as the store knows it now; VG_TIME_NONE when unknown. */
 int64_t rk_trip_time(const struct rk_ctx *c, const struct rk_trip *t);
+/* The trip's departure from its port (exports and transhipments: the trip's own departure,
+ * else its call's actual, else expected departure), as the store knows it now;
+ * VG_TIME_NONE for imports and when unknown. */
+int64_t rk_trip_departure(const struct rk_ctx *c, const struct rk_trip *t);
 
 /* Shipments of party p as shipper or consignee before ref. */
 size_t rk_party_shipments(const struct rk_ctx *c, uint32_t p, int64_t ref);

@@ -5,7 +5,8 @@
  *
  * A run loads the store once (rk_ctx), then for every trip: the first assessment as of its
  * loading (or of the run's instant when it is not loaded yet), then, when the run's instant
- * is later, a re-score as of it. A version is written only when its digest (the evidence in
+ * is later, a re-score as of it (a trip first assessed after the re-score window: as of
+ * its departure instead). A version is written only when its digest (the evidence in
  * the feature record, the rule set, the model) differs from the trip's latest.
  */
 #include "risk/risk_int.h"
@@ -853,7 +854,13 @@ enum vg_status vg_risk_score(struct vg_store *store,
             s = assess(&r, ti, tr, first, err);
         }
         if (s == VG_OK && old) {
-            /* First assessed long after its loading: as of the loading only. */
+            /* First assessed long after its loading: as of the loading, then as of its
+             * departure, when documents filed after loading (a late cargo report) could
+             * still hold the box or warn its destination. */
+            int64_t td = rk_trip_departure(c, t);
+            if (at_ref && td != VG_TIME_NONE && td > tr && td <= as_of) {
+                s = assess(&r, ti, td, "rescore", err);
+            }
         } else if (s == VG_OK && (tr == VG_TIME_NONE || tr < as_of)) {
             s = assess(&r, ti, as_of, (!r.latest[ti].has || tr == VG_TIME_NONE) ? first : "rescore",
                        err);

@@ -1664,6 +1664,34 @@ static void test_risk__cargo_report_late(void **state)
     f = features(s, trip_of(s, c3, NULL), "2024-06-05T16:00Z");
     assert_true(fbool(f, VG_F_CARGO_REPORT_LATE));
     features_free(f);
+
+    /* Scored months later (past the re-score window): as of the loading, then as of the
+     * departure, where the late report counts; the box filed in time has nothing new there. */
+    struct vg_risk_report r;
+    score(s, "2024-09-15T00:00Z", &r);
+    char sql[400];
+    int64_t late = trip_of(s, c2, NULL), ontime = trip_of(s, a, NULL);
+    snprintf(sql, sizeof(sql),
+             "SELECT group_concat(moment || '@' || as_of, ' ') FROM (SELECT moment, as_of FROM"
+             " assessments WHERE trip_id = %lld ORDER BY version)",
+             (long long)late);
+    char want[200];
+    snprintf(want, sizeof(want), "pre-load@%lld rescore@%lld", (long long)T("2024-06-05T15:00Z"),
+             (long long)T("2024-06-05T22:00Z"));
+    char *got = qtext(s, sql);
+    assert_string_equal(got, want);
+    vg_free(got);
+    snprintf(sql, sizeof(sql),
+             "SELECT json_extract(features, '$.cargo_report_late') = 1 AND"
+             " json_extract(features, '$.shipper_is_new') IS NOT NULL FROM assessments"
+             " WHERE trip_id = %lld AND version = 2",
+             (long long)late);
+    assert_int_equal(q(s, sql), 1);
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM assessments WHERE trip_id = %lld",
+             (long long)ontime);
+    assert_int_equal(q(s, sql), 1);
+    score(s, "2024-09-16T00:00Z", &r);
+    assert_int_equal(r.assessed + r.rescored, 0);
     vg_store_close(s);
 }
 
