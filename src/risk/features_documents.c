@@ -58,6 +58,37 @@ static void two_places(struct rk_view *v)
         }
         prev = e;
     }
+    /* Inside a terminal between its full gate-in and its loading or gate-out there, and
+     * yet reported at another port in between: the journey there and back is possible by
+     * road, the terminal's own records say the box never left [DT16]. */
+    for (uint32_t i = 0; i < ct->ev_n && !found; i++) {
+        const struct rk_event *in = &ev[i];
+        if (in->t > v->as_of) {
+            break;
+        }
+        if (in->kind != RK_EV_GATE_IN || in->place == 0 || in->full_empty == RK_FE_EMPTY ||
+            in->t < v->as_of - TWO_PLACES_WINDOW) {
+            continue;
+        }
+        const struct rk_event *away = NULL;
+        for (uint32_t j = i + 1; j < ct->ev_n && ev[j].t <= v->as_of; j++) {
+            const struct rk_event *e = &ev[j];
+            if (e->place == in->place) {
+                if (e->kind == RK_EV_GATE_OUT || e->kind == RK_EV_LOAD ||
+                    e->kind == RK_EV_STOWAGE) {
+                    found = away != NULL;
+                    if (found) {
+                        rk_cite_msg(v, VG_F_CONTAINER_TWO_PLACES, in->message_id, in->segment_no);
+                        rk_cite_msg(v, VG_F_CONTAINER_TWO_PLACES, away->message_id,
+                                    away->segment_no);
+                    }
+                    break;
+                }
+            } else if (e->place != 0 && away == NULL) {
+                away = e;
+            }
+        }
+    }
     /* Loaded onto two different calls with no discharge between them: one box cannot be
      * on two ships; a clone carries the number of a real box [DT16]. */
     const struct rk_event *other = NULL;

@@ -813,6 +813,44 @@ static void test_risk__two_places_at_once(void **state)
     vg_store_close(s);
 }
 
+/* The number at Paita a day after its Callao gate-in: the road allows it, but Callao's
+ * records hold the box until its loading there. With a Callao gate-out before, it is a
+ * journey, not a clone. */
+static void test_risk__two_places_inside_a_terminal(void **state)
+{
+    (void)state;
+    struct vg_store *s = world("t2.db");
+    ingest(
+        s, "clone.json",
+        "{\"type\":\"event\",\"sender\":\"TPE\",\"container\":\"MSCU1000017\",\"event\":"
+        "\"gate_in\",\"time\":\"2024-06-04T03:00:00Z\",\"port\":\"PEPAI\",\"terminal\":\"TPE\","
+        "\"full_empty\":\"full\"}\n");
+    struct feat *f = features(s, trip_of(s, "MSCU1000017", NULL), "2024-06-04T12:00Z");
+    assert_false(fbool(f, VG_F_CONTAINER_TWO_PLACES)); /* not loaded at Callao yet */
+    features_free(f);
+    f = features(s, trip_of(s, "MSCU1000017", NULL), "2024-06-05T15:00Z");
+    assert_true(fbool(f, VG_F_CONTAINER_TWO_PLACES));
+    int64_t away = q(s, "SELECT message_id FROM equipment_events WHERE place = 'PEPAI'");
+    assert_true(f->src[VG_F_CONTAINER_TWO_PLACES][0].id == away ||
+                f->src[VG_F_CONTAINER_TWO_PLACES][1].id == away);
+    features_free(f);
+    vg_store_close(s);
+
+    s = world("t3.db");
+    ingest(
+        s, "journey.json",
+        "{\"type\":\"event\",\"sender\":\"DPW\",\"container\":\"MSCU1000017\",\"event\":"
+        "\"gate_out\",\"time\":\"2024-06-03T09:00:00Z\",\"port\":\"PECLL\",\"terminal\":\"DPW\","
+        "\"full_empty\":\"full\"}\n"
+        "{\"type\":\"event\",\"sender\":\"TPE\",\"container\":\"MSCU1000017\",\"event\":"
+        "\"gate_in\",\"time\":\"2024-06-04T03:00:00Z\",\"port\":\"PEPAI\",\"terminal\":\"TPE\","
+        "\"full_empty\":\"full\"}\n");
+    f = features(s, trip_of(s, "MSCU1000017", NULL), "2024-06-05T15:00Z");
+    assert_false(fbool(f, VG_F_CONTAINER_TWO_PLACES));
+    features_free(f);
+    vg_store_close(s);
+}
+
 /* The bill of MSCU1000017 (first recorded as a 45-foot reefer, 45R1) replaced at `at` with
  * the container declared as size-type `code`. */
 static void redeclare(struct vg_store *s, const char *file, const char *at, const char *code)
@@ -2059,6 +2097,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_risk__later_evidence_adds_a_version_and_leaves_the_first),
     cmocka_unit_test(test_risk__amendment_after_as_of_is_not_seen),
     cmocka_unit_test(test_risk__two_places_at_once),
+    cmocka_unit_test(test_risk__two_places_inside_a_terminal),
     cmocka_unit_test(test_risk__container_declared_as_another_type),
     cmocka_unit_test(test_risk__vessel_events_of_the_voyage),
     cmocka_unit_test(test_risk__watch_list_hits_hold_the_trip),
