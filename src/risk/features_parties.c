@@ -180,8 +180,42 @@ static void history(struct rk_view *v,
     }
 }
 
+/* Whether a bill of the trip declares its container empty. */
+static bool declared_empty(const struct rk_view *v)
+{
+    const struct rk_ctx *c = v->c;
+    for (size_t i = 0; i < v->nbills; i++) {
+        const struct rk_bill *b = RK_AT(c->bills, struct rk_bill, v->bills[i]);
+        for (uint32_t j = 0; j < b->equip_n; j++) {
+            const struct rk_equip *q = RK_AT(c->equips, struct rk_equip, b->equip_off + j);
+            if (q->container == v->trip->container && q->full_empty == RK_FE_EMPTY) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Whether s begins with prefix, ASCII letters compared without case. */
+static bool starts_nocase(struct vg_slice s, struct vg_slice prefix)
+{
+    if (s.len < prefix.len) {
+        return false;
+    }
+    for (size_t j = 0; j < prefix.len; j++) {
+        char a = s.ptr[j], b = prefix.ptr[j];
+        a = (a >= 'a' && a <= 'z') ? (char)(a - 'a' + 'A') : a;
+        b = (b >= 'a' && b <= 'z') ? (char)(b - 'a' + 'A') : b;
+        if (a != b) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Whether the consignee names a carrier: a party that appears as a carrier on some bill,
- * or the name of the bill's or the call's carrier. */
+ * or the code of the bill's or the call's carrier as its identifier, its name or the first
+ * word of its name. */
 static bool names_carrier(struct rk_view *v, const struct rk_bparty *p)
 {
     struct rk_ctx *c = v->c;
@@ -189,24 +223,22 @@ static bool names_carrier(struct rk_view *v, const struct rk_bparty *p)
         return true;
     }
     struct vg_slice name = rk_str(&c->s, p->name);
+    struct vg_slice ident = rk_str(&c->s, p->identifier);
     uint32_t carriers[2] = { v->call != NULL ? v->call->carrier : 0,
                              v->main_bill != RK_NONE
                                  ? RK_AT(c->bills, struct rk_bill, v->main_bill)->carrier
                                  : 0 };
     for (int i = 0; i < 2; i++) {
         struct vg_slice k = rk_str(&c->s, carriers[i]);
-        if (k.len >= 2 && name.len >= k.len) {
-            /* The carrier's code as the consignee's name or its first word. */
-            bool prefix = true;
-            for (size_t j = 0; j < k.len && prefix; j++) {
-                char a = name.ptr[j], b = k.ptr[j];
-                a = (a >= 'a' && a <= 'z') ? (char)(a - 'a' + 'A') : a;
-                b = (b >= 'a' && b <= 'z') ? (char)(b - 'a' + 'A') : b;
-                prefix = a == b;
-            }
-            if (prefix && (name.len == k.len || name.ptr[k.len] == ' ')) {
-                return true;
-            }
+        if (k.len < 2) {
+            continue;
+        }
+        if (ident.len == k.len && starts_nocase(ident, k)) {
+            return true; /* identified by the carrier's own code (SCAC) */
+        }
+        /* The carrier's code as the consignee's name or its first word. */
+        if (starts_nocase(name, k) && (name.len == k.len || name.ptr[k.len] == ' ')) {
+            return true;
         }
     }
     return false;
@@ -447,7 +479,9 @@ enum vg_status rk_features_parties(struct rk_view *v)
             rk_unknown(v, VG_F_CONSIGNEE_IS_CARRIER,
                        VG_SLICE_LIT("the cargo report names no consignee"));
         } else {
-            rk_set(v, VG_F_CONSIGNEE_IS_CARRIER, vg_value_bool(names_carrier(v, v->consignee)));
+            /* An empty box consigned to its carrier is repositioning, not a to-order bill. */
+            rk_set(v, VG_F_CONSIGNEE_IS_CARRIER,
+                   vg_value_bool(!declared_empty(v) && names_carrier(v, v->consignee)));
             cite_party(v, VG_F_CONSIGNEE_IS_CARRIER, v->consignee_bill, v->consignee);
         }
     }

@@ -1532,6 +1532,70 @@ static void test_risk__norms_of_the_port(void **state)
     vg_store_close(s);
 }
 
+/* The carrier as consignee: by its code as the party's identifier (SCAC), by its code as
+ * the first word of the name; a name that only begins with the same letters is not it. */
+static void test_risk__carrier_named_as_consignee(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("carrier.db");
+    struct vg_buf b;
+    vg_buf_init(&b, 0);
+    static const char *const consignee[] = {
+        "\"name\":\"MEDITERRANEAN SHIPPING COMPANY S.A.\",\"id\":\"msc\"",
+        "\"name\":\"MSC BELGIUM\"",
+        "\"name\":\"MSCA TRADING BV\",\"id\":\"NL8190\"",
+    };
+    char box_no[3][12];
+    for (int i = 0; i < 3; i++) {
+        box(box_no[i], 40 + i);
+        assert_int_equal(
+            vg_buf_printf(
+                &b,
+                "{\"type\":\"manifest\",\"sender\":\"MSC-PE\",\"document_number\":\"CA-%d\","
+                "\"prepared_at\":\"2024-06-01T00:00:00Z\",\"voyage\":{\"vessel\":{\"name\":"
+                "\"MSC ANNA\",\"imo\":\"9074729\"},\"voyage\":\"C001\",\"carrier\":\"MSC\","
+                "\"port\":\"PECLL\",\"etd\":\"2024-06-05T22:00:00Z\"},\"consignments\":[{"
+                "\"bill_of_lading\":\"CAB%d\",\"places\":{\"loading\":\"PECLL\",\"discharge\":"
+                "\"NLRTM\"},\"parties\":[{\"role\":\"shipper\",\"name\":\"AGRO NORTE SAC\","
+                "\"country\":\"PE\"},{\"role\":\"consignee\",%s}],\"equipment\":[{\"container\":"
+                "\"%s\",\"size_type\":\"45R1\"}],\"goods\":[{\"hs_code\":\"080440\","
+                "\"description\":\"FRESH AVOCADOS\",\"packages\":1800,\"gross_kg\":21600,"
+                "\"containers\":[\"%s\"]}]}]}\n",
+                i, i, consignee[i], box_no[i], box_no[i]),
+            VG_OK);
+    }
+    /* Empties sent back on the carrier's own bill: repositioning. */
+    char empty_no[12];
+    box(empty_no, 50);
+    assert_int_equal(
+        vg_buf_printf(&b,
+                      "{\"type\":\"manifest\",\"sender\":\"MSC-PE\",\"document_number\":\"CA-9\","
+                      "\"prepared_at\":\"2024-06-01T00:00:00Z\",\"voyage\":{\"vessel\":{\"name\":"
+                      "\"MSC ANNA\",\"imo\":\"9074729\"},\"voyage\":\"C001\",\"carrier\":\"MSC\","
+                      "\"port\":\"PECLL\",\"etd\":\"2024-06-05T22:00:00Z\"},\"consignments\":[{"
+                      "\"bill_of_lading\":\"CAB9\",\"places\":{\"loading\":\"PECLL\",\"discharge\":"
+                      "\"NLRTM\"},\"parties\":[{\"role\":\"shipper\",\"name\":\"MSC PERU\"},"
+                      "{\"role\":\"consignee\",\"name\":\"MSC\",\"id\":\"MSC\"}],\"equipment\":["
+                      "{\"container\":\"%s\",\"size_type\":\"45R1\",\"full_empty\":\"empty\"}]}]}\n",
+                      empty_no),
+        VG_OK);
+    ingest(s, "carrier.json", b.data);
+    vg_buf_release(&b);
+    struct feat *fe = features(s, trip_of(s, empty_no, NULL), "2024-06-04T00:00Z");
+    assert_false(fbool(fe, VG_F_CONSIGNEE_IS_CARRIER));
+    features_free(fe);
+    for (int i = 0; i < 3; i++) {
+        struct feat *f = features(s, trip_of(s, box_no[i], NULL), "2024-06-04T00:00Z");
+        if (i < 2) {
+            assert_true(fbool(f, VG_F_CONSIGNEE_IS_CARRIER));
+        } else {
+            assert_false(fbool(f, VG_F_CONSIGNEE_IS_CARRIER));
+        }
+        features_free(f);
+    }
+    vg_store_close(s);
+}
+
 /* A cargo report with one bill and its payment terms in free text (FTX+AAI), as ingest
  * keeps it among the unmapped segments. */
 static void cuscar_terms(struct vg_buf *b, int n, const char *container, const char *terms)
@@ -2110,6 +2174,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_risk__norms_of_the_port),
     cmocka_unit_test(test_risk__party_signs),
     cmocka_unit_test(test_risk__cargo_report_late),
+    cmocka_unit_test(test_risk__carrier_named_as_consignee),
     cmocka_unit_test(test_risk__seizure_share_and_forwarder_rate),
     cmocka_unit_test(test_risk__one_call_reported_twice_and_two_ships),
     cmocka_unit_test(test_risk__watchlist_party_history),
