@@ -839,6 +839,8 @@ int vg__sim_ais_static24(const struct sim_ais_static *s, int64_t t, char channel
 
 /* ---- generation state shared by trips.c, feeds.c, truth.c ---------------------------- */
 
+#define SIM_SEALS 4
+
 struct sim_seal {
     char num[16];
     char party[3];
@@ -857,7 +859,8 @@ struct sim_trip {
     uint32_t packages;
     double net_kg, cargo_kg;           /* goods net and gross */
     double gross_manifest, gross_gate; /* container gross: manifest and verified at the gate */
-    struct sim_seal seal_m[3], seal_g[3], seal_l[3];
+    /* Up to four seals per stage: carrier, shipper, quarantine and a customs reseal. */
+    struct sim_seal seal_m[SIM_SEALS], seal_g[SIM_SEALS], seal_l[SIM_SEALS];
     uint8_t nseal_m, nseal_g, nseal_l;
     int64_t t_pick, t_gate, t_out, t_back, t_load, t_insp, t_transfer;
     char truck[8], truck_back[8];

@@ -116,7 +116,7 @@ static void seal_number(struct sim_gen *g, const char *prefix, char out[16])
 
 static void add_seal(struct sim_seal *list, uint8_t *n, const char *num, const char *party)
 {
-    if (*n >= 3) {
+    if (*n >= SIM_SEALS) {
         return;
     }
     snprintf(list[*n].num, sizeof(list[*n].num), "%s", num);
