@@ -45,11 +45,100 @@ static enum vg_status query_id(struct ing_session *s, sqlite3_stmt *st, int64_t 
         return err != NULL ? err->code : VG_EDB;                                           \
     }
 
+/* Records a finding about a container once per message: at the first segment of the
+ * message that names the number (or size type). The choice depends on the message alone,
+ * not on what this run met before, so an interrupted run completed by a re-run records
+ * exactly the findings of a clean run (docs/formats.md, "Findings"). */
+static enum vg_status container_finding(struct ing_session *s, int64_t message_id,
+                                        const struct ing_source *src, const char *kind,
+                                        const char *field, const char *value,
+                                        const char *expected, const char *detail,
+                                        struct vg_error *err)
+{
+    char key[160];
+    int n = snprintf(key, sizeof(key), "F%lld|%s|%s", (long long)message_id, kind, value);
+    if (n > 0 && (size_t)n < sizeof(key)) {
+        bool seen = false;
+        enum vg_status st = vg_map_put(&s->seen, key, (size_t)n, 1, &seen, NULL);
+        if (st != VG_OK) {
+            return vg_error_set(err, st, "out of memory");
+        }
+        if (seen) {
+            return VG_OK;
+        }
+    }
+    return vg__ing_finding(s, message_id, src, kind, field, value, expected, detail, err);
+}
+
+/* The findings of one sighting of a container: its number (kept in the cache entry's low
+ * bit, so that a valid number costs nothing more) and its size type. */
+static enum vg_status container_findings(struct ing_session *s, int64_t message_id,
+                                         const struct ing_source *src, const char *number,
+                                         bool bad_number, const char *size_type,
+                                         struct vg_error *err)
+{
+    enum vg_status st;
+    if (bad_number) {
+        struct vg_container_number cn;
+        struct vg_error perr;
+        vg_error_clear(&perr);
+        enum vg_status pst = vg_container_parse(vg_slice_from_cstr(number), &cn, &perr);
+        char expected[64] = "";
+        if (pst == VG_ECHECK) {
+            snprintf(expected, sizeof(expected), "check digit %d", cn.expected_check);
+        } else {
+            snprintf(expected, sizeof(expected), "owner(3) + U/J/Z + 6 digits + check digit");
+        }
+        st = container_finding(s, message_id, src,
+                               pst == VG_ECHECK ? "bad_check_digit" : "malformed_container",
+                               "container", number, expected, perr.message, err);
+        if (st != VG_OK) {
+            return st;
+        }
+    }
+    if (size_type != NULL) {
+        uint64_t known;
+        if (!vg_map_get(&s->size_known, size_type, strlen(size_type), &known)) {
+            struct vg_size_type sz;
+            struct vg_error zerr;
+            known = vg_size_type_parse(vg_slice_from_cstr(size_type), &sz, &zerr) == VG_OK ? 1 : 2;
+            st = vg_map_set(&s->size_known, size_type, strlen(size_type), known);
+            if (st != VG_OK) {
+                return vg_error_set(err, st, "out of memory");
+            }
+        }
+        if (known == 2) {
+            struct vg_size_type sz;
+            struct vg_error zerr;
+            vg_error_clear(&zerr);
+            (void)vg_size_type_parse(vg_slice_from_cstr(size_type), &sz, &zerr);
+            st = container_finding(s, message_id, src, "unknown_size_type", "size_type",
+                                   size_type, "an ISO 6346 size-type code", zerr.message, err);
+            if (st != VG_OK) {
+                return st;
+            }
+        }
+    }
+    return VG_OK;
+}
+
 enum vg_status vg__ing_container(struct ing_session *s, int64_t message_id,
                                  const struct ing_source *src, const char *number,
                                  const char *size_type, int64_t seen_at, int64_t *id,
                                  struct vg_error *err)
 {
+    /* The cache maps the number as sent to (row id << 1 | number failed its check): a
+     * number's shape and check digit are fixed, so they are checked once per run. */
+    size_t nlen = strlen(number);
+    uint64_t cached;
+    if (vg_map_get(&s->containers, number, nlen, &cached)) {
+        *id = (int64_t)(cached >> 1);
+        if ((cached & 1) == 0 && size_type == NULL) {
+            return VG_OK;
+        }
+        return container_findings(s, message_id, src, number, (cached & 1) != 0, size_type,
+                                  err);
+    }
     struct vg_container_number cn;
     struct vg_error perr;
     vg_error_clear(&perr);
@@ -57,65 +146,50 @@ enum vg_status vg__ing_container(struct ing_session *s, int64_t message_id,
     /* Stored as sent (normalised when it has the shape of a container number). */
     const char *key = pst == VG_EPARSE ? number : cn.text;
     size_t klen = strlen(key);
-    uint64_t cached;
     if (vg_map_get(&s->containers, key, klen, &cached)) {
-        *id = (int64_t)cached;
-        return VG_OK;
-    }
-    /* Insert first: a container seen for the first time costs one statement. */
-    static const char insert_sql[] =
-        "INSERT OR IGNORE INTO containers(number, valid, owner_code, size_type, first_seen_at,"
-        " created_at) VALUES(?1,?2,?3,?4,?5,?6)";
-    STMT(ins, insert_sql);
-    vg__bind_text(ins, 1, key);
-    sqlite3_bind_int(ins, 2, pst == VG_OK);
-    vg__bind_text(ins, 3, pst == VG_EPARSE ? NULL : cn.owner);
-    vg__bind_text(ins, 4, size_type);
-    vg__bind_int64_or_null(ins, 5, seen_at, VG_TIME_NONE);
-    sqlite3_bind_int64(ins, 6, s->now);
-    enum vg_status st = step_done(s, ins, "recording a container", err);
-    if (st != VG_OK) {
-        return st;
-    }
-    if (sqlite3_changes(s->store->db) > 0) {
-        *id = sqlite3_last_insert_rowid(s->store->db);
-        s->report->containers++;
-        s->batch_changes++;
+        *id = (int64_t)(cached >> 1);
     } else {
-        static const char select_sql[] = "SELECT id FROM containers WHERE number = ?1";
-        STMT(sel, select_sql);
-        vg__bind_text(sel, 1, key);
-        st = query_id(s, sel, id, err);
+        /* Insert first: a container seen for the first time costs one statement. */
+        static const char insert_sql[] =
+            "INSERT OR IGNORE INTO containers(number, valid, owner_code, size_type, first_seen_at,"
+            " created_at) VALUES(?1,?2,?3,?4,?5,?6)";
+        STMT(ins, insert_sql);
+        vg__bind_text(ins, 1, key);
+        sqlite3_bind_int(ins, 2, pst == VG_OK);
+        vg__bind_text(ins, 3, pst == VG_EPARSE ? NULL : cn.owner);
+        vg__bind_text(ins, 4, size_type);
+        vg__bind_int64_or_null(ins, 5, seen_at, VG_TIME_NONE);
+        sqlite3_bind_int64(ins, 6, s->now);
+        enum vg_status st = step_done(s, ins, "recording a container", err);
         if (st != VG_OK) {
             return st;
         }
-    }
-    if (pst != VG_OK) {
-        char expected[64] = "";
-        if (pst == VG_ECHECK) {
-            snprintf(expected, sizeof(expected), "check digit %d", cn.expected_check);
+        if (sqlite3_changes(s->store->db) > 0) {
+            *id = sqlite3_last_insert_rowid(s->store->db);
+            s->report->containers++;
+            s->batch_changes++;
         } else {
-            snprintf(expected, sizeof(expected), "owner(3) + U/J/Z + 6 digits + check digit");
-        }
-        st = vg__ing_finding(s, message_id, src,
-                             pst == VG_ECHECK ? "bad_check_digit" : "malformed_container",
-                             "container", number, expected, perr.message, err);
-        if (st != VG_OK) {
-            return st;
-        }
-    }
-    if (size_type != NULL) {
-        struct vg_size_type sz;
-        struct vg_error zerr;
-        if (vg_size_type_parse(vg_slice_from_cstr(size_type), &sz, &zerr) != VG_OK) {
-            st = vg__ing_finding(s, message_id, src, "unknown_size_type", "size_type",
-                                 size_type, "an ISO 6346 size-type code", zerr.message, err);
+            static const char select_sql[] = "SELECT id FROM containers WHERE number = ?1";
+            STMT(sel, select_sql);
+            vg__bind_text(sel, 1, key);
+            st = query_id(s, sel, id, err);
             if (st != VG_OK) {
                 return st;
             }
         }
+        if (klen != nlen || memcmp(key, number, nlen) != 0) {
+            st = vg_map_set(&s->containers, key, klen, ((uint64_t)*id << 1) | (pst != VG_OK));
+            if (st != VG_OK) {
+                return vg_error_set(err, st, "out of memory");
+            }
+        }
     }
-    return vg_map_set(&s->containers, key, klen, (uint64_t)*id);
+    enum vg_status st =
+        vg_map_set(&s->containers, number, nlen, ((uint64_t)*id << 1) | (pst != VG_OK));
+    if (st != VG_OK) {
+        return vg_error_set(err, st, "out of memory");
+    }
+    return container_findings(s, message_id, src, number, pst != VG_OK, size_type, err);
 }
 
 /* The RUC of a party when its identifier is one (scheme RUC, or 11 digits from Peru). */
@@ -214,19 +288,9 @@ enum vg_status vg__ing_party(struct ing_session *s, int64_t message_id,
             }
             *id = sqlite3_last_insert_rowid(s->store->db);
             s->batch_changes++;
-        } else {
-            /* Keep the earliest time a party was seen (documents arrive out of order). */
-            static const char upd_sql[] =
-                "UPDATE parties SET first_seen_at = ?2 WHERE id = ?1 AND"
-                " (first_seen_at IS NULL OR first_seen_at > ?2)";
-            if (seen_at != VG_TIME_NONE) {
-                STMT(upd, upd_sql);
-                sqlite3_bind_int64(upd, 1, *id);
-                sqlite3_bind_int64(upd, 2, seen_at);
-                st = step_done(s, upd, "updating a party", err);
-                if (st != VG_OK) {
-                    return st;
-                }
+            if (seen_at != VG_TIME_NONE &&
+                vg_map_set(&s->party_seen, id, sizeof(*id), (uint64_t)seen_at) != VG_OK) {
+                return vg_error_set(err, VG_ENOMEM, "out of memory");
             }
         }
         st = vg_map_set(&s->parties, key, strlen(key), (uint64_t)*id);
@@ -235,6 +299,29 @@ enum vg_status vg__ing_party(struct ing_session *s, int64_t message_id,
         }
     } else {
         *id = (int64_t)cached;
+    }
+    /* Keep the earliest time a party was seen (documents arrive out of order), whichever
+     * sighting comes first in this run: party_seen holds a bound the stored time is known
+     * not to exceed, so only an earlier sighting costs a statement. */
+    uint64_t bound;
+    if (seen_at != VG_TIME_NONE && (!vg_map_get(&s->party_seen, id, sizeof(*id), &bound) ||
+                                    seen_at < (int64_t)bound)) {
+        static const char upd_sql[] =
+            "UPDATE parties SET first_seen_at = ?2 WHERE id = ?1 AND"
+            " (first_seen_at IS NULL OR first_seen_at > ?2)";
+        STMT(upd, upd_sql);
+        sqlite3_bind_int64(upd, 1, *id);
+        sqlite3_bind_int64(upd, 2, seen_at);
+        st = step_done(s, upd, "updating a party", err);
+        if (st != VG_OK) {
+            return st;
+        }
+        if (sqlite3_changes(s->store->db) > 0) {
+            s->batch_changes++;
+        }
+        if (vg_map_set(&s->party_seen, id, sizeof(*id), (uint64_t)seen_at) != VG_OK) {
+            return vg_error_set(err, VG_ENOMEM, "out of memory");
+        }
     }
     if (has_ruc && rst == VG_ECHECK) {
         char expected[32];
@@ -356,51 +443,77 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
         return VG_OK; /* nothing to resolve */
     }
     uint64_t cached;
+    bool fresh = false;
     if (vg_map_get(&s->vessels, key, strlen(key), &cached)) {
         *id = (int64_t)cached;
-        return VG_OK;
-    }
-    if (by_imo) {
-        static const char sql[] = "SELECT id FROM vessels WHERE imo = ?1";
-        STMT(sel, sql);
-        sqlite3_bind_int64(sel, 1, imo);
-        st = query_id(s, sel, id, err);
-    } else if (v->call_sign != NULL) {
-        static const char sql[] = "SELECT id FROM vessels WHERE call_sign = ?1 ORDER BY imo IS NULL LIMIT 1";
-        STMT(sel, sql);
-        vg__bind_text(sel, 1, v->call_sign);
-        st = query_id(s, sel, id, err);
     } else {
-        static const char sql[] = "SELECT id FROM vessels WHERE name = ?1 ORDER BY imo IS NULL LIMIT 1";
-        STMT(sel, sql);
-        vg__bind_text(sel, 1, v->name);
-        st = query_id(s, sel, id, err);
-    }
-    if (st != VG_OK) {
-        return st;
-    }
-    if (*id == 0) {
-        static const char ins_sql[] =
-            "INSERT INTO vessels(imo, imo_valid, mmsi, name, call_sign, flag, first_seen_at,"
-            " created_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)";
-        STMT(ins, ins_sql);
         if (by_imo) {
-            sqlite3_bind_int64(ins, 1, imo);
-            sqlite3_bind_int(ins, 2, ist == VG_OK);
+            static const char sql[] = "SELECT id FROM vessels WHERE imo = ?1";
+            STMT(sel, sql);
+            sqlite3_bind_int64(sel, 1, imo);
+            st = query_id(s, sel, id, err);
+        } else if (v->call_sign != NULL) {
+            static const char sql[] =
+                "SELECT id FROM vessels WHERE call_sign = ?1 ORDER BY imo IS NULL LIMIT 1";
+            STMT(sel, sql);
+            vg__bind_text(sel, 1, v->call_sign);
+            st = query_id(s, sel, id, err);
+        } else {
+            static const char sql[] =
+                "SELECT id FROM vessels WHERE name = ?1 ORDER BY imo IS NULL LIMIT 1";
+            STMT(sel, sql);
+            vg__bind_text(sel, 1, v->name);
+            st = query_id(s, sel, id, err);
         }
-        vg__bind_int64_or_null(ins, 3, mmsi, 0);
-        vg__bind_text(ins, 4, v->name);
-        vg__bind_text(ins, 5, v->call_sign);
-        vg__bind_text(ins, 6, v->flag);
-        vg__bind_int64_or_null(ins, 7, seen_at, VG_TIME_NONE);
-        sqlite3_bind_int64(ins, 8, s->now);
-        st = step_done(s, ins, "recording a vessel", err);
         if (st != VG_OK) {
             return st;
         }
-        *id = sqlite3_last_insert_rowid(s->store->db);
-        s->batch_changes++;
-    } else {
+        if (*id == 0) {
+            static const char ins_sql[] =
+                "INSERT INTO vessels(imo, imo_valid, mmsi, name, call_sign, flag, first_seen_at,"
+                " created_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)";
+            STMT(ins, ins_sql);
+            if (by_imo) {
+                sqlite3_bind_int64(ins, 1, imo);
+                sqlite3_bind_int(ins, 2, ist == VG_OK);
+            }
+            vg__bind_int64_or_null(ins, 3, mmsi, 0);
+            vg__bind_text(ins, 4, v->name);
+            vg__bind_text(ins, 5, v->call_sign);
+            vg__bind_text(ins, 6, v->flag);
+            vg__bind_int64_or_null(ins, 7, seen_at, VG_TIME_NONE);
+            sqlite3_bind_int64(ins, 8, s->now);
+            st = step_done(s, ins, "recording a vessel", err);
+            if (st != VG_OK) {
+                return st;
+            }
+            *id = sqlite3_last_insert_rowid(s->store->db);
+            s->batch_changes++;
+            fresh = true;
+        }
+        st = vg_map_set(&s->vessels, key, strlen(key), (uint64_t)*id);
+        if (st != VG_OK) {
+            return vg_error_set(err, st, "out of memory");
+        }
+    }
+    /* Every sighting applies the same two writes, whatever this run met before (so that a
+     * run resumed after an interruption ends where a clean run does); the same name, call
+     * sign, MMSI, flag and time again changes nothing and is skipped. */
+    char sighting[400];
+    int sn = snprintf(sighting, sizeof(sighting), "V%lld|%s|%s|%u|%s|%lld", (long long)*id,
+                      v->name != NULL ? v->name : "", v->call_sign != NULL ? v->call_sign : "",
+                      (unsigned)mmsi, v->flag != NULL ? v->flag : "", (long long)seen_at);
+    if (sn > 0 && (size_t)sn < sizeof(sighting)) {
+        bool seen = false;
+        st = vg_map_put(&s->seen, sighting, (size_t)sn, 1, &seen, NULL);
+        if (st != VG_OK) {
+            return vg_error_set(err, st, "out of memory");
+        }
+        if (seen) {
+            return VG_OK;
+        }
+    }
+    if (!fresh) {
         static const char upd_sql[] =
             "UPDATE vessels SET name = coalesce(name, ?2), call_sign = coalesce(call_sign, ?3),"
             " mmsi = coalesce(mmsi, ?4), flag = coalesce(flag, ?5) WHERE id = ?1 AND"
@@ -415,6 +528,9 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
         st = step_done(s, upd, "updating a vessel", err);
         if (st != VG_OK) {
             return st;
+        }
+        if (sqlite3_changes(s->store->db) > 0) {
+            s->batch_changes++;
         }
     }
     /* Names, call signs and MMSIs over time ('' and 0 for absent parts, so that the
@@ -437,10 +553,10 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
     vg__bind_text(idn, 5, v->flag != NULL ? v->flag : "");
     vg__bind_int64_or_null(idn, 6, seen_at, VG_TIME_NONE);
     st = step_done(s, idn, "recording a vessel identity", err);
-    if (st != VG_OK) {
-        return st;
+    if (st == VG_OK && sqlite3_changes(s->store->db) > 0) {
+        s->batch_changes++;
     }
-    return vg_map_set(&s->vessels, key, strlen(key), (uint64_t)*id);
+    return st;
 }
 
 enum vg_status vg__ing_port_call(struct ing_session *s, int64_t message_id,

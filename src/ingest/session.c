@@ -11,6 +11,8 @@
 static void maps_init(struct ing_session *s)
 {
     vg_map_init(&s->containers);
+    vg_map_init(&s->size_known);
+    vg_map_init(&s->party_seen);
     vg_map_init(&s->parties);
     vg_map_init(&s->vessels);
     vg_map_init(&s->port_calls);
@@ -25,6 +27,8 @@ static void maps_init(struct ing_session *s)
 static void maps_release(struct ing_session *s)
 {
     vg_map_release(&s->containers);
+    vg_map_release(&s->size_known);
+    vg_map_release(&s->party_seen);
     vg_map_release(&s->parties);
     vg_map_release(&s->vessels);
     vg_map_release(&s->port_calls);

@@ -19,8 +19,10 @@ struct ing_session {
     int64_t interchange_id;
     int64_t now;
     /* Resolved ids, valid within the run (forgotten after a rollback). */
-    struct vg_map containers;
+    struct vg_map containers;     /* number -> container id << 1 | number failed its check */
+    struct vg_map size_known;     /* size-type code -> 1 valid, 2 not */
     struct vg_map parties;
+    struct vg_map party_seen;     /* party id -> the earliest first_seen_at it has (0: none) */
     struct vg_map vessels;
     struct vg_map port_calls;
     struct vg_map seen;           /* rows known written (party identifiers, addresses) */
