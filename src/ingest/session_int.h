@@ -8,6 +8,54 @@
 
 struct vg_track_writer;
 
+/* ---- row buffers (rowbuf.c): rows written up to 64 per INSERT ----------------------- */
+
+/* One value of a buffered row: type 0 is NULL, else SQLITE_INTEGER, SQLITE_FLOAT or
+ * SQLITE_TEXT (t points into the session's row_text arena). */
+struct ing_val {
+    int type;
+    int len;
+    int64_t i;
+    double d;
+    const char *t;
+};
+
+#define ING_ROWBUF_SIZES 4
+
+struct ing_rowbuf {
+    const char *insert;  /* "INSERT [OR IGNORE] INTO table(columns)", static */
+    int ncols;
+    struct ing_val *vals; /* nrows * ncols */
+    size_t nrows, cap;
+    sqlite3_stmt *stmt[ING_ROWBUF_SIZES]; /* 64, 16, 4 and 1 rows, prepared on first use */
+};
+
+void vg__ing_rowbuf_init(struct ing_rowbuf *rb, const char *insert, int ncols);
+/* Finalizes the statements and frees the rows. */
+void vg__ing_rowbuf_release(struct ing_rowbuf *rb);
+/* Appends a row of ncols NULL values to fill in; NULL on OOM. The pointer is valid until
+ * the next add or flush. */
+struct ing_val *vg__ing_rowbuf_add(struct ing_rowbuf *rb);
+/* Inserts the buffered rows, in order, and empties the buffer. */
+enum vg_status vg__ing_rowbuf_flush(struct vg_store *store, struct ing_rowbuf *rb,
+                                    struct vg_error *err);
+/* Value setters: x == null_value (int) or NaN (double) or NULL text leaves the value NULL.
+ * Text is copied into arena; false on OOM. */
+void vg__ing_val_int(struct ing_val *v, int64_t x, int64_t null_value);
+void vg__ing_val_double(struct ing_val *v, double x);
+bool vg__ing_val_text(struct vg_arena *arena, struct ing_val *v, const char *text);
+
+enum ing_table {
+    ING_T_PLACES,      /* consignment_places */
+    ING_T_PARTIES,     /* consignment_parties */
+    ING_T_EQUIPMENT,   /* consignment_equipment */
+    ING_T_GOODS,       /* goods_items (ids assigned by the session) */
+    ING_T_PLACEMENTS,  /* goods_placement */
+    ING_T_EVENTS,      /* equipment_events (ids assigned by the session) */
+    ING_T_SEALS,       /* seals */
+    ING_T_COUNT
+};
+
 struct ing_session {
     struct vg_store *store;
     struct vg_track_writer *track; /* AIS positions buffered for the current batch */
@@ -35,6 +83,11 @@ struct ing_session {
     struct vg_map locode_known;
     struct vg_map hs_known;
     bool have_locodes, have_hs;
+    /* Rows of the document being written, inserted when it ends (write.c), and the next
+     * row id of the tables whose ids are assigned here (0: read max(id) + 1 first). */
+    struct ing_rowbuf rows[ING_T_COUNT];
+    struct vg_arena row_text;
+    int64_t next_goods_id, next_event_id;
     /* The current batch: digest of accepted messages, and whether anything changed. */
     struct vg_hasher batch;
     int64_t batch_messages;
@@ -73,6 +126,12 @@ enum vg_status vg__ing_check_locode(struct ing_session *s, int64_t message_id,
 enum vg_status vg__ing_check_hs(struct ing_session *s, int64_t message_id,
                                 const struct ing_source *src, const char *code, bool *valid,
                                 struct vg_error *err);
+
+/* Inserts every buffered row (before anything reads the buffered tables, and when a
+ * document ends). */
+enum vg_status vg__ing_rows_flush(struct ing_session *s, struct vg_error *err);
+/* Drops the buffered rows and forgets the assigned ids (rollback, new transaction). */
+void vg__ing_rows_discard(struct ing_session *s);
 
 /* Ends the current batch now (audit entry, commit) and starts the next. */
 enum vg_status vg__ing_batch_cut(struct ing_session *s, struct vg_error *err);
