@@ -192,6 +192,26 @@ enum vg_status vg__ing_container(struct ing_session *s, int64_t message_id,
     return container_findings(s, message_id, src, number, pst != VG_OK, size_type, err);
 }
 
+/* Builds a cache key without formatting: tag, the 8 bytes of id, a, and "\x1f" b when b
+ * is given, cut to size. Returns its length. */
+static size_t key_make(char *out, size_t size, char tag, int64_t id, const char *a, const char *b)
+{
+    size_t n = 0;
+    out[n++] = tag;
+    memcpy(out + n, &id, sizeof(id));
+    n += sizeof(id);
+    for (const char *p = a; *p != '\0' && n < size; p++) {
+        out[n++] = *p;
+    }
+    if (b != NULL && n < size) {
+        out[n++] = '\x1f';
+        for (const char *p = b; *p != '\0' && n < size; p++) {
+            out[n++] = *p;
+        }
+    }
+    return n;
+}
+
 /* The RUC of a party when its identifier is one (scheme RUC, or 11 digits from Peru). */
 static bool party_ruc(const struct ing_party *p, struct vg_ruc *ruc, enum vg_status *st,
                       struct vg_error *rerr)
@@ -243,14 +263,12 @@ enum vg_status vg__ing_party(struct ing_session *s, int64_t message_id,
         name_key = name_key_buf;
     }
     char key[300];
-    if (has_ruc) {
-        snprintf(key, sizeof(key), "R:%s", ruc.text);
-    } else {
-        snprintf(key, sizeof(key), "N:%s|%s", name_key, p->country != NULL ? p->country : "");
-    }
+    size_t klen = has_ruc ? key_make(key, sizeof(key), 'R', 0, ruc.text, NULL)
+                          : key_make(key, sizeof(key), 'N', 0, name_key,
+                                     p->country != NULL ? p->country : "");
     uint64_t cached;
     enum vg_status st;
-    if (!vg_map_get(&s->parties, key, strlen(key), &cached)) {
+    if (!vg_map_get(&s->parties, key, klen, &cached)) {
         if (has_ruc) {
             static const char sel_sql[] = "SELECT id FROM parties WHERE ruc = ?1";
             STMT(sel, sel_sql);
@@ -293,7 +311,7 @@ enum vg_status vg__ing_party(struct ing_session *s, int64_t message_id,
                 return vg_error_set(err, VG_ENOMEM, "out of memory");
             }
         }
-        st = vg_map_set(&s->parties, key, strlen(key), (uint64_t)*id);
+        st = vg_map_set(&s->parties, key, klen, (uint64_t)*id);
         if (st != VG_OK) {
             return st;
         }
@@ -334,9 +352,10 @@ enum vg_status vg__ing_party(struct ing_session *s, int64_t message_id,
     }
     char seen_key[400];
     if (p->id != NULL) {
-        snprintf(seen_key, sizeof(seen_key), "I%lld|%s", (long long)*id, has_ruc ? ruc.text : p->id);
+        size_t sk = key_make(seen_key, sizeof(seen_key), 'I', *id, has_ruc ? ruc.text : p->id,
+                             NULL);
         bool seen = false;
-        st = vg_map_put(&s->seen, seen_key, strlen(seen_key), 1, &seen, NULL);
+        st = vg_map_put(&s->seen, seen_key, sk, 1, &seen, NULL);
         if (st != VG_OK) {
             return vg_error_set(err, st, "out of memory");
         }
@@ -366,9 +385,9 @@ addresses:
             vg__ing_address_key(p, addr_key_buf, sizeof(addr_key_buf));
             addr_key = addr_key_buf;
         }
-        snprintf(seen_key, sizeof(seen_key), "A%lld|%s", (long long)*id, addr_key);
+        size_t sk = key_make(seen_key, sizeof(seen_key), 'A', *id, addr_key, NULL);
         bool seen = false;
-        st = vg_map_put(&s->seen, seen_key, strlen(seen_key), 1, &seen, NULL);
+        st = vg_map_put(&s->seen, seen_key, sk, 1, &seen, NULL);
         if (st != VG_OK) {
             return vg_error_set(err, st, "out of memory");
         }

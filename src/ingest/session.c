@@ -56,19 +56,19 @@ static const struct {
                           " container_id, size_type, full_empty, gross_kg, tare_kg, vgm_kg,"
                           " segment_no)",
                           8 },
-    [ING_T_GOODS] = { "INSERT INTO goods_items(id, consignment_id, seq, hs_code, hs_valid,"
+    [ING_T_GOODS] = { "INSERT OR FAIL INTO goods_items(id, consignment_id, seq, hs_code, hs_valid,"
                       " description, packages, package_type, gross_kg, net_kg, volume_m3, value,"
                       " currency, segment_no)",
                       14 },
     [ING_T_PLACEMENTS] = { "INSERT OR IGNORE INTO goods_placement(goods_item_id, container_id,"
                            " packages, gross_kg)",
                            4 },
-    [ING_T_EVENTS] = { "INSERT INTO equipment_events(id, container_id, kind, status_code, event_at,"
+    [ING_T_EVENTS] = { "INSERT OR FAIL INTO equipment_events(id, container_id, kind, status_code, event_at,"
                        " place, terminal, port_call_id, vessel_id, voyage, bl_number, full_empty,"
                        " gross_kg, stowage, seals, transport_mode, vehicle, message_id, segment_no,"
                        " created_at)",
                        20 },
-    [ING_T_SEALS] = { "INSERT INTO seals(container_id, seal_number, sealing_party, source_kind,"
+    [ING_T_SEALS] = { "INSERT OR FAIL INTO seals(container_id, seal_number, sealing_party, source_kind,"
                       " observed_at, place, event_id, message_id, consignment_id, segment_no)",
                       10 },
 };
