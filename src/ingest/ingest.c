@@ -37,6 +37,9 @@ static enum vg_status batch_begin(struct ing_session *s, struct vg_error *err)
 static enum vg_status batch_end(struct ing_session *s, struct vg_error *err)
 {
     enum vg_status rs = vg__ing_rows_flush(s, err);
+    if (rs == VG_OK) {
+        rs = vg__ing_trips_flush(s, err);
+    }
     if (rs != VG_OK) {
         vg_store_rollback(s->store);
         vg__ing_session_forget(s);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <vigia/alloc.h>
 #include <vigia/ident.h>
 
 static enum vg_status step_done(struct ing_session *s, sqlite3_stmt *st, const char *what,
@@ -708,6 +709,45 @@ enum vg_status vg__ing_port_call(struct ing_session *s, int64_t message_id,
     return VG_OK;
 }
 
+/* Completes a stored trip: only the columns given are set. departure_at is in an index
+ * (trips by port and departure), which an UPDATE naming the column rewrites even when it
+ * keeps its value; a loading report gives only loaded_at. */
+static enum vg_status trip_update(struct ing_session *s, int64_t id, int64_t loaded_at,
+                                  int64_t departure_at, struct vg_error *err)
+{
+    if (loaded_at == VG_TIME_NONE && departure_at == VG_TIME_NONE) {
+        return VG_OK;
+    }
+    static const char both_sql[] =
+        "UPDATE trips SET loaded_at = coalesce(?2, loaded_at),"
+        " departure_at = coalesce(?3, departure_at) WHERE id = ?1 AND"
+        " (loaded_at, departure_at) IS NOT (coalesce(?2, loaded_at), coalesce(?3, departure_at))";
+    static const char loaded_sql[] =
+        "UPDATE trips SET loaded_at = ?2 WHERE id = ?1 AND loaded_at IS NOT ?2";
+    static const char departure_sql[] =
+        "UPDATE trips SET departure_at = ?3 WHERE id = ?1 AND departure_at IS NOT ?3";
+    const char *sql = departure_at == VG_TIME_NONE ? loaded_sql
+                      : loaded_at == VG_TIME_NONE  ? departure_sql
+                                                   : both_sql;
+    STMT(upd, sql);
+    sqlite3_bind_int64(upd, 1, id);
+    if (sql != departure_sql) {
+        vg__bind_int64_or_null(upd, 2, loaded_at, VG_TIME_NONE);
+    }
+    if (sql != loaded_sql) {
+        vg__bind_int64_or_null(upd, 3, departure_at, VG_TIME_NONE);
+    }
+    enum vg_status st = step_done(s, upd, "updating a trip", err);
+    if (st == VG_OK && sqlite3_changes(s->store->db) > 0) {
+        s->batch_changes++;
+    }
+    return st;
+}
+
+/* A trips map value: a stored trip's row id, or this flag with the index of a trip
+ * pending in the batch. */
+#define TRIP_PENDING (UINT64_C(1) << 63)
+
 enum vg_status vg__ing_trip(struct ing_session *s, int64_t container_id, int64_t port_call_id,
                             const char *port, const char *direction, int64_t loaded_at,
                             int64_t departure_at, struct vg_error *err)
@@ -715,78 +755,94 @@ enum vg_status vg__ing_trip(struct ing_session *s, int64_t container_id, int64_t
     if (container_id == 0 || port_call_id == 0 || port == NULL) {
         return VG_OK;
     }
-    /* Trips met in this run are updated by row id (a primary-key update); others are
-     * inserted, or completed when the store already has them. */
+    /* A trip is written once per batch, when the batch ends (vg__ing_trips_flush): a
+     * manifest gives its departure and the loading report, usually in the same batch, its
+     * loading time, which then costs no UPDATE. Until then the times given are merged
+     * here exactly as the UPDATEs would have merged them (a time given replaces the one
+     * before), so the row is the same. Trips written by an earlier batch are updated by
+     * row id. */
     int64_t key[2] = { container_id, port_call_id };
-    uint64_t trip_id;
-    enum vg_status st;
-    if (vg_map_get(&s->trips, key, sizeof(key), &trip_id)) {
-        if (loaded_at == VG_TIME_NONE && departure_at == VG_TIME_NONE) {
-            return VG_OK;
+    uint64_t v;
+    if (vg_map_get(&s->trips, key, sizeof(key), &v)) {
+        if ((v & TRIP_PENDING) == 0) {
+            return trip_update(s, (int64_t)v, loaded_at, departure_at, err);
         }
-        /* Only the columns given are set: departure_at is in an index (trips by port and
-         * departure), which an UPDATE naming the column rewrites even when it keeps its
-         * value; a loading report gives only loaded_at. */
-        static const char both_sql[] =
-            "UPDATE trips SET loaded_at = coalesce(?2, loaded_at),"
-            " departure_at = coalesce(?3, departure_at) WHERE id = ?1 AND"
-            " (loaded_at, departure_at) IS NOT (coalesce(?2, loaded_at), coalesce(?3, departure_at))";
-        static const char loaded_sql[] =
-            "UPDATE trips SET loaded_at = ?2 WHERE id = ?1 AND loaded_at IS NOT ?2";
-        static const char departure_sql[] =
-            "UPDATE trips SET departure_at = ?3 WHERE id = ?1 AND departure_at IS NOT ?3";
-        const char *sql = departure_at == VG_TIME_NONE ? loaded_sql
-                          : loaded_at == VG_TIME_NONE  ? departure_sql
-                                                       : both_sql;
-        STMT(upd, sql);
-        sqlite3_bind_int64(upd, 1, (int64_t)trip_id);
-        if (sql != departure_sql) {
-            vg__bind_int64_or_null(upd, 2, loaded_at, VG_TIME_NONE);
+        struct ing_trip_pending *p = &s->trip_pending[v & ~TRIP_PENDING];
+        if (loaded_at != VG_TIME_NONE) {
+            p->loaded_at = loaded_at;
         }
-        if (sql != loaded_sql) {
-            vg__bind_int64_or_null(upd, 3, departure_at, VG_TIME_NONE);
+        if (departure_at != VG_TIME_NONE) {
+            p->departure_at = departure_at;
         }
-        st = step_done(s, upd, "updating a trip", err);
-        if (st == VG_OK && sqlite3_changes(s->store->db) > 0) {
-            s->batch_changes++;
-        }
-        return st;
+        return VG_OK;
     }
+    if (s->ntrip_pending == s->trip_pending_cap) {
+        size_t cap = s->trip_pending_cap == 0 ? 1024 : s->trip_pending_cap * 2;
+        struct ing_trip_pending *np = vg_reallocarray(s->trip_pending, cap, sizeof(*np));
+        if (np == NULL) {
+            return vg_error_set(err, VG_ENOMEM, "out of memory");
+        }
+        s->trip_pending = np;
+        s->trip_pending_cap = cap;
+    }
+    struct ing_trip_pending *p = &s->trip_pending[s->ntrip_pending];
+    p->container_id = container_id;
+    p->port_call_id = port_call_id;
+    p->port = vg_arena_strndup(&s->trip_text, port, strlen(port));
+    p->direction = direction != NULL ? vg_arena_strndup(&s->trip_text, direction,
+                                                         strlen(direction))
+                                     : NULL;
+    p->loaded_at = loaded_at;
+    p->departure_at = departure_at;
+    if (p->port == NULL || (direction != NULL && p->direction == NULL) ||
+        vg_map_set(&s->trips, key, sizeof(key), TRIP_PENDING | s->ntrip_pending) != VG_OK) {
+        return vg_error_set(err, VG_ENOMEM, "out of memory");
+    }
+    s->ntrip_pending++;
+    s->batch_changes++; /* written, or completed, by vg__ing_trips_flush */
+    return VG_OK;
+}
+
+enum vg_status vg__ing_trips_flush(struct ing_session *s, struct vg_error *err)
+{
     static const char ins_sql[] =
         "INSERT OR IGNORE INTO trips(container_id, port_call_id, port, direction, loaded_at,"
         " departure_at, created_at) VALUES(?1,?2,?3,?4,?5,?6,?7)";
-    STMT(ins, ins_sql);
-    sqlite3_bind_int64(ins, 1, container_id);
-    sqlite3_bind_int64(ins, 2, port_call_id);
-    vg__bind_text(ins, 3, port);
-    vg__bind_text(ins, 4, direction);
-    vg__bind_int64_or_null(ins, 5, loaded_at, VG_TIME_NONE);
-    vg__bind_int64_or_null(ins, 6, departure_at, VG_TIME_NONE);
-    sqlite3_bind_int64(ins, 7, s->now);
-    st = step_done(s, ins, "recording a trip", err);
-    if (st != VG_OK) {
-        return st;
-    }
-    if (sqlite3_changes(s->store->db) > 0) {
-        s->batch_changes++;
-        return vg_map_set(&s->trips, key, sizeof(key),
-                          (uint64_t)sqlite3_last_insert_rowid(s->store->db));
-    }
     static const char sel_sql[] =
         "SELECT id FROM trips WHERE container_id = ?1 AND port_call_id = ?2";
-    STMT(sel, sel_sql);
-    sqlite3_bind_int64(sel, 1, container_id);
-    sqlite3_bind_int64(sel, 2, port_call_id);
-    int64_t id = 0;
-    st = query_id(s, sel, &id, err);
-    if (st != VG_OK) {
-        return st;
+    enum vg_status st = VG_OK;
+    for (size_t i = 0; i < s->ntrip_pending && st == VG_OK; i++) {
+        const struct ing_trip_pending *p = &s->trip_pending[i];
+        STMT(ins, ins_sql);
+        sqlite3_bind_int64(ins, 1, p->container_id);
+        sqlite3_bind_int64(ins, 2, p->port_call_id);
+        vg__bind_text(ins, 3, p->port);
+        vg__bind_text(ins, 4, p->direction);
+        vg__bind_int64_or_null(ins, 5, p->loaded_at, VG_TIME_NONE);
+        vg__bind_int64_or_null(ins, 6, p->departure_at, VG_TIME_NONE);
+        sqlite3_bind_int64(ins, 7, s->now);
+        if ((st = step_done(s, ins, "recording a trip", err)) != VG_OK) {
+            break;
+        }
+        int64_t id = 0;
+        if (sqlite3_changes(s->store->db) > 0) {
+            id = sqlite3_last_insert_rowid(s->store->db);
+        } else {
+            /* Known before this run: completed the same way. */
+            STMT(sel, sel_sql);
+            sqlite3_bind_int64(sel, 1, p->container_id);
+            sqlite3_bind_int64(sel, 2, p->port_call_id);
+            if ((st = query_id(s, sel, &id, err)) != VG_OK ||
+                (st = trip_update(s, id, p->loaded_at, p->departure_at, err)) != VG_OK) {
+                break;
+            }
+        }
+        int64_t key[2] = { p->container_id, p->port_call_id };
+        if (vg_map_set(&s->trips, key, sizeof(key), (uint64_t)id) != VG_OK) {
+            st = vg_error_set(err, VG_ENOMEM, "out of memory");
+        }
     }
-    st = vg_map_set(&s->trips, key, sizeof(key), (uint64_t)id);
-    if (st != VG_OK) {
-        return vg_error_set(err, st, "out of memory");
-    }
-    /* Known before this run: complete it the same way. */
-    return vg__ing_trip(s, container_id, port_call_id, port, direction, loaded_at, departure_at,
-                        err);
+    s->ntrip_pending = 0;
+    vg_arena_reset(&s->trip_text);
+    return st;
 }

@@ -18,6 +18,8 @@ static void maps_init(struct ing_session *s)
     vg_map_init(&s->port_calls);
     vg_map_init(&s->seen);
     vg_map_init(&s->trips);
+    s->ntrip_pending = 0;
+    vg_arena_init(&s->trip_text, 16 * 1024, 0);
     vg_map_init(&s->call_detail);
     vg_arena_init(&s->call_detail_text, 16 * 1024, 0);
     vg_map_init(&s->locode_known);
@@ -34,6 +36,8 @@ static void maps_release(struct ing_session *s)
     vg_map_release(&s->port_calls);
     vg_map_release(&s->seen);
     vg_map_release(&s->trips);
+    s->ntrip_pending = 0; /* the map that named them is gone */
+    vg_arena_release(&s->trip_text);
     vg_map_release(&s->call_detail);
     vg_arena_release(&s->call_detail_text);
     vg_map_release(&s->locode_known);
@@ -155,6 +159,7 @@ void vg__ing_session_free(struct ing_session *s)
         vg__ing_rowbuf_release(&s->rows[t]);
     }
     vg_arena_release(&s->row_text);
+    vg_free(s->trip_pending);
     vg_track_writer_free(s->track);
     if (s->foreign_keys_off && s->store->tx_depth == 0 &&
         vg__store_exec(s->store, "PRAGMA foreign_keys=ON", NULL) != VG_OK) {

@@ -56,6 +56,12 @@ enum ing_table {
     ING_T_COUNT
 };
 
+struct ing_trip_pending {
+    int64_t container_id, port_call_id;
+    const char *port, *direction; /* in the session's trip_text arena */
+    int64_t loaded_at, departure_at; /* VG_TIME_NONE: not given */
+};
+
 struct ing_session {
     struct vg_store *store;
     struct vg_track_writer *track; /* AIS positions buffered for the current batch */
@@ -74,7 +80,11 @@ struct ing_session {
     struct vg_map vessels;
     struct vg_map port_calls;
     struct vg_map seen;           /* rows known written (party identifiers, addresses) */
-    struct vg_map trips;          /* (container id, port call id) -> trip id */
+    struct vg_map trips;          /* (container id, port call id) -> trip id or pending */
+    /* Trips first met in the current batch, written when it ends (resolve.c). */
+    struct ing_trip_pending *trip_pending;
+    size_t ntrip_pending, trip_pending_cap;
+    struct vg_arena trip_text;
     /* Port call id -> the details (terminal, carrier, times, ports) last applied to it in
      * this run, a string in call_detail_text; a document repeating them needs no UPDATE. */
     struct vg_map call_detail;
@@ -113,6 +123,10 @@ enum vg_status vg__ing_port_call(struct ing_session *s, int64_t message_id,
 enum vg_status vg__ing_trip(struct ing_session *s, int64_t container_id, int64_t port_call_id,
                             const char *port, const char *direction, int64_t loaded_at,
                             int64_t departure_at, struct vg_error *err);
+
+/* Writes the trips pending in the batch, in the order they were first met (before the
+ * batch commits). The pending trips are dropped in any case. */
+enum vg_status vg__ing_trips_flush(struct ing_session *s, struct vg_error *err);
 
 /* ---- validation (validate.c): check codes, record findings, say whether valid ------- */
 
