@@ -803,45 +803,88 @@ enum vg_status vg__ing_trip(struct ing_session *s, int64_t container_id, int64_t
     return VG_OK;
 }
 
-enum vg_status vg__ing_trips_flush(struct ing_session *s, struct vg_error *err)
+static void val_text_ref(struct ing_val *v, const char *text)
 {
-    static const char ins_sql[] =
-        "INSERT OR IGNORE INTO trips(container_id, port_call_id, port, direction, loaded_at,"
-        " departure_at, created_at) VALUES(?1,?2,?3,?4,?5,?6,?7)";
+    if (text != NULL) {
+        v->type = SQLITE_TEXT;
+        v->t = text;
+        v->len = (int)strlen(text);
+    }
+}
+
+/* Completes the trips of rows [from, from + n) that the store already had (their INSERT
+ * was ignored): each is looked up and updated as its UPDATEs would have done. */
+static enum vg_status trips_known(struct ing_session *s, size_t from, size_t n,
+                                  struct vg_error *err)
+{
     static const char sel_sql[] =
         "SELECT id FROM trips WHERE container_id = ?1 AND port_call_id = ?2";
-    enum vg_status st = VG_OK;
-    for (size_t i = 0; i < s->ntrip_pending && st == VG_OK; i++) {
+    for (size_t i = from; i < from + n; i++) {
         const struct ing_trip_pending *p = &s->trip_pending[i];
-        STMT(ins, ins_sql);
-        sqlite3_bind_int64(ins, 1, p->container_id);
-        sqlite3_bind_int64(ins, 2, p->port_call_id);
-        vg__bind_text(ins, 3, p->port);
-        vg__bind_text(ins, 4, p->direction);
-        vg__bind_int64_or_null(ins, 5, p->loaded_at, VG_TIME_NONE);
-        vg__bind_int64_or_null(ins, 6, p->departure_at, VG_TIME_NONE);
-        sqlite3_bind_int64(ins, 7, s->now);
-        if ((st = step_done(s, ins, "recording a trip", err)) != VG_OK) {
-            break;
-        }
         int64_t id = 0;
-        if (sqlite3_changes(s->store->db) > 0) {
-            id = sqlite3_last_insert_rowid(s->store->db);
-        } else {
-            /* Known before this run: completed the same way. */
-            STMT(sel, sel_sql);
-            sqlite3_bind_int64(sel, 1, p->container_id);
-            sqlite3_bind_int64(sel, 2, p->port_call_id);
-            if ((st = query_id(s, sel, &id, err)) != VG_OK ||
-                (st = trip_update(s, id, p->loaded_at, p->departure_at, err)) != VG_OK) {
-                break;
-            }
+        STMT(sel, sel_sql);
+        sqlite3_bind_int64(sel, 1, p->container_id);
+        sqlite3_bind_int64(sel, 2, p->port_call_id);
+        enum vg_status st = query_id(s, sel, &id, err);
+        if (st == VG_OK) {
+            st = trip_update(s, id, p->loaded_at, p->departure_at, err);
         }
         int64_t key[2] = { p->container_id, p->port_call_id };
-        if (vg_map_set(&s->trips, key, sizeof(key), (uint64_t)id) != VG_OK) {
+        if (st == VG_OK && vg_map_set(&s->trips, key, sizeof(key), (uint64_t)id) != VG_OK) {
             st = vg_error_set(err, VG_ENOMEM, "out of memory");
         }
+        if (st != VG_OK) {
+            return st;
+        }
     }
+    return VG_OK;
+}
+
+enum vg_status vg__ing_trips_flush(struct ing_session *s, struct vg_error *err)
+{
+    /* Up to 64 trips per INSERT, in the order they were first met. When every row of a
+     * statement went in, their ids are the consecutive ones ending at the last inserted
+     * row (SQLite gives max(id) + 1 to each); otherwise the statement's rows are looked
+     * up one by one and the known ones completed. */
+    struct ing_rowbuf *rb = &s->trip_rows;
+    enum vg_status st = VG_OK;
+    rb->nrows = 0;
+    for (size_t i = 0; i < s->ntrip_pending; i++) {
+        const struct ing_trip_pending *p = &s->trip_pending[i];
+        struct ing_val *v = vg__ing_rowbuf_add(rb);
+        if (v == NULL) {
+            st = vg_error_set(err, VG_ENOMEM, "out of memory");
+            break;
+        }
+        vg__ing_val_int(&v[0], p->container_id, 0);
+        vg__ing_val_int(&v[1], p->port_call_id, 0);
+        val_text_ref(&v[2], p->port);
+        val_text_ref(&v[3], p->direction);
+        vg__ing_val_int(&v[4], p->loaded_at, VG_TIME_NONE);
+        vg__ing_val_int(&v[5], p->departure_at, VG_TIME_NONE);
+        vg__ing_val_int(&v[6], s->now, VG_TIME_NONE);
+    }
+    for (size_t done = 0; st == VG_OK && done < rb->nrows;) {
+        size_t n = 0;
+        if ((st = vg__ing_rowbuf_step(s->store, rb, done, &n, err)) != VG_OK) {
+            break;
+        }
+        if ((size_t)sqlite3_changes(s->store->db) == n) {
+            int64_t last = sqlite3_last_insert_rowid(s->store->db);
+            for (size_t k = 0; k < n && st == VG_OK; k++) {
+                const struct ing_trip_pending *p = &s->trip_pending[done + k];
+                int64_t key[2] = { p->container_id, p->port_call_id };
+                if (vg_map_set(&s->trips, key, sizeof(key),
+                               (uint64_t)(last - (int64_t)(n - 1 - k))) != VG_OK) {
+                    st = vg_error_set(err, VG_ENOMEM, "out of memory");
+                }
+            }
+        } else {
+            st = trips_known(s, done, n, err);
+        }
+        done += n;
+    }
+    rb->nrows = 0;
     s->ntrip_pending = 0;
     vg_arena_reset(&s->trip_text);
     return st;

@@ -118,35 +118,47 @@ static sqlite3_stmt *chunk_stmt(struct vg_store *store, struct ing_rowbuf *rb, i
     return rb->stmt[size];
 }
 
+enum vg_status vg__ing_rowbuf_step(struct vg_store *store, struct ing_rowbuf *rb, size_t start,
+                                   size_t *n, struct vg_error *err)
+{
+    int size = 0;
+    while ((size_t)chunk_rows[size] > rb->nrows - start) {
+        size++;
+    }
+    sqlite3_stmt *st = chunk_stmt(store, rb, size, err);
+    if (st == NULL) {
+        return err != NULL ? err->code : VG_EDB;
+    }
+    const struct ing_val *v = rb->vals + start * (size_t)rb->ncols;
+    int nvals = chunk_rows[size] * rb->ncols;
+    for (int k = 0; k < nvals; k++, v++) {
+        switch (v->type) {
+        case SQLITE_INTEGER: sqlite3_bind_int64(st, k + 1, v->i); break;
+        case SQLITE_FLOAT: sqlite3_bind_double(st, k + 1, v->d); break;
+        case SQLITE_TEXT: sqlite3_bind_text(st, k + 1, v->t, v->len, SQLITE_STATIC); break;
+        default: sqlite3_bind_null(st, k + 1); break;
+        }
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        return vg__store_error(store, rc, "recording rows", err);
+    }
+    *n = (size_t)chunk_rows[size];
+    return VG_OK;
+}
+
 enum vg_status vg__ing_rowbuf_flush(struct vg_store *store, struct ing_rowbuf *rb,
                                     struct vg_error *err)
 {
     size_t done = 0;
     while (done < rb->nrows) {
-        int size = 0;
-        while ((size_t)chunk_rows[size] > rb->nrows - done) {
-            size++;
+        size_t n = 0;
+        enum vg_status st = vg__ing_rowbuf_step(store, rb, done, &n, err);
+        if (st != VG_OK) {
+            return st;
         }
-        sqlite3_stmt *st = chunk_stmt(store, rb, size, err);
-        if (st == NULL) {
-            return err != NULL ? err->code : VG_EDB;
-        }
-        const struct ing_val *v = rb->vals + done * (size_t)rb->ncols;
-        int n = chunk_rows[size] * rb->ncols;
-        for (int k = 0; k < n; k++, v++) {
-            switch (v->type) {
-            case SQLITE_INTEGER: sqlite3_bind_int64(st, k + 1, v->i); break;
-            case SQLITE_FLOAT: sqlite3_bind_double(st, k + 1, v->d); break;
-            case SQLITE_TEXT: sqlite3_bind_text(st, k + 1, v->t, v->len, SQLITE_STATIC); break;
-            default: sqlite3_bind_null(st, k + 1); break;
-            }
-        }
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
-            return vg__store_error(store, rc, "recording rows", err);
-        }
-        done += (size_t)chunk_rows[size];
+        done += n;
     }
     rb->nrows = 0;
     return VG_OK;

@@ -135,6 +135,10 @@ enum vg_status vg__ing_session_new(struct vg_store *store, const struct vg_inges
         vg__ing_rowbuf_init(&s->rows[t], row_tables[t].insert, row_tables[t].ncols);
     }
     vg_arena_init(&s->row_text, 64 * 1024, 0);
+    vg__ing_rowbuf_init(&s->trip_rows,
+                        "INSERT OR IGNORE INTO trips(container_id, port_call_id, port, direction,"
+                        " loaded_at, departure_at, created_at)",
+                        7);
     s->have_locodes = table_has_rows(store, "SELECT 1 FROM code_locodes LIMIT 1");
     s->have_hs = table_has_rows(store, "SELECT 1 FROM code_hs LIMIT 1");
     vg_hasher_init(&s->batch);
@@ -160,6 +164,7 @@ void vg__ing_session_free(struct ing_session *s)
     }
     vg_arena_release(&s->row_text);
     vg_free(s->trip_pending);
+    vg__ing_rowbuf_release(&s->trip_rows);
     vg_track_writer_free(s->track);
     if (s->foreign_keys_off && s->store->tx_depth == 0 &&
         vg__store_exec(s->store, "PRAGMA foreign_keys=ON", NULL) != VG_OK) {

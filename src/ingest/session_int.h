@@ -39,6 +39,10 @@ struct ing_val *vg__ing_rowbuf_add(struct ing_rowbuf *rb);
 /* Inserts the buffered rows, in order, and empties the buffer. */
 enum vg_status vg__ing_rowbuf_flush(struct vg_store *store, struct ing_rowbuf *rb,
                                     struct vg_error *err);
+/* Inserts the rows from start on with one statement (the largest size that fits); *n gets
+ * how many it took. sqlite3_changes then says how many went in. */
+enum vg_status vg__ing_rowbuf_step(struct vg_store *store, struct ing_rowbuf *rb, size_t start,
+                                   size_t *n, struct vg_error *err);
 /* Value setters: x == null_value (int) or NaN (double) or NULL text leaves the value NULL.
  * Text is copied into arena; false on OOM. */
 void vg__ing_val_int(struct ing_val *v, int64_t x, int64_t null_value);
@@ -85,6 +89,7 @@ struct ing_session {
     struct ing_trip_pending *trip_pending;
     size_t ntrip_pending, trip_pending_cap;
     struct vg_arena trip_text;
+    struct ing_rowbuf trip_rows;
     /* Port call id -> the details (terminal, carrier, times, ports) last applied to it in
      * this run, a string in call_detail_text; a document repeating them needs no UPDATE. */
     struct vg_map call_detail;
