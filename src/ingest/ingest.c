@@ -36,6 +36,15 @@ static enum vg_status batch_begin(struct ing_session *s, struct vg_error *err)
 /* Ends the batch: audit entry and commit when something changed, else roll back. */
 static enum vg_status batch_end(struct ing_session *s, struct vg_error *err)
 {
+    enum vg_status rs = vg__ing_rows_flush(s, err);
+    if (rs == VG_OK) {
+        rs = vg__ing_trips_flush(s, err);
+    }
+    if (rs != VG_OK) {
+        vg_store_rollback(s->store);
+        vg__ing_session_forget(s);
+        return rs;
+    }
     if (s->track != NULL) {
         int64_t positions = 0;
         enum vg_status ts = vg_track_flush(s->track, &positions, err);

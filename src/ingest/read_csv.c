@@ -628,6 +628,13 @@ static enum vg_status read_events(struct ing_session *s, const struct ing_file *
                           : port == NULL ? "row without a port"
                                          : NULL;
         int64_t t = when(&doc, r, l->col[MC_TIME], port, &src, "time", &oom);
+        if (oom) {
+            /* A field lost to an allocation failure is not a missing field: the row is
+             * not rejected, the run stops (and a re-run reads it). */
+            vg__ing_doc_release(&doc);
+            st = vg_error_set(err, VG_ENOMEM, "out of memory reading CSV");
+            break;
+        }
         if (why == NULL && t == VG_TIME_NONE) {
             why = "row without a readable time";
         }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <vigia/alloc.h>
 #include <vigia/ident.h>
 
 static enum vg_status step_done(struct ing_session *s, sqlite3_stmt *st, const char *what,
@@ -45,11 +46,100 @@ static enum vg_status query_id(struct ing_session *s, sqlite3_stmt *st, int64_t 
         return err != NULL ? err->code : VG_EDB;                                           \
     }
 
+/* Records a finding about a container once per message: at the first segment of the
+ * message that names the number (or size type). The choice depends on the message alone,
+ * not on what this run met before, so an interrupted run completed by a re-run records
+ * exactly the findings of a clean run (docs/formats.md, "Findings"). */
+static enum vg_status container_finding(struct ing_session *s, int64_t message_id,
+                                        const struct ing_source *src, const char *kind,
+                                        const char *field, const char *value,
+                                        const char *expected, const char *detail,
+                                        struct vg_error *err)
+{
+    char key[160];
+    int n = snprintf(key, sizeof(key), "F%lld|%s|%s", (long long)message_id, kind, value);
+    if (n > 0 && (size_t)n < sizeof(key)) {
+        bool seen = false;
+        enum vg_status st = vg_map_put(&s->seen, key, (size_t)n, 1, &seen, NULL);
+        if (st != VG_OK) {
+            return vg_error_set(err, st, "out of memory");
+        }
+        if (seen) {
+            return VG_OK;
+        }
+    }
+    return vg__ing_finding(s, message_id, src, kind, field, value, expected, detail, err);
+}
+
+/* The findings of one sighting of a container: its number (kept in the cache entry's low
+ * bit, so that a valid number costs nothing more) and its size type. */
+static enum vg_status container_findings(struct ing_session *s, int64_t message_id,
+                                         const struct ing_source *src, const char *number,
+                                         bool bad_number, const char *size_type,
+                                         struct vg_error *err)
+{
+    enum vg_status st;
+    if (bad_number) {
+        struct vg_container_number cn;
+        struct vg_error perr;
+        vg_error_clear(&perr);
+        enum vg_status pst = vg_container_parse(vg_slice_from_cstr(number), &cn, &perr);
+        char expected[64] = "";
+        if (pst == VG_ECHECK) {
+            snprintf(expected, sizeof(expected), "check digit %d", cn.expected_check);
+        } else {
+            snprintf(expected, sizeof(expected), "owner(3) + U/J/Z + 6 digits + check digit");
+        }
+        st = container_finding(s, message_id, src,
+                               pst == VG_ECHECK ? "bad_check_digit" : "malformed_container",
+                               "container", number, expected, perr.message, err);
+        if (st != VG_OK) {
+            return st;
+        }
+    }
+    if (size_type != NULL) {
+        uint64_t known;
+        if (!vg_map_get(&s->size_known, size_type, strlen(size_type), &known)) {
+            struct vg_size_type sz;
+            struct vg_error zerr;
+            known = vg_size_type_parse(vg_slice_from_cstr(size_type), &sz, &zerr) == VG_OK ? 1 : 2;
+            st = vg_map_set(&s->size_known, size_type, strlen(size_type), known);
+            if (st != VG_OK) {
+                return vg_error_set(err, st, "out of memory");
+            }
+        }
+        if (known == 2) {
+            struct vg_size_type sz;
+            struct vg_error zerr;
+            vg_error_clear(&zerr);
+            (void)vg_size_type_parse(vg_slice_from_cstr(size_type), &sz, &zerr);
+            st = container_finding(s, message_id, src, "unknown_size_type", "size_type",
+                                   size_type, "an ISO 6346 size-type code", zerr.message, err);
+            if (st != VG_OK) {
+                return st;
+            }
+        }
+    }
+    return VG_OK;
+}
+
 enum vg_status vg__ing_container(struct ing_session *s, int64_t message_id,
                                  const struct ing_source *src, const char *number,
                                  const char *size_type, int64_t seen_at, int64_t *id,
                                  struct vg_error *err)
 {
+    /* The cache maps the number as sent to (row id << 1 | number failed its check): a
+     * number's shape and check digit are fixed, so they are checked once per run. */
+    size_t nlen = strlen(number);
+    uint64_t cached;
+    if (vg_map_get(&s->containers, number, nlen, &cached)) {
+        *id = (int64_t)(cached >> 1);
+        if ((cached & 1) == 0 && size_type == NULL) {
+            return VG_OK;
+        }
+        return container_findings(s, message_id, src, number, (cached & 1) != 0, size_type,
+                                  err);
+    }
     struct vg_container_number cn;
     struct vg_error perr;
     vg_error_clear(&perr);
@@ -57,65 +147,70 @@ enum vg_status vg__ing_container(struct ing_session *s, int64_t message_id,
     /* Stored as sent (normalised when it has the shape of a container number). */
     const char *key = pst == VG_EPARSE ? number : cn.text;
     size_t klen = strlen(key);
-    uint64_t cached;
     if (vg_map_get(&s->containers, key, klen, &cached)) {
-        *id = (int64_t)cached;
-        return VG_OK;
-    }
-    /* Insert first: a container seen for the first time costs one statement. */
-    static const char insert_sql[] =
-        "INSERT OR IGNORE INTO containers(number, valid, owner_code, size_type, first_seen_at,"
-        " created_at) VALUES(?1,?2,?3,?4,?5,?6)";
-    STMT(ins, insert_sql);
-    vg__bind_text(ins, 1, key);
-    sqlite3_bind_int(ins, 2, pst == VG_OK);
-    vg__bind_text(ins, 3, pst == VG_EPARSE ? NULL : cn.owner);
-    vg__bind_text(ins, 4, size_type);
-    vg__bind_int64_or_null(ins, 5, seen_at, VG_TIME_NONE);
-    sqlite3_bind_int64(ins, 6, s->now);
-    enum vg_status st = step_done(s, ins, "recording a container", err);
-    if (st != VG_OK) {
-        return st;
-    }
-    if (sqlite3_changes(s->store->db) > 0) {
-        *id = sqlite3_last_insert_rowid(s->store->db);
-        s->report->containers++;
-        s->batch_changes++;
+        *id = (int64_t)(cached >> 1);
     } else {
-        static const char select_sql[] = "SELECT id FROM containers WHERE number = ?1";
-        STMT(sel, select_sql);
-        vg__bind_text(sel, 1, key);
-        st = query_id(s, sel, id, err);
+        /* Insert first: a container seen for the first time costs one statement. */
+        static const char insert_sql[] =
+            "INSERT OR IGNORE INTO containers(number, valid, owner_code, size_type, first_seen_at,"
+            " created_at) VALUES(?1,?2,?3,?4,?5,?6)";
+        STMT(ins, insert_sql);
+        vg__bind_text(ins, 1, key);
+        sqlite3_bind_int(ins, 2, pst == VG_OK);
+        vg__bind_text(ins, 3, pst == VG_EPARSE ? NULL : cn.owner);
+        vg__bind_text(ins, 4, size_type);
+        vg__bind_int64_or_null(ins, 5, seen_at, VG_TIME_NONE);
+        sqlite3_bind_int64(ins, 6, s->now);
+        enum vg_status st = step_done(s, ins, "recording a container", err);
         if (st != VG_OK) {
             return st;
         }
-    }
-    if (pst != VG_OK) {
-        char expected[64] = "";
-        if (pst == VG_ECHECK) {
-            snprintf(expected, sizeof(expected), "check digit %d", cn.expected_check);
+        if (sqlite3_changes(s->store->db) > 0) {
+            *id = sqlite3_last_insert_rowid(s->store->db);
+            s->report->containers++;
+            s->batch_changes++;
         } else {
-            snprintf(expected, sizeof(expected), "owner(3) + U/J/Z + 6 digits + check digit");
-        }
-        st = vg__ing_finding(s, message_id, src,
-                             pst == VG_ECHECK ? "bad_check_digit" : "malformed_container",
-                             "container", number, expected, perr.message, err);
-        if (st != VG_OK) {
-            return st;
-        }
-    }
-    if (size_type != NULL) {
-        struct vg_size_type sz;
-        struct vg_error zerr;
-        if (vg_size_type_parse(vg_slice_from_cstr(size_type), &sz, &zerr) != VG_OK) {
-            st = vg__ing_finding(s, message_id, src, "unknown_size_type", "size_type",
-                                 size_type, "an ISO 6346 size-type code", zerr.message, err);
+            static const char select_sql[] = "SELECT id FROM containers WHERE number = ?1";
+            STMT(sel, select_sql);
+            vg__bind_text(sel, 1, key);
+            st = query_id(s, sel, id, err);
             if (st != VG_OK) {
                 return st;
             }
         }
+        if (klen != nlen || memcmp(key, number, nlen) != 0) {
+            st = vg_map_set(&s->containers, key, klen, ((uint64_t)*id << 1) | (pst != VG_OK));
+            if (st != VG_OK) {
+                return vg_error_set(err, st, "out of memory");
+            }
+        }
     }
-    return vg_map_set(&s->containers, key, klen, (uint64_t)*id);
+    enum vg_status st =
+        vg_map_set(&s->containers, number, nlen, ((uint64_t)*id << 1) | (pst != VG_OK));
+    if (st != VG_OK) {
+        return vg_error_set(err, st, "out of memory");
+    }
+    return container_findings(s, message_id, src, number, pst != VG_OK, size_type, err);
+}
+
+/* Builds a cache key without formatting: tag, the 8 bytes of id, a, and "\x1f" b when b
+ * is given, cut to size. Returns its length. */
+static size_t key_make(char *out, size_t size, char tag, int64_t id, const char *a, const char *b)
+{
+    size_t n = 0;
+    out[n++] = tag;
+    memcpy(out + n, &id, sizeof(id));
+    n += sizeof(id);
+    for (const char *p = a; *p != '\0' && n < size; p++) {
+        out[n++] = *p;
+    }
+    if (b != NULL && n < size) {
+        out[n++] = '\x1f';
+        for (const char *p = b; *p != '\0' && n < size; p++) {
+            out[n++] = *p;
+        }
+    }
+    return n;
 }
 
 /* The RUC of a party when its identifier is one (scheme RUC, or 11 digits from Peru). */
@@ -169,14 +264,12 @@ enum vg_status vg__ing_party(struct ing_session *s, int64_t message_id,
         name_key = name_key_buf;
     }
     char key[300];
-    if (has_ruc) {
-        snprintf(key, sizeof(key), "R:%s", ruc.text);
-    } else {
-        snprintf(key, sizeof(key), "N:%s|%s", name_key, p->country != NULL ? p->country : "");
-    }
+    size_t klen = has_ruc ? key_make(key, sizeof(key), 'R', 0, ruc.text, NULL)
+                          : key_make(key, sizeof(key), 'N', 0, name_key,
+                                     p->country != NULL ? p->country : "");
     uint64_t cached;
     enum vg_status st;
-    if (!vg_map_get(&s->parties, key, strlen(key), &cached)) {
+    if (!vg_map_get(&s->parties, key, klen, &cached)) {
         if (has_ruc) {
             static const char sel_sql[] = "SELECT id FROM parties WHERE ruc = ?1";
             STMT(sel, sel_sql);
@@ -214,27 +307,40 @@ enum vg_status vg__ing_party(struct ing_session *s, int64_t message_id,
             }
             *id = sqlite3_last_insert_rowid(s->store->db);
             s->batch_changes++;
-        } else {
-            /* Keep the earliest time a party was seen (documents arrive out of order). */
-            static const char upd_sql[] =
-                "UPDATE parties SET first_seen_at = ?2 WHERE id = ?1 AND"
-                " (first_seen_at IS NULL OR first_seen_at > ?2)";
-            if (seen_at != VG_TIME_NONE) {
-                STMT(upd, upd_sql);
-                sqlite3_bind_int64(upd, 1, *id);
-                sqlite3_bind_int64(upd, 2, seen_at);
-                st = step_done(s, upd, "updating a party", err);
-                if (st != VG_OK) {
-                    return st;
-                }
+            if (seen_at != VG_TIME_NONE &&
+                vg_map_set(&s->party_seen, id, sizeof(*id), (uint64_t)seen_at) != VG_OK) {
+                return vg_error_set(err, VG_ENOMEM, "out of memory");
             }
         }
-        st = vg_map_set(&s->parties, key, strlen(key), (uint64_t)*id);
+        st = vg_map_set(&s->parties, key, klen, (uint64_t)*id);
         if (st != VG_OK) {
             return st;
         }
     } else {
         *id = (int64_t)cached;
+    }
+    /* Keep the earliest time a party was seen (documents arrive out of order), whichever
+     * sighting comes first in this run: party_seen holds a bound the stored time is known
+     * not to exceed, so only an earlier sighting costs a statement. */
+    uint64_t bound;
+    if (seen_at != VG_TIME_NONE && (!vg_map_get(&s->party_seen, id, sizeof(*id), &bound) ||
+                                    seen_at < (int64_t)bound)) {
+        static const char upd_sql[] =
+            "UPDATE parties SET first_seen_at = ?2 WHERE id = ?1 AND"
+            " (first_seen_at IS NULL OR first_seen_at > ?2)";
+        STMT(upd, upd_sql);
+        sqlite3_bind_int64(upd, 1, *id);
+        sqlite3_bind_int64(upd, 2, seen_at);
+        st = step_done(s, upd, "updating a party", err);
+        if (st != VG_OK) {
+            return st;
+        }
+        if (sqlite3_changes(s->store->db) > 0) {
+            s->batch_changes++;
+        }
+        if (vg_map_set(&s->party_seen, id, sizeof(*id), (uint64_t)seen_at) != VG_OK) {
+            return vg_error_set(err, VG_ENOMEM, "out of memory");
+        }
     }
     if (has_ruc && rst == VG_ECHECK) {
         char expected[32];
@@ -247,9 +353,10 @@ enum vg_status vg__ing_party(struct ing_session *s, int64_t message_id,
     }
     char seen_key[400];
     if (p->id != NULL) {
-        snprintf(seen_key, sizeof(seen_key), "I%lld|%s", (long long)*id, has_ruc ? ruc.text : p->id);
+        size_t sk = key_make(seen_key, sizeof(seen_key), 'I', *id, has_ruc ? ruc.text : p->id,
+                             NULL);
         bool seen = false;
-        st = vg_map_put(&s->seen, seen_key, strlen(seen_key), 1, &seen, NULL);
+        st = vg_map_put(&s->seen, seen_key, sk, 1, &seen, NULL);
         if (st != VG_OK) {
             return vg_error_set(err, st, "out of memory");
         }
@@ -279,9 +386,9 @@ addresses:
             vg__ing_address_key(p, addr_key_buf, sizeof(addr_key_buf));
             addr_key = addr_key_buf;
         }
-        snprintf(seen_key, sizeof(seen_key), "A%lld|%s", (long long)*id, addr_key);
+        size_t sk = key_make(seen_key, sizeof(seen_key), 'A', *id, addr_key, NULL);
         bool seen = false;
-        st = vg_map_put(&s->seen, seen_key, strlen(seen_key), 1, &seen, NULL);
+        st = vg_map_put(&s->seen, seen_key, sk, 1, &seen, NULL);
         if (st != VG_OK) {
             return vg_error_set(err, st, "out of memory");
         }
@@ -356,51 +463,77 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
         return VG_OK; /* nothing to resolve */
     }
     uint64_t cached;
+    bool fresh = false;
     if (vg_map_get(&s->vessels, key, strlen(key), &cached)) {
         *id = (int64_t)cached;
-        return VG_OK;
-    }
-    if (by_imo) {
-        static const char sql[] = "SELECT id FROM vessels WHERE imo = ?1";
-        STMT(sel, sql);
-        sqlite3_bind_int64(sel, 1, imo);
-        st = query_id(s, sel, id, err);
-    } else if (v->call_sign != NULL) {
-        static const char sql[] = "SELECT id FROM vessels WHERE call_sign = ?1 ORDER BY imo IS NULL LIMIT 1";
-        STMT(sel, sql);
-        vg__bind_text(sel, 1, v->call_sign);
-        st = query_id(s, sel, id, err);
     } else {
-        static const char sql[] = "SELECT id FROM vessels WHERE name = ?1 ORDER BY imo IS NULL LIMIT 1";
-        STMT(sel, sql);
-        vg__bind_text(sel, 1, v->name);
-        st = query_id(s, sel, id, err);
-    }
-    if (st != VG_OK) {
-        return st;
-    }
-    if (*id == 0) {
-        static const char ins_sql[] =
-            "INSERT INTO vessels(imo, imo_valid, mmsi, name, call_sign, flag, first_seen_at,"
-            " created_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)";
-        STMT(ins, ins_sql);
         if (by_imo) {
-            sqlite3_bind_int64(ins, 1, imo);
-            sqlite3_bind_int(ins, 2, ist == VG_OK);
+            static const char sql[] = "SELECT id FROM vessels WHERE imo = ?1";
+            STMT(sel, sql);
+            sqlite3_bind_int64(sel, 1, imo);
+            st = query_id(s, sel, id, err);
+        } else if (v->call_sign != NULL) {
+            static const char sql[] =
+                "SELECT id FROM vessels WHERE call_sign = ?1 ORDER BY imo IS NULL LIMIT 1";
+            STMT(sel, sql);
+            vg__bind_text(sel, 1, v->call_sign);
+            st = query_id(s, sel, id, err);
+        } else {
+            static const char sql[] =
+                "SELECT id FROM vessels WHERE name = ?1 ORDER BY imo IS NULL LIMIT 1";
+            STMT(sel, sql);
+            vg__bind_text(sel, 1, v->name);
+            st = query_id(s, sel, id, err);
         }
-        vg__bind_int64_or_null(ins, 3, mmsi, 0);
-        vg__bind_text(ins, 4, v->name);
-        vg__bind_text(ins, 5, v->call_sign);
-        vg__bind_text(ins, 6, v->flag);
-        vg__bind_int64_or_null(ins, 7, seen_at, VG_TIME_NONE);
-        sqlite3_bind_int64(ins, 8, s->now);
-        st = step_done(s, ins, "recording a vessel", err);
         if (st != VG_OK) {
             return st;
         }
-        *id = sqlite3_last_insert_rowid(s->store->db);
-        s->batch_changes++;
-    } else {
+        if (*id == 0) {
+            static const char ins_sql[] =
+                "INSERT INTO vessels(imo, imo_valid, mmsi, name, call_sign, flag, first_seen_at,"
+                " created_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)";
+            STMT(ins, ins_sql);
+            if (by_imo) {
+                sqlite3_bind_int64(ins, 1, imo);
+                sqlite3_bind_int(ins, 2, ist == VG_OK);
+            }
+            vg__bind_int64_or_null(ins, 3, mmsi, 0);
+            vg__bind_text(ins, 4, v->name);
+            vg__bind_text(ins, 5, v->call_sign);
+            vg__bind_text(ins, 6, v->flag);
+            vg__bind_int64_or_null(ins, 7, seen_at, VG_TIME_NONE);
+            sqlite3_bind_int64(ins, 8, s->now);
+            st = step_done(s, ins, "recording a vessel", err);
+            if (st != VG_OK) {
+                return st;
+            }
+            *id = sqlite3_last_insert_rowid(s->store->db);
+            s->batch_changes++;
+            fresh = true;
+        }
+        st = vg_map_set(&s->vessels, key, strlen(key), (uint64_t)*id);
+        if (st != VG_OK) {
+            return vg_error_set(err, st, "out of memory");
+        }
+    }
+    /* Every sighting applies the same two writes, whatever this run met before (so that a
+     * run resumed after an interruption ends where a clean run does); the same name, call
+     * sign, MMSI, flag and time again changes nothing and is skipped. */
+    char sighting[400];
+    int sn = snprintf(sighting, sizeof(sighting), "V%lld|%s|%s|%u|%s|%lld", (long long)*id,
+                      v->name != NULL ? v->name : "", v->call_sign != NULL ? v->call_sign : "",
+                      (unsigned)mmsi, v->flag != NULL ? v->flag : "", (long long)seen_at);
+    if (sn > 0 && (size_t)sn < sizeof(sighting)) {
+        bool seen = false;
+        st = vg_map_put(&s->seen, sighting, (size_t)sn, 1, &seen, NULL);
+        if (st != VG_OK) {
+            return vg_error_set(err, st, "out of memory");
+        }
+        if (seen) {
+            return VG_OK;
+        }
+    }
+    if (!fresh) {
         static const char upd_sql[] =
             "UPDATE vessels SET name = coalesce(name, ?2), call_sign = coalesce(call_sign, ?3),"
             " mmsi = coalesce(mmsi, ?4), flag = coalesce(flag, ?5) WHERE id = ?1 AND"
@@ -415,6 +548,9 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
         st = step_done(s, upd, "updating a vessel", err);
         if (st != VG_OK) {
             return st;
+        }
+        if (sqlite3_changes(s->store->db) > 0) {
+            s->batch_changes++;
         }
     }
     /* Names, call signs and MMSIs over time ('' and 0 for absent parts, so that the
@@ -437,10 +573,10 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
     vg__bind_text(idn, 5, v->flag != NULL ? v->flag : "");
     vg__bind_int64_or_null(idn, 6, seen_at, VG_TIME_NONE);
     st = step_done(s, idn, "recording a vessel identity", err);
-    if (st != VG_OK) {
-        return st;
+    if (st == VG_OK && sqlite3_changes(s->store->db) > 0) {
+        s->batch_changes++;
     }
-    return vg_map_set(&s->vessels, key, strlen(key), (uint64_t)*id);
+    return st;
 }
 
 enum vg_status vg__ing_port_call(struct ing_session *s, int64_t message_id,
@@ -573,6 +709,45 @@ enum vg_status vg__ing_port_call(struct ing_session *s, int64_t message_id,
     return VG_OK;
 }
 
+/* Completes a stored trip: only the columns given are set. departure_at is in an index
+ * (trips by port and departure), which an UPDATE naming the column rewrites even when it
+ * keeps its value; a loading report gives only loaded_at. */
+static enum vg_status trip_update(struct ing_session *s, int64_t id, int64_t loaded_at,
+                                  int64_t departure_at, struct vg_error *err)
+{
+    if (loaded_at == VG_TIME_NONE && departure_at == VG_TIME_NONE) {
+        return VG_OK;
+    }
+    static const char both_sql[] =
+        "UPDATE trips SET loaded_at = coalesce(?2, loaded_at),"
+        " departure_at = coalesce(?3, departure_at) WHERE id = ?1 AND"
+        " (loaded_at, departure_at) IS NOT (coalesce(?2, loaded_at), coalesce(?3, departure_at))";
+    static const char loaded_sql[] =
+        "UPDATE trips SET loaded_at = ?2 WHERE id = ?1 AND loaded_at IS NOT ?2";
+    static const char departure_sql[] =
+        "UPDATE trips SET departure_at = ?3 WHERE id = ?1 AND departure_at IS NOT ?3";
+    const char *sql = departure_at == VG_TIME_NONE ? loaded_sql
+                      : loaded_at == VG_TIME_NONE  ? departure_sql
+                                                   : both_sql;
+    STMT(upd, sql);
+    sqlite3_bind_int64(upd, 1, id);
+    if (sql != departure_sql) {
+        vg__bind_int64_or_null(upd, 2, loaded_at, VG_TIME_NONE);
+    }
+    if (sql != loaded_sql) {
+        vg__bind_int64_or_null(upd, 3, departure_at, VG_TIME_NONE);
+    }
+    enum vg_status st = step_done(s, upd, "updating a trip", err);
+    if (st == VG_OK && sqlite3_changes(s->store->db) > 0) {
+        s->batch_changes++;
+    }
+    return st;
+}
+
+/* A trips map value: a stored trip's row id, or this flag with the index of a trip
+ * pending in the batch. */
+#define TRIP_PENDING (UINT64_C(1) << 63)
+
 enum vg_status vg__ing_trip(struct ing_session *s, int64_t container_id, int64_t port_call_id,
                             const char *port, const char *direction, int64_t loaded_at,
                             int64_t departure_at, struct vg_error *err)
@@ -580,78 +755,137 @@ enum vg_status vg__ing_trip(struct ing_session *s, int64_t container_id, int64_t
     if (container_id == 0 || port_call_id == 0 || port == NULL) {
         return VG_OK;
     }
-    /* Trips met in this run are updated by row id (a primary-key update); others are
-     * inserted, or completed when the store already has them. */
+    /* A trip is written once per batch, when the batch ends (vg__ing_trips_flush): a
+     * manifest gives its departure and the loading report, usually in the same batch, its
+     * loading time, which then costs no UPDATE. Until then the times given are merged
+     * here exactly as the UPDATEs would have merged them (a time given replaces the one
+     * before), so the row is the same. Trips written by an earlier batch are updated by
+     * row id. */
     int64_t key[2] = { container_id, port_call_id };
-    uint64_t trip_id;
-    enum vg_status st;
-    if (vg_map_get(&s->trips, key, sizeof(key), &trip_id)) {
-        if (loaded_at == VG_TIME_NONE && departure_at == VG_TIME_NONE) {
-            return VG_OK;
+    uint64_t v;
+    if (vg_map_get(&s->trips, key, sizeof(key), &v)) {
+        if ((v & TRIP_PENDING) == 0) {
+            return trip_update(s, (int64_t)v, loaded_at, departure_at, err);
         }
-        /* Only the columns given are set: departure_at is in an index (trips by port and
-         * departure), which an UPDATE naming the column rewrites even when it keeps its
-         * value; a loading report gives only loaded_at. */
-        static const char both_sql[] =
-            "UPDATE trips SET loaded_at = coalesce(?2, loaded_at),"
-            " departure_at = coalesce(?3, departure_at) WHERE id = ?1 AND"
-            " (loaded_at, departure_at) IS NOT (coalesce(?2, loaded_at), coalesce(?3, departure_at))";
-        static const char loaded_sql[] =
-            "UPDATE trips SET loaded_at = ?2 WHERE id = ?1 AND loaded_at IS NOT ?2";
-        static const char departure_sql[] =
-            "UPDATE trips SET departure_at = ?3 WHERE id = ?1 AND departure_at IS NOT ?3";
-        const char *sql = departure_at == VG_TIME_NONE ? loaded_sql
-                          : loaded_at == VG_TIME_NONE  ? departure_sql
-                                                       : both_sql;
-        STMT(upd, sql);
-        sqlite3_bind_int64(upd, 1, (int64_t)trip_id);
-        if (sql != departure_sql) {
-            vg__bind_int64_or_null(upd, 2, loaded_at, VG_TIME_NONE);
+        struct ing_trip_pending *p = &s->trip_pending[v & ~TRIP_PENDING];
+        if (loaded_at != VG_TIME_NONE) {
+            p->loaded_at = loaded_at;
         }
-        if (sql != loaded_sql) {
-            vg__bind_int64_or_null(upd, 3, departure_at, VG_TIME_NONE);
+        if (departure_at != VG_TIME_NONE) {
+            p->departure_at = departure_at;
         }
-        st = step_done(s, upd, "updating a trip", err);
-        if (st == VG_OK && sqlite3_changes(s->store->db) > 0) {
-            s->batch_changes++;
-        }
-        return st;
+        return VG_OK;
     }
-    static const char ins_sql[] =
-        "INSERT OR IGNORE INTO trips(container_id, port_call_id, port, direction, loaded_at,"
-        " departure_at, created_at) VALUES(?1,?2,?3,?4,?5,?6,?7)";
-    STMT(ins, ins_sql);
-    sqlite3_bind_int64(ins, 1, container_id);
-    sqlite3_bind_int64(ins, 2, port_call_id);
-    vg__bind_text(ins, 3, port);
-    vg__bind_text(ins, 4, direction);
-    vg__bind_int64_or_null(ins, 5, loaded_at, VG_TIME_NONE);
-    vg__bind_int64_or_null(ins, 6, departure_at, VG_TIME_NONE);
-    sqlite3_bind_int64(ins, 7, s->now);
-    st = step_done(s, ins, "recording a trip", err);
-    if (st != VG_OK) {
-        return st;
+    if (s->ntrip_pending == s->trip_pending_cap) {
+        size_t cap = s->trip_pending_cap == 0 ? 1024 : s->trip_pending_cap * 2;
+        struct ing_trip_pending *np = vg_reallocarray(s->trip_pending, cap, sizeof(*np));
+        if (np == NULL) {
+            return vg_error_set(err, VG_ENOMEM, "out of memory");
+        }
+        s->trip_pending = np;
+        s->trip_pending_cap = cap;
     }
-    if (sqlite3_changes(s->store->db) > 0) {
-        s->batch_changes++;
-        return vg_map_set(&s->trips, key, sizeof(key),
-                          (uint64_t)sqlite3_last_insert_rowid(s->store->db));
+    struct ing_trip_pending *p = &s->trip_pending[s->ntrip_pending];
+    p->container_id = container_id;
+    p->port_call_id = port_call_id;
+    p->port = vg_arena_strndup(&s->trip_text, port, strlen(port));
+    p->direction = direction != NULL ? vg_arena_strndup(&s->trip_text, direction,
+                                                         strlen(direction))
+                                     : NULL;
+    p->loaded_at = loaded_at;
+    p->departure_at = departure_at;
+    if (p->port == NULL || (direction != NULL && p->direction == NULL) ||
+        vg_map_set(&s->trips, key, sizeof(key), TRIP_PENDING | s->ntrip_pending) != VG_OK) {
+        return vg_error_set(err, VG_ENOMEM, "out of memory");
     }
+    s->ntrip_pending++;
+    s->batch_changes++; /* written, or completed, by vg__ing_trips_flush */
+    return VG_OK;
+}
+
+static void val_text_ref(struct ing_val *v, const char *text)
+{
+    if (text != NULL) {
+        v->type = SQLITE_TEXT;
+        v->t = text;
+        v->len = (int)strlen(text);
+    }
+}
+
+/* Completes the trips of rows [from, from + n) that the store already had (their INSERT
+ * was ignored): each is looked up and updated as its UPDATEs would have done. */
+static enum vg_status trips_known(struct ing_session *s, size_t from, size_t n,
+                                  struct vg_error *err)
+{
     static const char sel_sql[] =
         "SELECT id FROM trips WHERE container_id = ?1 AND port_call_id = ?2";
-    STMT(sel, sel_sql);
-    sqlite3_bind_int64(sel, 1, container_id);
-    sqlite3_bind_int64(sel, 2, port_call_id);
-    int64_t id = 0;
-    st = query_id(s, sel, &id, err);
-    if (st != VG_OK) {
-        return st;
+    for (size_t i = from; i < from + n; i++) {
+        const struct ing_trip_pending *p = &s->trip_pending[i];
+        int64_t id = 0;
+        STMT(sel, sel_sql);
+        sqlite3_bind_int64(sel, 1, p->container_id);
+        sqlite3_bind_int64(sel, 2, p->port_call_id);
+        enum vg_status st = query_id(s, sel, &id, err);
+        if (st == VG_OK) {
+            st = trip_update(s, id, p->loaded_at, p->departure_at, err);
+        }
+        int64_t key[2] = { p->container_id, p->port_call_id };
+        if (st == VG_OK && vg_map_set(&s->trips, key, sizeof(key), (uint64_t)id) != VG_OK) {
+            st = vg_error_set(err, VG_ENOMEM, "out of memory");
+        }
+        if (st != VG_OK) {
+            return st;
+        }
     }
-    st = vg_map_set(&s->trips, key, sizeof(key), (uint64_t)id);
-    if (st != VG_OK) {
-        return vg_error_set(err, st, "out of memory");
+    return VG_OK;
+}
+
+enum vg_status vg__ing_trips_flush(struct ing_session *s, struct vg_error *err)
+{
+    /* Up to 64 trips per INSERT, in the order they were first met. When every row of a
+     * statement went in, their ids are the consecutive ones ending at the last inserted
+     * row (SQLite gives max(id) + 1 to each); otherwise the statement's rows are looked
+     * up one by one and the known ones completed. */
+    struct ing_rowbuf *rb = &s->trip_rows;
+    enum vg_status st = VG_OK;
+    rb->nrows = 0;
+    for (size_t i = 0; i < s->ntrip_pending; i++) {
+        const struct ing_trip_pending *p = &s->trip_pending[i];
+        struct ing_val *v = vg__ing_rowbuf_add(rb);
+        if (v == NULL) {
+            st = vg_error_set(err, VG_ENOMEM, "out of memory");
+            break;
+        }
+        vg__ing_val_int(&v[0], p->container_id, 0);
+        vg__ing_val_int(&v[1], p->port_call_id, 0);
+        val_text_ref(&v[2], p->port);
+        val_text_ref(&v[3], p->direction);
+        vg__ing_val_int(&v[4], p->loaded_at, VG_TIME_NONE);
+        vg__ing_val_int(&v[5], p->departure_at, VG_TIME_NONE);
+        vg__ing_val_int(&v[6], s->now, VG_TIME_NONE);
     }
-    /* Known before this run: complete it the same way. */
-    return vg__ing_trip(s, container_id, port_call_id, port, direction, loaded_at, departure_at,
-                        err);
+    for (size_t done = 0; st == VG_OK && done < rb->nrows;) {
+        size_t n = 0;
+        if ((st = vg__ing_rowbuf_step(s->store, rb, done, &n, err)) != VG_OK) {
+            break;
+        }
+        if ((size_t)sqlite3_changes(s->store->db) == n) {
+            int64_t last = sqlite3_last_insert_rowid(s->store->db);
+            for (size_t k = 0; k < n && st == VG_OK; k++) {
+                const struct ing_trip_pending *p = &s->trip_pending[done + k];
+                int64_t key[2] = { p->container_id, p->port_call_id };
+                if (vg_map_set(&s->trips, key, sizeof(key),
+                               (uint64_t)(last - (int64_t)(n - 1 - k))) != VG_OK) {
+                    st = vg_error_set(err, VG_ENOMEM, "out of memory");
+                }
+            }
+        } else {
+            st = trips_known(s, done, n, err);
+        }
+        done += n;
+    }
+    rb->nrows = 0;
+    s->ntrip_pending = 0;
+    vg_arena_reset(&s->trip_text);
+    return st;
 }

@@ -11,11 +11,15 @@
 static void maps_init(struct ing_session *s)
 {
     vg_map_init(&s->containers);
+    vg_map_init(&s->size_known);
+    vg_map_init(&s->party_seen);
     vg_map_init(&s->parties);
     vg_map_init(&s->vessels);
     vg_map_init(&s->port_calls);
     vg_map_init(&s->seen);
     vg_map_init(&s->trips);
+    s->ntrip_pending = 0;
+    vg_arena_init(&s->trip_text, 16 * 1024, 0);
     vg_map_init(&s->call_detail);
     vg_arena_init(&s->call_detail_text, 16 * 1024, 0);
     vg_map_init(&s->locode_known);
@@ -25,15 +29,77 @@ static void maps_init(struct ing_session *s)
 static void maps_release(struct ing_session *s)
 {
     vg_map_release(&s->containers);
+    vg_map_release(&s->size_known);
+    vg_map_release(&s->party_seen);
     vg_map_release(&s->parties);
     vg_map_release(&s->vessels);
     vg_map_release(&s->port_calls);
     vg_map_release(&s->seen);
     vg_map_release(&s->trips);
+    s->ntrip_pending = 0; /* the map that named them is gone */
+    vg_arena_release(&s->trip_text);
     vg_map_release(&s->call_detail);
     vg_arena_release(&s->call_detail_text);
     vg_map_release(&s->locode_known);
     vg_map_release(&s->hs_known);
+}
+
+/* The buffered tables, in the order their rows are inserted (a parent before the rows
+ * that name it, for a caller's transaction where foreign keys are checked). */
+static const struct {
+    const char *insert;
+    int ncols;
+} row_tables[ING_T_COUNT] = {
+    [ING_T_PLACES] = { "INSERT OR IGNORE INTO consignment_places(consignment_id, qualifier, seq,"
+                       " locode, locode_valid)",
+                       5 },
+    [ING_T_PARTIES] = { "INSERT OR IGNORE INTO consignment_parties(consignment_id, role, party_id,"
+                        " name, address, city, country, identifier, segment_no)",
+                        9 },
+    [ING_T_EQUIPMENT] = { "INSERT OR IGNORE INTO consignment_equipment(consignment_id,"
+                          " container_id, size_type, full_empty, gross_kg, tare_kg, vgm_kg,"
+                          " segment_no)",
+                          8 },
+    [ING_T_GOODS] = { "INSERT OR FAIL INTO goods_items(id, consignment_id, seq, hs_code, hs_valid,"
+                      " description, packages, package_type, gross_kg, net_kg, volume_m3, value,"
+                      " currency, segment_no)",
+                      14 },
+    [ING_T_PLACEMENTS] = { "INSERT OR IGNORE INTO goods_placement(goods_item_id, container_id,"
+                           " packages, gross_kg)",
+                           4 },
+    [ING_T_EVENTS] = { "INSERT OR FAIL INTO equipment_events(id, container_id, kind, status_code, event_at,"
+                       " place, terminal, port_call_id, vessel_id, voyage, bl_number, full_empty,"
+                       " gross_kg, stowage, seals, transport_mode, vehicle, message_id, segment_no,"
+                       " created_at)",
+                       20 },
+    [ING_T_SEALS] = { "INSERT OR FAIL INTO seals(container_id, seal_number, sealing_party, source_kind,"
+                      " observed_at, place, event_id, message_id, consignment_id, segment_no)",
+                      10 },
+};
+
+enum vg_status vg__ing_rows_flush(struct ing_session *s, struct vg_error *err)
+{
+    for (int t = 0; t < ING_T_COUNT; t++) {
+        if (s->rows[t].nrows > 0) {
+            enum vg_status st = vg__ing_rowbuf_flush(s->store, &s->rows[t], err);
+            if (st != VG_OK) {
+                vg__ing_rows_discard(s);
+                return st;
+            }
+        }
+    }
+    vg_arena_reset(&s->row_text);
+    return VG_OK;
+}
+
+void vg__ing_rows_discard(struct ing_session *s)
+{
+    for (int t = 0; t < ING_T_COUNT; t++) {
+        s->rows[t].nrows = 0;
+    }
+    vg_arena_reset(&s->row_text);
+    s->next_goods_id = 0;
+    s->next_event_id = 0;
 }
 
 static bool table_has_rows(struct vg_store *store, const char *sql)
@@ -65,6 +131,14 @@ enum vg_status vg__ing_session_new(struct vg_store *store, const struct vg_inges
     s->report = report;
     s->now = vg_time_now();
     maps_init(s);
+    for (int t = 0; t < ING_T_COUNT; t++) {
+        vg__ing_rowbuf_init(&s->rows[t], row_tables[t].insert, row_tables[t].ncols);
+    }
+    vg_arena_init(&s->row_text, 64 * 1024, 0);
+    vg__ing_rowbuf_init(&s->trip_rows,
+                        "INSERT OR IGNORE INTO trips(container_id, port_call_id, port, direction,"
+                        " loaded_at, departure_at, created_at)",
+                        7);
     s->have_locodes = table_has_rows(store, "SELECT 1 FROM code_locodes LIMIT 1");
     s->have_hs = table_has_rows(store, "SELECT 1 FROM code_hs LIMIT 1");
     vg_hasher_init(&s->batch);
@@ -85,6 +159,12 @@ void vg__ing_session_free(struct ing_session *s)
         return;
     }
     maps_release(s);
+    for (int t = 0; t < ING_T_COUNT; t++) {
+        vg__ing_rowbuf_release(&s->rows[t]);
+    }
+    vg_arena_release(&s->row_text);
+    vg_free(s->trip_pending);
+    vg__ing_rowbuf_release(&s->trip_rows);
     vg_track_writer_free(s->track);
     if (s->foreign_keys_off && s->store->tx_depth == 0 &&
         vg__store_exec(s->store, "PRAGMA foreign_keys=ON", NULL) != VG_OK) {
@@ -109,6 +189,7 @@ void vg__ing_session_forget(struct ing_session *s)
 {
     maps_release(s);
     maps_init(s);
+    vg__ing_rows_discard(s);
     vg_track_writer_free(s->track); /* its buffered positions were not written */
     s->track = NULL;
 }
@@ -123,6 +204,7 @@ void vg__ing_session_batch_digest(struct ing_session *s, uint8_t out[VG_DIGEST_S
 void vg__ing_session_batch_reset(struct ing_session *s)
 {
     vg_hasher_init(&s->batch);
+    vg__ing_rows_discard(s); /* a new transaction: ids are read again */
     s->batch_messages = 0;
     s->batch_changes = 0;
     s->batch_docs = 0;

@@ -8,6 +8,64 @@
 
 struct vg_track_writer;
 
+/* ---- row buffers (rowbuf.c): rows written up to 64 per INSERT ----------------------- */
+
+/* One value of a buffered row: type 0 is NULL, else SQLITE_INTEGER, SQLITE_FLOAT or
+ * SQLITE_TEXT (t points into the session's row_text arena). */
+struct ing_val {
+    int type;
+    int len;
+    int64_t i;
+    double d;
+    const char *t;
+};
+
+#define ING_ROWBUF_SIZES 4
+
+struct ing_rowbuf {
+    const char *insert;  /* "INSERT [OR IGNORE] INTO table(columns)", static */
+    int ncols;
+    struct ing_val *vals; /* nrows * ncols */
+    size_t nrows, cap;
+    sqlite3_stmt *stmt[ING_ROWBUF_SIZES]; /* 64, 16, 4 and 1 rows, prepared on first use */
+};
+
+void vg__ing_rowbuf_init(struct ing_rowbuf *rb, const char *insert, int ncols);
+/* Finalizes the statements and frees the rows. */
+void vg__ing_rowbuf_release(struct ing_rowbuf *rb);
+/* Appends a row of ncols NULL values to fill in; NULL on OOM. The pointer is valid until
+ * the next add or flush. */
+struct ing_val *vg__ing_rowbuf_add(struct ing_rowbuf *rb);
+/* Inserts the buffered rows, in order, and empties the buffer. */
+enum vg_status vg__ing_rowbuf_flush(struct vg_store *store, struct ing_rowbuf *rb,
+                                    struct vg_error *err);
+/* Inserts the rows from start on with one statement (the largest size that fits); *n gets
+ * how many it took. sqlite3_changes then says how many went in. */
+enum vg_status vg__ing_rowbuf_step(struct vg_store *store, struct ing_rowbuf *rb, size_t start,
+                                   size_t *n, struct vg_error *err);
+/* Value setters: x == null_value (int) or NaN (double) or NULL text leaves the value NULL.
+ * Text is copied into arena; false on OOM. */
+void vg__ing_val_int(struct ing_val *v, int64_t x, int64_t null_value);
+void vg__ing_val_double(struct ing_val *v, double x);
+bool vg__ing_val_text(struct vg_arena *arena, struct ing_val *v, const char *text);
+
+enum ing_table {
+    ING_T_PLACES,      /* consignment_places */
+    ING_T_PARTIES,     /* consignment_parties */
+    ING_T_EQUIPMENT,   /* consignment_equipment */
+    ING_T_GOODS,       /* goods_items (ids assigned by the session) */
+    ING_T_PLACEMENTS,  /* goods_placement */
+    ING_T_EVENTS,      /* equipment_events (ids assigned by the session) */
+    ING_T_SEALS,       /* seals */
+    ING_T_COUNT
+};
+
+struct ing_trip_pending {
+    int64_t container_id, port_call_id;
+    const char *port, *direction; /* in the session's trip_text arena */
+    int64_t loaded_at, departure_at; /* VG_TIME_NONE: not given */
+};
+
 struct ing_session {
     struct vg_store *store;
     struct vg_track_writer *track; /* AIS positions buffered for the current batch */
@@ -19,12 +77,19 @@ struct ing_session {
     int64_t interchange_id;
     int64_t now;
     /* Resolved ids, valid within the run (forgotten after a rollback). */
-    struct vg_map containers;
+    struct vg_map containers;     /* number -> container id << 1 | number failed its check */
+    struct vg_map size_known;     /* size-type code -> 1 valid, 2 not */
     struct vg_map parties;
+    struct vg_map party_seen;     /* party id -> the earliest first_seen_at it has (0: none) */
     struct vg_map vessels;
     struct vg_map port_calls;
     struct vg_map seen;           /* rows known written (party identifiers, addresses) */
-    struct vg_map trips;          /* (container id, port call id) -> trip id */
+    struct vg_map trips;          /* (container id, port call id) -> trip id or pending */
+    /* Trips first met in the current batch, written when it ends (resolve.c). */
+    struct ing_trip_pending *trip_pending;
+    size_t ntrip_pending, trip_pending_cap;
+    struct vg_arena trip_text;
+    struct ing_rowbuf trip_rows;
     /* Port call id -> the details (terminal, carrier, times, ports) last applied to it in
      * this run, a string in call_detail_text; a document repeating them needs no UPDATE. */
     struct vg_map call_detail;
@@ -33,6 +98,11 @@ struct ing_session {
     struct vg_map locode_known;
     struct vg_map hs_known;
     bool have_locodes, have_hs;
+    /* Rows of the document being written, inserted when it ends (write.c), and the next
+     * row id of the tables whose ids are assigned here (0: read max(id) + 1 first). */
+    struct ing_rowbuf rows[ING_T_COUNT];
+    struct vg_arena row_text;
+    int64_t next_goods_id, next_event_id;
     /* The current batch: digest of accepted messages, and whether anything changed. */
     struct vg_hasher batch;
     int64_t batch_messages;
@@ -59,6 +129,10 @@ enum vg_status vg__ing_trip(struct ing_session *s, int64_t container_id, int64_t
                             const char *port, const char *direction, int64_t loaded_at,
                             int64_t departure_at, struct vg_error *err);
 
+/* Writes the trips pending in the batch, in the order they were first met (before the
+ * batch commits). The pending trips are dropped in any case. */
+enum vg_status vg__ing_trips_flush(struct ing_session *s, struct vg_error *err);
+
 /* ---- validation (validate.c): check codes, record findings, say whether valid ------- */
 
 /* Checks a UN/LOCODE: syntax, then membership in the imported list when one is loaded.
@@ -71,6 +145,12 @@ enum vg_status vg__ing_check_locode(struct ing_session *s, int64_t message_id,
 enum vg_status vg__ing_check_hs(struct ing_session *s, int64_t message_id,
                                 const struct ing_source *src, const char *code, bool *valid,
                                 struct vg_error *err);
+
+/* Inserts every buffered row (before anything reads the buffered tables, and when a
+ * document ends). */
+enum vg_status vg__ing_rows_flush(struct ing_session *s, struct vg_error *err);
+/* Drops the buffered rows and forgets the assigned ids (rollback, new transaction). */
+void vg__ing_rows_discard(struct ing_session *s);
 
 /* Ends the current batch now (audit entry, commit) and starts the next. */
 enum vg_status vg__ing_batch_cut(struct ing_session *s, struct vg_error *err);

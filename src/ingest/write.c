@@ -35,6 +35,42 @@ static enum vg_status step_done(struct ing_session *s, sqlite3_stmt *st, const c
     return VG_OK;
 }
 
+/* The next row id of a table whose ids the session assigns (rows are buffered, so SQLite
+ * cannot): max(id) + 1 read once per transaction, as SQLite itself would assign it. */
+static enum vg_status next_id(struct ing_session *s, int64_t *next, const char *max_sql,
+                              int64_t *id, struct vg_error *err)
+{
+    if (*next == 0) {
+        STMT(st, max_sql);
+        int rc = sqlite3_step(st);
+        int64_t max = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW) {
+            return vg__store_error(s->store, rc, "reading the last row id", err);
+        }
+        *next = max + 1;
+    }
+    *id = (*next)++;
+    return VG_OK;
+}
+
+static const char max_goods_sql[] = "SELECT coalesce(max(id), 0) FROM goods_items";
+static const char max_event_sql[] = "SELECT coalesce(max(id), 0) FROM equipment_events";
+
+/* A buffered row of table t to fill in; VG_ENOMEM with err set when out of memory. */
+#define ROW(var, t)                                                                        \
+    struct ing_val *var = vg__ing_rowbuf_add(&s->rows[t]);                                 \
+    if (var == NULL) {                                                                     \
+        return vg_error_set(err, VG_ENOMEM, "out of memory");                              \
+    }
+
+#define TEXT(v, text)                                                                      \
+    do {                                                                                   \
+        if (!vg__ing_val_text(&s->row_text, (v), (text))) {                                \
+            return vg_error_set(err, VG_ENOMEM, "out of memory");                          \
+        }                                                                                  \
+    } while (0)
+
 static const char *function_code(enum ing_function f)
 {
     switch (f) {
@@ -143,6 +179,10 @@ static enum vg_status upsert_consignment(struct ing_session *s, struct ing_docum
         return vg__store_error(s->store, rc, "looking up a consignment", err);
     }
     *existed = true;
+    /* The history and the replacement read and delete buffered tables. */
+    if ((st = vg__ing_rows_flush(s, err)) != VG_OK) {
+        return st;
+    }
     {
         static const char snap_sql[] =
             "INSERT OR IGNORE INTO consignment_versions(consignment_id, version, message_id,"
@@ -198,6 +238,7 @@ static enum vg_status upsert_consignment(struct ing_session *s, struct ing_docum
                 return st;
             }
         }
+        s->next_goods_id = 0; /* SQLite would reuse the ids of deleted last rows */
         static const char upd_sql[] =
             "UPDATE consignments SET kind=?2, master_id=?3, master_bl=?4,"
             " port_call_id=coalesce(?5, port_call_id), place_of_receipt=?6, port_of_loading=?7,"
@@ -233,22 +274,18 @@ static enum vg_status insert_seal(struct ing_session *s, int64_t container_id,
                                   int64_t message_id, int64_t consignment_id,
                                   int32_t segment_no, struct vg_error *err)
 {
-    static const char sql[] =
-        "INSERT INTO seals(container_id, seal_number, sealing_party, source_kind, observed_at,"
-        " place, event_id, message_id, consignment_id, segment_no)"
-        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)";
-    STMT(st, sql);
-    sqlite3_bind_int64(st, 1, container_id);
-    vg__bind_text(st, 2, seal->number);
-    vg__bind_text(st, 3, seal->party);
-    vg__bind_text(st, 4, source_kind);
-    vg__bind_int64_or_null(st, 5, observed_at, VG_TIME_NONE);
-    vg__bind_text(st, 6, place);
-    vg__bind_int64_or_null(st, 7, event_id, 0);
-    vg__bind_int64_or_null(st, 8, message_id, 0);
-    vg__bind_int64_or_null(st, 9, consignment_id, 0);
-    vg__bind_int64_or_null(st, 10, segment_no, 0);
-    return step_done(s, st, "recording a seal", err);
+    ROW(v, ING_T_SEALS);
+    vg__ing_val_int(&v[0], container_id, 0);
+    TEXT(&v[1], seal->number);
+    TEXT(&v[2], seal->party);
+    TEXT(&v[3], source_kind);
+    vg__ing_val_int(&v[4], observed_at, VG_TIME_NONE);
+    TEXT(&v[5], place);
+    vg__ing_val_int(&v[6], event_id, 0);
+    vg__ing_val_int(&v[7], message_id, 0);
+    vg__ing_val_int(&v[8], consignment_id, 0);
+    vg__ing_val_int(&v[9], segment_no, 0);
+    return VG_OK;
 }
 
 /* The direction of a trip at a port call for a consignment's places. */
@@ -319,18 +356,12 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
             p->kind == ING_PLACE_DISCHARGE || p->kind == ING_PLACE_DELIVERY) {
             continue;
         }
-        static const char sql[] =
-            "INSERT OR IGNORE INTO consignment_places(consignment_id, qualifier, seq, locode,"
-            " locode_valid) VALUES(?1,?2,?3,?4,?5)";
-        STMT(ins, sql);
-        sqlite3_bind_int64(ins, 1, cid);
-        vg__bind_text(ins, 2, vg__ing_place_name(p->kind));
-        sqlite3_bind_int64(ins, 3, (int64_t)i + 1);
-        vg__bind_text(ins, 4, p->locode);
-        sqlite3_bind_int(ins, 5, 1);
-        if ((st = step_done(s, ins, "recording a place", err)) != VG_OK) {
-            return st;
-        }
+        ROW(v, ING_T_PLACES);
+        vg__ing_val_int(&v[0], cid, 0);
+        TEXT(&v[1], vg__ing_place_name(p->kind));
+        vg__ing_val_int(&v[2], (int64_t)i + 1, 0);
+        TEXT(&v[3], p->locode);
+        vg__ing_val_int(&v[4], 1, 0);
     }
     for (size_t i = 0; i < c->parties.n; i++) {
         const struct ing_party *p = ING_AT(c->parties, struct ing_party, i);
@@ -341,22 +372,16 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
         if ((st = vg__ing_party(s, message_id, p, seen, &pid, err)) != VG_OK) {
             return st;
         }
-        static const char sql[] =
-            "INSERT OR IGNORE INTO consignment_parties(consignment_id, role, party_id, name,"
-            " address, city, country, identifier, segment_no) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)";
-        STMT(ins, sql);
-        sqlite3_bind_int64(ins, 1, cid);
-        vg__bind_text(ins, 2, p->role != NULL ? p->role : "other");
-        sqlite3_bind_int64(ins, 3, pid);
-        vg__bind_text(ins, 4, p->name);
-        vg__bind_text(ins, 5, p->address);
-        vg__bind_text(ins, 6, p->city);
-        vg__bind_text(ins, 7, p->country);
-        vg__bind_text(ins, 8, p->id);
-        vg__bind_int64_or_null(ins, 9, p->src.segment_no, 0);
-        if ((st = step_done(s, ins, "recording a party of a consignment", err)) != VG_OK) {
-            return st;
-        }
+        ROW(v, ING_T_PARTIES);
+        vg__ing_val_int(&v[0], cid, 0);
+        TEXT(&v[1], p->role != NULL ? p->role : "other");
+        vg__ing_val_int(&v[2], pid, 0);
+        TEXT(&v[3], p->name);
+        TEXT(&v[4], p->address);
+        TEXT(&v[5], p->city);
+        TEXT(&v[6], p->country);
+        TEXT(&v[7], p->id);
+        vg__ing_val_int(&v[8], p->src.segment_no, 0);
     }
     const char *direction = call_port != NULL ? trip_direction(c, call_port) : NULL;
     for (size_t i = 0; i < c->equipment.n; i++) {
@@ -369,21 +394,15 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
                                     err)) != VG_OK) {
             return st;
         }
-        static const char sql[] =
-            "INSERT OR IGNORE INTO consignment_equipment(consignment_id, container_id, size_type,"
-            " full_empty, gross_kg, tare_kg, vgm_kg, segment_no) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)";
-        STMT(ins, sql);
-        sqlite3_bind_int64(ins, 1, cid);
-        sqlite3_bind_int64(ins, 2, kid);
-        vg__bind_text(ins, 3, e->size_type);
-        vg__bind_text(ins, 4, e->full_empty);
-        vg__bind_double_or_null(ins, 5, e->gross_kg, !isnan(e->gross_kg));
-        vg__bind_double_or_null(ins, 6, e->tare_kg, !isnan(e->tare_kg));
-        vg__bind_double_or_null(ins, 7, e->vgm_kg, !isnan(e->vgm_kg));
-        vg__bind_int64_or_null(ins, 8, e->src.segment_no, 0);
-        if ((st = step_done(s, ins, "recording equipment", err)) != VG_OK) {
-            return st;
-        }
+        ROW(v, ING_T_EQUIPMENT);
+        vg__ing_val_int(&v[0], cid, 0);
+        vg__ing_val_int(&v[1], kid, 0);
+        TEXT(&v[2], e->size_type);
+        TEXT(&v[3], e->full_empty);
+        vg__ing_val_double(&v[4], e->gross_kg);
+        vg__ing_val_double(&v[5], e->tare_kg);
+        vg__ing_val_double(&v[6], e->vgm_kg);
+        vg__ing_val_int(&v[7], e->src.segment_no, 0);
         for (size_t k = 0; k < e->seals.n; k++) {
             const struct ing_seal *seal = ING_AT(e->seals, struct ing_seal, k);
             if (seal->number == NULL) {
@@ -410,31 +429,29 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
                                                     err)) != VG_OK) {
             return st;
         }
-        static const char sql[] =
-            "INSERT INTO goods_items(consignment_id, seq, hs_code, hs_valid,"
-            " description, packages, package_type, gross_kg, net_kg, volume_m3, value, currency,"
-            " segment_no) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)";
-        STMT(ins, sql);
-        sqlite3_bind_int64(ins, 1, cid);
-        /* Position in the consignment (senders reuse GID numbers). */
-        sqlite3_bind_int64(ins, 2, (int64_t)i + 1);
-        vg__bind_text(ins, 3, g->hs);
-        if (g->hs != NULL) {
-            sqlite3_bind_int(ins, 4, hs_valid);
-        }
-        vg__bind_text(ins, 5, g->description);
-        vg__bind_int64_or_null(ins, 6, g->packages, -1);
-        vg__bind_text(ins, 7, g->package_type);
-        vg__bind_double_or_null(ins, 8, g->gross_kg, !isnan(g->gross_kg));
-        vg__bind_double_or_null(ins, 9, g->net_kg, !isnan(g->net_kg));
-        vg__bind_double_or_null(ins, 10, g->volume_m3, !isnan(g->volume_m3));
-        vg__bind_double_or_null(ins, 11, g->value, !isnan(g->value));
-        vg__bind_text(ins, 12, g->currency);
-        vg__bind_int64_or_null(ins, 13, g->src.segment_no, 0);
-        if ((st = step_done(s, ins, "recording goods", err)) != VG_OK) {
+        int64_t gid = 0;
+        if ((st = next_id(s, &s->next_goods_id, max_goods_sql, &gid, err)) != VG_OK) {
             return st;
         }
-        int64_t gid = sqlite3_last_insert_rowid(s->store->db);
+        ROW(v, ING_T_GOODS);
+        vg__ing_val_int(&v[0], gid, 0);
+        vg__ing_val_int(&v[1], cid, 0);
+        /* Position in the consignment (senders reuse GID numbers). */
+        vg__ing_val_int(&v[2], (int64_t)i + 1, 0);
+        TEXT(&v[3], g->hs);
+        if (g->hs != NULL) {
+            v[4].type = SQLITE_INTEGER;
+            v[4].i = hs_valid;
+        }
+        TEXT(&v[5], g->description);
+        vg__ing_val_int(&v[6], g->packages, -1);
+        TEXT(&v[7], g->package_type);
+        vg__ing_val_double(&v[8], g->gross_kg);
+        vg__ing_val_double(&v[9], g->net_kg);
+        vg__ing_val_double(&v[10], g->volume_m3);
+        vg__ing_val_double(&v[11], g->value);
+        TEXT(&v[12], g->currency);
+        vg__ing_val_int(&v[13], g->src.segment_no, 0);
         for (size_t k = 0; k < g->placements.n; k++) {
             const struct ing_placement *pl = ING_AT(g->placements, struct ing_placement, k);
             if (pl->container == NULL) {
@@ -445,17 +462,11 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
                                         err)) != VG_OK) {
                 return st;
             }
-            static const char psql[] =
-                "INSERT OR IGNORE INTO goods_placement(goods_item_id, container_id, packages,"
-                " gross_kg) VALUES(?1,?2,?3,?4)";
-            STMT(pins, psql);
-            sqlite3_bind_int64(pins, 1, gid);
-            sqlite3_bind_int64(pins, 2, kid);
-            vg__bind_int64_or_null(pins, 3, pl->packages, -1);
-            vg__bind_double_or_null(pins, 4, pl->gross_kg, !isnan(pl->gross_kg));
-            if ((st = step_done(s, pins, "recording a goods placement", err)) != VG_OK) {
-                return st;
-            }
+            ROW(pv, ING_T_PLACEMENTS);
+            vg__ing_val_int(&pv[0], gid, 0);
+            vg__ing_val_int(&pv[1], kid, 0);
+            vg__ing_val_int(&pv[2], pl->packages, -1);
+            vg__ing_val_double(&pv[3], pl->gross_kg);
         }
     }
     return VG_OK;
@@ -561,35 +572,31 @@ static enum vg_status write_event(struct ing_session *s, struct ing_document *do
             }
         }
     }
-    static const char sql[] =
-        "INSERT INTO equipment_events(container_id, kind, status_code, event_at, place, terminal,"
-        " port_call_id, vessel_id, voyage, bl_number, full_empty, gross_kg, stowage, seals,"
-        " transport_mode, vehicle, message_id, segment_no, created_at)"
-        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)";
-    STMT(ins, sql);
-    sqlite3_bind_int64(ins, 1, kid);
-    vg__bind_text(ins, 2, ev->kind);
-    vg__bind_text(ins, 3, ev->status_code);
-    vg__bind_int64_or_null(ins, 4, ev->time, VG_TIME_NONE);
-    vg__bind_text(ins, 5, place[0] != '\0' ? place : NULL);
-    vg__bind_text(ins, 6, ev->terminal);
-    vg__bind_int64_or_null(ins, 7, port_call_id, 0);
-    vg__bind_int64_or_null(ins, 8, vessel_id, 0);
-    vg__bind_text(ins, 9, voy != NULL ? voy->voyage : NULL);
-    vg__bind_text(ins, 10, ev->bl);
-    vg__bind_text(ins, 11, ev->full_empty);
-    vg__bind_double_or_null(ins, 12, ev->gross_kg, !isnan(ev->gross_kg));
-    vg__bind_text(ins, 13, ev->stowage);
-    vg__bind_text(ins, 14, sl > 0 ? seals : NULL);
-    vg__bind_text(ins, 15, ev->transport_mode);
-    vg__bind_text(ins, 16, ev->vehicle);
-    sqlite3_bind_int64(ins, 17, message_id);
-    vg__bind_int64_or_null(ins, 18, ev->src.segment_no, 0);
-    sqlite3_bind_int64(ins, 19, s->now);
-    if ((st = step_done(s, ins, "recording an equipment event", err)) != VG_OK) {
+    int64_t event_id = 0;
+    if ((st = next_id(s, &s->next_event_id, max_event_sql, &event_id, err)) != VG_OK) {
         return st;
     }
-    int64_t event_id = sqlite3_last_insert_rowid(s->store->db);
+    ROW(v, ING_T_EVENTS);
+    vg__ing_val_int(&v[0], event_id, 0);
+    vg__ing_val_int(&v[1], kid, 0);
+    TEXT(&v[2], ev->kind);
+    TEXT(&v[3], ev->status_code);
+    vg__ing_val_int(&v[4], ev->time, VG_TIME_NONE);
+    TEXT(&v[5], place[0] != '\0' ? place : NULL);
+    TEXT(&v[6], ev->terminal);
+    vg__ing_val_int(&v[7], port_call_id, 0);
+    vg__ing_val_int(&v[8], vessel_id, 0);
+    TEXT(&v[9], voy != NULL ? voy->voyage : NULL);
+    TEXT(&v[10], ev->bl);
+    TEXT(&v[11], ev->full_empty);
+    vg__ing_val_double(&v[12], ev->gross_kg);
+    TEXT(&v[13], ev->stowage);
+    TEXT(&v[14], sl > 0 ? seals : NULL);
+    TEXT(&v[15], ev->transport_mode);
+    TEXT(&v[16], ev->vehicle);
+    vg__ing_val_int(&v[17], message_id, 0);
+    vg__ing_val_int(&v[18], ev->src.segment_no, 0);
+    vg__ing_val_int(&v[19], s->now, VG_TIME_NONE);
     s->report->events++;
     for (size_t k = 0; k < ev->seals.n; k++) {
         const struct ing_seal *seal = ING_AT(ev->seals, struct ing_seal, k);
@@ -645,8 +652,22 @@ static enum vg_status previous_message(struct ing_session *s, const struct ing_d
     return VG_OK;
 }
 
+static enum vg_status write_document(struct ing_session *s, struct ing_document *doc,
+                                     enum ing_outcome *outcome, struct vg_error *err);
+
 enum vg_status vg__ing_write(struct ing_session *s, struct ing_document *doc,
                              enum ing_outcome *outcome, struct vg_error *err)
+{
+    enum vg_status st = write_document(s, doc, outcome, err);
+    if (st != VG_OK) {
+        vg__ing_rows_discard(s); /* the caller rolls the batch back */
+        return st;
+    }
+    return vg__ing_rows_flush(s, err);
+}
+
+static enum vg_status write_document(struct ing_session *s, struct ing_document *doc,
+                                     enum ing_outcome *outcome, struct vg_error *err)
 {
     const char *sender = doc->sender != NULL ? doc->sender
                                              : (s->opts.default_sender ? s->opts.default_sender

@@ -300,6 +300,41 @@ static void test_ingest__interrupted_run_completes_to_the_clean_result(void **st
     }
 }
 
+/* An allocation that fails while an events CSV row is read stops the run (VG_ENOMEM, the
+ * batch rolled back); it never turns the row into a reject ("unknown or missing event
+ * kind" for a kind lost to the failure, as it once did). With every allocation failing in
+ * turn, the first run that gets through records exactly the clean run's rejects and
+ * events. */
+static void test_ingest__allocation_failure_is_never_a_reject(void **state)
+{
+    (void)state;
+    const char *path = vg_test_source("tests/data/ingest/events.csv");
+    struct vg_ingest_report r;
+    struct vg_store *clean = new_store("oom-clean.db");
+    assert_int_equal(ingest(clean, path, &r), VG_EPARTIAL);
+    int64_t rejects = q(clean, "SELECT count(*) FROM rejects");
+    int64_t events = q(clean, "SELECT count(*) FROM equipment_events");
+    assert_true(rejects > 0 && events > 0);
+    vg_store_close(clean);
+    struct vg_store *s = new_store("oom-events.db");
+    enum vg_status st = VG_ENOMEM;
+    unsigned long n = 1;
+    for (; n < 20000 && st == VG_ENOMEM; n++) {
+        vg_alloc_fail_nth(n);
+        st = ingest(s, path, &r);
+        vg_alloc_fail_nth(0);
+        if (st == VG_ENOMEM) {
+            assert_int_equal(q(s, "SELECT count(*) FROM rejects"), 0);
+            assert_int_equal(q(s, "SELECT count(*) FROM messages"), 0);
+        }
+    }
+    assert_int_equal(st, VG_EPARTIAL);
+    assert_int_equal(q(s, "SELECT count(*) FROM rejects"), rejects);
+    assert_int_equal(q(s, "SELECT count(*) FROM equipment_events"), events);
+    assert_true(n > 20); /* the failures did reach the reader */
+    vg_store_close(s);
+}
+
 /* An empty folder (vigia sim --no-ais leaves feeds/ais empty) is read as nothing, cleanly
  * (it once handed qsort a NULL array: undefined behaviour under UBSan). */
 static void test_ingest__empty_folder_is_nothing(void **state)
@@ -324,6 +359,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest__json_documents_and_lines),
     cmocka_unit_test(test_ingest__amendment_cancel_and_collision),
     cmocka_unit_test(test_ingest__interrupted_run_completes_to_the_clean_result),
+    cmocka_unit_test(test_ingest__allocation_failure_is_never_a_reject),
     cmocka_unit_test(test_ingest__empty_folder_is_nothing),
 };
 
