@@ -1200,8 +1200,10 @@ enum vg_status rk_ctx_load(struct rk_ctx *c, struct vg_store *store, struct vg_e
           " t.mmsi ORDER BY v.id, t.block_start",
           ais_row },
         { "SELECT id, number, valid, size_type FROM containers ORDER BY id", container_row },
-        { "SELECT value, message_id, segment_no FROM findings WHERE field = 'container' AND kind IN"
-          " ('bad_check_digit', 'malformed_container') ORDER BY id",
+        /* EDIFACT findings name the segment too ("EQD container"). */
+        { "SELECT value, message_id, segment_no FROM findings WHERE (field = 'container' OR"
+          " field LIKE '% container') AND kind IN ('bad_check_digit', 'malformed_container')"
+          " ORDER BY id",
           finding_row },
         { "SELECT id, container_id, port_call_id, port, direction, loaded_at, departure_at FROM"
           " trips ORDER BY id",

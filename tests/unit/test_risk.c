@@ -593,7 +593,7 @@ static void test_risk__score_bands_reasons_and_listing(void **state)
     /* MSCU1000017: a first shipment where the port has too few trips to say how common
      * new exporters are (PARTY-15 8), to a new consignee (PARTY-11 5, PARTY-17 3), Europe
      * (ROUTE-02 2), consignee in Belgium for Rotterdam (ROUTE-04 3), avocados in a reefer
-     * (GOODS-01 3), seal changed (SEAL-01 20) = 44 points plus graded evidence; the route's
+     * (GOODS-01 3), seal changed (SEAL-01 30) = 54 points plus graded evidence; the route's
      * share of its lane is unknown with two trips, so no route rule. */
     char *rules = qtext(s, "SELECT group_concat(code, ' ') FROM (SELECT code FROM"
                            " assessment_reasons r JOIN assessments a ON a.id = r.assessment_id"
@@ -617,7 +617,7 @@ static void test_risk__score_bands_reasons_and_listing(void **state)
     assert_string_equal(rw.cells[0][3], "2024-06-05T22:00:00Z");
     assert_string_equal(rw.cells[0][4], "pre-load");
     double sc = atof(rw.cells[0][5]);
-    assert_true(sc > vg_risk_score_of(44) && sc < vg_risk_score_of(44 + VG_RISK_GRADED_MAX));
+    assert_true(sc > vg_risk_score_of(54) && sc < vg_risk_score_of(54 + VG_RISK_GRADED_MAX));
     assert_string_equal(rw.cells[0][6], "red");
     const char *reasons = rw.cells[0][7];
     assert_contains(reasons, "Seal changed between gate-in and loading (gate seal SL100 -> load "
@@ -1140,7 +1140,7 @@ static void test_risk__model_hook_adds_points_and_a_reason(void **state)
     assert_string_equal(text, "Model m1: probability 0.800; reefer weighs most; source: the "
                               "trip's feature record / 25.99");
     vg_free(text);
-    /* 44 points of rules, 10 log10(1 + 4 / (1 / 99)) = 25.99 of the model, and graded
+    /* 54 points of rules, 10 log10(1 + 4 / (1 / 99)) = 25.99 of the model, and graded
      * evidence below VG_RISK_GRADED_MAX. */
     double sc = (double)q(s, "SELECT CAST(score * 10000 AS INTEGER) FROM assessments a JOIN"
                              " trips t ON t.id = a.trip_id JOIN containers k ON k.id ="
@@ -1148,8 +1148,8 @@ static void test_risk__model_hook_adds_points_and_a_reason(void **state)
                 10000.0;
     double mp = vg_risk_model_points(0.8, 0.01, VG_RISK_MODEL_WEIGHT);
     assert_true(fabs(mp - 10 * log10(1 + 4.0 * 99.0)) < 1e-9);
-    assert_true(sc >= vg_risk_score_of(44 + mp) - 0.001 &&
-                sc < vg_risk_score_of(44 + mp + VG_RISK_GRADED_MAX));
+    assert_true(sc >= vg_risk_score_of(54 + mp) - 0.001 &&
+                sc < vg_risk_score_of(54 + mp + VG_RISK_GRADED_MAX));
     /* Another model version is a change: both trips get a new version. */
     m.version = "m2";
     o.as_of = T("2024-06-07T00:00Z");
@@ -1654,6 +1654,17 @@ static void test_risk__party_signs(void **state)
     features_free(f);
     f = features(s, trip_of(s, "MSCU1000043", NULL), "2024-05-03T10:00Z");
     assert_false(fbool(f, VG_F_FREIGHT_PREPAID));
+    features_free(f);
+    /* A number failing its check digit in a cargo report: the finding (field "EQD
+     * container") is the citation. */
+    vg_buf_init(&b, 0);
+    cuscar_terms(&b, 3, "MSCU1000039", "FREIGHT PREPAID");
+    ingest(s, "bad-digit.edi", b.data);
+    vg_buf_release(&b);
+    f = features(s, trip_of(s, "MSCU1000039", NULL), "2024-05-03T10:00Z");
+    assert_true(fbool(f, VG_F_CONTAINER_CHECK_DIGIT_FAILED));
+    mid = q(s, "SELECT id FROM messages WHERE doc_number = 'CUS-F3'");
+    assert_int_equal(f->src[VG_F_CONTAINER_CHECK_DIGIT_FAILED][0].id, mid);
     features_free(f);
     vg_store_close(s);
 
