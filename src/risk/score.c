@@ -663,6 +663,7 @@ struct run {
     bool dry_run;
     struct vg_hasher batch;
     double t_write;
+    struct rk_quiet quiet;
 };
 
 static enum vg_status
@@ -732,6 +733,16 @@ write_version(struct run *r, uint32_t ti, int64_t as_of, const char *moment, str
     return s;
 }
 
+/* Trip ti's record as of as_of equals its latest version's (when it has one). */
+static void unchanged(struct run *r, uint32_t ti, int64_t as_of)
+{
+    struct latest *l = &r->latest[ti];
+    if (l->has) {
+        r->rep->unchanged++;
+        l->as_of = as_of > l->as_of ? as_of : l->as_of;
+    }
+}
+
 /* Evaluates trip ti as of as_of and writes a version when it differs from the latest. */
 static enum vg_status
 assess(struct run *r, uint32_t ti, int64_t as_of, const char *moment, struct vg_error *err)
@@ -746,8 +757,7 @@ assess(struct run *r, uint32_t ti, int64_t as_of, const char *moment, struct vg_
         return VG_OK; /* nothing of the trip was known yet */
     }
     if (l->has && memcmp(l->digest, r->sc.digest, VG_DIGEST_SIZE) == 0) {
-        r->rep->unchanged++;
-        l->as_of = as_of > l->as_of ? as_of : l->as_of;
+        unchanged(r, ti, as_of);
         return VG_OK;
     }
     s = model_term(&r->sc, err);
@@ -815,7 +825,8 @@ enum vg_status vg_risk_score(struct vg_store *store,
         s = vg_error_set(err, VG_ENOMEM, "out of memory");
         goto out;
     }
-    if ((s = load_latest(c, r.latest, err)) != VG_OK) {
+    if ((s = load_latest(c, r.latest, err)) != VG_OK ||
+        (s = rk_quiet_init(&r.quiet, c, err)) != VG_OK) {
         goto out;
     }
     uint32_t port = 0;
@@ -855,8 +866,18 @@ enum vg_status vg_risk_score(struct vg_store *store,
         if (s == VG_OK && old) {
             /* First assessed long after its loading: as of the loading only. */
         } else if (s == VG_OK && (tr == VG_TIME_NONE || tr < as_of)) {
-            s = assess(&r, ti, as_of, (!r.latest[ti].has || tr == VG_TIME_NONE) ? first : "rescore",
-                       err);
+            /* Just assessed as of its loading and nothing dated since could change the
+             * record: the re-score would find it unchanged. */
+            bool quiet = false;
+            if (at_ref && !opts->recompute_all) {
+                s = rk_quiet_between(&r.quiet, ti, tr, as_of, &quiet);
+            }
+            if (s == VG_OK && quiet) {
+                unchanged(&r, ti, as_of);
+            } else if (s == VG_OK) {
+                s = assess(&r, ti, as_of,
+                           (!r.latest[ti].has || tr == VG_TIME_NONE) ? first : "rescore", err);
+            }
         } else if (s == VG_OK && !at_ref) {
             s = assess(&r, ti, as_of, first, err); /* not loaded yet */
         }
@@ -898,6 +919,7 @@ done:
         rep->load_seconds = seconds() - t0;
     }
 out:
+    rk_quiet_release(&r.quiet);
     vg_free(r.latest);
     if (c != NULL) {
         rk_ctx_release(c);
