@@ -8,8 +8,9 @@
  * T. From since to until (the trip's reference time <= since < until) it can change only
  * when one of these is dated in (since, until]:
  *   - an event of the container (the trip's window, pick-ups, seals from events, the
- *     container reported in two places) or of another container of its bills (split
- *     consignments); another trip of the container (its neighbours, a switched bill);
+ *     container reported in two places); another container of its bills loaded at the
+ *     port onto another call (a split consignment); another trip of the container (its
+ *     neighbours, a switched bill);
  *   - a seal of the container (seal features, watch-list screening of seal numbers);
  *   - a version or first filing of a bill of the container on the trip's call, or of its
  *     houses, and the call's first cargo report (documents, late filing);
@@ -17,15 +18,18 @@
  *     discharge) or the start of its AIS coverage (the AIS feed);
  *   - the first outcome in the store (the outcomes feed); a positive outcome of the
  *     container, or one linked to a party or address of its bills (seizure links); any
- *     outcome at all when the trip may have a forwarder or broker (the hit rate compares
- *     with the positive rate of every examination by the as-of time).
+ *     outcome at all when the trip may have a forwarder or broker that handled examined
+ *     trips (its hit rate compares with the positive rate of every examination by the
+ *     as-of time; without examinations of its own the rate is 1 whatever everyone's).
  * Two windows slide with the as-of time: the container reported in two places looks at the
  * 30 days before it, so it can only turn false, and only when it could be true at since
  * (two places, or two loadings on different calls at the port); and an import's gate moves
  * are due up to three days after discharge, so an import is quiet only from then on.
  *
  * The test is conservative: a trip it cannot clear is computed (vg_risk_score then compares
- * digests as before), so an answer of "not quiet" costs time, never a version.
+ * digests as before), so an answer of "not quiet" costs time, never a version. A feature
+ * that comes to read something else dated must be added here: tests/unit/test_risk_quiet.c
+ * compares the versions written with and without the test on a simulated world.
  */
 #include "risk/risk_int.h"
 
@@ -160,6 +164,31 @@ static bool in(int64_t t, int64_t since, int64_t until)
     return t != VG_TIME_NONE && t > since && t <= until;
 }
 
+/* Whether container other, listed on a bill of trip t, was loaded or stowed in (since,
+ * until] at t's port onto another call (a split consignment, features_documents.c). */
+static bool loaded_elsewhere(
+    const struct rk_ctx *c, const struct rk_trip *t, uint32_t other, int64_t since, int64_t until)
+{
+    const struct rk_container *k = RK_AT(c->containers, struct rk_container, other);
+    const struct rk_event *ev = RK_AT(c->events, struct rk_event, k->ev_off);
+    size_t lo = 0, hi = k->ev_n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ev[mid].t <= since) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    for (size_t i = lo; i < k->ev_n && ev[i].t <= until; i++) {
+        if ((ev[i].kind == RK_EV_LOAD || ev[i].kind == RK_EV_STOWAGE) && ev[i].call != RK_NONE &&
+            ev[i].call != t->call && ev[i].place == t->port) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The container reported in two places, as features_documents.c looks for it: false as of
  * since when, among the container's events of the 30 days before, the places are all one
  * and it was loaded on one call at most at the trip's port. */
@@ -197,9 +226,20 @@ static bool names_forwarder(const struct rk_ctx *c, const struct rk_bill *b)
     return false;
 }
 
+/* Whether party p handled, as forwarder or broker, a trip examined by until. */
+static bool examined_by(const struct rk_ctx *c, const struct rk_bparty *p, int64_t until)
+{
+    if (p->party == RK_NONE) {
+        return false;
+    }
+    const struct rk_party *pt = RK_AT(c->parties, struct rk_party, p->party);
+    return pt->fx_n > 0 && RK_AT(c->fwd_exams, struct rk_exam, pt->fx_off)->t <= until;
+}
+
 /* The bill cur (current) of the trip, with its versions: *moved when one was filed in
  * (since, until], *forwarder when one may name a forwarder (a house bill makes the master's
- * shipper one), *linked when a party or address of a version links to a positive outcome
+ * shipper one), *examined when one of its parties handled a trip examined by until,
+ * *linked when a party or address of a version links to a positive outcome
  * in (since, until] (looked at only when new_pos). */
 static enum vg_status bill_facts(struct rk_quiet *q,
                                  const struct rk_bill *cur,
@@ -208,6 +248,7 @@ static enum vg_status bill_facts(struct rk_quiet *q,
                                  bool new_pos,
                                  bool *moved,
                                  bool *forwarder,
+                                 bool *examined,
                                  bool *linked)
 {
     struct rk_ctx *c = q->c;
@@ -218,6 +259,10 @@ static enum vg_status bill_facts(struct rk_quiet *q,
             RK_AT(c->bills, struct rk_bill, *RK_AT(c->versions, uint32_t, cur->ver_off + i));
         *moved = in(b->time, since, until);
         *forwarder = *forwarder || names_forwarder(c, b);
+        for (uint32_t p = 0; p < b->party_n && !*examined; p++) {
+            *examined = examined_by(c, RK_AT(c->bparties, struct rk_bparty, b->party_off + p),
+                                    until);
+        }
         for (uint32_t p = 0; p < b->party_n && new_pos && !*linked; p++) {
             enum vg_status s = rk_seizure_linked_between(
                 c, RK_AT(c->bparties, struct rk_bparty, b->party_off + p), since, until, linked);
@@ -297,31 +342,34 @@ rk_quiet_between(struct rk_quiet *q, uint32_t ti, int64_t since, int64_t until, 
     }
     /* The bills of the container on the trip's call, their houses, the other containers
      * they list (split consignments), their parties. */
-    bool moved = false, forwarder = false, linked = false;
+    bool moved = false, forwarder = false, examined = false, linked = false;
     for (uint32_t i = 0; i < k->bill_n && !moved && !linked; i++) {
         const struct rk_bill *cur =
             RK_AT(c->bills, struct rk_bill, *RK_AT(c->cont_bills, uint32_t, k->bill_off + i));
         if (cur->call != t->call || cur->call == RK_NONE) {
             continue;
         }
-        enum vg_status s = bill_facts(q, cur, since, until, new_pos, &moved, &forwarder, &linked);
+        enum vg_status s = bill_facts(q, cur, since, until, new_pos, &moved, &forwarder, &examined,
+                                   &linked);
         for (uint32_t h = 0; h < cur->house_n && s == VG_OK && !moved && !linked; h++) {
             const struct rk_bill *hc =
                 RK_AT(c->bills, struct rk_bill, *RK_AT(c->houses, uint32_t, cur->house_off + h));
-            s = bill_facts(q, hc, since, until, new_pos, &moved, &forwarder, &linked);
+            s = bill_facts(q, hc, since, until, new_pos, &moved, &forwarder, &examined,
+                                   &linked);
         }
         if (s != VG_OK) {
             return s;
         }
         for (uint32_t e = 0; e < cur->equip_n && !moved; e++) {
             uint32_t other = RK_AT(c->equips, struct rk_equip, cur->equip_off + e)->container;
-            moved = other != t->container && events_between(c, other, since, until);
+            moved = other != t->container && loaded_elsewhere(c, t, other, since, until);
         }
     }
     if (moved || linked) {
         return VG_OK;
     }
-    if (forwarder && any_between(c->outcomes.items, c->outcomes.n, sizeof(struct rk_outcome),
+    /* The hit rate of a forwarder without examinations is 1 whatever everyone's rate. */
+    if (forwarder && examined && any_between(c->outcomes.items, c->outcomes.n, sizeof(struct rk_outcome),
                                  offsetof(struct rk_outcome, t), since, until)) {
         return VG_OK;
     }
