@@ -10,7 +10,7 @@
  * (one or two sources joined by a space: "m<message>:<segment>", "o<outcome>", "e<vessel
  * event>", "w<watch-list entry>") to the features resting on it, in catalogue order, the
  * lists in the order of their first feature. Written for every assessment, so in one pass
- * into memory reserved beforehand, without printf except for fractional numbers.
+ * into memory reserved beforehand, without printf (number.c writes printf's digits).
  *
  * The digest that decides whether a re-score is a new version is taken over the record in
  * binary form (no JSON needed unless the version is written): every value, reason and
@@ -113,6 +113,10 @@ static char *put_number(char *w, double x)
     }
     if (x == floor(x) && fabs(x) < 1e15) {
         return put_int(w, (int64_t)x);
+    }
+    char *end = rk_put_double(w, x, 'g', 10);
+    if (end != NULL) {
+        return end;
     }
     int n = snprintf(w, 32, "%.10g", x);
     return w + (n > 0 && n < 32 ? n : 0);

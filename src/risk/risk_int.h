@@ -734,6 +734,19 @@ enum vg_status rk_buf_int(struct vg_buf *out, int64_t x);
 enum vg_status
 rk_record_digest(const struct vg_value *rec, const struct rk_src (*src)[2], uint8_t digest[32]);
 
+/* ---- numbers (number.c) ------------------------------------------------------------------ */
+
+/* Bytes rk_put_double writes at most. */
+#define RK_NUMBER_MAX 32
+/* Writes x at w as printf's "%.<prec>f" (conv 'f') or "%.<prec>g" (conv 'g') would, byte
+ * for byte (glibc: exact digits, ties to even), and returns the end; NULL, having written
+ * nothing that counts, when the number needs printf (not finite, more than 19 digits, the
+ * exponent style of %g, prec above 17). */
+char *rk_put_double(char *w, double x, char conv, int prec);
+/* Appends x as printf's "%.<prec>f" (conv 'f') or "%.<prec>g" (any other conv) would
+ * (rk_put_double, else vg_buf_printf). VG_ENOMEM or VG_ELIMIT when out cannot grow. */
+enum vg_status rk_buf_double(struct vg_buf *out, double x, char conv, int prec);
+
 /* ---- quiet trips (quiet.c) ----------------------------------------------------------- */
 
 /* Whether a trip's record can differ between two instants: the facts the features read that
