@@ -45,10 +45,16 @@ void rk_vec_free(struct rk_vec *v);
 
 #define RK_AT(vec, type, i) (&((type *)(vec).items)[i])
 
+#define RK_RECENT 1024 /* strings remembered in front of the map (a power of two) */
+
 struct rk_strings {
     struct vg_map map;     /* bytes -> id */
     struct rk_vec slices;  /* struct vg_slice by id; [0] is the empty string */
     struct vg_arena arena; /* the bytes, NUL-terminated */
+    /* Ids of strings interned lately, by a cheap hash of their bytes (0: none): loading
+     * interns tens of millions of ports, codes and names that repeat, and the map of
+     * millions of strings costs cache misses a look-up. */
+    uint32_t recent[RK_RECENT];
 };
 
 enum vg_status rk_strings_init(struct rk_strings *s);
