@@ -53,6 +53,25 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The index of the first of the n ascending times at base (stride bytes apart, the time at
+ * offset off) that is after t; n when none. */
+static size_t first_after(const void *base, size_t n, size_t stride, size_t off, int64_t t)
+{
+    const unsigned char *p = base;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int64_t x;
+        memcpy(&x, p + mid * stride + off, sizeof(x));
+        if (x <= t) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
 enum vg_status rk_quiet_init(struct rk_quiet *q, struct rk_ctx *c, struct vg_error *err)
 {
     memset(q, 0, sizeof(*q));
@@ -82,16 +101,10 @@ enum vg_status rk_quiet_init(struct rk_quiet *q, struct rk_ctx *c, struct vg_err
     for (size_t k = 0; k < q->npos; k++) {
         const struct rk_outcome *o =
             RK_AT(c->outcomes, struct rk_outcome, *RK_AT(c->pos, uint32_t, k));
-        size_t lo = 0, hi = q->npos; /* the first pos_t[i] >= o->t */
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (q->pos_t[mid] < o->t) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        q->pos_cont[k] = (uint64_t)o->container << 32 | (uint64_t)lo;
+        /* The first pos_t[i] >= o->t (VG_TIME_NONE, INT64_MIN, sorts first). */
+        size_t at = o->t == INT64_MIN ? 0
+                                      : first_after(q->pos_t, q->npos, sizeof(int64_t), 0, o->t - 1);
+        q->pos_cont[k] = (uint64_t)o->container << 32 | (uint64_t)at;
     }
     qsort(q->pos_cont, q->npos, sizeof(uint64_t), cmp_u64);
     size_t w = 0;
@@ -121,28 +134,16 @@ void rk_quiet_release(struct rk_quiet *q)
     memset(q, 0, sizeof(*q));
 }
 
-/* Whether one of the n ascending times at base (stride bytes apart, the time at offset
- * off) lies in (since, until]. */
+/* Whether one of those times lies in (since, until]. */
 static bool
 any_between(const void *base, size_t n, size_t stride, size_t off, int64_t since, int64_t until)
 {
-    const unsigned char *p = base;
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int64_t t;
-        memcpy(&t, p + mid * stride + off, sizeof(t));
-        if (t <= since) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    if (lo == n) {
+    size_t i = first_after(base, n, stride, off, since);
+    int64_t t;
+    if (i == n) {
         return false;
     }
-    int64_t t;
-    memcpy(&t, p + lo * stride + off, sizeof(t));
+    memcpy(&t, (const unsigned char *)base + i * stride + off, sizeof(t));
     return t <= until;
 }
 
@@ -171,16 +172,8 @@ static bool loaded_elsewhere(
 {
     const struct rk_container *k = RK_AT(c->containers, struct rk_container, other);
     const struct rk_event *ev = RK_AT(c->events, struct rk_event, k->ev_off);
-    size_t lo = 0, hi = k->ev_n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ev[mid].t <= since) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    for (size_t i = lo; i < k->ev_n && ev[i].t <= until; i++) {
+    size_t i = first_after(ev, k->ev_n, sizeof(*ev), offsetof(struct rk_event, t), since);
+    for (; i < k->ev_n && ev[i].t <= until; i++) {
         if ((ev[i].kind == RK_EV_LOAD || ev[i].kind == RK_EV_STOWAGE) && ev[i].call != RK_NONE &&
             ev[i].call != t->call && ev[i].place == t->port) {
             return true;

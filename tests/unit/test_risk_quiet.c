@@ -4,6 +4,7 @@
  * a simulated world scored at several instants, and fact by fact on a hand-written trip (a
  * later event, seal, amendment, vessel event or linked seizure each make it computed). */
 #include "risk/risk_int.h"
+#include "vg_targeting.h"
 #include "vg_test.h"
 
 #include <sqlite3.h>
@@ -20,38 +21,12 @@
 
 /* ---- helpers -------------------------------------------------------------------------- */
 
-static struct vg_store *new_store(const char *name)
-{
-    struct vg_store_options o = { .create = true, .actor = "tester" };
-    struct vg_store *s = NULL;
-    struct vg_error e;
-    vg_error_clear(&e);
-    assert_status(vg_store_open(vg_test_tmpfile(name), &o, &s, &e), VG_OK, &e);
-    return s;
-}
-
 static int64_t T(const char *iso)
 {
     int64_t t;
     struct vg_error e;
     assert_int_equal(vg_time_parse_iso8601(vg_slice_from_cstr(iso), NULL, &t, &e), VG_OK);
     return t;
-}
-
-static void exec(struct vg_store *s, const char *sql)
-{
-    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
-        fail_msg("%s: %s", sql, sqlite3_errmsg(s->db));
-    }
-}
-
-static int64_t q(struct vg_store *s, const char *sql)
-{
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
-    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
-    return v;
 }
 
 /* Every column of every row of a query, as text (a digest would hide the difference). */
@@ -113,7 +88,7 @@ static const char *sim_world(void)
 
 static struct vg_store *sim_store(const char *name, const char *dir)
 {
-    struct vg_store *s = new_store(name);
+    struct vg_store *s = vg_tt_empty(name);
     char feeds[760], path[760];
     snprintf(feeds, sizeof(feeds), "%s/feeds", dir);
     const char *paths[1] = { feeds };
@@ -149,14 +124,14 @@ static int64_t compare_runs(const char *dir, bool bay_plans)
 {
     struct vg_store *quiet = sim_store(bay_plans ? "quiet.db" : "quiet-nb.db", dir);
     struct vg_store *all = sim_store(bay_plans ? "all.db" : "all-nb.db", dir);
-    assert_true(q(quiet, "SELECT count(*) FROM trips") > 1000);
-    assert_true(q(quiet, "SELECT count(*) FROM outcomes") > 50);
+    assert_true(vg_tt_int(quiet, "SELECT count(*) FROM trips") > 1000);
+    assert_true(vg_tt_int(quiet, "SELECT count(*) FROM outcomes") > 50);
     if (!bay_plans) {
         static const char sql[] = "DELETE FROM seals WHERE event_id IN (SELECT id FROM"
                                   " equipment_events WHERE kind = 'stowage');"
                                   "DELETE FROM equipment_events WHERE kind = 'stowage'";
-        exec(quiet, sql);
-        exec(all, sql);
+        vg_tt_exec(quiet, sql);
+        vg_tt_exec(all, sql);
     }
     static const char *const instants[] = { "2024-05-12T00:00:00Z", "2024-05-19T12:00:00Z",
                                             "2024-05-26T00:00:00Z", "2024-06-08T00:00:00Z",
@@ -249,7 +224,7 @@ static const char events_json[] =
 
 static struct vg_store *trip_world(const char *name)
 {
-    struct vg_store *s = new_store(name);
+    struct vg_store *s = vg_tt_empty(name);
     const char *docs[2][2] = { { "manifest.json", manifest_json }, { "events.json", events_json } };
     for (int i = 0; i < 2; i++) {
         struct vg_ingest_report r;
@@ -272,7 +247,7 @@ static bool quiet_after_loading(struct vg_store *s)
     vg_error_clear(&e);
     assert_status(rk_ctx_load(c, s, &e), VG_OK, &e);
     assert_status(rk_ctx_prepare(c, &e), VG_OK, &e);
-    int64_t id = q(s, "SELECT t.id FROM trips t JOIN containers k ON k.id = t.container_id"
+    int64_t id = vg_tt_int(s, "SELECT t.id FROM trips t JOIN containers k ON k.id = t.container_id"
                       " WHERE k.number = 'MSCU1000017'");
     uint32_t ti = c->trip_by_id[id] - 1;
     const struct rk_trip *t = RK_AT(c->trips, struct rk_trip, ti);
@@ -313,7 +288,7 @@ static void test_risk_quiet__each_later_fact_wakes_the_trip(void **state)
     struct vg_store *s = trip_world("fact0.db");
     assert_true(quiet_after_loading(s));
     /* The other container of the call moving after the loading concerns another trip. */
-    exec(s, "INSERT INTO equipment_events(container_id, kind, event_at, place, created_at)"
+    vg_tt_exec(s, "INSERT INTO equipment_events(container_id, kind, event_at, place, created_at)"
             " SELECT id, 'gate_in', 1718000000, 'PECLL', 0 FROM containers"
             " WHERE number = 'MSCU1000022'");
     assert_true(quiet_after_loading(s));
@@ -367,7 +342,7 @@ static void test_risk_quiet__each_later_fact_wakes_the_trip(void **state)
                                            &r, &e),
                           VG_OK, &e);
         } else {
-            exec(s, facts[i]);
+            vg_tt_exec(s, facts[i]);
         }
         if (quiet_after_loading(s)) {
             fail_msg("still quiet after: %.60s", facts[i]);
