@@ -130,6 +130,9 @@ struct vg_risk_options {
     int64_t rule_set_id;               /* with rules: its rule_sets id (0 when not stored) */
     const struct vg_risk_model *model; /* NULL: rules and lists only */
     bool dry_run;                      /* compute everything, write nothing (benchmarks) */
+    bool recompute_all;                /* compute the re-score of a trip just assessed as of
+                                          its loading even when nothing dated since could
+                                          change its record (checks; the same versions) */
 };
 
 struct vg_risk_report {

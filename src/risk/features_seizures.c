@@ -457,3 +457,29 @@ enum vg_status rk_features_seizures(struct rk_view *v)
     }
     return VG_OK;
 }
+
+enum vg_status rk_seizure_linked_between(
+    struct rk_ctx *c, const struct rk_bparty *p, int64_t since, int64_t until, bool *linked)
+{
+    const struct rk_link *l;
+    size_t n;
+    *linked = false;
+    for (int pass = 0; pass < 2 && !*linked; pass++) {
+        enum vg_status s = VG_OK;
+        if (pass == 0 && p->party != RK_NONE) {
+            s = party_links(c, p->party, &l, &n);
+        } else if (pass == 1 && p->address != 0) {
+            s = address_links(c, p->address, p->country, &l, &n);
+        } else {
+            continue;
+        }
+        if (s != VG_OK) {
+            return s;
+        }
+        for (size_t k = 0; k < n && !*linked; k++) {
+            int64_t t = RK_AT(c->outcomes, struct rk_outcome, l[k].outcome)->t;
+            *linked = t > since && t <= until;
+        }
+    }
+    return VG_OK;
+}

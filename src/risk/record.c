@@ -10,7 +10,7 @@
  * (one or two sources joined by a space: "m<message>:<segment>", "o<outcome>", "e<vessel
  * event>", "w<watch-list entry>") to the features resting on it, in catalogue order, the
  * lists in the order of their first feature. Written for every assessment, so in one pass
- * into memory reserved beforehand, without printf except for fractional numbers.
+ * into memory reserved beforehand, without printf (number.c writes printf's digits).
  *
  * The digest that decides whether a re-score is a new version is taken over the record in
  * binary form (no JSON needed unless the version is written): every value, reason and
@@ -114,6 +114,10 @@ static char *put_number(char *w, double x)
     if (x == floor(x) && fabs(x) < 1e15) {
         return put_int(w, (int64_t)x);
     }
+    char *end = rk_put_double(w, x, 'g', 10);
+    if (end != NULL) {
+        return end;
+    }
     int n = snprintf(w, 32, "%.10g", x);
     return w + (n > 0 && n < 32 ? n : 0);
 }
@@ -174,7 +178,7 @@ rk_record_json(const struct vg_value *rec, const struct rk_src (*src)[2], struct
      * feature; next[] chains each group's features in catalogue order. */
     uint16_t group_first[VG_F_COUNT], group_last[VG_F_COUNT], next[VG_F_COUNT];
     size_t name_len[VG_F_COUNT];
-    size_t ngroups = 0;
+    size_t ngroups = 0, last = 0;
     size_t bound = 32; /* braces, "_sources", commas */
     for (size_t f = 0; f < VG_F_COUNT; f++) {
         size_t name = strlen(cat->defs[f].name);
@@ -187,11 +191,17 @@ rk_record_json(const struct vg_value *rec, const struct rk_src (*src)[2], struct
         }
         bound += name + 3;
         next[f] = UINT16_MAX;
-        size_t g = 0;
-        while (g < ngroups && !(same_source(&src[group_first[g]][0], &src[f][0]) &&
-                                same_source(&src[group_first[g]][1], &src[f][1]))) {
-            g++;
+        /* Neighbours mostly rest on the same sources: the last feature's group first. */
+        size_t g = last;
+        if (!(g < ngroups && same_source(&src[group_first[g]][0], &src[f][0]) &&
+              same_source(&src[group_first[g]][1], &src[f][1]))) {
+            g = 0;
+            while (g < ngroups && !(same_source(&src[group_first[g]][0], &src[f][0]) &&
+                                    same_source(&src[group_first[g]][1], &src[f][1]))) {
+                g++;
+            }
         }
+        last = g;
         if (g == ngroups) {
             group_first[ngroups++] = (uint16_t)f;
             bound += 2 * 34 + 8; /* "s1 s2":[] */

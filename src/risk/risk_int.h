@@ -45,10 +45,16 @@ void rk_vec_free(struct rk_vec *v);
 
 #define RK_AT(vec, type, i) (&((type *)(vec).items)[i])
 
+#define RK_RECENT 1024 /* strings remembered in front of the map (a power of two) */
+
 struct rk_strings {
     struct vg_map map;     /* bytes -> id */
     struct rk_vec slices;  /* struct vg_slice by id; [0] is the empty string */
     struct vg_arena arena; /* the bytes, NUL-terminated */
+    /* Ids of strings interned lately, by a cheap hash of their bytes (0: none): loading
+     * interns tens of millions of ports, codes and names that repeat, and the map of
+     * millions of strings costs cache misses a look-up. */
+    uint32_t recent[RK_RECENT];
 };
 
 enum vg_status rk_strings_init(struct rk_strings *s);
@@ -737,6 +743,47 @@ enum vg_status rk_buf_int(struct vg_buf *out, int64_t x);
  * values of features that only measure elapsed time. */
 enum vg_status
 rk_record_digest(const struct vg_value *rec, const struct rk_src (*src)[2], uint8_t digest[32]);
+
+/* ---- numbers (number.c) ------------------------------------------------------------------ */
+
+/* Bytes rk_put_double writes at most. */
+#define RK_NUMBER_MAX 32
+/* Writes x at w as printf's "%.<prec>f" (conv 'f') or "%.<prec>g" (conv 'g') would, byte
+ * for byte (glibc: exact digits, ties to even), and returns the end; NULL, having written
+ * nothing that counts, when the number needs printf (not finite, more than 19 digits, the
+ * exponent style of %g, prec above 17). */
+char *rk_put_double(char *w, double x, char conv, int prec);
+/* Appends x as printf's "%.<prec>f" (conv 'f') or "%.<prec>g" (any other conv) would
+ * (rk_put_double, else vg_buf_printf). VG_ENOMEM or VG_ELIMIT when out cannot grow. */
+enum vg_status rk_buf_double(struct vg_buf *out, double x, char conv, int prec);
+
+/* ---- quiet trips (quiet.c) ----------------------------------------------------------- */
+
+/* Whether a trip's record can differ between two instants: the facts the features read that
+ * are dated (the container's events, seals and bills, the vessel's events and AIS, the
+ * outcomes it links to), indexed once per run so that a re-score with nothing new dated
+ * after the last evaluation is decided without computing the record. */
+struct rk_quiet {
+    struct rk_ctx *c;
+    int64_t *pos_t;       /* times of the positive outcomes, ascending */
+    size_t npos;
+    uint64_t *pos_cont;   /* positive outcomes as (container number << 32 | index in pos_t) */
+    int64_t *vtimes;      /* per vessel: start and end of its events, start of its AIS */
+    uint32_t *voff;       /* vessel i's times are vtimes[voff[i]..voff[i + 1]), ascending */
+};
+
+enum vg_status rk_quiet_init(struct rk_quiet *q, struct rk_ctx *c, struct vg_error *err);
+void rk_quiet_release(struct rk_quiet *q);
+/* Sets *quiet when trip ti's record as of until equals its record as of since (its
+ * reference time <= since < until): nothing the features read is dated in (since, until]
+ * and no window the features slide with the as-of time can drop what it held. May compute
+ * seizure links (cached in c); VG_ENOMEM when that fails. */
+enum vg_status rk_quiet_between(
+    struct rk_quiet *q, uint32_t ti, int64_t since, int64_t until, bool *quiet);
+/* Whether party p of a bill, or its address, links to a positive outcome examined in
+ * (since, until] (features_seizures.c; the links are cached in c). */
+enum vg_status rk_seizure_linked_between(
+    struct rk_ctx *c, const struct rk_bparty *p, int64_t since, int64_t until, bool *linked);
 
 /* ---- citations ---------------------------------------------------------------------- */
 

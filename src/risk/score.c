@@ -286,6 +286,27 @@ static enum vg_status cite_features(
     return st;
 }
 
+/* Appends the strings a..e that are not NULL, as printf's %s would. */
+static enum vg_status append_strs(
+    struct vg_buf *b, const char *a, const char *c, const char *d, const char *e, const char *f)
+{
+    const char *parts[5] = { a, c, d, e, f };
+    enum vg_status s = VG_OK;
+    for (int i = 0; i < 5 && s == VG_OK; i++) {
+        if (parts[i] != NULL) {
+            s = vg_buf_append_cstr(b, parts[i]);
+        }
+    }
+    return s;
+}
+
+/* Appends x as printf's %.*s would: up to its first NUL. */
+static enum vg_status append_upto_nul(struct vg_buf *b, struct vg_slice x)
+{
+    const char *nul = x.len > 0 ? memchr(x.ptr, '\0', x.len) : NULL;
+    return vg_buf_append(b, x.ptr, nul != NULL ? (size_t)(nul - x.ptr) : x.len);
+}
+
 /* Reasons are joined by " | " in listings: keep the bar out of their text. */
 static void no_bars(struct vg_buf *b, size_t from)
 {
@@ -403,7 +424,7 @@ static enum vg_status feature_value_json(const struct vg_value *v, struct vg_buf
         if (x == floor(x) && fabs(x) < 1e6 && !(x == 0 && signbit(x))) {
             return rk_buf_int(out, (int64_t)x);
         }
-        return vg_buf_printf(out, "%.6g", x);
+        return rk_buf_double(out, x, 'g', 6);
     }
     case VG_VALUE_BOOL:
         return v->as.boolean ? vg_buf_append(out, "true", 4) : vg_buf_append(out, "false", 5);
@@ -520,9 +541,22 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
         const struct rk_trip_hit *h = &sc->hits.items[i];
         vg_buf_reset(&sc->text);
         vg_buf_reset(&ev);
-        s = vg_buf_printf(&sc->text, "Watch list %s: %s %.*s (score %.2f): %s",
-                          rk_cstr(&sc->c->s, h->hit.list), h->role, (int)h->subject.len,
-                          h->subject.ptr, h->hit.score, rk_cstr(&sc->c->s, h->hit.explanation));
+        /* "Watch list %s: %s %.*s (score %.2f): %s" */
+        s = append_strs(&sc->text, "Watch list ", rk_cstr(&sc->c->s, h->hit.list), ": ",
+                        h->role, " ");
+        if (s == VG_OK) {
+            s = append_upto_nul(&sc->text, h->subject);
+        }
+        if (s == VG_OK) {
+            s = vg_buf_append_cstr(&sc->text, " (score ");
+        }
+        if (s == VG_OK) {
+            s = rk_buf_double(&sc->text, h->hit.score, 'f', 2);
+        }
+        if (s == VG_OK) {
+            s = append_strs(&sc->text, "): ", rk_cstr(&sc->c->s, h->hit.explanation), NULL, NULL,
+                            NULL);
+        }
         struct rk_src srcs[2] = { { h->msg, h->seg, RK_SRC_MESSAGE },
                                   { h->hit.entry_id, 0, RK_SRC_WATCH_ENTRY } };
         for (int k = 0; k < 2 && s == VG_OK; k++) {
@@ -535,9 +569,21 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
             }
         }
         if (s == VG_OK) {
-            s = vg_buf_printf(&ev, "{\"entry\":%lld,\"score\":%.4f,\"identifier\":%s}",
-                              (long long)h->hit.entry_id, h->hit.score,
-                              h->hit.identifier ? "true" : "false");
+            /* {"entry":%lld,"score":%.4f,"identifier":%s} */
+            s = vg_buf_append_cstr(&ev, "{\"entry\":");
+            if (s == VG_OK) {
+                s = rk_buf_int(&ev, h->hit.entry_id);
+            }
+            if (s == VG_OK) {
+                s = vg_buf_append_cstr(&ev, ",\"score\":");
+            }
+            if (s == VG_OK) {
+                s = rk_buf_double(&ev, h->hit.score, 'f', 4);
+            }
+            if (s == VG_OK) {
+                s = vg_buf_append_cstr(&ev, h->hit.identifier ? ",\"identifier\":true}"
+                                                              : ",\"identifier\":false}");
+            }
         }
         if (s == VG_OK) {
             no_bars(&sc->text, 0);
@@ -548,8 +594,14 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
     /* Graded evidence. */
     if (s == VG_OK && sc->graded_points >= 0.005) {
         vg_buf_reset(&sc->text);
-        s = vg_buf_printf(&sc->text, "Graded evidence (%.2f points):", sc->graded_points);
-        uint32_t feats[8];
+        s = vg_buf_append_cstr(&sc->text, "Graded evidence (");
+        if (s == VG_OK) {
+            s = rk_buf_double(&sc->text, sc->graded_points, 'f', 2);
+        }
+        if (s == VG_OK) {
+            s = vg_buf_append_cstr(&sc->text, " points):");
+        }
+        uint32_t feats[sizeof(sc->parts) / sizeof(sc->parts[0])];
         for (size_t k = 0; k < sc->nparts && s == VG_OK; k++) {
             const struct vg_feature_def *d = &cat->defs[sc->parts[k].feature];
             s = vg_buf_append(&sc->text, ", " + (k > 0 ? 0 : 1), k > 0 ? 2 : 1);
@@ -563,7 +615,13 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
                 s = vg_rules_format_value(d, &sc->rec[sc->parts[k].feature], &sc->text);
             }
             if (s == VG_OK) {
-                s = vg_buf_printf(&sc->text, " (%.2f)", sc->parts[k].points);
+                s = vg_buf_append(&sc->text, " (", 2);
+            }
+            if (s == VG_OK) {
+                s = rk_buf_double(&sc->text, sc->parts[k].points, 'f', 2);
+            }
+            if (s == VG_OK) {
+                s = vg_buf_append_char(&sc->text, ')');
             }
             feats[k] = (uint32_t)sc->parts[k].feature;
         }
@@ -579,10 +637,17 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
     /* The model. */
     if (s == VG_OK && sc->model != NULL && !isnan(sc->model_p)) {
         vg_buf_reset(&sc->text);
-        s = vg_buf_printf(&sc->text, "Model %s: probability %.3f",
-                          sc->model->version != NULL ? sc->model->version : "", sc->model_p);
+        /* "Model %s: probability %.3f" and "; %.*s" */
+        s = append_strs(&sc->text, "Model ", sc->model->version != NULL ? sc->model->version : "",
+                        ": probability ", NULL, NULL);
+        if (s == VG_OK) {
+            s = rk_buf_double(&sc->text, sc->model_p, 'f', 3);
+        }
         if (s == VG_OK && sc->why.len > 0) {
-            s = vg_buf_printf(&sc->text, "; %.*s", (int)sc->why.len, sc->why.data);
+            s = vg_buf_append(&sc->text, "; ", 2);
+            if (s == VG_OK) {
+                s = append_upto_nul(&sc->text, (struct vg_slice){ sc->why.data, sc->why.len });
+            }
         }
         if (s == VG_OK) {
             s = vg_buf_append_cstr(&sc->text, "; source: the trip's feature record");
@@ -608,8 +673,12 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
                 continue; /* present, or absent from the whole store (not this trip's gap) */
             }
             struct vg_slice why = sc->hits.feed_why[bit];
-            s = vg_buf_printf(&sc->text, "%s%s: %.*s", sc->text.len == 0 ? "" : "; ",
-                              vg_feed_name(feed), (int)why.len, why.ptr);
+            /* "%s%s: %.*s" */
+            s = append_strs(&sc->text, sc->text.len == 0 ? "" : "; ", vg_feed_name(feed), ": ",
+                            NULL, NULL);
+            if (s == VG_OK) {
+                s = append_upto_nul(&sc->text, why);
+            }
         }
         if (s == VG_OK && sc->text.len > 0) {
             no_bars(&sc->text, 0);
@@ -664,6 +733,7 @@ struct run {
     bool dry_run;
     struct vg_hasher batch;
     double t_write;
+    struct rk_quiet quiet;
 };
 
 static enum vg_status
@@ -733,6 +803,16 @@ write_version(struct run *r, uint32_t ti, int64_t as_of, const char *moment, str
     return s;
 }
 
+/* Trip ti's record as of as_of equals its latest version's (when it has one). */
+static void unchanged(struct run *r, uint32_t ti, int64_t as_of)
+{
+    struct latest *l = &r->latest[ti];
+    if (l->has) {
+        r->rep->unchanged++;
+        l->as_of = as_of > l->as_of ? as_of : l->as_of;
+    }
+}
+
 /* Evaluates trip ti as of as_of and writes a version when it differs from the latest. */
 static enum vg_status
 assess(struct run *r, uint32_t ti, int64_t as_of, const char *moment, struct vg_error *err)
@@ -747,8 +827,7 @@ assess(struct run *r, uint32_t ti, int64_t as_of, const char *moment, struct vg_
         return VG_OK; /* nothing of the trip was known yet */
     }
     if (l->has && memcmp(l->digest, r->sc.digest, VG_DIGEST_SIZE) == 0) {
-        r->rep->unchanged++;
-        l->as_of = as_of > l->as_of ? as_of : l->as_of;
+        unchanged(r, ti, as_of);
         return VG_OK;
     }
     s = model_term(&r->sc, err);
@@ -816,7 +895,8 @@ enum vg_status vg_risk_score(struct vg_store *store,
         s = vg_error_set(err, VG_ENOMEM, "out of memory");
         goto out;
     }
-    if ((s = load_latest(c, r.latest, err)) != VG_OK) {
+    if ((s = load_latest(c, r.latest, err)) != VG_OK ||
+        (s = rk_quiet_init(&r.quiet, c, err)) != VG_OK) {
         goto out;
     }
     uint32_t port = 0;
@@ -862,8 +942,18 @@ enum vg_status vg_risk_score(struct vg_store *store,
                 s = assess(&r, ti, td, "rescore", err);
             }
         } else if (s == VG_OK && (tr == VG_TIME_NONE || tr < as_of)) {
-            s = assess(&r, ti, as_of, (!r.latest[ti].has || tr == VG_TIME_NONE) ? first : "rescore",
-                       err);
+            /* Just assessed as of its loading and nothing dated since could change the
+             * record: the re-score would find it unchanged. */
+            bool quiet = false;
+            if (at_ref && !opts->recompute_all) {
+                s = rk_quiet_between(&r.quiet, ti, tr, as_of, &quiet);
+            }
+            if (s == VG_OK && quiet) {
+                unchanged(&r, ti, as_of);
+            } else if (s == VG_OK) {
+                s = assess(&r, ti, as_of,
+                           (!r.latest[ti].has || tr == VG_TIME_NONE) ? first : "rescore", err);
+            }
         } else if (s == VG_OK && !at_ref) {
             s = assess(&r, ti, as_of, first, err); /* not loaded yet */
         }
@@ -905,6 +995,7 @@ done:
         rep->load_seconds = seconds() - t0;
     }
 out:
+    rk_quiet_release(&r.quiet);
     vg_free(r.latest);
     if (c != NULL) {
         rk_ctx_release(c);

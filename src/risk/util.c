@@ -39,6 +39,7 @@ enum vg_status rk_strings_init(struct rk_strings *s)
 {
     vg_map_init(&s->map);
     memset(&s->slices, 0, sizeof(s->slices));
+    memset(s->recent, 0, sizeof(s->recent));
     vg_arena_init(&s->arena, 1u << 20, 0);
     struct vg_slice *empty = rk_push(&s->slices, sizeof(struct vg_slice));
     if (empty == NULL) {
@@ -55,15 +56,38 @@ void rk_strings_release(struct rk_strings *s)
     vg_arena_release(&s->arena);
 }
 
+/* The slot of text[0..len) (len > 0) in s->recent: its length and first and last eight
+ * bytes, mixed. */
+static size_t recent_slot(const char *text, size_t len)
+{
+    uint64_t a = 0, b = 0;
+    memcpy(&a, text, len < 8 ? len : 8);
+    memcpy(&b, text + (len > 8 ? len - 8 : 0), len < 8 ? len : 8);
+    uint64_t h = (a * 0x9e3779b97f4a7c15ull) ^ (b * 0xc2b2ae3d27d4eb4full) ^ len;
+    h ^= h >> 31;
+    h *= 0xff51afd7ed558ccdull;
+    return (size_t)(h >> 40) & (RK_RECENT - 1);
+}
+
 enum vg_status rk_intern(struct rk_strings *s, const char *text, size_t len, uint32_t *id)
 {
     *id = 0;
     if (text == NULL || len == 0) {
         return VG_OK;
     }
+    size_t slot = recent_slot(text, len);
+    uint32_t rid = s->recent[slot];
+    if (rid != 0) {
+        struct vg_slice r = rk_str(s, rid);
+        if (r.len == len && memcmp(r.ptr, text, len) == 0) {
+            *id = rid;
+            return VG_OK;
+        }
+    }
     uint64_t v;
     if (vg_map_get(&s->map, text, len, &v)) {
         *id = (uint32_t)v;
+        s->recent[slot] = *id;
         return VG_OK;
     }
     if (s->slices.n >= UINT32_MAX - 1) {
@@ -81,6 +105,7 @@ enum vg_status rk_intern(struct rk_strings *s, const char *text, size_t len, uin
         return VG_ENOMEM;
     }
     *id = nid;
+    s->recent[slot] = nid;
     return VG_OK;
 }
 
