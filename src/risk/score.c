@@ -939,7 +939,15 @@ enum vg_status vg_risk_score(struct vg_store *store,
              * still hold the box or warn its destination. */
             int64_t td = rk_trip_departure(c, t);
             if (at_ref && td != VG_TIME_NONE && td > tr && td <= as_of) {
-                s = assess(&r, ti, td, "rescore", err);
+                bool quiet = false;
+                if (!opts->recompute_all) {
+                    s = rk_quiet_between(&r.quiet, ti, tr, td, &quiet);
+                }
+                if (s == VG_OK && quiet) {
+                    unchanged(&r, ti, td);
+                } else if (s == VG_OK) {
+                    s = assess(&r, ti, td, "rescore", err);
+                }
             }
         } else if (s == VG_OK && (tr == VG_TIME_NONE || tr < as_of)) {
             /* Just assessed as of its loading and nothing dated since could change the
