@@ -982,8 +982,14 @@ static void test_risk__watch_list_hits_hold_the_trip(void **state)
                      1);
     /* The hold rule rests on the watch list alone: a list reason, as targeting counts it. */
     assert_int_equal(q(s, "SELECT count(*) FROM assessment_reasons WHERE code = 'WL-01' AND"
-                          " kind = 'list' AND weight = 50"),
+                          " kind = 'list' AND weight = 30"),
                      1);
+    /* The same listed party is not counted again through its name. */
+    assert_int_equal(q(s, "SELECT count(*) FROM assessment_reasons r JOIN assessments a ON"
+                          " a.id = r.assessment_id JOIN trips t ON t.id = a.trip_id JOIN"
+                          " containers k ON k.id = t.container_id WHERE k.number ="
+                          " 'MSCU1000017' AND r.code IN ('WL-02', 'WL-03', 'WL-05', 'WL-06')"),
+                     0);
     char *text = qtext(s, "SELECT text FROM assessment_reasons WHERE kind = 'list' AND text LIKE"
                           " '%shipper%' LIMIT 1");
     assert_contains(text, "Watch list pcu: shipper Agro Norte S.A.C.");
