@@ -45,6 +45,9 @@ bool vg_slice_ieq_cstr(struct vg_slice a, const char *s);
 /* True when a starts with the NUL-terminated prefix. */
 bool vg_slice_starts_with(struct vg_slice a, const char *prefix);
 
+/* True when a starts with prefix, ASCII letters compared without case. */
+bool vg_slice_istarts_with(struct vg_slice a, struct vg_slice prefix);
+
 /* a without leading and trailing ASCII white space. */
 struct vg_slice vg_slice_trim(struct vg_slice a);
 

@@ -37,18 +37,23 @@ static char ascii_upper(char c)
     return (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
 }
 
-bool vg_slice_ieq_cstr(struct vg_slice a, const char *s)
+bool vg_slice_istarts_with(struct vg_slice a, struct vg_slice prefix)
 {
-    size_t n = strlen(s);
-    if (n != a.len) {
+    if (a.len < prefix.len) {
         return false;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (ascii_upper(a.ptr[i]) != ascii_upper(s[i])) {
+    for (size_t i = 0; i < prefix.len; i++) {
+        if (ascii_upper(a.ptr[i]) != ascii_upper(prefix.ptr[i])) {
             return false;
         }
     }
     return true;
+}
+
+bool vg_slice_ieq_cstr(struct vg_slice a, const char *s)
+{
+    struct vg_slice b = vg_slice_from_cstr(s);
+    return a.len == b.len && vg_slice_istarts_with(a, b);
 }
 
 bool vg_slice_starts_with(struct vg_slice a, const char *prefix)

@@ -32,14 +32,17 @@ static uint32_t version_at(const struct rk_ctx *c, const struct rk_bill *b, int6
     return best;
 }
 
-static bool lists_container(const struct rk_ctx *c, const struct rk_bill *b, uint32_t container)
+/* The container's equipment line on bill b, NULL when the bill does not list it. */
+static const struct rk_equip *
+equip_of(const struct rk_ctx *c, const struct rk_bill *b, uint32_t container)
 {
     for (uint32_t i = 0; i < b->equip_n; i++) {
-        if (RK_AT(c->equips, struct rk_equip, b->equip_off + i)->container == container) {
-            return true;
+        const struct rk_equip *eq = RK_AT(c->equips, struct rk_equip, b->equip_off + i);
+        if (eq->container == container) {
+            return eq;
         }
     }
-    return false;
+    return NULL;
 }
 
 /* Gross weight placed in the container by bill b (its goods placements, else its goods
@@ -104,7 +107,7 @@ static void build_bills(struct rk_view *v)
         }
         uint32_t vi = version_at(c, cur, v->as_of);
         if (vi == RK_NONE || bill(c, vi)->cancelled ||
-            !lists_container(c, bill(c, vi), v->trip->container)) {
+            equip_of(c, bill(c, vi), v->trip->container) == NULL) {
             continue;
         }
         v->bills[v->nbills++] = vi;
@@ -119,7 +122,10 @@ static void build_bills(struct rk_view *v)
     /* The main bill carries the most weight in the container. */
     double best = -1;
     v->main_bill = RK_NONE;
+    v->declared_empty = false;
     for (size_t i = 0; i < v->nbills; i++) {
+        const struct rk_equip *eq = equip_of(c, bill(c, v->bills[i]), v->trip->container);
+        v->declared_empty = v->declared_empty || (eq != NULL && eq->full_empty == RK_FE_EMPTY);
         double kg = bill_weight_in(c, bill(c, v->bills[i]), v->trip->container);
         if (kg > best) {
             best = kg;

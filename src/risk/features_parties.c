@@ -180,39 +180,6 @@ static void history(struct rk_view *v,
     }
 }
 
-/* Whether a bill of the trip declares its container empty. */
-static bool declared_empty(const struct rk_view *v)
-{
-    const struct rk_ctx *c = v->c;
-    for (size_t i = 0; i < v->nbills; i++) {
-        const struct rk_bill *b = RK_AT(c->bills, struct rk_bill, v->bills[i]);
-        for (uint32_t j = 0; j < b->equip_n; j++) {
-            const struct rk_equip *q = RK_AT(c->equips, struct rk_equip, b->equip_off + j);
-            if (q->container == v->trip->container && q->full_empty == RK_FE_EMPTY) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
-/* Whether s begins with prefix, ASCII letters compared without case. */
-static bool starts_nocase(struct vg_slice s, struct vg_slice prefix)
-{
-    if (s.len < prefix.len) {
-        return false;
-    }
-    for (size_t j = 0; j < prefix.len; j++) {
-        char a = s.ptr[j], b = prefix.ptr[j];
-        a = (a >= 'a' && a <= 'z') ? (char)(a - 'a' + 'A') : a;
-        b = (b >= 'a' && b <= 'z') ? (char)(b - 'a' + 'A') : b;
-        if (a != b) {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* Whether the consignee names a carrier: a party that appears as a carrier on some bill,
  * or the code of the bill's or the call's carrier as its identifier, its name or the first
  * word of its name. */
@@ -233,11 +200,11 @@ static bool names_carrier(struct rk_view *v, const struct rk_bparty *p)
         if (k.len < 2) {
             continue;
         }
-        if (ident.len == k.len && starts_nocase(ident, k)) {
+        if (ident.len == k.len && vg_slice_istarts_with(ident, k)) {
             return true; /* identified by the carrier's own code (SCAC) */
         }
         /* The carrier's code as the consignee's name or its first word. */
-        if (starts_nocase(name, k) && (name.len == k.len || name.ptr[k.len] == ' ')) {
+        if (vg_slice_istarts_with(name, k) && (name.len == k.len || name.ptr[k.len] == ' ')) {
             return true;
         }
     }
@@ -481,7 +448,7 @@ enum vg_status rk_features_parties(struct rk_view *v)
         } else {
             /* An empty box consigned to its carrier is repositioning, not a to-order bill. */
             rk_set(v, VG_F_CONSIGNEE_IS_CARRIER,
-                   vg_value_bool(!declared_empty(v) && names_carrier(v, v->consignee)));
+                   vg_value_bool(!v->declared_empty && names_carrier(v, v->consignee)));
             cite_party(v, VG_F_CONSIGNEE_IS_CARRIER, v->consignee_bill, v->consignee);
         }
     }

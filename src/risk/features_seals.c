@@ -322,18 +322,8 @@ enum vg_status rk_features_seals(struct rk_view *v)
 
     /* A full container with no seal at any stage. */
     if (!rk_need(v, VG_F_SEAL_MISSING, VG_FEED_MANIFEST | VG_FEED_GATE)) {
-        bool empty = false;
-        for (size_t b = 0; b < v->nbills; b++) {
-            const struct rk_bill *bl = RK_AT(c->bills, struct rk_bill, v->bills[b]);
-            for (uint32_t e = 0; e < bl->equip_n; e++) {
-                const struct rk_equip *eq = RK_AT(c->equips, struct rk_equip, bl->equip_off + e);
-                if (eq->container == v->trip->container && eq->full_empty == RK_FE_EMPTY) {
-                    empty = true;
-                }
-            }
-        }
         bool any = ns > 0 || latest != NULL;
-        rk_set(v, VG_F_SEAL_MISSING, vg_value_bool(!empty && !any));
+        rk_set(v, VG_F_SEAL_MISSING, vg_value_bool(!v->declared_empty && !any));
         if (v->main_bill != RK_NONE) {
             const struct rk_bill *mb = RK_AT(c->bills, struct rk_bill, v->main_bill);
             rk_cite_msg(v, VG_F_SEAL_MISSING, mb->message_id, mb->segment_no);

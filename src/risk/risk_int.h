@@ -511,6 +511,7 @@ struct rk_view {
     uint32_t houses[RK_MAX_BILLS];
     size_t nhouses;
     uint32_t main_bill; /* RK_NONE when none */
+    bool declared_empty; /* a visible bill lists the container as empty */
     uint32_t main_goods_bill;
     const struct rk_goods *main_goods;
     const struct rk_bparty *shipper, *consignee, *notify;

@@ -834,6 +834,32 @@ assess(struct run *r, uint32_t ti, int64_t as_of, const char *moment, struct vg_
     return s == VG_OK ? write_version(r, ti, as_of, moment, err) : s;
 }
 
+/* Evaluates trip ti again as of until, just assessed as of since; skipped (counted
+ * unchanged) when nothing dated in (since, until] could change its record, unless
+ * compute_anyway. */
+static enum vg_status reassess(struct run *r,
+                               uint32_t ti,
+                               int64_t since,
+                               int64_t until,
+                               const char *moment,
+                               bool compute_anyway,
+                               struct vg_error *err)
+{
+    bool quiet = false;
+    if (!compute_anyway) {
+        enum vg_status s = rk_quiet_between(&r->quiet, ti, since, until, &quiet);
+        if (s != VG_OK) {
+            return vg_error_set(err, s, "%s checking what changed since a trip's loading",
+                                vg_strerror(s));
+        }
+    }
+    if (quiet) {
+        unchanged(r, ti, until);
+        return VG_OK;
+    }
+    return assess(r, ti, until, moment, err);
+}
+
 enum vg_status vg_risk_score(struct vg_store *store,
                              const struct vg_risk_options *opts,
                              struct vg_risk_report *report,
@@ -939,29 +965,12 @@ enum vg_status vg_risk_score(struct vg_store *store,
              * still hold the box or warn its destination. */
             int64_t td = rk_trip_departure(c, t);
             if (at_ref && td != VG_TIME_NONE && td > tr && td <= as_of) {
-                bool quiet = false;
-                if (!opts->recompute_all) {
-                    s = rk_quiet_between(&r.quiet, ti, tr, td, &quiet);
-                }
-                if (s == VG_OK && quiet) {
-                    unchanged(&r, ti, td);
-                } else if (s == VG_OK) {
-                    s = assess(&r, ti, td, "rescore", err);
-                }
+                s = reassess(&r, ti, tr, td, "rescore", opts->recompute_all, err);
             }
         } else if (s == VG_OK && (tr == VG_TIME_NONE || tr < as_of)) {
-            /* Just assessed as of its loading and nothing dated since could change the
-             * record: the re-score would find it unchanged. */
-            bool quiet = false;
-            if (at_ref && !opts->recompute_all) {
-                s = rk_quiet_between(&r.quiet, ti, tr, as_of, &quiet);
-            }
-            if (s == VG_OK && quiet) {
-                unchanged(&r, ti, as_of);
-            } else if (s == VG_OK) {
-                s = assess(&r, ti, as_of,
-                           (!r.latest[ti].has || tr == VG_TIME_NONE) ? first : "rescore", err);
-            }
+            s = reassess(&r, ti, tr, as_of,
+                         (!r.latest[ti].has || tr == VG_TIME_NONE) ? first : "rescore",
+                         opts->recompute_all || !at_ref, err);
         } else if (s == VG_OK && !at_ref) {
             s = assess(&r, ti, as_of, first, err); /* not loaded yet */
         }

@@ -98,6 +98,10 @@ static void test_core__slice_numbers_are_strict(void **state)
     struct vg_slice t = vg_slice_trim(VG_SLICE_LIT("  x y \r\n"));
     assert_true(vg_slice_eq_cstr(t, "x y"));
     assert_true(vg_slice_ieq_cstr(VG_SLICE_LIT("Callao"), "CALLAO"));
+    assert_false(vg_slice_ieq_cstr(VG_SLICE_LIT("Callao"), "CALLA"));
+    assert_true(vg_slice_istarts_with(VG_SLICE_LIT("msc Belgium"), VG_SLICE_LIT("MSC")));
+    assert_false(vg_slice_istarts_with(VG_SLICE_LIT("MS"), VG_SLICE_LIT("MSC")));
+    assert_false(vg_slice_istarts_with(VG_SLICE_LIT("MCS"), VG_SLICE_LIT("MSC")));
 }
 
 static void test_core__buf_respects_its_maximum(void **state)

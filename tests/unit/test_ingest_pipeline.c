@@ -7,6 +7,7 @@
  */
 #include "store/store_int.h"
 #include "vg_test.h"
+#include "vg_targeting.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -17,15 +18,6 @@
 #include <vigia/ident.h>
 #include <vigia/ingest.h>
 #include <vigia/store.h>
-
-static struct vg_store *new_store(const char *name)
-{
-    struct vg_store_options o = { .create = true, .actor = "tester" };
-    struct vg_store *s = NULL;
-    struct vg_error e;
-    assert_int_equal(vg_store_open(vg_test_tmpfile(name), &o, &s, &e), VG_OK);
-    return s;
-}
 
 static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...) VG_PRINTF(4, 5);
 
@@ -291,8 +283,8 @@ static void test_ingest_pipeline__same_store_as_one_thread(void **state)
     (void)state;
     char path[700];
     input_file(path);
-    struct vg_store *one = new_store("one.db");
-    struct vg_store *two = new_store("two.db");
+    struct vg_store *one = vg_tt_empty("one.db");
+    struct vg_store *two = vg_tt_empty("two.db");
     struct seen seen_one, seen_two;
     struct vg_ingest_report r1, r2;
     assert_int_equal(run(one, path, true, &seen_one, &r1), VG_EPARTIAL);
@@ -355,7 +347,7 @@ static void test_ingest_pipeline__stopped_runs_complete_to_the_clean_result(void
     (void)state;
     char path[700];
     input_file(path);
-    struct vg_store *clean = new_store("clean.db");
+    struct vg_store *clean = vg_tt_empty("clean.db");
     struct vg_ingest_report r;
     assert_int_equal(run(clean, path, true, NULL, &r), VG_EPARTIAL);
     char want[65];
@@ -364,7 +356,7 @@ static void test_ingest_pipeline__stopped_runs_complete_to_the_clean_result(void
     for (unsigned long n = 50; n < 40000; n = n * 5 + 7) {
         char name[32];
         snprintf(name, sizeof(name), "stop%lu.db", n);
-        struct vg_store *s = new_store(name);
+        struct vg_store *s = vg_tt_empty(name);
         vg_alloc_fail_nth(n);
         enum vg_status st = run(s, path, false, NULL, &r);
         vg_alloc_fail_nth(0);
@@ -422,13 +414,13 @@ static void test_ingest_pipeline__resumed_between_files_gives_the_clean_store(vo
     struct vg_ingest_report r;
     struct vg_error e;
 
-    struct vg_store *clean = new_store("resume-clean.db");
+    struct vg_store *clean = vg_tt_empty("resume-clean.db");
     vg_error_clear(&e);
     if (vg_ingest_paths(clean, both, 2, &o, &r, &e) != VG_OK) {
         fail_msg("%s", e.message);
     }
     assert_int_equal(r.accepted, 4);
-    struct vg_store *resumed = new_store("resume-resumed.db");
+    struct vg_store *resumed = vg_tt_empty("resume-resumed.db");
     assert_int_equal(vg_ingest_paths(resumed, both, 1, &o, &r, &e), VG_OK);
     assert_int_equal(r.accepted, 1);
     assert_int_equal(vg_ingest_paths(resumed, both, 2, &o, &r, &e), VG_OK);
