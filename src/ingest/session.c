@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <vigia/alloc.h>
 #include <vigia/log.h>
@@ -149,6 +150,12 @@ enum vg_status vg__ing_session_new(struct vg_store *store, const struct vg_inges
     if (store->tx_depth == 0 && vg__store_exec(store, "PRAGMA foreign_keys=OFF", NULL) == VG_OK) {
         s->foreign_keys_off = true;
     }
+    /* With a second processor, WAL checkpoints run beside the writer (checkpoint.c). */
+    if (!s->opts.single_thread && store->tx_depth == 0 && sysconf(_SC_NPROCESSORS_ONLN) >= 2 &&
+        vg__ing_checkpointer_start(store, &s->checkpointer) != VG_OK) {
+        vg__ing_session_free(s);
+        return vg_error_set(err, VG_ENOMEM, "out of memory starting an ingest");
+    }
     *out = s;
     return VG_OK;
 }
@@ -166,6 +173,7 @@ void vg__ing_session_free(struct ing_session *s)
     vg_free(s->trip_pending);
     vg__ing_rowbuf_release(&s->trip_rows);
     vg_track_writer_free(s->track);
+    vg__ing_checkpointer_stop(s->checkpointer);
     if (s->foreign_keys_off && s->store->tx_depth == 0 &&
         vg__store_exec(s->store, "PRAGMA foreign_keys=ON", NULL) != VG_OK) {
         vg_log(VG_LOG_WARN, "ingest", "could not switch foreign-key checks back on");

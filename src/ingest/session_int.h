@@ -7,6 +7,18 @@
 #include "ingest/ingest_int.h"
 
 struct vg_track_writer;
+struct ing_checkpointer;
+
+/* ---- background WAL checkpoints (checkpoint.c) -------------------------------------- */
+
+/* Moves the store connection's automatic WAL checkpoints to a thread of their own (same
+ * threshold, PASSIVE, own connection with synchronous=FULL) until stopped; *out gets the
+ * handle, or NULL when the store has no file, is read-only or has automatic checkpoints
+ * off (SQLite's own automatic checkpoint then stays). VG_ENOMEM when out of memory. */
+enum vg_status vg__ing_checkpointer_start(struct vg_store *store, struct ing_checkpointer **out);
+/* Finishes a checkpoint still asked for, joins the thread and restores the connection's
+ * automatic checkpoint. NULL-safe. */
+void vg__ing_checkpointer_stop(struct ing_checkpointer *c);
 
 /* ---- row buffers (rowbuf.c): rows written up to 64 per INSERT ----------------------- */
 
@@ -70,6 +82,7 @@ struct ing_session {
     struct vg_store *store;
     struct vg_track_writer *track; /* AIS positions buffered for the current batch */
     bool foreign_keys_off;         /* switched off for the session (session.c) */
+    struct ing_checkpointer *checkpointer; /* WAL checkpoints off the writer, or NULL */
     struct vg_ingest_options opts;
     struct vg_ingest_report *report;
     int64_t file_id;

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <vigia/alloc.h>
 #include <vigia/ident.h>
 #include <vigia/ingest.h>
@@ -454,9 +455,60 @@ static void test_ingest_pipeline__resumed_between_files_gives_the_clean_store(vo
     vg_store_close(resumed);
 }
 
+static int64_t file_size(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (int64_t)sb.st_size : -1;
+}
+
+/* The two-thread ingest checkpoints the WAL on a thread of its own at the connection's
+ * wal_autocheckpoint threshold: the committed pages reach the database file during the
+ * run (not only at close), the store is the one-thread store, and the connection gets its
+ * automatic checkpoint back afterwards. A connection with automatic checkpoints off gets
+ * none (the database file keeps its size until a checkpoint is asked for). */
+static void test_ingest_pipeline__checkpoints_beside_the_writer(void **state)
+{
+    (void)state;
+    char path[700];
+    input_file(path);
+    struct vg_store *one = vg_tt_empty("ckpt-one.db");
+    struct vg_store *two = vg_tt_empty("ckpt-two.db");
+    struct vg_store *off = vg_tt_empty("ckpt-off.db");
+    vg_tt_exec(one, "PRAGMA wal_autocheckpoint=16");
+    vg_tt_exec(two, "PRAGMA wal_autocheckpoint=16");
+    vg_tt_exec(off, "PRAGMA wal_autocheckpoint=0");
+    int64_t before_two = file_size(two->path), before_off = file_size(off->path);
+    assert_true(before_two > 0 && before_off > 0);
+    struct vg_ingest_report r1, r2, r3;
+    assert_int_equal(run(one, path, true, NULL, &r1), VG_EPARTIAL);
+    assert_int_equal(run(two, path, false, NULL, &r2), VG_EPARTIAL);
+    assert_int_equal(run(off, path, false, NULL, &r3), VG_EPARTIAL);
+    assert_int_equal(r2.containers, 6 * 400);
+
+    /* 2,400 containers are megabytes of pages: most went into the file during the run. */
+    assert_true(file_size(two->path) > before_two + (1 << 20));
+    assert_int_equal(file_size(off->path), before_off);
+    assert_int_equal(vg_tt_int(two, "PRAGMA wal_autocheckpoint"), 16);
+    assert_int_equal(vg_tt_int(off, "PRAGMA wal_autocheckpoint"), 0);
+
+    char d1[65], d2[65], d3[65];
+    dump_digest(one, d1);
+    dump_digest(two, d2);
+    dump_digest(off, d3);
+    assert_string_equal(d1, d2);
+    assert_string_equal(d1, d3);
+    assert_int_equal(vg_tt_int(two, "SELECT count(*) FROM pragma_integrity_check"
+                                    " WHERE integrity_check <> 'ok'"),
+                     0);
+    vg_store_close(one);
+    vg_store_close(two);
+    vg_store_close(off);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest_pipeline__resumed_between_files_gives_the_clean_store),
     cmocka_unit_test(test_ingest_pipeline__same_store_as_one_thread),
+    cmocka_unit_test(test_ingest_pipeline__checkpoints_beside_the_writer),
     cmocka_unit_test(test_ingest_pipeline__stopped_runs_complete_to_the_clean_result),
 };
 
