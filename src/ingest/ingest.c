@@ -38,6 +38,9 @@ static enum vg_status batch_end(struct ing_session *s, struct vg_error *err)
 {
     enum vg_status rs = vg__ing_rows_flush(s, err);
     if (rs == VG_OK) {
+        rs = vg__ing_party_links_flush(s, err);
+    }
+    if (rs == VG_OK) {
         rs = vg__ing_trips_flush(s, err);
     }
     if (rs != VG_OK) {

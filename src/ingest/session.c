@@ -2,6 +2,7 @@
 #include "ingest/session_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -93,12 +94,77 @@ enum vg_status vg__ing_rows_flush(struct ing_session *s, struct vg_error *err)
     return VG_OK;
 }
 
+bool vg__ing_party_link(struct ing_session *s, int64_t party_id, int64_t consignment_id,
+                        const char *role)
+{
+    if (s->nparty_links == s->party_links_cap) {
+        size_t cap = s->party_links_cap == 0 ? 1024 : s->party_links_cap * 2;
+        struct ing_party_link *l = vg_reallocarray(s->party_links, cap, sizeof(*l));
+        if (l == NULL) {
+            return false;
+        }
+        s->party_links = l;
+        s->party_links_cap = cap;
+    }
+    const char *copy = vg_arena_strndup(&s->party_link_text, role, strlen(role));
+    if (copy == NULL) {
+        return false;
+    }
+    s->party_links[s->nparty_links++] = (struct ing_party_link){ party_id, consignment_id, copy };
+    return true;
+}
+
+static int party_link_cmp(const void *a, const void *b)
+{
+    const struct ing_party_link *x = a, *y = b;
+    if (x->party_id != y->party_id) {
+        return x->party_id < y->party_id ? -1 : 1;
+    }
+    if (x->consignment_id != y->consignment_id) {
+        return x->consignment_id < y->consignment_id ? -1 : 1;
+    }
+    return strcmp(x->role, y->role);
+}
+
+enum vg_status vg__ing_party_links_flush(struct ing_session *s, struct vg_error *err)
+{
+    if (s->nparty_links == 0) {
+        return VG_OK;
+    }
+    /* In key order each insert lands on the page the previous one left, or the next. */
+    qsort(s->party_links, s->nparty_links, sizeof(*s->party_links), party_link_cmp);
+    enum vg_status st = VG_OK;
+    for (size_t i = 0; i < s->nparty_links && st == VG_OK; i++) {
+        const struct ing_party_link *l = &s->party_links[i];
+        struct ing_val *v = vg__ing_rowbuf_add(&s->party_link_rows);
+        if (v == NULL) {
+            st = vg_error_set(err, VG_ENOMEM, "out of memory");
+            break;
+        }
+        vg__ing_val_int(&v[0], l->party_id, 0);
+        vg__ing_val_int(&v[1], l->consignment_id, 0);
+        v[2].type = SQLITE_TEXT;
+        v[2].t = l->role;
+        v[2].len = (int)strlen(l->role);
+    }
+    if (st == VG_OK) {
+        st = vg__ing_rowbuf_flush(s->store, &s->party_link_rows, err);
+    }
+    s->party_link_rows.nrows = 0;
+    s->nparty_links = 0;
+    vg_arena_reset(&s->party_link_text);
+    return st;
+}
+
 void vg__ing_rows_discard(struct ing_session *s)
 {
     for (int t = 0; t < ING_T_COUNT; t++) {
         s->rows[t].nrows = 0;
     }
     vg_arena_reset(&s->row_text);
+    s->party_link_rows.nrows = 0;
+    s->nparty_links = 0;
+    vg_arena_reset(&s->party_link_text);
     s->next_goods_id = 0;
     s->next_event_id = 0;
 }
@@ -136,6 +202,10 @@ enum vg_status vg__ing_session_new(struct vg_store *store, const struct vg_inges
         vg__ing_rowbuf_init(&s->rows[t], row_tables[t].insert, row_tables[t].ncols);
     }
     vg_arena_init(&s->row_text, 64 * 1024, 0);
+    vg_arena_init(&s->party_link_text, 16 * 1024, 0);
+    vg__ing_rowbuf_init(&s->party_link_rows,
+                        "INSERT OR IGNORE INTO party_consignments(party_id, consignment_id, role)",
+                        3);
     vg__ing_rowbuf_init(&s->trip_rows,
                         "INSERT OR IGNORE INTO trips(container_id, port_call_id, port, direction,"
                         " loaded_at, departure_at, created_at)",
@@ -170,6 +240,9 @@ void vg__ing_session_free(struct ing_session *s)
         vg__ing_rowbuf_release(&s->rows[t]);
     }
     vg_arena_release(&s->row_text);
+    vg_free(s->party_links);
+    vg_arena_release(&s->party_link_text);
+    vg__ing_rowbuf_release(&s->party_link_rows);
     vg_free(s->trip_pending);
     vg__ing_rowbuf_release(&s->trip_rows);
     vg_track_writer_free(s->track);

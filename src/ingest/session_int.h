@@ -72,6 +72,12 @@ enum ing_table {
     ING_T_COUNT
 };
 
+/* A key of party_consignments, collected over a batch (session.c). */
+struct ing_party_link {
+    int64_t party_id, consignment_id;
+    const char *role; /* in the session's party_link_text arena */
+};
+
 struct ing_trip_pending {
     int64_t container_id, port_call_id;
     const char *port, *direction; /* in the session's trip_text arena */
@@ -116,6 +122,12 @@ struct ing_session {
     struct ing_rowbuf rows[ING_T_COUNT];
     struct vg_arena row_text;
     int64_t next_goods_id, next_event_id;
+    /* The batch's (party, consignment, role) keys of party_consignments, inserted sorted by
+     * party when the batch ends or before a consignment's parties are replaced. */
+    struct ing_party_link *party_links;
+    size_t nparty_links, party_links_cap;
+    struct vg_arena party_link_text;
+    struct ing_rowbuf party_link_rows;
     /* The current batch: digest of accepted messages, and whether anything changed. */
     struct vg_hasher batch;
     int64_t batch_messages;
@@ -158,6 +170,13 @@ enum vg_status vg__ing_check_locode(struct ing_session *s, int64_t message_id,
 enum vg_status vg__ing_check_hs(struct ing_session *s, int64_t message_id,
                                 const struct ing_source *src, const char *code, bool *valid,
                                 struct vg_error *err);
+
+/* Adds a party_consignments key to the batch's; false on OOM. */
+bool vg__ing_party_link(struct ing_session *s, int64_t party_id, int64_t consignment_id,
+                        const char *role);
+/* Inserts the batch's party_consignments keys sorted by party (before the batch commits
+ * and before any of them may be deleted). */
+enum vg_status vg__ing_party_links_flush(struct ing_session *s, struct vg_error *err);
 
 /* Inserts every buffered row (before anything reads the buffered tables, and when a
  * document ends). */

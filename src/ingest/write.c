@@ -180,7 +180,8 @@ static enum vg_status upsert_consignment(struct ing_session *s, struct ing_docum
     }
     *existed = true;
     /* The history and the replacement read and delete buffered tables. */
-    if ((st = vg__ing_rows_flush(s, err)) != VG_OK) {
+    if ((st = vg__ing_rows_flush(s, err)) != VG_OK ||
+        (st = vg__ing_party_links_flush(s, err)) != VG_OK) {
         return st;
     }
     {
@@ -223,6 +224,9 @@ static enum vg_status upsert_consignment(struct ing_session *s, struct ing_docum
             " (SELECT id FROM goods_items WHERE consignment_id = ?1)",
             "DELETE FROM goods_items WHERE consignment_id = ?1",
             "DELETE FROM consignment_places WHERE consignment_id = ?1",
+            "DELETE FROM party_consignments WHERE (party_id, consignment_id, role) IN"
+            " (SELECT party_id, consignment_id, role FROM consignment_parties"
+            " WHERE consignment_id = ?1)",
             "DELETE FROM consignment_parties WHERE consignment_id = ?1",
             "DELETE FROM consignment_equipment WHERE consignment_id = ?1",
             "DELETE FROM seals WHERE consignment_id = ?1 AND source_kind = 'manifest'",
@@ -372,9 +376,13 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
         if ((st = vg__ing_party(s, message_id, p, seen, &pid, err)) != VG_OK) {
             return st;
         }
+        const char *role = p->role != NULL ? p->role : "other";
+        if (!vg__ing_party_link(s, pid, cid, role)) {
+            return vg_error_set(err, VG_ENOMEM, "out of memory");
+        }
         ROW(v, ING_T_PARTIES);
         vg__ing_val_int(&v[0], cid, 0);
-        TEXT(&v[1], p->role != NULL ? p->role : "other");
+        TEXT(&v[1], role);
         vg__ing_val_int(&v[2], pid, 0);
         TEXT(&v[3], p->name);
         TEXT(&v[4], p->address);

@@ -27,14 +27,14 @@ struct section {
 
 /* Drug seizures on the trips of a party's consignments. */
 #define PARTY_SEIZURES(party)                                                                 \
-    "(SELECT count(DISTINCT o.id) FROM consignment_parties sp"                                \
+    "(SELECT count(DISTINCT o.id) FROM party_consignments sp"                                \
     " JOIN consignments sc ON sc.id = sp.consignment_id"                                      \
     " JOIN consignment_equipment se ON se.consignment_id = sc.id"                             \
     " JOIN trips st ON st.container_id = se.container_id AND st.port_call_id IS sc.port_call_id" \
     " JOIN outcomes o ON o.trip_id = st.id AND o.result = 'drugs' WHERE sp.party_id = " party ")"
 
 #define PARTY_SHIPMENTS(party)                                                                \
-    "(SELECT count(DISTINCT consignment_id) FROM consignment_parties WHERE party_id = " party ")"
+    "(SELECT count(DISTINCT consignment_id) FROM party_consignments WHERE party_id = " party ")"
 
 #define SOURCE_SQL(m, seg)                                                                     \
     "coalesce(" m ".msg_type, " m ".format) || ' from ' || " m ".sender ||"                    \
@@ -51,7 +51,7 @@ struct section {
 #define TRIPS_OF_PARTY                                                                        \
     "(SELECT t.id FROM trips t JOIN consignment_equipment ce ON ce.container_id ="            \
     " t.container_id JOIN consignments co ON co.id = ce.consignment_id AND"                   \
-    " co.port_call_id IS t.port_call_id JOIN consignment_parties cp ON cp.consignment_id ="   \
+    " co.port_call_id IS t.port_call_id JOIN party_consignments cp ON cp.consignment_id ="    \
     " co.id WHERE cp.party_id = " ID ")"
 
 #define ASSESSMENTS(trips)                                                                    \
@@ -215,7 +215,7 @@ static const struct section party_sections[] = {
       " co.carrier, co.port_of_loading, co.port_of_discharge, co.goods_description,"
       " (SELECT count(*) FROM consignment_equipment WHERE consignment_id = co.id) AS containers,"
       " v.name AS vessel, pc.voyage, vg_utc(coalesce(pc.atd, pc.etd)) AS departure_utc"
-      " FROM consignment_parties cp JOIN consignments co ON co.id = cp.consignment_id"
+      " FROM party_consignments cp JOIN consignments co ON co.id = cp.consignment_id"
       " LEFT JOIN port_calls pc ON pc.id = co.port_call_id"
       " LEFT JOIN vessels v ON v.id = pc.vessel_id WHERE cp.party_id = " ID
       " ORDER BY coalesce(pc.atd, pc.etd, co.declared_at), co.bl_number" },

@@ -98,7 +98,9 @@ static void test_ingest__csv_manifest_into_records(void **state)
 }
 
 /* Ingest switches SQLite's foreign-key checks off for speed: every reference it writes
- * must still hold, and the checks must be back on afterwards. */
+ * must still hold, and the checks must be back on afterwards. The consignments of a party
+ * (party_consignments, written sorted when a batch ends) are exactly the keys of
+ * consignment_parties, after replacements (cuscar-replace.edi) too. */
 static void test_ingest__references_hold_with_checks_off(void **state)
 {
     (void)state;
@@ -117,6 +119,17 @@ static void test_ingest__references_hold_with_checks_off(void **state)
     assert_true(q(s, "SELECT count(*) FROM equipment_events") > 0);
     assert_int_equal(q(s, "PRAGMA foreign_keys"), 1);
     assert_int_equal(q(s, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    assert_true(q(s, "SELECT count(*) FROM party_consignments") > 0);
+    assert_int_equal(q(s, "SELECT count(*) FROM party_consignments"),
+                     q(s, "SELECT count(*) FROM consignment_parties"));
+    assert_int_equal(q(s, "SELECT count(*) FROM (SELECT party_id, consignment_id, role"
+                          " FROM consignment_parties EXCEPT SELECT party_id, consignment_id,"
+                          " role FROM party_consignments)"),
+                     0);
+    assert_int_equal(q(s, "SELECT count(*) FROM (SELECT party_id, consignment_id, role"
+                          " FROM party_consignments EXCEPT SELECT party_id, consignment_id,"
+                          " role FROM consignment_parties)"),
+                     0);
     vg_store_close(s);
 }
 

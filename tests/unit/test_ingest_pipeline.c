@@ -195,6 +195,7 @@ static void dump_digest(struct vg_store *s, char out[65])
         "consignment_versions",
         "consignment_places",
         "consignment_parties",
+        "party_consignments",
         "goods_items",
         "containers",
         "consignment_equipment",
