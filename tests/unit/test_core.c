@@ -150,6 +150,35 @@ static void test_core__map_inserts_finds_and_grows(void **state)
     assert_true(vg_map_get(&m, "MSCU0000007", 11, &v));
     assert_int_equal(v, 99);
     vg_map_release(&m);
+
+    /* Keys kept in the slot (up to 32 bytes) and in the arena (longer), binary ones with
+     * zero bytes and the empty key, through several growths. */
+    vg_map_init(&m);
+    char big[80];
+    for (int i = 0; i < 3000; i++) {
+        size_t len = (size_t)(i % 70);
+        memset(big, 'k', sizeof(big));
+        memcpy(big, &i, sizeof(i)); /* zero bytes inside */
+        bool had = true;
+        assert_int_equal(vg_map_put(&m, big, len < sizeof(i) ? sizeof(i) + len : len,
+                                    (uint64_t)i, &had, NULL),
+                         VG_OK);
+        assert_false(had);
+    }
+    assert_int_equal(vg_map_put(&m, "", 0, 7, NULL, NULL), VG_OK);
+    for (int i = 0; i < 3000; i++) {
+        size_t len = (size_t)(i % 70);
+        memset(big, 'k', sizeof(big));
+        memcpy(big, &i, sizeof(i));
+        assert_true(vg_map_get(&m, big, len < sizeof(i) ? sizeof(i) + len : len, &v));
+        assert_int_equal(v, (uint64_t)i);
+        /* The same bytes at a length no key has are another key. */
+        assert_false(vg_map_get(&m, big, 75, &v));
+    }
+    assert_true(vg_map_get(&m, "", 0, &v));
+    assert_int_equal(v, 7);
+    assert_int_equal(m.count, 3001);
+    vg_map_release(&m);
 }
 
 static void test_core__csv_reads_rfc4180(void **state)
