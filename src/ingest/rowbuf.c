@@ -84,6 +84,15 @@ bool vg__ing_val_text(struct vg_arena *arena, struct ing_val *v, const char *tex
     return true;
 }
 
+void vg__ing_val_text_kept(struct ing_val *v, const char *text)
+{
+    if (text != NULL) {
+        v->type = SQLITE_TEXT;
+        v->t = text;
+        v->len = (int)strlen(text);
+    }
+}
+
 /* The INSERT of rows rows, prepared on first use and kept by the session. */
 static sqlite3_stmt *chunk_stmt(struct vg_store *store, struct ing_rowbuf *rb, int size,
                                 struct vg_error *err)

@@ -60,6 +60,10 @@ enum vg_status vg__ing_rowbuf_step(struct vg_store *store, struct ing_rowbuf *rb
 void vg__ing_val_int(struct ing_val *v, int64_t x, int64_t null_value);
 void vg__ing_val_double(struct ing_val *v, double x);
 bool vg__ing_val_text(struct vg_arena *arena, struct ing_val *v, const char *text);
+/* The same without a copy, for text that outlives the row's insert: a static string or
+ * one of the document being written (its rows are inserted before vg__ing_write returns,
+ * vg__ing_party_link copies what it keeps longer). */
+void vg__ing_val_text_kept(struct ing_val *v, const char *text);
 
 enum ing_table {
     ING_T_PLACES,      /* consignment_places */

@@ -71,6 +71,9 @@ static const char max_event_sql[] = "SELECT coalesce(max(id), 0) FROM equipment_
         }                                                                                  \
     } while (0)
 
+/* Text of the document (or static): no copy, see vg__ing_val_text_kept. */
+#define DOC_TEXT(v, text) vg__ing_val_text_kept((v), (text))
+
 static const char *function_code(enum ing_function f)
 {
     switch (f) {
@@ -280,9 +283,9 @@ static enum vg_status insert_seal(struct ing_session *s, int64_t container_id,
 {
     ROW(v, ING_T_SEALS);
     vg__ing_val_int(&v[0], container_id, 0);
-    TEXT(&v[1], seal->number);
-    TEXT(&v[2], seal->party);
-    TEXT(&v[3], source_kind);
+    DOC_TEXT(&v[1], seal->number);
+    DOC_TEXT(&v[2], seal->party);
+    DOC_TEXT(&v[3], source_kind);
     vg__ing_val_int(&v[4], observed_at, VG_TIME_NONE);
     TEXT(&v[5], place);
     vg__ing_val_int(&v[6], event_id, 0);
@@ -362,9 +365,9 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
         }
         ROW(v, ING_T_PLACES);
         vg__ing_val_int(&v[0], cid, 0);
-        TEXT(&v[1], vg__ing_place_name(p->kind));
+        DOC_TEXT(&v[1], vg__ing_place_name(p->kind));
         vg__ing_val_int(&v[2], (int64_t)i + 1, 0);
-        TEXT(&v[3], p->locode);
+        DOC_TEXT(&v[3], p->locode);
         vg__ing_val_int(&v[4], 1, 0);
     }
     for (size_t i = 0; i < c->parties.n; i++) {
@@ -382,13 +385,13 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
         }
         ROW(v, ING_T_PARTIES);
         vg__ing_val_int(&v[0], cid, 0);
-        TEXT(&v[1], role);
+        DOC_TEXT(&v[1], role);
         vg__ing_val_int(&v[2], pid, 0);
-        TEXT(&v[3], p->name);
-        TEXT(&v[4], p->address);
-        TEXT(&v[5], p->city);
-        TEXT(&v[6], p->country);
-        TEXT(&v[7], p->id);
+        DOC_TEXT(&v[3], p->name);
+        DOC_TEXT(&v[4], p->address);
+        DOC_TEXT(&v[5], p->city);
+        DOC_TEXT(&v[6], p->country);
+        DOC_TEXT(&v[7], p->id);
         vg__ing_val_int(&v[8], p->src.segment_no, 0);
     }
     const char *direction = call_port != NULL ? trip_direction(c, call_port) : NULL;
@@ -405,8 +408,8 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
         ROW(v, ING_T_EQUIPMENT);
         vg__ing_val_int(&v[0], cid, 0);
         vg__ing_val_int(&v[1], kid, 0);
-        TEXT(&v[2], e->size_type);
-        TEXT(&v[3], e->full_empty);
+        DOC_TEXT(&v[2], e->size_type);
+        DOC_TEXT(&v[3], e->full_empty);
         vg__ing_val_double(&v[4], e->gross_kg);
         vg__ing_val_double(&v[5], e->tare_kg);
         vg__ing_val_double(&v[6], e->vgm_kg);
@@ -446,19 +449,19 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
         vg__ing_val_int(&v[1], cid, 0);
         /* Position in the consignment (senders reuse GID numbers). */
         vg__ing_val_int(&v[2], (int64_t)i + 1, 0);
-        TEXT(&v[3], g->hs);
+        DOC_TEXT(&v[3], g->hs);
         if (g->hs != NULL) {
             v[4].type = SQLITE_INTEGER;
             v[4].i = hs_valid;
         }
-        TEXT(&v[5], g->description);
+        DOC_TEXT(&v[5], g->description);
         vg__ing_val_int(&v[6], g->packages, -1);
-        TEXT(&v[7], g->package_type);
+        DOC_TEXT(&v[7], g->package_type);
         vg__ing_val_double(&v[8], g->gross_kg);
         vg__ing_val_double(&v[9], g->net_kg);
         vg__ing_val_double(&v[10], g->volume_m3);
         vg__ing_val_double(&v[11], g->value);
-        TEXT(&v[12], g->currency);
+        DOC_TEXT(&v[12], g->currency);
         vg__ing_val_int(&v[13], g->src.segment_no, 0);
         for (size_t k = 0; k < g->placements.n; k++) {
             const struct ing_placement *pl = ING_AT(g->placements, struct ing_placement, k);
@@ -587,21 +590,21 @@ static enum vg_status write_event(struct ing_session *s, struct ing_document *do
     ROW(v, ING_T_EVENTS);
     vg__ing_val_int(&v[0], event_id, 0);
     vg__ing_val_int(&v[1], kid, 0);
-    TEXT(&v[2], ev->kind);
-    TEXT(&v[3], ev->status_code);
+    DOC_TEXT(&v[2], ev->kind);
+    DOC_TEXT(&v[3], ev->status_code);
     vg__ing_val_int(&v[4], ev->time, VG_TIME_NONE);
     TEXT(&v[5], place[0] != '\0' ? place : NULL);
-    TEXT(&v[6], ev->terminal);
+    DOC_TEXT(&v[6], ev->terminal);
     vg__ing_val_int(&v[7], port_call_id, 0);
     vg__ing_val_int(&v[8], vessel_id, 0);
     TEXT(&v[9], voy != NULL ? voy->voyage : NULL);
-    TEXT(&v[10], ev->bl);
-    TEXT(&v[11], ev->full_empty);
+    DOC_TEXT(&v[10], ev->bl);
+    DOC_TEXT(&v[11], ev->full_empty);
     vg__ing_val_double(&v[12], ev->gross_kg);
-    TEXT(&v[13], ev->stowage);
+    DOC_TEXT(&v[13], ev->stowage);
     TEXT(&v[14], sl > 0 ? seals : NULL);
-    TEXT(&v[15], ev->transport_mode);
-    TEXT(&v[16], ev->vehicle);
+    DOC_TEXT(&v[15], ev->transport_mode);
+    DOC_TEXT(&v[16], ev->vehicle);
     vg__ing_val_int(&v[17], message_id, 0);
     vg__ing_val_int(&v[18], ev->src.segment_no, 0);
     vg__ing_val_int(&v[19], s->now, VG_TIME_NONE);
