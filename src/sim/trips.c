@@ -39,6 +39,7 @@ struct call_ctx {
     struct sim_choice commodity_pick;
     bool any_commodity;
     uint32_t cell20, cell40;
+    uint32_t prev_call; /* the service's call at this port before this one, SIM_NONE */
 };
 
 /* ---- small helpers ----------------------------------------------------------------------- */
@@ -238,6 +239,7 @@ static struct sim_trip *trip_new(struct call_ctx *x)
     struct sim_trip *t = &g->trip[g->ntrip++];
     memset(t, 0, sizeof(*t));
     t->transfer_terminal = SIM_NONE;
+    t->rolled_from = SIM_NONE;
     t->loaded = true;
     return t;
 }
@@ -853,6 +855,7 @@ static struct sim_trip *make_box(struct call_ctx *x, uint32_t kidx, int pattern,
     } else if (pattern == SIM_P_NONE && vg__sim_chance(r, cfg->conf_rate[SIM_C_ROLLOVER])) {
         dwell += x->sv->freq; /* missed the previous call */
         t->conf |= 1u << SIM_C_ROLLOVER;
+        t->rolled_from = x->prev_call; /* whose loading order named it */
     }
     dwell = clampd(dwell, 0.25, 40);
     t->t_gate = gate_time(r, p, c->berth - (int64_t)(dwell * SIM_DAY));
@@ -1540,6 +1543,14 @@ enum vg_status vg__sim_trips_for_call(struct sim_gen *g, uint32_t ci, struct vg_
     vg__sim_rng_init(&x.r, w->seed, SIM_S_TRIP, x.c->id, 0);
     x.day = (int)((x.c->etd - w->t0) / SIM_DAY);
     x.history = x.c->etd < w->t_split;
+    x.prev_call = SIM_NONE;
+    for (uint32_t i = 0; i < g->s->ncall; i++) {
+        const struct sim_call *o = &g->s->call[i];
+        if (i != ci && o->container && o->service == x.c->service && o->port == x.c->port &&
+            o->etd < x.c->etd && (x.prev_call == SIM_NONE || o->etd > g->s->call[x.prev_call].etd)) {
+            x.prev_call = i;
+        }
+    }
     struct vg_civil cv;
     vg_time_local(x.c->etd, &x.port->zone, &cv);
     x.month = cv.month - 1;
