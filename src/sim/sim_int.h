@@ -56,6 +56,7 @@ enum sim_stream {
     SIM_S_WATCH,
     SIM_S_NAMES,
     SIM_S_FRONT,
+    SIM_S_BRANCH,
 };
 
 /* Seeds r from the world seed and three words (splitmix64 over them). */

@@ -349,7 +349,10 @@ static void finish_consignment(struct call_ctx *x, struct sim_consignment *k, bo
 }
 
 /* A street of the party's country it does not use (arena memory). */
-static const char *moved_street(struct call_ctx *x, uint32_t party)
+/* A street in the party's country: fresh (another's address under its name) or, with
+ * branch, one of the party's two other addresses (a branch, or where it moved), the same
+ * each time it is written. Either way the draws of the call's stream are the same. */
+static const char *street_for(struct call_ctx *x, uint32_t party, bool branch)
 {
     const struct sim_party *p = &x->w->party[party];
     int ci = vg__sim_country_index(x->cfg, p->country);
@@ -357,9 +360,16 @@ static const char *moved_street(struct call_ctx *x, uint32_t party)
         return NULL;
     }
     const struct sim_country *ct = &x->cfg->country[ci];
-    const struct sim_city *city = &ct->cities[vg__sim_below(&x->r, ct->ncities)];
+    uint32_t c = vg__sim_below(&x->r, ct->ncities);
+    int number = vg__sim_range(&x->r, 481, 999);
+    if (branch) {
+        struct sim_rng br;
+        vg__sim_rng_init(&br, x->w->seed, SIM_S_BRANCH, party, (uint64_t)number & 1u);
+        c = vg__sim_below(&br, ct->ncities);
+        number = vg__sim_range(&br, 481, 999);
+    }
     char street[96];
-    snprintf(street, sizeof(street), "%s %d", city->street, vg__sim_range(&x->r, 481, 999));
+    snprintf(street, sizeof(street), "%s %d", ct->cities[c].street, number);
     return vg_arena_strndup(&x->w->arena, street, strlen(street));
 }
 
@@ -496,7 +506,7 @@ static int normal_consignment(struct call_ctx *x, struct sim_consignment *k)
     }
     if (vg__sim_chance(r, cfg->conf_rate[SIM_C_CONSIGNEE_MOVED])) {
         /* The consignee moved (or writes a branch address): a street it never used. */
-        k->consignee_street = moved_street(x, k->consignee);
+        k->consignee_street = street_for(x, k->consignee, true);
         k->conf_bits |= 1u << SIM_C_CONSIGNEE_MOVED;
     }
     if (vg__sim_chance(r, cfg->conf_rate[SIM_C_DELIVERY_ELSEWHERE])) {
@@ -730,7 +740,7 @@ static bool special_consignment(struct call_ctx *x, struct sim_consignment *k, i
         uint32_t n = w->ncons_pool[k->country];
         k->consignee = w->cons_pool[k->country][vg__sim_below(r, n)];
         if ((want >> SIM_I_ADDRESS_CHANGED) & 1) {
-            k->consignee_street = moved_street(x, k->consignee);
+            k->consignee_street = street_for(x, k->consignee, false);
         }
         if (((want >> SIM_I_DELIVERY_REDIRECT) & 1) && !delivery_abroad(x, k)) {
             want &= ~(1u << SIM_I_DELIVERY_REDIRECT);
@@ -1499,7 +1509,7 @@ static void force_indicator(struct call_ctx *x, struct sim_trip *t)
         k->prepaid = true;
         break;
     case SIM_P_HIJACK:
-        k->consignee_street = moved_street(x, k->consignee);
+        k->consignee_street = street_for(x, k->consignee, false);
         break;
     case SIM_P_TRANSHIPMENT:
         for (uint32_t h = 0; h < pc->nhub; h++) {
