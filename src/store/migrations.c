@@ -353,11 +353,22 @@ static const char *const schema_v4[] = {
     NULL,
 };
 
+/* 5: a message that replaces an earlier one (an amendment, a re-sent document) marks the
+ * earlier message's equipment events superseded; without an index by message that UPDATE
+ * scanned every event of the store once per amendment (0.1 s at 650,000 events, minutes for
+ * a day of re-sent gate messages in a national store). Message ids only grow during ingest,
+ * so the index is appended to at its right edge. */
+static const char *const schema_v5[] = {
+    "CREATE INDEX IF NOT EXISTS equipment_events_message ON equipment_events(message_id);\n",
+    NULL,
+};
+
 const struct store_migration vg__store_migrations[] = {
     { 1, "data model", schema_v1 },
     { 2, "targeting", schema_v2 },
     { 3, "source segments of manifest records, assessment digests", schema_v3 },
     { 4, "unused consignment indexes dropped", schema_v4 },
+    { 5, "equipment events by message (superseding)", schema_v5 },
 };
 
 const int vg__store_migration_count =
