@@ -167,7 +167,13 @@ enum vg_status vg__edi_equipment_events(struct edi_ctx *c, const struct vg_edifa
         if (e->terminal == NULL) {
             e->terminal = header_terminal;
         }
-        if (e->time == VG_TIME_NONE) {
+        bool order = strcmp(e->kind, ING_EV_LOAD_ORDER) == 0 ||
+                     strcmp(e->kind, ING_EV_DISCHARGE_ORDER) == 0;
+        if (order && doc->prepared_at != VG_TIME_NONE) {
+            /* A planned move is known from when it was ordered, not from the time it plans
+             * (the call's departure, often after the box was loaded). */
+            e->time = doc->prepared_at;
+        } else if (e->time == VG_TIME_NONE) {
             /* No time of its own: the document's, said so. */
             e->time = doc->prepared_at;
             if (vg__ing_note(doc, &e->src, "event_without_time", "time", NULL,

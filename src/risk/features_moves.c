@@ -347,6 +347,55 @@ static bool odd_hour(int64_t t, const struct vg_zone *z)
     return vg_time_is_night(t, z) || vg_time_is_weekend(t, z);
 }
 
+/* Whether the box was rolled: named on the loading order (COPRAR) of an earlier call at
+ * this port that departed between its gate-in and its loading without loading it. Known
+ * when a loading order names the box for its own call (the line sends them) or for such an
+ * earlier call. */
+static void missed_call(struct rk_view *v, const struct rk_event *gi, int64_t end, bool import)
+{
+    struct rk_ctx *c = v->c;
+    if (rk_need(v, VG_F_MISSED_EARLIER_CALL, VG_FEED_TERMINAL)) {
+        return;
+    }
+    if (import) {
+        rk_unknown(v, VG_F_MISSED_EARLIER_CALL, VG_SLICE_LIT("an import: not loaded at this port"));
+        return;
+    }
+    bool own = false;
+    const struct rk_event *missed = NULL;
+    for (size_t i = 0; i < v->nev; i++) {
+        const struct rk_event *e = &v->ev[i];
+        if (e->kind != RK_EV_LOAD_ORDER || !rk_at_port(v, e) || e->call == RK_NONE) {
+            continue;
+        }
+        if (e->call == v->trip->call) {
+            own = true;
+            continue;
+        }
+        const struct rk_call *o = RK_AT(c->calls, struct rk_call, e->call);
+        int64_t left = o->atd != VG_TIME_NONE ? o->atd : o->etd;
+        if (gi == NULL || left == VG_TIME_NONE || left < gi->t || left > end || missed != NULL) {
+            continue;
+        }
+        bool loaded = false;
+        for (size_t j = 0; j < v->nev && !loaded; j++) {
+            loaded = v->ev[j].kind == RK_EV_LOAD && v->ev[j].call == e->call;
+        }
+        if (!loaded) {
+            missed = e;
+        }
+    }
+    if (missed != NULL) {
+        rk_set(v, VG_F_MISSED_EARLIER_CALL, vg_value_bool(true));
+        rk_cite_msg(v, VG_F_MISSED_EARLIER_CALL, missed->message_id, missed->segment_no);
+    } else if (own) {
+        rk_set(v, VG_F_MISSED_EARLIER_CALL, vg_value_bool(false));
+    } else {
+        rk_unknown(v, VG_F_MISSED_EARLIER_CALL,
+                   VG_SLICE_LIT("no loading order (COPRAR) names the container for its call"));
+    }
+}
+
 enum vg_status rk_features_moves(struct rk_view *v)
 {
     struct rk_ctx *c = v->c;
@@ -402,6 +451,7 @@ enum vg_status rk_features_moves(struct rk_view *v)
         rk_unknown(v, VG_F_DWELL_Z, v->rec[VG_F_DWELL_VS_NORM].as.string);
     }
     inland(v, gi);
+    missed_call(v, gi, end, import);
 
     /* Gate moves during the dwell, and whether the box went out and came back. */
     if (!rk_need(v, VG_F_GATE_MOVES_DURING_DWELL, VG_FEED_GATE)) {

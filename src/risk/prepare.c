@@ -371,10 +371,14 @@ static enum vg_status prepare_parties(struct rk_ctx *c)
     }
     for (size_t i = 0; i < c->parties.n; i++) {
         struct rk_party *pt = RK_AT(c->parties, struct rk_party, i);
-        qsort(RK_AT(c->shipments, struct rk_shipment, pt->ship_off), pt->ship_n,
-              sizeof(struct rk_shipment), cmp_shipment);
-        qsort(RK_AT(c->receipts, struct rk_shipment, pt->recv_off), pt->recv_n,
-              sizeof(struct rk_shipment), cmp_shipment);
+        if (pt->ship_n > 1) {
+            qsort((struct rk_shipment *)c->shipments.items + pt->ship_off, pt->ship_n,
+                  sizeof(struct rk_shipment), cmp_shipment);
+        }
+        if (pt->recv_n > 1) {
+            qsort((struct rk_shipment *)c->receipts.items + pt->recv_off, pt->recv_n,
+                  sizeof(struct rk_shipment), cmp_shipment);
+        }
     }
     return VG_OK;
 }

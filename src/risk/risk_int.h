@@ -43,7 +43,10 @@ struct rk_vec {
 void *rk_push(struct rk_vec *v, size_t size);
 void rk_vec_free(struct rk_vec *v);
 
-#define RK_AT(vec, type, i) (&((type *)(vec).items)[i])
+/* Element i of a vector; NULL for a vector never pushed to (an empty store), where
+ * &items[0] would offset a null pointer: callers then loop over zero elements. */
+#define RK_AT(vec, type, i)                                                                    \
+    ((vec).items != NULL ? &((type *)(vec).items)[i] : (type *)NULL)
 
 #define RK_RECENT 1024 /* strings remembered in front of the map (a power of two) */
 

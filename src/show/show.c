@@ -47,7 +47,7 @@ struct section {
 #define TRIPS_OF_BL                                                                           \
     "(SELECT t.id FROM trips t JOIN consignment_equipment ce ON ce.container_id ="            \
     " t.container_id JOIN consignments co ON co.id = ce.consignment_id AND"                   \
-    " co.port_call_id IS t.port_call_id WHERE co.bl_number = ?1 COLLATE NOCASE)"
+    " co.port_call_id IS t.port_call_id WHERE co.bl_number = ?1)"
 #define TRIPS_OF_PARTY                                                                        \
     "(SELECT t.id FROM trips t JOIN consignment_equipment ce ON ce.container_id ="            \
     " t.container_id JOIN consignments co ON co.id = ce.consignment_id AND"                   \
@@ -153,7 +153,9 @@ static const struct section container_sections[] = {
       OUTCOMES("o.container_number = (SELECT number FROM containers WHERE id = " ID ")") },
 };
 
-#define CONSIGNMENTS_OF_BL "(SELECT id FROM consignments WHERE bl_number = ?1 COLLATE NOCASE)"
+/* ?1 is the B/L number as stored (bl_spelling): an exact compare seeks the
+ * consignments(bl_number, carrier) index, a NOCASE one would scan the table. */
+#define CONSIGNMENTS_OF_BL "(SELECT id FROM consignments WHERE bl_number = ?1)"
 
 static const struct section bl_sections[] = {
     { "consignments", "Bill of lading", false,
@@ -321,6 +323,43 @@ static enum vg_status ids_of(struct vg_store *store,
     return rc == SQLITE_DONE ? VG_OK : vg__store_error(store, rc, "looking up", err);
 }
 
+/* The B/L number as the store spells it, for a number typed in any case: the exact
+ * spelling, then its upper case (both seek the index), then any case (a scan, only when
+ * neither is stored). VG_ENOTFOUND when no consignment has it. */
+static enum vg_status bl_spelling(struct vg_store *store,
+                                  const char *typed,
+                                  char *out,
+                                  size_t cap,
+                                  struct vg_error *err)
+{
+    static const char *const sql[] = {
+        "SELECT bl_number FROM consignments WHERE bl_number = ?1 LIMIT 1",
+        "SELECT bl_number FROM consignments WHERE bl_number = upper(?1) LIMIT 1",
+        "SELECT bl_number FROM consignments WHERE bl_number = ?1 COLLATE NOCASE"
+        " ORDER BY bl_number LIMIT 1",
+    };
+    for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+        sqlite3_stmt *st = NULL;
+        int rc = sqlite3_prepare_v2(store->db, sql[i], -1, &st, NULL);
+        if (rc != SQLITE_OK) {
+            return vg__store_error(store, rc, "looking up a bill of lading", err);
+        }
+        vg__bind_text(st, 1, typed);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+        }
+        sqlite3_finalize(st);
+        if (rc == SQLITE_ROW) {
+            return VG_OK;
+        }
+        if (rc != SQLITE_DONE) {
+            return vg__store_error(store, rc, "looking up a bill of lading", err);
+        }
+    }
+    return VG_ENOTFOUND;
+}
+
 static bool all_digits(const char *s, size_t want)
 {
     size_t n = 0;
@@ -464,14 +503,14 @@ enum vg_status vg_show(struct vg_store *store,
                    : st;
     }
     case VG_SHOW_BL: {
-        static const char sql[] = "SELECT id FROM consignments WHERE bl_number = ?1 COLLATE NOCASE";
-        st = ids_of(store, sql, id, ids, 2, &n, err);
-        if (st == VG_OK && n == 0) {
+        char spelling[256];
+        st = bl_spelling(store, id, spelling, sizeof(spelling), err);
+        if (st == VG_ENOTFOUND) {
             return vg_error_set(err, VG_ENOTFOUND, "no bill of lading '%.60s' in the store", id);
         }
         return st == VG_OK
                    ? run_sections(store, bl_sections, sizeof(bl_sections) / sizeof(bl_sections[0]),
-                                  id, sink, err)
+                                  spelling, sink, err)
                    : st;
     }
     case VG_SHOW_PARTY:

@@ -5,6 +5,9 @@
  *   CODECO  terminal or depot -> carrier, one message per gate move (empty pick-up,
  *           gate-in, gate-out and re-entry, late transfer reports)
  *   COARRI  terminal -> carrier, one loading report per call
+ *   COPRAR  carrier -> terminal, the loading order of the call (every box it plans to load),
+ *           and for boxes rolled from the service's previous call, the loading order of
+ *           that call which named them
  *   BAPLIE  carrier -> terminal, the bay plan of the boxes loaded, one file per departure
  *
  * Interchanges are grouped by sender and day of departure: feeds/<type>/<YYYYMMDD>_<sender>
@@ -721,6 +724,69 @@ static enum vg_status coarri(struct fctx *f)
     return st;
 }
 
+/* A loading order (COPRAR BGM+45) of call f->c, dated two days before it berths, naming
+ * boxes of the call being generated: every box it loads, or (rolled_only) those rolled
+ * from from_call. */
+static enum vg_status coprar(struct fctx *f, bool rolled_only, uint32_t from_call)
+{
+    struct sim_gen *g = f->g;
+    enum vg_status st = VG_OK;
+    struct sim_interchange *ix = ix_get(f, "coprar", f->ca->agent, f->term->sender, &st);
+    if (ix == NULL) {
+        return st;
+    }
+    struct sim_edi *e = f->e;
+    vg__sim_edi_reset(e);
+    vg__sim_edi_seg(e, "BGM");
+    vg__sim_edi_el(e, "45");
+    vg__sim_edi_raw(e, '+', "LO");
+    vg__sim_edi_raw(e, '\0', f->c->voyage);
+    vg__sim_edi_num(e, '\0', ++g->doc_seq % 1000000u, 6);
+    vg__sim_edi_el(e, "9");
+    vg__sim_edi_end(e);
+    dtm(f, "137", f->c->berth - 2 * SIM_DAY);
+    tdt(f, true, false, 0);
+    loc(f, "9", f->port->locode, f->term->code);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < g->ntrip; i++) {
+        const struct sim_trip *t = &g->trip[i];
+        if (rolled_only ? t->rolled_from != from_call : !t->loaded) {
+            continue;
+        }
+        const struct sim_consignment *k = &g->cons[t->cons];
+        eqd(f, t->container, t->type, "2", t->full, true);
+        loc(f, "11", k->pod, NULL);
+        rff(f, "BM", k->house ? k->master : k->bl);
+        n++;
+    }
+    cnt(f, n);
+    st = vg__sim_ix_message(ix, "COPRAR:D:00B:UN", e, 0, f->err);
+    g->rep->messages++;
+    return st;
+}
+
+/* The loading orders of the call, and of the service's previous call for boxes rolled from
+ * it (a box that misses its ship stays on the first call's order). */
+static enum vg_status loading_orders(struct fctx *f)
+{
+    struct sim_gen *g = f->g;
+    enum vg_status st = coprar(f, false, SIM_NONE);
+    uint32_t from = SIM_NONE;
+    for (uint32_t i = 0; i < g->ntrip && from == SIM_NONE; i++) {
+        from = g->trip[i].rolled_from;
+    }
+    if (st != VG_OK || from == SIM_NONE) {
+        return st;
+    }
+    struct fctx prev = *f;
+    prev.c = &g->s->call[from];
+    prev.port = &prev.cfg->port[prev.c->port];
+    prev.term = &prev.port->term[prev.c->terminal];
+    prev.v = &prev.w->vessel[prev.c->vessel];
+    prev.ca = &prev.cfg->carrier[prev.c->carrier];
+    return coprar(&prev, true, from);
+}
+
 static enum vg_status baplie(struct fctx *f)
 {
     struct sim_gen *g = f->g;
@@ -831,6 +897,9 @@ enum vg_status vg__sim_feeds_for_call(struct sim_gen *g, uint32_t ci, struct vg_
         if (st == VG_OK && t->t_transfer != 0) {
             st = codeco(&f, t, MOVE_TRANSFER_OUT);
         }
+    }
+    if (st == VG_OK) {
+        st = loading_orders(&f);
     }
     if (st == VG_OK) {
         st = coarri(&f);

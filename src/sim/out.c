@@ -17,7 +17,7 @@
 
 #define IOBUF_SIZE (1u << 20)
 
-static const char *const subdirs[] = { "feeds/cuscar", "feeds/codeco", "feeds/coarri",
+static const char *const subdirs[] = { "feeds/cuscar", "feeds/codeco", "feeds/coarri", "feeds/coprar",
                                        "feeds/baplie", "feeds/ais", "feeds" };
 static const char *const top_files[] = { "outcomes.csv", "watchlist.csv", "truth.json" };
 
@@ -118,7 +118,8 @@ enum vg_status vg__sim_out_prepare(struct sim_out *o, const char *dir, bool over
                                 "earlier sim output)", dir);
         }
         int others = 0;
-        static const char *const suffix[] = { ".edi", ".edi", ".edi", ".edi", ".nmea", NULL };
+        static const char *const suffix[] = { ".edi", ".edi", ".edi", ".edi", ".edi", ".nmea", NULL };
+        _Static_assert(sizeof(suffix) == sizeof(subdirs), "a suffix for every subdirectory");
         for (size_t i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]) && st == VG_OK; i++) {
             st = clean_dir(dir, subdirs[i], suffix[i], &others, err);
         }

@@ -56,6 +56,7 @@ enum sim_stream {
     SIM_S_WATCH,
     SIM_S_NAMES,
     SIM_S_FRONT,
+    SIM_S_BRANCH,
 };
 
 /* Seeds r from the world seed and three words (splitmix64 over them). */
@@ -867,6 +868,7 @@ struct sim_trip {
     char booking[12];
     char cell[8];
     uint32_t transfer_terminal; /* terminal-transfer confounder: index or SIM_NONE (depot) */
+    uint32_t rolled_from; /* rollover confounder: the call it missed, or SIM_NONE */
     uint8_t pattern;
     uint32_t ind, conf;
     uint8_t conc;

@@ -39,6 +39,7 @@ struct call_ctx {
     struct sim_choice commodity_pick;
     bool any_commodity;
     uint32_t cell20, cell40;
+    uint32_t prev_call; /* the service's call at this port before this one, SIM_NONE */
 };
 
 /* ---- small helpers ----------------------------------------------------------------------- */
@@ -238,6 +239,7 @@ static struct sim_trip *trip_new(struct call_ctx *x)
     struct sim_trip *t = &g->trip[g->ntrip++];
     memset(t, 0, sizeof(*t));
     t->transfer_terminal = SIM_NONE;
+    t->rolled_from = SIM_NONE;
     t->loaded = true;
     return t;
 }
@@ -347,7 +349,10 @@ static void finish_consignment(struct call_ctx *x, struct sim_consignment *k, bo
 }
 
 /* A street of the party's country it does not use (arena memory). */
-static const char *moved_street(struct call_ctx *x, uint32_t party)
+/* A street in the party's country: fresh (another's address under its name) or, with
+ * branch, one of the party's two other addresses (a branch, or where it moved), the same
+ * each time it is written. Either way the draws of the call's stream are the same. */
+static const char *street_for(struct call_ctx *x, uint32_t party, bool branch)
 {
     const struct sim_party *p = &x->w->party[party];
     int ci = vg__sim_country_index(x->cfg, p->country);
@@ -355,9 +360,16 @@ static const char *moved_street(struct call_ctx *x, uint32_t party)
         return NULL;
     }
     const struct sim_country *ct = &x->cfg->country[ci];
-    const struct sim_city *city = &ct->cities[vg__sim_below(&x->r, ct->ncities)];
+    uint32_t c = vg__sim_below(&x->r, ct->ncities);
+    int number = vg__sim_range(&x->r, 481, 999);
+    if (branch) {
+        struct sim_rng br;
+        vg__sim_rng_init(&br, x->w->seed, SIM_S_BRANCH, party, (uint64_t)number & 1u);
+        c = vg__sim_below(&br, ct->ncities);
+        number = vg__sim_range(&br, 481, 999);
+    }
     char street[96];
-    snprintf(street, sizeof(street), "%s %d", city->street, vg__sim_range(&x->r, 481, 999));
+    snprintf(street, sizeof(street), "%s %d", ct->cities[c].street, number);
     return vg_arena_strndup(&x->w->arena, street, strlen(street));
 }
 
@@ -494,7 +506,7 @@ static int normal_consignment(struct call_ctx *x, struct sim_consignment *k)
     }
     if (vg__sim_chance(r, cfg->conf_rate[SIM_C_CONSIGNEE_MOVED])) {
         /* The consignee moved (or writes a branch address): a street it never used. */
-        k->consignee_street = moved_street(x, k->consignee);
+        k->consignee_street = street_for(x, k->consignee, true);
         k->conf_bits |= 1u << SIM_C_CONSIGNEE_MOVED;
     }
     if (vg__sim_chance(r, cfg->conf_rate[SIM_C_DELIVERY_ELSEWHERE])) {
@@ -728,7 +740,7 @@ static bool special_consignment(struct call_ctx *x, struct sim_consignment *k, i
         uint32_t n = w->ncons_pool[k->country];
         k->consignee = w->cons_pool[k->country][vg__sim_below(r, n)];
         if ((want >> SIM_I_ADDRESS_CHANGED) & 1) {
-            k->consignee_street = moved_street(x, k->consignee);
+            k->consignee_street = street_for(x, k->consignee, false);
         }
         if (((want >> SIM_I_DELIVERY_REDIRECT) & 1) && !delivery_abroad(x, k)) {
             want &= ~(1u << SIM_I_DELIVERY_REDIRECT);
@@ -853,6 +865,7 @@ static struct sim_trip *make_box(struct call_ctx *x, uint32_t kidx, int pattern,
     } else if (pattern == SIM_P_NONE && vg__sim_chance(r, cfg->conf_rate[SIM_C_ROLLOVER])) {
         dwell += x->sv->freq; /* missed the previous call */
         t->conf |= 1u << SIM_C_ROLLOVER;
+        t->rolled_from = x->prev_call; /* whose loading order named it */
     }
     dwell = clampd(dwell, 0.25, 40);
     t->t_gate = gate_time(r, p, c->berth - (int64_t)(dwell * SIM_DAY));
@@ -1496,7 +1509,7 @@ static void force_indicator(struct call_ctx *x, struct sim_trip *t)
         k->prepaid = true;
         break;
     case SIM_P_HIJACK:
-        k->consignee_street = moved_street(x, k->consignee);
+        k->consignee_street = street_for(x, k->consignee, false);
         break;
     case SIM_P_TRANSHIPMENT:
         for (uint32_t h = 0; h < pc->nhub; h++) {
@@ -1540,6 +1553,14 @@ enum vg_status vg__sim_trips_for_call(struct sim_gen *g, uint32_t ci, struct vg_
     vg__sim_rng_init(&x.r, w->seed, SIM_S_TRIP, x.c->id, 0);
     x.day = (int)((x.c->etd - w->t0) / SIM_DAY);
     x.history = x.c->etd < w->t_split;
+    x.prev_call = SIM_NONE;
+    for (uint32_t i = 0; i < g->s->ncall; i++) {
+        const struct sim_call *o = &g->s->call[i];
+        if (i != ci && o->container && o->service == x.c->service && o->port == x.c->port &&
+            o->etd < x.c->etd && (x.prev_call == SIM_NONE || o->etd > g->s->call[x.prev_call].etd)) {
+            x.prev_call = i;
+        }
+    }
     struct vg_civil cv;
     vg_time_local(x.c->etd, &x.port->zone, &cv);
     x.month = cv.month - 1;

@@ -16,9 +16,9 @@ out=$("$VIGIA" rules check "$SRC/rules/default.rules" --format csv 2>"$tmp/err")
     fail "default set: exit $?: $(cat "$tmp/err")"
 [ "$(echo "$out" | head -n 1 | tr -d '\r')" = "rule_set,id,title,action,weight,valid_from,valid_to,features" ] ||
     fail "header: $(echo "$out" | head -n 1)"
-echo "$out" | tr -d '\r' | grep -qx 'vigia-default 2026.6,SEAL-01,Seal changed between gate-in and loading,score,30,2020-01-01,2027-12-31,seal_gate_to_load' ||
+echo "$out" | tr -d '\r' | grep -qx 'vigia-default 2026.7,SEAL-01,Seal changed between gate-in and loading,score,30,2020-01-01,2027-12-31,seal_gate_to_load' ||
     fail "SEAL-01 row missing"
-echo "$out" | tr -d '\r' | grep -qx 'vigia-default 2026.6,WL-01,Identifier on a watch list,hold,30,2020-01-01,2027-12-31,watchlist_identifier_match' ||
+echo "$out" | tr -d '\r' | grep -qx 'vigia-default 2026.7,WL-01,Identifier on a watch list,hold,30,2020-01-01,2027-12-31,watchlist_identifier_match' ||
     fail "WL-01 row missing"
 [ "$(echo "$out" | tr -d '\r' | grep -c ',hold,')" = 1 ] || fail "expected exactly one hold rule"
 

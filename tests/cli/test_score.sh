@@ -32,7 +32,7 @@ expect 1 "$VIGIA" score --rescore-days 0
 expect 0 "$VIGIA" --format csv score --as-of 2024-05-10
 grep -q "^assessed,[1-9]" "$TMP/out" || fail "nothing assessed: $(cat "$TMP/out")"
 expect 0 "$VIGIA" --format csv rules list
-grep -q ",vigia-default,2026.6,yes," "$TMP/out" || fail "default rules not stored and active"
+grep -q ",vigia-default,2026.7,yes," "$TMP/out" || fail "default rules not stored and active"
 
 # Scoring again adds nothing, and appends nothing to the audit trail.
 expect 0 "$VIGIA" --format csv audit log --limit 0

@@ -240,6 +240,19 @@ static void test_ingest__amendment_cancel_and_collision(void **state)
     assert_int_equal(r.cancelled, 1);
     assert_string_equal(qs(s, "SELECT status FROM consignments WHERE bl_number = 'BL1'", buf, sizeof(buf)), "cancelled");
     assert_int_equal(q(s, "SELECT count(*) FROM consignment_versions"), 3);
+    /* Superseding an earlier message's events seeks them by message: a scan of every event
+     * per amendment does not scale to a national store. */
+    sqlite3_stmt *plan;
+    assert_int_equal(sqlite3_prepare_v2(s->db,
+                                        "EXPLAIN QUERY PLAN UPDATE equipment_events SET"
+                                        " superseded = 1 WHERE message_id = 1",
+                                        -1, &plan, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(plan), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(plan, 3),
+                        "SEARCH equipment_events USING INDEX equipment_events_message"
+                        " (message_id=?)");
+    sqlite3_finalize(plan);
     vg_store_close(s);
 }
 

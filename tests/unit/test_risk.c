@@ -295,6 +295,51 @@ static void test_risk__features_of_a_trip(void **state)
     vg_store_close(s);
 }
 
+/* Loading orders (COPRAR): MSC BIANCA 023W, leaving 2024-06-04 10:00Z, had MSCU1000017 on
+ * its order and left without it (the box gated in on 06-03, loaded on MSC ANNA on 06-05);
+ * MSC ANNA's own order names MSCU1000022. */
+static const char loading_orders[] =
+    "UNB+UNOC:3+MSC-PE+DPW+240601:1200+LO1'"
+    "UNH+1+COPRAR:D:00B:UN'BGM+45+LO023W+9'DTM+137:202406011200:203'"
+    "TDT+20+023W+1++MSC:172:20+++9074731:146:11:MSC BIANCA'LOC+9+PECLL:139:6+DPW:TER:ZZZ'"
+    "DTM+133:202406041000:203'EQD+CN+MSCU1000017+45R1:102:5++2+5'DTM+133:202406040800:203'"
+    "LOC+11+NLRTM:139:6'CNT+16:1'UNT+11+1'"
+    "UNH+2+COPRAR:D:00B:UN'BGM+45+LO024W+9'DTM+137:202406021200:203'"
+    "TDT+20+024W+1++MSC:172:20+++9074729:146:11:MSC ANNA'LOC+9+PECLL:139:6+DPW:TER:ZZZ'"
+    "DTM+133:202406052200:203'EQD+CN+MSCU1000022+45R1:102:5++2+5'LOC+11+NLRTM:139:6'"
+    "CNT+16:1'UNT+10+2'"
+    "UNZ+2+LO1'";
+
+static void test_risk__box_rolled_from_an_earlier_call(void **state)
+{
+    (void)state;
+    struct vg_store *s = world("rolled.db");
+    struct feat *f = features(s, trip_of(s, "MSCU1000017", NULL), "2024-07-01T00:00Z");
+    assert_contains(funknown(f, VG_F_MISSED_EARLIER_CALL), "no loading order");
+    features_free(f);
+    ingest(s, "coprar.edi", loading_orders);
+    /* The orders are dated when they were made (12:00 at Callao), not at the departures
+     * they plan. */
+    assert_int_equal(q(s, "SELECT count(*) FROM equipment_events WHERE kind = 'load_order' AND"
+                          " event_at IN (1717261200, 1717347600)"),
+                     2);
+    f = features(s, trip_of(s, "MSCU1000017", NULL), "2024-07-01T00:00Z");
+    assert_true(fbool(f, VG_F_MISSED_EARLIER_CALL));
+    assert_int_equal(f->src[VG_F_MISSED_EARLIER_CALL][0].id,
+                     q(s, "SELECT message_id FROM equipment_events WHERE kind = 'load_order' AND"
+                          " container_id = (SELECT id FROM containers WHERE number ="
+                          " 'MSCU1000017')"));
+    features_free(f);
+    f = features(s, trip_of(s, "MSCU1000022", NULL), "2024-07-01T00:00Z");
+    assert_false(fbool(f, VG_F_MISSED_EARLIER_CALL));
+    features_free(f);
+    /* As of before the order of the earlier call was made, nothing is known of it. */
+    f = features(s, trip_of(s, "MSCU1000017", NULL), "2024-06-01T06:00Z");
+    assert_int_equal(f->rec[VG_F_MISSED_EARLIER_CALL].kind, VG_VALUE_UNKNOWN);
+    features_free(f);
+    vg_store_close(s);
+}
+
 static void test_risk__missing_gate_feed_is_unknown_not_nothing(void **state)
 {
     (void)state;
@@ -2169,6 +2214,7 @@ static void test_risk__reasons_in_batches_as_one_by_one(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_risk__features_of_a_trip),
     cmocka_unit_test(test_risk__missing_gate_feed_is_unknown_not_nothing),
+    cmocka_unit_test(test_risk__box_rolled_from_an_earlier_call),
     cmocka_unit_test(test_risk__party_history_and_new_patterns),
     cmocka_unit_test(test_risk__kg_per_package_robust_z),
     cmocka_unit_test(test_risk__links_to_earlier_seizures),
