@@ -256,6 +256,12 @@ enum vg_status vg_time_parse_iso8601(struct vg_slice text,
         }
         v = vg_time_from_civil(y, mo, d, h, mi, s) - (int64_t)off * 60;
     }
+    /* Years 0001-9999 in UTC too: 0001-01-01 at Auckland is still year 0 in UTC, which no
+     * ISO 8601 text this library writes could give back. */
+    if (v < vg_time_from_civil(1, 1, 1, 0, 0, 0) || v > vg_time_from_civil(9999, 12, 31, 23, 59, 59)) {
+        return vg_error_set(err, VG_EPARSE, "'%.*s' lies outside the years 0001-9999 in UTC",
+                            (int)(n > 40 ? 40 : n), p);
+    }
     *out = v;
     return VG_OK;
 }

@@ -51,6 +51,13 @@ static void test_time__iso8601_forms(void **state)
     assert_int_equal(vg_time_parse_iso8601(VG_SLICE_LIT("2024-05-03T10"), NULL, &t, &e), VG_EPARSE);
     assert_int_equal(vg_time_parse_iso8601(VG_SLICE_LIT("2024-05-03T10:20Q"), NULL, &t, &e), VG_EPARSE);
     assert_non_null(strstr(e.message, "zone"));
+    /* Years 0001-9999 hold in UTC too (found by fuzz_time: 0001-01-01 at Auckland). */
+    struct vg_zone auckland;
+    assert_true(vg_zone_for_locode("NZAKL", &auckland));
+    assert_int_equal(vg_time_parse_iso8601(VG_SLICE_LIT("0001-01-01"), &auckland, &t, &e), VG_EPARSE);
+    assert_int_equal(vg_time_parse_iso8601(VG_SLICE_LIT("0001-01-01T12:00+12:00"), NULL, &t, &e), VG_OK);
+    assert_int_equal(vg_time_parse_iso8601(VG_SLICE_LIT("9999-12-31T23:00-05:00"), NULL, &t, &e),
+                     VG_EPARSE);
     char buf[32];
     assert_string_equal(vg_time_format_iso8601(utc(2024, 5, 3, 10, 20, 30), buf, sizeof(buf)),
                         "2024-05-03T10:20:30Z");
