@@ -576,7 +576,7 @@ static void list(struct vg_store *s, bool all, struct rows *r)
 {
     memset(r, 0, sizeof(*r));
     struct vg_row_sink sink = { rows_columns, rows_row, r };
-    struct vg_risk_filter f = { VG_TIME_NONE, VG_TIME_NONE, NULL, all };
+    struct vg_risk_filter f = { VG_TIME_NONE, VG_TIME_NONE, NULL, all, false };
     struct vg_error e;
     vg_error_clear(&e);
     assert_status(vg_risk_assessments_list(s, &f, &sink, &e), VG_OK, &e);
