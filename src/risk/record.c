@@ -170,45 +170,88 @@ static bool same_source(const struct rk_src *a, const struct rk_src *b)
     return a->kind == b->kind && (a->kind == RK_SRC_NONE || (a->id == b->id && a->seg == b->seg));
 }
 
+static bool same_sources(const struct rk_src *a, const struct rk_src *b)
+{
+    return same_source(&a[0], &b[0]) && same_source(&a[1], &b[1]);
+}
+
+/* A hash of a source list that agrees with same_sources (a missing source's id and
+ * segment do not count). */
+static uint32_t sources_hash(const struct rk_src *s)
+{
+    uint64_t h = 0;
+    for (int k = 0; k < 2; k++) {
+        bool none = s[k].kind == RK_SRC_NONE;
+        uint64_t id = none ? 0 : (uint64_t)s[k].id, seg = none ? 0 : (uint32_t)s[k].seg;
+        h = (h ^ (id * 0x9e3779b97f4a7c15u) ^ (seg << 8 | s[k].kind)) * 0xff51afd7ed558ccdu;
+    }
+    return (uint32_t)(h >> 32);
+}
+
+/* Features with the same source list form a group, in the order of their first feature:
+ * first[g], last[g] and n[g] of group g < count, next[] chaining each group's features in
+ * catalogue order (UINT16_MAX ends a chain). Only cited features are grouped. */
+struct groups {
+    uint16_t first[VG_F_COUNT], last[VG_F_COUNT], n[VG_F_COUNT], next[VG_F_COUNT];
+    size_t count;
+};
+
+#define GROUP_SLOTS 512 /* a power of two, at least twice VG_F_COUNT */
+_Static_assert(VG_F_COUNT * 2 <= GROUP_SLOTS, "GROUP_SLOTS holds every feature's group");
+
+static void group_sources(const struct rk_src (*src)[2], struct groups *gr)
+{
+    uint16_t slot[GROUP_SLOTS]; /* group + 1, 0 when free */
+    memset(slot, 0, sizeof(slot));
+    gr->count = 0;
+    size_t last = SIZE_MAX;
+    for (size_t f = 0; f < VG_F_COUNT; f++) {
+        if (!cited(&src[f][0])) {
+            continue;
+        }
+        gr->next[f] = UINT16_MAX;
+        /* Neighbours mostly rest on the same sources: the last feature's group first. */
+        size_t g = last;
+        if (!(g < gr->count && same_sources(src[gr->first[g]], src[f]))) {
+            uint32_t h = sources_hash(src[f]) & (GROUP_SLOTS - 1);
+            while (slot[h] != 0 && !same_sources(src[gr->first[slot[h] - 1]], src[f])) {
+                h = (h + 1) & (GROUP_SLOTS - 1);
+            }
+            if (slot[h] == 0) {
+                g = gr->count++;
+                slot[h] = (uint16_t)(g + 1);
+                gr->first[g] = (uint16_t)f;
+                gr->n[g] = 0;
+            } else {
+                g = slot[h] - 1u;
+            }
+        }
+        if (gr->n[g] > 0) {
+            gr->next[gr->last[g]] = (uint16_t)f;
+        }
+        gr->last[g] = (uint16_t)f;
+        gr->n[g]++;
+        last = g;
+    }
+}
+
 enum vg_status
 rk_record_json(const struct vg_value *rec, const struct rk_src (*src)[2], struct vg_buf *out)
 {
     const struct vg_feature_schema *cat = vg_feature_catalog();
-    /* Features with the same source list form a group, in the order of their first
-     * feature; next[] chains each group's features in catalogue order. */
-    uint16_t group_first[VG_F_COUNT], group_last[VG_F_COUNT], next[VG_F_COUNT];
+    struct groups gr;
+    group_sources(src, &gr);
     size_t name_len[VG_F_COUNT];
-    size_t ngroups = 0, last = 0;
-    size_t bound = 32; /* braces, "_sources", commas */
+    size_t bound = 32 + gr.count * (2 * 34 + 8); /* braces, "_sources", commas; "s1 s2":[] */
     for (size_t f = 0; f < VG_F_COUNT; f++) {
         size_t name = strlen(cat->defs[f].name);
         name_len[f] = name;
         if (rec[f].kind != VG_VALUE_UNKNOWN) {
             bound += name + 4 + value_bound(&rec[f]);
         }
-        if (!cited(&src[f][0])) {
-            continue;
+        if (cited(&src[f][0])) {
+            bound += name + 3;
         }
-        bound += name + 3;
-        next[f] = UINT16_MAX;
-        /* Neighbours mostly rest on the same sources: the last feature's group first. */
-        size_t g = last;
-        if (!(g < ngroups && same_source(&src[group_first[g]][0], &src[f][0]) &&
-              same_source(&src[group_first[g]][1], &src[f][1]))) {
-            g = 0;
-            while (g < ngroups && !(same_source(&src[group_first[g]][0], &src[f][0]) &&
-                                    same_source(&src[group_first[g]][1], &src[f][1]))) {
-                g++;
-            }
-        }
-        last = g;
-        if (g == ngroups) {
-            group_first[ngroups++] = (uint16_t)f;
-            bound += 2 * 34 + 8; /* "s1 s2":[] */
-        } else {
-            next[group_last[g]] = (uint16_t)f;
-        }
-        group_last[g] = (uint16_t)f;
     }
     enum vg_status st = vg_buf_reserve(out, bound);
     if (st != VG_OK) {
@@ -231,8 +274,8 @@ rk_record_json(const struct vg_value *rec, const struct rk_src (*src)[2], struct
         w = put_value(w, &rec[f]);
     }
     w = put(w, first ? "\"_sources\":{" : ",\"_sources\":{", first ? 12 : 13);
-    for (size_t g = 0; g < ngroups; g++) {
-        const struct rk_src *s = src[group_first[g]];
+    for (size_t g = 0; g < gr.count; g++) {
+        const struct rk_src *s = src[gr.first[g]];
         if (g > 0) {
             *w++ = ',';
         }
@@ -243,8 +286,8 @@ rk_record_json(const struct vg_value *rec, const struct rk_src (*src)[2], struct
             w = put_source(w, &s[1]);
         }
         w = put(w, "\":[", 3);
-        for (uint16_t f = group_first[g]; f != UINT16_MAX; f = next[f]) {
-            if (f != group_first[g]) {
+        for (uint16_t f = gr.first[g]; f != UINT16_MAX; f = gr.next[f]) {
+            if (f != gr.first[g]) {
                 *w++ = ',';
             }
             *w++ = '"';
@@ -437,41 +480,18 @@ enum vg_status rk_record_pack(const struct vg_value *rec,
                               const uint32_t name[VG_F_COUNT],
                               struct vg_buf *out)
 {
-    /* The same groups as rk_record_json: features with the same source list, in the order
-     * of their first feature, each group's features in catalogue order. */
-    uint16_t group_first[VG_F_COUNT], group_last[VG_F_COUNT], next[VG_F_COUNT];
-    uint16_t group_n[VG_F_COUNT];
-    size_t ngroups = 0, last = 0, nvalues = 0;
-    size_t bound = 1 + 2 * 10;
+    struct groups gr; /* the same groups as rk_record_json */
+    group_sources(src, &gr);
+    size_t nvalues = 0;
+    size_t bound = 1 + 2 * 10 + gr.count * (2 + 4 * 10 + 5);
     for (size_t f = 0; f < VG_F_COUNT; f++) {
         if (rec[f].kind != VG_VALUE_UNKNOWN) {
             nvalues++;
             bound += 10 + pack_bound(&rec[f]);
         }
-        if (!cited(&src[f][0])) {
-            continue;
+        if (cited(&src[f][0])) {
+            bound += 5;
         }
-        bound += 5;
-        next[f] = UINT16_MAX;
-        size_t g = last;
-        if (!(g < ngroups && same_source(&src[group_first[g]][0], &src[f][0]) &&
-              same_source(&src[group_first[g]][1], &src[f][1]))) {
-            g = 0;
-            while (g < ngroups && !(same_source(&src[group_first[g]][0], &src[f][0]) &&
-                                    same_source(&src[group_first[g]][1], &src[f][1]))) {
-                g++;
-            }
-        }
-        last = g;
-        if (g == ngroups) {
-            group_first[ngroups] = (uint16_t)f;
-            group_n[ngroups++] = 0;
-            bound += 2 + 4 * 10 + 5;
-        } else {
-            next[group_last[g]] = (uint16_t)f;
-        }
-        group_last[g] = (uint16_t)f;
-        group_n[g]++;
     }
     enum vg_status st = vg_buf_reserve(out, bound);
     if (st != VG_OK) {
@@ -486,9 +506,9 @@ enum vg_status rk_record_pack(const struct vg_value *rec,
             w = pack_value(w, &rec[f]);
         }
     }
-    w = put_varint(w, ngroups);
-    for (size_t g = 0; g < ngroups; g++) {
-        const struct rk_src *s = src[group_first[g]];
+    w = put_varint(w, gr.count);
+    for (size_t g = 0; g < gr.count; g++) {
+        const struct rk_src *s = src[gr.first[g]];
         bool two = cited(&s[1]);
         *w++ = s[0].kind;
         *w++ = two ? s[1].kind : RK_SRC_NONE;
@@ -496,8 +516,8 @@ enum vg_status rk_record_pack(const struct vg_value *rec,
         if (two) {
             w = pack_source(w, &s[1]);
         }
-        w = put_varint(w, group_n[g]);
-        for (uint16_t f = group_first[g]; f != UINT16_MAX; f = next[f]) {
+        w = put_varint(w, gr.n[g]);
+        for (uint16_t f = gr.first[g]; f != UINT16_MAX; f = gr.next[f]) {
             w = put_varint(w, name[f]);
         }
     }
