@@ -25,6 +25,10 @@ struct vg_store *vg_tt_store(const char *name);
 /* Opens a fresh, empty store. */
 struct vg_store *vg_tt_empty(const char *name);
 
+/* Opens a fresh store named name with the simulated world of world_dir (vigia sim's output)
+ * taken in: its feeds ingested, its watch list imported as list "demo", its outcomes. */
+struct vg_store *vg_tt_sim_store(const char *name, const char *world_dir);
+
 /* Runs SQL without results, failing the test on error. */
 void vg_tt_exec(struct vg_store *s, const char *sql);
 

@@ -86,29 +86,6 @@ static const char *sim_world(void)
     return dir;
 }
 
-static struct vg_store *sim_store(const char *name, const char *dir)
-{
-    struct vg_store *s = vg_tt_empty(name);
-    char feeds[760], path[760];
-    snprintf(feeds, sizeof(feeds), "%s/feeds", dir);
-    const char *paths[1] = { feeds };
-    struct vg_ingest_options io = { .default_sender = "sim" };
-    struct vg_ingest_report ir;
-    struct vg_error e;
-    vg_error_clear(&e);
-    enum vg_status st = vg_ingest_paths(s, paths, 1, &io, &ir, &e);
-    assert_true(st == VG_OK || st == VG_EPARTIAL);
-    snprintf(path, sizeof(path), "%s/watchlist.csv", dir);
-    struct vg_watchlist_report wr;
-    st = vg_watchlist_import_csv(s, path, "demo", &wr, NULL, NULL, &e);
-    assert_true(st == VG_OK || st == VG_EPARTIAL);
-    snprintf(path, sizeof(path), "%s/outcomes.csv", dir);
-    struct vg_outcome_report orep;
-    st = vg_outcomes_import(s, path, &orep, NULL, NULL, &e);
-    assert_true(st == VG_OK || st == VG_EPARTIAL);
-    return s;
-}
-
 static const char assessments_sql[] =
     "SELECT id, trip_id, version, moment, as_of, score, band, mandatory_hold, rule_set_id,"
     " model_id, features, hex(features_digest) FROM assessments ORDER BY id";
@@ -122,8 +99,8 @@ static const char reasons_sql[] =
  * left out. */
 static int64_t compare_runs(const char *dir, bool bay_plans)
 {
-    struct vg_store *quiet = sim_store(bay_plans ? "quiet.db" : "quiet-nb.db", dir);
-    struct vg_store *all = sim_store(bay_plans ? "all.db" : "all-nb.db", dir);
+    struct vg_store *quiet = vg_tt_sim_store(bay_plans ? "quiet.db" : "quiet-nb.db", dir);
+    struct vg_store *all = vg_tt_sim_store(bay_plans ? "all.db" : "all-nb.db", dir);
     assert_true(vg_tt_int(quiet, "SELECT count(*) FROM trips") > 1000);
     assert_true(vg_tt_int(quiet, "SELECT count(*) FROM outcomes") > 50);
     if (!bay_plans) {

@@ -30,7 +30,7 @@ static int64_t T(const char *iso)
 /* A small simulated world with watch-list hits and outcomes, ingested into store name. */
 static struct vg_store *sim_store(const char *name)
 {
-    char dir[700], cfg[760], feeds[760], path[760];
+    char dir[700], cfg[760];
     snprintf(dir, sizeof(dir), "%s/record-world", vg_test_tmpdir());
     static const char config[] = "{\"extends\": \"peru\",\n"
                                  " \"patterns\": {\n"
@@ -51,22 +51,7 @@ static struct vg_store *sim_store(const char *name)
     vg_error_clear(&e);
     assert_status(vg_sim_run(&o, NULL, &e), VG_OK, &e);
 
-    struct vg_store *s = vg_tt_empty(name);
-    snprintf(feeds, sizeof(feeds), "%s/feeds", dir);
-    const char *paths[1] = { feeds };
-    struct vg_ingest_options io = { .default_sender = "sim" };
-    struct vg_ingest_report ir;
-    enum vg_status st = vg_ingest_paths(s, paths, 1, &io, &ir, &e);
-    assert_true(st == VG_OK || st == VG_EPARTIAL);
-    snprintf(path, sizeof(path), "%s/watchlist.csv", dir);
-    struct vg_watchlist_report wr;
-    st = vg_watchlist_import_csv(s, path, "demo", &wr, NULL, NULL, &e);
-    assert_true(st == VG_OK || st == VG_EPARTIAL);
-    snprintf(path, sizeof(path), "%s/outcomes.csv", dir);
-    struct vg_outcome_report orep;
-    st = vg_outcomes_import(s, path, &orep, NULL, NULL, &e);
-    assert_true(st == VG_OK || st == VG_EPARTIAL);
-    return s;
+    return vg_tt_sim_store(name, dir);
 }
 
 /* The store's feature_names as a table by id (names point into the store's strings, which
