@@ -61,29 +61,13 @@ static void score(struct vg_store *s, int64_t as_of, bool all, struct vg_risk_re
 
 static const char *sim_world(void)
 {
-    static char dir[700];
-    snprintf(dir, sizeof(dir), "%s/quiet-world", vg_test_tmpdir());
     static const char config[] = "{\"extends\": \"peru\",\n"
                                  " \"patterns\": {\n"
                                  "  \"rip_on\": {\"rate_per_1000\": 15},\n"
                                  "  \"front_company\": {\"rate_per_1000\": 15},\n"
                                  "  \"watchlist_party\": {\"rate_per_1000\": 8},\n"
                                  "  \"cloned_container\": {\"rate_per_1000\": 8}}}\n";
-    char cfg[760];
-    snprintf(cfg, sizeof(cfg), "%s/quiet-world.json", vg_test_tmpdir());
-    vg_test_write_file(cfg, config, sizeof(config) - 1);
-    struct vg_sim_options o;
-    vg_sim_options_init(&o);
-    o.seed = 11;
-    o.days = 24;
-    o.scale = 0.12;
-    o.out_dir = dir;
-    o.config_path = cfg;
-    o.flags = VG_SIM_OVERWRITE;
-    struct vg_error e;
-    vg_error_clear(&e);
-    assert_status(vg_sim_run(&o, NULL, &e), VG_OK, &e);
-    return dir;
+    return vg_tt_sim_world("quiet-world", config, 11, 24, 0.12);
 }
 
 static const char assessments_sql[] =

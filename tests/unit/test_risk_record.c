@@ -30,28 +30,12 @@ static int64_t T(const char *iso)
 /* A small simulated world with watch-list hits and outcomes, ingested into store name. */
 static struct vg_store *sim_store(const char *name)
 {
-    char dir[700], cfg[760];
-    snprintf(dir, sizeof(dir), "%s/record-world", vg_test_tmpdir());
     static const char config[] = "{\"extends\": \"peru\",\n"
                                  " \"patterns\": {\n"
                                  "  \"rip_on\": {\"rate_per_1000\": 15},\n"
                                  "  \"watchlist_party\": {\"rate_per_1000\": 8},\n"
                                  "  \"cloned_container\": {\"rate_per_1000\": 8}}}\n";
-    snprintf(cfg, sizeof(cfg), "%s/record-world.json", vg_test_tmpdir());
-    vg_test_write_file(cfg, config, sizeof(config) - 1);
-    struct vg_sim_options o;
-    vg_sim_options_init(&o);
-    o.seed = 7;
-    o.days = 20;
-    o.scale = 0.08;
-    o.out_dir = dir;
-    o.config_path = cfg;
-    o.flags = VG_SIM_OVERWRITE;
-    struct vg_error e;
-    vg_error_clear(&e);
-    assert_status(vg_sim_run(&o, NULL, &e), VG_OK, &e);
-
-    return vg_tt_sim_store(name, dir);
+    return vg_tt_sim_store(name, vg_tt_sim_world("record-world", config, 7, 20, 0.08));
 }
 
 /* The store's feature_names as a table by id (names point into the store's strings, which
