@@ -353,23 +353,13 @@ static const char *const schema_v4[] = {
     NULL,
 };
 
-/* 5: what a scoring run writes, made smaller (a run writing 1.5 million assessments moves
- * it all through the WAL and its checkpoint). The names of the features in stored feature
- * records: assessments.features holds a packed record (src/risk/record.c) that names each
- * feature by its id here, a sixth of the JSON's size; vg_risk_record_text and the SQL
- * function vg_feature_record give the JSON back. And assessment_reasons without a rowid:
- * every reader finds reasons by assessment (and seq), the primary key, so the rows live in
- * that key's B-tree instead of a rowid table plus an index of the key. */
+/* 5: the names of the features in stored feature records. assessments.features holds a
+ * packed record (src/risk/record.c) that names each feature by its id here: a sixth of
+ * the JSON's size, which a run writing 1.5 million assessments moves through the WAL and
+ * its checkpoint. vg_risk_record_text and the SQL function vg_feature_record give the JSON
+ * back. */
 static const char *const schema_v5[] = {
-    "CREATE TABLE feature_names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n"
-    "CREATE TABLE assessment_reasons_v5 (\n"
-    "  assessment_id INTEGER NOT NULL REFERENCES assessments(id), seq INTEGER NOT NULL,\n"
-    "  kind TEXT NOT NULL, code TEXT, weight REAL, text TEXT NOT NULL, evidence TEXT,\n"
-    "  PRIMARY KEY(assessment_id, seq)) WITHOUT ROWID;\n"
-    "INSERT INTO assessment_reasons_v5 SELECT assessment_id, seq, kind, code, weight, text,"
-    " evidence FROM assessment_reasons ORDER BY assessment_id, seq;\n"
-    "DROP TABLE assessment_reasons;\n"
-    "ALTER TABLE assessment_reasons_v5 RENAME TO assessment_reasons;\n",
+    "CREATE TABLE feature_names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n",
     NULL,
 };
 
@@ -378,7 +368,7 @@ const struct store_migration vg__store_migrations[] = {
     { 2, "targeting", schema_v2 },
     { 3, "source segments of manifest records, assessment digests", schema_v3 },
     { 4, "unused consignment indexes dropped", schema_v4 },
-    { 5, "packed feature records (feature_names), reasons without rowid", schema_v5 },
+    { 5, "feature names of packed feature records", schema_v5 },
 };
 
 const int vg__store_migration_count =
