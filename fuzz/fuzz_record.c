@@ -13,8 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_ingest_setup();
     static struct vg_store *named;
     if (named != fuzz_store) {
-        /* A new store: one trip scored, so that feature_names holds the catalogue (ids 1..N
-         * in catalogue order, as the seeds expect). */
+        /* A new store: one trip (a bill and a gate-in) scored, so that feature_names holds
+         * the catalogue (ids 1..N in catalogue order, as the seeds expect). */
         static const char trip[] =
             "{\"type\":\"manifest\",\"sender\":\"MSC-PE\",\"document_number\":\"CUS-1\","
             "\"function\":\"original\",\"prepared_at\":\"2024-06-03T12:00:00Z\","
@@ -26,7 +26,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             "\"equipment\":[{\"container\":\"MSCU1000017\",\"size_type\":\"45R1\"}],"
             "\"goods\":[{\"hs_code\":\"080440\",\"description\":\"AVOCADOS\",\"packages\":"
             "1800,\"package_type\":\"BOXES\",\"gross_kg\":21600,\"containers\":"
-            "[\"MSCU1000017\"]}]}]}\n";
+            "[\"MSCU1000017\"]}]}]}\n"
+            "{\"type\":\"event\",\"sender\":\"DPW\",\"container\":\"MSCU1000017\","
+            "\"event\":\"gate_in\",\"time\":\"2024-06-03T03:00:00Z\",\"port\":\"PECLL\","
+            "\"terminal\":\"DPW\",\"seals\":[\"SL100\"],\"seal_party\":\"SH\"}\n";
         fuzz_ingest_run("trip.json", trip, sizeof(trip) - 1, true);
         struct vg_risk_options o = { .as_of = 1735689600 };
         struct vg_risk_report r;
