@@ -352,6 +352,7 @@ struct vg_risk_filter {
     int64_t to;       /* and before; VG_TIME_NONE: no bound */
     const char *port; /* UN/LOCODE or NULL */
     bool all;         /* every version, not only each trip's latest */
+    bool features;    /* add a last column, features: the feature record as JSON */
 };
 
 /*
@@ -365,6 +366,19 @@ VG_NODISCARD enum vg_status vg_risk_assessments_list(struct vg_store *store,
                                                      const struct vg_risk_filter *filter,
                                                      const struct vg_row_sink *sink,
                                                      struct vg_error *err);
+
+/*
+ * Appends to out the JSON of a stored feature record (assessments.features, data[0..len)):
+ * the record as docs/scoring.md "The feature record" shows it. A record is stored packed
+ * (its features named by ids of the store's feature_names); a record stored as JSON by an
+ * earlier version is appended as it is. The SQL function vg_feature_record(features) gives
+ * the same text in the queries of vg_risk_assessments_list. VG_EINVAL (store or out NULL),
+ * VG_EPARSE (not a feature record, or one naming a feature the store does not have; out
+ * unchanged), VG_ENOMEM/VG_ELIMIT (out cannot grow), VG_EDB, VG_ELIMIT (a damaged names
+ * table).
+ */
+VG_NODISCARD enum vg_status vg_risk_record_text(
+    struct vg_store *store, const void *data, size_t len, struct vg_buf *out, struct vg_error *err);
 
 #ifdef __cplusplus
 }

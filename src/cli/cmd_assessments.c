@@ -12,7 +12,7 @@ const struct cli_command cli_cmd_assessments = {
     "assessments",
     "list assessments: container, bills, port, departure, moment, score, band, reasons",
     "usage: vigia assessments [--from DATE] [--to DATE] [--port LOCODE] [--all]\n"
-    "                         [--format table|csv|json]\n"
+    "                         [--features] [--format table|csv|json]\n"
     "\n"
     "One row per container trip with its latest assessment (--all: every version), in\n"
     "order of departure. The CSV form is a stable interface (docs/formats.md,\n"
@@ -26,7 +26,8 @@ const struct cli_command cli_cmd_assessments = {
     "  --from DATE    trips departing at or after DATE (ISO 8601)\n"
     "  --to DATE      trips departing before DATE; a date alone includes that day\n"
     "  --port LOCODE  only trips of this port\n"
-    "  --all          every version, not only the latest\n",
+    "  --all          every version, not only the latest\n"
+    "  --features     add a last column, features: the feature record (JSON)\n",
     run,
 };
 
@@ -38,16 +39,17 @@ list(struct vg_store *store, const void *user, const struct vg_row_sink *sink, s
 
 static int run(struct cli_global *g, int argc, char **argv)
 {
-    enum { OPT_FROM = 300, OPT_TO, OPT_PORT, OPT_ALL };
+    enum { OPT_FROM = 300, OPT_TO, OPT_PORT, OPT_ALL, OPT_FEATURES };
     static const struct option opts[] = {
         CLI_COMMON_LONG_OPTIONS,
         { "from", required_argument, NULL, OPT_FROM },
         { "to", required_argument, NULL, OPT_TO },
         { "port", required_argument, NULL, OPT_PORT },
         { "all", no_argument, NULL, OPT_ALL },
+        { "features", no_argument, NULL, OPT_FEATURES },
         { NULL, 0, NULL, 0 },
     };
-    struct vg_risk_filter f = { VG_TIME_NONE, VG_TIME_NONE, NULL, false };
+    struct vg_risk_filter f = { VG_TIME_NONE, VG_TIME_NONE, NULL, false, false };
     int opt;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (opt) {
@@ -69,6 +71,9 @@ static int run(struct cli_global *g, int argc, char **argv)
             continue;
         case OPT_ALL:
             f.all = true;
+            continue;
+        case OPT_FEATURES:
+            f.features = true;
             continue;
         default:
             break;

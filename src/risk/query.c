@@ -181,39 +181,51 @@ enum vg_status vg_risk_assessments_list(struct vg_store *store,
                                         const struct vg_row_sink *sink,
                                         struct vg_error *err)
 {
-    static const char sql[] =
-        "WITH x AS (SELECT a.id AS aid, a.trip_id, a.version, a.moment, a.as_of, a.score, a.band,"
-        "   a.mandatory_hold, a.rule_set_id, a.model_id, t.port, t.container_id, t.port_call_id,"
-        "   coalesce(pc.atd, t.departure_at, pc.etd, t.loaded_at, pc.ata, pc.eta) AS dep"
-        "  FROM assessments a JOIN trips t ON t.id = a.trip_id"
-        "  LEFT JOIN port_calls pc ON pc.id = t.port_call_id"
-        "  WHERE (?1 = 'all' OR a.version = (SELECT max(version) FROM assessments a2"
-        "         WHERE a2.trip_id = a.trip_id))"
-        "    AND (?2 IS NULL OR coalesce(pc.atd, t.departure_at, pc.etd, t.loaded_at, pc.ata,"
-        "         pc.eta) >= CAST(?2 AS INTEGER))"
-        "    AND (?3 IS NULL OR coalesce(pc.atd, t.departure_at, pc.etd, t.loaded_at, pc.ata,"
-        "         pc.eta) < CAST(?3 AS INTEGER))"
-        "    AND (?4 IS NULL OR t.port = ?4))"
-        " SELECT k.number AS container,"
-        "  (SELECT group_concat(bl, ';') FROM (SELECT DISTINCT c.bl_number AS bl"
-        "    FROM consignment_equipment e JOIN consignments c ON c.id = e.consignment_id"
-        "    WHERE e.container_id = x.container_id AND c.port_call_id IS x.port_call_id"
-        "      AND c.status != 'cancelled' ORDER BY c.bl_number)) AS bill_of_lading,"
-        "  x.port AS port,"
-        "  strftime('%Y-%m-%dT%H:%M:%SZ', x.dep, 'unixepoch') AS departure,"
-        "  x.moment AS moment, printf('%.4f', x.score) AS score, x.band AS band,"
-        "  (SELECT group_concat(text, ' | ') FROM (SELECT text FROM assessment_reasons r"
-        "    WHERE r.assessment_id = x.aid AND r.kind IN ('rule', 'list', 'model', 'graded')"
-        "    ORDER BY r.seq)) AS reasons,"
-        "  x.trip_id AS trip, x.version AS version,"
-        "  strftime('%Y-%m-%dT%H:%M:%SZ', x.as_of, 'unixepoch') AS as_of,"
-        "  CASE x.mandatory_hold WHEN 1 THEN 'yes' ELSE 'no' END AS hold,"
-        "  rs.name || ' ' || rs.version AS rule_set, m.version AS model,"
-        "  (SELECT text FROM assessment_reasons r WHERE r.assessment_id = x.aid"
-        "    AND r.kind = 'missing') AS missing_feeds"
-        " FROM x JOIN containers k ON k.id = x.container_id"
-        " LEFT JOIN rule_sets rs ON rs.id = x.rule_set_id LEFT JOIN models m ON m.id = x.model_id"
-        " ORDER BY x.dep, x.port, k.number, x.version";
+    /* The query, with (features) the feature record as a last column. */
+#define ASSESSMENTS_SQL(features_in, features_out)                                                     \
+ "WITH x AS (SELECT a.id AS aid, a.trip_id, a.version, a.moment, a.as_of, a.score, a.band,"            \
+ "   a.mandatory_hold, a.rule_set_id, a.model_id, t.port, t.container_id, t.port_call_id," features_in \
+ "   coalesce(pc.atd, t.departure_at, pc.etd, t.loaded_at, pc.ata, pc.eta) AS dep"                     \
+ "  FROM assessments a JOIN trips t ON t.id = a.trip_id"                                               \
+ "  LEFT JOIN port_calls pc ON pc.id = t.port_call_id"                                                 \
+ "  WHERE (?1 = 'all' OR a.version = (SELECT max(version) FROM assessments a2"                         \
+ "         WHERE a2.trip_id = a.trip_id))"                                                             \
+ "    AND (?2 IS NULL OR coalesce(pc.atd, t.departure_at, pc.etd, t.loaded_at, pc.ata,"                \
+ "         pc.eta) >= CAST(?2 AS INTEGER))"                                                            \
+ "    AND (?3 IS NULL OR coalesce(pc.atd, t.departure_at, pc.etd, t.loaded_at, pc.ata,"                \
+ "         pc.eta) < CAST(?3 AS INTEGER))"                                                             \
+ "    AND (?4 IS NULL OR t.port = ?4))"                                                                \
+ " SELECT k.number AS container,"                                                                      \
+ "  (SELECT group_concat(bl, ';') FROM (SELECT DISTINCT c.bl_number AS bl"                             \
+ "    FROM consignment_equipment e JOIN consignments c ON c.id = e.consignment_id"                     \
+ "    WHERE e.container_id = x.container_id AND c.port_call_id IS x.port_call_id"                      \
+ "      AND c.status != 'cancelled' ORDER BY c.bl_number)) AS bill_of_lading,"                         \
+ "  x.port AS port,"                                                                                   \
+ "  strftime('%Y-%m-%dT%H:%M:%SZ', x.dep, 'unixepoch') AS departure,"                                  \
+ "  x.moment AS moment, printf('%.4f', x.score) AS score, x.band AS band,"                             \
+ "  (SELECT group_concat(text, ' | ') FROM (SELECT text FROM assessment_reasons r"                     \
+ "    WHERE r.assessment_id = x.aid AND r.kind IN ('rule', 'list', 'model', 'graded')"                 \
+ "    ORDER BY r.seq)) AS reasons,"                                                                    \
+ "  x.trip_id AS trip, x.version AS version,"                                                          \
+ "  strftime('%Y-%m-%dT%H:%M:%SZ', x.as_of, 'unixepoch') AS as_of,"                                    \
+ "  CASE x.mandatory_hold WHEN 1 THEN 'yes' ELSE 'no' END AS hold,"                                    \
+ "  rs.name || ' ' || rs.version AS rule_set, m.version AS model,"                                     \
+ "  (SELECT text FROM assessment_reasons r WHERE r.assessment_id = x.aid"                              \
+ "    AND r.kind = 'missing') AS missing_feeds" features_out                                           \
+ " FROM x JOIN containers k ON k.id = x.container_id"                                                  \
+ " LEFT JOIN rule_sets rs ON rs.id = x.rule_set_id LEFT JOIN models m ON m.id = x.model_id"            \
+ " ORDER BY x.dep, x.port, k.number, x.version"
+    static const char plain[] = ASSESSMENTS_SQL("", "");
+    static const char with_features[] =
+        ASSESSMENTS_SQL(" a.features,", ", vg_feature_record(x.features) AS features");
+#undef ASSESSMENTS_SQL
+    bool features = filter != NULL && filter->features;
+    if (features) {
+        enum vg_status s = rk_record_sql_function(store, err);
+        if (s != VG_OK) {
+            return s;
+        }
+    }
     char from[32], to[32];
     const char *params[4] = { filter != NULL && filter->all ? "all" : "latest", NULL, NULL, NULL };
     if (filter != NULL && filter->from != VG_TIME_NONE) {
@@ -227,5 +239,5 @@ enum vg_status vg_risk_assessments_list(struct vg_store *store,
     if (filter != NULL) {
         params[3] = filter->port;
     }
-    return vg__store_query_rows(store, sql, params, 4, sink, err);
+    return vg__store_query_rows(store, features ? with_features : plain, params, 4, sink, err);
 }

@@ -741,6 +741,28 @@ enum vg_status rk_each_examined(struct rk_ctx *c,
  * (record.c, docs/scoring.md). VG_ENOMEM or VG_ELIMIT when out cannot hold it. */
 enum vg_status
 rk_record_json(const struct vg_value *rec, const struct rk_src (*src)[2], struct vg_buf *out);
+/* The first byte of a packed record (rk_record_pack); a JSON record starts with '{'. */
+#define RK_RECORD_PACKED 0x01
+/* Appends the record packed, as assessments.features keeps it (record.c): what
+ * rk_record_json writes, with each feature named by name[f], the id of its feature_names
+ * row. VG_ENOMEM or VG_ELIMIT when out cannot hold it. */
+enum vg_status rk_record_pack(const struct vg_value *rec,
+                              const struct rk_src (*src)[2],
+                              const uint32_t name[VG_F_COUNT],
+                              struct vg_buf *out);
+/* Appends the JSON of a packed record (byte for byte what rk_record_json wrote), names[id]
+ * being the name of feature_names row id (ptr NULL for ids without a row). VG_EPARSE when
+ * data is not a packed record or names an id without a name (out is then as it was);
+ * VG_ENOMEM or VG_ELIMIT when out cannot hold it. */
+enum vg_status rk_record_unpack(
+    const void *data, size_t len, const struct vg_slice *names, size_t nnames, struct vg_buf *out);
+/* The feature_names ids of the catalogue's features (name[f] for feature f), adding the
+ * names the table does not have yet; called inside the run's transaction. VG_EDB. */
+enum vg_status
+rk_record_names(struct vg_store *store, uint32_t name[VG_F_COUNT], struct vg_error *err);
+/* Registers the SQL function vg_feature_record(features) on store's connection (once):
+ * the JSON of a stored features value (stored.c), NULL for NULL. VG_EDB, VG_ENOMEM. */
+enum vg_status rk_record_sql_function(struct vg_store *store, struct vg_error *err);
 /* Appends x in decimal without printf. VG_ELIMIT or VG_ENOMEM when out cannot grow. */
 enum vg_status rk_buf_int(struct vg_buf *out, int64_t x);
 /* BLAKE2b-256 of the evidence in the record: every value, reason and source, except the

@@ -135,7 +135,7 @@ struct scorer {
     size_t nrules;
     struct vg_rule_result *results;
     struct vg_arena arena;
-    struct vg_buf json, text, why, model_ev, evidence_buf;
+    struct vg_buf packed, text, why, model_ev, evidence_buf;
     struct rk_citer citer;
     struct vg_value rec[VG_F_COUNT];
     struct rk_src src[VG_F_COUNT][2];
@@ -734,6 +734,8 @@ struct run {
     struct vg_hasher batch;
     double t_write;
     struct rk_quiet quiet;
+    uint32_t name[VG_F_COUNT]; /* feature_names ids (rk_record_names), once named */
+    bool named;
 };
 
 static enum vg_status
@@ -766,8 +768,13 @@ write_version(struct run *r, uint32_t ti, int64_t as_of, const char *moment, str
         return VG_OK;
     }
     double t0 = seconds();
-    vg_buf_reset(&sc->json);
-    enum vg_status s = rk_record_json(sc->rec, (const struct rk_src(*)[2])sc->src, &sc->json);
+    enum vg_status s = VG_OK;
+    if (!r->named && (s = rk_record_names(sc->store, r->name, err)) != VG_OK) {
+        return s;
+    }
+    r->named = true;
+    vg_buf_reset(&sc->packed);
+    s = rk_record_pack(sc->rec, (const struct rk_src(*)[2])sc->src, r->name, &sc->packed);
     if (s != VG_OK) {
         return vg_error_set(err, s, "%s writing a feature record", vg_strerror(s));
     }
@@ -788,7 +795,7 @@ write_version(struct run *r, uint32_t ti, int64_t as_of, const char *moment, str
     sqlite3_bind_int(st, 7, hold);
     vg__bind_int64_or_null(st, 8, sc->rule_set_id, 0);
     vg__bind_int64_or_null(st, 9, sc->model != NULL ? sc->model->model_id : 0, 0);
-    vg__bind_textn(st, 10, sc->json.data, sc->json.len);
+    sqlite3_bind_blob(st, 10, sc->packed.data, (int)sc->packed.len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 11, sc->c->now);
     sqlite3_bind_blob(st, 12, sc->digest, VG_DIGEST_SIZE, SQLITE_STATIC);
     int rc = sqlite3_step(st);
@@ -899,7 +906,7 @@ enum vg_status vg_risk_score(struct vg_store *store,
     sc->model = opts->model;
     sc->nrules = vg_rules_count(set);
     vg_arena_init(&sc->arena, 64u << 10, 0);
-    vg_buf_init(&sc->json, 1u << 24);
+    vg_buf_init(&sc->packed, 1u << 24);
     vg_buf_init(&sc->text, 1u << 20);
     vg_buf_init(&sc->why, 1u << 20);
     vg_buf_init(&sc->model_ev, 1u << 20);
@@ -1020,7 +1027,7 @@ out:
     }
     vg_free(sc->results);
     vg_arena_release(&sc->arena);
-    vg_buf_release(&sc->json);
+    vg_buf_release(&sc->packed);
     vg_buf_release(&sc->text);
     vg_buf_release(&sc->why);
     vg_buf_release(&sc->model_ev);

@@ -60,6 +60,14 @@ expect 0 "$VIGIA" assessments --format csv --from 2024-05-05
 expect 0 "$VIGIA" assessments --format json --port PECLL --to 2024-05-04
 grep -q '"container": *"CSQU3054383"' "$TMP/out" || fail "json listing: $(head -c 300 "$TMP/out")"
 expect 1 "$VIGIA" assessments --from someday
+# --features: the same rows with the feature record (JSON) as a last column.
+expect 0 "$VIGIA" assessments --format csv
+cut -d, -f1-7 "$TMP/out" >"$TMP/plain"
+expect 0 "$VIGIA" assessments --format csv --features
+head -n 1 "$TMP/out" | grep -q $',missing_feeds,features\r$' || fail "features header: $(head -n 1 "$TMP/out")"
+cut -d, -f1-7 "$TMP/out" | cmp -s - "$TMP/plain" || fail "--features changed the rows"
+grep CSQU3054383 "$TMP/out" | grep -q '"{""port"":""PECLL"",.*,""_sources"":{""m[0-9]*:[0-9]* m[0-9]*"":\[""port""\],' ||
+    fail "feature record: $(grep CSQU3054383 "$TMP/out" | tail -c 400)"
 
 # The feature record of the container's trip.
 expect 0 "$VIGIA" features CSQU3054383 --as-of 2024-05-10 --format csv

@@ -7,9 +7,12 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <vigia/ingest.h>
 #include <vigia/outcome.h>
 #include <vigia/report.h>
+#include <vigia/screen.h>
+#include <vigia/sim.h>
 #include <vigia/target.h>
 
 struct vg_store *vg_tt_empty(const char *name)
@@ -19,6 +22,51 @@ struct vg_store *vg_tt_empty(const char *name)
     struct vg_error e;
     vg_error_clear(&e);
     assert_status(vg_store_open(vg_test_tmpfile(name), &o, &s, &e), VG_OK, &e);
+    return s;
+}
+
+const char *vg_tt_sim_world(const char *name, const char *config, uint64_t seed, int days,
+                            double scale)
+{
+    static char dir[700];
+    char cfg[760];
+    snprintf(dir, sizeof(dir), "%s/%s", vg_test_tmpdir(), name);
+    snprintf(cfg, sizeof(cfg), "%s.json", dir);
+    vg_test_write_file(cfg, config, strlen(config));
+    struct vg_sim_options o;
+    vg_sim_options_init(&o);
+    o.seed = seed;
+    o.days = days;
+    o.scale = scale;
+    o.out_dir = dir;
+    o.config_path = cfg;
+    o.flags = VG_SIM_OVERWRITE;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_sim_run(&o, NULL, &e), VG_OK, &e);
+    return dir;
+}
+
+struct vg_store *vg_tt_sim_store(const char *name, const char *world_dir)
+{
+    struct vg_store *s = vg_tt_empty(name);
+    char feeds[760], path[760];
+    snprintf(feeds, sizeof(feeds), "%s/feeds", world_dir);
+    const char *paths[1] = { feeds };
+    struct vg_ingest_options io = { .default_sender = "sim" };
+    struct vg_ingest_report ir;
+    struct vg_error e;
+    vg_error_clear(&e);
+    enum vg_status st = vg_ingest_paths(s, paths, 1, &io, &ir, &e);
+    assert_true(st == VG_OK || st == VG_EPARTIAL);
+    snprintf(path, sizeof(path), "%s/watchlist.csv", world_dir);
+    struct vg_watchlist_report wr;
+    st = vg_watchlist_import_csv(s, path, "demo", &wr, NULL, NULL, &e);
+    assert_true(st == VG_OK || st == VG_EPARTIAL);
+    snprintf(path, sizeof(path), "%s/outcomes.csv", world_dir);
+    struct vg_outcome_report orep;
+    st = vg_outcomes_import(s, path, &orep, NULL, NULL, &e);
+    assert_true(st == VG_OK || st == VG_EPARTIAL);
     return s;
 }
 

@@ -25,6 +25,16 @@ struct vg_store *vg_tt_store(const char *name);
 /* Opens a fresh, empty store. */
 struct vg_store *vg_tt_empty(const char *name);
 
+/* Simulates a world (vigia sim: seed, days, scale, a configuration of JSON text) into the
+ * directory name of the test's temporary directory and returns that path (static storage,
+ * valid until the next call). */
+const char *vg_tt_sim_world(const char *name, const char *config, uint64_t seed, int days,
+                            double scale);
+
+/* Opens a fresh store named name with the simulated world of world_dir (vigia sim's output)
+ * taken in: its feeds ingested, its watch list imported as list "demo", its outcomes. */
+struct vg_store *vg_tt_sim_store(const char *name, const char *world_dir);
+
 /* Runs SQL without results, failing the test on error. */
 void vg_tt_exec(struct vg_store *s, const char *sql);
 

@@ -73,6 +73,14 @@ static char *qtext(struct vg_store *s, const char *sql)
     return v;
 }
 
+/* Registers vg_feature_record(features): the stored record as JSON (src/risk/stored.c). */
+static void read_records(struct vg_store *s)
+{
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(rk_record_sql_function(s, &e), VG_OK, &e);
+}
+
 static void exec(struct vg_store *s, const char *sql)
 {
     assert_int_equal(sqlite3_exec(s->db, sql, NULL, NULL, NULL), SQLITE_OK);
@@ -621,7 +629,7 @@ static void list(struct vg_store *s, bool all, struct rows *r)
 {
     memset(r, 0, sizeof(*r));
     struct vg_row_sink sink = { rows_columns, rows_row, r };
-    struct vg_risk_filter f = { VG_TIME_NONE, VG_TIME_NONE, NULL, all };
+    struct vg_risk_filter f = { VG_TIME_NONE, VG_TIME_NONE, NULL, all, false };
     struct vg_error e;
     vg_error_clear(&e);
     assert_status(vg_risk_assessments_list(s, &f, &sink, &e), VG_OK, &e);
@@ -731,7 +739,9 @@ static void test_risk__later_evidence_adds_a_version_and_leaves_the_first(void *
     struct vg_risk_report r;
     score(s, "2024-06-06T00:00Z", &r);
     assert_int_equal(r.assessed, 2);
-    char *v1 = qtext(s, "SELECT features || score || band FROM assessments a JOIN trips t ON"
+    read_records(s);
+    char *v1 = qtext(s, "SELECT vg_feature_record(features) || score || band FROM assessments a"
+                        " JOIN trips t ON"
                         " t.id = a.trip_id JOIN containers k ON k.id = t.container_id WHERE"
                         " k.number = 'MSCU1000017' AND a.version = 1");
     assert_int_equal(q(s, "SELECT as_of FROM assessments WHERE version = 1 AND trip_id = (SELECT"
@@ -760,7 +770,8 @@ static void test_risk__later_evidence_adds_a_version_and_leaves_the_first(void *
              (long long)T("2024-06-20T00:00Z"), (long long)trip);
     assert_int_equal(q(s, sql), 1);
     /* Version 1 is untouched; version 2 links the seizure (LINK-01 fired). */
-    char *again = qtext(s, "SELECT features || score || band FROM assessments a JOIN trips t ON"
+    char *again = qtext(s, "SELECT vg_feature_record(features) || score || band FROM assessments"
+                           " a JOIN trips t ON"
                            " t.id = a.trip_id JOIN containers k ON k.id = t.container_id WHERE"
                            " k.number = 'MSCU1000017' AND a.version = 1");
     assert_string_equal(v1, again);
@@ -1845,9 +1856,11 @@ static void test_risk__cargo_report_late(void **state)
     char *got = qtext(s, sql);
     assert_string_equal(got, want);
     vg_free(got);
+    read_records(s);
     snprintf(sql, sizeof(sql),
-             "SELECT json_extract(features, '$.cargo_report_late') = 1 AND"
-             " json_extract(features, '$.shipper_is_new') IS NOT NULL FROM assessments"
+             "SELECT json_extract(vg_feature_record(features), '$.cargo_report_late') = 1 AND"
+             " json_extract(vg_feature_record(features), '$.shipper_is_new') IS NOT NULL"
+             " FROM assessments"
              " WHERE trip_id = %lld AND version = 2",
              (long long)late);
     assert_int_equal(q(s, sql), 1);
@@ -2044,13 +2057,14 @@ static void source_key(const struct rk_src *src, char *out, size_t cap)
 
 /* The stored feature record is the record computed as of the assessment: every known value
  * under its name, no unknown feature, and each cited feature under exactly its source list
- * in "_sources" (read back with SQLite's JSON functions). */
+ * in "_sources" (read back as JSON with SQLite's JSON functions). */
 static void test_risk__stored_record_is_the_computed_one(void **state)
 {
     (void)state;
     struct vg_store *s = world("rec.db");
     struct vg_risk_report r;
     score(s, "2024-06-06T00:00Z", &r);
+    read_records(s);
     int64_t trip = trip_of(s, "MSCU1000017", NULL);
     char sql[600];
     snprintf(sql, sizeof(sql),
@@ -2059,8 +2073,10 @@ static void test_risk__stored_record_is_the_computed_one(void **state)
     int64_t aid = q(s, sql);
     assert_true(aid > 0);
     snprintf(sql, sizeof(sql),
-             "SELECT json_valid(features) AND json_type(features, '$._unknown') IS NULL"
-             " AND json_type(features, '$._sources') = 'object' FROM assessments WHERE id = %lld",
+             "SELECT json_valid(vg_feature_record(features)) AND"
+             " json_type(vg_feature_record(features), '$._unknown') IS NULL"
+             " AND json_type(vg_feature_record(features), '$._sources') = 'object' FROM"
+             " assessments WHERE id = %lld",
              (long long)aid);
     assert_int_equal(q(s, sql), 1);
     struct feat *f = features(s, trip, "2024-06-05T15:00Z");
@@ -2070,7 +2086,8 @@ static void test_risk__stored_record_is_the_computed_one(void **state)
         const char *name = cat->defs[i].name;
         const struct vg_value *v = &f->rec[i];
         snprintf(sql, sizeof(sql),
-                 "SELECT coalesce(json_type(features, '$.\"%s\"'), 'absent') FROM assessments"
+                 "SELECT coalesce(json_type(vg_feature_record(features), '$.\"%s\"'), 'absent')"
+                 " FROM assessments"
                  " WHERE id = %lld",
                  name, (long long)aid);
         char *type = qtext(s, sql);
@@ -2090,7 +2107,8 @@ static void test_risk__stored_record_is_the_computed_one(void **state)
         known += v->kind != VG_VALUE_UNKNOWN;
         if (v->kind == VG_VALUE_STRING) {
             snprintf(sql, sizeof(sql),
-                     "SELECT json_extract(features, '$.\"%s\"') FROM assessments WHERE id = %lld",
+                     "SELECT json_extract(vg_feature_record(features), '$.\"%s\"') FROM"
+                     " assessments WHERE id = %lld",
                      name, (long long)aid);
             char *text = qtext(s, sql);
             assert_int_equal(strlen(text), v->as.string.len);
@@ -2098,7 +2116,8 @@ static void test_risk__stored_record_is_the_computed_one(void **state)
             vg_free(text);
         } else if (v->kind == VG_VALUE_NUMBER) {
             snprintf(sql, sizeof(sql),
-                     "SELECT json_extract(features, '$.\"%s\"') FROM assessments WHERE id = %lld",
+                     "SELECT json_extract(vg_feature_record(features), '$.\"%s\"') FROM"
+                     " assessments WHERE id = %lld",
                      name, (long long)aid);
             sqlite3_stmt *st;
             assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
@@ -2110,7 +2129,7 @@ static void test_risk__stored_record_is_the_computed_one(void **state)
         /* Its source list: the key of the one "_sources" entry naming it. */
         snprintf(sql, sizeof(sql),
                  "SELECT coalesce(group_concat(g.key, '|'), '') FROM assessments a,"
-                 " json_each(a.features, '$._sources') g, json_each(g.value) n"
+                 " json_each(vg_feature_record(a.features), '$._sources') g, json_each(g.value) n"
                  " WHERE a.id = %lld AND n.value = '%s'",
                  (long long)aid, name);
         char *keys = qtext(s, sql);
@@ -2127,13 +2146,15 @@ static void test_risk__stored_record_is_the_computed_one(void **state)
     assert_true(known > 20 && known < (int)VG_F_COUNT); /* the world leaves some unknown */
     assert_true(cited > 10);
     snprintf(sql, sizeof(sql),
-             "SELECT (SELECT count(*) FROM json_each(features)) - 1, (SELECT count(*) FROM"
-             " json_each(features, '$._sources') g, json_each(g.value)) FROM assessments"
+             "SELECT (SELECT count(*) FROM json_each(vg_feature_record(features))) - 1, (SELECT"
+             " count(*) FROM"
+             " json_each(vg_feature_record(features), '$._sources') g, json_each(g.value)) FROM"
+             " assessments"
              " WHERE id = %lld",
              (long long)aid);
     assert_int_equal(q(s, sql), known);
     snprintf(sql, sizeof(sql),
-             "SELECT (SELECT count(*) FROM json_each(features, '$._sources') g,"
+             "SELECT (SELECT count(*) FROM json_each(vg_feature_record(features), '$._sources') g,"
              " json_each(g.value)) FROM assessments WHERE id = %lld",
              (long long)aid);
     assert_int_equal(q(s, sql), cited);
@@ -2167,9 +2188,11 @@ static struct vg_store *exports_world(const char *name)
 /* Every first assessment, its record and its reasons, in one string. */
 static char *first_versions(struct vg_store *s)
 {
+    read_records(s);
     return qtext(s, "SELECT group_concat(x, char(10)) FROM (SELECT k.number || ' ' || a.moment"
                     " || ' ' || a.as_of || ' ' || printf('%.6f', a.score) || ' ' || a.band || ' '"
-                    " || a.features || ' ' || (SELECT group_concat(r.seq || ':' || r.kind || ':' ||"
+                    " || vg_feature_record(a.features) || ' ' || (SELECT group_concat(r.seq ||"
+                    " ':' || r.kind || ':' ||"
                     " coalesce(r.code, '') || ':' || coalesce(r.weight, '') || ':' || r.text || ':'"
                     " || coalesce(r.evidence, ''), char(10)) FROM (SELECT * FROM"
                     " assessment_reasons WHERE assessment_id = a.id ORDER BY seq) r) AS x"

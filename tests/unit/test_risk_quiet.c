@@ -61,52 +61,13 @@ static void score(struct vg_store *s, int64_t as_of, bool all, struct vg_risk_re
 
 static const char *sim_world(void)
 {
-    static char dir[700];
-    snprintf(dir, sizeof(dir), "%s/quiet-world", vg_test_tmpdir());
     static const char config[] = "{\"extends\": \"peru\",\n"
                                  " \"patterns\": {\n"
                                  "  \"rip_on\": {\"rate_per_1000\": 15},\n"
                                  "  \"front_company\": {\"rate_per_1000\": 15},\n"
                                  "  \"watchlist_party\": {\"rate_per_1000\": 8},\n"
                                  "  \"cloned_container\": {\"rate_per_1000\": 8}}}\n";
-    char cfg[760];
-    snprintf(cfg, sizeof(cfg), "%s/quiet-world.json", vg_test_tmpdir());
-    vg_test_write_file(cfg, config, sizeof(config) - 1);
-    struct vg_sim_options o;
-    vg_sim_options_init(&o);
-    o.seed = 11;
-    o.days = 24;
-    o.scale = 0.12;
-    o.out_dir = dir;
-    o.config_path = cfg;
-    o.flags = VG_SIM_OVERWRITE;
-    struct vg_error e;
-    vg_error_clear(&e);
-    assert_status(vg_sim_run(&o, NULL, &e), VG_OK, &e);
-    return dir;
-}
-
-static struct vg_store *sim_store(const char *name, const char *dir)
-{
-    struct vg_store *s = vg_tt_empty(name);
-    char feeds[760], path[760];
-    snprintf(feeds, sizeof(feeds), "%s/feeds", dir);
-    const char *paths[1] = { feeds };
-    struct vg_ingest_options io = { .default_sender = "sim" };
-    struct vg_ingest_report ir;
-    struct vg_error e;
-    vg_error_clear(&e);
-    enum vg_status st = vg_ingest_paths(s, paths, 1, &io, &ir, &e);
-    assert_true(st == VG_OK || st == VG_EPARTIAL);
-    snprintf(path, sizeof(path), "%s/watchlist.csv", dir);
-    struct vg_watchlist_report wr;
-    st = vg_watchlist_import_csv(s, path, "demo", &wr, NULL, NULL, &e);
-    assert_true(st == VG_OK || st == VG_EPARTIAL);
-    snprintf(path, sizeof(path), "%s/outcomes.csv", dir);
-    struct vg_outcome_report orep;
-    st = vg_outcomes_import(s, path, &orep, NULL, NULL, &e);
-    assert_true(st == VG_OK || st == VG_EPARTIAL);
-    return s;
+    return vg_tt_sim_world("quiet-world", config, 11, 24, 0.12);
 }
 
 static const char assessments_sql[] =
@@ -122,8 +83,8 @@ static const char reasons_sql[] =
  * left out. */
 static int64_t compare_runs(const char *dir, bool bay_plans)
 {
-    struct vg_store *quiet = sim_store(bay_plans ? "quiet.db" : "quiet-nb.db", dir);
-    struct vg_store *all = sim_store(bay_plans ? "all.db" : "all-nb.db", dir);
+    struct vg_store *quiet = vg_tt_sim_store(bay_plans ? "quiet.db" : "quiet-nb.db", dir);
+    struct vg_store *all = vg_tt_sim_store(bay_plans ? "all.db" : "all-nb.db", dir);
     assert_true(vg_tt_int(quiet, "SELECT count(*) FROM trips") > 1000);
     assert_true(vg_tt_int(quiet, "SELECT count(*) FROM outcomes") > 50);
     if (!bay_plans) {
