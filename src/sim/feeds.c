@@ -663,6 +663,26 @@ static enum vg_status codeco(struct fctx *f, struct sim_trip *t, enum move m)
 
 /* ---- COARRI and BAPLIE ---------------------------------------------------------------------- */
 
+/* The header of a terminal message about the whole call (COARRI, COPRAR): BGM with the
+ * document code and a number made of prefix, voyage and sequence, its date, the vessel
+ * (imo: a miskeyed IMO, 0 for the real one) and the terminal. */
+static void call_header(struct fctx *f, const char *code, const char *prefix, int64_t prepared,
+                        uint32_t imo)
+{
+    struct sim_edi *e = f->e;
+    vg__sim_edi_reset(e);
+    vg__sim_edi_seg(e, "BGM");
+    vg__sim_edi_el(e, code);
+    vg__sim_edi_raw(e, '+', prefix);
+    vg__sim_edi_raw(e, '\0', f->c->voyage);
+    vg__sim_edi_num(e, '\0', ++f->g->doc_seq % 1000000u, 6);
+    vg__sim_edi_el(e, "9");
+    vg__sim_edi_end(e);
+    dtm(f, "137", prepared);
+    tdt(f, true, false, imo);
+    loc(f, "9", f->port->locode, f->term->code);
+}
+
 static enum vg_status coarri(struct fctx *f)
 {
     struct sim_gen *g = f->g;
@@ -677,17 +697,7 @@ static enum vg_status coarri(struct fctx *f)
         imo = (f->v->imo / 10) * 10 + (f->v->imo % 10 + 1) % 10;
     }
     struct sim_edi *e = f->e;
-    vg__sim_edi_reset(e);
-    vg__sim_edi_seg(e, "BGM");
-    vg__sim_edi_el(e, "46");
-    vg__sim_edi_raw(e, '+', "LR");
-    vg__sim_edi_raw(e, '\0', f->c->voyage);
-    vg__sim_edi_num(e, '\0', ++g->doc_seq % 1000000u, 6);
-    vg__sim_edi_el(e, "9");
-    vg__sim_edi_end(e);
-    dtm(f, "137", f->c->etd + 20 * 60);
-    tdt(f, true, false, imo);
-    loc(f, "9", f->port->locode, f->term->code);
+    call_header(f, "46", "LR", f->c->etd + 20 * 60, imo);
     uint32_t n = 0;
     for (uint32_t i = 0; i < g->ntrip; i++) {
         const struct sim_trip *t = &g->trip[i];
@@ -736,17 +746,7 @@ static enum vg_status coprar(struct fctx *f, bool rolled_only, uint32_t from_cal
         return st;
     }
     struct sim_edi *e = f->e;
-    vg__sim_edi_reset(e);
-    vg__sim_edi_seg(e, "BGM");
-    vg__sim_edi_el(e, "45");
-    vg__sim_edi_raw(e, '+', "LO");
-    vg__sim_edi_raw(e, '\0', f->c->voyage);
-    vg__sim_edi_num(e, '\0', ++g->doc_seq % 1000000u, 6);
-    vg__sim_edi_el(e, "9");
-    vg__sim_edi_end(e);
-    dtm(f, "137", f->c->berth - 2 * SIM_DAY);
-    tdt(f, true, false, 0);
-    loc(f, "9", f->port->locode, f->term->code);
+    call_header(f, "45", "LO", f->c->berth - 2 * SIM_DAY, 0);
     uint32_t n = 0;
     for (uint32_t i = 0; i < g->ntrip; i++) {
         const struct sim_trip *t = &g->trip[i];
