@@ -25,25 +25,36 @@ struct vg_store *vg_tt_empty(const char *name)
     return s;
 }
 
-const char *vg_tt_sim_world(const char *name, const char *config, uint64_t seed, int days,
-                            double scale)
+void vg_tt_sim_run(const char *dir,
+                   uint64_t seed,
+                   int days,
+                   double scale,
+                   const char *config_path,
+                   unsigned flags,
+                   struct vg_sim_report *rep)
 {
-    static char dir[700];
-    char cfg[760];
-    snprintf(dir, sizeof(dir), "%s/%s", vg_test_tmpdir(), name);
-    snprintf(cfg, sizeof(cfg), "%s.json", dir);
-    vg_test_write_file(cfg, config, strlen(config));
     struct vg_sim_options o;
     vg_sim_options_init(&o);
     o.seed = seed;
     o.days = days;
     o.scale = scale;
     o.out_dir = dir;
-    o.config_path = cfg;
-    o.flags = VG_SIM_OVERWRITE;
+    o.config_path = config_path;
+    o.flags = flags;
     struct vg_error e;
     vg_error_clear(&e);
-    assert_status(vg_sim_run(&o, NULL, &e), VG_OK, &e);
+    assert_status(vg_sim_run(&o, rep, &e), VG_OK, &e);
+}
+
+const char *
+vg_tt_sim_world(const char *name, const char *config, uint64_t seed, int days, double scale)
+{
+    static char dir[700];
+    char cfg[760];
+    snprintf(dir, sizeof(dir), "%s/%s", vg_test_tmpdir(), name);
+    snprintf(cfg, sizeof(cfg), "%s.json", dir);
+    vg_test_write_file(cfg, config, strlen(config));
+    vg_tt_sim_run(dir, seed, days, scale, cfg, VG_SIM_OVERWRITE, NULL);
     return dir;
 }
 

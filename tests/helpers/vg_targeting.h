@@ -16,6 +16,7 @@
 #define VG_TARGETING_TEST_H
 
 #include <stdint.h>
+#include <vigia/sim.h>
 #include <vigia/store.h>
 
 /* Opens a fresh store named name in the test's temporary directory, ingests the fixture
@@ -25,11 +26,21 @@ struct vg_store *vg_tt_store(const char *name);
 /* Opens a fresh, empty store. */
 struct vg_store *vg_tt_empty(const char *name);
 
+/* Runs vigia sim (seed, days, scale, config_path or NULL for the built-in configuration,
+ * flags VG_SIM_*) into dir, filling rep when not NULL. Fails the test on error. */
+void vg_tt_sim_run(const char *dir,
+                   uint64_t seed,
+                   int days,
+                   double scale,
+                   const char *config_path,
+                   unsigned flags,
+                   struct vg_sim_report *rep);
+
 /* Simulates a world (vigia sim: seed, days, scale, a configuration of JSON text) into the
  * directory name of the test's temporary directory and returns that path (static storage,
  * valid until the next call). */
-const char *vg_tt_sim_world(const char *name, const char *config, uint64_t seed, int days,
-                            double scale);
+const char *
+vg_tt_sim_world(const char *name, const char *config, uint64_t seed, int days, double scale);
 
 /* Opens a fresh store named name with the simulated world of world_dir (vigia sim's output)
  * taken in: its feeds ingested, its watch list imported as list "demo", its outcomes. */

@@ -5,6 +5,7 @@
  * The feeds are read back with small independent readers written here (EDIFACT segments
  * with the release character, NMEA sentences and six-bit payloads), not with the
  * generator's own code. Worlds are small (a few days, a fraction of the volume). */
+#include "vg_targeting.h"
 #include "vg_test.h"
 
 #include <dirent.h>
@@ -31,23 +32,6 @@ static const char *world_dir(const char *name)
     char *p = path[n++ % 4];
     snprintf(p, 700, "%s/%s", vg_test_tmpdir(), name);
     return p;
-}
-
-static void gen(const char *dir, uint64_t seed, int days, double scale, const char *config_path,
-                unsigned flags, struct vg_sim_report *rep)
-{
-    struct vg_sim_options o;
-    vg_sim_options_init(&o);
-    o.seed = seed;
-    o.days = days;
-    o.scale = scale;
-    o.out_dir = dir;
-    o.config_path = config_path;
-    o.flags = flags;
-    struct vg_error err;
-    vg_error_clear(&err);
-    enum vg_status st = vg_sim_run(&o, rep, &err);
-    assert_status(st, VG_OK, &err);
 }
 
 /* A configuration with high case rates, so that a small world holds every pattern. */
@@ -442,8 +426,8 @@ static void test_sim__same_seed_same_bytes(void **state)
     (void)state;
     const char *a = world_dir("a"), *b = world_dir("b");
     struct vg_sim_report ra, rb;
-    gen(a, 42, 4, 0.15, NULL, 0, &ra);
-    gen(b, 42, 4, 0.15, NULL, 0, &rb);
+    vg_tt_sim_run(a, 42, 4, 0.15, NULL, 0, &ra);
+    vg_tt_sim_run(b, 42, 4, 0.15, NULL, 0, &rb);
     assert_true(ra.trips > 100);
     assert_int_equal(ra.bytes, rb.bytes);
     assert_string_equal(ra.config_digest, rb.config_digest);
@@ -454,8 +438,8 @@ static void test_sim__different_seed_different_world(void **state)
 {
     (void)state;
     const char *a = world_dir("a"), *b = world_dir("b");
-    gen(a, 1, 3, 0.1, NULL, 0, NULL);
-    gen(b, 2, 3, 0.1, NULL, 0, NULL);
+    vg_tt_sim_run(a, 1, 3, 0.1, NULL, 0, NULL);
+    vg_tt_sim_run(b, 2, 3, 0.1, NULL, 0, NULL);
     assert_same_tree(a, b, false);
     /* And a non-empty directory is refused unless asked to overwrite. */
     struct vg_sim_options o;
@@ -517,7 +501,7 @@ static void test_sim__edifact_control_counts_and_identifiers(void **state)
     (void)state;
     const char *dir = world_dir("w");
     struct vg_sim_report rep;
-    gen(dir, 7, 5, 0.2, NULL, VG_SIM_NO_AIS, &rep);
+    vg_tt_sim_run(dir, 7, 5, 0.2, NULL, VG_SIM_NO_AIS, &rep);
     json_t *truth = load_truth(dir);
     struct flist fl;
     flist_sorted(dir, &fl);
@@ -637,7 +621,7 @@ static void test_sim__locodes_exist_in_unlocode(void **state)
         lists[i] = vg_test_read_file(vg_test_shared(parts[i]), &lens[i]);
     }
     const char *dir = world_dir("w");
-    gen(dir, 11, 6, 0.2, NULL, VG_SIM_NO_AIS, NULL);
+    vg_tt_sim_run(dir, 11, 6, 0.2, NULL, VG_SIM_NO_AIS, NULL);
     json_t *truth = load_truth(dir);
     struct flist fl;
     flist_sorted(dir, &fl);
@@ -694,7 +678,7 @@ static void test_sim__nmea_checksums_and_identities(void **state)
     (void)state;
     const char *dir = world_dir("w");
     struct vg_sim_report rep;
-    gen(dir, 5, 3, 0.2, NULL, 0, &rep);
+    vg_tt_sim_run(dir, 5, 3, 0.2, NULL, 0, &rep);
     json_t *truth = load_truth(dir);
     size_t n, bad;
     struct fix *fx = read_fixes(dir, &n, &bad);
@@ -731,7 +715,7 @@ static void test_sim__ais_tracks_are_physically_possible(void **state)
 {
     (void)state;
     const char *dir = world_dir("w");
-    gen(dir, 1, 20, 0.4, NULL, 0, NULL);
+    vg_tt_sim_run(dir, 1, 20, 0.4, NULL, 0, NULL);
     size_t n, bad;
     struct fix *fx = read_fixes(dir, &n, &bad);
     qsort(fx, n, sizeof(*fx), cmp_fix);
@@ -1041,7 +1025,7 @@ static void test_sim__truth_matches_feeds(void **state)
     (void)state;
     const char *dir = world_dir("w");
     struct vg_sim_report rep;
-    gen(dir, 3, 8, 0.3, dense_config(), 0, &rep);
+    vg_tt_sim_run(dir, 3, 8, 0.3, dense_config(), 0, &rep);
     json_t *truth = load_truth(dir);
     json_t *cases = json_object_get(truth, "cases");
     assert_true(json_array_size(cases) >= 20);
@@ -1214,7 +1198,7 @@ static void test_sim__indicators_occur_in_innocent_trips(void **state)
 {
     (void)state;
     const char *dir = world_dir("w");
-    gen(dir, 9, 14, 0.5, NULL, VG_SIM_NO_AIS, NULL);
+    vg_tt_sim_run(dir, 9, 14, 0.5, NULL, VG_SIM_NO_AIS, NULL);
     json_t *truth = load_truth(dir);
     json_t *counts = json_object_get(truth, "counts");
     json_t *inn = json_object_get(counts, "innocent_trips_showing");
@@ -1256,7 +1240,7 @@ static void test_sim__rates_and_history_split(void **state)
     (void)state;
     const char *dir = world_dir("w");
     struct vg_sim_report rep;
-    gen(dir, 21, 20, 0.5, NULL, VG_SIM_NO_AIS, &rep);
+    vg_tt_sim_run(dir, 21, 20, 0.5, NULL, VG_SIM_NO_AIS, &rep);
     json_t *truth = load_truth(dir);
     json_t *counts = json_object_get(truth, "counts");
     double full = (double)rep.full_trips;
@@ -1444,8 +1428,8 @@ static void test_sim__variant_config_makes_another_world(void **state)
     vg_free(text);
     const char *a = world_dir("peru"), *b = world_dir("north");
     struct vg_sim_report ra, rb;
-    gen(a, 4, 3, 0.2, NULL, VG_SIM_NO_AIS, &ra);
-    gen(b, 4, 3, 0.2, variant, VG_SIM_NO_AIS, &rb);
+    vg_tt_sim_run(a, 4, 3, 0.2, NULL, VG_SIM_NO_AIS, &ra);
+    vg_tt_sim_run(b, 4, 3, 0.2, variant, VG_SIM_NO_AIS, &rb);
     assert_string_not_equal(ra.config_digest, rb.config_digest);
     assert_string_equal(rb.config_name, "north");
     assert_true(rb.trips > 100);
@@ -1463,8 +1447,8 @@ static void test_sim__party_table_growth_is_safe(void **state)
     vg_test_write_file(cfg, text, sizeof(text) - 1);
     const char *a = world_dir("a"), *b = world_dir("b");
     struct vg_sim_report ra, rb;
-    gen(a, 8, 6, 0.4, cfg, VG_SIM_NO_AIS, &ra);
-    gen(b, 8, 6, 0.4, cfg, VG_SIM_NO_AIS, &rb);
+    vg_tt_sim_run(a, 8, 6, 0.4, cfg, VG_SIM_NO_AIS, &ra);
+    vg_tt_sim_run(b, 8, 6, 0.4, cfg, VG_SIM_NO_AIS, &rb);
     json_t *truth = load_truth(a);
     json_t *counts = json_object_get(truth, "counts");
     assert_true(json_integer_value(json_object_get(json_object_get(counts, "confounders_by_kind"),
