@@ -347,6 +347,17 @@ static bool odd_hour(int64_t t, const struct vg_zone *z)
     return vg_time_is_night(t, z) || vg_time_is_weekend(t, z);
 }
 
+/* Whether the trip's container has a loading event on call. */
+static bool loaded_on(const struct rk_view *v, uint32_t call)
+{
+    for (size_t i = 0; i < v->nev; i++) {
+        if (v->ev[i].kind == RK_EV_LOAD && v->ev[i].call == call) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Whether the box was rolled: named on the loading order (COPRAR) of an earlier call at
  * this port that departed between its gate-in and its loading without loading it. Known
  * when a loading order names the box for its own call (the line sends them) or for such an
@@ -363,7 +374,7 @@ static void missed_call(struct rk_view *v, const struct rk_event *gi, int64_t en
     }
     bool own = false;
     const struct rk_event *missed = NULL;
-    for (size_t i = 0; i < v->nev; i++) {
+    for (size_t i = 0; i < v->nev && missed == NULL; i++) {
         const struct rk_event *e = &v->ev[i];
         if (e->kind != RK_EV_LOAD_ORDER || !rk_at_port(v, e) || e->call == RK_NONE) {
             continue;
@@ -374,14 +385,8 @@ static void missed_call(struct rk_view *v, const struct rk_event *gi, int64_t en
         }
         const struct rk_call *o = RK_AT(c->calls, struct rk_call, e->call);
         int64_t left = o->atd != VG_TIME_NONE ? o->atd : o->etd;
-        if (gi == NULL || left == VG_TIME_NONE || left < gi->t || left > end || missed != NULL) {
-            continue;
-        }
-        bool loaded = false;
-        for (size_t j = 0; j < v->nev && !loaded; j++) {
-            loaded = v->ev[j].kind == RK_EV_LOAD && v->ev[j].call == e->call;
-        }
-        if (!loaded) {
+        if (gi != NULL && left != VG_TIME_NONE && left >= gi->t && left <= end &&
+            !loaded_on(v, e->call)) {
             missed = e;
         }
     }
