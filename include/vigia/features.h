@@ -247,6 +247,8 @@ struct vg_feature_schema {
    "the bill of lading was replaced at transhipment (new number or parties)")                      \
  X(BL_COUNT, "bl_count", NUMBER, "bills", VG_FEED_MANIFEST,                                        \
    "bills of lading carried in the container")                                                     \
+ X(BILL_CONTAINERS, "bill_containers", NUMBER, "containers", VG_FEED_MANIFEST,                     \
+   "containers the trip's main bill of lading lists (the consignment's size in boxes)")            \
  /* Vessel and voyage */                                                                           \
  X(VESSEL_TYPE, "vessel_type", STRING, "", VG_FEED_AIS | VG_FEED_MANIFEST,                         \
    "container, bulk, general_cargo, reefer, tanker or other")                                      \

@@ -368,6 +368,7 @@ enum vg_status rk_features_documents(struct rk_view *v)
         rk_need(v, VG_F_SPLIT_CONSIGNMENT, VG_FEED_MANIFEST);
         rk_need(v, VG_F_SWITCHED_BL, VG_FEED_MANIFEST);
         rk_need(v, VG_F_BL_COUNT, VG_FEED_MANIFEST);
+        rk_need(v, VG_F_BILL_CONTAINERS, VG_FEED_MANIFEST);
         return VG_OK;
     }
     /* Filing lead: from the first filing of any bill of the trip to loading (the planned
@@ -420,6 +421,12 @@ enum vg_status rk_features_documents(struct rk_view *v)
     if (v->main_bill != RK_NONE) {
         const struct rk_bill *mb = RK_AT(c->bills, struct rk_bill, v->main_bill);
         rk_cite_msg(v, VG_F_BL_COUNT, mb->message_id, mb->segment_no);
+        /* The version in force lists the consignment's boxes (the trip's own among them). */
+        uint32_t n = mb->equip_n;
+        rk_set(v, VG_F_BILL_CONTAINERS, vg_value_number((double)(n > 0 ? n : 1)));
+        rk_cite_msg(v, VG_F_BILL_CONTAINERS, mb->message_id, mb->segment_no);
+    } else {
+        rk_unknown(v, VG_F_BILL_CONTAINERS, VG_SLICE_LIT("no bill of lading lists the container"));
     }
     return VG_OK;
 }

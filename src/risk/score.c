@@ -143,6 +143,11 @@ struct scorer {
     /* Result of the last evaluation. */
     struct vg_rules_summary sum;
     double points, score, graded_points, model_p, model_points;
+    /* Consignment evidence: the weights of fired rules resting on consignment features
+     * alone (shared), the rules (indexes; up to 16 named), the bill's boxes, the discount. */
+    double shared_points, shared_discount, bill_containers;
+    uint32_t shared_rules[16];
+    size_t nshared;
     struct graded_part parts[12];
     size_t nparts;
     uint8_t digest[VG_DIGEST_SIZE];
@@ -153,6 +158,43 @@ struct scorer {
     size_t npend;
     struct vg_buf pend_text;
 };
+
+/* The fired rules whose evidence is consignment features alone, and what the bill's other
+ * boxes take off their weight (consignment.c). Only bills of two or more boxes are read. */
+static enum vg_status consignment_evidence(struct scorer *sc, struct vg_error *err)
+{
+    sc->shared_points = 0;
+    sc->shared_discount = 0;
+    sc->nshared = 0;
+    const struct vg_value *n = &sc->rec[VG_F_BILL_CONTAINERS];
+    sc->bill_containers = n->kind == VG_VALUE_NUMBER ? n->as.number : NAN;
+    if (!(sc->bill_containers >= 2)) {
+        return VG_OK;
+    }
+    for (size_t i = 0; i < sc->nrules; i++) {
+        if (sc->results[i].outcome != VG_RULE_FIRED || !(sc->results[i].weight > 0)) {
+            continue;
+        }
+        uint32_t feats[16];
+        size_t nf = 0;
+        enum vg_status s = vg_rules_evidence(sc->set, i, sc->rec, VG_F_COUNT, feats, 16, &nf, NULL);
+        if (s != VG_OK) {
+            return vg_error_set(err, s, "reading the evidence of a rule");
+        }
+        bool shared = nf > 0 && nf <= 16;
+        for (size_t k = 0; k < nf && shared; k++) {
+            shared = rk_feature_of_consignment(feats[k]);
+        }
+        if (shared) {
+            sc->shared_points += sc->results[i].weight;
+            if (sc->nshared < sizeof(sc->shared_rules) / sizeof(sc->shared_rules[0])) {
+                sc->shared_rules[sc->nshared++] = (uint32_t)i;
+            }
+        }
+    }
+    sc->shared_discount = rk_consignment_discount(sc->bill_containers, sc->shared_points);
+    return VG_OK;
+}
 
 static enum vg_status
 evaluate(struct scorer *sc, uint32_t trip, int64_t as_of, struct vg_error *err)
@@ -166,10 +208,13 @@ evaluate(struct scorer *sc, uint32_t trip, int64_t as_of, struct vg_error *err)
     if ((s = vg_rules_eval(sc->set, sc->rec, VG_F_COUNT, as_of, sc->results, &sc->sum)) != VG_OK) {
         return vg_error_set(err, s, "evaluating the rules");
     }
+    if ((s = consignment_evidence(sc, err)) != VG_OK) {
+        return s;
+    }
     sc->graded_points = graded(sc->rec, sc->parts, &sc->nparts);
     sc->model_p = NAN;
     sc->model_points = 0;
-    sc->points = sc->sum.weight + sc->graded_points;
+    sc->points = sc->sum.weight - sc->shared_discount + sc->graded_points;
     sc->score = vg_risk_score_of(sc->points);
     uint8_t rd[VG_DIGEST_SIZE];
     rk_record_digest(sc->rec, (const struct rk_src(*)[2])sc->src, rd);
@@ -473,6 +518,60 @@ static enum vg_status feature_value_json(const struct vg_value *v, struct vg_buf
     return vg_buf_append(out, "null", 4);
 }
 
+/* "Consignment evidence shared by the 36 containers of its bill (PARTY-13, WL-02: 22
+ * points): 6.44 for each, 15.56 less (10 x log10 36); source: ...", weight -15.56. */
+static enum vg_status consignment_reason(struct scorer *sc, int64_t aid, int *seq,
+                                         struct vg_error *err)
+{
+    vg_buf_reset(&sc->text);
+    enum vg_status s = vg_buf_append_cstr(&sc->text, "Consignment evidence shared by the ");
+    if (s == VG_OK) {
+        s = rk_buf_double(&sc->text, sc->bill_containers, 'f', 0);
+    }
+    if (s == VG_OK) {
+        s = vg_buf_append_cstr(&sc->text, " containers of its bill (");
+    }
+    for (size_t k = 0; k < sc->nshared && s == VG_OK; k++) {
+        if (k > 0) {
+            s = vg_buf_append(&sc->text, ", ", 2);
+        }
+        if (s == VG_OK) {
+            s = vg_buf_append_cstr(&sc->text, vg_rules_get(sc->set, sc->shared_rules[k])->id);
+        }
+    }
+    if (s == VG_OK) {
+        s = vg_buf_append(&sc->text, ": ", 2);
+    }
+    if (s == VG_OK) {
+        s = rk_buf_double(&sc->text, sc->shared_points, 'f', 2);
+    }
+    if (s == VG_OK) {
+        s = vg_buf_append_cstr(&sc->text, " points): ");
+    }
+    if (s == VG_OK) {
+        s = rk_buf_double(&sc->text, sc->shared_points - sc->shared_discount, 'f', 2);
+    }
+    if (s == VG_OK) {
+        s = vg_buf_append_cstr(&sc->text, " for each, ");
+    }
+    if (s == VG_OK) {
+        s = rk_buf_double(&sc->text, sc->shared_discount, 'f', 2);
+    }
+    if (s == VG_OK) {
+        s = vg_buf_append_cstr(&sc->text, " less (10 x log10 of the containers, at most the points)");
+    }
+    const uint32_t feats[1] = { VG_F_BILL_CONTAINERS };
+    if (s == VG_OK) {
+        s = cite_features(sc, feats, 1, &sc->text, NULL);
+    }
+    if (s == VG_OK) {
+        no_bars(&sc->text, 0);
+        s = reason(sc, aid, seq, "consignment", NULL, -sc->shared_discount, true, &sc->text, NULL,
+                   err);
+    }
+    return s;
+}
+
 static const unsigned missing_feeds[] = { VG_FEED_MANIFEST, VG_FEED_GATE, VG_FEED_TERMINAL,
                                           VG_FEED_STATUS,   VG_FEED_AIS,  VG_FEED_WATCHLIST,
                                           VG_FEED_OUTCOMES };
@@ -590,6 +689,10 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
             s = reason(sc, aid, &seq, "list", rk_cstr(&sc->c->s, h->hit.list), 0, false, &sc->text,
                        ev.data, err);
         }
+    }
+    /* Consignment evidence shared by the bill's boxes. */
+    if (s == VG_OK && sc->shared_discount > 0) {
+        s = consignment_reason(sc, aid, &seq, err);
     }
     /* Graded evidence. */
     if (s == VG_OK && sc->graded_points >= 0.005) {

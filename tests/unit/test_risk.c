@@ -2234,6 +2234,106 @@ static void test_risk__reasons_in_batches_as_one_by_one(void **state)
     vg_store_close(daily);
 }
 
+/* A consignment's evidence is shared out over its boxes: on a bill of four containers a rule
+ * resting on the bill alone (the destination) counts 10 x log10(4) less for each box, a
+ * rule that also reads the box (its cargo weight) counts whole, and the single box of
+ * another bill with the same signs keeps every point. */
+static void test_risk__consignment_evidence_shared_by_its_boxes(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("cons.db");
+    static const char rules[] =
+        "ruleset shared\nversion 1\nowner \"PCU\"\n\n"
+        "rule DEST\n  title \"Bound for the Netherlands\"\n  rationale \"test\"\n  weight 20\n"
+        "  when destination_country = \"NL\"\nend\n\n"
+        "rule HEAVY\n  title \"Heavy box to the Netherlands\"\n  rationale \"test\"\n"
+        "  weight 5\n  when destination_country = \"NL\" and gross_kg > 1000\nend\n";
+    int64_t rid;
+    bool fresh;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_risk_rules_load(s, rules, sizeof(rules) - 1, "shared.rules", true, NULL,
+                                     NULL, &rid, &fresh, &e),
+                  VG_OK, &e);
+    struct vg_buf b;
+    vg_buf_init(&b, 0);
+    assert_int_equal(
+        vg_buf_append_cstr(
+            &b, "{\"type\":\"manifest\",\"sender\":\"MSC-PE\",\"document_number\":\"CUS-9\","
+                "\"function\":\"original\",\"prepared_at\":\"2024-06-03T12:00:00Z\","
+                "\"voyage\":{\"vessel\":{\"name\":\"MSC ANNA\",\"imo\":\"9074729\"},"
+                "\"voyage\":\"024W\",\"carrier\":\"MSC\",\"port\":\"PECLL\",\"terminal\":\"DPW\","
+                "\"etd\":\"2024-06-05T22:00:00Z\"},\"consignments\":["),
+        VG_OK);
+    char c[12];
+    for (int bill = 0; bill < 2; bill++) {
+        int n = bill == 0 ? 4 : 1;
+        assert_int_equal(
+            vg_buf_printf(&b,
+                          "%s{\"bill_of_lading\":\"BLC%d\",\"places\":{\"loading\":\"PECLL\","
+                          "\"discharge\":\"NLRTM\"},\"parties\":[{\"role\":\"shipper\","
+                          "\"name\":\"Agro Norte S.A.C.\",\"id\":\"20100047218\","
+                          "\"country\":\"PE\"},{\"role\":\"consignee\",\"name\":\"Fruit BV\","
+                          "\"country\":\"NL\"}],\"equipment\":[",
+                          bill > 0 ? "," : "", bill),
+            VG_OK);
+        for (int k = 0; k < n; k++) {
+            assert_int_equal(vg_buf_printf(&b, "%s{\"container\":\"%s\",\"size_type\":\"45G1\"}",
+                                           k > 0 ? "," : "", box(c, 700 + bill * 10 + k)),
+                             VG_OK);
+        }
+        assert_int_equal(vg_buf_append_cstr(&b, "],\"goods\":["), VG_OK);
+        for (int k = 0; k < n; k++) {
+            assert_int_equal(
+                vg_buf_printf(&b,
+                              "%s{\"hs_code\":\"080440\",\"description\":\"FRESH AVOCADOS\","
+                              "\"packages\":1800,\"package_type\":\"BOXES\",\"gross_kg\":21600,"
+                              "\"containers\":[\"%s\"]}",
+                              k > 0 ? "," : "", box(c, 700 + bill * 10 + k)),
+                VG_OK);
+        }
+        assert_int_equal(vg_buf_append_cstr(&b, "]}"), VG_OK);
+    }
+    assert_int_equal(vg_buf_append_cstr(&b, "]}\n"), VG_OK);
+    ingest(s, "cons.json", b.data);
+    vg_buf_release(&b);
+    struct vg_risk_report r;
+    score(s, "2024-06-05T12:00Z", &r);
+    assert_int_equal(r.assessed, 5);
+
+    struct feat *f = features(s, trip_of(s, box(c, 701), NULL), "2024-06-05T12:00Z");
+    assert_true(fnum(f, VG_F_BILL_CONTAINERS) == 4);
+    features_free(f);
+    f = features(s, trip_of(s, box(c, 710), NULL), "2024-06-05T12:00Z");
+    assert_true(fnum(f, VG_F_BILL_CONTAINERS) == 1);
+    features_free(f);
+
+    /* Every box of the four: one consignment reason, DEST shared, HEAVY not. */
+    assert_int_equal(q(s, "SELECT count(*) FROM assessment_reasons WHERE kind = 'consignment'"), 4);
+    assert_int_equal(q(s, "SELECT count(*) FROM assessment_reasons WHERE kind = 'consignment'"
+                          " AND abs(weight + 10 * log10(4)) < 1e-9"),
+                     4);
+    char *text = qtext(s, "SELECT text FROM assessment_reasons WHERE kind = 'consignment' LIMIT 1");
+    assert_contains(text, "Consignment evidence shared by the 4 containers of its bill (DEST: "
+                          "20.00 points): 13.98 for each, 6.02 less");
+    assert_contains(text, ".json CUS-9 (message 1, record 1)");
+    vg_free(text);
+    /* The score is the sum of the reasons' weights, the discount included, and the single
+     * box scores the discount higher than its neighbours of the big bill. */
+    assert_int_equal(q(s, "SELECT count(*) FROM assessments a WHERE abs(a.score - 100 * (1 - "
+                          "exp(-(SELECT sum(weight) FROM assessment_reasons r WHERE"
+                          " r.assessment_id = a.id) / 50.0))) > 1e-6"),
+                     0);
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM assessment_reasons r JOIN assessments a ON a.id ="
+             " r.assessment_id JOIN trips t ON t.id = a.trip_id JOIN containers k ON"
+             " k.id = t.container_id WHERE r.kind = 'consignment' AND k.number = '%s'",
+             box(c, 710));
+    assert_int_equal(q(s, sql), 0);
+    vg_store_close(s);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_risk__features_of_a_trip),
     cmocka_unit_test(test_risk__missing_gate_feed_is_unknown_not_nothing),
@@ -2256,6 +2356,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_risk__backtest_counts_hits_on_outcomes),
     cmocka_unit_test(test_risk__model_hook_adds_points_and_a_reason),
     cmocka_unit_test(test_risk__score_formula_and_bands),
+    cmocka_unit_test(test_risk__consignment_evidence_shared_by_its_boxes),
     cmocka_unit_test(test_risk__seals_compared_as_sets),
     cmocka_unit_test(test_risk__norms_of_the_port),
     cmocka_unit_test(test_risk__party_signs),
