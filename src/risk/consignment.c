@@ -10,7 +10,7 @@
  * not 36. The score therefore counts the points of the rules that rest on consignment
  * features alone less 10 x log10(n) (the scale of the rule weights), never below zero;
  * evidence about the box itself (seals, weights, moves, its own history), the vessel and
- * watch-list identifiers is never shared out.
+ * a watch-list identifier match is never shared out.
  */
 #include "risk/risk_int.h"
 
@@ -77,8 +77,14 @@ static const uint16_t consignment_features[] = {
     VG_F_WATCHLIST_PARTY_SHIPMENTS,
 };
 
-bool rk_feature_of_consignment(uint32_t feature)
+bool rk_feature_of_consignment(uint32_t feature, const struct vg_value *value)
 {
+    /* No identifier on a watch list is what every box of the bill reads unless its own
+     * number is listed (then it matches, and that match is the box's own evidence): the
+     * name rules read it to leave an identifier match to WL-01. */
+    if (feature == VG_F_WATCHLIST_IDENTIFIER_MATCH) {
+        return value != NULL && value->kind == VG_VALUE_BOOL && !value->as.boolean;
+    }
     for (size_t i = 0; i < sizeof(consignment_features) / sizeof(consignment_features[0]); i++) {
         if (consignment_features[i] == feature) {
             return true;

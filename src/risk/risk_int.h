@@ -827,11 +827,12 @@ enum vg_status rk_cite_text(struct rk_citer *ct, const struct rk_src *src, struc
 /* ---- rule sets ------------------------------------------------------------------------ */
 
 /* Consignment evidence (consignment.c): whether a feature's value is the same for every
- * container of the trip's bill on its call (its parties, goods, route, documents), and the
+ * container of the trip's bill on its call (its parties, goods, route, documents; of a
+ * watch-list identifier match, only its absence: value may be NULL), and the
  * points taken off shared_points, the weights of fired rules that rest on such features
  * alone, for a bill of `containers` boxes: min(shared_points, 10 x log10(containers)); 0
  * for a single box or an unknown count (NaN). */
-bool rk_feature_of_consignment(uint32_t feature);
+bool rk_feature_of_consignment(uint32_t feature, const struct vg_value *value);
 double rk_consignment_discount(double containers, double shared_points);
 
 /* The built-in default rule set (rules/default.rules, embedded at build time). */

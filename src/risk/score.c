@@ -183,7 +183,7 @@ static enum vg_status consignment_evidence(struct scorer *sc, struct vg_error *e
         }
         bool shared = nf > 0 && nf <= 16;
         for (size_t k = 0; k < nf && shared; k++) {
-            shared = rk_feature_of_consignment(feats[k]);
+            shared = rk_feature_of_consignment(feats[k], &sc->rec[feats[k]]);
         }
         if (shared) {
             sc->shared_points += sc->results[i].weight;

@@ -2236,7 +2236,8 @@ static void test_risk__reasons_in_batches_as_one_by_one(void **state)
 
 /* A consignment's evidence is shared out over its boxes: on a bill of four containers a rule
  * resting on the bill alone (the destination) counts 10 x log10(4) less for each box, a
- * rule that also reads the box (its cargo weight) counts whole, and the single box of
+ * rule that also reads the box (its cargo weight) counts whole (the absence of a listed
+ * identifier is no box evidence), and the single box of
  * another bill with the same signs keeps every point. */
 static void test_risk__consignment_evidence_shared_by_its_boxes(void **state)
 {
@@ -2247,7 +2248,10 @@ static void test_risk__consignment_evidence_shared_by_its_boxes(void **state)
         "rule DEST\n  title \"Bound for the Netherlands\"\n  rationale \"test\"\n  weight 20\n"
         "  when destination_country = \"NL\"\nend\n\n"
         "rule HEAVY\n  title \"Heavy box to the Netherlands\"\n  rationale \"test\"\n"
-        "  weight 5\n  when destination_country = \"NL\" and gross_kg > 1000\nend\n";
+        "  weight 5\n  when destination_country = \"NL\" and gross_kg > 1000\nend\n\n"
+        "rule UNLISTED\n  title \"Prepaid, no listed identifier\"\n  rationale \"test\"\n"
+        "  weight 4\n  when destination_country = \"NL\" and not watchlist_identifier_match\n"
+        "end\n";
     int64_t rid;
     bool fresh;
     struct vg_error e;
@@ -2297,6 +2301,13 @@ static void test_risk__consignment_evidence_shared_by_its_boxes(void **state)
     assert_int_equal(vg_buf_append_cstr(&b, "]}\n"), VG_OK);
     ingest(s, "cons.json", b.data);
     vg_buf_release(&b);
+    /* A watch list that names nobody here: no identifier matches, known. */
+    const char *path = vg_test_tmpfile("cons-wl.csv");
+    static const char wl[] = "name,type,country,source,note,identifier,aliases\n"
+                             "\"NADIE EN ESTE PUERTO S.A.\",party,PE,PCU,,20999999991,\n";
+    vg_test_write_file(path, wl, sizeof(wl) - 1);
+    struct vg_watchlist_report wr;
+    assert_status(vg_watchlist_import_csv(s, path, "pcu", &wr, NULL, NULL, &e), VG_OK, &e);
     struct vg_risk_report r;
     score(s, "2024-06-05T12:00Z", &r);
     assert_int_equal(r.assessed, 5);
@@ -2314,8 +2325,9 @@ static void test_risk__consignment_evidence_shared_by_its_boxes(void **state)
                           " AND abs(weight + 10 * log10(4)) < 1e-9"),
                      4);
     char *text = qtext(s, "SELECT text FROM assessment_reasons WHERE kind = 'consignment' LIMIT 1");
-    assert_contains(text, "Consignment evidence shared by the 4 containers of its bill (DEST: "
-                          "20.00 points): 13.98 for each, 6.02 less");
+    /* No listed identifier reads the same on every box: UNLISTED is shared too. */
+    assert_contains(text, "Consignment evidence shared by the 4 containers of its bill (DEST, "
+                          "UNLISTED: 24.00 points): 17.98 for each, 6.02 less");
     assert_contains(text, ".json CUS-9 (message 1, record 1)");
     vg_free(text);
     /* The score is the sum of the reasons' weights, the discount included, and the single
