@@ -223,7 +223,7 @@ struct vg_feature_schema {
    "the full container left the terminal and came back before loading")                            \
  X(GATE_MOVES_DURING_DWELL, "gate_moves_during_dwell", NUMBER, "moves", VG_FEED_GATE,              \
    "gate movements between the first gate-in and loading")                                         \
- X(MISSED_EARLIER_CALL, "missed_earlier_call", BOOL, "", VG_FEED_TERMINAL,                          \
+ X(MISSED_EARLIER_CALL, "missed_earlier_call", BOOL, "", VG_FEED_TERMINAL,                         \
    "the container was on the loading order of an earlier call that left without it (rolled)")      \
  X(GATE_IN_ODD_HOUR, "gate_in_odd_hour", BOOL, "", VG_FEED_GATE,                                   \
    "gate-in at night (20:00-06:00 port local time) or on a weekend")                               \

@@ -204,7 +204,8 @@ enum vg_status vg_risk_assessments_list(struct vg_store *store,
  "  strftime('%Y-%m-%dT%H:%M:%SZ', x.dep, 'unixepoch') AS departure,"                                  \
  "  x.moment AS moment, printf('%.4f', x.score) AS score, x.band AS band,"                             \
  "  (SELECT group_concat(text, ' | ') FROM (SELECT text FROM assessment_reasons r"                     \
- "    WHERE r.assessment_id = x.aid AND r.kind IN ('rule', 'list', 'model', 'graded')"                 \
+ "    WHERE r.assessment_id = x.aid"                                                                   \
+ "      AND r.kind IN ('rule', 'list', 'consignment', 'graded', 'model')"                              \
  "    ORDER BY r.seq)) AS reasons,"                                                                    \
  "  x.trip_id AS trip, x.version AS version,"                                                          \
  "  strftime('%Y-%m-%dT%H:%M:%SZ', x.as_of, 'unixepoch') AS as_of,"                                    \

@@ -520,8 +520,8 @@ static enum vg_status feature_value_json(const struct vg_value *v, struct vg_buf
 
 /* "Consignment evidence shared by the 36 containers of its bill (PARTY-13, WL-02: 22
  * points): 6.44 for each, 15.56 less (10 x log10 36); source: ...", weight -15.56. */
-static enum vg_status consignment_reason(struct scorer *sc, int64_t aid, int *seq,
-                                         struct vg_error *err)
+static enum vg_status
+consignment_reason(struct scorer *sc, int64_t aid, int *seq, struct vg_error *err)
 {
     vg_buf_reset(&sc->text);
     enum vg_status s = vg_buf_append_cstr(&sc->text, "Consignment evidence shared by the ");
@@ -558,7 +558,8 @@ static enum vg_status consignment_reason(struct scorer *sc, int64_t aid, int *se
         s = rk_buf_double(&sc->text, sc->shared_discount, 'f', 2);
     }
     if (s == VG_OK) {
-        s = vg_buf_append_cstr(&sc->text, " less (10 x log10 of the containers, at most the points)");
+        s = vg_buf_append_cstr(&sc->text,
+                               " less (10 x log10 of the containers, at most the points)");
     }
     const uint32_t feats[1] = { VG_F_BILL_CONTAINERS };
     if (s == VG_OK) {

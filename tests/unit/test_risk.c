@@ -2256,8 +2256,8 @@ static void test_risk__consignment_evidence_shared_by_its_boxes(void **state)
     bool fresh;
     struct vg_error e;
     vg_error_clear(&e);
-    assert_status(vg_risk_rules_load(s, rules, sizeof(rules) - 1, "shared.rules", true, NULL,
-                                     NULL, &rid, &fresh, &e),
+    assert_status(vg_risk_rules_load(s, rules, sizeof(rules) - 1, "shared.rules", true, NULL, NULL,
+                                     &rid, &fresh, &e),
                   VG_OK, &e);
     struct vg_buf b;
     vg_buf_init(&b, 0);
