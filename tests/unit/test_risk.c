@@ -2343,6 +2343,16 @@ static void test_risk__consignment_evidence_shared_by_its_boxes(void **state)
              " k.id = t.container_id WHERE r.kind = 'consignment' AND k.number = '%s'",
              box(c, 710));
     assert_int_equal(q(s, sql), 0);
+    /* The listing (the stable CSV interface) carries the reason with the others. */
+    struct rows rw;
+    list(s, false, &rw);
+    size_t shown = 0;
+    for (size_t k = 0; k < rw.nrows; k++) {
+        shown += strcmp(rw.cells[k][1], "BLC0") == 0 &&
+                 strstr(rw.cells[k][7], " | Consignment evidence shared by the 4 containers") != NULL;
+    }
+    assert_int_equal(shown, 4);
+    rows_free(&rw);
     vg_store_close(s);
 }
 
