@@ -137,6 +137,10 @@ struct ing_session {
     int64_t batch_messages;
     int64_t batch_changes;
     int batch_docs;
+    /* Documents in the batches this run has ended, and whether the batch grows with them
+     * (no batch_size given: ingest.c, batch_limit). */
+    int64_t run_docs;
+    bool batch_grows;
 };
 
 /* ---- resolution (resolve.c): find or create, returning row ids ---------------------- */
