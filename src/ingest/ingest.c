@@ -29,6 +29,7 @@ enum vg_status vg__ing_read_nmea(struct ing_session *s, const struct ing_file *f
 
 static enum vg_status batch_begin(struct ing_session *s, struct vg_error *err)
 {
+    vg__ing_checkpointer_settle(s->checkpointer);
     vg__ing_session_batch_reset(s);
     return vg_store_begin(s->store, err);
 }

@@ -506,7 +506,45 @@ static void test_ingest_pipeline__checkpoints_beside_the_writer(void **state)
     vg_store_close(off);
 }
 
+/* The log restarts from its start during a two-thread ingest: once it reaches 16 times the
+ * checkpoint threshold, the writer lets the running checkpoint finish before its next
+ * batch. Without that the writer always began a batch while the last one's checkpoint ran,
+ * and the log grew by every page written (at least the store's size). */
+static void test_ingest_pipeline__log_stays_bounded(void **state)
+{
+    (void)state;
+    char path[700];
+    input_file(path);
+    struct vg_store *one = vg_tt_empty("bound-one.db");
+    struct vg_store *two = vg_tt_empty("bound-two.db");
+    vg_tt_exec(two, "PRAGMA wal_autocheckpoint=2"); /* bound: 32 pages */
+    struct vg_ingest_report r1, r2;
+    assert_int_equal(run(one, path, true, NULL, &r1), VG_EPARTIAL);
+    assert_int_equal(run(two, path, false, NULL, &r2), VG_EPARTIAL);
+    assert_int_equal(r2.containers, 6 * 400);
+    /* The frames in the log now (the second column of wal_checkpoint): the batches since
+     * its last restart, against every page of the store when it never restarts. */
+    int64_t store_pages = vg_tt_int(two, "PRAGMA page_count");
+    sqlite3_stmt *ck = NULL;
+    assert_int_equal(sqlite3_prepare_v2(two->db, "PRAGMA wal_checkpoint(PASSIVE)", -1, &ck, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(ck), SQLITE_ROW);
+    int64_t log_frames = sqlite3_column_int64(ck, 1);
+    sqlite3_finalize(ck);
+    assert_true(store_pages > 200);
+    assert_true(log_frames > 0);
+    assert_true(log_frames < store_pages / 2);
+
+    char d1[65], d2[65];
+    dump_digest(one, d1);
+    dump_digest(two, d2);
+    assert_string_equal(d1, d2);
+    vg_store_close(one);
+    vg_store_close(two);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_ingest_pipeline__log_stays_bounded),
     cmocka_unit_test(test_ingest_pipeline__resumed_between_files_gives_the_clean_store),
     cmocka_unit_test(test_ingest_pipeline__same_store_as_one_thread),
     cmocka_unit_test(test_ingest_pipeline__checkpoints_beside_the_writer),
