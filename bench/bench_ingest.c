@@ -7,8 +7,11 @@
  * containers (default 300,000; argument 1), writes them to a temporary file, ingests it
  * into a fresh store and prints containers/s, messages/s and MB/s. Target (README): at
  * least 50,000 containers/s, i.e. a day of the world's container moves (~1.5 million) in
- * under 30 s. With --single-thread (argument 2) the file is parsed and written on one
- * thread; by default the ingest parses on a second thread while the first writes.
+ * under 30 s. With --single-thread the file is parsed and written on one thread; by
+ * default the ingest parses on a second thread while the first writes. --batch M fixes
+ * the messages per transaction (default: the ingest's own, which grows with the run).
+ * Also prints the bytes the process had written to storage (the log's appends and the
+ * checkpoints' writes) and the sizes of the store and of its log.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -33,7 +36,37 @@ static uint64_t next(void)
     return rng;
 }
 
-/* CPU time of this process: stable when the machine is shared. */
+/* Bytes this process has had written to storage so far (/proc/self/io, all threads:
+ * the WAL appends of the commits and the checkpoints' writes into the database file);
+ * -1 where the kernel does not say. */
+static long long io_written(void)
+{
+    FILE *f = fopen("/proc/self/io", "r");
+    long long v = -1;
+    char line[128];
+    while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+        if (sscanf(line, "write_bytes: %lld", &v) == 1) {
+            break;
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+    return v;
+}
+
+static long long file_size(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return 0;
+    }
+    fseek(f, 0, SEEK_END);
+    long long n = ftell(f);
+    fclose(f);
+    return n;
+}
+
 static void container_number(char out[12])
 {
     static const char *const owners[] = { "MSC", "MAE", "CMA", "HLX", "ONE", "EVE", "COS", "TCN" };
@@ -50,7 +83,15 @@ static void ruc(char out[12], unsigned n)
 int main(int argc, char **argv)
 {
     long containers = argc > 1 ? atol(argv[1]) : 300000;
-    bool single = argc > 2 && strcmp(argv[2], "--single-thread") == 0;
+    bool single = false;
+    int batch = 0;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--single-thread") == 0) {
+            single = true;
+        } else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc) {
+            batch = atoi(argv[++i]);
+        }
+    }
     char path[] = "/tmp/vigia-bench-ingest-XXXXXX";
     int fd = mkstemp(path);
     FILE *f = fdopen(fd, "w");
@@ -144,18 +185,24 @@ int main(int argc, char **argv)
         return 1;
     }
     const char *paths[1] = { path };
-    struct vg_ingest_options io = { .batch_size = 5000, .single_thread = single };
+    struct vg_ingest_options io = { .batch_size = batch, .single_thread = single };
     struct vg_ingest_report r;
+    long long io0 = io_written();
     double t0 = bench_wall(), c0 = bench_cpu(), w0 = bench_thread_cpu();
     enum vg_status st = vg_ingest_paths(store, paths, 1, &io, &r, &e);
     double dt = bench_wall() - t0, dc = bench_cpu() - c0, dw = bench_thread_cpu() - w0;
+    long long io1 = io_written();
+    char extra[128];
+    snprintf(extra, sizeof(extra), "%s-wal", db);
+    long long wal_left = file_size(extra);
     vg_store_close(store);
+    long long db_size = file_size(db);
     if (st != VG_OK) {
         fprintf(stderr, "ingest: %s (%s)\n", vg_strerror(st), e.message);
     }
-    printf("bench_ingest: %ld containers in %ld messages, %.1f MB of EDIFACT (%s)\n",
-           containers, messages, mb,
-           single ? "one thread" : "parse and write on two threads");
+    printf("bench_ingest: %ld containers in %ld messages, %.1f MB of EDIFACT (%s, %s)\n",
+           containers, messages, mb, single ? "one thread" : "parse and write on two threads",
+           batch > 0 ? "fixed batches" : "default batches");
     printf("  ingest %.2f s: %.0f containers/s, %.0f messages/s, %.1f MB/s "
            "(%lld events, %lld consignments, %lld findings)\n",
            dt, (double)containers / dt, (double)r.messages / dt, mb / dt, (long long)r.events,
@@ -165,9 +212,14 @@ int main(int argc, char **argv)
      * thread, the wall time approaches its CPU time. */
     printf("  writing thread cpu %.2f s: %.0f containers/s when the parse thread has its own "
            "core\n", dw, (double)containers / dw);
+    if (io0 >= 0 && io1 >= 0) {
+        printf("  written to storage %.0f MB (%.0f bytes per container; WAL and checkpoints), "
+               "store %.0f MB, WAL %.0f MB at the end\n",
+               (double)(io1 - io0) / 1e6, (double)(io1 - io0) / (double)containers,
+               (double)db_size / 1e6, (double)wal_left / 1e6);
+    }
     printf("  target: >= 50000 containers/s\n");
     unlink(path);
-    char extra[128];
     unlink(db);
     snprintf(extra, sizeof(extra), "%s-wal", db);
     unlink(extra);

@@ -70,7 +70,10 @@ struct vg_ingest_options {
     /* Called for skipped files, rejects, findings and progress (may be NULL). */
     vg_ingest_fn callback;
     void *user;
-    /* Messages per transaction (0: 2000). */
+    /* Messages per transaction. 0: 2000, and in a large ingest as many as the run's
+     * earlier transactions together (each transaction rewrites the pages it touched in
+     * indexes keyed in random order, so a large ingest writes less with fewer, larger
+     * transactions; a crash loses at most the transaction being written). */
     int batch_size;
     /* Keep each message's raw bytes in the store (default true: evidence). */
     bool no_raw;

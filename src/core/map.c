@@ -2,7 +2,9 @@
 #include <vigia/alloc.h>
 #include <vigia/map.h>
 
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* Keys up to MAP_INLINE bytes (container numbers, the ingest's id and RUC keys) live in
  * the slot itself, so that a lookup that finds its key touches one place in memory, not
@@ -92,13 +94,34 @@ bool vg_map_get(const struct vg_map *map, const void *key, size_t len, uint64_t 
     return true;
 }
 
+/* Slot arrays of many megabytes (the ingest's container and trip maps hold millions of
+ * keys, each lookup a random access) ask for transparent huge pages where the kernel
+ * grants them on request: one TLB entry per 2 MiB instead of per 4 KiB. A hint; nothing
+ * depends on it being taken. */
+static void huge_pages(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (len >= 4 * huge) {
+        uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+        uintptr_t end = ((uintptr_t)p + len) & ~(huge - 1);
+        (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+    }
+#else
+    (void)p;
+    (void)len;
+#endif
+}
+
 static enum vg_status grow(struct vg_map *map)
 {
     size_t ncap = map->cap == 0 ? 64 : map->cap * 2;
-    struct vg_map_slot *ns = vg_calloc(ncap, sizeof(*ns));
+    struct vg_map_slot *ns = vg_reallocarray(NULL, ncap, sizeof(*ns));
     if (ns == NULL) {
         return VG_ENOMEM;
     }
+    huge_pages(ns, ncap * sizeof(*ns)); /* before the first touch, which the zeroing is */
+    memset(ns, 0, ncap * sizeof(*ns));
     for (size_t i = 0; i < map->cap; i++) {
         struct vg_map_slot *s = &map->slots[i];
         if (s->len1 != 0) {

@@ -17,6 +17,15 @@
  * fails, the hook checkpoints on the writer as SQLite would have. When the session ends, a
  * checkpoint still asked for is finished, the thread is joined and the connection's own
  * automatic checkpoint is put back with the threshold it had.
+ *
+ * SQLite writes the log from its start again only when a transaction begins after a
+ * checkpoint has copied all of it; the writer begins its next batch at once, while the
+ * checkpoint of the last one runs, so without a pause the log never restarted and grew by
+ * everything written (2.6 GB beside a 2.3 GB store at 1.5 million containers, bench_ingest).
+ * Once the log has reached LOG_BOUND times the threshold, the session waits for the checkpoint running
+ * before it begins a batch (vg__ing_checkpointer_settle), so the log restarts and stays
+ * within about one batch (1.1 GB at 1.5 million containers, whose last batch is the
+ * largest); the same bench measured no loss of wall time from the waits.
  */
 #include "ingest/session_int.h"
 
@@ -36,7 +45,12 @@ struct ing_checkpointer {
     bool failed;   /* no thread, or a checkpoint failed: the writer checkpoints */
     bool stop;
     uint64_t asked, done;
+    int log_pages; /* the log's size after the last commit */
 };
+
+/* A log of this many times the checkpoint threshold or more (with SQLite's default of
+ * 1000 pages, 250 MiB at 16 KiB pages) is not let grow further. */
+enum { LOG_BOUND = 16 };
 
 /* Opens the thread's own connection to the store's file. */
 static sqlite3 *open_connection(const char *path)
@@ -71,6 +85,7 @@ static void *checkpoint_thread(void *arg)
         int rc = sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         pthread_mutex_lock(&c->mu);
         c->done = asked;
+        pthread_cond_broadcast(&c->cv);
         if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
             c->failed = true;
             vg_log(VG_LOG_WARN, "ingest", "background checkpoint failed (%s); checkpointing inline",
@@ -87,10 +102,12 @@ static void *checkpoint_thread(void *arg)
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
     struct ing_checkpointer *c = arg;
+    pthread_mutex_lock(&c->mu);
+    c->log_pages = pages;
     if (pages < c->threshold) {
+        pthread_mutex_unlock(&c->mu);
         return SQLITE_OK;
     }
-    pthread_mutex_lock(&c->mu);
     if (!c->started && !c->failed) {
         c->started = pthread_create(&c->tid, NULL, checkpoint_thread, c) == 0;
         c->failed = !c->started;
@@ -149,6 +166,18 @@ enum vg_status vg__ing_checkpointer_start(struct vg_store *store, struct ing_che
     sqlite3_wal_hook(store->db, wal_hook, c); /* replaces the automatic checkpoint */
     *out = c;
     return VG_OK;
+}
+
+void vg__ing_checkpointer_settle(struct ing_checkpointer *c)
+{
+    if (c == NULL) {
+        return;
+    }
+    pthread_mutex_lock(&c->mu);
+    while (c->log_pages / LOG_BOUND >= c->threshold && c->started && !c->failed && c->asked != c->done) {
+        pthread_cond_wait(&c->cv, &c->mu);
+    }
+    pthread_mutex_unlock(&c->mu);
 }
 
 void vg__ing_checkpointer_stop(struct ing_checkpointer *c)

@@ -29,6 +29,7 @@ enum vg_status vg__ing_read_nmea(struct ing_session *s, const struct ing_file *f
 
 static enum vg_status batch_begin(struct ing_session *s, struct vg_error *err)
 {
+    vg__ing_checkpointer_settle(s->checkpointer);
     vg__ing_session_batch_reset(s);
     return vg_store_begin(s->store, err);
 }
@@ -104,9 +105,31 @@ enum vg_status vg__ing_batch_cut(struct ing_session *s, struct vg_error *err)
     return st;
 }
 
+/*
+ * Documents the current batch takes. A batch_size given by the caller is exact. By default
+ * a batch takes 2000 documents, or as many as the batches this run has already ended, if
+ * that is more: the transactions of a large ingest double in size. Every transaction
+ * rewrites, at its commit, each page it dirtied in the indexes whose keys arrive in random
+ * order (containers by number, events and seals by container, party_consignments...), and
+ * once a batch holds more keys than such an index has pages it dirties all of them, so
+ * with batches of a fixed size the bytes written per container grew with the store
+ * (bench_ingest, 1.5 million containers in batches of 5000 messages: 5.0 GB of log for a
+ * 2.3 GB store, 2.6 GB when the batches double). A crash loses at most the batch being
+ * written, never more than the run had committed before it; a re-run completes it.
+ */
+static int64_t batch_limit(const struct ing_session *s)
+{
+    int64_t n = s->opts.batch_size;
+    return s->batch_grows && s->run_docs > n ? s->run_docs : n;
+}
+
 enum vg_status vg__ing_batch_tick(struct ing_session *s, struct vg_error *err)
 {
-    if (++s->batch_docs < s->opts.batch_size) {
+    if (++s->batch_docs < batch_limit(s)) {
+        /* Progress as often as batches of the default size would give it. */
+        if (s->opts.callback != NULL && s->batch_docs % 2000 == 0) {
+            s->opts.callback(s->opts.user, VG_INGEST_PROGRESS, NULL, s->report);
+        }
         return VG_OK;
     }
     enum vg_status st = batch_end(s, err);

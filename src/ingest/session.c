@@ -194,6 +194,7 @@ enum vg_status vg__ing_session_new(struct vg_store *store, const struct vg_inges
     }
     if (s->opts.batch_size <= 0) {
         s->opts.batch_size = 2000;
+        s->batch_grows = true;
     }
     s->report = report;
     s->now = vg_time_now();
@@ -284,6 +285,7 @@ void vg__ing_session_batch_digest(struct ing_session *s, uint8_t out[VG_DIGEST_S
 
 void vg__ing_session_batch_reset(struct ing_session *s)
 {
+    s->run_docs += s->batch_docs;
     vg_hasher_init(&s->batch);
     vg__ing_rows_discard(s); /* a new transaction: ids are read again */
     s->batch_messages = 0;

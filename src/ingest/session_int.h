@@ -19,6 +19,9 @@ enum vg_status vg__ing_checkpointer_start(struct vg_store *store, struct ing_che
 /* Finishes a checkpoint still asked for, joins the thread and restores the connection's
  * automatic checkpoint. NULL-safe. */
 void vg__ing_checkpointer_stop(struct ing_checkpointer *c);
+/* When the log has grown past a bound (checkpoint.c), waits for the checkpoint running,
+ * so that the next transaction writes the log from its start. */
+void vg__ing_checkpointer_settle(struct ing_checkpointer *c);
 
 /* ---- row buffers (rowbuf.c): rows written up to 64 per INSERT ----------------------- */
 
@@ -137,6 +140,10 @@ struct ing_session {
     int64_t batch_messages;
     int64_t batch_changes;
     int batch_docs;
+    /* Documents in the batches this run has ended, and whether the batch grows with them
+     * (no batch_size given: ingest.c, batch_limit). */
+    int64_t run_docs;
+    bool batch_grows;
 };
 
 /* ---- resolution (resolve.c): find or create, returning row ids ---------------------- */

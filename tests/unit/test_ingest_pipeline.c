@@ -506,7 +506,94 @@ static void test_ingest_pipeline__checkpoints_beside_the_writer(void **state)
     vg_store_close(off);
 }
 
+/* The log restarts from its start during a two-thread ingest: once it reaches 16 times the
+ * checkpoint threshold, the writer lets the running checkpoint finish before its next
+ * batch. Without that the writer always began a batch while the last one's checkpoint ran,
+ * and the log grew by every page written (at least the store's size). */
+static void test_ingest_pipeline__log_stays_bounded(void **state)
+{
+    (void)state;
+    char path[700];
+    input_file(path);
+    struct vg_store *one = vg_tt_empty("bound-one.db");
+    struct vg_store *two = vg_tt_empty("bound-two.db");
+    vg_tt_exec(two, "PRAGMA wal_autocheckpoint=2"); /* bound: 32 pages */
+    struct vg_ingest_report r1, r2;
+    assert_int_equal(run(one, path, true, NULL, &r1), VG_EPARTIAL);
+    assert_int_equal(run(two, path, false, NULL, &r2), VG_EPARTIAL);
+    assert_int_equal(r2.containers, 6 * 400);
+    /* The frames in the log now (the second column of wal_checkpoint): the batches since
+     * its last restart, against every page of the store when it never restarts. */
+    int64_t store_pages = vg_tt_int(two, "PRAGMA page_count");
+    sqlite3_stmt *ck = NULL;
+    assert_int_equal(sqlite3_prepare_v2(two->db, "PRAGMA wal_checkpoint(PASSIVE)", -1, &ck, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(ck), SQLITE_ROW);
+    int64_t log_frames = sqlite3_column_int64(ck, 1);
+    sqlite3_finalize(ck);
+    assert_true(store_pages > 200);
+    assert_true(log_frames > 0);
+    assert_true(log_frames < store_pages / 2);
+
+    char d1[65], d2[65];
+    dump_digest(one, d1);
+    dump_digest(two, d2);
+    assert_string_equal(d1, d2);
+    vg_store_close(one);
+    vg_store_close(two);
+}
+
+/* Without a batch size the transactions of a run grow: 2,000 messages, then as many as
+ * the run's earlier transactions together. 9,000 one-container gate-in messages take four
+ * (2,000, 2,000, 4,000, 1,000), against five in fixed batches of 2,000; the store is the
+ * same either way. */
+static void test_ingest_pipeline__default_batches_grow(void **state)
+{
+    (void)state;
+    char *b = NULL;
+    size_t len = 0, cap = 0;
+    append(&b, &len, &cap, "UNA:+.? 'UNB+UNOC:3+DPWC:ZZZ+MSC:ZZZ+240501:2345+GROW'\n");
+    for (int m = 0; m < 9000; m++) {
+        char num[12];
+        snprintf(num, sizeof(num), "MSCU%06d0", m);
+        num[10] = (char)('0' + vg_container_check_digit(num));
+        append(&b, &len, &cap,
+               "UNH+%d+CODECO:D:95B:UN'BGM+34+G%d+9'LOC+165+PECLL:139:6+DPW:TER:ZZZ'"
+               "EQD+CN+%s+45R1:102:5++2+5'DTM+7:202405011200:203'UNT+6+%d'\n",
+               m + 1, m, num, m + 1);
+    }
+    append(&b, &len, &cap, "UNZ+9000+GROW'\n");
+    char path[700];
+    snprintf(path, sizeof(path), "%s", vg_test_tmpfile("grow.edi"));
+    vg_test_write_file(path, b, len);
+    vg_free(b);
+
+    struct vg_store *grown = vg_tt_empty("grow-default.db");
+    struct vg_store *fixed = vg_tt_empty("grow-fixed.db");
+    const char *paths[1] = { path };
+    struct vg_ingest_options o = { .single_thread = true };
+    struct vg_ingest_report r;
+    struct vg_error e;
+    assert_int_equal(vg_ingest_paths(grown, paths, 1, &o, &r, &e), VG_OK);
+    assert_int_equal(r.messages, 9000);
+    o.batch_size = 2000;
+    assert_int_equal(vg_ingest_paths(fixed, paths, 1, &o, &r, &e), VG_OK);
+    static const char batches[] = "SELECT count(*) FROM audit_log WHERE action = 'ingest.batch'";
+    assert_int_equal(vg_tt_int(grown, batches), 4);
+    assert_int_equal(vg_tt_int(fixed, batches), 5);
+    assert_int_equal(q_count(grown, "SELECT count(*) FROM equipment_events"), 9000);
+
+    char d1[65], d2[65];
+    dump_digest(grown, d1);
+    dump_digest(fixed, d2);
+    assert_string_equal(d1, d2);
+    vg_store_close(grown);
+    vg_store_close(fixed);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_ingest_pipeline__default_batches_grow),
+    cmocka_unit_test(test_ingest_pipeline__log_stays_bounded),
     cmocka_unit_test(test_ingest_pipeline__resumed_between_files_gives_the_clean_store),
     cmocka_unit_test(test_ingest_pipeline__same_store_as_one_thread),
     cmocka_unit_test(test_ingest_pipeline__checkpoints_beside_the_writer),
