@@ -22,8 +22,8 @@
  * checkpoint has copied all of it; the writer begins its next batch at once, while the
  * checkpoint of the last one runs, so without a pause the log never restarted and grew by
  * everything written (2.6 GB beside a 2.3 GB store at 1.5 million containers, bench_ingest).
- * Once the log has reached LOG_BOUND times the threshold, the session waits for the checkpoint running
- * before it begins a batch (vg__ing_checkpointer_settle), so the log restarts and stays
+ * Once the log has reached LOG_BOUND times the threshold, the session waits for the checkpoint
+ * running before it begins a batch (vg__ing_checkpointer_settle), so the log restarts and stays
  * within about one batch (1.1 GB at 1.5 million containers, whose last batch is the
  * largest); the same bench measured no loss of wall time from the waits.
  */
@@ -174,7 +174,8 @@ void vg__ing_checkpointer_settle(struct ing_checkpointer *c)
         return;
     }
     pthread_mutex_lock(&c->mu);
-    while (c->log_pages / LOG_BOUND >= c->threshold && c->started && !c->failed && c->asked != c->done) {
+    while (c->log_pages / LOG_BOUND >= c->threshold && c->started && !c->failed &&
+           c->asked != c->done) {
         pthread_cond_wait(&c->cv, &c->mu);
     }
     pthread_mutex_unlock(&c->mu);

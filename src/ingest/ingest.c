@@ -107,8 +107,8 @@ enum vg_status vg__ing_batch_cut(struct ing_session *s, struct vg_error *err)
 
 /*
  * Documents the current batch takes. A batch_size given by the caller is exact. By default
- * a batch takes 2000 documents, or as many as the batches this run has already ended, if
- * that is more: the transactions of a large ingest double in size. Every transaction
+ * a batch takes ING_DEFAULT_BATCH (2000) documents, or as many as the batches this run has already
+ * ended, if that is more: the transactions of a large ingest double in size. Every transaction
  * rewrites, at its commit, each page it dirtied in the indexes whose keys arrive in random
  * order (containers by number, events and seals by container, party_consignments...), and
  * once a batch holds more keys than such an index has pages it dirties all of them, so
@@ -127,7 +127,7 @@ enum vg_status vg__ing_batch_tick(struct ing_session *s, struct vg_error *err)
 {
     if (++s->batch_docs < batch_limit(s)) {
         /* Progress as often as batches of the default size would give it. */
-        if (s->opts.callback != NULL && s->batch_docs % 2000 == 0) {
+        if (s->opts.callback != NULL && s->batch_docs % ING_DEFAULT_BATCH == 0) {
             s->opts.callback(s->opts.user, VG_INGEST_PROGRESS, NULL, s->report);
         }
         return VG_OK;

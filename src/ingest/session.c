@@ -193,7 +193,7 @@ enum vg_status vg__ing_session_new(struct vg_store *store, const struct vg_inges
         s->opts = *opts;
     }
     if (s->opts.batch_size <= 0) {
-        s->opts.batch_size = 2000;
+        s->opts.batch_size = ING_DEFAULT_BATCH;
         s->batch_grows = true;
     }
     s->report = report;

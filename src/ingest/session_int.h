@@ -23,6 +23,10 @@ void vg__ing_checkpointer_stop(struct ing_checkpointer *c);
  * so that the next transaction writes the log from its start. */
 void vg__ing_checkpointer_settle(struct ing_checkpointer *c);
 
+/* Messages per transaction when the caller gives no batch_size (the first batches; later
+ * ones grow, ingest.c batch_limit), and how often progress is reported either way. */
+enum { ING_DEFAULT_BATCH = 2000 };
+
 /* ---- row buffers (rowbuf.c): rows written up to 64 per INSERT ----------------------- */
 
 /* One value of a buffered row: type 0 is NULL, else SQLITE_INTEGER, SQLITE_FLOAT or

@@ -16,65 +16,68 @@
 
 #include <math.h>
 
+/* The scale of the rule weights: points per tenfold likelihood ratio (rules/default.rules). */
+#define POINTS_PER_TENFOLD 10.0
+
 /* Features whose value is the same for every container of the trip's bill on its call. */
-static const uint16_t consignment_features[] = {
-    VG_F_PORT,
-    VG_F_DIRECTION,
-    VG_F_CARRIER,
-    VG_F_PLACE_OF_RECEIPT,
-    VG_F_RECEIPT_REGION,
-    VG_F_DISCHARGE_PORT,
-    VG_F_DESTINATION_COUNTRY,
-    VG_F_TRANSHIPMENT_PORTS,
-    VG_F_TRANSHIPMENT_COUNTRIES,
-    VG_F_TRANSHIPMENT_COUNT,
-    VG_F_ORIGIN_PORT,
-    VG_F_CONSIGNEE_COUNTRY,
-    VG_F_CONSIGNEE_COUNTRY_MISMATCH,
-    VG_F_HS_CODE,
-    VG_F_COMMODITY_GROUP,
-    VG_F_REEFER,
-    VG_F_GOODS_DESCRIPTION_VAGUE,
-    VG_F_KG_PER_PACKAGE,
-    VG_F_KG_PER_PACKAGE_Z,
-    VG_F_VALUE_PER_KG,
-    VG_F_VALUE_PER_KG_RATIO,
-    VG_F_SHIPPER_IS_NEW,
-    VG_F_SHIPPER_SHIPMENTS,
-    VG_F_SHIPPER_DAYS_SINCE_FIRST,
-    VG_F_SHIPPER_NEW_PRODUCT,
-    VG_F_SHIPPER_NEW_DESTINATION,
-    VG_F_SHIPPER_REGISTERED_DAYS,
-    VG_F_SHIPPER_ACTIVITY_MISMATCH,
-    VG_F_SHIPPER_UNKNOWN_BEHIND_NVOCC,
-    VG_F_SHIPPER_NAME_ACTIVITY_MISMATCH,
-    VG_F_SHIPPER_NEW_SHARE,
-    VG_F_CONSIGNEE_IS_NEW,
-    VG_F_CONSIGNEE_SHIPMENTS,
-    VG_F_CONSIGNEE_DAYS_SINCE_FIRST,
-    VG_F_CONSIGNEE_NEW_PRODUCT,
-    VG_F_CONSIGNEE_NEW_CONTACT,
-    VG_F_CONSIGNEE_IS_CARRIER,
-    VG_F_CONSIGNEE_NEW_DELIVERY_COUNTRY,
-    VG_F_CONSIGNEE_NEW_SHARE,
-    VG_F_FREIGHT_PREPAID,
-    VG_F_DELIVERY_REDIRECTED,
-    VG_F_FORWARDER_PRIOR_POSITIVES,
-    VG_F_FORWARDER_HIT_RATE_RATIO,
-    VG_F_PRIOR_SEIZURE_PARTY,
-    VG_F_PRIOR_SEIZURE_ADDRESS,
-    VG_F_PRIOR_SEIZURE_FORWARDER,
-    VG_F_PRIOR_SEIZURE_MATCH,
-    VG_F_PRIOR_SEIZURE_DAYS,
-    VG_F_PRIOR_SEIZURE_IN_GOODS,
-    VG_F_PRIOR_SEIZURE_SHARE,
-    VG_F_FILING_LEAD_HOURS,
-    VG_F_MANIFEST_AMENDMENTS,
-    VG_F_HOUSE_MASTER_INCONSISTENT,
-    VG_F_BILL_CONTAINERS,
-    VG_F_ROUTE_SHARE,
-    VG_F_WATCHLIST_PARTY_SCORE,
-    VG_F_WATCHLIST_PARTY_SHIPMENTS,
+static const bool consignment_feature[VG_F_COUNT] = {
+    [VG_F_PORT] = true,
+    [VG_F_DIRECTION] = true,
+    [VG_F_CARRIER] = true,
+    [VG_F_PLACE_OF_RECEIPT] = true,
+    [VG_F_RECEIPT_REGION] = true,
+    [VG_F_DISCHARGE_PORT] = true,
+    [VG_F_DESTINATION_COUNTRY] = true,
+    [VG_F_TRANSHIPMENT_PORTS] = true,
+    [VG_F_TRANSHIPMENT_COUNTRIES] = true,
+    [VG_F_TRANSHIPMENT_COUNT] = true,
+    [VG_F_ORIGIN_PORT] = true,
+    [VG_F_CONSIGNEE_COUNTRY] = true,
+    [VG_F_CONSIGNEE_COUNTRY_MISMATCH] = true,
+    [VG_F_HS_CODE] = true,
+    [VG_F_COMMODITY_GROUP] = true,
+    [VG_F_REEFER] = true,
+    [VG_F_GOODS_DESCRIPTION_VAGUE] = true,
+    [VG_F_KG_PER_PACKAGE] = true,
+    [VG_F_KG_PER_PACKAGE_Z] = true,
+    [VG_F_VALUE_PER_KG] = true,
+    [VG_F_VALUE_PER_KG_RATIO] = true,
+    [VG_F_SHIPPER_IS_NEW] = true,
+    [VG_F_SHIPPER_SHIPMENTS] = true,
+    [VG_F_SHIPPER_DAYS_SINCE_FIRST] = true,
+    [VG_F_SHIPPER_NEW_PRODUCT] = true,
+    [VG_F_SHIPPER_NEW_DESTINATION] = true,
+    [VG_F_SHIPPER_REGISTERED_DAYS] = true,
+    [VG_F_SHIPPER_ACTIVITY_MISMATCH] = true,
+    [VG_F_SHIPPER_UNKNOWN_BEHIND_NVOCC] = true,
+    [VG_F_SHIPPER_NAME_ACTIVITY_MISMATCH] = true,
+    [VG_F_SHIPPER_NEW_SHARE] = true,
+    [VG_F_CONSIGNEE_IS_NEW] = true,
+    [VG_F_CONSIGNEE_SHIPMENTS] = true,
+    [VG_F_CONSIGNEE_DAYS_SINCE_FIRST] = true,
+    [VG_F_CONSIGNEE_NEW_PRODUCT] = true,
+    [VG_F_CONSIGNEE_NEW_CONTACT] = true,
+    [VG_F_CONSIGNEE_IS_CARRIER] = true,
+    [VG_F_CONSIGNEE_NEW_DELIVERY_COUNTRY] = true,
+    [VG_F_CONSIGNEE_NEW_SHARE] = true,
+    [VG_F_FREIGHT_PREPAID] = true,
+    [VG_F_DELIVERY_REDIRECTED] = true,
+    [VG_F_FORWARDER_PRIOR_POSITIVES] = true,
+    [VG_F_FORWARDER_HIT_RATE_RATIO] = true,
+    [VG_F_PRIOR_SEIZURE_PARTY] = true,
+    [VG_F_PRIOR_SEIZURE_ADDRESS] = true,
+    [VG_F_PRIOR_SEIZURE_FORWARDER] = true,
+    [VG_F_PRIOR_SEIZURE_MATCH] = true,
+    [VG_F_PRIOR_SEIZURE_DAYS] = true,
+    [VG_F_PRIOR_SEIZURE_IN_GOODS] = true,
+    [VG_F_PRIOR_SEIZURE_SHARE] = true,
+    [VG_F_FILING_LEAD_HOURS] = true,
+    [VG_F_MANIFEST_AMENDMENTS] = true,
+    [VG_F_HOUSE_MASTER_INCONSISTENT] = true,
+    [VG_F_BILL_CONTAINERS] = true,
+    [VG_F_ROUTE_SHARE] = true,
+    [VG_F_WATCHLIST_PARTY_SCORE] = true,
+    [VG_F_WATCHLIST_PARTY_SHIPMENTS] = true,
 };
 
 bool rk_feature_of_consignment(uint32_t feature, const struct vg_value *value)
@@ -85,12 +88,7 @@ bool rk_feature_of_consignment(uint32_t feature, const struct vg_value *value)
     if (feature == VG_F_WATCHLIST_IDENTIFIER_MATCH) {
         return value != NULL && value->kind == VG_VALUE_BOOL && !value->as.boolean;
     }
-    for (size_t i = 0; i < sizeof(consignment_features) / sizeof(consignment_features[0]); i++) {
-        if (consignment_features[i] == feature) {
-            return true;
-        }
-    }
-    return false;
+    return feature < VG_F_COUNT && consignment_feature[feature];
 }
 
 double rk_consignment_discount(double containers, double shared_points)
@@ -98,5 +96,5 @@ double rk_consignment_discount(double containers, double shared_points)
     if (!(containers >= 2) || !(shared_points > 0)) {
         return 0;
     }
-    return fmin(shared_points, VG_RISK_MODEL_WEIGHT * log10(containers));
+    return fmin(shared_points, POINTS_PER_TENFOLD * log10(containers));
 }
