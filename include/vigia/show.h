@@ -23,9 +23,10 @@ enum vg_show_kind {
     VG_SHOW_BL,
     VG_SHOW_PARTY,
     VG_SHOW_VESSEL,
+    VG_SHOW_MESSAGE,
 };
 
-/* Parses "container", "bl" (also "bill"), "party", "vessel". */
+/* Parses "container", "bl" (also "bill"), "party", "vessel", "message". */
 bool vg_show_kind_parse(const char *text, enum vg_show_kind *out);
 
 /*
@@ -40,6 +41,9 @@ bool vg_show_kind_parse(const char *text, enum vg_show_kind *out);
  *              matches several parties, one section "matches" lists them instead
  *   vessel     an IMO number (7 digits), an MMSI (9 digits) or a name: vessel (record),
  *              identities, port_calls, vessel_events, targets
+ *   message    a message id (as the timeline and `vigia rejects`/`quality` cite it): message
+ *              (record: sender, type, reference, status, file, offset, bytes as sent and
+ *              kept), findings, unmapped, content (the bytes as sent, decompressed)
  * Times come in pairs: UTC ("..._utc") and the local time of the place ("..._local").
  * VG_ENOTFOUND when nothing matches, VG_EINVAL for an empty id, VG_EDB.
  */

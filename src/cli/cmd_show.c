@@ -11,11 +11,12 @@ static int run(struct cli_global *g, int argc, char **argv);
 
 const struct cli_command cli_cmd_show = {
     "show",
-    "everything known about a container, B/L, party or vessel",
+    "everything known about a container, B/L, party, vessel or message",
     "usage: vigia show container NUMBER [--section S] [--format table|csv|json]\n"
     "       vigia show bl NUMBER\n"
     "       vigia show party ID|RUC|NAME\n"
     "       vigia show vessel IMO|MMSI|NAME\n"
+    "       vigia show message ID\n"
     "\n"
     "What an analyst looks up: for a container its trips, the timeline of its equipment\n"
     "events (place, UTC and port-local time, seals, the message each rests on), the seals\n"
@@ -24,7 +25,8 @@ const struct cli_command cli_cmd_show = {
     "reasons, its targets, inspections and outcomes. For a bill of lading its versions,\n"
     "places, parties, goods and containers; for a party its shipments and the outcomes\n"
     "of its cargo; for a vessel its identities, port calls and vessel events. A party or\n"
-    "vessel name that matches several lists them with their ids.\n"
+    "vessel name that matches several lists them with their ids. For a message (the id\n"
+    "the timeline cites) its envelope, findings, what no mapper used and the bytes as sent.\n"
     "\n"
     "options:\n"
     "  --section S   print one section only (required with --format csv), e.g. timeline\n"

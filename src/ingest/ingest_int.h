@@ -215,6 +215,13 @@ struct ing_document {
     uint8_t digest[VG_DIGEST_SIZE];
     const char *raw;
     size_t raw_len;
+    /* What messages.raw keeps of raw: raw_packed once decided (vg__raw_pack, by a reader
+     * on its own thread), then stored_raw/stored_raw_len in the codec raw_codec (NULL: as
+     * sent). A document not packed by its reader is packed by the writer. */
+    bool raw_packed;
+    const char *raw_codec;
+    const void *stored_raw;
+    size_t stored_raw_len;
     int64_t offset;
     uint32_t line;
 };

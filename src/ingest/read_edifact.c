@@ -104,6 +104,7 @@ struct edi_reader {
     struct edi_item *single;
     struct edi_writer *w;
     struct edi_queue *q;
+    struct vg__raw_packer *packer; /* the session's (NULL: raw bytes not kept) */
 };
 
 static const char *note_kind(const char *kind)
@@ -358,6 +359,10 @@ static enum vg_status map_message(struct edi_reader *r, const struct vg_edifact_
     doc->line = msg->line;
     doc->has_digest = true;
     vg_edifact_message_digest(msg, doc->digest);
+    /* Compressed here, on the parse thread of a pipelined file, not by the writer. */
+    doc->raw_packed = true;
+    doc->raw_codec = vg__raw_pack(r->packer, doc->raw, doc->raw_len, arena, &doc->stored_raw,
+                                  &doc->stored_raw_len);
     doc->prepared_at = msg->interchange->prepared_at;
 
     r->ctx.oom = false;
@@ -609,6 +614,7 @@ enum vg_status vg__ing_read_edifact(struct ing_session *s, const struct ing_file
     r.f = f;
     r.tolerate_counts = s->opts.tolerate_counts;
     r.w = &w;
+    r.packer = s->packer;
     r.ctx.f = f;
     vg_error_clear(&r.err);
     vg_buf_init(&r.ctx.text, 1u << 20);

@@ -214,6 +214,12 @@ enum vg_status vg__ing_session_new(struct vg_store *store, const struct vg_inges
     s->have_locodes = table_has_rows(store, "SELECT 1 FROM code_locodes LIMIT 1");
     s->have_hs = table_has_rows(store, "SELECT 1 FROM code_hs LIMIT 1");
     vg_hasher_init(&s->batch);
+    /* Raw bytes are compressed where the message is read (store/raw.c). */
+    s->packer = s->opts.no_raw ? NULL : vg__raw_packer_new();
+    if (!s->opts.no_raw && s->packer == NULL) {
+        vg__ing_session_free(s);
+        return vg_error_set(err, VG_ENOMEM, "out of memory starting an ingest");
+    }
     /* The writer only references rows it has just found or inserted, in the same
      * transaction, so SQLite's foreign-key checks (a parent lookup per reference, a fifth
      * of ingest time) are switched off for the session; `vigia selfcheck` verifies them.
@@ -248,6 +254,7 @@ void vg__ing_session_free(struct ing_session *s)
     vg__ing_rowbuf_release(&s->trip_rows);
     vg_track_writer_free(s->track);
     vg__ing_checkpointer_stop(s->checkpointer);
+    vg__raw_packer_free(s->packer);
     if (s->foreign_keys_off && s->store->tx_depth == 0 &&
         vg__store_exec(s->store, "PRAGMA foreign_keys=ON", NULL) != VG_OK) {
         vg_log(VG_LOG_WARN, "ingest", "could not switch foreign-key checks back on");

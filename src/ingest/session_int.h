@@ -101,6 +101,10 @@ struct ing_session {
     bool foreign_keys_off;         /* switched off for the session (session.c) */
     struct ing_checkpointer *checkpointer; /* WAL checkpoints off the writer, or NULL */
     struct vg_ingest_options opts;
+    /* Compresses raw message bytes (NULL with no_raw): used by the thread that reads a
+     * file (the parse thread of a pipelined EDIFACT file, the writer otherwise), never by
+     * two at once. */
+    struct vg__raw_packer *packer;
     struct vg_ingest_report *report;
     int64_t file_id;
     const char *path;

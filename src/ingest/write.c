@@ -726,8 +726,8 @@ static enum vg_status write_document(struct ing_session *s, struct ing_document 
     static const char msg_sql[] =
         "INSERT INTO messages(interchange_id, file_id, sender, format, msg_type, msg_version,"
         " msg_ref, doc_number, function_code, prepared_at, digest, byte_offset, length, line,"
-        " status, supersedes, raw, unmapped, ingested_at)"
-        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)";
+        " status, supersedes, raw, unmapped, ingested_at, raw_codec)"
+        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)";
     STMT(ins, msg_sql);
     vg__bind_int64_or_null(ins, 1, s->interchange_id, 0);
     sqlite3_bind_int64(ins, 2, s->file_id);
@@ -746,7 +746,13 @@ static enum vg_status write_document(struct ing_session *s, struct ing_document 
     vg__bind_text(ins, 15, outcome_status(*outcome));
     vg__bind_int64_or_null(ins, 16, prev, 0);
     if (!s->opts.no_raw) {
-        sqlite3_bind_blob64(ins, 17, doc->raw, doc->raw_len, SQLITE_STATIC);
+        if (!doc->raw_packed) {
+            doc->raw_packed = true;
+            doc->raw_codec = vg__raw_pack(s->packer, doc->raw, doc->raw_len, doc->arena,
+                                          &doc->stored_raw, &doc->stored_raw_len);
+        }
+        sqlite3_bind_blob64(ins, 17, doc->stored_raw, doc->stored_raw_len, SQLITE_STATIC);
+        vg__bind_text(ins, 20, doc->raw_codec);
     }
     if (doc->unmapped.len > 0) {
         vg__bind_textn(ins, 18, doc->unmapped.data, doc->unmapped.len);

@@ -258,6 +258,25 @@ static const struct section vessel_sections[] = {
     { "targets", "Vessel targets", false, TARGETS("tg.vessel_id = " ID " AND tg.trip_id IS NULL") },
 };
 
+static const struct section message_sections[] = {
+    { "message", "Message", true,
+      "SELECT m.id AS message, m.sender, m.format, m.msg_type AS type, m.msg_version AS version,"
+      " m.msg_ref AS reference, m.doc_number AS document, m.function_code AS function, m.status,"
+      " m.supersedes, vg_utc(m.prepared_at) AS prepared_utc, vg_utc(m.ingested_at) AS"
+      " ingested_utc, f.path AS file, m.byte_offset, m.line, m.length AS bytes,"
+      " length(m.raw) AS bytes_kept, coalesce(m.raw_codec, CASE WHEN m.raw IS NULL THEN NULL"
+      " ELSE 'as sent' END) AS kept_as"
+      " FROM messages m LEFT JOIN ingest_files f ON f.id = m.file_id WHERE m.id = " ID },
+    { "findings", "Data-quality findings", false,
+      "SELECT segment_no AS segment, byte_offset, kind, field, value, expected, detail"
+      " FROM findings WHERE message_id = " ID " ORDER BY byte_offset, id" },
+    { "unmapped", "Segments or fields no mapper used", false,
+      "SELECT unmapped AS text FROM messages WHERE id = " ID " AND unmapped IS NOT NULL" },
+    { "content", "The message as sent", false,
+      "SELECT CAST(vg_raw(raw, raw_codec, length) AS TEXT) AS text FROM messages"
+      " WHERE id = " ID " AND raw IS NOT NULL" },
+};
+
 /* clang-format on */
 
 bool vg_show_kind_parse(const char *text, enum vg_show_kind *out)
@@ -269,7 +288,8 @@ bool vg_show_kind_parse(const char *text, enum vg_show_kind *out)
                   { "bl", VG_SHOW_BL },
                   { "bill", VG_SHOW_BL },
                   { "party", VG_SHOW_PARTY },
-                  { "vessel", VG_SHOW_VESSEL } };
+                  { "vessel", VG_SHOW_VESSEL },
+                  { "message", VG_SHOW_MESSAGE } };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (text != NULL && strcmp(text, names[i].name) == 0) {
             *out = names[i].kind;
@@ -517,6 +537,21 @@ enum vg_status vg_show(struct vg_store *store,
         return show_party(store, id, sink, err);
     case VG_SHOW_VESSEL:
         return show_vessel(store, id, sink, err);
+    case VG_SHOW_MESSAGE: {
+        static const char sql[] = "SELECT id FROM messages WHERE id = CAST(?1 AS INTEGER)";
+        if (!all_digits(id, 0) || (st = ids_of(store, sql, id, ids, 1, &n, err)) != VG_OK ||
+            n == 0) {
+            return st != VG_OK ? st
+                               : vg_error_set(err, VG_ENOTFOUND, "no message '%.40s' in the store",
+                                              id);
+        }
+        st = vg__raw_sql_function(store, err);
+        return st == VG_OK
+                   ? run_sections(store, message_sections,
+                                  sizeof(message_sections) / sizeof(message_sections[0]), id,
+                                  sink, err)
+                   : st;
+    }
     }
     return vg_error_set(err, VG_EINVAL, "unknown kind of subject");
 }

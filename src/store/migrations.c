@@ -392,6 +392,13 @@ static const char *const schema_v7[] = {
     NULL,
 };
 
+/* 8: how each message's raw bytes are kept (src/store/raw.c): NULL as sent, 'zstd' one
+ * Zstandard frame of messages.length bytes. Messages stored before keep theirs as sent. */
+static const char *const schema_v8[] = {
+    "ALTER TABLE messages ADD COLUMN raw_codec TEXT;\n",
+    NULL,
+};
+
 const struct store_migration vg__store_migrations[] = {
     { 1, "data model", schema_v1 },
     { 2, "targeting", schema_v2 },
@@ -400,6 +407,7 @@ const struct store_migration vg__store_migrations[] = {
     { 5, "equipment events by message (superseding)", schema_v5 },
     { 6, "consignments of a party in their own table", schema_v6 },
     { 7, "feature names of packed feature records", schema_v7 },
+    { 8, "compressed raw message bytes", schema_v8 },
 };
 
 const int vg__store_migration_count =

@@ -100,6 +100,14 @@ contains "Agro Norte" "the party"
 expect 0 "show vessel" "$VIGIA" show vessel 9074729
 contains "FA124E" "its voyages"
 expect 1 "show what" "$VIGIA" show ship X
+# The message a record rests on, with its bytes as sent (kept compressed when that saves).
+MID=$(sqlite3 "$VIGIA_DB" "SELECT message_id FROM consignments WHERE bl_number = 'TGT0013'")
+expect 0 "show message" "$VIGIA" show message "$MID"
+contains "manifest.csv" "the file it came in"
+expect 0 "show message content" "$VIGIA" show message "$MID" --section content --format csv
+contains "TGT0013" "the bytes as sent"
+expect 2 "unknown message" "$VIGIA" show message 999999
+expect 2 "a message id is a number" "$VIGIA" show message TGT0013
 
 expect 0 "kpi" "$VIGIA" kpi --format json
 printf '%s' "$OUT" >"$WORK/k.json"

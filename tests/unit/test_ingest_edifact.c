@@ -6,8 +6,11 @@
 #include "vg_test.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <vigia/alloc.h>
 #include <vigia/ingest.h>
 #include <vigia/store.h>
 
@@ -178,6 +181,91 @@ static void test_ingest_edifact__every_shared_sample_goes_in_or_is_explained(voi
     vg_store_close(s);
 }
 
+/* Every message keeps its bytes as sent: compressed when that saves space, and given back
+ * exactly (vg_raw, store/raw.c) - compared with the file at the message's offset. */
+static void test_ingest_edifact__raw_bytes_kept_compressed_and_given_back(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("raw.db");
+    struct vg_ingest_report r;
+    enum vg_status st = ingest(s, vg_test_shared("edifact"), false, &r);
+    assert_true(st == VG_OK || st == VG_EPARTIAL);
+    sqlite3_stmt *sel;
+    assert_int_equal(sqlite3_prepare_v2(s->db,
+                                        "SELECT f.path, m.byte_offset, m.length, m.raw, m.raw_codec"
+                                        " FROM messages m JOIN ingest_files f ON f.id = m.file_id"
+                                        " WHERE m.format = 'EDIFACT'",
+                                        -1, &sel, NULL),
+                     SQLITE_OK);
+    int checked = 0, packed = 0;
+    size_t sent = 0, kept = 0;
+    while (sqlite3_step(sel) == SQLITE_ROW) {
+        const char *path = (const char *)sqlite3_column_text(sel, 0);
+        int64_t offset = sqlite3_column_int64(sel, 1);
+        size_t length = (size_t)sqlite3_column_int64(sel, 2);
+        const void *blob = sqlite3_column_blob(sel, 3);
+        size_t blob_len = (size_t)sqlite3_column_bytes(sel, 3);
+        const char *codec = (const char *)sqlite3_column_text(sel, 4);
+        assert_non_null(blob);
+        char *bytes = NULL;
+        size_t n = 0;
+        struct vg_error e;
+        assert_int_equal(vg__raw_unpack(codec, blob, blob_len, length, &bytes, &n, &e), VG_OK);
+        assert_int_equal(n, length);
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        char *want = malloc(length + 1);
+        assert_int_equal(fseek(f, (long)offset, SEEK_SET), 0);
+        assert_int_equal(fread(want, 1, length, f), length);
+        fclose(f);
+        assert_memory_equal(bytes, want, length);
+        free(want);
+        vg_free(bytes);
+        checked++;
+        packed += codec != NULL;
+        sent += length;
+        kept += blob_len;
+        if (codec != NULL) {
+            assert_string_equal(codec, VG_RAW_ZSTD);
+            assert_true(blob_len < length);
+        } else {
+            assert_int_equal(blob_len, length);
+        }
+    }
+    sqlite3_finalize(sel);
+    assert_true(checked >= 10); /* the shared samples hold 11 messages */
+    assert_true(packed > 0);
+    assert_true(kept < sent);
+    /* The SQL function gives the same bytes; a damaged frame is an error, not a guess. */
+    assert_int_equal(vg__raw_sql_function(s, NULL), VG_OK);
+    assert_int_equal(q(s, "SELECT count(*) FROM messages WHERE raw_codec IS NOT NULL AND"
+                          " length(vg_raw(raw, raw_codec, length)) <> length"),
+                     0);
+    char *out = NULL;
+    size_t n = 0;
+    struct vg_error e;
+    assert_int_equal(vg__raw_unpack(VG_RAW_ZSTD, "not a frame", 11, 11, &out, &n, &e), VG_EPARSE);
+    assert_int_equal(vg__raw_unpack("lz9", "x", 1, 1, &out, &n, &e), VG_EPARSE);
+    assert_null(out);
+    vg_store_close(s);
+}
+
+/* With --no-raw nothing is kept, compressed or not. */
+static void test_ingest_edifact__no_raw_keeps_no_bytes(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("noraw.db");
+    struct vg_ingest_options o = { .no_raw = true };
+    struct vg_ingest_report r;
+    const char *paths[1] = { vg_test_shared("edifact") };
+    struct vg_error e;
+    enum vg_status st = vg_ingest_paths(s, paths, 1, &o, &r, &e);
+    assert_true(st == VG_OK || st == VG_EPARTIAL);
+    assert_true(q(s, "SELECT count(*) FROM messages") >= 10);
+    assert_int_equal(q(s, "SELECT count(*) FROM messages WHERE raw IS NOT NULL OR raw_codec IS NOT NULL"), 0);
+    vg_store_close(s);
+}
+
 static void test_ingest_edifact__replacement_keeps_history(void **state)
 {
     (void)state;
@@ -234,6 +322,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest_edifact__coarri_sample_values),
     cmocka_unit_test(test_ingest_edifact__bay_plan_609_containers),
     cmocka_unit_test(test_ingest_edifact__every_shared_sample_goes_in_or_is_explained),
+    cmocka_unit_test(test_ingest_edifact__raw_bytes_kept_compressed_and_given_back),
+    cmocka_unit_test(test_ingest_edifact__no_raw_keeps_no_bytes),
     cmocka_unit_test(test_ingest_edifact__replacement_keeps_history),
 };
 
