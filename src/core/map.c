@@ -94,6 +94,21 @@ bool vg_map_get(const struct vg_map *map, const void *key, size_t len, uint64_t 
     return true;
 }
 
+void vg_map_prefetch(const struct vg_map *map, const void *key, size_t len)
+{
+    if (map->cap == 0) {
+        return;
+    }
+#if defined(__GNUC__) || defined(__clang__)
+    const struct vg_map_slot *s = &map->slots[(size_t)vg_hash_bytes(key, len) & (map->cap - 1)];
+    __builtin_prefetch(s);
+    __builtin_prefetch((const char *)s + sizeof(*s) - 1); /* a slot may span two lines */
+#else
+    (void)key;
+    (void)len;
+#endif
+}
+
 /* Slot arrays of many megabytes (the ingest's container and trip maps hold millions of
  * keys, each lookup a random access) ask for transparent huge pages where the kernel
  * grants them on request: one TLB entry per 2 MiB instead of per 4 KiB. A hint; nothing

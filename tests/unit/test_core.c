@@ -129,6 +129,7 @@ static void test_core__map_inserts_finds_and_grows(void **state)
     (void)state;
     struct vg_map m;
     vg_map_init(&m);
+    vg_map_prefetch(&m, "MSCU0000001", 11); /* a hint, also on an empty map */
     char key[32];
     for (int i = 0; i < 5000; i++) {
         snprintf(key, sizeof(key), "MSCU%07d", i);
@@ -138,6 +139,9 @@ static void test_core__map_inserts_finds_and_grows(void **state)
     }
     assert_int_equal(m.count, 5000);
     uint64_t v;
+    vg_map_prefetch(&m, "MSCU0004321", 11);
+    vg_map_prefetch(&m, "MSCU9999999", 11);
+    assert_int_equal(m.count, 5000);
     assert_true(vg_map_get(&m, "MSCU0004321", 11, &v));
     assert_int_equal(v, 4321);
     assert_false(vg_map_get(&m, "MSCU9999999", 11, &v));
