@@ -11,12 +11,15 @@
  * default the ingest parses on a second thread while the first writes. --batch M fixes
  * the messages per transaction (default: the ingest's own, which grows with the run).
  * Also prints the bytes the process had written to storage (the log's appends and the
- * checkpoints' writes) and the sizes of the store and of its log.
+ * checkpoints' writes) and the sizes of the store and of its log. With --files the same
+ * traffic is ingested as a folder of one file per message (each its own interchange), as
+ * terminals and agents drop them over SFTP.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -80,14 +83,68 @@ static void ruc(char out[12], unsigned n)
     out[10] = (char)('0' + vg_ruc_check_digit(out));
 }
 
+/* Writes each message of the interchanges in path (one per line, as generated above) into
+ * dir as an interchange of its own: UNA, the UNB, the message, UNZ+1. Returns the number of
+ * files, -1 on error. */
+static long split_messages(const char *path, const char *dir)
+{
+    FILE *in = fopen(path, "rb");
+    if (in == NULL) {
+        return -1;
+    }
+    long files = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, in)) > 0) {
+        const char *una = "UNA:+.? '";
+        size_t ul = strlen(una);
+        if ((size_t)n < ul || strncmp(line, una, ul) != 0) {
+            continue;
+        }
+        const char *unb = line + ul;
+        const char *unb_end = strchr(unb, '\'');
+        const char *ref = unb_end;
+        while (ref > unb && ref[-1] != '+') {
+            ref--;
+        }
+        const char *p = unb_end + 1;
+        while (strncmp(p, "UNH+", 4) == 0) {
+            const char *q = strstr(p, "'UNT+");
+            const char *end = q != NULL ? strchr(q + 1, '\'') : NULL;
+            if (end == NULL) {
+                break;
+            }
+            char name[512];
+            snprintf(name, sizeof(name), "%s/%08ld.edi", dir, files++);
+            FILE *out = fopen(name, "wb");
+            if (out == NULL) {
+                free(line);
+                fclose(in);
+                return -1;
+            }
+            fprintf(out, "%s%.*s'%.*s'UNZ+1+%.*s'\n", una, (int)(unb_end - unb), unb,
+                    (int)(end - p), p, (int)(unb_end - ref), ref);
+            fclose(out);
+            p = end + 1;
+        }
+    }
+    free(line);
+    fclose(in);
+    return files;
+}
+
 int main(int argc, char **argv)
 {
     long containers = argc > 1 ? atol(argv[1]) : 300000;
     bool single = false;
+    bool per_file = false;
     int batch = 0;
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--single-thread") == 0) {
             single = true;
+        } else if (strcmp(argv[i], "--files") == 0) {
+            per_file = true;
         } else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc) {
             batch = atoi(argv[++i]);
         }
@@ -170,6 +227,15 @@ int main(int argc, char **argv)
     double mb = (double)ftell(sz) / 1e6;
     fclose(sz);
 
+    char folder[] = "/tmp/vigia-bench-files-XXXXXX";
+    long nfiles = 0;
+    if (per_file) {
+        if (mkdtemp(folder) == NULL || (nfiles = split_messages(path, folder)) < 0) {
+            perror("split");
+            return 1;
+        }
+    }
+
     char db[] = "/tmp/vigia-bench-db-XXXXXX";
     int dfd = mkstemp(db);
     close(dfd);
@@ -184,7 +250,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "store: %s\n", e.message);
         return 1;
     }
-    const char *paths[1] = { path };
+    const char *paths[1] = { per_file ? folder : path };
     struct vg_ingest_options io = { .batch_size = batch, .single_thread = single };
     struct vg_ingest_report r;
     long long io0 = io_written();
@@ -203,6 +269,9 @@ int main(int argc, char **argv)
     printf("bench_ingest: %ld containers in %ld messages, %.1f MB of EDIFACT (%s, %s)\n",
            containers, messages, mb, single ? "one thread" : "parse and write on two threads",
            batch > 0 ? "fixed batches" : "default batches");
+    if (per_file) {
+        printf("  as %ld files of one message each, in a folder\n", nfiles);
+    }
     printf("  ingest %.2f s: %.0f containers/s, %.0f messages/s, %.1f MB/s "
            "(%lld events, %lld consignments, %lld findings)\n",
            dt, (double)containers / dt, (double)r.messages / dt, mb / dt, (long long)r.events,
@@ -220,6 +289,14 @@ int main(int argc, char **argv)
     }
     printf("  target: >= 50000 containers/s\n");
     unlink(path);
+    for (long i = 0; i < nfiles; i++) {
+        char name[512];
+        snprintf(name, sizeof(name), "%s/%08ld.edi", folder, i);
+        unlink(name);
+    }
+    if (per_file) {
+        rmdir(folder);
+    }
     unlink(db);
     snprintf(extra, sizeof(extra), "%s-wal", db);
     unlink(extra);
