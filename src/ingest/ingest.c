@@ -1,8 +1,11 @@
 /*
  * vg_ingest_paths: walk the paths, detect each file's format, and write its documents in
- * batches. Each batch is one transaction that ends with one audit entry naming the file
- * and the digest of the accepted messages; a batch that changed nothing is rolled back
- * and leaves no audit entry, so re-ingesting a file is a true no-op.
+ * batches. Each batch is one transaction that ends with one audit entry naming the first
+ * file it took, the number of files and the digest of the accepted messages; a batch that
+ * changed nothing is rolled back and leaves no audit entry, so re-ingesting a file is a
+ * true no-op. A batch spans files (a folder of small files commits as one large file
+ * does) and a large file spans batches; ingest_files records each file in the batch that
+ * took it.
  */
 #include "ingest/session_int.h"
 
@@ -31,12 +34,24 @@ static enum vg_status batch_begin(struct ing_session *s, struct vg_error *err)
 {
     vg__ing_checkpointer_settle(s->checkpointer);
     vg__ing_session_batch_reset(s);
-    return vg_store_begin(s->store, err);
+    enum vg_status st = vg_store_begin(s->store, err);
+    s->in_batch = st == VG_OK;
+    return st;
 }
 
-/* Ends the batch: audit entry and commit when something changed, else roll back. */
+/* The open batch takes (part of) the file at path: the first one names the batch. */
+static void batch_takes_file(struct ing_session *s, const char *path)
+{
+    if (s->batch_files++ == 0) {
+        snprintf(s->batch_path, sizeof(s->batch_path), "%s", path);
+    }
+}
+
+/* Ends the batch: audit entry and commit when something changed, else roll back. Either
+ * way no batch is open after it. */
 static enum vg_status batch_end(struct ing_session *s, struct vg_error *err)
 {
+    s->in_batch = false;
     enum vg_status rs = vg__ing_rows_flush(s, err);
     if (rs == VG_OK) {
         rs = vg__ing_party_links_flush(s, err);
@@ -70,15 +85,15 @@ static enum vg_status batch_end(struct ing_session *s, struct vg_error *err)
     char path_json[1100];
     /* The path, JSON-escaped enough for quotes and backslashes. */
     size_t w = 0;
-    for (const char *p = s->path; *p != '\0' && w + 3 < sizeof(path_json); p++) {
+    for (const char *p = s->batch_path; *p != '\0' && w + 3 < sizeof(path_json); p++) {
         if (*p == '"' || *p == '\\') {
             path_json[w++] = '\\';
         }
         path_json[w++] = (unsigned char)*p < 0x20 ? ' ' : *p;
     }
     path_json[w] = '\0';
-    snprintf(objects, sizeof(objects), "{\"file\":\"%s\",\"messages\":%lld}", path_json,
-             (long long)messages);
+    snprintf(objects, sizeof(objects), "{\"file\":\"%s\",\"files\":%d,\"messages\":%lld}",
+             path_json, s->batch_files, (long long)messages);
     enum vg_status st = vg_audit_append(s->store, "ingest.batch", objects, digest, err);
     if (st != VG_OK) {
         vg_store_rollback(s->store);
@@ -101,6 +116,9 @@ enum vg_status vg__ing_batch_cut(struct ing_session *s, struct vg_error *err)
             s->opts.callback(s->opts.user, VG_INGEST_PROGRESS, NULL, s->report);
         }
         st = batch_begin(s, err);
+    }
+    if (st == VG_OK) {
+        batch_takes_file(s, s->path); /* the rest of the file being read */
     }
     return st;
 }
@@ -138,6 +156,9 @@ enum vg_status vg__ing_batch_tick(struct ing_session *s, struct vg_error *err)
             s->opts.callback(s->opts.user, VG_INGEST_PROGRESS, NULL, s->report);
         }
         st = batch_begin(s, err);
+    }
+    if (st == VG_OK) {
+        batch_takes_file(s, s->path);
     }
     return st;
 }
@@ -194,7 +215,10 @@ static enum vg_status ingest_data(struct ing_session *s, const char *path, const
     }
     uint8_t digest[VG_DIGEST_SIZE];
     vg_digest(file.data, file.len, digest);
-    st = batch_begin(s, err);
+    /* A batch spans files: a folder of many small files (a message each, as terminals and
+     * agents drop them) commits as a large file does, not once per file (bench_ingest
+     * --files). */
+    st = s->in_batch ? VG_OK : batch_begin(s, err);
     if (st != VG_OK) {
         return st;
     }
@@ -207,6 +231,7 @@ static enum vg_status ingest_data(struct ing_session *s, const char *path, const
             s->batch_changes++;
         }
         vg__ing_session_file(s, file_id, path);
+        batch_takes_file(s, path);
         struct ing_file f = { path, file.data, file.len, file_id };
         if (strcmp(format, "edifact") == 0) {
             st = vg__ing_read_edifact(s, &f, err);
@@ -218,12 +243,30 @@ static enum vg_status ingest_data(struct ing_session *s, const char *path, const
             st = vg__ing_read_csv(s, &f, err);
         }
     }
-    if (st == VG_OK) {
-        st = batch_end(s, err);
-    } else {
+    if (st != VG_OK && s->in_batch) {
+        /* The batch's earlier files go with it: the run stops here (its error), and a
+         * re-run completes them. */
+        s->in_batch = false;
         vg_store_rollback(s->store);
         vg__ing_session_forget(s);
     }
+    return st;
+}
+
+/* Ends the run's open batch. After an error outside any file's reading (a file that could
+ * not be opened, a folder that could not be listed) the batch holds whole files only: it
+ * is committed, and the first error is the one returned. */
+static enum vg_status run_end(struct ing_session *s, enum vg_status st, struct vg_error *err)
+{
+    if (!s->in_batch) {
+        return st;
+    }
+    if (st == VG_OK) {
+        return batch_end(s, err);
+    }
+    struct vg_error end_err;
+    vg_error_clear(&end_err);
+    (void)batch_end(s, &end_err);
     return st;
 }
 
@@ -307,6 +350,7 @@ enum vg_status vg_ingest_buffer(struct vg_store *store, const char *name, const 
         return st;
     }
     st = ingest_data(s, name, data, len, err);
+    st = run_end(s, st, err);
     vg__ing_session_free(s);
     if (st == VG_OK && report->rejected > 0) {
         st = vg_error_set(err, VG_EPARTIAL, "%lld message(s) or record(s) rejected",
@@ -331,6 +375,7 @@ enum vg_status vg_ingest_paths(struct vg_store *store,
     for (int i = 0; i < npaths && st == VG_OK; i++) {
         st = ingest_path(s, paths[i], 0, err);
     }
+    st = run_end(s, st, err);
     vg__ing_session_free(s);
     if (st == VG_OK && report->rejected > 0) {
         st = vg_error_set(err, VG_EPARTIAL, "%lld message(s) or record(s) rejected",

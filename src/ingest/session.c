@@ -298,6 +298,8 @@ void vg__ing_session_batch_reset(struct ing_session *s)
     s->batch_messages = 0;
     s->batch_changes = 0;
     s->batch_docs = 0;
+    s->batch_files = 0;
+    s->batch_path[0] = '\0';
 }
 
 static void notify(struct ing_session *s, enum vg_ingest_event ev, const struct vg_error *e)

@@ -152,6 +152,11 @@ struct ing_session {
      * (no batch_size given: ingest.c, batch_limit). */
     int64_t run_docs;
     bool batch_grows;
+    /* A transaction spans files (ingest.c): whether one is open, and the first file it took
+     * (named by its audit entry) with the number of files it took. */
+    bool in_batch;
+    int batch_files;
+    char batch_path[1024];
 };
 
 /* ---- resolution (resolve.c): find or create, returning row ids ---------------------- */

@@ -591,7 +591,96 @@ static void test_ingest_pipeline__default_batches_grow(void **state)
     vg_store_close(fixed);
 }
 
+/* Writes each interchange of the generated traffic as a file of its own into a new folder
+ * (its path into dir); returns the number of files. */
+static int input_folder(char dir[700], const char *name)
+{
+    size_t len;
+    char *data = generate(8, 60, &len);
+    snprintf(dir, 700, "%s/%s", vg_test_tmpdir(), name);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    int files = 0;
+    const char *p = data;
+    while ((p = strstr(p, "UNA:")) != NULL) {
+        const char *next = strstr(p + 4, "UNA:");
+        size_t n = next != NULL ? (size_t)(next - p) : strlen(p);
+        char path[800];
+        snprintf(path, sizeof(path), "%s/%03d.edi", dir, files++);
+        vg_test_write_file(path, p, n);
+        p += n;
+    }
+    vg_free(data);
+    return files;
+}
+
+/* A folder of small files (an interchange each, as terminals and agents drop them) is
+ * written in the run's batches, not in a transaction per file: one batch here, whose audit
+ * entry names the first file and counts them; the store is the one a run per file gives.
+ * A run stopped inside such a batch (a failing allocation) commits nothing of it, and a
+ * re-run completes the store to the same. */
+static void test_ingest_pipeline__folder_of_small_files_in_one_batch(void **state)
+{
+    (void)state;
+    char dir[700];
+    int files = input_folder(dir, "many");
+    assert_true(files >= 16);
+    struct vg_ingest_report r;
+    struct vg_error e;
+    const char *paths[1] = { dir };
+    struct vg_store *folder = vg_tt_empty("folder.db");
+    assert_int_equal(vg_ingest_paths(folder, paths, 1, NULL, &r, &e), VG_EPARTIAL);
+    assert_int_equal(r.files, files);
+    static const char batches[] = "SELECT count(*) FROM audit_log WHERE action = 'ingest.batch'";
+    assert_int_equal(vg_tt_int(folder, batches), 1);
+    char want_files[32];
+    snprintf(want_files, sizeof(want_files), "%%\"files\":%d,%%", files);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(folder->db,
+                                        "SELECT count(*) FROM audit_log WHERE action ="
+                                        " 'ingest.batch' AND objects LIKE ?1 AND objects LIKE"
+                                        " '%000.edi%'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, want_files, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 1);
+    sqlite3_finalize(st);
+    char got[65], want[65];
+    dump_digest(folder, got);
+
+    struct vg_store *each = vg_tt_empty("each.db");
+    for (int i = 0; i < files; i++) {
+        char path[800];
+        snprintf(path, sizeof(path), "%s/%03d.edi", dir, i);
+        const char *one[1] = { path };
+        enum vg_status fs = vg_ingest_paths(each, one, 1, NULL, &r, &e);
+        assert_true(fs == VG_OK || fs == VG_EPARTIAL);
+    }
+    assert_int_equal(vg_tt_int(each, batches), files);
+    dump_digest(each, want);
+    assert_string_equal(got, want);
+    vg_store_close(each);
+    vg_store_close(folder);
+
+    for (unsigned long n = 200; n < 20000; n = n * 4 + 11) {
+        char name[32];
+        snprintf(name, sizeof(name), "folder-stop%lu.db", n);
+        struct vg_store *s = vg_tt_empty(name);
+        vg_alloc_fail_nth(n);
+        enum vg_status fs = vg_ingest_paths(s, paths, 1, NULL, &r, &e);
+        vg_alloc_fail_nth(0);
+        if (fs == VG_ENOMEM) {
+            assert_int_equal(vg_tt_int(s, batches), 0); /* the one batch, not committed */
+        }
+        assert_int_equal(vg_ingest_paths(s, paths, 1, NULL, &r, &e), VG_EPARTIAL);
+        dump_digest(s, got);
+        assert_string_equal(got, want);
+        vg_store_close(s);
+    }
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_ingest_pipeline__folder_of_small_files_in_one_batch),
     cmocka_unit_test(test_ingest_pipeline__default_batches_grow),
     cmocka_unit_test(test_ingest_pipeline__log_stays_bounded),
     cmocka_unit_test(test_ingest_pipeline__resumed_between_files_gives_the_clean_store),
