@@ -18,6 +18,7 @@
 
 #include <vigia/alloc.h>
 #include <vigia/arena.h>
+#include <vigia/raw.h>
 
 /* Messages shorter than this are kept as sent: a frame's header and the lack of
  * repetition in a few segments leave nothing to gain. */
@@ -75,8 +76,8 @@ const char *vg__raw_pack(struct vg__raw_packer *p, const void *src, size_t len,
     return VG_RAW_ZSTD;
 }
 
-enum vg_status vg__raw_unpack(const char *codec, const void *blob, size_t blob_len,
-                              size_t length, char **out, size_t *out_len, struct vg_error *err)
+enum vg_status vg_raw_decode(const char *codec, const void *blob, size_t blob_len,
+                             size_t length, char **out, size_t *out_len, struct vg_error *err)
 {
     *out = NULL;
     *out_len = 0;
@@ -117,6 +118,33 @@ enum vg_status vg__raw_unpack(const char *codec, const void *blob, size_t blob_l
     return VG_OK;
 }
 
+enum vg_status vg_raw_encode(const void *src, size_t len, char **out, size_t *out_len,
+                             const char **codec, struct vg_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    *codec = NULL;
+    struct vg__raw_packer *p = vg__raw_packer_new();
+    struct vg_arena arena;
+    vg_arena_init(&arena, 4096, 0);
+    const void *kept = src;
+    size_t kept_len = len;
+    const char *c = p != NULL ? vg__raw_pack(p, src, len, &arena, &kept, &kept_len) : NULL;
+    char *copy = p != NULL ? vg_malloc(kept_len + 1) : NULL;
+    if (copy != NULL) {
+        if (kept_len > 0) {
+            memcpy(copy, kept, kept_len);
+        }
+        copy[kept_len] = '\0';
+        *out = copy;
+        *out_len = kept_len;
+        *codec = c;
+    }
+    vg_arena_release(&arena);
+    vg__raw_packer_free(p);
+    return copy != NULL ? VG_OK : vg_error_set(err, VG_ENOMEM, "out of memory");
+}
+
 /* vg_raw(raw, raw_codec, length): the message's bytes as sent, as a BLOB; NULL when none
  * were kept; an SQL error when they cannot be read back. */
 static void fn_raw(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -138,7 +166,7 @@ static void fn_raw(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     size_t n;
     struct vg_error e;
     vg_error_clear(&e);
-    if (length < 0 || vg__raw_unpack(codec, blob, blob_len, (size_t)length, &out, &n, &e) != VG_OK) {
+    if (length < 0 || vg_raw_decode(codec, blob, blob_len, (size_t)length, &out, &n, &e) != VG_OK) {
         sqlite3_result_error(ctx, length < 0 ? "negative message length" : e.message, -1);
         return;
     }

@@ -139,15 +139,13 @@ struct vg__finding {
 enum vg_status vg__store_finding(struct vg_store *store, const struct vg__finding *f,
                                  bool *inserted, struct vg_error *err);
 
-/* ---- raw message bytes (raw.c) -------------------------------------------------------- */
-
-/* messages.raw_codec of a blob that is one Zstandard frame (NULL: the bytes as sent). */
-#define VG_RAW_ZSTD "zstd"
+/* ---- raw message bytes (raw.c; decoding in vigia/raw.h) ------------------------------- */
+#include <vigia/raw.h>
 
 struct vg_arena;
 
-/* A compressor for one thread; NULL when memory is short (the caller then keeps raw bytes
- * as sent). Freed with vg__raw_packer_free (NULL is fine). */
+/* A compressor for one thread; NULL when memory is short. Freed with vg__raw_packer_free
+ * (NULL is fine). */
 struct vg__raw_packer *vg__raw_packer_new(void);
 void vg__raw_packer_free(struct vg__raw_packer *p);
 
@@ -157,12 +155,6 @@ void vg__raw_packer_free(struct vg__raw_packer *p);
  * when p is NULL, the message is short or memory is short). */
 const char *vg__raw_pack(struct vg__raw_packer *p, const void *src, size_t len,
                          struct vg_arena *arena, const void **out, size_t *out_len);
-
-/* The bytes as sent from a stored blob: codec NULL (a copy) or VG_RAW_ZSTD (which must
- * decompress to exactly length bytes). *out is NUL-terminated, owned by the caller (vg_free).
- * VG_EPARSE for an unknown codec or a damaged frame, VG_ENOMEM. */
-enum vg_status vg__raw_unpack(const char *codec, const void *blob, size_t blob_len,
-                              size_t length, char **out, size_t *out_len, struct vg_error *err);
 
 /* Registers vg_raw(raw, raw_codec, length) on the store's connection: the message's bytes as
  * sent (a BLOB), NULL when none were kept. VG_EDB when SQLite refuses. */

@@ -210,7 +210,7 @@ static void test_ingest_edifact__raw_bytes_kept_compressed_and_given_back(void *
         char *bytes = NULL;
         size_t n = 0;
         struct vg_error e;
-        assert_int_equal(vg__raw_unpack(codec, blob, blob_len, length, &bytes, &n, &e), VG_OK);
+        assert_int_equal(vg_raw_decode(codec, blob, blob_len, length, &bytes, &n, &e), VG_OK);
         assert_int_equal(n, length);
         FILE *f = fopen(path, "rb");
         assert_non_null(f);
@@ -244,8 +244,8 @@ static void test_ingest_edifact__raw_bytes_kept_compressed_and_given_back(void *
     char *out = NULL;
     size_t n = 0;
     struct vg_error e;
-    assert_int_equal(vg__raw_unpack(VG_RAW_ZSTD, "not a frame", 11, 11, &out, &n, &e), VG_EPARSE);
-    assert_int_equal(vg__raw_unpack("lz9", "x", 1, 1, &out, &n, &e), VG_EPARSE);
+    assert_int_equal(vg_raw_decode(VG_RAW_ZSTD, "not a frame", 11, 11, &out, &n, &e), VG_EPARSE);
+    assert_int_equal(vg_raw_decode("lz9", "x", 1, 1, &out, &n, &e), VG_EPARSE);
     assert_null(out);
     vg_store_close(s);
 }
