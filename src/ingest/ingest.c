@@ -1,7 +1,8 @@
 /*
  * vg_ingest_paths: walk the paths, detect each file's format, and write its documents in
  * batches. Each batch is one transaction that ends with one audit entry naming the first
- * file it took, the number of files and the digest of the accepted messages; a batch that
+ * file it took, the number of files and a digest of the files' contents and of the
+ * accepted messages; a batch that
  * changed nothing is rolled back and leaves no audit entry, so re-ingesting a file is a
  * true no-op. A batch spans files (a folder of small files commits as one large file
  * does) and a large file spans batches; ingest_files records each file in the batch that
@@ -39,9 +40,12 @@ static enum vg_status batch_begin(struct ing_session *s, struct vg_error *err)
     return st;
 }
 
-/* The open batch takes (part of) the file at path: the first one names the batch. */
+/* The open batch takes (part of) the file at path, whose content digest is s->file_digest:
+ * the first one names the batch, and the batch's digest (its audit entry's) commits to
+ * every file it took as well as to its accepted messages. */
 static void batch_takes_file(struct ing_session *s, const char *path)
 {
+    vg_hasher_update(&s->batch, s->file_digest, sizeof(s->file_digest));
     if (s->batch_files++ == 0) {
         snprintf(s->batch_path, sizeof(s->batch_path), "%s", path);
     }
@@ -231,6 +235,7 @@ static enum vg_status ingest_data(struct ing_session *s, const char *path, const
             s->batch_changes++;
         }
         vg__ing_session_file(s, file_id, path);
+        memcpy(s->file_digest, digest, sizeof(digest));
         batch_takes_file(s, path);
         struct ing_file f = { path, file.data, file.len, file_id };
         if (strcmp(format, "edifact") == 0) {

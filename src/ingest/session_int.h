@@ -157,6 +157,7 @@ struct ing_session {
     bool in_batch;
     int batch_files;
     char batch_path[1024];
+    uint8_t file_digest[VG_DIGEST_SIZE]; /* content digest of the file being read */
 };
 
 /* ---- resolution (resolve.c): find or create, returning row ids ---------------------- */
