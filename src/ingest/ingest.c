@@ -2,11 +2,10 @@
  * vg_ingest_paths: walk the paths, detect each file's format, and write its documents in
  * batches. Each batch is one transaction that ends with one audit entry naming the first
  * file it took, the number of files and a digest of the files' contents and of the
- * accepted messages; a batch that
- * changed nothing is rolled back and leaves no audit entry, so re-ingesting a file is a
- * true no-op. A batch spans files (a folder of small files commits as one large file
- * does) and a large file spans batches; ingest_files records each file in the batch that
- * took it.
+ * accepted messages; a batch that changed nothing is rolled back and leaves no audit
+ * entry, so re-ingesting a file is a true no-op. A batch spans files (a folder of small
+ * files commits as one large file does) and a large file spans batches; ingest_files
+ * records each file in the batch that took it.
  */
 #include "ingest/session_int.h"
 

@@ -107,7 +107,8 @@ struct edi_reader {
     struct edi_item *single;
     struct edi_writer *w;
     struct edi_queue *q;
-    struct vg__raw_packer *packer; /* the session's (NULL: raw bytes not kept) */
+    struct vg__raw_packer *packer; /* the session's (NULL: raw bytes not kept); used by the
+                                    * parse thread of a pipelined file only */
 };
 
 static const char *note_kind(const char *kind)
@@ -362,10 +363,14 @@ static enum vg_status map_message(struct edi_reader *r, const struct vg_edifact_
     doc->line = msg->line;
     doc->has_digest = true;
     vg_edifact_message_digest(msg, doc->digest);
-    /* Compressed here, on the parse thread of a pipelined file, not by the writer. */
-    doc->raw_packed = true;
-    doc->raw_codec = vg__raw_pack(r->packer, doc->raw, doc->raw_len, arena, &doc->stored_raw,
-                                  &doc->stored_raw_len);
+    /* A pipelined file's messages are compressed here, on the parse thread, not by the
+     * writer; on one thread the writer compresses only the messages it stores (not the
+     * duplicates of a file read again). */
+    if (r->q != NULL) {
+        doc->raw_packed = true;
+        doc->raw_codec = vg__raw_pack(r->packer, doc->raw, doc->raw_len, arena,
+                                      &doc->stored_raw, &doc->stored_raw_len);
+    }
     doc->prepared_at = msg->interchange->prepared_at;
 
     r->ctx.oom = false;
