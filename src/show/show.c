@@ -272,9 +272,10 @@ static const struct section message_sections[] = {
       " FROM findings WHERE message_id = " ID " ORDER BY byte_offset, id" },
     { "unmapped", "Segments or fields no mapper used", false,
       "SELECT unmapped AS text FROM messages WHERE id = " ID " AND unmapped IS NOT NULL" },
-    { "content", "The message as sent", false,
-      "SELECT CAST(vg_raw(raw, raw_codec, length) AS TEXT) AS text FROM messages"
-      " WHERE id = " ID " AND raw IS NOT NULL" },
+    { "content", "The message as sent (in UTF-8)", false,
+      "SELECT vg_raw_text(m.raw, m.raw_codec, m.length, i.charset) AS text FROM messages m"
+      " LEFT JOIN interchanges i ON i.id = m.interchange_id"
+      " WHERE m.id = " ID " AND m.raw IS NOT NULL" },
 };
 
 /* clang-format on */

@@ -18,7 +18,9 @@
 
 #include <vigia/alloc.h>
 #include <vigia/arena.h>
+#include <vigia/charset.h>
 #include <vigia/raw.h>
+#include <vigia/slice.h>
 
 /* Messages shorter than this are kept as sent: a frame's header and the lack of
  * repetition in a few segments leave nothing to gain. */
@@ -173,10 +175,61 @@ static void fn_raw(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_blob64(ctx, out, n, vg_free);
 }
 
+/* vg_raw_text(raw, raw_codec, length, charset): the message's bytes as UTF-8 text for
+ * reading: as they are when they are UTF-8, else converted from charset (the interchange's
+ * declared set, ISO-8859-1 when unknown), unmappable bytes as U+FFFD. */
+static void fn_raw_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const char *codec = (const char *)sqlite3_value_text(argv[1]);
+    const void *blob = sqlite3_value_blob(argv[0]);
+    size_t blob_len = (size_t)sqlite3_value_bytes(argv[0]);
+    sqlite3_int64 length = sqlite3_value_int64(argv[2]);
+    char *bytes;
+    size_t n;
+    struct vg_error e;
+    vg_error_clear(&e);
+    if (length < 0 || vg_raw_decode(codec, blob, blob_len, codec == NULL ? blob_len : (size_t)length,
+                                    &bytes, &n, &e) != VG_OK) {
+        sqlite3_result_error(ctx, length < 0 ? "negative message length" : e.message, -1);
+        return;
+    }
+    if (vg_utf8_valid(bytes, n)) {
+        sqlite3_result_text64(ctx, bytes, n, vg_free, SQLITE_UTF8);
+        return;
+    }
+    const char *charset = (const char *)sqlite3_value_text(argv[3]);
+    struct vg_buf text;
+    vg_buf_init(&text, 0);
+    enum vg_status st = vg_charset_to_utf8(charset != NULL ? charset : "ISO-8859-1", bytes, n,
+                                           &text, NULL);
+    if (st == VG_EUNSUPPORTED) {
+        vg_buf_reset(&text);
+        st = vg_latin1_to_utf8(bytes, n, &text);
+    }
+    vg_free(bytes);
+    if (st != VG_OK) {
+        vg_buf_release(&text);
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    sqlite3_result_text64(ctx, text.data != NULL ? text.data : "", text.len, SQLITE_TRANSIENT,
+                          SQLITE_UTF8);
+    vg_buf_release(&text);
+}
+
 enum vg_status vg__raw_sql_function(struct vg_store *store, struct vg_error *err)
 {
-    int rc = sqlite3_create_function_v2(store->db, "vg_raw", 3,
-                                        SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, fn_raw, NULL,
-                                        NULL, NULL);
+    int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+    int rc = sqlite3_create_function_v2(store->db, "vg_raw", 3, flags, NULL, fn_raw, NULL, NULL,
+                                        NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_create_function_v2(store->db, "vg_raw_text", 4, flags, NULL, fn_raw_text,
+                                        NULL, NULL, NULL);
+    }
     return rc == SQLITE_OK ? VG_OK : vg__store_error(store, rc, "registering vg_raw", err);
 }

@@ -156,8 +156,10 @@ void vg__raw_packer_free(struct vg__raw_packer *p);
 const char *vg__raw_pack(struct vg__raw_packer *p, const void *src, size_t len,
                          struct vg_arena *arena, const void **out, size_t *out_len);
 
-/* Registers vg_raw(raw, raw_codec, length) on the store's connection: the message's bytes as
- * sent (a BLOB), NULL when none were kept. VG_EDB when SQLite refuses. */
+/* Registers on the store's connection vg_raw(raw, raw_codec, length), the message's bytes as
+ * sent (a BLOB), and vg_raw_text(raw, raw_codec, length, charset), the same as UTF-8 text
+ * (converted from charset, the interchange's, when they are not UTF-8); NULL when no bytes
+ * were kept. VG_EDB when SQLite refuses. */
 enum vg_status vg__raw_sql_function(struct vg_store *store, struct vg_error *err);
 
 #endif

@@ -241,6 +241,21 @@ static void test_ingest_edifact__raw_bytes_kept_compressed_and_given_back(void *
     assert_int_equal(q(s, "SELECT count(*) FROM messages WHERE raw_codec IS NOT NULL AND"
                           " length(vg_raw(raw, raw_codec, length)) <> length"),
                      0);
+    /* Read as text: bytes of a declared ISO 8859-1 interchange come out as UTF-8. */
+    static const char latin[] =
+        "UNA:+.? 'UNB+UNOC:3+MSCPE:ZZZ+SUNAT:ZZZ+240502:0930+L1'UNH+1+CUSCAR:D:95B:UN'"
+        "BGM+785+CUS-L+9'TDT+20+V1+1++MSC:172:20+++9074729:146:11:MSC ANNA'"
+        "LOC+9+PECLL:139:6'CNI+1+BLL1'NAD+CZ+++EXPORTADORA \xd1" "AND\xda" " SAC+AV LIMA 1+LIMA++1+PE'"
+        "EQD+CN+MSCU1234566+45R1:102:5'UNT+8+1'UNZ+1+L1'";
+    struct vg_ingest_report lr;
+    struct vg_error le;
+    assert_int_equal(vg_ingest_buffer(s, "latin.edi", latin, sizeof(latin) - 1, NULL, &lr, &le),
+                     VG_OK);
+    assert_int_equal(q(s, "SELECT count(*) FROM messages m JOIN interchanges i ON"
+                          " i.id = m.interchange_id WHERE m.doc_number = 'CUS-L' AND"
+                          " instr(vg_raw_text(m.raw, m.raw_codec, m.length, i.charset),"
+                          " 'EXPORTADORA \xc3\x91" "AND\xc3\x9a" " SAC') > 0"),
+                     1);
     char *out = NULL;
     size_t n = 0;
     struct vg_error e;
