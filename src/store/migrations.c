@@ -399,6 +399,16 @@ static const char *const schema_v8[] = {
     NULL,
 };
 
+/* 9: the consignments a message wrote. A cancellation that lists no consignment (BGM
+ * function 1 naming only the document) cancels those of the message it cancels; without an
+ * index that UPDATE scanned every consignment of the store per cancellation (seconds in a
+ * national store). Message ids only grow during ingest, so the index is appended to at its
+ * right edge (about one entry per consignment). */
+static const char *const schema_v9[] = {
+    "CREATE INDEX IF NOT EXISTS consignments_message ON consignments(message_id);\n",
+    NULL,
+};
+
 const struct store_migration vg__store_migrations[] = {
     { 1, "data model", schema_v1 },
     { 2, "targeting", schema_v2 },
@@ -408,6 +418,7 @@ const struct store_migration vg__store_migrations[] = {
     { 6, "consignments of a party in their own table", schema_v6 },
     { 7, "feature names of packed feature records", schema_v7 },
     { 8, "compressed raw message bytes", schema_v8 },
+    { 9, "consignments by message (cancellations)", schema_v9 },
 };
 
 const int vg__store_migration_count =
