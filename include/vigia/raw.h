@@ -25,8 +25,12 @@ extern "C" {
  * *out is a NUL-terminated copy of *out_len bytes that the caller frees with vg_free.
  * VG_EPARSE for an unknown codec or a damaged frame, VG_ENOMEM; *out is NULL then.
  */
-VG_NODISCARD enum vg_status vg_raw_decode(const char *codec, const void *blob, size_t blob_len,
-                                          size_t length, char **out, size_t *out_len,
+VG_NODISCARD enum vg_status vg_raw_decode(const char *codec,
+                                          const void *blob,
+                                          size_t blob_len,
+                                          size_t length,
+                                          char **out,
+                                          size_t *out_len,
                                           struct vg_error *err);
 
 /*
@@ -34,8 +38,11 @@ VG_NODISCARD enum vg_status vg_raw_decode(const char *codec, const void *blob, s
  * in *out (the caller frees it with vg_free) and *codec = VG_RAW_ZSTD; otherwise a copy of
  * the bytes and *codec = NULL. VG_ENOMEM.
  */
-VG_NODISCARD enum vg_status vg_raw_encode(const void *src, size_t len, char **out,
-                                          size_t *out_len, const char **codec,
+VG_NODISCARD enum vg_status vg_raw_encode(const void *src,
+                                          size_t len,
+                                          char **out,
+                                          size_t *out_len,
+                                          const char **codec,
                                           struct vg_error *err);
 
 #ifdef __cplusplus

@@ -1,5 +1,6 @@
 /* The in-memory document every mapper fills (ingest_int.h). */
 #include "ingest/ingest_int.h"
+#include "store/store_int.h"
 
 #include <string.h>
 
@@ -39,6 +40,15 @@ const char *vg__ing_place_name(enum ing_place_kind kind)
     case ING_PLACE_OTHER: break;
     }
     return "other";
+}
+
+void vg__ing_doc_pack_raw(struct ing_document *doc, struct vg__raw_packer *packer)
+{
+    if (!doc->raw_packed) {
+        doc->raw_packed = true;
+        doc->raw_codec = vg__raw_pack(packer, doc->raw, doc->raw_len, doc->arena, &doc->stored_raw,
+                                      &doc->stored_raw_len);
+    }
 }
 
 void vg__ing_doc_init(struct ing_document *doc, struct vg_arena *arena)

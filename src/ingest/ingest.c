@@ -153,17 +153,7 @@ enum vg_status vg__ing_batch_tick(struct ing_session *s, struct vg_error *err)
         }
         return VG_OK;
     }
-    enum vg_status st = batch_end(s, err);
-    if (st == VG_OK) {
-        if (s->opts.callback != NULL) {
-            s->opts.callback(s->opts.user, VG_INGEST_PROGRESS, NULL, s->report);
-        }
-        st = batch_begin(s, err);
-    }
-    if (st == VG_OK) {
-        batch_takes_file(s, s->path);
-    }
-    return st;
+    return vg__ing_batch_cut(s, err);
 }
 
 static void skipped(struct ing_session *s, const char *path, const char *why)

@@ -226,6 +226,12 @@ struct ing_document {
     uint32_t line;
 };
 
+/* Decides what messages.raw keeps of doc's raw bytes (vg__raw_pack with packer, NULL when
+ * they are not kept): stored_raw, stored_raw_len and raw_codec are set and raw_packed is
+ * true. Done once: a document already packed is left as it is. */
+struct vg__raw_packer;
+void vg__ing_doc_pack_raw(struct ing_document *doc, struct vg__raw_packer *packer);
+
 /* Prepares an empty document using arena (which the caller resets between messages). */
 void vg__ing_doc_init(struct ing_document *doc, struct vg_arena *arena);
 

@@ -367,9 +367,7 @@ static enum vg_status map_message(struct edi_reader *r, const struct vg_edifact_
      * writer; on one thread the writer compresses only the messages it stores (not the
      * duplicates of a file read again). */
     if (r->q != NULL) {
-        doc->raw_packed = true;
-        doc->raw_codec = vg__raw_pack(r->packer, doc->raw, doc->raw_len, arena,
-                                      &doc->stored_raw, &doc->stored_raw_len);
+        vg__ing_doc_pack_raw(doc, r->packer);
     }
     doc->prepared_at = msg->interchange->prepared_at;
 

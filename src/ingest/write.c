@@ -770,11 +770,7 @@ static enum vg_status write_document(struct ing_session *s, struct ing_document 
     vg__bind_text(ins, 15, outcome_status(*outcome));
     vg__bind_int64_or_null(ins, 16, prev, 0);
     if (!s->opts.no_raw) {
-        if (!doc->raw_packed) {
-            doc->raw_packed = true;
-            doc->raw_codec = vg__raw_pack(s->packer, doc->raw, doc->raw_len, doc->arena,
-                                          &doc->stored_raw, &doc->stored_raw_len);
-        }
+        vg__ing_doc_pack_raw(doc, s->packer); /* unless its reader did */
         sqlite3_bind_blob64(ins, 17, doc->stored_raw, doc->stored_raw_len, SQLITE_STATIC);
         vg__bind_text(ins, 20, doc->raw_codec);
     }

@@ -546,12 +546,8 @@ enum vg_status vg_show(struct vg_store *store,
                                : vg_error_set(err, VG_ENOTFOUND, "no message '%.40s' in the store",
                                               id);
         }
-        st = vg__raw_sql_function(store, err);
-        return st == VG_OK
-                   ? run_sections(store, message_sections,
-                                  sizeof(message_sections) / sizeof(message_sections[0]), id,
-                                  sink, err)
-                   : st;
+        return run_sections(store, message_sections,
+                            sizeof(message_sections) / sizeof(message_sections[0]), id, sink, err);
     }
     }
     return vg_error_set(err, VG_EINVAL, "unknown kind of subject");

@@ -14,13 +14,12 @@
 #include "store/store_int.h"
 
 #include <string.h>
-#include <zstd.h>
-
 #include <vigia/alloc.h>
 #include <vigia/arena.h>
 #include <vigia/charset.h>
 #include <vigia/raw.h>
 #include <vigia/slice.h>
+#include <zstd.h>
 
 /* Messages shorter than this are kept as sent: a frame's header and the lack of
  * repetition in a few segments leave nothing to gain. */
@@ -56,8 +55,12 @@ void vg__raw_packer_free(struct vg__raw_packer *p)
     }
 }
 
-const char *vg__raw_pack(struct vg__raw_packer *p, const void *src, size_t len,
-                         struct vg_arena *arena, const void **out, size_t *out_len)
+const char *vg__raw_pack(struct vg__raw_packer *p,
+                         const void *src,
+                         size_t len,
+                         struct vg_arena *arena,
+                         const void **out,
+                         size_t *out_len)
 {
     *out = src;
     *out_len = len;
@@ -78,8 +81,13 @@ const char *vg__raw_pack(struct vg__raw_packer *p, const void *src, size_t len,
     return VG_RAW_ZSTD;
 }
 
-enum vg_status vg_raw_decode(const char *codec, const void *blob, size_t blob_len,
-                             size_t length, char **out, size_t *out_len, struct vg_error *err)
+enum vg_status vg_raw_decode(const char *codec,
+                             const void *blob,
+                             size_t blob_len,
+                             size_t length,
+                             char **out,
+                             size_t *out_len,
+                             struct vg_error *err)
 {
     *out = NULL;
     *out_len = 0;
@@ -101,8 +109,8 @@ enum vg_status vg_raw_decode(const char *codec, const void *blob, size_t blob_le
     }
     unsigned long long size = ZSTD_getFrameContentSize(blob, blob_len);
     if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size != length) {
-        return vg_error_set(err, VG_EPARSE, "raw bytes damaged: frame of %llu bytes, message of %zu",
-                            size, length);
+        return vg_error_set(err, VG_EPARSE,
+                            "raw bytes damaged: frame of %llu bytes, message of %zu", size, length);
     }
     char *dst = vg_malloc(length + 1);
     if (dst == NULL) {
@@ -120,59 +128,70 @@ enum vg_status vg_raw_decode(const char *codec, const void *blob, size_t blob_le
     return VG_OK;
 }
 
-enum vg_status vg_raw_encode(const void *src, size_t len, char **out, size_t *out_len,
-                             const char **codec, struct vg_error *err)
+enum vg_status vg_raw_encode(const void *src,
+                             size_t len,
+                             char **out,
+                             size_t *out_len,
+                             const char **codec,
+                             struct vg_error *err)
 {
     *out = NULL;
     *out_len = 0;
     *codec = NULL;
     struct vg__raw_packer *p = vg__raw_packer_new();
+    if (p == NULL) {
+        return vg_error_set(err, VG_ENOMEM, "out of memory");
+    }
     struct vg_arena arena;
     vg_arena_init(&arena, 4096, 0);
-    const void *kept = src;
-    size_t kept_len = len;
-    const char *c = p != NULL ? vg__raw_pack(p, src, len, &arena, &kept, &kept_len) : NULL;
-    char *copy = p != NULL ? vg_malloc(kept_len + 1) : NULL;
-    if (copy != NULL) {
-        if (kept_len > 0) {
-            memcpy(copy, kept, kept_len);
-        }
-        copy[kept_len] = '\0';
-        *out = copy;
-        *out_len = kept_len;
+    const void *kept;
+    size_t kept_len;
+    const char *c = vg__raw_pack(p, src, len, &arena, &kept, &kept_len);
+    /* The copy is vg_raw_decode's of what would be stored, with the codec NULL. */
+    enum vg_status st = vg_raw_decode(NULL, kept, kept_len, kept_len, out, out_len, err);
+    if (st == VG_OK) {
         *codec = c;
     }
     vg_arena_release(&arena);
     vg__raw_packer_free(p);
-    return copy != NULL ? VG_OK : vg_error_set(err, VG_ENOMEM, "out of memory");
+    return st;
 }
 
-/* vg_raw(raw, raw_codec, length): the message's bytes as sent, as a BLOB; NULL when none
- * were kept; an SQL error when they cannot be read back. */
-static void fn_raw(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* The bytes as sent of the SQL arguments (raw, raw_codec, length): true with *bytes (the
+ * caller frees it) or false with the SQL result set (NULL when no bytes were kept, an
+ * error when they cannot be read back). */
+static bool stored_bytes(sqlite3_context *ctx, sqlite3_value **argv, char **bytes, size_t *n)
 {
-    (void)argc;
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
         sqlite3_result_null(ctx);
-        return;
+        return false;
     }
     const void *blob = sqlite3_value_blob(argv[0]);
     size_t blob_len = (size_t)sqlite3_value_bytes(argv[0]);
     const char *codec = (const char *)sqlite3_value_text(argv[1]);
     sqlite3_int64 length = sqlite3_value_int64(argv[2]);
-    if (codec == NULL) {
-        sqlite3_result_blob64(ctx, blob, blob_len, SQLITE_TRANSIENT);
-        return;
-    }
-    char *out;
-    size_t n;
     struct vg_error e;
     vg_error_clear(&e);
-    if (length < 0 || vg_raw_decode(codec, blob, blob_len, (size_t)length, &out, &n, &e) != VG_OK) {
-        sqlite3_result_error(ctx, length < 0 ? "negative message length" : e.message, -1);
-        return;
+    if (length < 0) {
+        sqlite3_result_error(ctx, "negative message length", -1);
+        return false;
     }
-    sqlite3_result_blob64(ctx, out, n, vg_free);
+    if (vg_raw_decode(codec, blob, blob_len, (size_t)length, bytes, n, &e) != VG_OK) {
+        sqlite3_result_error(ctx, e.message, -1);
+        return false;
+    }
+    return true;
+}
+
+/* vg_raw(raw, raw_codec, length): the message's bytes as sent, as a BLOB. */
+static void fn_raw(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    char *bytes;
+    size_t n;
+    if (stored_bytes(ctx, argv, &bytes, &n)) {
+        sqlite3_result_blob64(ctx, bytes, n, vg_free);
+    }
 }
 
 /* vg_raw_text(raw, raw_codec, length, charset): the message's bytes as UTF-8 text for
@@ -181,21 +200,9 @@ static void fn_raw(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static void fn_raw_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    const char *codec = (const char *)sqlite3_value_text(argv[1]);
-    const void *blob = sqlite3_value_blob(argv[0]);
-    size_t blob_len = (size_t)sqlite3_value_bytes(argv[0]);
-    sqlite3_int64 length = sqlite3_value_int64(argv[2]);
     char *bytes;
     size_t n;
-    struct vg_error e;
-    vg_error_clear(&e);
-    if (length < 0 || vg_raw_decode(codec, blob, blob_len, codec == NULL ? blob_len : (size_t)length,
-                                    &bytes, &n, &e) != VG_OK) {
-        sqlite3_result_error(ctx, length < 0 ? "negative message length" : e.message, -1);
+    if (!stored_bytes(ctx, argv, &bytes, &n)) {
         return;
     }
     if (vg_utf8_valid(bytes, n)) {
@@ -205,31 +212,30 @@ static void fn_raw_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     const char *charset = (const char *)sqlite3_value_text(argv[3]);
     struct vg_buf text;
     vg_buf_init(&text, 0);
-    enum vg_status st = vg_charset_to_utf8(charset != NULL ? charset : "ISO-8859-1", bytes, n,
-                                           &text, NULL);
+    enum vg_status st =
+        vg_charset_to_utf8(charset != NULL ? charset : "ISO-8859-1", bytes, n, &text, NULL);
     if (st == VG_EUNSUPPORTED) {
         vg_buf_reset(&text);
         st = vg_latin1_to_utf8(bytes, n, &text);
     }
     vg_free(bytes);
     if (st != VG_OK) {
-        vg_buf_release(&text);
         sqlite3_result_error_nomem(ctx);
-        return;
+    } else {
+        sqlite3_result_text64(ctx, text.data != NULL ? text.data : "", text.len, SQLITE_TRANSIENT,
+                              SQLITE_UTF8);
     }
-    sqlite3_result_text64(ctx, text.data != NULL ? text.data : "", text.len, SQLITE_TRANSIENT,
-                          SQLITE_UTF8);
     vg_buf_release(&text);
 }
 
 enum vg_status vg__raw_sql_function(struct vg_store *store, struct vg_error *err)
 {
     int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
-    int rc = sqlite3_create_function_v2(store->db, "vg_raw", 3, flags, NULL, fn_raw, NULL, NULL,
-                                        NULL);
+    int rc =
+        sqlite3_create_function_v2(store->db, "vg_raw", 3, flags, NULL, fn_raw, NULL, NULL, NULL);
     if (rc == SQLITE_OK) {
-        rc = sqlite3_create_function_v2(store->db, "vg_raw_text", 4, flags, NULL, fn_raw_text,
-                                        NULL, NULL, NULL);
+        rc = sqlite3_create_function_v2(store->db, "vg_raw_text", 4, flags, NULL, fn_raw_text, NULL,
+                                        NULL, NULL);
     }
     return rc == SQLITE_OK ? VG_OK : vg__store_error(store, rc, "registering vg_raw", err);
 }

@@ -159,7 +159,8 @@ const char *vg__raw_pack(struct vg__raw_packer *p, const void *src, size_t len,
 /* Registers on the store's connection vg_raw(raw, raw_codec, length), the message's bytes as
  * sent (a BLOB), and vg_raw_text(raw, raw_codec, length, charset), the same as UTF-8 text
  * (converted from charset, the interchange's, when they are not UTF-8); NULL when no bytes
- * were kept. VG_EDB when SQLite refuses. */
+ * were kept. VG_EDB when SQLite refuses. Listings get them through vg__sql_functions
+ * (target/sqlfn.c), which registers each function once per connection. */
 enum vg_status vg__raw_sql_function(struct vg_store *store, struct vg_error *err);
 
 #endif

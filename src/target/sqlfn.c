@@ -8,6 +8,7 @@
  *   vg_noisy_or(c)       aggregate 1 - prod(1 - c) over confidences in [0, 1)
  *   vg_dec2(x)           x with two decimals ("95.00"), NULL for NULL (printf gives 0.00)
  *   vg_rate(x, n)        x / n with four decimals ("0.2500"), "" when n is 0
+ *   vg_raw(...), vg_raw_text(...)  a stored message's bytes as sent (store/raw.c)
  */
 #include "store/store_int.h"
 #include "target/target_int.h"
@@ -102,8 +103,10 @@ enum vg_status vg__sql_functions(struct vg_store *store, struct vg_error *err)
     /* Registered once per connection: redefining a function expires every prepared
      * statement of the connection's cache. */
     sqlite3_stmt *probe = NULL;
-    if (sqlite3_prepare_v2(store->db, "SELECT vg_noisy_or(vg_utc(0) IS NULL), vg_rate(1, 1)", -1,
-                           &probe, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(store->db,
+                           "SELECT vg_noisy_or(vg_utc(0) IS NULL), vg_rate(1, 1),"
+                           " vg_raw_text(NULL, NULL, 0, NULL)",
+                           -1, &probe, NULL) == SQLITE_OK) {
         sqlite3_finalize(probe);
         return VG_OK;
     }
@@ -125,6 +128,9 @@ enum vg_status vg__sql_functions(struct vg_store *store, struct vg_error *err)
     if (rc == SQLITE_OK) {
         rc = sqlite3_create_function_v2(store->db, "vg_noisy_or", 1, flags, NULL, NULL, noisy_step,
                                         noisy_final, NULL);
+    }
+    if (rc == SQLITE_OK) {
+        return vg__raw_sql_function(store, err); /* vg_raw, vg_raw_text (store/raw.c) */
     }
     return rc == SQLITE_OK ? VG_OK : vg__store_error(store, rc, "registering SQL functions", err);
 }

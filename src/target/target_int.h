@@ -69,8 +69,9 @@ enum vg_status vg__target_close_inspected(struct vg_store *store,
                                           int64_t *target_id,
                                           struct vg_error *err);
 
-/* Registers the SQL functions vg_utc(t), vg_local(t, locode), vg_dec2(x), vg_rate(x, n)
- * and the aggregate vg_noisy_or(confidence) on the store's connection (once; sqlfn.c). */
+/* Registers the SQL functions vg_utc(t), vg_local(t, locode), vg_dec2(x), vg_rate(x, n),
+ * the aggregate vg_noisy_or(confidence) and the raw-message functions vg_raw and vg_raw_text
+ * (store/raw.c) on the store's connection (once; sqlfn.c). */
 enum vg_status vg__sql_functions(struct vg_store *store, struct vg_error *err);
 
 /* True when the ';'-separated lists a and b share an item (trimmed, case ignored). */

@@ -304,3 +304,24 @@ void vg_tt_import_outcomes(struct vg_store *s, struct vg_outcome_report *r)
                                      r != NULL ? r : &local, NULL, NULL, &e),
                   VG_EPARTIAL, &e);
 }
+
+int vg_tt_no_full_scans(struct vg_store *s, const char *naming, int *named)
+{
+    int checked = 0, n = 0;
+    for (int i = 0; i < STORE_STMT_CACHE; i++) {
+        const struct store_stmt_slot *slot = &s->stmts[i];
+        if (slot->stmt == NULL) {
+            continue;
+        }
+        int scans = sqlite3_stmt_status(slot->stmt, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+        if (scans != 0) {
+            fail_msg("%d full-scan steps: %.160s", scans, slot->sql);
+        }
+        checked++;
+        n += naming != NULL && strstr(slot->sql, naming) != NULL;
+    }
+    if (named != NULL) {
+        *named = n;
+    }
+    return checked;
+}

@@ -49,6 +49,12 @@ struct vg_store *vg_tt_sim_store(const char *name, const char *world_dir);
 /* Runs SQL without results, failing the test on error. */
 void vg_tt_exec(struct vg_store *s, const char *sql);
 
+/* Fails the test when a statement in s's statement cache has stepped through a whole table
+ * (SQLITE_STMTSTATUS_FULLSCAN_STEP): a cost that grows with a national store. Returns the
+ * statements checked; *named (may be NULL) gets how many of them contain the text naming
+ * (may be NULL). */
+int vg_tt_no_full_scans(struct vg_store *s, const char *naming, int *named);
+
 /* The integer in the first column of the first row of sql (-1 when no row). */
 int64_t vg_tt_int(struct vg_store *s, const char *sql);
 

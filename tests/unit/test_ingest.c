@@ -3,6 +3,7 @@
  * cancellations, collisions, and a run interrupted by a failure completed by a re-run to
  * exactly what a clean run gives. */
 #include "vg_test.h"
+#include "vg_targeting.h"
 
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -271,18 +272,7 @@ static void test_ingest__amendment_cancel_and_collision(void **state)
     assert_string_equal(qs(s, "SELECT status FROM consignments WHERE bl_number = 'BL2'", buf, sizeof(buf)), "cancelled");
     /* No statement the ingests ran (original, replacement, collision, cancellations)
      * stepped through a whole table: each such cost grows with a national store. */
-    int checked = 0;
-    for (int i = 0; i < STORE_STMT_CACHE; i++) {
-        const struct store_stmt_slot *slot = &s->stmts[i];
-        if (slot->stmt == NULL) {
-            continue;
-        }
-        int scans = sqlite3_stmt_status(slot->stmt, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
-        if (scans != 0) {
-            fail_msg("%d full-scan steps: %.160s", scans, slot->sql);
-        }
-        checked++;
-    }
+    int checked = vg_tt_no_full_scans(s, NULL, NULL);
     assert_true(checked >= 10);
     vg_store_close(s);
 }

@@ -4,6 +4,7 @@
  * ctest-labels: unit golden
  */
 #include "vg_test.h"
+#include "vg_targeting.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -298,19 +299,8 @@ static void test_ingest_edifact__replacement_keeps_history(void **state)
      * scan of every seal in the store (that was linear in the store: 107 ms per consignment
      * at half a million seals). More generally no statement the ingest ran, first manifest or
      * replacement, stepped through a whole table: each cost would grow with a national store. */
-    int checked = 0, seals = 0;
-    for (int i = 0; i < STORE_STMT_CACHE; i++) {
-        const struct store_stmt_slot *slot = &s->stmts[i];
-        if (slot->stmt == NULL) {
-            continue;
-        }
-        int scans = sqlite3_stmt_status(slot->stmt, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
-        if (scans != 0) {
-            fail_msg("%d full-scan steps: %.120s", scans, slot->sql);
-        }
-        checked++;
-        seals += strstr(slot->sql, "seals") != NULL;
-    }
+    int seals = 0;
+    int checked = vg_tt_no_full_scans(s, "seals", &seals);
     assert_true(checked >= 10);
     assert_true(seals >= 2); /* the replaced version's snapshot and the seals' removal */
     vg_store_close(s);
