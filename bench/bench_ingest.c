@@ -13,7 +13,8 @@
  * Also prints the bytes the process had written to storage (the log's appends and the
  * checkpoints' writes) and the sizes of the store and of its log. With --files the same
  * traffic is ingested as a folder of one file per message (each its own interchange), as
- * terminals and agents drop them over SFTP.
+ * terminals and agents drop them over SFTP. --keep FILE generates the traffic into FILE and
+ * keeps it, or takes FILE as it is when it exists (repeated runs skip generating it).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -140,6 +141,7 @@ int main(int argc, char **argv)
     bool single = false;
     bool per_file = false;
     int batch = 0;
+    const char *keep = NULL;
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--single-thread") == 0) {
             single = true;
@@ -147,19 +149,30 @@ int main(int argc, char **argv)
             per_file = true;
         } else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc) {
             batch = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--keep") == 0 && i + 1 < argc) {
+            keep = argv[++i];
         }
     }
-    char path[] = "/tmp/vigia-bench-ingest-XXXXXX";
-    int fd = mkstemp(path);
-    FILE *f = fdopen(fd, "w");
-    if (f == NULL) {
-        perror("tmp");
-        return 1;
+    char path[4096] = "/tmp/vigia-bench-ingest-XXXXXX";
+    FILE *f = NULL;
+    if (keep != NULL) {
+        snprintf(path, sizeof(path), "%s", keep);
+        /* An existing file is taken as generated before with the same N. */
+        if (access(path, R_OK) != 0 && (f = fopen(path, "w")) == NULL) {
+            perror(path);
+            return 1;
+        }
+    } else {
+        f = fdopen(mkstemp(path), "w");
+        if (f == NULL) {
+            perror("tmp");
+            return 1;
+        }
     }
     const long per_call = 2000;
-    long written = 0, messages = 0, call = 0;
+    long written = 0, call = 0;
     char (*numbers)[12] = malloc((size_t)per_call * 12);
-    while (written < containers) {
+    while (f != NULL && written < containers) {
         long n = containers - written < per_call ? containers - written : per_call;
         for (long i = 0; i < n; i++) {
             container_number(numbers[i]);
@@ -189,7 +202,6 @@ int main(int argc, char **argv)
                 segs += 13;
             }
             fprintf(f, "UNT+%ld+%ld'", segs + 1, m + 1);
-            messages++;
         }
         fprintf(f, "UNZ+%ld+IC%ld'\n", (n + 49) / 50, call);
         /* Gate-in and loading reports from the terminal. */
@@ -206,7 +218,6 @@ int main(int argc, char **argv)
                         (unsigned)(next() % 1000000), (unsigned)(next() % 10000));
             }
             fprintf(f, "UNT+%ld+%ld'", 3 + 4 * k + 1, m + 1);
-            messages++;
         }
         fprintf(f, "UNH+L%ld+COARRI:D:95B:UN'BGM+46+LR%ld+9'"
                    "TDT+20+V%ld+1++MSC:172:20+++9074729:146:11:MSC ANNA'LOC+9+PECLL:139:6'",
@@ -216,11 +227,12 @@ int main(int argc, char **argv)
                     numbers[j], j % 10, j % 60, j % 40, j % 20, j % 10);
         }
         fprintf(f, "UNT+%ld+L%ld'UNZ+%ld+GT%ld'\n", 4 + 3 * n + 1, call, gm + 1, call);
-        messages++;
         written += n;
         call++;
     }
-    fclose(f);
+    if (f != NULL) {
+        fclose(f);
+    }
     free(numbers);
     FILE *sz = fopen(path, "rb");
     fseek(sz, 0, SEEK_END);
@@ -267,7 +279,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "ingest: %s (%s)\n", vg_strerror(st), e.message);
     }
     printf("bench_ingest: %ld containers in %ld messages, %.1f MB of EDIFACT (%s, %s)\n",
-           containers, messages, mb, single ? "one thread" : "parse and write on two threads",
+           containers, (long)r.messages, mb, single ? "one thread" : "parse and write on two threads",
            batch > 0 ? "fixed batches" : "default batches");
     if (per_file) {
         printf("  as %ld files of one message each, in a folder\n", nfiles);
@@ -288,7 +300,9 @@ int main(int argc, char **argv)
                (double)db_size / 1e6, (double)wal_left / 1e6);
     }
     printf("  target: >= 50000 containers/s\n");
-    unlink(path);
+    if (keep == NULL) {
+        unlink(path);
+    }
     for (long i = 0; i < nfiles; i++) {
         char name[512];
         snprintf(name, sizeof(name), "%s/%08ld.edi", folder, i);
