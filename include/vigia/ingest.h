@@ -75,6 +75,10 @@ struct vg_ingest_options {
      * indexes keyed in random order, so a large ingest writes less with fewer, larger
      * transactions; a crash loses at most the transaction being written). */
     int batch_size;
+    /* The largest transaction those growing batches reach, in messages (0: 65,536, about
+     * a million containers of manifests and terminal reports, half a minute of writing):
+     * what a crash can lose, since a re-run must redo it. Unused with batch_size. */
+    int max_batch;
     /* Keep each message's raw bytes in the store (default true: evidence). */
     bool no_raw;
     /* The sender to record for CSV/JSON input without one (NULL: "unknown"). */

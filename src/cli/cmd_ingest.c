@@ -31,6 +31,8 @@ const struct cli_command cli_cmd_ingest = {
     "                  ingest to as many as the run has already committed); a\n"
     "                  transaction spans files, so a folder of small files commits\n"
     "                  as seldom as one large file\n"
+    "  --max-batch N   largest transaction the growing batches reach (default 65536\n"
+    "                  messages): what a crash can lose and a re-run must redo\n"
     "  --sender NAME   sender recorded for CSV/JSON input that names none\n"
     "  --no-raw        do not keep each message's raw bytes in the store (kept by\n"
     "                  default, compressed; vigia show message ID prints them)\n"
@@ -101,10 +103,11 @@ static void on_event(void *user,
 
 static int run(struct cli_global *g, int argc, char **argv)
 {
-    enum { OPT_BATCH = 300, OPT_SENDER, OPT_NORAW, OPT_VERBOSE, OPT_TOLERATE, OPT_NODETECT };
+    enum { OPT_BATCH = 300, OPT_MAX_BATCH, OPT_SENDER, OPT_NORAW, OPT_VERBOSE, OPT_TOLERATE, OPT_NODETECT };
     static const struct option opts[] = {
         CLI_COMMON_LONG_OPTIONS,
         { "batch", required_argument, NULL, OPT_BATCH },
+        { "max-batch", required_argument, NULL, OPT_MAX_BATCH },
         { "sender", required_argument, NULL, OPT_SENDER },
         { "no-raw", no_argument, NULL, OPT_NORAW },
         { "verbose", no_argument, NULL, OPT_VERBOSE },
@@ -122,6 +125,13 @@ static int run(struct cli_global *g, int argc, char **argv)
             io.batch_size = atoi(optarg);
             if (io.batch_size <= 0) {
                 cli_error("--batch must be a positive number");
+                return CLI_USAGE;
+            }
+            continue;
+        case OPT_MAX_BATCH:
+            io.max_batch = atoi(optarg);
+            if (io.max_batch <= 0) {
+                cli_error("--max-batch must be a positive number");
                 return CLI_USAGE;
             }
             continue;

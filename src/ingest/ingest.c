@@ -136,12 +136,18 @@ enum vg_status vg__ing_batch_cut(struct ing_session *s, struct vg_error *err)
  * with batches of a fixed size the bytes written per container grew with the store
  * (bench_ingest, 1.5 million containers in batches of 5000 messages: 5.0 GB of log for a
  * 2.3 GB store, 2.6 GB when the batches double). A crash loses at most the batch being
- * written, never more than the run had committed before it; a re-run completes it.
+ * written, never more than the run had committed before it; a re-run completes it. The
+ * growth stops at max_batch (ING_MAX_BATCH by default), which bounds what a crash loses
+ * in a run of any length.
  */
 static int64_t batch_limit(const struct ing_session *s)
 {
     int64_t n = s->opts.batch_size;
-    return s->batch_grows && s->run_docs > n ? s->run_docs : n;
+    if (!s->batch_grows || s->run_docs <= n) {
+        return n;
+    }
+    int64_t cap = s->opts.max_batch > 0 ? s->opts.max_batch : ING_MAX_BATCH;
+    return s->run_docs < cap ? s->run_docs : cap > n ? cap : n;
 }
 
 enum vg_status vg__ing_batch_tick(struct ing_session *s, struct vg_error *err)

@@ -26,6 +26,8 @@ void vg__ing_checkpointer_settle(struct ing_checkpointer *c);
 /* Messages per transaction when the caller gives no batch_size (the first batches; later
  * ones grow, ingest.c batch_limit), and how often progress is reported either way. */
 enum { ING_DEFAULT_BATCH = 2000 };
+/* The largest transaction batches grow to when the caller gives no max_batch. */
+enum { ING_MAX_BATCH = 65536 };
 
 /* ---- row buffers (rowbuf.c): rows written up to 64 per INSERT ----------------------- */
 

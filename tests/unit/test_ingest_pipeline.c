@@ -544,9 +544,10 @@ static void test_ingest_pipeline__log_stays_bounded(void **state)
 }
 
 /* Without a batch size the transactions of a run grow: 2,000 messages, then as many as
- * the run's earlier transactions together. 9,000 one-container gate-in messages take four
- * (2,000, 2,000, 4,000, 1,000), against five in fixed batches of 2,000; the store is the
- * same either way. */
+ * the run's earlier transactions together, up to max_batch. 9,000 one-container gate-in
+ * messages take four (2,000, 2,000, 4,000, 1,000), against five in fixed batches of 2,000
+ * and five when growth stops at 2,200 (2,000, 2,000, 2,200, 2,200, 600); the store is the
+ * same every way. */
 static void test_ingest_pipeline__default_batches_grow(void **state)
 {
     (void)state;
@@ -570,25 +571,37 @@ static void test_ingest_pipeline__default_batches_grow(void **state)
 
     struct vg_store *grown = vg_tt_empty("grow-default.db");
     struct vg_store *fixed = vg_tt_empty("grow-fixed.db");
+    struct vg_store *capped = vg_tt_empty("grow-capped.db");
     const char *paths[1] = { path };
     struct vg_ingest_options o = { .single_thread = true };
     struct vg_ingest_report r;
     struct vg_error e;
     assert_int_equal(vg_ingest_paths(grown, paths, 1, &o, &r, &e), VG_OK);
     assert_int_equal(r.messages, 9000);
+    o.max_batch = 2200;
+    assert_int_equal(vg_ingest_paths(capped, paths, 1, &o, &r, &e), VG_OK);
+    o.max_batch = 0;
     o.batch_size = 2000;
     assert_int_equal(vg_ingest_paths(fixed, paths, 1, &o, &r, &e), VG_OK);
     static const char batches[] = "SELECT count(*) FROM audit_log WHERE action = 'ingest.batch'";
+    static const char largest[] = "SELECT max(json_extract(objects, '$.messages')) FROM audit_log"
+                                  " WHERE action = 'ingest.batch'";
     assert_int_equal(vg_tt_int(grown, batches), 4);
+    assert_int_equal(vg_tt_int(grown, largest), 4000);
     assert_int_equal(vg_tt_int(fixed, batches), 5);
+    assert_int_equal(vg_tt_int(capped, batches), 5);
+    assert_int_equal(vg_tt_int(capped, largest), 2200);
     assert_int_equal(q_count(grown, "SELECT count(*) FROM equipment_events"), 9000);
 
-    char d1[65], d2[65];
+    char d1[65], d2[65], d3[65];
     dump_digest(grown, d1);
     dump_digest(fixed, d2);
+    dump_digest(capped, d3);
     assert_string_equal(d1, d2);
+    assert_string_equal(d1, d3);
     vg_store_close(grown);
     vg_store_close(fixed);
+    vg_store_close(capped);
 }
 
 /* Writes each interchange of the generated traffic as a file of its own into a new folder
