@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <vigia/alloc.h>
 #include <vigia/file.h>
@@ -177,8 +178,10 @@ static void skipped(struct ing_session *s, const char *path, const char *why)
 static enum vg_status ingest_data(struct ing_session *s, const char *path, const char *data,
                                   size_t len, struct vg_error *err);
 
-static enum vg_status ingest_file(struct ing_session *s, const char *path, struct vg_error *err)
+static enum vg_status ingest_file(struct ing_session *s, void *ctx, const char *path,
+                                  struct vg_error *err)
 {
+    (void)ctx;
     struct vg_file file;
     enum vg_status st = vg_file_open(path, &file, err);
     if (st != VG_OK) {
@@ -189,22 +192,60 @@ static enum vg_status ingest_file(struct ing_session *s, const char *path, struc
     return st;
 }
 
+/* The reading of the file being ingested ended with st, which is returned. After an
+ * error the batch goes, with the earlier files it took: the run stops here (its error),
+ * and a re-run completes them. */
+static enum vg_status file_end(struct ing_session *s, enum vg_status st)
+{
+    if (st != VG_OK && s->in_batch) {
+        s->in_batch = false;
+        vg_store_rollback(s->store);
+        vg__ing_session_forget(s);
+    }
+    return st;
+}
+
+/* A file of a known format about to be read (f->path, data, len): counted, registered
+ * by its content digest in the open batch (begun when none is), which takes it; sets
+ * f->file_id. A batch spans files: a folder of many small files (a message each, as
+ * terminals and agents drop them) commits as a large file does, not once per file
+ * (bench_ingest --files). On error the batch is rolled back (file_end). */
+static enum vg_status file_begin(struct ing_session *s, struct ing_file *f, const char *format,
+                                 const uint8_t digest[VG_DIGEST_SIZE], struct vg_error *err)
+{
+    enum vg_status st = s->in_batch ? VG_OK : batch_begin(s, err);
+    if (st != VG_OK) {
+        return st;
+    }
+    bool is_new = false;
+    st = vg__store_file_register(s->store, f->path, digest, (int64_t)f->len, format, &f->file_id,
+                                 &is_new, err);
+    if (st != VG_OK) {
+        return file_end(s, st);
+    }
+    if (is_new) {
+        s->batch_changes++;
+    }
+    vg__ing_session_file(s, f->file_id, f->path);
+    memcpy(s->file_digest, digest, VG_DIGEST_SIZE);
+    batch_takes_file(s, f->path);
+    return VG_OK;
+}
+
 static enum vg_status ingest_data(struct ing_session *s, const char *path, const char *data,
                                   size_t len, struct vg_error *err)
 {
-    struct vg_file file = { data, len, VG_FILE_STATIC };
-    enum vg_status st;
     s->report->files++;
-    s->report->bytes += (int64_t)file.len;
+    s->report->bytes += (int64_t)len;
     const char *format = NULL;
     const char *csv_layout = NULL;
-    if (vg__ing_edifact_sniff(file.data, file.len)) {
+    if (vg__ing_edifact_sniff(data, len)) {
         format = "edifact";
-    } else if (vg__ing_nmea_sniff(file.data, file.len)) {
+    } else if (vg__ing_nmea_sniff(data, len)) {
         format = "nmea";
-    } else if (vg__ing_json_sniff(file.data, file.len)) {
+    } else if (vg__ing_json_sniff(data, len)) {
         format = "json";
-    } else if (vg__ing_csv_sniff(file.data, file.len, &csv_layout)) {
+    } else if (vg__ing_csv_sniff(data, len, &csv_layout)) {
         format = csv_layout;
     }
     if (format == NULL) {
@@ -213,44 +254,77 @@ static enum vg_status ingest_data(struct ing_session *s, const char *path, const
         return VG_OK;
     }
     uint8_t digest[VG_DIGEST_SIZE];
-    vg_digest(file.data, file.len, digest);
-    /* A batch spans files: a folder of many small files (a message each, as terminals and
-     * agents drop them) commits as a large file does, not once per file (bench_ingest
-     * --files). */
-    st = s->in_batch ? VG_OK : batch_begin(s, err);
+    vg_digest(data, len, digest);
+    struct ing_file f = { path, data, len, 0 };
+    enum vg_status st = file_begin(s, &f, format, digest, err);
     if (st != VG_OK) {
         return st;
     }
-    int64_t file_id = 0;
-    bool is_new = false;
-    st = vg__store_file_register(s->store, path, digest, (int64_t)file.len, format, &file_id,
-                                 &is_new, err);
-    if (st == VG_OK) {
-        if (is_new) {
-            s->batch_changes++;
-        }
-        vg__ing_session_file(s, file_id, path);
-        memcpy(s->file_digest, digest, sizeof(digest));
-        batch_takes_file(s, path);
-        struct ing_file f = { path, file.data, file.len, file_id };
-        if (strcmp(format, "edifact") == 0) {
-            st = vg__ing_read_edifact(s, &f, err);
-        } else if (strcmp(format, "nmea") == 0) {
-            st = vg__ing_read_nmea(s, &f, err);
-        } else if (strcmp(format, "json") == 0) {
-            st = vg__ing_read_json(s, &f, err);
-        } else {
-            st = vg__ing_read_csv(s, &f, err);
-        }
+    if (strcmp(format, "edifact") == 0) {
+        st = vg__ing_read_edifact(s, &f, err);
+    } else if (strcmp(format, "nmea") == 0) {
+        st = vg__ing_read_nmea(s, &f, err);
+    } else if (strcmp(format, "json") == 0) {
+        st = vg__ing_read_json(s, &f, err);
+    } else {
+        st = vg__ing_read_csv(s, &f, err);
     }
-    if (st != VG_OK && s->in_batch) {
-        /* The batch's earlier files go with it: the run stops here (its error), and a
-         * re-run completes them. */
-        s->in_batch = false;
-        vg_store_rollback(s->store);
-        vg__ing_session_forget(s);
+    return file_end(s, st);
+}
+
+/* ---- runs read ahead -------------------------------------------------------------------- */
+
+static enum vg_status ahead_begin(struct ing_session *s, struct ing_file *f,
+                                  const uint8_t digest[VG_DIGEST_SIZE], struct vg_error *err)
+{
+    s->report->files++;
+    s->report->bytes += (int64_t)f->len;
+    return file_begin(s, f, "edifact", digest, err);
+}
+
+static const struct ing_file_ops ahead_ops = { ahead_begin, file_end, ingest_data };
+
+struct entry_list {
+    struct ing_entry *v;
+    size_t n, cap;
+    bool stopped; /* an entry failed: nothing after it is read */
+};
+
+/* Appends an entry for path (copied); failed entries take err's error. false when out of
+ * memory (the list is then stopped with that error). */
+static bool entry_add(struct entry_list *l, const char *path, const struct vg_error *err)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap == 0 ? 64 : l->cap * 2;
+        struct ing_entry *v = vg_reallocarray(l->v, cap, sizeof(*v));
+        if (v == NULL) {
+            return false;
+        }
+        l->v = v;
+        l->cap = cap;
     }
-    return st;
+    struct ing_entry *e = &l->v[l->n];
+    memset(e, 0, sizeof(*e));
+    e->path = vg_malloc(strlen(path) + 1);
+    if (e->path == NULL) {
+        return false;
+    }
+    memcpy(e->path, path, strlen(path) + 1);
+    if (err != NULL) {
+        e->failed = true;
+        e->error = *err;
+        l->stopped = true;
+    }
+    l->n++;
+    return true;
+}
+
+static void entries_free(struct entry_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        vg_free(l->v[i].path);
+    }
+    vg_free(l->v);
 }
 
 /* Ends the run's open batch. After an error outside any file's reading (a file that could
@@ -275,8 +349,15 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static enum vg_status ingest_path(struct ing_session *s, const char *path, int depth,
-                                  struct vg_error *err)
+/* What a walk does with each file it meets, in order (ingest it, or list it). */
+typedef enum vg_status (*file_fn)(struct ing_session *s, void *ctx, const char *path,
+                                  struct vg_error *err);
+
+/* Walks path: a file (or "-") is handed to fn; a folder is walked recursively in name
+ * order, hidden entries skipped. Stops at the first error (a path or folder that cannot be
+ * read, or fn's). */
+static enum vg_status walk_path(struct ing_session *s, const char *path, int depth, file_fn fn,
+                                void *ctx, struct vg_error *err)
 {
     struct stat sb;
     if (strcmp(path, "-") != 0 && stat(path, &sb) != 0) {
@@ -285,7 +366,7 @@ static enum vg_status ingest_path(struct ing_session *s, const char *path, int d
                             strerror(errno));
     }
     if (strcmp(path, "-") == 0 || !S_ISDIR(sb.st_mode)) {
-        return ingest_file(s, path, err);
+        return fn(s, ctx, path, err);
     }
     if (depth > 32) {
         return VG_OK;
@@ -327,7 +408,7 @@ static enum vg_status ingest_path(struct ing_session *s, const char *path, int d
             qsort(names, n, sizeof(char *), name_cmp);
         }
         for (size_t i = 0; i < n && st == VG_OK; i++) {
-            st = ingest_path(s, names[i], depth + 1, err);
+            st = walk_path(s, names[i], depth + 1, fn, ctx, err);
         }
     } else {
         vg_error_set(err, st, "out of memory listing '%s'", path);
@@ -359,6 +440,40 @@ enum vg_status vg_ingest_buffer(struct vg_store *store, const char *name, const 
     return st;
 }
 
+static enum vg_status list_file(struct ing_session *s, void *ctx, const char *path,
+                                struct vg_error *err)
+{
+    (void)s;
+    if (!entry_add(ctx, path, NULL)) {
+        return vg_error_set(err, VG_ENOMEM, "out of memory listing the input");
+    }
+    return VG_OK;
+}
+
+/* The run read ahead on a second thread (vg__ing_read_ahead): every path walked first into
+ * the list of files, a walk that failed ending it with its error (the run reads the files
+ * before it, then stops there, as a sequential walk does). false when the thread could not
+ * be started: nothing was read. */
+static bool ingest_ahead(struct ing_session *s, const char *const *paths, int npaths,
+                         enum vg_status *out, struct vg_error *err)
+{
+    struct entry_list list = { NULL, 0, 0, false };
+    struct vg_error werr;
+    vg_error_clear(&werr);
+    enum vg_status st = VG_OK;
+    for (int i = 0; i < npaths && st == VG_OK; i++) {
+        st = walk_path(s, paths[i], 0, list_file, &list, &werr);
+    }
+    bool started = true;
+    if (st != VG_OK && !entry_add(&list, werr.source[0] ? werr.source : paths[0], &werr)) {
+        *out = vg_error_set(err, VG_ENOMEM, "out of memory listing the input");
+    } else {
+        started = vg__ing_read_ahead(s, list.v, list.n, &ahead_ops, out, err);
+    }
+    entries_free(&list);
+    return started;
+}
+
 enum vg_status vg_ingest_paths(struct vg_store *store,
                                const char *const *paths,
                                int npaths,
@@ -372,8 +487,11 @@ enum vg_status vg_ingest_paths(struct vg_store *store,
     if (st != VG_OK) {
         return st;
     }
-    for (int i = 0; i < npaths && st == VG_OK; i++) {
-        st = ingest_path(s, paths[i], 0, err);
+    /* With a second processor the files are read ahead while the writer writes. */
+    bool done = !s->opts.single_thread && npaths > 0 && sysconf(_SC_NPROCESSORS_ONLN) >= 2 &&
+                ingest_ahead(s, paths, npaths, &st, err);
+    for (int i = 0; !done && i < npaths && st == VG_OK; i++) {
+        st = walk_path(s, paths[i], 0, ingest_file, NULL, err);
     }
     st = run_end(s, st, err);
     vg__ing_session_free(s);

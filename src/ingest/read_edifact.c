@@ -9,17 +9,21 @@
  * Two sides, one order. The parse side (syntax layer and mappers) turns the file into a
  * sequence of items: a mapped message with its interchange, a reject, a finding about no
  * message. The write side writes each item through the session, in that order. A small
- * file is read on the calling thread, each item written as soon as it is made. A large
- * one is parsed on a second thread into a ring of item slots while the calling thread
- * writes them (the machine's other core takes the parsing and mapping, a tenth to a fifth
- * of the work): the store sees the same statements in the same order either way, so
- * batches, row ids, findings and callbacks are the same, and the callbacks and the store
- * connection stay on the calling thread.
+ * buffer, or any file of a one-thread run, is read on the calling thread, each item written
+ * as soon as it is made. Otherwise the parsing runs on a second thread into a ring of item
+ * slots while the calling thread writes them (the machine's other core takes the parsing
+ * and mapping, a tenth to a fifth of the work): a run's files are read ahead one after the
+ * other (vg__ing_read_ahead: the next file is opened, digested and parsed while this one
+ * is written, so a folder of small files pipelines as a large file does), a large buffer
+ * alone. The store sees the same statements in the same order either way, so batches, row
+ * ids, findings and callbacks are the same, and the callbacks and the store connection
+ * stay on the calling thread.
  */
 #include "ingest/edi_int.h"
 #include "ingest/session_int.h"
 
 #include <vigia/alloc.h>
+#include <vigia/file.h>
 
 #include <pthread.h>
 #include <stdio.h>
@@ -35,8 +39,9 @@ bool vg__ing_edifact_sniff(const char *data, size_t len)
     return vg_edifact_sniff(data, len);
 }
 
-/* Files from this size on are parsed on a second thread (smaller ones are over before a
- * thread would pay for itself). */
+/* A file read alone (vg_ingest_buffer, or a run whose read-ahead thread could not start)
+ * from this size on is parsed on a second thread (smaller ones are over before a thread
+ * would pay for itself; a run's files share one, vg__ing_read_ahead). */
 #define EDI_PIPELINE_MIN_BYTES (1u << 20)
 /* Item slots between the two sides. The parse side runs several times faster than the
  * write side, but it shares the second processor with the checkpoint thread (checkpoint.c):
@@ -59,6 +64,11 @@ enum edi_item_kind {
     EDI_ITEM_REJECT,  /* reason, ref, excerpt */
     EDI_ITEM_NOTE,    /* a finding about no message */
     EDI_ITEM_END,     /* the parse ended: status and error */
+    /* A run read ahead (vg__ing_read_ahead): */
+    EDI_ITEM_FILE_BEGIN, /* an EDIFACT file: path, file, digest; its items follow */
+    EDI_ITEM_FILE_END,   /* its parse ended: status and error */
+    EDI_ITEM_FILE_OTHER, /* a file of another format: path, file */
+    EDI_ITEM_FAILED,     /* an entry that could not be read: status and error */
 };
 
 struct edi_item {
@@ -74,6 +84,11 @@ struct edi_item {
     const char *excerpt;
     size_t excerpt_len;
     struct pending_note note;
+    /* FILE_BEGIN, FILE_OTHER: the file, its mapping owned by the item until the write side
+     * takes it (then zeroed here). */
+    const char *path;
+    struct vg_file file;
+    uint8_t digest[VG_DIGEST_SIZE];
 };
 
 /* The ring between the parse thread (puts) and the write thread (takes). */
@@ -109,6 +124,10 @@ struct edi_reader {
     struct edi_queue *q;
     struct vg__raw_packer *packer; /* the session's (NULL: raw bytes not kept); used by the
                                     * parse thread of a pipelined file only */
+    /* A run read ahead: its entries, and the file being parsed. */
+    const struct ing_entry *entries;
+    size_t nentries;
+    struct ing_file file;
 };
 
 static const char *note_kind(const char *kind)
@@ -218,6 +237,11 @@ static enum vg_status write_item(struct edi_writer *w, struct edi_item *it)
             *w->err = it->error;
         }
         break;
+    case EDI_ITEM_FILE_BEGIN:
+    case EDI_ITEM_FILE_END:
+    case EDI_ITEM_FILE_OTHER:
+    case EDI_ITEM_FAILED:
+        break; /* a run read ahead's: write_run_item */
     }
     item_clear(it);
     return st;
@@ -559,55 +583,256 @@ static void *parse_thread(void *arg)
     return NULL;
 }
 
+/* Prepares an empty ring of EDI_PIPELINE_SLOTS; false when out of memory or threading
+ * resources (nothing to release then). */
+static bool queue_init(struct edi_queue *q)
+{
+    memset(q, 0, sizeof(*q));
+    q->nslots = EDI_PIPELINE_SLOTS;
+    q->slots = vg_calloc(q->nslots, sizeof(*q->slots));
+    if (q->slots == NULL) {
+        return false;
+    }
+    for (size_t i = 0; i < q->nslots; i++) {
+        vg_arena_init(&q->slots[i].arena, 1 << 16, 512u << 20);
+    }
+    if (pthread_mutex_init(&q->mu, NULL) == 0) {
+        if (pthread_cond_init(&q->can_put, NULL) == 0) {
+            if (pthread_cond_init(&q->can_take, NULL) == 0) {
+                return true;
+            }
+            pthread_cond_destroy(&q->can_put);
+        }
+        pthread_mutex_destroy(&q->mu);
+    }
+    for (size_t i = 0; i < q->nslots; i++) {
+        vg_arena_release(&q->slots[i].arena);
+    }
+    vg_free(q->slots);
+    return false;
+}
+
+/* Frees the ring, with what items the write side never took still hold (it stopped on an
+ * error): documents and file mappings. */
+static void queue_release(struct edi_queue *q)
+{
+    pthread_cond_destroy(&q->can_take);
+    pthread_cond_destroy(&q->can_put);
+    pthread_mutex_destroy(&q->mu);
+    for (size_t i = 0; i < q->nslots; i++) {
+        item_clear(&q->slots[i]);
+        vg_file_close(&q->slots[i].file);
+        vg_arena_release(&q->slots[i].arena);
+    }
+    vg_free(q->slots);
+}
+
 /* The pipelined read: the calling thread writes what the parse thread makes. false when
  * the thread could not be started (nothing was read). */
 static bool read_pipelined(struct edi_reader *r, struct edi_writer *w, enum vg_status *out)
 {
     struct edi_queue q;
-    memset(&q, 0, sizeof(q));
-    q.nslots = EDI_PIPELINE_SLOTS;
-    q.slots = vg_calloc(q.nslots, sizeof(*q.slots));
-    if (q.slots == NULL) {
+    if (!queue_init(&q)) {
         return false;
     }
-    for (size_t i = 0; i < q.nslots; i++) {
-        vg_arena_init(&q.slots[i].arena, 1 << 16, 512u << 20);
-    }
-    bool started = false;
-    if (pthread_mutex_init(&q.mu, NULL) == 0) {
-        if (pthread_cond_init(&q.can_put, NULL) == 0) {
-            if (pthread_cond_init(&q.can_take, NULL) == 0) {
-                r->q = &q;
-                pthread_t tid;
-                started = pthread_create(&tid, NULL, parse_thread, r) == 0;
-                if (started) {
-                    enum vg_status st = VG_OK;
-                    for (;;) {
-                        struct edi_item *it = queue_take(&q);
-                        bool end = it->kind == EDI_ITEM_END;
-                        st = write_item(w, it);
-                        queue_done(&q);
-                        if (end || st != VG_OK) {
-                            break;
-                        }
-                    }
-                    queue_stop(&q);
-                    pthread_join(tid, NULL);
-                    *out = st;
-                }
-                r->q = NULL;
-                pthread_cond_destroy(&q.can_take);
+    r->q = &q;
+    pthread_t tid;
+    bool started = pthread_create(&tid, NULL, parse_thread, r) == 0;
+    if (started) {
+        enum vg_status st = VG_OK;
+        for (;;) {
+            struct edi_item *it = queue_take(&q);
+            bool end = it->kind == EDI_ITEM_END;
+            st = write_item(w, it);
+            queue_done(&q);
+            if (end || st != VG_OK) {
+                break;
             }
-            pthread_cond_destroy(&q.can_put);
         }
-        pthread_mutex_destroy(&q.mu);
+        queue_stop(&q);
+        pthread_join(tid, NULL);
+        *out = st;
     }
-    /* Items the write side never took (it stopped on an error). */
-    for (size_t i = 0; i < q.nslots; i++) {
-        item_clear(&q.slots[i]);
-        vg_arena_release(&q.slots[i].arena);
+    r->q = NULL;
+    queue_release(&q);
+    return started;
+}
+
+/* ---- a run read ahead ----------------------------------------------------------------- */
+
+/* Queues an item about a whole file (FAILED, FILE_OTHER, FILE_BEGIN); false when the
+ * write side has stopped. The item takes the mapping when it is queued; otherwise the
+ * file is closed here. */
+static bool put_file_item(struct edi_reader *r, enum edi_item_kind kind, const char *path,
+                          struct vg_file *file, enum vg_status st, const struct vg_error *e)
+{
+    struct edi_item *it = item_begin(r, kind);
+    if (it == NULL) {
+        vg_file_close(file);
+        return false;
     }
-    vg_free(q.slots);
+    it->path = path;
+    it->status = st;
+    if (e != NULL) {
+        it->error = *e;
+    }
+    it->file = *file;
+    memset(file, 0, sizeof(*file));
+    if (kind == EDI_ITEM_FILE_BEGIN) {
+        vg_digest(it->file.data, it->file.len, it->digest);
+    }
+    item_end(r, it);
+    return true;
+}
+
+/* The read-ahead thread: each entry in turn, then END. The file of a FILE_BEGIN is parsed
+ * into the items that follow it; after its FILE_END it is the write side's alone. */
+static void *read_ahead_thread(void *arg)
+{
+    struct edi_reader *r = arg;
+    for (size_t i = 0; i < r->nentries; i++) {
+        const struct ing_entry *e = &r->entries[i];
+        struct vg_file file;
+        memset(&file, 0, sizeof(file));
+        struct vg_error oerr;
+        vg_error_clear(&oerr);
+        enum vg_status st = e->failed ? e->error.code : vg_file_open(e->path, &file, &oerr);
+        if (st != VG_OK) {
+            put_file_item(r, EDI_ITEM_FAILED, e->path, &file, st, e->failed ? &e->error : &oerr);
+            return NULL; /* the write side stops there */
+        }
+        if (!vg__ing_edifact_sniff(file.data, file.len)) {
+            if (!put_file_item(r, EDI_ITEM_FILE_OTHER, e->path, &file, VG_OK, NULL)) {
+                return NULL;
+            }
+            continue;
+        }
+        r->file = (struct ing_file){ e->path, file.data, file.len, 0 };
+        if (!put_file_item(r, EDI_ITEM_FILE_BEGIN, e->path, &file, VG_OK, NULL)) {
+            return NULL;
+        }
+        r->nnotes = 0;
+        vg_error_clear(&r->err);
+        st = parse_file(r);
+        struct edi_item *it = item_begin(r, EDI_ITEM_FILE_END);
+        if (it == NULL) {
+            return NULL;
+        }
+        it->status = st;
+        it->error = r->err;
+        item_end(r, it);
+        if (st != VG_OK) {
+            return NULL; /* the write side stops at that FILE_END */
+        }
+    }
+    struct edi_item *it = item_begin(r, EDI_ITEM_END);
+    if (it != NULL) {
+        it->status = VG_OK;
+        item_end(r, it);
+    }
+    return NULL;
+}
+
+/* The write side of a run read ahead: one item, through ops for the whole-file ones. cur
+ * is the EDIFACT file being written (its mapping, taken from its FILE_BEGIN), in_file
+ * whether there is one. *end is set at the run's END. */
+static enum vg_status write_run_item(struct edi_writer *w, const struct ing_file_ops *ops,
+                                     struct edi_item *it, struct ing_file *wf,
+                                     struct vg_file *cur, bool *in_file, bool *end)
+{
+    struct ing_session *s = w->s;
+    enum vg_status st = VG_OK;
+    switch (it->kind) {
+    case EDI_ITEM_FILE_BEGIN:
+        *cur = it->file;
+        memset(&it->file, 0, sizeof(it->file));
+        *wf = (struct ing_file){ it->path, cur->data, cur->len, 0 };
+        w->interchange_seen = false;
+        st = ops->begin(s, wf, it->digest, w->err);
+        *in_file = st == VG_OK;
+        if (st != VG_OK) {
+            vg_file_close(cur);
+        }
+        return st;
+    case EDI_ITEM_FILE_END:
+        st = it->status;
+        if (st != VG_OK && w->err != NULL && w->err->code == VG_OK) {
+            *w->err = it->error;
+        }
+        *in_file = false;
+        st = ops->end(s, st);
+        vg_file_close(cur);
+        return st;
+    case EDI_ITEM_FILE_OTHER:
+        st = ops->other(s, it->path, it->file.data, it->file.len, w->err);
+        vg_file_close(&it->file);
+        return st;
+    case EDI_ITEM_FAILED:
+        if (w->err != NULL) {
+            *w->err = it->error;
+        }
+        return it->status;
+    case EDI_ITEM_END:
+        *end = true;
+        return it->status;
+    default:
+        return write_item(w, it);
+    }
+}
+
+bool vg__ing_read_ahead(struct ing_session *s, const struct ing_entry *entries, size_t n,
+                        const struct ing_file_ops *ops, enum vg_status *out,
+                        struct vg_error *err)
+{
+    struct edi_reader r;
+    memset(&r, 0, sizeof(r));
+    r.entries = entries;
+    r.nentries = n;
+    r.f = &r.file;
+    r.ctx.f = &r.file;
+    r.tolerate_counts = s->opts.tolerate_counts;
+    vg_error_clear(&r.err);
+    vg_buf_init(&r.ctx.text, 1u << 20);
+    /* The read-ahead thread compresses its messages with a packer of its own: the session's
+     * is the writing thread's, for the files of other formats it reads meanwhile. */
+    struct edi_queue q;
+    bool queued = false, started = false;
+    if ((s->opts.no_raw || (r.packer = vg__raw_packer_new()) != NULL) && queue_init(&q)) {
+        queued = true;
+        r.q = &q;
+        pthread_t tid;
+        started = pthread_create(&tid, NULL, read_ahead_thread, &r) == 0;
+        if (started) {
+            struct ing_file wf = { NULL, NULL, 0, 0 };
+            struct vg_file cur;
+            memset(&cur, 0, sizeof(cur));
+            struct edi_writer w = { .s = s, .f = &wf, .err = err };
+            bool in_file = false, end = false;
+            enum vg_status st = VG_OK;
+            while (!end && st == VG_OK) {
+                struct edi_item *it = queue_take(&q);
+                st = write_run_item(&w, ops, it, &wf, &cur, &in_file, &end);
+                queue_done(&q);
+            }
+            queue_stop(&q);
+            pthread_join(tid, NULL);
+            if (in_file) {
+                /* Stopped inside a file (a write failed): as its reading failing. */
+                st = ops->end(s, st);
+                vg_file_close(&cur);
+            }
+            *out = st;
+        }
+        queue_release(&q);
+    }
+    if (!queued) {
+        /* Out of memory (or of threading resources) before anything was read. */
+        *out = vg_error_set(err, VG_ENOMEM, "out of memory reading ahead");
+        started = true;
+    }
+    vg_free(r.notes);
+    vg_buf_release(&r.ctx.text);
+    vg__raw_packer_free(r.packer);
     return started;
 }
 

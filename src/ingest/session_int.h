@@ -162,6 +162,43 @@ struct ing_session {
     uint8_t file_digest[VG_DIGEST_SIZE]; /* content digest of the file being read */
 };
 
+/* ---- a run's files read ahead (read_edifact.c) --------------------------------------- */
+
+/* One input of a run, in the order its paths and folders give: a file to read, or the
+ * error that stops the run there (a path or folder that could not be read). */
+struct ing_entry {
+    char *path;
+    bool failed;
+    struct vg_error error; /* failed */
+};
+
+/* What the writing thread does with each file of a run read ahead (ingest.c). */
+struct ing_file_ops {
+    /* An EDIFACT file about to be written (f->path, data, len; digest of its content):
+     * counts, registration, the batch; sets f->file_id. On error the batch is rolled back. */
+    enum vg_status (*begin)(struct ing_session *s, struct ing_file *f,
+                            const uint8_t digest[VG_DIGEST_SIZE], struct vg_error *err);
+    /* The reading of that file ended with st, which it returns (an error rolls the batch
+     * back). */
+    enum vg_status (*end)(struct ing_session *s, enum vg_status st);
+    /* A file of another format (or none), handled whole on the writing thread. */
+    enum vg_status (*other)(struct ing_session *s, const char *path, const char *data,
+                            size_t len, struct vg_error *err);
+};
+
+/*
+ * Reads a run's entries in order on a second thread (opening, detecting EDIFACT, its
+ * digest, parsing and mapping its messages) while the calling thread writes them through
+ * ops, so that the next file is read while this one is written: a folder of small files
+ * pipelines as one large file does. The store receives the writes a sequential run gives,
+ * in the same order. Stops at the first error (*out, err; VG_ENOMEM when memory ran out
+ * before anything was read). false when the thread could not be started (nothing was
+ * read; the caller reads the entries itself).
+ */
+bool vg__ing_read_ahead(struct ing_session *s, const struct ing_entry *entries, size_t n,
+                        const struct ing_file_ops *ops, enum vg_status *out,
+                        struct vg_error *err);
+
 /* ---- resolution (resolve.c): find or create, returning row ids ---------------------- */
 
 enum vg_status vg__ing_container(struct ing_session *s, int64_t message_id,

@@ -692,7 +692,97 @@ static void test_ingest_pipeline__folder_of_small_files_in_one_batch(void **stat
     }
 }
 
+/* Copies the repository's test input `name` into dir as `as`. */
+static void copy_into(const char *dir, const char *name, const char *as)
+{
+    size_t len;
+    char *data = vg_test_read_file(vg_test_source(name), &len);
+    assert_non_null(data);
+    char path[800];
+    snprintf(path, sizeof(path), "%s/%s", dir, as);
+    vg_test_write_file(path, data, len);
+    vg_free(data);
+}
+
+static enum vg_status run_paths(struct vg_store *s, const char *const *paths, int n, bool single,
+                                struct seen *seen, struct vg_ingest_report *r)
+{
+    struct vg_ingest_options o = { .single_thread = single, .callback = on_event, .user = seen };
+    seen->caller = pthread_self();
+    seen->foreign_thread = false;
+    seen->n = 0;
+    vg_hasher_init(&seen->h);
+    struct vg_error e;
+    vg_error_clear(&e);
+    return vg_ingest_paths(s, paths, n, &o, r, &e);
+}
+
+/* A run's files are read ahead on the second thread (the next file parsed while this one is
+ * written), whatever their size, in a folder of every kind of input: EDIFACT interchanges
+ * (with rejects and findings), CSV manifests and events, JSON documents, a file of no known
+ * format, an empty one. The store, the report and the callbacks are those of the one-thread
+ * run. A path that cannot be read stops both runs at the same point with the same error, the
+ * files before it written. */
+static void test_ingest_pipeline__run_read_ahead_as_one_thread(void **state)
+{
+    (void)state;
+    char dir[700];
+    int files = input_folder(dir, "mixed");
+    copy_into(dir, "tests/data/ingest/manifest.csv", "m1.csv");
+    copy_into(dir, "tests/data/ingest/events.csv", "m2.csv");
+    copy_into(dir, "tests/data/ingest/docs.jsonl", "m3.jsonl");
+    copy_into(dir, "tests/data/ingest/readme.txt", "m4.txt");
+    char empty[800];
+    snprintf(empty, sizeof(empty), "%s/m5.edi", dir);
+    vg_test_write_file(empty, "", 0);
+    char big[700];
+    input_file(big);
+
+    const char *paths[2] = { dir, big };
+    struct vg_store *one = vg_tt_empty("ahead-one.db");
+    struct vg_store *two = vg_tt_empty("ahead-two.db");
+    struct seen seen_one, seen_two;
+    struct vg_ingest_report r1, r2;
+    assert_int_equal(run_paths(one, paths, 2, true, &seen_one, &r1), VG_EPARTIAL);
+    assert_int_equal(run_paths(two, paths, 2, false, &seen_two, &r2), VG_EPARTIAL);
+    assert_int_equal(r2.files, files + 5 + 1);
+    assert_int_equal(r2.files_skipped, 2); /* the text file and the empty one */
+    assert_true(r2.accepted > 0 && r2.rejected > 0 && r2.findings > 0);
+    assert_true(q_count(two, "SELECT count(*) FROM messages WHERE format = 'CSV'") > 0);
+    assert_true(q_count(two, "SELECT count(*) FROM messages WHERE format = 'JSON'") > 0);
+    assert_memory_equal(&r1, &r2, sizeof(r1));
+    char d1[65], d2[65];
+    dump_digest(one, d1);
+    dump_digest(two, d2);
+    assert_string_equal(d1, d2);
+    assert_false(seen_two.foreign_thread);
+    assert_int_equal(seen_one.n, seen_two.n);
+    uint8_t h1[VG_DIGEST_SIZE], h2[VG_DIGEST_SIZE];
+    vg_hasher_final(&seen_one.h, h1);
+    vg_hasher_final(&seen_two.h, h2);
+    assert_memory_equal(h1, h2, sizeof(h1));
+    vg_store_close(one);
+    vg_store_close(two);
+
+    char missing[800];
+    snprintf(missing, sizeof(missing), "%s/no-such-file.edi", vg_test_tmpdir());
+    const char *broken[3] = { dir, missing, big };
+    one = vg_tt_empty("ahead-stop-one.db");
+    two = vg_tt_empty("ahead-stop-two.db");
+    assert_int_equal(run_paths(one, broken, 3, true, &seen_one, &r1), VG_ENOTFOUND);
+    assert_int_equal(run_paths(two, broken, 3, false, &seen_two, &r2), VG_ENOTFOUND);
+    assert_int_equal(r2.files, files + 5);
+    assert_memory_equal(&r1, &r2, sizeof(r1));
+    dump_digest(one, d1);
+    dump_digest(two, d2);
+    assert_string_equal(d1, d2);
+    assert_true(q_count(two, "SELECT count(*) FROM messages") > 0);
+    vg_store_close(one);
+    vg_store_close(two);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_ingest_pipeline__run_read_ahead_as_one_thread),
     cmocka_unit_test(test_ingest_pipeline__folder_of_small_files_in_one_batch),
     cmocka_unit_test(test_ingest_pipeline__default_batches_grow),
     cmocka_unit_test(test_ingest_pipeline__log_stays_bounded),
