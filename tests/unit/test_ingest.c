@@ -92,6 +92,16 @@ static void test_ingest__csv_manifest_into_records(void **state)
                           " value = 'MSCU1234567' AND expected = 'check digit 6'"), 1);
     /* The unmapped column is kept with the message. */
     assert_int_equal(q(s, "SELECT count(*) FROM messages WHERE unmapped LIKE '%remark=fragile%'"), 1);
+    /* Each message's rows are kept as sent, compressed (the writer packs what a CSV
+     * reader hands it), and given back whole. */
+    assert_int_equal(vg__raw_sql_function(s, NULL), VG_OK);
+    assert_int_equal(q(s, "SELECT count(*) FROM messages WHERE raw_codec = 'zstd' AND"
+                          " length(raw) < length AND length(vg_raw(raw, raw_codec, length)) ="
+                          " length"),
+                     2);
+    assert_int_equal(q(s, "SELECT count(*) FROM messages WHERE"
+                          " instr(vg_raw(raw, raw_codec, length), 'MSCU123456789') > 0"),
+                     1);
     /* The row without a B/L is rejected with its line. */
     assert_int_equal(q(s, "SELECT line FROM rejects"), 5);
     assert_int_equal(q(s, "SELECT count(*) FROM audit_log WHERE action = 'ingest.batch'"), 1);
