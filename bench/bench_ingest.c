@@ -9,7 +9,8 @@
  * least 50,000 containers/s, i.e. a day of the world's container moves (~1.5 million) in
  * under 30 s. With --single-thread the file is parsed and written on one thread; by
  * default the ingest parses on a second thread while the first writes. --batch M fixes
- * the messages per transaction (default: the ingest's own, which grows with the run).
+ * the messages per transaction (default: the ingest's own, which grows with the run, up to
+ * --max-batch M).
  * Also prints the bytes the process had written to storage (the log's appends and the
  * checkpoints' writes) and the sizes of the store and of its log. With --files the same
  * traffic is ingested as a folder of one file per message (each its own interchange), as
@@ -140,7 +141,7 @@ int main(int argc, char **argv)
     long containers = argc > 1 ? atol(argv[1]) : 300000;
     bool single = false;
     bool per_file = false;
-    int batch = 0;
+    int batch = 0, max_batch = 0;
     const char *keep = NULL;
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--single-thread") == 0) {
@@ -149,6 +150,8 @@ int main(int argc, char **argv)
             per_file = true;
         } else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc) {
             batch = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--max-batch") == 0 && i + 1 < argc) {
+            max_batch = atoi(argv[++i]);
         } else if (strcmp(argv[i], "--keep") == 0 && i + 1 < argc) {
             keep = argv[++i];
         }
@@ -263,7 +266,8 @@ int main(int argc, char **argv)
         return 1;
     }
     const char *paths[1] = { per_file ? folder : path };
-    struct vg_ingest_options io = { .batch_size = batch, .single_thread = single };
+    struct vg_ingest_options io = { .batch_size = batch, .max_batch = max_batch,
+                                    .single_thread = single };
     struct vg_ingest_report r;
     long long io0 = io_written();
     double t0 = bench_wall(), c0 = bench_cpu(), w0 = bench_thread_cpu();

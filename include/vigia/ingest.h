@@ -75,8 +75,8 @@ struct vg_ingest_options {
      * indexes keyed in random order, so a large ingest writes less with fewer, larger
      * transactions; a crash loses at most the transaction being written). */
     int batch_size;
-    /* The largest transaction those growing batches reach, in messages (0: 65,536, about
-     * a million containers of manifests and terminal reports, half a minute of writing):
+    /* The largest transaction those growing batches reach, in messages (0: 32,768, about
+     * half a million containers of manifests and terminal reports, some 15 s of writing):
      * what a crash can lose, since a re-run must redo it. Unused with batch_size. */
     int max_batch;
     /* Keep each message's raw bytes in the store (default true: evidence). */

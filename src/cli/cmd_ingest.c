@@ -31,7 +31,7 @@ const struct cli_command cli_cmd_ingest = {
     "                  ingest to as many as the run has already committed); a\n"
     "                  transaction spans files, so a folder of small files commits\n"
     "                  as seldom as one large file\n"
-    "  --max-batch N   largest transaction the growing batches reach (default 65536\n"
+    "  --max-batch N   largest transaction the growing batches reach (default 32768\n"
     "                  messages): what a crash can lose and a re-run must redo\n"
     "  --sender NAME   sender recorded for CSV/JSON input that names none\n"
     "  --no-raw        do not keep each message's raw bytes in the store (kept by\n"

@@ -26,8 +26,11 @@ void vg__ing_checkpointer_settle(struct ing_checkpointer *c);
 /* Messages per transaction when the caller gives no batch_size (the first batches; later
  * ones grow, ingest.c batch_limit), and how often progress is reported either way. */
 enum { ING_DEFAULT_BATCH = 2000 };
-/* The largest transaction batches grow to when the caller gives no max_batch. */
-enum { ING_MAX_BATCH = 65536 };
+/* The largest transaction batches grow to when the caller gives no max_batch: bounds what
+ * a crash loses, and at 1.5 million containers in bench_ingest (105,750 messages) runs as
+ * fast as unbounded growth or faster (wall 39.5-39.9 s against 40.1-45.8, two pairs; 16,384
+ * likewise; 8,192 slower), for 0.45 GB more written (4.35 GB against 3.90). */
+enum { ING_MAX_BATCH = 32768 };
 
 /* ---- row buffers (rowbuf.c): rows written up to 64 per INSERT ----------------------- */
 
