@@ -34,6 +34,10 @@ void vg_map_init(struct vg_map *map);
 /* Frees everything; the map is empty and reusable. NULL-safe. */
 void vg_map_release(struct vg_map *map);
 
+/* Empties the map and keeps its slot array for reuse (a map refilled many times over, such
+ * as one per document, allocates once). Cannot fail. */
+void vg_map_clear(struct vg_map *map);
+
 /* Looks key up: true and *value set when present. */
 bool vg_map_get(const struct vg_map *map, const void *key, size_t len, uint64_t *value);
 

@@ -61,6 +61,15 @@ void vg_map_release(struct vg_map *map)
     vg_arena_release(&map->keys);
 }
 
+void vg_map_clear(struct vg_map *map)
+{
+    if (map->count > 0) {
+        memset(map->slots, 0, map->cap * sizeof(*map->slots));
+        map->count = 0;
+        vg_arena_reset(&map->keys);
+    }
+}
+
 static struct vg_map_slot *find_slot(struct vg_map_slot *slots, size_t cap, const void *key,
                                      size_t len, uint64_t h)
 {

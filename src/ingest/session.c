@@ -13,6 +13,7 @@
 static void maps_init(struct ing_session *s)
 {
     vg_map_init(&s->containers);
+    vg_map_init(&s->first_seen);
     vg_map_init(&s->size_known);
     vg_map_init(&s->party_seen);
     vg_map_init(&s->parties);
@@ -31,6 +32,7 @@ static void maps_init(struct ing_session *s)
 static void maps_release(struct ing_session *s)
 {
     vg_map_release(&s->containers);
+    vg_map_release(&s->first_seen);
     vg_map_release(&s->size_known);
     vg_map_release(&s->party_seen);
     vg_map_release(&s->parties);

@@ -117,6 +117,10 @@ struct ing_session {
     int64_t now;
     /* Resolved ids, valid within the run (forgotten after a rollback). */
     struct vg_map containers;     /* number -> container id << 1 | number failed its check */
+    /* Stored numbers of the containers the document being written meets first, inserted
+     * together before it is written (vg__ing_containers_first), so that each is taken
+     * once. Emptied per document. */
+    struct vg_map first_seen;
     struct vg_map size_known;     /* size-type code -> 1 valid, 2 not */
     struct vg_map parties;
     struct vg_map party_seen;     /* party id -> the earliest first_seen_at it has (0: none) */
@@ -220,6 +224,16 @@ enum vg_status vg__ing_port_call(struct ing_session *s, int64_t message_id,
 enum vg_status vg__ing_trip(struct ing_session *s, int64_t container_id, int64_t port_call_id,
                             const char *port, const char *direction, int64_t loaded_at,
                             int64_t departure_at, struct vg_error *err);
+
+/* Inserts together, up to 64 per statement and in the order the writer meets them, the
+ * containers doc names that this run has not resolved (those of its consignments with a
+ * B/L and of its events; manifests before events as write.c writes them), each with the
+ * size type and time of its first sighting, so that vg__ing_container then finds every one
+ * in the map instead of inserting it alone (one statement per container cost about twice
+ * the B-tree work). Containers the store already holds are looked up. The rows, ids and
+ * counts are those the writer alone gives. */
+enum vg_status vg__ing_containers_first(struct ing_session *s, const struct ing_document *doc,
+                                        struct vg_error *err);
 
 /* Writes the trips pending in the batch, in the order they were first met (before the
  * batch commits). The pending trips are dropped in any case. */

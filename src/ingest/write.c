@@ -855,6 +855,9 @@ static enum vg_status write_document(struct ing_session *s, struct ing_document 
             sqlite3_bind_int64(can, 3, s->now);
             return step_done(s, can, "cancelling consignments", err);
         }
+        if ((st = vg__ing_containers_first(s, doc, err)) != VG_OK) {
+            return st;
+        }
         for (size_t i = 0; i < doc->consignments.n; i++) {
             if (i + 1 < doc->consignments.n) {
                 prefetch_consignment(s, ING_AT(doc->consignments, struct ing_consignment, i + 1));
@@ -867,6 +870,9 @@ static enum vg_status write_document(struct ing_session *s, struct ing_document 
         }
     } else if (doc->function != ING_FN_CANCEL) {
         struct call_memo memo = { .valid = false };
+        if ((st = vg__ing_containers_first(s, doc, err)) != VG_OK) {
+            return st;
+        }
         for (size_t i = 0; i < doc->events.n; i++) {
             if (i + 1 < doc->events.n) {
                 const char *next = ING_AT(doc->events, struct ing_event, i + 1)->container;
