@@ -287,11 +287,10 @@ static const struct ing_file_ops ahead_ops = { ahead_begin, file_end, ingest_dat
 struct entry_list {
     struct ing_entry *v;
     size_t n, cap;
-    bool stopped; /* an entry failed: nothing after it is read */
 };
 
-/* Appends an entry for path (copied); failed entries take err's error. false when out of
- * memory (the list is then stopped with that error). */
+/* Appends an entry for path (copied); with err, a failed entry that takes err's error (the
+ * run stops there). false when out of memory. */
 static bool entry_add(struct entry_list *l, const char *path, const struct vg_error *err)
 {
     if (l->n == l->cap) {
@@ -313,7 +312,6 @@ static bool entry_add(struct entry_list *l, const char *path, const struct vg_er
     if (err != NULL) {
         e->failed = true;
         e->error = *err;
-        l->stopped = true;
     }
     l->n++;
     return true;
@@ -457,7 +455,7 @@ static enum vg_status list_file(struct ing_session *s, void *ctx, const char *pa
 static bool ingest_ahead(struct ing_session *s, const char *const *paths, int npaths,
                          enum vg_status *out, struct vg_error *err)
 {
-    struct entry_list list = { NULL, 0, 0, false };
+    struct entry_list list = { NULL, 0, 0 };
     struct vg_error werr;
     vg_error_clear(&werr);
     enum vg_status st = VG_OK;

@@ -139,6 +139,7 @@ struct ing_consignment {
     struct ing_vec goods;     /* struct ing_goods */
     struct ing_vec equipment; /* struct ing_equipment */
     struct ing_source src;
+    int64_t stored_id; /* the writer's: its new row, inserted ahead of the document (0: none) */
 };
 
 /* Equipment event kinds stored in equipment_events.kind. */

@@ -247,6 +247,10 @@ enum vg_status vg__ing_check_locode(struct ing_session *s, int64_t message_id,
                                     const struct ing_source *src, const char *field,
                                     const char *code, char out[6], bool *valid,
                                     struct vg_error *err);
+/* The stored form of a UN/LOCODE (out, 6 bytes): normalised, or the text as sent (cut to
+ * 5 bytes) when malformed, as vg__ing_check_locode stores it; its parse status (perr set
+ * when not VG_OK). Records nothing. */
+enum vg_status vg__ing_locode_norm(const char *code, char out[6], struct vg_error *perr);
 /* Checks an HS code; *valid false when malformed or (list loaded) unknown. */
 enum vg_status vg__ing_check_hs(struct ing_session *s, int64_t message_id,
                                 const struct ing_source *src, const char *code, bool *valid,

@@ -33,6 +33,15 @@ static enum vg_status known(struct ing_session *s, struct vg_map *cache, const c
     return vg_map_set(cache, code, strlen(code), *is_known ? 1 : 2);
 }
 
+enum vg_status vg__ing_locode_norm(const char *code, char out[6], struct vg_error *perr)
+{
+    enum vg_status pst = vg_locode_parse(vg_slice_from_cstr(code), out, perr);
+    if (pst == VG_EPARSE) {
+        snprintf(out, 6, "%s", code);
+    }
+    return pst;
+}
+
 enum vg_status vg__ing_check_locode(struct ing_session *s, int64_t message_id,
                                     const struct ing_source *src, const char *field,
                                     const char *code, char out[6], bool *valid,
@@ -40,9 +49,8 @@ enum vg_status vg__ing_check_locode(struct ing_session *s, int64_t message_id,
 {
     struct vg_error perr;
     vg_error_clear(&perr);
-    enum vg_status pst = vg_locode_parse(vg_slice_from_cstr(code), out, &perr);
+    enum vg_status pst = vg__ing_locode_norm(code, out, &perr);
     if (pst == VG_EPARSE) {
-        snprintf(out, 6, "%s", code);
         *valid = false;
         return vg__ing_finding(s, message_id, src, "malformed_locode", field, code,
                                "a 5-character UN/LOCODE", perr.message, err);

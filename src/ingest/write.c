@@ -116,6 +116,11 @@ static enum vg_status upsert_consignment(struct ing_session *s, struct ing_docum
                                          int64_t port_call_id, int64_t *id, bool *existed,
                                          struct vg_error *err)
 {
+    if (c->stored_id != 0) { /* inserted ahead of the document (consignments_first) */
+        *id = c->stored_id;
+        *existed = false;
+        return VG_OK;
+    }
     const char *carrier = c->carrier != NULL ? c->carrier : (doc->has_voyage && doc->voyage.carrier
                                                                  ? doc->voyage.carrier
                                                                  : "");
@@ -494,6 +499,173 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
     return VG_OK;
 }
 
+/* ---- consignments new to the store, inserted ahead ------------------------------------- */
+
+#define BILL_ROW "(?,?,?,NULL,NULL,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?)"
+#define BILL_ROWS4 BILL_ROW "," BILL_ROW "," BILL_ROW "," BILL_ROW
+#define BILL_ROWS16 BILL_ROWS4 "," BILL_ROWS4 "," BILL_ROWS4 "," BILL_ROWS4
+#define BILL_SQL(rows)                                                                     \
+    "INSERT OR IGNORE INTO consignments(bl_number, carrier, kind, master_id, master_bl,"     \
+    " port_call_id, place_of_receipt, port_of_loading, port_of_discharge, place_of_delivery," \
+    " declared_at, goods_description, total_packages, gross_kg, status, version, message_id," \
+    " created_at, updated_at, segment_no) VALUES" rows
+
+/* Statement sizes, largest first (as the row buffers'); OR IGNORE for the reason of the
+ * containers' (resolve.c: a statement that may abort keeps a statement journal). */
+static const int bill_rows[] = { 64, 16, 4, 1 };
+static const char *const bill_sql[] = {
+    BILL_SQL(BILL_ROWS16 "," BILL_ROWS16 "," BILL_ROWS16 "," BILL_ROWS16),
+    BILL_SQL(BILL_ROWS16),
+    BILL_SQL(BILL_ROWS4),
+    BILL_SQL(BILL_ROW),
+};
+
+/* The consignment's carrier as stored (its own, else the voyage's, else empty). */
+static const char *bill_carrier(const struct ing_document *doc, const struct ing_consignment *c)
+{
+    return c->carrier != NULL ? c->carrier
+                              : (doc->has_voyage && doc->voyage.carrier ? doc->voyage.carrier : "");
+}
+
+/* Inserts the consignments pick[0..n) of doc (each with a B/L, no master B/L, none twice)
+ * as upsert_consignment would insert each, one statement per up to 64. A row that went in
+ * sets its consignment's stored_id (then upsert_consignment only takes it); a consignment
+ * the store already had is left to upsert_consignment (its history and replacement). */
+static enum vg_status bills_insert(struct ing_session *s, struct ing_document *doc,
+                                   int64_t message_id, int64_t port_call_id,
+                                   const size_t *pick, int n, struct vg_error *err)
+{
+    int done = 0;
+    while (done < n) {
+        size_t size = 0;
+        while (bill_rows[size] > n - done) {
+            size++;
+        }
+        int rows = bill_rows[size];
+        STMT(st, bill_sql[size]);
+        /* Normalised place codes, as write_consignment stores them. */
+        char codes[64][4][6];
+        for (int k = 0; k < rows; k++) {
+            const struct ing_consignment *c =
+                ING_AT(doc->consignments, struct ing_consignment, pick[done + k]);
+            const char *place[4] = { NULL, NULL, NULL, NULL }; /* por, pol, pod, pdl */
+            for (size_t q = 0; q < c->places.n; q++) {
+                const struct ing_place *p = ING_AT(c->places, struct ing_place, q);
+                int slot = p->kind == ING_PLACE_RECEIPT     ? 0
+                           : p->kind == ING_PLACE_LOADING   ? 1
+                           : p->kind == ING_PLACE_DISCHARGE ? 2
+                           : p->kind == ING_PLACE_DELIVERY  ? 3
+                                                            : -1;
+                if (slot >= 0 && place[slot] == NULL && p->locode != NULL) {
+                    struct vg_error perr;
+                    (void)vg__ing_locode_norm(p->locode, codes[k][slot], &perr);
+                    place[slot] = codes[k][slot];
+                }
+            }
+            const char *goods = c->goods_description;
+            if (goods == NULL && c->goods.n > 0) {
+                goods = ING_AT(c->goods, struct ing_goods, 0)->description;
+            }
+            int b = k * 17; /* the placeholders of BILL_ROW */
+            vg__bind_text(st, b + 1, c->bl);
+            vg__bind_text(st, b + 2, bill_carrier(doc, c));
+            vg__bind_text(st, b + 3, c->kind != NULL ? c->kind : "straight");
+            vg__bind_int64_or_null(st, b + 4, port_call_id, 0);
+            for (int q = 0; q < 4; q++) {
+                vg__bind_text(st, b + 5 + q, place[q]);
+            }
+            vg__bind_int64_or_null(st, b + 9, c->declared_at, VG_TIME_NONE);
+            vg__bind_text(st, b + 10, goods);
+            vg__bind_int64_or_null(st, b + 11, c->total_packages, -1);
+            vg__bind_double_or_null(st, b + 12, c->gross_kg, !isnan(c->gross_kg));
+            vg__bind_text(st, b + 13, doc->function == ING_FN_CANCEL ? "cancelled" : "active");
+            sqlite3_bind_int64(st, b + 14, message_id);
+            sqlite3_bind_int64(st, b + 15, s->now);
+            sqlite3_bind_int64(st, b + 16, s->now);
+            vg__bind_int64_or_null(st, b + 17, c->src.segment_no, 0);
+        }
+        enum vg_status qs = step_done(s, st, "recording consignments", err);
+        if (qs != VG_OK) {
+            return qs;
+        }
+        int went_in = sqlite3_changes(s->store->db);
+        int64_t last = sqlite3_last_insert_rowid(s->store->db);
+        for (int k = 0; k < rows; k++) {
+            struct ing_consignment *c =
+                ING_AT(doc->consignments, struct ing_consignment, pick[done + k]);
+            int64_t id = last - rows + 1 + k;
+            if (went_in != rows) {
+                /* Some were known: which ones went in is told by their ids, the last
+                 * went_in ids of the table. */
+                static const char sel_sql[] =
+                    "SELECT id FROM consignments WHERE bl_number = ?1 AND carrier = ?2";
+                STMT(sel, sel_sql);
+                vg__bind_text(sel, 1, c->bl);
+                vg__bind_text(sel, 2, bill_carrier(doc, c));
+                int rc = sqlite3_step(sel);
+                id = rc == SQLITE_ROW ? sqlite3_column_int64(sel, 0) : 0;
+                sqlite3_reset(sel);
+                if (rc != SQLITE_ROW) {
+                    return vg__store_error(s->store, rc, "looking up a consignment", err);
+                }
+                if (went_in == 0 || id <= last - went_in || id > last) {
+                    id = 0;
+                }
+            }
+            c->stored_id = id;
+        }
+        done += rows;
+    }
+    return VG_OK;
+}
+
+/* Inserts ahead, together, the consignments of doc that the store does not have, from the
+ * first on until one names a master B/L (a house is stored after its master, whose row it
+ * looks up) or repeats an earlier one's B/L (the repeat replaces it): one statement per up
+ * to 64 consignments instead of one each, the rows and ids those upsert_consignment gives. */
+static enum vg_status consignments_first(struct ing_session *s, struct ing_document *doc,
+                                         int64_t message_id, int64_t port_call_id,
+                                         struct vg_error *err)
+{
+    vg_map_clear(&s->first_seen);
+    size_t end = 0;
+    for (; end < doc->consignments.n; end++) {
+        const struct ing_consignment *c = ING_AT(doc->consignments, struct ing_consignment, end);
+        if (c->master_bl != NULL) {
+            break;
+        }
+        if (c->bl == NULL) {
+            continue;
+        }
+        char key[512];
+        int kn = snprintf(key, sizeof(key), "%s%c%s", c->bl, 0x1f, bill_carrier(doc, c));
+        if (kn <= 0 || (size_t)kn >= sizeof(key)) {
+            break;
+        }
+        bool seen = false;
+        if (vg_map_put(&s->first_seen, key, (size_t)kn, 1, &seen, NULL) != VG_OK) {
+            return vg_error_set(err, VG_ENOMEM, "out of memory");
+        }
+        if (seen) {
+            break;
+        }
+    }
+    size_t pick[64];
+    for (size_t i = 0; i < end;) {
+        int n = 0;
+        for (; i < end && n < 64; i++) {
+            if (ING_AT(doc->consignments, struct ing_consignment, i)->bl != NULL) {
+                pick[n++] = i;
+            }
+        }
+        enum vg_status st = bills_insert(s, doc, message_id, port_call_id, pick, n, err);
+        if (st != VG_OK) {
+            return st;
+        }
+    }
+    return VG_OK;
+}
+
 /* ---- events --------------------------------------------------------------------------- */
 
 static const char *seal_source_kind(const char *event_kind)
@@ -855,7 +1027,8 @@ static enum vg_status write_document(struct ing_session *s, struct ing_document 
             sqlite3_bind_int64(can, 3, s->now);
             return step_done(s, can, "cancelling consignments", err);
         }
-        if ((st = vg__ing_containers_first(s, doc, err)) != VG_OK) {
+        if ((st = vg__ing_containers_first(s, doc, err)) != VG_OK ||
+            (st = consignments_first(s, doc, message_id, port_call_id, err)) != VG_OK) {
             return st;
         }
         for (size_t i = 0; i < doc->consignments.n; i++) {

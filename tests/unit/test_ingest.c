@@ -408,6 +408,52 @@ static void test_ingest__empty_folder_is_nothing(void **state)
     vg_store_close(s);
 }
 
+/* A replacement whose consignments are partly known: the known ones are versioned and
+ * replaced, the new ones inserted (the writer inserts those ahead, together), a house after
+ * its master and a repeated B/L as they come. Ids follow the document's order. */
+static void test_ingest__replacement_with_known_and_new_consignments(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("mix.db");
+    const char *dir = vg_test_tmpdir();
+    char p1[700], p2[700];
+    snprintf(p1, sizeof(p1), "%s/mix1.jsonl", dir);
+    snprintf(p2, sizeof(p2), "%s/mix2.jsonl", dir);
+#define MIX_HEAD                                                                           \
+    "{\"type\":\"manifest\",\"sender\":\"X\",\"document_number\":\"D9\",\"function\":\"%s\","  \
+    "\"voyage\":{\"port\":\"PECLL\",\"voyage\":\"V9\"},\"consignments\":["
+#define MIX_BILL(bl) "{\"bill_of_lading\":\"" bl "\",\"goods\":[{\"description\":\"GOODS " bl "\"}]}"
+    char text[2048];
+    snprintf(text, sizeof(text), MIX_HEAD "%s]}\n", "original", MIX_BILL("A") "," MIX_BILL("B"));
+    write_text(p1, text);
+    snprintf(text, sizeof(text), MIX_HEAD "%s]}\n", "replace",
+             MIX_BILL("A") "," MIX_BILL("C") "," MIX_BILL("B") "," MIX_BILL("D") ","
+             "{\"bill_of_lading\":\"H\",\"master_bill_of_lading\":\"A\"},"
+             MIX_BILL("E") "," MIX_BILL("C"));
+    write_text(p2, text);
+#undef MIX_HEAD
+#undef MIX_BILL
+    struct vg_ingest_report r;
+    assert_int_equal(ingest(s, p1, &r), VG_OK);
+    assert_int_equal(ingest(s, p2, &r), VG_OK);
+    assert_int_equal(r.consignments, 7);
+    assert_int_equal(q(s, "SELECT count(*) FROM consignments"), 6);
+    char buf[128];
+    assert_string_equal(qs(s, "SELECT group_concat(bl_number || ':' || version, ' ') FROM"
+                              " (SELECT bl_number, version FROM consignments ORDER BY id)",
+                           buf, sizeof(buf)),
+                        "A:2 B:2 C:2 D:1 H:1 E:1");
+    assert_int_equal(q(s, "SELECT count(*) FROM consignments h JOIN consignments m ON"
+                          " m.id = h.master_id WHERE h.bl_number = 'H' AND m.bl_number = 'A'"),
+                     1);
+    assert_int_equal(q(s, "SELECT count(*) FROM consignment_versions"), 3);
+    assert_string_equal(qs(s, "SELECT goods_description FROM consignments WHERE bl_number = 'D'",
+                           buf, sizeof(buf)),
+                        "GOODS D");
+    assert_int_equal(q(s, "SELECT count(*) FROM goods_items"), 5); /* C's replaced */
+    vg_store_close(s);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest__csv_manifest_into_records),
     cmocka_unit_test(test_ingest__references_hold_with_checks_off),
@@ -415,6 +461,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest__csv_events_with_local_times_and_trips),
     cmocka_unit_test(test_ingest__json_documents_and_lines),
     cmocka_unit_test(test_ingest__amendment_cancel_and_collision),
+    cmocka_unit_test(test_ingest__replacement_with_known_and_new_consignments),
     cmocka_unit_test(test_ingest__interrupted_run_completes_to_the_clean_result),
     cmocka_unit_test(test_ingest__allocation_failure_is_never_a_reject),
     cmocka_unit_test(test_ingest__empty_folder_is_nothing),
