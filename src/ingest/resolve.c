@@ -195,25 +195,14 @@ enum vg_status vg__ing_container(struct ing_session *s, int64_t message_id,
 
 /* ---- containers met first by a document, inserted together ---------------------------- */
 
-#define BOX_ROW "(?,?,?,?,?,?)"
-#define BOX_ROWS4 BOX_ROW "," BOX_ROW "," BOX_ROW "," BOX_ROW
-#define BOX_ROWS16 BOX_ROWS4 "," BOX_ROWS4 "," BOX_ROWS4 "," BOX_ROWS4
-#define BOX_SQL(rows)                                                                      \
-    "INSERT OR IGNORE INTO containers(number, valid, owner_code, size_type, first_seen_at,"  \
-    " created_at) VALUES" rows
-
-/* Statement sizes, largest first, as the row buffers' (rowbuf.c). OR IGNORE, without
- * RETURNING: a statement that may abort (plain INSERT) keeps a statement journal of every
- * page it changes, and one with RETURNING was as slow; either made these inserts slower
- * than one statement per row (bench_ingest 300,000: 3.8-4.1 us per container against 2.6,
- * and 1.7 as here). */
-static const int box_rows[] = { 64, 16, 4, 1 };
-static const char *const box_sql[] = {
-    BOX_SQL(BOX_ROWS16 "," BOX_ROWS16 "," BOX_ROWS16 "," BOX_ROWS16),
-    BOX_SQL(BOX_ROWS16),
-    BOX_SQL(BOX_ROWS4),
-    BOX_SQL(BOX_ROW),
-};
+/* OR IGNORE, without RETURNING: a statement that may abort (plain INSERT) keeps a statement
+ * journal of every page it changes, and one with RETURNING was as slow; either made these
+ * inserts slower than one statement per row (bench_ingest 300,000: 3.8-4.1 us per
+ * container against 2.6, and 1.7 as here). */
+static const char *const box_sql[ING_ROWBUF_SIZES] =
+    ING_CHUNK_SQL("INSERT OR IGNORE INTO containers(number, valid, owner_code, size_type,"
+                  " first_seen_at, created_at)",
+                  "(?,?,?,?,?,?)");
 
 /* Containers waiting to be inserted: their stored numbers (keys), in the order met. */
 struct box_batch {
@@ -234,11 +223,8 @@ static enum vg_status box_run(struct ing_session *s, struct box_batch *b, struct
 {
     int done = 0;
     while (done < b->n) {
-        size_t size = 0;
-        while (box_rows[size] > b->n - done) {
-            size++;
-        }
-        int rows = box_rows[size];
+        int size = vg__ing_chunk_pick((size_t)(b->n - done));
+        int rows = vg__ing_chunk_rows[size];
         STMT(st, box_sql[size]);
         for (int k = 0; k < rows; k++) {
             int i = done + k, p = k * 6;

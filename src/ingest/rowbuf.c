@@ -14,8 +14,16 @@
 
 #include <vigia/alloc.h>
 
-/* Statement sizes, largest first: a count of rows is written as 64s, then 16s, 4s, 1s. */
-static const int chunk_rows[ING_ROWBUF_SIZES] = { 64, 16, 4, 1 };
+const int vg__ing_chunk_rows[ING_ROWBUF_SIZES] = { 64, 16, 4, 1 };
+
+int vg__ing_chunk_pick(size_t left)
+{
+    int size = 0;
+    while ((size_t)vg__ing_chunk_rows[size] > left) {
+        size++;
+    }
+    return size;
+}
 
 void vg__ing_rowbuf_init(struct ing_rowbuf *rb, const char *insert, int ncols)
 {
@@ -103,7 +111,7 @@ static sqlite3_stmt *chunk_stmt(struct vg_store *store, struct ing_rowbuf *rb, i
     struct vg_buf sql;
     vg_buf_init(&sql, 0);
     enum vg_status st = vg_buf_append_cstr(&sql, rb->insert);
-    for (int r = 0; r < chunk_rows[size] && st == VG_OK; r++) {
+    for (int r = 0; r < vg__ing_chunk_rows[size] && st == VG_OK; r++) {
         st = vg_buf_append_cstr(&sql, r == 0 ? " VALUES(" : ",(");
         for (int c = 0; c < rb->ncols && st == VG_OK; c++) {
             st = vg_buf_append(&sql, c == 0 ? "?" : ",?", c == 0 ? 1 : 2);
@@ -130,16 +138,13 @@ static sqlite3_stmt *chunk_stmt(struct vg_store *store, struct ing_rowbuf *rb, i
 enum vg_status vg__ing_rowbuf_step(struct vg_store *store, struct ing_rowbuf *rb, size_t start,
                                    size_t *n, struct vg_error *err)
 {
-    int size = 0;
-    while ((size_t)chunk_rows[size] > rb->nrows - start) {
-        size++;
-    }
+    int size = vg__ing_chunk_pick(rb->nrows - start);
     sqlite3_stmt *st = chunk_stmt(store, rb, size, err);
     if (st == NULL) {
         return err != NULL ? err->code : VG_EDB;
     }
     const struct ing_val *v = rb->vals + start * (size_t)rb->ncols;
-    int nvals = chunk_rows[size] * rb->ncols;
+    int nvals = vg__ing_chunk_rows[size] * rb->ncols;
     for (int k = 0; k < nvals; k++, v++) {
         switch (v->type) {
         case SQLITE_INTEGER: sqlite3_bind_int64(st, k + 1, v->i); break;
@@ -153,7 +158,7 @@ enum vg_status vg__ing_rowbuf_step(struct vg_store *store, struct ing_rowbuf *rb
     if (rc != SQLITE_DONE) {
         return vg__store_error(store, rc, "recording rows", err);
     }
-    *n = (size_t)chunk_rows[size];
+    *n = (size_t)vg__ing_chunk_rows[size];
     return VG_OK;
 }
 

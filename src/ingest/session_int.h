@@ -46,6 +46,23 @@ struct ing_val {
 
 #define ING_ROWBUF_SIZES 4
 
+/* Rows per multi-row INSERT, largest first: n rows are written as 64s, then 16s, 4s, 1s. */
+extern const int vg__ing_chunk_rows[ING_ROWBUF_SIZES];
+/* The index in vg__ing_chunk_rows of the statement for the next of `left` rows (left > 0):
+ * the largest that fits. */
+int vg__ing_chunk_pick(size_t left);
+/* The four statements of a multi-row INSERT (64, 16, 4 and 1 rows, as vg__ing_chunk_rows)
+ * as string literals for an array: head ("INSERT ... INTO t(columns)"), then " VALUES" and
+ * row (a parenthesised list of placeholders) repeated. */
+#define ING_ROWS4(row) row "," row "," row "," row
+#define ING_ROWS16(row) ING_ROWS4(row) "," ING_ROWS4(row) "," ING_ROWS4(row) "," ING_ROWS4(row)
+#define ING_CHUNK_SQL(head, row)                                                           \
+    {                                                                                      \
+        head " VALUES" ING_ROWS16(row) "," ING_ROWS16(row) "," ING_ROWS16(row) ","            \
+            ING_ROWS16(row),                                                               \
+            head " VALUES" ING_ROWS16(row), head " VALUES" ING_ROWS4(row), head " VALUES" row \
+    }
+
 struct ing_rowbuf {
     const char *insert;  /* "INSERT [OR IGNORE] INTO table(columns)", static */
     int ncols;

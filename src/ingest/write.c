@@ -501,24 +501,14 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
 
 /* ---- consignments new to the store, inserted ahead ------------------------------------- */
 
-#define BILL_ROW "(?,?,?,NULL,NULL,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?)"
-#define BILL_ROWS4 BILL_ROW "," BILL_ROW "," BILL_ROW "," BILL_ROW
-#define BILL_ROWS16 BILL_ROWS4 "," BILL_ROWS4 "," BILL_ROWS4 "," BILL_ROWS4
-#define BILL_SQL(rows)                                                                     \
-    "INSERT OR IGNORE INTO consignments(bl_number, carrier, kind, master_id, master_bl,"     \
-    " port_call_id, place_of_receipt, port_of_loading, port_of_discharge, place_of_delivery," \
-    " declared_at, goods_description, total_packages, gross_kg, status, version, message_id," \
-    " created_at, updated_at, segment_no) VALUES" rows
-
-/* Statement sizes, largest first (as the row buffers'); OR IGNORE for the reason of the
- * containers' (resolve.c: a statement that may abort keeps a statement journal). */
-static const int bill_rows[] = { 64, 16, 4, 1 };
-static const char *const bill_sql[] = {
-    BILL_SQL(BILL_ROWS16 "," BILL_ROWS16 "," BILL_ROWS16 "," BILL_ROWS16),
-    BILL_SQL(BILL_ROWS16),
-    BILL_SQL(BILL_ROWS4),
-    BILL_SQL(BILL_ROW),
-};
+/* OR IGNORE for the reason of the containers' (resolve.c: a statement that may abort keeps
+ * a statement journal). 17 placeholders a row. */
+static const char *const bill_sql[ING_ROWBUF_SIZES] = ING_CHUNK_SQL(
+    "INSERT OR IGNORE INTO consignments(bl_number, carrier, kind, master_id, master_bl,"
+    " port_call_id, place_of_receipt, port_of_loading, port_of_discharge, place_of_delivery,"
+    " declared_at, goods_description, total_packages, gross_kg, status, version, message_id,"
+    " created_at, updated_at, segment_no)",
+    "(?,?,?,NULL,NULL,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?)");
 
 /* The consignment's carrier as stored (its own, else the voyage's, else empty). */
 static const char *bill_carrier(const struct ing_document *doc, const struct ing_consignment *c)
@@ -537,11 +527,8 @@ static enum vg_status bills_insert(struct ing_session *s, struct ing_document *d
 {
     int done = 0;
     while (done < n) {
-        size_t size = 0;
-        while (bill_rows[size] > n - done) {
-            size++;
-        }
-        int rows = bill_rows[size];
+        int size = vg__ing_chunk_pick((size_t)(n - done));
+        int rows = vg__ing_chunk_rows[size];
         STMT(st, bill_sql[size]);
         /* Normalised place codes, as write_consignment stores them. */
         char codes[64][4][6];
@@ -566,7 +553,7 @@ static enum vg_status bills_insert(struct ing_session *s, struct ing_document *d
             if (goods == NULL && c->goods.n > 0) {
                 goods = ING_AT(c->goods, struct ing_goods, 0)->description;
             }
-            int b = k * 17; /* the placeholders of BILL_ROW */
+            int b = k * 17; /* a row's placeholders */
             vg__bind_text(st, b + 1, c->bl);
             vg__bind_text(st, b + 2, bill_carrier(doc, c));
             vg__bind_text(st, b + 3, c->kind != NULL ? c->kind : "straight");
