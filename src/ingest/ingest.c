@@ -284,6 +284,9 @@ static enum vg_status ahead_begin(struct ing_session *s, struct ing_file *f,
 
 static const struct ing_file_ops ahead_ops = { ahead_begin, file_end, ingest_data };
 
+/* Buffers from this size on are read ahead (vg_ingest_buffer). */
+#define ING_AHEAD_MIN_BYTES (1u << 20)
+
 struct entry_list {
     struct ing_entry *v;
     size_t n, cap;
@@ -304,11 +307,10 @@ static bool entry_add(struct entry_list *l, const char *path, const struct vg_er
     }
     struct ing_entry *e = &l->v[l->n];
     memset(e, 0, sizeof(*e));
-    e->path = vg_malloc(strlen(path) + 1);
+    e->path = vg_strdup(path);
     if (e->path == NULL) {
         return false;
     }
-    memcpy(e->path, path, strlen(path) + 1);
     if (err != NULL) {
         e->failed = true;
         e->error = *err;
@@ -428,7 +430,17 @@ enum vg_status vg_ingest_buffer(struct vg_store *store, const char *name, const 
     if (st != VG_OK) {
         return st;
     }
-    st = ingest_data(s, name, data, len, err);
+    /* A large buffer is read on a second thread, as a run's files are (smaller ones are over
+     * before a thread would pay for itself). */
+    bool done = false;
+    if (!s->opts.single_thread && len >= ING_AHEAD_MIN_BYTES && sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
+        struct ing_entry e = { .path = vg_strdup(name), .data = data, .len = len };
+        done = e.path != NULL && vg__ing_read_ahead(s, &e, 1, &ahead_ops, &st, err);
+        vg_free(e.path);
+    }
+    if (!done) {
+        st = ingest_data(s, name, data, len, err);
+    }
     st = run_end(s, st, err);
     vg__ing_session_free(s);
     if (st == VG_OK && report->rejected > 0) {

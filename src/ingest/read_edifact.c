@@ -15,7 +15,7 @@
  * and mapping, a tenth to a fifth of the work): a run's files are read ahead one after the
  * other (vg__ing_read_ahead: the next file is opened, digested and parsed while this one
  * is written, so a folder of small files pipelines as a large file does), a large buffer
- * alone. The store sees the same statements in the same order either way, so batches, row
+ * (vg_ingest_buffer) as a run of one. The store sees the same statements in the same order either way, so batches, row
  * ids, findings and callbacks are the same, and the callbacks and the store connection
  * stay on the calling thread.
  */
@@ -28,7 +28,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 bool vg__ing_edifact_sniff(const char *data, size_t len);
 enum vg_status vg__ing_read_edifact(struct ing_session *s, const struct ing_file *f,
@@ -39,10 +38,6 @@ bool vg__ing_edifact_sniff(const char *data, size_t len)
     return vg_edifact_sniff(data, len);
 }
 
-/* A file read alone (vg_ingest_buffer, or a run whose read-ahead thread could not start)
- * from this size on is parsed on a second thread (smaller ones are over before a thread
- * would pay for itself; a run's files share one, vg__ing_read_ahead). */
-#define EDI_PIPELINE_MIN_BYTES (1u << 20)
 /* Item slots between the two sides. The parse side runs several times faster than the
  * write side, but it shares the second processor with the checkpoint thread (checkpoint.c):
  * while a checkpoint of a large batch copies the log, the parse side falls behind for a
@@ -63,8 +58,8 @@ enum edi_item_kind {
     EDI_ITEM_MESSAGE, /* doc, with the interchange it came in */
     EDI_ITEM_REJECT,  /* reason, ref, excerpt */
     EDI_ITEM_NOTE,    /* a finding about no message */
-    EDI_ITEM_END,     /* the parse ended: status and error */
     /* A run read ahead (vg__ing_read_ahead): */
+    EDI_ITEM_END,        /* the run's files are all read */
     EDI_ITEM_FILE_BEGIN, /* an EDIFACT file: path, file, digest; its items follow */
     EDI_ITEM_FILE_END,   /* its parse ended: status and error */
     EDI_ITEM_FILE_OTHER, /* a file of another format: path, file */
@@ -204,7 +199,7 @@ static void item_clear(struct edi_item *it)
     }
 }
 
-/* Writes one item through the session. END gives the parse side's status. */
+/* Writes one item of a file (a message, a reject, a note) through the session. */
 static enum vg_status write_item(struct edi_writer *w, struct edi_item *it)
 {
     enum vg_status st = VG_OK;
@@ -232,16 +227,11 @@ static enum vg_status write_item(struct edi_writer *w, struct edi_item *it)
         break;
     }
     case EDI_ITEM_END:
-        st = it->status;
-        if (st != VG_OK && w->err != NULL && w->err->code == VG_OK) {
-            *w->err = it->error;
-        }
-        break;
     case EDI_ITEM_FILE_BEGIN:
     case EDI_ITEM_FILE_END:
     case EDI_ITEM_FILE_OTHER:
     case EDI_ITEM_FAILED:
-        break; /* a run read ahead's: write_run_item */
+        break; /* the run's own items: write_run_item */
     }
     item_clear(it);
     return st;
@@ -570,19 +560,6 @@ static enum vg_status parse_file(struct edi_reader *r)
     return st;
 }
 
-static void *parse_thread(void *arg)
-{
-    struct edi_reader *r = arg;
-    enum vg_status st = parse_file(r);
-    struct edi_item *it = item_begin(r, EDI_ITEM_END);
-    if (it != NULL) {
-        it->status = st;
-        it->error = r->err;
-        item_end(r, it);
-    }
-    return NULL;
-}
-
 /* Prepares an empty ring of EDI_PIPELINE_SLOTS; false when out of memory or threading
  * resources (nothing to release then). */
 static bool queue_init(struct edi_queue *q)
@@ -627,37 +604,6 @@ static void queue_release(struct edi_queue *q)
     vg_free(q->slots);
 }
 
-/* The pipelined read: the calling thread writes what the parse thread makes. false when
- * the thread could not be started (nothing was read). */
-static bool read_pipelined(struct edi_reader *r, struct edi_writer *w, enum vg_status *out)
-{
-    struct edi_queue q;
-    if (!queue_init(&q)) {
-        return false;
-    }
-    r->q = &q;
-    pthread_t tid;
-    bool started = pthread_create(&tid, NULL, parse_thread, r) == 0;
-    if (started) {
-        enum vg_status st = VG_OK;
-        for (;;) {
-            struct edi_item *it = queue_take(&q);
-            bool end = it->kind == EDI_ITEM_END;
-            st = write_item(w, it);
-            queue_done(&q);
-            if (end || st != VG_OK) {
-                break;
-            }
-        }
-        queue_stop(&q);
-        pthread_join(tid, NULL);
-        *out = st;
-    }
-    r->q = NULL;
-    queue_release(&q);
-    return started;
-}
-
 /* ---- a run read ahead ----------------------------------------------------------------- */
 
 /* Queues an item about a whole file (FAILED, FILE_OTHER, FILE_BEGIN); false when the
@@ -696,7 +642,12 @@ static void *read_ahead_thread(void *arg)
         memset(&file, 0, sizeof(file));
         struct vg_error oerr;
         vg_error_clear(&oerr);
-        enum vg_status st = e->failed ? e->error.code : vg_file_open(e->path, &file, &oerr);
+        enum vg_status st = e->failed ? e->error.code : VG_OK;
+        if (st == VG_OK && e->data != NULL) {
+            file = (struct vg_file){ e->data, e->len, VG_FILE_STATIC };
+        } else if (st == VG_OK) {
+            st = vg_file_open(e->path, &file, &oerr);
+        }
         if (st != VG_OK) {
             put_file_item(r, EDI_ITEM_FAILED, e->path, &file, st, e->failed ? &e->error : &oerr);
             return NULL; /* the write side stops there */
@@ -849,22 +800,16 @@ enum vg_status vg__ing_read_edifact(struct ing_session *s, const struct ing_file
     r.ctx.f = f;
     vg_error_clear(&r.err);
     vg_buf_init(&r.ctx.text, 1u << 20);
-    enum vg_status st = VG_OK;
-    /* On one processor a second thread can only add its cost. */
-    bool done = f->len >= EDI_PIPELINE_MIN_BYTES && !s->opts.single_thread &&
-                sysconf(_SC_NPROCESSORS_ONLN) >= 2 && read_pipelined(&r, &w, &st);
-    if (!done) {
-        struct edi_item single;
-        memset(&single, 0, sizeof(single));
-        vg_arena_init(&single.arena, 1 << 16, 512u << 20);
-        r.single = &single;
-        st = parse_file(&r);
-        if (st != VG_OK && err != NULL && err->code == VG_OK) {
-            *err = r.err;
-        }
-        item_clear(&single);
-        vg_arena_release(&single.arena);
+    struct edi_item single;
+    memset(&single, 0, sizeof(single));
+    vg_arena_init(&single.arena, 1 << 16, 512u << 20);
+    r.single = &single;
+    enum vg_status st = parse_file(&r);
+    if (st != VG_OK && err != NULL && err->code == VG_OK) {
+        *err = r.err;
     }
+    item_clear(&single);
+    vg_arena_release(&single.arena);
     vg_free(r.notes);
     vg_buf_release(&r.ctx.text);
     return st;

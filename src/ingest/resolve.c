@@ -123,6 +123,10 @@ static enum vg_status container_findings(struct ing_session *s, int64_t message_
     return VG_OK;
 }
 
+static enum vg_status container_alone(struct ing_session *s, const char *number,
+                                      const char *size_type, int64_t seen_at,
+                                      struct vg_error *err);
+
 enum vg_status vg__ing_container(struct ing_session *s, int64_t message_id,
                                  const struct ing_source *src, const char *number,
                                  const char *size_type, int64_t seen_at, int64_t *id,
@@ -150,40 +154,16 @@ enum vg_status vg__ing_container(struct ing_session *s, int64_t message_id,
     if (vg_map_get(&s->containers, key, klen, &cached)) {
         *id = (int64_t)(cached >> 1);
     } else {
-        /* Insert first: a container seen for the first time costs one statement. */
-        static const char insert_sql[] =
-            "INSERT OR IGNORE INTO containers(number, valid, owner_code, size_type, first_seen_at,"
-            " created_at) VALUES(?1,?2,?3,?4,?5,?6)";
-        STMT(ins, insert_sql);
-        vg__bind_text(ins, 1, key);
-        sqlite3_bind_int(ins, 2, pst == VG_OK);
-        vg__bind_text(ins, 3, pst == VG_EPARSE ? NULL : cn.owner);
-        vg__bind_text(ins, 4, size_type);
-        vg__bind_int64_or_null(ins, 5, seen_at, VG_TIME_NONE);
-        sqlite3_bind_int64(ins, 6, s->now);
-        enum vg_status st = step_done(s, ins, "recording a container", err);
+        /* Not met ahead by vg__ing_containers_first (its caller did not run it): inserted
+         * (or found) the same way, alone. */
+        enum vg_status st = container_alone(s, number, size_type, seen_at, err);
         if (st != VG_OK) {
             return st;
         }
-        if (sqlite3_changes(s->store->db) > 0) {
-            *id = sqlite3_last_insert_rowid(s->store->db);
-            s->report->containers++;
-            s->batch_changes++;
-        } else {
-            static const char select_sql[] = "SELECT id FROM containers WHERE number = ?1";
-            STMT(sel, select_sql);
-            vg__bind_text(sel, 1, key);
-            st = query_id(s, sel, id, err);
-            if (st != VG_OK) {
-                return st;
-            }
+        if (!vg_map_get(&s->containers, key, klen, &cached)) {
+            return vg_error_set(err, VG_EDB, "container %s neither inserted nor found", key);
         }
-        if (klen != nlen || memcmp(key, number, nlen) != 0) {
-            st = vg_map_set(&s->containers, key, klen, ((uint64_t)*id << 1) | (pst != VG_OK));
-            if (st != VG_OK) {
-                return vg_error_set(err, st, "out of memory");
-            }
-        }
+        *id = (int64_t)(cached >> 1);
     }
     enum vg_status st =
         vg_map_set(&s->containers, number, nlen, ((uint64_t)*id << 1) | (pst != VG_OK));
@@ -302,6 +282,19 @@ static enum vg_status box_add(struct ing_session *s, struct box_batch *b, const 
     b->seen_at[i] = seen_at;
     b->n++;
     return b->n == 64 ? box_run(s, b, err) : VG_OK;
+}
+
+/* One container met first outside vg__ing_containers_first: a batch of one (first_seen is
+ * scratch of the document's passes ahead, done by now). */
+static enum vg_status container_alone(struct ing_session *s, const char *number,
+                                      const char *size_type, int64_t seen_at,
+                                      struct vg_error *err)
+{
+    vg_map_clear(&s->first_seen);
+    struct box_batch b;
+    b.n = 0;
+    enum vg_status st = box_add(s, &b, number, size_type, seen_at, err);
+    return st == VG_OK ? box_run(s, &b, err) : st;
 }
 
 enum vg_status vg__ing_containers_first(struct ing_session *s, const struct ing_document *doc,

@@ -134,9 +134,9 @@ struct ing_session {
     int64_t now;
     /* Resolved ids, valid within the run (forgotten after a rollback). */
     struct vg_map containers;     /* number -> container id << 1 | number failed its check */
-    /* Stored numbers of the containers the document being written meets first, inserted
-     * together before it is written (vg__ing_containers_first), so that each is taken
-     * once. Emptied per document. */
+    /* Scratch of the passes ahead of a document (each empties it first), so that each thing
+     * is taken once: the stored numbers of its containers (vg__ing_containers_first), then
+     * the B/L and carrier of its consignments (write.c, consignments_first). */
     struct vg_map first_seen;
     struct vg_map size_known;     /* size-type code -> 1 valid, 2 not */
     struct vg_map parties;
@@ -194,6 +194,8 @@ struct ing_entry {
     char *path;
     bool failed;
     struct vg_error error; /* failed */
+    const char *data;      /* not NULL: the content, in memory (vg_ingest_buffer), not read */
+    size_t len;
 };
 
 /* What the writing thread does with each file of a run read ahead (ingest.c). */

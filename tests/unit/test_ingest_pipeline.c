@@ -320,6 +320,21 @@ static void test_ingest_pipeline__same_store_as_one_thread(void **state)
     dump_digest(one, d1);
     dump_digest(two, d2);
     assert_string_equal(d1, d2);
+    /* The same bytes handed over in memory (vg_ingest_buffer, read on the second thread
+     * from 1 MiB on) under the file's name: the same store. */
+    struct vg_store *mem = vg_tt_empty("mem.db");
+    size_t mem_len;
+    char *mem_data = vg_test_read_file(path, &mem_len);
+    struct vg_ingest_options mo = { .batch_size = 40 };
+    struct vg_ingest_report r3;
+    struct vg_error e3;
+    assert_int_equal(vg_ingest_buffer(mem, path, mem_data, mem_len, &mo, &r3, &e3), VG_EPARTIAL);
+    vg_free(mem_data);
+    assert_memory_equal(&r1, &r3, sizeof(r1));
+    char d4[65];
+    dump_digest(mem, d4);
+    assert_string_equal(d1, d4);
+    vg_store_close(mem);
 
     assert_false(seen_one.foreign_thread);
     assert_false(seen_two.foreign_thread);
