@@ -93,7 +93,7 @@ struct vg_ingest_options {
      * processors, vg_ingest_paths reads ahead on a second thread: it opens each file in
      * turn, and digests, parses and maps the EDIFACT ones while the calling thread writes
      * what it made of the earlier ones (files of other formats are read by the calling
-     * thread); vg_ingest_buffer does so for an EDIFACT buffer of 1 MiB or more. The store
+     * thread); vg_ingest_buffer does so for a buffer of 1 MiB or more. The store
      * receives exactly the same writes in the same order either way, and callbacks always
      * run on the calling thread. */
     bool single_thread;
