@@ -269,7 +269,9 @@ static int ignore_row(void *user, size_t n, const char *const *values)
 static void bench_kpi(struct vg_store *s)
 {
     long rows = 0;
-    struct vg_report_sink sink = { ignore_section, { NULL, ignore_row, &rows }, NULL };
+    struct vg_report_sink sink = { .section = ignore_section,
+                                   .rows = { .columns = NULL, .row = ignore_row, .user = &rows },
+                                   .user = NULL };
     struct vg_kpi_filter f = { NULL, VG_TIME_NONE, VG_TIME_NONE };
     struct vg_error err;
     vg_error_clear(&err);

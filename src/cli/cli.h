@@ -12,20 +12,20 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
-
 #include <vigia/rows.h>
 #include <vigia/status.h>
 #include <vigia/store.h>
 
 enum cli_exit {
-    CLI_OK = 0,         /* done */
-    CLI_USAGE = 1,      /* wrong command line */
-    CLI_BAD_INPUT = 2,  /* the input (or the identifier checked) is invalid */
-    CLI_STORE = 3,      /* the store could not be opened, read or written */
-    CLI_PARTIAL = 4,    /* done, but some input was rejected */
-    CLI_INTEGRITY = 5,  /* an integrity check failed (audit chain, database) */
-    CLI_SYSTEM = 6,     /* out of memory, I/O or crypto failure */
+    CLI_OK = 0,        /* done */
+    CLI_USAGE = 1,     /* wrong command line */
+    CLI_BAD_INPUT = 2, /* the input (or the identifier checked) is invalid */
+    CLI_STORE = 3,     /* the store could not be opened, read or written */
+    CLI_PARTIAL = 4,   /* done, but some input was rejected */
+    CLI_INTEGRITY = 5, /* an integrity check failed (audit chain, database) */
+    CLI_SYSTEM = 6,    /* out of memory, I/O or crypto failure */
 };
 
 enum cli_format { CLI_FORMAT_TABLE, CLI_FORMAT_CSV, CLI_FORMAT_JSON };
@@ -38,7 +38,7 @@ struct cli_global {
     enum cli_format format;   /* --format given before the command */
     bool format_set;
     bool quiet;
-    bool progress;            /* stderr is a terminal and not --quiet */
+    bool progress; /* stderr is a terminal and not --quiet */
 };
 
 struct cli_command {
@@ -58,7 +58,8 @@ const struct cli_command *cli_find_command(const char *name);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints a warning to stderr unless quiet. */
-void cli_warn(const struct cli_global *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_warn(const struct cli_global *g, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Prints an error detail record and returns the exit code for its status. */
 int cli_fail(const struct vg_error *err, enum vg_status st);
@@ -68,12 +69,14 @@ int cli_exit_for(enum vg_status st);
 
 /* Opens the store named by the global options. create: create and migrate when missing.
  * On failure prints the reason and returns NULL with *exit_code set. */
-struct vg_store *cli_open_store(const struct cli_global *g, bool create, bool read_only,
-                                int *exit_code);
+struct vg_store *
+cli_open_store(const struct cli_global *g, bool create, bool read_only, int *exit_code);
 
 /* Lists rows from the store: list(store, user, sink, err) fills a vg_row_sink. */
-typedef enum vg_status (*cli_list_fn)(struct vg_store *store, const void *user,
-                                      const struct vg_row_sink *sink, struct vg_error *err);
+typedef enum vg_status (*cli_list_fn)(struct vg_store *store,
+                                      const void *user,
+                                      const struct vg_row_sink *sink,
+                                      struct vg_error *err);
 
 /* Opens the store read-only, prints the rows list produces to stdout in the global format,
  * closes the store. Returns the exit code (the open failure's, or that of list's status). */
@@ -90,7 +93,11 @@ void cli_print_usage(const struct cli_command *cmd, FILE *stream);
  * Handles --help (prints usage, returns 0 with *done set) and --format. Returns -1 when
  * the option is not a common one (the caller reports a usage error).
  */
-#define CLI_COMMON_LONG_OPTIONS { "help", no_argument, NULL, 'h' }, { "format", required_argument, NULL, 'F' }
+#define CLI_COMMON_LONG_OPTIONS          \
+ { "help", no_argument, NULL, 'h' },     \
+ {                                       \
+  "format", required_argument, NULL, 'F' \
+ }
 int cli_common_option(struct cli_global *g, const struct cli_command *cmd, int opt, bool *done);
 
 /* ---- output (output.c) --------------------------------------------------------------- */
@@ -107,6 +114,14 @@ void cli_out_columns(struct cli_out *o, size_t n, const char *const *names);
 /* Adds a row (values copied; NULL prints as empty / null). */
 void cli_out_row(struct cli_out *o, size_t n, const char *const *values);
 
+/* Adds a row whose values have kinds (kinds[i] for values[i]; NULL: all text): in JSON an
+ * integer or real that reads whole as one prints as a number, the rest as strings. Table
+ * and CSV print the text as it is. */
+void cli_out_row_typed(struct cli_out *o,
+                       size_t n,
+                       const char *const *values,
+                       const enum vg_cell_kind *kinds);
+
 /* Flushes (the table is printed here) and frees. */
 void cli_out_finish(struct cli_out *o);
 
@@ -114,8 +129,17 @@ void cli_out_finish(struct cli_out *o);
 struct vg_row_sink cli_out_sink(struct cli_out *o);
 
 /* Writes key/value pairs (a record) in the chosen format: table as "key: value" lines,
- * CSV as a two-column table, JSON as one object. values[i] may be NULL. */
-void cli_print_record(enum cli_format format, FILE *stream, size_t n, const char *const *keys,
-                      const char *const *values);
+ * CSV as a two-column table, JSON as one object (numbers as numbers where kinds says so;
+ * kinds may be NULL: every value text). values[i] may be NULL. */
+void cli_print_record(enum cli_format format,
+                      FILE *stream,
+                      size_t n,
+                      const char *const *keys,
+                      const char *const *values,
+                      const enum vg_cell_kind *kinds);
+
+/* cli_print_record of n integers (counts, ids) named by keys. */
+void cli_print_counts(
+    enum cli_format format, FILE *stream, size_t n, const char *const *keys, const int64_t *nums);
 
 #endif

@@ -18,6 +18,7 @@ struct cli_report {
     size_t ncols;
     char **names; /* a record's columns and its row */
     char **values;
+    enum vg_cell_kind *kinds;
     bool has_row;
 };
 
@@ -42,7 +43,9 @@ static void free_record(struct cli_report *r)
     }
     free(r->names);
     free(r->values);
+    free(r->kinds);
     r->names = r->values = NULL;
+    r->kinds = NULL;
     r->ncols = 0;
     r->has_row = false;
 }
@@ -62,11 +65,11 @@ static void end_section(struct cli_report *r)
             /* One object on one line, through the same output as tables (UTF-8 safe). */
             struct cli_out *o = cli_out_new(CLI_FORMAT_JSON, r->fp, true);
             cli_out_columns(o, r->ncols, (const char *const *)r->names);
-            cli_out_row(o, r->ncols, (const char *const *)r->values);
+            cli_out_row_typed(o, r->ncols, (const char *const *)r->values, r->kinds);
             cli_out_finish(o);
         } else {
             cli_print_record(r->format, r->fp, r->ncols, (const char *const *)r->names,
-                             (const char *const *)r->values);
+                             (const char *const *)r->values, r->kinds);
         }
         free_record(r);
     }
@@ -107,7 +110,8 @@ static void on_columns(void *user, size_t n, const char *const *names)
     free_record(r);
     r->names = calloc(n ? n : 1, sizeof(char *));
     r->values = calloc(n ? n : 1, sizeof(char *));
-    if (r->names == NULL || r->values == NULL) {
+    r->kinds = calloc(n ? n : 1, sizeof(*r->kinds)); /* all text until a typed row */
+    if (r->names == NULL || r->values == NULL || r->kinds == NULL) {
         fputs("vigia: out of memory\n", stderr);
         exit(CLI_SYSTEM);
     }
@@ -117,26 +121,37 @@ static void on_columns(void *user, size_t n, const char *const *names)
     }
 }
 
-static int on_row(void *user, size_t n, const char *const *values)
+static int
+on_typed_row(void *user, size_t n, const char *const *values, const enum vg_cell_kind *kinds)
 {
     struct cli_report *r = user;
     if (!r->selected) {
         return 0;
     }
     if (r->out != NULL) {
-        cli_out_row(r->out, n, values);
+        cli_out_row_typed(r->out, n, values, kinds);
     } else if (!r->has_row) {
         for (size_t i = 0; i < r->ncols && i < n; i++) {
             r->values[i] = values[i] != NULL ? strdup(values[i]) : NULL;
+            r->kinds[i] = kinds != NULL ? kinds[i] : VG_CELL_TEXT;
         }
         r->has_row = true;
     }
     return 0;
 }
 
+static int on_row(void *user, size_t n, const char *const *values)
+{
+    return on_typed_row(user, n, values, NULL);
+}
+
 struct vg_report_sink cli_report_sink(struct cli_report *r)
 {
-    return (struct vg_report_sink){ on_section, { on_columns, on_row, r }, r };
+    return (struct vg_report_sink){
+        .section = on_section,
+        .rows = { .columns = on_columns, .row = on_row, .user = r, .typed_row = on_typed_row },
+        .user = r
+    };
 }
 
 bool cli_report_finish(struct cli_report *r, bool failed)

@@ -266,13 +266,7 @@ static int do_detect(struct cli_global *g, int64_t since, int64_t until)
     static const char *const keys[N] = { "positions",      "vessels",       "events",
                                          "new_or_changed", "removed",       "attached_to_voyage",
                                          "calls_timed",    "vessels_linked" };
-    char v[N][24];
-    const char *vals[N];
-    for (int i = 0; i < N; i++) {
-        snprintf(v[i], sizeof(v[i]), "%lld", (long long)nums[i]);
-        vals[i] = v[i];
-    }
-    cli_print_record(g->format, stdout, N, keys, vals);
+    cli_print_counts(g->format, stdout, N, keys, nums);
     return CLI_OK;
 }
 
@@ -379,12 +373,9 @@ static int do_retention(struct cli_global *g, long days)
     if (st != VG_OK) {
         return cli_fail(&err, st);
     }
-    char v[2][24];
-    snprintf(v[0], sizeof(v[0]), "%d", now);
-    snprintf(v[1], sizeof(v[1]), "%lld", (long long)blocks);
     static const char *const keys[] = { "retention_days", "blocks_removed" };
-    const char *const vals[] = { v[0], v[1] };
-    cli_print_record(g->format, stdout, 2, keys, vals);
+    const int64_t nums[] = { now, blocks };
+    cli_print_counts(g->format, stdout, 2, keys, nums);
     return CLI_OK;
 }
 

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <vigia/audit.h>
 
 static int run(struct cli_global *g, int argc, char **argv);
@@ -48,18 +47,23 @@ static int do_verify(struct cli_global *g)
     snprintf(last, sizeof(last), "%lld", (long long)rep.last_seq);
     snprintf(heads, sizeof(heads), "%lld", (long long)rep.exported_heads);
     snprintf(broken, sizeof(broken), "%lld", (long long)rep.first_broken);
-    const char *keys[] = { "result", "entries", "last_seq", "exported_heads",
+    const char *keys[] = { "result",     "entries",      "last_seq", "exported_heads",
                            "key_anchor", "first_broken", "reason" };
     const char *values[] = {
         rep.ok ? "ok" : "BROKEN",
         entries,
         last,
         heads,
-        rep.key_from_file ? "key file" : rep.export_found ? "exported heads" : "store only (weak)",
+        rep.key_from_file  ? "key file"
+        : rep.export_found ? "exported heads"
+                           : "store only (weak)",
         rep.ok ? NULL : broken,
         rep.ok ? NULL : rep.reason,
     };
-    cli_print_record(g->format, stdout, 7, keys, values);
+    static const enum vg_cell_kind kinds[] = { VG_CELL_TEXT,    VG_CELL_INTEGER, VG_CELL_INTEGER,
+                                               VG_CELL_INTEGER, VG_CELL_TEXT,    VG_CELL_INTEGER,
+                                               VG_CELL_TEXT };
+    cli_print_record(g->format, stdout, 7, keys, values, kinds);
     if (!rep.key_from_file && !rep.export_found) {
         cli_warn(g, "neither the audit key nor the exported heads were found: signatures were "
                     "checked against the key recorded in the store itself");
@@ -67,8 +71,10 @@ static int do_verify(struct cli_global *g)
     return rep.ok ? CLI_OK : CLI_INTEGRITY;
 }
 
-static enum vg_status list_log(struct vg_store *store, const void *limit,
-                               const struct vg_row_sink *sink, struct vg_error *err)
+static enum vg_status list_log(struct vg_store *store,
+                               const void *limit,
+                               const struct vg_row_sink *sink,
+                               struct vg_error *err)
 {
     return vg_audit_list(store, *(const long long *)limit, sink, err);
 }

@@ -55,11 +55,12 @@ static void record(const struct vg_report_sink *sink,
                    const char *title,
                    size_t n,
                    const char *const *keys,
-                   const char *const *vals)
+                   const char *const *vals,
+                   const enum vg_cell_kind *kinds)
 {
     sink->section(sink->user, key, title, true);
     sink->rows.columns(sink->rows.user, n, keys);
-    sink->rows.row(sink->rows.user, n, vals);
+    vg_row_sink_emit(&sink->rows, n, vals, kinds);
 }
 
 static void print_report(const struct vg_report_sink *sink,
@@ -94,7 +95,13 @@ static void print_report(const struct vg_report_sink *sink,
                             b[8],
                             num(b[9], 40, r->metrics.base_rate, 5),
                             num(b[10], 40, r->metrics.auc, 4) };
-    record(sink, "summary", "Evaluation", 13, skeys, svals);
+    /* The seed stays text: 64 bits, more than a JSON number keeps exactly. */
+    static const enum vg_cell_kind skinds[] = { VG_CELL_TEXT,    VG_CELL_TEXT,    VG_CELL_TEXT,
+                                                VG_CELL_TEXT,    VG_CELL_TEXT,    VG_CELL_INTEGER,
+                                                VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER,
+                                                VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_REAL,
+                                                VG_CELL_REAL };
+    record(sink, "summary", "Evaluation", 13, skeys, svals, skinds);
 
     sink->section(sink->user, "at_rates", "At each inspection rate", false);
     static const char *const rcols[] = { "rate",           "inspected",
@@ -102,6 +109,9 @@ static void print_report(const struct vg_report_sink *sink,
                                          "best_precision", "relative_precision",
                                          "recall",         "lift" };
     sink->rows.columns(sink->rows.user, 8, rcols);
+    static const enum vg_cell_kind rkinds[] = { VG_CELL_TEXT, VG_CELL_INTEGER, VG_CELL_REAL,
+                                                VG_CELL_REAL, VG_CELL_REAL,    VG_CELL_REAL,
+                                                VG_CELL_REAL, VG_CELL_REAL };
     for (size_t i = 0; i < r->metrics.nrates; i++) {
         const struct vg_at_rate *a = &r->metrics.at[i];
         char v[8][32];
@@ -115,7 +125,7 @@ static void print_report(const struct vg_report_sink *sink,
                                num(v[5], 32, a->relative, 4),
                                num(v[6], 32, a->recall, 4),
                                num(v[7], 32, a->lift, 1) };
-        sink->rows.row(sink->rows.user, 8, row);
+        vg_row_sink_emit(&sink->rows, 8, row, rkinds);
     }
 
     sink->section(sink->user, "patterns", "Recall per case pattern", false);
@@ -130,12 +140,15 @@ static void print_report(const struct vg_report_sink *sink,
         const struct vg_eval_pattern *pt = &r->patterns[p];
         char v[3 + VG_EVAL_MAX_RATES][32];
         const char *row[3 + VG_EVAL_MAX_RATES] = { pt->name, v[1], v[2] };
+        enum vg_cell_kind kinds[3 + VG_EVAL_MAX_RATES] = { VG_CELL_TEXT, VG_CELL_INTEGER,
+                                                           VG_CELL_INTEGER };
         snprintf(v[1], 32, "%lld", (long long)pt->cases);
         snprintf(v[2], 32, "%lld", (long long)pt->ranked);
         for (size_t i = 0; i < r->metrics.nrates; i++) {
             row[3 + i] = num(v[3 + i], 32, pt->recall[i], 4);
+            kinds[3 + i] = VG_CELL_REAL;
         }
-        sink->rows.row(sink->rows.user, 3 + r->metrics.nrates, row);
+        vg_row_sink_emit(&sink->rows, 3 + r->metrics.nrates, row, kinds);
     }
 
     char c[9][32];
@@ -157,7 +170,11 @@ static void print_report(const struct vg_report_sink *sink,
                             num(c[5], 32, r->vessel_precision, 4),
                             num(c[6], 32, r->vessel_recall, 4),
                             num(c[7], 32, r->vessel_auc, 4) };
-    record(sink, "vessels", "Vessel cases as vessel targets (from vessel events)", 9, vkeys, vvals);
+    static const enum vg_cell_kind vkinds[] = { VG_CELL_TEXT,    VG_CELL_INTEGER, VG_CELL_INTEGER,
+                                                VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER,
+                                                VG_CELL_REAL,    VG_CELL_REAL,    VG_CELL_REAL };
+    record(sink, "vessels", "Vessel cases as vessel targets (from vessel events)", 9, vkeys, vvals,
+           vkinds);
 }
 
 static bool parse_rates(const char *text, double *rates, size_t *n)

@@ -103,7 +103,15 @@ static void on_event(void *user,
 
 static int run(struct cli_global *g, int argc, char **argv)
 {
-    enum { OPT_BATCH = 300, OPT_MAX_BATCH, OPT_SENDER, OPT_NORAW, OPT_VERBOSE, OPT_TOLERATE, OPT_NODETECT };
+    enum {
+        OPT_BATCH = 300,
+        OPT_MAX_BATCH,
+        OPT_SENDER,
+        OPT_NORAW,
+        OPT_VERBOSE,
+        OPT_TOLERATE,
+        OPT_NODETECT
+    };
     static const struct option opts[] = {
         CLI_COMMON_LONG_OPTIONS,
         { "batch", required_argument, NULL, OPT_BATCH },
@@ -204,27 +212,19 @@ static int run(struct cli_global *g, int argc, char **argv)
         fprintf(stderr, "vigia: ... %d more rejected (see vigia rejects)\n", prog.rejects_more);
     }
     enum { NKEYS = 18 };
-    char v[NKEYS][24];
     const int64_t nums[NKEYS] = { r.files,         r.files_skipped,   r.interchanges,
                                   r.messages,      r.accepted,        r.rejected,
                                   r.duplicates,    r.amended,         r.cancelled,
                                   r.collisions,    r.containers,      r.consignments,
                                   r.events,        r.findings,        r.ais_sentences,
                                   r.ais_positions, events.new_events, r.bytes };
-    for (int i = 0; i < NKEYS; i++) {
-        snprintf(v[i], sizeof(v[i]), "%lld", (long long)nums[i]);
-    }
     static const char *const keys[NKEYS] = {
         "files",         "files_skipped", "interchanges", "messages",  "accepted",
         "rejected",      "duplicates",    "amended",      "cancelled", "collisions",
         "containers",    "consignments",  "events",       "findings",  "ais_sentences",
         "ais_positions", "vessel_events", "bytes",
     };
-    const char *vals[NKEYS];
-    for (int i = 0; i < NKEYS; i++) {
-        vals[i] = v[i];
-    }
-    cli_print_record(g->format, stdout, NKEYS, keys, vals);
+    cli_print_counts(g->format, stdout, NKEYS, keys, nums);
     if (st == VG_EPARTIAL) {
         return CLI_PARTIAL;
     }

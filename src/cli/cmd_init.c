@@ -46,7 +46,9 @@ static int run(struct cli_global *g, int argc, char **argv)
     snprintf(latest, sizeof(latest), "%d", vg_store_schema_latest());
     const char *keys[] = { "store", "schema_version", "latest_schema", "actor" };
     const char *values[] = { vg_store_path(store), version, latest, vg_store_actor(store) };
-    cli_print_record(g->format, stdout, 4, keys, values);
+    static const enum vg_cell_kind kinds[] = { VG_CELL_TEXT, VG_CELL_INTEGER, VG_CELL_INTEGER,
+                                               VG_CELL_TEXT };
+    cli_print_record(g->format, stdout, 4, keys, values, kinds);
     vg_store_close(store);
     return CLI_OK;
 }

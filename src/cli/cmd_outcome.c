@@ -157,7 +157,9 @@ static int do_record(struct cli_global *g, struct opts *o)
     const char *vals[] = { id, rec.inserted ? "recorded" : (rec.updated ? "updated" : "unchanged"),
                            rec.trip_id ? trip : NULL, rec.link[0] ? rec.link : NULL,
                            rec.target_id ? target : NULL };
-    cli_print_record(g->format, stdout, 5, keys, vals);
+    static const enum vg_cell_kind kinds[] = { VG_CELL_INTEGER, VG_CELL_TEXT, VG_CELL_INTEGER,
+                                               VG_CELL_TEXT, VG_CELL_INTEGER };
+    cli_print_record(g->format, stdout, 5, keys, vals, kinds);
     if (rec.trip_id == 0) {
         cli_warn(g, "no trip of %s fits yet; the outcome is linked when its trip arrives",
                  o->o.container);
@@ -208,12 +210,9 @@ static int do_link(struct cli_global *g)
     if (st != VG_OK) {
         return cli_fail(&err, st);
     }
-    char a[24], b[24];
-    snprintf(a, sizeof(a), "%lld", (long long)linked);
-    snprintf(b, sizeof(b), "%lld", (long long)unlinked);
     static const char *const keys[] = { "linked", "still_unlinked" };
-    const char *vals[] = { a, b };
-    cli_print_record(g->format, stdout, 2, keys, vals);
+    const int64_t nums[] = { linked, unlinked };
+    cli_print_counts(g->format, stdout, 2, keys, nums);
     return CLI_OK;
 }
 

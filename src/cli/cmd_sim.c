@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
 #include <vigia/file.h>
 #include <vigia/sim.h>
 
@@ -104,8 +103,19 @@ static int check_config(const char *path)
 
 static int run(struct cli_global *g, int argc, char **argv)
 {
-    enum { OPT_OUT = 300, OPT_SEED, OPT_DAYS, OPT_SCALE, OPT_CONFIG, OPT_START, OPT_SHARE,
-           OPT_NOAIS, OPT_FORCE, OPT_PRINT, OPT_CHECK };
+    enum {
+        OPT_OUT = 300,
+        OPT_SEED,
+        OPT_DAYS,
+        OPT_SCALE,
+        OPT_CONFIG,
+        OPT_START,
+        OPT_SHARE,
+        OPT_NOAIS,
+        OPT_FORCE,
+        OPT_PRINT,
+        OPT_CHECK
+    };
     static const struct option opts[] = {
         CLI_COMMON_LONG_OPTIONS,
         { "out", required_argument, NULL, OPT_OUT },
@@ -218,31 +228,36 @@ static int run(struct cli_global *g, int argc, char **argv)
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     enum { N = 23 };
     char v[N][80];
-    const char *keys[N] = { "out",         "seed",          "days",        "scale",
-                            "config",      "digest",        "calls",       "trips",
-                            "full_trips",  "empty_trips",   "consignments", "messages",
-                            "ais_sentences", "case_trips",  "vessel_cases", "confounders",
-                            "inspections", "outcomes",      "faults",      "files",
-                            "bytes",       "seconds",       "trips_per_second" };
+    const char *keys[N] = {
+        "out",           "seed",       "days",         "scale",       "config",          "digest",
+        "calls",         "trips",      "full_trips",   "empty_trips", "consignments",    "messages",
+        "ais_sentences", "case_trips", "vessel_cases", "confounders", "inspections",     "outcomes",
+        "faults",        "files",      "bytes",        "seconds",     "trips_per_second"
+    };
     snprintf(v[0], sizeof(v[0]), "%s", o.out_dir);
     snprintf(v[1], sizeof(v[1]), "%llu", (unsigned long long)o.seed);
     snprintf(v[2], sizeof(v[2]), "%d", o.days);
     snprintf(v[3], sizeof(v[3]), "%g", o.scale);
     snprintf(v[4], sizeof(v[4]), "%s", r.config_name);
     snprintf(v[5], sizeof(v[5]), "%s", r.config_digest);
-    const uint64_t nums[15] = { r.calls,       r.trips,       r.full_trips,   r.empty_trips,
-                                r.consignments, r.messages,   r.ais_sentences, r.case_trips,
-                                r.vessel_cases, r.confounders, r.inspections,  r.outcomes,
-                                r.faults,      r.files,       r.bytes };
+    const uint64_t nums[15] = { r.calls,        r.trips,       r.full_trips,    r.empty_trips,
+                                r.consignments, r.messages,    r.ais_sentences, r.case_trips,
+                                r.vessel_cases, r.confounders, r.inspections,   r.outcomes,
+                                r.faults,       r.files,       r.bytes };
     for (int i = 0; i < 15; i++) {
         snprintf(v[6 + i], sizeof(v[6 + i]), "%llu", (unsigned long long)nums[i]);
     }
     snprintf(v[21], sizeof(v[21]), "%.2f", secs);
     snprintf(v[22], sizeof(v[22]), "%.0f", secs > 0 ? (double)r.trips / secs : 0.0);
     const char *vals[N];
+    enum vg_cell_kind kinds[N];
     for (int i = 0; i < N; i++) {
         vals[i] = v[i];
+        /* The seed stays text: 64 bits, more than a JSON number keeps exactly. */
+        kinds[i] = i == 2 || (i >= 6 && i <= 20) || i == 22 ? VG_CELL_INTEGER
+                   : i == 3 || i == 21                      ? VG_CELL_REAL
+                                                            : VG_CELL_TEXT;
     }
-    cli_print_record(g->format, stdout, N, keys, vals);
+    cli_print_record(g->format, stdout, N, keys, vals, kinds);
     return CLI_OK;
 }

@@ -120,7 +120,14 @@ static void print_run(const struct vg_report_sink *sink, const struct vg_target_
     size_t n = run->reselect_reason[0] != '\0' ? 17 : 16;
     add_section(sink, "selection", "Selection", true);
     sink->rows.columns(sink->rows.user, n, keys);
-    sink->rows.row(sink->rows.user, n, vals);
+    /* capacity carries its source ("12 (settings)"): text. */
+    static const enum vg_cell_kind kinds[] = { VG_CELL_INTEGER, VG_CELL_TEXT,    VG_CELL_TEXT,
+                                               VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_TEXT,
+                                               VG_CELL_REAL,    VG_CELL_INTEGER, VG_CELL_INTEGER,
+                                               VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_TEXT,
+                                               VG_CELL_TEXT,    VG_CELL_TEXT,    VG_CELL_TEXT,
+                                               VG_CELL_INTEGER, VG_CELL_TEXT };
+    vg_row_sink_emit(&sink->rows, n, vals, kinds);
 }
 
 static int do_select(struct cli_global *g, const struct opts *o)
@@ -278,7 +285,9 @@ static int do_verify(struct cli_global *g, const struct opts *o)
     }
     static const char *const keys[] = { "selection", "seed", "seeded", "verified", "detail" };
     const char *vals[] = { id, seed, run.seeded ? "yes" : "no", ok ? "yes" : "no", why };
-    cli_print_record(g->format, stdout, 5, keys, vals);
+    static const enum vg_cell_kind kinds[] = { VG_CELL_INTEGER, VG_CELL_TEXT, VG_CELL_TEXT,
+                                               VG_CELL_TEXT, VG_CELL_TEXT };
+    cli_print_record(g->format, stdout, 5, keys, vals, kinds);
     return ok ? CLI_OK : CLI_INTEGRITY;
 }
 
@@ -314,7 +323,9 @@ static int do_dispose(struct cli_global *g, const struct opts *o, int nargs, cha
     snprintf(ids, sizeof(ids), "%lld", id);
     static const char *const keys[] = { "target", "state", "code", "reason" };
     const char *vals[] = { ids, vg_disposition_name(d), o->code, o->reason };
-    cli_print_record(g->format, stdout, 4, keys, vals);
+    static const enum vg_cell_kind kinds[] = { VG_CELL_INTEGER, VG_CELL_TEXT, VG_CELL_TEXT,
+                                               VG_CELL_TEXT };
+    cli_print_record(g->format, stdout, 4, keys, vals, kinds);
     return CLI_OK;
 }
 

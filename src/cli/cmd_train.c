@@ -61,9 +61,27 @@ const struct cli_command cli_cmd_train = {
 struct record {
     const char *keys[64];
     const char *vals[64];
+    enum vg_cell_kind kinds[64];
     char buf[64][48];
     size_t n;
 };
+
+/* A value printed with fmt is a number when fmt is one integer or fixed-point conversion
+ * and nothing else ("%zu", "%lld", "%.4f"...); the output layer still checks the text. */
+static enum vg_cell_kind fmt_kind(const char *fmt)
+{
+    static const char *const ints[] = { "%d", "%u", "%zu", "%lld" };
+    for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+        if (strcmp(fmt, ints[i]) == 0) {
+            return VG_CELL_INTEGER;
+        }
+    }
+    size_t n = strlen(fmt);
+    if (fmt[0] == '%' && n >= 3 && fmt[n - 1] == 'f' && strchr(fmt + 1, '%') == NULL) {
+        return VG_CELL_REAL;
+    }
+    return VG_CELL_TEXT;
+}
 
 static void put(struct record *r, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -79,6 +97,7 @@ static void put(struct record *r, const char *key, const char *fmt, ...)
     va_end(ap);
     r->keys[r->n] = key;
     r->vals[r->n] = r->buf[r->n];
+    r->kinds[r->n] = fmt_kind(fmt);
     r->n++;
 }
 
@@ -86,6 +105,7 @@ static void put_null(struct record *r, const char *key)
 {
     if (r->n < sizeof(r->keys) / sizeof(r->keys[0])) {
         r->keys[r->n] = key;
+        r->kinds[r->n] = VG_CELL_TEXT;
         r->vals[r->n++] = NULL;
     }
 }
@@ -219,6 +239,7 @@ static int train(struct cli_global *g,
     if (st == VG_ENOTFOUND) {
         put(&r, "trained", "no");
         r.keys[r.n] = "reason";
+        r.kinds[r.n] = VG_CELL_TEXT;
         r.vals[r.n++] = err.message;
         cli_warn(g, "%s", err.message);
         code = CLI_BAD_INPUT;
@@ -247,7 +268,7 @@ static int train(struct cli_global *g,
     put_examples(&r, &ex);
     put_metrics(&r, &m);
     put(&r, "seconds", "%.2f", seconds() - t0);
-    cli_print_record(g->format, stdout, r.n, r.keys, r.vals);
+    cli_print_record(g->format, stdout, r.n, r.keys, r.vals, r.kinds);
     vg_model_free(model);
     vg_risk_examples_release(&ex);
     return code;

@@ -2,7 +2,6 @@
 #include "cli.h"
 
 #include <stdio.h>
-
 #include <vigia/version.h>
 
 int cli_cmd_version_run(struct cli_global *g, int argc, char **argv);
@@ -38,6 +37,8 @@ int cli_cmd_version_run(struct cli_global *g, int argc, char **argv)
     const char *values[] = { vg_version(),         schema,
                              vg_version_sqlite(),  vg_version_sodium(),
                              vg_version_jansson(), vg_version_utf8proc() };
-    cli_print_record(g->format, stdout, 6, keys, values);
+    static const enum vg_cell_kind kinds[] = { VG_CELL_TEXT, VG_CELL_INTEGER, VG_CELL_TEXT,
+                                               VG_CELL_TEXT, VG_CELL_TEXT,    VG_CELL_TEXT };
+    cli_print_record(g->format, stdout, 6, keys, values, kinds);
     return CLI_OK;
 }

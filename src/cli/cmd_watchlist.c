@@ -130,7 +130,11 @@ static int report_import(struct cli_global *g,
     const char *values[] = {
         what, n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], n[9], n[10]
     };
-    cli_print_record(g->format, stdout, ofac ? 12 : 10, keys, values);
+    enum vg_cell_kind kinds[12];
+    for (int i = 0; i < 12; i++) {
+        kinds[i] = i == 0 ? VG_CELL_TEXT : VG_CELL_INTEGER;
+    }
+    cli_print_record(g->format, stdout, ofac ? 12 : 10, keys, values, kinds);
     return st == VG_EPARTIAL ? CLI_PARTIAL : CLI_OK;
 }
 
@@ -167,8 +171,10 @@ struct list_query {
     const char *list;
 };
 
-static enum vg_status list_entries(struct vg_store *store, const void *user,
-                                   const struct vg_row_sink *sink, struct vg_error *err)
+static enum vg_status list_entries(struct vg_store *store,
+                                   const void *user,
+                                   const struct vg_row_sink *sink,
+                                   struct vg_error *err)
 {
     const struct list_query *q = user;
     return q->list != NULL ? vg_watchlist_entries_list(store, q->list, q->o->all, sink, err)
@@ -312,7 +318,7 @@ do_decide(struct cli_global *g, const struct opts *o, int nargs, char **args, bo
     if (approve) {
         const char *keys[] = { "dismissal", "status", "approved_by" };
         const char *values[] = { args[0], "approved", actor };
-        cli_print_record(g->format, stdout, 3, keys, values);
+        cli_print_record(g->format, stdout, 3, keys, values, NULL);
         return CLI_OK;
     }
     char ids[24];
@@ -322,12 +328,16 @@ do_decide(struct cli_global *g, const struct opts *o, int nargs, char **args, bo
         ids,       args[0], args[1],
         "pending", actor,   "another person approves it: vigia --as NAME watchlist approve ID"
     };
-    cli_print_record(g->format, stdout, 6, keys, values);
+    static const enum vg_cell_kind kinds[] = { VG_CELL_INTEGER, VG_CELL_TEXT, VG_CELL_TEXT,
+                                               VG_CELL_TEXT,    VG_CELL_TEXT, VG_CELL_TEXT };
+    cli_print_record(g->format, stdout, 6, keys, values, kinds);
     return CLI_OK;
 }
 
-static enum vg_status list_dismissals(struct vg_store *store, const void *user,
-                                      const struct vg_row_sink *sink, struct vg_error *err)
+static enum vg_status list_dismissals(struct vg_store *store,
+                                      const void *user,
+                                      const struct vg_row_sink *sink,
+                                      struct vg_error *err)
 {
     const struct opts *o = user;
     return vg_watchlist_dismissals_list(store, o->status, sink, err);

@@ -7,7 +7,9 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -69,6 +71,37 @@ struct cli_out *cli_out_new(enum cli_format format, FILE *stream, bool json_stre
     o->fp = stream;
     o->json_stream = json_stream;
     return o;
+}
+
+/* JSON's text of reals: as many significant digits as SQLite prints (%!.15g), so that
+ * 0.1 stays 0.1 and a value reads the same in every format. */
+#define JSON_FLAGS_REAL JSON_REAL_PRECISION(15)
+
+/* The JSON value of v: a number when its kind says it is one and the whole text reads as
+ * one (finite), else a string (made valid UTF-8); null for NULL. */
+static json_t *json_value(const char *v, enum vg_cell_kind kind)
+{
+    if (v == NULL) {
+        return json_null();
+    }
+    if (kind == VG_CELL_INTEGER && v[0] != '\0') {
+        char *end = NULL;
+        errno = 0;
+        long long i = strtoll(v, &end, 10);
+        if (errno == 0 && *end == '\0') {
+            return json_integer((json_int_t)i);
+        }
+    } else if (kind == VG_CELL_REAL && v[0] != '\0') {
+        char *end = NULL;
+        double d = strtod(v, &end);
+        if (*end == '\0' && isfinite(d)) {
+            return json_real(d);
+        }
+    }
+    char *clean = xstrdup(v);
+    json_t *s = json_string(clean);
+    free(clean);
+    return s;
 }
 
 static void csv_field(FILE *fp, const char *v)
@@ -174,6 +207,14 @@ static void print_cell(FILE *fp, const char *s, size_t width, bool pad)
 
 void cli_out_row(struct cli_out *o, size_t n, const char *const *values)
 {
+    cli_out_row_typed(o, n, values, NULL);
+}
+
+void cli_out_row_typed(struct cli_out *o,
+                       size_t n,
+                       const char *const *values,
+                       const enum vg_cell_kind *kinds)
+{
     if (o->format == CLI_FORMAT_CSV) {
         for (size_t i = 0; i < o->ncols; i++) {
             if (i > 0) {
@@ -192,15 +233,10 @@ void cli_out_row(struct cli_out *o, size_t n, const char *const *values)
         json_t *obj = json_object();
         for (size_t i = 0; i < o->ncols; i++) {
             const char *v = i < n ? values[i] : NULL;
-            if (v == NULL) {
-                json_object_set_new(obj, o->cols[i], json_null());
-            } else {
-                char *clean = xstrdup(v);
-                json_object_set_new(obj, o->cols[i], json_string(clean));
-                free(clean);
-            }
+            json_object_set_new(obj, o->cols[i],
+                                json_value(v, kinds != NULL && i < n ? kinds[i] : VG_CELL_TEXT));
         }
-        char *text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        char *text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_FLAGS_REAL);
         json_decref(obj);
         if (o->json_stream) {
             fprintf(o->fp, "%s\n", text != NULL ? text : "{}");
@@ -289,20 +325,34 @@ static int sink_row(void *user, size_t n, const char *const *values)
     return 0;
 }
 
-struct vg_row_sink cli_out_sink(struct cli_out *o)
+static int
+sink_typed_row(void *user, size_t n, const char *const *values, const enum vg_cell_kind *kinds)
 {
-    return (struct vg_row_sink){ sink_columns, sink_row, o };
+    cli_out_row_typed(user, n, values, kinds);
+    return 0;
 }
 
-void cli_print_record(enum cli_format format, FILE *stream, size_t n, const char *const *keys,
-                      const char *const *values)
+struct vg_row_sink cli_out_sink(struct cli_out *o)
+{
+    return (struct vg_row_sink){
+        .columns = sink_columns, .row = sink_row, .user = o, .typed_row = sink_typed_row
+    };
+}
+
+void cli_print_record(enum cli_format format,
+                      FILE *stream,
+                      size_t n,
+                      const char *const *keys,
+                      const char *const *values,
+                      const enum vg_cell_kind *kinds)
 {
     if (format == CLI_FORMAT_JSON) {
         json_t *obj = json_object();
         for (size_t i = 0; i < n; i++) {
-            json_object_set_new(obj, keys[i], values[i] != NULL ? json_string(values[i]) : json_null());
+            json_object_set_new(obj, keys[i],
+                                json_value(values[i], kinds != NULL ? kinds[i] : VG_CELL_TEXT));
         }
-        char *text = json_dumps(obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        char *text = json_dumps(obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_FLAGS_REAL);
         fprintf(stream, "%s\n", text != NULL ? text : "{}");
         free(text);
         json_decref(obj);
@@ -327,4 +377,20 @@ void cli_print_record(enum cli_format format, FILE *stream, size_t n, const char
     for (size_t i = 0; i < n; i++) {
         fprintf(stream, "%-*s  %s\n", (int)kw + 1, keys[i], values[i] != NULL ? values[i] : "");
     }
+}
+
+void cli_print_counts(
+    enum cli_format format, FILE *stream, size_t n, const char *const *keys, const int64_t *nums)
+{
+    enum { MAX = 64 };
+    char text[MAX][24];
+    const char *vals[MAX];
+    enum vg_cell_kind kinds[MAX];
+    n = n < MAX ? n : MAX;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(text[i], sizeof(text[i]), "%lld", (long long)nums[i]);
+        vals[i] = text[i];
+        kinds[i] = VG_CELL_INTEGER;
+    }
+    cli_print_record(format, stream, n, keys, vals, kinds);
 }

@@ -222,7 +222,10 @@ static enum vg_status random_stream(struct vg_store *store,
     if (sink->rows.columns != NULL) {
         sink->rows.columns(sink->rows.user, 9, cols);
     }
-    sink->rows.row(sink->rows.user, 9, vals);
+    static const enum vg_cell_kind kinds[] = { VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_REAL,
+                                               VG_CELL_REAL,    VG_CELL_REAL,    VG_CELL_INTEGER,
+                                               VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER };
+    vg_row_sink_emit(&sink->rows, 9, vals, kinds);
     return VG_OK;
 }
 

@@ -109,7 +109,11 @@ enum vg_status vg_risk_backtest(struct vg_store *store,
                                 rate,
                                 ri != NULL ? u : "",
                                 base };
-        if (sink->row(sink->user, 10, row) != 0) {
+        static const enum vg_cell_kind kinds[] = {
+            VG_CELL_TEXT,    VG_CELL_TEXT,    VG_CELL_TEXT, VG_CELL_REAL,    VG_CELL_INTEGER,
+            VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_REAL, VG_CELL_INTEGER, VG_CELL_REAL
+        };
+        if (vg_row_sink_emit(sink, 10, row, kinds) != 0) {
             break;
         }
     }

@@ -159,7 +159,12 @@ enum vg_status vg_risk_features_list(struct vg_store *store,
                                known ? "known" : "unknown",
                                why.data != NULL ? why.data : "",
                                srcs.data != NULL ? srcs.data : "" };
-        if (sink->row(sink->user, 6, row) != 0) {
+        const enum vg_cell_kind kinds[6] = {
+            VG_CELL_TEXT, known && d->type == VG_FEATURE_NUMBER ? VG_CELL_REAL : VG_CELL_TEXT,
+            VG_CELL_TEXT, VG_CELL_TEXT,
+            VG_CELL_TEXT, VG_CELL_TEXT,
+        };
+        if (vg_row_sink_emit(sink, 6, row, kinds) != 0) {
             break;
         }
     }

@@ -3,7 +3,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/quality.h>
 #include <vigia/time.h>
 
@@ -25,6 +24,7 @@ enum vg_status vg__store_query_rows(struct vg_store *store,
     int n = sqlite3_column_count(st);
     const char *names[64];
     const char *values[64];
+    enum vg_cell_kind kinds[64];
     if (n > 64) {
         sqlite3_finalize(st);
         return vg_error_set(err, VG_ELIMIT, "listing has too many columns");
@@ -37,9 +37,14 @@ enum vg_status vg__store_query_rows(struct vg_store *store,
     }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         for (int i = 0; i < n; i++) {
+            /* The type as stored, asked before the text conversion changes it. */
+            int type = sqlite3_column_type(st, i);
+            kinds[i] = type == SQLITE_INTEGER ? VG_CELL_INTEGER
+                       : type == SQLITE_FLOAT ? VG_CELL_REAL
+                                              : VG_CELL_TEXT;
             values[i] = (const char *)sqlite3_column_text(st, i);
         }
-        if (sink->row(sink->user, (size_t)n, values) != 0) {
+        if (vg_row_sink_emit(sink, (size_t)n, values, kinds) != 0) {
             rc = SQLITE_DONE;
             break;
         }
@@ -94,8 +99,8 @@ enum vg_status vg__store_reject(struct vg_store *store,
     return VG_OK;
 }
 
-enum vg_status vg_rejects_list(struct vg_store *store, const struct vg_row_sink *sink,
-                               struct vg_error *err)
+enum vg_status
+vg_rejects_list(struct vg_store *store, const struct vg_row_sink *sink, struct vg_error *err)
 {
     static const char sql[] =
         "SELECT source, line, column_no AS column, byte_offset AS offset, item, format,"
@@ -105,8 +110,10 @@ enum vg_status vg_rejects_list(struct vg_store *store, const struct vg_row_sink 
     return vg__store_query_rows(store, sql, NULL, 0, sink, err);
 }
 
-enum vg_status vg_findings_list(struct vg_store *store, const char *kind,
-                                const struct vg_row_sink *sink, struct vg_error *err)
+enum vg_status vg_findings_list(struct vg_store *store,
+                                const char *kind,
+                                const struct vg_row_sink *sink,
+                                struct vg_error *err)
 {
     static const char sql[] =
         "SELECT f.kind, fi.path AS source, m.msg_ref AS message, f.segment_no AS segment,"

@@ -232,7 +232,9 @@ struct vg_tt_report *vg_tt_report_new(void)
 
 struct vg_report_sink vg_tt_report_sink(struct vg_tt_report *r)
 {
-    return (struct vg_report_sink){ rep_section, { rep_columns, rep_row, r }, r };
+    return (struct vg_report_sink){ .section = rep_section,
+                                    .rows = { .columns = rep_columns, .row = rep_row, .user = r },
+                                    .user = r };
 }
 
 static int section_of(const struct vg_tt_report *r, const char *key)

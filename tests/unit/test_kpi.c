@@ -132,7 +132,9 @@ static void test_kpi__a_day_of_targets_and_outcomes(void **state)
     assert_int_equal(vg_tt_rows(r, "by_selection"), 0);
     free(r);
     struct vg_kpi_filter bad = { "XX", VG_TIME_NONE, VG_TIME_NONE };
-    struct vg_report_sink sink = { NULL, { NULL, NULL, NULL }, NULL };
+    struct vg_report_sink sink = { .section = NULL,
+                                   .rows = { .columns = NULL, .row = NULL, .user = NULL },
+                                   .user = NULL };
     assert_status(vg_kpi_report(s, &bad, &sink, &e), VG_EINVAL, &e);
     vg_store_close(s);
 }

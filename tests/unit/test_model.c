@@ -1121,7 +1121,7 @@ static int count_rows(void *user, size_t n, const char *const *values)
 static int audit_entries(struct vg_store *store)
 {
     int rows = 0;
-    struct vg_row_sink sink = { NULL, count_rows, &rows };
+    struct vg_row_sink sink = { .columns = NULL, .row = count_rows, .user = &rows };
     struct vg_error err;
     assert_status(vg_audit_list(store, 0, &sink, &err), VG_OK, &err);
     return rows;

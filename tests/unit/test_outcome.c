@@ -407,7 +407,7 @@ static void test_outcome__listing_filters(void **state)
     struct vg_outcome_report r;
     assert_int_equal(import(s, fixture(), &r), VG_EPARTIAL);
     int n = 0;
-    struct vg_row_sink sink = { NULL, count_row, &n };
+    struct vg_row_sink sink = { .columns = NULL, .row = count_row, .user = &n };
     struct vg_error e;
     vg_error_clear(&e);
     assert_status(vg_outcomes_list(s, NULL, NULL, VG_TIME_NONE, VG_TIME_NONE, &sink, &e), VG_OK,

@@ -628,7 +628,7 @@ static void rows_free(struct rows *r)
 static void list(struct vg_store *s, bool all, struct rows *r)
 {
     memset(r, 0, sizeof(*r));
-    struct vg_row_sink sink = { rows_columns, rows_row, r };
+    struct vg_row_sink sink = { .columns = rows_columns, .row = rows_row, .user = r };
     struct vg_risk_filter f = { VG_TIME_NONE, VG_TIME_NONE, NULL, all, false };
     struct vg_error e;
     vg_error_clear(&e);
@@ -876,11 +876,10 @@ static void test_risk__two_places_inside_a_terminal(void **state)
 {
     (void)state;
     struct vg_store *s = world("t2.db");
-    ingest(
-        s, "clone.json",
-        "{\"type\":\"event\",\"sender\":\"TPE\",\"container\":\"MSCU1000017\",\"event\":"
-        "\"gate_in\",\"time\":\"2024-06-04T03:00:00Z\",\"port\":\"PEPAI\",\"terminal\":\"TPE\","
-        "\"full_empty\":\"full\"}\n");
+    ingest(s, "clone.json",
+           "{\"type\":\"event\",\"sender\":\"TPE\",\"container\":\"MSCU1000017\",\"event\":"
+           "\"gate_in\",\"time\":\"2024-06-04T03:00:00Z\",\"port\":\"PEPAI\",\"terminal\":\"TPE\","
+           "\"full_empty\":\"full\"}\n");
     struct feat *f = features(s, trip_of(s, "MSCU1000017", NULL), "2024-06-04T12:00Z");
     assert_false(fbool(f, VG_F_CONTAINER_TWO_PLACES)); /* not loaded at Callao yet */
     features_free(f);
@@ -893,14 +892,13 @@ static void test_risk__two_places_inside_a_terminal(void **state)
     vg_store_close(s);
 
     s = world("t3.db");
-    ingest(
-        s, "journey.json",
-        "{\"type\":\"event\",\"sender\":\"DPW\",\"container\":\"MSCU1000017\",\"event\":"
-        "\"gate_out\",\"time\":\"2024-06-03T09:00:00Z\",\"port\":\"PECLL\",\"terminal\":\"DPW\","
-        "\"full_empty\":\"full\"}\n"
-        "{\"type\":\"event\",\"sender\":\"TPE\",\"container\":\"MSCU1000017\",\"event\":"
-        "\"gate_in\",\"time\":\"2024-06-04T03:00:00Z\",\"port\":\"PEPAI\",\"terminal\":\"TPE\","
-        "\"full_empty\":\"full\"}\n");
+    ingest(s, "journey.json",
+           "{\"type\":\"event\",\"sender\":\"DPW\",\"container\":\"MSCU1000017\",\"event\":"
+           "\"gate_out\",\"time\":\"2024-06-03T09:00:00Z\",\"port\":\"PECLL\",\"terminal\":\"DPW\","
+           "\"full_empty\":\"full\"}\n"
+           "{\"type\":\"event\",\"sender\":\"TPE\",\"container\":\"MSCU1000017\",\"event\":"
+           "\"gate_in\",\"time\":\"2024-06-04T03:00:00Z\",\"port\":\"PEPAI\",\"terminal\":\"TPE\","
+           "\"full_empty\":\"full\"}\n");
     f = features(s, trip_of(s, "MSCU1000017", NULL), "2024-06-05T15:00Z");
     assert_false(fbool(f, VG_F_CONTAINER_TWO_PLACES));
     features_free(f);
@@ -1147,7 +1145,7 @@ static void test_risk__backtest_counts_hits_on_outcomes(void **state)
         VG_OK, &e);
     struct rows rw;
     memset(&rw, 0, sizeof(rw));
-    struct vg_row_sink sink = { rows_columns, rows_row, &rw };
+    struct vg_row_sink sink = { .columns = rows_columns, .row = rows_row, .user = &rw };
     assert_status(vg_risk_backtest(s, set, &sink, &e), VG_OK, &e);
     bool seal = false, party = false, total = false;
     for (size_t i = 0; i < rw.nrows; i++) {
@@ -1630,16 +1628,17 @@ static void test_risk__carrier_named_as_consignee(void **state)
     char empty_no[12];
     box(empty_no, 50);
     assert_int_equal(
-        vg_buf_printf(&b,
-                      "{\"type\":\"manifest\",\"sender\":\"MSC-PE\",\"document_number\":\"CA-9\","
-                      "\"prepared_at\":\"2024-06-01T00:00:00Z\",\"voyage\":{\"vessel\":{\"name\":"
-                      "\"MSC ANNA\",\"imo\":\"9074729\"},\"voyage\":\"C001\",\"carrier\":\"MSC\","
-                      "\"port\":\"PECLL\",\"etd\":\"2024-06-05T22:00:00Z\"},\"consignments\":[{"
-                      "\"bill_of_lading\":\"CAB9\",\"places\":{\"loading\":\"PECLL\",\"discharge\":"
-                      "\"NLRTM\"},\"parties\":[{\"role\":\"shipper\",\"name\":\"MSC PERU\"},"
-                      "{\"role\":\"consignee\",\"name\":\"MSC\",\"id\":\"MSC\"}],\"equipment\":["
-                      "{\"container\":\"%s\",\"size_type\":\"45R1\",\"full_empty\":\"empty\"}]}]}\n",
-                      empty_no),
+        vg_buf_printf(
+            &b,
+            "{\"type\":\"manifest\",\"sender\":\"MSC-PE\",\"document_number\":\"CA-9\","
+            "\"prepared_at\":\"2024-06-01T00:00:00Z\",\"voyage\":{\"vessel\":{\"name\":"
+            "\"MSC ANNA\",\"imo\":\"9074729\"},\"voyage\":\"C001\",\"carrier\":\"MSC\","
+            "\"port\":\"PECLL\",\"etd\":\"2024-06-05T22:00:00Z\"},\"consignments\":[{"
+            "\"bill_of_lading\":\"CAB9\",\"places\":{\"loading\":\"PECLL\",\"discharge\":"
+            "\"NLRTM\"},\"parties\":[{\"role\":\"shipper\",\"name\":\"MSC PERU\"},"
+            "{\"role\":\"consignee\",\"name\":\"MSC\",\"id\":\"MSC\"}],\"equipment\":["
+            "{\"container\":\"%s\",\"size_type\":\"45R1\",\"full_empty\":\"empty\"}]}]}\n",
+            empty_no),
         VG_OK);
     ingest(s, "carrier.json", b.data);
     vg_buf_release(&b);
@@ -2348,8 +2347,9 @@ static void test_risk__consignment_evidence_shared_by_its_boxes(void **state)
     list(s, false, &rw);
     size_t shown = 0;
     for (size_t k = 0; k < rw.nrows; k++) {
-        shown += strcmp(rw.cells[k][1], "BLC0") == 0 &&
-                 strstr(rw.cells[k][7], " | Consignment evidence shared by the 4 containers") != NULL;
+        shown +=
+            strcmp(rw.cells[k][1], "BLC0") == 0 &&
+            strstr(rw.cells[k][7], " | Consignment evidence shared by the 4 containers") != NULL;
     }
     assert_int_equal(shown, 4);
     rows_free(&rw);

@@ -497,7 +497,7 @@ static void test_risk_examples__backtest_walks_every_examined_trip(void **state)
         vg_rules_compile(text, len, "default.rules", vg_feature_catalog(), NULL, NULL, &set, NULL),
         VG_OK, NULL);
     char total[2][16] = { "", "" };
-    struct vg_row_sink sink = { rows_columns, rows_row, &total };
+    struct vg_row_sink sink = { .columns = rows_columns, .row = rows_row, .user = &total };
     assert_status(vg_risk_backtest(s, set, &sink, NULL), VG_OK, NULL);
     /* No cut-off and no delay: the ten examined trips (H too), six with a find (C, D, E,
      * H, L, G). */

@@ -58,7 +58,7 @@ static int count_row(void *user, size_t n, const char *const *values)
 static int count_audit(struct vg_store *store)
 {
     struct counter c = { 0 };
-    struct vg_row_sink sink = { count_columns, count_row, &c };
+    struct vg_row_sink sink = { .columns = count_columns, .row = count_row, .user = &c };
     assert_int_equal(vg_audit_list(store, 0, &sink, NULL), VG_OK);
     return c.rows;
 }
@@ -812,14 +812,14 @@ static void test_screen__csv_import_is_idempotent_and_versioned(void **state)
     assert_int_equal(r.removed, 1);
     assert_int_equal(count_audit(store), audit0 + 2);
     struct counter active = { 0 }, all = { 0 };
-    struct vg_row_sink sa = { count_columns, count_row, &active };
-    struct vg_row_sink sb = { count_columns, count_row, &all };
+    struct vg_row_sink sa = { .columns = count_columns, .row = count_row, .user = &active };
+    struct vg_row_sink sb = { .columns = count_columns, .row = count_row, .user = &all };
     assert_int_equal(vg_watchlist_entries_list(store, "national", false, &sa, NULL), VG_OK);
     assert_int_equal(vg_watchlist_entries_list(store, "national", true, &sb, NULL), VG_OK);
     assert_int_equal(active.rows, 4);
     assert_int_equal(all.rows, 6); /* the old PEREZ QUISPE version and MAR DEL SUR are kept */
     struct counter lists = { 0 };
-    struct vg_row_sink sl = { count_columns, count_row, &lists };
+    struct vg_row_sink sl = { .columns = count_columns, .row = count_row, .user = &lists };
     assert_int_equal(vg_watchlists_list(store, &sl, NULL), VG_OK);
     assert_int_equal(lists.rows, 1);
     assert_string_equal(lists.first[0], "national");
@@ -893,11 +893,11 @@ static void test_screen__csv_import_rejects_bad_records_and_keeps_good(void **st
     assert_int_equal(r.removed, 0);  /* MAR DEL SUR kept: records were rejected */
     assert_true(r.removals_skipped);
     struct counter rejects = { 0 };
-    struct vg_row_sink sink = { count_columns, count_row, &rejects };
+    struct vg_row_sink sink = { .columns = count_columns, .row = count_row, .user = &rejects };
     assert_int_equal(vg_rejects_list(store, &sink, NULL), VG_OK);
     assert_int_equal(rejects.rows, 3);
     struct counter findings = { 0 };
-    struct vg_row_sink fs = { count_columns, count_row, &findings };
+    struct vg_row_sink fs = { .columns = count_columns, .row = count_row, .user = &findings };
     assert_int_equal(vg_findings_list(store, "watchlist_country", &fs, NULL), VG_OK);
     assert_int_equal(findings.rows, 1);
     /* Not a watch list at all. */
@@ -1040,7 +1040,7 @@ static void test_screen__dismissal_needs_a_second_person_and_lapses(void **state
     h = first_hit_of(bob, "INVERSIONES AGRO NORTE S.A.C.", ext);
     assert_false(h.dismissed);
     struct counter lapsed = { 0 };
-    struct vg_row_sink sink = { count_columns, count_row, &lapsed };
+    struct vg_row_sink sink = { .columns = count_columns, .row = count_row, .user = &lapsed };
     assert_int_equal(vg_watchlist_dismissals_list(bob, "lapsed", &sink, NULL), VG_OK);
     assert_int_equal(lapsed.rows, 1);
     /* A request whose entry changes before approval lapses at approval. */

@@ -52,7 +52,7 @@ static const char *col(const struct rows *r, size_t row, const char *name)
 static struct rows *list_run(struct vg_store *s, int64_t run_id, bool vessels)
 {
     struct rows *r = calloc(1, sizeof(*r));
-    struct vg_row_sink sink = { cap_columns, cap_row, r };
+    struct vg_row_sink sink = { .columns = cap_columns, .row = cap_row, .user = r };
     struct vg_error e;
     vg_error_clear(&e);
     assert_status(vg_targets_list(s, run_id, vessels ? NULL : &sink, vessels ? &sink : NULL, &e),
@@ -480,7 +480,7 @@ static void test_target__vessel_targets_from_vessel_events(void **state)
 static size_t count_rows(struct vg_store *s, const char *port)
 {
     struct rows *r = calloc(1, sizeof(*r));
-    struct vg_row_sink sink = { cap_columns, cap_row, r };
+    struct vg_row_sink sink = { .columns = cap_columns, .row = cap_row, .user = r };
     struct vg_error e;
     vg_error_clear(&e);
     assert_status(vg_targets_pending(s, port, &sink, &e), VG_OK, &e);

@@ -1,17 +1,15 @@
 /* Vessel events from the store: positions written as tracks, detection with the store's
  * thresholds, events linked to the vessel and its voyage, port calls timed by AIS,
  * idempotent re-runs, thresholds saved per store, listing with filters. */
+#include "store/store_int.h"
 #include "vg_test.h"
 
 #include <math.h>
 #include <sqlite3.h>
-
 #include <vigia/maritime.h>
 #include <vigia/store.h>
 #include <vigia/time.h>
 #include <vigia/track.h>
-
-#include "store/store_int.h"
 
 #define SHIP 311000001u /* Bahamas, merchant (ship type 71) */
 #define BOAT 760000123u /* Peru, class B, no static data */
@@ -42,16 +40,25 @@ static void exec(struct vg_store *s, const char *sql)
     assert_int_equal(sqlite3_exec(s->db, sql, NULL, NULL, &msg), SQLITE_OK);
 }
 
-static void leg(struct vg_track_writer *w, uint32_t mmsi, int64_t t0, int64_t t1, int64_t step,
-                double lat0, double lon0, double lat1, double lon1, char cls)
+static void leg(struct vg_track_writer *w,
+                uint32_t mmsi,
+                int64_t t0,
+                int64_t t1,
+                int64_t step,
+                double lat0,
+                double lon0,
+                double lat1,
+                double lon1,
+                char cls)
 {
     double km = vg_geo_distance_km(lat0, lon0, lat1, lon1);
     double kn = t1 > t0 ? km / 1.852 / ((double)(t1 - t0) / 3600.0) : 0;
     struct vg_error e;
     for (int64_t x = t0; x <= t1; x += step) {
         double f = t1 > t0 ? (double)(x - t0) / (double)(t1 - t0) : 0;
-        struct vg_position p = { mmsi, x, lat0 + f * (lat1 - lat0), lon0 + f * (lon1 - lon0),
-                                 (float)kn, NAN, -1, 0, cls };
+        struct vg_position p = {
+            mmsi, x, lat0 + f * (lat1 - lat0), lon0 + f * (lon1 - lon0), (float)kn, NAN, -1, 0, cls
+        };
         assert_int_equal(vg_track_add(w, &p, &e), VG_OK);
     }
 }
@@ -67,23 +74,26 @@ static void fill(struct vg_store *s, bool second_half)
     assert_int_equal(vg_track_writer_new(s, &w, &e), VG_OK);
     if (!second_half) {
         leg(w, SHIP, T0, T0 + 3 * 3600, 120, -12.05, -77.55, -12.05, -77.15, 'A');
-        leg(w, SHIP, T0 + 3 * 3600 + 300, T0 + 23 * 3600, 300, -12.05, -77.15, -12.05, -77.15,
-            'A');
-        struct vg_track_static st = { .mmsi = SHIP, .t = T0, .imo = 9074729, .name = "MSC ANNA",
-                                      .call_sign = "3FAB4", .ship_type = 71 };
+        leg(w, SHIP, T0 + 3 * 3600 + 300, T0 + 23 * 3600, 300, -12.05, -77.15, -12.05, -77.15, 'A');
+        struct vg_track_static st = { .mmsi = SHIP,
+                                      .t = T0,
+                                      .imo = 9074729,
+                                      .name = "MSC ANNA",
+                                      .call_sign = "3FAB4",
+                                      .ship_type = 71 };
         assert_int_equal(vg_track_add_static(w, &st, &e), VG_OK);
     } else {
         int64_t night = T0 + 31 * 3600;
         double lat = -10.6, lon = -78.2;
-        leg(w, SHIP, T0 + 23 * 3600 + 120, night - 3600, 120, -12.05, -77.15, lat + 0.2,
-            lon - 0.1, 'A');
+        leg(w, SHIP, T0 + 23 * 3600 + 120, night - 3600, 120, -12.05, -77.15, lat + 0.2, lon - 0.1,
+            'A');
         leg(w, SHIP, night - 3600 + 60, night, 60, lat + 0.2, lon - 0.1, lat, lon, 'A');
         leg(w, SHIP, night + 60, night + 40 * 60, 60, lat, lon, lat - 0.004, lon, 'A');
         leg(w, SHIP, night + 40 * 60 + 60, night + 3 * 3600, 60, lat - 0.004, lon, lat - 0.5,
             lon - 0.2, 'A');
         leg(w, BOAT, night - 3600, night, 60, lat + 0.1, lon + 0.3, lat, lon + 0.002, 'B');
-        leg(w, BOAT, night + 60, night + 30 * 60, 60, lat, lon + 0.002, lat - 0.003,
-            lon + 0.002, 'B');
+        leg(w, BOAT, night + 60, night + 30 * 60, 60, lat, lon + 0.002, lat - 0.003, lon + 0.002,
+            'B');
         leg(w, BOAT, night + 30 * 60 + 60, night + 2 * 3600, 60, lat - 0.003, lon + 0.002,
             lat + 0.1, lon + 0.3, 'B');
     }
@@ -159,7 +169,8 @@ static void test_voyage_events__open_visit_is_completed_later(void **state)
     struct vg_error e;
     assert_int_equal(vg_maritime_run(s, T0 - 86400, T0 + 86400, &r, &e), VG_OK);
     assert_int_equal(q(s, "SELECT count(*) FROM vessel_events WHERE kind = 'port_visit'"), 1);
-    assert_int_equal(q(s, "SELECT params = 'open' FROM vessel_events WHERE kind = 'port_visit'"), 1);
+    assert_int_equal(q(s, "SELECT params = 'open' FROM vessel_events WHERE kind = 'port_visit'"),
+                     1);
     int64_t end1 = q(s, "SELECT end_at FROM vessel_events WHERE kind = 'port_visit'");
     assert_true(q(s, "SELECT atd IS NULL FROM port_calls WHERE id = 3") == 1);
     fill(s, true);
@@ -175,8 +186,10 @@ static void test_voyage_events__link_by_unique_name(void **state)
 {
     (void)state;
     struct vg_store *s = new_store();
-    exec(s, "INSERT INTO vessels(id, name, created_at) VALUES(4, 'RIO BLANCO', 0), (5, 'SANTA ROSA', 0),"
-            " (6, 'SANTA ROSA', 0)");
+    exec(
+        s,
+        "INSERT INTO vessels(id, name, created_at) VALUES(4, 'RIO BLANCO', 0), (5, 'SANTA ROSA', 0),"
+        " (6, 'SANTA ROSA', 0)");
     struct vg_error e;
     struct vg_track_writer *w;
     assert_int_equal(vg_store_begin(s, &e), VG_OK);
@@ -293,16 +306,16 @@ static void test_voyage_events__list_with_filters(void **state)
     struct vg_error e;
     assert_int_equal(vg_maritime_run(s, T0 - 86400, T0 + 3 * 86400, &r, &e), VG_OK);
     struct rows all = { 0 };
-    struct vg_row_sink sink = { on_columns, on_row, &all };
+    struct vg_row_sink sink = { .columns = on_columns, .row = on_row, .user = &all };
     assert_int_equal(vg_vessel_events_list(s, VG_TIME_NONE, VG_TIME_NONE, NULL, NULL, &sink, &e),
                      VG_OK);
     assert_true(all.n >= 2);
     assert_string_equal(all.kind[0], "port_visit"); /* oldest first */
     struct rows enc = { 0 };
     sink.user = &enc;
-    assert_int_equal(vg_vessel_events_list(s, VG_TIME_NONE, VG_TIME_NONE, "PECLL", "encounter",
-                                           &sink, &e),
-                     VG_OK);
+    assert_int_equal(
+        vg_vessel_events_list(s, VG_TIME_NONE, VG_TIME_NONE, "PECLL", "encounter", &sink, &e),
+        VG_OK);
     assert_int_equal(enc.n, 1); /* on the voyage from Callao */
     struct rows later = { 0 };
     sink.user = &later;
