@@ -36,6 +36,7 @@ struct vg_store;
 struct vg_ingest_report {
     int64_t files;            /* files read */
     int64_t files_skipped;    /* files of no known format */
+    int64_t files_unchanged;  /* files read whole before (same content): not read again */
     int64_t interchanges;     /* EDIFACT interchanges */
     int64_t messages;         /* messages (or CSV/JSON documents) seen */
     int64_t accepted;         /* new messages written */

@@ -22,7 +22,10 @@ const struct cli_command cli_cmd_ingest = {
     "Reads files and folders (recursively, in name order; '-' for standard input), detects\n"
     "each file's format from its content (UN/EDIFACT, NMEA AIS, the CSV and JSON layouts of\n"
     "docs/formats.md) and writes what it carries into the store. Files of no known format\n"
-    "are reported as skipped. Ingesting the same file again changes nothing. Refused\n"
+    "are reported as skipped. Ingesting the same file again changes nothing: a file read\n"
+    "whole before (every message in, none refused) is recognised by its content, under any\n"
+    "name, and not read again (files_unchanged), so a folder that keeps its files can be\n"
+    "ingested again and again; a file with refused messages is read again. Refused\n"
     "messages are reported with file, position and reason and kept (vigia rejects); doubtful\n"
     "content goes in flagged (vigia quality). Ends with a summary.\n"
     "\n"
@@ -211,18 +214,18 @@ static int run(struct cli_global *g, int argc, char **argv)
     if (prog.rejects_more > 0 && !g->quiet) {
         fprintf(stderr, "vigia: ... %d more rejected (see vigia rejects)\n", prog.rejects_more);
     }
-    enum { NKEYS = 18 };
-    const int64_t nums[NKEYS] = { r.files,         r.files_skipped,   r.interchanges,
-                                  r.messages,      r.accepted,        r.rejected,
-                                  r.duplicates,    r.amended,         r.cancelled,
-                                  r.collisions,    r.containers,      r.consignments,
-                                  r.events,        r.findings,        r.ais_sentences,
-                                  r.ais_positions, events.new_events, r.bytes };
+    enum { NKEYS = 19 };
+    const int64_t nums[NKEYS] = {
+        r.files,         r.files_skipped, r.files_unchanged, r.interchanges, r.messages,
+        r.accepted,      r.rejected,      r.duplicates,      r.amended,      r.cancelled,
+        r.collisions,    r.containers,    r.consignments,    r.events,       r.findings,
+        r.ais_sentences, r.ais_positions, events.new_events, r.bytes
+    };
     static const char *const keys[NKEYS] = {
-        "files",         "files_skipped", "interchanges", "messages",  "accepted",
-        "rejected",      "duplicates",    "amended",      "cancelled", "collisions",
-        "containers",    "consignments",  "events",       "findings",  "ais_sentences",
-        "ais_positions", "vessel_events", "bytes",
+        "files",         "files_skipped", "files_unchanged", "interchanges", "messages",
+        "accepted",      "rejected",      "duplicates",      "amended",      "cancelled",
+        "collisions",    "containers",    "consignments",    "events",       "findings",
+        "ais_sentences", "ais_positions", "vessel_events",   "bytes",
     };
     cli_print_counts(g->format, stdout, NKEYS, keys, nums);
     if (st == VG_EPARTIAL) {

@@ -192,11 +192,17 @@ static enum vg_status ingest_file(struct ing_session *s, void *ctx, const char *
     return st;
 }
 
-/* The reading of the file being ingested ended with st, which is returned. After an
+/* The reading of the file being ingested ended with st, which is returned. A file read to
+ * its end without a reject is marked complete in the open batch, with its last messages
+ * (a later run skips the same content: ingest_data, the read-ahead thread). After an
  * error the batch goes, with the earlier files it took: the run stops here (its error),
  * and a re-run completes them. */
-static enum vg_status file_end(struct ing_session *s, enum vg_status st)
+static enum vg_status file_end(struct ing_session *s, enum vg_status st, struct vg_error *err)
 {
+    if (st == VG_OK && s->in_batch && s->report->rejected == s->file_rejected) {
+        st = vg__store_file_complete(s->store, s->file_id, s->now, err);
+        s->batch_changes++;
+    }
     if (st != VG_OK && s->in_batch) {
         s->in_batch = false;
         vg_store_rollback(s->store);
@@ -221,22 +227,30 @@ static enum vg_status file_begin(struct ing_session *s, struct ing_file *f, cons
     st = vg__store_file_register(s->store, f->path, digest, (int64_t)f->len, format, &f->file_id,
                                  &is_new, err);
     if (st != VG_OK) {
-        return file_end(s, st);
+        return file_end(s, st, err);
     }
     if (is_new) {
         s->batch_changes++;
     }
     vg__ing_session_file(s, f->file_id, f->path);
     memcpy(s->file_digest, digest, VG_DIGEST_SIZE);
+    s->file_rejected = s->report->rejected;
     batch_takes_file(s, f->path);
     return VG_OK;
+}
+
+/* A file read whole before: counted as read and as unchanged. */
+static void file_done(struct ing_session *s, const char *path, size_t len)
+{
+    (void)path;
+    s->report->files++;
+    s->report->bytes += (int64_t)len;
+    s->report->files_unchanged++;
 }
 
 static enum vg_status ingest_data(struct ing_session *s, const char *path, const char *data,
                                   size_t len, struct vg_error *err)
 {
-    s->report->files++;
-    s->report->bytes += (int64_t)len;
     const char *format = NULL;
     const char *csv_layout = NULL;
     if (vg__ing_edifact_sniff(data, len)) {
@@ -249,14 +263,26 @@ static enum vg_status ingest_data(struct ing_session *s, const char *path, const
         format = csv_layout;
     }
     if (format == NULL) {
+        s->report->files++;
+        s->report->bytes += (int64_t)len;
         skipped(s, path, "not a format vigia reads (EDIFACT, NMEA AIS, or the CSV/JSON layouts "
                          "of docs/formats.md)");
         return VG_OK;
     }
     uint8_t digest[VG_DIGEST_SIZE];
     vg_digest(data, len, digest);
+    bool done = false;
+    enum vg_status st = vg__store_file_done(s->store, digest, &done, err);
+    if (st != VG_OK || done) {
+        if (done) {
+            file_done(s, path, len);
+        }
+        return st;
+    }
+    s->report->files++;
+    s->report->bytes += (int64_t)len;
     struct ing_file f = { path, data, len, 0 };
-    enum vg_status st = file_begin(s, &f, format, digest, err);
+    st = file_begin(s, &f, format, digest, err);
     if (st != VG_OK) {
         return st;
     }
@@ -269,7 +295,7 @@ static enum vg_status ingest_data(struct ing_session *s, const char *path, const
     } else {
         st = vg__ing_read_csv(s, &f, err);
     }
-    return file_end(s, st);
+    return file_end(s, st, err);
 }
 
 /* ---- runs read ahead -------------------------------------------------------------------- */
@@ -282,7 +308,9 @@ static enum vg_status ahead_begin(struct ing_session *s, struct ing_file *f,
     return file_begin(s, f, "edifact", digest, err);
 }
 
-static const struct ing_file_ops ahead_ops = { ahead_begin, file_end, ingest_data };
+static const struct ing_file_ops ahead_ops = {
+    .begin = ahead_begin, .end = file_end, .other = ingest_data, .done = file_done
+};
 
 /* Buffers from this size on are read ahead (vg_ingest_buffer). */
 #define ING_AHEAD_MIN_BYTES (1u << 20)

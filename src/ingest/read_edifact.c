@@ -63,6 +63,7 @@ enum edi_item_kind {
     EDI_ITEM_FILE_BEGIN, /* an EDIFACT file: path, file, digest; its items follow */
     EDI_ITEM_FILE_END,   /* its parse ended: status and error */
     EDI_ITEM_FILE_OTHER, /* a file of another format: path, file */
+    EDI_ITEM_FILE_DONE,  /* a file read whole before (same content): path, its length */
     EDI_ITEM_FAILED,     /* an entry that could not be read: status and error */
 };
 
@@ -105,7 +106,8 @@ struct edi_writer {
 };
 
 /* The parse side: mappers' context, notes waiting for their message, the item being
- * made. Never touches the session or the store. */
+ * made. Never touches the session or the store (a run read ahead asks its own read-only
+ * connection, probe, whether a file was read whole before). */
 struct edi_reader {
     const struct ing_file *f;
     bool tolerate_counts;
@@ -123,6 +125,7 @@ struct edi_reader {
     const struct ing_entry *entries;
     size_t nentries;
     struct ing_file file;
+    struct vg__file_probe *probe;
 };
 
 static const char *note_kind(const char *kind)
@@ -230,6 +233,7 @@ static enum vg_status write_item(struct edi_writer *w, struct edi_item *it)
     case EDI_ITEM_FILE_BEGIN:
     case EDI_ITEM_FILE_END:
     case EDI_ITEM_FILE_OTHER:
+    case EDI_ITEM_FILE_DONE:
     case EDI_ITEM_FAILED:
         break; /* the run's own items: write_run_item */
     }
@@ -606,11 +610,12 @@ static void queue_release(struct edi_queue *q)
 
 /* ---- a run read ahead ----------------------------------------------------------------- */
 
-/* Queues an item about a whole file (FAILED, FILE_OTHER, FILE_BEGIN); false when the
- * write side has stopped. The item takes the mapping when it is queued; otherwise the
- * file is closed here. */
+/* Queues an item about a whole file (FAILED, FILE_OTHER, FILE_BEGIN with its digest,
+ * FILE_DONE); false when the write side has stopped. The item takes the mapping when it is
+ * queued; otherwise the file is closed here. */
 static bool put_file_item(struct edi_reader *r, enum edi_item_kind kind, const char *path,
-                          struct vg_file *file, enum vg_status st, const struct vg_error *e)
+                          struct vg_file *file, enum vg_status st, const struct vg_error *e,
+                          const uint8_t *digest)
 {
     struct edi_item *it = item_begin(r, kind);
     if (it == NULL) {
@@ -624,8 +629,8 @@ static bool put_file_item(struct edi_reader *r, enum edi_item_kind kind, const c
     }
     it->file = *file;
     memset(file, 0, sizeof(*file));
-    if (kind == EDI_ITEM_FILE_BEGIN) {
-        vg_digest(it->file.data, it->file.len, it->digest);
+    if (digest != NULL) {
+        memcpy(it->digest, digest, VG_DIGEST_SIZE);
     }
     item_end(r, it);
     return true;
@@ -649,17 +654,27 @@ static void *read_ahead_thread(void *arg)
             st = vg_file_open(e->path, &file, &oerr);
         }
         if (st != VG_OK) {
-            put_file_item(r, EDI_ITEM_FAILED, e->path, &file, st, e->failed ? &e->error : &oerr);
+            put_file_item(r, EDI_ITEM_FAILED, e->path, &file, st, e->failed ? &e->error : &oerr,
+                          NULL);
             return NULL; /* the write side stops there */
         }
         if (!vg__ing_edifact_sniff(file.data, file.len)) {
-            if (!put_file_item(r, EDI_ITEM_FILE_OTHER, e->path, &file, VG_OK, NULL)) {
+            if (!put_file_item(r, EDI_ITEM_FILE_OTHER, e->path, &file, VG_OK, NULL, NULL)) {
+                return NULL;
+            }
+            continue;
+        }
+        uint8_t digest[VG_DIGEST_SIZE];
+        vg_digest(file.data, file.len, digest);
+        if (vg__store_file_probe_done(r->probe, digest)) {
+            /* Read whole before (the same content): counted by the write side, not parsed. */
+            if (!put_file_item(r, EDI_ITEM_FILE_DONE, e->path, &file, VG_OK, NULL, NULL)) {
                 return NULL;
             }
             continue;
         }
         r->file = (struct ing_file){ e->path, file.data, file.len, 0 };
-        if (!put_file_item(r, EDI_ITEM_FILE_BEGIN, e->path, &file, VG_OK, NULL)) {
+        if (!put_file_item(r, EDI_ITEM_FILE_BEGIN, e->path, &file, VG_OK, NULL, digest)) {
             return NULL;
         }
         r->nnotes = 0;
@@ -711,13 +726,17 @@ static enum vg_status write_run_item(struct edi_writer *w, const struct ing_file
             *w->err = it->error;
         }
         *in_file = false;
-        st = ops->end(s, st);
+        st = ops->end(s, st, w->err);
         vg_file_close(cur);
         return st;
     case EDI_ITEM_FILE_OTHER:
         st = ops->other(s, it->path, it->file.data, it->file.len, w->err);
         vg_file_close(&it->file);
         return st;
+    case EDI_ITEM_FILE_DONE:
+        ops->done(s, it->path, it->file.len);
+        vg_file_close(&it->file);
+        return VG_OK;
     case EDI_ITEM_FAILED:
         if (w->err != NULL) {
             *w->err = it->error;
@@ -748,7 +767,8 @@ bool vg__ing_read_ahead(struct ing_session *s, const struct ing_entry *entries, 
      * is the writing thread's, for the files of other formats it reads meanwhile. */
     struct edi_queue q;
     bool queued = false, started = false;
-    if ((s->opts.no_raw || (r.packer = vg__raw_packer_new()) != NULL) && queue_init(&q)) {
+    if (vg__store_file_probe_open(s->store, &r.probe, NULL) == VG_OK &&
+        (s->opts.no_raw || (r.packer = vg__raw_packer_new()) != NULL) && queue_init(&q)) {
         queued = true;
         r.q = &q;
         pthread_t tid;
@@ -769,7 +789,7 @@ bool vg__ing_read_ahead(struct ing_session *s, const struct ing_entry *entries, 
             pthread_join(tid, NULL);
             if (in_file) {
                 /* Stopped inside a file (a write failed): as its reading failing. */
-                st = ops->end(s, st);
+                st = ops->end(s, st, err);
                 vg_file_close(&cur);
             }
             *out = st;
@@ -784,6 +804,7 @@ bool vg__ing_read_ahead(struct ing_session *s, const struct ing_entry *entries, 
     vg_free(r.notes);
     vg_buf_release(&r.ctx.text);
     vg__raw_packer_free(r.packer);
+    vg__store_file_probe_close(r.probe);
     return started;
 }
 

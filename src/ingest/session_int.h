@@ -184,6 +184,7 @@ struct ing_session {
     int batch_files;
     char batch_path[1024];
     uint8_t file_digest[VG_DIGEST_SIZE]; /* content digest of the file being read */
+    int64_t file_rejected;               /* report->rejected when it began */
 };
 
 /* ---- a run's files read ahead (read_edifact.c) --------------------------------------- */
@@ -205,8 +206,10 @@ struct ing_file_ops {
     enum vg_status (*begin)(struct ing_session *s, struct ing_file *f,
                             const uint8_t digest[VG_DIGEST_SIZE], struct vg_error *err);
     /* The reading of that file ended with st, which it returns (an error rolls the batch
-     * back). */
-    enum vg_status (*end)(struct ing_session *s, enum vg_status st);
+     * back; err, when not yet set, says why a step of its own failed). */
+    enum vg_status (*end)(struct ing_session *s, enum vg_status st, struct vg_error *err);
+    /* A file read whole before (the same content): counted, not read (len bytes). */
+    void (*done)(struct ing_session *s, const char *path, size_t len);
     /* A file of another format (or none), handled whole on the writing thread. */
     enum vg_status (*other)(struct ing_session *s, const char *path, const char *data,
                             size_t len, struct vg_error *err);

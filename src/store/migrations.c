@@ -409,6 +409,16 @@ static const char *const schema_v9[] = {
     NULL,
 };
 
+/* 10: files read whole. A file whose every message went in (or was known) without a
+ * reject is marked complete in the transaction that took its last message; a later run
+ * that meets the same content skips it by its digest instead of reading and comparing
+ * every message again (a folder that keeps its files, ingested every few minutes). A file
+ * with rejects stays incomplete, so that a re-run (say with --tolerate-counts) reads it. */
+static const char *const schema_v10[] = {
+    "ALTER TABLE ingest_files ADD COLUMN completed_at INTEGER;\n",
+    NULL,
+};
+
 const struct store_migration vg__store_migrations[] = {
     { 1, "data model", schema_v1 },
     { 2, "targeting", schema_v2 },
@@ -419,6 +429,7 @@ const struct store_migration vg__store_migrations[] = {
     { 7, "feature names of packed feature records", schema_v7 },
     { 8, "compressed raw message bytes", schema_v8 },
     { 9, "consignments by message (cancellations)", schema_v9 },
+    { 10, "input files read whole", schema_v10 },
 };
 
 const int vg__store_migration_count =

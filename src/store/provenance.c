@@ -1,6 +1,8 @@
 /* Input files and data-quality findings: where every record came from. */
 #include "store/store_int.h"
 
+#include <vigia/alloc.h>
+#include <vigia/log.h>
 #include <vigia/time.h>
 
 enum vg_status vg__store_file_register(struct vg_store *store,
@@ -45,6 +47,100 @@ enum vg_status vg__store_file_register(struct vg_store *store,
     }
     *file_id = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
+    return VG_OK;
+}
+
+/* A file of this digest was read whole (?1: the digest). */
+static const char file_done_sql[] =
+    "SELECT 1 FROM ingest_files WHERE digest = ?1 AND completed_at IS NOT NULL";
+
+enum vg_status vg__store_file_done(struct vg_store *store,
+                                   const uint8_t digest[VG_DIGEST_SIZE],
+                                   bool *done,
+                                   struct vg_error *err)
+{
+    sqlite3_stmt *st = vg__store_stmt(store, file_done_sql, err);
+    if (st == NULL) {
+        return err != NULL ? err->code : VG_EDB;
+    }
+    sqlite3_bind_blob(st, 1, digest, VG_DIGEST_SIZE, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        return vg__store_error(store, rc, "reading an input file", err);
+    }
+    *done = rc == SQLITE_ROW;
+    return VG_OK;
+}
+
+struct vg__file_probe {
+    sqlite3 *db;
+    sqlite3_stmt *done;
+};
+
+enum vg_status
+vg__store_file_probe_open(struct vg_store *store, struct vg__file_probe **out, struct vg_error *err)
+{
+    *out = NULL;
+    const char *path = sqlite3_db_filename(store->db, "main");
+    if (path == NULL || path[0] == '\0') {
+        return VG_OK;
+    }
+    struct vg__file_probe *p = vg_calloc(1, sizeof(*p));
+    if (p == NULL) {
+        return vg_error_set(err, VG_ENOMEM, "out of memory");
+    }
+    if (sqlite3_open_v2(path, &p->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+            SQLITE_OK ||
+        sqlite3_prepare_v2(p->db, file_done_sql, -1, &p->done, NULL) != SQLITE_OK) {
+        vg_log(VG_LOG_DEBUG, "store",
+               "no read-only connection to %s (%s): files read whole before are compared "
+               "message by message",
+               path, sqlite3_errmsg(p->db));
+        vg__store_file_probe_close(p);
+        return VG_OK;
+    }
+    sqlite3_busy_timeout(p->db, 10000);
+    *out = p;
+    return VG_OK;
+}
+
+bool vg__store_file_probe_done(struct vg__file_probe *p, const uint8_t digest[VG_DIGEST_SIZE])
+{
+    if (p == NULL) {
+        return false;
+    }
+    sqlite3_bind_blob(p->done, 1, digest, VG_DIGEST_SIZE, SQLITE_STATIC);
+    bool done = sqlite3_step(p->done) == SQLITE_ROW;
+    sqlite3_reset(p->done); /* ends the read: the log's checkpoints are not held back */
+    return done;
+}
+
+void vg__store_file_probe_close(struct vg__file_probe *p)
+{
+    if (p != NULL) {
+        sqlite3_finalize(p->done);
+        sqlite3_close(p->db);
+        vg_free(p);
+    }
+}
+
+enum vg_status
+vg__store_file_complete(struct vg_store *store, int64_t file_id, int64_t now, struct vg_error *err)
+{
+    static const char sql[] =
+        "UPDATE ingest_files SET completed_at = ?2 WHERE id = ?1 AND completed_at IS NULL";
+    sqlite3_stmt *st = vg__store_stmt(store, sql, err);
+    if (st == NULL) {
+        return err != NULL ? err->code : VG_EDB;
+    }
+    sqlite3_bind_int64(st, 1, file_id);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        return vg__store_error(store, rc, "marking an input file read whole", err);
+    }
     return VG_OK;
 }
 

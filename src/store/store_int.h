@@ -111,6 +111,29 @@ enum vg_status vg__store_query_rows(struct vg_store *store,
                                     const struct vg_row_sink *sink,
                                     struct vg_error *err);
 
+/* Whether a file of this content digest was read whole before (vg__store_file_complete):
+ * *done true when it was. */
+enum vg_status vg__store_file_done(struct vg_store *store,
+                                   const uint8_t digest[VG_DIGEST_SIZE],
+                                   bool *done,
+                                   struct vg_error *err);
+
+/* The same question on a read-only connection of its own to the store's file, for a thread
+ * that must not use the store's (the ingest's read-ahead thread); it sees what is
+ * committed. *out NULL when the store has no file (in memory, temporary) or the connection
+ * cannot be had: every answer is then "no". VG_ENOMEM when out of memory. The probe is
+ * used by one thread at a time; vg__store_file_probe_close(NULL) does nothing. */
+struct vg__file_probe;
+enum vg_status vg__store_file_probe_open(struct vg_store *store, struct vg__file_probe **out,
+                                         struct vg_error *err);
+bool vg__store_file_probe_done(struct vg__file_probe *p, const uint8_t digest[VG_DIGEST_SIZE]);
+void vg__store_file_probe_close(struct vg__file_probe *p);
+
+/* Marks the input file file_id read whole, at time now (in the caller's transaction, with
+ * the file's last messages); a file marked before keeps its time. */
+enum vg_status
+vg__store_file_complete(struct vg_store *store, int64_t file_id, int64_t now, struct vg_error *err);
+
 /* Registers an input file by content digest (INSERT OR IGNORE): *file_id gets its row
  * id; *is_new (may be NULL) whether it was seen for the first time. */
 enum vg_status vg__store_file_register(struct vg_store *store,

@@ -55,6 +55,15 @@ is "$WORK/bl.json" "\$.parties[$shipper].shipments" integer
 # The other formats print the text as it was.
 expect 0 "goods as csv" "$VIGIA" show bl MSCU123456789 --section goods --format csv
 contains ",080440,FRESH AVOCADOS,1800,BOXES,21600.0," "CSV text unchanged"
+# Ingested again: the files read whole are recognised by their content and not read; the
+# one with rejected messages is read again (its good message a duplicate).
+expect 4 "edifact" "$VIGIA" ingest "$SRC/tests/data/edifact" --format json
+expect 4 "edifact again" "$VIGIA" ingest "$SRC/tests/data/edifact" --format json
+printf '%s' "$OUT" >"$WORK/again.json"
+is "$WORK/again.json" '$.files' integer 3
+is "$WORK/again.json" '$.files_unchanged' integer 2
+is "$WORK/again.json" '$.accepted' integer 0
+
 expect 0 "version as json" "$VIGIA" version --format json
 printf '%s' "$OUT" >"$WORK/version.json"
 is "$WORK/version.json" '$.schema' integer
