@@ -723,6 +723,19 @@ static void copy_into(const char *dir, const char *name, const char *as)
     vg_free(data);
 }
 
+/* A folder (name, under the test directory) of every kind of input: the interchanges of
+ * input_folder (with rejects and findings), a CSV manifest, CSV events and JSON documents
+ * (each with rejects) and a file of no known format. Returns the number of interchanges. */
+static int mixed_folder(char dir[700], const char *name)
+{
+    int files = input_folder(dir, name);
+    copy_into(dir, "tests/data/ingest/manifest.csv", "m1.csv");
+    copy_into(dir, "tests/data/ingest/events.csv", "m2.csv");
+    copy_into(dir, "tests/data/ingest/docs.jsonl", "m3.jsonl");
+    copy_into(dir, "tests/data/ingest/readme.txt", "m4.txt");
+    return files;
+}
+
 static enum vg_status run_paths(struct vg_store *s, const char *const *paths, int n, bool single,
                                 struct seen *seen, struct vg_ingest_report *r)
 {
@@ -746,11 +759,7 @@ static void test_ingest_pipeline__run_read_ahead_as_one_thread(void **state)
 {
     (void)state;
     char dir[700];
-    int files = input_folder(dir, "mixed");
-    copy_into(dir, "tests/data/ingest/manifest.csv", "m1.csv");
-    copy_into(dir, "tests/data/ingest/events.csv", "m2.csv");
-    copy_into(dir, "tests/data/ingest/docs.jsonl", "m3.jsonl");
-    copy_into(dir, "tests/data/ingest/readme.txt", "m4.txt");
+    int files = mixed_folder(dir, "mixed");
     char empty[800];
     snprintf(empty, sizeof(empty), "%s/m5.edi", dir);
     vg_test_write_file(empty, "", 0);
@@ -809,11 +818,7 @@ static void test_ingest_pipeline__files_read_whole_are_not_read_again(void **sta
 {
     (void)state;
     char dir[700];
-    int edi = input_folder(dir, "whole");
-    copy_into(dir, "tests/data/ingest/manifest.csv", "m1.csv");
-    copy_into(dir, "tests/data/ingest/events.csv", "m2.csv");
-    copy_into(dir, "tests/data/ingest/docs.jsonl", "m3.jsonl");
-    copy_into(dir, "tests/data/ingest/readme.txt", "m4.txt");
+    int edi = mixed_folder(dir, "whole");
     const char *paths[1] = { dir };
     for (int single = 0; single < 2; single++) {
         struct vg_store *s = vg_tt_empty(single ? "whole-one.db" : "whole-two.db");
