@@ -193,13 +193,16 @@ static enum vg_status ingest_file(struct ing_session *s, void *ctx, const char *
 }
 
 /* The reading of the file being ingested ended with st, which is returned. A file read to
- * its end without a reject is marked complete in the open batch, with its last messages
- * (a later run skips the same content: ingest_data, the read-ahead thread). After an
- * error the batch goes, with the earlier files it took: the run stops here (its error),
- * and a re-run completes them. */
+ * its end is marked complete in the open batch, with its last messages (a later run skips
+ * the same content: ingest_data, the read-ahead thread), unless it is EDIFACT with
+ * rejected messages read without --tolerate-counts, which a re-run with it may take (no
+ * option reads a rejected NMEA sentence or CSV/JSON record differently). After an error
+ * the batch goes, with the earlier files it took: the run stops here (its error), and a
+ * re-run completes them. */
 static enum vg_status file_end(struct ing_session *s, enum vg_status st, struct vg_error *err)
 {
-    if (st == VG_OK && s->in_batch && s->report->rejected == s->file_rejected) {
+    if (st == VG_OK && s->in_batch &&
+        (!s->file_rejects_block || s->report->rejected == s->file_rejected)) {
         st = vg__store_file_complete(s->store, s->file_id, s->now, err);
         s->batch_changes++;
     }
@@ -235,6 +238,7 @@ static enum vg_status file_begin(struct ing_session *s, struct ing_file *f, cons
     vg__ing_session_file(s, f->file_id, f->path);
     memcpy(s->file_digest, digest, VG_DIGEST_SIZE);
     s->file_rejected = s->report->rejected;
+    s->file_rejects_block = strcmp(format, "edifact") == 0 && !s->opts.tolerate_counts;
     batch_takes_file(s, f->path);
     return VG_OK;
 }

@@ -409,11 +409,11 @@ static const char *const schema_v9[] = {
     NULL,
 };
 
-/* 10: files read whole. A file whose every message went in (or was known) without a
- * reject is marked complete in the transaction that took its last message; a later run
- * that meets the same content skips it by its digest instead of reading and comparing
- * every message again (a folder that keeps its files, ingested every few minutes). A file
- * with rejects stays incomplete, so that a re-run (say with --tolerate-counts) reads it. */
+/* 10: files read whole. A file read to its end is marked complete in the transaction that
+ * took its last message; a later run that meets the same content skips it by its digest
+ * instead of reading and comparing every message again (a folder that keeps its files,
+ * ingested every few minutes). An EDIFACT file with rejects read without --tolerate-counts
+ * stays incomplete, so that a re-run with it reads the file again. */
 static const char *const schema_v10[] = {
     "ALTER TABLE ingest_files ADD COLUMN completed_at INTEGER;\n",
     NULL,

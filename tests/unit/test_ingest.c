@@ -156,9 +156,12 @@ static void test_ingest__same_file_twice_changes_nothing(void **state)
     int64_t findings = q(s, "SELECT count(*) FROM findings");
     int64_t rejects = q(s, "SELECT count(*) FROM rejects");
     int64_t seals = q(s, "SELECT count(*) FROM seals");
-    assert_int_equal(ingest(s, dir, &r), VG_EPARTIAL);
+    /* Every file was read to its end (CSV and JSON rejects are read the same way by every
+     * run): none is read again, so nothing is rejected again either. */
+    assert_int_equal(ingest(s, dir, &r), VG_OK);
     assert_int_equal(r.accepted, 0);
-    assert_true(r.duplicates > 0);
+    assert_int_equal(r.files_unchanged, 3);
+    assert_int_equal(r.messages, 0);
     assert_int_equal(r.files_skipped, 1);
     assert_int_equal(q(s, "SELECT count(*) FROM audit_log"), audit);
     assert_int_equal(q(s, "SELECT count(*) FROM equipment_events"), events);
@@ -347,7 +350,10 @@ static void test_ingest__interrupted_run_completes_to_the_clean_result(void **st
         enum vg_status st = vg_ingest_paths(s, paths, 1, &o, &r, &e);
         vg_alloc_fail_nth(0);
         assert_true(st == VG_ENOMEM || st == VG_EPARTIAL);
-        assert_int_equal(ingest(s, dir, &r), VG_EPARTIAL);
+        /* The files the stopped run read to their end are not read again (their rejects
+         * not reported again): partly done, or done when it had read them all. */
+        st = ingest(s, dir, &r);
+        assert_true(st == VG_EPARTIAL || st == VG_OK);
         char got[65];
         store_fingerprint(s, got);
         assert_string_equal(got, want);
