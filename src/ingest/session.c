@@ -235,6 +235,12 @@ enum vg_status vg__ing_session_new(struct vg_store *store, const struct vg_inges
         vg__ing_session_free(s);
         return vg_error_set(err, VG_ENOMEM, "out of memory starting an ingest");
     }
+    /* And the files' dirty pages go to storage while the writer works (writeback.c). */
+    if (!s->opts.single_thread && store->tx_depth == 0 && !store->read_only &&
+        vg__ing_writeback_start(store->path, &s->writeback) != VG_OK) {
+        vg__ing_session_free(s);
+        return vg_error_set(err, VG_ENOMEM, "out of memory starting an ingest");
+    }
     *out = s;
     return VG_OK;
 }
@@ -256,6 +262,7 @@ void vg__ing_session_free(struct ing_session *s)
     vg__ing_rowbuf_release(&s->trip_rows);
     vg_track_writer_free(s->track);
     vg__ing_checkpointer_stop(s->checkpointer);
+    vg__ing_writeback_stop(s->writeback);
     vg__raw_packer_free(s->packer);
     if (s->foreign_keys_off && s->store->tx_depth == 0 &&
         vg__store_exec(s->store, "PRAGMA foreign_keys=ON", NULL) != VG_OK) {

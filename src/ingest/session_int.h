@@ -8,6 +8,7 @@
 
 struct vg_track_writer;
 struct ing_checkpointer;
+struct ing_writeback;
 
 /* ---- background WAL checkpoints (checkpoint.c) -------------------------------------- */
 
@@ -22,6 +23,16 @@ void vg__ing_checkpointer_stop(struct ing_checkpointer *c);
 /* When the log has grown past a bound (checkpoint.c), waits for the checkpoint running,
  * so that the next transaction writes the log from its start. */
 void vg__ing_checkpointer_settle(struct ing_checkpointer *c);
+
+/* ---- early writeback of the store's files (writeback.c) ------------------------------- */
+
+/* Starts a thread that has the kernel begin writing the database file at db_path and its
+ * WAL to storage a few times per second, so that the session's commits and checkpoints find
+ * their fsyncs mostly done (durability unchanged). *out NULL where unavailable (no file,
+ * not Linux, the file cannot be opened). VG_ENOMEM when out of memory. */
+enum vg_status vg__ing_writeback_start(const char *db_path, struct ing_writeback **out);
+/* Stops and joins the thread, closes the files. NULL-safe. */
+void vg__ing_writeback_stop(struct ing_writeback *w);
 
 /* Messages per transaction when the caller gives no batch_size (the first batches; later
  * ones grow, ingest.c batch_limit), and how often progress is reported either way. */
@@ -122,6 +133,7 @@ struct ing_session {
     struct vg_track_writer *track; /* AIS positions buffered for the current batch */
     bool foreign_keys_off;         /* switched off for the session (session.c) */
     struct ing_checkpointer *checkpointer; /* WAL checkpoints off the writer, or NULL */
+    struct ing_writeback *writeback;       /* early writeback of the files, or NULL */
     struct vg_ingest_options opts;
     /* Compresses raw message bytes (NULL with no_raw): used by the thread that reads a
      * file (the parse thread of a pipelined EDIFACT file, the writer otherwise), never by
