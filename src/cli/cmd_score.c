@@ -177,9 +177,13 @@ static int run(struct cli_global *g, int argc, char **argv)
     const int64_t counts[9] = { r.trips, r.assessed, r.rescored, r.unchanged,  r.red,
                                 r.amber, r.green,    r.holds,    r.rule_set_id };
     const double secs[3] = { r.load_seconds, r.compute_seconds, r.write_seconds };
+    static const enum vg_cell_kind kinds[13] = { VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER,
+                                                 VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER,
+                                                 VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER,
+                                                 VG_CELL_TEXT,    VG_CELL_REAL,    VG_CELL_REAL,
+                                                 VG_CELL_REAL };
     char v[13][32];
     const char *vals[13];
-    enum vg_cell_kind kinds[13];
     for (int i = 0; i < 13; i++) {
         if (i < 9) {
             snprintf(v[i], sizeof(v[i]), "%lld", (long long)counts[i]);
@@ -187,10 +191,8 @@ static int run(struct cli_global *g, int argc, char **argv)
             snprintf(v[i], sizeof(v[i]), "%.2f", secs[i - 10]);
         }
         vals[i] = v[i];
-        kinds[i] = i < 9 ? VG_CELL_INTEGER : VG_CELL_REAL;
     }
     vals[9] = version;
-    kinds[9] = VG_CELL_TEXT;
     cli_print_record(g->format, stdout, 13, keys, vals, kinds);
     return CLI_OK;
 }

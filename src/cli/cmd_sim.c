@@ -249,14 +249,17 @@ static int run(struct cli_global *g, int argc, char **argv)
     }
     snprintf(v[21], sizeof(v[21]), "%.2f", secs);
     snprintf(v[22], sizeof(v[22]), "%.0f", secs > 0 ? (double)r.trips / secs : 0.0);
+    /* As keys; the seed stays text: 64 bits, more than a JSON number keeps exactly. */
+    static const enum vg_cell_kind kinds[N] = {
+        VG_CELL_TEXT,    VG_CELL_TEXT,    VG_CELL_INTEGER, VG_CELL_REAL,    VG_CELL_TEXT,
+        VG_CELL_TEXT,    VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER,
+        VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER,
+        VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER,
+        VG_CELL_INTEGER, VG_CELL_REAL,    VG_CELL_INTEGER
+    };
     const char *vals[N];
-    enum vg_cell_kind kinds[N];
     for (int i = 0; i < N; i++) {
         vals[i] = v[i];
-        /* The seed stays text: 64 bits, more than a JSON number keeps exactly. */
-        kinds[i] = i == 2 || (i >= 6 && i <= 20) || i == 22 ? VG_CELL_INTEGER
-                   : i == 3 || i == 21                      ? VG_CELL_REAL
-                                                            : VG_CELL_TEXT;
     }
     cli_print_record(g->format, stdout, N, keys, vals, kinds);
     return CLI_OK;

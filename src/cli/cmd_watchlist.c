@@ -130,10 +130,11 @@ static int report_import(struct cli_global *g,
     const char *values[] = {
         what, n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], n[9], n[10]
     };
-    enum vg_cell_kind kinds[12];
-    for (int i = 0; i < 12; i++) {
-        kinds[i] = i == 0 ? VG_CELL_TEXT : VG_CELL_INTEGER;
-    }
+    static const enum vg_cell_kind kinds[12] = {
+        VG_CELL_TEXT,    VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER,
+        VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER,
+        VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER, VG_CELL_INTEGER
+    };
     cli_print_record(g->format, stdout, ofac ? 12 : 10, keys, values, kinds);
     return st == VG_EPARTIAL ? CLI_PARTIAL : CLI_OK;
 }

@@ -38,7 +38,7 @@ enum vg_status vg__code_import_begin(struct code_import *imp, struct vg_store *s
     st = vg_store_begin(store, err);
     if (st == VG_OK) {
         st = vg__store_file_register(store, path, imp->digest, (int64_t)imp->file.len, kind,
-                                     &imp->file_id, NULL, err);
+                                     &imp->file_id, NULL, NULL, err);
         if (st != VG_OK) {
             vg_store_rollback(store);
         }

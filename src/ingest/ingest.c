@@ -175,8 +175,12 @@ static void skipped(struct ing_session *s, const char *path, const char *why)
     }
 }
 
-static enum vg_status ingest_data(struct ing_session *s, const char *path, const char *data,
-                                  size_t len, struct vg_error *err);
+static enum vg_status ingest_data(struct ing_session *s,
+                                  const char *path,
+                                  const char *data,
+                                  size_t len,
+                                  const uint8_t *digest,
+                                  struct vg_error *err);
 
 static enum vg_status ingest_file(struct ing_session *s, void *ctx, const char *path,
                                   struct vg_error *err)
@@ -187,7 +191,7 @@ static enum vg_status ingest_file(struct ing_session *s, void *ctx, const char *
     if (st != VG_OK) {
         return st;
     }
-    st = ingest_data(s, path, file.data, file.len, err);
+    st = ingest_data(s, path, file.data, file.len, NULL, err);
     vg_file_close(&file);
     return st;
 }
@@ -214,13 +218,25 @@ static enum vg_status file_end(struct ing_session *s, enum vg_status st, struct 
     return st;
 }
 
-/* A file of a known format about to be read (f->path, data, len): counted, registered
- * by its content digest in the open batch (begun when none is), which takes it; sets
- * f->file_id. A batch spans files: a folder of many small files (a message each, as
- * terminals and agents drop them) commits as a large file does, not once per file
- * (bench_ingest --files). On error the batch is rolled back (file_end). */
+/* A file read whole before: counted as read and as unchanged. */
+static void file_done(struct ing_session *s, size_t len)
+{
+    s->report->files++;
+    s->report->bytes += (int64_t)len;
+    s->report->files_unchanged++;
+}
+
+/* A file of a known format about to be read (f->path, data, len): registered by its
+ * content digest in the open batch (begun when none is), which takes it, and counted;
+ * sets f->file_id. *unchanged when the file was read whole before, as the writer sees the
+ * store (its open batch included: the same content twice in one run is read once): then
+ * counted as such and not taken. A batch spans files: a folder of many small files (a
+ * message each, as terminals and agents drop them) commits as a large file does, not once
+ * per file (bench_ingest --files). On error the batch is rolled back (file_end). */
+
 static enum vg_status file_begin(struct ing_session *s, struct ing_file *f, const char *format,
-                                 const uint8_t digest[VG_DIGEST_SIZE], struct vg_error *err)
+                                 const uint8_t digest[VG_DIGEST_SIZE], bool *unchanged,
+                                 struct vg_error *err)
 {
     enum vg_status st = s->in_batch ? VG_OK : batch_begin(s, err);
     if (st != VG_OK) {
@@ -228,10 +244,16 @@ static enum vg_status file_begin(struct ing_session *s, struct ing_file *f, cons
     }
     bool is_new = false;
     st = vg__store_file_register(s->store, f->path, digest, (int64_t)f->len, format, &f->file_id,
-                                 &is_new, err);
+                                 &is_new, unchanged, err);
     if (st != VG_OK) {
         return file_end(s, st, err);
     }
+    if (*unchanged) {
+        file_done(s, f->len); /* known, so registering it changed nothing */
+        return VG_OK;
+    }
+    s->report->files++;
+    s->report->bytes += (int64_t)f->len;
     if (is_new) {
         s->batch_changes++;
     }
@@ -243,17 +265,15 @@ static enum vg_status file_begin(struct ing_session *s, struct ing_file *f, cons
     return VG_OK;
 }
 
-/* A file read whole before: counted as read and as unchanged. */
-static void file_done(struct ing_session *s, const char *path, size_t len)
-{
-    (void)path;
-    s->report->files++;
-    s->report->bytes += (int64_t)len;
-    s->report->files_unchanged++;
-}
-
-static enum vg_status ingest_data(struct ing_session *s, const char *path, const char *data,
-                                  size_t len, struct vg_error *err)
+/* A file's content (data, len; digest: its content digest when known, else NULL): its
+ * format detected, then read by that format's reader, unless it is of no known format
+ * (skipped) or was read whole before (unchanged). */
+static enum vg_status ingest_data(struct ing_session *s,
+                                  const char *path,
+                                  const char *data,
+                                  size_t len,
+                                  const uint8_t *digest,
+                                  struct vg_error *err)
 {
     const char *format = NULL;
     const char *csv_layout = NULL;
@@ -273,21 +293,15 @@ static enum vg_status ingest_data(struct ing_session *s, const char *path, const
                          "of docs/formats.md)");
         return VG_OK;
     }
-    uint8_t digest[VG_DIGEST_SIZE];
-    vg_digest(data, len, digest);
-    bool done = false;
-    enum vg_status st = vg__store_file_done(s->store, digest, &done, err);
-    if (st != VG_OK || done) {
-        if (done) {
-            file_done(s, path, len);
-        }
-        return st;
+    uint8_t own[VG_DIGEST_SIZE];
+    if (digest == NULL) {
+        vg_digest(data, len, own);
+        digest = own;
     }
-    s->report->files++;
-    s->report->bytes += (int64_t)len;
     struct ing_file f = { path, data, len, 0 };
-    st = file_begin(s, &f, format, digest, err);
-    if (st != VG_OK) {
+    bool unchanged = false;
+    enum vg_status st = file_begin(s, &f, format, digest, &unchanged, err);
+    if (st != VG_OK || unchanged) {
         return st;
     }
     if (strcmp(format, "edifact") == 0) {
@@ -304,12 +318,13 @@ static enum vg_status ingest_data(struct ing_session *s, const char *path, const
 
 /* ---- runs read ahead -------------------------------------------------------------------- */
 
-static enum vg_status ahead_begin(struct ing_session *s, struct ing_file *f,
-                                  const uint8_t digest[VG_DIGEST_SIZE], struct vg_error *err)
+static enum vg_status ahead_begin(struct ing_session *s,
+                                  struct ing_file *f,
+                                  const uint8_t digest[VG_DIGEST_SIZE],
+                                  bool *unchanged,
+                                  struct vg_error *err)
 {
-    s->report->files++;
-    s->report->bytes += (int64_t)f->len;
-    return file_begin(s, f, "edifact", digest, err);
+    return file_begin(s, f, "edifact", digest, unchanged, err);
 }
 
 static const struct ing_file_ops ahead_ops = {
@@ -471,7 +486,7 @@ enum vg_status vg_ingest_buffer(struct vg_store *store, const char *name, const 
         vg_free(e.path);
     }
     if (!done) {
-        st = ingest_data(s, name, data, len, err);
+        st = ingest_data(s, name, data, len, NULL, err);
     }
     st = run_end(s, st, err);
     vg__ing_session_free(s);

@@ -62,8 +62,8 @@ enum edi_item_kind {
     EDI_ITEM_END,        /* the run's files are all read */
     EDI_ITEM_FILE_BEGIN, /* an EDIFACT file: path, file, digest; its items follow */
     EDI_ITEM_FILE_END,   /* its parse ended: status and error */
-    EDI_ITEM_FILE_OTHER, /* a file of another format: path, file */
-    EDI_ITEM_FILE_DONE,  /* a file read whole before (same content): path, its length */
+    EDI_ITEM_FILE_OTHER, /* a file of another format: path, file, digest */
+    EDI_ITEM_FILE_DONE,  /* a file read whole before (same content): path, file */
     EDI_ITEM_FAILED,     /* an entry that could not be read: status and error */
 };
 
@@ -103,6 +103,7 @@ struct edi_writer {
     struct vg_error *err;
     uint64_t interchange_offset;
     bool interchange_seen;
+    bool skipping; /* a run read ahead: dropping the items of a file found unchanged */
 };
 
 /* The parse side: mappers' context, notes waiting for their message, the item being
@@ -610,8 +611,8 @@ static void queue_release(struct edi_queue *q)
 
 /* ---- a run read ahead ----------------------------------------------------------------- */
 
-/* Queues an item about a whole file (FAILED, FILE_OTHER, FILE_BEGIN with its digest,
- * FILE_DONE); false when the write side has stopped. The item takes the mapping when it is
+/* Queues an item about a whole file (FAILED; FILE_BEGIN, FILE_OTHER, FILE_DONE with its
+ * digest); false when the write side has stopped. The item takes the mapping when it is
  * queued; otherwise the file is closed here. */
 static bool put_file_item(struct edi_reader *r, enum edi_item_kind kind, const char *path,
                           struct vg_file *file, enum vg_status st, const struct vg_error *e,
@@ -658,25 +659,23 @@ static void *read_ahead_thread(void *arg)
                           NULL);
             return NULL; /* the write side stops there */
         }
-        if (!vg__ing_edifact_sniff(file.data, file.len)) {
-            if (!put_file_item(r, EDI_ITEM_FILE_OTHER, e->path, &file, VG_OK, NULL, NULL)) {
-                return NULL;
-            }
-            continue;
-        }
+        /* The digest of every file is taken here, off the writer's path; a file read whole
+         * before (committed) is not parsed, nor handed over whole. */
         uint8_t digest[VG_DIGEST_SIZE];
         vg_digest(file.data, file.len, digest);
-        if (vg__store_file_probe_done(r->probe, digest)) {
-            /* Read whole before (the same content): counted by the write side, not parsed. */
-            if (!put_file_item(r, EDI_ITEM_FILE_DONE, e->path, &file, VG_OK, NULL, NULL)) {
-                return NULL;
-            }
-            continue;
-        }
-        r->file = (struct ing_file){ e->path, file.data, file.len, 0 };
-        if (!put_file_item(r, EDI_ITEM_FILE_BEGIN, e->path, &file, VG_OK, NULL, digest)) {
+        bool edifact = vg__ing_edifact_sniff(file.data, file.len);
+        enum edi_item_kind kind = vg__store_file_probe_done(r->probe, digest) ? EDI_ITEM_FILE_DONE
+                                  : edifact                                   ? EDI_ITEM_FILE_BEGIN
+                                                                              : EDI_ITEM_FILE_OTHER;
+        const char *data = file.data;
+        size_t len = file.len;
+        if (!put_file_item(r, kind, e->path, &file, VG_OK, NULL, digest)) {
             return NULL;
         }
+        if (kind != EDI_ITEM_FILE_BEGIN) {
+            continue;
+        }
+        r->file = (struct ing_file){ e->path, data, len, 0 };
         r->nnotes = 0;
         vg_error_clear(&r->err);
         st = parse_file(r);
@@ -701,7 +700,8 @@ static void *read_ahead_thread(void *arg)
 
 /* The write side of a run read ahead: one item, through ops for the whole-file ones. cur
  * is the EDIFACT file being written (its mapping, taken from its FILE_BEGIN), in_file
- * whether there is one. *end is set at the run's END. */
+ * whether there is one; w->skipping while the items of a file found unchanged at its
+ * FILE_BEGIN are dropped. *end is set at the run's END. */
 static enum vg_status write_run_item(struct edi_writer *w, const struct ing_file_ops *ops,
                                      struct edi_item *it, struct ing_file *wf,
                                      struct vg_file *cur, bool *in_file, bool *end)
@@ -714,8 +714,8 @@ static enum vg_status write_run_item(struct edi_writer *w, const struct ing_file
         memset(&it->file, 0, sizeof(it->file));
         *wf = (struct ing_file){ it->path, cur->data, cur->len, 0 };
         w->interchange_seen = false;
-        st = ops->begin(s, wf, it->digest, w->err);
-        *in_file = st == VG_OK;
+        st = ops->begin(s, wf, it->digest, &w->skipping, w->err);
+        *in_file = st == VG_OK && !w->skipping;
         if (st != VG_OK) {
             vg_file_close(cur);
         }
@@ -725,16 +725,18 @@ static enum vg_status write_run_item(struct edi_writer *w, const struct ing_file
         if (st != VG_OK && w->err != NULL && w->err->code == VG_OK) {
             *w->err = it->error;
         }
-        *in_file = false;
-        st = ops->end(s, st, w->err);
+        if (!w->skipping) {
+            st = ops->end(s, st, w->err);
+        }
+        *in_file = w->skipping = false;
         vg_file_close(cur);
         return st;
     case EDI_ITEM_FILE_OTHER:
-        st = ops->other(s, it->path, it->file.data, it->file.len, w->err);
+        st = ops->other(s, it->path, it->file.data, it->file.len, it->digest, w->err);
         vg_file_close(&it->file);
         return st;
     case EDI_ITEM_FILE_DONE:
-        ops->done(s, it->path, it->file.len);
+        ops->done(s, it->file.len);
         vg_file_close(&it->file);
         return VG_OK;
     case EDI_ITEM_FAILED:
@@ -746,6 +748,10 @@ static enum vg_status write_run_item(struct edi_writer *w, const struct ing_file
         *end = true;
         return it->status;
     default:
+        if (w->skipping) {
+            item_clear(it); /* of a file read whole before, earlier in this run */
+            return VG_OK;
+        }
         return write_item(w, it);
     }
 }

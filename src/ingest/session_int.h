@@ -215,17 +215,28 @@ struct ing_entry {
 /* What the writing thread does with each file of a run read ahead (ingest.c). */
 struct ing_file_ops {
     /* An EDIFACT file about to be written (f->path, data, len; digest of its content):
-     * counts, registration, the batch; sets f->file_id. On error the batch is rolled back. */
-    enum vg_status (*begin)(struct ing_session *s, struct ing_file *f,
-                            const uint8_t digest[VG_DIGEST_SIZE], struct vg_error *err);
+     * counts, registration, the batch; sets f->file_id. *unchanged when it was read whole
+     * before (as the writer sees the store, its open batch included): then counted as such,
+     * not begun, and the file's items are to be dropped. On error the batch is rolled back. */
+    enum vg_status (*begin)(struct ing_session *s,
+                            struct ing_file *f,
+                            const uint8_t digest[VG_DIGEST_SIZE],
+                            bool *unchanged,
+                            struct vg_error *err);
     /* The reading of that file ended with st, which it returns (an error rolls the batch
      * back; err, when not yet set, says why a step of its own failed). */
     enum vg_status (*end)(struct ing_session *s, enum vg_status st, struct vg_error *err);
-    /* A file read whole before (the same content): counted, not read (len bytes). */
-    void (*done)(struct ing_session *s, const char *path, size_t len);
-    /* A file of another format (or none), handled whole on the writing thread. */
-    enum vg_status (*other)(struct ing_session *s, const char *path, const char *data,
-                            size_t len, struct vg_error *err);
+    /* A file the read-ahead side found read whole before (the same content): counted, not
+     * read (len bytes). */
+    void (*done)(struct ing_session *s, size_t len);
+    /* A file of another format (or none), handled whole on the writing thread; digest: its
+     * content's, computed by the read-ahead side. */
+    enum vg_status (*other)(struct ing_session *s,
+                            const char *path,
+                            const char *data,
+                            size_t len,
+                            const uint8_t digest[VG_DIGEST_SIZE],
+                            struct vg_error *err);
 };
 
 /*

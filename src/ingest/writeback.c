@@ -76,6 +76,25 @@ static void *writeback_thread(void *arg)
     return NULL;
 }
 
+/* Undoes the first stages of set-up (1: the database file open, 2: the mutex, 3: the
+ * condition; the thread joined) and frees w. */
+static void release(struct ing_writeback *w, int stage)
+{
+    if (stage >= 3) {
+        pthread_cond_destroy(&w->cv);
+    }
+    if (stage >= 2) {
+        pthread_mutex_destroy(&w->mu);
+    }
+    if (stage >= 1) {
+        close(w->db_fd);
+    }
+    if (w->wal_fd >= 0) {
+        close(w->wal_fd);
+    }
+    vg_free(w);
+}
+
 enum vg_status vg__ing_writeback_start(const char *db_path, struct ing_writeback **out)
 {
     *out = NULL;
@@ -87,28 +106,25 @@ enum vg_status vg__ing_writeback_start(const char *db_path, struct ing_writeback
         return VG_ENOMEM;
     }
     w->wal_fd = -1;
-    if ((size_t)snprintf(w->wal_path, sizeof(w->wal_path), "%s-wal", db_path) >=
-            sizeof(w->wal_path) ||
-        (w->db_fd = open(db_path, O_RDONLY | O_CLOEXEC)) < 0) {
-        vg_free(w);
-        return VG_OK;
+    /* Set up in order; on a failure what was set up goes (release) and there is no thread. */
+    int stage = 0;
+    bool ok = (size_t)snprintf(w->wal_path, sizeof(w->wal_path), "%s-wal", db_path) <
+                  sizeof(w->wal_path) &&
+              (w->db_fd = open(db_path, O_RDONLY | O_CLOEXEC)) >= 0;
+    if (ok) {
+        stage = 1;
+        ok = pthread_mutex_init(&w->mu, NULL) == 0;
     }
-    if (pthread_mutex_init(&w->mu, NULL) != 0) {
-        close(w->db_fd);
-        vg_free(w);
-        return VG_OK;
+    if (ok) {
+        stage = 2;
+        ok = pthread_cond_init(&w->cv, NULL) == 0;
     }
-    if (pthread_cond_init(&w->cv, NULL) != 0) {
-        pthread_mutex_destroy(&w->mu);
-        close(w->db_fd);
-        vg_free(w);
-        return VG_OK;
+    if (ok) {
+        stage = 3;
+        ok = pthread_create(&w->tid, NULL, writeback_thread, w) == 0;
     }
-    if (pthread_create(&w->tid, NULL, writeback_thread, w) != 0) {
-        pthread_cond_destroy(&w->cv);
-        pthread_mutex_destroy(&w->mu);
-        close(w->db_fd);
-        vg_free(w);
+    if (!ok) {
+        release(w, stage);
         return VG_OK;
     }
     *out = w;
@@ -125,13 +141,7 @@ void vg__ing_writeback_stop(struct ing_writeback *w)
     pthread_cond_signal(&w->cv);
     pthread_mutex_unlock(&w->mu);
     pthread_join(w->tid, NULL);
-    pthread_cond_destroy(&w->cv);
-    pthread_mutex_destroy(&w->mu);
-    if (w->wal_fd >= 0) {
-        close(w->wal_fd);
-    }
-    close(w->db_fd);
-    vg_free(w);
+    release(w, 3);
 }
 
 #else

@@ -475,7 +475,7 @@ enum vg_status vg_outcomes_import(struct vg_store *store,
     st = vg_store_begin(store, err);
     if (st == VG_OK) {
         st = vg__store_file_register(store, path, fdigest, (int64_t)file.len, "outcomes-csv",
-                                     &c.file_id, NULL, err);
+                                     &c.file_id, NULL, NULL, err);
         struct vg_outcome_sink sink = { on_outcome, on_reject, on_flag, &c };
         if (st == VG_OK) {
             st = vg_outcomes_parse_csv(file.data, file.len, path, &sink, err);

@@ -568,7 +568,7 @@ static enum vg_status begin(struct wl_import *imp,
     for (int i = 0; st == VG_OK && i < imp->nfiles; i++) {
         st = vg__store_file_register(store, imp->files[i].path, imp->files[i].digest,
                                      (int64_t)imp->files[i].file.len, imp->files[i].format,
-                                     &imp->files[i].id, NULL, err);
+                                     &imp->files[i].id, NULL, NULL, err);
     }
     if (st == VG_OK) {
         st = open_list(imp);

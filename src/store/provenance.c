@@ -12,12 +12,14 @@ enum vg_status vg__store_file_register(struct vg_store *store,
                                        const char *format,
                                        int64_t *file_id,
                                        bool *is_new,
+                                       bool *completed,
                                        struct vg_error *err)
 {
     static const char insert_sql[] =
         "INSERT OR IGNORE INTO ingest_files(path, digest, size, format, first_ingested_at,"
         " last_ingested_at) VALUES(?1,?2,?3,?4,?5,?5)";
-    static const char select_sql[] = "SELECT id FROM ingest_files WHERE digest = ?1";
+    static const char select_sql[] =
+        "SELECT id, completed_at IS NOT NULL FROM ingest_files WHERE digest = ?1";
     sqlite3_stmt *st = vg__store_stmt(store, insert_sql, err);
     if (st == NULL) {
         return err != NULL ? err->code : VG_EDB;
@@ -46,32 +48,17 @@ enum vg_status vg__store_file_register(struct vg_store *store,
         return vg__store_error(store, rc, "reading an input file id", err);
     }
     *file_id = sqlite3_column_int64(st, 0);
+    if (completed != NULL) {
+        *completed = sqlite3_column_int(st, 1) != 0;
+    }
     sqlite3_reset(st);
     return VG_OK;
 }
 
-/* A file of this digest was read whole (?1: the digest). */
+/* A file of this digest was read whole (?1: the digest): the read-ahead probe's question,
+ * which registration answers for the writer (vg__store_file_register). */
 static const char file_done_sql[] =
     "SELECT 1 FROM ingest_files WHERE digest = ?1 AND completed_at IS NOT NULL";
-
-enum vg_status vg__store_file_done(struct vg_store *store,
-                                   const uint8_t digest[VG_DIGEST_SIZE],
-                                   bool *done,
-                                   struct vg_error *err)
-{
-    sqlite3_stmt *st = vg__store_stmt(store, file_done_sql, err);
-    if (st == NULL) {
-        return err != NULL ? err->code : VG_EDB;
-    }
-    sqlite3_bind_blob(st, 1, digest, VG_DIGEST_SIZE, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        return vg__store_error(store, rc, "reading an input file", err);
-    }
-    *done = rc == SQLITE_ROW;
-    return VG_OK;
-}
 
 struct vg__file_probe {
     sqlite3 *db;

@@ -111,14 +111,8 @@ enum vg_status vg__store_query_rows(struct vg_store *store,
                                     const struct vg_row_sink *sink,
                                     struct vg_error *err);
 
-/* Whether a file of this content digest was read whole before (vg__store_file_complete):
- * *done true when it was. */
-enum vg_status vg__store_file_done(struct vg_store *store,
-                                   const uint8_t digest[VG_DIGEST_SIZE],
-                                   bool *done,
-                                   struct vg_error *err);
-
-/* The same question on a read-only connection of its own to the store's file, for a thread
+/* Whether a file of this content digest was read whole before (vg__store_file_complete),
+ * asked on a read-only connection of its own to the store's file, for a thread
  * that must not use the store's (the ingest's read-ahead thread); it sees what is
  * committed. *out NULL when the store has no file (in memory, temporary) or the connection
  * cannot be had: every answer is then "no". VG_ENOMEM when out of memory. The probe is
@@ -135,7 +129,8 @@ enum vg_status
 vg__store_file_complete(struct vg_store *store, int64_t file_id, int64_t now, struct vg_error *err);
 
 /* Registers an input file by content digest (INSERT OR IGNORE): *file_id gets its row
- * id; *is_new (may be NULL) whether it was seen for the first time. */
+ * id; *is_new (may be NULL) whether it was seen for the first time; *completed (may be
+ * NULL) whether it was read whole before (vg__store_file_complete). */
 enum vg_status vg__store_file_register(struct vg_store *store,
                                        const char *path,
                                        const uint8_t digest[VG_DIGEST_SIZE],
@@ -143,6 +138,7 @@ enum vg_status vg__store_file_register(struct vg_store *store,
                                        const char *format,
                                        int64_t *file_id,
                                        bool *is_new,
+                                       bool *completed,
                                        struct vg_error *err);
 
 /* A data-quality finding (in the caller's transaction). Strings may be NULL except kind

@@ -250,6 +250,15 @@ static void dump_digest(struct vg_store *s, char out[65])
     vg_digest_hex(d, out);
 }
 
+/* The two stores hold the same rows (dump_digest). */
+static void assert_same_store(struct vg_store *a, struct vg_store *b)
+{
+    char da[65], db[65];
+    dump_digest(a, da);
+    dump_digest(b, db);
+    assert_string_equal(da, db);
+}
+
 static enum vg_status run(struct vg_store *s,
                           const char *path,
                           bool single,
@@ -318,10 +327,7 @@ static void test_ingest_pipeline__same_store_as_one_thread(void **state)
     assert_int_equal(q_count(two, "SELECT count(*) FROM messages WHERE msg_type = 'IFTMIN'"), 1);
     assert_memory_equal(&r1, &r2, sizeof(r1));
 
-    char d1[65], d2[65];
-    dump_digest(one, d1);
-    dump_digest(two, d2);
-    assert_string_equal(d1, d2);
+    assert_same_store(one, two);
     /* The same bytes handed over in memory (vg_ingest_buffer, read on the second thread
      * from 1 MiB on) under the file's name: the same store. */
     struct vg_store *mem = vg_tt_empty("mem.db");
@@ -333,9 +339,7 @@ static void test_ingest_pipeline__same_store_as_one_thread(void **state)
     assert_int_equal(vg_ingest_buffer(mem, path, mem_data, mem_len, &mo, &r3, &e3), VG_EPARTIAL);
     vg_free(mem_data);
     assert_memory_equal(&r1, &r3, sizeof(r1));
-    char d4[65];
-    dump_digest(mem, d4);
-    assert_string_equal(d1, d4);
+    assert_same_store(one, mem);
     vg_store_close(mem);
 
     assert_false(seen_one.foreign_thread);
@@ -351,9 +355,7 @@ static void test_ingest_pipeline__same_store_as_one_thread(void **state)
     assert_int_equal(run(two, path, false, NULL, &r2), VG_EPARTIAL);
     assert_int_equal(r2.accepted, 0);
     assert_int_equal(r2.duplicates, r1.accepted);
-    char d3[65];
-    dump_digest(two, d3);
-    assert_string_equal(d3, d2);
+    assert_same_store(two, one); /* one: the store two had before */
     vg_store_close(one);
     vg_store_close(two);
 }
@@ -554,10 +556,7 @@ static void test_ingest_pipeline__log_stays_bounded(void **state)
     assert_true(log_frames > 0);
     assert_true(log_frames < store_pages / 2);
 
-    char d1[65], d2[65];
-    dump_digest(one, d1);
-    dump_digest(two, d2);
-    assert_string_equal(d1, d2);
+    assert_same_store(one, two);
     vg_store_close(one);
     vg_store_close(two);
 }
@@ -783,10 +782,7 @@ static void test_ingest_pipeline__run_read_ahead_as_one_thread(void **state)
     assert_true(q_count(two, "SELECT count(*) FROM messages WHERE format = 'CSV'") > 0);
     assert_true(q_count(two, "SELECT count(*) FROM messages WHERE format = 'JSON'") > 0);
     assert_memory_equal(&r1, &r2, sizeof(r1));
-    char d1[65], d2[65];
-    dump_digest(one, d1);
-    dump_digest(two, d2);
-    assert_string_equal(d1, d2);
+    assert_same_store(one, two);
     assert_false(seen_two.foreign_thread);
     assert_int_equal(seen_one.n, seen_two.n);
     uint8_t h1[VG_DIGEST_SIZE], h2[VG_DIGEST_SIZE];
@@ -805,9 +801,7 @@ static void test_ingest_pipeline__run_read_ahead_as_one_thread(void **state)
     assert_int_equal(run_paths(two, broken, 3, false, &seen_two, &r2), VG_ENOTFOUND);
     assert_int_equal(r2.files, files + 5);
     assert_memory_equal(&r1, &r2, sizeof(r1));
-    dump_digest(one, d1);
-    dump_digest(two, d2);
-    assert_string_equal(d1, d2);
+    assert_same_store(one, two);
     assert_true(q_count(two, "SELECT count(*) FROM messages") > 0);
     vg_store_close(one);
     vg_store_close(two);
@@ -886,6 +880,38 @@ static void test_ingest_pipeline__files_read_whole_are_not_read_again(void **sta
         assert_int_equal(r2.messages, 0);
         vg_store_close(s);
     }
+
+    /* The same content twice in one run: the second is unchanged, read ahead (the writer
+     * checks, the read-ahead side having parsed it) as on one thread; EDIFACT and CSV. */
+    char twice[700];
+    snprintf(twice, sizeof(twice), "%s/twice", vg_test_tmpdir());
+    assert_int_equal(mkdir(twice, 0700), 0);
+    const char *const pairs[2][2] = { { "000.edi", "a.edi" }, { "m1.csv", "a.csv" } };
+    for (int i = 0; i < 2; i++) {
+        for (int k = 0; k < 2; k++) {
+            char from[800], to[800];
+            snprintf(from, sizeof(from), "%s/%s", dir, pairs[i][0]);
+            snprintf(to, sizeof(to), "%s/%s%s", twice, k == 0 ? "" : "z", pairs[i][1]);
+            size_t n;
+            char *text = vg_test_read_file(from, &n);
+            assert_non_null(text);
+            vg_test_write_file(to, text, n);
+            vg_free(text);
+        }
+    }
+    const char *tpaths[1] = { twice };
+    struct vg_store *one = vg_tt_empty("twice-one.db");
+    struct vg_store *two = vg_tt_empty("twice-two.db");
+    struct seen seen_one, seen_two;
+    struct vg_ingest_report t1, t2;
+    enum vg_status s1 = run_paths(one, tpaths, 1, true, &seen_one, &t1);
+    assert_int_equal(run_paths(two, tpaths, 1, false, &seen_two, &t2), s1);
+    assert_int_equal(t2.files, 4);
+    assert_int_equal(t2.files_unchanged, 2);
+    assert_memory_equal(&t1, &t2, sizeof(t1));
+    assert_same_store(one, two);
+    vg_store_close(one);
+    vg_store_close(two);
 }
 
 static const struct CMUnitTest tests[] = {
