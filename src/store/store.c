@@ -5,7 +5,8 @@
  * Connection settings: WAL journal (readers never block the writer), synchronous=FULL
  * (every commit is on disk before it returns: a power cut loses no committed transaction;
  * writes are batched, so the fsync per commit costs nothing measurable on ingest), foreign
- * keys on, a 10 s busy timeout, a 64 MiB page cache.
+ * keys on, a 10 s busy timeout, a page cache of up to 256 MiB (in huge pages where the
+ * kernel grants them: page_cache.c).
  */
 #include "store/store_int.h"
 
@@ -213,6 +214,7 @@ static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 static void sqlite_setup(void)
 {
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    vg__store_page_cache_setup();
     (void)sqlite3_initialize();
 }
 
