@@ -297,10 +297,34 @@ static enum vg_status container_alone(struct ing_session *s, const char *number,
     return st == VG_OK ? box_run(s, &b, err) : st;
 }
 
+/* Asks for the container map's slots of every number doc names before box_add looks
+ * them up one by one: box_add does little between lookups, so each waited on memory in
+ * turn (the map holds a slot per container of the run); asked together, the fetches
+ * overlap. */
+static void prefetch_numbers(struct ing_session *s, const struct ing_document *doc)
+{
+    for (size_t i = 0; i < doc->consignments.n; i++) {
+        const struct ing_consignment *c = ING_AT(doc->consignments, struct ing_consignment, i);
+        for (size_t k = 0; c->bl != NULL && k < c->equipment.n; k++) {
+            const char *number = ING_AT(c->equipment, struct ing_equipment, k)->number;
+            if (number != NULL) {
+                vg_map_prefetch(&s->containers, number, strlen(number));
+            }
+        }
+    }
+    for (size_t i = 0; i < doc->events.n; i++) {
+        const char *number = ING_AT(doc->events, struct ing_event, i)->container;
+        if (number != NULL) {
+            vg_map_prefetch(&s->containers, number, strlen(number));
+        }
+    }
+}
+
 enum vg_status vg__ing_containers_first(struct ing_session *s, const struct ing_document *doc,
                                         struct vg_error *err)
 {
     vg_map_clear(&s->first_seen);
+    prefetch_numbers(s, doc);
     struct box_batch batch;
     struct box_batch *b = &batch;
     b->n = 0;
@@ -886,6 +910,16 @@ static enum vg_status trip_update(struct ing_session *s, int64_t id, int64_t loa
 /* A trips map value: a stored trip's row id, or this flag with the index of a trip
  * pending in the batch. */
 #define TRIP_PENDING (UINT64_C(1) << 63)
+
+void vg__ing_trip_prefetch(struct ing_session *s, const char *number, int64_t port_call_id)
+{
+    uint64_t cached;
+    if (number != NULL && port_call_id != 0 &&
+        vg_map_get(&s->containers, number, strlen(number), &cached)) {
+        int64_t key[2] = { (int64_t)(cached >> 1), port_call_id };
+        vg_map_prefetch(&s->trips, key, sizeof(key));
+    }
+}
 
 enum vg_status vg__ing_trip(struct ing_session *s, int64_t container_id, int64_t port_call_id,
                             const char *port, const char *direction, int64_t loaded_at,

@@ -271,6 +271,12 @@ enum vg_status vg__ing_trip(struct ing_session *s, int64_t container_id, int64_t
                             const char *port, const char *direction, int64_t loaded_at,
                             int64_t departure_at, struct vg_error *err);
 
+/* Asks the processor for the trips map's slot of the trip of container number (as sent)
+ * on port_call_id, when the container is in the session's map already; nothing otherwise.
+ * A hint for the record after the one being written (vg__ing_trip waited on memory for
+ * most of its lookups: the trips map holds a key per container and port call). */
+void vg__ing_trip_prefetch(struct ing_session *s, const char *number, int64_t port_call_id);
+
 /* Inserts together, up to 64 per statement and in the order the writer meets them, the
  * containers doc names that this run has not resolved (those of its consignments with a
  * B/L and of its events; manifests before events as write.c writes them), each with the

@@ -817,6 +817,18 @@ static void prefetch_consignment(struct ing_session *s, const struct ing_consign
     }
 }
 
+/* Likewise the trips map's slots of the next record's trips, two records ahead of their
+ * containers' slots so that those are in cache when the trip keys are made. */
+static void prefetch_consignment_trips(struct ing_session *s,
+                                       const struct ing_consignment *c,
+                                       int64_t port_call_id)
+{
+    for (size_t i = 0; i < c->equipment.n; i++) {
+        vg__ing_trip_prefetch(s, ING_AT(c->equipment, struct ing_equipment, i)->number,
+                              port_call_id);
+    }
+}
+
 static enum vg_status write_document(struct ing_session *s, struct ing_document *doc,
                                      enum ing_outcome *outcome, struct vg_error *err);
 
@@ -989,9 +1001,16 @@ static enum vg_status write_document(struct ing_session *s, struct ing_document 
             (st = consignments_first(s, doc, message_id, port_call_id, err)) != VG_OK) {
             return st;
         }
-        for (size_t i = 0; i < doc->consignments.n; i++) {
-            if (i + 1 < doc->consignments.n) {
-                prefetch_consignment(s, ING_AT(doc->consignments, struct ing_consignment, i + 1));
+        size_t n = doc->consignments.n;
+        int64_t trip_call = doc->function != ING_FN_CANCEL ? port_call_id : 0;
+        for (size_t i = 0; i < n; i++) {
+            if (i + 2 < n || (i == 0 && n > 1)) {
+                prefetch_consignment(
+                    s, ING_AT(doc->consignments, struct ing_consignment, i + 2 < n ? i + 2 : 1));
+            }
+            if (i + 1 < n && trip_call != 0) {
+                prefetch_consignment_trips(
+                    s, ING_AT(doc->consignments, struct ing_consignment, i + 1), trip_call);
             }
             if ((st = write_consignment(s, doc, message_id,
                                         ING_AT(doc->consignments, struct ing_consignment, i),
@@ -1004,12 +1023,21 @@ static enum vg_status write_document(struct ing_session *s, struct ing_document 
         if ((st = vg__ing_containers_first(s, doc, err)) != VG_OK) {
             return st;
         }
-        for (size_t i = 0; i < doc->events.n; i++) {
-            if (i + 1 < doc->events.n) {
-                const char *next = ING_AT(doc->events, struct ing_event, i + 1)->container;
-                if (next != NULL) {
-                    vg_map_prefetch(&s->containers, next, strlen(next));
+        size_t n = doc->events.n;
+        for (size_t i = 0; i < n; i++) {
+            /* The container slots two events ahead, the trip slot of the next event (whose
+             * container slot was asked for one event ago); the next event most likely
+             * names the call of this one. */
+            if (i + 2 < n || (i == 0 && n > 1)) {
+                const char *ahead =
+                    ING_AT(doc->events, struct ing_event, i + 2 < n ? i + 2 : 1)->container;
+                if (ahead != NULL) {
+                    vg_map_prefetch(&s->containers, ahead, strlen(ahead));
                 }
+            }
+            if (i + 1 < n && memo.valid) {
+                vg__ing_trip_prefetch(s, ING_AT(doc->events, struct ing_event, i + 1)->container,
+                                      memo.port_call_id);
             }
             if ((st = write_event(s, doc, message_id, ING_AT(doc->events, struct ing_event, i),
                                   &memo, err)) != VG_OK) {
