@@ -25,17 +25,6 @@ static struct vg_store *new_store(const char *name)
     return s;
 }
 
-static int64_t q(struct vg_store *s, const char *sql)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        fail_msg("%s: %s", sql, sqlite3_errmsg(s->db));
-    }
-    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
-    return v;
-}
-
 static char *qs(struct vg_store *s, const char *sql, char *buf, size_t size)
 {
     sqlite3_stmt *st;
@@ -70,41 +59,52 @@ static void test_ingest__csv_manifest_into_records(void **state)
     assert_int_equal(r.containers, 3);
     char buf[256];
     /* Rows of one B/L anywhere in the file form one consignment. */
-    assert_int_equal(q(s, "SELECT count(*) FROM consignment_equipment ce JOIN consignments c"
-                          " ON c.id = ce.consignment_id WHERE c.bl_number = 'MSCU123456789'"), 2);
-    assert_int_equal(q(s, "SELECT count(*) FROM goods_items gi JOIN consignments c ON"
-                          " c.id = gi.consignment_id WHERE c.bl_number = 'MSCU123456789'"), 2);
+    assert_int_equal(vg_tt_int(s,
+                               "SELECT count(*) FROM consignment_equipment ce JOIN consignments c"
+                               " ON c.id = ce.consignment_id WHERE c.bl_number = 'MSCU123456789'"),
+                     2);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM goods_items gi JOIN consignments c ON"
+                                  " c.id = gi.consignment_id WHERE c.bl_number = 'MSCU123456789'"),
+                     2);
     assert_string_equal(qs(s, "SELECT port_of_discharge FROM consignments WHERE bl_number ="
                               " 'MSCU123456789'", buf, sizeof(buf)), "BEANR");
-    assert_int_equal(q(s, "SELECT count(*) FROM consignment_places WHERE qualifier ="
-                          " 'transhipment' AND locode = 'PABLB'"), 1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM consignment_places WHERE qualifier ="
+                                  " 'transhipment' AND locode = 'PABLB'"),
+                     1);
     /* The shipper under two spellings with one RUC is one party. */
-    assert_int_equal(q(s, "SELECT count(*) FROM parties WHERE ruc = '20100047218'"), 1);
-    assert_int_equal(q(s, "SELECT count(DISTINCT party_id) FROM consignment_parties WHERE"
-                          " role = 'shipper'"), 1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM parties WHERE ruc = '20100047218'"), 1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(DISTINCT party_id) FROM consignment_parties WHERE"
+                                  " role = 'shipper'"),
+                     1);
     /* Local departure 22:00 in Callao is 03:00 UTC the next day. */
-    assert_int_equal(q(s, "SELECT etd FROM port_calls"), 1714791600);
-    assert_int_equal(q(s, "SELECT count(*) FROM trips WHERE direction = 'export' AND port = 'PECLL'"), 3);
-    assert_int_equal(q(s, "SELECT count(*) FROM seals WHERE source_kind = 'manifest'"), 3);
+    assert_int_equal(vg_tt_int(s, "SELECT etd FROM port_calls"), 1714791600);
+    assert_int_equal(
+        vg_tt_int(s, "SELECT count(*) FROM trips WHERE direction = 'export' AND port = 'PECLL'"),
+        3);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM seals WHERE source_kind = 'manifest'"), 3);
     /* The bad check digit went in, as sent, flagged. */
-    assert_int_equal(q(s, "SELECT valid FROM containers WHERE number = 'MSCU1234567'"), 0);
-    assert_int_equal(q(s, "SELECT count(*) FROM findings WHERE kind = 'bad_check_digit' AND"
-                          " value = 'MSCU1234567' AND expected = 'check digit 6'"), 1);
+    assert_int_equal(vg_tt_int(s, "SELECT valid FROM containers WHERE number = 'MSCU1234567'"), 0);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM findings WHERE kind = 'bad_check_digit' AND"
+                                  " value = 'MSCU1234567' AND expected = 'check digit 6'"),
+                     1);
     /* The unmapped column is kept with the message. */
-    assert_int_equal(q(s, "SELECT count(*) FROM messages WHERE unmapped LIKE '%remark=fragile%'"), 1);
+    assert_int_equal(
+        vg_tt_int(s, "SELECT count(*) FROM messages WHERE unmapped LIKE '%remark=fragile%'"), 1);
     /* Each message's rows are kept as sent, compressed (the writer packs what a CSV
      * reader hands it), and given back whole. */
     assert_int_equal(vg__raw_sql_function(s, NULL), VG_OK);
-    assert_int_equal(q(s, "SELECT count(*) FROM messages WHERE raw_codec = 'zstd' AND"
-                          " length(raw) < length AND length(vg_raw(raw, raw_codec, length)) ="
-                          " length"),
+    assert_int_equal(vg_tt_int(s,
+                               "SELECT count(*) FROM messages WHERE raw_codec = 'zstd' AND"
+                               " length(raw) < length AND length(vg_raw(raw, raw_codec, length)) ="
+                               " length"),
                      2);
-    assert_int_equal(q(s, "SELECT count(*) FROM messages WHERE"
-                          " instr(vg_raw(raw, raw_codec, length), 'MSCU123456789') > 0"),
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM messages WHERE"
+                                  " instr(vg_raw(raw, raw_codec, length), 'MSCU123456789') > 0"),
                      1);
     /* The row without a B/L is rejected with its line. */
-    assert_int_equal(q(s, "SELECT line FROM rejects"), 5);
-    assert_int_equal(q(s, "SELECT count(*) FROM audit_log WHERE action = 'ingest.batch'"), 1);
+    assert_int_equal(vg_tt_int(s, "SELECT line FROM rejects"), 5);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM audit_log WHERE action = 'ingest.batch'"),
+                     1);
     vg_store_close(s);
 }
 
@@ -127,19 +127,20 @@ static void test_ingest__references_hold_with_checks_off(void **state)
         enum vg_status st = ingest(s, vg_test_source(files[i]), &r);
         assert_true(st == VG_OK || st == VG_EPARTIAL);
     }
-    assert_true(q(s, "SELECT count(*) FROM equipment_events") > 0);
-    assert_int_equal(q(s, "PRAGMA foreign_keys"), 1);
-    assert_int_equal(q(s, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
-    assert_true(q(s, "SELECT count(*) FROM party_consignments") > 0);
-    assert_int_equal(q(s, "SELECT count(*) FROM party_consignments"),
-                     q(s, "SELECT count(*) FROM consignment_parties"));
-    assert_int_equal(q(s, "SELECT count(*) FROM (SELECT party_id, consignment_id, role"
-                          " FROM consignment_parties EXCEPT SELECT party_id, consignment_id,"
-                          " role FROM party_consignments)"),
+    assert_true(vg_tt_int(s, "SELECT count(*) FROM equipment_events") > 0);
+    assert_int_equal(vg_tt_int(s, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    assert_true(vg_tt_int(s, "SELECT count(*) FROM party_consignments") > 0);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM party_consignments"),
+                     vg_tt_int(s, "SELECT count(*) FROM consignment_parties"));
+    assert_int_equal(vg_tt_int(s,
+                               "SELECT count(*) FROM (SELECT party_id, consignment_id, role"
+                               " FROM consignment_parties EXCEPT SELECT party_id, consignment_id,"
+                               " role FROM party_consignments)"),
                      0);
-    assert_int_equal(q(s, "SELECT count(*) FROM (SELECT party_id, consignment_id, role"
-                          " FROM party_consignments EXCEPT SELECT party_id, consignment_id,"
-                          " role FROM consignment_parties)"),
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM (SELECT party_id, consignment_id, role"
+                                  " FROM party_consignments EXCEPT SELECT party_id, consignment_id,"
+                                  " role FROM consignment_parties)"),
                      0);
     vg_store_close(s);
 }
@@ -151,11 +152,11 @@ static void test_ingest__same_file_twice_changes_nothing(void **state)
     struct vg_ingest_report r;
     const char *dir = vg_test_source("tests/data/ingest");
     assert_int_equal(ingest(s, dir, &r), VG_EPARTIAL);
-    int64_t audit = q(s, "SELECT count(*) FROM audit_log");
-    int64_t events = q(s, "SELECT count(*) FROM equipment_events");
-    int64_t findings = q(s, "SELECT count(*) FROM findings");
-    int64_t rejects = q(s, "SELECT count(*) FROM rejects");
-    int64_t seals = q(s, "SELECT count(*) FROM seals");
+    int64_t audit = vg_tt_int(s, "SELECT count(*) FROM audit_log");
+    int64_t events = vg_tt_int(s, "SELECT count(*) FROM equipment_events");
+    int64_t findings = vg_tt_int(s, "SELECT count(*) FROM findings");
+    int64_t rejects = vg_tt_int(s, "SELECT count(*) FROM rejects");
+    int64_t seals = vg_tt_int(s, "SELECT count(*) FROM seals");
     /* Every file was read to its end (CSV and JSON rejects are read the same way by every
      * run): none is read again, so nothing is rejected again either. */
     assert_int_equal(ingest(s, dir, &r), VG_OK);
@@ -163,11 +164,11 @@ static void test_ingest__same_file_twice_changes_nothing(void **state)
     assert_int_equal(r.files_unchanged, 3);
     assert_int_equal(r.messages, 0);
     assert_int_equal(r.files_skipped, 1);
-    assert_int_equal(q(s, "SELECT count(*) FROM audit_log"), audit);
-    assert_int_equal(q(s, "SELECT count(*) FROM equipment_events"), events);
-    assert_int_equal(q(s, "SELECT count(*) FROM findings"), findings);
-    assert_int_equal(q(s, "SELECT count(*) FROM rejects"), rejects);
-    assert_int_equal(q(s, "SELECT count(*) FROM seals"), seals);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM audit_log"), audit);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM equipment_events"), events);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM findings"), findings);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM rejects"), rejects);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM seals"), seals);
     vg_store_close(s);
 }
 
@@ -180,12 +181,21 @@ static void test_ingest__csv_events_with_local_times_and_trips(void **state)
     assert_int_equal(r.events, 2);
     assert_int_equal(r.rejected, 2);
     /* 23:30 in Callao on 1 May is 04:30 UTC on 2 May. */
-    assert_int_equal(q(s, "SELECT event_at FROM equipment_events WHERE kind = 'gate_in'"), 1714624200);
-    assert_int_equal(q(s, "SELECT count(*) FROM seals WHERE source_kind = 'gate' AND seal_number = 'SL12345'"), 1);
-    assert_int_equal(q(s, "SELECT count(*) FROM trips WHERE direction = 'export'"), 1);
-    assert_int_equal(q(s, "SELECT loaded_at FROM trips"), 1714748400);
-    assert_int_equal(q(s, "SELECT count(*) FROM rejects WHERE reason LIKE 'unknown or missing event kind%' AND line = 4"), 1);
-    assert_int_equal(q(s, "SELECT count(*) FROM rejects WHERE reason LIKE '%time%' AND line = 5"), 1);
+    assert_int_equal(vg_tt_int(s, "SELECT event_at FROM equipment_events WHERE kind = 'gate_in'"),
+                     1714624200);
+    assert_int_equal(
+        vg_tt_int(
+            s, "SELECT count(*) FROM seals WHERE source_kind = 'gate' AND seal_number = 'SL12345'"),
+        1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM trips WHERE direction = 'export'"), 1);
+    assert_int_equal(vg_tt_int(s, "SELECT loaded_at FROM trips"), 1714748400);
+    assert_int_equal(
+        vg_tt_int(
+            s,
+            "SELECT count(*) FROM rejects WHERE reason LIKE 'unknown or missing event kind%' AND line = 4"),
+        1);
+    assert_int_equal(
+        vg_tt_int(s, "SELECT count(*) FROM rejects WHERE reason LIKE '%time%' AND line = 5"), 1);
     char buf[64];
     assert_string_equal(qs(s, "SELECT vehicle FROM equipment_events WHERE kind = 'gate_in'", buf, sizeof(buf)), "ABC-123");
     vg_store_close(s);
@@ -200,10 +210,13 @@ static void test_ingest__json_documents_and_lines(void **state)
     assert_int_equal(r.rejected, 1);
     assert_int_equal(r.consignments, 1);
     assert_int_equal(r.events, 2);
-    assert_int_equal(q(s, "SELECT count(*) FROM rejects WHERE line = 3 AND reason LIKE 'invalid JSON%'"), 1);
-    assert_int_equal(q(s, "SELECT count(*) FROM trips WHERE port = 'PECHY'"), 1);
-    assert_int_equal(q(s, "SELECT count(*) FROM messages WHERE unmapped LIKE '%note%'"), 0); /* nested keys are mapped by object */
-    assert_int_equal(q(s, "SELECT count(*) FROM seals WHERE seal_number = 'CMA777'"), 2);
+    assert_int_equal(
+        vg_tt_int(s, "SELECT count(*) FROM rejects WHERE line = 3 AND reason LIKE 'invalid JSON%'"),
+        1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM trips WHERE port = 'PECHY'"), 1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM messages WHERE unmapped LIKE '%note%'"),
+                     0); /* nested keys are mapped by object */
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM seals WHERE seal_number = 'CMA777'"), 2);
     vg_store_close(s);
 }
 
@@ -240,20 +253,22 @@ static void test_ingest__amendment_cancel_and_collision(void **state)
     assert_int_equal(ingest(s, p1, &r), VG_OK);
     assert_int_equal(ingest(s, p2, &r), VG_OK);
     assert_int_equal(r.amended, 1);
-    assert_int_equal(q(s, "SELECT version FROM consignments WHERE bl_number = 'BL1'"), 2);
+    assert_int_equal(vg_tt_int(s, "SELECT version FROM consignments WHERE bl_number = 'BL1'"), 2);
     char buf[128];
     assert_string_equal(qs(s, "SELECT seal_number FROM seals WHERE source_kind = 'manifest'", buf, sizeof(buf)), "S2");
     /* The first version is kept as history. */
-    assert_int_equal(q(s, "SELECT count(*) FROM consignment_versions WHERE version = 1 AND"
-                          " snapshot LIKE '%S1%'"), 1);
-    assert_int_equal(q(s, "SELECT count(*) FROM messages WHERE status = 'superseded'"), 1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM consignment_versions WHERE version = 1 AND"
+                                  " snapshot LIKE '%S1%'"),
+                     1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM messages WHERE status = 'superseded'"), 1);
     assert_int_equal(ingest(s, p3, &r), VG_OK);
     assert_int_equal(r.collisions, 1);
-    assert_int_equal(q(s, "SELECT count(*) FROM findings WHERE kind = 'document_collision'"), 1);
+    assert_int_equal(
+        vg_tt_int(s, "SELECT count(*) FROM findings WHERE kind = 'document_collision'"), 1);
     assert_int_equal(ingest(s, p4, &r), VG_OK);
     assert_int_equal(r.cancelled, 1);
     assert_string_equal(qs(s, "SELECT status FROM consignments WHERE bl_number = 'BL1'", buf, sizeof(buf)), "cancelled");
-    assert_int_equal(q(s, "SELECT count(*) FROM consignment_versions"), 3);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM consignment_versions"), 3);
     /* Superseding an earlier message's events seeks them by message: a scan of every event
      * per amendment does not scale to a national store. */
     sqlite3_stmt *plan;
@@ -375,8 +390,8 @@ static void test_ingest__allocation_failure_is_never_a_reject(void **state)
     struct vg_ingest_report r;
     struct vg_store *clean = new_store("oom-clean.db");
     assert_int_equal(ingest(clean, path, &r), VG_EPARTIAL);
-    int64_t rejects = q(clean, "SELECT count(*) FROM rejects");
-    int64_t events = q(clean, "SELECT count(*) FROM equipment_events");
+    int64_t rejects = vg_tt_int(clean, "SELECT count(*) FROM rejects");
+    int64_t events = vg_tt_int(clean, "SELECT count(*) FROM equipment_events");
     assert_true(rejects > 0 && events > 0);
     vg_store_close(clean);
     struct vg_store *s = new_store("oom-events.db");
@@ -387,13 +402,13 @@ static void test_ingest__allocation_failure_is_never_a_reject(void **state)
         st = ingest(s, path, &r);
         vg_alloc_fail_nth(0);
         if (st == VG_ENOMEM) {
-            assert_int_equal(q(s, "SELECT count(*) FROM rejects"), 0);
-            assert_int_equal(q(s, "SELECT count(*) FROM messages"), 0);
+            assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM rejects"), 0);
+            assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM messages"), 0);
         }
     }
     assert_int_equal(st, VG_EPARTIAL);
-    assert_int_equal(q(s, "SELECT count(*) FROM rejects"), rejects);
-    assert_int_equal(q(s, "SELECT count(*) FROM equipment_events"), events);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM rejects"), rejects);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM equipment_events"), events);
     assert_true(n > 20); /* the failures did reach the reader */
     vg_store_close(s);
 }
@@ -443,20 +458,21 @@ static void test_ingest__replacement_with_known_and_new_consignments(void **stat
     assert_int_equal(ingest(s, p1, &r), VG_OK);
     assert_int_equal(ingest(s, p2, &r), VG_OK);
     assert_int_equal(r.consignments, 7);
-    assert_int_equal(q(s, "SELECT count(*) FROM consignments"), 6);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM consignments"), 6);
     char buf[128];
     assert_string_equal(qs(s, "SELECT group_concat(bl_number || ':' || version, ' ') FROM"
                               " (SELECT bl_number, version FROM consignments ORDER BY id)",
                            buf, sizeof(buf)),
                         "A:2 B:2 C:2 D:1 H:1 E:1");
-    assert_int_equal(q(s, "SELECT count(*) FROM consignments h JOIN consignments m ON"
-                          " m.id = h.master_id WHERE h.bl_number = 'H' AND m.bl_number = 'A'"),
+    assert_int_equal(vg_tt_int(s,
+                               "SELECT count(*) FROM consignments h JOIN consignments m ON"
+                               " m.id = h.master_id WHERE h.bl_number = 'H' AND m.bl_number = 'A'"),
                      1);
-    assert_int_equal(q(s, "SELECT count(*) FROM consignment_versions"), 3);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM consignment_versions"), 3);
     assert_string_equal(qs(s, "SELECT goods_description FROM consignments WHERE bl_number = 'D'",
                            buf, sizeof(buf)),
                         "GOODS D");
-    assert_int_equal(q(s, "SELECT count(*) FROM goods_items"), 5); /* C's replaced */
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM goods_items"), 5); /* C's replaced */
     vg_store_close(s);
 }
 

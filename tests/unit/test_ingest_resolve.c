@@ -5,23 +5,13 @@
 #include "ingest/ingest_int.h"
 #include "ingest/session_int.h"
 #include "store/store_int.h"
+#include "vg_targeting.h"
 #include "vg_test.h"
 
 #include <sqlite3.h>
 #include <vigia/ident.h>
 #include <vigia/ingest.h>
 #include <vigia/store.h>
-
-static int64_t q(struct vg_store *s, const char *sql)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        fail_msg("%s: %s", sql, sqlite3_errmsg(s->db));
-    }
-    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
-    return v;
-}
 
 /* A valid container number with owner and serial given. */
 static void valid_number(char out[12], const char *owner, const char *serial)
@@ -45,7 +35,7 @@ static void test_ingest_resolve__container_not_met_ahead_is_inserted_alone(void 
     snprintf(sql, sizeof(sql),
              "INSERT INTO containers(number, valid, created_at) VALUES('%s', 1, 0)", known);
     assert_int_equal(sqlite3_exec(store->db, sql, NULL, NULL, NULL), SQLITE_OK);
-    int64_t known_id = q(store, "SELECT max(id) FROM containers");
+    int64_t known_id = vg_tt_int(store, "SELECT max(id) FROM containers");
 
     struct vg_ingest_report report;
     memset(&report, 0, sizeof(report));
@@ -84,20 +74,20 @@ static void test_ingest_resolve__container_not_met_ahead_is_inserted_alone(void 
     assert_status(vg_store_commit(store, &e), VG_OK, &e);
     vg__ing_session_free(s);
 
-    assert_int_equal(q(store, "SELECT count(*) FROM containers"), 3);
+    assert_int_equal(vg_tt_int(store, "SELECT count(*) FROM containers"), 3);
     snprintf(sql, sizeof(sql),
              "SELECT count(*) FROM containers WHERE number = '%s' AND valid = 1 AND"
              " owner_code = 'MSC' AND size_type = '45G1' AND first_seen_at = 1714640000",
              number);
-    assert_int_equal(q(store, sql), 1);
+    assert_int_equal(vg_tt_int(store, sql), 1);
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM containers WHERE number = '%s' AND valid = 0",
              bad);
-    assert_int_equal(q(store, sql), 1);
+    assert_int_equal(vg_tt_int(store, sql), 1);
     snprintf(sql, sizeof(sql),
              "SELECT count(*) FROM findings WHERE kind = 'bad_check_digit' AND value = '%s'"
              " AND segment_no = 7 AND expected = 'check digit %c'",
              bad, number[10]);
-    assert_int_equal(q(store, sql), 1);
+    assert_int_equal(vg_tt_int(store, sql), 1);
     assert_int_equal(report.containers, 2);
     vg_store_close(store);
 }
