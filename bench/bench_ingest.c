@@ -260,7 +260,7 @@ int main(int argc, char **argv)
     char key[64];
     snprintf(key, sizeof(key), "%s.key", db);
     setenv("VIGIA_AUDIT_KEY", key, 1);
-    struct vg_store_options o = { .create = true, .actor = "bench" };
+    struct vg_store_options o = { .create = true, .actor = "bench", .bulk = true };
     struct vg_store *store;
     struct vg_error e;
     if (vg_store_open(db, &o, &store, &e) != VG_OK) {

@@ -42,6 +42,13 @@ struct vg_store_options {
      * false, opening a missing database fails with VG_ENOTFOUND and an outdated schema
      * with VG_EDB ("run vigia init"). */
     bool create;
+    /* This process is about to write in bulk (a large ingest). The first store opened in a
+     * process with it set, before SQLite is initialised by anything else, gives SQLite a
+     * page cache reserved up front in memory the kernel may back with huge pages (256 MiB
+     * at once: about 0.3 s and that much resident memory more at start, against page
+     * faults and TLB misses all through a large ingest; see src/store/page_cache.c). A
+     * hint: nothing else changes, and stores opened later in the process share it. */
+    bool bulk;
 };
 
 /* The path to use when the caller gives none: $VIGIA_DB, else "vigia.db". Static. */

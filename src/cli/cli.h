@@ -72,6 +72,10 @@ int cli_exit_for(enum vg_status st);
 struct vg_store *
 cli_open_store(const struct cli_global *g, bool create, bool read_only, int *exit_code);
 
+/* Opens the existing store for a bulk write (vg_store_options.bulk: SQLite's page cache
+ * reserved up front), as cli_open_store otherwise. */
+struct vg_store *cli_open_store_bulk(const struct cli_global *g, int *exit_code);
+
 /* Lists rows from the store: list(store, user, sink, err) fills a vg_row_sink. */
 typedef enum vg_status (*cli_list_fn)(struct vg_store *store,
                                       const void *user,

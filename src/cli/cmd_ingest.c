@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <vigia/ingest.h>
 #include <vigia/maritime.h>
@@ -105,6 +106,25 @@ static void on_event(void *user,
     }
 }
 
+/* Input large enough to be worth SQLite's page cache reserved up front (about 0.3 s and
+ * 280 MB at start, vg_store_options.bulk): a folder, or files of 64 MB or more together.
+ * A single message dropped every minute does not pay for it. */
+static bool bulk_input(const char *const *paths, int n)
+{
+    long long bytes = 0;
+    for (int i = 0; i < n; i++) {
+        struct stat sb;
+        if (stat(paths[i], &sb) != 0) {
+            continue;
+        }
+        if (S_ISDIR(sb.st_mode)) {
+            return true;
+        }
+        bytes += (long long)sb.st_size;
+    }
+    return bytes >= 64LL * 1024 * 1024;
+}
+
 static int run(struct cli_global *g, int argc, char **argv)
 {
     enum {
@@ -180,7 +200,9 @@ static int run(struct cli_global *g, int argc, char **argv)
         return CLI_USAGE;
     }
     int code;
-    struct vg_store *store = cli_open_store(g, false, false, &code);
+    struct vg_store *store = bulk_input((const char *const *)argv + optind, argc - optind)
+                                 ? cli_open_store_bulk(g, &code)
+                                 : cli_open_store(g, false, false, &code);
     if (store == NULL) {
         return code;
     }

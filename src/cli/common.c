@@ -71,8 +71,8 @@ int cli_fail(const struct vg_error *err, enum vg_status st)
     return cli_exit_for(st);
 }
 
-struct vg_store *cli_open_store(const struct cli_global *g, bool create, bool read_only,
-                                int *exit_code)
+static struct vg_store *
+open_store(const struct cli_global *g, bool create, bool read_only, bool bulk, int *exit_code)
 {
     struct vg_store_options opts = {
         .audit_key_path = g->audit_key,
@@ -81,6 +81,7 @@ struct vg_store *cli_open_store(const struct cli_global *g, bool create, bool re
         .actor_authenticated = false,
         .read_only = read_only,
         .create = create,
+        .bulk = bulk,
     };
     struct vg_store *store = NULL;
     struct vg_error err;
@@ -93,6 +94,17 @@ struct vg_store *cli_open_store(const struct cli_global *g, bool create, bool re
     }
     *exit_code = CLI_OK;
     return store;
+}
+
+struct vg_store *
+cli_open_store(const struct cli_global *g, bool create, bool read_only, int *exit_code)
+{
+    return open_store(g, create, read_only, false, exit_code);
+}
+
+struct vg_store *cli_open_store_bulk(const struct cli_global *g, int *exit_code)
+{
+    return open_store(g, false, false, true, exit_code);
 }
 
 bool cli_parse_format(const char *text, enum cli_format *out)

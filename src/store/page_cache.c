@@ -7,9 +7,14 @@
  * region, asked for huge pages (MADV_HUGEPAGE: the kernel grants them on request in its
  * default "madvise" mode), given to SQLite as its page-cache buffer
  * (SQLITE_CONFIG_PAGECACHE), takes a fault per 2 MiB and one TLB entry per 2 MiB.
- * Measured with bench_ingest (the writing thread's CPU at 300,000 containers): see
- * README. The region is reserved, not committed: a process that reads a few pages touches
- * a few megabytes.
+ * Measured with bench_ingest: see docs/ingest-speed.md.
+ *
+ * The cost is paid at start: SQLite links every slot of the buffer into its free list when
+ * it initialises, which touches the whole region (about 280 MB resident, 0.3-0.4 s on the
+ * development VM). A command that reads a few pages must not pay that (vigia kpi went from
+ * 0.09 s and 18 MB to 0.47 s and 290 MB when every process did), so only a process that
+ * opens its store with vg_store_options.bulk set asks for it (vigia ingest of a folder or
+ * of large files, bench_ingest).
  *
  * Process-wide: SQLite takes this configuration only before it is initialised, so a
  * program that initialised SQLite itself keeps its own (this returns quietly). All

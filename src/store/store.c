@@ -5,8 +5,8 @@
  * Connection settings: WAL journal (readers never block the writer), synchronous=FULL
  * (every commit is on disk before it returns: a power cut loses no committed transaction;
  * writes are batched, so the fsync per commit costs nothing measurable on ingest), foreign
- * keys on, a 10 s busy timeout, a page cache of up to 256 MiB (in huge pages where the
- * kernel grants them: page_cache.c).
+ * keys on, a 10 s busy timeout, a page cache of up to 256 MiB (reserved up front in huge
+ * pages for bulk writers: page_cache.c).
  */
 #include "store/store_int.h"
 
@@ -209,13 +209,24 @@ int vg_store_schema_version(const struct vg_store *store)
  * mutex and updates counters nobody reads (vigia never calls sqlite3_memory_used). Off,
  * ingest needs about 7% less CPU (bench_ingest). When the program has already started
  * SQLite itself, the setting is refused (SQLITE_MISUSE) and nothing changes. */
-static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t sqlite_setup_mu = PTHREAD_MUTEX_INITIALIZER;
+static bool sqlite_ready;
 
-static void sqlite_setup(void)
+/* Configures and initialises SQLite once per process, under a lock (sqlite3_config may not
+ * run beside sqlite3_initialize); the first store opened decides whether the page cache is
+ * reserved up front (bulk). */
+static void sqlite_setup(bool bulk)
 {
-    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    vg__store_page_cache_setup();
-    (void)sqlite3_initialize();
+    pthread_mutex_lock(&sqlite_setup_mu);
+    if (!sqlite_ready) {
+        (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        if (bulk) {
+            vg__store_page_cache_setup();
+        }
+        (void)sqlite3_initialize();
+        sqlite_ready = true;
+    }
+    pthread_mutex_unlock(&sqlite_setup_mu);
 }
 
 enum vg_status vg_store_open(const char *path,
@@ -232,7 +243,7 @@ enum vg_status vg_store_open(const char *path,
     if (st != VG_OK) {
         return vg_error_set(err, st, "cannot initialise libsodium");
     }
-    pthread_once(&sqlite_once, sqlite_setup);
+    sqlite_setup(opts->bulk);
     struct stat sb;
     bool exists = stat(path, &sb) == 0;
     if (!exists && !opts->create) {

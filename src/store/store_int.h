@@ -42,9 +42,10 @@ struct vg_store {
     struct vg__sql_profile *profile; /* VIGIA_SQL_PROFILE (profile.c), else NULL */
 };
 
-/* Gives SQLite a page-cache buffer the kernel may back with huge pages (page_cache.c).
- * Process-wide; call once, before SQLite is initialised; does nothing if it already is, or
- * where the system lacks the means. */
+/* Gives SQLite a page-cache buffer the kernel may back with huge pages (page_cache.c), for
+ * a process that opens its store with vg_store_options.bulk. Process-wide; call once,
+ * before SQLite is initialised; does nothing if it already is, or where the system lacks
+ * the means. */
 void vg__store_page_cache_setup(void);
 
 /* Starts the developer SQL profile when VIGIA_SQL_PROFILE is set; prints and frees it. */

@@ -29,6 +29,59 @@ static int64_t count(struct vg_store *s, const char *sql)
     return n;
 }
 
+/* The process's resident memory in kB (Linux /proc), -1 where unknown. */
+static long resident_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    long kb = -1;
+    char line[256];
+    while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+        if (sscanf(line, "VmRSS: %ld kB", &kb) == 1) {
+            break;
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+    return kb;
+}
+
+/* Resident memory an open of a new store adds (bulk or not), or skips the case where it
+ * cannot tell: no /proc, or SQLite already initialised in this process (the cases run
+ * together in one process), which no later open can change. */
+static long open_growth_kb(const char *name, bool bulk)
+{
+    if (resident_kb() < 0 || sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK) {
+        skip();
+    }
+    long before = resident_kb();
+    struct vg_store_options o = { .create = true, .actor = "tester", .bulk = bulk };
+    struct vg_store *s = NULL;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_store_open(vg_test_tmpfile(name), &o, &s, &e), VG_OK, &e);
+    assert_int_equal(count(s, "SELECT count(*) FROM containers"), 0);
+    long grown = resident_kb() - before;
+    vg_store_close(s);
+    return grown;
+}
+
+/* A command that reads a few pages does not pay for the bulk writers' page cache: vigia kpi
+ * took 0.47 s and 290 MB when every process reserved it, 0.07 s and 18 MB without. */
+static void test_store__plain_open_reserves_no_page_cache(void **state)
+{
+    (void)state;
+    assert_true(open_growth_kb("plain.db", false) < 32 * 1024);
+}
+
+/* A bulk writer's open gives SQLite its page cache up front (SQLite touches every slot
+ * when it initialises: 256 MiB of slots, in huge pages where the kernel grants them). */
+static void test_store__bulk_open_reserves_the_page_cache(void **state)
+{
+    (void)state;
+    assert_true(open_growth_kb("bulk.db", true) >= 48 * 1024);
+}
+
 static void test_store__missing_store_is_not_created_without_asking(void **state)
 {
     (void)state;
@@ -178,6 +231,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_store__read_only_store_refuses_writes),
     cmocka_unit_test(test_store__counts_every_main_table),
     cmocka_unit_test(test_store__data_model_has_every_table),
+    cmocka_unit_test(test_store__plain_open_reserves_no_page_cache),
+    cmocka_unit_test(test_store__bulk_open_reserves_the_page_cache),
 };
 
 VG_TEST_MAIN(tests)
