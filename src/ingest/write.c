@@ -817,6 +817,16 @@ static void prefetch_consignment(struct ing_session *s, const struct ing_consign
     }
 }
 
+/* The container map's slot of event i of doc, when there is one. */
+static void prefetch_event(struct ing_session *s, const struct ing_document *doc, size_t i)
+{
+    const char *number =
+        i < doc->events.n ? ING_AT(doc->events, struct ing_event, i)->container : NULL;
+    if (number != NULL) {
+        vg_map_prefetch(&s->containers, number, strlen(number));
+    }
+}
+
 /* Likewise the trips map's slots of the next record's trips, two records ahead of their
  * containers' slots so that those are in cache when the trip keys are made. */
 static void prefetch_consignment_trips(struct ing_session *s,
@@ -1003,10 +1013,12 @@ static enum vg_status write_document(struct ing_session *s, struct ing_document 
         }
         size_t n = doc->consignments.n;
         int64_t trip_call = doc->function != ING_FN_CANCEL ? port_call_id : 0;
+        if (n > 1) {
+            prefetch_consignment(s, ING_AT(doc->consignments, struct ing_consignment, 1));
+        }
         for (size_t i = 0; i < n; i++) {
-            if (i + 2 < n || (i == 0 && n > 1)) {
-                prefetch_consignment(
-                    s, ING_AT(doc->consignments, struct ing_consignment, i + 2 < n ? i + 2 : 1));
+            if (i + 2 < n) {
+                prefetch_consignment(s, ING_AT(doc->consignments, struct ing_consignment, i + 2));
             }
             if (i + 1 < n && trip_call != 0) {
                 prefetch_consignment_trips(
@@ -1024,17 +1036,12 @@ static enum vg_status write_document(struct ing_session *s, struct ing_document 
             return st;
         }
         size_t n = doc->events.n;
+        /* The container slots two events ahead, the trip slot of the next event (whose
+         * container slot was asked for one event ago); the next event most likely names the
+         * call of this one. */
+        prefetch_event(s, doc, 1);
         for (size_t i = 0; i < n; i++) {
-            /* The container slots two events ahead, the trip slot of the next event (whose
-             * container slot was asked for one event ago); the next event most likely
-             * names the call of this one. */
-            if (i + 2 < n || (i == 0 && n > 1)) {
-                const char *ahead =
-                    ING_AT(doc->events, struct ing_event, i + 2 < n ? i + 2 : 1)->container;
-                if (ahead != NULL) {
-                    vg_map_prefetch(&s->containers, ahead, strlen(ahead));
-                }
-            }
+            prefetch_event(s, doc, i + 2);
             if (i + 1 < n && memo.valid) {
                 vg__ing_trip_prefetch(s, ING_AT(doc->events, struct ing_event, i + 1)->container,
                                       memo.port_call_id);
