@@ -218,11 +218,17 @@ static enum vg_status file_end(struct ing_session *s, enum vg_status st, struct 
     return st;
 }
 
-/* A file read whole before: counted as read and as unchanged. */
-static void file_done(struct ing_session *s, size_t len)
+/* A file counted as read (len bytes), whatever then becomes of it. */
+static void file_counted(struct ing_session *s, size_t len)
 {
     s->report->files++;
     s->report->bytes += (int64_t)len;
+}
+
+/* A file read whole before: counted as read and as unchanged. */
+static void file_done(struct ing_session *s, size_t len)
+{
+    file_counted(s, len);
     s->report->files_unchanged++;
 }
 
@@ -233,7 +239,6 @@ static void file_done(struct ing_session *s, size_t len)
  * counted as such and not taken. A batch spans files: a folder of many small files (a
  * message each, as terminals and agents drop them) commits as a large file does, not once
  * per file (bench_ingest --files). On error the batch is rolled back (file_end). */
-
 static enum vg_status file_begin(struct ing_session *s, struct ing_file *f, const char *format,
                                  const uint8_t digest[VG_DIGEST_SIZE], bool *unchanged,
                                  struct vg_error *err)
@@ -252,8 +257,7 @@ static enum vg_status file_begin(struct ing_session *s, struct ing_file *f, cons
         file_done(s, f->len); /* known, so registering it changed nothing */
         return VG_OK;
     }
-    s->report->files++;
-    s->report->bytes += (int64_t)f->len;
+    file_counted(s, f->len);
     if (is_new) {
         s->batch_changes++;
     }
@@ -287,8 +291,7 @@ static enum vg_status ingest_data(struct ing_session *s,
         format = csv_layout;
     }
     if (format == NULL) {
-        s->report->files++;
-        s->report->bytes += (int64_t)len;
+        file_counted(s, len);
         skipped(s, path, "not a format vigia reads (EDIFACT, NMEA AIS, or the CSV/JSON layouts "
                          "of docs/formats.md)");
         return VG_OK;

@@ -25,10 +25,10 @@
 #include <stddef.h>
 #include <sys/mman.h>
 
-/* Slots for up to 256 MiB of 16 KiB pages (cache_size of store.c) plus the smaller caches
- * of the checkpoint and reader connections. */
-#define PAGE_CACHE_SLOTS 17408
-#define PAGE_CACHE_PAGE  16384
+/* Slots for the writer's whole cache (STORE_CACHE_KIB of STORE_PAGE_SIZE pages, 16,384)
+ * plus 1,024 for the smaller caches of the checkpoint and reader connections. */
+#define PAGE_CACHE_PAGE  STORE_PAGE_SIZE
+#define PAGE_CACHE_SLOTS ((size_t)STORE_CACHE_KIB * 1024 / STORE_PAGE_SIZE + 1024)
 
 void vg__store_page_cache_setup(void)
 {
@@ -45,7 +45,8 @@ void vg__store_page_cache_setup(void)
         return;
     }
     (void)madvise(buf, len, MADV_HUGEPAGE);
-    if (sqlite3_config(SQLITE_CONFIG_PAGECACHE, buf, (int)slot, PAGE_CACHE_SLOTS) != SQLITE_OK) {
+    if (sqlite3_config(SQLITE_CONFIG_PAGECACHE, buf, (int)slot, (int)PAGE_CACHE_SLOTS) !=
+        SQLITE_OK) {
         (void)munmap(buf, len);
     }
     /* On success the region belongs to SQLite for the life of the process. */

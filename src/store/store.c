@@ -281,10 +281,12 @@ enum vg_status vg_store_open(const char *path,
      * with the default 4 KiB (measured with bench_ingest). Takes effect only when the
      * file is created; an existing store keeps its page size. */
     st = vg__store_exec(s,
-                        "PRAGMA page_size=16384;"
-                        "PRAGMA foreign_keys=ON;"
-                        "PRAGMA cache_size=-262144;" /* up to 256 MiB, as needed */
-                        "PRAGMA temp_store=MEMORY;",
+                        "PRAGMA page_size=" STORE_STR(
+                            STORE_PAGE_SIZE) ";"
+                                             "PRAGMA foreign_keys=ON;"
+                                             "PRAGMA cache_size=-" STORE_STR(
+                                                 STORE_CACHE_KIB) ";" /* as needed */
+                                                                  "PRAGMA temp_store=MEMORY;",
                         err);
     if (st == VG_OK && !opts->read_only) {
         st = vg__store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);

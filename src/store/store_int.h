@@ -42,6 +42,13 @@ struct vg_store {
     struct vg__sql_profile *profile; /* VIGIA_SQL_PROFILE (profile.c), else NULL */
 };
 
+/* The page size of the stores created (store.c) and the most page cache a connection of
+ * the store keeps, in KiB; page_cache.c sizes the bulk writers' buffer from them. */
+#define STORE_PAGE_SIZE 16384
+#define STORE_CACHE_KIB 262144
+#define STORE_STR_(x)   #x
+#define STORE_STR(x)    STORE_STR_(x)
+
 /* Gives SQLite a page-cache buffer the kernel may back with huge pages (page_cache.c), for
  * a process that opens its store with vg_store_options.bulk. Process-wide; call once,
  * before SQLite is initialised; does nothing if it already is, or where the system lacks
