@@ -98,7 +98,7 @@ struct vg_name_token {
  * never count against a match, but may complete one). key is the match tokens joined by
  * single spaces: the name's fingerprint ("GILBERTO JOSE RODRIGUEZ OREJUELA"), used for
  * literal matches, for watchlist_names.name_key and as the subject of dismissals. Plain
- * data, caller storage.
+ * data, caller storage; entries of tokens and optional beyond their counts are unspecified.
  */
 struct vg_name {
     struct vg_name_token tokens[VG_NAME_MAX_TOKENS];

@@ -236,11 +236,14 @@ void vg__ing_doc_pack_raw(struct ing_document *doc, struct vg__raw_packer *packe
 /* Prepares an empty document using arena (which the caller resets between messages). */
 void vg__ing_doc_init(struct ing_document *doc, struct vg_arena *arena);
 
-/* Normalised key of a party name: case- and accent-folded, punctuation and legal forms
- * removed, spaces collapsed (name_key.c). Writes into out (NUL-terminated). */
+/* Key of a party name (name_key.c): the name normaliser's fingerprint (vg_name_key, read as
+ * a name of unknown kind: folded, legal forms and particles set apart, "SURNAMES, Given"
+ * read as a person). Writes into out (size bytes, NUL-terminated, cut to fit); NULL name:
+ * the empty key. */
 void vg__ing_name_key(const char *name, char *out, size_t size);
 
-/* Key of a party's address: vg__ing_name_key of "address city country". */
+/* Key of a party's address: the fingerprint of "address city country" read without legal
+ * forms (as migration 11 computes it in SQL). Same output contract. */
 void vg__ing_address_key(const struct ing_party *p, char *out, size_t size);
 
 /* Size of the buffers the writer derives the keys into (keys are cut to fit). */

@@ -419,6 +419,22 @@ static const char *const schema_v10[] = {
     NULL,
 };
 
+/* 11: party and address keys from the name normaliser the screening uses (vg_name_key,
+ * vigia/screen.h; src/ingest/name_key.c). The ingest had resolved parties without a RUC
+ * by a key of its own that kept accents (utf8proc strips marks only when it also
+ * decomposes: "AGRO PERú" and "AGRO PERU" were two parties), dropped country codes that
+ * spell legal forms from address keys (CO, SA, SE) and read "SURNAMES, Given" as written.
+ * Every stored key is recomputed so that the next ingest meets the keys it computes; two
+ * addresses of a party that now share a key become one. A party stored without a name
+ * ('(unnamed)') keeps the empty key the ingest gives it. */
+static const char *const schema_v11[] = {
+    "UPDATE parties SET name_key = CASE WHEN name = '(unnamed)' THEN ''\n"
+    "  ELSE vg_name_key(name, 0) END;\n"
+    "UPDATE OR REPLACE party_addresses SET address_key = vg_name_key(\n"
+    "  coalesce(address, '') || ' ' || coalesce(city, '') || ' ' || coalesce(country, ''), 3);\n",
+    NULL,
+};
+
 const struct store_migration vg__store_migrations[] = {
     { 1, "data model", schema_v1 },
     { 2, "targeting", schema_v2 },
@@ -430,6 +446,7 @@ const struct store_migration vg__store_migrations[] = {
     { 8, "compressed raw message bytes", schema_v8 },
     { 9, "consignments by message (cancellations)", schema_v9 },
     { 10, "input files read whole", schema_v10 },
+    { 11, "party keys from the shared name normaliser", schema_v11 },
 };
 
 const int vg__store_migration_count =

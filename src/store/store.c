@@ -465,6 +465,9 @@ enum vg_status vg_store_migrate(struct vg_store *store, int *applied, struct vg_
     }
     int version = 0;
     enum vg_status st = read_schema_version(store, &version, err);
+    if (st == VG_OK && version < vg__store_migrations[vg__store_migration_count - 1].version) {
+        st = vg__store_name_function(store, err); /* migrations' SQL may call it */
+    }
     if (st != VG_OK) {
         return st;
     }

@@ -195,4 +195,9 @@ const char *vg__raw_pack(struct vg__raw_packer *p, const void *src, size_t len,
  * (target/sqlfn.c), which registers each function once per connection. */
 enum vg_status vg__raw_sql_function(struct vg_store *store, struct vg_error *err);
 
+/* Registers on the store's connection vg_name_key(text, kind) (store/name_fn.c), the name
+ * normaliser's fingerprint, for migrations that recompute stored keys. VG_EDB when SQLite
+ * refuses. */
+enum vg_status vg__store_name_function(struct vg_store *store, struct vg_error *err);
+
 #endif
