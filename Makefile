@@ -52,6 +52,7 @@ bench: deps
 	@cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-release -j $(JOBS)
 	@for b in build-release/bench/bench_*; do [ -x "$$b" ] && "$$b"; done; true
+	@build-release/bench/bench_ingest 100000 --csv; true
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')

@@ -18,6 +18,10 @@
  * keeps it, or takes FILE as it is when it exists (repeated runs skip generating it).
  * Then ingests the same input again into the same store and prints how long that took
  * (files read whole before are recognised by their digest and not read again).
+ * With --csv the same traffic goes in as the CSV layouts of docs/formats.md, for agencies
+ * without EDIFACT: a folder with manifest.csv (one row per B/L) and events.csv (a gate-in
+ * and a loading row per container, each row a message of its own); --keep then names the
+ * folder.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -138,6 +142,64 @@ static long split_messages(const char *path, const char *dir)
     return files;
 }
 
+/* Writes the traffic of n containers into dir as manifest.csv and events.csv (the same
+ * content as the EDIFACT traffic: vessel call, shipper with RUC, consignee, goods, seal;
+ * gate-in with seal and truck, loading with stowage). Returns the bytes written, -1 on
+ * error. */
+static long long generate_csv(const char *dir, long containers)
+{
+    char mpath[4096], epath[4096];
+    snprintf(mpath, sizeof(mpath), "%s/manifest.csv", dir);
+    snprintf(epath, sizeof(epath), "%s/events.csv", dir);
+    FILE *m = fopen(mpath, "w"), *ev = fopen(epath, "w");
+    if (m == NULL || ev == NULL) {
+        if (m != NULL) {
+            fclose(m);
+        }
+        if (ev != NULL) {
+            fclose(ev);
+        }
+        return -1;
+    }
+    fputs("sender,bill_of_lading,carrier,vessel_name,vessel_imo,voyage,port_of_loading,"
+          "port_of_discharge,departure,declared_at,shipper_name,shipper_id,shipper_address,"
+          "shipper_city,shipper_country,consignee_name,consignee_address,consignee_city,"
+          "consignee_country,container,size_type,full_empty,seals,seal_party,"
+          "container_gross_kg,hs_code,description,packages,package_type,gross_kg\n",
+          m);
+    fputs("sender,container,size_type,event,time,port,terminal,vessel_name,vessel_imo,voyage,"
+          "full_empty,stowage,seals,seal_party,transport_mode,vehicle\n",
+          ev);
+    for (long i = 0; i < containers; i++) {
+        long call = i / 2000;
+        char num[12], r[12];
+        container_number(num);
+        ruc(r, (unsigned)(next() % 3000));
+        unsigned seal = (unsigned)(next() % 1000000);
+        fprintf(m,
+                "MSCPE,BL%ld%06ld,MSC,MSC ANNA,9074729,V%ld,PECLL,BEANR,2024-05-03T22:00,"
+                "2024-05-02T09:30,EXPORTADORA %05u SAC,%s,AV INDUSTRIAL 100,LIMA,PE,"
+                "IMPORT %04u BV,KAAI 12,ANTWERPEN,BE,%s,45R1,F,SL%06u,SH,25480,080440,"
+                "FRESH AVOCADOS,1800,CT,21600\n",
+                call, i % 2000, call, (unsigned)(next() % 3000), r, (unsigned)(next() % 2000), num,
+                seal);
+        fprintf(ev,
+                "DPWC,%s,45R1,gate_in,2024-05-0%ld %02ld:%02ld,PECLL,DPW,,,,F,,SL%06u,SH,road,"
+                "T%04u\n",
+                num, 1 + i % 2, (long)(next() % 24), (long)(next() % 60), seal,
+                (unsigned)(next() % 10000));
+        fprintf(ev,
+                "DPWC,%s,45R1,load,2024-05-03 1%ld:%02ld,PECLL,DPW,MSC ANNA,9074729,V%ld,F,"
+                "0%02ld%02ld%02ld,,,,\n",
+                num, i % 10, i % 60, call, i % 40, i % 20, i % 10);
+    }
+    long long bytes = ftell(m) + ftell(ev);
+    bool ok = !ferror(m) && !ferror(ev);
+    ok = (fclose(m) == 0) && ok;
+    ok = (fclose(ev) == 0) && ok;
+    return ok ? bytes : -1;
+}
+
 int main(int argc, char **argv)
 {
     long containers = argc > 1 ? atol(argv[1]) : 300000;
@@ -145,6 +207,7 @@ int main(int argc, char **argv)
     bool per_file = false;
     int batch = 0, max_batch = 0;
     const char *keep = NULL;
+    bool csv = false;
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--single-thread") == 0) {
             single = true;
@@ -156,11 +219,33 @@ int main(int argc, char **argv)
             max_batch = atoi(argv[++i]);
         } else if (strcmp(argv[i], "--keep") == 0 && i + 1 < argc) {
             keep = argv[++i];
+        } else if (strcmp(argv[i], "--csv") == 0) {
+            csv = true;
         }
     }
     char path[4096] = "/tmp/vigia-bench-ingest-XXXXXX";
     FILE *f = NULL;
-    if (keep != NULL) {
+    double csv_mb = 0;
+    if (csv) {
+        /* A folder of two CSV files; an existing --keep folder is taken as generated. */
+        char probe[4200];
+        snprintf(path, sizeof(path), "%s", keep != NULL ? keep : "/tmp/vigia-bench-csv-XXXXXX");
+        snprintf(probe, sizeof(probe), "%s/events.csv", path);
+        long long bytes = 0;
+        if (keep != NULL && access(probe, R_OK) == 0) {
+            snprintf(probe, sizeof(probe), "%s/manifest.csv", path);
+            bytes = file_size(probe);
+            snprintf(probe, sizeof(probe), "%s/events.csv", path);
+            bytes += file_size(probe);
+        } else if ((keep != NULL ? mkdir(path, 0700) != 0 && access(path, W_OK) != 0
+                                 : mkdtemp(path) == NULL) ||
+                   (bytes = generate_csv(path, containers)) < 0) {
+            perror(path);
+            return 1;
+        }
+        csv_mb = (double)bytes / 1e6;
+        per_file = false;
+    } else if (keep != NULL) {
         snprintf(path, sizeof(path), "%s", keep);
         /* An existing file is taken as generated before with the same N. */
         if (access(path, R_OK) != 0 && (f = fopen(path, "w")) == NULL) {
@@ -239,10 +324,13 @@ int main(int argc, char **argv)
         fclose(f);
     }
     free(numbers);
-    FILE *sz = fopen(path, "rb");
-    fseek(sz, 0, SEEK_END);
-    double mb = (double)ftell(sz) / 1e6;
-    fclose(sz);
+    double mb = csv_mb;
+    if (!csv) {
+        FILE *sz = fopen(path, "rb");
+        fseek(sz, 0, SEEK_END);
+        mb = (double)ftell(sz) / 1e6;
+        fclose(sz);
+    }
 
     char folder[] = "/tmp/vigia-bench-files-XXXXXX";
     long nfiles = 0;
@@ -294,8 +382,9 @@ int main(int argc, char **argv)
     if (st != VG_OK) {
         fprintf(stderr, "ingest: %s (%s)\n", vg_strerror(st), e.message);
     }
-    printf("bench_ingest: %ld containers in %ld messages, %.1f MB of EDIFACT (%s, %s)\n",
-           containers, (long)r.messages, mb, single ? "one thread" : "parse and write on two threads",
+    printf("bench_ingest: %ld containers in %ld messages, %.1f MB of %s (%s, %s)\n", containers,
+           (long)r.messages, mb, csv ? "CSV (manifest and events)" : "EDIFACT",
+           single ? "one thread" : "parse and write on two threads",
            batch > 0 ? "fixed batches" : "default batches");
     if (per_file) {
         printf("  as %ld files of one message each, in a folder\n", nfiles);
@@ -322,7 +411,14 @@ int main(int argc, char **argv)
                (long long)again.messages);
     }
     printf("  target: >= 50000 containers/s\n");
-    if (keep == NULL) {
+    if (keep == NULL && csv) {
+        char name[4200];
+        snprintf(name, sizeof(name), "%s/manifest.csv", path);
+        unlink(name);
+        snprintf(name, sizeof(name), "%s/events.csv", path);
+        unlink(name);
+        rmdir(path);
+    } else if (keep == NULL) {
         unlink(path);
     }
     for (long i = 0; i < nfiles; i++) {
