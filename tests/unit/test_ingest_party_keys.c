@@ -11,16 +11,6 @@
 #include <vigia/ingest.h>
 #include <vigia/store.h>
 
-static struct vg_store *open_store(const char *name)
-{
-    struct vg_store_options o = { .create = true, .actor = "tester" };
-    struct vg_store *store = NULL;
-    struct vg_error e;
-    vg_error_clear(&e);
-    assert_status(vg_store_open(vg_test_tmpfile(name), &o, &store, &e), VG_OK, &e);
-    return store;
-}
-
 /* One manifest CSV row per B/L: shipper name, address, city, country; container number. */
 static void ingest_rows(struct vg_store *store, const char *name, const char *rows)
 {
@@ -46,7 +36,7 @@ static int parties_named(struct vg_store *store, const char *key)
 static void test_ingest_party_keys__spellings_of_one_name_resolve_to_one_party(void **state)
 {
     (void)state;
-    struct vg_store *store = open_store("spellings.db");
+    struct vg_store *store = vg_tt_empty("spellings.db");
     ingest_rows(store, "a.csv",
                 "BL1,PECLL,MSCU1234565,Agro Perú S.A.C.,Av. Argentina 3093,Callao,PE\n"
                 "BL2,PECLL,MSCU1234570,AGRO PERU SAC,AV ARGENTINA 3093,CALLAO,PE\n"
