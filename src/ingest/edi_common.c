@@ -68,11 +68,19 @@ int64_t vg__edi_dtm(struct edi_ctx *c, struct ing_document *doc,
     return t;
 }
 
+/* Measurement units of a weight (UN/ECE Recommendation 20) and their factor to kilograms;
+ * KGS and KG are not in it but senders write them for kilograms. */
+static const struct {
+    const char *code;
+    double to_kg;
+} weight_units[] = {
+    { "KGM", 1.0 },   { "TNE", 1000.0 }, { "LBR", 0.45359237 },
+    { "GRM", 0.001 }, { "KGS", 1.0 },    { "KG", 1.0 },
+};
+
 double vg__edi_weight(struct edi_ctx *c, struct ing_document *doc,
                       const struct vg_edifact_segment *seg, const char **what)
 {
-    (void)c;
-    (void)doc;
     static const char *const kinds[] = { "G", "T", "AAB", "VGM", "EGW", "AAW", "N" };
     *what = "";
     struct vg_slice w = vg_slice_trim(vg_edifact_raw(seg, 2, 0));
@@ -88,14 +96,28 @@ double vg__edi_weight(struct edi_ctx *c, struct ing_document *doc,
     if (vg_edifact_decimal(seg, 3, 1, &v) != VG_OK) {
         return NAN;
     }
-    if (vg__edi_is(seg, 3, 0, "KGM")) {
-        return v;
+    struct vg_slice unit = vg_slice_trim(vg_edifact_raw(seg, 3, 0));
+    for (size_t i = 0; i < sizeof(weight_units) / sizeof(weight_units[0]); i++) {
+        if (vg_slice_eq_cstr(unit, weight_units[i].code)) {
+            return v * weight_units[i].to_kg;
+        }
     }
-    if (vg__edi_is(seg, 3, 0, "TNE")) {
-        return v * 1000.0;
-    }
-    if (vg__edi_is(seg, 3, 0, "LBR")) {
-        return v * 0.45359237;
+    /* A weight (qualifier WT or AAE with a weight kind, or a VGM) in a unit that is not one
+     * of mass: kept in the message's unmapped text, and flagged. A measurement of another
+     * kind (volume, length, temperature) is not a weight and goes unmapped silently. */
+    bool weight = vg__edi_is(seg, 1, 0, "WT") || vg__edi_is(seg, 1, 0, "VGM") ||
+                  (vg__edi_is(seg, 1, 0, "AAE") && (*what)[0] != '\0');
+    if (weight && !vg_slice_eq_cstr(unit, "MTQ") && !vg_slice_eq_cstr(unit, "MTR") &&
+        !vg_slice_eq_cstr(unit, "CMT") && !vg_slice_eq_cstr(unit, "CEL")) {
+        struct ing_source src = vg__edi_src(seg);
+        src.tag = "MEA";
+        char u[16];
+        vg_slice_copy(unit, u, sizeof(u));
+        if (vg__ing_note(doc, &src, "unknown_unit", "C174", u[0] != '\0' ? u : "(none)",
+                         "a unit of mass: KGM, TNE, LBR or GRM",
+                         "the weight is kept in the message, not used") != VG_OK) {
+            c->oom = true;
+        }
     }
     return NAN;
 }

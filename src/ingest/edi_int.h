@@ -32,8 +32,9 @@ bool vg__edi_is(const struct vg_edifact_segment *seg, size_t e, size_t comp, con
 int64_t vg__edi_dtm(struct edi_ctx *c, struct ing_document *doc,
                     const struct vg_edifact_segment *seg, int *qualifier);
 
-/* A MEA segment's value in kilograms (NAN unless a weight in KGM, TNE or LBR); *what gets
- * the measurement qualifier (element 2, e.g. "G" gross, "T" tare, "VGM"). */
+/* A MEA segment's value in kilograms (NAN unless a weight in KGM, TNE, LBR, GRM or the
+ * KGS/KG senders use for kilograms; a weight in another unit gets an unknown_unit note);
+ * *what gets the measurement qualifier (element 2, e.g. "G" gross, "T" tare, "VGM"). */
 double vg__edi_weight(struct edi_ctx *c, struct ing_document *doc,
                       const struct vg_edifact_segment *seg, const char **what);
 

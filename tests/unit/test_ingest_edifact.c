@@ -120,6 +120,60 @@ static void test_ingest_edifact__cuscar_manifest(void **state)
     vg_store_close(s);
 }
 
+/* Weights come in kilograms, tonnes, pounds, grams, or the KGS that senders write for
+ * kilograms; one in a unit that is not of mass goes in unused and flagged (unknown_unit),
+ * its consignment and container with it. */
+static void test_ingest_edifact__weight_units(void **state)
+{
+    (void)state;
+    struct vg_store *s = new_store("units.db");
+    static const char text[] =
+        "UNA:+.? 'UNB+UNOC:3+MSCPE:ZZZ+SUNAT:ZZZ+240502:0930+ICU1'UNH+1+CUSCAR:D:95B:UN'BGM+785+CUS"
+        "UNITS+9'DTM+137:202405020930:203'TDT+20+V1+1++MSC:172:20+++9074729:146:11:MSC ANNA:PA'LOC+"
+        "9+PECLL:139:6'DTM+133:202405032200:203'CNI+1+BLU1'LOC+9+PECLL:139:6'LOC+11+BEANR:139:6'NAD"
+        "+CZ+20100047218:RUC:ZZZ++AGRO NORTE SAC+AV INDUSTRIAL "
+        "100+LIMA++15001+PE'GID+1+1800:CT'FTX+AAA+++FRESH AVOCADOS'PIA+5+080440:HS'MEA+WT+G+KGM:216"
+        "00'SGP+MSCU1000017+1800'EQD+CN+MSCU1000017+45R1:102:5+++5'MEA+AAE+G+KGS:25480'SEL+SL1+SH'C"
+        "NI+2+BLU2'LOC+9+PECLL:139:6'LOC+11+BEANR:139:6'NAD+CZ+20100047218:RUC:ZZZ++AGRO NORTE "
+        "SAC+AV INDUSTRIAL 100+LIMA++15001+PE'GID+1+1800:CT'FTX+AAA+++FRESH AVOCADOS'PIA+5+080440:H"
+        "S'MEA+WT+G+KGM:21600'SGP+MSCU1000022+1800'EQD+CN+MSCU1000022+45R1:102:5+++5'MEA+AAE+G+TNE:"
+        "25.48'SEL+SL2+SH'CNI+3+BLU3'LOC+9+PECLL:139:6'LOC+11+BEANR:139:6'NAD+CZ+20100047218:RUC:ZZ"
+        "Z++AGRO NORTE SAC+AV INDUSTRIAL 100+LIMA++15001+PE'GID+1+1800:CT'FTX+AAA+++FRESH AVOCADOS'"
+        "PIA+5+080440:HS'MEA+WT+G+GRM:21600000'SGP+MSCU1000038+1800'EQD+CN+MSCU1000038+45R1:102:5++"
+        "+5'MEA+AAE+G+LBR:56173.3'SEL+SL3+SH'CNI+4+BLU4'LOC+9+PECLL:139:6'LOC+11+BEANR:139:6'NAD+CZ"
+        "+20100047218:RUC:ZZZ++AGRO NORTE SAC+AV INDUSTRIAL "
+        "100+LIMA++15001+PE'GID+1+1800:CT'FTX+AAA+++FRESH AVOCADOS'PIA+5+080440:HS'MEA+WT+G+KGM:216"
+        "00'SGP+MSCU1000043+1800'EQD+CN+MSCU1000043+45R1:102:5+++5'MEA+AAE+G+XYZ:100'SEL+SL4+SH'UNT"
+        "+55+1'UNZ+1+ICU1'";
+    struct vg_ingest_report r;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_int_equal(vg_ingest_buffer(s, "units.edi", text, sizeof(text) - 1, NULL, &r, &e), VG_OK);
+    assert_int_equal(r.accepted, 1);
+    assert_int_equal(r.consignments, 4);
+    static const char gross_sql[] =
+        "SELECT round(ce.gross_kg) FROM consignment_equipment ce JOIN containers k ON"
+        " k.id = ce.container_id WHERE k.number = '%s'";
+    static const char *const numbers[] = { "MSCU1000017", "MSCU1000022", "MSCU1000038" };
+    for (size_t i = 0; i < 3; i++) {
+        char sql[256];
+        snprintf(sql, sizeof(sql), gross_sql, numbers[i]);
+        assert_int_equal(vg_tt_int(s, sql), 25480);
+    }
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM consignment_equipment ce JOIN containers k"
+                                  " ON k.id = ce.container_id WHERE k.number = 'MSCU1000043'"
+                                  " AND ce.gross_kg IS NULL"),
+                     1);
+    assert_int_equal(vg_tt_int(s, "SELECT round(g.gross_kg) FROM goods_items g JOIN consignments c"
+                                  " ON c.id = g.consignment_id WHERE c.bl_number = 'BLU3'"),
+                     21600);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM findings WHERE kind = 'unknown_unit' AND"
+                                  " value = 'XYZ' AND field = 'MEA C174'"),
+                     1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM findings"), 1);
+    vg_store_close(s);
+}
+
 static void test_ingest_edifact__codeco_gate_moves(void **state)
 {
     (void)state;
@@ -429,6 +483,7 @@ static void test_ingest_edifact__bay_plans_of_two_ports_of_one_voyage(void **sta
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest_edifact__bay_plans_of_two_ports_of_one_voyage),
     cmocka_unit_test(test_ingest_edifact__cuscar_manifest),
+    cmocka_unit_test(test_ingest_edifact__weight_units),
     cmocka_unit_test(test_ingest_edifact__codeco_gate_moves),
     cmocka_unit_test(test_ingest_edifact__coarri_sample_values),
     cmocka_unit_test(test_ingest_edifact__bay_plan_609_containers),
