@@ -614,14 +614,20 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
             }
         }
     }
-    char key[160];
+    /* The key of the name, for the lookup by name and kept with a new vessel. */
+    char name_key[ING_KEY_SIZE];
+    name_key[0] = '\0';
+    if (v->name != NULL) {
+        vg__store_vessel_key(v->name, strlen(v->name), name_key, sizeof(name_key));
+    }
+    char key[ING_KEY_SIZE + 8];
     bool by_imo = ist == VG_OK || ist == VG_ECHECK;
     if (by_imo) {
         snprintf(key, sizeof(key), "I:%07u", (unsigned)imo);
     } else if (v->call_sign != NULL) {
         snprintf(key, sizeof(key), "C:%s", v->call_sign);
-    } else if (v->name != NULL) {
-        snprintf(key, sizeof(key), "N:%s", v->name);
+    } else if (name_key[0] != '\0') {
+        snprintf(key, sizeof(key), "N:%s", name_key);
     } else {
         return VG_OK; /* nothing to resolve */
     }
@@ -643,9 +649,9 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
             st = query_id(s, sel, id, err);
         } else {
             static const char sql[] =
-                "SELECT id FROM vessels WHERE name = ?1 ORDER BY imo IS NULL LIMIT 1";
+                "SELECT id FROM vessels WHERE name_key = ?1 ORDER BY imo IS NULL, id LIMIT 1";
             STMT(sel, sql);
-            vg__bind_text(sel, 1, v->name);
+            vg__bind_text(sel, 1, name_key);
             st = query_id(s, sel, id, err);
         }
         if (st != VG_OK) {
@@ -654,7 +660,7 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
         if (*id == 0) {
             static const char ins_sql[] =
                 "INSERT INTO vessels(imo, imo_valid, mmsi, name, call_sign, flag, first_seen_at,"
-                " created_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)";
+                " created_at, name_key) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)";
             STMT(ins, ins_sql);
             if (by_imo) {
                 sqlite3_bind_int64(ins, 1, imo);
@@ -666,6 +672,7 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
             vg__bind_text(ins, 6, v->flag);
             vg__bind_int64_or_null(ins, 7, seen_at, VG_TIME_NONE);
             sqlite3_bind_int64(ins, 8, s->now);
+            vg__bind_text(ins, 9, name_key[0] != '\0' ? name_key : NULL);
             st = step_done(s, ins, "recording a vessel", err);
             if (st != VG_OK) {
                 return st;
@@ -699,7 +706,8 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
     if (!fresh) {
         static const char upd_sql[] =
             "UPDATE vessels SET name = coalesce(name, ?2), call_sign = coalesce(call_sign, ?3),"
-            " mmsi = coalesce(mmsi, ?4), flag = coalesce(flag, ?5) WHERE id = ?1 AND"
+            " mmsi = coalesce(mmsi, ?4), flag = coalesce(flag, ?5),"
+            " name_key = CASE WHEN name IS NULL THEN ?6 ELSE name_key END WHERE id = ?1 AND"
             " (name IS NULL AND ?2 IS NOT NULL OR call_sign IS NULL AND ?3 IS NOT NULL OR"
             "  mmsi IS NULL AND ?4 IS NOT NULL OR flag IS NULL AND ?5 IS NOT NULL)";
         STMT(upd, upd_sql);
@@ -708,6 +716,7 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
         vg__bind_text(upd, 3, v->call_sign);
         vg__bind_int64_or_null(upd, 4, mmsi, 0);
         vg__bind_text(upd, 5, v->flag);
+        vg__bind_text(upd, 6, name_key[0] != '\0' ? name_key : NULL);
         st = step_done(s, upd, "updating a vessel", err);
         if (st != VG_OK) {
             return st;

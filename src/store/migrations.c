@@ -435,6 +435,17 @@ static const char *const schema_v11[] = {
     NULL,
 };
 
+/* 12: vessels known only by their name are resolved by a key of it (vg_vessel_key:
+ * folded, punctuation and a leading type word dropped), not by the name as sent: "MSC
+ * Anna", "M/V MSC ANNA" and "MSC ANNA" are one vessel, "B/M Amazonas I" and "BM AMAZONAS
+ * I" another (river barges and CSV feeds often give no IMO or call sign). */
+static const char *const schema_v12[] = {
+    "ALTER TABLE vessels ADD COLUMN name_key TEXT;\n"
+    "UPDATE vessels SET name_key = vg_vessel_key(name) WHERE name IS NOT NULL;\n"
+    "CREATE INDEX vessels_name_key ON vessels(name_key);\n",
+    NULL,
+};
+
 const struct store_migration vg__store_migrations[] = {
     { 1, "data model", schema_v1 },
     { 2, "targeting", schema_v2 },
@@ -447,6 +458,7 @@ const struct store_migration vg__store_migrations[] = {
     { 9, "consignments by message (cancellations)", schema_v9 },
     { 10, "input files read whole", schema_v10 },
     { 11, "party keys from the shared name normaliser", schema_v11 },
+    { 12, "vessels by a key of their name", schema_v12 },
 };
 
 const int vg__store_migration_count =

@@ -1,7 +1,8 @@
-/* Party resolution without a RUC (src/ingest/name_key.c): names and addresses written
- * differently by different senders (accents, case, legal forms, "SURNAMES, Given") resolve
- * to one party and one address; distinct names stay distinct; and migration 11 recomputes
- * the keys of a store written before, so that the next ingest meets them. */
+/* Resolution by keys of names (src/ingest/name_key.c, store/name_fn.c): parties without a
+ * RUC, their addresses and vessels known only by their name, written differently by
+ * different senders (accents, case, legal forms, "SURNAMES, Given", "M/V"), resolve to one
+ * record; distinct names stay distinct; and migrations 11 and 12 recompute the keys of a
+ * store written before, so that the next ingest meets them. */
 #include "ingest/ingest_int.h"
 #include "store/store_int.h"
 #include "vg_targeting.h"
@@ -33,7 +34,7 @@ static int parties_named(struct vg_store *store, const char *key)
     return (int)vg_tt_int(store, sql);
 }
 
-static void test_ingest_party_keys__spellings_of_one_name_resolve_to_one_party(void **state)
+static void test_ingest_keys__spellings_of_one_name_resolve_to_one_party(void **state)
 {
     (void)state;
     struct vg_store *store = vg_tt_empty("spellings.db");
@@ -65,7 +66,7 @@ static void test_ingest_party_keys__spellings_of_one_name_resolve_to_one_party(v
     vg_store_close(store);
 }
 
-static void test_ingest_party_keys__migration_recomputes_stored_keys(void **state)
+static void test_ingest_keys__migration_recomputes_stored_keys(void **state)
 {
     (void)state;
     const char *path = vg_test_tmpfile("migrate.db");
@@ -87,6 +88,10 @@ static void test_ingest_party_keys__migration_recomputes_stored_keys(void **stat
                                  " (1, 'AV. ARGENTINA, 3093', 'CALLAO', 'PE', 'AV ARGENTINA 3093"
                                  " CALLAO PE x'),"
                                  " (3, 'Calle 1', 'Bogota', 'CO', 'CALLE 1 BOGOTA');"
+                                 "INSERT INTO vessels(id, name, created_at) VALUES"
+                                 " (1, 'M/V Río Amazonas', 0);"
+                                 "DROP INDEX vessels_name_key;"
+                                 "ALTER TABLE vessels DROP COLUMN name_key;"
                                  "PRAGMA user_version = 10;",
                                  &e),
                   VG_OK, &e);
@@ -107,6 +112,9 @@ static void test_ingest_party_keys__migration_recomputes_stored_keys(void **stat
     assert_int_equal(vg_tt_int(store, "SELECT count(*) FROM party_addresses WHERE party_id = 3 AND"
                                       " address_key = 'CALLE 1 BOGOTA CO'"),
                      1);
+    assert_int_equal(vg_tt_int(store, "SELECT count(*) FROM vessels WHERE id = 1 AND"
+                                      " name_key = 'RIO AMAZONAS'"),
+                     1);
     /* The next ingest of the same party finds it. */
     ingest_rows(store, "b.csv",
                 "BL9,PECLL,MSCU1234565,AGRO PERU SAC,AV ARGENTINA 3093,CALLAO,PE\n");
@@ -123,9 +131,54 @@ static void test_ingest_party_keys__migration_recomputes_stored_keys(void **stat
     vg_store_close(store);
 }
 
+/* Events CSV rows loading containers onto vessels named in several ways. */
+static void ingest_loads(struct vg_store *store, const char *name, const char *rows)
+{
+    char csv[4096];
+    snprintf(csv, sizeof(csv), "container,event,time,port,vessel_name,vessel_imo,voyage\n%s", rows);
+    struct vg_ingest_report r;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_ingest_buffer(store, name, csv, strlen(csv), NULL, &r, &e), VG_OK, &e);
+    assert_int_equal(r.rejected, 0);
+}
+
+static void test_ingest_keys__vessels_known_by_name_resolve_by_its_key(void **state)
+{
+    (void)state;
+    struct vg_store *store = vg_tt_empty("vessels.db");
+    /* A vessel sent with its IMO first, then by name alone in other spellings. */
+    ingest_loads(store, "imo.csv",
+                 "MSCU1234565,load,2024-05-03T10:00,PECLL,MSC ANNA,9074729,FA1\n");
+    ingest_loads(store, "names.csv",
+                 "MSCU1234570,load,2024-05-03T11:00,PECLL,M/V MSC Anna,,FA1\n"
+                 "MSCU1234586,load,2024-05-03T12:00,PECLL,msc anna.,,FA1\n"
+                 "TGHU1234560,load,2024-06-01T08:00,PEIQT,B/M Amazonas I,,R7\n"
+                 "TGHU1234575,load,2024-06-01T09:00,PEIQT,BM AMAZONAS I,,R7\n"
+                 "TGHU1234581,load,2024-06-01T10:00,PEIQT,Amazonas II,,R8\n"
+                 "TGHU1234597,load,2024-06-01T11:00,PEIQT,M/N Río Napo,,R9\n"
+                 "TGHU1234602,load,2024-06-01T12:00,PEIQT,RIO NAPO,,R9\n");
+    assert_int_equal(vg_tt_int(store, "SELECT count(*) FROM vessels"), 4);
+    assert_int_equal(vg_tt_int(store, "SELECT count(DISTINCT vessel_id) FROM equipment_events"
+                                      " WHERE place = 'PECLL'"),
+                     1);
+    assert_int_equal(vg_tt_int(store, "SELECT count(*) FROM equipment_events e JOIN vessels v ON"
+                                      " v.id = e.vessel_id WHERE v.imo = 9074729"),
+                     3);
+    assert_int_equal(vg_tt_int(store, "SELECT count(*) FROM vessels WHERE name_key IN"
+                                      " ('AMAZONAS I', 'AMAZONAS II', 'RIO NAPO', 'MSC ANNA')"),
+                     4);
+    /* Each spelling is kept as an identity of its vessel. */
+    assert_int_equal(vg_tt_int(store, "SELECT count(*) FROM vessel_identities i JOIN vessels v ON"
+                                      " v.id = i.vessel_id WHERE v.imo = 9074729"),
+                     3);
+    vg_store_close(store);
+}
+
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_ingest_party_keys__spellings_of_one_name_resolve_to_one_party),
-    cmocka_unit_test(test_ingest_party_keys__migration_recomputes_stored_keys),
+    cmocka_unit_test(test_ingest_keys__vessels_known_by_name_resolve_by_its_key),
+    cmocka_unit_test(test_ingest_keys__spellings_of_one_name_resolve_to_one_party),
+    cmocka_unit_test(test_ingest_keys__migration_recomputes_stored_keys),
 };
 
 VG_TEST_MAIN(tests)
