@@ -614,19 +614,18 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
             }
         }
     }
-    /* The key of the name, for the lookup by name and kept with a new vessel. */
+    /* The key of the name: for the lookup by name, and kept with a new vessel or one that
+     * had no name. Computed only then (a vessel is met once per event of a loading list). */
     char name_key[ING_KEY_SIZE];
     name_key[0] = '\0';
-    if (v->name != NULL) {
-        vg__store_vessel_key(v->name, strlen(v->name), name_key, sizeof(name_key));
-    }
     char key[ING_KEY_SIZE + 8];
     bool by_imo = ist == VG_OK || ist == VG_ECHECK;
     if (by_imo) {
         snprintf(key, sizeof(key), "I:%07u", (unsigned)imo);
     } else if (v->call_sign != NULL) {
         snprintf(key, sizeof(key), "C:%s", v->call_sign);
-    } else if (name_key[0] != '\0') {
+    } else if (v->name != NULL &&
+               vg__store_vessel_key(v->name, strlen(v->name), name_key, sizeof(name_key)) > 0) {
         snprintf(key, sizeof(key), "N:%s", name_key);
     } else {
         return VG_OK; /* nothing to resolve */
@@ -658,6 +657,9 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
             return st;
         }
         if (*id == 0) {
+            if (v->name != NULL && name_key[0] == '\0') {
+                vg__store_vessel_key(v->name, strlen(v->name), name_key, sizeof(name_key));
+            }
             static const char ins_sql[] =
                 "INSERT INTO vessels(imo, imo_valid, mmsi, name, call_sign, flag, first_seen_at,"
                 " created_at, name_key) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)";
@@ -704,6 +706,9 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
         }
     }
     if (!fresh) {
+        if (v->name != NULL && name_key[0] == '\0') {
+            vg__store_vessel_key(v->name, strlen(v->name), name_key, sizeof(name_key));
+        }
         static const char upd_sql[] =
             "UPDATE vessels SET name = coalesce(name, ?2), call_sign = coalesce(call_sign, ?3),"
             " mmsi = coalesce(mmsi, ?4), flag = coalesce(flag, ?5),"
