@@ -142,15 +142,23 @@ static long split_messages(const char *path, const char *dir)
     return files;
 }
 
+/* The two CSV files of the traffic in dir. */
+static const char *const csv_files[2] = { "manifest.csv", "events.csv" };
+
+static void csv_path(char *out, size_t size, const char *dir, int which)
+{
+    snprintf(out, size, "%s/%s", dir, csv_files[which]);
+}
+
 /* Writes the traffic of n containers into dir as manifest.csv and events.csv (the same
  * content as the EDIFACT traffic: vessel call, shipper with RUC, consignee, goods, seal;
  * gate-in with seal and truck, loading with stowage). Returns the bytes written, -1 on
  * error. */
 static long long generate_csv(const char *dir, long containers)
 {
-    char mpath[4096], epath[4096];
-    snprintf(mpath, sizeof(mpath), "%s/manifest.csv", dir);
-    snprintf(epath, sizeof(epath), "%s/events.csv", dir);
+    char mpath[4200], epath[4200];
+    csv_path(mpath, sizeof(mpath), dir, 0);
+    csv_path(epath, sizeof(epath), dir, 1);
     FILE *m = fopen(mpath, "w"), *ev = fopen(epath, "w");
     if (m == NULL || ev == NULL) {
         if (m != NULL) {
@@ -230,13 +238,13 @@ int main(int argc, char **argv)
         /* A folder of two CSV files; an existing --keep folder is taken as generated. */
         char probe[4200];
         snprintf(path, sizeof(path), "%s", keep != NULL ? keep : "/tmp/vigia-bench-csv-XXXXXX");
-        snprintf(probe, sizeof(probe), "%s/events.csv", path);
+        csv_path(probe, sizeof(probe), path, 1);
         long long bytes = 0;
         if (keep != NULL && access(probe, R_OK) == 0) {
-            snprintf(probe, sizeof(probe), "%s/manifest.csv", path);
-            bytes = file_size(probe);
-            snprintf(probe, sizeof(probe), "%s/events.csv", path);
-            bytes += file_size(probe);
+            for (int k = 0; k < 2; k++) {
+                csv_path(probe, sizeof(probe), path, k);
+                bytes += file_size(probe);
+            }
         } else if ((keep != NULL ? mkdir(path, 0700) != 0 && access(path, W_OK) != 0
                                  : mkdtemp(path) == NULL) ||
                    (bytes = generate_csv(path, containers)) < 0) {
@@ -412,11 +420,11 @@ int main(int argc, char **argv)
     }
     printf("  target: >= 50000 containers/s\n");
     if (keep == NULL && csv) {
-        char name[4200];
-        snprintf(name, sizeof(name), "%s/manifest.csv", path);
-        unlink(name);
-        snprintf(name, sizeof(name), "%s/events.csv", path);
-        unlink(name);
+        for (int k = 0; k < 2; k++) {
+            char name[4200];
+            csv_path(name, sizeof(name), path, k);
+            unlink(name);
+        }
         rmdir(path);
     } else if (keep == NULL) {
         unlink(path);

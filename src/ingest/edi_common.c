@@ -102,13 +102,12 @@ double vg__edi_weight(struct edi_ctx *c, struct ing_document *doc,
             return v * weight_units[i].to_kg;
         }
     }
-    /* A weight (qualifier WT or AAE with a weight kind, or a VGM) in a unit that is not one
-     * of mass: kept in the message's unmapped text, and flagged. A measurement of another
-     * kind (volume, length, temperature) is not a weight and goes unmapped silently. */
+    /* A weight (qualifier WT or VGM, or AAE with a kind other than the volume AAW) in a
+     * unit that is not of mass: kept in the message's unmapped text, and flagged. A volume
+     * in cubic metres is not a weight and goes unmapped silently. */
     bool weight = vg__edi_is(seg, 1, 0, "WT") || vg__edi_is(seg, 1, 0, "VGM") ||
-                  (vg__edi_is(seg, 1, 0, "AAE") && (*what)[0] != '\0');
-    if (weight && !vg_slice_eq_cstr(unit, "MTQ") && !vg_slice_eq_cstr(unit, "MTR") &&
-        !vg_slice_eq_cstr(unit, "CMT") && !vg_slice_eq_cstr(unit, "CEL")) {
+                  (vg__edi_is(seg, 1, 0, "AAE") && (*what)[0] != '\0' && strcmp(*what, "AAW") != 0);
+    if (weight) {
         struct ing_source src = vg__edi_src(seg);
         src.tag = "MEA";
         char u[16];

@@ -242,8 +242,8 @@ void vg__ing_doc_init(struct ing_document *doc, struct vg_arena *arena);
  * the empty key. */
 void vg__ing_name_key(const char *name, char *out, size_t size);
 
-/* Key of a party's address: the fingerprint of "address city country" read without legal
- * forms (as migration 11 computes it in SQL). Same output contract. */
+/* Key of a party's address: vg__store_address_key of its address, city and country. Same
+ * output contract. */
 void vg__ing_address_key(const struct ing_party *p, char *out, size_t size);
 
 /* Size of the buffers the writer derives the keys into (keys are cut to fit). */

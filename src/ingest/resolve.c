@@ -577,6 +577,16 @@ addresses:
     return VG_OK;
 }
 
+/* The key of v's name into key (ING_KEY_SIZE bytes), computed the first time it is asked
+ * for (key[0] == '\0' until then); "" when v has no name or it folds to nothing. */
+static const char *vessel_name_key(const struct ing_vessel *v, char *key)
+{
+    if (key[0] == '\0' && v->name != NULL) {
+        vg__store_vessel_key(v->name, strlen(v->name), key, ING_KEY_SIZE);
+    }
+    return key;
+}
+
 enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
                               const struct ing_vessel *v, const struct ing_source *src,
                               int64_t seen_at, int64_t *id, struct vg_error *err)
@@ -624,8 +634,7 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
         snprintf(key, sizeof(key), "I:%07u", (unsigned)imo);
     } else if (v->call_sign != NULL) {
         snprintf(key, sizeof(key), "C:%s", v->call_sign);
-    } else if (v->name != NULL &&
-               vg__store_vessel_key(v->name, strlen(v->name), name_key, sizeof(name_key)) > 0) {
+    } else if (vessel_name_key(v, name_key)[0] != '\0') {
         snprintf(key, sizeof(key), "N:%s", name_key);
     } else {
         return VG_OK; /* nothing to resolve */
@@ -657,9 +666,6 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
             return st;
         }
         if (*id == 0) {
-            if (v->name != NULL && name_key[0] == '\0') {
-                vg__store_vessel_key(v->name, strlen(v->name), name_key, sizeof(name_key));
-            }
             static const char ins_sql[] =
                 "INSERT INTO vessels(imo, imo_valid, mmsi, name, call_sign, flag, first_seen_at,"
                 " created_at, name_key) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)";
@@ -674,7 +680,7 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
             vg__bind_text(ins, 6, v->flag);
             vg__bind_int64_or_null(ins, 7, seen_at, VG_TIME_NONE);
             sqlite3_bind_int64(ins, 8, s->now);
-            vg__bind_text(ins, 9, name_key[0] != '\0' ? name_key : NULL);
+            vg__bind_text(ins, 9, vessel_name_key(v, name_key)[0] != '\0' ? name_key : NULL);
             st = step_done(s, ins, "recording a vessel", err);
             if (st != VG_OK) {
                 return st;
@@ -706,9 +712,6 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
         }
     }
     if (!fresh) {
-        if (v->name != NULL && name_key[0] == '\0') {
-            vg__store_vessel_key(v->name, strlen(v->name), name_key, sizeof(name_key));
-        }
         static const char upd_sql[] =
             "UPDATE vessels SET name = coalesce(name, ?2), call_sign = coalesce(call_sign, ?3),"
             " mmsi = coalesce(mmsi, ?4), flag = coalesce(flag, ?5),"
@@ -721,7 +724,7 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
         vg__bind_text(upd, 3, v->call_sign);
         vg__bind_int64_or_null(upd, 4, mmsi, 0);
         vg__bind_text(upd, 5, v->flag);
-        vg__bind_text(upd, 6, name_key[0] != '\0' ? name_key : NULL);
+        vg__bind_text(upd, 6, vessel_name_key(v, name_key)[0] != '\0' ? name_key : NULL);
         st = step_done(s, upd, "updating a vessel", err);
         if (st != VG_OK) {
             return st;

@@ -420,8 +420,8 @@ static const char *const schema_v10[] = {
 };
 
 /* 11: party and address keys from the name normaliser the screening uses (vg_name_key,
- * vigia/screen.h; src/ingest/name_key.c). The ingest had resolved parties without a RUC
- * by a key of its own that kept accents (utf8proc strips marks only when it also
+ * vigia/screen.h; src/ingest/name_key.c, src/store/name_fn.c). The ingest had resolved parties
+ * without a RUC by a key of its own that kept accents (utf8proc strips marks only when it also
  * decomposes: "AGRO PERú" and "AGRO PERU" were two parties), dropped country codes that
  * spell legal forms from address keys (CO, SA, SE) and read "SURNAMES, Given" as written.
  * Every stored key is recomputed so that the next ingest meets the keys it computes; two
@@ -430,8 +430,7 @@ static const char *const schema_v10[] = {
 static const char *const schema_v11[] = {
     "UPDATE parties SET name_key = CASE WHEN name = '(unnamed)' THEN ''\n"
     "  ELSE vg_name_key(name, 0) END;\n"
-    "UPDATE OR REPLACE party_addresses SET address_key = vg_name_key(\n"
-    "  coalesce(address, '') || ' ' || coalesce(city, '') || ' ' || coalesce(country, ''), 3);\n",
+    "UPDATE OR REPLACE party_addresses SET address_key = vg_address_key(address, city, country);\n",
     NULL,
 };
 

@@ -168,6 +168,18 @@ static void test_ingest_keys__vessels_known_by_name_resolve_by_its_key(void **st
     assert_int_equal(vg_tt_int(store, "SELECT count(*) FROM vessels WHERE name_key IN"
                                       " ('AMAZONAS I', 'AMAZONAS II', 'RIO NAPO', 'MSC ANNA')"),
                      4);
+    /* A vessel first sent by IMO alone takes the key of the name it is later sent under,
+     * and is then found by that name. */
+    ingest_loads(store, "later.csv",
+                 "CSQU3054383,load,2024-06-02T08:00,PEPAI,,9321483,S1\n"
+                 "MSCU1000017,load,2024-06-02T09:00,PEPAI,Mar del Sur,9321483,S1\n"
+                 "MSCU1000022,load,2024-06-02T10:00,PEPAI,M/V MAR DEL SUR,,S1\n");
+    assert_int_equal(vg_tt_int(store, "SELECT count(*) FROM vessels WHERE imo = 9321483 AND"
+                                      " name = 'Mar del Sur' AND name_key = 'MAR SUR'"),
+                     1);
+    assert_int_equal(vg_tt_int(store, "SELECT count(DISTINCT vessel_id) FROM equipment_events"
+                                      " WHERE place = 'PEPAI'"),
+                     1);
     /* Each spelling is kept as an identity of its vessel. */
     assert_int_equal(vg_tt_int(store, "SELECT count(*) FROM vessel_identities i JOIN vessels v ON"
                                       " v.id = i.vessel_id WHERE v.imo = 9074729"),
