@@ -641,7 +641,7 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
     }
     uint64_t cached;
     bool fresh = false;
-    if (vg_map_get(&s->vessels, key, strlen(key), &cached)) {
+    if (vg_map_get(&s->vessels, key, strlen(key), &cached) && cached != 0) {
         *id = (int64_t)cached;
     } else {
         if (by_imo) {
@@ -656,8 +656,14 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
             vg__bind_text(sel, 1, v->call_sign);
             st = query_id(s, sel, id, err);
         } else {
+            /* Every vessel that has been sent under the name: one with an IMO first,
+             * then the one last seen under it (a name a renamed vessel left may have
+             * passed to another), then the first recorded. */
             static const char sql[] =
-                "SELECT id FROM vessels WHERE name_key = ?1 ORDER BY imo IS NULL, id LIMIT 1";
+                "SELECT c.id FROM (SELECT id, NULL AS seen FROM vessels WHERE name_key = ?1"
+                " UNION ALL SELECT vessel_id, last_seen_at FROM vessel_identities"
+                " WHERE name_key = ?1) c JOIN vessels v ON v.id = c.id"
+                " GROUP BY c.id ORDER BY v.imo IS NULL, max(c.seen) DESC, c.id LIMIT 1";
             STMT(sel, sql);
             vg__bind_text(sel, 1, name_key);
             st = query_id(s, sel, id, err);
@@ -737,7 +743,7 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
      * unique key works). */
     static const char ident_sql[] =
         "INSERT INTO vessel_identities(vessel_id, name, call_sign, mmsi, flag, first_seen_at,"
-        " last_seen_at, source) VALUES(?1,?2,?3,?4,?5,?6,?6,'manifest')"
+        " last_seen_at, source, name_key) VALUES(?1,?2,?3,?4,?5,?6,?6,'manifest',?7)"
         " ON CONFLICT(vessel_id, name, call_sign, mmsi, flag) DO UPDATE SET"
         " first_seen_at = min(coalesce(first_seen_at, excluded.first_seen_at),"
         "                     excluded.first_seen_at),"
@@ -752,11 +758,23 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
     sqlite3_bind_int64(idn, 4, mmsi);
     vg__bind_text(idn, 5, v->flag != NULL ? v->flag : "");
     vg__bind_int64_or_null(idn, 6, seen_at, VG_TIME_NONE);
+    vg__bind_text(idn, 7, vessel_name_key(v, name_key)[0] != '\0' ? name_key : NULL);
     st = step_done(s, idn, "recording a vessel identity", err);
-    if (st == VG_OK && sqlite3_changes(s->store->db) > 0) {
-        s->batch_changes++;
+    if (st != VG_OK || sqlite3_changes(s->store->db) == 0) {
+        return st;
     }
-    return st;
+    s->batch_changes++;
+    /* Which vessel the name names may have changed (a new vessel under it, or one seen
+     * under it later): the next reference by this name alone asks the store again, as a
+     * run resumed here would. */
+    if (name_key[0] != '\0') {
+        snprintf(key, sizeof(key), "N:%s", name_key);
+        st = vg_map_set(&s->vessels, key, strlen(key), 0);
+        if (st != VG_OK) {
+            return vg_error_set(err, st, "out of memory");
+        }
+    }
+    return VG_OK;
 }
 
 enum vg_status vg__ing_port_call(struct ing_session *s, int64_t message_id,

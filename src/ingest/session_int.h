@@ -153,7 +153,7 @@ struct ing_session {
     struct vg_map size_known;     /* size-type code -> 1 valid, 2 not */
     struct vg_map parties;
     struct vg_map party_seen;     /* party id -> the earliest first_seen_at it has (0: none) */
-    struct vg_map vessels;
+    struct vg_map vessels;        /* "I:imo", "C:call sign", "N:name key" -> id (0: ask) */
     struct vg_map port_calls;
     struct vg_map seen;           /* rows known written (party identifiers, addresses) */
     struct vg_map trips;          /* (container id, port call id) -> trip id or pending */

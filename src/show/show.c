@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <vigia/ident.h>
+#include <vigia/screen.h>
 #include <vigia/show.h>
 
 struct section {
@@ -458,6 +459,11 @@ static enum vg_status show_vessel(struct vg_store *store,
     static const char by_name[] =
         "SELECT id FROM vessels WHERE name = ?1 COLLATE NOCASE UNION SELECT vessel_id FROM"
         " vessel_identities WHERE name = ?1 COLLATE NOCASE";
+    /* The name as the ingest resolves it ("M/V Msc Anna" finds MSC ANNA), any name the
+     * vessel was sent under. */
+    static const char by_key[] =
+        "SELECT id FROM vessels WHERE name_key = ?1 UNION SELECT vessel_id FROM"
+        " vessel_identities WHERE name_key = ?1";
     static const char by_part[] = "SELECT id FROM vessels WHERE instr(upper(name), upper(?1)) > 0";
     static const char matches[] =
         "SELECT v.id AS vessel, v.name, v.imo, v.flag, (SELECT count(*) FROM port_calls WHERE"
@@ -473,6 +479,11 @@ static enum vg_status show_vessel(struct vg_store *store,
     }
     if (st == VG_OK && n == 0) {
         st = ids_of(store, by_name, id, ids, 2, &n, err);
+    }
+    char name_key[VG_NAME_KEY_SIZE];
+    if (st == VG_OK && n == 0 &&
+        vg__store_vessel_key(id, strlen(id), name_key, sizeof(name_key)) > 0) {
+        st = ids_of(store, by_key, name_key, ids, 2, &n, err);
     }
     if (st == VG_OK && n == 0) {
         st = ids_of(store, by_part, id, ids, 2, &n, err);

@@ -445,6 +445,17 @@ static const char *const schema_v12[] = {
     NULL,
 };
 
+/* 13: a vessel is found by any name it has been sent under (a renamed vessel by its new
+ * name as by its first), not only by the first (vessels.name_key): each identity keeps the
+ * key of its name. */
+static const char *const schema_v13[] = {
+    "ALTER TABLE vessel_identities ADD COLUMN name_key TEXT;\n"
+    "UPDATE vessel_identities SET name_key = nullif(vg_vessel_key(name), '');\n"
+    "CREATE INDEX vessel_identities_name_key ON vessel_identities(name_key)"
+    " WHERE name_key IS NOT NULL;\n",
+    NULL,
+};
+
 const struct store_migration vg__store_migrations[] = {
     { 1, "data model", schema_v1 },
     { 2, "targeting", schema_v2 },
@@ -458,6 +469,7 @@ const struct store_migration vg__store_migrations[] = {
     { 10, "input files read whole", schema_v10 },
     { 11, "party keys from the shared name normaliser", schema_v11 },
     { 12, "vessels by a key of their name", schema_v12 },
+    { 13, "vessels by a key of every name they were sent under", schema_v13 },
 };
 
 const int vg__store_migration_count =

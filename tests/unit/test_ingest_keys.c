@@ -1,8 +1,9 @@
 /* Resolution by keys of names (src/ingest/name_key.c, store/name_fn.c): parties without a
  * RUC, their addresses and vessels known only by their name, written differently by
  * different senders (accents, case, legal forms, "SURNAMES, Given", "M/V"), resolve to one
- * record; distinct names stay distinct; and migrations 11 and 12 recompute the keys of a
- * store written before, so that the next ingest meets them. */
+ * record; distinct names stay distinct; a renamed vessel is found by each of its names;
+ * and migrations 11 to 13 recompute the keys of a store written before, so that the next
+ * ingest meets them. */
 #include "ingest/ingest_int.h"
 #include "store/store_int.h"
 #include "vg_targeting.h"
@@ -90,8 +91,13 @@ static void test_ingest_keys__migration_recomputes_stored_keys(void **state)
                                  " (3, 'Calle 1', 'Bogota', 'CO', 'CALLE 1 BOGOTA');"
                                  "INSERT INTO vessels(id, name, created_at) VALUES"
                                  " (1, 'M/V Río Amazonas', 0);"
+                                 "INSERT INTO vessel_identities(vessel_id, name, source)"
+                                 " VALUES(1, 'M/V Río Amazonas', 'manifest'),"
+                                 " (1, 'MN RIO NAPO', 'manifest');"
                                  "DROP INDEX vessels_name_key;"
                                  "ALTER TABLE vessels DROP COLUMN name_key;"
+                                 "DROP INDEX vessel_identities_name_key;"
+                                 "ALTER TABLE vessel_identities DROP COLUMN name_key;"
                                  "PRAGMA user_version = 10;",
                                  &e),
                   VG_OK, &e);
@@ -115,6 +121,10 @@ static void test_ingest_keys__migration_recomputes_stored_keys(void **state)
     assert_int_equal(vg_tt_int(store, "SELECT count(*) FROM vessels WHERE id = 1 AND"
                                       " name_key = 'RIO AMAZONAS'"),
                      1);
+    assert_int_equal(vg_tt_int(store,
+                               "SELECT count(*) FROM vessel_identities WHERE"
+                               " vessel_id = 1 AND name_key IN ('RIO AMAZONAS', 'RIO NAPO')"),
+                     2);
     /* The next ingest of the same party finds it. */
     ingest_rows(store, "b.csv",
                 "BL9,PECLL,MSCU1234565,AGRO PERU SAC,AV ARGENTINA 3093,CALLAO,PE\n");
@@ -187,7 +197,62 @@ static void test_ingest_keys__vessels_known_by_name_resolve_by_its_key(void **st
     vg_store_close(store);
 }
 
+/* Rows of a vessel renamed, and of its old name passing to another vessel: a vessel sent by
+ * name alone is the one with an IMO that was last seen under that name. */
+static const char renamed_rows[] = "MSCU1234565,load,2024-05-03T10:00,PECLL,MSC ANNA,9074729,FA1\n"
+                                   "MSCU1234570,load,2024-07-01T10:00,PECLL,MSC Bella,9074729,FB1\n"
+                                   "MSCU1234586,load,2024-07-02T10:00,PECLL,M/V MSC BELLA,,FB1\n"
+                                   "TGHU1234560,load,2024-07-03T10:00,PECLL,msc anna,,FA2\n"
+                                   "TGHU1234575,load,2024-08-01T10:00,PECLL,MSC ANNA,9321483,FC1\n"
+                                   "TGHU1234581,load,2024-08-02T10:00,PECLL,MSC Anna,,FC1\n";
+
+static int64_t vessel_imo_of(struct vg_store *store, const char *container)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT coalesce(v.imo, -v.id) FROM equipment_events e JOIN containers c ON"
+             " c.id = e.container_id JOIN vessels v ON v.id = e.vessel_id WHERE c.number = '%s'",
+             container);
+    return vg_tt_int(store, sql);
+}
+
+static void test_ingest_keys__renamed_vessel_is_found_by_each_name(void **state)
+{
+    (void)state;
+    /* One run with every row, and one run per row (as a run resumed after each): the same
+     * vessel for each row. */
+    struct vg_store *one = vg_tt_empty("renamed_one.db");
+    struct vg_store *each = vg_tt_empty("renamed_each.db");
+    ingest_loads(one, "all.csv", renamed_rows);
+    const char *row = renamed_rows;
+    for (int i = 0; *row != '\0'; i++) {
+        const char *eol = strchr(row, '\n');
+        char line[256], name[32];
+        snprintf(line, sizeof(line), "%.*s\n", (int)(eol - row), row);
+        snprintf(name, sizeof(name), "row%d.csv", i);
+        ingest_loads(each, name, line);
+        row = eol + 1;
+    }
+    struct vg_store *stores[] = { one, each };
+    for (size_t i = 0; i < 2; i++) {
+        struct vg_store *s = stores[i];
+        assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM vessels"), 2);
+        /* Renamed: its new name finds it though its first name is another. */
+        assert_int_equal(vessel_imo_of(s, "MSCU1234586"), 9074729);
+        /* Its old name, sent alone before another vessel took it, is still it... */
+        assert_int_equal(vessel_imo_of(s, "TGHU1234560"), 9074729);
+        /* ...and after, the vessel that took it. */
+        assert_int_equal(vessel_imo_of(s, "TGHU1234581"), 9321483);
+        assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM vessel_identities WHERE"
+                                      " name_key = 'MSC BELLA'"),
+                         2);
+    }
+    vg_store_close(one);
+    vg_store_close(each);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_ingest_keys__renamed_vessel_is_found_by_each_name),
     cmocka_unit_test(test_ingest_keys__vessels_known_by_name_resolve_by_its_key),
     cmocka_unit_test(test_ingest_keys__spellings_of_one_name_resolve_to_one_party),
     cmocka_unit_test(test_ingest_keys__migration_recomputes_stored_keys),

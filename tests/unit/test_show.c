@@ -122,6 +122,10 @@ static void test_show__bl_party_and_vessel(void **state)
     assert_string_equal(vg_tt_cell(r, "port_calls", 0, "departure_local"),
                         "2024-05-03T22:00:00-05:00");
     free(r);
+    /* Written as another sender would: found by the key the ingest resolves it by. */
+    r = show(s, VG_SHOW_VESSEL, "M/V Msc Anna.", VG_OK);
+    assert_string_equal(vg_tt_cell(r, "vessel", 0, "imo"), "9074729");
+    free(r);
     r = show(s, VG_SHOW_VESSEL, "MSC", VG_OK);
     assert_string_equal(r->key[0], "matches");
     assert_int_equal(vg_tt_rows(r, "matches"), 2);
