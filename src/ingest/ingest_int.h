@@ -333,6 +333,27 @@ bool vg__ing_csv_sniff(const char *data, size_t len, const char **layout);
 enum vg_status vg__ing_read_csv(struct ing_session *s, const struct ing_file *f,
                                 struct vg_error *err);
 
+/* The CSV layouts as spreadsheets write them (csv_dialect.c). */
+
+/* Reads v as a number: '.' or ',' as the decimal mark, thousands grouped by the other
+ * ("12,500.5", "12.500,5"); a lone mark that groups thousands ("12.500") is read as the
+ * file's locale has it: grouping when decimal_comma, else a decimal point (and a lone
+ * ',' the other way round). False when v is not such a number. */
+bool vg__ing_csv_number(struct vg_slice v, bool decimal_comma, double *out);
+
+/* Reads v as ISO 8601 (vg_time_parse_iso8601) or day first, as Peru and Europe write
+ * dates: "03/05/2024", "3-5-2024 10:20", "03.05.2024 10:20:30"; a time without a zone is
+ * in zone. VG_EPARSE with err set (may be NULL) otherwise. */
+enum vg_status
+vg__ing_csv_time(struct vg_slice v, const struct vg_zone *zone, int64_t *out, struct vg_error *err);
+
+/* When data[0..len) is not valid UTF-8, appends it to out (caller-initialised, caller
+ * frees), each line that is not UTF-8 read as Windows-1252 (ISO 8859-1 where the C
+ * library lacks it) and the others as they are, and counts those lines in *converted (the first in
+ * *first_line); otherwise leaves out alone and *converted 0. VG_ENOMEM. */
+enum vg_status vg__ing_csv_utf8(
+    const char *data, size_t len, struct vg_buf *out, size_t *converted, uint32_t *first_line);
+
 /* JSON documents (docs/formats.md). */
 bool vg__ing_json_sniff(const char *data, size_t len);
 enum vg_status vg__ing_read_json(struct ing_session *s, const struct ing_file *f,

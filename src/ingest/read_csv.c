@@ -93,25 +93,47 @@ static void layout_from_header(struct csv_layout *l, const struct vg_csv_reader 
     }
 }
 
-bool vg__ing_csv_sniff(const char *data, size_t len, const char **layout)
+/* The field separators spreadsheets write: ',' and, where the decimal mark is a comma
+ * (Peru, Spain), ';'; a tab in their "text" exports. */
+static const char delimiters[] = { ',', ';', '\t' };
+
+/* The layout of the header of data read with delimiter; NULL when it is none of them. */
+static const char *layout_with(const char *data, size_t len, char delimiter)
 {
     struct vg_csv_reader r;
-    vg_csv_init(&r, data, len > 65536 ? 65536 : len, ',');
-    bool ok = false;
+    vg_csv_init(&r, data, len > 65536 ? 65536 : len, delimiter);
+    const char *layout = NULL;
     if (vg_csv_next(&r, NULL) == VG_OK) {
         struct csv_layout l;
         layout_from_header(&l, &r);
         if (l.col[MC_BL] >= 0 && l.col[MC_CONTAINER] >= 0 && l.col[MC_POL] >= 0) {
-            *layout = "csv-manifest";
-            ok = true;
+            layout = "csv-manifest";
         } else if (l.col[MC_CONTAINER] >= 0 && l.col[MC_EVENT] >= 0 && l.col[MC_TIME] >= 0 &&
                    l.col[MC_PORT] >= 0) {
-            *layout = "csv-events";
-            ok = true;
+            layout = "csv-events";
         }
     }
     vg_csv_release(&r);
-    return ok;
+    return layout;
+}
+
+/* The first field separator with which data's header is a layout's, into *delimiter. */
+static bool sniff(const char *data, size_t len, const char **layout, char *delimiter)
+{
+    for (size_t i = 0; i < sizeof(delimiters); i++) {
+        *layout = layout_with(data, len, delimiters[i]);
+        if (*layout != NULL) {
+            *delimiter = delimiters[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+bool vg__ing_csv_sniff(const char *data, size_t len, const char **layout)
+{
+    char delimiter;
+    return sniff(data, len, layout, &delimiter);
 }
 
 /* A field of the current record as a document string (NULL when empty or no column). */
@@ -136,10 +158,11 @@ static double number_field(struct ing_document *doc, const struct vg_csv_reader 
         return NAN;
     }
     double d;
-    if (vg_slice_to_double(v, &d) != VG_OK) {
+    if (!vg__ing_csv_number(v, r->delimiter == ';', &d)) {
         char value[64];
         vg_slice_copy(v, value, sizeof(value));
-        if (vg__ing_note(doc, src, "malformed_number", name, value, "a decimal number",
+        if (vg__ing_note(doc, src, "malformed_number", name, value,
+                         r->delimiter == ';' ? "a number (decimal comma)" : "a number",
                          "not a number; left empty") != VG_OK) {
             *oom = true;
         }
@@ -170,11 +193,11 @@ static int64_t when(struct ing_document *doc, const struct vg_csv_reader *r, int
     vg_zone_for_locode(port, &zone);
     int64_t t;
     struct vg_error e;
-    if (vg_time_parse_iso8601(v, &zone, &t, &e) != VG_OK) {
+    if (vg__ing_csv_time(v, &zone, &t, &e) != VG_OK) {
         char value[64];
         vg_slice_copy(v, value, sizeof(value));
-        if (vg__ing_note(doc, src, "malformed_time", name, value, "an ISO 8601 date and time",
-                         e.message) != VG_OK) {
+        if (vg__ing_note(doc, src, "malformed_time", name, value,
+                         "a date and time, ISO 8601 or day first", e.message) != VG_OK) {
             *oom = true;
         }
         return VG_TIME_NONE;
@@ -506,7 +529,7 @@ static enum vg_status read_manifest(struct ing_session *s, const struct ing_file
         for (size_t k = 0; k < g->rows.n && st == VG_OK; k++) {
             size_t off = *ING_AT(g->rows, size_t, k);
             struct vg_csv_reader row;
-            vg_csv_init(&row, f->data + off, f->len - off, ',');
+            vg_csv_init(&row, f->data + off, f->len - off, r->delimiter);
             if (vg_csv_next(&row, NULL) != VG_OK) {
                 vg_csv_release(&row);
                 continue;
@@ -712,20 +735,50 @@ static enum vg_status read_events(struct ing_session *s, const struct ing_file *
 enum vg_status vg__ing_read_csv(struct ing_session *s, const struct ing_file *f,
                                 struct vg_error *err)
 {
-    struct vg_csv_reader r;
-    vg_csv_init(&r, f->data, f->len, ',');
-    enum vg_status st = vg_csv_next(&r, err);
+    const char *layout;
+    char delimiter = ',';
+    (void)sniff(f->data, f->len, &layout, &delimiter);
+    /* Lines that are not UTF-8 are read as Windows-1252 (what spreadsheets on Windows
+     * write for "CSV"); the file's positions are then those of the converted text. */
+    struct vg_buf utf8;
+    vg_buf_init(&utf8, 0);
+    size_t converted = 0;
+    uint32_t first_line = 0;
+    enum vg_status st = vg__ing_csv_utf8(f->data, f->len, &utf8, &converted, &first_line);
     if (st != VG_OK) {
-        vg_csv_release(&r);
-        return st == VG_ENOTFOUND ? VG_OK : st;
+        vg_buf_release(&utf8);
+        return vg_error_set(err, st, "out of memory converting %s to UTF-8", f->path);
     }
-    struct csv_layout l;
-    layout_from_header(&l, &r);
-    if (l.col[MC_BL] >= 0 && l.col[MC_CONTAINER] >= 0 && l.col[MC_POL] >= 0) {
-        st = read_manifest(s, f, &r, &l, err);
-    } else {
-        st = read_events(s, f, &r, &l, err);
+    struct ing_file text = *f;
+    if (converted > 0) {
+        text.data = utf8.data;
+        text.len = utf8.len;
+        char detail[160];
+        snprintf(detail, sizeof(detail),
+                 "%zu line%s not valid UTF-8 (the first: line %u), read as Windows-1252", converted,
+                 converted == 1 ? "" : "s", (unsigned)first_line);
+        struct ing_source src = { 0, 0, first_line, NULL };
+        st = vg__ing_finding(s, 0, &src, "charset_mismatch", "encoding", "not UTF-8", "UTF-8",
+                             detail, err);
+    }
+    struct vg_csv_reader r;
+    vg_csv_init(&r, text.data, text.len, delimiter);
+    bool header = false;
+    if (st == VG_OK) {
+        st = vg_csv_next(&r, err);
+        header = st == VG_OK;
+        st = st == VG_ENOTFOUND ? VG_OK : st; /* an empty file */
+    }
+    if (header) {
+        struct csv_layout l;
+        layout_from_header(&l, &r);
+        if (l.col[MC_BL] >= 0 && l.col[MC_CONTAINER] >= 0 && l.col[MC_POL] >= 0) {
+            st = read_manifest(s, &text, &r, &l, err);
+        } else {
+            st = read_events(s, &text, &r, &l, err);
+        }
     }
     vg_csv_release(&r);
+    vg_buf_release(&utf8);
     return st;
 }
