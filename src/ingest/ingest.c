@@ -16,8 +16,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
 #include <vigia/alloc.h>
+#include <vigia/charset.h>
 #include <vigia/file.h>
 #include <vigia/log.h>
 #include <vigia/track.h>
@@ -269,10 +269,10 @@ static enum vg_status file_begin(struct ing_session *s, struct ing_file *f, cons
     return VG_OK;
 }
 
-/* A file's content (data, len; digest: its content digest when known, else NULL): its
+/* A file's text (data, len; digest: its content digest when known, else NULL): its
  * format detected, then read by that format's reader, unless it is of no known format
  * (skipped) or was read whole before (unchanged). */
-static enum vg_status ingest_data(struct ing_session *s,
+static enum vg_status ingest_text(struct ing_session *s,
                                   const char *path,
                                   const char *data,
                                   size_t len,
@@ -317,6 +317,39 @@ static enum vg_status ingest_data(struct ing_session *s,
         st = vg__ing_read_csv(s, &f, err);
     }
     return file_end(s, st, err);
+}
+
+/* A file's content, as ingest_text reads it; text in UTF-16 with its byte-order mark (what
+ * spreadsheets save as "Unicode text") is read as its UTF-8, the file's digest staying
+ * that of its bytes. */
+static enum vg_status ingest_data(struct ing_session *s,
+                                  const char *path,
+                                  const char *data,
+                                  size_t len,
+                                  const uint8_t *digest,
+                                  struct vg_error *err)
+{
+    const unsigned char *b = (const unsigned char *)data;
+    if (len < 2 || !((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
+        return ingest_text(s, path, data, len, digest, err);
+    }
+    uint8_t own[VG_DIGEST_SIZE];
+    if (digest == NULL) {
+        vg_digest(data, len, own);
+        digest = own;
+    }
+    struct vg_buf utf8;
+    vg_buf_init(&utf8, 0);
+    enum vg_status st = vg_charset_to_utf8("UTF-16", data, len, &utf8, NULL);
+    if (st == VG_OK) {
+        st = ingest_text(s, path, utf8.data != NULL ? utf8.data : "", utf8.len, digest, err);
+    } else if (st == VG_ENOMEM) {
+        st = vg_error_set(err, st, "out of memory reading %s as UTF-16", path);
+    } else {
+        st = ingest_text(s, path, data, len, digest, err); /* no UTF-16 here: as it is */
+    }
+    vg_buf_release(&utf8);
+    return st;
 }
 
 /* ---- runs read ahead -------------------------------------------------------------------- */

@@ -659,7 +659,8 @@ static enum vg_status read_events(struct ing_session *s, const struct ing_file *
             break;
         }
         if (why == NULL && t == VG_TIME_NONE) {
-            why = "row without a readable time";
+            why =
+                "row without a readable time (ISO 8601, 2024-05-03T10:20, or day first, 03/05/2024 10:20)";
         }
         if (why != NULL) {
             struct vg_error rej;

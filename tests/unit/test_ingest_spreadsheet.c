@@ -1,6 +1,7 @@
 /* The CSV layouts as spreadsheets write them in Peru and Spain (src/ingest/csv_dialect.c):
  * ';' between fields, decimal commas and thousands groups, dates day first, text in
- * Windows-1252; a tab between fields; and the same records as the plain layout gives. */
+ * Windows-1252; a tab between fields; UTF-16 "Unicode text" (ingest.c); and the same
+ * records as the plain layout gives. */
 #include "ingest/ingest_int.h"
 #include "vg_targeting.h"
 #include "vg_test.h"
@@ -187,7 +188,55 @@ static void test_ingest_spreadsheet__mixed_encoding_and_tabs(void **state)
     vg_store_close(s);
 }
 
+/* latin1 (ISO 8859-1) as UTF-16 with its byte-order mark, little or big endian, into out;
+ * returns the bytes. */
+static size_t utf16(const char *latin1, bool big_endian, char *out, size_t size)
+{
+    size_t w = 0;
+    out[w++] = (char)(big_endian ? 0xFE : 0xFF);
+    out[w++] = (char)(big_endian ? 0xFF : 0xFE);
+    for (const char *p = latin1; *p != '\0' && w + 2 <= size; p++) {
+        out[w++] = big_endian ? '\0' : *p;
+        out[w++] = big_endian ? *p : '\0';
+    }
+    return w;
+}
+
+/* "Unicode text" as spreadsheets save it: UTF-16 with a byte-order mark, tab between
+ * fields. Read as its UTF-8; the same bytes again are a file read before. */
+static void test_ingest_spreadsheet__utf16_text(void **state)
+{
+    (void)state;
+    struct vg_store *s = vg_tt_empty("utf16.db");
+    static const char *const rows[] = {
+        "container\tevent\ttime\tport\tvessel_name\r\n"
+        "MSCU1234566\tload\t03/05/2024 08:00\tPECLL\tR\xedo Napo\r\n",
+        "container\tevent\ttime\tport\tvessel_name\r\n"
+        "TGHU1234566\tload\t03/05/2024 09:00\tPECLL\tR\xedo Napo\r\n",
+    };
+    for (int be = 0; be < 2; be++) {
+        char buf[512];
+        size_t n = utf16(rows[be], be, buf, sizeof(buf));
+        struct vg_ingest_report r;
+        struct vg_error e;
+        vg_error_clear(&e);
+        assert_status(vg_ingest_buffer(s, be ? "be.txt" : "le.txt", buf, n, NULL, &r, &e), VG_OK,
+                      &e);
+        assert_int_equal(r.accepted, 1);
+        assert_int_equal(r.files_skipped, 0);
+        assert_status(vg_ingest_buffer(s, "again.txt", buf, n, NULL, &r, &e), VG_OK, &e);
+        assert_int_equal(r.files_unchanged, 1);
+        assert_int_equal(r.accepted, 0);
+    }
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM vessels WHERE name = 'Río Napo'"), 1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM equipment_events WHERE vessel_id ="
+                                  " (SELECT id FROM vessels WHERE name = 'Río Napo')"),
+                     2);
+    vg_store_close(s);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_ingest_spreadsheet__utf16_text),
     cmocka_unit_test(test_ingest_spreadsheet__numbers_in_either_locale),
     cmocka_unit_test(test_ingest_spreadsheet__dates_day_first),
     cmocka_unit_test(test_ingest_spreadsheet__manifest_reads_as_the_plain_layout),
