@@ -84,6 +84,30 @@ bool vg__ing_csv_number(struct vg_slice v, bool decimal_comma, double *out)
     return vg_slice_to_double((struct vg_slice){ buf, w }, out) == VG_OK;
 }
 
+int vg__ing_csv_decimal_hint(struct vg_slice v)
+{
+    size_t dots = 0, commas = 0, last = 0;
+    for (size_t i = 0; i < v.len; i++) {
+        if (v.ptr[i] == '.' || v.ptr[i] == ',') {
+            dots += v.ptr[i] == '.';
+            commas += v.ptr[i] == ',';
+            last = i;
+        } else if (!is_digit(v.ptr[i]) && !(i == 0 && (v.ptr[i] == '-' || v.ptr[i] == '+'))) {
+            return 0; /* not a plain number */
+        }
+    }
+    if (dots > 0 && commas > 0) {
+        return v.ptr[last] == ',' ? 1 : -1; /* "1.234,5", "1,234.5" */
+    }
+    if (dots + commas > 1) {
+        return dots > 0 ? 1 : -1; /* "1.234.567" groups with '.', so its mark is ',' */
+    }
+    if (dots + commas == 1 && v.len - last - 1 != 3) {
+        return dots > 0 ? -1 : 1; /* "12.5", "12,5" */
+    }
+    return 0; /* "12.500", "12,500", "12500": either */
+}
+
 /* Reads 1..max digits of s at *i into *v; false when there are none or more. */
 static bool digits(struct vg_slice s, size_t *i, size_t max, unsigned *v)
 {

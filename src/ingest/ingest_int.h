@@ -341,6 +341,11 @@ enum vg_status vg__ing_read_csv(struct ing_session *s, const struct ing_file *f,
  * ',' the other way round). False when v is not such a number. */
 bool vg__ing_csv_number(struct vg_slice v, bool decimal_comma, double *out);
 
+/* What v, a number as written, says of its file's decimal mark: 1 a comma ("12,5",
+ * "1.234,5", "1.234.567"), -1 a point ("12.5", "1,234.5"), 0 either ("12.500", "12,500",
+ * "12500") or not a number. */
+int vg__ing_csv_decimal_hint(struct vg_slice v);
+
 /* Reads v as ISO 8601 (vg_time_parse_iso8601) or day first, as Peru and Europe write
  * dates: "03/05/2024", "3-5-2024 10:20", "03.05.2024 10:20:30"; a time without a zone is
  * in zone. VG_EPARSE with err set (may be NULL) otherwise. */

@@ -51,6 +51,7 @@ struct csv_layout {
     int party[NROLES][PA_COUNT];
     bool used[VG_CSV_MAX_FIELDS];
     size_t ncols;
+    bool decimal_comma; /* the file's decimal mark is ',' (file_decimal_comma) */
     char header[VG_CSV_MAX_FIELDS][48];
 };
 
@@ -117,6 +118,43 @@ static const char *layout_with(const char *data, size_t len, char delimiter)
     return layout;
 }
 
+/* The columns that hold numbers. */
+static const int number_columns[] = { MC_CONTAINER_GROSS, MC_PACKAGES, MC_GROSS_KG, MC_NET_KG,
+                                      MC_VALUE };
+
+/* The records the decimal mark of a file is looked for in. */
+#define DECIMAL_SCAN_RECORDS 10000
+
+/* Whether the decimal mark of the file whose header r has just read is ',': the one its
+ * numbers show (vg__ing_csv_decimal_hint) in its first DECIMAL_SCAN_RECORDS records when
+ * they show one only, else ',' when ';' separates the fields (where spreadsheets write
+ * it). */
+static bool file_decimal_comma(const struct vg_csv_reader *r, const struct csv_layout *l)
+{
+    struct vg_csv_reader scan;
+    vg_csv_init(&scan, r->data + r->pos, r->len - r->pos, r->delimiter);
+    size_t comma = 0, point = 0;
+    for (int n = 0; n < DECIMAL_SCAN_RECORDS; n++) {
+        enum vg_status st = vg_csv_next(&scan, NULL);
+        if (st == VG_ENOTFOUND || st == VG_ENOMEM) {
+            break;
+        }
+        if (st != VG_OK) {
+            continue;
+        }
+        for (size_t c = 0; c < sizeof(number_columns) / sizeof(number_columns[0]); c++) {
+            int col = l->col[number_columns[c]];
+            int hint =
+                col < 0 ? 0
+                        : vg__ing_csv_decimal_hint(vg_slice_trim(vg_csv_field(&scan, (size_t)col)));
+            comma += hint > 0;
+            point += hint < 0;
+        }
+    }
+    vg_csv_release(&scan);
+    return comma > 0 && point == 0 ? true : point > 0 && comma == 0 ? false : r->delimiter == ';';
+}
+
 /* The first field separator with which data's header is a layout's, into *delimiter. */
 static bool sniff(const char *data, size_t len, const char **layout, char *delimiter)
 {
@@ -147,8 +185,13 @@ static const char *field(struct ing_document *doc, const struct vg_csv_reader *r
 }
 
 /* Parses a number column; records a note when present but not a number. */
-static double number_field(struct ing_document *doc, const struct vg_csv_reader *r, int col,
-                     const struct ing_source *src, const char *name, bool *oom)
+static double number_field(struct ing_document *doc,
+                           const struct vg_csv_reader *r,
+                           const struct csv_layout *l,
+                           int col,
+                           const struct ing_source *src,
+                           const char *name,
+                           bool *oom)
 {
     if (col < 0) {
         return NAN;
@@ -158,11 +201,11 @@ static double number_field(struct ing_document *doc, const struct vg_csv_reader 
         return NAN;
     }
     double d;
-    if (!vg__ing_csv_number(v, r->delimiter == ';', &d)) {
+    if (!vg__ing_csv_number(v, l->decimal_comma, &d)) {
         char value[64];
         vg_slice_copy(v, value, sizeof(value));
         if (vg__ing_note(doc, src, "malformed_number", name, value,
-                         r->delimiter == ';' ? "a number (decimal comma)" : "a number",
+                         l->decimal_comma ? "a number, decimal comma" : "a number, decimal point",
                          "not a number; left empty") != VG_OK) {
             *oom = true;
         }
@@ -171,10 +214,15 @@ static double number_field(struct ing_document *doc, const struct vg_csv_reader 
     return d;
 }
 
-static int64_t integer(struct ing_document *doc, const struct vg_csv_reader *r, int col,
-                       const struct ing_source *src, const char *name, bool *oom)
+static int64_t integer(struct ing_document *doc,
+                       const struct vg_csv_reader *r,
+                       const struct csv_layout *l,
+                       int col,
+                       const struct ing_source *src,
+                       const char *name,
+                       bool *oom)
 {
-    double d = number_field(doc, r, col, src, name, oom);
+    double d = number_field(doc, r, l, col, src, name, oom);
     return isnan(d) ? -1 : (int64_t)d;
 }
 
@@ -401,7 +449,8 @@ static enum vg_status manifest_row(struct ing_session *s, struct ing_document *d
             e->size_type = field(doc, r, l->col[MC_SIZE_TYPE], &oom);
             const char *fe = field(doc, r, l->col[MC_FULL_EMPTY], &oom);
             e->full_empty = fe == NULL ? NULL : (fe[0] == 'E' || fe[0] == 'e') ? "empty" : "full";
-            e->gross_kg = number_field(doc, r, l->col[MC_CONTAINER_GROSS], src, "container_gross_kg", &oom);
+            e->gross_kg = number_field(doc, r, l, l->col[MC_CONTAINER_GROSS], src,
+                                       "container_gross_kg", &oom);
             e->tare_kg = e->vgm_kg = NAN;
             e->src = *src;
         }
@@ -421,12 +470,12 @@ static enum vg_status manifest_row(struct ing_session *s, struct ing_document *d
         g->seq = (int)c->goods.n;
         g->hs = hs;
         g->description = desc;
-        g->packages = integer(doc, r, l->col[MC_PACKAGES], src, "packages", &oom);
+        g->packages = integer(doc, r, l, l->col[MC_PACKAGES], src, "packages", &oom);
         g->package_type = field(doc, r, l->col[MC_PACKAGE_TYPE], &oom);
-        g->gross_kg = number_field(doc, r, l->col[MC_GROSS_KG], src, "gross_kg", &oom);
-        g->net_kg = number_field(doc, r, l->col[MC_NET_KG], src, "net_kg", &oom);
+        g->gross_kg = number_field(doc, r, l, l->col[MC_GROSS_KG], src, "gross_kg", &oom);
+        g->net_kg = number_field(doc, r, l, l->col[MC_NET_KG], src, "net_kg", &oom);
         g->volume_m3 = NAN;
-        g->value = number_field(doc, r, l->col[MC_VALUE], src, "value", &oom);
+        g->value = number_field(doc, r, l, l->col[MC_VALUE], src, "value", &oom);
         g->currency = field(doc, r, l->col[MC_CURRENCY], &oom);
         g->src = *src;
         if (cnum != NULL) {
@@ -687,7 +736,7 @@ static enum vg_status read_events(struct ing_session *s, const struct ing_file *
             ev->bl = field(&doc, r, l->col[MC_BL], &oom);
             const char *fe = field(&doc, r, l->col[MC_FULL_EMPTY], &oom);
             ev->full_empty = fe == NULL ? NULL : (fe[0] == 'E' || fe[0] == 'e') ? "empty" : "full";
-            ev->gross_kg = number_field(&doc, r, l->col[MC_GROSS_KG], &src, "gross_kg", &oom);
+            ev->gross_kg = number_field(&doc, r, l, l->col[MC_GROSS_KG], &src, "gross_kg", &oom);
             ev->stowage = field(&doc, r, l->col[MC_STOWAGE], &oom);
             ev->transport_mode = field(&doc, r, l->col[MC_TRANSPORT_MODE], &oom);
             ev->vehicle = field(&doc, r, l->col[MC_VEHICLE], &oom);
@@ -773,6 +822,7 @@ enum vg_status vg__ing_read_csv(struct ing_session *s, const struct ing_file *f,
     if (header) {
         struct csv_layout l;
         layout_from_header(&l, &r);
+        l.decimal_comma = file_decimal_comma(&r, &l);
         if (l.col[MC_BL] >= 0 && l.col[MC_CONTAINER] >= 0 && l.col[MC_POL] >= 0) {
             st = read_manifest(s, &text, &r, &l, err);
         } else {

@@ -7,6 +7,7 @@
 #include "vg_test.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <vigia/ingest.h>
 #include <vigia/store.h>
 
@@ -52,6 +53,78 @@ static void test_ingest_spreadsheet__numbers_in_either_locale(void **state)
     }
 }
 
+static void test_ingest_spreadsheet__what_numbers_say_of_the_decimal_mark(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int hint;
+    } cases[] = {
+        { "12,5", 1 },   { "1.234,5", 1 },  { "1.234.567", 1 },  { "12500,75", 1 },
+        { "12.5", -1 },  { "1,234.5", -1 }, { "1,234,567", -1 }, { "-0.25", -1 },
+        { "12.500", 0 }, { "12,500", 0 },   { "12500", 0 },      { "", 0 },
+        { "12 kg", 0 },  { "abc", 0 },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int h = vg__ing_csv_decimal_hint(vg_slice_from_cstr(cases[i].text));
+        if (h != cases[i].hint) {
+            fail_msg("'%s': %d, expected %d", cases[i].text, h, cases[i].hint);
+        }
+    }
+}
+
+static void
+ingest(struct vg_store *store, const char *name, const char *text, struct vg_ingest_report *r)
+{
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_ingest_buffer(store, name, text, strlen(text), NULL, r, &e), VG_OK, &e);
+    assert_int_equal(r->rejected, 0);
+    assert_int_equal(r->files_skipped, 0);
+}
+
+/* The decimal mark of a file is the one its numbers show, whatever separates its fields;
+ * the separator decides only for a file whose numbers show none. */
+static void test_ingest_spreadsheet__decimal_mark_from_the_file(void **state)
+{
+    (void)state;
+    struct vg_store *s = vg_tt_empty("marks.db");
+    struct vg_ingest_report r;
+    /* ';' with decimal points (a system, not a spreadsheet): 1.234 is 1.234. */
+    ingest(s, "points.csv",
+           "container;event;time;port;gross_kg\n"
+           "MSCU1234566;gate_in;2024-05-03T08:00;PECLL;25480.5\n"
+           "TGHU1234566;gate_in;2024-05-03T09:00;PECLL;1.234\n",
+           &r);
+    /* ',' with decimal commas in quotes: 12,500 is 12.5. */
+    ingest(s, "commas.csv",
+           "container,event,time,port,gross_kg\n"
+           "MSCU1234566,gate_out,2024-05-04T08:00,PECLL,\"25480,5\"\n"
+           "TGHU1234566,gate_out,2024-05-04T09:00,PECLL,\"12,500\"\n",
+           &r);
+    /* ';' whose numbers show no mark: the spreadsheet's, a comma (1.234 is 1234). */
+    ingest(s, "either.csv",
+           "container;event;time;port;gross_kg\n"
+           "MSCU1234566;stuffing;2024-05-02T08:00;PECLL;1.234\n",
+           &r);
+    static const struct {
+        const char *event;
+        double kg;
+    } want[] = { { "gate_in", 1.234 }, { "gate_out", 12.5 }, { "stuffing", 1234 } };
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        char sql[256], got[64];
+        snprintf(sql, sizeof(sql),
+                 "SELECT e.gross_kg FROM equipment_events e JOIN containers c ON c.id ="
+                 " e.container_id WHERE e.kind = '%s' AND c.number = '%s'",
+                 want[i].event, i == 2 ? "MSCU1234566" : "TGHU1234566");
+        vg_tt_text(s, sql, got, sizeof(got));
+        if (strtod(got, NULL) != want[i].kg) {
+            fail_msg("%s: %s kg, expected %g", want[i].event, got, want[i].kg);
+        }
+    }
+    vg_store_close(s);
+}
+
 static void test_ingest_spreadsheet__dates_day_first(void **state)
 {
     (void)state;
@@ -81,15 +154,6 @@ static void test_ingest_spreadsheet__dates_day_first(void **state)
     }
 }
 
-static void
-ingest(struct vg_store *store, const char *name, const char *text, struct vg_ingest_report *r)
-{
-    struct vg_error e;
-    vg_error_clear(&e);
-    assert_status(vg_ingest_buffer(store, name, text, strlen(text), NULL, r, &e), VG_OK, &e);
-    assert_int_equal(r->rejected, 0);
-    assert_int_equal(r->files_skipped, 0);
-}
 
 /* A manifest as a spreadsheet in Peru writes it (';', decimal comma, day first, Windows-1252:
  * \xfa is u acute, \x80 the euro sign) and the same in the plain layout: the same records. */
@@ -236,6 +300,8 @@ static void test_ingest_spreadsheet__utf16_text(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_ingest_spreadsheet__what_numbers_say_of_the_decimal_mark),
+    cmocka_unit_test(test_ingest_spreadsheet__decimal_mark_from_the_file),
     cmocka_unit_test(test_ingest_spreadsheet__utf16_text),
     cmocka_unit_test(test_ingest_spreadsheet__numbers_in_either_locale),
     cmocka_unit_test(test_ingest_spreadsheet__dates_day_first),
