@@ -89,6 +89,14 @@ int cli_list(const struct cli_global *g, cli_list_fn list, const void *user);
 /* Parses "table", "csv", "json". */
 bool cli_parse_format(const char *text, enum cli_format *out);
 
+/* Parses an ISO 8601 time (UTC when it names no zone) given to option into *out; false,
+ * with the error printed, otherwise. */
+bool cli_parse_time(const char *text, const char *option, int64_t *out);
+
+/* Parses a count >= min given to option into *out; false, with the error printed,
+ * otherwise. */
+bool cli_parse_count(const char *text, const char *option, long long min, long long *out);
+
 /* Prints usage of cmd to stream. */
 void cli_print_usage(const struct cli_command *cmd, FILE *stream);
 

@@ -233,17 +233,6 @@ do_decode(struct cli_global *g, const struct vg_ais_reader_options *opts, int nf
     return exit_code;
 }
 
-static bool parse_when(const char *text, const char *option, int64_t *out)
-{
-    struct vg_error err;
-    vg_error_clear(&err);
-    if (vg_time_parse_iso8601(vg_slice_from_cstr(text), NULL, out, &err) != VG_OK) {
-        cli_error("%s wants an ISO 8601 time such as 2026-03-01T05:00Z, not '%s'", option, text);
-        return false;
-    }
-    return true;
-}
-
 static int do_detect(struct cli_global *g, int64_t since, int64_t until)
 {
     int code;
@@ -428,13 +417,13 @@ static int run(struct cli_global *g, int argc, char **argv)
             }
             continue;
         case OPT_SINCE:
-            if (!parse_when(optarg, "--since", &since)) {
+            if (!cli_parse_time(optarg, "--since", &since)) {
                 return CLI_USAGE;
             }
             store_opts = true;
             continue;
         case OPT_UNTIL:
-            if (!parse_when(optarg, "--until", &until)) {
+            if (!cli_parse_time(optarg, "--until", &until)) {
                 return CLI_USAGE;
             }
             store_opts = true;

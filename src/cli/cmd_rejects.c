@@ -1,5 +1,6 @@
 /* vigia rejects: what was refused, where and why. */
 #include "cli.h"
+#include "cli_quality.h"
 
 #include <vigia/quality.h>
 
@@ -8,34 +9,31 @@ static int run(struct cli_global *g, int argc, char **argv);
 const struct cli_command cli_cmd_rejects = {
     "rejects",
     "list refused input with file, position and reason",
-    "usage: vigia rejects [--format table|csv|json]\n"
+    "usage: vigia rejects [--file PATH] [--since TIME] [--limit N] [--summary]\n"
+    "                     [--format table|csv|json]\n"
     "\n"
     "Lists every input that was refused (a malformed record, a broken message), with the\n"
-    "file, line, column, byte offset, item number, the reason and an excerpt, oldest first.\n",
+    "file, line, column, byte offset, item number, the reason and an excerpt, oldest first.\n"
+    "With --summary, counts them per file and format instead, the most first.\n"
+    "\n"
+    "options:\n" CLI_QUALITY_OPTIONS_HELP,
     run,
 };
 
-static enum vg_status list_rejects(struct vg_store *store, const void *user,
-                                   const struct vg_row_sink *sink, struct vg_error *err)
-{
-    (void)user;
-    return vg_rejects_list(store, sink, err);
-}
-
 static int run(struct cli_global *g, int argc, char **argv)
 {
-    static const struct option opts[] = { CLI_COMMON_LONG_OPTIONS, { NULL, 0, NULL, 0 } };
+    static const struct option opts[] = {
+        CLI_COMMON_LONG_OPTIONS,
+        CLI_QUALITY_LONG_OPTIONS,
+        { NULL, 0, NULL, 0 },
+    };
+    struct cli_quality q = { .list = vg_rejects_query, .summary = vg_rejects_summary };
     int opt;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        bool done;
-        int rc = cli_common_option(g, &cli_cmd_rejects, opt, &done);
-        if (rc < 0) {
-            cli_print_usage(&cli_cmd_rejects, stderr);
-            return CLI_USAGE;
-        }
-        if (done) {
+        int rc = cli_quality_option(g, &cli_cmd_rejects, &q, opt);
+        if (rc != CLI_QUALITY_NEXT) {
             return rc;
         }
     }
-    return cli_list(g, list_rejects, NULL);
+    return cli_quality_run(g, &q);
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vigia/time.h>
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
@@ -105,6 +107,29 @@ cli_open_store(const struct cli_global *g, bool create, bool read_only, int *exi
 struct vg_store *cli_open_store_bulk(const struct cli_global *g, int *exit_code)
 {
     return open_store(g, false, false, true, exit_code);
+}
+
+bool cli_parse_time(const char *text, const char *option, int64_t *out)
+{
+    struct vg_error err;
+    vg_error_clear(&err);
+    if (vg_time_parse_iso8601(vg_slice_from_cstr(text), NULL, out, &err) != VG_OK) {
+        cli_error("%s wants an ISO 8601 time such as 2026-03-01T05:00Z, not '%s'", option, text);
+        return false;
+    }
+    return true;
+}
+
+bool cli_parse_count(const char *text, const char *option, long long min, long long *out)
+{
+    char *end;
+    long long v = strtoll(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || v < min) {
+        cli_error("%s wants a whole number >= %lld, not '%s'", option, min, text);
+        return false;
+    }
+    *out = v;
+    return true;
 }
 
 bool cli_parse_format(const char *text, enum cli_format *out)

@@ -1,9 +1,8 @@
-/* Queries handed to a row sink, and the reject/finding listings (vigia/quality.h). */
+/* Queries handed to a row sink, and the recording of rejects and findings. */
 #include "store/store_int.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <vigia/quality.h>
 #include <vigia/time.h>
 
 enum vg_status vg__store_query_rows(struct vg_store *store,
@@ -97,31 +96,4 @@ enum vg_status vg__store_reject(struct vg_store *store,
         *inserted = sqlite3_changes(store->db) > 0;
     }
     return VG_OK;
-}
-
-enum vg_status
-vg_rejects_list(struct vg_store *store, const struct vg_row_sink *sink, struct vg_error *err)
-{
-    static const char sql[] =
-        "SELECT source, line, column_no AS column, byte_offset AS offset, item, format,"
-        " status, reason, CAST(excerpt AS TEXT) AS excerpt,"
-        " strftime('%Y-%m-%dT%H:%M:%SZ', created_at, 'unixepoch') AS created_at"
-        " FROM rejects ORDER BY id";
-    return vg__store_query_rows(store, sql, NULL, 0, sink, err);
-}
-
-enum vg_status vg_findings_list(struct vg_store *store,
-                                const char *kind,
-                                const struct vg_row_sink *sink,
-                                struct vg_error *err)
-{
-    static const char sql[] =
-        "SELECT f.kind, fi.path AS source, m.msg_ref AS message, f.segment_no AS segment,"
-        " f.byte_offset AS offset, f.field, f.value, f.expected, f.detail,"
-        " strftime('%Y-%m-%dT%H:%M:%SZ', f.created_at, 'unixepoch') AS created_at"
-        " FROM findings f LEFT JOIN ingest_files fi ON fi.id = f.file_id"
-        " LEFT JOIN messages m ON m.id = f.message_id"
-        " WHERE ?1 IS NULL OR f.kind = ?1 ORDER BY f.id";
-    const char *params[1] = { kind };
-    return vg__store_query_rows(store, sql, params, 1, sink, err);
 }
