@@ -4,7 +4,8 @@
  * desk it runs on: in Peru and Spain a decimal comma ("12.500,5"), hence ';' between
  * fields, dates day first ("03/05/2024 10:00"), and, in the "CSV" of the Windows versions,
  * text in Windows-1252 instead of UTF-8. These read such values as they come; the field
- * separator is chosen by the header (read_csv.c).
+ * separator is chosen by the header (read_csv.c). JSON numbers and times sent as text are
+ * read with the same functions (read_json.c), so both layouts take the same values.
  */
 #include "ingest/ingest_int.h"
 
@@ -37,7 +38,7 @@ static bool grouped(const char *s, size_t n, char sep)
     return groups > 0 && run == 3;
 }
 
-bool vg__ing_csv_number(struct vg_slice v, bool decimal_comma, double *out)
+bool vg__ing_number_text(struct vg_slice v, bool decimal_comma, double *out)
 {
     char buf[64];
     if (v.len == 0 || v.len >= sizeof(buf)) {
@@ -84,7 +85,7 @@ bool vg__ing_csv_number(struct vg_slice v, bool decimal_comma, double *out)
     return vg_slice_to_double((struct vg_slice){ buf, w }, out) == VG_OK;
 }
 
-int vg__ing_csv_decimal_hint(struct vg_slice v)
+int vg__ing_decimal_hint(struct vg_slice v)
 {
     size_t dots = 0, commas = 0, last = 0;
     for (size_t i = 0; i < v.len; i++) {
@@ -158,7 +159,7 @@ static bool day_first(struct vg_slice v, char iso[20])
 }
 
 enum vg_status
-vg__ing_csv_time(struct vg_slice v, const struct vg_zone *zone, int64_t *out, struct vg_error *err)
+vg__ing_time_text(struct vg_slice v, const struct vg_zone *zone, int64_t *out, struct vg_error *err)
 {
     if (vg_time_parse_iso8601(v, zone, out, NULL) == VG_OK) {
         return VG_OK;

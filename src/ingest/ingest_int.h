@@ -339,18 +339,20 @@ enum vg_status vg__ing_read_csv(struct ing_session *s, const struct ing_file *f,
  * ("12,500.5", "12.500,5"); a lone mark that groups thousands ("12.500") is read as the
  * file's locale has it: grouping when decimal_comma, else a decimal point (and a lone
  * ',' the other way round). False when v is not such a number. */
-bool vg__ing_csv_number(struct vg_slice v, bool decimal_comma, double *out);
+bool vg__ing_number_text(struct vg_slice v, bool decimal_comma, double *out);
 
 /* What v, a number as written, says of its file's decimal mark: 1 a comma ("12,5",
  * "1.234,5", "1.234.567"), -1 a point ("12.5", "1,234.5"), 0 either ("12.500", "12,500",
  * "12500") or not a number. */
-int vg__ing_csv_decimal_hint(struct vg_slice v);
+int vg__ing_decimal_hint(struct vg_slice v);
 
 /* Reads v as ISO 8601 (vg_time_parse_iso8601) or day first, as Peru and Europe write
  * dates: "03/05/2024", "3-5-2024 10:20", "03.05.2024 10:20:30"; a time without a zone is
  * in zone. VG_EPARSE with err set (may be NULL) otherwise. */
-enum vg_status
-vg__ing_csv_time(struct vg_slice v, const struct vg_zone *zone, int64_t *out, struct vg_error *err);
+enum vg_status vg__ing_time_text(struct vg_slice v,
+                                 const struct vg_zone *zone,
+                                 int64_t *out,
+                                 struct vg_error *err);
 
 /* When data[0..len) is not valid UTF-8, appends it to out (caller-initialised, caller
  * frees), each line that is not UTF-8 read as Windows-1252 (ISO 8859-1 where the C

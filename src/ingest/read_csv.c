@@ -126,7 +126,7 @@ static const int number_columns[] = { MC_CONTAINER_GROSS, MC_PACKAGES, MC_GROSS_
 #define DECIMAL_SCAN_RECORDS 10000
 
 /* Whether the decimal mark of the file whose header r has just read is ',': the one its
- * numbers show (vg__ing_csv_decimal_hint) in its first DECIMAL_SCAN_RECORDS records when
+ * numbers show (vg__ing_decimal_hint) in its first DECIMAL_SCAN_RECORDS records when
  * they show one only, else ',' when ';' separates the fields (where spreadsheets write
  * it). */
 static bool file_decimal_comma(const struct vg_csv_reader *r, const struct csv_layout *l)
@@ -145,8 +145,7 @@ static bool file_decimal_comma(const struct vg_csv_reader *r, const struct csv_l
         for (size_t c = 0; c < sizeof(number_columns) / sizeof(number_columns[0]); c++) {
             int col = l->col[number_columns[c]];
             int hint =
-                col < 0 ? 0
-                        : vg__ing_csv_decimal_hint(vg_slice_trim(vg_csv_field(&scan, (size_t)col)));
+                col < 0 ? 0 : vg__ing_decimal_hint(vg_slice_trim(vg_csv_field(&scan, (size_t)col)));
             comma += hint > 0;
             point += hint < 0;
         }
@@ -201,7 +200,7 @@ static double number_field(struct ing_document *doc,
         return NAN;
     }
     double d;
-    if (!vg__ing_csv_number(v, l->decimal_comma, &d)) {
+    if (!vg__ing_number_text(v, l->decimal_comma, &d)) {
         char value[64];
         vg_slice_copy(v, value, sizeof(value));
         if (vg__ing_note(doc, src, "malformed_number", name, value,
@@ -241,7 +240,7 @@ static int64_t when(struct ing_document *doc, const struct vg_csv_reader *r, int
     vg_zone_for_locode(port, &zone);
     int64_t t;
     struct vg_error e;
-    if (vg__ing_csv_time(v, &zone, &t, &e) != VG_OK) {
+    if (vg__ing_time_text(v, &zone, &t, &e) != VG_OK) {
         char value[64];
         vg_slice_copy(v, value, sizeof(value));
         if (vg__ing_note(doc, src, "malformed_time", name, value,

@@ -80,8 +80,9 @@ static double num(struct ing_document *doc, json_t *obj, const char *key,
         return json_number_value(v);
     }
     if (json_is_string(v)) {
-        double d;
-        if (vg_slice_to_double(vg_slice_from_cstr(json_string_value(v)), &d) == VG_OK) {
+        double d; /* a number sent as text, as a CSV field is read (decimal point) */
+        if (vg__ing_number_text(vg_slice_trim(vg_slice_from_cstr(json_string_value(v))), false,
+                                &d)) {
             return d;
         }
     }
@@ -103,9 +104,10 @@ static int64_t when(struct ing_document *doc, json_t *obj, const char *key, cons
     vg_zone_for_locode(port, &zone);
     int64_t t;
     struct vg_error e;
-    if (vg_time_parse_iso8601(vg_slice_from_cstr(json_string_value(v)), &zone, &t, &e) != VG_OK) {
+    if (vg__ing_time_text(vg_slice_trim(vg_slice_from_cstr(json_string_value(v))), &zone, &t, &e) !=
+        VG_OK) {
         if (vg__ing_note(doc, src, "malformed_time", key, json_string_value(v),
-                         "an ISO 8601 date and time", e.message) != VG_OK) {
+                         "a date and time, ISO 8601 or day first", e.message) != VG_OK) {
             *oom = true;
         }
         return VG_TIME_NONE;
@@ -369,7 +371,8 @@ static const char *event(struct ing_document *doc, json_t *obj, const struct ing
     }
     int64_t t = when(doc, obj, "time", port, src, oom);
     if (t == VG_TIME_NONE) {
-        return "event without a readable time";
+        return "event without a readable time (ISO 8601, 2024-05-03T10:20, or day first,"
+               " 03/05/2024 10:20)";
     }
     struct ing_event *ev = vg__ing_push(doc->arena, &doc->events, sizeof(*ev));
     if (ev == NULL) {

@@ -14,7 +14,7 @@
 static bool number(const char *text, bool decimal_comma, double *out)
 {
     *out = NAN;
-    return vg__ing_csv_number(vg_slice_from_cstr(text), decimal_comma, out);
+    return vg__ing_number_text(vg_slice_from_cstr(text), decimal_comma, out);
 }
 
 static void test_ingest_spreadsheet__numbers_in_either_locale(void **state)
@@ -66,7 +66,7 @@ static void test_ingest_spreadsheet__what_numbers_say_of_the_decimal_mark(void *
         { "12 kg", 0 },  { "abc", 0 },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        int h = vg__ing_csv_decimal_hint(vg_slice_from_cstr(cases[i].text));
+        int h = vg__ing_decimal_hint(vg_slice_from_cstr(cases[i].text));
         if (h != cases[i].hint) {
             fail_msg("'%s': %d, expected %d", cases[i].text, h, cases[i].hint);
         }
@@ -138,7 +138,7 @@ static void test_ingest_spreadsheet__dates_day_first(void **state)
     for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
         struct vg_error e;
         vg_error_clear(&e);
-        assert_status(vg__ing_csv_time(vg_slice_from_cstr(same[i]), &lima, &t, &e), VG_OK, &e);
+        assert_status(vg__ing_time_text(vg_slice_from_cstr(same[i]), &lima, &t, &e), VG_OK, &e);
         assert_int_equal(t, iso);
     }
     static const char *const bad[] = { "05/23/2024",      "32/01/2024",       "03/05/24",
@@ -147,7 +147,7 @@ static void test_ingest_spreadsheet__dates_day_first(void **state)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct vg_error e;
         vg_error_clear(&e);
-        if (vg__ing_csv_time(vg_slice_from_cstr(bad[i]), &lima, &t, &e) != VG_EPARSE) {
+        if (vg__ing_time_text(vg_slice_from_cstr(bad[i]), &lima, &t, &e) != VG_EPARSE) {
             fail_msg("'%s' read as a time", bad[i]);
         }
         assert_non_null(strstr(e.message, "day first"));
@@ -299,7 +299,30 @@ static void test_ingest_spreadsheet__utf16_text(void **state)
     vg_store_close(s);
 }
 
+/* JSON numbers and times sent as text are read as CSV fields are. */
+static void test_ingest_spreadsheet__json_text_values_read_as_csv_fields(void **state)
+{
+    (void)state;
+    struct vg_store *s = vg_tt_empty("json_text.db");
+    struct vg_ingest_report r;
+    ingest(s, "events.jsonl",
+           "{\"type\":\"event\",\"container\":\"MSCU1234566\",\"event\":\"gate_in\","
+           "\"time\":\"03/05/2024 08:00\",\"port\":\"PECLL\",\"gross_kg\":\"25.480,5\"}\n"
+           "{\"type\":\"event\",\"container\":\"MSCU1234566\",\"event\":\"load\","
+           "\"time\":\"2024-05-03T09:00\",\"port\":\"PECLL\",\"gross_kg\":\"1,2,3\"}\n",
+           &r);
+    assert_int_equal(r.accepted, 2);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM equipment_events WHERE kind = 'gate_in'"
+                                  " AND event_at = 1714741200 AND gross_kg = 25480.5"),
+                     1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM findings WHERE kind = 'malformed_number'"
+                                  " AND value = '1,2,3'"),
+                     1);
+    vg_store_close(s);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_ingest_spreadsheet__json_text_values_read_as_csv_fields),
     cmocka_unit_test(test_ingest_spreadsheet__what_numbers_say_of_the_decimal_mark),
     cmocka_unit_test(test_ingest_spreadsheet__decimal_mark_from_the_file),
     cmocka_unit_test(test_ingest_spreadsheet__utf16_text),
