@@ -208,9 +208,21 @@ static long long generate_csv(const char *dir, long containers)
     return ok ? bytes : -1;
 }
 
+static const char usage[] =
+    "usage: bench_ingest [CONTAINERS] [--single-thread] [--files] [--csv] [--batch N]\n"
+    "                    [--max-batch N] [--keep PATH]\n"
+    "Generates CONTAINERS containers' day of traffic (default 300000), ingests it into a\n"
+    "fresh store and prints containers/s (see the comment at the top of bench_ingest.c).\n";
+
 int main(int argc, char **argv)
 {
-    long containers = argc > 1 ? atol(argv[1]) : 300000;
+    char *end = NULL;
+    long containers = argc > 1 ? strtol(argv[1], &end, 10) : 300000;
+    if (argc > 1 && (*end != '\0' || containers <= 0)) {
+        fputs(usage,
+              strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ? stdout : stderr);
+        return strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ? 0 : 2;
+    }
     bool single = false;
     bool per_file = false;
     int batch = 0, max_batch = 0;
@@ -229,6 +241,9 @@ int main(int argc, char **argv)
             keep = argv[++i];
         } else if (strcmp(argv[i], "--csv") == 0) {
             csv = true;
+        } else {
+            fprintf(stderr, "bench_ingest: unknown option '%s'\n%s", argv[i], usage);
+            return 2;
         }
     }
     char path[4096] = "/tmp/vigia-bench-ingest-XXXXXX";
