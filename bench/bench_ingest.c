@@ -223,15 +223,25 @@ static bool tokenize(const char *path)
         vg_file_close(&file);
         return false;
     }
+    /* The best of three passes over the mapping, as bench_edifact takes: the first also
+     * pays the page faults that map the file in. */
     const struct vg_edifact_segment *seg;
     long long segments = 0;
-    enum vg_status st;
-    double t0 = bench_thread_cpu();
-    while ((st = vg_edifact_lexer_next(lx, &seg, &err)) == VG_OK) {
-        segments++;
+    enum vg_status st = VG_ENOTFOUND;
+    double dt = 1e30;
+    for (int run = 0; run < 3 && st == VG_ENOTFOUND; run++) {
+        if (run > 0 && vg_edifact_lexer_new(file.data, file.len, path, 0, &lx) != VG_OK) {
+            break;
+        }
+        segments = 0;
+        double t0 = bench_thread_cpu();
+        while ((st = vg_edifact_lexer_next(lx, &seg, &err)) == VG_OK) {
+            segments++;
+        }
+        double t = bench_thread_cpu() - t0;
+        dt = t < dt ? t : dt;
+        vg_edifact_lexer_free(lx);
     }
-    double dt = bench_thread_cpu() - t0;
-    vg_edifact_lexer_free(lx);
     if (st != VG_ENOTFOUND) {
         fprintf(stderr, "bench_ingest: tokenizer stopped: %s\n", err.message);
         vg_file_close(&file);
