@@ -44,6 +44,11 @@ const struct cli_command cli_cmd_ingest = {
     "  --tolerate-counts  accept EDIFACT messages whose UNT segment count is wrong (but\n"
     "                  whose reference is right) with a finding, instead of rejecting them\n"
     "  --verbose       also print every data-quality finding\n"
+    "  --check         read and check PATHs as an ingest would, print every reject and\n"
+    "                  finding and the summary, and store nothing (the run is rolled\n"
+    "                  back): to try a file before it is sent or dropped in a feed\n"
+    "                  folder. A file or message already in the store is counted as\n"
+    "                  unchanged or duplicate, as an ingest would\n"
     "  --no-detect     do not detect vessel events after storing AIS positions (see\n"
     "                  vigia ais detect)\n"
     "  --format F      summary as table, csv or json\n"
@@ -55,6 +60,7 @@ const struct cli_command cli_cmd_ingest = {
 struct progress {
     const struct cli_global *g;
     bool verbose;
+    bool every_reject; /* print them all (--check), not the first 20 */
     int rejects_printed, rejects_more;
     int findings_printed;
     time_t last;
@@ -78,7 +84,7 @@ static void on_event(void *user,
         if (p->g->quiet) {
             break;
         }
-        if (p->rejects_printed < 20) {
+        if (p->every_reject || p->rejects_printed < 20) {
             vg_error_format(err, msg, sizeof(msg));
             fprintf(stderr, "vigia: rejected: %s\n", msg);
             p->rejects_printed++;
@@ -134,7 +140,8 @@ static int run(struct cli_global *g, int argc, char **argv)
         OPT_NORAW,
         OPT_VERBOSE,
         OPT_TOLERATE,
-        OPT_NODETECT
+        OPT_NODETECT,
+        OPT_CHECK
     };
     static const struct option opts[] = {
         CLI_COMMON_LONG_OPTIONS,
@@ -145,11 +152,13 @@ static int run(struct cli_global *g, int argc, char **argv)
         { "verbose", no_argument, NULL, OPT_VERBOSE },
         { "tolerate-counts", no_argument, NULL, OPT_TOLERATE },
         { "no-detect", no_argument, NULL, OPT_NODETECT },
+        { "check", no_argument, NULL, OPT_CHECK },
         { NULL, 0, NULL, 0 },
     };
     struct vg_ingest_options io = { 0 };
-    struct progress prog = { g, false, 0, 0, 0, 0 };
+    struct progress prog = { .g = g };
     bool no_detect = false;
+    bool check = false;
     int opt;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (opt) {
@@ -182,6 +191,9 @@ static int run(struct cli_global *g, int argc, char **argv)
         case OPT_NODETECT:
             no_detect = true;
             continue;
+        case OPT_CHECK:
+            check = prog.verbose = prog.every_reject = no_detect = true;
+            continue;
         default:
             break;
         }
@@ -200,7 +212,7 @@ static int run(struct cli_global *g, int argc, char **argv)
         return CLI_USAGE;
     }
     int code;
-    struct vg_store *store = bulk_input((const char *const *)argv + optind, argc - optind)
+    struct vg_store *store = !check && bulk_input((const char *const *)argv + optind, argc - optind)
                                  ? cli_open_store_bulk(g, &code)
                                  : cli_open_store(g, false, false, &code);
     if (store == NULL) {
@@ -209,10 +221,18 @@ static int run(struct cli_global *g, int argc, char **argv)
     io.callback = on_event;
     io.user = &prog;
     struct vg_ingest_report r;
+    memset(&r, 0, sizeof(r));
     struct vg_error err;
     vg_error_clear(&err);
-    enum vg_status st =
-        vg_ingest_paths(store, (const char *const *)argv + optind, argc - optind, &io, &r, &err);
+    /* --check: the run inside one transaction of the caller's, rolled back at the end. */
+    enum vg_status st = check ? vg_store_begin(store, &err) : VG_OK;
+    if (st == VG_OK) {
+        st = vg_ingest_paths(store, (const char *const *)argv + optind, argc - optind, &io, &r,
+                             &err);
+    }
+    if (check) {
+        vg_store_rollback(store);
+    }
     struct vg_maritime_report events = { 0 };
     if ((st == VG_OK || st == VG_EPARTIAL) && r.ais_positions > 0 && !no_detect) {
         /* Vessel events over the time the new positions cover, widened so that a visit,
@@ -223,7 +243,7 @@ static int run(struct cli_global *g, int argc, char **argv)
             st = ds;
         }
     }
-    if ((st == VG_OK || st == VG_EPARTIAL) && r.ais_positions > 0) {
+    if ((st == VG_OK || st == VG_EPARTIAL) && r.ais_positions > 0 && !check) {
         int64_t blocks;
         enum vg_status rs = vg_track_retention_apply(store, &blocks, &err);
         if (rs != VG_OK) {
@@ -251,6 +271,9 @@ static int run(struct cli_global *g, int argc, char **argv)
         "ais_sentences", "ais_positions", "vessel_events",   "bytes",
     };
     cli_print_counts(g->format, stdout, NKEYS, keys, nums);
+    if (check && !g->quiet) {
+        fprintf(stderr, "vigia: checked only: nothing was stored\n");
+    }
     if (st == VG_EPARTIAL) {
         return CLI_PARTIAL;
     }

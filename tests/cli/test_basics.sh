@@ -7,7 +7,7 @@ contains "commands:" "global help lists commands"
 expect 1 "no command" "$VIGIA"
 expect 1 "unknown command" "$VIGIA" frobnicate
 contains "unknown command" "unknown command message"
-for cmd in init codes rejects quality audit selfcheck version help; do
+for cmd in init codes ingest rejects quality audit selfcheck version help; do
     expect 0 "$cmd --help" "$VIGIA" "$cmd" --help
     contains "usage: vigia" "$cmd --help shows usage"
     expect 0 "help $cmd" "$VIGIA" help "$cmd"
@@ -52,6 +52,22 @@ contains "ok" "chain ok"
 expect 0 "selfcheck" "$VIGIA" selfcheck
 expect 0 "audit log" "$VIGIA" audit log --limit 2 --format csv
 contains "codes.import.unlocode" "import audited"
+
+# ingest --check: every reject and finding printed, nothing stored, the audit chain intact.
+printf 'container;event;time;port;gross_kg\nMSCU1234565;gate_in;03/05/2024 08:00;PECLL;12.500,5\nCSQU3054383;teleport;03/05/2024 08:00;PECLL;1\n' > "$WORK/try.csv"
+before=$(sqlite3 "$VIGIA_DB" "SELECT (SELECT count(*) FROM messages) || '/' || (SELECT count(*) FROM findings) || '/' || (SELECT count(*) FROM rejects) || '/' || (SELECT count(*) FROM audit_log)")
+expect 4 "ingest --check" "$VIGIA" ingest --check "$WORK/try.csv"
+contains "try.csv:3: unknown or missing event kind" "check prints the reject"
+contains "check digit is 5, should be 6" "check prints the finding"
+contains "checked only: nothing was stored" "check says so"
+contains "accepted          1" "check counts what would go in"
+after=$(sqlite3 "$VIGIA_DB" "SELECT (SELECT count(*) FROM messages) || '/' || (SELECT count(*) FROM findings) || '/' || (SELECT count(*) FROM rejects) || '/' || (SELECT count(*) FROM audit_log)")
+if [ "$before" != "$after" ]; then
+    echo "FAIL: ingest --check stored something: $before before, $after after"
+    FAILS=$((FAILS + 1))
+fi
+expect 4 "ingest after the check" "$VIGIA" ingest "$WORK/try.csv"
+contains "accepted          1" "the real ingest takes it"
 
 # Tamper with an entry directly in SQLite: verify fails with exit 5 and names it.
 sqlite3 "$VIGIA_DB" "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor='mallory' WHERE seq=1;"
