@@ -63,7 +63,9 @@ enum vg_name_kind {
                              a legal form marks a person written "SURNAMES, Given" */
     VG_NAME_PERSON,       /* a person; a comma separates surnames from given names */
     VG_NAME_ORGANIZATION, /* a company or other body; commas are punctuation */
-    VG_NAME_VESSEL,       /* a ship or aircraft name; commas are punctuation, no legal forms */
+    VG_NAME_VESSEL,       /* a ship or aircraft name; commas are punctuation, no legal forms;
+                             a type designation before it (M/V, MV, M/N, B/M, MT, MS) is
+                             set apart as legal forms are */
 };
 
 /* The part a token plays in a person's name (persons read "SURNAMES, Given" only). */
@@ -82,6 +84,7 @@ enum vg_name_token_flags {
     VG_TOKEN_ASCII = 1u << 2,    /* only A-Z and 0-9 (eligible for fuzzy matching) */
     VG_TOKEN_LEGAL = 1u << 3,    /* optional token: part of a legal form */
     VG_TOKEN_PARTICLE = 1u << 4, /* optional token: a name particle or connective */
+    VG_TOKEN_TYPE = 1u << 5,     /* optional token: a vessel's type designation (M/V) */
 };
 
 struct vg_name_token {

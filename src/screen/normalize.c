@@ -16,7 +16,10 @@
  * 4. Legal forms (legal.c) at the end of an organisation's name, and a few that stand at
  *    the start (OOO, JSC, PT...), are set apart, as are particles (DE, DEL, LA, Y...).
  *    They become optional tokens: never counted against a match, able to complete one.
- *    Persons and vessels keep every word but particles.
+ *    Persons and vessels keep every word but particles, except a vessel's type
+ *    designation before its name (M/V, MV, M/N, B/M, MT, MS: motor vessel, motonave, buque
+ *    motor, motor tanker, motor ship), which is set apart the same way (never completing
+ *    a match): "M/V SEA STAR" is the vessel SEA STAR.
  * 5. The key (fingerprint) is the match tokens joined by single spaces.
  */
 #include "screen/screen_int.h"
@@ -382,6 +385,33 @@ static void add_part(struct vg_name *out,
     }
 }
 
+/* The type designations senders put before a vessel's name, as the tokenizer leaves them:
+ * "M/V" is M V, "M.V." is MV. */
+static const char *const vessel_types[][2] = {
+    { "MV", NULL }, { "M", "V" },   { "MN", NULL }, { "M", "N" },   { "BM", NULL },
+    { "B", "M" },   { "MT", NULL }, { "M", "T" },   { "MS", NULL }, { "M", "S" },
+};
+
+/* How many tokens at the start of s are a vessel's type designation: 0 when there is none,
+ * or when what follows would hold no word (a seal "MS 12345" keeps its letters). */
+static size_t vessel_type_prefix(const struct span *s)
+{
+    for (size_t i = 0; i < sizeof(vessel_types) / sizeof(vessel_types[0]); i++) {
+        size_t k = vessel_types[i][1] != NULL ? 2 : 1;
+        if (s->n <= k || strcmp(s->tok[0]->text, vessel_types[i][0]) != 0 ||
+            (k == 2 && strcmp(s->tok[1]->text, vessel_types[i][1]) != 0)) {
+            continue;
+        }
+        for (size_t j = k; j < s->n; j++) {
+            if (!s->tok[j]->digit) {
+                return k;
+            }
+        }
+        return 0;
+    }
+    return 0;
+}
+
 static size_t count_non_particles(const struct span *s)
 {
     size_t n = 0;
@@ -473,6 +503,12 @@ void vg_name_normalize(const char *text, size_t len, enum vg_name_kind hint, str
         if (hint == VG_NAME_ORGANIZATION || hint == VG_NAME_UNKNOWN) {
             strip_legal(&body, &removed, true, false);
         }
+        size_t type_words = hint == VG_NAME_VESSEL ? vessel_type_prefix(&body) : 0;
+        for (size_t i = 0; i < type_words; i++) {
+            add_optional(out, body.tok[i], VG_TOKEN_TYPE);
+        }
+        memmove(body.tok, body.tok + type_words, (body.n - type_words) * sizeof(body.tok[0]));
+        body.n -= type_words;
         bool keep_particles = count_non_particles(&body) == 0;
         add_part(out, &body, VG_ROLE_NONE, VG_ROLE_NONE, keep_particles);
         for (size_t i = 0; i < removed.n; i++) {

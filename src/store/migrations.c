@@ -456,6 +456,19 @@ static const char *const schema_v13[] = {
     NULL,
 };
 
+/* 14: the name normaliser sets a vessel's type designation apart (M/V SEA STAR is the
+ * vessel SEA STAR; it had counted M and V against every match): the keys of the names of
+ * watch-list entries read as vessels, and the subjects of their dismissals, recomputed. */
+static const char *const schema_v14[] = {
+    "UPDATE watchlist_names SET name_key = vg_name_key(name, 3) WHERE entry_id IN"
+    " (SELECT id FROM watchlist_entries WHERE type IN ('vessel', 'aircraft', 'container',"
+    " 'seal'));\n"
+    "UPDATE watchlist_dismissals SET subject_key = vg_name_key(subject_key, 3) WHERE entry_id IN"
+    " (SELECT id FROM watchlist_entries WHERE type IN ('vessel', 'aircraft', 'container',"
+    " 'seal'));\n",
+    NULL,
+};
+
 const struct store_migration vg__store_migrations[] = {
     { 1, "data model", schema_v1 },
     { 2, "targeting", schema_v2 },
@@ -470,6 +483,7 @@ const struct store_migration vg__store_migrations[] = {
     { 11, "party keys from the shared name normaliser", schema_v11 },
     { 12, "vessels by a key of their name", schema_v12 },
     { 13, "vessels by a key of every name they were sent under", schema_v13 },
+    { 14, "vessel type designations set apart in watch-list keys", schema_v14 },
 };
 
 const int vg__store_migration_count =

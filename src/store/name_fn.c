@@ -15,12 +15,6 @@
 #include <string.h>
 #include <vigia/screen.h>
 
-/* Words of a vessel's type that senders put before its name (motor vessel, motonave, buque
- * motor, motor tanker, motor ship), as the normaliser leaves them: "M/V" reads "M V". */
-static const char *const vessel_prefixes[] = {
-    "MV ", "M V ", "MN ", "M N ", "BM ", "B M ", "MT ", "M T ", "MS ", "M S ",
-};
-
 /* Copies key[0..n) into out (size bytes, NUL-terminated, cut to fit); returns n. */
 static size_t key_out(const char *key, size_t n, char *out, size_t size)
 {
@@ -34,21 +28,11 @@ static size_t key_out(const char *key, size_t n, char *out, size_t size)
 
 size_t vg__store_vessel_key(const char *name, size_t len, char *out, size_t size)
 {
+    /* The normaliser's vessel key sets a type designation before the name apart (M/V,
+     * B/M...), as the screening reads vessel names. */
     char key[VG_NAME_KEY_SIZE];
     size_t n = vg_name_key(name, len, VG_NAME_VESSEL, key, sizeof(key));
-    if (n >= sizeof(key)) {
-        n = sizeof(key) - 1;
-    }
-    const char *k = key;
-    for (size_t i = 0; i < sizeof(vessel_prefixes) / sizeof(vessel_prefixes[0]); i++) {
-        size_t pl = strlen(vessel_prefixes[i]);
-        if (n > pl && memcmp(key, vessel_prefixes[i], pl) == 0) {
-            k += pl;
-            n -= pl;
-            break;
-        }
-    }
-    return key_out(k, n, out, size);
+    return key_out(key, n < sizeof(key) ? n : sizeof(key) - 1, out, size);
 }
 
 /* Appends text (NULL as empty) to buf at *w, cut at size. */

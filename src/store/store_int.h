@@ -201,7 +201,8 @@ enum vg_status vg__raw_sql_function(struct vg_store *store, struct vg_error *err
 enum vg_status vg__store_name_function(struct vg_store *store, struct vg_error *err);
 
 /* The key a vessel known only by its name is resolved by: the normaliser's fingerprint of
- * name[0..len) read as a vessel's, without a leading type word (MV, M/V, M/N, B/M, MT, MS).
+ * name[0..len) read as a vessel's (vg_name_key, VG_NAME_VESSEL: a type designation before
+ * the name, MV, M/V, M/N, B/M, MT, MS, set apart).
  * Writes it into out (size bytes, NUL-terminated, cut to fit) and returns its length. */
 size_t vg__store_vessel_key(const char *name, size_t len, char *out, size_t size);
 

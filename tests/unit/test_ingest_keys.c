@@ -2,8 +2,8 @@
  * RUC, their addresses and vessels known only by their name, written differently by
  * different senders (accents, case, legal forms, "SURNAMES, Given", "M/V"), resolve to one
  * record; distinct names stay distinct; a renamed vessel is found by each of its names;
- * and migrations 11 to 13 recompute the keys of a store written before, so that the next
- * ingest meets them. */
+ * and migrations 11 to 14 recompute the keys of a store written before (14: those of
+ * watch-list vessels), so that the next ingest and screening meet them. */
 #include "ingest/ingest_int.h"
 #include "store/store_int.h"
 #include "vg_targeting.h"
@@ -94,6 +94,18 @@ static void test_ingest_keys__migration_recomputes_stored_keys(void **state)
                                  "INSERT INTO vessel_identities(vessel_id, name, source)"
                                  " VALUES(1, 'M/V Río Amazonas', 'manifest'),"
                                  " (1, 'MN RIO NAPO', 'manifest');"
+                                 "INSERT INTO watchlists(id, name) VALUES(1, 'wl');"
+                                 "INSERT INTO watchlist_entries(id, watchlist_id, name, type,"
+                                 " entry_digest, added_at) VALUES"
+                                 " (1, 1, 'M/V SEA STAR', 'vessel', x'00', 0),"
+                                 " (2, 1, 'MT SERVICES SAC', 'organization', x'01', 0);"
+                                 "INSERT INTO watchlist_names(entry_id, name, name_key, is_alias)"
+                                 " VALUES(1, 'M/V SEA STAR', 'M V SEA STAR', 0),"
+                                 " (2, 'MT SERVICES SAC', 'MT SERVICES', 0);"
+                                 "INSERT INTO watchlist_dismissals(entry_id, entry_digest,"
+                                 " subject_kind, subject_key, reason, requested_by,"
+                                 " requested_at, status) VALUES(1, x'00', 'vessel',"
+                                 " 'MV SEA STAR', 'another ship', 'a', 0, 'approved');"
                                  "DROP INDEX vessels_name_key;"
                                  "ALTER TABLE vessels DROP COLUMN name_key;"
                                  "DROP INDEX vessel_identities_name_key;"
@@ -125,6 +137,14 @@ static void test_ingest_keys__migration_recomputes_stored_keys(void **state)
                                "SELECT count(*) FROM vessel_identities WHERE"
                                " vessel_id = 1 AND name_key IN ('RIO AMAZONAS', 'RIO NAPO')"),
                      2);
+    /* Watch-list vessels and their dismissals keyed without the type designation; other
+     * entries untouched (migration 14). */
+    assert_int_equal(vg_tt_int(store, "SELECT count(*) FROM watchlist_names WHERE"
+                                      " name_key IN ('SEA STAR', 'MT SERVICES')"),
+                     2);
+    assert_int_equal(vg_tt_int(store, "SELECT count(*) FROM watchlist_dismissals WHERE"
+                                      " subject_key = 'SEA STAR'"),
+                     1);
     /* The next ingest of the same party finds it. */
     ingest_rows(store, "b.csv",
                 "BL9,PECLL,MSCU1234565,AGRO PERU SAC,AV ARGENTINA 3093,CALLAO,PE\n");
