@@ -10,9 +10,9 @@
  */
 #include "ingest/session_int.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/csv.h>
 #include <vigia/ident.h>
 
@@ -55,9 +55,22 @@ struct csv_layout {
     char header[VG_CSV_MAX_FIELDS][48];
 };
 
+/* Whether the header h names the column name: case aside, and with a space, '-' or '.'
+ * where the name has '_' ("Bill of Lading", "port-of-loading" are bill_of_lading and
+ * port_of_loading, as people write headers in spreadsheets). */
 static bool header_is(struct vg_slice h, const char *name)
 {
-    return vg_slice_ieq_cstr(vg_slice_trim(h), name);
+    h = vg_slice_trim(h);
+    size_t i = 0;
+    for (; i < h.len && name[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)h.ptr[i];
+        bool same = name[i] == '_' ? c == '_' || c == ' ' || c == '-' || c == '.'
+                                   : tolower(c) == (unsigned char)name[i];
+        if (!same) {
+            return false;
+        }
+    }
+    return i == h.len && name[i] == '\0';
 }
 
 static void layout_from_header(struct csv_layout *l, const struct vg_csv_reader *r)

@@ -155,11 +155,12 @@ static void test_ingest_spreadsheet__dates_day_first(void **state)
 }
 
 
-/* A manifest as a spreadsheet in Peru writes it (';', decimal comma, day first, Windows-1252:
- * \xfa is u acute, \x80 the euro sign) and the same in the plain layout: the same records. */
+/* A manifest as a spreadsheet in Peru writes it (headers as people type them, ';', decimal
+ * comma, day first, Windows-1252: \xfa is u acute, \x80 the euro sign) and the same in the
+ * plain layout: the same records. */
 static const char spreadsheet_manifest[] =
-    "bill_of_lading;port_of_loading;container;container_gross_kg;departure;shipper_name;"
-    "shipper_country\r\n"
+    "Bill of Lading;Port of Loading;Container;Container Gross KG;Departure;Shipper-Name;"
+    "shipper.country\r\n"
     "BL1;PECLL;MSCU1234566;\"12.500,5\";03/05/2024 22:00;Agro Per\xfa S.A.C.;PE\r\n"
     "BL2;PECLL;TGHU1234566;1.234;03/05/2024 22:00;Caf\xe9 \x80uro SAC;PE\r\n";
 static const char plain_manifest[] =
