@@ -15,24 +15,11 @@
 #include <string.h>
 #include <vigia/screen.h>
 
-/* Copies key[0..n) into out (size bytes, NUL-terminated, cut to fit); returns n. */
-static size_t key_out(const char *key, size_t n, char *out, size_t size)
-{
-    if (size > 0) {
-        size_t c = n < size - 1 ? n : size - 1;
-        memcpy(out, key, c);
-        out[c] = '\0';
-    }
-    return n;
-}
-
 size_t vg__store_vessel_key(const char *name, size_t len, char *out, size_t size)
 {
     /* The normaliser's vessel key sets a type designation before the name apart (M/V,
      * B/M...), as the screening reads vessel names. */
-    char key[VG_NAME_KEY_SIZE];
-    size_t n = vg_name_key(name, len, VG_NAME_VESSEL, key, sizeof(key));
-    return key_out(key, n < sizeof(key) ? n : sizeof(key) - 1, out, size);
+    return vg_name_key(name, len, VG_NAME_VESSEL, out, size);
 }
 
 /* Appends text (NULL as empty) to buf at *w, cut at size. */
