@@ -322,12 +322,12 @@ static enum vg_status ingest_text(struct ing_session *s,
 /* A file's content, as ingest_text reads it; text in UTF-16 with its byte-order mark (what
  * spreadsheets save as "Unicode text") is read as its UTF-8, the file's digest staying
  * that of its bytes. */
-static enum vg_status ingest_data(struct ing_session *s,
-                                  const char *path,
-                                  const char *data,
-                                  size_t len,
-                                  const uint8_t *digest,
-                                  struct vg_error *err)
+static enum vg_status ingest_unicode(struct ing_session *s,
+                                     const char *path,
+                                     const char *data,
+                                     size_t len,
+                                     const uint8_t *digest,
+                                     struct vg_error *err)
 {
     const unsigned char *b = (const unsigned char *)data;
     if (len < 2 || !((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
@@ -349,6 +349,56 @@ static enum vg_status ingest_data(struct ing_session *s,
         st = ingest_text(s, path, data, len, digest, err); /* no UTF-16 here: as it is */
     }
     vg_buf_release(&utf8);
+    return st;
+}
+
+/* The most a compressed file may hold: a hundred times its size (feeds compress five to
+ * twenty times), at least 256 MiB, at most 8 GiB; past it the file is refused whole. */
+static size_t decompressed_max(size_t len)
+{
+    const size_t floor = (size_t)256 << 20, ceiling = (size_t)8 << 30;
+    size_t m = len > ceiling / 100 ? ceiling : len * 100;
+    return m < floor ? floor : m;
+}
+
+/* A file's content, as ingest_unicode reads it; a gzip or Zstandard file is read as what
+ * it holds (its digest staying that of its bytes), and one that does not decompress is
+ * refused whole with the reason and the byte where it broke (vigia rejects). */
+static enum vg_status ingest_data(struct ing_session *s,
+                                  const char *path,
+                                  const char *data,
+                                  size_t len,
+                                  const uint8_t *digest,
+                                  struct vg_error *err)
+{
+    enum ing_compression c = vg__ing_compression(data, len);
+    if (c == ING_PLAIN) {
+        return ingest_unicode(s, path, data, len, digest, err);
+    }
+    uint8_t own[VG_DIGEST_SIZE];
+    if (digest == NULL) {
+        vg_digest(data, len, own);
+        digest = own;
+    }
+    struct vg_buf plain;
+    vg_buf_init(&plain, decompressed_max(len));
+    struct vg_error why;
+    vg_error_clear(&why);
+    enum vg_status st = vg__ing_decompress(c, path, data, len, &plain, &why);
+    if (st == VG_OK) {
+        st = ingest_unicode(s, path, plain.data != NULL ? plain.data : "", plain.len, digest, err);
+    } else if (st == VG_EFORMAT || st == VG_ELIMIT) {
+        const char *format = c == ING_GZIP ? "gzip" : "zstd";
+        struct ing_file f = { path, data, len, 0 };
+        bool unchanged = false;
+        st = file_begin(s, &f, format, digest, &unchanged, err);
+        if (st == VG_OK && !unchanged) {
+            st = file_end(s, vg__ing_reject(s, &why, format, NULL, NULL, 0, err), err);
+        }
+    } else if (err != NULL) {
+        *err = why;
+    }
+    vg_buf_release(&plain);
     return st;
 }
 

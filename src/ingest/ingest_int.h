@@ -361,6 +361,22 @@ enum vg_status vg__ing_time_text(struct vg_slice v,
 enum vg_status vg__ing_csv_utf8(
     const char *data, size_t len, struct vg_buf *out, size_t *converted, uint32_t *first_line);
 
+/* Compressed input (compressed.c). */
+enum ing_compression { ING_PLAIN, ING_GZIP, ING_ZSTD };
+
+/* The compression data[0..len) starts with (by its magic bytes). */
+enum ing_compression vg__ing_compression(const char *data, size_t len);
+
+/* Appends what data[0..len), compressed as c, holds to out (caller-initialised with the
+ * largest size it may reach; caller frees). VG_EFORMAT for a corrupt or cut-off stream and
+ * VG_ELIMIT past out's max, err naming path and the compressed byte offset; VG_ENOMEM. */
+enum vg_status vg__ing_decompress(enum ing_compression c,
+                                  const char *path,
+                                  const char *data,
+                                  size_t len,
+                                  struct vg_buf *out,
+                                  struct vg_error *err);
+
 /* JSON documents (docs/formats.md). */
 bool vg__ing_json_sniff(const char *data, size_t len);
 enum vg_status vg__ing_read_json(struct ing_session *s, const struct ing_file *f,

@@ -1,0 +1,153 @@
+/* Compressed input (src/ingest/compressed.c): gzip and Zstandard files are read as what they
+ * hold, members and frames in turn; the same file again is unchanged; a corrupt or cut-off
+ * one is refused whole with the reason and kept in rejects, once; the decompressed size is
+ * bounded. */
+#include "ingest/ingest_int.h"
+#include "vg_targeting.h"
+#include "vg_test.h"
+
+#include <vigia/ingest.h>
+#include <vigia/store.h>
+#include <zlib.h>
+#include <zstd.h>
+
+static const char events[] = "container,event,time,port\n"
+                             "MSCU1234566,gate_in,2024-05-03T08:00,PECLL\n"
+                             "CSQU3054383,gate_in,2024-05-03T09:00,PECLL\n";
+/* The rest of the same CSV, as a second member or frame (split, then compressed apart). */
+static const char more_events[] = "MSCU1234566,load,2024-05-04T08:00,PECLL\n";
+
+/* text as one gzip member appended to out at *n (size bytes). */
+static void gzip_into(const char *text, char *out, size_t size, size_t *n)
+{
+    z_stream z;
+    memset(&z, 0, sizeof(z));
+    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    z.next_in = (Bytef *)(uintptr_t)text;
+    z.avail_in = (uInt)strlen(text);
+    z.next_out = (Bytef *)out + *n;
+    z.avail_out = (uInt)(size - *n);
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    *n += (size - *n) - z.avail_out;
+    deflateEnd(&z);
+}
+
+/* text as one Zstandard frame appended to out at *n. */
+static void zstd_into(const char *text, char *out, size_t size, size_t *n)
+{
+    size_t r = ZSTD_compress(out + *n, size - *n, text, strlen(text), 3);
+    assert_false(ZSTD_isError(r));
+    *n += r;
+}
+
+static struct vg_ingest_report
+ingest(struct vg_store *s, const char *name, const char *data, size_t n, enum vg_status want)
+{
+    struct vg_ingest_report r;
+    struct vg_error e;
+    vg_error_clear(&e);
+    enum vg_status st = vg_ingest_buffer(s, name, data, n, NULL, &r, &e);
+    if (st != want) {
+        fail_msg("%s: %s (%s), expected %s", name, vg_status_name(st), e.message,
+                 vg_status_name(want));
+    }
+    return r;
+}
+
+static void test_ingest_compressed__gzip_and_zstd_read_as_what_they_hold(void **state)
+{
+    (void)state;
+    struct vg_store *s = vg_tt_empty("compressed.db");
+    char buf[4096];
+    /* Two gzip members: both read. */
+    size_t n = 0;
+    gzip_into(events, buf, sizeof(buf), &n);
+    gzip_into(more_events, buf, sizeof(buf), &n);
+    struct vg_ingest_report r = ingest(s, "events.csv.gz", buf, n, VG_OK);
+    assert_int_equal(r.accepted, 3);
+    assert_int_equal(r.files_skipped, 0);
+    r = ingest(s, "events-copy.csv.gz", buf, n, VG_OK);
+    assert_int_equal(r.files_unchanged, 1);
+    assert_int_equal(r.accepted, 0);
+    /* Two Zstandard frames of other events, and a gzip file with bytes after its member. */
+    static const char zevents[] = "container,event,time,port\n"
+                                  "TGHU1234566,gate_in,2024-05-05T08:00,PEPAI\n";
+    n = 0;
+    zstd_into(zevents, buf, sizeof(buf), &n);
+    zstd_into(more_events, buf, sizeof(buf), &n);
+    r = ingest(s, "events.csv.zst", buf, n, VG_OK);
+    assert_int_equal(r.accepted, 1); /* the second frame's row came in the gzip file */
+    assert_int_equal(r.duplicates, 1);
+    static const char tail_events[] = "container,event,time,port\n"
+                                      "TGHU1234566,load,2024-05-06T08:00,PEPAI\n";
+    n = 0;
+    gzip_into(tail_events, buf, sizeof(buf), &n);
+    memset(buf + n, 0, 512); /* tar-style padding */
+    r = ingest(s, "padded.csv.gz", buf, n + 512, VG_OK);
+    assert_int_equal(r.accepted, 1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM equipment_events"), 5);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM rejects"), 0);
+    vg_store_close(s);
+}
+
+static void test_ingest_compressed__broken_file_refused_whole_once(void **state)
+{
+    (void)state;
+    struct vg_store *s = vg_tt_empty("broken.db");
+    char buf[4096];
+    size_t n = 0;
+    gzip_into(events, buf, sizeof(buf), &n);
+    /* Cut off: nothing of it goes in, one reject, and the same file again adds none. */
+    struct vg_ingest_report r = ingest(s, "cut.csv.gz", buf, n - 12, VG_EPARTIAL);
+    assert_int_equal(r.rejected, 1);
+    assert_int_equal(r.accepted, 0);
+    r = ingest(s, "cut.csv.gz", buf, n - 12, VG_OK);
+    assert_int_equal(r.files_unchanged, 1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM rejects WHERE format = 'gzip' AND"
+                                  " reason LIKE 'gzip: the stream is cut off%'"),
+                     1);
+    /* A damaged Zstandard frame: refused with zstd's reason and where it broke. */
+    n = 0;
+    zstd_into(events, buf, sizeof(buf), &n);
+    buf[n / 2] ^= 0x5A;
+    buf[n / 2 + 1] ^= 0x5A;
+    r = ingest(s, "bad.csv.zst", buf, n, VG_EPARTIAL);
+    assert_int_equal(r.rejected, 1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM rejects WHERE format = 'zstd' AND"
+                                  " reason LIKE 'Zstandard: %' AND source = 'bad.csv.zst'"),
+                     1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM equipment_events"), 0);
+    vg_store_close(s);
+}
+
+static void test_ingest_compressed__size_is_bounded(void **state)
+{
+    (void)state;
+    static char big[100000];
+    memset(big, 'A', sizeof(big) - 1);
+    static char packed[4096];
+    size_t n = 0;
+    gzip_into(big, packed, sizeof(packed), &n);
+    assert_true(n < 1000);
+    struct vg_buf out;
+    vg_buf_init(&out, 10000);
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_int_equal(vg__ing_compression(packed, n), ING_GZIP);
+    assert_int_equal(vg__ing_decompress(ING_GZIP, "bomb.gz", packed, n, &out, &e), VG_ELIMIT);
+    assert_non_null(strstr(e.message, "more than 10000 bytes"));
+    vg_buf_release(&out);
+    vg_buf_init(&out, 200000);
+    assert_int_equal(vg__ing_decompress(ING_GZIP, "big.gz", packed, n, &out, &e), VG_OK);
+    assert_int_equal(out.len, sizeof(big) - 1);
+    vg_buf_release(&out);
+    assert_int_equal(vg__ing_compression("container,", 10), ING_PLAIN);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_ingest_compressed__gzip_and_zstd_read_as_what_they_hold),
+    cmocka_unit_test(test_ingest_compressed__broken_file_refused_whole_once),
+    cmocka_unit_test(test_ingest_compressed__size_is_bounded),
+};
+
+VG_TEST_MAIN(tests)
