@@ -8,9 +8,9 @@
 
 #include <stdio.h>
 #include <string.h>
-
 #include <vigia/alloc.h>
 #include <vigia/ident.h>
+#include <vigia/screen.h>
 
 static enum vg_status step_done(struct ing_session *s, sqlite3_stmt *st, const char *what,
                                 struct vg_error *err)
@@ -577,14 +577,15 @@ addresses:
     return VG_OK;
 }
 
-/* The key of v's name into key (ING_KEY_SIZE bytes), computed the first time it is asked
- * for (key[0] == '\0' until then); "" when v has no name or it folds to nothing. */
+/* The key of v's name (the normaliser's, read as a vessel's) in key (ING_KEY_SIZE bytes),
+ * computed the first time it is asked for (key[0] == '\0' until then); NULL when v has no
+ * name or it folds to nothing. */
 static const char *vessel_name_key(const struct ing_vessel *v, char *key)
 {
     if (key[0] == '\0' && v->name != NULL) {
-        vg__store_vessel_key(v->name, strlen(v->name), key, ING_KEY_SIZE);
+        vg_name_key(v->name, strlen(v->name), VG_NAME_VESSEL, key, ING_KEY_SIZE);
     }
-    return key;
+    return key[0] != '\0' ? key : NULL;
 }
 
 enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
@@ -634,7 +635,7 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
         snprintf(key, sizeof(key), "I:%07u", (unsigned)imo);
     } else if (v->call_sign != NULL) {
         snprintf(key, sizeof(key), "C:%s", v->call_sign);
-    } else if (vessel_name_key(v, name_key)[0] != '\0') {
+    } else if (vessel_name_key(v, name_key) != NULL) {
         snprintf(key, sizeof(key), "N:%s", name_key);
     } else {
         return VG_OK; /* nothing to resolve */
@@ -686,7 +687,7 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
             vg__bind_text(ins, 6, v->flag);
             vg__bind_int64_or_null(ins, 7, seen_at, VG_TIME_NONE);
             sqlite3_bind_int64(ins, 8, s->now);
-            vg__bind_text(ins, 9, vessel_name_key(v, name_key)[0] != '\0' ? name_key : NULL);
+            vg__bind_text(ins, 9, vessel_name_key(v, name_key));
             st = step_done(s, ins, "recording a vessel", err);
             if (st != VG_OK) {
                 return st;
@@ -730,7 +731,7 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
         vg__bind_text(upd, 3, v->call_sign);
         vg__bind_int64_or_null(upd, 4, mmsi, 0);
         vg__bind_text(upd, 5, v->flag);
-        vg__bind_text(upd, 6, vessel_name_key(v, name_key)[0] != '\0' ? name_key : NULL);
+        vg__bind_text(upd, 6, vessel_name_key(v, name_key));
         st = step_done(s, upd, "updating a vessel", err);
         if (st != VG_OK) {
             return st;
@@ -758,7 +759,7 @@ enum vg_status vg__ing_vessel(struct ing_session *s, int64_t message_id,
     sqlite3_bind_int64(idn, 4, mmsi);
     vg__bind_text(idn, 5, v->flag != NULL ? v->flag : "");
     vg__bind_int64_or_null(idn, 6, seen_at, VG_TIME_NONE);
-    vg__bind_text(idn, 7, vessel_name_key(v, name_key)[0] != '\0' ? name_key : NULL);
+    vg__bind_text(idn, 7, vessel_name_key(v, name_key));
     st = step_done(s, idn, "recording a vessel identity", err);
     if (st != VG_OK || sqlite3_changes(s->store->db) == 0) {
         return st;

@@ -482,7 +482,7 @@ static enum vg_status show_vessel(struct vg_store *store,
     }
     char name_key[VG_NAME_KEY_SIZE];
     if (st == VG_OK && n == 0 &&
-        vg__store_vessel_key(id, strlen(id), name_key, sizeof(name_key)) > 0) {
+        vg_name_key(id, strlen(id), VG_NAME_VESSEL, name_key, sizeof(name_key)) > 0) {
         st = ids_of(store, by_key, name_key, ids, 2, &n, err);
     }
     if (st == VG_OK && n == 0) {

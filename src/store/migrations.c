@@ -434,13 +434,13 @@ static const char *const schema_v11[] = {
     NULL,
 };
 
-/* 12: vessels known only by their name are resolved by a key of it (vg_vessel_key:
- * folded, punctuation and a leading type word dropped), not by the name as sent: "MSC
+/* 12: vessels known only by their name are resolved by a key of it (vg_name_key read as a
+ * vessel's: folded, punctuation and a leading type word set apart), not by the name as sent: "MSC
  * Anna", "M/V MSC ANNA" and "MSC ANNA" are one vessel, "B/M Amazonas I" and "BM AMAZONAS
  * I" another (river barges and CSV feeds often give no IMO or call sign). */
 static const char *const schema_v12[] = {
     "ALTER TABLE vessels ADD COLUMN name_key TEXT;\n"
-    "UPDATE vessels SET name_key = vg_vessel_key(name) WHERE name IS NOT NULL;\n"
+    "UPDATE vessels SET name_key = vg_name_key(name, 3) WHERE name IS NOT NULL;\n"
     "CREATE INDEX vessels_name_key ON vessels(name_key);\n",
     NULL,
 };
@@ -450,22 +450,21 @@ static const char *const schema_v12[] = {
  * key of its name. */
 static const char *const schema_v13[] = {
     "ALTER TABLE vessel_identities ADD COLUMN name_key TEXT;\n"
-    "UPDATE vessel_identities SET name_key = nullif(vg_vessel_key(name), '');\n"
+    "UPDATE vessel_identities SET name_key = nullif(vg_name_key(name, 3), '');\n"
     "CREATE INDEX vessel_identities_name_key ON vessel_identities(name_key)"
     " WHERE name_key IS NOT NULL;\n",
     NULL,
 };
 
 /* 14: the name normaliser sets a vessel's type designation apart (M/V SEA STAR is the
- * vessel SEA STAR; it had counted M and V against every match): the keys of the names of
- * watch-list entries read as vessels, and the subjects of their dismissals, recomputed. */
+ * vessel SEA STAR; it had counted M and V against every match): the keys of watch-list names
+ * and of dismissed subjects recomputed with the function the screening keys them by (for a
+ * container or seal its compact identifier, unchanged). */
 static const char *const schema_v14[] = {
-    "UPDATE watchlist_names SET name_key = vg_name_key(name, 3) WHERE entry_id IN"
-    " (SELECT id FROM watchlist_entries WHERE type IN ('vessel', 'aircraft', 'container',"
-    " 'seal'));\n"
-    "UPDATE watchlist_dismissals SET subject_key = vg_name_key(subject_key, 3) WHERE entry_id IN"
-    " (SELECT id FROM watchlist_entries WHERE type IN ('vessel', 'aircraft', 'container',"
-    " 'seal'));\n",
+    "UPDATE watchlist_names SET name_key = vg_subject_key(name,"
+    " (SELECT type FROM watchlist_entries e WHERE e.id = watchlist_names.entry_id));\n"
+    "UPDATE watchlist_dismissals SET subject_key = vg_subject_key(subject_key,"
+    " (SELECT type FROM watchlist_entries e WHERE e.id = watchlist_dismissals.entry_id));\n",
     NULL,
 };
 

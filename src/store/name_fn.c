@@ -1,26 +1,22 @@
 /*
  * Keys of names that records are resolved by across messages, and the SQL functions that
- * give them to migrations, so that the keys in the store and the ones the ingest computes
- * come from one function each:
+ * give them to migrations, so that the keys in the store and the ones the ingest and the
+ * screening compute come from one function each:
  *   vg_name_key(text, kind)            the name normaliser's fingerprint (vg_name_key,
  *                                      vigia/screen.h) of text read as kind (0 unknown,
- *                                      1 person, 2 organisation, 3 vessel)
- *   vg_vessel_key(name)                vg__store_vessel_key
+ *                                      1 person, 2 organisation, 3 vessel: a vessel's key,
+ *                                      type designation set apart)
  *   vg_address_key(address, city, country)   vg__store_address_key
- * vg_name_key and vg_vessel_key give NULL for NULL text; vg_address_key takes NULL parts as
+ *   vg_subject_key(name, type)         vg_screen_subject_key: the key a watch-list name or
+ *                                      a dismissed subject is stored under, for an entry
+ *                                      of type ('vessel', 'seal', ...)
+ * vg_name_key and vg_subject_key give NULL for NULL text; vg_address_key takes NULL parts as
  * empty, as the ingest does.
  */
 #include "store/store_int.h"
 
 #include <string.h>
 #include <vigia/screen.h>
-
-size_t vg__store_vessel_key(const char *name, size_t len, char *out, size_t size)
-{
-    /* The normaliser's vessel key sets a type designation before the name apart (M/V,
-     * B/M...), as the screening reads vessel names. */
-    return vg_name_key(name, len, VG_NAME_VESSEL, out, size);
-}
 
 /* Appends text (NULL as empty) to buf at *w, cut at size. */
 static void append(char *buf, size_t size, size_t *w, const char *text)
@@ -93,15 +89,19 @@ static void fn_name_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     key_result(ctx, text, oom, key, n);
 }
 
-static void fn_vessel_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static void fn_subject_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
     bool oom = false;
     const char *text = text_arg(argv, 0, &oom);
+    const char *type_name = text_arg(argv, 1, &oom);
+    enum vg_watch_type type = VG_WATCH_PARTY;
+    if (type_name != NULL && !vg_watch_type_parse(type_name, &type)) {
+        sqlite3_result_error(ctx, "vg_subject_key: not a watch-list entry type", -1);
+        return;
+    }
     char key[VG_NAME_KEY_SIZE];
-    size_t n = text != NULL ? vg__store_vessel_key(text, (size_t)sqlite3_value_bytes(argv[0]), key,
-                                                   sizeof(key))
-                            : 0;
+    size_t n = text != NULL ? vg_screen_subject_key(text, type, key, sizeof(key)) : 0;
     key_result(ctx, text, oom, key, n);
 }
 
@@ -125,8 +125,8 @@ enum vg_status vg__store_name_function(struct vg_store *store, struct vg_error *
         void (*fn)(sqlite3_context *, int, sqlite3_value **);
     } fns[] = {
         { "vg_name_key", 2, fn_name_key },
-        { "vg_vessel_key", 1, fn_vessel_key },
         { "vg_address_key", 3, fn_address_key },
+        { "vg_subject_key", 2, fn_subject_key },
     };
     int rc = SQLITE_OK;
     for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]) && rc == SQLITE_OK; i++) {

@@ -195,16 +195,10 @@ const char *vg__raw_pack(struct vg__raw_packer *p, const void *src, size_t len,
  * (target/sqlfn.c), which registers each function once per connection. */
 enum vg_status vg__raw_sql_function(struct vg_store *store, struct vg_error *err);
 
-/* Registers on the store's connection vg_name_key(text, kind), vg_vessel_key(name) and
- * vg_address_key(address, city, country) (store/name_fn.c), for migrations that recompute
- * stored keys. VG_EDB when SQLite refuses. */
+/* Registers on the store's connection vg_name_key(text, kind), vg_address_key(address,
+ * city, country) and vg_subject_key(name, type) (store/name_fn.c), for migrations that
+ * recompute stored keys. VG_EDB when SQLite refuses. */
 enum vg_status vg__store_name_function(struct vg_store *store, struct vg_error *err);
-
-/* The key a vessel known only by its name is resolved by: the normaliser's fingerprint of
- * name[0..len) read as a vessel's (vg_name_key, VG_NAME_VESSEL: a type designation before
- * the name, MV, M/V, M/N, B/M, MT, MS, set apart).
- * Writes it into out (size bytes, NUL-terminated, cut to fit) and returns its length. */
-size_t vg__store_vessel_key(const char *name, size_t len, char *out, size_t size);
 
 /* The key a party's address is resolved by: the normaliser's fingerprint of "address city
  * country" (NULL parts empty) read without legal forms, so that country codes CO, SA, SE

@@ -98,10 +98,12 @@ static void test_ingest_keys__migration_recomputes_stored_keys(void **state)
                                  "INSERT INTO watchlist_entries(id, watchlist_id, name, type,"
                                  " entry_digest, added_at) VALUES"
                                  " (1, 1, 'M/V SEA STAR', 'vessel', x'00', 0),"
-                                 " (2, 1, 'MT SERVICES SAC', 'organization', x'01', 0);"
+                                 " (2, 1, 'MT SERVICES SAC', 'organization', x'01', 0),"
+                                 " (3, 1, 'SL-12345', 'seal', x'02', 0);"
                                  "INSERT INTO watchlist_names(entry_id, name, name_key, is_alias)"
                                  " VALUES(1, 'M/V SEA STAR', 'M V SEA STAR', 0),"
-                                 " (2, 'MT SERVICES SAC', 'MT SERVICES', 0);"
+                                 " (2, 'MT SERVICES SAC', 'MT SERVICES', 0),"
+                                 " (3, 'SL-12345', 'SL12345', 0);"
                                  "INSERT INTO watchlist_dismissals(entry_id, entry_digest,"
                                  " subject_kind, subject_key, reason, requested_by,"
                                  " requested_at, status) VALUES(1, x'00', 'vessel',"
@@ -144,6 +146,10 @@ static void test_ingest_keys__migration_recomputes_stored_keys(void **state)
                      2);
     assert_int_equal(vg_tt_int(store, "SELECT count(*) FROM watchlist_dismissals WHERE"
                                       " subject_key = 'SEA STAR'"),
+                     1);
+    /* A seal stays keyed by its compact identifier, as the screening keys it. */
+    assert_int_equal(vg_tt_int(store, "SELECT count(*) FROM watchlist_names WHERE entry_id = 3"
+                                      " AND name_key = 'SL12345'"),
                      1);
     /* The next ingest of the same party finds it. */
     ingest_rows(store, "b.csv",
