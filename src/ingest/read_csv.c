@@ -797,13 +797,14 @@ static enum vg_status read_events(struct ing_session *s, const struct ing_file *
 enum vg_status vg__ing_read_csv(struct ing_session *s, const struct ing_file *f,
                                 struct vg_error *err)
 {
-    const char *layout;
+    const char *layout = NULL;
     char delimiter = ',';
     (void)sniff(f->data, f->len, &layout, &delimiter);
+    bool manifest = layout != NULL && strcmp(layout, "csv-manifest") == 0;
     /* Lines that are not UTF-8 are read as Windows-1252 (what spreadsheets on Windows
      * write for "CSV"); the file's positions are then those of the converted text. */
     struct vg_buf utf8;
-    vg_buf_init(&utf8, 0);
+    vg_buf_init(&utf8, f->len * 4 + 16); /* what the conversion reserves */
     size_t converted = 0;
     uint32_t first_line = 0;
     enum vg_status st = vg__ing_csv_utf8(f->data, f->len, &utf8, &converted, &first_line);
@@ -835,7 +836,7 @@ enum vg_status vg__ing_read_csv(struct ing_session *s, const struct ing_file *f,
         struct csv_layout l;
         layout_from_header(&l, &r);
         l.decimal_comma = file_decimal_comma(&r, &l);
-        if (l.col[MC_BL] >= 0 && l.col[MC_CONTAINER] >= 0 && l.col[MC_POL] >= 0) {
+        if (manifest) {
             st = read_manifest(s, &text, &r, &l, err);
         } else {
             st = read_events(s, &text, &r, &l, err);
