@@ -21,7 +21,9 @@
  * With --csv the same traffic goes in as the CSV layouts of docs/formats.md, for agencies
  * without EDIFACT: a folder with manifest.csv (one row per B/L) and events.csv (a gate-in
  * and a loading row per container, each row a message of its own); --keep then names the
- * folder.
+ * folder. With --gzip the generated EDIFACT file is ingested as a gzip archive of itself
+ * (FILE.gz beside it, kept with --keep), as ports keep their feeds: the read-ahead thread
+ * decompresses it before parsing it.
  */
 #include "bench_clock.h"
 
@@ -37,6 +39,7 @@
 #include <vigia/ident.h>
 #include <vigia/ingest.h>
 #include <vigia/store.h>
+#include <zlib.h>
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 
@@ -254,9 +257,30 @@ static bool tokenize(const char *path)
     return true;
 }
 
+/* Writes src gzip-compressed (gzip's default level) into dst; false on error. */
+static bool gzip_file(const char *src, const char *dst)
+{
+    FILE *in = fopen(src, "rb");
+    gzFile out = gzopen(dst, "wb6");
+    bool ok = in != NULL && out != NULL;
+    static char chunk[1 << 20];
+    size_t n;
+    while (ok && (n = fread(chunk, 1, sizeof(chunk), in)) > 0) {
+        ok = gzwrite(out, chunk, (unsigned)n) == (int)n;
+    }
+    ok = ok && !ferror(in);
+    if (in != NULL) {
+        fclose(in);
+    }
+    if (out != NULL && gzclose(out) != Z_OK) {
+        ok = false;
+    }
+    return ok;
+}
+
 static const char usage[] =
-    "usage: bench_ingest [CONTAINERS] [--single-thread] [--files] [--csv] [--batch N]\n"
-    "                    [--max-batch N] [--keep PATH]\n"
+    "usage: bench_ingest [CONTAINERS] [--single-thread] [--files] [--csv] [--gzip]\n"
+    "                    [--batch N] [--max-batch N] [--keep PATH]\n"
     "Generates CONTAINERS containers' day of traffic (default 300000), ingests it into a\n"
     "fresh store and prints containers/s (see the comment at the top of bench_ingest.c).\n";
 
@@ -273,7 +297,7 @@ int main(int argc, char **argv)
     bool per_file = false;
     int batch = 0, max_batch = 0;
     const char *keep = NULL;
-    bool csv = false;
+    bool csv = false, gzip = false;
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--single-thread") == 0) {
             single = true;
@@ -285,6 +309,8 @@ int main(int argc, char **argv)
             max_batch = atoi(argv[++i]);
         } else if (strcmp(argv[i], "--keep") == 0 && i + 1 < argc) {
             keep = argv[++i];
+        } else if (strcmp(argv[i], "--gzip") == 0) {
+            gzip = true;
         } else if (strcmp(argv[i], "--csv") == 0) {
             csv = true;
         } else {
@@ -401,6 +427,18 @@ int main(int argc, char **argv)
         fclose(sz);
     }
 
+    /* The archive of the file, beside it (an existing one taken as made before). */
+    char gz_path[4200] = "";
+    double gz_mb = 0;
+    if (gzip && !csv && !per_file) {
+        snprintf(gz_path, sizeof(gz_path), "%s.gz", path);
+        if ((keep == NULL || access(gz_path, R_OK) != 0) && !gzip_file(path, gz_path)) {
+            perror(gz_path);
+            return 1;
+        }
+        gz_mb = (double)file_size(gz_path) / 1e6;
+    }
+
     char folder[] = "/tmp/vigia-bench-files-XXXXXX";
     long nfiles = 0;
     if (per_file) {
@@ -428,7 +466,7 @@ int main(int argc, char **argv)
         return 1;
     }
     double open_s = bench_wall() - open0;
-    const char *paths[1] = { per_file ? folder : path };
+    const char *paths[1] = { per_file ? folder : gz_path[0] != 0 ? gz_path : path };
     struct vg_ingest_options io = { .batch_size = batch, .max_batch = max_batch,
                                     .single_thread = single };
     struct vg_ingest_report r;
@@ -457,6 +495,9 @@ int main(int argc, char **argv)
            batch > 0 ? "fixed batches" : "default batches");
     if (per_file) {
         printf("  as %ld files of one message each, in a folder\n", nfiles);
+    }
+    if (gz_path[0] != 0) {
+        printf("  as a gzip archive of %.1f MB, decompressed by the ingest\n", gz_mb);
     }
     printf("  store opened in %.2f s (new store, page cache reserved for a bulk write)\n", open_s);
     printf("  ingest %.2f s: %.0f containers/s, %.0f messages/s, %.1f MB/s "
@@ -492,6 +533,9 @@ int main(int argc, char **argv)
         rmdir(path);
     } else if (keep == NULL) {
         unlink(path);
+    }
+    if (keep == NULL && gz_path[0] != 0) {
+        unlink(gz_path);
     }
     for (long i = 0; i < nfiles; i++) {
         char name[512];

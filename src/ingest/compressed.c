@@ -21,6 +21,13 @@ enum ing_compression vg__ing_compression(const char *data, size_t len)
     return ING_PLAIN;
 }
 
+size_t vg__ing_decompressed_max(size_t len)
+{
+    const size_t floor = (size_t)256 << 20, ceiling = (size_t)8 << 30;
+    size_t m = len > ceiling / 100 ? ceiling : len * 100;
+    return m < floor ? floor : m;
+}
+
 /* Room for at least 1 MiB more in out, or as much again as it holds (up to its max);
  * returns the bytes free after its contents (one kept for the terminator). VG_ELIMIT
  * past out's max, VG_ENOMEM. */

@@ -319,26 +319,47 @@ static enum vg_status ingest_text(struct ing_session *s,
     return file_end(s, st, err);
 }
 
-/* The most a compressed file may hold: a hundred times its size (feeds compress five to
- * twenty times), at least 256 MiB, at most 8 GiB; past it the file is refused whole. */
-static size_t decompressed_max(size_t len)
-{
-    const size_t floor = (size_t)256 << 20, ceiling = (size_t)8 << 30;
-    size_t m = len > ceiling / 100 ? ceiling : len * 100;
-    return m < floor ? floor : m;
-}
-
 static bool utf16_bom(const char *data, size_t len)
 {
     const unsigned char *b = (const unsigned char *)data;
     return len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF));
 }
 
-/* A file's content, as ingest_text reads the text it holds: a gzip or Zstandard file is
- * decompressed, and text in UTF-16 with its byte-order mark (what spreadsheets save as
- * "Unicode text") is read as its UTF-8; the file's digest stays that of its bytes. A file
- * that does not decompress is refused whole with the reason and the byte where it broke
- * (vigia rejects). */
+/* A file's decompressed content (data, len; digest: the file's content digest when
+ * known, else NULL), as ingest_text reads the text it holds: text in UTF-16 with its
+ * byte-order mark (what spreadsheets save as "Unicode text") is read as its UTF-8. */
+static enum vg_status ingest_decoded(struct ing_session *s,
+                                     const char *path,
+                                     const char *data,
+                                     size_t len,
+                                     const uint8_t *digest,
+                                     struct vg_error *err)
+{
+    if (!utf16_bom(data, len)) {
+        return ingest_text(s, path, data, len, digest, err);
+    }
+    uint8_t own[VG_DIGEST_SIZE];
+    if (digest == NULL) {
+        vg_digest(data, len, own);
+        digest = own;
+    }
+    struct vg_buf utf8;
+    vg_buf_init(&utf8, len * 4 + 16); /* what the conversion reserves */
+    enum vg_status st = vg_charset_to_utf8("UTF-16", data, len, &utf8, NULL);
+    if (st == VG_OK) {
+        st = ingest_text(s, path, utf8.data != NULL ? utf8.data : "", utf8.len, digest, err);
+    } else if (st != VG_ENOMEM) {
+        st = ingest_text(s, path, data, len, digest, err); /* no UTF-16 after all */
+    } else {
+        vg_error_set(err, st, "out of memory reading %s as UTF-16", path);
+    }
+    vg_buf_release(&utf8);
+    return st;
+}
+
+/* A file's content, as ingest_decoded reads it: a gzip or Zstandard file is decompressed;
+ * the file's digest stays that of its bytes. A file that does not decompress is refused
+ * whole with the reason and the byte where it broke (vigia rejects). */
 static enum vg_status ingest_data(struct ing_session *s,
                                   const char *path,
                                   const char *data,
@@ -347,56 +368,35 @@ static enum vg_status ingest_data(struct ing_session *s,
                                   struct vg_error *err)
 {
     enum ing_compression c = vg__ing_compression(data, len);
-    if (c == ING_PLAIN && !utf16_bom(data, len)) {
-        return ingest_text(s, path, data, len, digest, err);
+    if (c == ING_PLAIN) {
+        return ingest_decoded(s, path, data, len, digest, err);
     }
     uint8_t own[VG_DIGEST_SIZE];
     if (digest == NULL) {
         vg_digest(data, len, own);
         digest = own;
     }
-    struct vg_buf plain, utf8;
-    vg_buf_init(&plain, decompressed_max(len));
-    const char *text = data;
-    size_t text_len = len;
-    enum vg_status st = VG_OK;
-    if (c != ING_PLAIN) {
-        struct vg_error why;
-        vg_error_clear(&why);
-        st = vg__ing_decompress(c, path, data, len, &plain, &why);
-        if (st == VG_EFORMAT || st == VG_ELIMIT) {
-            const char *format = c == ING_GZIP ? "gzip" : "zstd";
-            struct ing_file f = { path, data, len, 0 };
-            bool unchanged = false;
-            st = file_begin(s, &f, format, digest, &unchanged, err);
-            if (st == VG_OK && !unchanged) {
-                st = file_end(s, vg__ing_reject(s, &why, format, NULL, NULL, 0, err), err);
-            }
-            vg_buf_release(&plain);
-            return st;
+    struct vg_buf plain;
+    vg_buf_init(&plain, vg__ing_decompressed_max(len));
+    struct vg_error why;
+    vg_error_clear(&why);
+    enum vg_status st = vg__ing_decompress(c, path, data, len, &plain, &why);
+    if (st == VG_EFORMAT || st == VG_ELIMIT) {
+        const char *format = c == ING_GZIP ? "gzip" : "zstd";
+        struct ing_file f = { path, data, len, 0 };
+        bool unchanged = false;
+        st = file_begin(s, &f, format, digest, &unchanged, err);
+        if (st == VG_OK && !unchanged) {
+            st = file_end(s, vg__ing_reject(s, &why, format, NULL, NULL, 0, err), err);
         }
-        if (st != VG_OK && err != NULL) {
+    } else if (st != VG_OK) {
+        if (err != NULL) {
             *err = why;
         }
-        text = plain.data != NULL ? plain.data : "";
-        text_len = plain.len;
+    } else {
+        st = ingest_decoded(s, path, plain.data != NULL ? plain.data : "", plain.len, digest,
+                            err);
     }
-    vg_buf_init(&utf8, text_len * 4 + 16); /* what the conversion reserves */
-    if (st == VG_OK && utf16_bom(text, text_len)) {
-        st = vg_charset_to_utf8("UTF-16", text, text_len, &utf8, NULL);
-        if (st == VG_OK) {
-            text = utf8.data != NULL ? utf8.data : "";
-            text_len = utf8.len;
-        } else if (st != VG_ENOMEM) {
-            st = VG_OK; /* no UTF-16 after all: read as it is */
-        } else {
-            vg_error_set(err, st, "out of memory reading %s as UTF-16", path);
-        }
-    }
-    if (st == VG_OK) {
-        st = ingest_text(s, path, text, text_len, digest, err);
-    }
-    vg_buf_release(&utf8);
     vg_buf_release(&plain);
     return st;
 }
@@ -413,7 +413,11 @@ static enum vg_status ahead_begin(struct ing_session *s,
 }
 
 static const struct ing_file_ops ahead_ops = {
-    .begin = ahead_begin, .end = file_end, .other = ingest_data, .done = file_done
+    .begin = ahead_begin,
+    .end = file_end,
+    .other = ingest_data,
+    .decoded = ingest_decoded,
+    .done = file_done
 };
 
 /* Buffers from this size on are read ahead (vg_ingest_buffer). */

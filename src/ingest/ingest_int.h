@@ -367,6 +367,11 @@ enum ing_compression { ING_PLAIN, ING_GZIP, ING_ZSTD };
 /* The compression data[0..len) starts with (by its magic bytes). */
 enum ing_compression vg__ing_compression(const char *data, size_t len);
 
+/* The most a compressed file of len bytes may hold: a hundred times its size (feeds
+ * compress five to twenty times), at least 256 MiB, at most 8 GiB; past it the file is
+ * refused whole (a decompression bomb). The max to initialise vg__ing_decompress's out with. */
+size_t vg__ing_decompressed_max(size_t len);
+
 /* Appends what data[0..len), compressed as c, holds to out (caller-initialised with the
  * largest size it may reach; caller frees). VG_EFORMAT for a corrupt or cut-off stream and
  * VG_ELIMIT past out's max, err naming path and the compressed byte offset; VG_ENOMEM. */

@@ -237,6 +237,15 @@ struct ing_file_ops {
                             size_t len,
                             const uint8_t digest[VG_DIGEST_SIZE],
                             struct vg_error *err);
+    /* As other, for the content of a compressed file that the read-ahead side has
+     * decompressed (data, len) and found of another format than EDIFACT; digest: the
+     * compressed file's. */
+    enum vg_status (*decoded)(struct ing_session *s,
+                              const char *path,
+                              const char *data,
+                              size_t len,
+                              const uint8_t digest[VG_DIGEST_SIZE],
+                              struct vg_error *err);
 };
 
 /*

@@ -19,6 +19,8 @@
 #include <vigia/ident.h>
 #include <vigia/ingest.h>
 #include <vigia/store.h>
+#include <zlib.h>
+#include <zstd.h>
 
 static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...) VG_PRINTF(4, 5);
 
@@ -807,6 +809,93 @@ static void test_ingest_pipeline__run_read_ahead_as_one_thread(void **state)
     vg_store_close(two);
 }
 
+/* data[0..len) gzip-compressed into a new buffer (*out_len bytes; caller frees). */
+static char *gzip_bytes(const char *data, size_t len, size_t *out_len)
+{
+    z_stream z;
+    memset(&z, 0, sizeof(z));
+    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    size_t cap = deflateBound(&z, (uLong)len) + 64;
+    char *out = vg_malloc(cap);
+    assert_non_null(out);
+    z.next_in = (Bytef *)(uintptr_t)data;
+    z.avail_in = (uInt)len;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    *out_len = cap - z.avail_out;
+    deflateEnd(&z);
+    return out;
+}
+
+/* Compressed files of a run are decompressed on the read-ahead side: an EDIFACT archive is
+ * parsed there as a plain file is, a compressed file of another format is handed to the
+ * writer decompressed, one that does not decompress is refused whole (once), and one read
+ * whole before is skipped without being decompressed. Store, report and callbacks are
+ * those of the one-thread run, which decompresses on the writing thread. */
+static void test_ingest_pipeline__compressed_files_read_ahead(void **state)
+{
+    (void)state;
+    char dir[700];
+    snprintf(dir, sizeof(dir), "%s/packed", vg_test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    char path[800];
+    size_t len, n;
+    char *edi = generate(3, 50, &len);
+    char *gz = gzip_bytes(edi, len, &n);
+    snprintf(path, sizeof(path), "%s/a.edi.gz", dir);
+    vg_test_write_file(path, gz, n);
+    snprintf(path, sizeof(path), "%s/c.edi.gz", dir); /* cut off */
+    vg_test_write_file(path, gz, n / 2);
+    vg_free(gz);
+    size_t csv_len;
+    char *csv = vg_test_read_file(vg_test_source("tests/data/ingest/events.csv"), &csv_len);
+    assert_non_null(csv);
+    size_t cap = ZSTD_compressBound(csv_len);
+    char *zst = vg_malloc(cap);
+    assert_non_null(zst);
+    n = ZSTD_compress(zst, cap, csv, csv_len, 3);
+    assert_false(ZSTD_isError(n));
+    snprintf(path, sizeof(path), "%s/b.csv.zst", dir);
+    vg_test_write_file(path, zst, n);
+    vg_free(zst);
+    vg_free(csv);
+
+    const char *paths[1] = { dir };
+    struct vg_store *one = vg_tt_empty("packed-one.db");
+    struct vg_store *two = vg_tt_empty("packed-two.db");
+    struct seen seen_one, seen_two;
+    struct vg_ingest_report r1, r2;
+    assert_int_equal(run_paths(one, paths, 1, true, &seen_one, &r1), VG_EPARTIAL);
+    assert_int_equal(run_paths(two, paths, 1, false, &seen_two, &r2), VG_EPARTIAL);
+    assert_int_equal(r2.files, 3);
+    assert_int_equal(r2.files_skipped, 0);
+    assert_true(q_count(two, "SELECT count(*) FROM messages WHERE format = 'EDIFACT'") > 10);
+    assert_true(q_count(two, "SELECT count(*) FROM messages WHERE format = 'CSV'") > 0);
+    assert_int_equal(q_count(two, "SELECT count(*) FROM rejects WHERE format = 'gzip' AND"
+                                  " source LIKE '%c.edi.gz'"),
+                     1);
+    assert_memory_equal(&r1, &r2, sizeof(r1));
+    assert_same_store(one, two);
+    assert_false(seen_two.foreign_thread);
+    assert_int_equal(seen_one.n, seen_two.n);
+    uint8_t h1[VG_DIGEST_SIZE], h2[VG_DIGEST_SIZE];
+    vg_hasher_final(&seen_one.h, h1);
+    vg_hasher_final(&seen_two.h, h2);
+    assert_memory_equal(h1, h2, sizeof(h1));
+    /* Again: the CSV archive and the cut-off file (refused once) are known and not read;
+     * the EDIFACT archive, which has a rejected message, is read again (as a plain one is,
+     * for --tolerate-counts) and changes nothing. */
+    assert_int_equal(run_paths(two, paths, 1, false, &seen_two, &r2), VG_EPARTIAL);
+    assert_int_equal(r2.files_unchanged, 2);
+    assert_int_equal(r2.accepted, 0);
+    assert_int_equal(q_count(two, "SELECT count(*) FROM rejects WHERE format = 'gzip'"), 1);
+    assert_same_store(one, two);
+    vg_store_close(one);
+    vg_store_close(two);
+    vg_free(edi);
+}
+
 /* A file read to its end is marked so in the batch that took its last message, and a later
  * run skips the same content by its digest, under any name, without reading it again; so
  * are CSV and JSON files with rejected records (nothing reads them differently), but an
@@ -917,6 +1006,7 @@ static void test_ingest_pipeline__files_read_whole_are_not_read_again(void **sta
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest_pipeline__run_read_ahead_as_one_thread),
     cmocka_unit_test(test_ingest_pipeline__files_read_whole_are_not_read_again),
+    cmocka_unit_test(test_ingest_pipeline__compressed_files_read_ahead),
     cmocka_unit_test(test_ingest_pipeline__folder_of_small_files_in_one_batch),
     cmocka_unit_test(test_ingest_pipeline__default_batches_grow),
     cmocka_unit_test(test_ingest_pipeline__log_stays_bounded),
