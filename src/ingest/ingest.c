@@ -394,8 +394,7 @@ static enum vg_status ingest_data(struct ing_session *s,
             *err = why;
         }
     } else {
-        st = ingest_decoded(s, path, plain.data != NULL ? plain.data : "", plain.len, digest,
-                            err);
+        st = ingest_decoded(s, path, plain.data != NULL ? plain.data : "", plain.len, digest, err);
     }
     vg_buf_release(&plain);
     return st;
@@ -412,13 +411,11 @@ static enum vg_status ahead_begin(struct ing_session *s,
     return file_begin(s, f, "edifact", digest, unchanged, err);
 }
 
-static const struct ing_file_ops ahead_ops = {
-    .begin = ahead_begin,
-    .end = file_end,
-    .other = ingest_data,
-    .decoded = ingest_decoded,
-    .done = file_done
-};
+static const struct ing_file_ops ahead_ops = { .begin = ahead_begin,
+                                               .end = file_end,
+                                               .other = ingest_data,
+                                               .decoded = ingest_decoded,
+                                               .done = file_done };
 
 /* Buffers from this size on are read ahead (vg_ingest_buffer). */
 #define ING_AHEAD_MIN_BYTES (1u << 20)

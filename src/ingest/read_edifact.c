@@ -617,9 +617,14 @@ static void queue_release(struct edi_queue *q)
  * digest; decoded when file holds what a compressed file holds); false when the write side
  * has stopped. The item takes the mapping when it is queued; otherwise the file is closed
  * here. */
-static bool put_file_item(struct edi_reader *r, enum edi_item_kind kind, const char *path,
-                          struct vg_file *file, bool decoded, enum vg_status st,
-                          const struct vg_error *e, const uint8_t *digest)
+static bool put_file_item(struct edi_reader *r,
+                          enum edi_item_kind kind,
+                          const char *path,
+                          struct vg_file *file,
+                          bool decoded,
+                          enum vg_status st,
+                          const struct vg_error *e,
+                          const uint8_t *digest)
 {
     struct edi_item *it = item_begin(r, kind);
     if (it == NULL) {
