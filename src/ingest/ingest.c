@@ -269,6 +269,119 @@ static enum vg_status file_begin(struct ing_session *s, struct ing_file *f, cons
     return VG_OK;
 }
 
+/* The line of text[0..len) where a worksheet's header is: the first of its first
+ * XLSX_HEADER_ROWS non-empty lines with which the text is a CSV layout (rows above it are a
+ * title, as exports often have); its offset into *at and line into *line; false when none. */
+#define XLSX_HEADER_ROWS 10
+static bool sheet_header(const char *text, size_t len, size_t *at, uint32_t *line)
+{
+    size_t pos = 0;
+    uint32_t no = 1;
+    for (int seen = 0; pos < len && seen < XLSX_HEADER_ROWS; no++) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t end = nl != NULL ? (size_t)(nl - text) : len;
+        const char *layout = NULL;
+        if (end > pos) {
+            seen++;
+            if (vg__ing_csv_sniff(text + pos, len - pos, &layout)) {
+                *at = pos;
+                *line = no;
+                return true;
+            }
+        }
+        pos = end + 1;
+    }
+    return false;
+}
+
+/* An XLSX workbook (data, len; digest: the file's): each worksheet whose header row is one
+ * of the CSV layouts read as a CSV file of that layout, positions naming the sheet and its
+ * rows; a worksheet of no layout is recorded as a finding (sheet_skipped), a workbook with
+ * none is skipped, and one that cannot be read is refused whole with the reason. */
+static enum vg_status ingest_xlsx(struct ing_session *s,
+                                  const char *path,
+                                  const char *data,
+                                  size_t len,
+                                  const uint8_t *digest,
+                                  struct vg_error *err)
+{
+    uint8_t own[VG_DIGEST_SIZE];
+    if (digest == NULL) {
+        vg_digest(data, len, own);
+        digest = own;
+    }
+    struct ing_xlsx x;
+    struct vg_error why;
+    vg_error_clear(&why);
+    enum vg_status st = vg__ing_xlsx_read(data, len, 0, &x, &why);
+    struct ing_file f = { path, data, len, 0, 0, 0 };
+    bool unchanged = false;
+    if (st == VG_EFORMAT || st == VG_ELIMIT) {
+        vg_error_at(&why, path, 0, 0, 0, 0);
+        st = file_begin(s, &f, "xlsx", digest, &unchanged, err);
+        if (st == VG_OK && !unchanged) {
+            st = file_end(s, vg__ing_reject(s, &why, "xlsx", NULL, NULL, 0, err), err);
+        }
+        return st;
+    }
+    if (st != VG_OK) {
+        if (err != NULL) {
+            *err = why;
+        }
+        return st;
+    }
+    size_t known = 0;
+    for (size_t i = 0; i < x.nsheets; i++) {
+        size_t at;
+        uint32_t line;
+        const struct ing_xlsx_sheet *sh = &x.sheets[i];
+        known += sheet_header(x.text.data + sh->offset, sh->len, &at, &line);
+    }
+    if (known == 0) {
+        file_counted(s, len);
+        skipped(s, path,
+                "an XLSX workbook with no worksheet whose header row is a layout of "
+                "docs/formats.md");
+        vg__ing_xlsx_release(&x);
+        return VG_OK;
+    }
+    st = file_begin(s, &f, "xlsx", digest, &unchanged, err);
+    for (size_t i = 0; st == VG_OK && !unchanged && i < x.nsheets; i++) {
+        const struct ing_xlsx_sheet *sh = &x.sheets[i];
+        const char *text = x.text.data + sh->offset;
+        size_t at = 0;
+        uint32_t line = 0;
+        char label[VG_ERROR_SOURCE_MAX];
+        /* Positions name the sheet when the workbook has several: book.xlsx[Events]:12. */
+        if (x.nsheets > 1) {
+            snprintf(label, sizeof(label), "%s[%s]", path, sh->name);
+        } else {
+            snprintf(label, sizeof(label), "%s", path);
+        }
+        if (!sheet_header(text, sh->len, &at, &line)) {
+            char detail[200];
+            snprintf(detail, sizeof(detail),
+                     "worksheet '%s' has no header row of a layout of docs/formats.md in its "
+                     "first %d rows; not read",
+                     sh->name, XLSX_HEADER_ROWS);
+            struct ing_source src = { 0, (int64_t)sh->offset, 1, NULL };
+            st = vg__ing_finding(s, 0, &src, "sheet_skipped", "worksheet", sh->name,
+                                 "a header row of docs/formats.md", detail, err);
+            continue;
+        }
+        struct ing_file sf = { label, text + at, sh->len - at, f.file_id, line, sh->offset + at };
+        vg__ing_session_file(s, f.file_id, label); /* findings name the sheet too */
+        st = vg__ing_read_csv(s, &sf, err);
+        vg__ing_session_file(s, f.file_id, path);
+    }
+    if (st == VG_OK && unchanged) {
+        vg__ing_xlsx_release(&x);
+        return VG_OK;
+    }
+    vg__ing_xlsx_release(&x);
+    return file_end(s, st, err);
+}
+
 /* A file's text (data, len; digest: its content digest when known, else NULL): its
  * format detected, then read by that format's reader, unless it is of no known format
  * (skipped) or was read whole before (unchanged). */
@@ -279,6 +392,9 @@ static enum vg_status ingest_text(struct ing_session *s,
                                   const uint8_t *digest,
                                   struct vg_error *err)
 {
+    if (vg__ing_xlsx_sniff(data, len)) {
+        return ingest_xlsx(s, path, data, len, digest, err);
+    }
     const char *format = NULL;
     const char *csv_layout = NULL;
     if (vg__ing_edifact_sniff(data, len)) {
@@ -301,7 +417,7 @@ static enum vg_status ingest_text(struct ing_session *s,
         vg_digest(data, len, own);
         digest = own;
     }
-    struct ing_file f = { path, data, len, 0 };
+    struct ing_file f = { path, data, len, 0, 0, 0 };
     bool unchanged = false;
     enum vg_status st = file_begin(s, &f, format, digest, &unchanged, err);
     if (st != VG_OK || unchanged) {
@@ -383,7 +499,7 @@ static enum vg_status ingest_data(struct ing_session *s,
     enum vg_status st = vg__ing_decompress(c, path, data, len, &plain, &why);
     if (st == VG_EFORMAT || st == VG_ELIMIT) {
         const char *format = c == ING_GZIP ? "gzip" : "zstd";
-        struct ing_file f = { path, data, len, 0 };
+        struct ing_file f = { path, data, len, 0, 0, 0 };
         bool unchanged = false;
         st = file_begin(s, &f, format, digest, &unchanged, err);
         if (st == VG_OK && !unchanged) {

@@ -186,6 +186,13 @@ bool vg__ing_csv_sniff(const char *data, size_t len, const char **layout)
     return sniff(data, len, layout, &delimiter);
 }
 
+/* The byte offset of a position at offset in f->data: for a worksheet, in the text made of
+ * its workbook (f->base on), so that rejects and findings of its sheets stay apart. */
+static uint64_t at_byte(const struct ing_file *f, uint64_t offset)
+{
+    return f->base + offset;
+}
+
 /* A field of the current record as a document string (NULL when empty or no column). */
 static const char *field(struct ing_document *doc, const struct vg_csv_reader *r, int col,
                          bool *oom)
@@ -528,7 +535,7 @@ static enum vg_status read_manifest(struct ing_session *s, const struct ing_file
             break;
         }
         if (rs == VG_EPARSE || rs == VG_ELIMIT) {
-            vg_error_at(&rerr, f->path, rerr.line, 0, rerr.offset, rerr.item);
+            vg_error_at(&rerr, f->path, rerr.line, 0, at_byte(f, rerr.offset), rerr.item);
             size_t end = r->pos;
             st = vg__ing_reject(s, &rerr, "csv-manifest", NULL, f->data + r->record_offset,
                                 end - r->record_offset, err);
@@ -545,7 +552,7 @@ static enum vg_status read_manifest(struct ing_session *s, const struct ing_file
         if (bl.len == 0) {
             struct vg_error rej;
             vg_error_clear(&rej);
-            vg_error_at(&rej, f->path, r->record_line, 0, r->record_offset, r->record);
+            vg_error_at(&rej, f->path, r->record_line, 0, at_byte(f, r->record_offset), r->record);
             vg_error_set(&rej, VG_EPARSE, "row without a bill_of_lading");
             st = vg__ing_reject(s, &rej, "csv-manifest", NULL, f->data + r->record_offset,
                                 r->pos - r->record_offset, err);
@@ -595,10 +602,10 @@ static enum vg_status read_manifest(struct ing_session *s, const struct ing_file
                 vg_csv_release(&row);
                 continue;
             }
-            struct ing_source src = { (int32_t)k + 1, (int64_t)off, *ING_AT(g->lines, uint32_t, k),
-                                      "row" };
+            struct ing_source src = { (int32_t)k + 1, (int64_t)at_byte(f, off),
+                                      *ING_AT(g->lines, uint32_t, k), "row" };
             if (k == 0) {
-                doc.offset = (int64_t)off;
+                doc.offset = (int64_t)at_byte(f, off);
                 doc.line = src.line;
             }
             st = vg_buf_append(&raw, f->data + off, row.pos);
@@ -676,7 +683,7 @@ static enum vg_status read_events(struct ing_session *s, const struct ing_file *
         }
         size_t start = r->record_offset;
         if (rs == VG_EPARSE || rs == VG_ELIMIT) {
-            vg_error_at(&rerr, f->path, rerr.line, 0, rerr.offset, rerr.item);
+            vg_error_at(&rerr, f->path, rerr.line, 0, at_byte(f, rerr.offset), rerr.item);
             st = vg__ing_reject(s, &rerr, "csv-events", NULL, f->data + start, r->pos - start, err);
             if (st != VG_OK) {
                 break;
@@ -694,11 +701,11 @@ static enum vg_status read_events(struct ing_session *s, const struct ing_file *
         doc.format = "CSV";
         doc.msg_type = "events.csv";
         doc.function = ING_FN_ORIGINAL;
-        doc.offset = (int64_t)start;
+        doc.offset = (int64_t)at_byte(f, start);
         doc.line = r->record_line;
         doc.raw = f->data + start;
         doc.raw_len = r->pos - start;
-        struct ing_source src = { 1, (int64_t)start, r->record_line, "row" };
+        struct ing_source src = { 1, (int64_t)at_byte(f, start), r->record_line, "row" };
         bool oom = false;
         doc.sender = field(&doc, r, l->col[MC_SENDER], &oom);
         const char *kind_text = field(&doc, r, l->col[MC_EVENT], &oom);
@@ -726,7 +733,7 @@ static enum vg_status read_events(struct ing_session *s, const struct ing_file *
         if (why != NULL) {
             struct vg_error rej;
             vg_error_clear(&rej);
-            vg_error_at(&rej, f->path, r->record_line, 0, start, r->record);
+            vg_error_at(&rej, f->path, r->record_line, 0, at_byte(f, start), r->record);
             vg_error_set(&rej, VG_EPARSE, "%s", why);
             st = vg__ing_reject(s, &rej, "csv-events", NULL, doc.raw, doc.raw_len, err);
             vg__ing_doc_release(&doc);
@@ -826,6 +833,9 @@ enum vg_status vg__ing_read_csv(struct ing_session *s, const struct ing_file *f,
     }
     struct vg_csv_reader r;
     vg_csv_init(&r, text.data, text.len, delimiter);
+    if (f->first_line > 1) {
+        r.line = f->first_line; /* a worksheet read from its header row */
+    }
     bool header = false;
     if (st == VG_OK) {
         st = vg_csv_next(&r, err);

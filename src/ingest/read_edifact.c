@@ -713,7 +713,7 @@ static void *read_ahead_thread(void *arg)
         if (kind != EDI_ITEM_FILE_BEGIN) {
             continue;
         }
-        r->file = (struct ing_file){ e->path, data, len, 0 };
+        r->file = (struct ing_file){ e->path, data, len, 0, 0, 0 };
         r->nnotes = 0;
         vg_error_clear(&r->err);
         st = parse_file(r);
@@ -750,7 +750,7 @@ static enum vg_status write_run_item(struct edi_writer *w, const struct ing_file
     case EDI_ITEM_FILE_BEGIN:
         *cur = it->file;
         memset(&it->file, 0, sizeof(it->file));
-        *wf = (struct ing_file){ it->path, cur->data, cur->len, 0 };
+        *wf = (struct ing_file){ it->path, cur->data, cur->len, 0, 0, 0 };
         w->interchange_seen = false;
         st = ops->begin(s, wf, it->digest, &w->skipping, w->err);
         *in_file = st == VG_OK && !w->skipping;
@@ -819,7 +819,7 @@ bool vg__ing_read_ahead(struct ing_session *s, const struct ing_entry *entries, 
         pthread_t tid;
         started = pthread_create(&tid, NULL, read_ahead_thread, &r) == 0;
         if (started) {
-            struct ing_file wf = { NULL, NULL, 0, 0 };
+            struct ing_file wf = { NULL, NULL, 0, 0, 0, 0 };
             struct vg_file cur;
             memset(&cur, 0, sizeof(cur));
             struct edi_writer w = { .s = s, .f = &wf, .err = err };

@@ -1,0 +1,814 @@
+/*
+ * XLSX workbooks (Office Open XML spreadsheets, ECMA-376 part 1 section 18), as agencies
+ * without EDIFACT export their manifests and event lists from Excel or LibreOffice: each
+ * worksheet becomes CSV text that the CSV reader (read_csv.c) reads as a file of the
+ * layouts of docs/formats.md. The archive is read with libzip, its XML with expat
+ * (streamed, so a sheet of a million rows is never held as XML).
+ *
+ * One line of CSV per sheet row, from row 1 (empty rows as empty lines, which the CSV
+ * reader skips), so that the line the CSV reader names is the sheet's row number; line
+ * breaks inside a cell become spaces for the same reason. Cells: shared and inline strings
+ * as text, numbers as the shortest decimal with '.', numbers in a date or time format as
+ * ISO 8601 local date and time (the 1900 and 1904 date systems), integers in a format of
+ * zeros ("000000", how HS codes keep their leading zero) padded to its width, booleans
+ * TRUE/FALSE, errors as shown (#N/A). Formulas give their cached value.
+ */
+#include "ingest/ingest_int.h"
+
+#include <expat.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <vigia/alloc.h>
+#include <vigia/time.h>
+#include <zip.h>
+
+/* What Excel allows: 1,048,576 rows, 16,384 columns (XFD). */
+#define XLSX_MAX_ROW 1048576u
+#define XLSX_MAX_COL 16384u
+/* Sheets of a workbook read (Excel allows as many as memory does). */
+#define XLSX_MAX_SHEETS 256
+
+bool vg__ing_xlsx_sniff(const char *data, size_t len)
+{
+    if (len < 4 || memcmp(data, "PK\x03\x04", 4) != 0) {
+        return false;
+    }
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
+    zip_t *z = src != NULL ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
+    bool found = z != NULL && zip_name_locate(z, "xl/workbook.xml", 0) >= 0;
+    if (z != NULL) {
+        zip_discard(z);
+    } else if (src != NULL) {
+        zip_source_free(src);
+    }
+    zip_error_fini(&ze);
+    return found;
+}
+
+/* ---- reading one XML part --------------------------------------------------------------- */
+
+struct part_reader {
+    zip_t *zip;
+    const char *part; /* name in the archive */
+    size_t budget;    /* bytes of XML still allowed (the decompression bound) */
+    struct vg_error *why;
+};
+
+/* The local part of an expat name "uri|local" (or the name, without a namespace). */
+static const char *local(const XML_Char *name)
+{
+    const char *bar = strrchr(name, '|');
+    return bar != NULL ? bar + 1 : name;
+}
+
+/* The value of the attribute of local name want (in any namespace, or in the one whose
+ * URI ends with uri_end when it is not NULL); NULL when absent. */
+static const char *attr(const XML_Char **atts, const char *want, const char *uri_end)
+{
+    for (size_t i = 0; atts[i] != NULL; i += 2) {
+        const char *bar = strrchr(atts[i], '|');
+        const char *name = bar != NULL ? bar + 1 : atts[i];
+        if (strcmp(name, want) != 0) {
+            continue;
+        }
+        if (uri_end == NULL) {
+            return atts[i + 1];
+        }
+        size_t ul = bar != NULL ? (size_t)(bar - atts[i]) : 0, el = strlen(uri_end);
+        if (ul >= el && memcmp(atts[i] + ul - el, uri_end, el) == 0) {
+            return atts[i + 1];
+        }
+    }
+    return NULL;
+}
+
+/* Parses part with the handlers (user data user) set on p; VG_ENOTFOUND when the archive
+ * has no such part and optional, VG_EFORMAT (why: the part, line, column and expat's
+ * reason, or libzip's), VG_ELIMIT past the budget, VG_ENOMEM. A handler stops the parse
+ * with XML_StopParser after setting *failed. */
+static enum vg_status
+parse_part(struct part_reader *pr, XML_Parser p, bool optional, const enum vg_status *failed)
+{
+    zip_file_t *zf = zip_fopen(pr->zip, pr->part, 0);
+    if (zf == NULL) {
+        if (optional) {
+            return VG_ENOTFOUND;
+        }
+        return vg_error_set(pr->why, VG_EFORMAT, "xlsx: the workbook has no part %s", pr->part);
+    }
+    char chunk[16384];
+    enum vg_status st = VG_OK;
+    for (;;) {
+        zip_int64_t n = zip_fread(zf, chunk, sizeof(chunk));
+        if (n < 0) {
+            st = vg_error_set(pr->why, VG_EFORMAT, "xlsx: %s does not decompress: %s", pr->part,
+                              zip_error_strerror(zip_file_get_error(zf)));
+            break;
+        }
+        if ((size_t)n > pr->budget) {
+            st = vg_error_set(pr->why, VG_ELIMIT,
+                              "xlsx: more XML than the bound (100 times the workbook's size: a "
+                              "decompression bomb?), at %s",
+                              pr->part);
+            break;
+        }
+        pr->budget -= (size_t)n;
+        if (XML_Parse(p, chunk, (int)n, n == 0) == XML_STATUS_ERROR) {
+            if (*failed != VG_OK) {
+                st = *failed;
+                if (pr->why != NULL && pr->why->code == VG_OK) {
+                    vg_error_set(pr->why, st, "xlsx: %s: %s", pr->part,
+                                 st == VG_ENOMEM
+                                     ? "out of memory"
+                                     : "more text than the bound (100 times the workbook's size)");
+                }
+            } else {
+                st = vg_error_set(pr->why, VG_EFORMAT, "xlsx: %s line %lu column %lu: %s", pr->part,
+                                  (unsigned long)XML_GetCurrentLineNumber(p),
+                                  (unsigned long)XML_GetCurrentColumnNumber(p) + 1,
+                                  XML_ErrorString(XML_GetErrorCode(p)));
+            }
+            break;
+        }
+        if (n == 0) {
+            break;
+        }
+    }
+    zip_fclose(zf);
+    return st;
+}
+
+/* A parser that reports names as "uri|local". */
+static XML_Parser new_parser(void *user)
+{
+    XML_Parser p = XML_ParserCreateNS("UTF-8", '|');
+    if (p != NULL) {
+        XML_SetUserData(p, user);
+    }
+    return p;
+}
+
+/* ---- workbook: sheets, relationships, date system --------------------------------------- */
+
+struct sheet_ref {
+    char name[64];
+    char rid[64];
+    char part[256]; /* its part in the archive, from the relationships */
+};
+
+struct workbook {
+    struct sheet_ref sheets[XLSX_MAX_SHEETS];
+    size_t nsheets;
+    bool date1904;
+    enum vg_status failed;
+};
+
+static void copy_text(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src != NULL ? src : "");
+}
+
+static void XMLCALL workbook_start(void *user, const XML_Char *name, const XML_Char **atts)
+{
+    struct workbook *wb = user;
+    const char *n = local(name);
+    if (strcmp(n, "sheet") == 0 && wb->nsheets < XLSX_MAX_SHEETS) {
+        struct sheet_ref *r = &wb->sheets[wb->nsheets++];
+        copy_text(r->name, sizeof(r->name), attr(atts, "name", NULL));
+        copy_text(r->rid, sizeof(r->rid), attr(atts, "id", "relationships"));
+        r->part[0] = 0;
+    } else if (strcmp(n, "workbookPr") == 0) {
+        const char *v = attr(atts, "date1904", NULL);
+        wb->date1904 = v != NULL && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+    }
+}
+
+static void XMLCALL rels_start(void *user, const XML_Char *name, const XML_Char **atts)
+{
+    struct workbook *wb = user;
+    if (strcmp(local(name), "Relationship") != 0) {
+        return;
+    }
+    const char *id = attr(atts, "Id", NULL), *target = attr(atts, "Target", NULL);
+    if (id == NULL || target == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < wb->nsheets; i++) {
+        if (strcmp(wb->sheets[i].rid, id) == 0) {
+            /* Targets are relative to xl/, or absolute from the archive's root. */
+            if (target[0] == '/') {
+                copy_text(wb->sheets[i].part, sizeof(wb->sheets[i].part), target + 1);
+            } else {
+                snprintf(wb->sheets[i].part, sizeof(wb->sheets[i].part), "xl/%s", target);
+            }
+        }
+    }
+}
+
+/* ---- shared strings and styles ---------------------------------------------------------- */
+
+struct strings {
+    struct vg_buf text; /* each string NUL-terminated */
+    size_t *at;         /* offsets into text */
+    size_t n, cap;
+    int depth_t; /* inside a <t> of the current <si> (not of a phonetic run) */
+    bool in_si, in_phonetic;
+    enum vg_status failed;
+    XML_Parser p;
+};
+
+static bool push_offset(size_t **v, size_t *n, size_t *cap, size_t value)
+{
+    if (*n == *cap) {
+        size_t ncap = *cap == 0 ? 256 : *cap * 2;
+        size_t *nv = vg_reallocarray(*v, ncap, sizeof(**v));
+        if (nv == NULL) {
+            return false;
+        }
+        *v = nv;
+        *cap = ncap;
+    }
+    (*v)[(*n)++] = value;
+    return true;
+}
+
+static void strings_fail(struct strings *ss, enum vg_status st)
+{
+    ss->failed = st;
+    XML_StopParser(ss->p, XML_FALSE);
+}
+
+static void XMLCALL strings_start(void *user, const XML_Char *name, const XML_Char **atts)
+{
+    (void)atts;
+    struct strings *ss = user;
+    const char *n = local(name);
+    if (strcmp(n, "si") == 0) {
+        ss->in_si = true;
+        if (!push_offset(&ss->at, &ss->n, &ss->cap, ss->text.len)) {
+            strings_fail(ss, VG_ENOMEM);
+        }
+    } else if (strcmp(n, "rPh") == 0) {
+        ss->in_phonetic = true;
+    } else if (strcmp(n, "t") == 0 && ss->in_si && !ss->in_phonetic) {
+        ss->depth_t++;
+    }
+}
+
+static void XMLCALL strings_end(void *user, const XML_Char *name)
+{
+    struct strings *ss = user;
+    const char *n = local(name);
+    if (strcmp(n, "si") == 0 && ss->in_si) {
+        ss->in_si = false;
+        if (vg_buf_append_char(&ss->text, '\0') != VG_OK) {
+            strings_fail(ss, VG_ELIMIT);
+        }
+    } else if (strcmp(n, "rPh") == 0) {
+        ss->in_phonetic = false;
+    } else if (strcmp(n, "t") == 0 && ss->depth_t > 0) {
+        ss->depth_t--;
+    }
+}
+
+static void XMLCALL strings_text(void *user, const XML_Char *s, int len)
+{
+    struct strings *ss = user;
+    if (ss->depth_t > 0 && vg_buf_append(&ss->text, s, (size_t)len) != VG_OK) {
+        strings_fail(ss, VG_ELIMIT);
+    }
+}
+
+/* How a cell style shows a number. */
+enum num_show { SHOW_NUMBER, SHOW_DATE, SHOW_ZEROS };
+
+struct styles {
+    /* numFmtId -> format code, for the workbook's own formats (ids from 164). */
+    struct {
+        int id;
+        enum num_show show;
+        int zeros;
+    } fmts[512];
+    size_t nfmts;
+    /* cellXfs: style index -> how it shows numbers; width for SHOW_ZEROS. */
+    unsigned char *show;
+    unsigned short *zeros;
+    size_t n, cap;
+    bool in_xfs;
+    enum vg_status failed;
+    XML_Parser p;
+};
+
+/* Excel's built-in number formats that show dates or times (ECMA-376 18.8.30, and the
+ * East Asian ones); 46, [h]:mm:ss, is a duration. */
+static bool builtin_date(int id)
+{
+    return (id >= 14 && id <= 22) || (id >= 27 && id <= 36) || id == 45 || id == 47 ||
+           (id >= 50 && id <= 58) || (id >= 71 && id <= 81);
+}
+
+/* How a format code shows numbers: a date or time when it has a date or time part outside
+ * quoted text, escapes and [colour]/[locale] brackets, but a number for elapsed time
+ * ([h]:mm, a duration); zeros when it is only '0's (width: their count). */
+static enum num_show classify_format(const char *code, int *zeros)
+{
+    size_t n = strlen(code), nz = 0;
+    bool only_zeros = n > 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = code[i];
+        only_zeros = only_zeros && c == '0';
+        nz += c == '0';
+        if (c == '"') {
+            const char *q = strchr(code + i + 1, '"');
+            i = q != NULL ? (size_t)(q - code) : n;
+        } else if (c == '\\' || c == '_' || c == '*') {
+            i++;
+        } else if (c == '[') {
+            const char *q = strchr(code + i + 1, ']');
+            char b = i + 1 < n ? code[i + 1] : 0;
+            if (b == 'h' || b == 'H' || b == 'm' || b == 'M' || b == 's' || b == 'S') {
+                return SHOW_NUMBER; /* elapsed time ([h]:mm): a duration, not a date */
+            }
+            i = q != NULL ? (size_t)(q - code) : n;
+        } else if (strchr("dDmMyYhHsS", c) != NULL) {
+            return SHOW_DATE;
+        } else if (c == 'G' && strncmp(code + i, "General", 7) == 0) {
+            i += 6;
+        } else if (c == 'E' || c == 'e') {
+            i++; /* the exponent of 0.00E+00 */
+        }
+    }
+    *zeros = (int)nz;
+    return only_zeros && nz > 1 ? SHOW_ZEROS : SHOW_NUMBER;
+}
+
+static void styles_fail(struct styles *st, enum vg_status s)
+{
+    st->failed = s;
+    XML_StopParser(st->p, XML_FALSE);
+}
+
+static void XMLCALL styles_start(void *user, const XML_Char *name, const XML_Char **atts)
+{
+    struct styles *st = user;
+    const char *n = local(name);
+    if (strcmp(n, "numFmt") == 0 && st->nfmts < sizeof(st->fmts) / sizeof(st->fmts[0])) {
+        const char *id = attr(atts, "numFmtId", NULL), *code = attr(atts, "formatCode", NULL);
+        if (id != NULL && code != NULL) {
+            int zeros = 0;
+            st->fmts[st->nfmts].id = atoi(id);
+            st->fmts[st->nfmts].show = classify_format(code, &zeros);
+            st->fmts[st->nfmts].zeros = zeros;
+            st->nfmts++;
+        }
+    } else if (strcmp(n, "cellXfs") == 0) {
+        st->in_xfs = true;
+    } else if (strcmp(n, "xf") == 0 && st->in_xfs) {
+        if (st->n == st->cap) {
+            size_t ncap = st->cap == 0 ? 64 : st->cap * 2;
+            unsigned char *ns = vg_reallocarray(st->show, ncap, 1);
+            if (ns == NULL) {
+                styles_fail(st, VG_ENOMEM);
+                return;
+            }
+            st->show = ns;
+            unsigned short *nz = vg_reallocarray(st->zeros, ncap, sizeof(*nz));
+            if (nz == NULL) {
+                styles_fail(st, VG_ENOMEM);
+                return;
+            }
+            st->zeros = nz;
+            st->cap = ncap;
+        }
+        const char *v = attr(atts, "numFmtId", NULL);
+        int id = v != NULL ? atoi(v) : 0;
+        enum num_show show = builtin_date(id) ? SHOW_DATE : SHOW_NUMBER;
+        int zeros = 0;
+        for (size_t i = 0; i < st->nfmts; i++) {
+            if (st->fmts[i].id == id) {
+                show = st->fmts[i].show;
+                zeros = st->fmts[i].zeros;
+            }
+        }
+        st->show[st->n] = (unsigned char)show;
+        st->zeros[st->n] = (unsigned short)(zeros > 64 ? 64 : zeros);
+        st->n++;
+    }
+}
+
+static void XMLCALL styles_end(void *user, const XML_Char *name)
+{
+    struct styles *st = user;
+    if (strcmp(local(name), "cellXfs") == 0) {
+        st->in_xfs = false;
+    }
+}
+
+/* ---- a worksheet into CSV ------------------------------------------------------------------ */
+
+struct sheet {
+    const struct strings *ss;
+    const struct styles *sty;
+    bool date1904;
+    struct vg_buf *out;
+    uint32_t row; /* the row being written (1-based); 0 before the first */
+    uint32_t col; /* the next column to write in it (0-based) */
+    bool in_cell, in_value, in_inline_t;
+    char type[16];     /* the cell's t attribute */
+    long style;        /* its s attribute */
+    uint32_t cell_col; /* its column */
+    struct vg_buf value;
+    enum vg_status failed;
+    struct vg_error *why;
+    const char *part;
+    XML_Parser p;
+};
+
+static void sheet_fail(struct sheet *sh, enum vg_status st, const char *what)
+{
+    if (sh->failed == VG_OK) {
+        sh->failed = st;
+        if (what != NULL) {
+            vg_error_set(sh->why, st, "xlsx: %s line %lu: %s", sh->part,
+                         (unsigned long)XML_GetCurrentLineNumber(sh->p), what);
+        }
+    }
+    XML_StopParser(sh->p, XML_FALSE);
+}
+
+/* The 0-based column of a cell reference ("C5": 2); -1 when it is not one. */
+static long ref_column(const char *ref)
+{
+    long col = 0;
+    size_t i = 0;
+    for (; ref[i] >= 'A' && ref[i] <= 'Z' && i < 4; i++) {
+        col = col * 26 + (ref[i] - 'A' + 1);
+    }
+    if (i == 0 || ref[i] < '0' || ref[i] > '9') {
+        return -1;
+    }
+    return col - 1;
+}
+
+/* Appends text as one CSV field: quoted when it holds a comma or a quote, line breaks as
+ * spaces (one line per row). */
+static enum vg_status put_field(struct vg_buf *out, const char *text, size_t len)
+{
+    bool quote = false;
+    for (size_t i = 0; i < len && !quote; i++) {
+        quote = text[i] == ',' || text[i] == '"';
+    }
+    enum vg_status st = quote ? vg_buf_append_char(out, '"') : VG_OK;
+    for (size_t i = 0; i < len && st == VG_OK; i++) {
+        char c = text[i] == '\n' || text[i] == '\r' ? ' ' : text[i];
+        st = c == '"' ? vg_buf_append(out, "\"\"", 2) : vg_buf_append_char(out, c);
+    }
+    return st == VG_OK && quote ? vg_buf_append_char(out, '"') : st;
+}
+
+/* A number as the shortest decimal that reads back the same ('.' as the mark). */
+static void format_number(double d, char *buf, size_t size)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d) {
+            break;
+        }
+    }
+    /* No exponent for the magnitudes of weights, values and codes. */
+    if (strchr(buf, 'e') != NULL && fabs(d) >= 1e-6 && fabs(d) < 1e15) {
+        snprintf(buf, size, "%.6f", d);
+        char *end = buf + strlen(buf) - 1;
+        while (end > buf && *end == '0') {
+            *end-- = 0;
+        }
+        if (*end == '.') {
+            *end = 0;
+        }
+    }
+}
+
+/* A date serial (days since 1899-12-30 in the 1900 system, 1904-01-01 in the 1904 one) as
+ * ISO 8601 local date and time; false when out of Excel's range. */
+static bool format_serial(double serial, bool date1904, char *buf, size_t size)
+{
+    if (!(serial >= 0 && serial < 2958466)) { /* up to 9999-12-31 */
+        return false;
+    }
+    int64_t secs = (int64_t)llround(serial * 86400.0);
+    int64_t base = date1904 ? vg_time_from_civil(1904, 1, 1, 0, 0, 0)
+                            : vg_time_from_civil(1899, 12, 30, 0, 0, 0);
+    struct vg_civil c;
+    vg_time_to_civil(base + secs, &c);
+    if (secs % 60 != 0) {
+        snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d", c.year, c.month, c.day, c.hour,
+                 c.minute, c.second);
+    } else {
+        snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d", c.year, c.month, c.day, c.hour, c.minute);
+    }
+    return true;
+}
+
+/* The cell just read, as its field. */
+static enum vg_status put_cell(struct sheet *sh)
+{
+    const char *v = sh->value.data != NULL ? sh->value.data : "";
+    size_t vl = sh->value.len;
+    const char *t = sh->type;
+    if (strcmp(t, "s") == 0) {
+        char *end = NULL;
+        unsigned long idx = strtoul(v, &end, 10);
+        if (end == v || idx >= sh->ss->n) {
+            sheet_fail(sh, VG_EFORMAT, "a shared string index that the workbook does not have");
+            return VG_EFORMAT;
+        }
+        const char *text = sh->ss->text.data + sh->ss->at[idx];
+        return put_field(sh->out, text, strlen(text));
+    }
+    if (strcmp(t, "b") == 0) {
+        return put_field(sh->out, strcmp(v, "1") == 0 ? "TRUE" : "FALSE",
+                         strcmp(v, "1") == 0 ? 4 : 5);
+    }
+    if (t[0] != 0 && strcmp(t, "n") != 0) { /* str, inlineStr, e (as shown), d (ISO 8601) */
+        return put_field(sh->out, v, vl);
+    }
+    if (vl == 0) {
+        return VG_OK;
+    }
+    char *end = NULL;
+    double d = strtod(v, &end);
+    if (end == v || *end != 0 || !isfinite(d)) {
+        return put_field(sh->out, v, vl); /* not a number after all: as written */
+    }
+    char buf[64];
+    enum num_show show = SHOW_NUMBER;
+    int zeros = 0;
+    if (sh->style >= 0 && (size_t)sh->style < sh->sty->n) {
+        show = (enum num_show)sh->sty->show[sh->style];
+        zeros = sh->sty->zeros[sh->style];
+    }
+    if (show == SHOW_DATE && format_serial(d, sh->date1904, buf, sizeof(buf))) {
+        return put_field(sh->out, buf, strlen(buf));
+    }
+    if (show == SHOW_ZEROS && d >= 0 && d < 1e15 && d == floor(d)) {
+        snprintf(buf, sizeof(buf), "%0*.0f", zeros, d);
+    } else {
+        format_number(d, buf, sizeof(buf));
+    }
+    return put_field(sh->out, buf, strlen(buf));
+}
+
+static void XMLCALL sheet_start(void *user, const XML_Char *name, const XML_Char **atts)
+{
+    struct sheet *sh = user;
+    const char *n = local(name);
+    if (strcmp(n, "row") == 0) {
+        const char *r = attr(atts, "r", NULL);
+        unsigned long row = r != NULL ? strtoul(r, NULL, 10) : sh->row + 1ul;
+        if (row <= sh->row || row > XLSX_MAX_ROW) {
+            sheet_fail(sh, VG_EFORMAT, "a row out of order or beyond row 1048576");
+            return;
+        }
+        /* Rows without cells as empty lines: the CSV line is the row number. */
+        enum vg_status st = VG_OK;
+        for (uint32_t k = sh->row; k < row - 1 && st == VG_OK; k++) {
+            st = vg_buf_append_char(sh->out, '\n');
+        }
+        if (st != VG_OK) {
+            sheet_fail(sh, st, NULL);
+            return;
+        }
+        sh->row = (uint32_t)row;
+        sh->col = 0;
+    } else if (strcmp(n, "c") == 0 && sh->row > 0) {
+        const char *r = attr(atts, "r", NULL), *t = attr(atts, "t", NULL);
+        const char *s = attr(atts, "s", NULL);
+        long col = r != NULL ? ref_column(r) : (long)sh->col;
+        if (col < 0 || col >= (long)XLSX_MAX_COL || (uint32_t)col < sh->col) {
+            sheet_fail(sh, VG_EFORMAT, "a cell reference out of order or beyond column XFD");
+            return;
+        }
+        sh->in_cell = true;
+        sh->cell_col = (uint32_t)col;
+        copy_text(sh->type, sizeof(sh->type), t);
+        sh->style = s != NULL ? strtol(s, NULL, 10) : -1;
+        vg_buf_reset(&sh->value);
+    } else if (sh->in_cell && strcmp(n, "v") == 0) {
+        sh->in_value = true;
+    } else if (sh->in_cell && strcmp(n, "t") == 0) {
+        sh->in_inline_t = true; /* <is><t>, or the runs of a rich inline string */
+    }
+}
+
+static void XMLCALL sheet_end(void *user, const XML_Char *name)
+{
+    struct sheet *sh = user;
+    const char *n = local(name);
+    if (strcmp(n, "v") == 0) {
+        sh->in_value = false;
+    } else if (strcmp(n, "t") == 0) {
+        sh->in_inline_t = false;
+    } else if (strcmp(n, "c") == 0 && sh->in_cell) {
+        sh->in_cell = false;
+        enum vg_status st = VG_OK;
+        for (; sh->col < sh->cell_col && st == VG_OK; sh->col++) {
+            st = sh->col > 0 ? vg_buf_append_char(sh->out, ',') : VG_OK;
+        }
+        if (st == VG_OK && sh->col > 0) {
+            st = vg_buf_append_char(sh->out, ',');
+        }
+        if (st == VG_OK) {
+            st = put_cell(sh);
+        }
+        sh->col++;
+        if (st != VG_OK) {
+            sheet_fail(sh, st, NULL);
+        }
+    } else if (strcmp(n, "row") == 0 && sh->row > 0) {
+        if (vg_buf_append_char(sh->out, '\n') != VG_OK) {
+            sheet_fail(sh, VG_ELIMIT, NULL);
+        }
+    }
+}
+
+static void XMLCALL sheet_text(void *user, const XML_Char *s, int len)
+{
+    struct sheet *sh = user;
+    if ((sh->in_value || sh->in_inline_t) && vg_buf_append(&sh->value, s, (size_t)len) != VG_OK) {
+        sheet_fail(sh, VG_ELIMIT, "a cell of more than 1 MiB of text");
+    }
+}
+
+/* ---- the workbook ----------------------------------------------------------------------- */
+
+void vg__ing_xlsx_release(struct ing_xlsx *x)
+{
+    if (x == NULL) {
+        return;
+    }
+    vg_buf_release(&x->text);
+    vg_free(x->sheets);
+    memset(x, 0, sizeof(*x));
+}
+
+/* Parses the optional part name with handlers; VG_OK when absent. */
+static enum vg_status optional_part(struct part_reader *pr,
+                                    const char *name,
+                                    void *user,
+                                    XML_StartElementHandler start,
+                                    XML_EndElementHandler end,
+                                    XML_CharacterDataHandler text,
+                                    XML_Parser *pp,
+                                    const enum vg_status *failed)
+{
+    XML_Parser p = new_parser(user);
+    if (p == NULL) {
+        return VG_ENOMEM;
+    }
+    *pp = p;
+    XML_SetElementHandler(p, start, end);
+    if (text != NULL) {
+        XML_SetCharacterDataHandler(p, text);
+    }
+    pr->part = name;
+    enum vg_status st = parse_part(pr, p, true, failed);
+    XML_ParserFree(p);
+    *pp = NULL;
+    return st == VG_ENOTFOUND ? VG_OK : st;
+}
+
+enum vg_status vg__ing_xlsx_read(
+    const char *data, size_t len, size_t max_text, struct ing_xlsx *x, struct vg_error *why)
+{
+    memset(x, 0, sizeof(*x));
+    if (max_text == 0) {
+        max_text = vg__ing_decompressed_max(len);
+    }
+    vg_buf_init(&x->text, max_text);
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
+    zip_t *z = src != NULL ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
+    if (z == NULL) {
+        enum vg_status st = vg_error_set(why, VG_EFORMAT, "xlsx: not a readable zip archive: %s",
+                                         zip_error_strerror(&ze));
+        if (src != NULL) {
+            zip_source_free(src);
+        }
+        zip_error_fini(&ze);
+        return st;
+    }
+    zip_error_fini(&ze);
+    struct part_reader pr = { z, NULL, max_text, why };
+    struct workbook *wb = vg_calloc(1, sizeof(*wb));
+    struct strings ss;
+    memset(&ss, 0, sizeof(ss));
+    vg_buf_init(&ss.text, max_text);
+    struct styles *sty = vg_calloc(1, sizeof(*sty));
+    enum vg_status st = wb != NULL && sty != NULL ? VG_OK : VG_ENOMEM;
+    XML_Parser p = NULL;
+    if (st == VG_OK) {
+        st = VG_ENOMEM;
+        p = new_parser(wb);
+        if (p != NULL) {
+            XML_SetStartElementHandler(p, workbook_start);
+            pr.part = "xl/workbook.xml";
+            st = parse_part(&pr, p, false, &wb->failed);
+            XML_ParserFree(p);
+        }
+    }
+    if (st == VG_OK) {
+        st = optional_part(&pr, "xl/_rels/workbook.xml.rels", wb, rels_start, NULL, NULL, &p,
+                           &wb->failed);
+    }
+    if (st == VG_OK) {
+        ss.p = NULL;
+        XML_Parser sp = new_parser(&ss);
+        st = sp != NULL ? VG_OK : VG_ENOMEM;
+        if (sp != NULL) {
+            ss.p = sp;
+            XML_SetElementHandler(sp, strings_start, strings_end);
+            XML_SetCharacterDataHandler(sp, strings_text);
+            pr.part = "xl/sharedStrings.xml";
+            st = parse_part(&pr, sp, true, &ss.failed);
+            st = st == VG_ENOTFOUND ? VG_OK : st;
+            XML_ParserFree(sp);
+        }
+    }
+    if (st == VG_OK) {
+        XML_Parser tp = new_parser(sty);
+        st = tp != NULL ? VG_OK : VG_ENOMEM;
+        if (tp != NULL) {
+            sty->p = tp;
+            XML_SetElementHandler(tp, styles_start, styles_end);
+            pr.part = "xl/styles.xml";
+            st = parse_part(&pr, tp, true, &sty->failed);
+            st = st == VG_ENOTFOUND ? VG_OK : st;
+            XML_ParserFree(tp);
+        }
+    }
+    if (st == VG_OK && wb->nsheets > 0) {
+        x->sheets = vg_calloc(wb->nsheets, sizeof(*x->sheets));
+        st = x->sheets != NULL ? VG_OK : VG_ENOMEM;
+    }
+    struct sheet sh;
+    memset(&sh, 0, sizeof(sh));
+    vg_buf_init(&sh.value, 1u << 20);
+    for (size_t i = 0; st == VG_OK && i < wb->nsheets; i++) {
+        const struct sheet_ref *r = &wb->sheets[i];
+        struct ing_xlsx_sheet *out = &x->sheets[x->nsheets];
+        copy_text(out->name, sizeof(out->name), r->name);
+        if (r->part[0] == 0) {
+            continue; /* a chart sheet or a dangling reference: no cells */
+        }
+        XML_Parser wp = new_parser(&sh);
+        if (wp == NULL) {
+            st = VG_ENOMEM;
+            break;
+        }
+        sh = (struct sheet){ .ss = &ss,
+                             .sty = sty,
+                             .date1904 = wb->date1904,
+                             .out = &x->text,
+                             .value = sh.value,
+                             .why = why,
+                             .part = r->part,
+                             .p = wp };
+        XML_SetElementHandler(wp, sheet_start, sheet_end);
+        XML_SetCharacterDataHandler(wp, sheet_text);
+        out->offset = x->text.len;
+        pr.part = r->part;
+        st = parse_part(&pr, wp, false, &sh.failed);
+        XML_ParserFree(wp);
+        if (st == VG_ELIMIT && why->code != VG_ELIMIT) {
+            vg_error_set(why, VG_ELIMIT,
+                         "xlsx: more text than the bound (100 times the workbook's size)");
+        }
+        out->len = x->text.len - out->offset;
+        x->nsheets++;
+    }
+    vg_buf_release(&sh.value);
+    if (st == VG_OK && ss.failed != VG_OK) {
+        st = ss.failed;
+    }
+    if (st == VG_ENOMEM) {
+        vg_error_set(why, VG_ENOMEM, "out of memory reading the workbook");
+    }
+    vg_free(ss.at);
+    vg_buf_release(&ss.text);
+    if (sty != NULL) {
+        vg_free(sty->show);
+        vg_free(sty->zeros);
+    }
+    vg_free(sty);
+    vg_free(wb);
+    zip_discard(z);
+    if (st != VG_OK) {
+        vg__ing_xlsx_release(x);
+    }
+    return st;
+}
