@@ -4,7 +4,7 @@
  * 3 the workbook) and the harness zips it with valid other parts, so that mutations reach
  * the XML readers instead of failing the archive's checksums. */
 #include "fuzz_ingest.h"
-#include "xlsx_build.h"
+#include "workbook_build.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

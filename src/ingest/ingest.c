@@ -270,14 +270,14 @@ static enum vg_status file_begin(struct ing_session *s, struct ing_file *f, cons
 }
 
 /* The line of text[0..len) where a worksheet's header is: the first of its first
- * XLSX_HEADER_ROWS non-empty lines with which the text is a CSV layout (rows above it are a
+ * SHEET_HEADER_ROWS non-empty lines with which the text is a CSV layout (rows above it are a
  * title, as exports often have); its offset into *at and line into *line; false when none. */
-#define XLSX_HEADER_ROWS 10
+#define SHEET_HEADER_ROWS 10
 static bool sheet_header(const char *text, size_t len, size_t *at, uint32_t *line)
 {
     size_t pos = 0;
     uint32_t no = 1;
-    for (int seen = 0; pos < len && seen < XLSX_HEADER_ROWS; no++) {
+    for (int seen = 0; pos < len && seen < SHEET_HEADER_ROWS; no++) {
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t end = nl != NULL ? (size_t)(nl - text) : len;
         const char *layout = NULL;
@@ -294,33 +294,36 @@ static bool sheet_header(const char *text, size_t len, size_t *at, uint32_t *lin
     return false;
 }
 
-/* An XLSX workbook (data, len; digest: the file's): each worksheet whose header row is one
- * of the CSV layouts read as a CSV file of that layout, positions naming the sheet and its
- * rows; a worksheet of no layout is recorded as a finding (sheet_skipped), a workbook with
- * none is skipped, and one that cannot be read is refused whole with the reason. */
-static enum vg_status ingest_xlsx(struct ing_session *s,
-                                  const char *path,
-                                  const char *data,
-                                  size_t len,
-                                  const uint8_t *digest,
-                                  struct vg_error *err)
+/* A spreadsheet workbook (data, len; digest: the file's) of format "xlsx" or "ods": each
+ * worksheet whose header row is one of the CSV layouts read as a CSV file of that layout,
+ * positions naming the sheet and its rows; a worksheet of no layout is recorded as a
+ * finding (sheet_skipped), a workbook with none is skipped, and one that cannot be read is
+ * refused whole with the reason. */
+static enum vg_status ingest_workbook(struct ing_session *s,
+                                      const char *path,
+                                      const char *data,
+                                      size_t len,
+                                      const uint8_t *digest,
+                                      const char *format,
+                                      struct vg_error *err)
 {
     uint8_t own[VG_DIGEST_SIZE];
     if (digest == NULL) {
         vg_digest(data, len, own);
         digest = own;
     }
-    struct ing_xlsx x;
+    struct ing_workbook x;
     struct vg_error why;
     vg_error_clear(&why);
-    enum vg_status st = vg__ing_xlsx_read(data, len, 0, &x, &why);
+    enum vg_status st = strcmp(format, "ods") == 0 ? vg__ing_ods_read(data, len, 0, &x, &why)
+                                                   : vg__ing_xlsx_read(data, len, 0, &x, &why);
     struct ing_file f = { path, data, len, 0, 0, 0 };
     bool unchanged = false;
     if (st == VG_EFORMAT || st == VG_ELIMIT) {
         vg_error_at(&why, path, 0, 0, 0, 0);
-        st = file_begin(s, &f, "xlsx", digest, &unchanged, err);
+        st = file_begin(s, &f, format, digest, &unchanged, err);
         if (st == VG_OK && !unchanged) {
-            st = file_end(s, vg__ing_reject(s, &why, "xlsx", NULL, NULL, 0, err), err);
+            st = file_end(s, vg__ing_reject(s, &why, format, NULL, NULL, 0, err), err);
         }
         return st;
     }
@@ -334,20 +337,20 @@ static enum vg_status ingest_xlsx(struct ing_session *s,
     for (size_t i = 0; i < x.nsheets; i++) {
         size_t at;
         uint32_t line;
-        const struct ing_xlsx_sheet *sh = &x.sheets[i];
+        const struct ing_sheet *sh = &x.sheets[i];
         known += sheet_header(x.text.data + sh->offset, sh->len, &at, &line);
     }
     if (known == 0) {
         file_counted(s, len);
         skipped(s, path,
-                "an XLSX workbook with no worksheet whose header row is a layout of "
+                "a workbook with no worksheet whose header row is a layout of "
                 "docs/formats.md");
-        vg__ing_xlsx_release(&x);
+        vg__ing_workbook_release(&x);
         return VG_OK;
     }
-    st = file_begin(s, &f, "xlsx", digest, &unchanged, err);
+    st = file_begin(s, &f, format, digest, &unchanged, err);
     for (size_t i = 0; st == VG_OK && !unchanged && i < x.nsheets; i++) {
-        const struct ing_xlsx_sheet *sh = &x.sheets[i];
+        const struct ing_sheet *sh = &x.sheets[i];
         const char *text = x.text.data + sh->offset;
         size_t at = 0;
         uint32_t line = 0;
@@ -363,7 +366,7 @@ static enum vg_status ingest_xlsx(struct ing_session *s,
             snprintf(detail, sizeof(detail),
                      "worksheet '%s' has no header row of a layout of docs/formats.md in its "
                      "first %d rows; not read",
-                     sh->name, XLSX_HEADER_ROWS);
+                     sh->name, SHEET_HEADER_ROWS);
             struct ing_source src = { 0, (int64_t)sh->offset, 1, NULL };
             st = vg__ing_finding(s, 0, &src, "sheet_skipped", "worksheet", sh->name,
                                  "a header row of docs/formats.md", detail, err);
@@ -375,10 +378,10 @@ static enum vg_status ingest_xlsx(struct ing_session *s,
         vg__ing_session_file(s, f.file_id, path);
     }
     if (st == VG_OK && unchanged) {
-        vg__ing_xlsx_release(&x);
+        vg__ing_workbook_release(&x);
         return VG_OK;
     }
-    vg__ing_xlsx_release(&x);
+    vg__ing_workbook_release(&x);
     return file_end(s, st, err);
 }
 
@@ -393,7 +396,10 @@ static enum vg_status ingest_text(struct ing_session *s,
                                   struct vg_error *err)
 {
     if (vg__ing_xlsx_sniff(data, len)) {
-        return ingest_xlsx(s, path, data, len, digest, err);
+        return ingest_workbook(s, path, data, len, digest, "xlsx", err);
+    }
+    if (vg__ing_ods_sniff(data, len)) {
+        return ingest_workbook(s, path, data, len, digest, "ods", err);
     }
     const char *format = NULL;
     const char *csv_layout = NULL;

@@ -385,31 +385,38 @@ enum vg_status vg__ing_decompress(enum ing_compression c,
                                   struct vg_buf *out,
                                   struct vg_error *err);
 
-/* XLSX workbooks (xlsx.c): each worksheet as CSV text, one line per sheet row. */
-struct ing_xlsx_sheet {
+/* Spreadsheet workbooks (xlsx.c, ods.c): each worksheet as CSV text (',' between fields;
+ * numbers with '.', dates as ISO 8601 local times), one line per sheet row. */
+struct ing_sheet {
     char name[64];
-    size_t offset, len; /* its text in ing_xlsx.text; line 1 is the sheet's row 1 */
+    size_t offset, len; /* its text in ing_workbook.text; line 1 is the sheet's row 1 */
 };
 
-struct ing_xlsx {
+struct ing_workbook {
     struct vg_buf text;
-    struct ing_xlsx_sheet *sheets; /* in the workbook's order; chart sheets left out */
+    struct ing_sheet *sheets; /* in the workbook's order; chart sheets left out */
     size_t nsheets;
 };
 
-/* Whether data[0..len) is a zip archive holding a workbook (xl/workbook.xml). */
+/* Frees what a reader made. NULL-safe. */
+void vg__ing_workbook_release(struct ing_workbook *x);
+
+/* Whether data[0..len) is a zip archive holding an Excel workbook (xl/workbook.xml). */
 bool vg__ing_xlsx_sniff(const char *data, size_t len);
 
-/* Reads the workbook data[0..len) into *x (released with vg__ing_xlsx_release): every
- * worksheet as CSV (',' between fields; numbers with '.', dates as ISO 8601 local times).
+/* Reads the XLSX workbook data[0..len) into *x (released with vg__ing_workbook_release).
  * VG_EFORMAT for an archive or XML that cannot be read and VG_ELIMIT past max_text bytes
  * of XML read or of text made (0: vg__ing_decompressed_max(len), against decompression
  * bombs), why saying which part and where; VG_ENOMEM. On error *x is empty. */
 enum vg_status vg__ing_xlsx_read(
-    const char *data, size_t len, size_t max_text, struct ing_xlsx *x, struct vg_error *why);
+    const char *data, size_t len, size_t max_text, struct ing_workbook *x, struct vg_error *why);
 
-/* Frees what vg__ing_xlsx_read made. NULL-safe. */
-void vg__ing_xlsx_release(struct ing_xlsx *x);
+/* Whether data[0..len) is an OpenDocument spreadsheet (.ods: its mimetype part says so). */
+bool vg__ing_ods_sniff(const char *data, size_t len);
+
+/* As vg__ing_xlsx_read, for an OpenDocument spreadsheet (LibreOffice Calc's .ods). */
+enum vg_status vg__ing_ods_read(
+    const char *data, size_t len, size_t max_text, struct ing_workbook *x, struct vg_error *why);
 
 /* JSON documents (docs/formats.md). */
 bool vg__ing_json_sniff(const char *data, size_t len);

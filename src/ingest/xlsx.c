@@ -14,6 +14,7 @@
  * TRUE/FALSE, errors as shown (#N/A). Formulas give their cached value.
  */
 #include "ingest/ingest_int.h"
+#include "ingest/zipxml.h"
 
 #include <expat.h>
 #include <math.h>
@@ -32,124 +33,7 @@
 
 bool vg__ing_xlsx_sniff(const char *data, size_t len)
 {
-    if (len < 4 || memcmp(data, "PK\x03\x04", 4) != 0) {
-        return false;
-    }
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
-    zip_t *z = src != NULL ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
-    bool found = z != NULL && zip_name_locate(z, "xl/workbook.xml", 0) >= 0;
-    if (z != NULL) {
-        zip_discard(z);
-    } else if (src != NULL) {
-        zip_source_free(src);
-    }
-    zip_error_fini(&ze);
-    return found;
-}
-
-/* ---- reading one XML part --------------------------------------------------------------- */
-
-struct part_reader {
-    zip_t *zip;
-    const char *part; /* name in the archive */
-    size_t budget;    /* bytes of XML still allowed (the decompression bound) */
-    struct vg_error *why;
-};
-
-/* The local part of an expat name "uri|local" (or the name, without a namespace). */
-static const char *local(const XML_Char *name)
-{
-    const char *bar = strrchr(name, '|');
-    return bar != NULL ? bar + 1 : name;
-}
-
-/* The value of the attribute of local name want (in any namespace, or in the one whose
- * URI ends with uri_end when it is not NULL); NULL when absent. */
-static const char *attr(const XML_Char **atts, const char *want, const char *uri_end)
-{
-    for (size_t i = 0; atts[i] != NULL; i += 2) {
-        const char *bar = strrchr(atts[i], '|');
-        const char *name = bar != NULL ? bar + 1 : atts[i];
-        if (strcmp(name, want) != 0) {
-            continue;
-        }
-        if (uri_end == NULL) {
-            return atts[i + 1];
-        }
-        size_t ul = bar != NULL ? (size_t)(bar - atts[i]) : 0, el = strlen(uri_end);
-        if (ul >= el && memcmp(atts[i] + ul - el, uri_end, el) == 0) {
-            return atts[i + 1];
-        }
-    }
-    return NULL;
-}
-
-/* Parses part with the handlers (user data user) set on p; VG_ENOTFOUND when the archive
- * has no such part and optional, VG_EFORMAT (why: the part, line, column and expat's
- * reason, or libzip's), VG_ELIMIT past the budget, VG_ENOMEM. A handler stops the parse
- * with XML_StopParser after setting *failed. */
-static enum vg_status
-parse_part(struct part_reader *pr, XML_Parser p, bool optional, const enum vg_status *failed)
-{
-    zip_file_t *zf = zip_fopen(pr->zip, pr->part, 0);
-    if (zf == NULL) {
-        if (optional) {
-            return VG_ENOTFOUND;
-        }
-        return vg_error_set(pr->why, VG_EFORMAT, "xlsx: the workbook has no part %s", pr->part);
-    }
-    char chunk[16384];
-    enum vg_status st = VG_OK;
-    for (;;) {
-        zip_int64_t n = zip_fread(zf, chunk, sizeof(chunk));
-        if (n < 0) {
-            st = vg_error_set(pr->why, VG_EFORMAT, "xlsx: %s does not decompress: %s", pr->part,
-                              zip_error_strerror(zip_file_get_error(zf)));
-            break;
-        }
-        if ((size_t)n > pr->budget) {
-            st = vg_error_set(pr->why, VG_ELIMIT,
-                              "xlsx: more XML than the bound (100 times the workbook's size: a "
-                              "decompression bomb?), at %s",
-                              pr->part);
-            break;
-        }
-        pr->budget -= (size_t)n;
-        if (XML_Parse(p, chunk, (int)n, n == 0) == XML_STATUS_ERROR) {
-            if (*failed != VG_OK) {
-                st = *failed;
-                if (pr->why != NULL && pr->why->code == VG_OK) {
-                    vg_error_set(pr->why, st, "xlsx: %s: %s", pr->part,
-                                 st == VG_ENOMEM
-                                     ? "out of memory"
-                                     : "more text than the bound (100 times the workbook's size)");
-                }
-            } else {
-                st = vg_error_set(pr->why, VG_EFORMAT, "xlsx: %s line %lu column %lu: %s", pr->part,
-                                  (unsigned long)XML_GetCurrentLineNumber(p),
-                                  (unsigned long)XML_GetCurrentColumnNumber(p) + 1,
-                                  XML_ErrorString(XML_GetErrorCode(p)));
-            }
-            break;
-        }
-        if (n == 0) {
-            break;
-        }
-    }
-    zip_fclose(zf);
-    return st;
-}
-
-/* A parser that reports names as "uri|local". */
-static XML_Parser new_parser(void *user)
-{
-    XML_Parser p = XML_ParserCreateNS("UTF-8", '|');
-    if (p != NULL) {
-        XML_SetUserData(p, user);
-    }
-    return p;
+    return vg__zx_has_part(data, len, "xl/workbook.xml");
 }
 
 /* ---- workbook: sheets, relationships, date system --------------------------------------- */
@@ -175,14 +59,14 @@ static void copy_text(char *dst, size_t size, const char *src)
 static void XMLCALL workbook_start(void *user, const XML_Char *name, const XML_Char **atts)
 {
     struct workbook *wb = user;
-    const char *n = local(name);
+    const char *n = vg__zx_local(name);
     if (strcmp(n, "sheet") == 0 && wb->nsheets < XLSX_MAX_SHEETS) {
         struct sheet_ref *r = &wb->sheets[wb->nsheets++];
-        copy_text(r->name, sizeof(r->name), attr(atts, "name", NULL));
-        copy_text(r->rid, sizeof(r->rid), attr(atts, "id", "relationships"));
+        copy_text(r->name, sizeof(r->name), vg__zx_attr(atts, "name", NULL));
+        copy_text(r->rid, sizeof(r->rid), vg__zx_attr(atts, "id", "relationships"));
         r->part[0] = 0;
     } else if (strcmp(n, "workbookPr") == 0) {
-        const char *v = attr(atts, "date1904", NULL);
+        const char *v = vg__zx_attr(atts, "date1904", NULL);
         wb->date1904 = v != NULL && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
     }
 }
@@ -190,10 +74,10 @@ static void XMLCALL workbook_start(void *user, const XML_Char *name, const XML_C
 static void XMLCALL rels_start(void *user, const XML_Char *name, const XML_Char **atts)
 {
     struct workbook *wb = user;
-    if (strcmp(local(name), "Relationship") != 0) {
+    if (strcmp(vg__zx_local(name), "Relationship") != 0) {
         return;
     }
-    const char *id = attr(atts, "Id", NULL), *target = attr(atts, "Target", NULL);
+    const char *id = vg__zx_attr(atts, "Id", NULL), *target = vg__zx_attr(atts, "Target", NULL);
     if (id == NULL || target == NULL) {
         return;
     }
@@ -246,7 +130,7 @@ static void XMLCALL strings_start(void *user, const XML_Char *name, const XML_Ch
 {
     (void)atts;
     struct strings *ss = user;
-    const char *n = local(name);
+    const char *n = vg__zx_local(name);
     if (strcmp(n, "si") == 0) {
         ss->in_si = true;
         if (!push_offset(&ss->at, &ss->n, &ss->cap, ss->text.len)) {
@@ -262,7 +146,7 @@ static void XMLCALL strings_start(void *user, const XML_Char *name, const XML_Ch
 static void XMLCALL strings_end(void *user, const XML_Char *name)
 {
     struct strings *ss = user;
-    const char *n = local(name);
+    const char *n = vg__zx_local(name);
     if (strcmp(n, "si") == 0 && ss->in_si) {
         ss->in_si = false;
         if (vg_buf_append_char(&ss->text, '\0') != VG_OK) {
@@ -355,9 +239,10 @@ static void styles_fail(struct styles *st, enum vg_status s)
 static void XMLCALL styles_start(void *user, const XML_Char *name, const XML_Char **atts)
 {
     struct styles *st = user;
-    const char *n = local(name);
+    const char *n = vg__zx_local(name);
     if (strcmp(n, "numFmt") == 0 && st->nfmts < sizeof(st->fmts) / sizeof(st->fmts[0])) {
-        const char *id = attr(atts, "numFmtId", NULL), *code = attr(atts, "formatCode", NULL);
+        const char *id = vg__zx_attr(atts, "numFmtId", NULL),
+                   *code = vg__zx_attr(atts, "formatCode", NULL);
         if (id != NULL && code != NULL) {
             int zeros = 0;
             st->fmts[st->nfmts].id = atoi(id);
@@ -384,7 +269,7 @@ static void XMLCALL styles_start(void *user, const XML_Char *name, const XML_Cha
             st->zeros = nz;
             st->cap = ncap;
         }
-        const char *v = attr(atts, "numFmtId", NULL);
+        const char *v = vg__zx_attr(atts, "numFmtId", NULL);
         int id = v != NULL ? atoi(v) : 0;
         enum num_show show = builtin_date(id) ? SHOW_DATE : SHOW_NUMBER;
         int zeros = 0;
@@ -403,7 +288,7 @@ static void XMLCALL styles_start(void *user, const XML_Char *name, const XML_Cha
 static void XMLCALL styles_end(void *user, const XML_Char *name)
 {
     struct styles *st = user;
-    if (strcmp(local(name), "cellXfs") == 0) {
+    if (strcmp(vg__zx_local(name), "cellXfs") == 0) {
         st->in_xfs = false;
     }
 }
@@ -454,44 +339,6 @@ static long ref_column(const char *ref)
     return col - 1;
 }
 
-/* Appends text as one CSV field: quoted when it holds a comma or a quote, line breaks as
- * spaces (one line per row). */
-static enum vg_status put_field(struct vg_buf *out, const char *text, size_t len)
-{
-    bool quote = false;
-    for (size_t i = 0; i < len && !quote; i++) {
-        quote = text[i] == ',' || text[i] == '"';
-    }
-    enum vg_status st = quote ? vg_buf_append_char(out, '"') : VG_OK;
-    for (size_t i = 0; i < len && st == VG_OK; i++) {
-        char c = text[i] == '\n' || text[i] == '\r' ? ' ' : text[i];
-        st = c == '"' ? vg_buf_append(out, "\"\"", 2) : vg_buf_append_char(out, c);
-    }
-    return st == VG_OK && quote ? vg_buf_append_char(out, '"') : st;
-}
-
-/* A number as the shortest decimal that reads back the same ('.' as the mark). */
-static void format_number(double d, char *buf, size_t size)
-{
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, size, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d) {
-            break;
-        }
-    }
-    /* No exponent for the magnitudes of weights, values and codes. */
-    if (strchr(buf, 'e') != NULL && fabs(d) >= 1e-6 && fabs(d) < 1e15) {
-        snprintf(buf, size, "%.6f", d);
-        char *end = buf + strlen(buf) - 1;
-        while (end > buf && *end == '0') {
-            *end-- = 0;
-        }
-        if (*end == '.') {
-            *end = 0;
-        }
-    }
-}
-
 /* A date serial (days since 1899-12-30 in the 1900 system, 1904-01-01 in the 1904 one) as
  * ISO 8601 local date and time; false when out of Excel's range. */
 static bool format_serial(double serial, bool date1904, char *buf, size_t size)
@@ -527,14 +374,14 @@ static enum vg_status put_cell(struct sheet *sh)
             return VG_EFORMAT;
         }
         const char *text = sh->ss->text.data + sh->ss->at[idx];
-        return put_field(sh->out, text, strlen(text));
+        return vg__zx_put_field(sh->out, text, strlen(text));
     }
     if (strcmp(t, "b") == 0) {
-        return put_field(sh->out, strcmp(v, "1") == 0 ? "TRUE" : "FALSE",
-                         strcmp(v, "1") == 0 ? 4 : 5);
+        return vg__zx_put_field(sh->out, strcmp(v, "1") == 0 ? "TRUE" : "FALSE",
+                                strcmp(v, "1") == 0 ? 4 : 5);
     }
     if (t[0] != 0 && strcmp(t, "n") != 0) { /* str, inlineStr, e (as shown), d (ISO 8601) */
-        return put_field(sh->out, v, vl);
+        return vg__zx_put_field(sh->out, v, vl);
     }
     if (vl == 0) {
         return VG_OK;
@@ -542,7 +389,7 @@ static enum vg_status put_cell(struct sheet *sh)
     char *end = NULL;
     double d = strtod(v, &end);
     if (end == v || *end != 0 || !isfinite(d)) {
-        return put_field(sh->out, v, vl); /* not a number after all: as written */
+        return vg__zx_put_field(sh->out, v, vl); /* not a number after all: as written */
     }
     char buf[64];
     enum num_show show = SHOW_NUMBER;
@@ -552,22 +399,22 @@ static enum vg_status put_cell(struct sheet *sh)
         zeros = sh->sty->zeros[sh->style];
     }
     if (show == SHOW_DATE && format_serial(d, sh->date1904, buf, sizeof(buf))) {
-        return put_field(sh->out, buf, strlen(buf));
+        return vg__zx_put_field(sh->out, buf, strlen(buf));
     }
     if (show == SHOW_ZEROS && d >= 0 && d < 1e15 && d == floor(d)) {
         snprintf(buf, sizeof(buf), "%0*.0f", zeros, d);
     } else {
-        format_number(d, buf, sizeof(buf));
+        vg__zx_format_number(d, buf, sizeof(buf));
     }
-    return put_field(sh->out, buf, strlen(buf));
+    return vg__zx_put_field(sh->out, buf, strlen(buf));
 }
 
 static void XMLCALL sheet_start(void *user, const XML_Char *name, const XML_Char **atts)
 {
     struct sheet *sh = user;
-    const char *n = local(name);
+    const char *n = vg__zx_local(name);
     if (strcmp(n, "row") == 0) {
-        const char *r = attr(atts, "r", NULL);
+        const char *r = vg__zx_attr(atts, "r", NULL);
         unsigned long row = r != NULL ? strtoul(r, NULL, 10) : sh->row + 1ul;
         if (row <= sh->row || row > XLSX_MAX_ROW) {
             sheet_fail(sh, VG_EFORMAT, "a row out of order or beyond row 1048576");
@@ -585,8 +432,8 @@ static void XMLCALL sheet_start(void *user, const XML_Char *name, const XML_Char
         sh->row = (uint32_t)row;
         sh->col = 0;
     } else if (strcmp(n, "c") == 0 && sh->row > 0) {
-        const char *r = attr(atts, "r", NULL), *t = attr(atts, "t", NULL);
-        const char *s = attr(atts, "s", NULL);
+        const char *r = vg__zx_attr(atts, "r", NULL), *t = vg__zx_attr(atts, "t", NULL);
+        const char *s = vg__zx_attr(atts, "s", NULL);
         long col = r != NULL ? ref_column(r) : (long)sh->col;
         if (col < 0 || col >= (long)XLSX_MAX_COL || (uint32_t)col < sh->col) {
             sheet_fail(sh, VG_EFORMAT, "a cell reference out of order or beyond column XFD");
@@ -607,7 +454,7 @@ static void XMLCALL sheet_start(void *user, const XML_Char *name, const XML_Char
 static void XMLCALL sheet_end(void *user, const XML_Char *name)
 {
     struct sheet *sh = user;
-    const char *n = local(name);
+    const char *n = vg__zx_local(name);
     if (strcmp(n, "v") == 0) {
         sh->in_value = false;
     } else if (strcmp(n, "t") == 0) {
@@ -645,7 +492,7 @@ static void XMLCALL sheet_text(void *user, const XML_Char *s, int len)
 
 /* ---- the workbook ----------------------------------------------------------------------- */
 
-void vg__ing_xlsx_release(struct ing_xlsx *x)
+void vg__ing_workbook_release(struct ing_workbook *x)
 {
     if (x == NULL) {
         return;
@@ -655,145 +502,87 @@ void vg__ing_xlsx_release(struct ing_xlsx *x)
     memset(x, 0, sizeof(*x));
 }
 
-/* Parses the optional part name with handlers; VG_OK when absent. */
-static enum vg_status optional_part(struct part_reader *pr,
-                                    const char *name,
-                                    void *user,
-                                    XML_StartElementHandler start,
-                                    XML_EndElementHandler end,
-                                    XML_CharacterDataHandler text,
-                                    XML_Parser *pp,
-                                    const enum vg_status *failed)
+/* Every worksheet of wb into x, read with the shared strings ss and the styles sty. */
+static enum vg_status read_sheets(struct vg__zx_reader *pr,
+                                  const struct workbook *wb,
+                                  const struct strings *ss,
+                                  const struct styles *sty,
+                                  struct ing_workbook *x)
 {
-    XML_Parser p = new_parser(user);
-    if (p == NULL) {
+    if (wb->nsheets == 0) {
+        return VG_OK;
+    }
+    x->sheets = vg_calloc(wb->nsheets, sizeof(*x->sheets));
+    if (x->sheets == NULL) {
         return VG_ENOMEM;
     }
-    *pp = p;
-    XML_SetElementHandler(p, start, end);
-    if (text != NULL) {
-        XML_SetCharacterDataHandler(p, text);
+    struct sheet sh;
+    memset(&sh, 0, sizeof(sh));
+    struct vg_buf value;
+    vg_buf_init(&value, 1u << 20);
+    enum vg_status st = VG_OK;
+    for (size_t i = 0; st == VG_OK && i < wb->nsheets; i++) {
+        const struct sheet_ref *r = &wb->sheets[i];
+        if (r->part[0] == 0) {
+            continue; /* a chart sheet or a dangling reference: no cells */
+        }
+        struct ing_sheet *out = &x->sheets[x->nsheets];
+        copy_text(out->name, sizeof(out->name), r->name);
+        sh = (struct sheet){ .ss = ss,
+                             .sty = sty,
+                             .date1904 = wb->date1904,
+                             .out = &x->text,
+                             .value = value,
+                             .why = pr->why,
+                             .part = r->part };
+        out->offset = x->text.len;
+        st = vg__zx_read_part(pr, r->part, false, &sh, sheet_start, sheet_end, sheet_text, &sh.p,
+                              &sh.failed);
+        value = sh.value;
+        out->len = x->text.len - out->offset;
+        x->nsheets++;
     }
-    pr->part = name;
-    enum vg_status st = parse_part(pr, p, true, failed);
-    XML_ParserFree(p);
-    *pp = NULL;
-    return st == VG_ENOTFOUND ? VG_OK : st;
+    vg_buf_release(&value);
+    return st;
 }
 
 enum vg_status vg__ing_xlsx_read(
-    const char *data, size_t len, size_t max_text, struct ing_xlsx *x, struct vg_error *why)
+    const char *data, size_t len, size_t max_text, struct ing_workbook *x, struct vg_error *why)
 {
     memset(x, 0, sizeof(*x));
     if (max_text == 0) {
         max_text = vg__ing_decompressed_max(len);
     }
     vg_buf_init(&x->text, max_text);
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
-    zip_t *z = src != NULL ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
+    zip_t *z = vg__zx_open(data, len, "xlsx", why);
     if (z == NULL) {
-        enum vg_status st = vg_error_set(why, VG_EFORMAT, "xlsx: not a readable zip archive: %s",
-                                         zip_error_strerror(&ze));
-        if (src != NULL) {
-            zip_source_free(src);
-        }
-        zip_error_fini(&ze);
-        return st;
+        return VG_EFORMAT;
     }
-    zip_error_fini(&ze);
-    struct part_reader pr = { z, NULL, max_text, why };
+    struct vg__zx_reader pr = { z, NULL, max_text, "xlsx", why };
     struct workbook *wb = vg_calloc(1, sizeof(*wb));
     struct strings ss;
     memset(&ss, 0, sizeof(ss));
     vg_buf_init(&ss.text, max_text);
     struct styles *sty = vg_calloc(1, sizeof(*sty));
     enum vg_status st = wb != NULL && sty != NULL ? VG_OK : VG_ENOMEM;
-    XML_Parser p = NULL;
     if (st == VG_OK) {
-        st = VG_ENOMEM;
-        p = new_parser(wb);
-        if (p != NULL) {
-            XML_SetStartElementHandler(p, workbook_start);
-            pr.part = "xl/workbook.xml";
-            st = parse_part(&pr, p, false, &wb->failed);
-            XML_ParserFree(p);
-        }
+        st = vg__zx_read_part(&pr, "xl/workbook.xml", false, wb, workbook_start, NULL, NULL, NULL,
+                              &wb->failed);
     }
     if (st == VG_OK) {
-        st = optional_part(&pr, "xl/_rels/workbook.xml.rels", wb, rels_start, NULL, NULL, &p,
-                           &wb->failed);
+        st = vg__zx_read_part(&pr, "xl/_rels/workbook.xml.rels", true, wb, rels_start, NULL, NULL,
+                              NULL, &wb->failed);
     }
-    if (st == VG_OK) {
-        ss.p = NULL;
-        XML_Parser sp = new_parser(&ss);
-        st = sp != NULL ? VG_OK : VG_ENOMEM;
-        if (sp != NULL) {
-            ss.p = sp;
-            XML_SetElementHandler(sp, strings_start, strings_end);
-            XML_SetCharacterDataHandler(sp, strings_text);
-            pr.part = "xl/sharedStrings.xml";
-            st = parse_part(&pr, sp, true, &ss.failed);
-            st = st == VG_ENOTFOUND ? VG_OK : st;
-            XML_ParserFree(sp);
-        }
+    if (st == VG_OK || st == VG_ENOTFOUND) {
+        st = vg__zx_read_part(&pr, "xl/sharedStrings.xml", true, &ss, strings_start, strings_end,
+                              strings_text, &ss.p, &ss.failed);
     }
-    if (st == VG_OK) {
-        XML_Parser tp = new_parser(sty);
-        st = tp != NULL ? VG_OK : VG_ENOMEM;
-        if (tp != NULL) {
-            sty->p = tp;
-            XML_SetElementHandler(tp, styles_start, styles_end);
-            pr.part = "xl/styles.xml";
-            st = parse_part(&pr, tp, true, &sty->failed);
-            st = st == VG_ENOTFOUND ? VG_OK : st;
-            XML_ParserFree(tp);
-        }
+    if (st == VG_OK || st == VG_ENOTFOUND) {
+        st = vg__zx_read_part(&pr, "xl/styles.xml", true, sty, styles_start, styles_end, NULL,
+                              &sty->p, &sty->failed);
     }
-    if (st == VG_OK && wb->nsheets > 0) {
-        x->sheets = vg_calloc(wb->nsheets, sizeof(*x->sheets));
-        st = x->sheets != NULL ? VG_OK : VG_ENOMEM;
-    }
-    struct sheet sh;
-    memset(&sh, 0, sizeof(sh));
-    vg_buf_init(&sh.value, 1u << 20);
-    for (size_t i = 0; st == VG_OK && i < wb->nsheets; i++) {
-        const struct sheet_ref *r = &wb->sheets[i];
-        struct ing_xlsx_sheet *out = &x->sheets[x->nsheets];
-        copy_text(out->name, sizeof(out->name), r->name);
-        if (r->part[0] == 0) {
-            continue; /* a chart sheet or a dangling reference: no cells */
-        }
-        XML_Parser wp = new_parser(&sh);
-        if (wp == NULL) {
-            st = VG_ENOMEM;
-            break;
-        }
-        sh = (struct sheet){ .ss = &ss,
-                             .sty = sty,
-                             .date1904 = wb->date1904,
-                             .out = &x->text,
-                             .value = sh.value,
-                             .why = why,
-                             .part = r->part,
-                             .p = wp };
-        XML_SetElementHandler(wp, sheet_start, sheet_end);
-        XML_SetCharacterDataHandler(wp, sheet_text);
-        out->offset = x->text.len;
-        pr.part = r->part;
-        st = parse_part(&pr, wp, false, &sh.failed);
-        XML_ParserFree(wp);
-        if (st == VG_ELIMIT && why->code != VG_ELIMIT) {
-            vg_error_set(why, VG_ELIMIT,
-                         "xlsx: more text than the bound (100 times the workbook's size)");
-        }
-        out->len = x->text.len - out->offset;
-        x->nsheets++;
-    }
-    vg_buf_release(&sh.value);
-    if (st == VG_OK && ss.failed != VG_OK) {
-        st = ss.failed;
+    if (st == VG_OK || st == VG_ENOTFOUND) {
+        st = read_sheets(&pr, wb, &ss, sty, x);
     }
     if (st == VG_ENOMEM) {
         vg_error_set(why, VG_ENOMEM, "out of memory reading the workbook");
@@ -808,7 +597,7 @@ enum vg_status vg__ing_xlsx_read(
     vg_free(wb);
     zip_discard(z);
     if (st != VG_OK) {
-        vg__ing_xlsx_release(x);
+        vg__ing_workbook_release(x);
     }
     return st;
 }

@@ -1,4 +1,4 @@
-"""Writes tests/data/xlsx/manifest.xlsx (tests/unit/test_ingest_xlsx.c): a manifest and
+"""Writes tests/data/workbooks/manifest.xlsx (tests/unit/test_ingest_workbooks.c): a manifest and
 equipment events as a spreadsheet user keeps them (openpyxl, as Excel would save them):
 a title row above the header, headers typed with spaces, dates as date cells, numbers as
 numbers, the HS code as a number shown with six digits, an address over two lines, a sheet

@@ -1,10 +1,10 @@
 /*
- * Builds an XLSX workbook in memory from its parts' XML (libzip), for the XLSX fuzz target
- * and tests/unit/test_ingest_xlsx.c: the parts a workbook needs around the sheets a test
- * writes, so that a test or a fuzzer states only the XML it is about.
+ * Builds a zipped workbook (XLSX or OpenDocument) in memory from its parts (libzip), for the
+ * workbook fuzz targets and tests/unit/test_ingest_workbooks.c: the parts a workbook needs
+ * around the XML a test writes, so that a test or a fuzzer states only the XML it is about.
  */
-#ifndef VIGIA_FUZZ_XLSX_BUILD_H
-#define VIGIA_FUZZ_XLSX_BUILD_H
+#ifndef VIGIA_FUZZ_WORKBOOK_BUILD_H
+#define VIGIA_FUZZ_WORKBOOK_BUILD_H
 
 #include <stdio.h>
 #include <stdlib.h>

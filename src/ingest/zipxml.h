@@ -1,0 +1,72 @@
+/*
+ * Zipped XML documents (zipxml.c): what the XLSX and OpenDocument spreadsheet readers share
+ * - the archive opened from memory (libzip), its parts streamed through expat with a bound
+ * on the XML they may inflate to, and the CSV text both make of their sheets.
+ */
+#ifndef VIGIA_INGEST_ZIPXML_H
+#define VIGIA_INGEST_ZIPXML_H
+
+#include <expat.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <vigia/slice.h>
+#include <vigia/status.h>
+#include <zip.h>
+
+/* Whether data[0..len) is a zip archive that has the part named part. */
+bool vg__zx_has_part(const char *data, size_t len, const char *part);
+
+/* The zip archive data[0..len) (not copied: data must outlive it; close with zip_discard);
+ * NULL with why set ("<format>: not a readable zip archive: ...") when it is not one. */
+zip_t *vg__zx_open(const char *data, size_t len, const char *format, struct vg_error *why);
+
+/* One part being read: the archive, the part's name, the bytes of XML the document may
+ * still inflate to (shared by its parts), the format named in messages, and why. */
+struct vg__zx_reader {
+    zip_t *zip;
+    const char *part;
+    size_t budget;
+    const char *format; /* "xlsx", "ods" */
+    struct vg_error *why;
+};
+
+/* A parser that reports names as "uri|local", with user as its handlers' data; NULL when
+ * out of memory. */
+XML_Parser vg__zx_parser(void *user);
+
+/* Streams part r->part through p (handlers set). VG_ENOTFOUND when the archive has no such
+ * part and optional; VG_EFORMAT (why: the format, part, line, column and expat's reason,
+ * or libzip's), VG_ELIMIT past r->budget, VG_ENOMEM. A handler that fails sets *failed and
+ * stops the parser (XML_StopParser); that status is returned. */
+enum vg_status
+vg__zx_parse(struct vg__zx_reader *r, XML_Parser p, bool optional, const enum vg_status *failed);
+
+/* Streams part through a new parser with these handlers (end and text may be NULL) and
+ * user as their data; *slot (may be NULL) holds the parser while it runs, for handlers that
+ * stop it. Returns as vg__zx_parse (VG_ENOTFOUND for an optional part that is absent). */
+enum vg_status vg__zx_read_part(struct vg__zx_reader *r,
+                                const char *part,
+                                bool optional,
+                                void *user,
+                                XML_StartElementHandler start,
+                                XML_EndElementHandler end,
+                                XML_CharacterDataHandler text,
+                                XML_Parser *slot,
+                                const enum vg_status *failed);
+
+/* The local part of an expat name "uri|local" (or the name, without a namespace). */
+const char *vg__zx_local(const XML_Char *name);
+
+/* The value of the attribute of local name want (in any namespace, or in the one whose URI
+ * ends with uri_end when that is not NULL); NULL when absent. */
+const char *vg__zx_attr(const XML_Char **atts, const char *want, const char *uri_end);
+
+/* Appends text[0..len) to out as one CSV field (',' between fields): quoted when it holds a
+ * comma or a quote, line breaks as spaces (one line per sheet row). VG_ELIMIT, VG_ENOMEM. */
+enum vg_status vg__zx_put_field(struct vg_buf *out, const char *text, size_t len);
+
+/* d as the shortest decimal that reads back the same, '.' as the mark, no exponent for
+ * the magnitudes of weights, values and codes. */
+void vg__zx_format_number(double d, char *buf, size_t size);
+
+#endif
