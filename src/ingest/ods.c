@@ -1,7 +1,7 @@
 /*
- * OpenDocument spreadsheets (.ods, ISO/IEC 26300; LibreOffice Calc's own format, which
- * public offices in Peru use): each table of content.xml becomes CSV text for the CSV
- * reader, as an XLSX worksheet does (xlsx.c; the archive and XML through zipxml.c).
+ * OpenDocument spreadsheets (.ods, ISO/IEC 26300; LibreOffice Calc's own format): each
+ * table of content.xml becomes CSV text for the CSV reader, as an XLSX worksheet does
+ * (xlsx.c; the archive and XML through zipxml.c).
  *
  * Cells carry their value typed: a float, percentage or currency as its office:value (the
  * text shown when it is the same number with leading zeros, how an HS code keeps them), a
