@@ -269,6 +269,27 @@ static enum vg_status file_begin(struct ing_session *s, struct ing_file *f, cons
     return VG_OK;
 }
 
+/* A file (path, data, len; digest: its content digest) that cannot be read at all, as
+ * format, for the reason why: registered and refused whole (vigia rejects), once - the same
+ * file again is unchanged. */
+static enum vg_status refuse_whole(struct ing_session *s,
+                                   const char *path,
+                                   const char *data,
+                                   size_t len,
+                                   const uint8_t *digest,
+                                   const char *format,
+                                   const struct vg_error *why,
+                                   struct vg_error *err)
+{
+    struct ing_file f = { path, data, len, 0, 0, 0 };
+    bool unchanged = false;
+    enum vg_status st = file_begin(s, &f, format, digest, &unchanged, err);
+    if (st == VG_OK && !unchanged) {
+        st = file_end(s, vg__ing_reject(s, why, format, NULL, NULL, 0, err), err);
+    }
+    return st;
+}
+
 /* The line of text[0..len) where a worksheet's header is: the first of its first
  * SHEET_HEADER_ROWS non-empty lines with which the text is a CSV layout (rows above it are a
  * title, as exports often have); its offset into *at and line into *line; false when none. */
@@ -317,15 +338,9 @@ static enum vg_status ingest_workbook(struct ing_session *s,
     vg_error_clear(&why);
     enum vg_status st = strcmp(format, "ods") == 0 ? vg__ing_ods_read(data, len, 0, &x, &why)
                                                    : vg__ing_xlsx_read(data, len, 0, &x, &why);
-    struct ing_file f = { path, data, len, 0, 0, 0 };
-    bool unchanged = false;
     if (st == VG_EFORMAT || st == VG_ELIMIT) {
         vg_error_at(&why, path, 0, 0, 0, 0);
-        st = file_begin(s, &f, format, digest, &unchanged, err);
-        if (st == VG_OK && !unchanged) {
-            st = file_end(s, vg__ing_reject(s, &why, format, NULL, NULL, 0, err), err);
-        }
-        return st;
+        return refuse_whole(s, path, data, len, digest, format, &why, err);
     }
     if (st != VG_OK) {
         if (err != NULL) {
@@ -348,6 +363,8 @@ static enum vg_status ingest_workbook(struct ing_session *s,
         vg__ing_workbook_release(&x);
         return VG_OK;
     }
+    struct ing_file f = { path, data, len, 0, 0, 0 };
+    bool unchanged = false;
     st = file_begin(s, &f, format, digest, &unchanged, err);
     for (size_t i = 0; st == VG_OK && !unchanged && i < x.nsheets; i++) {
         const struct ing_sheet *sh = &x.sheets[i];
@@ -504,13 +521,7 @@ static enum vg_status ingest_data(struct ing_session *s,
     vg_error_clear(&why);
     enum vg_status st = vg__ing_decompress(c, path, data, len, &plain, &why);
     if (st == VG_EFORMAT || st == VG_ELIMIT) {
-        const char *format = c == ING_GZIP ? "gzip" : "zstd";
-        struct ing_file f = { path, data, len, 0, 0, 0 };
-        bool unchanged = false;
-        st = file_begin(s, &f, format, digest, &unchanged, err);
-        if (st == VG_OK && !unchanged) {
-            st = file_end(s, vg__ing_reject(s, &why, format, NULL, NULL, 0, err), err);
-        }
+        st = refuse_whole(s, path, data, len, digest, c == ING_GZIP ? "gzip" : "zstd", &why, err);
     } else if (st != VG_OK) {
         if (err != NULL) {
             *err = why;
