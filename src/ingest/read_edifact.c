@@ -649,8 +649,8 @@ static bool put_file_item(struct edi_reader *r,
 /* A gzip or Zstandard file is decompressed here, on the read-ahead side, so that an
  * archived EDIFACT feed is parsed ahead as a plain one is (on the write side it took 60%
  * more time). On success *file holds the decompressed content (on the heap) and true is
- * returned; a file that does not decompress is
- * left as it is, for the write side to refuse with the reason. */
+ * returned; a file that does not decompress is left as it is, for the write side to refuse
+ * with the reason. */
 static bool decode_file(struct vg_file *file)
 {
     enum ing_compression c = vg__ing_compression(file->data, file->len);
