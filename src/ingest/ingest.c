@@ -8,6 +8,7 @@
  * records each file in the batch that took it.
  */
 #include "ingest/session_int.h"
+#include "ingest/zipxml.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -402,6 +403,125 @@ static enum vg_status ingest_workbook(struct ing_session *s,
     return file_end(s, st, err);
 }
 
+/* Archives inside archives read (an archive of daily archives); deeper ones are skipped. */
+#define ARCHIVE_DEPTH 2
+
+/* One member of the zip archive z (index i, name), read whole into m within *budget bytes
+ * (what the archive may still inflate to). VG_EFORMAT or VG_ELIMIT with why. */
+static enum vg_status read_member(zip_t *z,
+                                  zip_uint64_t i,
+                                  const char *name,
+                                  struct vg_buf *m,
+                                  size_t *budget,
+                                  struct vg_error *why)
+{
+    vg_buf_reset(m);
+    zip_file_t *zf = zip_fopen_index(z, i, 0);
+    if (zf == NULL) {
+        return vg_error_set(why, VG_EFORMAT, "zip: %s cannot be read: %s", name,
+                            zip_error_strerror(zip_get_error(z)));
+    }
+    enum vg_status st = VG_OK;
+    char chunk[65536];
+    for (;;) {
+        zip_int64_t n = zip_fread(zf, chunk, sizeof(chunk));
+        if (n < 0) {
+            st = vg_error_set(why, VG_EFORMAT, "zip: %s does not decompress: %s", name,
+                              zip_error_strerror(zip_file_get_error(zf)));
+            break;
+        }
+        if (n == 0) {
+            break;
+        }
+        if ((size_t)n > *budget) {
+            st = vg_error_set(why, VG_ELIMIT,
+                              "zip: the archive holds more than 100 times its size (a "
+                              "decompression bomb?), at %s",
+                              name);
+            break;
+        }
+        *budget -= (size_t)n;
+        if ((st = vg_buf_append(m, chunk, (size_t)n)) != VG_OK) {
+            vg_error_set(why, st, "zip: %s: out of memory", name);
+            break;
+        }
+    }
+    zip_fclose(zf);
+    return st;
+}
+
+/* A zip archive that is not a workbook (path, data, len; digest: its content digest): each
+ * member read as a file of its own, named path!member (as terminals and agents send a day of
+ * messages in one attachment), compressed members and archives in it as such down to
+ * ARCHIVE_DEPTH; folders walked in the archive's order. A member that cannot be read
+ * (damaged, more than the archive's bound) is refused with the reason, once, and the others
+ * go in; an archive that cannot be opened is refused whole. */
+static enum vg_status ingest_zip(struct ing_session *s,
+                                 const char *path,
+                                 const char *data,
+                                 size_t len,
+                                 const uint8_t *digest,
+                                 struct vg_error *err)
+{
+    uint8_t own[VG_DIGEST_SIZE];
+    if (digest == NULL) {
+        vg_digest(data, len, own);
+        digest = own;
+    }
+    if (s->archive_depth >= ARCHIVE_DEPTH) {
+        file_counted(s, len);
+        skipped(s, path, "a zip archive inside an archive inside an archive: not read");
+        return VG_OK;
+    }
+    struct vg_error why;
+    vg_error_clear(&why);
+    zip_t *z = vg__zx_open(data, len, "zip", &why);
+    if (z == NULL) {
+        vg_error_at(&why, path, 0, 0, 0, 0);
+        return refuse_whole(s, path, data, len, digest, "zip", &why, err);
+    }
+    size_t budget = vg__ing_decompressed_max(len);
+    struct vg_buf member;
+    vg_buf_init(&member, budget);
+    zip_int64_t n = zip_get_num_entries(z, 0);
+    enum vg_status st = VG_OK;
+    s->archive_depth++;
+    for (zip_int64_t i = 0; i < n && st == VG_OK; i++) {
+        const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
+        size_t nl = name != NULL ? strlen(name) : 0;
+        if (nl == 0 || name[nl - 1] == '/') {
+            continue; /* a folder */
+        }
+        char label[VG_ERROR_SOURCE_MAX];
+        snprintf(label, sizeof(label), "%s!%s", path, name);
+        vg_error_clear(&why);
+        enum vg_status ms = read_member(z, (zip_uint64_t)i, name, &member, &budget, &why);
+        if (ms == VG_EFORMAT || ms == VG_ELIMIT) {
+            /* Known by the archive's digest and the member's name: refused once. */
+            struct vg_hasher h;
+            vg_hasher_init(&h);
+            vg_hasher_update(&h, digest, VG_DIGEST_SIZE);
+            vg_hasher_update(&h, name, nl);
+            uint8_t md[VG_DIGEST_SIZE];
+            vg_hasher_final(&h, md);
+            vg_error_at(&why, label, 0, 0, 0, 0);
+            st = refuse_whole(s, label, "", 0, md, "zip", &why, err);
+        } else if (ms != VG_OK) {
+            st = ms;
+            if (err != NULL) {
+                *err = why;
+            }
+        } else {
+            st = ingest_data(s, label, member.data != NULL ? member.data : "", member.len, NULL,
+                             err);
+        }
+    }
+    s->archive_depth--;
+    vg_buf_release(&member);
+    zip_discard(z);
+    return st;
+}
+
 /* A file's text (data, len; digest: its content digest when known, else NULL): its
  * format detected, then read by that format's reader, unless it is of no known format
  * (skipped) or was read whole before (unchanged). */
@@ -417,6 +537,9 @@ static enum vg_status ingest_text(struct ing_session *s,
     }
     if (vg__ing_ods_sniff(data, len)) {
         return ingest_workbook(s, path, data, len, digest, "ods", err);
+    }
+    if (len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0) {
+        return ingest_zip(s, path, data, len, digest, err);
     }
     const char *format = NULL;
     const char *csv_layout = NULL;

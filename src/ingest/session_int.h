@@ -198,6 +198,7 @@ struct ing_session {
     uint8_t file_digest[VG_DIGEST_SIZE]; /* content digest of the file being read */
     int64_t file_rejected;               /* report->rejected when it began */
     bool file_rejects_block;             /* its rejects keep it from being read whole */
+    int archive_depth;                   /* zip archives being read, one inside the other */
 };
 
 /* ---- a run's files read ahead (read_edifact.c) --------------------------------------- */

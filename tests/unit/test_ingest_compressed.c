@@ -1,7 +1,8 @@
 /* Compressed input (src/ingest/compressed.c): gzip and Zstandard files are read as what they
  * hold, members and frames in turn; the same file again is unchanged; a corrupt or cut-off
  * one is refused whole with the reason and kept in rejects, once; the decompressed size is
- * bounded. */
+ * bounded. Zip archives (ingest.c) are read member by member, each a file of its own. */
+#include "../../fuzz/workbook_build.h"
 #include "ingest/ingest_int.h"
 #include "vg_targeting.h"
 #include "vg_test.h"
@@ -144,10 +145,80 @@ static void test_ingest_compressed__size_is_bounded(void **state)
     assert_int_equal(vg__ing_compression("container,", 10), ING_PLAIN);
 }
 
+/* A zip archive (a day of files in one attachment) is read member by member, each a file
+ * named archive!member with its own digest: a gzip member as what it holds, a member in a
+ * folder, a member of no format skipped; a damaged member is refused with the reason, once,
+ * and the member after it goes in; the same archive again changes nothing. */
+static void test_ingest_compressed__zip_members_read_as_files(void **state)
+{
+    (void)state;
+    static const char zevents_text[] = "container,event,time,port\n"
+                                       "TGHU1234566,gate_in,2024-05-05T08:00,PEPAI\n";
+    static const char more_events_text[] = "container,event,time,port\n"
+                                           "MSCU1234566,load,2024-05-04T08:00,PECLL\n";
+    char gz[4096];
+    size_t gzn = 0;
+    gzip_into(events, gz, sizeof(gz), &gzn);
+    /* A member large enough that a byte in the middle of the archive is in its data. */
+    static char noise[20000];
+    size_t nn = 0;
+    nn += (size_t)snprintf(noise, sizeof(noise), "container,event,time,port\n");
+    for (unsigned i = 0; nn + 64 < sizeof(noise); i++) {
+        nn += (size_t)snprintf(noise + nn, sizeof(noise) - nn,
+                               "ZZZU%07u,gate_in,2024-05-0%uT0%u:00,PECLL\n", i * 7919u % 10000000u,
+                               1 + i % 9, i % 10);
+    }
+    struct xlsx_part parts[] = {
+        { "events.csv.gz", gz, gzn },
+        { "sub/more.csv", zevents_text, sizeof(zevents_text) - 1 },
+        { "notes.txt", "just words", 10 },
+    };
+    size_t len = 0;
+    char *zip = xlsx_zip(parts, 3, &len);
+    assert_non_null(zip);
+    struct vg_store *s = vg_tt_empty("zip.db");
+    struct vg_ingest_report r = ingest(s, "day.zip", zip, len, VG_OK);
+    assert_int_equal(r.files, 3);
+    assert_int_equal(r.files_skipped, 1);
+    assert_int_equal(r.accepted, 3);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM ingest_files WHERE path IN "
+                                  "('day.zip!events.csv.gz', 'day.zip!sub/more.csv')"),
+                     2);
+    r = ingest(s, "day.zip", zip, len, VG_OK);
+    assert_int_equal(r.files_unchanged, 2);
+    assert_int_equal(r.accepted, 0);
+    free(zip);
+
+    struct xlsx_part damaged[] = {
+        { "big.csv", noise, nn },
+        { "after.csv", more_events_text, sizeof(more_events_text) - 1 },
+    };
+    zip = xlsx_zip(damaged, 2, &len);
+    assert_non_null(zip);
+    zip[len / 3] ^= 0x55;
+    zip[len / 3 + 1] ^= 0x55;
+    r = ingest(s, "damaged.zip", zip, len, VG_EPARTIAL);
+    assert_int_equal(r.rejected, 1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM rejects WHERE format = 'zip' AND source ="
+                                  " 'damaged.zip!big.csv' AND reason LIKE 'zip: big.csv %'"),
+                     1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM ingest_files WHERE path ="
+                                  " 'damaged.zip!after.csv'"),
+                     1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM equipment_events WHERE kind = 'load'"), 1);
+    int64_t rejects = vg_tt_int(s, "SELECT count(*) FROM rejects");
+    r = ingest(s, "damaged.zip", zip, len, VG_OK);
+    assert_int_equal(r.rejected, 0);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM rejects"), rejects);
+    free(zip);
+    vg_store_close(s);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest_compressed__gzip_and_zstd_read_as_what_they_hold),
     cmocka_unit_test(test_ingest_compressed__broken_file_refused_whole_once),
     cmocka_unit_test(test_ingest_compressed__size_is_bounded),
+    cmocka_unit_test(test_ingest_compressed__zip_members_read_as_files),
 };
 
 VG_TEST_MAIN(tests)
