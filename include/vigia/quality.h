@@ -27,7 +27,9 @@ struct vg_quality_filter {
     const char *kind;   /* findings of this kind (bad_check_digit...); NULL: any */
     const char *sender; /* findings in messages of this sender; NULL: any */
     const char *source; /* of this file: its path as ingested, or the path's last parts
-                           ("manifest.csv", "2024-05/manifest.csv"); NULL: any file */
+                           ("manifest.csv", "2024-05/manifest.csv"), or those of the zip
+                           archive or workbook it is a member or sheet of ("day.zip" for
+                           "day.zip!a.edi", "book.xlsx" for "book.xlsx[Events]"); NULL: any */
     int64_t since;      /* recorded at or after this time (UTC seconds); 0: any time */
     int64_t limit;      /* the newest this many (still listed oldest first); 0: all */
 };

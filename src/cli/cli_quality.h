@@ -10,7 +10,8 @@
 /* clang-format off */
 #define CLI_QUALITY_OPTIONS_HELP                                                            \
     "  --file PATH     only what came in this file (its path as ingested, or its last\n"    \
-    "                  parts: manifest.csv, 2024-05/manifest.csv)\n"                         \
+    "                  parts: manifest.csv, 2024-05/manifest.csv), or in this zip\n"         \
+    "                  archive or workbook (day.zip, book.xlsx: all its members or sheets)\n" \
     "  --since TIME    only what was recorded at or after TIME (ISO 8601, UTC unless\n"      \
     "                  it names a zone)\n"                                                   \
     "  --limit N       only the newest N (listed oldest first), or the N largest counts\n"   \

@@ -5,11 +5,21 @@
 #include <stdio.h>
 #include <vigia/quality.h>
 
-/* SQL true when the file path P matches the filter's source (?3): the whole path, or its
- * last parts after a '/'. */
-#define SOURCE_MATCHES(P)                                                 \
- "(?3 IS NULL OR " P " = ?3 OR (length(" P ") > length(?3) AND substr(" P \
- ", -length(?3)) = ?3 AND substr(" P ", -length(?3) - 1, 1) = '/'))"
+/* SQL true when the path P is the filter's source (?3): the whole path, or its last parts
+ * after a '/' (or after the '!' that begins an archive member's path). */
+#define PATH_IS(P)                                                                \
+ "(" P " = ?3 OR (length(" P ") > length(?3) AND substr(" P ", -length(?3)) = ?3" \
+ " AND substr(" P ", -length(?3) - 1, 1) IN ('/', '!')))"
+
+/* The archive or workbook a source P is a part of ("day.zip" of "day.zip!a/b.edi",
+ * "book.xlsx" of "book.xlsx[Events]"), else NULL. */
+#define CONTAINER_OF(P)                                                          \
+ "(CASE WHEN instr(" P ", '!') > 0 THEN substr(" P ", 1, instr(" P ", '!') - 1)" \
+ " WHEN instr(" P ", '[') > 0 THEN substr(" P ", 1, instr(" P ", '[') - 1) END)"
+
+/* SQL true when the file path P matches the filter's source (?3): the path, or the archive
+ * or workbook it is a member or sheet of (PATH_IS). */
+#define SOURCE_MATCHES(P) "(?3 IS NULL OR " PATH_IS(P) " OR " PATH_IS(CONTAINER_OF(P)) ")"
 
 #define UTC(T) "strftime('%Y-%m-%dT%H:%M:%SZ', " T ", 'unixepoch')"
 

@@ -1,9 +1,11 @@
 /* Listings and counts of rejects and findings (vigia/quality.h): filtered by kind, sender,
  * file, time and number; counted per kind and sender (beside the sender's messages) and
  * per file. */
+#include "store/store_int.h"
 #include "vg_targeting.h"
 #include "vg_test.h"
 
+#include <sqlite3.h>
 #include <vigia/ingest.h>
 #include <vigia/quality.h>
 #include <vigia/store.h>
@@ -157,10 +159,44 @@ static void test_quality__rejects_listed_and_counted_per_file(void **state)
     vg_store_close(s);
 }
 
+/* A source that is a member of a zip archive or a sheet of a workbook is found by the
+ * archive's or workbook's name too (positions name them: day.zip!a.csv, book.xlsx[Ev]). */
+static void test_quality__members_and_sheets_found_by_their_container(void **state)
+{
+    (void)state;
+    struct vg_store *s = vg_tt_empty("quality-members.db");
+    static const char *const sources[] = { "in/day.zip!gate/apm.csv", "in/book.xlsx[Eventos]",
+                                           "in/daybook.csv" };
+    for (size_t i = 0; i < 3; i++) {
+        char sql[256];
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO rejects(source, format, status, reason, created_at)"
+                 " VALUES ('%s', 'csv-events', 'VG_EPARSE', 'r%zu', %zu)",
+                 sources[i], i, i + 1);
+        assert_int_equal(sqlite3_exec(s->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    struct vg_quality_filter f = { .source = "day.zip" };
+    struct rows r = query(s, vg_rejects_query, &f);
+    assert_int_equal(r.n, 1);
+    assert_non_null(strstr(r.row[0], "in/day.zip!gate/apm.csv|"));
+    f.source = "in/book.xlsx";
+    r = query(s, vg_rejects_query, &f);
+    assert_int_equal(r.n, 1);
+    assert_non_null(strstr(r.row[0], "in/book.xlsx[Eventos]|"));
+    f.source = "book.xlsx[Eventos]";
+    assert_int_equal(query(s, vg_rejects_query, &f).n, 1);
+    f.source = "ook.xlsx"; /* last parts are whole names */
+    assert_int_equal(query(s, vg_rejects_query, &f).n, 0);
+    f.source = "gate/apm.csv"; /* the member's own last parts */
+    assert_int_equal(query(s, vg_rejects_query, &f).n, 1);
+    vg_store_close(s);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_quality__findings_counted_per_kind_and_sender),
     cmocka_unit_test(test_quality__findings_listed_by_file_kind_time_and_number),
     cmocka_unit_test(test_quality__rejects_listed_and_counted_per_file),
+    cmocka_unit_test(test_quality__members_and_sheets_found_by_their_container),
 };
 
 VG_TEST_MAIN(tests)
