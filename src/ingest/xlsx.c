@@ -28,9 +28,6 @@
 /* What Excel allows: 1,048,576 rows, 16,384 columns (XFD). */
 #define XLSX_MAX_ROW 1048576u
 #define XLSX_MAX_COL 16384u
-/* Sheets of a workbook read (Excel allows as many as memory does). */
-#define XLSX_MAX_SHEETS 256
-
 bool vg__ing_xlsx_sniff(const char *data, size_t len)
 {
     return vg__zx_has_part(data, len, "xl/workbook.xml");
@@ -45,10 +42,11 @@ struct sheet_ref {
 };
 
 struct workbook {
-    struct sheet_ref sheets[XLSX_MAX_SHEETS];
-    size_t nsheets;
+    struct sheet_ref *sheets;
+    size_t nsheets, cap;
     bool date1904;
     enum vg_status failed;
+    XML_Parser p;
 };
 
 static void copy_text(char *dst, size_t size, const char *src)
@@ -60,7 +58,14 @@ static void XMLCALL workbook_start(void *user, const XML_Char *name, const XML_C
 {
     struct workbook *wb = user;
     const char *n = vg__zx_local(name);
-    if (strcmp(n, "sheet") == 0 && wb->nsheets < XLSX_MAX_SHEETS) {
+    if (strcmp(n, "sheet") == 0) {
+        struct sheet_ref *grown = vg_grow(wb->sheets, &wb->cap, wb->nsheets + 1, sizeof(*grown));
+        if (grown == NULL) {
+            wb->failed = VG_ENOMEM;
+            XML_StopParser(wb->p, XML_FALSE);
+            return;
+        }
+        wb->sheets = grown;
         struct sheet_ref *r = &wb->sheets[wb->nsheets++];
         copy_text(r->name, sizeof(r->name), vg__zx_attr(atts, "name", NULL));
         copy_text(r->rid, sizeof(r->rid), vg__zx_attr(atts, "id", "relationships"));
@@ -172,12 +177,12 @@ enum num_show { SHOW_NUMBER, SHOW_DATE, SHOW_ZEROS };
 
 struct styles {
     /* numFmtId -> format code, for the workbook's own formats (ids from 164). */
-    struct {
+    struct num_fmt {
         int id;
         enum num_show show;
         int zeros;
-    } fmts[512];
-    size_t nfmts;
+    } * fmts;
+    size_t nfmts, capfmts;
     /* cellXfs: style index -> how it shows numbers; width for SHOW_ZEROS. */
     unsigned char *show;
     unsigned short *zeros;
@@ -240,9 +245,17 @@ static void XMLCALL styles_start(void *user, const XML_Char *name, const XML_Cha
 {
     struct styles *st = user;
     const char *n = vg__zx_local(name);
-    if (strcmp(n, "numFmt") == 0 && st->nfmts < sizeof(st->fmts) / sizeof(st->fmts[0])) {
+    if (strcmp(n, "numFmt") == 0) {
         const char *id = vg__zx_attr(atts, "numFmtId", NULL),
                    *code = vg__zx_attr(atts, "formatCode", NULL);
+        struct num_fmt *grown = id != NULL && code != NULL
+                                    ? vg_grow(st->fmts, &st->capfmts, st->nfmts + 1, sizeof(*grown))
+                                    : st->fmts;
+        if (grown == NULL) {
+            styles_fail(st, VG_ENOMEM);
+            return;
+        }
+        st->fmts = grown;
         if (id != NULL && code != NULL) {
             int zeros = 0;
             st->fmts[st->nfmts].id = atoi(id);
@@ -566,7 +579,7 @@ enum vg_status vg__ing_xlsx_read(
     struct styles *sty = vg_calloc(1, sizeof(*sty));
     enum vg_status st = wb != NULL && sty != NULL ? VG_OK : VG_ENOMEM;
     if (st == VG_OK) {
-        st = vg__zx_read_part(&pr, "xl/workbook.xml", false, wb, workbook_start, NULL, NULL, NULL,
+        st = vg__zx_read_part(&pr, "xl/workbook.xml", false, wb, workbook_start, NULL, NULL, &wb->p,
                               &wb->failed);
     }
     if (st == VG_OK) {
@@ -592,8 +605,12 @@ enum vg_status vg__ing_xlsx_read(
     if (sty != NULL) {
         vg_free(sty->show);
         vg_free(sty->zeros);
+        vg_free(sty->fmts);
     }
     vg_free(sty);
+    if (wb != NULL) {
+        vg_free(wb->sheets);
+    }
     vg_free(wb);
     zip_discard(z);
     if (st != VG_OK) {

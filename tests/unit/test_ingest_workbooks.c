@@ -174,6 +174,56 @@ static void test_ingest_workbooks__cell_types_and_date_systems(void **state)
     free(zip);
 }
 
+/* No fixed limits: the 300th sheet is read, and a date in the workbook's 600th format of its
+ * own is a date. */
+static void test_ingest_workbooks__many_sheets_and_formats(void **state)
+{
+    (void)state;
+    enum { SHEETS = 300, FORMATS = 600 };
+    size_t cap = 64 * 1024;
+    char *wb = vg_malloc(cap), *rels = vg_malloc(cap), *styles = vg_malloc(cap);
+    assert_true(wb != NULL && rels != NULL && styles != NULL);
+    xlsx_workbook_parts(SHEETS, 0, wb, rels, cap);
+    int n = snprintf(styles, cap,
+                     "<?xml version=\"1.0\"?><styleSheet xmlns=\"" XLSX_NS "\">"
+                     "<numFmts>");
+    for (int i = 0; i < FORMATS; i++) {
+        n += snprintf(styles + n, cap - (size_t)n, "<numFmt numFmtId=\"%d\" formatCode=\"%s\"/>",
+                      164 + i, i == FORMATS - 1 ? "yyyy/mm/dd" : "0.0");
+    }
+    snprintf(styles + n, cap - (size_t)n,
+             "</numFmts><cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"%d\"/></cellXfs>"
+             "</styleSheet>",
+             164 + FORMATS - 1);
+    static const char empty[] = "<?xml version=\"1.0\"?><worksheet xmlns=\"" XLSX_NS "\">"
+                                "<sheetData/></worksheet>";
+    static const char last[] = "<?xml version=\"1.0\"?><worksheet xmlns=\"" XLSX_NS "\">"
+                               "<sheetData><row r=\"1\"><c r=\"A1\" s=\"1\"><v>45413</v></c>"
+                               "</row></sheetData></worksheet>";
+    struct xlsx_part *parts = vg_calloc(SHEETS + 3, sizeof(*parts));
+    static char names[SHEETS][40];
+    assert_non_null(parts);
+    parts[0] = (struct xlsx_part){ "xl/workbook.xml", wb, strlen(wb) };
+    parts[1] = (struct xlsx_part){ "xl/_rels/workbook.xml.rels", rels, strlen(rels) };
+    parts[2] = (struct xlsx_part){ "xl/styles.xml", styles, strlen(styles) };
+    for (int i = 0; i < SHEETS; i++) {
+        snprintf(names[i], sizeof(names[i]), "xl/worksheets/sheet%d.xml", i + 1);
+        parts[3 + i] = (struct xlsx_part){ names[i], i == SHEETS - 1 ? last : empty,
+                                           i == SHEETS - 1 ? sizeof(last) - 1 : sizeof(empty) - 1 };
+    }
+    size_t len = 0;
+    char *zip = xlsx_zip(parts, SHEETS + 3, &len);
+    assert_non_null(zip);
+    char text[256];
+    sheet_text(zip, len, SHEETS - 1, text, sizeof(text));
+    assert_string_equal(text, "2024-05-01T00:00\n");
+    free(zip);
+    vg_free(parts);
+    vg_free(wb);
+    vg_free(rels);
+    vg_free(styles);
+}
+
 /* A workbook whose sheet is not well-formed XML is refused whole, with the part and line,
  * once; the good file beside it goes in. One that inflates past the bound is refused. */
 static void test_ingest_workbooks__broken_workbook_refused_whole_once(void **state)
@@ -385,6 +435,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest_workbooks__sheets_as_csv_rows),
     cmocka_unit_test(test_ingest_workbooks__workbook_ingested_with_sheet_positions),
     cmocka_unit_test(test_ingest_workbooks__cell_types_and_date_systems),
+    cmocka_unit_test(test_ingest_workbooks__many_sheets_and_formats),
     cmocka_unit_test(test_ingest_workbooks__broken_workbook_refused_whole_once),
     cmocka_unit_test(test_ingest_workbooks__every_producer_gives_the_same_store),
     cmocka_unit_test(test_ingest_workbooks__ods_cells),
