@@ -394,7 +394,7 @@ struct ing_sheet {
 
 struct ing_workbook {
     struct vg_buf text;
-    struct ing_sheet *sheets; /* in the workbook's order; chart sheets left out */
+    struct ing_sheet *sheets; /* in the workbook's order, every sheet it names */
     size_t nsheets;
 };
 

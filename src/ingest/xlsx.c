@@ -536,11 +536,14 @@ static enum vg_status read_sheets(struct vg__zx_reader *pr,
     enum vg_status st = VG_OK;
     for (size_t i = 0; st == VG_OK && i < wb->nsheets; i++) {
         const struct sheet_ref *r = &wb->sheets[i];
-        if (r->part[0] == 0) {
-            continue; /* a chart sheet or a dangling reference: no cells */
-        }
         struct ing_sheet *out = &x->sheets[x->nsheets];
         copy_text(out->name, sizeof(out->name), r->name);
+        out->offset = x->text.len;
+        out->len = 0;
+        if (r->part[0] == 0) {
+            x->nsheets++; /* a reference to no part: a sheet without rows (sheet_skipped) */
+            continue;
+        }
         sh = (struct sheet){ .ss = ss,
                              .sty = sty,
                              .date1904 = wb->date1904,
