@@ -385,7 +385,9 @@ static enum vg_status ingest_workbook(struct ing_session *s,
                      "worksheet '%s' has no header row of a layout of docs/formats.md in its "
                      "first %d rows; not read",
                      sh->name, SHEET_HEADER_ROWS);
-            struct ing_source src = { 0, (int64_t)sh->offset, 1, NULL };
+            /* Offsets of sheets without rows coincide: offset + index keeps each finding
+             * apart (a finding's key is its file, offset, kind and field). */
+            struct ing_source src = { 0, (int64_t)(sh->offset + i), 1, NULL };
             st = vg__ing_finding(s, 0, &src, "sheet_skipped", "worksheet", sh->name,
                                  "a header row of docs/formats.md", detail, err);
             continue;

@@ -551,7 +551,6 @@ static enum vg_status read_sheets(struct vg__zx_reader *pr,
                              .value = value,
                              .why = pr->why,
                              .part = r->part };
-        out->offset = x->text.len;
         st = vg__zx_read_part(pr, r->part, false, &sh, sheet_start, sheet_end, sheet_text, &sh.p,
                               &sh.failed);
         value = sh.value;

@@ -197,9 +197,14 @@ static void test_ingest_workbooks__many_sheets_and_formats(void **state)
              164 + FORMATS - 1);
     static const char empty[] = "<?xml version=\"1.0\"?><worksheet xmlns=\"" XLSX_NS "\">"
                                 "<sheetData/></worksheet>";
-    static const char last[] = "<?xml version=\"1.0\"?><worksheet xmlns=\"" XLSX_NS "\">"
-                               "<sheetData><row r=\"1\"><c r=\"A1\" s=\"1\"><v>45413</v></c>"
-                               "</row></sheetData></worksheet>";
+    static const char last[] =
+        "<?xml version=\"1.0\"?><worksheet xmlns=\"" XLSX_NS "\"><sheetData>"
+        "<row r=\"1\"><c t=\"inlineStr\"><is><t>container</t></is></c><c t=\"inlineStr\"><is>"
+        "<t>event</t></is></c><c t=\"inlineStr\"><is><t>time</t></is></c><c t=\"inlineStr\">"
+        "<is><t>port</t></is></c></row>"
+        "<row r=\"2\"><c t=\"inlineStr\"><is><t>MSCU1234566</t></is></c><c t=\"inlineStr\">"
+        "<is><t>load</t></is></c><c s=\"1\"><v>45413</v></c><c t=\"inlineStr\"><is><t>PECLL"
+        "</t></is></c></row></sheetData></worksheet>";
     struct xlsx_part *parts = vg_calloc(SHEETS + 3, sizeof(*parts));
     static char names[SHEETS][40];
     assert_non_null(parts);
@@ -216,7 +221,18 @@ static void test_ingest_workbooks__many_sheets_and_formats(void **state)
     assert_non_null(zip);
     char text[256];
     sheet_text(zip, len, SHEETS - 1, text, sizeof(text));
-    assert_string_equal(text, "2024-05-01T00:00\n");
+    assert_string_equal(text, "container,event,time,port\n"
+                              "MSCU1234566,load,2024-05-01T00:00,PECLL\n");
+    /* Ingested: each empty sheet a finding of its own, the last sheet's event in. */
+    struct vg_store *st = vg_tt_empty("many-sheets.db");
+    struct vg_ingest_report r;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_int_equal(vg_ingest_buffer(st, "many.xlsx", zip, len, NULL, &r, &e), VG_OK);
+    assert_int_equal(r.accepted, 1);
+    assert_int_equal(vg_tt_int(st, "SELECT count(*) FROM findings WHERE kind = 'sheet_skipped'"),
+                     SHEETS - 1);
+    vg_store_close(st);
     free(zip);
     vg_free(parts);
     vg_free(wb);
