@@ -349,12 +349,13 @@ static enum vg_status ingest_workbook(struct ing_session *s,
         }
         return st;
     }
+    const char *all = x.text.data != NULL ? x.text.data : ""; /* NULL when no sheet has text */
     size_t known = 0;
     for (size_t i = 0; i < x.nsheets; i++) {
         size_t at;
         uint32_t line;
         const struct ing_sheet *sh = &x.sheets[i];
-        known += sheet_header(x.text.data + sh->offset, sh->len, &at, &line);
+        known += sheet_header(all + sh->offset, sh->len, &at, &line);
     }
     if (known == 0) {
         file_counted(s, len);
@@ -369,7 +370,7 @@ static enum vg_status ingest_workbook(struct ing_session *s,
     st = file_begin(s, &f, format, digest, &unchanged, err);
     for (size_t i = 0; st == VG_OK && !unchanged && i < x.nsheets; i++) {
         const struct ing_sheet *sh = &x.sheets[i];
-        const char *text = x.text.data + sh->offset;
+        const char *text = all + sh->offset;
         size_t at = 0;
         uint32_t line = 0;
         char label[VG_ERROR_SOURCE_MAX];
