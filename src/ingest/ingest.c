@@ -329,11 +329,6 @@ static enum vg_status ingest_workbook(struct ing_session *s,
                                       const char *format,
                                       struct vg_error *err)
 {
-    uint8_t own[VG_DIGEST_SIZE];
-    if (digest == NULL) {
-        vg_digest(data, len, own);
-        digest = own;
-    }
     struct ing_workbook x;
     struct vg_error why;
     vg_error_clear(&why);
@@ -466,11 +461,6 @@ static enum vg_status ingest_zip(struct ing_session *s,
                                  const uint8_t *digest,
                                  struct vg_error *err)
 {
-    uint8_t own[VG_DIGEST_SIZE];
-    if (digest == NULL) {
-        vg_digest(data, len, own);
-        digest = own;
-    }
     if (s->archive_depth >= ARCHIVE_DEPTH) {
         file_counted(s, len);
         skipped(s, path, "a zip archive inside an archive inside an archive: not read");
@@ -525,9 +515,9 @@ static enum vg_status ingest_zip(struct ing_session *s,
     return st;
 }
 
-/* A file's text (data, len; digest: its content digest when known, else NULL): its
- * format detected, then read by that format's reader, unless it is of no known format
- * (skipped) or was read whole before (unchanged). */
+/* A file's text (data, len; digest: the file's content digest): its format detected, then
+ * read by that format's reader, unless it is of no known format (skipped) or was read whole
+ * before (unchanged). */
 static enum vg_status ingest_text(struct ing_session *s,
                                   const char *path,
                                   const char *data,
@@ -561,11 +551,6 @@ static enum vg_status ingest_text(struct ing_session *s,
                          "of docs/formats.md)");
         return VG_OK;
     }
-    uint8_t own[VG_DIGEST_SIZE];
-    if (digest == NULL) {
-        vg_digest(data, len, own);
-        digest = own;
-    }
     struct ing_file f = { path, data, len, 0, 0, 0 };
     bool unchanged = false;
     enum vg_status st = file_begin(s, &f, format, digest, &unchanged, err);
@@ -590,8 +575,8 @@ static bool utf16_bom(const char *data, size_t len)
     return len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF));
 }
 
-/* A file's decompressed content (data, len; digest: the file's content digest when
- * known, else NULL), as ingest_text reads the text it holds: text in UTF-16 with its
+/* A file's decompressed content (data, len; digest: the file's content digest), as
+ * ingest_text reads the text it holds: text in UTF-16 with its
  * byte-order mark (what spreadsheets save as "Unicode text") is read as its UTF-8. */
 static enum vg_status ingest_decoded(struct ing_session *s,
                                      const char *path,
@@ -602,11 +587,6 @@ static enum vg_status ingest_decoded(struct ing_session *s,
 {
     if (!utf16_bom(data, len)) {
         return ingest_text(s, path, data, len, digest, err);
-    }
-    uint8_t own[VG_DIGEST_SIZE];
-    if (digest == NULL) {
-        vg_digest(data, len, own);
-        digest = own;
     }
     struct vg_buf utf8;
     vg_buf_init(&utf8, len * 4 + 16); /* what the conversion reserves */
@@ -622,8 +602,9 @@ static enum vg_status ingest_decoded(struct ing_session *s,
     return st;
 }
 
-/* A file's content, as ingest_decoded reads it: a gzip or Zstandard file is decompressed;
- * the file's digest stays that of its bytes. A file that does not decompress is refused
+/* A file's content (data, len; digest: its content digest when known, else NULL: computed
+ * here, once), as ingest_decoded reads it: a gzip or Zstandard file is decompressed; the
+ * file's digest stays that of its bytes. A file that does not decompress is refused
  * whole with the reason and the byte where it broke (vigia rejects). */
 static enum vg_status ingest_data(struct ing_session *s,
                                   const char *path,
@@ -632,14 +613,14 @@ static enum vg_status ingest_data(struct ing_session *s,
                                   const uint8_t *digest,
                                   struct vg_error *err)
 {
-    enum ing_compression c = vg__ing_compression(data, len);
-    if (c == ING_PLAIN) {
-        return ingest_decoded(s, path, data, len, digest, err);
-    }
     uint8_t own[VG_DIGEST_SIZE];
     if (digest == NULL) {
         vg_digest(data, len, own);
         digest = own;
+    }
+    enum ing_compression c = vg__ing_compression(data, len);
+    if (c == ING_PLAIN) {
+        return ingest_decoded(s, path, data, len, digest, err);
     }
     struct vg_buf plain;
     vg_buf_init(&plain, vg__ing_decompressed_max(len));
