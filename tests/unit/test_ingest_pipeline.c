@@ -253,6 +253,19 @@ static void dump_digest(struct vg_store *s, char out[65])
 }
 
 /* The two stores hold the same rows (dump_digest). */
+/* The callbacks of two runs (a one-thread run and one read ahead): the same events in the
+ * same order, all on the calling thread. Finalises both hashers. */
+static void assert_same_callbacks(struct seen *one, struct seen *two)
+{
+    assert_false(one->foreign_thread);
+    assert_false(two->foreign_thread);
+    assert_int_equal(one->n, two->n);
+    uint8_t h1[VG_DIGEST_SIZE], h2[VG_DIGEST_SIZE];
+    vg_hasher_final(&one->h, h1);
+    vg_hasher_final(&two->h, h2);
+    assert_memory_equal(h1, h2, sizeof(h1));
+}
+
 static void assert_same_store(struct vg_store *a, struct vg_store *b)
 {
     char da[65], db[65];
@@ -344,14 +357,8 @@ static void test_ingest_pipeline__same_store_as_one_thread(void **state)
     assert_same_store(one, mem);
     vg_store_close(mem);
 
-    assert_false(seen_one.foreign_thread);
-    assert_false(seen_two.foreign_thread);
     assert_true(seen_two.n > r2.findings + r2.rejected); /* and progress per batch */
-    assert_int_equal(seen_one.n, seen_two.n);
-    uint8_t h1[VG_DIGEST_SIZE], h2[VG_DIGEST_SIZE];
-    vg_hasher_final(&seen_one.h, h1);
-    vg_hasher_final(&seen_two.h, h2);
-    assert_memory_equal(h1, h2, sizeof(h1));
+    assert_same_callbacks(&seen_one, &seen_two);
 
     /* Again: nothing changes, on either path. */
     assert_int_equal(run(two, path, false, NULL, &r2), VG_EPARTIAL);
@@ -785,12 +792,7 @@ static void test_ingest_pipeline__run_read_ahead_as_one_thread(void **state)
     assert_true(q_count(two, "SELECT count(*) FROM messages WHERE format = 'JSON'") > 0);
     assert_memory_equal(&r1, &r2, sizeof(r1));
     assert_same_store(one, two);
-    assert_false(seen_two.foreign_thread);
-    assert_int_equal(seen_one.n, seen_two.n);
-    uint8_t h1[VG_DIGEST_SIZE], h2[VG_DIGEST_SIZE];
-    vg_hasher_final(&seen_one.h, h1);
-    vg_hasher_final(&seen_two.h, h2);
-    assert_memory_equal(h1, h2, sizeof(h1));
+    assert_same_callbacks(&seen_one, &seen_two);
     vg_store_close(one);
     vg_store_close(two);
 
@@ -877,12 +879,7 @@ static void test_ingest_pipeline__compressed_files_read_ahead(void **state)
                      1);
     assert_memory_equal(&r1, &r2, sizeof(r1));
     assert_same_store(one, two);
-    assert_false(seen_two.foreign_thread);
-    assert_int_equal(seen_one.n, seen_two.n);
-    uint8_t h1[VG_DIGEST_SIZE], h2[VG_DIGEST_SIZE];
-    vg_hasher_final(&seen_one.h, h1);
-    vg_hasher_final(&seen_two.h, h2);
-    assert_memory_equal(h1, h2, sizeof(h1));
+    assert_same_callbacks(&seen_one, &seen_two);
     /* Again: the CSV archive and the cut-off file (refused once) are known and not read;
      * the EDIFACT archive, which has a rejected message, is read again (as a plain one is,
      * for --tolerate-counts) and changes nothing. */
