@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vigia/alloc.h>
@@ -515,6 +516,32 @@ static enum vg_status ingest_zip(struct ing_session *s,
     return st;
 }
 
+/* Why a file of no format vigia reads is skipped: what it is, when it is one of the
+ * spreadsheet exports people send instead (so the sender knows what to send), else the
+ * formats vigia reads. */
+static const char *unread_why(const char *data, size_t len)
+{
+    static const unsigned char ole2[8] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
+    if (len >= 8 && memcmp(data, ole2, 8) == 0) {
+        return "an Excel 97-2003 workbook (.xls) or an Office file protected by a password: "
+               "save it as .xlsx or .ods without a password, or as CSV";
+    }
+    size_t i = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* a byte-order mark */
+    while (i < len && i < 512 && strchr(" \t\r\n", data[i]) != NULL && data[i] != 0) {
+        i++;
+    }
+    static const char *const html[] = { "<!DOCTYPE html", "<html", "<table", "<HTML", "<TABLE" };
+    for (size_t k = 0; k < sizeof(html) / sizeof(html[0]); k++) {
+        size_t n = strlen(html[k]);
+        if (len - i >= n && strncasecmp(data + i, html[k], n) == 0) {
+            return "an HTML page (what some systems export as \"Excel\"): open it in a "
+                   "spreadsheet and save it as .xlsx, .ods or CSV";
+        }
+    }
+    return "not a format vigia reads (EDIFACT, NMEA AIS, the CSV/JSON layouts of "
+           "docs/formats.md, or workbooks of them)";
+}
+
 /* A file's text (data, len; digest: the file's content digest): its format detected, then
  * read by that format's reader, unless it is of no known format (skipped) or was read whole
  * before (unchanged). */
@@ -547,8 +574,7 @@ static enum vg_status ingest_text(struct ing_session *s,
     }
     if (format == NULL) {
         file_counted(s, len);
-        skipped(s, path, "not a format vigia reads (EDIFACT, NMEA AIS, or the CSV/JSON layouts "
-                         "of docs/formats.md)");
+        skipped(s, path, unread_why(data, len));
         return VG_OK;
     }
     struct ing_file f = { path, data, len, 0, 0, 0 };

@@ -447,6 +447,52 @@ static void test_ingest_workbooks__ods_cells(void **state)
     free(zip);
 }
 
+static void on_skipped(void *user,
+                       enum vg_ingest_event ev,
+                       const struct vg_error *e,
+                       const struct vg_ingest_report *r)
+{
+    (void)r;
+    if (ev == VG_INGEST_FILE_SKIPPED && e != NULL) {
+        snprintf(user, 256, "%s", e->message);
+    }
+}
+
+/* What people send instead of a workbook is skipped with what it is and what to send: an
+ * Excel 97-2003 file (or one protected by a password: both are OLE2 compound files), an HTML
+ * table saved as "Excel"; anything else with the formats vigia reads. */
+static void test_ingest_workbooks__other_spreadsheets_skipped_with_what_to_send(void **state)
+{
+    (void)state;
+    static const char xls[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0\0\0\0\0";
+    static const char html[] = "\xEF\xBB\xBF\r\n  <table><tr><td>container</td></tr></table>";
+    static const char other[] = "just some words";
+    static const struct {
+        const char *name, *data;
+        size_t len;
+        const char *says;
+    } cases[] = {
+        { "manifest.xls", xls, sizeof(xls) - 1, "Excel 97-2003 workbook (.xls)" },
+        { "export.xls", html, sizeof(html) - 1, "an HTML page" },
+        { "notes.txt", other, sizeof(other) - 1, "not a format vigia reads" },
+    };
+    struct vg_store *s = vg_tt_empty("skipped.db");
+    for (size_t i = 0; i < 3; i++) {
+        char said[256] = "";
+        struct vg_ingest_options o = { .callback = on_skipped, .user = said };
+        struct vg_ingest_report r;
+        struct vg_error e;
+        vg_error_clear(&e);
+        assert_int_equal(
+            vg_ingest_buffer(s, cases[i].name, cases[i].data, cases[i].len, &o, &r, &e), VG_OK);
+        assert_int_equal(r.files_skipped, 1);
+        if (strstr(said, cases[i].says) == NULL) {
+            fail_msg("%s: said '%s'", cases[i].name, said);
+        }
+    }
+    vg_store_close(s);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest_workbooks__sheets_as_csv_rows),
     cmocka_unit_test(test_ingest_workbooks__workbook_ingested_with_sheet_positions),
@@ -455,6 +501,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest_workbooks__broken_workbook_refused_whole_once),
     cmocka_unit_test(test_ingest_workbooks__every_producer_gives_the_same_store),
     cmocka_unit_test(test_ingest_workbooks__ods_cells),
+    cmocka_unit_test(test_ingest_workbooks__other_spreadsheets_skipped_with_what_to_send),
 };
 
 VG_TEST_MAIN(tests)
