@@ -317,66 +317,31 @@ static bool sheet_header(const char *text, size_t len, size_t *at, uint32_t *lin
     return false;
 }
 
-/* A spreadsheet workbook (data, len; digest: the file's) of format "xlsx" or "ods": each
- * worksheet whose header row is one of the CSV layouts read as a CSV file of that layout,
- * positions naming the sheet and its rows; a worksheet of no layout is recorded as a
- * finding (sheet_skipped), a workbook with none is skipped, and one that cannot be read is
- * refused whole with the reason. */
-static enum vg_status ingest_workbook(struct ing_session *s,
-                                      const char *path,
-                                      const char *data,
-                                      size_t len,
-                                      const uint8_t *digest,
-                                      const char *format,
-                                      struct vg_error *err)
+/* The sheets of the workbook x (the file path, data, len, digest, as format) that have a
+ * header row (at[i], line[i]; SIZE_MAX: none), each read as a CSV file of its layout under
+ * the label path[sheet] when there are several; the others recorded as sheet_skipped. The
+ * file is registered (or found unchanged) first and ended after. */
+static enum vg_status read_sheets(struct ing_session *s,
+                                  const char *path,
+                                  const char *data,
+                                  size_t len,
+                                  const uint8_t *digest,
+                                  const char *format,
+                                  const struct ing_workbook *x,
+                                  const char *all,
+                                  const size_t *at,
+                                  const uint32_t *line,
+                                  struct vg_error *err)
 {
-    struct ing_workbook x;
-    struct vg_error why;
-    vg_error_clear(&why);
-    enum vg_status st = strcmp(format, "ods") == 0 ? vg__ing_ods_read(data, len, 0, &x, &why)
-                                                   : vg__ing_xlsx_read(data, len, 0, &x, &why);
-    if (st == VG_EFORMAT || st == VG_ELIMIT) {
-        vg_error_at(&why, path, 0, 0, 0, 0);
-        return refuse_whole(s, path, data, len, digest, format, &why, err);
-    }
-    if (st != VG_OK) {
-        if (err != NULL) {
-            *err = why;
-        }
-        return st;
-    }
-    const char *all = x.text.data != NULL ? x.text.data : ""; /* NULL when no sheet has text */
-    size_t known = 0;
-    for (size_t i = 0; i < x.nsheets; i++) {
-        size_t at;
-        uint32_t line;
-        const struct ing_sheet *sh = &x.sheets[i];
-        known += sheet_header(all + sh->offset, sh->len, &at, &line);
-    }
-    if (known == 0) {
-        file_counted(s, len);
-        skipped(s, path,
-                "a workbook with no worksheet whose header row is a layout of "
-                "docs/formats.md");
-        vg__ing_workbook_release(&x);
-        return VG_OK;
-    }
     struct ing_file f = { path, data, len, 0, 0, 0 };
     bool unchanged = false;
-    st = file_begin(s, &f, format, digest, &unchanged, err);
-    for (size_t i = 0; st == VG_OK && !unchanged && i < x.nsheets; i++) {
-        const struct ing_sheet *sh = &x.sheets[i];
-        const char *text = all + sh->offset;
-        size_t at = 0;
-        uint32_t line = 0;
-        char label[VG_ERROR_SOURCE_MAX];
-        /* Positions name the sheet when the workbook has several: book.xlsx[Events]:12. */
-        if (x.nsheets > 1) {
-            snprintf(label, sizeof(label), "%s[%s]", path, sh->name);
-        } else {
-            snprintf(label, sizeof(label), "%s", path);
-        }
-        if (!sheet_header(text, sh->len, &at, &line)) {
+    enum vg_status st = file_begin(s, &f, format, digest, &unchanged, err);
+    if (st != VG_OK || unchanged) {
+        return st;
+    }
+    for (size_t i = 0; st == VG_OK && i < x->nsheets; i++) {
+        const struct ing_sheet *sh = &x->sheets[i];
+        if (at[i] == SIZE_MAX) {
             char detail[200];
             snprintf(detail, sizeof(detail),
                      "worksheet '%s' has no header row of a layout of docs/formats.md in its "
@@ -389,77 +354,93 @@ static enum vg_status ingest_workbook(struct ing_session *s,
                                  "a header row of docs/formats.md", detail, err);
             continue;
         }
-        struct ing_file sf = { label, text + at, sh->len - at, f.file_id, line, sh->offset + at };
+        /* Positions name the sheet when the workbook has several: book.xlsx[Events]:12. */
+        char label[VG_ERROR_SOURCE_MAX];
+        if (x->nsheets > 1) {
+            snprintf(label, sizeof(label), "%s[%s]", path, sh->name);
+        } else {
+            snprintf(label, sizeof(label), "%s", path);
+        }
+        struct ing_file sf = { label,   all + sh->offset + at[i], sh->len - at[i], f.file_id,
+                               line[i], sh->offset + at[i] };
         vg__ing_session_file(s, f.file_id, label); /* findings name the sheet too */
         st = vg__ing_read_csv(s, &sf, err);
         vg__ing_session_file(s, f.file_id, path);
     }
-    if (st == VG_OK && unchanged) {
-        vg__ing_workbook_release(&x);
-        return VG_OK;
-    }
-    vg__ing_workbook_release(&x);
     return file_end(s, st, err);
+}
+
+/* A spreadsheet workbook (data, len; digest: the file's), the archive z of kind
+ * VG__ZX_XLSX or VG__ZX_ODS: each worksheet whose header row is one of the CSV layouts read
+ * as a CSV file of that layout, positions naming the sheet and its rows; a worksheet of no
+ * layout is recorded as a finding (sheet_skipped), a workbook with none is skipped, and one
+ * that cannot be read is refused whole with the reason. */
+static enum vg_status ingest_workbook(struct ing_session *s,
+                                      const char *path,
+                                      const char *data,
+                                      size_t len,
+                                      const uint8_t *digest,
+                                      zip_t *z,
+                                      enum vg__zx_kind kind,
+                                      struct vg_error *err)
+{
+    struct ing_workbook x;
+    struct vg_error why;
+    vg_error_clear(&why);
+    const char *format = kind == VG__ZX_ODS ? "ods" : "xlsx";
+    size_t max = vg__ing_decompressed_max(len);
+    enum vg_status st = kind == VG__ZX_ODS ? vg__ing_ods_read(z, max, &x, &why)
+                                           : vg__ing_xlsx_read(z, max, &x, &why);
+    if (st == VG_EFORMAT || st == VG_ELIMIT) {
+        vg_error_at(&why, path, 0, 0, 0, 0);
+        return refuse_whole(s, path, data, len, digest, format, &why, err);
+    }
+    if (st != VG_OK) {
+        if (err != NULL) {
+            *err = why;
+        }
+        return st;
+    }
+    const char *all = x.text.data != NULL ? x.text.data : ""; /* NULL when no sheet has text */
+    /* Each sheet's header row, found once: its offset (SIZE_MAX: none) and line. */
+    size_t *at = vg_calloc(x.nsheets + 1, sizeof(*at));
+    uint32_t *line = vg_calloc(x.nsheets + 1, sizeof(*line));
+    size_t known = 0;
+    for (size_t i = 0; at != NULL && line != NULL && i < x.nsheets; i++) {
+        const struct ing_sheet *sh = &x.sheets[i];
+        bool found = sheet_header(all + sh->offset, sh->len, &at[i], &line[i]);
+        at[i] = found ? at[i] : SIZE_MAX;
+        known += found;
+    }
+    if (at == NULL || line == NULL) {
+        st = vg_error_set(err, VG_ENOMEM, "out of memory reading %s", path);
+    } else if (known == 0) {
+        file_counted(s, len);
+        skipped(s, path,
+                "a workbook with no worksheet whose header row is a layout of "
+                "docs/formats.md");
+    } else {
+        st = read_sheets(s, path, data, len, digest, format, &x, all, at, line, err);
+    }
+    vg_free(at);
+    vg_free(line);
+    vg__ing_workbook_release(&x);
+    return st;
 }
 
 /* Archives inside archives read (an archive of daily archives); deeper ones are skipped. */
 #define ARCHIVE_DEPTH 2
 
-/* One member of the zip archive z (index i, name), read whole into m within *budget bytes
- * (what the archive may still inflate to). VG_EFORMAT or VG_ELIMIT with why. */
-static enum vg_status read_member(zip_t *z,
-                                  zip_uint64_t i,
-                                  const char *name,
-                                  struct vg_buf *m,
-                                  size_t *budget,
-                                  struct vg_error *why)
-{
-    vg_buf_reset(m);
-    zip_file_t *zf = zip_fopen_index(z, i, 0);
-    if (zf == NULL) {
-        return vg_error_set(why, VG_EFORMAT, "zip: %s cannot be read: %s", name,
-                            zip_error_strerror(zip_get_error(z)));
-    }
-    enum vg_status st = VG_OK;
-    char chunk[65536];
-    for (;;) {
-        zip_int64_t n = zip_fread(zf, chunk, sizeof(chunk));
-        if (n < 0) {
-            st = vg_error_set(why, VG_EFORMAT, "zip: %s does not decompress: %s", name,
-                              zip_error_strerror(zip_file_get_error(zf)));
-            break;
-        }
-        if (n == 0) {
-            break;
-        }
-        if ((size_t)n > *budget) {
-            st = vg_error_set(why, VG_ELIMIT,
-                              "zip: the archive holds more than 100 times its size (a "
-                              "decompression bomb?), at %s",
-                              name);
-            break;
-        }
-        *budget -= (size_t)n;
-        if ((st = vg_buf_append(m, chunk, (size_t)n)) != VG_OK) {
-            vg_error_set(why, st, "zip: %s: out of memory", name);
-            break;
-        }
-    }
-    zip_fclose(zf);
-    return st;
-}
-
-/* A zip archive that is not a workbook (path, data, len; digest: its content digest): each
- * member read as a file of its own, named path!member (as terminals and agents send a day of
- * messages in one attachment), compressed members and archives in it as such down to
- * ARCHIVE_DEPTH; folders walked in the archive's order. A member that cannot be read
- * (damaged, more than the archive's bound) is refused with the reason, once, and the others
- * go in; an archive that cannot be opened is refused whole. */
+/* A zip archive z of files (path, data, len; digest: its content digest): each member read
+ * as a file of its own, named path!member (as terminals and agents send a day of messages in
+ * one attachment), compressed members and archives in it as such down to ARCHIVE_DEPTH;
+ * folders walked in the archive's order. A member that cannot be read (damaged, more than
+ * the archive's bound) is refused with the reason, once, and the others go in. */
 static enum vg_status ingest_zip(struct ing_session *s,
                                  const char *path,
-                                 const char *data,
                                  size_t len,
                                  const uint8_t *digest,
+                                 zip_t *z,
                                  struct vg_error *err)
 {
     if (s->archive_depth >= ARCHIVE_DEPTH) {
@@ -468,15 +449,9 @@ static enum vg_status ingest_zip(struct ing_session *s,
         return VG_OK;
     }
     struct vg_error why;
-    vg_error_clear(&why);
-    zip_t *z = vg__zx_open(data, len, "zip", &why);
-    if (z == NULL) {
-        vg_error_at(&why, path, 0, 0, 0, 0);
-        return refuse_whole(s, path, data, len, digest, "zip", &why, err);
-    }
-    size_t budget = vg__ing_decompressed_max(len);
+    struct vg__zx_reader r = { z, NULL, vg__ing_decompressed_max(len), "zip", &why };
     struct vg_buf member;
-    vg_buf_init(&member, budget);
+    vg_buf_init(&member, r.budget);
     zip_int64_t n = zip_get_num_entries(z, 0);
     enum vg_status st = VG_OK;
     s->archive_depth++;
@@ -489,7 +464,8 @@ static enum vg_status ingest_zip(struct ing_session *s,
         char label[VG_ERROR_SOURCE_MAX];
         snprintf(label, sizeof(label), "%s!%s", path, name);
         vg_error_clear(&why);
-        enum vg_status ms = read_member(z, (zip_uint64_t)i, name, &member, &budget, &why);
+        r.part = name;
+        enum vg_status ms = vg__zx_read_member(&r, (zip_uint64_t)i, &member);
         if (ms == VG_EFORMAT || ms == VG_ELIMIT) {
             /* Known by the archive's digest and the member's name: refused once. */
             struct vg_hasher h;
@@ -512,6 +488,29 @@ static enum vg_status ingest_zip(struct ing_session *s,
     }
     s->archive_depth--;
     vg_buf_release(&member);
+    return st;
+}
+
+/* A zip archive (path, data, len; digest: its content digest), opened once: a workbook
+ * (ingest_workbook) or files (ingest_zip); one that cannot be opened is refused whole. */
+static enum vg_status ingest_archive(struct ing_session *s,
+                                     const char *path,
+                                     const char *data,
+                                     size_t len,
+                                     const uint8_t *digest,
+                                     struct vg_error *err)
+{
+    struct vg_error why;
+    vg_error_clear(&why);
+    zip_t *z = vg__zx_open(data, len, "zip", &why);
+    if (z == NULL) {
+        vg_error_at(&why, path, 0, 0, 0, 0);
+        return refuse_whole(s, path, data, len, digest, "zip", &why, err);
+    }
+    enum vg__zx_kind kind = vg__zx_kind(z);
+    enum vg_status st = kind == VG__ZX_FILES
+                            ? ingest_zip(s, path, len, digest, z, err)
+                            : ingest_workbook(s, path, data, len, digest, z, kind, err);
     zip_discard(z);
     return st;
 }
@@ -530,7 +529,7 @@ static const char *unread_why(const char *data, size_t len)
     while (i < len && i < 512 && strchr(" \t\r\n", data[i]) != NULL && data[i] != 0) {
         i++;
     }
-    static const char *const html[] = { "<!DOCTYPE html", "<html", "<table", "<HTML", "<TABLE" };
+    static const char *const html[] = { "<!DOCTYPE html", "<html", "<table" }; /* any case */
     for (size_t k = 0; k < sizeof(html) / sizeof(html[0]); k++) {
         size_t n = strlen(html[k]);
         if (len - i >= n && strncasecmp(data + i, html[k], n) == 0) {
@@ -552,14 +551,8 @@ static enum vg_status ingest_text(struct ing_session *s,
                                   const uint8_t *digest,
                                   struct vg_error *err)
 {
-    if (vg__ing_xlsx_sniff(data, len)) {
-        return ingest_workbook(s, path, data, len, digest, "xlsx", err);
-    }
-    if (vg__ing_ods_sniff(data, len)) {
-        return ingest_workbook(s, path, data, len, digest, "ods", err);
-    }
-    if (len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0) {
-        return ingest_zip(s, path, data, len, digest, err);
+    if (vg__zx_magic(data, len)) {
+        return ingest_archive(s, path, data, len, digest, err);
     }
     const char *format = NULL;
     const char *csv_layout = NULL;

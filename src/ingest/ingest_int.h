@@ -401,22 +401,19 @@ struct ing_workbook {
 /* Frees what a reader made. NULL-safe. */
 void vg__ing_workbook_release(struct ing_workbook *x);
 
-/* Whether data[0..len) is a zip archive holding an Excel workbook (xl/workbook.xml). */
-bool vg__ing_xlsx_sniff(const char *data, size_t len);
+struct zip; /* libzip's zip_t (zipxml.h) */
 
-/* Reads the XLSX workbook data[0..len) into *x (released with vg__ing_workbook_release).
- * VG_EFORMAT for an archive or XML that cannot be read and VG_ELIMIT past max_text bytes
- * of XML read or of text made (0: vg__ing_decompressed_max(len), against decompression
- * bombs), why saying which part and where; VG_ENOMEM. On error *x is empty. */
-enum vg_status vg__ing_xlsx_read(
-    const char *data, size_t len, size_t max_text, struct ing_workbook *x, struct vg_error *why);
-
-/* Whether data[0..len) is an OpenDocument spreadsheet (.ods: its mimetype part says so). */
-bool vg__ing_ods_sniff(const char *data, size_t len);
+/* Reads the Excel workbook in the zip archive z (the caller's; vg__zx_kind says
+ * VG__ZX_XLSX) into *x (released with vg__ing_workbook_release). VG_EFORMAT for XML that
+ * cannot be read and VG_ELIMIT past max_text bytes inflated or made (against decompression
+ * bombs: vg__ing_decompressed_max of the file's size), why saying which part and where;
+ * VG_ENOMEM. On error *x is empty. */
+enum vg_status
+vg__ing_xlsx_read(struct zip *z, size_t max_text, struct ing_workbook *x, struct vg_error *why);
 
 /* As vg__ing_xlsx_read, for an OpenDocument spreadsheet (LibreOffice Calc's .ods). */
-enum vg_status vg__ing_ods_read(
-    const char *data, size_t len, size_t max_text, struct ing_workbook *x, struct vg_error *why);
+enum vg_status
+vg__ing_ods_read(struct zip *z, size_t max_text, struct ing_workbook *x, struct vg_error *why);
 
 /* JSON documents (docs/formats.md). */
 bool vg__ing_json_sniff(const char *data, size_t len);

@@ -22,28 +22,6 @@
 #define ODS_MAX_ROW 1048576u
 #define ODS_MAX_COL 16384u
 
-static const char ods_mime[] = "application/vnd.oasis.opendocument.spreadsheet";
-
-bool vg__ing_ods_sniff(const char *data, size_t len)
-{
-    if (!vg__zx_has_part(data, len, "content.xml")) {
-        return false;
-    }
-    zip_t *z = vg__zx_open(data, len, "ods", NULL);
-    if (z == NULL) {
-        return false;
-    }
-    char mime[sizeof(ods_mime) + 1];
-    zip_int64_t n = -1;
-    zip_file_t *zf = zip_fopen(z, "mimetype", 0);
-    if (zf != NULL) {
-        n = zip_fread(zf, mime, sizeof(mime));
-        zip_fclose(zf);
-    }
-    zip_discard(z);
-    return n == (zip_int64_t)sizeof(ods_mime) - 1 && memcmp(mime, ods_mime, (size_t)n) == 0;
-}
-
 struct table {
     struct ing_workbook *x;
     struct vg_buf row;   /* the current row's text */
@@ -316,18 +294,11 @@ static void XMLCALL table_text(void *user, const XML_Char *s, int len)
     }
 }
 
-enum vg_status vg__ing_ods_read(
-    const char *data, size_t len, size_t max_text, struct ing_workbook *x, struct vg_error *why)
+enum vg_status
+vg__ing_ods_read(zip_t *z, size_t max_text, struct ing_workbook *x, struct vg_error *why)
 {
     memset(x, 0, sizeof(*x));
-    if (max_text == 0) {
-        max_text = vg__ing_decompressed_max(len);
-    }
     vg_buf_init(&x->text, max_text);
-    zip_t *z = vg__zx_open(data, len, "ods", why);
-    if (z == NULL) {
-        return VG_EFORMAT;
-    }
     struct vg__zx_reader pr = { z, NULL, max_text, "ods", why };
     struct table t;
     memset(&t, 0, sizeof(t));
@@ -345,7 +316,6 @@ enum vg_status vg__ing_ods_read(
     vg_buf_release(&t.row);
     vg_buf_release(&t.value);
     vg_buf_release(&t.cells);
-    zip_discard(z);
     if (st != VG_OK) {
         vg__ing_workbook_release(x);
     }

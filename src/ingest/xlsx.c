@@ -28,11 +28,6 @@
 /* What Excel allows: 1,048,576 rows, 16,384 columns (XFD). */
 #define XLSX_MAX_ROW 1048576u
 #define XLSX_MAX_COL 16384u
-bool vg__ing_xlsx_sniff(const char *data, size_t len)
-{
-    return vg__zx_has_part(data, len, "xl/workbook.xml");
-}
-
 /* ---- workbook: sheets, relationships, date system --------------------------------------- */
 
 struct sheet_ref {
@@ -561,18 +556,11 @@ static enum vg_status read_sheets(struct vg__zx_reader *pr,
     return st;
 }
 
-enum vg_status vg__ing_xlsx_read(
-    const char *data, size_t len, size_t max_text, struct ing_workbook *x, struct vg_error *why)
+enum vg_status
+vg__ing_xlsx_read(zip_t *z, size_t max_text, struct ing_workbook *x, struct vg_error *why)
 {
     memset(x, 0, sizeof(*x));
-    if (max_text == 0) {
-        max_text = vg__ing_decompressed_max(len);
-    }
     vg_buf_init(&x->text, max_text);
-    zip_t *z = vg__zx_open(data, len, "xlsx", why);
-    if (z == NULL) {
-        return VG_EFORMAT;
-    }
     struct vg__zx_reader pr = { z, NULL, max_text, "xlsx", why };
     struct workbook *wb = vg_calloc(1, sizeof(*wb));
     struct strings ss;
@@ -614,7 +602,6 @@ enum vg_status vg__ing_xlsx_read(
         vg_free(wb->sheets);
     }
     vg_free(wb);
-    zip_discard(z);
     if (st != VG_OK) {
         vg__ing_workbook_release(x);
     }

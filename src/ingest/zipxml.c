@@ -6,17 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool vg__zx_has_part(const char *data, size_t len, const char *part)
+bool vg__zx_magic(const char *data, size_t len)
 {
-    if (len < 4 || memcmp(data, "PK\x03\x04", 4) != 0) {
-        return false;
-    }
-    zip_t *z = vg__zx_open(data, len, "", NULL);
-    bool found = z != NULL && zip_name_locate(z, part, 0) >= 0;
-    if (z != NULL) {
-        zip_discard(z);
-    }
-    return found;
+    return len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
 }
 
 zip_t *vg__zx_open(const char *data, size_t len, const char *format, struct vg_error *why)
@@ -36,7 +28,107 @@ zip_t *vg__zx_open(const char *data, size_t len, const char *format, struct vg_e
     return z;
 }
 
-/* ---- reading one XML part --------------------------------------------------------------- */
+enum vg__zx_kind vg__zx_kind(zip_t *z)
+{
+    if (zip_name_locate(z, "xl/workbook.xml", 0) >= 0) {
+        return VG__ZX_XLSX;
+    }
+    static const char ods_mime[] = "application/vnd.oasis.opendocument.spreadsheet";
+    char mime[sizeof(ods_mime) + 1];
+    zip_int64_t n = -1;
+    zip_file_t *zf = zip_name_locate(z, "content.xml", 0) >= 0 ? zip_fopen(z, "mimetype", 0) : NULL;
+    if (zf != NULL) {
+        n = zip_fread(zf, mime, sizeof(mime));
+        zip_fclose(zf);
+    }
+    return n == (zip_int64_t)sizeof(ods_mime) - 1 && memcmp(mime, ods_mime, (size_t)n) == 0
+               ? VG__ZX_ODS
+               : VG__ZX_FILES;
+}
+
+/* ---- reading a part ---------------------------------------------------------------------- */
+
+/* Where a part's bytes go, a chunk at a time (last: the end, n 0); a status other than
+ * VG_OK stops the reading, why set by the sink. */
+typedef enum vg_status (*zx_sink)(
+    void *user, struct vg__zx_reader *r, const char *chunk, size_t n, bool last);
+
+/* The one loop over a part's bytes: each chunk counted against r->budget, then sunk. */
+static enum vg_status stream(struct vg__zx_reader *r, zip_file_t *zf, zx_sink sink, void *user)
+{
+    char chunk[16384];
+    enum vg_status st = VG_OK;
+    for (;;) {
+        zip_int64_t n = zip_fread(zf, chunk, sizeof(chunk));
+        if (n < 0) {
+            st = vg_error_set(r->why, VG_EFORMAT, "%s: %s does not decompress: %s", r->format,
+                              r->part, zip_error_strerror(zip_file_get_error(zf)));
+            break;
+        }
+        if ((size_t)n > r->budget) {
+            st = vg_error_set(r->why, VG_ELIMIT,
+                              "%s: more than the bound (100 times the file's size: a "
+                              "decompression bomb?), at %s",
+                              r->format, r->part);
+            break;
+        }
+        r->budget -= (size_t)n;
+        if ((st = sink(user, r, chunk, (size_t)n, n == 0)) != VG_OK || n == 0) {
+            break;
+        }
+    }
+    zip_fclose(zf);
+    return st;
+}
+
+static enum vg_status
+buf_sink(void *user, struct vg__zx_reader *r, const char *chunk, size_t n, bool last)
+{
+    (void)last;
+    enum vg_status st = vg_buf_append(user, chunk, n);
+    return st == VG_OK ? VG_OK
+                       : vg_error_set(r->why, st, "%s: %s: out of memory", r->format, r->part);
+}
+
+enum vg_status vg__zx_read_member(struct vg__zx_reader *r, zip_uint64_t index, struct vg_buf *out)
+{
+    vg_buf_reset(out);
+    zip_file_t *zf = zip_fopen_index(r->zip, index, 0);
+    if (zf == NULL) {
+        return vg_error_set(r->why, VG_EFORMAT, "%s: %s cannot be read: %s", r->format, r->part,
+                            zip_error_strerror(zip_get_error(r->zip)));
+    }
+    return stream(r, zf, buf_sink, out);
+}
+
+/* An XML part's sink: its parser, and the status its handlers set when they stop it. */
+struct xml_sink_ctx {
+    XML_Parser p;
+    const enum vg_status *failed;
+};
+
+static enum vg_status
+xml_sink(void *user, struct vg__zx_reader *r, const char *chunk, size_t n, bool last)
+{
+    struct xml_sink_ctx *c = user;
+    if (XML_Parse(c->p, chunk, (int)n, last) != XML_STATUS_ERROR) {
+        return VG_OK;
+    }
+    enum vg_status st = *c->failed;
+    if (st == VG_OK) {
+        return vg_error_set(r->why, VG_EFORMAT, "%s: %s line %lu column %lu: %s", r->format,
+                            r->part, (unsigned long)XML_GetCurrentLineNumber(c->p),
+                            (unsigned long)XML_GetCurrentColumnNumber(c->p) + 1,
+                            XML_ErrorString(XML_GetErrorCode(c->p)));
+    }
+    if (r->why != NULL && r->why->code == VG_OK) {
+        vg_error_set(r->why, st, "%s: %s: %s", r->format, r->part,
+                     st == VG_ENOMEM ? "out of memory"
+                                     : "more text than the bound (100 times the file's size)");
+    }
+    return st;
+}
+
 
 /* The local part of an expat name "uri|local" (or the name, without a namespace). */
 const char *vg__zx_local(const XML_Char *name)
@@ -66,10 +158,7 @@ const char *vg__zx_attr(const XML_Char **atts, const char *want, const char *uri
     return NULL;
 }
 
-/* Parses part with the handlers (user data user) set on p; VG_ENOTFOUND when the archive
- * has no such part and optional, VG_EFORMAT (why: the part, line, column and expat's
- * reason, or libzip's), VG_ELIMIT past the budget, VG_ENOMEM. A handler stops the parse
- * with XML_StopParser after setting *failed. */
+/* Parses part with the handlers set on p; see zipxml.h. */
 enum vg_status
 vg__zx_parse(struct vg__zx_reader *pr, XML_Parser p, bool optional, const enum vg_status *failed)
 {
@@ -81,46 +170,8 @@ vg__zx_parse(struct vg__zx_reader *pr, XML_Parser p, bool optional, const enum v
         return vg_error_set(pr->why, VG_EFORMAT, "%s: the document has no part %s", pr->format,
                             pr->part);
     }
-    char chunk[16384];
-    enum vg_status st = VG_OK;
-    for (;;) {
-        zip_int64_t n = zip_fread(zf, chunk, sizeof(chunk));
-        if (n < 0) {
-            st = vg_error_set(pr->why, VG_EFORMAT, "%s: %s does not decompress: %s", pr->format,
-                              pr->part, zip_error_strerror(zip_file_get_error(zf)));
-            break;
-        }
-        if ((size_t)n > pr->budget) {
-            st = vg_error_set(pr->why, VG_ELIMIT,
-                              "%s: more XML than the bound (100 times the file's size: a "
-                              "decompression bomb?), at %s",
-                              pr->format, pr->part);
-            break;
-        }
-        pr->budget -= (size_t)n;
-        if (XML_Parse(p, chunk, (int)n, n == 0) == XML_STATUS_ERROR) {
-            if (*failed != VG_OK) {
-                st = *failed;
-                if (pr->why != NULL && pr->why->code == VG_OK) {
-                    vg_error_set(pr->why, st, "%s: %s: %s", pr->format, pr->part,
-                                 st == VG_ENOMEM
-                                     ? "out of memory"
-                                     : "more text than the bound (100 times the file's size)");
-                }
-            } else {
-                st = vg_error_set(pr->why, VG_EFORMAT, "%s: %s line %lu column %lu: %s", pr->format,
-                                  pr->part, (unsigned long)XML_GetCurrentLineNumber(p),
-                                  (unsigned long)XML_GetCurrentColumnNumber(p) + 1,
-                                  XML_ErrorString(XML_GetErrorCode(p)));
-            }
-            break;
-        }
-        if (n == 0) {
-            break;
-        }
-    }
-    zip_fclose(zf);
-    return st;
+    struct xml_sink_ctx c = { p, failed };
+    return stream(pr, zf, xml_sink, &c);
 }
 
 /* A parser that reports names as "uri|local". */

@@ -13,22 +13,32 @@
 #include <vigia/status.h>
 #include <zip.h>
 
-/* Whether data[0..len) is a zip archive that has the part named part. */
-bool vg__zx_has_part(const char *data, size_t len, const char *part);
+/* Whether data[0..len) begins as a zip archive does (a local file header). */
+bool vg__zx_magic(const char *data, size_t len);
 
 /* The zip archive data[0..len) (not copied: data must outlive it; close with zip_discard);
  * NULL with why set ("<format>: not a readable zip archive: ...") when it is not one. */
 zip_t *vg__zx_open(const char *data, size_t len, const char *format, struct vg_error *why);
 
-/* One part being read: the archive, the part's name, the bytes of XML the document may
- * still inflate to (shared by its parts), the format named in messages, and why. */
+/* What a zip archive holds, by its parts: an Excel workbook (xl/workbook.xml), an
+ * OpenDocument spreadsheet (its mimetype part says so), or files. */
+enum vg__zx_kind { VG__ZX_FILES, VG__ZX_XLSX, VG__ZX_ODS };
+enum vg__zx_kind vg__zx_kind(zip_t *z);
+
+/* One part being read: the archive, the part's name, the bytes the archive may still
+ * inflate to (shared by its parts), the format named in messages, and why. */
 struct vg__zx_reader {
     zip_t *zip;
     const char *part;
     size_t budget;
-    const char *format; /* "xlsx", "ods" */
+    const char *format; /* "xlsx", "ods", "zip" */
     struct vg_error *why;
 };
+
+/* Reads member index of r->zip (named r->part in messages) whole into out (reset first).
+ * VG_EFORMAT when it cannot be read or does not decompress, VG_ELIMIT past r->budget (why
+ * says which), VG_ENOMEM. */
+enum vg_status vg__zx_read_member(struct vg__zx_reader *r, zip_uint64_t index, struct vg_buf *out);
 
 /* A parser that reports names as "uri|local", with user as its handlers' data; NULL when
  * out of memory. */

@@ -7,6 +7,7 @@
  * --convert-to ods, then that to xlsx). */
 #include "../../fuzz/workbook_build.h"
 #include "ingest/ingest_int.h"
+#include "ingest/zipxml.h"
 #include "vg_targeting.h"
 #include "vg_test.h"
 
@@ -14,14 +15,38 @@
 #include <vigia/ingest.h>
 #include <vigia/store.h>
 
+/* What the zip archive data[0..len) holds (vg__zx_kind); -1 when it is no archive. */
+static int kind_of(const char *data, size_t len)
+{
+    zip_t *z = vg__zx_open(data, len, "zip", NULL);
+    int kind = z != NULL ? (int)vg__zx_kind(z) : -1;
+    if (z != NULL) {
+        zip_discard(z);
+    }
+    return kind;
+}
+
+/* Reads the workbook data[0..len) as the ingest does: by its kind, within max bytes (0: the
+ * bound of its size). */
+static enum vg_status
+book_read(const char *data, size_t len, size_t max, struct ing_workbook *x, struct vg_error *e)
+{
+    zip_t *z = vg__zx_open(data, len, "zip", e);
+    assert_non_null(z);
+    max = max != 0 ? max : vg__ing_decompressed_max(len);
+    enum vg_status st = vg__zx_kind(z) == VG__ZX_ODS ? vg__ing_ods_read(z, max, x, e)
+                                                     : vg__ing_xlsx_read(z, max, x, e);
+    zip_discard(z);
+    return st;
+}
+
 /* The text of sheet i of the workbook data. */
 static void sheet_text(const char *data, size_t len, size_t i, char *out, size_t size)
 {
     struct ing_workbook x;
     struct vg_error e;
     vg_error_clear(&e);
-    enum vg_status st = vg__ing_ods_sniff(data, len) ? vg__ing_ods_read(data, len, 0, &x, &e)
-                                                     : vg__ing_xlsx_read(data, len, 0, &x, &e);
+    enum vg_status st = book_read(data, len, 0, &x, &e);
     if (st != VG_OK) {
         fail_msg("workbook: %s", e.message);
     }
@@ -53,7 +78,7 @@ static void test_ingest_workbooks__sheets_as_csv_rows(void **state)
     (void)state;
     size_t len;
     char *data = read_workbook(&len);
-    assert_true(vg__ing_xlsx_sniff(data, len));
+    assert_true(kind_of(data, len) == VG__ZX_XLSX);
     char text[4096];
     sheet_text(data, len, 0, text, sizeof(text));
     assert_string_equal(
@@ -261,12 +286,12 @@ static void test_ingest_workbooks__broken_workbook_refused_whole_once(void **sta
     struct ing_workbook x;
     struct vg_error e;
     vg_error_clear(&e);
-    assert_int_equal(vg__ing_xlsx_read(zip, len, 0, &x, &e), VG_EFORMAT);
+    assert_int_equal(book_read(zip, len, 0, &x, &e), VG_EFORMAT);
     assert_non_null(strstr(e.message, "xl/worksheets/sheet1.xml line 3"));
     assert_int_equal(x.nsheets, 0);
     /* The bound: the same workbook may not inflate past 100 bytes of XML. */
     vg_error_clear(&e);
-    assert_int_equal(vg__ing_xlsx_read(zip, len, 100, &x, &e), VG_ELIMIT);
+    assert_int_equal(book_read(zip, len, 100, &x, &e), VG_ELIMIT);
     assert_non_null(strstr(e.message, "bound"));
 
     struct vg_store *s = vg_tt_empty("xlsx-broken.db");
@@ -284,7 +309,7 @@ static void test_ingest_workbooks__broken_workbook_refused_whole_once(void **sta
     struct xlsx_part other[] = { { "readme.txt", "hello", 5 } };
     char *plain = xlsx_zip(other, 1, &len);
     assert_non_null(plain);
-    assert_false(vg__ing_xlsx_sniff(plain, len));
+    assert_false(kind_of(plain, len) == VG__ZX_XLSX);
     assert_int_equal(vg_ingest_buffer(s, "other.zip", plain, len, NULL, &r, &e), VG_OK);
     assert_int_equal(r.files_skipped, 1);
     free(plain);
@@ -413,8 +438,8 @@ static void test_ingest_workbooks__ods_cells(void **state)
                  "</table:table-cell></table:table-row></table:table>" ODS_TAIL;
     size_t len = 0;
     char *zip = ods_zip(content, &len);
-    assert_true(vg__ing_ods_sniff(zip, len));
-    assert_false(vg__ing_xlsx_sniff(zip, len));
+    assert_true(kind_of(zip, len) == VG__ZX_ODS);
+    assert_false(kind_of(zip, len) == VG__ZX_XLSX);
     char text[1024];
     sheet_text(zip, len, 0, text, sizeof(text));
     assert_string_equal(text, "Title\n"
@@ -437,12 +462,12 @@ static void test_ingest_workbooks__ods_cells(void **state)
     struct ing_workbook x;
     struct vg_error e;
     vg_error_clear(&e);
-    assert_int_equal(vg__ing_ods_read(zip, len, 0, &x, &e), VG_EFORMAT);
+    assert_int_equal(book_read(zip, len, 0, &x, &e), VG_EFORMAT);
     assert_non_null(strstr(e.message, "beyond row 1048576"));
     free(zip);
     zip = ods_zip(ODS_HEAD "<table:table>" ODS_TAIL, &len);
     vg_error_clear(&e);
-    assert_int_equal(vg__ing_ods_read(zip, len, 0, &x, &e), VG_EFORMAT);
+    assert_int_equal(book_read(zip, len, 0, &x, &e), VG_EFORMAT);
     assert_non_null(strstr(e.message, "ods: content.xml line 1"));
     free(zip);
 }
