@@ -8,9 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
 #include <vigia/alloc.h>
 #include <vigia/log.h>
+#include <zlib.h>
 
 static bool skipped;
 static char tmp_root[512];
@@ -122,6 +122,24 @@ char *vg_test_read_file(const char *path, size_t *len)
         *len = (size_t)n;
     }
     return buf;
+}
+
+char *vg_test_gzip(const void *data, size_t len, size_t *out_len)
+{
+    z_stream z;
+    memset(&z, 0, sizeof(z));
+    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    size_t cap = deflateBound(&z, (uLong)len) + 64;
+    char *out = vg_malloc(cap);
+    assert_non_null(out);
+    z.next_in = (Bytef *)(uintptr_t)data;
+    z.avail_in = (uInt)len;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    *out_len = cap - z.avail_out;
+    deflateEnd(&z);
+    return out;
 }
 
 void vg_test_write_file(const char *path, const void *data, size_t len)

@@ -50,6 +50,10 @@ const char *vg_test_tmpfile(const char *name);
 /* Reads a whole file into a vg_malloc'd buffer (NUL-terminated); fails the test on error. */
 char *vg_test_read_file(const char *path, size_t *len);
 
+/* data[0..len) as one gzip member (zlib, level 6) in a new vg_malloc'd buffer of *out_len
+ * bytes; fails the test on error. */
+char *vg_test_gzip(const void *data, size_t len, size_t *out_len);
+
 /* Writes data to path, failing the test on error. */
 void vg_test_write_file(const char *path, const void *data, size_t len);
 

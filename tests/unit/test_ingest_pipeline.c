@@ -19,7 +19,6 @@
 #include <vigia/ident.h>
 #include <vigia/ingest.h>
 #include <vigia/store.h>
-#include <zlib.h>
 #include <zstd.h>
 
 static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...) VG_PRINTF(4, 5);
@@ -811,25 +810,6 @@ static void test_ingest_pipeline__run_read_ahead_as_one_thread(void **state)
     vg_store_close(two);
 }
 
-/* data[0..len) gzip-compressed into a new buffer (*out_len bytes; caller frees). */
-static char *gzip_bytes(const char *data, size_t len, size_t *out_len)
-{
-    z_stream z;
-    memset(&z, 0, sizeof(z));
-    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    size_t cap = deflateBound(&z, (uLong)len) + 64;
-    char *out = vg_malloc(cap);
-    assert_non_null(out);
-    z.next_in = (Bytef *)(uintptr_t)data;
-    z.avail_in = (uInt)len;
-    z.next_out = (Bytef *)out;
-    z.avail_out = (uInt)cap;
-    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-    *out_len = cap - z.avail_out;
-    deflateEnd(&z);
-    return out;
-}
-
 /* Compressed files of a run are decompressed on the read-ahead side: an EDIFACT archive is
  * parsed there as a plain file is, a compressed file of another format is handed to the
  * writer decompressed, one that does not decompress is refused whole (once), and one read
@@ -844,7 +824,7 @@ static void test_ingest_pipeline__compressed_files_read_ahead(void **state)
     char path[800];
     size_t len, n;
     char *edi = generate(3, 50, &len);
-    char *gz = gzip_bytes(edi, len, &n);
+    char *gz = vg_test_gzip(edi, len, &n);
     snprintf(path, sizeof(path), "%s/a.edi.gz", dir);
     vg_test_write_file(path, gz, n);
     snprintf(path, sizeof(path), "%s/c.edi.gz", dir); /* cut off */
