@@ -158,9 +158,9 @@ const char *vg__zx_attr(const XML_Char **atts, const char *want, const char *uri
     return NULL;
 }
 
-/* Parses part with the handlers set on p; see zipxml.h. */
-enum vg_status
-vg__zx_parse(struct vg__zx_reader *pr, XML_Parser p, bool optional, const enum vg_status *failed)
+/* Parses part pr->part with the handlers set on p (vg__zx_read_part). */
+static enum vg_status
+zx_parse(struct vg__zx_reader *pr, XML_Parser p, bool optional, const enum vg_status *failed)
 {
     zip_file_t *zf = zip_fopen(pr->zip, pr->part, 0);
     if (zf == NULL) {
@@ -174,8 +174,9 @@ vg__zx_parse(struct vg__zx_reader *pr, XML_Parser p, bool optional, const enum v
     return stream(pr, zf, xml_sink, &c);
 }
 
-/* A parser that reports names as "uri|local". */
-XML_Parser vg__zx_parser(void *user)
+/* A parser that reports names as "uri|local", with user as its handlers' data; NULL when
+ * out of memory. */
+static XML_Parser zx_parser(void *user)
 {
     XML_Parser p = XML_ParserCreateNS("UTF-8", '|');
     if (p != NULL) {
@@ -194,7 +195,7 @@ enum vg_status vg__zx_read_part(struct vg__zx_reader *r,
                                 XML_Parser *slot,
                                 const enum vg_status *failed)
 {
-    XML_Parser p = vg__zx_parser(user);
+    XML_Parser p = zx_parser(user);
     if (p == NULL) {
         return vg_error_set(r->why, VG_ENOMEM, "out of memory reading %s", part);
     }
@@ -206,7 +207,7 @@ enum vg_status vg__zx_read_part(struct vg__zx_reader *r,
         *slot = p;
     }
     r->part = part;
-    enum vg_status st = vg__zx_parse(r, p, optional, failed);
+    enum vg_status st = zx_parse(r, p, optional, failed);
     if (slot != NULL) {
         *slot = NULL;
     }

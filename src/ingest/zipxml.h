@@ -40,20 +40,12 @@ struct vg__zx_reader {
  * says which), VG_ENOMEM. */
 enum vg_status vg__zx_read_member(struct vg__zx_reader *r, zip_uint64_t index, struct vg_buf *out);
 
-/* A parser that reports names as "uri|local", with user as its handlers' data; NULL when
- * out of memory. */
-XML_Parser vg__zx_parser(void *user);
-
-/* Streams part r->part through p (handlers set). VG_ENOTFOUND when the archive has no such
- * part and optional; VG_EFORMAT (why: the format, part, line, column and expat's reason,
- * or libzip's), VG_ELIMIT past r->budget, VG_ENOMEM. A handler that fails sets *failed and
- * stops the parser (XML_StopParser); that status is returned. */
-enum vg_status
-vg__zx_parse(struct vg__zx_reader *r, XML_Parser p, bool optional, const enum vg_status *failed);
-
 /* Streams part through a new parser with these handlers (end and text may be NULL) and
  * user as their data; *slot (may be NULL) holds the parser while it runs, for handlers that
- * stop it. Returns as vg__zx_parse (VG_ENOTFOUND for an optional part that is absent). */
+ * stop it. VG_ENOTFOUND when the archive has no such part and optional; VG_EFORMAT (why: the
+ * format, part, line, column and expat's reason, or libzip's), VG_ELIMIT past r->budget,
+ * VG_ENOMEM. A handler that fails sets *failed and stops the parser (XML_StopParser); that
+ * status is returned. */
 enum vg_status vg__zx_read_part(struct vg__zx_reader *r,
                                 const char *part,
                                 bool optional,
