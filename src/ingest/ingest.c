@@ -7,6 +7,7 @@
  * files commits as one large file does) and a large file spans batches; ingest_files
  * records each file in the batch that took it.
  */
+#include "ingest/emit.h"
 #include "ingest/session_int.h"
 #include "ingest/zipxml.h"
 
@@ -27,8 +28,6 @@
 /* Readers registered by other modules (EDIFACT, AIS) through these weak hooks would
  * couple the modules; instead the dispatcher knows every reader. */
 bool vg__ing_edifact_sniff(const char *data, size_t len);
-enum vg_status vg__ing_read_edifact(struct ing_session *s, const struct ing_file *f,
-                                    struct vg_error *err);
 bool vg__ing_nmea_sniff(const char *data, size_t len);
 enum vg_status vg__ing_read_nmea(struct ing_session *s, const struct ing_file *f,
                                  struct vg_error *err);
@@ -364,7 +363,7 @@ static enum vg_status read_sheets(struct ing_session *s,
         struct ing_file sf = { label,   all + sh->offset + at[i], sh->len - at[i], f.file_id,
                                line[i], sh->offset + at[i] };
         vg__ing_session_file(s, f.file_id, label); /* findings name the sheet too */
-        st = vg__ing_read_csv(s, &sf, err);
+        st = vg__ing_read_here(s, &sf, vg__ing_read_csv, err);
         vg__ing_session_file(s, f.file_id, path);
     }
     return file_end(s, st, err);
@@ -541,6 +540,37 @@ static const char *unread_why(const char *data, size_t len)
            "docs/formats.md, or workbooks of them)";
 }
 
+/* The format of a file's text: "edifact", "nmea", "json", a CSV layout ("csv-manifest",
+ * "csv-events"); NULL for none. */
+static const char *text_format(const char *data, size_t len)
+{
+    const char *csv_layout = NULL;
+    if (vg__ing_edifact_sniff(data, len)) {
+        return "edifact";
+    }
+    if (vg__ing_nmea_sniff(data, len)) {
+        return "nmea";
+    }
+    if (vg__ing_json_sniff(data, len)) {
+        return "json";
+    }
+    if (vg__ing_csv_sniff(data, len, &csv_layout)) {
+        return csv_layout;
+    }
+    return NULL;
+}
+
+static bool utf16_bom(const char *data, size_t len);
+
+const char *vg__ing_ahead_format(const char *data, size_t len)
+{
+    if (vg__zx_magic(data, len) || utf16_bom(data, len)) {
+        return NULL; /* archives and workbooks, UTF-16 text: read on the writing thread */
+    }
+    const char *format = text_format(data, len);
+    return format != NULL && strcmp(format, "nmea") != 0 ? format : NULL;
+}
+
 /* A file's text (data, len; digest: the file's content digest): its format detected, then
  * read by that format's reader, unless it is of no known format (skipped) or was read whole
  * before (unchanged). */
@@ -554,17 +584,7 @@ static enum vg_status ingest_text(struct ing_session *s,
     if (vg__zx_magic(data, len)) {
         return ingest_archive(s, path, data, len, digest, err);
     }
-    const char *format = NULL;
-    const char *csv_layout = NULL;
-    if (vg__ing_edifact_sniff(data, len)) {
-        format = "edifact";
-    } else if (vg__ing_nmea_sniff(data, len)) {
-        format = "nmea";
-    } else if (vg__ing_json_sniff(data, len)) {
-        format = "json";
-    } else if (vg__ing_csv_sniff(data, len, &csv_layout)) {
-        format = csv_layout;
-    }
+    const char *format = text_format(data, len);
     if (format == NULL) {
         file_counted(s, len);
         skipped(s, path, unread_why(data, len));
@@ -577,13 +597,13 @@ static enum vg_status ingest_text(struct ing_session *s,
         return st;
     }
     if (strcmp(format, "edifact") == 0) {
-        st = vg__ing_read_edifact(s, &f, err);
+        st = vg__ing_read_here(s, &f, vg__ing_read_edifact, err);
     } else if (strcmp(format, "nmea") == 0) {
         st = vg__ing_read_nmea(s, &f, err);
     } else if (strcmp(format, "json") == 0) {
-        st = vg__ing_read_json(s, &f, err);
+        st = vg__ing_read_here(s, &f, vg__ing_read_json, err);
     } else {
-        st = vg__ing_read_csv(s, &f, err);
+        st = vg__ing_read_here(s, &f, vg__ing_read_csv, err);
     }
     return file_end(s, st, err);
 }
@@ -661,16 +681,7 @@ static enum vg_status ingest_data(struct ing_session *s,
 
 /* ---- runs read ahead -------------------------------------------------------------------- */
 
-static enum vg_status ahead_begin(struct ing_session *s,
-                                  struct ing_file *f,
-                                  const uint8_t digest[VG_DIGEST_SIZE],
-                                  bool *unchanged,
-                                  struct vg_error *err)
-{
-    return file_begin(s, f, "edifact", digest, unchanged, err);
-}
-
-static const struct ing_file_ops ahead_ops = { .begin = ahead_begin,
+static const struct ing_file_ops ahead_ops = { .begin = file_begin,
                                                .end = file_end,
                                                .other = ingest_data,
                                                .decoded = ingest_decoded,

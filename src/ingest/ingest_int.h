@@ -333,8 +333,6 @@ struct ing_file {
 
 /* CSV manifests and equipment events (docs/formats.md). */
 bool vg__ing_csv_sniff(const char *data, size_t len, const char **layout);
-enum vg_status vg__ing_read_csv(struct ing_session *s, const struct ing_file *f,
-                                struct vg_error *err);
 
 /* The CSV layouts as spreadsheets write them (csv_dialect.c). */
 
@@ -417,8 +415,6 @@ vg__ing_ods_read(struct zip *z, size_t max_text, struct ing_workbook *x, struct 
 
 /* JSON documents (docs/formats.md). */
 bool vg__ing_json_sniff(const char *data, size_t len);
-enum vg_status vg__ing_read_json(struct ing_session *s, const struct ing_file *f,
-                                 struct vg_error *err);
 
 /* Batch control used by the readers: commits every batch_size documents. */
 enum vg_status vg__ing_batch_tick(struct ing_session *s, struct vg_error *err);

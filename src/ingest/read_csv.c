@@ -8,7 +8,7 @@
  * nothing is lost. A row that cannot be read is rejected with file, line and reason; the
  * rows around it go through.
  */
-#include "ingest/session_int.h"
+#include "ingest/emit.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -372,11 +372,12 @@ struct bl_group {
 };
 
 /* Adds one manifest row to the document (the first row also sets the header parts). */
-static enum vg_status manifest_row(struct ing_session *s, struct ing_document *doc,
-                                   const struct csv_layout *l, const struct vg_csv_reader *r,
-                                   const struct ing_source *src, bool first)
+static enum vg_status manifest_row(struct ing_document *doc,
+                                   const struct csv_layout *l,
+                                   const struct vg_csv_reader *r,
+                                   const struct ing_source *src,
+                                   bool first)
 {
-    (void)s;
     bool oom = false;
     struct ing_consignment *c;
     if (first) {
@@ -516,8 +517,10 @@ static enum vg_status manifest_row(struct ing_session *s, struct ing_document *d
     return keep_unmapped(doc, l, r);
 }
 
-static enum vg_status read_manifest(struct ing_session *s, const struct ing_file *f,
-                                    struct vg_csv_reader *r, const struct csv_layout *l,
+static enum vg_status read_manifest(struct ing_emit *e,
+                                    const struct ing_file *f,
+                                    struct vg_csv_reader *r,
+                                    const struct csv_layout *l,
                                     struct vg_error *err)
 {
     /* Pass 1: group record offsets by bill of lading, in order of first appearance. */
@@ -537,8 +540,8 @@ static enum vg_status read_manifest(struct ing_session *s, const struct ing_file
         if (rs == VG_EPARSE || rs == VG_ELIMIT) {
             vg_error_at(&rerr, f->path, rerr.line, 0, at_byte(f, rerr.offset), rerr.item);
             size_t end = r->pos;
-            st = vg__ing_reject(s, &rerr, "csv-manifest", NULL, f->data + r->record_offset,
-                                end - r->record_offset, err);
+            st = vg__ing_emit_reject(e, &rerr, "csv-manifest", NULL, f->data + r->record_offset,
+                                     end - r->record_offset);
             if (st != VG_OK) {
                 break;
             }
@@ -554,8 +557,8 @@ static enum vg_status read_manifest(struct ing_session *s, const struct ing_file
             vg_error_clear(&rej);
             vg_error_at(&rej, f->path, r->record_line, 0, at_byte(f, r->record_offset), r->record);
             vg_error_set(&rej, VG_EPARSE, "row without a bill_of_lading");
-            st = vg__ing_reject(s, &rej, "csv-manifest", NULL, f->data + r->record_offset,
-                                r->pos - r->record_offset, err);
+            st = vg__ing_emit_reject(e, &rej, "csv-manifest", NULL, f->data + r->record_offset,
+                                     r->pos - r->record_offset);
             if (st != VG_OK) {
                 break;
             }
@@ -581,19 +584,19 @@ static enum vg_status read_manifest(struct ing_session *s, const struct ing_file
         *line = r->record_line;
     }
     /* Pass 2: one document per bill of lading. */
-    struct vg_arena doc_arena;
-    vg_arena_init(&doc_arena, 1 << 16, 256u << 20);
     struct vg_buf raw;
     vg_buf_init(&raw, 0);
     for (size_t gi = 0; gi < groups.n && st == VG_OK; gi++) {
         struct bl_group *g = ING_AT(groups, struct bl_group, gi);
-        vg_arena_reset(&doc_arena);
         vg_buf_reset(&raw);
-        struct ing_document doc;
-        vg__ing_doc_init(&doc, &doc_arena);
-        doc.kind = ING_DOC_MANIFEST;
-        doc.format = "CSV";
-        doc.msg_type = "manifest.csv";
+        struct ing_document *doc = vg__ing_emit_begin(e);
+        if (doc == NULL) {
+            st = ING_EMIT_STOPPED;
+            break;
+        }
+        doc->kind = ING_DOC_MANIFEST;
+        doc->format = "CSV";
+        doc->msg_type = "manifest.csv";
         for (size_t k = 0; k < g->rows.n && st == VG_OK; k++) {
             size_t off = *ING_AT(g->rows, size_t, k);
             struct vg_csv_reader row;
@@ -605,33 +608,26 @@ static enum vg_status read_manifest(struct ing_session *s, const struct ing_file
             struct ing_source src = { (int32_t)k + 1, (int64_t)at_byte(f, off),
                                       *ING_AT(g->lines, uint32_t, k), "row" };
             if (k == 0) {
-                doc.offset = (int64_t)at_byte(f, off);
-                doc.line = src.line;
+                doc->offset = (int64_t)at_byte(f, off);
+                doc->line = src.line;
             }
             st = vg_buf_append(&raw, f->data + off, row.pos);
             if (st == VG_OK) {
-                st = manifest_row(s, &doc, l, &row, &src, k == 0);
+                st = manifest_row(doc, l, &row, &src, k == 0);
             }
             vg_csv_release(&row);
         }
         if (st == VG_OK) {
             char ref[32];
-            snprintf(ref, sizeof(ref), "line %u", doc.line);
-            doc.msg_ref = vg_arena_strndup(&doc_arena, ref, strlen(ref));
-            doc.raw = raw.data;
-            doc.raw_len = raw.len;
-            enum ing_outcome out;
-            st = vg__ing_write(s, &doc, &out, err);
-        } else if (st == VG_ENOMEM) {
-            vg_error_set(err, st, "out of memory reading CSV");
+            snprintf(ref, sizeof(ref), "line %u", doc->line);
+            doc->msg_ref = vg_arena_strndup(doc->arena, ref, strlen(ref));
+            doc->raw = raw.data;
+            doc->raw_len = raw.len;
+            st = doc->msg_ref != NULL ? vg__ing_emit_doc(e, NULL) : VG_ENOMEM;
         }
-        vg__ing_doc_release(&doc);
-        if (st == VG_OK) {
-            st = vg__ing_batch_tick(s, err);
-        }
+        vg__ing_emit_drop(e); /* what is left open after an error */
     }
     vg_buf_release(&raw);
-    vg_arena_release(&doc_arena);
     vg_map_release(&index);
     vg_arena_release(&groups_arena);
     if (st == VG_ENOMEM && err != NULL && err->code != VG_ENOMEM) {
@@ -667,12 +663,12 @@ static const char *event_kind(const char *v)
     return NULL;
 }
 
-static enum vg_status read_events(struct ing_session *s, const struct ing_file *f,
-                                  struct vg_csv_reader *r, const struct csv_layout *l,
+static enum vg_status read_events(struct ing_emit *e,
+                                  const struct ing_file *f,
+                                  struct vg_csv_reader *r,
+                                  const struct csv_layout *l,
                                   struct vg_error *err)
 {
-    struct vg_arena doc_arena;
-    vg_arena_init(&doc_arena, 1 << 14, 64u << 20);
     enum vg_status st = VG_OK;
     for (;;) {
         struct vg_error rerr;
@@ -684,7 +680,7 @@ static enum vg_status read_events(struct ing_session *s, const struct ing_file *
         size_t start = r->record_offset;
         if (rs == VG_EPARSE || rs == VG_ELIMIT) {
             vg_error_at(&rerr, f->path, rerr.line, 0, at_byte(f, rerr.offset), rerr.item);
-            st = vg__ing_reject(s, &rerr, "csv-events", NULL, f->data + start, r->pos - start, err);
+            st = vg__ing_emit_reject(e, &rerr, "csv-events", NULL, f->data + start, r->pos - start);
             if (st != VG_OK) {
                 break;
             }
@@ -694,35 +690,37 @@ static enum vg_status read_events(struct ing_session *s, const struct ing_file *
             st = vg_error_set(err, rs, "out of memory reading CSV");
             break;
         }
-        vg_arena_reset(&doc_arena);
-        struct ing_document doc;
-        vg__ing_doc_init(&doc, &doc_arena);
-        doc.kind = ING_DOC_EVENTS;
-        doc.format = "CSV";
-        doc.msg_type = "events.csv";
-        doc.function = ING_FN_ORIGINAL;
-        doc.offset = (int64_t)at_byte(f, start);
-        doc.line = r->record_line;
-        doc.raw = f->data + start;
-        doc.raw_len = r->pos - start;
+        struct ing_document *doc = vg__ing_emit_begin(e);
+        if (doc == NULL) {
+            st = ING_EMIT_STOPPED;
+            break;
+        }
+        doc->kind = ING_DOC_EVENTS;
+        doc->format = "CSV";
+        doc->msg_type = "events.csv";
+        doc->function = ING_FN_ORIGINAL;
+        doc->offset = (int64_t)at_byte(f, start);
+        doc->line = r->record_line;
+        doc->raw = f->data + start;
+        doc->raw_len = r->pos - start;
         struct ing_source src = { 1, (int64_t)at_byte(f, start), r->record_line, "row" };
         bool oom = false;
-        doc.sender = field(&doc, r, l->col[MC_SENDER], &oom);
-        const char *kind_text = field(&doc, r, l->col[MC_EVENT], &oom);
+        doc->sender = field(doc, r, l->col[MC_SENDER], &oom);
+        const char *kind_text = field(doc, r, l->col[MC_EVENT], &oom);
         const char *kind = kind_text != NULL ? event_kind(kind_text) : NULL;
-        const char *container = field(&doc, r, l->col[MC_CONTAINER], &oom);
-        const char *port = field(&doc, r, l->col[MC_PORT], &oom);
+        const char *container = field(doc, r, l->col[MC_CONTAINER], &oom);
+        const char *port = field(doc, r, l->col[MC_PORT], &oom);
         const char *why = kind == NULL ? "unknown or missing event kind (gate_in, gate_out, load, "
                                          "discharge, stuffing, stripping, seal_change, "
                                          "inspection, status, stowage, shift)"
                           : container == NULL ? "row without a container"
                           : port == NULL ? "row without a port"
                                          : NULL;
-        int64_t t = when(&doc, r, l->col[MC_TIME], port, &src, "time", &oom);
+        int64_t t = when(doc, r, l->col[MC_TIME], port, &src, "time", &oom);
         if (oom) {
             /* A field lost to an allocation failure is not a missing field: the row is
              * not rejected, the run stops (and a re-run reads it). */
-            vg__ing_doc_release(&doc);
+            vg__ing_emit_drop(e);
             st = vg_error_set(err, VG_ENOMEM, "out of memory reading CSV");
             break;
         }
@@ -735,14 +733,14 @@ static enum vg_status read_events(struct ing_session *s, const struct ing_file *
             vg_error_clear(&rej);
             vg_error_at(&rej, f->path, r->record_line, 0, at_byte(f, start), r->record);
             vg_error_set(&rej, VG_EPARSE, "%s", why);
-            st = vg__ing_reject(s, &rej, "csv-events", NULL, doc.raw, doc.raw_len, err);
-            vg__ing_doc_release(&doc);
+            vg__ing_emit_drop(e);
+            st = vg__ing_emit_reject(e, &rej, "csv-events", NULL, f->data + start, r->pos - start);
             if (st != VG_OK) {
                 break;
             }
             continue;
         }
-        struct ing_event *ev = vg__ing_push(&doc_arena, &doc.events, sizeof(*ev));
+        struct ing_event *ev = vg__ing_push(doc->arena, &doc->events, sizeof(*ev));
         if (ev == NULL) {
             oom = true;
         } else {
@@ -750,59 +748,60 @@ static enum vg_status read_events(struct ing_session *s, const struct ing_file *
             ev->container = container;
             ev->time = t;
             ev->place = port;
-            ev->terminal = field(&doc, r, l->col[MC_TERMINAL], &oom);
-            ev->size_type = field(&doc, r, l->col[MC_SIZE_TYPE], &oom);
-            ev->bl = field(&doc, r, l->col[MC_BL], &oom);
-            const char *fe = field(&doc, r, l->col[MC_FULL_EMPTY], &oom);
+            ev->terminal = field(doc, r, l->col[MC_TERMINAL], &oom);
+            ev->size_type = field(doc, r, l->col[MC_SIZE_TYPE], &oom);
+            ev->bl = field(doc, r, l->col[MC_BL], &oom);
+            const char *fe = field(doc, r, l->col[MC_FULL_EMPTY], &oom);
             ev->full_empty = fe == NULL ? NULL : (fe[0] == 'E' || fe[0] == 'e') ? "empty" : "full";
-            ev->gross_kg = number_field(&doc, r, l, l->col[MC_GROSS_KG], &src, "gross_kg", &oom);
-            ev->stowage = field(&doc, r, l->col[MC_STOWAGE], &oom);
-            ev->transport_mode = field(&doc, r, l->col[MC_TRANSPORT_MODE], &oom);
-            ev->vehicle = field(&doc, r, l->col[MC_VEHICLE], &oom);
-            ev->status_code = field(&doc, r, l->col[MC_STATUS_CODE], &oom);
+            ev->gross_kg = number_field(doc, r, l, l->col[MC_GROSS_KG], &src, "gross_kg", &oom);
+            ev->stowage = field(doc, r, l->col[MC_STOWAGE], &oom);
+            ev->transport_mode = field(doc, r, l->col[MC_TRANSPORT_MODE], &oom);
+            ev->vehicle = field(doc, r, l->col[MC_VEHICLE], &oom);
+            ev->status_code = field(doc, r, l->col[MC_STATUS_CODE], &oom);
             ev->src = src;
             struct ing_voyage *v = &ev->voyage;
             v->eta = v->etd = v->ata = v->atd = VG_TIME_NONE;
-            v->vessel.name = field(&doc, r, l->col[MC_VESSEL_NAME], &oom);
-            v->vessel.imo = field(&doc, r, l->col[MC_VESSEL_IMO], &oom);
-            v->vessel.call_sign = field(&doc, r, l->col[MC_VESSEL_CALL_SIGN], &oom);
-            v->voyage = field(&doc, r, l->col[MC_VOYAGE], &oom);
+            v->vessel.name = field(doc, r, l->col[MC_VESSEL_NAME], &oom);
+            v->vessel.imo = field(doc, r, l->col[MC_VESSEL_IMO], &oom);
+            v->vessel.call_sign = field(doc, r, l->col[MC_VESSEL_CALL_SIGN], &oom);
+            v->voyage = field(doc, r, l->col[MC_VOYAGE], &oom);
             v->port = port;
             v->src = src;
             ev->has_voyage = v->vessel.name != NULL || v->vessel.imo != NULL ||
                              v->vessel.call_sign != NULL || v->voyage != NULL;
-            if (add_seals(&doc, &ev->seals, field(&doc, r, l->col[MC_SEALS], &oom),
-                          field(&doc, r, l->col[MC_SEAL_PARTY], &oom)) != VG_OK) {
+            if (add_seals(doc, &ev->seals, field(doc, r, l->col[MC_SEALS], &oom),
+                          field(doc, r, l->col[MC_SEAL_PARTY], &oom)) != VG_OK) {
                 oom = true;
             }
         }
-        if (!oom && keep_unmapped(&doc, l, r) != VG_OK) {
+        if (!oom && keep_unmapped(doc, l, r) != VG_OK) {
             oom = true;
         }
         if (oom) {
-            vg__ing_doc_release(&doc);
+            vg__ing_emit_drop(e);
             st = vg_error_set(err, VG_ENOMEM, "out of memory reading CSV");
             break;
         }
         char ref[32];
-        snprintf(ref, sizeof(ref), "line %u", doc.line);
-        doc.msg_ref = vg_arena_strndup(&doc_arena, ref, strlen(ref));
-        enum ing_outcome out;
-        st = vg__ing_write(s, &doc, &out, err);
-        vg__ing_doc_release(&doc);
-        if (st == VG_OK) {
-            st = vg__ing_batch_tick(s, err);
+        snprintf(ref, sizeof(ref), "line %u", doc->line);
+        doc->msg_ref = vg_arena_strndup(doc->arena, ref, strlen(ref));
+        if (doc->msg_ref == NULL) {
+            vg__ing_emit_drop(e);
+            st = vg_error_set(err, VG_ENOMEM, "out of memory reading CSV");
+            break;
         }
+        st = vg__ing_emit_doc(e, NULL);
         if (st != VG_OK) {
             break;
         }
     }
-    vg_arena_release(&doc_arena);
+    if (st == VG_ENOMEM && err != NULL && err->code != VG_ENOMEM) {
+        vg_error_set(err, st, "out of memory reading CSV");
+    }
     return st;
 }
 
-enum vg_status vg__ing_read_csv(struct ing_session *s, const struct ing_file *f,
-                                struct vg_error *err)
+enum vg_status vg__ing_read_csv(struct ing_emit *e, const struct ing_file *f, struct vg_error *err)
 {
     const char *layout = NULL;
     char delimiter = ',';
@@ -828,8 +827,8 @@ enum vg_status vg__ing_read_csv(struct ing_session *s, const struct ing_file *f,
                  "%zu line%s not valid UTF-8 (the first: line %u), read as Windows-1252", converted,
                  converted == 1 ? "" : "s", (unsigned)first_line);
         struct ing_source src = { 0, 0, first_line, NULL };
-        st = vg__ing_finding(s, 0, &src, "charset_mismatch", "encoding", "not UTF-8", "UTF-8",
-                             detail, err);
+        st = vg__ing_emit_note(e, &src, "charset_mismatch", "encoding", "not UTF-8", "UTF-8",
+                               detail);
     }
     struct vg_csv_reader r;
     vg_csv_init(&r, text.data, text.len, delimiter);
@@ -847,9 +846,9 @@ enum vg_status vg__ing_read_csv(struct ing_session *s, const struct ing_file *f,
         layout_from_header(&l, &r);
         l.decimal_comma = file_decimal_comma(&r, &l);
         if (manifest) {
-            st = read_manifest(s, &text, &r, &l, err);
+            st = read_manifest(e, &text, &r, &l, err);
         } else {
-            st = read_events(s, &text, &r, &l, err);
+            st = read_events(e, &text, &r, &l, err);
         }
     }
     vg_csv_release(&r);

@@ -6,7 +6,7 @@
  * vigia does not map are kept as unmapped text. A line or value that is not valid JSON
  * is rejected with its line and column; the others go through.
  */
-#include "ingest/session_int.h"
+#include "ingest/emit.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -49,10 +49,8 @@ bool vg__ing_json_sniff(const char *data, size_t len)
 }
 
 struct json_ctx {
-    struct ing_session *s;
+    struct ing_emit *e;
     const struct ing_file *f;
-    struct vg_arena arena;
-    bool oom;
 };
 
 static const char *str(struct ing_document *doc, json_t *obj, const char *key, bool *oom)
@@ -437,58 +435,62 @@ static enum vg_status one_object(struct json_ctx *c, json_t *obj, int64_t offset
         }
         return VG_OK;
     }
-    vg_arena_reset(&c->arena);
-    struct ing_document doc;
-    vg__ing_doc_init(&doc, &c->arena);
-    doc.format = "JSON";
-    doc.offset = offset;
-    doc.line = line;
     char *raw = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
     if (raw == NULL) {
         return vg_error_set(err, VG_ENOMEM, "out of memory reading JSON");
     }
-    doc.raw = raw;
-    doc.raw_len = strlen(raw);
+    struct ing_document *doc = vg__ing_emit_begin(c->e);
+    if (doc == NULL) {
+        free(raw);
+        return ING_EMIT_STOPPED;
+    }
+    doc->format = "JSON";
+    doc->offset = offset;
+    doc->line = line;
+    doc->raw = raw;
+    doc->raw_len = strlen(raw);
     struct ing_source src = { 1, offset, line, NULL };
     enum vg_status st = VG_OK;
     bool oom = false;
     const char *why = NULL;
     if (type != NULL && strcmp(type, "manifest") == 0) {
-        st = manifest(c, &doc, obj, &src);
+        st = manifest(c, doc, obj, &src);
     } else if (type != NULL && strcmp(type, "event") == 0) {
-        why = event(&doc, obj, &src, &oom);
+        why = event(doc, obj, &src, &oom);
     } else {
         why = "object without a \"type\" of manifest, event or events";
     }
     if (oom) {
         st = VG_ENOMEM;
     }
-    if (st == VG_ENOMEM) {
-        st = vg_error_set(err, VG_ENOMEM, "out of memory reading JSON");
-    } else if (st == VG_OK && why != NULL) {
+    if (st == VG_OK && why == NULL) {
+        char ref[32];
+        snprintf(ref, sizeof(ref), "line %u", line);
+        doc->msg_ref = vg_arena_strndup(doc->arena, ref, strlen(ref));
+        st = doc->msg_ref != NULL ? vg__ing_emit_doc(c->e, NULL) : VG_ENOMEM;
+    } else {
+        vg__ing_emit_drop(c->e);
+    }
+    if (st == VG_OK && why != NULL) {
         struct vg_error rej;
         vg_error_clear(&rej);
         vg_error_at(&rej, c->f->path, line, 0, (uint64_t)offset, 0);
         vg_error_set(&rej, VG_EPARSE, "%s", why);
-        st = vg__ing_reject(c->s, &rej, "json", NULL, doc.raw, doc.raw_len, err);
-    } else if (st == VG_OK) {
-        char ref[32];
-        snprintf(ref, sizeof(ref), "line %u", line);
-        doc.msg_ref = vg_arena_strndup(&c->arena, ref, strlen(ref));
-        enum ing_outcome out;
-        st = vg__ing_write(c->s, &doc, &out, err);
-        if (st == VG_OK) {
-            st = vg__ing_batch_tick(c->s, err);
-        }
+        st = vg__ing_emit_reject(c->e, &rej, "json", NULL, raw, strlen(raw));
     }
-    vg__ing_doc_release(&doc);
+    if (st == VG_ENOMEM && err != NULL && err->code != VG_ENOMEM) {
+        vg_error_set(err, VG_ENOMEM, "out of memory reading JSON");
+    }
     free(raw);
     return st;
 }
 
-static enum vg_status reject_json(struct json_ctx *c, const json_error_t *je, int64_t base,
-                                  uint32_t base_line, const char *excerpt, size_t len,
-                                  struct vg_error *err)
+static enum vg_status reject_json(struct json_ctx *c,
+                                  const json_error_t *je,
+                                  int64_t base,
+                                  uint32_t base_line,
+                                  const char *excerpt,
+                                  size_t len)
 {
     struct vg_error rej;
     vg_error_clear(&rej);
@@ -496,7 +498,7 @@ static enum vg_status reject_json(struct json_ctx *c, const json_error_t *je, in
                 (uint32_t)(je->column > 0 ? je->column : 0),
                 (uint64_t)(base + (je->position > 0 ? je->position : 0)), 0);
     vg_error_set(&rej, VG_EPARSE, "invalid JSON: %s", je->text);
-    return vg__ing_reject(c->s, &rej, "json", NULL, excerpt, len > 512 ? 512 : len, err);
+    return vg__ing_emit_reject(c->e, &rej, "json", NULL, excerpt, len > 512 ? 512 : len);
 }
 
 /* True when the first non-blank line of the file is a JSON value on its own. */
@@ -516,11 +518,9 @@ static bool first_line_is_json(const struct ing_file *f)
     return ok;
 }
 
-enum vg_status vg__ing_read_json(struct ing_session *s, const struct ing_file *f,
-                                 struct vg_error *err)
+enum vg_status vg__ing_read_json(struct ing_emit *e, const struct ing_file *f, struct vg_error *err)
 {
-    struct json_ctx c = { s, f, { 0 }, false };
-    vg_arena_init(&c.arena, 1 << 16, 256u << 20);
+    struct json_ctx c = { e, f };
     enum vg_status st = VG_OK;
     json_error_t je;
     json_t *all = json_loadb(f->data, f->len, 0, &je);
@@ -552,7 +552,7 @@ enum vg_status vg__ing_read_json(struct ing_session *s, const struct ing_file *f
                 json_error_t le;
                 json_t *obj = json_loadb(f->data + a, end - a, 0, &le);
                 if (obj == NULL) {
-                    st = reject_json(&c, &le, (int64_t)a, line, f->data + a, end - a, err);
+                    st = reject_json(&c, &le, (int64_t)a, line, f->data + a, end - a);
                 } else {
                     st = one_object(&c, obj, (int64_t)a, line, err);
                     json_decref(obj);
@@ -563,8 +563,7 @@ enum vg_status vg__ing_read_json(struct ing_session *s, const struct ing_file *f
         }
     } else {
         /* One document that is not valid JSON: rejected whole, at the error. */
-        st = reject_json(&c, &je, 0, 1, f->data, f->len, err);
+        st = reject_json(&c, &je, 0, 1, f->data, f->len);
     }
-    vg_arena_release(&c.arena);
     return st;
 }

@@ -215,12 +215,14 @@ struct ing_entry {
 
 /* What the writing thread does with each file of a run read ahead (ingest.c). */
 struct ing_file_ops {
-    /* An EDIFACT file about to be written (f->path, data, len; digest of its content):
-     * counts, registration, the batch; sets f->file_id. *unchanged when it was read whole
-     * before (as the writer sees the store, its open batch included): then counted as such,
-     * not begun, and the file's items are to be dropped. On error the batch is rolled back. */
+    /* A file read ahead about to be written (f->path, data, len; format as
+     * vg__ing_ahead_format gave; digest of its content): counts, registration, the batch;
+     * sets f->file_id. *unchanged when it was read whole before (as the writer sees the
+     * store, its open batch included): then counted as such, not begun, and the file's items
+     * are to be dropped. On error the batch is rolled back. */
     enum vg_status (*begin)(struct ing_session *s,
                             struct ing_file *f,
+                            const char *format,
                             const uint8_t digest[VG_DIGEST_SIZE],
                             bool *unchanged,
                             struct vg_error *err);
@@ -249,9 +251,16 @@ struct ing_file_ops {
                               struct vg_error *err);
 };
 
+/* The format of a file's content (data, len) when its reading is done ahead, on the
+ * read-ahead thread: "edifact", "json", "csv-manifest" or "csv-events" (a static string);
+ * NULL when the writing thread reads it whole (archives and workbooks, NMEA AIS, UTF-16
+ * text, no known format). */
+const char *vg__ing_ahead_format(const char *data, size_t len);
+
 /*
- * Reads a run's entries in order on a second thread (opening, detecting EDIFACT, its
- * digest, parsing and mapping its messages) while the calling thread writes them through
+ * Reads a run's entries in order on a second thread (opening, its digest, decompressing,
+ * detecting the format, then reading EDIFACT, CSV and JSON into documents: emit.h) while
+ * the calling thread writes them through
  * ops, so that the next file is read while this one is written: a folder of small files
  * pipelines as one large file does. The store receives the writes a sequential run gives,
  * in the same order. Stops at the first error (*out, err; VG_ENOMEM when memory ran out

@@ -730,9 +730,18 @@ static void copy_into(const char *dir, const char *name, const char *as)
     vg_free(data);
 }
 
+/* Events as a spreadsheet in Peru exports them: ';', day first, Windows-1252 (\xfa is u
+ * acute; a finding of the file), one row without a container (a reject). */
+static const char spreadsheet_events[] =
+    "Event;Container;Port;Time;Terminal;Seals\r\n"
+    "gate_in;MSCU1234566;PECLL;03/05/2024 22:00;Mu\xf1oz;SL1\r\n"
+    "load;;PECLL;04/05/2024 06:00;T1;\r\n"
+    "load;MSCU1234566;PECLL;04/05/2024 08:00;Per\xfa;SL1\r\n";
+
 /* A folder (name, under the test directory) of every kind of input: the interchanges of
- * input_folder (with rejects and findings), a CSV manifest, CSV events and JSON documents
- * (each with rejects) and a file of no known format. Returns the number of interchanges. */
+ * input_folder (with rejects and findings), CSV manifests and events (one in Windows-1252,
+ * ';'), JSON documents (each with rejects) and a file of no known format. Returns the number
+ * of interchanges. */
 static int mixed_folder(char dir[700], const char *name)
 {
     int files = input_folder(dir, name);
@@ -740,6 +749,9 @@ static int mixed_folder(char dir[700], const char *name)
     copy_into(dir, "tests/data/ingest/events.csv", "m2.csv");
     copy_into(dir, "tests/data/ingest/docs.jsonl", "m3.jsonl");
     copy_into(dir, "tests/data/ingest/readme.txt", "m4.txt");
+    char path[800];
+    snprintf(path, sizeof(path), "%s/m6.csv", dir);
+    vg_test_write_file(path, spreadsheet_events, sizeof(spreadsheet_events) - 1);
     return files;
 }
 
@@ -784,10 +796,16 @@ static void test_ingest_pipeline__run_read_ahead_as_one_thread(void **state)
     struct vg_ingest_report r1, r2;
     assert_int_equal(run_paths(one, paths, 2, true, &seen_one, &r1), VG_EPARTIAL);
     assert_int_equal(run_paths(two, paths, 2, false, &seen_two, &r2), VG_EPARTIAL);
-    assert_int_equal(r2.files, files + 5 + 1);
+    assert_int_equal(r2.files, files + 6 + 1);
     assert_int_equal(r2.files_skipped, 2); /* the text file and the empty one */
     assert_true(r2.accepted > 0 && r2.rejected > 0 && r2.findings > 0);
     assert_true(q_count(two, "SELECT count(*) FROM messages WHERE format = 'CSV'") > 0);
+    assert_int_equal(q_count(two, "SELECT count(*) FROM findings WHERE kind = 'charset_mismatch'"
+                                  " AND detail LIKE '2 lines %'"),
+                     1);
+    assert_int_equal(q_count(two, "SELECT count(*) FROM rejects WHERE format = 'csv-events' AND"
+                                  " source LIKE '%m6.csv' AND line = 3"),
+                     1);
     assert_true(q_count(two, "SELECT count(*) FROM messages WHERE format = 'JSON'") > 0);
     assert_memory_equal(&r1, &r2, sizeof(r1));
     assert_same_store(one, two);
@@ -802,7 +820,7 @@ static void test_ingest_pipeline__run_read_ahead_as_one_thread(void **state)
     two = vg_tt_empty("ahead-stop-two.db");
     assert_int_equal(run_paths(one, broken, 3, true, &seen_one, &r1), VG_ENOTFOUND);
     assert_int_equal(run_paths(two, broken, 3, false, &seen_two, &r2), VG_ENOTFOUND);
-    assert_int_equal(r2.files, files + 5);
+    assert_int_equal(r2.files, files + 6);
     assert_memory_equal(&r1, &r2, sizeof(r1));
     assert_same_store(one, two);
     assert_true(q_count(two, "SELECT count(*) FROM messages") > 0);
