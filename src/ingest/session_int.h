@@ -322,9 +322,17 @@ enum vg_status vg__ing_check_locode(struct ing_session *s, int64_t message_id,
  * 5 bytes) when malformed, as vg__ing_check_locode stores it; its parse status (perr set
  * when not VG_OK). Records nothing. */
 enum vg_status vg__ing_locode_norm(const char *code, char out[6], struct vg_error *perr);
-/* Checks an HS code; *valid false when malformed or (list loaded) unknown. */
-enum vg_status vg__ing_check_hs(struct ing_session *s, int64_t message_id,
-                                const struct ing_source *src, const char *code, bool *valid,
+/* Checks an HS code (as sent), recording a finding of message_id at src when it is not
+ * right; *valid false when malformed or (list loaded) unknown. restored[0] is '\0', or,
+ * when the code is one whose leading zero a spreadsheet dropped (80440) and the list has
+ * it with that zero, the code to store (080440; *valid true, finding hs_leading_zero).
+ * Returns the finding's or the lookup's failure (err says why), else VG_OK. */
+enum vg_status vg__ing_check_hs(struct ing_session *s,
+                                int64_t message_id,
+                                const struct ing_source *src,
+                                const char *code,
+                                char restored[12],
+                                bool *valid,
                                 struct vg_error *err);
 
 /* Adds a party_consignments key to the batch's; false on OOM. */

@@ -526,9 +526,15 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
     for (size_t i = 0; i < c->goods.n; i++) {
         const struct ing_goods *g = ING_AT(c->goods, struct ing_goods, i);
         bool hs_valid = false;
-        if (g->hs != NULL && (st = vg__ing_check_hs(s, message_id, &g->src, g->hs, &hs_valid,
-                                                    err)) != VG_OK) {
+        char restored[12] = "";
+        if (g->hs != NULL && (st = vg__ing_check_hs(s, message_id, &g->src, g->hs, restored,
+                                                    &hs_valid, err)) != VG_OK) {
             return st;
+        }
+        const char *hs = g->hs;
+        if (restored[0] != '\0' &&
+            (hs = vg_arena_strndup(doc->arena, restored, strlen(restored))) == NULL) {
+            return vg_error_set(err, VG_ENOMEM, "out of memory");
         }
         int64_t gid = 0;
         if ((st = next_id(s, &s->next_goods_id, max_goods_sql, &gid, err)) != VG_OK) {
@@ -539,8 +545,8 @@ static enum vg_status write_consignment(struct ing_session *s, struct ing_docume
         vg__ing_val_int(&v[1], cid, 0);
         /* Position in the consignment (senders reuse GID numbers). */
         vg__ing_val_int(&v[2], (int64_t)i + 1, 0);
-        DOC_TEXT(&v[3], g->hs);
-        if (g->hs != NULL) {
+        DOC_TEXT(&v[3], hs);
+        if (hs != NULL) {
             v[4].type = SQLITE_INTEGER;
             v[4].i = hs_valid;
         }

@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <vigia/codes.h>
 #include <vigia/ingest.h>
 #include <vigia/store.h>
 
@@ -322,7 +323,66 @@ static void test_ingest_spreadsheet__json_text_values_read_as_csv_fields(void **
     vg_store_close(s);
 }
 
+/* HS codes that a spreadsheet read as numbers: 080440 (avocados, chapter 08, as Peru's fruit
+ * exports are declared) saved as 80440. With the nomenclature imported, a code of 3, 5, 7
+ * or 9 digits whose zero-led form it lists is read with that zero (a finding
+ * hs_leading_zero keeps what was sent); one whose zero-led form it does not list (84713)
+ * stays malformed, as sent; without the nomenclature nothing is guessed. */
+static void test_ingest_spreadsheet__hs_codes_that_lost_their_leading_zero(void **state)
+{
+    (void)state;
+    static const char nomenclature[] = "section,hscode,description,parent,level\n"
+                                       "II,08,Edible fruit and nuts,TOTAL,2\n"
+                                       "II,0804,\"Dates, figs, pineapples, avocados\",08,4\n"
+                                       "II,080440,Avocados,0804,6\n"
+                                       "XVI,84,Machinery,TOTAL,2\n"
+                                       "XVI,8471,Computers,84,4\n"
+                                       "XVI,847130,Portable computers,8471,6\n";
+    static const char manifest[] =
+        "bill_of_lading;port_of_loading;container;hs_code;description\r\n"
+        "BL1;PEPAI;MSCU1234566;80440;PALTAS HASS\r\n"
+        "BL2;PEPAI;TGHU1234566;84713;LAPTOPS\r\n"
+        "BL3;PEPAI;MSCU1234566;847130;LAPTOPS\r\n"
+        "BL4;PEPAI;TGHU1234566;804400000;PALTAS\r\n";
+    const char *path = vg_test_tmpfile("hs-small.csv");
+    vg_test_write_file(path, nomenclature, sizeof(nomenclature) - 1);
+    struct vg_store *s = vg_tt_empty("hs_zero.db");
+    struct vg_import_report ir;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_codes_import_hs(s, path, "test", &ir, NULL, NULL, &e), VG_OK, &e);
+    struct vg_ingest_report r;
+    ingest(s, "manifiesto.csv", manifest, &r);
+    assert_int_equal(r.accepted, 4);
+    char got[256];
+    assert_string_equal(vg_tt_text(s,
+                                   "SELECT group_concat(hs_code || ':' || hs_valid, ' ') FROM"
+                                   " (SELECT hs_code, hs_valid FROM goods_items ORDER BY id)",
+                                   got, sizeof(got)),
+                        "080440:1 84713:0 847130:1 0804400000:1");
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM findings WHERE kind = 'hs_leading_zero'"
+                                  " AND value = '80440' AND detail LIKE 'read as 080440:%'"),
+                     1);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM findings WHERE kind = 'hs_leading_zero'"),
+                     2);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM findings WHERE kind = 'malformed_hs'"
+                                  " AND value = '84713'"),
+                     1);
+    vg_store_close(s);
+
+    s = vg_tt_empty("hs_zero_no_list.db");
+    ingest(s, "manifiesto.csv", manifest, &r);
+    assert_string_equal(vg_tt_text(s,
+                                   "SELECT group_concat(hs_code || ':' || hs_valid, ' ') FROM"
+                                   " (SELECT hs_code, hs_valid FROM goods_items ORDER BY id)",
+                                   got, sizeof(got)),
+                        "80440:0 84713:0 847130:1 804400000:0");
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM findings WHERE kind = 'malformed_hs'"), 3);
+    vg_store_close(s);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_ingest_spreadsheet__hs_codes_that_lost_their_leading_zero),
     cmocka_unit_test(test_ingest_spreadsheet__json_text_values_read_as_csv_fields),
     cmocka_unit_test(test_ingest_spreadsheet__what_numbers_say_of_the_decimal_mark),
     cmocka_unit_test(test_ingest_spreadsheet__decimal_mark_from_the_file),
