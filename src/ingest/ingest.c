@@ -369,44 +369,41 @@ static enum vg_status read_sheets(struct ing_session *s,
     return file_end(s, st, err);
 }
 
-/* A spreadsheet workbook (data, len; digest: the file's), the archive z of kind
- * VG__ZX_XLSX or VG__ZX_ODS: each worksheet whose header row is one of the CSV layouts read
- * as a CSV file of that layout, positions naming the sheet and its rows; a worksheet of no
- * layout is recorded as a finding (sheet_skipped), a workbook with none is skipped, and one
- * that cannot be read is refused whole with the reason. */
+/* A spreadsheet workbook (data, len; digest: the file's) of format "xlsx", "ods" or "xls",
+ * whose reading ended with read (VG_OK: x holds its sheets; otherwise why says what went
+ * wrong): each worksheet whose header row is one of the CSV layouts read as a CSV file of
+ * that layout, positions naming the sheet and its rows; a worksheet of no layout is recorded
+ * as a finding (sheet_skipped), a workbook with none is skipped, and one that cannot be read
+ * is refused whole with the reason. Releases x. */
 static enum vg_status ingest_workbook(struct ing_session *s,
                                       const char *path,
                                       const char *data,
                                       size_t len,
                                       const uint8_t *digest,
-                                      zip_t *z,
-                                      enum vg__zx_kind kind,
+                                      const char *format,
+                                      enum vg_status read,
+                                      struct ing_workbook *x,
+                                      struct vg_error *why,
                                       struct vg_error *err)
 {
-    struct ing_workbook x;
-    struct vg_error why;
-    vg_error_clear(&why);
-    const char *format = kind == VG__ZX_ODS ? "ods" : "xlsx";
-    size_t max = vg__ing_decompressed_max(len);
-    enum vg_status st = kind == VG__ZX_ODS ? vg__ing_ods_read(z, max, &x, &why)
-                                           : vg__ing_xlsx_read(z, max, &x, &why);
-    if (st == VG_EFORMAT || st == VG_ELIMIT) {
-        vg_error_at(&why, path, 0, 0, 0, 0);
-        return refuse_whole(s, path, data, len, digest, format, &why, err);
+    if (read == VG_EFORMAT || read == VG_ELIMIT) {
+        vg_error_at(why, path, 0, 0, 0, 0);
+        return refuse_whole(s, path, data, len, digest, format, why, err);
     }
-    if (st != VG_OK) {
+    if (read != VG_OK) {
         if (err != NULL) {
-            *err = why;
+            *err = *why;
         }
-        return st;
+        return read;
     }
-    const char *all = x.text.data != NULL ? x.text.data : ""; /* NULL when no sheet has text */
+    enum vg_status st = VG_OK;
+    const char *all = x->text.data != NULL ? x->text.data : ""; /* NULL when no sheet has text */
     /* Each sheet's header row, found once: its offset (SIZE_MAX: none) and line. */
-    size_t *at = vg_calloc(x.nsheets + 1, sizeof(*at));
-    uint32_t *line = vg_calloc(x.nsheets + 1, sizeof(*line));
+    size_t *at = vg_calloc(x->nsheets + 1, sizeof(*at));
+    uint32_t *line = vg_calloc(x->nsheets + 1, sizeof(*line));
     size_t known = 0;
-    for (size_t i = 0; at != NULL && line != NULL && i < x.nsheets; i++) {
-        const struct ing_sheet *sh = &x.sheets[i];
+    for (size_t i = 0; at != NULL && line != NULL && i < x->nsheets; i++) {
+        const struct ing_sheet *sh = &x->sheets[i];
         bool found = sheet_header(all + sh->offset, sh->len, &at[i], &line[i]);
         at[i] = found ? at[i] : SIZE_MAX;
         known += found;
@@ -419,12 +416,41 @@ static enum vg_status ingest_workbook(struct ing_session *s,
                 "a workbook with no worksheet whose header row is a layout of "
                 "docs/formats.md");
     } else {
-        st = read_sheets(s, path, data, len, digest, format, &x, all, at, line, err);
+        st = read_sheets(s, path, data, len, digest, format, x, all, at, line, err);
     }
     vg_free(at);
     vg_free(line);
-    vg__ing_workbook_release(&x);
+    vg__ing_workbook_release(x);
     return st;
+}
+
+/* An Excel 97-2003 workbook (.xls) or another OLE2 Office file (path, data, len; digest:
+ * its content digest), as ingest_workbook reads a workbook; an Office file that holds no
+ * workbook, or whose workbook a password protects, is skipped with what to send instead,
+ * and so is any .xls where the reader (vigia-xls) is not installed (not registered: a run
+ * with it reads the file). */
+static enum vg_status ingest_xls(struct ing_session *s,
+                                 const char *path,
+                                 const char *data,
+                                 size_t len,
+                                 const uint8_t *digest,
+                                 struct vg_error *err)
+{
+    struct ing_workbook x;
+    struct vg_error why;
+    vg_error_clear(&why);
+    enum vg_status st = vg__ing_xls_read(data, len, vg__ing_decompressed_max(len), &x, &why);
+    if (st == VG_ENOTFOUND || st == VG_EDENIED || st == VG_EUNSUPPORTED) {
+        file_counted(s, len);
+        skipped(s, path,
+                st == VG_EDENIED     ? "an Excel 97-2003 workbook protected by a password: save it "
+                                       "without the password, as .xlsx, .ods or CSV"
+                : st == VG_ENOTFOUND ? "an Office file that holds no workbook (a Word or "
+                                       "Outlook file?): send the workbook or CSV"
+                                     : why.message);
+        return VG_OK;
+    }
+    return ingest_workbook(s, path, data, len, digest, "xls", st, &x, &why, err);
 }
 
 /* Archives inside archives read (an archive of daily archives); deeper ones are skipped. */
@@ -507,9 +533,17 @@ static enum vg_status ingest_archive(struct ing_session *s,
         return refuse_whole(s, path, data, len, digest, "zip", &why, err);
     }
     enum vg__zx_kind kind = vg__zx_kind(z);
-    enum vg_status st = kind == VG__ZX_FILES
-                            ? ingest_zip(s, path, len, digest, z, err)
-                            : ingest_workbook(s, path, data, len, digest, z, kind, err);
+    enum vg_status st;
+    if (kind == VG__ZX_FILES) {
+        st = ingest_zip(s, path, len, digest, z, err);
+    } else {
+        struct ing_workbook x;
+        size_t max = vg__ing_decompressed_max(len);
+        st = kind == VG__ZX_ODS ? vg__ing_ods_read(z, max, &x, &why)
+                                : vg__ing_xlsx_read(z, max, &x, &why);
+        st = ingest_workbook(s, path, data, len, digest, kind == VG__ZX_ODS ? "ods" : "xlsx", st,
+                             &x, &why, err);
+    }
     zip_discard(z);
     return st;
 }
@@ -519,11 +553,6 @@ static enum vg_status ingest_archive(struct ing_session *s,
  * formats vigia reads. */
 static const char *unread_why(const char *data, size_t len)
 {
-    static const unsigned char ole2[8] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
-    if (len >= 8 && memcmp(data, ole2, 8) == 0) {
-        return "an Excel 97-2003 workbook (.xls) or an Office file protected by a password: "
-               "save it as .xlsx or .ods without a password, or as CSV";
-    }
     size_t i = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* a byte-order mark */
     while (i < len && i < 512 && strchr(" \t\r\n", data[i]) != NULL && data[i] != 0) {
         i++;
@@ -564,7 +593,7 @@ static bool utf16_bom(const char *data, size_t len);
 
 const char *vg__ing_ahead_format(const char *data, size_t len)
 {
-    if (vg__zx_magic(data, len) || utf16_bom(data, len)) {
+    if (vg__zx_magic(data, len) || vg__ing_ole2_magic(data, len) || utf16_bom(data, len)) {
         return NULL; /* archives and workbooks, UTF-16 text: read on the writing thread */
     }
     const char *format = text_format(data, len);
@@ -583,6 +612,9 @@ static enum vg_status ingest_text(struct ing_session *s,
 {
     if (vg__zx_magic(data, len)) {
         return ingest_archive(s, path, data, len, digest, err);
+    }
+    if (vg__ing_ole2_magic(data, len)) {
+        return ingest_xls(s, path, data, len, digest, err);
     }
     const char *format = text_format(data, len);
     if (format == NULL) {

@@ -409,6 +409,20 @@ struct zip; /* libzip's zip_t (zipxml.h) */
 enum vg_status
 vg__ing_xlsx_read(struct zip *z, size_t max_text, struct ing_workbook *x, struct vg_error *why);
 
+/* Whether data is an OLE2 compound file (an Excel 97-2003 .xls, or another Office file). */
+bool vg__ing_ole2_magic(const char *data, size_t len);
+
+/* Reads the Excel 97-2003 workbook data[0..len) (.xls) into *x (released with
+ * vg__ing_workbook_release), as vg__ing_xlsx_read does an .xlsx, through the child process
+ * vigia-xls (xls.c). VG_ENOTFOUND when it is an Office file of another kind (no workbook
+ * in it), VG_EDENIED when a password protects it, VG_EFORMAT when it cannot be read or the
+ * reader failed on it, VG_ELIMIT past max_text bytes of text, VG_EUNSUPPORTED when
+ * vigia-xls is not found, VG_EIO when no temporary copy could be written or the reader
+ * could not be started or did not answer in time, VG_ENOMEM; why says which. On error *x
+ * is empty. */
+enum vg_status vg__ing_xls_read(
+    const char *data, size_t len, size_t max_text, struct ing_workbook *x, struct vg_error *why);
+
 /* As vg__ing_xlsx_read, for an OpenDocument spreadsheet (LibreOffice Calc's .ods). */
 enum vg_status
 vg__ing_ods_read(struct zip *z, size_t max_text, struct ing_workbook *x, struct vg_error *why);

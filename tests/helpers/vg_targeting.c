@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vigia/codes.h>
 #include <vigia/ingest.h>
 #include <vigia/outcome.h>
 #include <vigia/report.h>
@@ -305,6 +306,23 @@ void vg_tt_import_outcomes(struct vg_store *s, struct vg_outcome_report *r)
     assert_status(vg_outcomes_import(s, vg_test_source("tests/data/targeting/outcomes.csv"),
                                      r != NULL ? r : &local, NULL, NULL, &e),
                   VG_EPARTIAL, &e);
+}
+
+void vg_tt_import_hs(struct vg_store *s, const char *rows)
+{
+    static const char header[] = "section,hscode,description,parent,level\n";
+    size_t n = strlen(rows);
+    char *text = malloc(sizeof(header) + n);
+    assert_non_null(text);
+    memcpy(text, header, sizeof(header) - 1);
+    memcpy(text + sizeof(header) - 1, rows, n + 1);
+    const char *path = vg_test_tmpfile("hs-nomenclature.csv");
+    vg_test_write_file(path, text, strlen(text));
+    free(text);
+    struct vg_import_report r;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_status(vg_codes_import_hs(s, path, "test", &r, NULL, NULL, &e), VG_OK, &e);
 }
 
 int vg_tt_no_full_scans(struct vg_store *s, const char *naming, int *named)

@@ -85,6 +85,10 @@ void vg_tt_select(struct vg_store *s);
 struct vg_outcome_report;
 void vg_tt_import_outcomes(struct vg_store *s, struct vg_outcome_report *r);
 
+/* Imports an HS nomenclature of the given rows (UN Comtrade's layout without its header:
+ * "II,0804,Avocados,08,4\n...") into s, as `vigia codes import hs` does. */
+void vg_tt_import_hs(struct vg_store *s, const char *rows);
+
 /* A multi-section report captured from a struct vg_report_sink: up to 16 sections of up to
  * 16 rows of 20 columns (longer values are cut at 95 bytes). */
 struct vg_report_sink;

@@ -8,7 +8,6 @@
 
 #include <math.h>
 #include <stdlib.h>
-#include <vigia/codes.h>
 #include <vigia/ingest.h>
 #include <vigia/store.h>
 
@@ -331,26 +330,19 @@ static void test_ingest_spreadsheet__json_text_values_read_as_csv_fields(void **
 static void test_ingest_spreadsheet__hs_codes_that_lost_their_leading_zero(void **state)
 {
     (void)state;
-    static const char nomenclature[] = "section,hscode,description,parent,level\n"
-                                       "II,08,Edible fruit and nuts,TOTAL,2\n"
-                                       "II,0804,\"Dates, figs, pineapples, avocados\",08,4\n"
-                                       "II,080440,Avocados,0804,6\n"
-                                       "XVI,84,Machinery,TOTAL,2\n"
-                                       "XVI,8471,Computers,84,4\n"
-                                       "XVI,847130,Portable computers,8471,6\n";
     static const char manifest[] =
         "bill_of_lading;port_of_loading;container;hs_code;description\r\n"
         "BL1;PEPAI;MSCU1234566;80440;PALTAS HASS\r\n"
         "BL2;PEPAI;TGHU1234566;84713;LAPTOPS\r\n"
         "BL3;PEPAI;MSCU1234566;847130;LAPTOPS\r\n"
         "BL4;PEPAI;TGHU1234566;804400000;PALTAS\r\n";
-    const char *path = vg_test_tmpfile("hs-small.csv");
-    vg_test_write_file(path, nomenclature, sizeof(nomenclature) - 1);
     struct vg_store *s = vg_tt_empty("hs_zero.db");
-    struct vg_import_report ir;
-    struct vg_error e;
-    vg_error_clear(&e);
-    assert_status(vg_codes_import_hs(s, path, "test", &ir, NULL, NULL, &e), VG_OK, &e);
+    vg_tt_import_hs(s, "II,08,Edible fruit and nuts,TOTAL,2\n"
+                       "II,0804,\"Dates, figs, pineapples, avocados\",08,4\n"
+                       "II,080440,Avocados,0804,6\n"
+                       "XVI,84,Machinery,TOTAL,2\n"
+                       "XVI,8471,Computers,84,4\n"
+                       "XVI,847130,Portable computers,8471,6\n");
     struct vg_ingest_report r;
     ingest(s, "manifiesto.csv", manifest, &r);
     assert_int_equal(r.accepted, 4);

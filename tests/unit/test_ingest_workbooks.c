@@ -1,16 +1,19 @@
-/* Spreadsheet workbooks (src/ingest/xlsx.c, ods.c): each worksheet read as the CSV layouts
+/* Spreadsheet workbooks (src/ingest/xlsx.c, ods.c, xls.c): each worksheet read as the CSV layouts
  * of docs/formats.md, one line per sheet row; cells as their text, numbers, dates in either
  * date system, zero-padded codes; a workbook that cannot be read refused whole once; the
  * amount of text a workbook may inflate to bounded. tests/data/workbooks/manifest.xlsx was
  * saved by openpyxl (make_workbook.py beside it); manifest.ods and
  * manifest-libreoffice.xlsx are LibreOffice 7.4's conversions of it (soffice --headless
- * --convert-to ods, then that to xlsx). */
+ * --convert-to ods, then that to xlsx), manifest-libreoffice.xls its conversion to Excel
+ * 97-2003 (--convert-to xls). */
 #include "../../fuzz/workbook_build.h"
 #include "ingest/ingest_int.h"
 #include "ingest/zipxml.h"
 #include "vg_targeting.h"
 #include "vg_test.h"
 
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <vigia/alloc.h>
 #include <vigia/ingest.h>
 #include <vigia/store.h>
@@ -333,7 +336,7 @@ static void store_dump(struct vg_store *s, char *out, size_t size)
         "SELECT group_concat(x, '|') FROM (SELECT source || ':' || line || ',' || reason AS x"
         " FROM rejects ORDER BY 1)",
         "SELECT group_concat(x, '|') FROM (SELECT kind || ',' || field || ',' || value AS x"
-        " FROM findings ORDER BY 1)",
+        " FROM findings WHERE kind <> 'hs_leading_zero' ORDER BY 1)",
     };
     size_t n = 0;
     out[0] = 0;
@@ -373,6 +376,42 @@ static void test_ingest_workbooks__every_producer_gives_the_same_store(void **st
         vg_store_close(s);
         vg_free(data);
     }
+    assert_non_null(strstr(want, "book[Eventos]:4,unknown or missing event kind"));
+    assert_non_null(strstr(want, "080440,FRESH AVOCADOS,1800,21600.5"));
+}
+
+/* The workbook as Excel 97-2003 (.xls, read with FreeXL) gives the records, rejects and
+ * findings of the .xlsx. FreeXL keeps no number formats, so the HS codes shown with six
+ * digits (080440) come out as the numbers (80440); with the nomenclature imported they are
+ * read with their zero, each with an hs_leading_zero finding. */
+static void test_ingest_workbooks__xls_reads_as_the_xlsx(void **state)
+{
+    (void)state;
+    static const char *const files[] = { "manifest.xlsx", "manifest-libreoffice.xls" };
+    char want[8192], got[8192];
+    for (size_t i = 0; i < 2; i++) {
+        size_t len;
+        char *data = read_named(files[i], &len);
+        struct vg_store *s = vg_tt_empty(i == 0 ? "xls-ref.db" : "xls.db");
+        vg_tt_import_hs(s, "II,08,Edible fruit and nuts,TOTAL,2\n"
+                           "II,0804,\"Dates, figs, pineapples, avocados\",08,4\n"
+                           "II,080440,Avocados,0804,6\n"
+                           "II,0810,Other fruit,08,4\n"
+                           "II,081040,Blueberries,0810,6\n");
+        struct vg_ingest_report r;
+        struct vg_error e;
+        vg_error_clear(&e);
+        assert_int_equal(vg_ingest_buffer(s, "book", data, len, NULL, &r, &e), VG_EPARTIAL);
+        assert_int_equal(r.accepted, 4);
+        store_dump(s, i == 0 ? want : got, sizeof(want));
+        assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM findings WHERE kind ="
+                                      " 'hs_leading_zero'"),
+                         i == 0 ? 0 : 2);
+        assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM goods_items WHERE hs_valid = 1"), 2);
+        vg_store_close(s);
+        vg_free(data);
+    }
+    assert_string_equal(got, want);
     assert_non_null(strstr(want, "book[Eventos]:4,unknown or missing event kind"));
     assert_non_null(strstr(want, "080440,FRESH AVOCADOS,1800,21600.5"));
 }
@@ -483,21 +522,34 @@ static void on_skipped(void *user,
     }
 }
 
-/* What people send instead of a workbook is skipped with what it is and what to send: an
- * Excel 97-2003 file (or one protected by a password: both are OLE2 compound files), an HTML
- * table saved as "Excel"; anything else with the formats vigia reads. */
+/* What people send instead of a workbook vigia reads is skipped with what it is and what to
+ * send: an Office file that holds no workbook (here the .xls with its Workbook stream
+ * renamed, as a Word or Outlook file has none), an HTML table saved as "Excel", plain text.
+ * An .xls that cannot be read (cut off after its signature) is refused whole, once. */
 static void test_ingest_workbooks__other_spreadsheets_skipped_with_what_to_send(void **state)
 {
     (void)state;
-    static const char xls[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0\0\0\0\0";
+    size_t doc_len;
+    char *doc = read_named("manifest-libreoffice.xls", &doc_len);
+    char stream[16];
+    for (int i = 0; i < 8; i++) { /* "Workbook" in UTF-16LE, as the directory names it */
+        stream[2 * i] = "Workbook"[i];
+        stream[2 * i + 1] = 0;
+    }
+    char *at = NULL;
+    for (size_t i = 0; at == NULL && i + sizeof(stream) <= doc_len; i++) {
+        at = memcmp(doc + i, stream, sizeof(stream)) == 0 ? doc + i : NULL;
+    }
+    assert_non_null(at);
+    at[0] = 'X';
     static const char html[] = "\xEF\xBB\xBF\r\n  <table><tr><td>container</td></tr></table>";
     static const char other[] = "just some words";
-    static const struct {
+    const struct {
         const char *name, *data;
         size_t len;
         const char *says;
     } cases[] = {
-        { "manifest.xls", xls, sizeof(xls) - 1, "Excel 97-2003 workbook (.xls)" },
+        { "report.doc", doc, doc_len, "holds no workbook" },
         { "export.xls", html, sizeof(html) - 1, "an HTML page" },
         { "notes.txt", other, sizeof(other) - 1, "not a format vigia reads" },
     };
@@ -515,7 +567,80 @@ static void test_ingest_workbooks__other_spreadsheets_skipped_with_what_to_send(
             fail_msg("%s: said '%s'", cases[i].name, said);
         }
     }
+    static const char cut[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0\0\0\0\0";
+    for (int run = 0; run < 2; run++) {
+        struct vg_ingest_report r;
+        struct vg_error e;
+        vg_error_clear(&e);
+        assert_int_equal(vg_ingest_buffer(s, "cut.xls", cut, sizeof(cut) - 1, NULL, &r, &e),
+                         run == 0 ? VG_EPARTIAL : VG_OK);
+        assert_int_equal(r.rejected, run == 0 ? 1 : 0);
+    }
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM rejects WHERE format = 'xls' AND"
+                                  " source = 'cut.xls' AND reason LIKE"
+                                  " 'the .xls workbook cannot be read: %'"),
+                     1);
     vg_store_close(s);
+    vg_free(doc);
+}
+
+/* Writes an executable shell script of the given body into the test directory; its path. */
+static const char *script(const char *name, const char *body)
+{
+    const char *path = vg_test_tmpfile(name);
+    char text[512];
+    snprintf(text, sizeof(text), "#!/bin/sh\n%s\n", body);
+    vg_test_write_file(path, text, strlen(text));
+    assert_int_equal(chmod(path, 0755), 0);
+    return path;
+}
+
+/* The .xls reader runs as a child process, so whatever it does on a crafted file stays
+ * there: a reader that dies (as FreeXL may, fuzz/regress/xls) or answers nonsense has the
+ * file refused whole as damaged or crafted, and the run goes on; without the reader the
+ * file is skipped, not refused (a run with it reads it). */
+static void test_ingest_workbooks__xls_reader_failures_stay_in_its_process(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = read_named("manifest-libreoffice.xls", &len);
+    static const struct {
+        const char *name, *body;
+    } readers[] = {
+        { "crashing-reader", "kill -SEGV $$" },
+        { "talking-reader", "echo 'vgxls01 and then nonsense, not an answer'" },
+        { "aborting-reader", "head -c 100 /dev/zero; exit 1" },
+    };
+    struct vg_store *s = vg_tt_empty("xls-readers.db");
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(setenv("VIGIA_XLS_READER", script(readers[i].name, readers[i].body), 1),
+                         0);
+        char name[64];
+        snprintf(name, sizeof(name), "book-%zu.xls", i);
+        data[len - 1] = (char)i; /* a file of its own content each time */
+        struct vg_ingest_report r;
+        struct vg_error e;
+        vg_error_clear(&e);
+        assert_int_equal(vg_ingest_buffer(s, name, data, len, NULL, &r, &e), VG_EPARTIAL);
+        assert_int_equal(r.rejected, 1);
+    }
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM rejects WHERE format = 'xls' AND reason"
+                                  " LIKE '%its reader failed on it (damaged or crafted)'"),
+                     3);
+    assert_int_equal(setenv("VIGIA_XLS_READER", vg_test_tmpfile("no-such-reader"), 1), 0);
+    char said[256] = "";
+    struct vg_ingest_options o = { .callback = on_skipped, .user = said };
+    struct vg_ingest_report r;
+    struct vg_error e;
+    vg_error_clear(&e);
+    data[len - 1] = 9;
+    assert_int_equal(vg_ingest_buffer(s, "book.xls", data, len, &o, &r, &e), VG_OK);
+    assert_int_equal(r.files_skipped, 1);
+    assert_non_null(strstr(said, "vigia-xls is not installed"));
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM ingest_files WHERE path = 'book.xls'"), 0);
+    unsetenv("VIGIA_XLS_READER");
+    vg_store_close(s);
+    vg_free(data);
 }
 
 static const struct CMUnitTest tests[] = {
@@ -525,6 +650,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest_workbooks__many_sheets_and_formats),
     cmocka_unit_test(test_ingest_workbooks__broken_workbook_refused_whole_once),
     cmocka_unit_test(test_ingest_workbooks__every_producer_gives_the_same_store),
+    cmocka_unit_test(test_ingest_workbooks__xls_reads_as_the_xlsx),
+    cmocka_unit_test(test_ingest_workbooks__xls_reader_failures_stay_in_its_process),
     cmocka_unit_test(test_ingest_workbooks__ods_cells),
     cmocka_unit_test(test_ingest_workbooks__other_spreadsheets_skipped_with_what_to_send),
 };

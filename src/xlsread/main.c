@@ -1,0 +1,264 @@
+/*
+ * vigia-xls: reads one Excel 97-2003 workbook (.xls) with FreeXL and writes its worksheets
+ * as CSV text to standard output, in the form src/ingest/xls_proto.h describes, for the
+ * ingest (src/ingest/xls.c), which runs it as a child process with a fresh memory image:
+ * FreeXL 1.0.6 is not safe on hostile input (libFuzzer found a stack buffer underflow in
+ * its code-page conversion within seconds), and a workbook is a file anyone along the supply
+ * chain can craft, so it never runs inside the process that holds the store, its open files
+ * and the audit key.
+ *
+ * Each worksheet becomes one line per sheet row, as the .xlsx and .ods readers make them:
+ * texts as UTF-8 whatever the workbook's code page; integers and decimals as the shortest
+ * decimal; dates and times as FreeXL reads them through the cell's format, in ISO 8601
+ * (2024-05-03, 2024-05-03T22:00); rows past a sheet's last value left out. FreeXL 1.0 keeps
+ * no number formats, so an HS code stored as the number 80440 with a format of zeros comes
+ * out as 80440 (the ingest restores the zero against the nomenclature: validate.c).
+ *
+ * Usage: vigia-xls FILE MAX_TEXT_BYTES. Exits 0 once it has written its answer (a refusal
+ * is an answer), 2 on wrong arguments.
+ */
+#include "ingest/ingest_int.h"
+#include "ingest/xls_proto.h"
+#include "ingest/zipxml.h"
+
+#include <errno.h>
+#include <freexl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <vigia/alloc.h>
+
+static const char *freexl_why(int rc)
+{
+    switch (rc) {
+    case FREEXL_INVALID_CFBF_HEADER:
+    case FREEXL_CFBF_INVALID_SIGNATURE:
+    case FREEXL_CFBF_INVALID_SECTOR_SIZE:
+        return "its compound-file header is damaged";
+    case FREEXL_CFBF_READ_ERROR:
+    case FREEXL_CFBF_SEEK_ERROR:
+        return "it is cut off";
+    case FREEXL_CFBF_EMPTY_FAT_CHAIN:
+    case FREEXL_CFBF_ILLEGAL_FAT_ENTRY:
+    case FREEXL_INVALID_MINI_STREAM:
+    case FREEXL_CFBF_ILLEGAL_MINI_FAT_ENTRY:
+        return "its allocation table is damaged";
+    case FREEXL_BIFF_INVALID_BOF:
+    case FREEXL_BIFF_INVALID_SST:
+    case FREEXL_BIFF_ILLEGAL_SST_INDEX:
+        return "its workbook stream is damaged";
+    case FREEXL_INVALID_CHARACTER:
+    case FREEXL_UNSUPPORTED_CHARSET:
+        return "its text is not in the code page it declares";
+    case FREEXL_ILLEGAL_RK_VALUE:
+        return "a number in it is damaged";
+    case FREEXL_CRAFTED_FILE:
+        return "it is severely damaged (or crafted)";
+    default:
+        return "FreeXL cannot read it";
+    }
+}
+
+/* A date and time as FreeXL writes it (2024-05-03 22:00:00) in ISO 8601 (2024-05-03T22:00). */
+static void iso_datetime(const char *v, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", v);
+    if (strlen(buf) == 19 && buf[10] == ' ') {
+        buf[10] = 'T';
+        if (strcmp(buf + 16, ":00") == 0) {
+            buf[16] = '\0';
+        }
+    }
+}
+
+/* The cell's value as a CSV field (nothing for an empty cell). */
+static enum vg_status put_value(struct vg_buf *out, const FreeXL_CellValue *c)
+{
+    char buf[64];
+    switch (c->type) {
+    case FREEXL_CELL_INT:
+        snprintf(buf, sizeof(buf), "%d", c->value.int_value);
+        return vg__zx_put_field(out, buf, strlen(buf));
+    case FREEXL_CELL_DOUBLE:
+        vg__zx_format_number(c->value.double_value, buf, sizeof(buf));
+        return vg__zx_put_field(out, buf, strlen(buf));
+    case FREEXL_CELL_DATETIME:
+        iso_datetime(c->value.text_value != NULL ? c->value.text_value : "", buf, sizeof(buf));
+        return vg__zx_put_field(out, buf, strlen(buf));
+    case FREEXL_CELL_TEXT:
+    case FREEXL_CELL_SST_TEXT:
+    case FREEXL_CELL_DATE:
+    case FREEXL_CELL_TIME: {
+        const char *t = c->value.text_value != NULL ? c->value.text_value : "";
+        return vg__zx_put_field(out, t, strlen(t));
+    }
+    default:
+        return VG_OK;
+    }
+}
+
+/* The active worksheet of h into x->text; rows past its last cell with a value left out. */
+static enum vg_status read_sheet(const void *h, struct ing_workbook *x, int *rc)
+{
+    unsigned int rows = 0;
+    unsigned short cols = 0;
+    if ((*rc = freexl_worksheet_dimensions(h, &rows, &cols)) != FREEXL_OK) {
+        return VG_EFORMAT;
+    }
+    size_t kept = x->text.len; /* the text up to the last row with a value */
+    for (unsigned int r = 0; r < rows; r++) {
+        unsigned short last = 0; /* columns up to the last with a value */
+        FreeXL_CellValue c;
+        for (unsigned short k = 0; k < cols; k++) {
+            if ((*rc = freexl_get_cell_value(h, r, k, &c)) != FREEXL_OK) {
+                return VG_EFORMAT;
+            }
+            if (c.type != FREEXL_CELL_NULL) {
+                last = (unsigned short)(k + 1);
+            }
+        }
+        enum vg_status st = VG_OK;
+        for (unsigned short k = 0; k < last && st == VG_OK; k++) {
+            if ((*rc = freexl_get_cell_value(h, r, k, &c)) != FREEXL_OK) {
+                return VG_EFORMAT;
+            }
+            st = k > 0 ? vg_buf_append_char(&x->text, ',') : VG_OK;
+            if (st == VG_OK) {
+                st = put_value(&x->text, &c);
+            }
+        }
+        if (st == VG_OK) {
+            st = vg_buf_append_char(&x->text, '\n');
+        }
+        if (st != VG_OK) {
+            return st;
+        }
+        if (last > 0) {
+            kept = x->text.len;
+        }
+    }
+    x->text.len = kept;
+    return VG_OK;
+}
+
+/* Every worksheet of h into x. */
+static enum vg_status read_sheets(const void *h, struct ing_workbook *x, int *rc)
+{
+    unsigned int count = 0;
+    if ((*rc = freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &count)) != FREEXL_OK) {
+        return VG_EFORMAT;
+    }
+    if (count == 0) {
+        return VG_OK;
+    }
+    x->sheets = vg_calloc(count, sizeof(*x->sheets));
+    if (x->sheets == NULL) {
+        return VG_ENOMEM;
+    }
+    for (unsigned int i = 0; i < count && i <= 0xFFFF; i++) {
+        struct ing_sheet *sh = &x->sheets[x->nsheets];
+        const char *name = NULL;
+        if ((*rc = freexl_get_worksheet_name(h, (unsigned short)i, &name)) != FREEXL_OK ||
+            (*rc = freexl_select_active_worksheet(h, (unsigned short)i)) != FREEXL_OK) {
+            return VG_EFORMAT;
+        }
+        snprintf(sh->name, sizeof(sh->name), "%s", name != NULL ? name : "");
+        sh->offset = x->text.len;
+        enum vg_status st = read_sheet(h, x, rc);
+        if (st != VG_OK) {
+            return st;
+        }
+        sh->len = x->text.len - sh->offset;
+        x->nsheets++;
+    }
+    return VG_OK;
+}
+
+/* The workbook at path into x (released with vg__ing_workbook_release); why says what went
+ * wrong (the statuses of vg__ing_xls_read). */
+static enum vg_status
+read_workbook(const char *path, size_t max_text, struct ing_workbook *x, struct vg_error *why)
+{
+    memset(x, 0, sizeof(*x));
+    vg_buf_init(&x->text, max_text);
+    const void *h = NULL;
+    int rc = freexl_open(path, &h);
+    enum vg_status st = VG_OK;
+    unsigned int password = FREEXL_BIFF_PLAIN;
+    if (rc == FREEXL_BIFF_WORKBOOK_NOT_FOUND) {
+        st = vg_error_set(why, VG_ENOTFOUND, "an Office file that holds no Excel workbook");
+    } else if (rc == FREEXL_INSUFFICIENT_MEMORY) {
+        st = vg_error_set(why, VG_ENOMEM, "out of memory reading the workbook");
+    } else if (rc != FREEXL_OK) {
+        st = vg_error_set(why, VG_EFORMAT, "the .xls workbook cannot be read: %s", freexl_why(rc));
+    } else if (freexl_get_info(h, FREEXL_BIFF_PASSWORD, &password) == FREEXL_OK &&
+               password == FREEXL_BIFF_OBFUSCATED) {
+        st = vg_error_set(why, VG_EDENIED, "a workbook protected by a password");
+    } else {
+        st = read_sheets(h, x, &rc);
+        if (st == VG_EFORMAT) {
+            vg_error_set(why, st, "the .xls workbook cannot be read: %s", freexl_why(rc));
+        } else if (st == VG_ELIMIT) {
+            vg_error_set(why, st, "the workbook makes more than %zu bytes of text", max_text);
+        } else if (st == VG_ENOMEM) {
+            vg_error_set(why, st, "out of memory reading the workbook");
+        }
+    }
+    freexl_close(h);
+    if (st != VG_OK) {
+        vg__ing_workbook_release(x);
+    }
+    return st;
+}
+
+
+static bool write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n > 0) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w <= 0) {
+            return false;
+        }
+        c += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: vigia-xls FILE MAX_TEXT_BYTES\n");
+        return 2;
+    }
+    char *end = NULL;
+    unsigned long long max = strtoull(argv[2], &end, 10);
+    if (end == argv[2] || *end != '\0' || max == 0) {
+        fprintf(stderr, "vigia-xls: MAX_TEXT_BYTES must be a positive number\n");
+        return 2;
+    }
+    struct ing_workbook x;
+    struct vg_error why;
+    vg_error_clear(&why);
+    struct xls_answer a;
+    memset(&a, 0, sizeof(a));
+    memcpy(a.magic, XLS_ANSWER_MAGIC, sizeof(a.magic));
+    a.status = (int32_t)read_workbook(argv[1], (size_t)max, &x, &why);
+    snprintf(a.message, sizeof(a.message), "%s", why.message);
+    if (a.status == VG_OK) {
+        a.nsheets = x.nsheets;
+        a.text_len = x.text.len;
+    }
+    bool ok =
+        write_all(STDOUT_FILENO, &a, sizeof(a)) &&
+        (a.status != VG_OK || (write_all(STDOUT_FILENO, x.sheets, x.nsheets * sizeof(*x.sheets)) &&
+                               write_all(STDOUT_FILENO, x.text.data, x.text.len)));
+    /* No exit handlers: nothing to flush, and FreeXL's leaks on damaged files are this
+     * process's end, not a report of a sanitizer build. */
+    _exit(ok ? 0 : 1);
+}
