@@ -14,18 +14,31 @@
  * no number formats, so an HS code stored as the number 80440 with a format of zeros comes
  * out as 80440 (the ingest restores the zero against the nomenclature: validate.c).
  *
+ * Before FreeXL sees a byte, the process confines itself with a seccomp filter (confine):
+ * files may be opened for reading only, nothing may be written but its answer (standard
+ * output) and standard error, and no socket, process or program may be made, so that code a
+ * crafted workbook gets to run cannot change the store, reach the network or start
+ * anything. A build with a sanitizer (make asan, make fuzz) is not confined: its runtime
+ * needs more than this.
+ *
  * Usage: vigia-xls FILE MAX_TEXT_BYTES. Exits 0 once it has written its answer (a refusal
- * is an answer), 2 on wrong arguments.
+ * is an answer), 2 on wrong arguments, 3 when it cannot confine itself.
+ * vigia-xls --check-confinement confines itself, then tries what the filter refuses
+ * (opening a file to write, a socket, a child process): exits 0 when all are refused, 1
+ * when one is not, 4 in a sanitizer build (not confined). CTest runs it.
  */
 #include "ingest/ingest_int.h"
 #include "ingest/xls_proto.h"
 #include "ingest/zipxml.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <freexl.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <vigia/alloc.h>
 
@@ -213,6 +226,57 @@ read_workbook(const char *path, size_t max_text, struct ing_workbook *x, struct 
 }
 
 
+#if defined(__SANITIZE_ADDRESS__)
+# define XLS_SANITIZED 1
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define XLS_SANITIZED 1
+# endif
+#endif
+
+/* The system calls reading a workbook takes (strace of FreeXL on real files: the file, the
+ * character-set modules glibc's iconv loads, memory), all else refused with EPERM; writes
+ * only to standard output and error; opening only for reading (no creating, no
+ * truncating). false when the filter cannot be loaded. */
+static bool confine(void)
+{
+#ifdef XLS_SANITIZED
+    return true;
+#else
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+    if (ctx == NULL) {
+        return false;
+    }
+    static const int plain[] = {
+        SCMP_SYS(read),   SCMP_SYS(pread64),    SCMP_SYS(readv),        SCMP_SYS(lseek),
+        SCMP_SYS(fstat),  SCMP_SYS(newfstatat), SCMP_SYS(statx),        SCMP_SYS(close),
+        SCMP_SYS(mmap),   SCMP_SYS(munmap),     SCMP_SYS(mremap),       SCMP_SYS(mprotect),
+        SCMP_SYS(brk),    SCMP_SYS(madvise),    SCMP_SYS(futex),        SCMP_SYS(getrandom),
+        SCMP_SYS(exit),   SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
+        SCMP_SYS(getpid), SCMP_SYS(gettid),     SCMP_SYS(tgkill),       SCMP_SYS(fcntl),
+    };
+    bool ok = true;
+    for (size_t i = 0; ok && i < sizeof(plain) / sizeof(plain[0]); i++) {
+        ok = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, plain[i], 0) == 0;
+    }
+    for (int fd = STDOUT_FILENO; ok && fd <= STDERR_FILENO; fd++) {
+        ok = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1,
+                              SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fd)) == 0 &&
+             seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(writev), 1,
+                              SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fd)) == 0;
+    }
+    const scmp_datum_t no_write = O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND;
+    ok = ok &&
+         seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
+                          SCMP_A2(SCMP_CMP_MASKED_EQ, no_write, O_RDONLY)) == 0 &&
+         seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(open), 1,
+                          SCMP_A1(SCMP_CMP_MASKED_EQ, no_write, O_RDONLY)) == 0 &&
+         seccomp_load(ctx) == 0;
+    seccomp_release(ctx);
+    return ok;
+#endif
+}
+
 static bool write_all(int fd, const void *p, size_t n)
 {
     const char *c = p;
@@ -230,8 +294,37 @@ static bool write_all(int fd, const void *p, size_t n)
     return true;
 }
 
+/* --check-confinement. */
+static int check_confinement(void)
+{
+#ifdef XLS_SANITIZED
+    fprintf(stderr, "vigia-xls: not confined in a sanitizer build\n");
+    return 4;
+#else
+    if (!confine()) {
+        return 3;
+    }
+    int fd = open("/dev/null", O_WRONLY);
+    bool write_refused = fd < 0 && errno == EPERM;
+    int sock = socket(AF_INET, SOCK_STREAM, 0);
+    bool socket_refused = sock < 0 && errno == EPERM;
+    pid_t pid = fork();
+    if (pid == 0) {
+        _exit(0);
+    }
+    bool fork_refused = pid < 0 && errno == EPERM;
+    fprintf(stderr, "vigia-xls: open for writing %s, socket %s, fork %s\n",
+            write_refused ? "refused" : "ALLOWED", socket_refused ? "refused" : "ALLOWED",
+            fork_refused ? "refused" : "ALLOWED");
+    return write_refused && socket_refused && fork_refused ? 0 : 1;
+#endif
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--check-confinement") == 0) {
+        return check_confinement();
+    }
     if (argc != 3) {
         fprintf(stderr, "usage: vigia-xls FILE MAX_TEXT_BYTES\n");
         return 2;
@@ -241,6 +334,10 @@ int main(int argc, char **argv)
     if (end == argv[2] || *end != '\0' || max == 0) {
         fprintf(stderr, "vigia-xls: MAX_TEXT_BYTES must be a positive number\n");
         return 2;
+    }
+    if (!confine()) {
+        fprintf(stderr, "vigia-xls: cannot load its seccomp filter\n");
+        return 3;
     }
     struct ing_workbook x;
     struct vg_error why;
