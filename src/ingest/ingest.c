@@ -210,6 +210,8 @@ static enum vg_status file_end(struct ing_session *s, enum vg_status st, struct 
         (!s->file_rejects_block || s->report->rejected == s->file_rejected)) {
         st = vg__store_file_complete(s->store, s->file_id, s->now, err);
         s->batch_changes++;
+    } else if (st == VG_OK) {
+        s->files_left_open++;
     }
     if (st != VG_OK && s->in_batch) {
         s->in_batch = false;
@@ -453,6 +455,39 @@ static enum vg_status ingest_xls(struct ing_session *s,
     return ingest_workbook(s, path, data, len, digest, "xls", st, &x, &why, err);
 }
 
+/* A zip archive of files (path, len bytes, digest: its content digest) about to be read:
+ * registered by its digest in the open batch (begun when none is), which takes it, as
+ * file_begin registers a file, but not counted (its members are); *archive_id its row.
+ * *unchanged when it was read whole before: then counted as a file read and unchanged. */
+static enum vg_status archive_begin(struct ing_session *s,
+                                    const char *path,
+                                    size_t len,
+                                    const uint8_t *digest,
+                                    int64_t *archive_id,
+                                    bool *unchanged,
+                                    struct vg_error *err)
+{
+    enum vg_status st = s->in_batch ? VG_OK : batch_begin(s, err);
+    bool is_new = false;
+    if (st == VG_OK) {
+        st = vg__store_file_register(s->store, path, digest, (int64_t)len, "zip", archive_id,
+                                     &is_new, unchanged, err);
+    }
+    if (st != VG_OK) {
+        return file_end(s, st, err);
+    }
+    if (*unchanged) {
+        file_done(s, len);
+        return VG_OK;
+    }
+    if (is_new) {
+        s->batch_changes++;
+    }
+    memcpy(s->file_digest, digest, VG_DIGEST_SIZE);
+    batch_takes_file(s, path);
+    return VG_OK;
+}
+
 /* Archives inside archives read (an archive of daily archives); deeper ones are skipped. */
 #define ARCHIVE_DEPTH 2
 
@@ -460,7 +495,10 @@ static enum vg_status ingest_xls(struct ing_session *s,
  * as a file of its own, named path!member (as terminals and agents send a day of messages in
  * one attachment), compressed members and archives in it as such down to ARCHIVE_DEPTH;
  * folders walked in the archive's order. A member that cannot be read (damaged, more than
- * the archive's bound) is refused with the reason, once, and the others go in. */
+ * the archive's bound) is refused with the reason, once, and the others go in. The archive
+ * is registered too (format zip, archive_begin), and marked read whole once every member
+ * has been (read whole, refused or of no format): then the same archive again is skipped by
+ * its digest without a member being decompressed, as a plain file is. */
 static enum vg_status ingest_zip(struct ing_session *s,
                                  const char *path,
                                  size_t len,
@@ -473,12 +511,18 @@ static enum vg_status ingest_zip(struct ing_session *s,
         skipped(s, path, "a zip archive inside an archive inside an archive: not read");
         return VG_OK;
     }
+    int64_t archive_id = 0;
+    bool unchanged = false;
+    enum vg_status st = archive_begin(s, path, len, digest, &archive_id, &unchanged, err);
+    if (st != VG_OK || unchanged) {
+        return st;
+    }
+    int64_t left_open = s->files_left_open;
     struct vg_error why;
     struct vg__zx_reader r = { z, NULL, vg__ing_decompressed_max(len), "zip", &why };
     struct vg_buf member;
     vg_buf_init(&member, r.budget);
     zip_int64_t n = zip_get_num_entries(z, 0);
-    enum vg_status st = VG_OK;
     s->archive_depth++;
     for (zip_int64_t i = 0; i < n && st == VG_OK; i++) {
         const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
@@ -513,6 +557,15 @@ static enum vg_status ingest_zip(struct ing_session *s,
     }
     s->archive_depth--;
     vg_buf_release(&member);
+    if (st == VG_OK && s->files_left_open == left_open) {
+        st = s->in_batch ? VG_OK : batch_begin(s, err);
+        if (st == VG_OK) {
+            st = vg__store_file_complete(s->store, archive_id, s->now, err);
+            s->batch_changes++;
+        }
+    } else if (st == VG_OK) {
+        s->files_left_open++; /* an archive with a member left open is read again */
+    }
     return st;
 }
 

@@ -199,6 +199,8 @@ struct ing_session {
     int64_t file_rejected;               /* report->rejected when it began */
     bool file_rejects_block;             /* its rejects keep it from being read whole */
     int archive_depth;                   /* zip archives being read, one inside the other */
+    int64_t files_left_open;             /* files read to their end but not marked read
+                                          * whole (their rejects may be taken later) */
 };
 
 /* ---- a run's files read ahead (read_edifact.c) --------------------------------------- */

@@ -144,7 +144,10 @@ static void test_ingest_compressed__size_is_bounded(void **state)
 /* A zip archive (a day of files in one attachment) is read member by member, each a file
  * named archive!member with its own digest: a gzip member as what it holds, a member in a
  * folder, a member of no format skipped; a damaged member is refused with the reason, once,
- * and the member after it goes in; the same archive again changes nothing. */
+ * and the member after it goes in. The archive is recorded too, read whole once all its
+ * members are: the same archive again is skipped by its digest (one file unchanged, no
+ * member read), unless a member was left open (an EDIFACT file with rejected messages,
+ * read again as a plain one is). */
 static void test_ingest_compressed__zip_members_read_as_files(void **state)
 {
     (void)state;
@@ -180,10 +183,40 @@ static void test_ingest_compressed__zip_members_read_as_files(void **state)
     assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM ingest_files WHERE path IN "
                                   "('day.zip!events.csv.gz', 'day.zip!sub/more.csv')"),
                      2);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM ingest_files WHERE path = 'day.zip' AND"
+                                  " format = 'zip' AND completed_at IS NOT NULL"),
+                     1);
     r = ingest(s, "day.zip", zip, len, VG_OK);
-    assert_int_equal(r.files_unchanged, 2);
+    assert_int_equal(r.files, 1);
+    assert_int_equal(r.files_unchanged, 1);
+    assert_int_equal(r.files_skipped, 0); /* notes.txt not looked at again */
     assert_int_equal(r.accepted, 0);
     free(zip);
+
+    /* An archive with an EDIFACT member whose first message is refused (wrong UNT count). */
+    size_t edi_len = 0;
+    char *edi = vg_test_read_file(vg_test_source("tests/data/edifact/codeco.edi"), &edi_len);
+    assert_non_null(edi);
+    char *unt = strstr(edi, "UNT+17+1'");
+    assert_non_null(unt);
+    memcpy(unt, "UNT+99+1'", 9);
+    struct xlsx_part open_parts[] = {
+        { "gate.edi", edi, edi_len },
+        { "sub/more.csv", zevents_text, sizeof(zevents_text) - 1 },
+    };
+    zip = xlsx_zip(open_parts, 2, &len);
+    assert_non_null(zip);
+    r = ingest(s, "open.zip", zip, len, VG_EPARTIAL);
+    assert_int_equal(r.rejected, 1);
+    r = ingest(s, "open.zip", zip, len, VG_EPARTIAL);
+    assert_int_equal(r.files, 2);           /* read again, member by member */
+    assert_int_equal(r.files_unchanged, 1); /* the CSV member, read whole */
+    assert_int_equal(r.accepted, 0);
+    assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM ingest_files WHERE path = 'open.zip' AND"
+                                  " completed_at IS NULL"),
+                     1);
+    free(zip);
+    vg_free(edi);
 
     struct xlsx_part damaged[] = {
         { "big.csv", noise, nn },
