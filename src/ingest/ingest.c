@@ -455,28 +455,29 @@ static enum vg_status ingest_xls(struct ing_session *s,
     return ingest_workbook(s, path, data, len, digest, "xls", st, &x, &why, err);
 }
 
-/* A zip archive of files (path, len bytes, digest: its content digest) about to be read:
- * registered by its digest in the open batch (begun when none is), which takes it, as
- * file_begin registers a file, but not counted (its members are); *archive_id its row.
- * *unchanged when it was read whole before: then counted as a file read and unchanged. */
-static enum vg_status archive_begin(struct ing_session *s,
+/* A zip archive of files (path, len bytes, digest: its content digest) about to be read
+ * member by member: registered by its digest in the open batch (begun when none is), which
+ * takes it, as file_begin registers a file, but not counted (its members are). a->unchanged
+ * when it was read whole before: then counted as a file read and unchanged, and not to be
+ * read; otherwise it is open (s->archive_depth one more) until vg__ing_archive_close. */
+enum vg_status vg__ing_archive_open(struct ing_session *s,
                                     const char *path,
                                     size_t len,
                                     const uint8_t *digest,
-                                    int64_t *archive_id,
-                                    bool *unchanged,
+                                    struct ing_archive *a,
                                     struct vg_error *err)
 {
+    memset(a, 0, sizeof(*a));
     enum vg_status st = s->in_batch ? VG_OK : batch_begin(s, err);
     bool is_new = false;
     if (st == VG_OK) {
-        st = vg__store_file_register(s->store, path, digest, (int64_t)len, "zip", archive_id,
-                                     &is_new, unchanged, err);
+        st = vg__store_file_register(s->store, path, digest, (int64_t)len, "zip", &a->id, &is_new,
+                                     &a->unchanged, err);
     }
     if (st != VG_OK) {
         return file_end(s, st, err);
     }
-    if (*unchanged) {
+    if (a->unchanged) {
         file_done(s, len);
         return VG_OK;
     }
@@ -485,20 +486,62 @@ static enum vg_status archive_begin(struct ing_session *s,
     }
     memcpy(s->file_digest, digest, VG_DIGEST_SIZE);
     batch_takes_file(s, path);
+    a->left_open = s->files_left_open;
+    s->archive_depth++;
     return VG_OK;
 }
 
-/* Archives inside archives read (an archive of daily archives); deeper ones are skipped. */
-#define ARCHIVE_DEPTH 2
+enum vg_status vg__ing_archive_close(struct ing_session *s,
+                                     const struct ing_archive *a,
+                                     enum vg_status st,
+                                     struct vg_error *err)
+{
+    if (a->unchanged) {
+        return st;
+    }
+    s->archive_depth--;
+    if (st == VG_OK && s->files_left_open == a->left_open) {
+        st = s->in_batch ? VG_OK : batch_begin(s, err);
+        if (st == VG_OK) {
+            st = vg__store_file_complete(s->store, a->id, s->now, err);
+            s->batch_changes++;
+        }
+    } else if (st == VG_OK) {
+        s->files_left_open++; /* an archive with a member left open is read again */
+    }
+    return st;
+}
+
+void vg__ing_member_digest(const uint8_t archive_digest[VG_DIGEST_SIZE],
+                           const char *name,
+                           uint8_t out[VG_DIGEST_SIZE])
+{
+    struct vg_hasher h;
+    vg_hasher_init(&h);
+    vg_hasher_update(&h, archive_digest, VG_DIGEST_SIZE);
+    vg_hasher_update(&h, name, strlen(name));
+    vg_hasher_final(&h, out);
+}
+
+enum vg_status vg__ing_member_refused(struct ing_session *s,
+                                      const char *label,
+                                      const uint8_t digest[VG_DIGEST_SIZE],
+                                      struct vg_error *why,
+                                      struct vg_error *err)
+{
+    vg_error_at(why, label, 0, 0, 0, 0);
+    return refuse_whole(s, label, "", 0, digest, "zip", why, err);
+}
 
 /* A zip archive z of files (path, data, len; digest: its content digest): each member read
  * as a file of its own, named path!member (as terminals and agents send a day of messages in
- * one attachment), compressed members and archives in it as such down to ARCHIVE_DEPTH;
+ * one attachment), compressed members and archives in it as such down to ING_ARCHIVE_DEPTH;
  * folders walked in the archive's order. A member that cannot be read (damaged, more than
  * the archive's bound) is refused with the reason, once, and the others go in. The archive
- * is registered too (format zip, archive_begin), and marked read whole once every member
- * has been (read whole, refused or of no format): then the same archive again is skipped by
- * its digest without a member being decompressed, as a plain file is. */
+ * is registered too (format zip, vg__ing_archive_open), and marked read whole once every
+ * member has been (read whole, refused or of no format): then the same archive again is
+ * skipped by its digest without a member being decompressed, as a plain file is. The
+ * read-ahead side reads archives the same way (pipeline.c). */
 static enum vg_status ingest_zip(struct ing_session *s,
                                  const char *path,
                                  size_t len,
@@ -506,28 +549,24 @@ static enum vg_status ingest_zip(struct ing_session *s,
                                  zip_t *z,
                                  struct vg_error *err)
 {
-    if (s->archive_depth >= ARCHIVE_DEPTH) {
+    if (s->archive_depth >= ING_ARCHIVE_DEPTH) {
         file_counted(s, len);
         skipped(s, path, "a zip archive inside an archive inside an archive: not read");
         return VG_OK;
     }
-    int64_t archive_id = 0;
-    bool unchanged = false;
-    enum vg_status st = archive_begin(s, path, len, digest, &archive_id, &unchanged, err);
-    if (st != VG_OK || unchanged) {
+    struct ing_archive a;
+    enum vg_status st = vg__ing_archive_open(s, path, len, digest, &a, err);
+    if (st != VG_OK || a.unchanged) {
         return st;
     }
-    int64_t left_open = s->files_left_open;
     struct vg_error why;
     struct vg__zx_reader r = { z, NULL, vg__ing_decompressed_max(len), "zip", &why };
     struct vg_buf member;
     vg_buf_init(&member, r.budget);
     zip_int64_t n = zip_get_num_entries(z, 0);
-    s->archive_depth++;
     for (zip_int64_t i = 0; i < n && st == VG_OK; i++) {
-        const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
-        size_t nl = name != NULL ? strlen(name) : 0;
-        if (nl == 0 || name[nl - 1] == '/') {
+        const char *name = vg__zx_member_name(z, (zip_uint64_t)i);
+        if (name == NULL) {
             continue; /* a folder */
         }
         char label[VG_ERROR_SOURCE_MAX];
@@ -537,14 +576,9 @@ static enum vg_status ingest_zip(struct ing_session *s,
         enum vg_status ms = vg__zx_read_member(&r, (zip_uint64_t)i, &member);
         if (ms == VG_EFORMAT || ms == VG_ELIMIT) {
             /* Known by the archive's digest and the member's name: refused once. */
-            struct vg_hasher h;
-            vg_hasher_init(&h);
-            vg_hasher_update(&h, digest, VG_DIGEST_SIZE);
-            vg_hasher_update(&h, name, nl);
             uint8_t md[VG_DIGEST_SIZE];
-            vg_hasher_final(&h, md);
-            vg_error_at(&why, label, 0, 0, 0, 0);
-            st = refuse_whole(s, label, "", 0, md, "zip", &why, err);
+            vg__ing_member_digest(digest, name, md);
+            st = vg__ing_member_refused(s, label, md, &why, err);
         } else if (ms != VG_OK) {
             st = ms;
             if (err != NULL) {
@@ -555,18 +589,8 @@ static enum vg_status ingest_zip(struct ing_session *s,
                              err);
         }
     }
-    s->archive_depth--;
     vg_buf_release(&member);
-    if (st == VG_OK && s->files_left_open == left_open) {
-        st = s->in_batch ? VG_OK : batch_begin(s, err);
-        if (st == VG_OK) {
-            st = vg__store_file_complete(s->store, archive_id, s->now, err);
-            s->batch_changes++;
-        }
-    } else if (st == VG_OK) {
-        s->files_left_open++; /* an archive with a member left open is read again */
-    }
-    return st;
+    return vg__ing_archive_close(s, &a, st, err);
 }
 
 /* A zip archive (path, data, len; digest: its content digest), opened once: a workbook
@@ -746,11 +770,21 @@ static enum vg_status ingest_data(struct ing_session *s,
     if (c == ING_PLAIN) {
         return ingest_decoded(s, path, data, len, digest, err);
     }
+    /* A compressed file read whole before is not decompressed again (as the read-ahead side
+     * skips it): counted as read, its own bytes, and unchanged. */
+    bool done = false;
+    enum vg_status st = vg__store_file_done(s->store, digest, &done, err);
+    if (st != VG_OK || done) {
+        if (done) {
+            file_done(s, len);
+        }
+        return st;
+    }
     struct vg_buf plain;
     vg_buf_init(&plain, vg__ing_decompressed_max(len));
     struct vg_error why;
     vg_error_clear(&why);
-    enum vg_status st = vg__ing_decompress(c, path, data, len, &plain, &why);
+    st = vg__ing_decompress(c, path, data, len, &plain, &why);
     if (st == VG_EFORMAT || st == VG_ELIMIT) {
         st = refuse_whole(s, path, data, len, digest, c == ING_GZIP ? "gzip" : "zstd", &why, err);
     } else if (st != VG_OK) {

@@ -13,6 +13,7 @@
  */
 #include "ingest/emit.h"
 #include "ingest/session_int.h"
+#include "ingest/zipxml.h"
 
 #include <assert.h>
 #include <pthread.h>
@@ -36,12 +37,15 @@ enum item_kind {
     ITEM_REJECT,  /* reason, format, ref, excerpt */
     ITEM_NOTE,    /* a finding about no message */
     /* A run read ahead (vg__ing_read_ahead): */
-    ITEM_END,        /* the run's files are all read */
-    ITEM_FILE_BEGIN, /* a file read ahead: path, file, format, digest; its items follow */
-    ITEM_FILE_END,   /* its reading ended: status and error */
-    ITEM_FILE_OTHER, /* a file read on the write side: path, file, digest */
-    ITEM_FILE_DONE,  /* a file read whole before (same content): path, file */
-    ITEM_FAILED,     /* an entry that could not be read: status and error */
+    ITEM_END,            /* the run's files are all read */
+    ITEM_FILE_BEGIN,     /* a file read ahead: path, file, format, digest; its items follow */
+    ITEM_FILE_END,       /* its reading ended: status and error */
+    ITEM_FILE_OTHER,     /* a file read on the write side: path, file, digest */
+    ITEM_FILE_DONE,      /* a file read whole before (same content): path, file */
+    ITEM_FAILED,         /* an entry that could not be read: status and error */
+    ITEM_ARCHIVE_BEGIN,  /* a zip archive of files: path, size, digest; its members follow */
+    ITEM_ARCHIVE_END,    /* its members are all read */
+    ITEM_MEMBER_REFUSED, /* a member that cannot be read: path, digest, error */
 };
 
 struct item_note {
@@ -70,6 +74,7 @@ struct ing_item {
     struct vg_file file;
     uint8_t digest[VG_DIGEST_SIZE];
     bool decoded;
+    size_t size; /* ARCHIVE_BEGIN: the archive's bytes */
 };
 
 /* The ring between the read thread (puts) and the write thread (takes). */
@@ -89,6 +94,10 @@ struct ing_writer {
     uint64_t interchange_offset;
     bool interchange_seen;
     bool skipping; /* a run read ahead: dropping the items of a file found unchanged */
+    /* A run read ahead: the archives open (outermost first), and while an archive found
+     * unchanged is dropped, the depth of archives being dropped. */
+    struct ing_archive archives[ING_ARCHIVE_DEPTH];
+    int narchives, dropping;
 };
 
 /* ---- write side ----------------------------------------------------------------------- */
@@ -191,6 +200,9 @@ static enum vg_status write_item(struct ing_writer *w, struct ing_item *it)
     case ITEM_FILE_OTHER:
     case ITEM_FILE_DONE:
     case ITEM_FAILED:
+    case ITEM_ARCHIVE_BEGIN:
+    case ITEM_ARCHIVE_END:
+    case ITEM_MEMBER_REFUSED:
         break; /* the run's own items: write_run_item */
     }
     item_clear(it);
@@ -415,9 +427,10 @@ enum vg_status vg__ing_read_here(struct ing_session *s,
 
 /* ---- a run read ahead ----------------------------------------------------------------- */
 
-/* The read-ahead side: the run's entries, the file being read, what stopped its reading.
- * Never touches the session or the store (it asks its own read-only connection, probe,
- * whether a file was read whole before). */
+/* The read-ahead side: the run's entries, the file being read, what stopped its reading,
+ * the names it made for archive members (archive!member: they outlive the items that name
+ * them, freed when the run ends). Never touches the session or the store (it asks its own
+ * read-only connection, probe, whether a file was read whole before). */
 struct ahead {
     struct ing_emit emit;
     const struct ing_entry *entries;
@@ -425,6 +438,8 @@ struct ahead {
     struct ing_file file;
     struct vg_error err;
     struct vg__file_probe *probe;
+    char **labels;
+    size_t nlabels, caplabels;
 };
 
 /* Prepares an empty ring of PIPELINE_SLOTS; false when out of memory or threading
@@ -544,8 +559,163 @@ static ing_read_fn reader_of(const char *format)
     return vg__ing_read_csv;
 }
 
-/* The read-ahead thread: each entry in turn, then END. The file of a FILE_BEGIN is read
- * into the items that follow it; after its FILE_END it is the write side's alone. */
+/* A name for a member of the archive at label ("label!name", cut at VG_ERROR_SOURCE_MAX as
+ * the writing side cuts it), kept until the run ends; NULL when out of memory. */
+static const char *member_label(struct ahead *a, const char *label, const char *name)
+{
+    char text[VG_ERROR_SOURCE_MAX];
+    snprintf(text, sizeof(text), "%s!%s", label, name);
+    if (a->nlabels == a->caplabels) {
+        size_t cap = a->caplabels ? a->caplabels * 2 : 64;
+        char **v = vg_reallocarray(a->labels, cap, sizeof(*v));
+        if (v == NULL) {
+            return NULL;
+        }
+        a->labels = v;
+        a->caplabels = cap;
+    }
+    char *copy = vg_malloc(strlen(text) + 1);
+    if (copy != NULL) {
+        memcpy(copy, text, strlen(text) + 1);
+        a->labels[a->nlabels++] = copy;
+    }
+    return copy;
+}
+
+/* Queues an item about an archive (ARCHIVE_BEGIN with its size and digest, ARCHIVE_END) or
+ * a member that cannot be read (MEMBER_REFUSED: its digest and why); false when the write
+ * side has stopped. */
+static bool put_archive_item(struct ahead *a,
+                             enum item_kind kind,
+                             const char *path,
+                             size_t size,
+                             const uint8_t *digest,
+                             const struct vg_error *why)
+{
+    struct ing_item *it = item_begin(&a->emit, kind);
+    if (it == NULL) {
+        return false;
+    }
+    it->path = path;
+    it->size = size;
+    memset(&it->file, 0, sizeof(it->file));
+    if (digest != NULL) {
+        memcpy(it->digest, digest, VG_DIGEST_SIZE);
+    }
+    if (why != NULL) {
+        it->error = *why;
+    }
+    item_end(&a->emit, it);
+    return true;
+}
+
+static bool ahead_file(struct ahead *a, const char *label, struct vg_file *file, int depth);
+
+/* The zip archive z of files at label (file, digest: its content's), read member by member as
+ * the writing side's ingest_zip reads it: each member a file of its own (ahead_file), one that
+ * cannot be read handed over to be refused. false when the run must stop. */
+static bool ahead_archive(struct ahead *a,
+                          const char *label,
+                          const struct vg_file *file,
+                          const uint8_t *digest,
+                          zip_t *z,
+                          int depth)
+{
+    if (!put_archive_item(a, ITEM_ARCHIVE_BEGIN, label, file->len, digest, NULL)) {
+        return false;
+    }
+    struct vg_error why;
+    struct vg__zx_reader r = { z, NULL, vg__ing_decompressed_max(file->len), "zip", &why };
+    struct vg_buf member;
+    vg_buf_init(&member, r.budget);
+    zip_int64_t n = zip_get_num_entries(z, 0);
+    bool go = true;
+    for (zip_int64_t i = 0; i < n && go; i++) {
+        const char *name = vg__zx_member_name(z, (zip_uint64_t)i);
+        if (name == NULL) {
+            continue; /* a folder */
+        }
+        vg_error_clear(&why);
+        const char *ml = member_label(a, label, name);
+        r.part = name;
+        enum vg_status ms = ml == NULL ? vg_error_set(&why, VG_ENOMEM, "out of memory")
+                                       : vg__zx_read_member(&r, (zip_uint64_t)i, &member);
+        if (ms == VG_EFORMAT || ms == VG_ELIMIT) {
+            uint8_t md[VG_DIGEST_SIZE];
+            vg__ing_member_digest(digest, name, md);
+            go = put_archive_item(a, ITEM_MEMBER_REFUSED, ml, 0, md, &why);
+            continue;
+        }
+        size_t len = 0;
+        char *data = ms == VG_OK ? vg_buf_detach(&member, &len) : NULL;
+        if (data == NULL) {
+            struct vg_file none;
+            memset(&none, 0, sizeof(none));
+            put_file_item(a, ITEM_FAILED, ml, &none, false, NULL, ms != VG_OK ? ms : VG_ENOMEM,
+                          &why, NULL);
+            go = false;
+            break;
+        }
+        struct vg_file mf = { data, len, VG_FILE_HEAP };
+        go = ahead_file(a, ml, &mf, depth + 1);
+    }
+    vg_buf_release(&member);
+    return go && put_archive_item(a, ITEM_ARCHIVE_END, label, 0, NULL, NULL);
+}
+
+/* One file of the run (a path's, or a member of an archive read here: label names it), its
+ * bytes in *file (taken): its digest; skipped when read whole before; decompressed; a zip
+ * archive of files read member by member (down to ING_ARCHIVE_DEPTH); one of the formats
+ * read ahead handed over with its items (FILE_BEGIN, the items, FILE_END); anything else
+ * handed over whole. false when the run must stop (the write side stopped, or the reading
+ * failed). */
+static bool ahead_file(struct ahead *a, const char *label, struct vg_file *file, int depth)
+{
+    /* The digest of every file is taken here, off the writer's path; a file read whole
+     * before (committed) is not read, nor handed over whole. */
+    uint8_t digest[VG_DIGEST_SIZE];
+    vg_digest(file->data, file->len, digest);
+    bool done = vg__store_file_probe_done(a->probe, digest);
+    bool decoded = !done && decode_file(file);
+    if (!done && depth < ING_ARCHIVE_DEPTH && vg__zx_magic(file->data, file->len)) {
+        zip_t *z = vg__zx_open(file->data, file->len, "zip", NULL);
+        if (z != NULL && vg__zx_kind(z) == VG__ZX_FILES) {
+            bool go = ahead_archive(a, label, file, digest, z, depth);
+            zip_discard(z);
+            vg_file_close(file);
+            return go;
+        }
+        if (z != NULL) {
+            zip_discard(z); /* a workbook: read on the writing side */
+        }
+    }
+    const char *format = done ? NULL : vg__ing_ahead_format(file->data, file->len);
+    enum item_kind kind = done             ? ITEM_FILE_DONE
+                          : format != NULL ? ITEM_FILE_BEGIN
+                                           : ITEM_FILE_OTHER;
+    const char *data = file->data;
+    size_t len = file->len;
+    if (!put_file_item(a, kind, label, file, decoded, format, VG_OK, NULL, digest)) {
+        return false;
+    }
+    if (kind != ITEM_FILE_BEGIN) {
+        return true;
+    }
+    a->file = (struct ing_file){ label, data, len, 0, 0, 0 };
+    vg_error_clear(&a->err);
+    enum vg_status st = reader_of(format)(&a->emit, &a->file, &a->err);
+    vg__ing_emit_drop(&a->emit);
+    struct ing_item *it = item_begin(&a->emit, ITEM_FILE_END);
+    if (it == NULL) {
+        return false;
+    }
+    it->status = st;
+    it->error = a->err;
+    item_end(&a->emit, it);
+    return st == VG_OK; /* the write side stops at a FILE_END that failed */
+}
+
+/* The read-ahead thread: each entry in turn (ahead_file), then END. */
 static void *read_ahead_thread(void *arg)
 {
     struct ahead *a = arg;
@@ -566,37 +736,8 @@ static void *read_ahead_thread(void *arg)
                           e->failed ? &e->error : &oerr, NULL);
             return NULL; /* the write side stops there */
         }
-        /* The digest of every file is taken here, off the writer's path; a file read whole
-         * before (committed) is not read, nor handed over whole. */
-        uint8_t digest[VG_DIGEST_SIZE];
-        vg_digest(file.data, file.len, digest);
-        bool done = vg__store_file_probe_done(a->probe, digest);
-        bool decoded = !done && decode_file(&file);
-        const char *format = done ? NULL : vg__ing_ahead_format(file.data, file.len);
-        enum item_kind kind = done             ? ITEM_FILE_DONE
-                              : format != NULL ? ITEM_FILE_BEGIN
-                                               : ITEM_FILE_OTHER;
-        const char *data = file.data;
-        size_t len = file.len;
-        if (!put_file_item(a, kind, e->path, &file, decoded, format, VG_OK, NULL, digest)) {
+        if (!ahead_file(a, e->path, &file, 0)) {
             return NULL;
-        }
-        if (kind != ITEM_FILE_BEGIN) {
-            continue;
-        }
-        a->file = (struct ing_file){ e->path, data, len, 0, 0, 0 };
-        vg_error_clear(&a->err);
-        st = reader_of(format)(&a->emit, &a->file, &a->err);
-        vg__ing_emit_drop(&a->emit);
-        struct ing_item *it = item_begin(&a->emit, ITEM_FILE_END);
-        if (it == NULL) {
-            return NULL;
-        }
-        it->status = st;
-        it->error = a->err;
-        item_end(&a->emit, it);
-        if (st != VG_OK) {
-            return NULL; /* the write side stops at that FILE_END */
         }
     }
     struct ing_item *it = item_begin(&a->emit, ITEM_END);
@@ -621,7 +762,35 @@ static enum vg_status write_run_item(struct ing_writer *w,
 {
     struct ing_session *s = w->s;
     enum vg_status st = VG_OK;
+    if (w->dropping > 0 && it->kind != ITEM_ARCHIVE_BEGIN && it->kind != ITEM_ARCHIVE_END &&
+        it->kind != ITEM_FAILED && it->kind != ITEM_END) {
+        item_clear(it); /* of an archive read whole before, earlier in this run */
+        vg_file_close(&it->file);
+        return VG_OK;
+    }
     switch (it->kind) {
+    case ITEM_ARCHIVE_BEGIN: {
+        if (w->dropping > 0) {
+            w->dropping++;
+            return VG_OK;
+        }
+        struct ing_archive *ar = &w->archives[w->narchives];
+        st = vg__ing_archive_open(s, it->path, it->size, it->digest, ar, w->err);
+        if (st == VG_OK && ar->unchanged) {
+            w->dropping = 1;
+        } else if (st == VG_OK) {
+            w->narchives++;
+        }
+        return st;
+    }
+    case ITEM_ARCHIVE_END:
+        if (w->dropping > 0) {
+            w->dropping--;
+            return VG_OK;
+        }
+        return vg__ing_archive_close(s, &w->archives[--w->narchives], VG_OK, w->err);
+    case ITEM_MEMBER_REFUSED:
+        return vg__ing_member_refused(s, it->path, it->digest, &it->error, w->err);
     case ITEM_FILE_BEGIN:
         *cur = it->file;
         memset(&it->file, 0, sizeof(it->file));
@@ -721,6 +890,10 @@ bool vg__ing_read_ahead(struct ing_session *s,
         *out = vg_error_set(err, VG_ENOMEM, "out of memory reading ahead");
         started = true;
     }
+    for (size_t i = 0; i < a.nlabels; i++) {
+        vg_free(a.labels[i]);
+    }
+    vg_free(a.labels);
     vg__raw_packer_free(a.emit.packer);
     vg__store_file_probe_close(a.probe);
     return started;

@@ -253,6 +253,52 @@ struct ing_file_ops {
                               struct vg_error *err);
 };
 
+/* ---- zip archives of files (ingest.c), read on either side -------------------------- */
+
+/* Archives inside archives are read (an archive of daily archives); deeper ones skipped. */
+#define ING_ARCHIVE_DEPTH 2
+
+/* An archive being read: its ingest_files row, the session's files_left_open when it was
+ * opened, whether it was read whole before (then it is not read). */
+struct ing_archive {
+    int64_t id;
+    int64_t left_open;
+    bool unchanged;
+};
+
+/* Opens the archive at path (len bytes, digest of its content) for reading member by
+ * member, in the open batch (begun when none is): registered, not counted (its members
+ * are). a->unchanged when it was read whole before: counted as a file read and unchanged,
+ * not to be read (and not to be closed). On error the batch is rolled back. */
+enum vg_status vg__ing_archive_open(struct ing_session *s,
+                                    const char *path,
+                                    size_t len,
+                                    const uint8_t *digest,
+                                    struct ing_archive *a,
+                                    struct vg_error *err);
+
+/* Closes the archive a, its members read with status st (returned, or the failure of
+ * marking it): marked read whole when st is VG_OK and none of its members was left open
+ * (an EDIFACT file with rejected messages), else left open for a later run. */
+enum vg_status vg__ing_archive_close(struct ing_session *s,
+                                     const struct ing_archive *a,
+                                     enum vg_status st,
+                                     struct vg_error *err);
+
+/* The digest a member that cannot be read is known by: of the archive's digest and the
+ * member's name (so it is refused once). */
+void vg__ing_member_digest(const uint8_t archive_digest[VG_DIGEST_SIZE],
+                           const char *name,
+                           uint8_t out[VG_DIGEST_SIZE]);
+
+/* A member (label archive!member, digest from vg__ing_member_digest) that cannot be read,
+ * for the reason why (its source set to label here): registered and refused whole, once. */
+enum vg_status vg__ing_member_refused(struct ing_session *s,
+                                      const char *label,
+                                      const uint8_t digest[VG_DIGEST_SIZE],
+                                      struct vg_error *why,
+                                      struct vg_error *err);
+
 /* The format of a file's content (data, len) when its reading is done ahead, on the
  * read-ahead thread: "edifact", "json", "csv-manifest" or "csv-events" (a static string);
  * NULL when the writing thread reads it whole (archives and workbooks, NMEA AIS, UTF-16

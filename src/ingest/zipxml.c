@@ -90,6 +90,13 @@ buf_sink(void *user, struct vg__zx_reader *r, const char *chunk, size_t n, bool 
                        : vg_error_set(r->why, st, "%s: %s: out of memory", r->format, r->part);
 }
 
+const char *vg__zx_member_name(zip_t *z, zip_uint64_t index)
+{
+    const char *name = zip_get_name(z, index, 0);
+    size_t n = name != NULL ? strlen(name) : 0;
+    return n == 0 || name[n - 1] == '/' ? NULL : name;
+}
+
 enum vg_status vg__zx_read_member(struct vg__zx_reader *r, zip_uint64_t index, struct vg_buf *out)
 {
     vg_buf_reset(out);

@@ -35,6 +35,10 @@ struct vg__zx_reader {
     struct vg_error *why;
 };
 
+/* The name of member index of z; NULL for a folder (a name ending in '/') or a member
+ * without a name. Valid while z is open. */
+const char *vg__zx_member_name(zip_t *z, zip_uint64_t index);
+
 /* Reads member index of r->zip (named r->part in messages) whole into out (reset first).
  * VG_EFORMAT when it cannot be read or does not decompress, VG_ELIMIT past r->budget (why
  * says which), VG_ENOMEM. */

@@ -55,6 +55,27 @@ enum vg_status vg__store_file_register(struct vg_store *store,
     return VG_OK;
 }
 
+enum vg_status vg__store_file_done(struct vg_store *store,
+                                   const uint8_t digest[VG_DIGEST_SIZE],
+                                   bool *done,
+                                   struct vg_error *err)
+{
+    static const char sql[] =
+        "SELECT 1 FROM ingest_files WHERE digest = ?1 AND completed_at IS NOT NULL";
+    sqlite3_stmt *st = vg__store_stmt(store, sql, err);
+    if (st == NULL) {
+        return err != NULL ? err->code : VG_EDB;
+    }
+    sqlite3_bind_blob(st, 1, digest, VG_DIGEST_SIZE, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        return vg__store_error(store, rc, "looking up an input file", err);
+    }
+    *done = rc == SQLITE_ROW;
+    return VG_OK;
+}
+
 /* A file of this digest was read whole (?1: the digest): the read-ahead probe's question,
  * which registration answers for the writer (vg__store_file_register). */
 static const char file_done_sql[] =

@@ -141,6 +141,13 @@ void vg__store_file_probe_close(struct vg__file_probe *p);
 enum vg_status
 vg__store_file_complete(struct vg_store *store, int64_t file_id, int64_t now, struct vg_error *err);
 
+/* *done: whether a file of this content digest was read whole before, as the store's own
+ * connection sees it (its open transaction included). VG_EDB when SQLite fails. */
+enum vg_status vg__store_file_done(struct vg_store *store,
+                                   const uint8_t digest[VG_DIGEST_SIZE],
+                                   bool *done,
+                                   struct vg_error *err);
+
 /* Registers an input file by content digest (INSERT OR IGNORE): *file_id gets its row
  * id; *is_new (may be NULL) whether it was seen for the first time; *completed (may be
  * NULL) whether it was read whole before (vg__store_file_complete). */

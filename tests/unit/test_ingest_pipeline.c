@@ -5,6 +5,7 @@
  * used) with a rejected message, bad check digits, an unmapped message type and a wrong
  * interchange count among the good messages.
  */
+#include "../../fuzz/workbook_build.h"
 #include "store/store_int.h"
 #include "vg_targeting.h"
 #include "vg_test.h"
@@ -891,6 +892,96 @@ static void test_ingest_pipeline__compressed_files_read_ahead(void **state)
     vg_free(edi);
 }
 
+/* Zip archives of files are read member by member on the read-ahead side, as the writing
+ * side reads them in a one-thread run: EDIFACT members parsed there (one with a refused
+ * message, which leaves its archive open), a compressed member, a folder, an archive inside
+ * (read), one inside that (skipped), a workbook member (handed over whole). The same archive
+ * twice in one run is read once (its second copy's items dropped); a second run skips every
+ * archive read whole by its digest and reads the open one again. Store, report and callbacks
+ * are those of the one-thread run each time. */
+static void test_ingest_pipeline__zip_members_read_ahead(void **state)
+{
+    (void)state;
+    char dir[700];
+    snprintf(dir, sizeof(dir), "%s/zipped", vg_test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    size_t elen, glen, xlen;
+    char *edi = generate(2, 60, &elen); /* the second call's second CUSCAR is refused */
+    char *csv = vg_test_read_file(vg_test_source("tests/data/ingest/events.csv"), &glen);
+    char *book = vg_test_read_file(vg_test_source("tests/data/workbooks/manifest.xlsx"), &xlen);
+    assert_non_null(csv);
+    assert_non_null(book);
+    size_t gzn = 0;
+    char *gz = vg_test_gzip(csv, glen, &gzn);
+    static const char deep_csv[] = "container,event,time,port\n"
+                                   "TGHU1234566,gate_out,2024-05-06T08:00,PEPAI\n";
+    struct xlsx_part deepest[] = { { "deep.csv", deep_csv, sizeof(deep_csv) - 1 } };
+    size_t dn = 0;
+    char *deep = xlsx_zip(deepest, 1, &dn);
+    static const char inner_csv[] = "container,event,time,port\n"
+                                    "TGHU1234566,gate_in,2024-05-05T08:00,PEPAI\n";
+    struct xlsx_part inner_parts[] = { { "inner.csv", inner_csv, sizeof(inner_csv) - 1 },
+                                       { "deeper.zip", deep, dn } };
+    size_t in = 0;
+    char *inner = xlsx_zip(inner_parts, 2, &in);
+    struct xlsx_part open_parts[] = { { "calls.edi", edi, elen }, { "events.csv.gz", gz, gzn } };
+    struct xlsx_part read_parts[] = { { "sub/book.xlsx", book, xlen },
+                                      { "inner.zip", inner, in },
+                                      { "sub/", "", 0 } };
+    size_t on = 0, rn = 0;
+    char *open_zip = xlsx_zip(open_parts, 2, &on);
+    char *read_zip = xlsx_zip(read_parts, 3, &rn);
+    assert_non_null(open_zip);
+    assert_non_null(read_zip);
+    char path[800];
+    snprintf(path, sizeof(path), "%s/a-open.zip", dir);
+    vg_test_write_file(path, open_zip, on);
+    snprintf(path, sizeof(path), "%s/b-read.zip", dir);
+    vg_test_write_file(path, read_zip, rn);
+    snprintf(path, sizeof(path), "%s/c-again.zip", dir); /* the same archive again */
+    vg_test_write_file(path, read_zip, rn);
+
+    const char *paths[1] = { dir };
+    struct vg_store *one = vg_tt_empty("zipped-one.db");
+    struct vg_store *two = vg_tt_empty("zipped-two.db");
+    struct seen seen_one, seen_two;
+    struct vg_ingest_report r1, r2;
+    assert_int_equal(run_paths(one, paths, 1, true, &seen_one, &r1), VG_EPARTIAL);
+    assert_int_equal(run_paths(two, paths, 1, false, &seen_two, &r2), VG_EPARTIAL);
+    assert_int_equal(r2.files, 5 + 1); /* the members of a, b, inner; c unchanged */
+    assert_int_equal(r2.files_unchanged, 1);
+    assert_int_equal(r2.files_skipped, 1); /* deeper.zip */
+    assert_true(q_count(two, "SELECT count(*) FROM messages WHERE format = 'EDIFACT'") > 5);
+    assert_true(r2.rejected > 0);
+    assert_int_equal(q_count(two, "SELECT count(*) FROM ingest_files WHERE path LIKE"
+                                  " '%b-read.zip!inner.zip!inner.csv'"),
+                     1);
+    assert_int_equal(q_count(two, "SELECT count(*) FROM ingest_files WHERE format = 'zip' AND"
+                                  " completed_at IS NOT NULL"),
+                     2); /* b-read.zip and the inner archive; a-open.zip stays open */
+    assert_memory_equal(&r1, &r2, sizeof(r1));
+    assert_same_store(one, two);
+    assert_same_callbacks(&seen_one, &seen_two);
+
+    assert_int_equal(run_paths(one, paths, 1, true, &seen_one, &r1), VG_EPARTIAL);
+    assert_int_equal(run_paths(two, paths, 1, false, &seen_two, &r2), VG_EPARTIAL);
+    assert_int_equal(r2.files_unchanged, 2 + 1); /* b, c; a's CSV member */
+    assert_int_equal(r2.accepted, 0);
+    assert_memory_equal(&r1, &r2, sizeof(r1));
+    assert_same_store(one, two);
+    assert_same_callbacks(&seen_one, &seen_two);
+    vg_store_close(one);
+    vg_store_close(two);
+    free(open_zip);
+    free(read_zip);
+    free(inner);
+    free(deep);
+    vg_free(gz);
+    vg_free(book);
+    vg_free(csv);
+    vg_free(edi);
+}
+
 /* A file read to its end is marked so in the batch that took its last message, and a later
  * run skips the same content by its digest, under any name, without reading it again; so
  * are CSV and JSON files with rejected records (nothing reads them differently), but an
@@ -1002,6 +1093,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest_pipeline__run_read_ahead_as_one_thread),
     cmocka_unit_test(test_ingest_pipeline__files_read_whole_are_not_read_again),
     cmocka_unit_test(test_ingest_pipeline__compressed_files_read_ahead),
+    cmocka_unit_test(test_ingest_pipeline__zip_members_read_ahead),
     cmocka_unit_test(test_ingest_pipeline__folder_of_small_files_in_one_batch),
     cmocka_unit_test(test_ingest_pipeline__default_batches_grow),
     cmocka_unit_test(test_ingest_pipeline__log_stays_bounded),
