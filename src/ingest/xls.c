@@ -46,6 +46,23 @@ bool vg__ing_ole2_magic(const char *data, size_t len)
     return len >= 8 && memcmp(data, ole2, 8) == 0;
 }
 
+bool vg__ing_write_all(int fd, const void *data, size_t len)
+{
+    const char *c = data;
+    while (len > 0) {
+        ssize_t n = write(fd, c, len);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return false;
+        }
+        c += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
 /* Writes data to a new temporary file, whose name goes into path; false on failure. */
 static bool temp_copy(const char *data, size_t len, char *path, size_t size)
 {
@@ -55,20 +72,8 @@ static bool temp_copy(const char *data, size_t len, char *path, size_t size)
     if (fd < 0) {
         return false;
     }
-    size_t done = 0;
-    while (done < len) {
-        ssize_t n = write(fd, data + done, len - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            close(fd);
-            unlink(path);
-            return false;
-        }
-        done += (size_t)n;
-    }
-    if (close(fd) != 0) {
+    bool ok = vg__ing_write_all(fd, data, len);
+    if (close(fd) != 0 || !ok) {
         unlink(path);
         return false;
     }

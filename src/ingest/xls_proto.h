@@ -7,6 +7,8 @@
 #ifndef VG_INGEST_XLS_PROTO_H
 #define VG_INGEST_XLS_PROTO_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <vigia/status.h>
 
@@ -18,5 +20,9 @@ struct xls_answer {
     char message[VG_ERROR_MESSAGE_MAX];
     uint64_t nsheets, text_len;
 };
+
+/* Writes len bytes of data to fd, through short writes and interruptions; false when a
+ * write fails (errno says why). */
+bool vg__ing_write_all(int fd, const void *data, size_t len);
 
 #endif

@@ -277,23 +277,6 @@ static bool confine(void)
 #endif
 }
 
-static bool write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n > 0) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR) {
-            continue;
-        }
-        if (w <= 0) {
-            return false;
-        }
-        c += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
 /* --check-confinement. */
 static int check_confinement(void)
 {
@@ -351,10 +334,10 @@ int main(int argc, char **argv)
         a.nsheets = x.nsheets;
         a.text_len = x.text.len;
     }
-    bool ok =
-        write_all(STDOUT_FILENO, &a, sizeof(a)) &&
-        (a.status != VG_OK || (write_all(STDOUT_FILENO, x.sheets, x.nsheets * sizeof(*x.sheets)) &&
-                               write_all(STDOUT_FILENO, x.text.data, x.text.len)));
+    bool ok = vg__ing_write_all(STDOUT_FILENO, &a, sizeof(a)) &&
+              (a.status != VG_OK ||
+               (vg__ing_write_all(STDOUT_FILENO, x.sheets, x.nsheets * sizeof(*x.sheets)) &&
+                vg__ing_write_all(STDOUT_FILENO, x.text.data, x.text.len)));
     /* No exit handlers: nothing to flush, and FreeXL's leaks on damaged files are this
      * process's end, not a report of a sanitizer build. */
     _exit(ok ? 0 : 1);

@@ -347,6 +347,21 @@ static void store_dump(struct vg_store *s, char *out, size_t size)
     }
 }
 
+/* Ingests tests/data/workbooks/<file> (the test workbook in some format: 4 documents, 2
+ * rows refused) into s as "book" and dumps the store into out. */
+static void book_dump(struct vg_store *s, const char *file, char *out, size_t size)
+{
+    size_t len;
+    char *data = read_named(file, &len);
+    struct vg_ingest_report r;
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_int_equal(vg_ingest_buffer(s, "book", data, len, NULL, &r, &e), VG_EPARTIAL);
+    assert_int_equal(r.accepted, 4);
+    store_dump(s, out, size);
+    vg_free(data);
+}
+
 /* The same workbook saved by openpyxl, by LibreOffice as .xlsx and as .ods gives the same
  * records, rejects (at the same sheets and rows) and findings. */
 static void test_ingest_workbooks__every_producer_gives_the_same_store(void **state)
@@ -356,17 +371,10 @@ static void test_ingest_workbooks__every_producer_gives_the_same_store(void **st
                                          "manifest.ods" };
     char want[8192], got[8192];
     for (size_t i = 0; i < 3; i++) {
-        size_t len;
-        char *data = read_named(files[i], &len);
         char name[64];
         snprintf(name, sizeof(name), "book-%zu.db", i);
         struct vg_store *s = vg_tt_empty(name);
-        struct vg_ingest_report r;
-        struct vg_error e;
-        vg_error_clear(&e);
-        assert_int_equal(vg_ingest_buffer(s, "book", data, len, NULL, &r, &e), VG_EPARTIAL);
-        assert_int_equal(r.accepted, 4);
-        store_dump(s, i == 0 ? want : got, sizeof(want));
+        book_dump(s, files[i], i == 0 ? want : got, sizeof(want));
         if (i > 0) {
             assert_string_equal(got, want);
         }
@@ -374,7 +382,6 @@ static void test_ingest_workbooks__every_producer_gives_the_same_store(void **st
                                       "('xlsx', 'ods')"),
                          1);
         vg_store_close(s);
-        vg_free(data);
     }
     assert_non_null(strstr(want, "book[Eventos]:4,unknown or missing event kind"));
     assert_non_null(strstr(want, "080440,FRESH AVOCADOS,1800,21600.5"));
@@ -390,26 +397,18 @@ static void test_ingest_workbooks__xls_reads_as_the_xlsx(void **state)
     static const char *const files[] = { "manifest.xlsx", "manifest-libreoffice.xls" };
     char want[8192], got[8192];
     for (size_t i = 0; i < 2; i++) {
-        size_t len;
-        char *data = read_named(files[i], &len);
         struct vg_store *s = vg_tt_empty(i == 0 ? "xls-ref.db" : "xls.db");
         vg_tt_import_hs(s, "II,08,Edible fruit and nuts,TOTAL,2\n"
                            "II,0804,\"Dates, figs, pineapples, avocados\",08,4\n"
                            "II,080440,Avocados,0804,6\n"
                            "II,0810,Other fruit,08,4\n"
                            "II,081040,Blueberries,0810,6\n");
-        struct vg_ingest_report r;
-        struct vg_error e;
-        vg_error_clear(&e);
-        assert_int_equal(vg_ingest_buffer(s, "book", data, len, NULL, &r, &e), VG_EPARTIAL);
-        assert_int_equal(r.accepted, 4);
-        store_dump(s, i == 0 ? want : got, sizeof(want));
+        book_dump(s, files[i], i == 0 ? want : got, sizeof(want));
         assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM findings WHERE kind ="
                                       " 'hs_leading_zero'"),
                          i == 0 ? 0 : 2);
         assert_int_equal(vg_tt_int(s, "SELECT count(*) FROM goods_items WHERE hs_valid = 1"), 2);
         vg_store_close(s);
-        vg_free(data);
     }
     assert_string_equal(got, want);
     assert_non_null(strstr(want, "book[Eventos]:4,unknown or missing event kind"));
