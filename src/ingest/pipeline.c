@@ -649,10 +649,12 @@ static bool ahead_archive(struct ahead *a,
         size_t len = 0;
         char *data = ms == VG_OK ? vg_buf_detach(&member, &len) : NULL;
         if (data == NULL) {
+            if (ms == VG_OK) {
+                ms = vg_error_set(&why, VG_ENOMEM, "out of memory reading %s", ml);
+            }
             struct vg_file none;
             memset(&none, 0, sizeof(none));
-            put_file_item(a, ITEM_FAILED, ml, &none, false, NULL, ms != VG_OK ? ms : VG_ENOMEM,
-                          &why, NULL);
+            put_file_item(a, ITEM_FAILED, ml, &none, false, NULL, ms, &why, NULL);
             go = false;
             break;
         }
