@@ -14,12 +14,14 @@
  * no number formats, so an HS code stored as the number 80440 with a format of zeros comes
  * out as 80440 (the ingest restores the zero against the nomenclature: validate.c).
  *
- * Before FreeXL sees a byte, the process confines itself with a seccomp filter (confine):
- * files may be opened for reading only, nothing may be written but its answer (standard
- * output) and standard error, and no socket, process or program may be made, so that code a
- * crafted workbook gets to run cannot change the store, reach the network or start
- * anything. A build with a sanitizer (make asan, make fuzz) is not confined: its runtime
- * needs more than this.
+ * Before FreeXL sees a byte, the process confines itself (confine): with Landlock, where
+ * the kernel has it, it may read only the workbook and what is beneath /usr (glibc's iconv
+ * modules), so not the store, the audit key or anything of the user's; with a seccomp
+ * filter, files may be opened for reading only, nothing may be written but its answer
+ * (standard output) and standard error, and no socket, process or program may be made. So
+ * code a crafted workbook gets to run can neither change nor read the store, reach the
+ * network or start anything. A build with a sanitizer (make asan, make fuzz) is not
+ * confined: its runtime needs more than this.
  *
  * Usage: vigia-xls FILE MAX_TEXT_BYTES. Exits 0 once it has written its answer (a refusal
  * is an answer), 2 on wrong arguments, 3 when it cannot confine itself.
@@ -27,6 +29,7 @@
  * (opening a file to write, a socket, a child process): exits 0 when all are refused, 1
  * when one is not, 4 in a sanitizer build (not confined). CTest runs it.
  */
+#define _GNU_SOURCE /* O_PATH */
 #include "ingest/ingest_int.h"
 #include "ingest/xls_proto.h"
 #include "ingest/zipxml.h"
@@ -34,11 +37,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <freexl.h>
+#include <linux/landlock.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <vigia/alloc.h>
 
@@ -234,15 +240,64 @@ read_workbook(const char *path, size_t max_text, struct ing_workbook *x, struct 
 # endif
 #endif
 
+/* Where the kernel has Landlock, what this process may read from now on: the file and what is
+ * beneath /usr; it may write, create or remove nothing. Returns 1 when so restricted, 0
+ * when the kernel has no Landlock (reads stay as they were), -1 when the rules could not be
+ * set. */
+static int restrict_reads(const char *file)
+{
+    long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+    if (abi < 1) {
+        return 0;
+    }
+    struct landlock_ruleset_attr attr = {
+        .handled_access_fs = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |
+                             LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR |
+                             LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE |
+                             LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR |
+                             LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK |
+                             LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |
+                             LANDLOCK_ACCESS_FS_MAKE_SYM |
+                             (abi >= 2 ? LANDLOCK_ACCESS_FS_REFER : 0),
+    };
+    int rs = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+    if (rs < 0) {
+        return -1;
+    }
+    const char *paths[2] = { "/usr", file };
+    bool ok = true;
+    for (size_t i = 0; ok && i < 2; i++) {
+        int fd = open(paths[i], O_PATH | O_CLOEXEC);
+        struct landlock_path_beneath_attr rule = {
+            .allowed_access =
+                LANDLOCK_ACCESS_FS_READ_FILE | (i == 0 ? LANDLOCK_ACCESS_FS_READ_DIR : 0),
+            .parent_fd = fd,
+        };
+        ok = fd >= 0 &&
+             syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &rule, 0) == 0;
+        if (fd >= 0) {
+            close(fd);
+        }
+    }
+    ok = ok && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+         syscall(SYS_landlock_restrict_self, rs, 0) == 0;
+    close(rs);
+    return ok ? 1 : -1;
+}
+
 /* The system calls reading a workbook takes (strace of FreeXL on real files: the file, the
  * character-set modules glibc's iconv loads, memory), all else refused with EPERM; writes
  * only to standard output and error; opening only for reading (no creating, no
  * truncating). false when the filter cannot be loaded. */
-static bool confine(void)
+static bool confine(const char *file)
 {
 #ifdef XLS_SANITIZED
+    (void)file;
     return true;
 #else
+    if (restrict_reads(file) < 0) {
+        return false;
+    }
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
     if (ctx == NULL) {
         return false;
@@ -284,9 +339,12 @@ static int check_confinement(void)
     fprintf(stderr, "vigia-xls: not confined in a sanitizer build\n");
     return 4;
 #else
-    if (!confine()) {
+    if (!confine("/dev/null")) {
         return 3;
     }
+    long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+    int other = open("/etc/passwd", O_RDONLY);
+    bool read_refused = other < 0 && errno == EACCES;
     int fd = open("/dev/null", O_WRONLY);
     bool write_refused = fd < 0 && errno == EPERM;
     int sock = socket(AF_INET, SOCK_STREAM, 0);
@@ -296,10 +354,15 @@ static int check_confinement(void)
         _exit(0);
     }
     bool fork_refused = pid < 0 && errno == EPERM;
-    fprintf(stderr, "vigia-xls: open for writing %s, socket %s, fork %s\n",
+    /* Without Landlock in the kernel reads stay open (the filter alone holds). */
+    bool reads_ok = read_refused || abi < 1;
+    fprintf(stderr, "vigia-xls: reading another file %s, open for writing %s, socket %s, fork %s\n",
+            read_refused ? "refused"
+            : abi < 1    ? "allowed (kernel without Landlock)"
+                         : "ALLOWED",
             write_refused ? "refused" : "ALLOWED", socket_refused ? "refused" : "ALLOWED",
             fork_refused ? "refused" : "ALLOWED");
-    return write_refused && socket_refused && fork_refused ? 0 : 1;
+    return reads_ok && write_refused && socket_refused && fork_refused ? 0 : 1;
 #endif
 }
 
@@ -318,8 +381,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "vigia-xls: MAX_TEXT_BYTES must be a positive number\n");
         return 2;
     }
-    if (!confine()) {
-        fprintf(stderr, "vigia-xls: cannot load its seccomp filter\n");
+    if (!confine(argv[1])) {
+        fprintf(stderr, "vigia-xls: cannot confine itself (Landlock rules, seccomp filter)\n");
         return 3;
     }
     struct ing_workbook x;
