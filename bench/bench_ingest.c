@@ -23,7 +23,9 @@
  * and a loading row per container, each row a message of its own); --keep then names the
  * folder. With --gzip the generated EDIFACT file is ingested as a gzip archive of itself
  * (FILE.gz beside it, kept with --keep), as ports keep their feeds: the read-ahead thread
- * decompresses it before parsing it.
+ * decompresses it before parsing it. With --zip it is ingested as the one member of a zip
+ * archive (FILE.zip beside it, kept with --keep), as a day's feed comes attached to a mail:
+ * the read-ahead thread reads the archive member by member.
  */
 #include "bench_clock.h"
 
@@ -39,6 +41,7 @@
 #include <vigia/ident.h>
 #include <vigia/ingest.h>
 #include <vigia/store.h>
+#include <zip.h>
 #include <zlib.h>
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
@@ -278,8 +281,31 @@ static bool gzip_file(const char *src, const char *dst)
     return ok;
 }
 
+/* Writes src as the one member of a new zip archive dst (deflated, libzip's default level);
+ * false on error. */
+static bool zip_file(const char *src, const char *dst)
+{
+    int ze = 0;
+    zip_t *z = zip_open(dst, ZIP_CREATE | ZIP_TRUNCATE, &ze);
+    if (z == NULL) {
+        return false;
+    }
+    const char *name = strrchr(src, '/');
+    zip_source_t *member = zip_source_file(z, src, 0, 0);
+    bool ok = member != NULL &&
+              zip_file_add(z, name != NULL ? name + 1 : src, member, ZIP_FL_OVERWRITE) >= 0;
+    if (!ok && member != NULL) {
+        zip_source_free(member);
+    }
+    if (zip_close(z) != 0) {
+        zip_discard(z);
+        ok = false;
+    }
+    return ok;
+}
+
 static const char usage[] =
-    "usage: bench_ingest [CONTAINERS] [--single-thread] [--files] [--csv] [--gzip]\n"
+    "usage: bench_ingest [CONTAINERS] [--single-thread] [--files] [--csv] [--gzip] [--zip]\n"
     "                    [--batch N] [--max-batch N] [--keep PATH]\n"
     "Generates CONTAINERS containers' day of traffic (default 300000), ingests it into a\n"
     "fresh store and prints containers/s (see the comment at the top of bench_ingest.c).\n";
@@ -297,7 +323,7 @@ int main(int argc, char **argv)
     bool per_file = false;
     int batch = 0, max_batch = 0;
     const char *keep = NULL;
-    bool csv = false, gzip = false;
+    bool csv = false, gzip = false, zipped = false;
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--single-thread") == 0) {
             single = true;
@@ -311,6 +337,8 @@ int main(int argc, char **argv)
             keep = argv[++i];
         } else if (strcmp(argv[i], "--gzip") == 0) {
             gzip = true;
+        } else if (strcmp(argv[i], "--zip") == 0) {
+            zipped = true;
         } else if (strcmp(argv[i], "--csv") == 0) {
             csv = true;
         } else {
@@ -430,9 +458,10 @@ int main(int argc, char **argv)
     /* The archive of the file, beside it (an existing one taken as made before). */
     char gz_path[4200] = "";
     double gz_mb = 0;
-    if (gzip && !csv && !per_file) {
-        snprintf(gz_path, sizeof(gz_path), "%s.gz", path);
-        if ((keep == NULL || access(gz_path, R_OK) != 0) && !gzip_file(path, gz_path)) {
+    if ((gzip || zipped) && !csv && !per_file) {
+        snprintf(gz_path, sizeof(gz_path), "%s.%s", path, zipped ? "zip" : "gz");
+        if ((keep == NULL || access(gz_path, R_OK) != 0) &&
+            !(zipped ? zip_file(path, gz_path) : gzip_file(path, gz_path))) {
             perror(gz_path);
             return 1;
         }
@@ -497,7 +526,9 @@ int main(int argc, char **argv)
         printf("  as %ld files of one message each, in a folder\n", nfiles);
     }
     if (gz_path[0] != 0) {
-        printf("  as a gzip archive of %.1f MB, decompressed by the ingest\n", gz_mb);
+        printf(zipped ? "  as a zip archive of %.1f MB (one member), read member by member\n"
+                      : "  as a gzip archive of %.1f MB, decompressed by the ingest\n",
+               gz_mb);
     }
     printf("  store opened in %.2f s (new store, page cache reserved for a bulk write)\n", open_s);
     printf("  ingest %.2f s: %.0f containers/s, %.0f messages/s, %.1f MB/s "
