@@ -3,6 +3,7 @@
 #include "store/store_int.h"
 
 #include <string.h>
+#include <vigia/screen.h>
 
 void *vg__ing_push(struct vg_arena *arena, struct ing_vec *v, size_t size)
 {
@@ -67,10 +68,29 @@ static const char *derived_key(struct ing_document *doc, const char *key, bool *
     return copy;
 }
 
+/* The vessel's name key into v->name_key (from the document's arena). */
+static void vessel_key(struct ing_document *doc, struct ing_vessel *v, bool *oom)
+{
+    if (v->name == NULL || v->name_key != NULL) {
+        return;
+    }
+    char key[ING_KEY_SIZE];
+    vg_name_key(v->name, strlen(v->name), VG_NAME_VESSEL, key, sizeof(key));
+    v->name_key = derived_key(doc, key, oom);
+}
+
 enum vg_status vg__ing_doc_prepare(struct ing_document *doc)
 {
+    if (doc->prepared) {
+        return VG_OK;
+    }
+    doc->prepared = true;
     bool oom = false;
     char key[ING_KEY_SIZE];
+    vessel_key(doc, &doc->voyage.vessel, &oom);
+    for (size_t i = 0; i < doc->events.n; i++) {
+        vessel_key(doc, &ING_AT(doc->events, struct ing_event, i)->voyage.vessel, &oom);
+    }
     for (size_t i = 0; i < doc->consignments.n; i++) {
         struct ing_consignment *c = ING_AT(doc->consignments, struct ing_consignment, i);
         for (size_t k = 0; k < c->parties.n; k++) {

@@ -45,6 +45,9 @@ struct ing_source {
 
 struct ing_vessel {
     const char *name, *imo, *call_sign, *mmsi, *flag;
+    /* Derived by vg__ing_doc_prepare (NULL: the writer derives it): the name's key, the
+     * normaliser's read as a vessel's ("" when the name folds to nothing). */
+    const char *name_key;
 };
 
 struct ing_voyage {
@@ -220,6 +223,7 @@ struct ing_document {
      * on its own thread), then stored_raw/stored_raw_len in the codec raw_codec (NULL: as
      * sent). A document not packed by its reader is packed by the writer. */
     bool raw_packed;
+    bool prepared; /* vg__ing_doc_prepare has run */
     const char *raw_codec;
     const void *stored_raw;
     size_t stored_raw_len;
@@ -251,8 +255,9 @@ void vg__ing_address_key(const struct ing_party *p, char *out, size_t size);
 
 /*
  * Derives what the writer would otherwise derive per record and that depends on the
- * document alone (the parties' name and address keys), so that a parse thread can take
- * the work off the writing thread. Optional. VG_ENOMEM when the arena is exhausted.
+ * document alone (the parties' name and address keys, the vessels' name keys), so that a
+ * parse thread can take the work off the writing thread. Optional; once per document (a
+ * second call does nothing). VG_ENOMEM when the arena is exhausted.
  */
 enum vg_status vg__ing_doc_prepare(struct ing_document *doc);
 

@@ -309,11 +309,15 @@ void vg__ing_emit_drop(struct ing_emit *e)
     }
 }
 
-/* A document queued for the other thread keeps nothing outside its slot: its digest is
- * taken and its raw bytes compressed (on this thread, not the writer's), or copied into the
- * slot's arena when they are kept as sent. */
+/* A document queued for the other thread keeps nothing outside its slot, and what can be
+ * derived from it alone is derived here, not on the writer's thread: its name keys
+ * (vg__ing_doc_prepare), its digest, its raw bytes compressed, or copied into the slot's
+ * arena when they are kept as sent. */
 static enum vg_status doc_detach(struct ing_emit *e, struct ing_document *doc)
 {
+    if (vg__ing_doc_prepare(doc) != VG_OK) {
+        return VG_ENOMEM;
+    }
     if (!doc->has_digest) {
         vg_digest(doc->raw, doc->raw_len, doc->digest);
         doc->has_digest = true;

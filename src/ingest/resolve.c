@@ -582,7 +582,9 @@ addresses:
  * name or it folds to nothing. */
 static const char *vessel_name_key(const struct ing_vessel *v, char *key)
 {
-    if (key[0] == '\0' && v->name != NULL) {
+    if (key[0] == '\0' && v->name_key != NULL) {
+        snprintf(key, ING_KEY_SIZE, "%s", v->name_key);
+    } else if (key[0] == '\0' && v->name != NULL) {
         vg_name_key(v->name, strlen(v->name), VG_NAME_VESSEL, key, ING_KEY_SIZE);
     }
     return key[0] != '\0' ? key : NULL;
