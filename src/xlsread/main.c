@@ -240,6 +240,7 @@ read_workbook(const char *path, size_t max_text, struct ing_workbook *x, struct 
 # endif
 #endif
 
+#ifndef XLS_SANITIZED
 /* Where the kernel has Landlock, what this process may read from now on: the file and what is
  * beneath /usr; it may write, create or remove nothing. Returns 1 when so restricted, 0
  * when the kernel has no Landlock (reads stay as they were), -1 when the rules could not be
@@ -284,6 +285,7 @@ static int restrict_reads(const char *file)
     close(rs);
     return ok ? 1 : -1;
 }
+#endif
 
 /* The system calls reading a workbook takes (strace of FreeXL on real files: the file, the
  * character-set modules glibc's iconv loads, memory), all else refused with EPERM; writes
