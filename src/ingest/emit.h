@@ -73,8 +73,8 @@ enum vg_status vg__ing_emit_reject(struct ing_emit *e,
                                    size_t excerpt_len);
 
 /* A finding about no document (of the file): where (src; its tag a static string or
- * NULL), kind, and the optional field, value, expected and detail (copied, cut to
- * 47/95/95/255 bytes). No document may be open. */
+ * NULL), kind, and the optional field, value, expected and detail (NULL or empty: none;
+ * copied, cut to 47/95/95/255 bytes). No document may be open. */
 enum vg_status vg__ing_emit_note(struct ing_emit *e,
                                  const struct ing_source *src,
                                  const char *kind,
@@ -82,6 +82,10 @@ enum vg_status vg__ing_emit_note(struct ing_emit *e,
                                  const char *value,
                                  const char *expected,
                                  const char *detail);
+
+/* The reader of a format as vg__ing_ahead_format and ingest.c's detection name it
+ * ("edifact", "json", "csv-manifest", "csv-events"); NULL for one read otherwise (NMEA). */
+ing_read_fn vg__ing_reader_of(const char *format);
 
 /* The readers. */
 enum vg_status

@@ -512,17 +512,6 @@ enum vg_status vg__ing_archive_close(struct ing_session *s,
     return st;
 }
 
-void vg__ing_member_digest(const uint8_t archive_digest[VG_DIGEST_SIZE],
-                           const char *name,
-                           uint8_t out[VG_DIGEST_SIZE])
-{
-    struct vg_hasher h;
-    vg_hasher_init(&h);
-    vg_hasher_update(&h, archive_digest, VG_DIGEST_SIZE);
-    vg_hasher_update(&h, name, strlen(name));
-    vg_hasher_final(&h, out);
-}
-
 enum vg_status vg__ing_member_refused(struct ing_session *s,
                                       const char *label,
                                       const uint8_t digest[VG_DIGEST_SIZE],
@@ -565,19 +554,13 @@ static enum vg_status ingest_zip(struct ing_session *s,
     vg_buf_init(&member, r.budget);
     zip_int64_t n = zip_get_num_entries(z, 0);
     for (zip_int64_t i = 0; i < n && st == VG_OK; i++) {
-        const char *name = vg__zx_member_name(z, (zip_uint64_t)i);
-        if (name == NULL) {
+        char label[VG_ERROR_SOURCE_MAX];
+        uint8_t md[VG_DIGEST_SIZE];
+        enum vg_status ms = vg__zx_member(&r, (zip_uint64_t)i, path, digest, label, &member, md);
+        if (ms == VG_ENOTFOUND) {
             continue; /* a folder */
         }
-        char label[VG_ERROR_SOURCE_MAX];
-        snprintf(label, sizeof(label), "%s!%s", path, name);
-        vg_error_clear(&why);
-        r.part = name;
-        enum vg_status ms = vg__zx_read_member(&r, (zip_uint64_t)i, &member);
         if (ms == VG_EFORMAT || ms == VG_ELIMIT) {
-            /* Known by the archive's digest and the member's name: refused once. */
-            uint8_t md[VG_DIGEST_SIZE];
-            vg__ing_member_digest(digest, name, md);
             st = vg__ing_member_refused(s, label, md, &why, err);
         } else if (ms != VG_OK) {
             st = ms;
@@ -705,15 +688,8 @@ static enum vg_status ingest_text(struct ing_session *s,
     if (st != VG_OK || unchanged) {
         return st;
     }
-    if (strcmp(format, "edifact") == 0) {
-        st = vg__ing_read_here(s, &f, vg__ing_read_edifact, err);
-    } else if (strcmp(format, "nmea") == 0) {
-        st = vg__ing_read_nmea(s, &f, err);
-    } else if (strcmp(format, "json") == 0) {
-        st = vg__ing_read_here(s, &f, vg__ing_read_json, err);
-    } else {
-        st = vg__ing_read_here(s, &f, vg__ing_read_csv, err);
-    }
+    ing_read_fn read = vg__ing_reader_of(format);
+    st = read != NULL ? vg__ing_read_here(s, &f, read, err) : vg__ing_read_nmea(s, &f, err);
     return file_end(s, st, err);
 }
 

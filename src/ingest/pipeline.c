@@ -552,7 +552,7 @@ static bool decode_file(struct vg_file *file)
     return true;
 }
 
-static ing_read_fn reader_of(const char *format)
+ing_read_fn vg__ing_reader_of(const char *format)
 {
     if (strcmp(format, "edifact") == 0) {
         return vg__ing_read_edifact;
@@ -560,15 +560,16 @@ static ing_read_fn reader_of(const char *format)
     if (strcmp(format, "json") == 0) {
         return vg__ing_read_json;
     }
-    return vg__ing_read_csv;
+    if (strncmp(format, "csv-", 4) == 0) {
+        return vg__ing_read_csv;
+    }
+    return NULL;
 }
 
-/* A name for a member of the archive at label ("label!name", cut at VG_ERROR_SOURCE_MAX as
- * the writing side cuts it), kept until the run ends; NULL when out of memory. */
-static const char *member_label(struct ahead *a, const char *label, const char *name)
+/* A copy of a member's name (archive!member), kept until the run ends: the items that name it
+ * outlive the slot; NULL when out of memory. */
+static const char *member_label(struct ahead *a, const char *label)
 {
-    char text[VG_ERROR_SOURCE_MAX];
-    snprintf(text, sizeof(text), "%s!%s", label, name);
     if (a->nlabels == a->caplabels) {
         size_t cap = a->caplabels ? a->caplabels * 2 : 64;
         char **v = vg_reallocarray(a->labels, cap, sizeof(*v));
@@ -578,9 +579,10 @@ static const char *member_label(struct ahead *a, const char *label, const char *
         a->labels = v;
         a->caplabels = cap;
     }
-    char *copy = vg_malloc(strlen(text) + 1);
+    size_t n = strlen(label) + 1;
+    char *copy = vg_malloc(n);
     if (copy != NULL) {
-        memcpy(copy, text, strlen(text) + 1);
+        memcpy(copy, label, n);
         a->labels[a->nlabels++] = copy;
     }
     return copy;
@@ -635,26 +637,22 @@ static bool ahead_archive(struct ahead *a,
     zip_int64_t n = zip_get_num_entries(z, 0);
     bool go = true;
     for (zip_int64_t i = 0; i < n && go; i++) {
-        const char *name = vg__zx_member_name(z, (zip_uint64_t)i);
-        if (name == NULL) {
+        char text[VG_ERROR_SOURCE_MAX];
+        uint8_t md[VG_DIGEST_SIZE];
+        enum vg_status ms = vg__zx_member(&r, (zip_uint64_t)i, label, digest, text, &member, md);
+        if (ms == VG_ENOTFOUND) {
             continue; /* a folder */
         }
-        vg_error_clear(&why);
-        const char *ml = member_label(a, label, name);
-        r.part = name;
-        enum vg_status ms = ml == NULL ? vg_error_set(&why, VG_ENOMEM, "out of memory")
-                                       : vg__zx_read_member(&r, (zip_uint64_t)i, &member);
-        if (ms == VG_EFORMAT || ms == VG_ELIMIT) {
-            uint8_t md[VG_DIGEST_SIZE];
-            vg__ing_member_digest(digest, name, md);
+        const char *ml = member_label(a, text);
+        if (ml != NULL && (ms == VG_EFORMAT || ms == VG_ELIMIT)) {
             go = put_archive_item(a, ITEM_MEMBER_REFUSED, ml, 0, md, &why);
             continue;
         }
         size_t len = 0;
-        char *data = ms == VG_OK ? vg_buf_detach(&member, &len) : NULL;
+        char *data = ms == VG_OK && ml != NULL ? vg_buf_detach(&member, &len) : NULL;
         if (data == NULL) {
-            if (ms == VG_OK) {
-                ms = vg_error_set(&why, VG_ENOMEM, "out of memory reading %s", ml);
+            if (ms == VG_OK || ml == NULL) {
+                ms = vg_error_set(&why, VG_ENOMEM, "out of memory reading %s", text);
             }
             struct vg_file none;
             memset(&none, 0, sizeof(none));
@@ -709,7 +707,7 @@ static bool ahead_file(struct ahead *a, const char *label, struct vg_file *file,
     }
     a->file = (struct ing_file){ label, data, len, 0, 0, 0 };
     vg_error_clear(&a->err);
-    enum vg_status st = reader_of(format)(&a->emit, &a->file, &a->err);
+    enum vg_status st = vg__ing_reader_of(format)(&a->emit, &a->file, &a->err);
     vg__ing_emit_drop(&a->emit);
     struct ing_item *it = item_begin(&a->emit, ITEM_FILE_END);
     if (it == NULL) {

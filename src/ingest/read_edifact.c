@@ -208,16 +208,11 @@ static void note_copy(struct pending_note *n, const struct vg_edifact_issue *iss
     snprintf(n->detail, sizeof(n->detail), "%s", issue->error->message);
 }
 
-static const char *or_null(const char *s)
-{
-    return s[0] != '\0' ? s : NULL;
-}
-
 /* A note as a finding of the file (about no message). */
 static enum vg_status emit_note(struct edi_reader *r, const struct pending_note *n)
 {
-    return vg__ing_emit_note(r->e, &n->src, note_kind(n->kind), or_null(n->field),
-                             or_null(n->value), or_null(n->expected), n->detail);
+    return vg__ing_emit_note(r->e, &n->src, note_kind(n->kind), n->field, n->value, n->expected,
+                             n->detail);
 }
 
 static enum vg_status on_note(void *user, const struct vg_edifact_issue *issue)

@@ -203,7 +203,7 @@ struct ing_session {
                                           * whole (their rejects may be taken later) */
 };
 
-/* ---- a run's files read ahead (read_edifact.c) --------------------------------------- */
+/* ---- a run's files read ahead (pipeline.c) ------------------------------------------- */
 
 /* One input of a run, in the order its paths and folders give: a file to read, or the
  * error that stops the run there (a path or folder that could not be read). */
@@ -285,13 +285,7 @@ enum vg_status vg__ing_archive_close(struct ing_session *s,
                                      enum vg_status st,
                                      struct vg_error *err);
 
-/* The digest a member that cannot be read is known by: of the archive's digest and the
- * member's name (so it is refused once). */
-void vg__ing_member_digest(const uint8_t archive_digest[VG_DIGEST_SIZE],
-                           const char *name,
-                           uint8_t out[VG_DIGEST_SIZE]);
-
-/* A member (label archive!member, digest from vg__ing_member_digest) that cannot be read,
+/* A member (label archive!member, digest as vg__zx_member gave it) that cannot be read,
  * for the reason why (its source set to label here): registered and refused whole, once. */
 enum vg_status vg__ing_member_refused(struct ing_session *s,
                                       const char *label,

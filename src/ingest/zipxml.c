@@ -90,11 +90,31 @@ buf_sink(void *user, struct vg__zx_reader *r, const char *chunk, size_t n, bool 
                        : vg_error_set(r->why, st, "%s: %s: out of memory", r->format, r->part);
 }
 
-const char *vg__zx_member_name(zip_t *z, zip_uint64_t index)
+enum vg_status vg__zx_member(struct vg__zx_reader *r,
+                             zip_uint64_t index,
+                             const char *path,
+                             const uint8_t digest[VG_DIGEST_SIZE],
+                             char label[VG_ERROR_SOURCE_MAX],
+                             struct vg_buf *member,
+                             uint8_t md[VG_DIGEST_SIZE])
 {
-    const char *name = zip_get_name(z, index, 0);
+    const char *name = zip_get_name(r->zip, index, 0);
     size_t n = name != NULL ? strlen(name) : 0;
-    return n == 0 || name[n - 1] == '/' ? NULL : name;
+    if (n == 0 || name[n - 1] == '/') {
+        return VG_ENOTFOUND; /* a folder */
+    }
+    snprintf(label, VG_ERROR_SOURCE_MAX, "%s!%s", path, name);
+    vg_error_clear(r->why);
+    r->part = name;
+    enum vg_status st = vg__zx_read_member(r, index, member);
+    if (st == VG_EFORMAT || st == VG_ELIMIT) {
+        struct vg_hasher h;
+        vg_hasher_init(&h);
+        vg_hasher_update(&h, digest, VG_DIGEST_SIZE);
+        vg_hasher_update(&h, name, n);
+        vg_hasher_final(&h, md);
+    }
+    return st;
 }
 
 enum vg_status vg__zx_read_member(struct vg__zx_reader *r, zip_uint64_t index, struct vg_buf *out)

@@ -9,6 +9,8 @@
 #include <expat.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <vigia/audit.h>
 #include <vigia/slice.h>
 #include <vigia/status.h>
 #include <zip.h>
@@ -35,9 +37,19 @@ struct vg__zx_reader {
     struct vg_error *why;
 };
 
-/* The name of member index of z; NULL for a folder (a name ending in '/') or a member
- * without a name. Valid while z is open. */
-const char *vg__zx_member_name(zip_t *z, zip_uint64_t index);
+/* Member index of the zip archive of files r->zip at path, whose content digest is digest, as
+ * a file of its own (both sides of an ingest read archives so: ingest.c, pipeline.c): its
+ * name path!member into label (cut at VG_ERROR_SOURCE_MAX), its bytes into member (reset
+ * first). VG_ENOTFOUND for a folder or a member without a name (nothing to read); VG_EFORMAT
+ * or VG_ELIMIT when it cannot be read (why says why; md: the digest it is refused by, of the
+ * archive's digest and the member's name, so that it is refused once); VG_ENOMEM. */
+enum vg_status vg__zx_member(struct vg__zx_reader *r,
+                             zip_uint64_t index,
+                             const char *path,
+                             const uint8_t digest[VG_DIGEST_SIZE],
+                             char label[VG_ERROR_SOURCE_MAX],
+                             struct vg_buf *member,
+                             uint8_t md[VG_DIGEST_SIZE]);
 
 /* Reads member index of r->zip (named r->part in messages) whole into out (reset first).
  * VG_EFORMAT when it cannot be read or does not decompress, VG_ELIMIT past r->budget (why

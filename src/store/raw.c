@@ -6,7 +6,7 @@
  * store (a third of it in bench_ingest) and of what each commit and checkpoint wrote.
  * EDIFACT and CSV are repetitive text (segment tags, qualifiers, the same places and
  * parties): Zstandard at level 1 keeps a manifest in a seventh of its size at several
- * hundred MB/s, on the thread that parses (src/ingest/read_edifact.c), not the one that
+ * hundred MB/s, on the thread that parses (src/ingest/pipeline.c), not the one that
  * writes. messages.raw_codec says how the blob is kept: NULL as sent, 'zstd' one
  * Zstandard frame; messages.length is always the length as sent. The SQL function
  * vg_raw(raw, raw_codec, length) gives the bytes back (vigia show message).
