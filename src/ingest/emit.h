@@ -83,8 +83,13 @@ enum vg_status vg__ing_emit_note(struct ing_emit *e,
                                  const char *expected,
                                  const char *detail);
 
+/* From here on, findings of the file being written name label (a worksheet: book.xlsx[Events]);
+ * NULL: the file's own path again. label is copied. No document may be open. */
+enum vg_status vg__ing_emit_label(struct ing_emit *e, const char *label);
+
 /* The reader of a format as vg__ing_ahead_format and ingest.c's detection name it
- * ("edifact", "json", "csv-manifest", "csv-events"); NULL for one read otherwise (NMEA). */
+ * ("edifact", "json", "csv-manifest", "csv-events"; "xlsx", "ods", "xls": a workbook, its
+ * sheets in f->book); NULL for one read otherwise (NMEA). */
 ing_read_fn vg__ing_reader_of(const char *format);
 
 /* The readers. */
@@ -93,5 +98,11 @@ vg__ing_read_edifact(struct ing_emit *e, const struct ing_file *f, struct vg_err
 enum vg_status vg__ing_read_csv(struct ing_emit *e, const struct ing_file *f, struct vg_error *err);
 enum vg_status
 vg__ing_read_json(struct ing_emit *e, const struct ing_file *f, struct vg_error *err);
+/* A workbook (f->book, read with vg__ing_book_read; f->path names the file): each sheet
+ * with a header row read as a CSV file of its layout, its positions the sheet's rows under
+ * the label path[sheet] when the workbook has several sheets; each other sheet a finding
+ * (sheet_skipped) naming it (workbook.c). */
+enum vg_status
+vg__ing_read_book(struct ing_emit *e, const struct ing_file *f, struct vg_error *err);
 
 #endif

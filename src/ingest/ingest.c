@@ -284,7 +284,7 @@ static enum vg_status refuse_whole(struct ing_session *s,
                                    const struct vg_error *why,
                                    struct vg_error *err)
 {
-    struct ing_file f = { path, data, len, 0, 0, 0 };
+    struct ing_file f = { path, data, len, 0, 0, 0, NULL };
     bool unchanged = false;
     enum vg_status st = file_begin(s, &f, format, digest, &unchanged, err);
     if (st == VG_OK && !unchanged) {
@@ -293,90 +293,12 @@ static enum vg_status refuse_whole(struct ing_session *s,
     return st;
 }
 
-/* The line of text[0..len) where a worksheet's header is: the first of its first
- * SHEET_HEADER_ROWS non-empty lines with which the text is a CSV layout (rows above it are a
- * title, as exports often have); its offset into *at and line into *line; false when none. */
-#define SHEET_HEADER_ROWS 10
-static bool sheet_header(const char *text, size_t len, size_t *at, uint32_t *line)
-{
-    size_t pos = 0;
-    uint32_t no = 1;
-    for (int seen = 0; pos < len && seen < SHEET_HEADER_ROWS; no++) {
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t end = nl != NULL ? (size_t)(nl - text) : len;
-        const char *layout = NULL;
-        if (end > pos) {
-            seen++;
-            if (vg__ing_csv_sniff(text + pos, len - pos, &layout)) {
-                *at = pos;
-                *line = no;
-                return true;
-            }
-        }
-        pos = end + 1;
-    }
-    return false;
-}
-
-/* The sheets of the workbook x (the file path, data, len, digest, as format) that have a
- * header row (at[i], line[i]; SIZE_MAX: none), each read as a CSV file of its layout under
- * the label path[sheet] when there are several; the others recorded as sheet_skipped. The
- * file is registered (or found unchanged) first and ended after. */
-static enum vg_status read_sheets(struct ing_session *s,
-                                  const char *path,
-                                  const char *data,
-                                  size_t len,
-                                  const uint8_t *digest,
-                                  const char *format,
-                                  const struct ing_workbook *x,
-                                  const char *all,
-                                  const size_t *at,
-                                  const uint32_t *line,
-                                  struct vg_error *err)
-{
-    struct ing_file f = { path, data, len, 0, 0, 0 };
-    bool unchanged = false;
-    enum vg_status st = file_begin(s, &f, format, digest, &unchanged, err);
-    if (st != VG_OK || unchanged) {
-        return st;
-    }
-    for (size_t i = 0; st == VG_OK && i < x->nsheets; i++) {
-        const struct ing_sheet *sh = &x->sheets[i];
-        if (at[i] == SIZE_MAX) {
-            char detail[200];
-            snprintf(detail, sizeof(detail),
-                     "worksheet '%s' has no header row of a layout of docs/formats.md in its "
-                     "first %d rows; not read",
-                     sh->name, SHEET_HEADER_ROWS);
-            /* Offsets of sheets without rows coincide: offset + index keeps each finding
-             * apart (a finding's key is its file, offset, kind and field). */
-            struct ing_source src = { 0, (int64_t)(sh->offset + i), 1, NULL };
-            st = vg__ing_finding(s, 0, &src, "sheet_skipped", "worksheet", sh->name,
-                                 "a header row of docs/formats.md", detail, err);
-            continue;
-        }
-        /* Positions name the sheet when the workbook has several: book.xlsx[Events]:12. */
-        char label[VG_ERROR_SOURCE_MAX];
-        if (x->nsheets > 1) {
-            snprintf(label, sizeof(label), "%s[%s]", path, sh->name);
-        } else {
-            snprintf(label, sizeof(label), "%s", path);
-        }
-        struct ing_file sf = { label,   all + sh->offset + at[i], sh->len - at[i], f.file_id,
-                               line[i], sh->offset + at[i] };
-        vg__ing_session_file(s, f.file_id, label); /* findings name the sheet too */
-        st = vg__ing_read_here(s, &sf, vg__ing_read_csv, err);
-        vg__ing_session_file(s, f.file_id, path);
-    }
-    return file_end(s, st, err);
-}
-
-/* A spreadsheet workbook (data, len; digest: the file's) of format "xlsx", "ods" or "xls",
- * whose reading ended with read (VG_OK: x holds its sheets; otherwise why says what went
+/* A spreadsheet workbook (data, len; digest: the file's) whose reading (vg__ing_book_read,
+ * as format) ended with read (VG_OK: b holds its sheets; otherwise why says what went
  * wrong): each worksheet whose header row is one of the CSV layouts read as a CSV file of
- * that layout, positions naming the sheet and its rows; a worksheet of no layout is recorded
- * as a finding (sheet_skipped), a workbook with none is skipped, and one that cannot be read
- * is refused whole with the reason. Releases x. */
+ * that layout, positions naming the sheet and its rows, a worksheet of no layout recorded
+ * as a finding (sheet_skipped) (vg__ing_read_book); a workbook with none is skipped, and one
+ * that cannot be read is refused whole with the reason. Releases b. */
 static enum vg_status ingest_workbook(struct ing_session *s,
                                       const char *path,
                                       const char *data,
@@ -384,7 +306,7 @@ static enum vg_status ingest_workbook(struct ing_session *s,
                                       const uint8_t *digest,
                                       const char *format,
                                       enum vg_status read,
-                                      struct ing_workbook *x,
+                                      struct ing_book *b,
                                       struct vg_error *why,
                                       struct vg_error *err)
 {
@@ -399,30 +321,20 @@ static enum vg_status ingest_workbook(struct ing_session *s,
         return read;
     }
     enum vg_status st = VG_OK;
-    const char *all = x->text.data != NULL ? x->text.data : ""; /* NULL when no sheet has text */
-    /* Each sheet's header row, found once: its offset (SIZE_MAX: none) and line. */
-    size_t *at = vg_calloc(x->nsheets + 1, sizeof(*at));
-    uint32_t *line = vg_calloc(x->nsheets + 1, sizeof(*line));
-    size_t known = 0;
-    for (size_t i = 0; at != NULL && line != NULL && i < x->nsheets; i++) {
-        const struct ing_sheet *sh = &x->sheets[i];
-        bool found = sheet_header(all + sh->offset, sh->len, &at[i], &line[i]);
-        at[i] = found ? at[i] : SIZE_MAX;
-        known += found;
-    }
-    if (at == NULL || line == NULL) {
-        st = vg_error_set(err, VG_ENOMEM, "out of memory reading %s", path);
-    } else if (known == 0) {
+    if (b->known == 0) {
         file_counted(s, len);
         skipped(s, path,
                 "a workbook with no worksheet whose header row is a layout of "
                 "docs/formats.md");
     } else {
-        st = read_sheets(s, path, data, len, digest, format, x, all, at, line, err);
+        struct ing_file f = { path, data, len, 0, 0, 0, b };
+        bool unchanged = false;
+        st = file_begin(s, &f, format, digest, &unchanged, err);
+        if (st == VG_OK && !unchanged) {
+            st = file_end(s, vg__ing_read_here(s, &f, vg__ing_read_book, err), err);
+        }
     }
-    vg_free(at);
-    vg_free(line);
-    vg__ing_workbook_release(x);
+    vg__ing_book_release(b);
     return st;
 }
 
@@ -438,10 +350,11 @@ static enum vg_status ingest_xls(struct ing_session *s,
                                  const uint8_t *digest,
                                  struct vg_error *err)
 {
-    struct ing_workbook x;
+    struct ing_book b;
     struct vg_error why;
     vg_error_clear(&why);
-    enum vg_status st = vg__ing_xls_read(data, len, vg__ing_decompressed_max(len), &x, &why);
+    const char *format = NULL;
+    enum vg_status st = vg__ing_book_read(data, len, NULL, &b, &format, &why);
     if (st == VG_ENOTFOUND || st == VG_EDENIED || st == VG_EUNSUPPORTED) {
         file_counted(s, len);
         skipped(s, path,
@@ -452,7 +365,7 @@ static enum vg_status ingest_xls(struct ing_session *s,
                                      : why.message);
         return VG_OK;
     }
-    return ingest_workbook(s, path, data, len, digest, "xls", st, &x, &why, err);
+    return ingest_workbook(s, path, data, len, digest, format, st, &b, &why, err);
 }
 
 /* A zip archive of files (path, len bytes, digest: its content digest) about to be read
@@ -592,17 +505,14 @@ static enum vg_status ingest_archive(struct ing_session *s,
         vg_error_at(&why, path, 0, 0, 0, 0);
         return refuse_whole(s, path, data, len, digest, "zip", &why, err);
     }
-    enum vg__zx_kind kind = vg__zx_kind(z);
     enum vg_status st;
-    if (kind == VG__ZX_FILES) {
+    if (vg__zx_kind(z) == VG__ZX_FILES) {
         st = ingest_zip(s, path, len, digest, z, err);
     } else {
-        struct ing_workbook x;
-        size_t max = vg__ing_decompressed_max(len);
-        st = kind == VG__ZX_ODS ? vg__ing_ods_read(z, max, &x, &why)
-                                : vg__ing_xlsx_read(z, max, &x, &why);
-        st = ingest_workbook(s, path, data, len, digest, kind == VG__ZX_ODS ? "ods" : "xlsx", st,
-                             &x, &why, err);
+        struct ing_book b;
+        const char *format = NULL;
+        st = vg__ing_book_read(data, len, z, &b, &format, &why);
+        st = ingest_workbook(s, path, data, len, digest, format, st, &b, &why, err);
     }
     zip_discard(z);
     return st;
@@ -682,7 +592,7 @@ static enum vg_status ingest_text(struct ing_session *s,
         skipped(s, path, unread_why(data, len));
         return VG_OK;
     }
-    struct ing_file f = { path, data, len, 0, 0, 0 };
+    struct ing_file f = { path, data, len, 0, 0, 0, NULL };
     bool unchanged = false;
     enum vg_status st = file_begin(s, &f, format, digest, &unchanged, err);
     if (st != VG_OK || unchanged) {

@@ -326,6 +326,8 @@ void vg__ing_session_batch_reset(struct ing_session *s);
 
 /* ---- format readers: each reads one mapped file and writes through the session ------ */
 
+struct ing_book;
+
 struct ing_file {
     const char *path;
     const char *data;
@@ -334,6 +336,7 @@ struct ing_file {
     uint32_t first_line; /* the line data begins on (0: 1); a worksheet's header row */
     uint64_t base;       /* the byte offset data begins at, for positions (a worksheet's
                           * place in the text made of its workbook; 0 for a file) */
+    const struct ing_book *book; /* a workbook's sheets (vg__ing_read_book); else NULL */
 };
 
 /* CSV manifests and equipment events (docs/formats.md). */
@@ -404,7 +407,35 @@ struct ing_workbook {
 /* Frees what a reader made. NULL-safe. */
 void vg__ing_workbook_release(struct ing_workbook *x);
 
+/* A workbook read (workbook.c) with the header row of each of its sheets found: what
+ * vg__ing_read_book (emit.h) reads. */
+struct ing_book {
+    struct ing_workbook x;
+    size_t *at;     /* per sheet, the offset of its header row in its text; SIZE_MAX: none */
+    uint32_t *line; /* per sheet, that row's line */
+    size_t known;   /* the sheets that have one: read; the others are recorded as skipped */
+};
+
 struct zip; /* libzip's zip_t (zipxml.h) */
+
+/* Reads the workbook data[0..len) into *b (released with vg__ing_book_release): an Excel
+ * or OpenDocument workbook in the zip archive z (the caller's, opened on data; vg__zx_kind
+ * says it holds no files), else (z NULL) an OLE2 file as an Excel 97-2003 workbook; *format
+ * is set to "xlsx", "ods" or "xls". Then finds each sheet's header row: the first of its
+ * first ten non-empty rows that is a CSV layout's header (rows above it are a title, as
+ * exports often have). Returns what the workbook's reader returned (VG_EFORMAT, VG_ELIMIT,
+ * and for .xls VG_ENOTFOUND, VG_EDENIED, VG_EUNSUPPORTED, VG_EIO; why says which) or
+ * VG_ENOMEM; on error *b is empty. */
+enum vg_status vg__ing_book_read(const char *data,
+                                 size_t len,
+                                 struct zip *z,
+                                 struct ing_book *b,
+                                 const char **format,
+                                 struct vg_error *why);
+
+/* Frees what vg__ing_book_read made. NULL-safe. */
+void vg__ing_book_release(struct ing_book *b);
+
 
 /* Reads the Excel workbook in the zip archive z (the caller's; vg__zx_kind says
  * VG__ZX_XLSX) into *x (released with vg__ing_workbook_release). VG_EFORMAT for XML that

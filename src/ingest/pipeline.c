@@ -1,9 +1,9 @@
 /*
- * The two sides of an ingest (emit.h). The read side (a reader: EDIFACT, CSV, JSON) turns a
- * file into a sequence of items: a document with its interchange, a reject, a finding about
- * no document. The write side writes each item through the session, in that order. A file
- * read on the calling thread (vg__ing_read_here: a one-thread run, a small buffer, a
- * worksheet) has its items written as soon as they are made. Otherwise a run's files are
+ * The two sides of an ingest (emit.h). The read side (a reader: EDIFACT, CSV, JSON, a
+ * workbook's sheets) turns a file into a sequence of items: a document with its interchange,
+ * a reject, a finding about no document. The write side writes each item through the
+ * session, in that order. A file read on the calling thread (vg__ing_read_here: a one-thread
+ * run, a small buffer) has its items written as soon as they are made. Otherwise a run's files are
  * read ahead on a second thread into a ring of item slots while the calling thread writes
  * them (vg__ing_read_ahead): the next file is opened, digested, parsed and mapped while this
  * one is written, so the machine's other core takes the reading and mapping and a folder of
@@ -36,6 +36,7 @@ enum item_kind {
     ITEM_MESSAGE, /* doc, with the interchange it came in */
     ITEM_REJECT,  /* reason, format, ref, excerpt */
     ITEM_NOTE,    /* a finding about no message */
+    ITEM_LABEL,   /* findings name path from here on (NULL: the file's own) */
     /* A run read ahead (vg__ing_read_ahead): */
     ITEM_END,            /* the run's files are all read */
     ITEM_FILE_BEGIN,     /* a file read ahead: path, file, format, digest; its items follow */
@@ -94,6 +95,7 @@ struct ing_writer {
     uint64_t interchange_offset;
     bool interchange_seen;
     bool skipping; /* a run read ahead: dropping the items of a file found unchanged */
+    char label[VG_ERROR_SOURCE_MAX]; /* what findings name when not the file's path */
     /* A run read ahead: the archives open (outermost first), and while an archive found
      * unchanged is dropped, the depth of archives being dropped. */
     struct ing_archive archives[ING_ARCHIVE_DEPTH];
@@ -194,6 +196,12 @@ static enum vg_status write_item(struct ing_writer *w, struct ing_item *it)
                              or_null(n->expected), n->detail, w->err);
         break;
     }
+    case ITEM_LABEL:
+        if (it->path != NULL) {
+            snprintf(w->label, sizeof(w->label), "%s", it->path);
+        }
+        vg__ing_session_file(w->s, w->f->file_id, it->path != NULL ? w->label : w->f->path);
+        break;
     case ITEM_END:
     case ITEM_FILE_BEGIN:
     case ITEM_FILE_END:
@@ -412,6 +420,19 @@ enum vg_status vg__ing_emit_note(struct ing_emit *e,
     return item_end(e, it);
 }
 
+enum vg_status vg__ing_emit_label(struct ing_emit *e, const char *label)
+{
+    struct ing_item *it = item_begin(e, ITEM_LABEL);
+    if (it == NULL) {
+        return ING_EMIT_STOPPED;
+    }
+    it->path = NULL;
+    if (label != NULL && (it->path = vg_arena_strndup(&it->arena, label, strlen(label))) == NULL) {
+        return VG_ENOMEM;
+    }
+    return item_end(e, it);
+}
+
 enum vg_status vg__ing_read_here(struct ing_session *s,
                                  const struct ing_file *f,
                                  ing_read_fn read,
@@ -563,6 +584,9 @@ ing_read_fn vg__ing_reader_of(const char *format)
     if (strncmp(format, "csv-", 4) == 0) {
         return vg__ing_read_csv;
     }
+    if (strcmp(format, "xlsx") == 0 || strcmp(format, "ods") == 0 || strcmp(format, "xls") == 0) {
+        return vg__ing_read_book;
+    }
     return NULL;
 }
 
@@ -667,6 +691,26 @@ static bool ahead_archive(struct ahead *a,
     return go && put_archive_item(a, ITEM_ARCHIVE_END, label, 0, NULL, NULL);
 }
 
+/* A workbook (file; z: the zip archive open on it, NULL for an OLE2 file) read here into b
+ * when it is read as the writing side would read it: its format ("xlsx", "ods", "xls").
+ * NULL (b empty) for one that cannot be read, or has no sheet of a layout: the writing side
+ * takes it whole, to refuse or skip it with the reason (reading it again: such files are
+ * rare and small). */
+static const char *ahead_book(const struct vg_file *file, zip_t *z, struct ing_book *b)
+{
+    struct vg_error why;
+    vg_error_clear(&why);
+    const char *format = NULL;
+    if (vg__ing_book_read(file->data, file->len, z, b, &format, &why) != VG_OK) {
+        return NULL;
+    }
+    if (b->known == 0) {
+        vg__ing_book_release(b);
+        return NULL;
+    }
+    return format;
+}
+
 /* One file of the run (a path's, or a member of an archive read here: label names it), its
  * bytes in *file (taken): its digest; skipped when read whole before; decompressed; a zip
  * archive of files read member by member (down to ING_ARCHIVE_DEPTH); one of the formats
@@ -681,34 +725,47 @@ static bool ahead_file(struct ahead *a, const char *label, struct vg_file *file,
     vg_digest(file->data, file->len, digest);
     bool done = vg__store_file_probe_done(a->probe, digest);
     bool decoded = !done && decode_file(file);
-    if (!done && depth < ING_ARCHIVE_DEPTH && vg__zx_magic(file->data, file->len)) {
+    struct ing_book book;
+    memset(&book, 0, sizeof(book));
+    const char *book_format = NULL;
+    if (!done && vg__zx_magic(file->data, file->len)) {
         zip_t *z = vg__zx_open(file->data, file->len, "zip", NULL);
-        if (z != NULL && vg__zx_kind(z) == VG__ZX_FILES) {
+        enum vg__zx_kind zk = z != NULL ? vg__zx_kind(z) : VG__ZX_FILES;
+        if (z != NULL && zk == VG__ZX_FILES && depth < ING_ARCHIVE_DEPTH) {
             bool go = ahead_archive(a, label, file, digest, z, depth);
             zip_discard(z);
             vg_file_close(file);
             return go;
         }
-        if (z != NULL) {
-            zip_discard(z); /* a workbook: read on the writing side */
+        if (z != NULL && zk != VG__ZX_FILES) {
+            book_format = ahead_book(file, z, &book);
         }
+        if (z != NULL) {
+            zip_discard(z);
+        }
+    } else if (!done && vg__ing_ole2_magic(file->data, file->len)) {
+        book_format = ahead_book(file, NULL, &book);
     }
-    const char *format = done ? NULL : vg__ing_ahead_format(file->data, file->len);
+    const char *format = done                  ? NULL
+                         : book_format != NULL ? book_format
+                                               : vg__ing_ahead_format(file->data, file->len);
     enum item_kind kind = done             ? ITEM_FILE_DONE
                           : format != NULL ? ITEM_FILE_BEGIN
                                            : ITEM_FILE_OTHER;
     const char *data = file->data;
     size_t len = file->len;
     if (!put_file_item(a, kind, label, file, decoded, format, VG_OK, NULL, digest)) {
+        vg__ing_book_release(&book);
         return false;
     }
     if (kind != ITEM_FILE_BEGIN) {
         return true;
     }
-    a->file = (struct ing_file){ label, data, len, 0, 0, 0 };
+    a->file = (struct ing_file){ label, data, len, 0, 0, 0, book_format != NULL ? &book : NULL };
     vg_error_clear(&a->err);
     enum vg_status st = vg__ing_reader_of(format)(&a->emit, &a->file, &a->err);
     vg__ing_emit_drop(&a->emit);
+    vg__ing_book_release(&book);
     struct ing_item *it = item_begin(&a->emit, ITEM_FILE_END);
     if (it == NULL) {
         return false;
@@ -798,7 +855,7 @@ static enum vg_status write_run_item(struct ing_writer *w,
     case ITEM_FILE_BEGIN:
         *cur = it->file;
         memset(&it->file, 0, sizeof(it->file));
-        *wf = (struct ing_file){ it->path, cur->data, cur->len, 0, 0, 0 };
+        *wf = (struct ing_file){ it->path, cur->data, cur->len, 0, 0, 0, NULL };
         w->interchange_seen = false;
         st = ops->begin(s, wf, it->format, it->digest, &w->skipping, w->err);
         *in_file = st == VG_OK && !w->skipping;
@@ -867,7 +924,7 @@ bool vg__ing_read_ahead(struct ing_session *s,
         pthread_t tid;
         started = pthread_create(&tid, NULL, read_ahead_thread, &a) == 0;
         if (started) {
-            struct ing_file wf = { NULL, NULL, 0, 0, 0, 0 };
+            struct ing_file wf = { NULL, NULL, 0, 0, 0, 0, NULL };
             struct vg_file cur;
             memset(&cur, 0, sizeof(cur));
             struct ing_writer w = { .s = s, .f = &wf, .err = err };

@@ -133,6 +133,7 @@ struct seen {
     bool foreign_thread;
     struct vg_hasher h;
     int n;
+    int sheet_findings; /* findings whose source names a worksheet (book.xlsx[Sheet]) */
 };
 
 static void on_event(void *user,
@@ -151,6 +152,8 @@ static void on_event(void *user,
              (long long)r->findings);
     vg_hasher_update(&s->h, line, strlen(line));
     s->n++;
+    size_t n = e != NULL ? strlen(e->source) : 0;
+    s->sheet_findings += ev == VG_INGEST_FINDING && n > 0 && e->source[n - 1] == ']';
 }
 
 static int64_t q_count(struct vg_store *s, const char *sql)
@@ -767,6 +770,7 @@ static enum vg_status run_paths(struct vg_store *s,
     seen->caller = pthread_self();
     seen->foreign_thread = false;
     seen->n = 0;
+    seen->sheet_findings = 0;
     vg_hasher_init(&seen->h);
     struct vg_error e;
     vg_error_clear(&e);
@@ -895,7 +899,7 @@ static void test_ingest_pipeline__compressed_files_read_ahead(void **state)
 /* Zip archives of files are read member by member on the read-ahead side, as the writing
  * side reads them in a one-thread run: EDIFACT members parsed there (one with a refused
  * message, which leaves its archive open), a compressed member, a folder, an archive inside
- * (read), one inside that (skipped), a workbook member (handed over whole). The same archive
+ * (read), one inside that (skipped), a workbook member (read there too). The same archive
  * twice in one run is read once (its second copy's items dropped); a second run skips every
  * archive read whole by its digest and reads the open one again. Store, report and callbacks
  * are those of the one-thread run each time. */
@@ -980,6 +984,127 @@ static void test_ingest_pipeline__zip_members_read_ahead(void **state)
     vg_free(book);
     vg_free(csv);
     vg_free(edi);
+}
+
+/* Workbooks of a run are read on the read-ahead side, sheet by sheet as CSV files are, as
+ * the writing side reads them in a one-thread run: an .xlsx, an .ods, an .xls (through
+ * vigia-xls), a compressed .xlsx, one of two sheets where only one has a layout (a
+ * sheet_skipped finding, positions naming the sheet), one of no layout (skipped) and one
+ * cut off (refused whole): the last two handed over whole. Store, report and callbacks are
+ * those of the one-thread run, and a second run finds them all unchanged or skips them
+ * again. */
+static void test_ingest_pipeline__workbooks_read_ahead(void **state)
+{
+    (void)state;
+    char dir[700];
+    snprintf(dir, sizeof(dir), "%s/books", vg_test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    static const char *const books[] = { "manifest.xlsx", "manifest.ods",
+                                         "manifest-libreoffice.xls" };
+    char src[800], path[800];
+    for (size_t i = 0; i < sizeof(books) / sizeof(books[0]); i++) {
+        snprintf(src, sizeof(src), "tests/data/workbooks/%s", books[i]);
+        size_t len = 0;
+        char *data = vg_test_read_file(vg_test_source(src), &len);
+        assert_non_null(data);
+        snprintf(path, sizeof(path), "%s/%zu-%s", dir, i, books[i]);
+        vg_test_write_file(path, data, len);
+        vg_free(data);
+    }
+    size_t xlen = 0;
+    char *xlsx = vg_test_read_file(vg_test_source("tests/data/workbooks/manifest.xlsx"), &xlen);
+    assert_non_null(xlsx);
+    snprintf(path, sizeof(path), "%s/3-cut.xlsx", dir);
+    vg_test_write_file(path, xlsx, xlen / 2);
+    size_t gzn = 0;
+    char *gz = vg_test_gzip(xlsx, xlen, &gzn);
+    snprintf(path, sizeof(path), "%s/4-packed.xlsx.gz", dir);
+    vg_test_write_file(path, gz, gzn);
+    vg_free(gz);
+    /* Two sheets, one of the events layout (its second row refused, its third a container
+     * number with a wrong check digit: a finding, whose callback names the sheet), one of
+     * notes; and a workbook of notes only. */
+    char wb[4096], rels[4096];
+    xlsx_workbook_parts(2, 0, wb, rels, sizeof(wb));
+    static const char events[] =
+        "<?xml version=\"1.0\"?><worksheet xmlns=\"" XLSX_NS "\"><sheetData>"
+        "<row r=\"1\"><c t=\"inlineStr\"><is><t>container</t></is></c><c t=\"inlineStr\"><is>"
+        "<t>event</t></is></c><c t=\"inlineStr\"><is><t>time</t></is></c><c t=\"inlineStr\">"
+        "<is><t>port</t></is></c></row>"
+        "<row r=\"2\"><c t=\"inlineStr\"><is><t>MSCU1234566</t></is></c><c t=\"inlineStr\">"
+        "<is><t>load</t></is></c><c t=\"inlineStr\"><is><t>2024-05-01T10:00</t></is></c>"
+        "<c t=\"inlineStr\"><is><t>PECLL</t></is></c></row>"
+        "<row r=\"3\"><c t=\"inlineStr\"><is><t>MSCU1234566</t></is></c><c t=\"inlineStr\">"
+        "<is><t>teleport</t></is></c><c t=\"inlineStr\"><is><t>2024-05-01T11:00</t></is></c>"
+        "<c t=\"inlineStr\"><is><t>PECLL</t></is></c></row>"
+        "<row r=\"4\"><c t=\"inlineStr\"><is><t>MSCU1234567</t></is></c><c t=\"inlineStr\">"
+        "<is><t>load</t></is></c><c t=\"inlineStr\"><is><t>2024-05-01T12:00</t></is></c>"
+        "<c t=\"inlineStr\"><is><t>PECLL</t></is></c></row></sheetData></worksheet>";
+    static const char notes[] =
+        "<?xml version=\"1.0\"?><worksheet xmlns=\"" XLSX_NS "\"><sheetData>"
+        "<row r=\"1\"><c t=\"inlineStr\"><is><t>notes</t></is></c></row></sheetData>"
+        "</worksheet>";
+    struct xlsx_part two_parts[] = { { "xl/workbook.xml", wb, strlen(wb) },
+                                     { "xl/_rels/workbook.xml.rels", rels, strlen(rels) },
+                                     { "xl/worksheets/sheet1.xml", events, sizeof(events) - 1 },
+                                     { "xl/worksheets/sheet2.xml", notes, sizeof(notes) - 1 } };
+    size_t n = 0;
+    char *two_sheets = xlsx_zip(two_parts, 4, &n);
+    assert_non_null(two_sheets);
+    snprintf(path, sizeof(path), "%s/5-two-sheets.xlsx", dir);
+    vg_test_write_file(path, two_sheets, n);
+    free(two_sheets);
+    two_parts[2] = (struct xlsx_part){ "xl/worksheets/sheet1.xml", notes, sizeof(notes) - 1 };
+    char *none = xlsx_zip(two_parts, 4, &n);
+    assert_non_null(none);
+    snprintf(path, sizeof(path), "%s/6-notes.xlsx", dir);
+    vg_test_write_file(path, none, n);
+    free(none);
+
+    const char *paths[1] = { dir };
+    struct vg_store *one = vg_tt_empty("books-one.db");
+    struct vg_store *two = vg_tt_empty("books-two.db");
+    struct seen seen_one, seen_two;
+    struct vg_ingest_report r1, r2;
+    assert_int_equal(run_paths(one, paths, 1, true, &seen_one, &r1), VG_EPARTIAL);
+    assert_int_equal(run_paths(two, paths, 1, false, &seen_two, &r2), VG_EPARTIAL);
+    assert_int_equal(r2.files, 7);
+    assert_int_equal(r2.files_skipped, 1); /* the workbook of notes */
+    assert_int_equal(q_count(two, "SELECT count(*) FROM ingest_files WHERE format IN"
+                                  " ('xlsx', 'ods', 'xls')"),
+                     5);
+    assert_int_equal(q_count(two, "SELECT count(*) FROM rejects WHERE source LIKE '%3-cut.xlsx'"),
+                     1);
+    assert_int_equal(q_count(two, "SELECT count(*) FROM rejects WHERE source LIKE"
+                                  " '%5-two-sheets.xlsx[Sheet1]' AND line = 3"),
+                     1);
+    assert_int_equal(q_count(two, "SELECT count(*) FROM findings WHERE kind = 'sheet_skipped'"
+                                  " AND value = 'Sheet2'"),
+                     1);
+    assert_int_equal(q_count(two, "SELECT count(*) FROM equipment_events e JOIN containers c ON"
+                                  " c.id = e.container_id WHERE c.number LIKE 'MSCU123456_'"),
+                     2);
+    assert_int_equal(q_count(two, "SELECT count(*) FROM findings f JOIN ingest_files i ON"
+                                  " i.id = f.file_id WHERE i.path LIKE '%5-two-sheets.xlsx'"
+                                  " AND f.value = 'MSCU1234567'"),
+                     1);
+    assert_true(seen_two.sheet_findings > 0);
+    assert_int_equal(seen_two.sheet_findings, seen_one.sheet_findings);
+    assert_memory_equal(&r1, &r2, sizeof(r1));
+    assert_same_store(one, two);
+    assert_same_callbacks(&seen_one, &seen_two);
+
+    assert_int_equal(run_paths(one, paths, 1, true, &seen_one, &r1), VG_OK);
+    assert_int_equal(run_paths(two, paths, 1, false, &seen_two, &r2), VG_OK);
+    assert_int_equal(r2.files_unchanged, 6);
+    assert_int_equal(r2.files_skipped, 1);
+    assert_int_equal(r2.accepted, 0);
+    assert_memory_equal(&r1, &r2, sizeof(r1));
+    assert_same_store(one, two);
+    assert_same_callbacks(&seen_one, &seen_two);
+    vg_store_close(one);
+    vg_store_close(two);
+    vg_free(xlsx);
 }
 
 /* A file read to its end is marked so in the batch that took its last message, and a later
@@ -1094,6 +1219,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest_pipeline__files_read_whole_are_not_read_again),
     cmocka_unit_test(test_ingest_pipeline__compressed_files_read_ahead),
     cmocka_unit_test(test_ingest_pipeline__zip_members_read_ahead),
+    cmocka_unit_test(test_ingest_pipeline__workbooks_read_ahead),
     cmocka_unit_test(test_ingest_pipeline__folder_of_small_files_in_one_batch),
     cmocka_unit_test(test_ingest_pipeline__default_batches_grow),
     cmocka_unit_test(test_ingest_pipeline__log_stays_bounded),
