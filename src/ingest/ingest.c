@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <vigia/alloc.h>
 #include <vigia/charset.h>
@@ -183,17 +184,60 @@ static enum vg_status ingest_data(struct ing_session *s,
                                   const uint8_t *digest,
                                   struct vg_error *err);
 
-static enum vg_status ingest_file(struct ing_session *s, void *ctx, const char *path,
+static void file_done(struct ing_session *s, size_t len);
+
+/* A path of the run (its status fs, valid unless it is standard input), read on this
+ * thread: known by its status as a file read whole before (not read), else read
+ * (ingest_data), its status taken by its registration. */
+static enum vg_status ingest_file(struct ing_session *s,
+                                  void *ctx,
+                                  const char *path,
+                                  const struct vg__file_stat *fs,
                                   struct vg_error *err)
 {
     (void)ctx;
+    bool known = false;
+    enum vg_status st = fs->valid ? vg__store_file_stat_known(s->store, fs, &known, err) : VG_OK;
+    if (st != VG_OK || known) {
+        if (known) {
+            file_done(s, (size_t)fs->size);
+        }
+        return st;
+    }
     struct vg_file file;
-    enum vg_status st = vg_file_open(path, &file, err);
+    st = vg_file_open(path, &file, err);
     if (st != VG_OK) {
         return st;
     }
+    s->entry_stat = *fs;
     st = ingest_data(s, path, file.data, file.len, NULL, err);
+    s->entry_stat.valid = false;
     vg_file_close(&file);
+    return st;
+}
+
+/* Records (in the open batch) that the file system's file of status *fs holds the content
+ * digest, read whole, so that a later run knows it without reading it; the status is then
+ * spent (fs->valid false). For a file found unchanged (path: its name), a status not
+ * recorded before changes the batch, which takes the file for its audit entry; path NULL
+ * for a file the batch has taken already. Nothing for a status not valid. */
+static enum vg_status stat_record(struct ing_session *s,
+                                  const char *path,
+                                  struct vg__file_stat *fs,
+                                  const uint8_t *digest,
+                                  struct vg_error *err)
+{
+    if (!fs->valid) {
+        return VG_OK;
+    }
+    fs->valid = false;
+    bool changed = false;
+    enum vg_status st = vg__store_file_stat_put(s->store, fs, digest, &changed, err);
+    if (st == VG_OK && changed && path != NULL) {
+        s->batch_changes++;
+        memcpy(s->file_digest, digest, VG_DIGEST_SIZE);
+        batch_takes_file(s, path);
+    }
     return st;
 }
 
@@ -210,6 +254,9 @@ static enum vg_status file_end(struct ing_session *s, enum vg_status st, struct 
         (!s->file_rejects_block || s->report->rejected == s->file_rejected)) {
         st = vg__store_file_complete(s->store, s->file_id, s->now, err);
         s->batch_changes++;
+        if (st == VG_OK) {
+            st = stat_record(s, NULL, &s->file_stat, s->file_digest, err);
+        }
     } else if (st == VG_OK) {
         s->files_left_open++;
     }
@@ -246,6 +293,8 @@ static enum vg_status file_begin(struct ing_session *s, struct ing_file *f, cons
                                  const uint8_t digest[VG_DIGEST_SIZE], bool *unchanged,
                                  struct vg_error *err)
 {
+    s->file_stat = s->entry_stat; /* the path's status, when this is a path of the run */
+    s->entry_stat.valid = false;
     enum vg_status st = s->in_batch ? VG_OK : batch_begin(s, err);
     if (st != VG_OK) {
         return st;
@@ -258,7 +307,8 @@ static enum vg_status file_begin(struct ing_session *s, struct ing_file *f, cons
     }
     if (*unchanged) {
         file_done(s, f->len); /* known, so registering it changed nothing */
-        return VG_OK;
+        st = stat_record(s, f->path, &s->file_stat, digest, err);
+        return st != VG_OK ? file_end(s, st, err) : VG_OK;
     }
     file_counted(s, f->len);
     if (is_new) {
@@ -270,6 +320,28 @@ static enum vg_status file_begin(struct ing_session *s, struct ing_file *f, cons
     s->file_rejects_block = strcmp(format, "edifact") == 0 && !s->opts.tolerate_counts;
     batch_takes_file(s, f->path);
     return VG_OK;
+}
+
+/* A file found read whole before by its content (ingest.c), or its status (digest NULL)
+ * by the read-ahead side: counted as unchanged; the status *fs of a path of the run (valid)
+ * recorded for later runs, in the open batch (begun when none is). */
+static enum vg_status known_file(struct ing_session *s,
+                                 const char *path,
+                                 size_t len,
+                                 const struct vg__file_stat *fs,
+                                 const uint8_t *digest,
+                                 struct vg_error *err)
+{
+    file_done(s, len);
+    if (!fs->valid || digest == NULL) {
+        return VG_OK;
+    }
+    enum vg_status st = s->in_batch ? VG_OK : batch_begin(s, err);
+    struct vg__file_stat spent = *fs;
+    if (st == VG_OK) {
+        st = stat_record(s, path, &spent, digest, err);
+    }
+    return st != VG_OK ? file_end(s, st, err) : VG_OK;
 }
 
 /* A file (path, data, len; digest: its content digest) that cannot be read at all, as
@@ -381,17 +453,23 @@ enum vg_status vg__ing_archive_open(struct ing_session *s,
                                     struct vg_error *err)
 {
     memset(a, 0, sizeof(*a));
+    a->stat = s->entry_stat; /* the path's status, when the archive is a path of the run */
+    s->entry_stat.valid = false;
+    memcpy(a->digest, digest, VG_DIGEST_SIZE);
     enum vg_status st = s->in_batch ? VG_OK : batch_begin(s, err);
     bool is_new = false;
     if (st == VG_OK) {
         st = vg__store_file_register(s->store, path, digest, (int64_t)len, "zip", &a->id, &is_new,
                                      &a->unchanged, err);
     }
+    if (st == VG_OK && a->unchanged) {
+        file_done(s, len);
+        st = stat_record(s, path, &a->stat, digest, err);
+    }
     if (st != VG_OK) {
         return file_end(s, st, err);
     }
     if (a->unchanged) {
-        file_done(s, len);
         return VG_OK;
     }
     if (is_new) {
@@ -418,6 +496,10 @@ enum vg_status vg__ing_archive_close(struct ing_session *s,
         if (st == VG_OK) {
             st = vg__store_file_complete(s->store, a->id, s->now, err);
             s->batch_changes++;
+        }
+        struct vg__file_stat fs = a->stat;
+        if (st == VG_OK) {
+            st = stat_record(s, NULL, &fs, a->digest, err);
         }
     } else if (st == VG_OK) {
         s->files_left_open++; /* an archive with a member left open is read again */
@@ -660,10 +742,12 @@ static enum vg_status ingest_data(struct ing_session *s,
      * skips it): counted as read, its own bytes, and unchanged. */
     bool done = false;
     enum vg_status st = vg__store_file_done(s->store, digest, &done, err);
-    if (st != VG_OK || done) {
-        if (done) {
-            file_done(s, len);
-        }
+    if (st == VG_OK && done) {
+        struct vg__file_stat fs = s->entry_stat;
+        s->entry_stat.valid = false;
+        return known_file(s, path, len, &fs, digest, err);
+    }
+    if (st != VG_OK) {
         return st;
     }
     struct vg_buf plain;
@@ -690,7 +774,7 @@ static const struct ing_file_ops ahead_ops = { .begin = file_begin,
                                                .end = file_end,
                                                .other = ingest_data,
                                                .decoded = ingest_decoded,
-                                               .done = file_done };
+                                               .done = known_file };
 
 /* Buffers from this size on are read ahead (vg_ingest_buffer). */
 #define ING_AHEAD_MIN_BYTES (1u << 20)
@@ -700,9 +784,12 @@ struct entry_list {
     size_t n, cap;
 };
 
-/* Appends an entry for path (copied); with err, a failed entry that takes err's error (the
- * run stops there). false when out of memory. */
-static bool entry_add(struct entry_list *l, const char *path, const struct vg_error *err)
+/* Appends an entry for path (copied), its status fs (NULL: none); with err, a failed entry that
+ * takes err's error (the run stops there). false when out of memory. */
+static bool entry_add(struct entry_list *l,
+                      const char *path,
+                      const struct vg__file_stat *fs,
+                      const struct vg_error *err)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap == 0 ? 64 : l->cap * 2;
@@ -718,6 +805,10 @@ static bool entry_add(struct entry_list *l, const char *path, const struct vg_er
     e->path = vg_strdup(path);
     if (e->path == NULL) {
         return false;
+    }
+    if (fs != NULL) {
+        e->stat = *fs;
+        e->stat.path = e->path;
     }
     if (err != NULL) {
         e->failed = true;
@@ -758,12 +849,39 @@ static int name_cmp(const void *a, const void *b)
 }
 
 /* What a walk does with each file it meets, in order (ingest it, or list it). */
-typedef enum vg_status (*file_fn)(struct ing_session *s, void *ctx, const char *path,
+typedef enum vg_status (*file_fn)(struct ing_session *s,
+                                  void *ctx,
+                                  const char *path,
+                                  const struct vg__file_stat *fs,
                                   struct vg_error *err);
 
 /* Walks path: a file (or "-") is handed to fn; a folder is walked recursively in name
  * order, hidden entries skipped. Stops at the first error (a path or folder that cannot be
  * read, or fn's). */
+/* A file changed this lately (ns) may change again within the same tick of the file
+ * system's clock and keep its times (Linux stamps files with a clock of a few milliseconds'
+ * ticks; some file systems keep whole seconds): its status is not trusted, as git does with
+ * its racily clean entries. The file is read by its content, and a later run records it. */
+#define FILE_STATUS_SETTLE_NS        100000000LL
+#define FILE_STATUS_SETTLE_COARSE_NS 2000000000LL
+
+/* What stat(2) said of a regular file (sb) into *fs (fs->path set by the caller): valid
+ * unless it changed too lately to be trusted. */
+static void file_status(const struct stat *sb, struct vg__file_stat *fs)
+{
+    fs->device = (int64_t)sb->st_dev;
+    fs->inode = (int64_t)sb->st_ino;
+    fs->size = (int64_t)sb->st_size;
+    fs->mtime_ns = (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
+    fs->ctime_ns = (int64_t)sb->st_ctim.tv_sec * 1000000000 + sb->st_ctim.tv_nsec;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+    int64_t changed = fs->mtime_ns > fs->ctime_ns ? fs->mtime_ns : fs->ctime_ns;
+    bool coarse = sb->st_mtim.tv_nsec == 0 && sb->st_ctim.tv_nsec == 0;
+    fs->valid = now_ns - changed >= (coarse ? FILE_STATUS_SETTLE_COARSE_NS : FILE_STATUS_SETTLE_NS);
+}
+
 static enum vg_status walk_path(struct ing_session *s, const char *path, int depth, file_fn fn,
                                 void *ctx, struct vg_error *err)
 {
@@ -774,7 +892,11 @@ static enum vg_status walk_path(struct ing_session *s, const char *path, int dep
                             strerror(errno));
     }
     if (strcmp(path, "-") == 0 || !S_ISDIR(sb.st_mode)) {
-        return fn(s, ctx, path, err);
+        struct vg__file_stat fs = { false, 0, 0, 0, 0, 0, path };
+        if (strcmp(path, "-") != 0 && S_ISREG(sb.st_mode)) {
+            file_status(&sb, &fs);
+        }
+        return fn(s, ctx, path, &fs, err);
     }
     if (depth > 32) {
         return VG_OK;
@@ -858,11 +980,14 @@ enum vg_status vg_ingest_buffer(struct vg_store *store, const char *name, const 
     return st;
 }
 
-static enum vg_status list_file(struct ing_session *s, void *ctx, const char *path,
+static enum vg_status list_file(struct ing_session *s,
+                                void *ctx,
+                                const char *path,
+                                const struct vg__file_stat *fs,
                                 struct vg_error *err)
 {
     (void)s;
-    if (!entry_add(ctx, path, NULL)) {
+    if (!entry_add(ctx, path, fs, NULL)) {
         return vg_error_set(err, VG_ENOMEM, "out of memory listing the input");
     }
     return VG_OK;
@@ -883,7 +1008,7 @@ static bool ingest_ahead(struct ing_session *s, const char *const *paths, int np
         st = walk_path(s, paths[i], 0, list_file, &list, &werr);
     }
     bool started = true;
-    if (st != VG_OK && !entry_add(&list, werr.source[0] ? werr.source : paths[0], &werr)) {
+    if (st != VG_OK && !entry_add(&list, werr.source[0] ? werr.source : paths[0], NULL, &werr)) {
         *out = vg_error_set(err, VG_ENOMEM, "out of memory listing the input");
     } else {
         started = vg__ing_read_ahead(s, list.v, list.n, &ahead_ops, out, err);

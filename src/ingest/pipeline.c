@@ -76,6 +76,9 @@ struct ing_item {
     uint8_t digest[VG_DIGEST_SIZE];
     bool decoded;
     size_t size; /* ARCHIVE_BEGIN: the archive's bytes */
+    /* FILE_BEGIN, FILE_OTHER, FILE_DONE, ARCHIVE_BEGIN: the status of the path of the run
+     * it is (not valid for a member of an archive) */
+    struct vg__file_stat stat;
 };
 
 /* The ring between the read thread (puts) and the write thread (takes). */
@@ -463,6 +466,9 @@ struct ahead {
     struct ing_file file;
     struct vg_error err;
     struct vg__file_probe *probe;
+    struct vg__file_stat entry_stat;  /* the status of the path being read */
+    const struct vg__file_stat *stat; /* entry_stat while its own items are queued, NULL
+                                       * while its members' are */
     char **labels;
     size_t nlabels, caplabels;
 };
@@ -542,6 +548,7 @@ static bool put_file_item(struct ahead *a,
     if (digest != NULL) {
         memcpy(it->digest, digest, VG_DIGEST_SIZE);
     }
+    it->stat = a->stat != NULL ? *a->stat : (struct vg__file_stat){ false, 0, 0, 0, 0, 0, NULL };
     item_end(&a->emit, it);
     return true;
 }
@@ -628,6 +635,7 @@ static bool put_archive_item(struct ahead *a,
     }
     it->path = path;
     it->size = size;
+    it->stat = a->stat != NULL ? *a->stat : (struct vg__file_stat){ false, 0, 0, 0, 0, 0, NULL };
     memset(&it->file, 0, sizeof(it->file));
     if (digest != NULL) {
         memcpy(it->digest, digest, VG_DIGEST_SIZE);
@@ -719,6 +727,7 @@ static const char *ahead_book(const struct vg_file *file, zip_t *z, struct ing_b
  * failed). */
 static bool ahead_file(struct ahead *a, const char *label, struct vg_file *file, int depth)
 {
+    a->stat = depth == 0 ? &a->entry_stat : NULL;
     /* The digest of every file is taken here, off the writer's path; a file read whole
      * before (committed) is not read, nor handed over whole. */
     uint8_t digest[VG_DIGEST_SIZE];
@@ -787,6 +796,16 @@ static void *read_ahead_thread(void *arg)
         struct vg_error oerr;
         vg_error_clear(&oerr);
         enum vg_status st = e->failed ? e->error.code : VG_OK;
+        a->entry_stat = e->stat;
+        a->stat = NULL;
+        if (st == VG_OK && vg__store_file_probe_stat(a->probe, &e->stat)) {
+            /* Known by its status as a file read whole before: not even opened. */
+            file = (struct vg_file){ NULL, (size_t)e->stat.size, VG_FILE_STATIC };
+            if (!put_file_item(a, ITEM_FILE_DONE, e->path, &file, false, NULL, VG_OK, NULL, NULL)) {
+                return NULL;
+            }
+            continue;
+        }
         if (st == VG_OK && e->data != NULL) {
             file = (struct vg_file){ e->data, e->len, VG_FILE_STATIC };
         } else if (st == VG_OK) {
@@ -836,6 +855,7 @@ static enum vg_status write_run_item(struct ing_writer *w,
             return VG_OK;
         }
         struct ing_archive *ar = &w->archives[w->narchives];
+        s->entry_stat = it->stat; /* taken by the archive's registration */
         st = vg__ing_archive_open(s, it->path, it->size, it->digest, ar, w->err);
         if (st == VG_OK && ar->unchanged) {
             w->dropping = 1;
@@ -857,6 +877,7 @@ static enum vg_status write_run_item(struct ing_writer *w,
         memset(&it->file, 0, sizeof(it->file));
         *wf = (struct ing_file){ it->path, cur->data, cur->len, 0, 0, 0, NULL };
         w->interchange_seen = false;
+        s->entry_stat = it->stat; /* taken by the file's registration */
         st = ops->begin(s, wf, it->format, it->digest, &w->skipping, w->err);
         *in_file = st == VG_OK && !w->skipping;
         if (st != VG_OK) {
@@ -875,14 +896,16 @@ static enum vg_status write_run_item(struct ing_writer *w,
         vg_file_close(cur);
         return st;
     case ITEM_FILE_OTHER:
+        s->entry_stat = it->stat; /* taken by the file's registration, if it has one */
         st = (it->decoded ? ops->decoded : ops->other)(s, it->path, it->file.data, it->file.len,
                                                        it->digest, w->err);
+        s->entry_stat.valid = false;
         vg_file_close(&it->file);
         return st;
     case ITEM_FILE_DONE:
-        ops->done(s, it->file.len);
+        st = ops->done(s, it->path, it->file.len, &it->stat, it->digest, w->err);
         vg_file_close(&it->file);
-        return VG_OK;
+        return st;
     case ITEM_FAILED:
         if (w->err != NULL) {
             *w->err = it->error;

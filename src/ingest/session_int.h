@@ -196,6 +196,11 @@ struct ing_session {
     int batch_files;
     char batch_path[1024];
     uint8_t file_digest[VG_DIGEST_SIZE]; /* content digest of the file being read */
+    /* The file system's status of the path being ingested (valid for a path of the run, not
+     * for a member of an archive or a buffer) until its registration takes it: file_stat
+     * (the file being read) or its archive's. Recorded when the file is read whole, or found
+     * unchanged, so that a later run knows it without reading it (ingest.c). */
+    struct vg__file_stat entry_stat, file_stat;
     int64_t file_rejected;               /* report->rejected when it began */
     bool file_rejects_block;             /* its rejects keep it from being read whole */
     int archive_depth;                   /* zip archives being read, one inside the other */
@@ -209,6 +214,7 @@ struct ing_session {
  * error that stops the run there (a path or folder that could not be read). */
 struct ing_entry {
     char *path;
+    struct vg__file_stat stat; /* the path's status when listed (not valid for '-') */
     bool failed;
     struct vg_error error; /* failed */
     const char *data;      /* not NULL: the content, in memory (vg_ingest_buffer), not read */
@@ -231,9 +237,15 @@ struct ing_file_ops {
     /* The reading of that file ended with st, which it returns (an error rolls the batch
      * back; err, when not yet set, says why a step of its own failed). */
     enum vg_status (*end)(struct ing_session *s, enum vg_status st, struct vg_error *err);
-    /* A file the read-ahead side found read whole before (the same content): counted, not
-     * read (len bytes). */
-    void (*done)(struct ing_session *s, size_t len);
+    /* A file the read-ahead side found read whole before: counted, not read (path, len bytes);
+     * by its content (digest), its status stat (valid: a path of the run) recorded for later
+     * runs; or (stat not valid, digest NULL) by its status. */
+    enum vg_status (*done)(struct ing_session *s,
+                           const char *path,
+                           size_t len,
+                           const struct vg__file_stat *stat,
+                           const uint8_t *digest,
+                           struct vg_error *err);
     /* A file of another format (or none), handled whole on the writing thread; digest: its
      * content's, computed by the read-ahead side. */
     enum vg_status (*other)(struct ing_session *s,
@@ -264,6 +276,8 @@ struct ing_archive {
     int64_t id;
     int64_t left_open;
     bool unchanged;
+    uint8_t digest[VG_DIGEST_SIZE];
+    struct vg__file_stat stat; /* its path's status, when a path of the run */
 };
 
 /* Opens the archive at path (len bytes, digest of its content) for reading member by

@@ -468,6 +468,19 @@ static const char *const schema_v14[] = {
     NULL,
 };
 
+/* 15: a file read whole is known by what the file system says of it (its path as given,
+ * device, inode, size, modification and change times), so that a folder that keeps its
+ * files is ingested again without reading and digesting each one: the change time moves
+ * with every write to the file and cannot be set back by its owner. */
+static const char *const schema_v15[] = {
+    "CREATE TABLE IF NOT EXISTS ingest_file_stats (\n"
+    "  device INTEGER NOT NULL, inode INTEGER NOT NULL, size INTEGER NOT NULL,\n"
+    "  mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, path TEXT NOT NULL,\n"
+    "  file_id INTEGER NOT NULL REFERENCES ingest_files(id),\n"
+    "  PRIMARY KEY(device, inode)) WITHOUT ROWID;\n",
+    NULL,
+};
+
 const struct store_migration vg__store_migrations[] = {
     { 1, "data model", schema_v1 },
     { 2, "targeting", schema_v2 },
@@ -483,6 +496,7 @@ const struct store_migration vg__store_migrations[] = {
     { 12, "vessels by a key of their name", schema_v12 },
     { 13, "vessels by a key of every name they were sent under", schema_v13 },
     { 14, "vessel type designations set apart in watch-list keys", schema_v14 },
+    { 15, "input files known by their file system status", schema_v15 },
 };
 
 const int vg__store_migration_count =

@@ -81,9 +81,77 @@ enum vg_status vg__store_file_done(struct vg_store *store,
 static const char file_done_sql[] =
     "SELECT 1 FROM ingest_files WHERE digest = ?1 AND completed_at IS NOT NULL";
 
+/* A file of this status is a file read whole (?1..?6: device, inode, size, mtime_ns,
+ * ctime_ns, path). */
+static const char file_stat_sql[] =
+    "SELECT 1 FROM ingest_file_stats s JOIN ingest_files f ON f.id = s.file_id"
+    " WHERE s.device = ?1 AND s.inode = ?2 AND s.size = ?3 AND s.mtime_ns = ?4"
+    " AND s.ctime_ns = ?5 AND s.path = ?6 AND f.completed_at IS NOT NULL";
+
+static void bind_file_stat(sqlite3_stmt *st, const struct vg__file_stat *fs)
+{
+    sqlite3_bind_int64(st, 1, fs->device);
+    sqlite3_bind_int64(st, 2, fs->inode);
+    sqlite3_bind_int64(st, 3, fs->size);
+    sqlite3_bind_int64(st, 4, fs->mtime_ns);
+    sqlite3_bind_int64(st, 5, fs->ctime_ns);
+    sqlite3_bind_text(st, 6, fs->path, -1, SQLITE_STATIC);
+}
+
+enum vg_status vg__store_file_stat_known(struct vg_store *store,
+                                         const struct vg__file_stat *fs,
+                                         bool *known,
+                                         struct vg_error *err)
+{
+    sqlite3_stmt *st = vg__store_stmt(store, file_stat_sql, err);
+    if (st == NULL) {
+        return err != NULL ? err->code : VG_EDB;
+    }
+    bind_file_stat(st, fs);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        return vg__store_error(store, rc, "looking up an input file", err);
+    }
+    *known = rc == SQLITE_ROW;
+    return VG_OK;
+}
+
+enum vg_status vg__store_file_stat_put(struct vg_store *store,
+                                       const struct vg__file_stat *fs,
+                                       const uint8_t digest[VG_DIGEST_SIZE],
+                                       bool *changed,
+                                       struct vg_error *err)
+{
+    static const char sql[] =
+        "INSERT INTO ingest_file_stats(device, inode, size, mtime_ns, ctime_ns, path, file_id)"
+        " SELECT ?1, ?2, ?3, ?4, ?5, ?6, id FROM ingest_files WHERE digest = ?7 AND true"
+        " ON CONFLICT(device, inode) DO UPDATE SET size = excluded.size,"
+        " mtime_ns = excluded.mtime_ns, ctime_ns = excluded.ctime_ns, path = excluded.path,"
+        " file_id = excluded.file_id"
+        " WHERE (size, mtime_ns, ctime_ns, path, file_id) IS NOT"
+        " (excluded.size, excluded.mtime_ns, excluded.ctime_ns, excluded.path, excluded.file_id)";
+    sqlite3_stmt *st = vg__store_stmt(store, sql, err);
+    if (st == NULL) {
+        return err != NULL ? err->code : VG_EDB;
+    }
+    bind_file_stat(st, fs);
+    sqlite3_bind_blob(st, 7, digest, VG_DIGEST_SIZE, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        return vg__store_error(store, rc, "recording an input file's status", err);
+    }
+    if (changed != NULL) {
+        *changed = sqlite3_changes(store->db) > 0;
+    }
+    return VG_OK;
+}
+
 struct vg__file_probe {
     sqlite3 *db;
     sqlite3_stmt *done;
+    sqlite3_stmt *stat; /* NULL for a store without the table (read before its migration) */
 };
 
 enum vg_status
@@ -109,8 +177,20 @@ vg__store_file_probe_open(struct vg_store *store, struct vg__file_probe **out, s
         return VG_OK;
     }
     sqlite3_busy_timeout(p->db, 10000);
+    (void)sqlite3_prepare_v2(p->db, file_stat_sql, -1, &p->stat, NULL);
     *out = p;
     return VG_OK;
+}
+
+bool vg__store_file_probe_stat(struct vg__file_probe *p, const struct vg__file_stat *fs)
+{
+    if (p == NULL || p->stat == NULL || !fs->valid) {
+        return false;
+    }
+    bind_file_stat(p->stat, fs);
+    bool known = sqlite3_step(p->stat) == SQLITE_ROW;
+    sqlite3_reset(p->stat);
+    return known;
 }
 
 bool vg__store_file_probe_done(struct vg__file_probe *p, const uint8_t digest[VG_DIGEST_SIZE])
@@ -128,6 +208,7 @@ void vg__store_file_probe_close(struct vg__file_probe *p)
 {
     if (p != NULL) {
         sqlite3_finalize(p->done);
+        sqlite3_finalize(p->stat);
         sqlite3_close(p->db);
         vg_free(p);
     }

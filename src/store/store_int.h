@@ -136,6 +136,39 @@ enum vg_status vg__store_file_probe_open(struct vg_store *store, struct vg__file
 bool vg__store_file_probe_done(struct vg__file_probe *p, const uint8_t digest[VG_DIGEST_SIZE]);
 void vg__store_file_probe_close(struct vg__file_probe *p);
 
+/* What the file system says of an input file (stat(2)) at path (as the run was given it),
+ * by which a file read whole before is known without reading it: valid false when there is
+ * nothing to say (a buffer, standard input, a member of an archive) or nothing to trust (a
+ * file changed so lately that it may change again within the same tick of the file
+ * system's clock, keeping its times: ingest.c). */
+struct vg__file_stat {
+    bool valid;
+    int64_t device, inode, size, mtime_ns, ctime_ns;
+    const char *path; /* borrowed */
+};
+
+/* Whether the file of status fs (valid) is the file system's copy of a file read whole
+ * before: its path, device, inode, size and both times as recorded by
+ * vg__store_file_stat_put.
+ * On the read-ahead probe (what is committed); false when p is NULL. */
+bool vg__store_file_probe_stat(struct vg__file_probe *p, const struct vg__file_stat *fs);
+
+/* As vg__store_file_probe_stat, on the store's own connection (its open transaction
+ * included): *known. VG_EDB when SQLite fails. */
+enum vg_status vg__store_file_stat_known(struct vg_store *store,
+                                         const struct vg__file_stat *fs,
+                                         bool *known,
+                                         struct vg_error *err);
+
+/* Records (in the caller's transaction) that the file of status fs (valid) holds the
+ * content of digest, a registered input file read whole; *changed (may be NULL) whether
+ * anything was written (a status already recorded the same is not). */
+enum vg_status vg__store_file_stat_put(struct vg_store *store,
+                                       const struct vg__file_stat *fs,
+                                       const uint8_t digest[VG_DIGEST_SIZE],
+                                       bool *changed,
+                                       struct vg_error *err);
+
 /* Marks the input file file_id read whole, at time now (in the caller's transaction, with
  * the file's last messages); a file marked before keeps its time. */
 enum vg_status

@@ -10,12 +10,15 @@
 #include "vg_targeting.h"
 #include "vg_test.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <vigia/alloc.h>
 #include <vigia/ident.h>
 #include <vigia/ingest.h>
@@ -181,8 +184,9 @@ static bool skipped_column(const char *name)
 
 /* A digest of every table the ingest writes, every column but wall-clock times (and the
  * file's path), row ids included, rows sorted by all their columns: the same digest means
- * the same rows with the same ids. */
-static void dump_digest(struct vg_store *s, char out[65])
+ * the same rows with the same ids. file_stats: with the file system status of the files
+ * read (ingest_file_stats, the table last in the list), not only what they held. */
+static void table_digest(struct vg_store *s, char out[65], bool file_stats)
 {
     static const char *const tables[] = {
         "ingest_files",
@@ -208,10 +212,11 @@ static void dump_digest(struct vg_store *s, char out[65])
         "trips",
         "equipment_events",
         "seals",
+        "ingest_file_stats",
     };
     struct vg_hasher h;
     vg_hasher_init(&h);
-    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]) - !file_stats; t++) {
         char sql[2048] = "SELECT ";
         char order[1024] = " ORDER BY ";
         char info[128];
@@ -253,6 +258,22 @@ static void dump_digest(struct vg_store *s, char out[65])
     uint8_t d[VG_DIGEST_SIZE];
     vg_hasher_final(&h, d);
     vg_digest_hex(d, out);
+}
+
+/* What the store holds: the file system status of the files read is left out (a file is
+ * known by it only once it has not changed for a while: ingest.c). */
+static void dump_digest(struct vg_store *s, char out[65])
+{
+    table_digest(s, out, false);
+}
+
+/* The two stores hold the same rows and know the same files by their status. */
+static void assert_same_store_and_status(struct vg_store *a, struct vg_store *b)
+{
+    char da[65], db[65];
+    table_digest(a, da, true);
+    table_digest(b, db, true);
+    assert_string_equal(da, db);
 }
 
 /* The two stores hold the same rows (dump_digest). */
@@ -1107,6 +1128,134 @@ static void test_ingest_pipeline__workbooks_read_ahead(void **state)
     vg_free(xlsx);
 }
 
+/* The files of the watched folder (inotify descriptor fd, IN_OPEN) opened since the last
+ * call. */
+static int files_opened(int fd)
+{
+    int opened = 0;
+    char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof(buf))) > 0) {
+        for (char *p = buf; p < buf + n;) {
+            const struct inotify_event *ev = (const struct inotify_event *)(void *)p;
+            opened += (ev->mask & IN_OPEN) != 0 && (ev->mask & IN_ISDIR) == 0;
+            p += sizeof(*ev) + ev->len;
+        }
+    }
+    return opened;
+}
+
+/* Waits until the files of dir just written are old enough for their status to be trusted
+ * (ingest.c: a file changed within the last tick of its file system's clock is read by its
+ * content): 150 ms, or 2.1 s on a file system that keeps whole seconds. */
+static void settle(const char *dir)
+{
+    struct stat sb;
+    assert_int_equal(stat(dir, &sb), 0);
+    bool coarse = sb.st_mtim.tv_nsec == 0 && sb.st_ctim.tv_nsec == 0;
+    usleep(coarse ? 2100000 : 150000);
+}
+
+/* A file read whole is known to a later run by its status (device, inode, size, modification
+ * and change times) and not even opened, read ahead or on one thread; the files not read
+ * whole (an interchange with a refused message, a file of no known format) are read again. A
+ * file whose times changed but not its content (touched) is opened, found unchanged by its
+ * digest, and its new status recorded; one whose content changed is read. The stores of
+ * both modes stay the same. */
+static void test_ingest_pipeline__files_known_by_status_not_opened(void **state)
+{
+    (void)state;
+    char dir[700];
+    mixed_folder(dir, "status");
+    settle(dir);
+    const char *paths[1] = { dir };
+    struct vg_store *one = vg_tt_empty("status-one.db");
+    struct vg_store *two = vg_tt_empty("status-two.db");
+    struct vg_store *stores[2] = { one, two };
+    struct seen seen_one, seen_two;
+    struct vg_ingest_report r1, r2;
+    assert_int_equal(run_paths(one, paths, 1, true, &seen_one, &r1), VG_EPARTIAL);
+    assert_int_equal(run_paths(two, paths, 1, false, &seen_two, &r2), VG_EPARTIAL);
+    int64_t whole =
+        q_count(two, "SELECT count(*) FROM ingest_files WHERE completed_at IS NOT NULL");
+    assert_true(whole > 5 && whole < r2.files - 1);
+    assert_int_equal(q_count(two, "SELECT count(*) FROM ingest_file_stats"), whole);
+    assert_same_store_and_status(one, two);
+
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    assert_true(fd >= 0);
+    assert_true(inotify_add_watch(fd, dir, IN_OPEN) >= 0);
+    for (int i = 0; i < 2; i++) {
+        struct vg_ingest_report r;
+        struct seen seen;
+        assert_int_equal(run_paths(stores[i], paths, 1, i == 0, &seen, &r), VG_EPARTIAL);
+        assert_int_equal(r.files_unchanged, whole);
+        assert_int_equal(r.accepted, 0);
+        assert_int_equal(files_opened(fd), r.files - whole);
+    }
+    assert_same_store_and_status(one, two);
+
+    /* Touched (same content, new times): opened once, then known by its new status. */
+    char touched[800], changed[800];
+    snprintf(touched, sizeof(touched), "%s/m1.csv", dir);
+    struct timespec times[2] = { { 1700000000, 5 }, { 1700000000, 5 } };
+    assert_int_equal(utimensat(AT_FDCWD, touched, times, 0), 0);
+    /* Changed (a record added): read, its new record taken. */
+    snprintf(changed, sizeof(changed), "%s/m2.csv", dir);
+    size_t n = 0;
+    char *text = vg_test_read_file(changed, &n);
+    assert_non_null(text);
+    static const char more[] = "MSCU1234566,gate_out,2024-05-09T08:00,PECLL\n";
+    char *grown = vg_malloc(n + sizeof(more));
+    assert_non_null(grown);
+    memcpy(grown, text, n);
+    memcpy(grown + n, more, sizeof(more) - 1);
+    vg_test_write_file(changed, grown, n + sizeof(more) - 1);
+    vg_free(grown);
+    vg_free(text);
+    settle(dir);
+    (void)files_opened(fd); /* the test's own opens */
+    for (int i = 0; i < 2; i++) {
+        struct vg_ingest_report r;
+        struct seen seen;
+        assert_int_equal(run_paths(stores[i], paths, 1, i == 0, &seen, &r), VG_EPARTIAL);
+        assert_int_equal(r.files_unchanged, whole - 1); /* the changed file is new */
+        assert_int_equal(r.accepted, 1);
+        assert_int_equal(files_opened(fd), r.files - whole + 2);
+        assert_int_equal(q_count(stores[i], "SELECT count(*) FROM ingest_file_stats WHERE"
+                                            " mtime_ns = 1700000000000000005"),
+                         1);
+        assert_int_equal(run_paths(stores[i], paths, 1, i == 0, &seen, &r), VG_EPARTIAL);
+        assert_int_equal(r.files_unchanged, whole);
+        assert_int_equal(files_opened(fd), r.files - whole);
+    }
+    assert_same_store_and_status(one, two);
+
+    /* A file written just now is read by its content, its status not trusted yet (it may
+     * change again within the same tick of the clock that stamps it); a later run records
+     * it. */
+    char fresh[800];
+    snprintf(fresh, sizeof(fresh), "%s/m9.csv", dir);
+    static const char fresh_csv[] = "container,event,time,port\n"
+                                    "MSCU1234566,gate_in,2024-05-10T08:00,PECLL\n";
+    vg_test_write_file(fresh, fresh_csv, sizeof(fresh_csv) - 1);
+    struct vg_ingest_report r;
+    struct seen seen;
+    assert_int_equal(run_paths(two, paths, 1, false, &seen, &r), VG_EPARTIAL);
+    assert_int_equal(r.accepted, 1);
+    assert_int_equal(q_count(two, "SELECT count(*) FROM ingest_file_stats WHERE path LIKE"
+                                  " '%/m9.csv'"),
+                     0);
+    settle(dir);
+    assert_int_equal(run_paths(two, paths, 1, false, &seen, &r), VG_EPARTIAL);
+    assert_int_equal(q_count(two, "SELECT count(*) FROM ingest_file_stats WHERE path LIKE"
+                                  " '%/m9.csv'"),
+                     1);
+    close(fd);
+    vg_store_close(one);
+    vg_store_close(two);
+}
+
 /* A file read to its end is marked so in the batch that took its last message, and a later
  * run skips the same content by its digest, under any name, without reading it again; so
  * are CSV and JSON files with rejected records (nothing reads them differently), but an
@@ -1147,7 +1296,10 @@ static void test_ingest_pipeline__files_read_whole_are_not_read_again(void **sta
         dump_digest(s, after);
         assert_string_equal(before, after);
 
-        /* The same content under another name, as a file and as a buffer. */
+        /* The same content under another name, as a file and as a buffer: the file's status
+         * is recorded (a later run knows it without reading it), nothing else. */
+        int64_t stats = q_count(s, "SELECT count(*) FROM ingest_file_stats");
+        table_digest(s, before, false);
         char copy[800], from[800];
         snprintf(from, sizeof(from), "%s/000.edi", dir);
         snprintf(copy, sizeof(copy), "%s/copy-%d.edi", vg_test_tmpdir(), single);
@@ -1155,17 +1307,19 @@ static void test_ingest_pipeline__files_read_whole_are_not_read_again(void **sta
         char *data = vg_test_read_file(from, &len);
         assert_non_null(data);
         vg_test_write_file(copy, data, len);
+        settle(copy);
         const char *one[1] = { copy };
         assert_int_equal(run_paths(s, one, 1, single, &seen, &r2), VG_OK);
         assert_int_equal(r2.files_unchanged, 1);
         assert_int_equal(r2.messages, 0);
+        assert_int_equal(q_count(s, "SELECT count(*) FROM ingest_file_stats"), stats + 1);
         struct vg_error e;
         vg_error_clear(&e);
         assert_int_equal(vg_ingest_buffer(s, "copy", data, len, NULL, &r2, &e), VG_OK);
         assert_int_equal(r2.files_unchanged, 1);
         assert_int_equal(r2.messages, 0);
         vg_free(data);
-        dump_digest(s, after);
+        table_digest(s, after, false);
         assert_string_equal(before, after);
 
         /* Read with --tolerate-counts, the interchanges with rejects are read whole too. */
@@ -1220,6 +1374,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest_pipeline__compressed_files_read_ahead),
     cmocka_unit_test(test_ingest_pipeline__zip_members_read_ahead),
     cmocka_unit_test(test_ingest_pipeline__workbooks_read_ahead),
+    cmocka_unit_test(test_ingest_pipeline__files_known_by_status_not_opened),
     cmocka_unit_test(test_ingest_pipeline__folder_of_small_files_in_one_batch),
     cmocka_unit_test(test_ingest_pipeline__default_batches_grow),
     cmocka_unit_test(test_ingest_pipeline__log_stays_bounded),
