@@ -14,6 +14,10 @@
  *  - Transactional: messages are written in batches, each one transaction with one audit
  *    entry; a crash leaves only whole messages, and running again completes the store to
  *    exactly what a clean run gives.
+ *  - A file read whole is not read again: a later run knows it by its content digest, and
+ *    the same file on disk by what the file system says of it (path, device, inode, size,
+ *    modification and change times; not for a file changed in the last 100 ms, which is
+ *    read by its content), without opening it.
  *  - Nothing disappears: a message refused for syntax or envelope reasons is rejected
  *    whole with file, segment/line, byte offset and reason (kept in `rejects`); doubtful
  *    content (a bad check digit, an unknown code) goes in as sent and is recorded as a
@@ -36,7 +40,8 @@ struct vg_store;
 struct vg_ingest_report {
     int64_t files;            /* files read */
     int64_t files_skipped;    /* files of no known format */
-    int64_t files_unchanged;  /* files read whole before (same content): not read again */
+    int64_t files_unchanged;  /* files read whole before (same content, or the same file on
+                               * disk by its status): not read again */
     int64_t interchanges;     /* EDIFACT interchanges */
     int64_t messages;         /* messages (or CSV/JSON documents) seen */
     int64_t accepted;         /* new messages written */
@@ -92,9 +97,10 @@ struct vg_ingest_options {
     bool tolerate_counts;
     /* Read and write on the calling thread only. By default, on a machine with two or more
      * processors, vg_ingest_paths reads ahead on a second thread: it opens each file in
-     * turn, and digests, parses and maps the EDIFACT ones while the calling thread writes
-     * what it made of the earlier ones (files of other formats are read by the calling
-     * thread); vg_ingest_buffer does so for a buffer of 1 MiB or more. The store
+     * turn, and digests, decompresses, parses and maps it (EDIFACT, CSV, JSON, workbooks,
+     * the members of zip archives; NMEA AIS is read by the calling thread) while the
+     * calling thread writes what it made of the earlier ones; vg_ingest_buffer does so for
+     * a buffer of 1 MiB or more. The store
      * receives exactly the same writes in the same order either way, and callbacks always
      * run on the calling thread. */
     bool single_thread;
