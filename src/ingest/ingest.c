@@ -11,14 +11,10 @@
 #include "ingest/session_int.h"
 #include "ingest/zipxml.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #include <vigia/alloc.h>
 #include <vigia/charset.h>
@@ -843,113 +839,6 @@ static enum vg_status run_end(struct ing_session *s, enum vg_status st, struct v
     return st;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* What a walk does with each file it meets, in order (ingest it, or list it). */
-typedef enum vg_status (*file_fn)(struct ing_session *s,
-                                  void *ctx,
-                                  const char *path,
-                                  const struct vg__file_stat *fs,
-                                  struct vg_error *err);
-
-/* Walks path: a file (or "-") is handed to fn; a folder is walked recursively in name
- * order, hidden entries skipped. Stops at the first error (a path or folder that cannot be
- * read, or fn's). */
-/* A file changed this lately (ns) may change again within the same tick of the file
- * system's clock and keep its times (Linux stamps files with a clock of a few milliseconds'
- * ticks; some file systems keep whole seconds): its status is not trusted, as git does with
- * its racily clean entries. The file is read by its content, and a later run records it. */
-#define FILE_STATUS_SETTLE_NS        100000000LL
-#define FILE_STATUS_SETTLE_COARSE_NS 2000000000LL
-
-/* What stat(2) said of a regular file (sb) into *fs (fs->path set by the caller): valid
- * unless it changed too lately to be trusted. */
-static void file_status(const struct stat *sb, struct vg__file_stat *fs)
-{
-    fs->device = (int64_t)sb->st_dev;
-    fs->inode = (int64_t)sb->st_ino;
-    fs->size = (int64_t)sb->st_size;
-    fs->mtime_ns = (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
-    fs->ctime_ns = (int64_t)sb->st_ctim.tv_sec * 1000000000 + sb->st_ctim.tv_nsec;
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    int64_t now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
-    int64_t changed = fs->mtime_ns > fs->ctime_ns ? fs->mtime_ns : fs->ctime_ns;
-    bool coarse = sb->st_mtim.tv_nsec == 0 && sb->st_ctim.tv_nsec == 0;
-    fs->valid = now_ns - changed >= (coarse ? FILE_STATUS_SETTLE_COARSE_NS : FILE_STATUS_SETTLE_NS);
-}
-
-static enum vg_status walk_path(struct ing_session *s, const char *path, int depth, file_fn fn,
-                                void *ctx, struct vg_error *err)
-{
-    struct stat sb;
-    if (strcmp(path, "-") != 0 && stat(path, &sb) != 0) {
-        vg_error_at(err, path, 0, 0, 0, 0);
-        return vg_error_set(err, errno == ENOENT ? VG_ENOTFOUND : VG_EIO, "cannot read: %s",
-                            strerror(errno));
-    }
-    if (strcmp(path, "-") == 0 || !S_ISDIR(sb.st_mode)) {
-        struct vg__file_stat fs = { false, 0, 0, 0, 0, 0, path };
-        if (strcmp(path, "-") != 0 && S_ISREG(sb.st_mode)) {
-            file_status(&sb, &fs);
-        }
-        return fn(s, ctx, path, &fs, err);
-    }
-    if (depth > 32) {
-        return VG_OK;
-    }
-    DIR *d = opendir(path);
-    if (d == NULL) {
-        vg_error_at(err, path, 0, 0, 0, 0);
-        return vg_error_set(err, VG_EIO, "cannot read folder: %s", strerror(errno));
-    }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    enum vg_status st = VG_OK;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.') {
-            continue; /* hidden files and . .. */
-        }
-        if (n == cap) {
-            cap = cap == 0 ? 64 : cap * 2;
-            char **nn = vg_reallocarray(names, cap, sizeof(char *));
-            if (nn == NULL) {
-                st = VG_ENOMEM;
-                break;
-            }
-            names = nn;
-        }
-        size_t len = strlen(path) + strlen(e->d_name) + 2;
-        names[n] = vg_malloc(len);
-        if (names[n] == NULL) {
-            st = VG_ENOMEM;
-            break;
-        }
-        snprintf(names[n], len, "%s/%s", path, e->d_name);
-        n++;
-    }
-    closedir(d);
-    if (st == VG_OK) {
-        if (n > 1) { /* an empty folder has no array at all */
-            qsort(names, n, sizeof(char *), name_cmp);
-        }
-        for (size_t i = 0; i < n && st == VG_OK; i++) {
-            st = walk_path(s, names[i], depth + 1, fn, ctx, err);
-        }
-    } else {
-        vg_error_set(err, st, "out of memory listing '%s'", path);
-    }
-    for (size_t i = 0; i < n; i++) {
-        vg_free(names[i]);
-    }
-    vg_free(names);
-    return st;
-}
-
 enum vg_status vg_ingest_buffer(struct vg_store *store, const char *name, const char *data,
                                 size_t len, const struct vg_ingest_options *opts,
                                 struct vg_ingest_report *report, struct vg_error *err)
@@ -1005,7 +894,7 @@ static bool ingest_ahead(struct ing_session *s, const char *const *paths, int np
     vg_error_clear(&werr);
     enum vg_status st = VG_OK;
     for (int i = 0; i < npaths && st == VG_OK; i++) {
-        st = walk_path(s, paths[i], 0, list_file, &list, &werr);
+        st = vg__ing_walk(s, paths[i], list_file, &list, &werr);
     }
     bool started = true;
     if (st != VG_OK && !entry_add(&list, werr.source[0] ? werr.source : paths[0], NULL, &werr)) {
@@ -1034,7 +923,7 @@ enum vg_status vg_ingest_paths(struct vg_store *store,
     bool done = !s->opts.single_thread && npaths > 0 && sysconf(_SC_NPROCESSORS_ONLN) >= 2 &&
                 ingest_ahead(s, paths, npaths, &st, err);
     for (int i = 0; !done && i < npaths && st == VG_OK; i++) {
-        st = walk_path(s, paths[i], 0, ingest_file, NULL, err);
+        st = vg__ing_walk(s, paths[i], ingest_file, NULL, err);
     }
     st = run_end(s, st, err);
     vg__ing_session_free(s);

@@ -221,6 +221,24 @@ struct ing_entry {
     size_t len;
 };
 
+/* ---- the run's paths (walk.c) ---------------------------------------------------------- */
+
+/* What a walk does with each file it meets, in order (ingest it, or list it): its path and
+ * its status fs (fs->valid when the file system's word on it can be trusted: not for "-",
+ * nor for a file changed in the last 100 ms, 2 s where it keeps whole seconds, which may
+ * change again without its times moving). */
+typedef enum vg_status (*ing_file_fn)(struct ing_session *s,
+                                      void *ctx,
+                                      const char *path,
+                                      const struct vg__file_stat *fs,
+                                      struct vg_error *err);
+
+/* Walks path: a file (or "-", standard input) is handed to fn; a folder is walked
+ * recursively in name order (32 levels deep at most), hidden entries skipped. Stops at the
+ * first error: a path or folder that cannot be read (err names it) or fn's. */
+enum vg_status vg__ing_walk(
+    struct ing_session *s, const char *path, ing_file_fn fn, void *ctx, struct vg_error *err);
+
 /* What the writing thread does with each file of a run read ahead (ingest.c). */
 struct ing_file_ops {
     /* A file read ahead about to be written (f->path, data, len; format as

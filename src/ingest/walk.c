@@ -1,0 +1,123 @@
+/*
+ * The paths of a run: files handed over as they are met, folders walked in name order, and
+ * what the file system says of each file (its status: how a file read whole before is
+ * known without opening it).
+ */
+#include "ingest/session_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <vigia/alloc.h>
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A file changed this lately (ns) may change again within the same tick of the file
+ * system's clock and keep its times (Linux stamps files with a clock of a few milliseconds'
+ * ticks; some file systems keep whole seconds): its status is not trusted, as git does with
+ * its racily clean entries. The file is read by its content, and a later run records it. */
+#define FILE_STATUS_SETTLE_NS        100000000LL
+#define FILE_STATUS_SETTLE_COARSE_NS 2000000000LL
+
+/* What stat(2) said of a regular file (sb) into *fs (fs->path set by the caller): valid
+ * unless it changed too lately to be trusted. */
+static void file_status(const struct stat *sb, struct vg__file_stat *fs)
+{
+    fs->device = (int64_t)sb->st_dev;
+    fs->inode = (int64_t)sb->st_ino;
+    fs->size = (int64_t)sb->st_size;
+    fs->mtime_ns = (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
+    fs->ctime_ns = (int64_t)sb->st_ctim.tv_sec * 1000000000 + sb->st_ctim.tv_nsec;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+    int64_t changed = fs->mtime_ns > fs->ctime_ns ? fs->mtime_ns : fs->ctime_ns;
+    bool coarse = sb->st_mtim.tv_nsec == 0 && sb->st_ctim.tv_nsec == 0;
+    fs->valid = now_ns - changed >= (coarse ? FILE_STATUS_SETTLE_COARSE_NS : FILE_STATUS_SETTLE_NS);
+}
+
+/* vg__ing_walk, path at depth folders below the run's path. */
+static enum vg_status walk(struct ing_session *s,
+                           const char *path,
+                           int depth,
+                           ing_file_fn fn,
+                           void *ctx,
+                           struct vg_error *err)
+{
+    struct stat sb;
+    if (strcmp(path, "-") != 0 && stat(path, &sb) != 0) {
+        vg_error_at(err, path, 0, 0, 0, 0);
+        return vg_error_set(err, errno == ENOENT ? VG_ENOTFOUND : VG_EIO, "cannot read: %s",
+                            strerror(errno));
+    }
+    if (strcmp(path, "-") == 0 || !S_ISDIR(sb.st_mode)) {
+        struct vg__file_stat fs = { false, 0, 0, 0, 0, 0, path };
+        if (strcmp(path, "-") != 0 && S_ISREG(sb.st_mode)) {
+            file_status(&sb, &fs);
+        }
+        return fn(s, ctx, path, &fs, err);
+    }
+    if (depth > 32) {
+        return VG_OK;
+    }
+    DIR *d = opendir(path);
+    if (d == NULL) {
+        vg_error_at(err, path, 0, 0, 0, 0);
+        return vg_error_set(err, VG_EIO, "cannot read folder: %s", strerror(errno));
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    enum vg_status st = VG_OK;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') {
+            continue; /* hidden files and . .. */
+        }
+        if (n == cap) {
+            cap = cap == 0 ? 64 : cap * 2;
+            char **nn = vg_reallocarray(names, cap, sizeof(char *));
+            if (nn == NULL) {
+                st = VG_ENOMEM;
+                break;
+            }
+            names = nn;
+        }
+        size_t len = strlen(path) + strlen(e->d_name) + 2;
+        names[n] = vg_malloc(len);
+        if (names[n] == NULL) {
+            st = VG_ENOMEM;
+            break;
+        }
+        snprintf(names[n], len, "%s/%s", path, e->d_name);
+        n++;
+    }
+    closedir(d);
+    if (st == VG_OK) {
+        if (n > 1) { /* an empty folder has no array at all */
+            qsort(names, n, sizeof(char *), name_cmp);
+        }
+        for (size_t i = 0; i < n && st == VG_OK; i++) {
+            st = walk(s, names[i], depth + 1, fn, ctx, err);
+        }
+    } else {
+        vg_error_set(err, st, "out of memory listing '%s'", path);
+    }
+    for (size_t i = 0; i < n; i++) {
+        vg_free(names[i]);
+    }
+    vg_free(names);
+    return st;
+}
+
+enum vg_status vg__ing_walk(
+    struct ing_session *s, const char *path, ing_file_fn fn, void *ctx, struct vg_error *err)
+{
+    return walk(s, path, 0, fn, ctx, err);
+}
