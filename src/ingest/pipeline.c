@@ -3,13 +3,13 @@
  * workbook's sheets) turns a file into a sequence of items: a document with its interchange,
  * a reject, a finding about no document. The write side writes each item through the
  * session, in that order. A file read on the calling thread (vg__ing_read_here: a one-thread
- * run, a small buffer) has its items written as soon as they are made. Otherwise a run's files are
- * read ahead on a second thread into a ring of item slots while the calling thread writes
- * them (vg__ing_read_ahead): the next file is opened, digested, parsed and mapped while this
- * one is written, so the machine's other core takes the reading and mapping and a folder of
- * small files pipelines as a large file does. The store sees the same statements in the same
- * order either way, so batches, row ids, findings and callbacks are the same, and the
- * callbacks and the store connection stay on the calling thread.
+ * run, a small buffer) has its items written as soon as they are made. Otherwise a run's
+ * files are read ahead on a second thread into a ring of item slots while the calling
+ * thread writes them (vg__ing_read_ahead): the next file is opened, digested, parsed and
+ * mapped while this one is written, so the machine's other core takes the reading and
+ * mapping and a folder of small files pipelines as a large file does. The store sees the
+ * same statements in the same order either way, so batches, row ids, findings and callbacks
+ * are the same, and the callbacks and the store connection stay on the calling thread.
  */
 #include "ingest/emit.h"
 #include "ingest/session_int.h"
