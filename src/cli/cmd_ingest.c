@@ -27,6 +27,8 @@ const struct cli_command cli_cmd_ingest = {
     ".ods or .xls, each sheet of a layout read by its rows; any of them compressed with gzip or\n"
     "Zstandard, or as the members of a zip archive, each read as a file) and writes what\n"
     "it carries into the store. Files of no known format are reported as skipped.\n"
+    "In folders, hidden files and files still being transferred under a temporary\n"
+    "name (.filepart, .part, .partial, .crdownload) are left out: read once renamed.\n"
     "Ingesting the same file again changes nothing: a file read whole before is\n"
     "recognised by its content, under any name, and not read again (files_unchanged);\n"
     "the same file on disk is known without being opened, by its device, inode, size and\n"

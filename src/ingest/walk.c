@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <vigia/alloc.h>
@@ -41,6 +42,27 @@ static void file_status(const struct stat *sb, struct vg__file_stat *fs)
     int64_t changed = fs->mtime_ns > fs->ctime_ns ? fs->mtime_ns : fs->ctime_ns;
     bool coarse = sb->st_mtim.tv_nsec == 0 && sb->st_ctim.tv_nsec == 0;
     fs->valid = now_ns - changed >= (coarse ? FILE_STATUS_SETTLE_COARSE_NS : FILE_STATUS_SETTLE_NS);
+}
+
+/* Whether a folder's entry is left out of the walk: hidden (. and .. too; rsync and scp
+ * write into hidden temporary names), or named as a file still being transferred
+ * (WinSCP's .filepart, browsers' .part, .partial and .crdownload): drop folders receive
+ * files by SFTP, and a file read half-written would be refused in part or taken cut off.
+ * Each is read once renamed to its final name. A path the run names itself is read. */
+static bool in_transfer(const char *name)
+{
+    static const char *const suffixes[] = { ".filepart", ".part", ".partial", ".crdownload" };
+    if (name[0] == '.') {
+        return true;
+    }
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        size_t k = strlen(suffixes[i]);
+        if (n > k && strcasecmp(name + n - k, suffixes[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* vg__ing_walk, path at depth folders below the run's path. */
@@ -77,8 +99,8 @@ static enum vg_status walk(struct ing_session *s,
     struct dirent *e;
     enum vg_status st = VG_OK;
     while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.') {
-            continue; /* hidden files and . .. */
+        if (in_transfer(e->d_name)) {
+            continue; /* read once renamed */
         }
         if (n == cap) {
             cap = cap == 0 ? 64 : cap * 2;

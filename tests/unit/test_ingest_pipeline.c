@@ -1256,6 +1256,51 @@ static void test_ingest_pipeline__files_known_by_status_not_opened(void **state)
     vg_store_close(two);
 }
 
+/* Files being transferred into a feed folder under a temporary name (WinSCP's .filepart,
+ * .part, .partial, .crdownload) and hidden ones (rsync's, scp's) are left out of the walk,
+ * read ahead or on one thread; once renamed, read. A path named by the run is read. */
+static void test_ingest_pipeline__files_in_transfer_left_out(void **state)
+{
+    (void)state;
+    char dir[700];
+    snprintf(dir, sizeof(dir), "%s/transfer", vg_test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    static const char csv[] = "container,event,time,port\n"
+                              "MSCU1234566,gate_in,2024-05-10T08:00,PECLL\n";
+    static const char *const names[] = { "a.csv.filepart", "b.csv.PART", "c.partial",
+                                         "d.csv.crdownload", ".e.csv.Xa3b9" };
+    char path[800];
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        vg_test_write_file(path, csv, sizeof(csv) - 1);
+    }
+    const char *paths[1] = { dir };
+    for (int single = 0; single < 2; single++) {
+        struct vg_store *s = vg_tt_empty(single ? "transfer-one.db" : "transfer-two.db");
+        struct seen seen;
+        struct vg_ingest_report r;
+        assert_int_equal(run_paths(s, paths, 1, single, &seen, &r), VG_OK);
+        assert_int_equal(r.files, 0);
+        assert_int_equal(q_count(s, "SELECT count(*) FROM messages"), 0);
+        snprintf(path, sizeof(path), "%s/%s", dir, names[0]);
+        const char *named[1] = { path };
+        assert_int_equal(run_paths(s, named, 1, single, &seen, &r), VG_OK);
+        assert_int_equal(r.accepted, 1);
+        vg_store_close(s);
+    }
+    char from[800];
+    snprintf(from, sizeof(from), "%s/%s", dir, names[0]);
+    snprintf(path, sizeof(path), "%s/a.csv", dir);
+    assert_int_equal(rename(from, path), 0);
+    struct vg_store *s = vg_tt_empty("transfer-renamed.db");
+    struct seen seen;
+    struct vg_ingest_report r;
+    assert_int_equal(run_paths(s, paths, 1, false, &seen, &r), VG_OK);
+    assert_int_equal(r.files, 1);
+    assert_int_equal(r.accepted, 1);
+    vg_store_close(s);
+}
+
 /* A file read to its end is marked so in the batch that took its last message, and a later
  * run skips the same content by its digest, under any name, without reading it again; so
  * are CSV and JSON files with rejected records (nothing reads them differently), but an
@@ -1375,6 +1420,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ingest_pipeline__zip_members_read_ahead),
     cmocka_unit_test(test_ingest_pipeline__workbooks_read_ahead),
     cmocka_unit_test(test_ingest_pipeline__files_known_by_status_not_opened),
+    cmocka_unit_test(test_ingest_pipeline__files_in_transfer_left_out),
     cmocka_unit_test(test_ingest_pipeline__folder_of_small_files_in_one_batch),
     cmocka_unit_test(test_ingest_pipeline__default_batches_grow),
     cmocka_unit_test(test_ingest_pipeline__log_stays_bounded),
