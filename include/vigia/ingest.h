@@ -42,6 +42,8 @@ struct vg_ingest_report {
     int64_t files_skipped;    /* files of no known format */
     int64_t files_unchanged;  /* files read whole before (same content, or the same file on
                                * disk by its status): not read again */
+    int64_t files_deferred;   /* files in folders written to within min_age_seconds: left
+                               * for a later run */
     int64_t interchanges;     /* EDIFACT interchanges */
     int64_t messages;         /* messages (or CSV/JSON documents) seen */
     int64_t accepted;         /* new messages written */
@@ -104,6 +106,11 @@ struct vg_ingest_options {
      * receives exactly the same writes in the same order either way, and callbacks always
      * run on the calling thread. */
     bool single_thread;
+    /* In folders, leave a file whose content was written within this many seconds for a
+     * later run (not read, counted in files_deferred): a file still being written under its
+     * final name, as scp and some SFTP clients do, would be read cut off. 0 (the default):
+     * every file is read. A path named in the run is always read. */
+    int min_age_seconds;
 };
 
 /*

@@ -52,6 +52,9 @@ const struct cli_command cli_cmd_ingest = {
     "  --tolerate-counts  accept EDIFACT messages whose UNT segment count is wrong (but\n"
     "                  whose reference is right) with a finding, instead of rejecting them\n"
     "  --verbose       also print every data-quality finding\n"
+    "  --min-age S     in folders, leave files written to in the last S seconds for a\n"
+    "                  later run (files_deferred): a file still being written under its\n"
+    "                  final name (scp, some SFTP clients) would be read cut off\n"
     "  --check         read and check PATHs as an ingest would, print every reject and\n"
     "                  finding and the summary, and store nothing (the run is rolled\n"
     "                  back): to try a file before it is sent or dropped in a feed\n"
@@ -149,7 +152,8 @@ static int run(struct cli_global *g, int argc, char **argv)
         OPT_VERBOSE,
         OPT_TOLERATE,
         OPT_NODETECT,
-        OPT_CHECK
+        OPT_CHECK,
+        OPT_MIN_AGE
     };
     static const struct option opts[] = {
         CLI_COMMON_LONG_OPTIONS,
@@ -161,6 +165,7 @@ static int run(struct cli_global *g, int argc, char **argv)
         { "tolerate-counts", no_argument, NULL, OPT_TOLERATE },
         { "no-detect", no_argument, NULL, OPT_NODETECT },
         { "check", no_argument, NULL, OPT_CHECK },
+        { "min-age", required_argument, NULL, OPT_MIN_AGE },
         { NULL, 0, NULL, 0 },
     };
     struct vg_ingest_options io = { 0 };
@@ -187,6 +192,16 @@ static int run(struct cli_global *g, int argc, char **argv)
         case OPT_SENDER:
             io.default_sender = optarg;
             continue;
+        case OPT_MIN_AGE: {
+            char *end = NULL;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end != '\0' || v < 0 || v > 86400) {
+                cli_error("--min-age must be a number of seconds from 0 to 86400");
+                return CLI_USAGE;
+            }
+            io.min_age_seconds = (int)v;
+            continue;
+        }
         case OPT_NORAW:
             io.no_raw = true;
             continue;
@@ -265,20 +280,24 @@ static int run(struct cli_global *g, int argc, char **argv)
     if (prog.rejects_more > 0 && !g->quiet) {
         fprintf(stderr, "vigia: ... %d more rejected (see vigia rejects)\n", prog.rejects_more);
     }
-    enum { NKEYS = 19 };
+    enum { NKEYS = 20 };
     const int64_t nums[NKEYS] = {
-        r.files,         r.files_skipped, r.files_unchanged, r.interchanges, r.messages,
-        r.accepted,      r.rejected,      r.duplicates,      r.amended,      r.cancelled,
-        r.collisions,    r.containers,    r.consignments,    r.events,       r.findings,
-        r.ais_sentences, r.ais_positions, events.new_events, r.bytes
+        r.files,     r.files_skipped, r.files_unchanged, r.files_deferred,  r.interchanges,
+        r.messages,  r.accepted,      r.rejected,        r.duplicates,      r.amended,
+        r.cancelled, r.collisions,    r.containers,      r.consignments,    r.events,
+        r.findings,  r.ais_sentences, r.ais_positions,   events.new_events, r.bytes
     };
     static const char *const keys[NKEYS] = {
-        "files",         "files_skipped", "files_unchanged", "interchanges", "messages",
-        "accepted",      "rejected",      "duplicates",      "amended",      "cancelled",
-        "collisions",    "containers",    "consignments",    "events",       "findings",
-        "ais_sentences", "ais_positions", "vessel_events",   "bytes",
+        "files",     "files_skipped", "files_unchanged", "files_deferred", "interchanges",
+        "messages",  "accepted",      "rejected",        "duplicates",     "amended",
+        "cancelled", "collisions",    "containers",      "consignments",   "events",
+        "findings",  "ais_sentences", "ais_positions",   "vessel_events",  "bytes",
     };
     cli_print_counts(g->format, stdout, NKEYS, keys, nums);
+    if (r.files_deferred > 0 && !g->quiet) {
+        fprintf(stderr, "vigia: %lld file(s) written to in the last %d s left for a later run\n",
+                (long long)r.files_deferred, io.min_age_seconds);
+    }
     if (check && !g->quiet) {
         fprintf(stderr, "vigia: checked only: nothing was stored\n");
     }

@@ -236,7 +236,8 @@ typedef enum vg_status (*ing_file_fn)(struct ing_session *s,
 /* Walks path: a file (or "-", standard input) is handed to fn; a folder is walked
  * recursively in name order (32 levels deep at most), hidden entries and files still being
  * transferred under a temporary name (.filepart, .part, .partial, .crdownload) left out
- * (walk.c). Stops at the
+ * (walk.c), and the files written within the run's min_age_seconds counted as deferred
+ * (files_deferred), not handed over. Stops at the
  * first error: a path or folder that cannot be read (err names it) or fn's. */
 enum vg_status vg__ing_walk(
     struct ing_session *s, const char *path, ing_file_fn fn, void *ctx, struct vg_error *err);

@@ -65,6 +65,21 @@ static bool in_transfer(const char *name)
     return false;
 }
 
+/* Whether a file (sb) was written within the last min_age seconds (0: never). Its
+ * modification time says: renaming it (a transfer ending under its final name) or touching
+ * its mode does not count. */
+static bool still_written(const struct stat *sb, int min_age)
+{
+    if (min_age <= 0) {
+        return false;
+    }
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t age_ns = ((int64_t)now.tv_sec - (int64_t)sb->st_mtim.tv_sec) * 1000000000 +
+                     (now.tv_nsec - sb->st_mtim.tv_nsec);
+    return age_ns < (int64_t)min_age * 1000000000;
+}
+
 /* vg__ing_walk, path at depth folders below the run's path. */
 static enum vg_status walk(struct ing_session *s,
                            const char *path,
@@ -83,6 +98,10 @@ static enum vg_status walk(struct ing_session *s,
         struct vg__file_stat fs = { false, 0, 0, 0, 0, 0, path };
         if (strcmp(path, "-") != 0 && S_ISREG(sb.st_mode)) {
             file_status(&sb, &fs);
+            if (depth > 0 && still_written(&sb, s->opts.min_age_seconds)) {
+                s->report->files_deferred++;
+                return VG_OK;
+            }
         }
         return fn(s, ctx, path, &fs, err);
     }

@@ -1258,7 +1258,9 @@ static void test_ingest_pipeline__files_known_by_status_not_opened(void **state)
 
 /* Files being transferred into a feed folder under a temporary name (WinSCP's .filepart,
  * .part, .partial, .crdownload) and hidden ones (rsync's, scp's) are left out of the walk,
- * read ahead or on one thread; once renamed, read. A path named by the run is read. */
+ * read ahead or on one thread; once renamed, read. A path named by the run is read. With a
+ * minimum age, files written to more lately (scp writes under the final name) are left for
+ * a later run. */
 static void test_ingest_pipeline__files_in_transfer_left_out(void **state)
 {
     (void)state;
@@ -1299,6 +1301,42 @@ static void test_ingest_pipeline__files_in_transfer_left_out(void **state)
     assert_int_equal(r.files, 1);
     assert_int_equal(r.accepted, 1);
     vg_store_close(s);
+
+    /* Written to just now under its final name: left for a later run by a minimum age,
+     * counted as deferred; named by the run, or written long enough ago, read. */
+    snprintf(path, sizeof(path), "%s/g.csv", dir);
+    vg_test_write_file(path,
+                       "container,event,time,port\n"
+                       "MSCU1234566,gate_out,2024-05-11T08:00,PECLL\n",
+                       strlen("container,event,time,port\n"
+                              "MSCU1234566,gate_out,2024-05-11T08:00,PECLL\n"));
+    for (int single = 0; single < 2; single++) {
+        struct vg_store *m = vg_tt_empty(single ? "min-age-one.db" : "min-age-two.db");
+        struct vg_ingest_options o = { .single_thread = single, .min_age_seconds = 60 };
+        struct vg_error e;
+        vg_error_clear(&e);
+        assert_int_equal(vg_ingest_paths(m, paths, 1, &o, &r, &e), VG_OK);
+        assert_int_equal(r.files_deferred, 2); /* a.csv (written moments ago) and g.csv */
+        assert_int_equal(r.files, 0);
+        const char *named[1] = { path };
+        assert_int_equal(vg_ingest_paths(m, named, 1, &o, &r, &e), VG_OK);
+        assert_int_equal(r.files_deferred, 0);
+        assert_int_equal(r.accepted, 1);
+        vg_store_close(m);
+    }
+    struct timespec old[2] = { { 1700000000, 0 }, { 1700000000, 0 } };
+    assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+    char renamed[800];
+    snprintf(renamed, sizeof(renamed), "%s/a.csv", dir);
+    assert_int_equal(utimensat(AT_FDCWD, renamed, old, 0), 0);
+    struct vg_store *m = vg_tt_empty("min-age-old.db");
+    struct vg_ingest_options o = { .min_age_seconds = 60 };
+    struct vg_error e;
+    vg_error_clear(&e);
+    assert_int_equal(vg_ingest_paths(m, paths, 1, &o, &r, &e), VG_OK);
+    assert_int_equal(r.files_deferred, 0);
+    assert_int_equal(r.files, 2);
+    vg_store_close(m);
 }
 
 /* A file read to its end is marked so in the batch that took its last message, and a later
