@@ -111,6 +111,10 @@ struct vg_ingest_options {
      * final name, as scp and some SFTP clients do, would be read cut off. 0 (the default):
      * every file is read. A path named in the run is always read. */
     int min_age_seconds;
+    /* The longest a batch stays open, in milliseconds, whatever it holds (0: ten seconds):
+     * its transaction holds the store's write lock, which every other writer (another
+     * ingest, a recorded inspection) waits for. Unused with batch_size. */
+    int max_batch_ms;
 };
 
 /*

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 #include <vigia/alloc.h>
 #include <vigia/charset.h>
@@ -29,10 +30,18 @@ bool vg__ing_nmea_sniff(const char *data, size_t len);
 enum vg_status vg__ing_read_nmea(struct ing_session *s, const struct ing_file *f,
                                  struct vg_error *err);
 
+static int64_t monotonic_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
 static enum vg_status batch_begin(struct ing_session *s, struct vg_error *err)
 {
     vg__ing_checkpointer_settle(s->checkpointer);
     vg__ing_session_batch_reset(s);
+    s->batch_began_ns = monotonic_ns();
     enum vg_status st = vg_store_begin(s->store, err);
     s->in_batch = st == VG_OK;
     return st;
@@ -137,7 +146,9 @@ enum vg_status vg__ing_batch_cut(struct ing_session *s, struct vg_error *err)
  * 2.3 GB store, 2.6 GB when the batches double). A crash loses at most the batch being
  * written, never more than the run had committed before it; a re-run completes it. The
  * growth stops at max_batch (ING_MAX_BATCH by default), which bounds what a crash loses
- * in a run of any length.
+ * in a run of any length. Whatever it holds, a batch ends once it has been open
+ * max_batch_ms (ING_BATCH_MAX_MS by default: vg__ing_batch_tick), so that other writers get
+ * the store in time.
  */
 static int64_t batch_limit(const struct ing_session *s)
 {
@@ -151,7 +162,11 @@ static int64_t batch_limit(const struct ing_session *s)
 
 enum vg_status vg__ing_batch_tick(struct ing_session *s, struct vg_error *err)
 {
-    if (++s->batch_docs < batch_limit(s)) {
+    /* The clock is read every 64 documents (a few milliseconds of work at most). */
+    int64_t max_ms = s->opts.max_batch_ms > 0 ? s->opts.max_batch_ms : ING_BATCH_MAX_MS;
+    bool overdue = s->batch_grows && (s->batch_docs + 1) % 64 == 0 &&
+                   monotonic_ns() - s->batch_began_ns >= max_ms * 1000000;
+    if (++s->batch_docs < batch_limit(s) && !overdue) {
         /* Progress as often as batches of the default size would give it. */
         if (s->opts.callback != NULL && s->batch_docs % ING_DEFAULT_BATCH == 0) {
             s->opts.callback(s->opts.user, VG_INGEST_PROGRESS, NULL, s->report);

@@ -43,6 +43,13 @@ enum { ING_DEFAULT_BATCH = 2000 };
  * likewise; 8,192 slower), for 0.45 GB more written (4.35 GB against 3.90). */
 enum { ING_MAX_BATCH = 32768 };
 
+/* The longest a batch stays open by default (ms; vg_ingest_options.max_batch_ms), whatever
+ * it holds: its transaction holds the store's write lock, and every other writer (another
+ * ingest, a recorded inspection) waits for it (the store's busy timeout, 60 s: store.c). A
+ * batch of ING_MAX_BATCH messages took 12-15 s at 1.5 million containers, and a concurrent
+ * ingest then failed on the 10 s it waited. */
+enum { ING_BATCH_MAX_MS = 10000 };
+
 /* ---- row buffers (rowbuf.c): rows written up to 64 per INSERT ----------------------- */
 
 /* One value of a buffered row: type 0 is NULL, else SQLITE_INTEGER, SQLITE_FLOAT or
@@ -186,6 +193,7 @@ struct ing_session {
     int64_t batch_messages;
     int64_t batch_changes;
     int batch_docs;
+    int64_t batch_began_ns; /* CLOCK_MONOTONIC when the open batch began */
     /* Documents in the batches this run has ended, and whether the batch grows with them
      * (no batch_size given: ingest.c, batch_limit). */
     int64_t run_docs;

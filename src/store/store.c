@@ -275,7 +275,11 @@ enum vg_status vg_store_open(const char *path,
         return st;
     }
     sqlite3_extended_result_codes(s->db, 1);
-    sqlite3_busy_timeout(s->db, 10000);
+    /* Another process's write transaction is waited for up to a minute: an ingest's batch
+     * holds the write lock for up to ten seconds (ING_BATCH_MAX_MS) and its commit; with the
+     * 10 s this was, a concurrent ingest or recorded inspection failed ("database is
+     * locked") during a large ingest. */
+    sqlite3_busy_timeout(s->db, 60000);
     vg__store_profile_start(s);
     /* 16 KiB pages: ingest (many small rows over a dozen B-trees) runs 10-20% faster than
      * with the default 4 KiB (measured with bench_ingest). Takes effect only when the

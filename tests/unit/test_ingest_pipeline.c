@@ -597,8 +597,8 @@ static void test_ingest_pipeline__log_stays_bounded(void **state)
 /* Without a batch size the transactions of a run grow: 2,000 messages, then as many as
  * the run's earlier transactions together, up to max_batch. 9,000 one-container gate-in
  * messages take four (2,000, 2,000, 4,000, 1,000), against five in fixed batches of 2,000
- * and five when growth stops at 2,200 (2,000, 2,000, 2,200, 2,200, 600); the store is the
- * same every way. */
+ * and five when growth stops at 2,200 (2,000, 2,000, 2,200, 2,200, 600), and many when a
+ * batch may stay open a millisecond only; the store is the same every way. */
 static void test_ingest_pipeline__default_batches_grow(void **state)
 {
     (void)state;
@@ -644,15 +644,26 @@ static void test_ingest_pipeline__default_batches_grow(void **state)
     assert_int_equal(vg_tt_int(capped, largest), 2200);
     assert_int_equal(q_count(grown, "SELECT count(*) FROM equipment_events"), 9000);
 
-    char d1[65], d2[65], d3[65];
+    /* A batch open longer than max_batch_ms ends whatever it holds (the store's write lock
+     * is not held longer): here a millisecond, so batches of a few dozen messages. */
+    struct vg_store *timed = vg_tt_empty("grow-timed.db");
+    struct vg_ingest_options t = { .single_thread = true, .max_batch_ms = 1 };
+    assert_int_equal(vg_ingest_paths(timed, paths, 1, &t, &r, &e), VG_OK);
+    assert_true(vg_tt_int(timed, batches) > 20);
+    assert_true(vg_tt_int(timed, largest) < 2000);
+
+    char d1[65], d2[65], d3[65], d4[65];
     dump_digest(grown, d1);
     dump_digest(fixed, d2);
     dump_digest(capped, d3);
+    dump_digest(timed, d4);
     assert_string_equal(d1, d2);
     assert_string_equal(d1, d3);
+    assert_string_equal(d1, d4);
     vg_store_close(grown);
     vg_store_close(fixed);
     vg_store_close(capped);
+    vg_store_close(timed);
 }
 
 /* Writes each interchange of the generated traffic as a file of its own into a new folder
