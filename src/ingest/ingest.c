@@ -293,6 +293,56 @@ static void file_done(struct ing_session *s, size_t len)
     s->report->files_unchanged++;
 }
 
+/* The status of the path being ingested (a path of the run's: valid; else not), taken:
+ * the path's file or archive records it once read whole or found unchanged (stat_record). */
+static struct vg__file_stat take_entry_stat(struct ing_session *s)
+{
+    struct vg__file_stat fs = s->entry_stat;
+    s->entry_stat.valid = false;
+    return fs;
+}
+
+/* Registers the input file at path (len bytes, content digest, format) in the open batch
+ * (begun when none is), its path's status taken into *stat; *id gets its row. *unchanged
+ * when it was read whole before, as the writer sees the store (its open batch included):
+ * then it is counted as read and unchanged, its status recorded, and nothing more is to be
+ * done with it. Otherwise the batch takes it (its digest goes into the batch's audit entry).
+ * On error the batch is rolled back (file_end). */
+static enum vg_status register_file(struct ing_session *s,
+                                    const char *path,
+                                    const uint8_t digest[VG_DIGEST_SIZE],
+                                    size_t len,
+                                    const char *format,
+                                    struct vg__file_stat *stat,
+                                    int64_t *id,
+                                    bool *unchanged,
+                                    struct vg_error *err)
+{
+    *stat = take_entry_stat(s);
+    enum vg_status st = s->in_batch ? VG_OK : batch_begin(s, err);
+    bool is_new = false;
+    if (st == VG_OK) {
+        st = vg__store_file_register(s->store, path, digest, (int64_t)len, format, id, &is_new,
+                                     unchanged, err);
+    }
+    if (st == VG_OK && *unchanged) {
+        file_done(s, len); /* known, so registering it changed nothing */
+        st = stat_record(s, path, stat, digest, err);
+    }
+    if (st != VG_OK) {
+        return file_end(s, st, err);
+    }
+    if (*unchanged) {
+        return VG_OK;
+    }
+    if (is_new) {
+        s->batch_changes++;
+    }
+    memcpy(s->file_digest, digest, VG_DIGEST_SIZE);
+    batch_takes_file(s, path);
+    return VG_OK;
+}
+
 /* A file of a known format about to be read (f->path, data, len): registered by its
  * content digest in the open batch (begun when none is), which takes it, and counted;
  * sets f->file_id. *unchanged when the file was read whole before, as the writer sees the
@@ -304,53 +354,35 @@ static enum vg_status file_begin(struct ing_session *s, struct ing_file *f, cons
                                  const uint8_t digest[VG_DIGEST_SIZE], bool *unchanged,
                                  struct vg_error *err)
 {
-    s->file_stat = s->entry_stat; /* the path's status, when this is a path of the run */
-    s->entry_stat.valid = false;
-    enum vg_status st = s->in_batch ? VG_OK : batch_begin(s, err);
-    if (st != VG_OK) {
+    enum vg_status st = register_file(s, f->path, digest, f->len, format, &s->file_stat,
+                                      &f->file_id, unchanged, err);
+    if (st != VG_OK || *unchanged) {
         return st;
     }
-    bool is_new = false;
-    st = vg__store_file_register(s->store, f->path, digest, (int64_t)f->len, format, &f->file_id,
-                                 &is_new, unchanged, err);
-    if (st != VG_OK) {
-        return file_end(s, st, err);
-    }
-    if (*unchanged) {
-        file_done(s, f->len); /* known, so registering it changed nothing */
-        st = stat_record(s, f->path, &s->file_stat, digest, err);
-        return st != VG_OK ? file_end(s, st, err) : VG_OK;
-    }
     file_counted(s, f->len);
-    if (is_new) {
-        s->batch_changes++;
-    }
     vg__ing_session_file(s, f->file_id, f->path);
-    memcpy(s->file_digest, digest, VG_DIGEST_SIZE);
     s->file_rejected = s->report->rejected;
     s->file_rejects_block = strcmp(format, "edifact") == 0 && !s->opts.tolerate_counts;
-    batch_takes_file(s, f->path);
     return VG_OK;
 }
 
-/* A file found read whole before by its content (ingest.c), or its status (digest NULL)
- * by the read-ahead side: counted as unchanged; the status *fs of a path of the run (valid)
- * recorded for later runs, in the open batch (begun when none is). */
+/* A file (path, len bytes) found read whole before by its content digest, or by its status
+ * on the read-ahead side (then its status is not valid): counted as unchanged; the status of
+ * a path of the run recorded for later runs, in the open batch (begun when none is). */
 static enum vg_status known_file(struct ing_session *s,
                                  const char *path,
                                  size_t len,
-                                 const struct vg__file_stat *fs,
-                                 const uint8_t *digest,
+                                 const uint8_t digest[VG_DIGEST_SIZE],
                                  struct vg_error *err)
 {
+    struct vg__file_stat fs = take_entry_stat(s);
     file_done(s, len);
-    if (!fs->valid || digest == NULL) {
+    if (!fs.valid) {
         return VG_OK;
     }
     enum vg_status st = s->in_batch ? VG_OK : batch_begin(s, err);
-    struct vg__file_stat spent = *fs;
     if (st == VG_OK) {
-        st = stat_record(s, path, &spent, digest, err);
+        st = stat_record(s, path, &fs, digest, err);
     }
     return st != VG_OK ? file_end(s, st, err) : VG_OK;
 }
@@ -464,30 +496,12 @@ enum vg_status vg__ing_archive_open(struct ing_session *s,
                                     struct vg_error *err)
 {
     memset(a, 0, sizeof(*a));
-    a->stat = s->entry_stat; /* the path's status, when the archive is a path of the run */
-    s->entry_stat.valid = false;
     memcpy(a->digest, digest, VG_DIGEST_SIZE);
-    enum vg_status st = s->in_batch ? VG_OK : batch_begin(s, err);
-    bool is_new = false;
-    if (st == VG_OK) {
-        st = vg__store_file_register(s->store, path, digest, (int64_t)len, "zip", &a->id, &is_new,
-                                     &a->unchanged, err);
+    enum vg_status st =
+        register_file(s, path, digest, len, "zip", &a->stat, &a->id, &a->unchanged, err);
+    if (st != VG_OK || a->unchanged) {
+        return st;
     }
-    if (st == VG_OK && a->unchanged) {
-        file_done(s, len);
-        st = stat_record(s, path, &a->stat, digest, err);
-    }
-    if (st != VG_OK) {
-        return file_end(s, st, err);
-    }
-    if (a->unchanged) {
-        return VG_OK;
-    }
-    if (is_new) {
-        s->batch_changes++;
-    }
-    memcpy(s->file_digest, digest, VG_DIGEST_SIZE);
-    batch_takes_file(s, path);
     a->left_open = s->files_left_open;
     s->archive_depth++;
     return VG_OK;
@@ -657,7 +671,7 @@ static bool utf16_bom(const char *data, size_t len);
 const char *vg__ing_ahead_format(const char *data, size_t len)
 {
     if (vg__zx_magic(data, len) || vg__ing_ole2_magic(data, len) || utf16_bom(data, len)) {
-        return NULL; /* archives and workbooks, UTF-16 text: read on the writing thread */
+        return NULL; /* archives and workbooks (the read-ahead side opens them), UTF-16 text */
     }
     const char *format = text_format(data, len);
     return format != NULL && strcmp(format, "nmea") != 0 ? format : NULL;
@@ -754,9 +768,7 @@ static enum vg_status ingest_data(struct ing_session *s,
     bool done = false;
     enum vg_status st = vg__store_file_done(s->store, digest, &done, err);
     if (st == VG_OK && done) {
-        struct vg__file_stat fs = s->entry_stat;
-        s->entry_stat.valid = false;
-        return known_file(s, path, len, &fs, digest, err);
+        return known_file(s, path, len, digest, err);
     }
     if (st != VG_OK) {
         return st;

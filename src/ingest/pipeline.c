@@ -77,7 +77,7 @@ struct ing_item {
     bool decoded;
     size_t size; /* ARCHIVE_BEGIN: the archive's bytes */
     /* FILE_BEGIN, FILE_OTHER, FILE_DONE, ARCHIVE_BEGIN: the status of the path of the run
-     * it is (not valid for a member of an archive) */
+     * it is (not valid for a member of an archive, nor for a file known by its status) */
     struct vg__file_stat stat;
 };
 
@@ -466,12 +466,16 @@ struct ahead {
     struct ing_file file;
     struct vg_error err;
     struct vg__file_probe *probe;
-    struct vg__file_stat entry_stat;  /* the status of the path being read */
-    const struct vg__file_stat *stat; /* entry_stat while its own items are queued, NULL
-                                       * while its members' are */
-    char **labels;
-    size_t nlabels, caplabels;
+    const struct vg__file_stat *entry_stat; /* the status of the path being read */
+    struct vg_arena labels;                 /* the names of archive members (member_label) */
 };
+
+/* The status an item about a file at depth (0: a path of the run) carries: the path's, or
+ * none (NULL) for a member of an archive. */
+static const struct vg__file_stat *stat_at(const struct ahead *a, int depth)
+{
+    return depth == 0 ? a->entry_stat : NULL;
+}
 
 /* Prepares an empty ring of PIPELINE_SLOTS; false when out of memory or threading
  * resources (nothing to release then). */
@@ -529,7 +533,8 @@ static bool put_file_item(struct ahead *a,
                           const char *format,
                           enum vg_status st,
                           const struct vg_error *e,
-                          const uint8_t *digest)
+                          const uint8_t *digest,
+                          const struct vg__file_stat *stat)
 {
     struct ing_item *it = item_begin(&a->emit, kind);
     if (it == NULL) {
@@ -548,7 +553,7 @@ static bool put_file_item(struct ahead *a,
     if (digest != NULL) {
         memcpy(it->digest, digest, VG_DIGEST_SIZE);
     }
-    it->stat = a->stat != NULL ? *a->stat : (struct vg__file_stat){ false, 0, 0, 0, 0, 0, NULL };
+    it->stat = stat != NULL ? *stat : (struct vg__file_stat){ false, 0, 0, 0, 0, 0, NULL };
     item_end(&a->emit, it);
     return true;
 }
@@ -601,22 +606,7 @@ ing_read_fn vg__ing_reader_of(const char *format)
  * outlive the slot; NULL when out of memory. */
 static const char *member_label(struct ahead *a, const char *label)
 {
-    if (a->nlabels == a->caplabels) {
-        size_t cap = a->caplabels ? a->caplabels * 2 : 64;
-        char **v = vg_reallocarray(a->labels, cap, sizeof(*v));
-        if (v == NULL) {
-            return NULL;
-        }
-        a->labels = v;
-        a->caplabels = cap;
-    }
-    size_t n = strlen(label) + 1;
-    char *copy = vg_malloc(n);
-    if (copy != NULL) {
-        memcpy(copy, label, n);
-        a->labels[a->nlabels++] = copy;
-    }
-    return copy;
+    return vg_arena_strndup(&a->labels, label, strlen(label));
 }
 
 /* Queues an item about an archive (ARCHIVE_BEGIN with its size and digest, ARCHIVE_END) or
@@ -627,7 +617,8 @@ static bool put_archive_item(struct ahead *a,
                              const char *path,
                              size_t size,
                              const uint8_t *digest,
-                             const struct vg_error *why)
+                             const struct vg_error *why,
+                             const struct vg__file_stat *stat)
 {
     struct ing_item *it = item_begin(&a->emit, kind);
     if (it == NULL) {
@@ -635,7 +626,7 @@ static bool put_archive_item(struct ahead *a,
     }
     it->path = path;
     it->size = size;
-    it->stat = a->stat != NULL ? *a->stat : (struct vg__file_stat){ false, 0, 0, 0, 0, 0, NULL };
+    it->stat = stat != NULL ? *stat : (struct vg__file_stat){ false, 0, 0, 0, 0, 0, NULL };
     memset(&it->file, 0, sizeof(it->file));
     if (digest != NULL) {
         memcpy(it->digest, digest, VG_DIGEST_SIZE);
@@ -659,7 +650,8 @@ static bool ahead_archive(struct ahead *a,
                           zip_t *z,
                           int depth)
 {
-    if (!put_archive_item(a, ITEM_ARCHIVE_BEGIN, label, file->len, digest, NULL)) {
+    if (!put_archive_item(a, ITEM_ARCHIVE_BEGIN, label, file->len, digest, NULL,
+                          stat_at(a, depth))) {
         return false;
     }
     struct vg_error why;
@@ -677,7 +669,7 @@ static bool ahead_archive(struct ahead *a,
         }
         const char *ml = member_label(a, text);
         if (ml != NULL && (ms == VG_EFORMAT || ms == VG_ELIMIT)) {
-            go = put_archive_item(a, ITEM_MEMBER_REFUSED, ml, 0, md, &why);
+            go = put_archive_item(a, ITEM_MEMBER_REFUSED, ml, 0, md, &why, NULL);
             continue;
         }
         size_t len = 0;
@@ -688,7 +680,7 @@ static bool ahead_archive(struct ahead *a,
             }
             struct vg_file none;
             memset(&none, 0, sizeof(none));
-            put_file_item(a, ITEM_FAILED, ml, &none, false, NULL, ms, &why, NULL);
+            put_file_item(a, ITEM_FAILED, ml, &none, false, NULL, ms, &why, NULL, NULL);
             go = false;
             break;
         }
@@ -696,7 +688,7 @@ static bool ahead_archive(struct ahead *a,
         go = ahead_file(a, ml, &mf, depth + 1);
     }
     vg_buf_release(&member);
-    return go && put_archive_item(a, ITEM_ARCHIVE_END, label, 0, NULL, NULL);
+    return go && put_archive_item(a, ITEM_ARCHIVE_END, label, 0, NULL, NULL, NULL);
 }
 
 /* A workbook (file; z: the zip archive open on it, NULL for an OLE2 file) read here into b
@@ -727,7 +719,6 @@ static const char *ahead_book(const struct vg_file *file, zip_t *z, struct ing_b
  * failed). */
 static bool ahead_file(struct ahead *a, const char *label, struct vg_file *file, int depth)
 {
-    a->stat = depth == 0 ? &a->entry_stat : NULL;
     /* The digest of every file is taken here, off the writer's path; a file read whole
      * before (committed) is not read, nor handed over whole. */
     uint8_t digest[VG_DIGEST_SIZE];
@@ -763,7 +754,8 @@ static bool ahead_file(struct ahead *a, const char *label, struct vg_file *file,
                                            : ITEM_FILE_OTHER;
     const char *data = file->data;
     size_t len = file->len;
-    if (!put_file_item(a, kind, label, file, decoded, format, VG_OK, NULL, digest)) {
+    if (!put_file_item(a, kind, label, file, decoded, format, VG_OK, NULL, digest,
+                       stat_at(a, depth))) {
         vg__ing_book_release(&book);
         return false;
     }
@@ -796,12 +788,12 @@ static void *read_ahead_thread(void *arg)
         struct vg_error oerr;
         vg_error_clear(&oerr);
         enum vg_status st = e->failed ? e->error.code : VG_OK;
-        a->entry_stat = e->stat;
-        a->stat = NULL;
+        a->entry_stat = &e->stat;
         if (st == VG_OK && vg__store_file_probe_stat(a->probe, &e->stat)) {
             /* Known by its status as a file read whole before: not even opened. */
             file = (struct vg_file){ NULL, (size_t)e->stat.size, VG_FILE_STATIC };
-            if (!put_file_item(a, ITEM_FILE_DONE, e->path, &file, false, NULL, VG_OK, NULL, NULL)) {
+            if (!put_file_item(a, ITEM_FILE_DONE, e->path, &file, false, NULL, VG_OK, NULL, NULL,
+                               NULL)) {
                 return NULL;
             }
             continue;
@@ -813,7 +805,7 @@ static void *read_ahead_thread(void *arg)
         }
         if (st != VG_OK) {
             put_file_item(a, ITEM_FAILED, e->path, &file, false, NULL, st,
-                          e->failed ? &e->error : &oerr, NULL);
+                          e->failed ? &e->error : &oerr, NULL, NULL);
             return NULL; /* the write side stops there */
         }
         if (!ahead_file(a, e->path, &file, 0)) {
@@ -832,13 +824,13 @@ static void *read_ahead_thread(void *arg)
  * is the file being written (its mapping, taken from its FILE_BEGIN), in_file whether
  * there is one; w->skipping while the items of a file found unchanged at its FILE_BEGIN
  * are dropped. *end is set at the run's END. */
-static enum vg_status write_run_item(struct ing_writer *w,
-                                     const struct ing_file_ops *ops,
-                                     struct ing_item *it,
-                                     struct ing_file *wf,
-                                     struct vg_file *cur,
-                                     bool *in_file,
-                                     bool *end)
+static enum vg_status run_item(struct ing_writer *w,
+                               const struct ing_file_ops *ops,
+                               struct ing_item *it,
+                               struct ing_file *wf,
+                               struct vg_file *cur,
+                               bool *in_file,
+                               bool *end)
 {
     struct ing_session *s = w->s;
     enum vg_status st = VG_OK;
@@ -855,7 +847,6 @@ static enum vg_status write_run_item(struct ing_writer *w,
             return VG_OK;
         }
         struct ing_archive *ar = &w->archives[w->narchives];
-        s->entry_stat = it->stat; /* taken by the archive's registration */
         st = vg__ing_archive_open(s, it->path, it->size, it->digest, ar, w->err);
         if (st == VG_OK && ar->unchanged) {
             w->dropping = 1;
@@ -877,7 +868,6 @@ static enum vg_status write_run_item(struct ing_writer *w,
         memset(&it->file, 0, sizeof(it->file));
         *wf = (struct ing_file){ it->path, cur->data, cur->len, 0, 0, 0, NULL };
         w->interchange_seen = false;
-        s->entry_stat = it->stat; /* taken by the file's registration */
         st = ops->begin(s, wf, it->format, it->digest, &w->skipping, w->err);
         *in_file = st == VG_OK && !w->skipping;
         if (st != VG_OK) {
@@ -896,14 +886,12 @@ static enum vg_status write_run_item(struct ing_writer *w,
         vg_file_close(cur);
         return st;
     case ITEM_FILE_OTHER:
-        s->entry_stat = it->stat; /* taken by the file's registration, if it has one */
         st = (it->decoded ? ops->decoded : ops->other)(s, it->path, it->file.data, it->file.len,
                                                        it->digest, w->err);
-        s->entry_stat.valid = false;
         vg_file_close(&it->file);
         return st;
     case ITEM_FILE_DONE:
-        st = ops->done(s, it->path, it->file.len, &it->stat, it->digest, w->err);
+        st = ops->done(s, it->path, it->file.len, it->digest, w->err);
         vg_file_close(&it->file);
         return st;
     case ITEM_FAILED:
@@ -935,6 +923,7 @@ bool vg__ing_read_ahead(struct ing_session *s,
     a.entries = entries;
     a.nentries = n;
     a.emit.tolerate_counts = s->opts.tolerate_counts;
+    vg_arena_init(&a.labels, 0, 0);
     vg_error_clear(&a.err);
     /* The read-ahead thread compresses its documents with a packer of its own: the
      * session's is the writing thread's, for the files it reads itself meanwhile. */
@@ -955,7 +944,14 @@ bool vg__ing_read_ahead(struct ing_session *s,
             enum vg_status st = VG_OK;
             while (!end && st == VG_OK) {
                 struct ing_item *it = queue_take(&q);
-                st = write_run_item(&w, ops, it, &wf, &cur, &in_file, &end);
+                /* A path's status is there for its registration to take (ops). */
+                bool path_item = it->kind == ITEM_FILE_BEGIN || it->kind == ITEM_FILE_OTHER ||
+                                 it->kind == ITEM_FILE_DONE || it->kind == ITEM_ARCHIVE_BEGIN;
+                if (path_item) {
+                    s->entry_stat = it->stat;
+                }
+                st = run_item(&w, ops, it, &wf, &cur, &in_file, &end);
+                s->entry_stat.valid = false;
                 queue_done(&q);
             }
             queue_stop(&q);
@@ -974,10 +970,7 @@ bool vg__ing_read_ahead(struct ing_session *s,
         *out = vg_error_set(err, VG_ENOMEM, "out of memory reading ahead");
         started = true;
     }
-    for (size_t i = 0; i < a.nlabels; i++) {
-        vg_free(a.labels[i]);
-    }
-    vg_free(a.labels);
+    vg_arena_release(&a.labels);
     vg__raw_packer_free(a.emit.packer);
     vg__store_file_probe_close(a.probe);
     return started;

@@ -250,7 +250,9 @@ typedef enum vg_status (*ing_file_fn)(struct ing_session *s,
 enum vg_status vg__ing_walk(
     struct ing_session *s, const char *path, ing_file_fn fn, void *ctx, struct vg_error *err);
 
-/* What the writing thread does with each file of a run read ahead (ingest.c). */
+/* What the writing thread does with each file of a run read ahead (ingest.c). Before each
+ * path of the run (not a member of an archive), s->entry_stat holds its status, which the
+ * file's (or archive's) registration takes. */
 struct ing_file_ops {
     /* A file read ahead about to be written (f->path, data, len; format as
      * vg__ing_ahead_format gave; digest of its content): counts, registration, the batch;
@@ -266,14 +268,13 @@ struct ing_file_ops {
     /* The reading of that file ended with st, which it returns (an error rolls the batch
      * back; err, when not yet set, says why a step of its own failed). */
     enum vg_status (*end)(struct ing_session *s, enum vg_status st, struct vg_error *err);
-    /* A file the read-ahead side found read whole before: counted, not read (path, len bytes);
-     * by its content (digest), its status stat (valid: a path of the run) recorded for later
-     * runs; or (stat not valid, digest NULL) by its status. */
+    /* A file the read-ahead side found read whole before (path, len bytes), by its content
+     * digest or by its status: counted, not read; the status of a path of the run recorded
+     * for later runs (s->entry_stat: not valid for one known by its status). */
     enum vg_status (*done)(struct ing_session *s,
                            const char *path,
                            size_t len,
-                           const struct vg__file_stat *stat,
-                           const uint8_t *digest,
+                           const uint8_t digest[VG_DIGEST_SIZE],
                            struct vg_error *err);
     /* A file of another format (or none), handled whole on the writing thread; digest: its
      * content's, computed by the read-ahead side. */
@@ -336,10 +337,10 @@ enum vg_status vg__ing_member_refused(struct ing_session *s,
                                       struct vg_error *why,
                                       struct vg_error *err);
 
-/* The format of a file's content (data, len) when its reading is done ahead, on the
+/* The format of a file's text (data, len) when its reading is done ahead, on the
  * read-ahead thread: "edifact", "json", "csv-manifest" or "csv-events" (a static string);
- * NULL when the writing thread reads it whole (archives and workbooks, NMEA AIS, UTF-16
- * text, no known format). */
+ * NULL for a zip archive or workbook (which the read-ahead side opens itself: pipeline.c)
+ * and for what the writing thread reads whole (NMEA AIS, UTF-16 text, no known format). */
 const char *vg__ing_ahead_format(const char *data, size_t len);
 
 /*

@@ -27,18 +27,16 @@ static int name_cmp(const void *a, const void *b)
 #define FILE_STATUS_SETTLE_NS        100000000LL
 #define FILE_STATUS_SETTLE_COARSE_NS 2000000000LL
 
-/* What stat(2) said of a regular file (sb) into *fs (fs->path set by the caller): valid
- * unless it changed too lately to be trusted. */
-static void file_status(const struct stat *sb, struct vg__file_stat *fs)
+/* What stat(2) said of a regular file (sb) into *fs (fs->path set by the caller), at now_ns
+ * (the wall clock the file system stamps files with): valid unless it changed too lately to
+ * be trusted. */
+static void file_status(const struct stat *sb, int64_t now_ns, struct vg__file_stat *fs)
 {
     fs->device = (int64_t)sb->st_dev;
     fs->inode = (int64_t)sb->st_ino;
     fs->size = (int64_t)sb->st_size;
     fs->mtime_ns = (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
     fs->ctime_ns = (int64_t)sb->st_ctim.tv_sec * 1000000000 + sb->st_ctim.tv_nsec;
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    int64_t now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
     int64_t changed = fs->mtime_ns > fs->ctime_ns ? fs->mtime_ns : fs->ctime_ns;
     bool coarse = sb->st_mtim.tv_nsec == 0 && sb->st_ctim.tv_nsec == 0;
     fs->valid = now_ns - changed >= (coarse ? FILE_STATUS_SETTLE_COARSE_NS : FILE_STATUS_SETTLE_NS);
@@ -65,19 +63,12 @@ static bool in_transfer(const char *name)
     return false;
 }
 
-/* Whether a file (sb) was written within the last min_age seconds (0: never). Its
- * modification time says: renaming it (a transfer ending under its final name) or touching
- * its mode does not count. */
-static bool still_written(const struct stat *sb, int min_age)
+/* Whether a file (its status fs, at now_ns) was written within the last min_age seconds
+ * (0: never). Its modification time says: renaming it (a transfer ending under its final
+ * name) or touching its mode does not count. */
+static bool still_written(const struct vg__file_stat *fs, int64_t now_ns, int min_age)
 {
-    if (min_age <= 0) {
-        return false;
-    }
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    int64_t age_ns = ((int64_t)now.tv_sec - (int64_t)sb->st_mtim.tv_sec) * 1000000000 +
-                     (now.tv_nsec - sb->st_mtim.tv_nsec);
-    return age_ns < (int64_t)min_age * 1000000000;
+    return min_age > 0 && now_ns - fs->mtime_ns < (int64_t)min_age * 1000000000;
 }
 
 /* vg__ing_walk, path at depth folders below the run's path. */
@@ -97,8 +88,11 @@ static enum vg_status walk(struct ing_session *s,
     if (strcmp(path, "-") == 0 || !S_ISDIR(sb.st_mode)) {
         struct vg__file_stat fs = { false, 0, 0, 0, 0, 0, path };
         if (strcmp(path, "-") != 0 && S_ISREG(sb.st_mode)) {
-            file_status(&sb, &fs);
-            if (depth > 0 && still_written(&sb, s->opts.min_age_seconds)) {
+            struct timespec now;
+            clock_gettime(CLOCK_REALTIME, &now);
+            int64_t now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+            file_status(&sb, now_ns, &fs);
+            if (depth > 0 && still_written(&fs, now_ns, s->opts.min_age_seconds)) {
                 s->report->files_deferred++;
                 return VG_OK;
             }

@@ -69,6 +69,17 @@ fi
 expect 4 "ingest after the check" "$VIGIA" ingest "$WORK/try.csv"
 contains "accepted          1" "the real ingest takes it"
 
+# ingest --min-age: a file in a folder written to just now waits for a later run.
+mkdir -p "$WORK/drop"
+printf 'container,event,time,port\nCSQU3054383,gate_out,2024-05-04T08:00,PECLL\n' > "$WORK/drop/new.csv"
+expect 1 "--min-age not a number" "$VIGIA" ingest --min-age soon "$WORK/drop"
+contains "--min-age must be" "--min-age says what it takes"
+expect 0 "ingest --min-age" "$VIGIA" ingest --min-age 600 "$WORK/drop"
+contains "files_deferred    1" "the fresh file is deferred"
+contains "accepted          0" "and not read"
+expect 0 "ingest without --min-age" "$VIGIA" ingest "$WORK/drop"
+contains "accepted          1" "read when no minimum age is asked"
+
 # Tamper with an entry directly in SQLite: verify fails with exit 5 and names it.
 sqlite3 "$VIGIA_DB" "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor='mallory' WHERE seq=1;"
 expect 5 "tampered audit" "$VIGIA" audit verify

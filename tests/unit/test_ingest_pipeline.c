@@ -809,6 +809,30 @@ static enum vg_status run_paths(struct vg_store *s,
     return vg_ingest_paths(s, paths, n, &o, r, &e);
 }
 
+/* Ingests paths into one on one thread and into two read ahead; both runs end with want,
+ * and their reports, stores and callbacks are the same. The second run's report into *r,
+ * its callbacks' tally into *seen (may be NULL). */
+static void run_both_ways(struct vg_store *one,
+                          struct vg_store *two,
+                          const char *const *paths,
+                          int n,
+                          enum vg_status want,
+                          struct vg_ingest_report *r,
+                          struct seen *seen)
+{
+    struct seen seen_one, seen_two;
+    struct vg_ingest_report r1;
+    assert_int_equal(run_paths(one, paths, n, true, &seen_one, &r1), want);
+    assert_int_equal(run_paths(two, paths, n, false, &seen_two, r), want);
+    assert_memory_equal(&r1, r, sizeof(r1));
+    assert_same_store(one, two);
+    assert_int_equal(seen_one.sheet_findings, seen_two.sheet_findings);
+    if (seen != NULL) {
+        *seen = seen_two;
+    }
+    assert_same_callbacks(&seen_one, &seen_two);
+}
+
 /* A run's files are read ahead on the second thread (the next file parsed while this one is
  * written), whatever their size, in a folder of every kind of input: EDIFACT interchanges
  * (with rejects and findings), CSV manifests and events, JSON documents, a file of no known
@@ -901,10 +925,9 @@ static void test_ingest_pipeline__compressed_files_read_ahead(void **state)
     const char *paths[1] = { dir };
     struct vg_store *one = vg_tt_empty("packed-one.db");
     struct vg_store *two = vg_tt_empty("packed-two.db");
-    struct seen seen_one, seen_two;
-    struct vg_ingest_report r1, r2;
-    assert_int_equal(run_paths(one, paths, 1, true, &seen_one, &r1), VG_EPARTIAL);
-    assert_int_equal(run_paths(two, paths, 1, false, &seen_two, &r2), VG_EPARTIAL);
+    struct seen seen_two;
+    struct vg_ingest_report r2;
+    run_both_ways(one, two, paths, 1, VG_EPARTIAL, &r2, NULL);
     assert_int_equal(r2.files, 3);
     assert_int_equal(r2.files_skipped, 0);
     assert_true(q_count(two, "SELECT count(*) FROM messages WHERE format = 'EDIFACT'") > 10);
@@ -912,9 +935,6 @@ static void test_ingest_pipeline__compressed_files_read_ahead(void **state)
     assert_int_equal(q_count(two, "SELECT count(*) FROM rejects WHERE format = 'gzip' AND"
                                   " source LIKE '%c.edi.gz'"),
                      1);
-    assert_memory_equal(&r1, &r2, sizeof(r1));
-    assert_same_store(one, two);
-    assert_same_callbacks(&seen_one, &seen_two);
     /* Again: the CSV archive and the cut-off file (refused once) are known and not read;
      * the EDIFACT archive, which has a rejected message, is read again (as a plain one is,
      * for --tolerate-counts) and changes nothing. */
@@ -980,10 +1000,8 @@ static void test_ingest_pipeline__zip_members_read_ahead(void **state)
     const char *paths[1] = { dir };
     struct vg_store *one = vg_tt_empty("zipped-one.db");
     struct vg_store *two = vg_tt_empty("zipped-two.db");
-    struct seen seen_one, seen_two;
-    struct vg_ingest_report r1, r2;
-    assert_int_equal(run_paths(one, paths, 1, true, &seen_one, &r1), VG_EPARTIAL);
-    assert_int_equal(run_paths(two, paths, 1, false, &seen_two, &r2), VG_EPARTIAL);
+    struct vg_ingest_report r2;
+    run_both_ways(one, two, paths, 1, VG_EPARTIAL, &r2, NULL);
     assert_int_equal(r2.files, 5 + 1); /* the members of a, b, inner; c unchanged */
     assert_int_equal(r2.files_unchanged, 1);
     assert_int_equal(r2.files_skipped, 1); /* deeper.zip */
@@ -995,17 +1013,10 @@ static void test_ingest_pipeline__zip_members_read_ahead(void **state)
     assert_int_equal(q_count(two, "SELECT count(*) FROM ingest_files WHERE format = 'zip' AND"
                                   " completed_at IS NOT NULL"),
                      2); /* b-read.zip and the inner archive; a-open.zip stays open */
-    assert_memory_equal(&r1, &r2, sizeof(r1));
-    assert_same_store(one, two);
-    assert_same_callbacks(&seen_one, &seen_two);
 
-    assert_int_equal(run_paths(one, paths, 1, true, &seen_one, &r1), VG_EPARTIAL);
-    assert_int_equal(run_paths(two, paths, 1, false, &seen_two, &r2), VG_EPARTIAL);
+    run_both_ways(one, two, paths, 1, VG_EPARTIAL, &r2, NULL);
     assert_int_equal(r2.files_unchanged, 2 + 1); /* b, c; a's CSV member */
     assert_int_equal(r2.accepted, 0);
-    assert_memory_equal(&r1, &r2, sizeof(r1));
-    assert_same_store(one, two);
-    assert_same_callbacks(&seen_one, &seen_two);
     vg_store_close(one);
     vg_store_close(two);
     free(open_zip);
@@ -1096,10 +1107,9 @@ static void test_ingest_pipeline__workbooks_read_ahead(void **state)
     const char *paths[1] = { dir };
     struct vg_store *one = vg_tt_empty("books-one.db");
     struct vg_store *two = vg_tt_empty("books-two.db");
-    struct seen seen_one, seen_two;
-    struct vg_ingest_report r1, r2;
-    assert_int_equal(run_paths(one, paths, 1, true, &seen_one, &r1), VG_EPARTIAL);
-    assert_int_equal(run_paths(two, paths, 1, false, &seen_two, &r2), VG_EPARTIAL);
+    struct seen seen_two;
+    struct vg_ingest_report r2;
+    run_both_ways(one, two, paths, 1, VG_EPARTIAL, &r2, &seen_two);
     assert_int_equal(r2.files, 7);
     assert_int_equal(r2.files_skipped, 1); /* the workbook of notes */
     assert_int_equal(q_count(two, "SELECT count(*) FROM ingest_files WHERE format IN"
@@ -1121,19 +1131,11 @@ static void test_ingest_pipeline__workbooks_read_ahead(void **state)
                                   " AND f.value = 'MSCU1234567'"),
                      1);
     assert_true(seen_two.sheet_findings > 0);
-    assert_int_equal(seen_two.sheet_findings, seen_one.sheet_findings);
-    assert_memory_equal(&r1, &r2, sizeof(r1));
-    assert_same_store(one, two);
-    assert_same_callbacks(&seen_one, &seen_two);
 
-    assert_int_equal(run_paths(one, paths, 1, true, &seen_one, &r1), VG_OK);
-    assert_int_equal(run_paths(two, paths, 1, false, &seen_two, &r2), VG_OK);
+    run_both_ways(one, two, paths, 1, VG_OK, &r2, NULL);
     assert_int_equal(r2.files_unchanged, 6);
     assert_int_equal(r2.files_skipped, 1);
     assert_int_equal(r2.accepted, 0);
-    assert_memory_equal(&r1, &r2, sizeof(r1));
-    assert_same_store(one, two);
-    assert_same_callbacks(&seen_one, &seen_two);
     vg_store_close(one);
     vg_store_close(two);
     vg_free(xlsx);
