@@ -836,7 +836,16 @@ static enum vg_status run_item(struct ing_writer *w,
     enum vg_status st = VG_OK;
     if (w->dropping > 0 && it->kind != ITEM_ARCHIVE_BEGIN && it->kind != ITEM_ARCHIVE_END &&
         it->kind != ITEM_FAILED && it->kind != ITEM_END) {
-        item_clear(it); /* of an archive read whole before, earlier in this run */
+        /* Of an archive read whole before, earlier in this run. The read-ahead side parses a
+         * file's bytes after handing them over at its FILE_BEGIN: they are kept until its
+         * FILE_END, as for a file written. */
+        if (it->kind == ITEM_FILE_BEGIN) {
+            *cur = it->file;
+            memset(&it->file, 0, sizeof(it->file));
+        } else if (it->kind == ITEM_FILE_END) {
+            vg_file_close(cur);
+        }
+        item_clear(it);
         vg_file_close(&it->file);
         return VG_OK;
     }
@@ -870,10 +879,7 @@ static enum vg_status run_item(struct ing_writer *w,
         w->interchange_seen = false;
         st = ops->begin(s, wf, it->format, it->digest, &w->skipping, w->err);
         *in_file = st == VG_OK && !w->skipping;
-        if (st != VG_OK) {
-            vg_file_close(cur);
-        }
-        return st;
+        return st; /* cur, failed, is closed once the read-ahead side has stopped */
     case ITEM_FILE_END:
         st = it->status;
         if (st != VG_OK && w->err != NULL && w->err->code == VG_OK) {
@@ -959,8 +965,9 @@ bool vg__ing_read_ahead(struct ing_session *s,
             if (in_file) {
                 /* Stopped inside a file (a write failed): as its reading failing. */
                 st = ops->end(s, st, err);
-                vg_file_close(&cur);
             }
+            /* The read-ahead side may have been parsing it until it stopped. */
+            vg_file_close(&cur);
             *out = st;
         }
         queue_release(&q);
