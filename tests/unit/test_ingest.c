@@ -1,7 +1,9 @@
 /* Ingest: CSV and JSON manifests and events into the store, identifiers checked and
  * flagged, bad records rejected with position, idempotence, amendments with history,
  * cancellations, collisions, and a run interrupted by a failure completed by a re-run to
- * exactly what a clean run gives. */
+ * exactly what a clean run gives.
+ * ctest-labels: unit threads
+ */
 #include "vg_test.h"
 #include "vg_targeting.h"
 

@@ -1,7 +1,7 @@
 /* EDIFACT into the store: a CUSCAR manifest with parties, goods, equipment and seals; a
  * CODECO with gate moves and the truck; the shared COARRI and BAPLIE samples with their
  * real values; rejects that keep the good messages; amendments; idempotence.
- * ctest-labels: unit golden
+ * ctest-labels: unit golden threads
  */
 #include "vg_test.h"
 #include "vg_targeting.h"

@@ -4,6 +4,7 @@
  * clean result. The input is generated (over the 1 MiB from which the second thread is
  * used) with a rejected message, bad check digits, an unmapped message type and a wrong
  * interchange count among the good messages.
+ * ctest-labels: unit threads
  */
 #include "../../fuzz/workbook_build.h"
 #include "store/store_int.h"
