@@ -19,6 +19,16 @@
 
 static struct vg_store *fuzz_store;
 static unsigned fuzz_runs;
+static char fuzz_key_path[64];
+
+/* The audit key made for this process goes with it (each run of a target, and each
+ * corpus replay of the tests, made one and left it in /tmp). */
+static void fuzz_key_remove(void)
+{
+    vg_store_close(fuzz_store);
+    fuzz_store = NULL;
+    unlink(fuzz_key_path);
+}
 
 static inline void fuzz_ingest_setup(void)
 {
@@ -27,11 +37,11 @@ static inline void fuzz_ingest_setup(void)
     }
     vg_store_close(fuzz_store);
     fuzz_store = NULL;
-    static char key[64];
-    if (key[0] == '\0') {
-        snprintf(key, sizeof(key), "/tmp/vigia-fuzz-%d.key", (int)getpid());
-        setenv("VIGIA_AUDIT_KEY", key, 0);
+    if (fuzz_key_path[0] == '\0') {
+        snprintf(fuzz_key_path, sizeof(fuzz_key_path), "/tmp/vigia-fuzz-%d.key", (int)getpid());
+        setenv("VIGIA_AUDIT_KEY", fuzz_key_path, 0);
         setenv("VIGIA_AUDIT_EXPORT", "/dev/null", 0);
+        atexit(fuzz_key_remove);
     }
     struct vg_store_options o = { .create = true, .actor = "fuzz" };
     if (vg_store_open(":memory:", &o, &fuzz_store, NULL) != VG_OK) {
