@@ -21,15 +21,6 @@ static struct vg_store *fuzz_store;
 static unsigned fuzz_runs;
 static char fuzz_key_path[64];
 
-/* The audit key made for this process goes with it (each run of a target, and each
- * corpus replay of the tests, made one and left it in /tmp). */
-static void fuzz_key_remove(void)
-{
-    vg_store_close(fuzz_store);
-    fuzz_store = NULL;
-    unlink(fuzz_key_path);
-}
-
 static inline void fuzz_ingest_setup(void)
 {
     if (fuzz_store != NULL && fuzz_runs++ % 2000 != 0) {
@@ -41,7 +32,6 @@ static inline void fuzz_ingest_setup(void)
         snprintf(fuzz_key_path, sizeof(fuzz_key_path), "/tmp/vigia-fuzz-%d.key", (int)getpid());
         setenv("VIGIA_AUDIT_KEY", fuzz_key_path, 0);
         setenv("VIGIA_AUDIT_EXPORT", "/dev/null", 0);
-        atexit(fuzz_key_remove);
     }
     struct vg_store_options o = { .create = true, .actor = "fuzz" };
     if (vg_store_open(":memory:", &o, &fuzz_store, NULL) != VG_OK) {
@@ -56,6 +46,10 @@ static inline void fuzz_ingest_run(const char *name, const char *data, size_t le
     struct vg_ingest_report r;
     struct vg_error e;
     enum vg_status st = vg_ingest_buffer(fuzz_store, name, data, len, &o, &r, &e);
+    /* The store made the audit key at its first entry and keeps it in memory: the file
+     * goes at once (libFuzzer ends a run with _Exit, so nothing at exit would remove it,
+     * and each run and corpus replay left one in /tmp). */
+    unlink(fuzz_key_path);
     if (st != VG_OK && st != VG_EPARTIAL && st != VG_ENOMEM) {
         fprintf(stderr, "ingest failed: %s\n", e.message);
         abort();
