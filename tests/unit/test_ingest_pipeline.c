@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <vigia/alloc.h>
 #include <vigia/ident.h>
@@ -1247,12 +1248,16 @@ static void test_ingest_pipeline__files_known_by_status_not_opened(void **state)
 
     /* A file written just now is read by its content, its status not trusted yet (it may
      * change again within the same tick of the clock that stamps it); a later run records
-     * it. */
+     * it. Its modification time is set an hour ahead so that it is still "just written"
+     * however long this machine takes to reach the run (a loaded machine can pause for
+     * longer than the 100 ms a status takes to be trusted), then back in the past. */
     char fresh[800];
     snprintf(fresh, sizeof(fresh), "%s/m9.csv", dir);
     static const char fresh_csv[] = "container,event,time,port\n"
                                     "MSCU1234566,gate_in,2024-05-10T08:00,PECLL\n";
     vg_test_write_file(fresh, fresh_csv, sizeof(fresh_csv) - 1);
+    struct timespec ahead[2] = { { 0, UTIME_OMIT }, { time(NULL) + 3600, 0 } };
+    assert_int_equal(utimensat(AT_FDCWD, fresh, ahead, 0), 0);
     struct vg_ingest_report r;
     struct seen seen;
     assert_int_equal(run_paths(two, paths, 1, false, &seen, &r), VG_EPARTIAL);
@@ -1260,6 +1265,7 @@ static void test_ingest_pipeline__files_known_by_status_not_opened(void **state)
     assert_int_equal(q_count(two, "SELECT count(*) FROM ingest_file_stats WHERE path LIKE"
                                   " '%/m9.csv'"),
                      0);
+    assert_int_equal(utimensat(AT_FDCWD, fresh, times, 0), 0);
     settle(dir);
     assert_int_equal(run_paths(two, paths, 1, false, &seen, &r), VG_EPARTIAL);
     assert_int_equal(q_count(two, "SELECT count(*) FROM ingest_file_stats WHERE path LIKE"
