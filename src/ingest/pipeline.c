@@ -32,6 +32,9 @@
 /* Largest rejected excerpt kept (as vg__ing_reject keeps). */
 #define EXCERPT_MAX 2048
 
+/* What an item is. A file read ahead comes as FILE_BEGIN, its items, FILE_END; its bytes
+ * pass to the write side at FILE_BEGIN, which keeps them until FILE_END, even when it skips
+ * or drops the file's items: the read side parses them after handing them over. */
 enum item_kind {
     ITEM_MESSAGE, /* doc, with the interchange it came in */
     ITEM_REJECT,  /* reason, format, ref, excerpt */
