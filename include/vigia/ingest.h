@@ -60,7 +60,9 @@ struct vg_ingest_report {
     int64_t ais_positions;    /* vessel positions stored from them */
     int64_t ais_first;        /* time span of those positions (Unix seconds; valid */
     int64_t ais_last;         /*   when ais_positions > 0): where to detect events */
-    int64_t bytes;            /* input bytes read */
+    int64_t bytes;            /* input bytes read: each file's bytes as they came (a
+                               * compressed file's own, read or found unchanged); an archive
+                               * read, its members' */
 };
 
 /* What happened to a file or message, for progress and problem callbacks. */

@@ -279,11 +279,20 @@ static enum vg_status file_end(struct ing_session *s, enum vg_status st, struct 
     return st;
 }
 
-/* A file counted as read (len bytes), whatever then becomes of it. */
+/* The bytes a file of len bytes read counts: those it came as (s->entry_bytes), taken, or
+ * len. */
+static size_t take_entry_bytes(struct ing_session *s, size_t len)
+{
+    size_t n = s->entry_bytes != 0 ? s->entry_bytes : len;
+    s->entry_bytes = 0;
+    return n;
+}
+
+/* A file counted as read (len bytes, or those it came as), whatever then becomes of it. */
 static void file_counted(struct ing_session *s, size_t len)
 {
     s->report->files++;
-    s->report->bytes += (int64_t)len;
+    s->report->bytes += (int64_t)take_entry_bytes(s, len);
 }
 
 /* A file read whole before: counted as read and as unchanged. */
@@ -502,6 +511,7 @@ enum vg_status vg__ing_archive_open(struct ing_session *s,
     if (st != VG_OK || a->unchanged) {
         return st;
     }
+    (void)take_entry_bytes(s, 0); /* its members count their own bytes */
     a->left_open = s->files_left_open;
     s->archive_depth++;
     return VG_OK;
@@ -729,6 +739,9 @@ static enum vg_status ingest_decoded(struct ing_session *s,
     if (!utf16_bom(data, len)) {
         return ingest_text(s, path, data, len, digest, err);
     }
+    if (s->entry_bytes == 0) {
+        s->entry_bytes = len; /* counted as it came, not as converted */
+    }
     struct vg_buf utf8;
     vg_buf_init(&utf8, len * 4 + 16); /* what the conversion reserves */
     enum vg_status st = vg_charset_to_utf8("UTF-16", data, len, &utf8, NULL);
@@ -739,6 +752,7 @@ static enum vg_status ingest_decoded(struct ing_session *s,
     } else {
         vg_error_set(err, st, "out of memory reading %s as UTF-16", path);
     }
+    s->entry_bytes = 0;
     vg_buf_release(&utf8);
     return st;
 }
@@ -785,8 +799,10 @@ static enum vg_status ingest_data(struct ing_session *s,
             *err = why;
         }
     } else {
+        s->entry_bytes = len; /* counted as it came, not as decompressed */
         st = ingest_decoded(s, path, plain.data != NULL ? plain.data : "", plain.len, digest, err);
     }
+    s->entry_bytes = 0;
     vg_buf_release(&plain);
     return st;
 }

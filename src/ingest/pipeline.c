@@ -78,7 +78,7 @@ struct ing_item {
     struct vg_file file;
     uint8_t digest[VG_DIGEST_SIZE];
     bool decoded;
-    size_t size; /* ARCHIVE_BEGIN: the archive's bytes */
+    size_t size; /* ARCHIVE_BEGIN: the archive's bytes; a file decoded: its own */
     /* FILE_BEGIN, FILE_OTHER, FILE_DONE, ARCHIVE_BEGIN: the status of the path of the run
      * it is (not valid for a member of an archive, nor for a file known by its status) */
     struct vg__file_stat stat;
@@ -526,14 +526,15 @@ static void queue_release(struct ing_queue *q)
 }
 
 /* Queues an item about a whole file (FAILED; FILE_BEGIN with its format, FILE_OTHER,
- * FILE_DONE with its digest; decoded when file holds what a compressed file holds); false
- * when the write side has stopped. The item takes the mapping when it is queued;
- * otherwise the file is closed here. */
+ * FILE_DONE with its digest; decoded when file holds what a compressed file of own bytes
+ * holds); false when the write side has stopped. The item takes the mapping when it is
+ * queued; otherwise the file is closed here. */
 static bool put_file_item(struct ahead *a,
                           enum item_kind kind,
                           const char *path,
                           struct vg_file *file,
                           bool decoded,
+                          size_t own,
                           const char *format,
                           enum vg_status st,
                           const struct vg_error *e,
@@ -546,6 +547,7 @@ static bool put_file_item(struct ahead *a,
         return false;
     }
     it->decoded = decoded;
+    it->size = decoded ? own : 0;
     it->format = format;
     it->path = path;
     it->status = st;
@@ -699,7 +701,7 @@ static bool ahead_archive(struct ahead *a,
             }
             struct vg_file none;
             memset(&none, 0, sizeof(none));
-            put_file_item(a, ITEM_FAILED, ml, &none, false, NULL, ms, &why, NULL, NULL);
+            put_file_item(a, ITEM_FAILED, ml, &none, false, 0, NULL, ms, &why, NULL, NULL);
             go = false;
             break;
         }
@@ -743,6 +745,7 @@ static bool ahead_file(struct ahead *a, const char *label, struct vg_file *file,
     uint8_t digest[VG_DIGEST_SIZE];
     vg_digest(file->data, file->len, digest);
     bool done = vg__store_file_probe_done(a->probe, digest);
+    const size_t own = file->len;
     bool decoded = !done && !compressed_again(a, file, digest) && decode_file(file);
     struct ing_book book;
     memset(&book, 0, sizeof(book));
@@ -773,7 +776,7 @@ static bool ahead_file(struct ahead *a, const char *label, struct vg_file *file,
                                            : ITEM_FILE_OTHER;
     const char *data = file->data;
     size_t len = file->len;
-    if (!put_file_item(a, kind, label, file, decoded, format, VG_OK, NULL, digest,
+    if (!put_file_item(a, kind, label, file, decoded, own, format, VG_OK, NULL, digest,
                        stat_at(a, depth))) {
         vg__ing_book_release(&book);
         return false;
@@ -811,7 +814,7 @@ static void *read_ahead_thread(void *arg)
         if (st == VG_OK && vg__store_file_probe_stat(a->probe, &e->stat)) {
             /* Known by its status as a file read whole before: not even opened. */
             file = (struct vg_file){ NULL, (size_t)e->stat.size, VG_FILE_STATIC };
-            if (!put_file_item(a, ITEM_FILE_DONE, e->path, &file, false, NULL, VG_OK, NULL, NULL,
+            if (!put_file_item(a, ITEM_FILE_DONE, e->path, &file, false, 0, NULL, VG_OK, NULL, NULL,
                                NULL)) {
                 return NULL;
             }
@@ -823,7 +826,7 @@ static void *read_ahead_thread(void *arg)
             st = vg_file_open(e->path, &file, &oerr);
         }
         if (st != VG_OK) {
-            put_file_item(a, ITEM_FAILED, e->path, &file, false, NULL, st,
+            put_file_item(a, ITEM_FAILED, e->path, &file, false, 0, NULL, st,
                           e->failed ? &e->error : &oerr, NULL, NULL);
             return NULL; /* the write side stops there */
         }
@@ -976,8 +979,12 @@ bool vg__ing_read_ahead(struct ing_session *s,
                 if (path_item) {
                     s->entry_stat = it->stat;
                 }
+                if (it->decoded) {
+                    s->entry_bytes = it->size; /* counted as it came (ingest_data) */
+                }
                 st = run_item(&w, ops, it, &wf, &cur, &in_file, &end);
                 s->entry_stat.valid = false;
+                s->entry_bytes = 0;
                 queue_done(&q);
             }
             queue_stop(&q);

@@ -209,6 +209,11 @@ struct ing_session {
      * (the file being read) or its archive's. Recorded when the file is read whole, or found
      * unchanged, so that a later run knows it without reading it (ingest.c). */
     struct vg__file_stat entry_stat, file_stat;
+    /* The bytes of the file being ingested as it came, when what is read is not those bytes
+     * (decompressed, or UTF-16 converted): the report counts them for it (a file's bytes
+     * are its own, whether it is read or found unchanged; an archive's, its members'). Taken
+     * by the file's count or by its archive's registration; 0: none. */
+    size_t entry_bytes;
     int64_t file_rejected;               /* report->rejected when it began */
     bool file_rejects_block;             /* its rejects keep it from being read whole */
     int archive_depth;                   /* zip archives being read, one inside the other */

@@ -919,6 +919,7 @@ static void test_ingest_pipeline__compressed_files_read_ahead(void **state)
     snprintf(path, sizeof(path), "%s/c.edi.gz", dir); /* cut off */
     vg_test_write_file(path, gz, n / 2);
     vg_free(gz);
+    int64_t on_disk = (int64_t)(n + n / 2); /* the bytes the report counts */
     size_t csv_len;
     char *csv = vg_test_read_file(vg_test_source("tests/data/ingest/events.csv"), &csv_len);
     assert_non_null(csv);
@@ -929,6 +930,7 @@ static void test_ingest_pipeline__compressed_files_read_ahead(void **state)
     assert_false(ZSTD_isError(n));
     snprintf(path, sizeof(path), "%s/b.csv.zst", dir);
     vg_test_write_file(path, zst, n);
+    on_disk += (int64_t)n;
     vg_free(zst);
     vg_free(csv);
 
@@ -940,6 +942,7 @@ static void test_ingest_pipeline__compressed_files_read_ahead(void **state)
     run_both_ways(one, two, paths, 1, VG_EPARTIAL, &r2, NULL);
     assert_int_equal(r2.files, 3);
     assert_int_equal(r2.files_skipped, 0);
+    assert_int_equal(r2.bytes, on_disk); /* compressed files count their own bytes */
     assert_true(q_count(two, "SELECT count(*) FROM messages WHERE format = 'EDIFACT'") > 10);
     assert_true(q_count(two, "SELECT count(*) FROM messages WHERE format = 'CSV'") > 0);
     assert_int_equal(q_count(two, "SELECT count(*) FROM rejects WHERE format = 'gzip' AND"
@@ -950,6 +953,7 @@ static void test_ingest_pipeline__compressed_files_read_ahead(void **state)
      * for --tolerate-counts) and changes nothing. */
     assert_int_equal(run_paths(two, paths, 1, false, &seen_two, &r2), VG_EPARTIAL);
     assert_int_equal(r2.files_unchanged, 2);
+    assert_int_equal(r2.bytes, on_disk);
     assert_int_equal(r2.accepted, 0);
     assert_int_equal(q_count(two, "SELECT count(*) FROM rejects WHERE format = 'gzip'"), 1);
     assert_same_store(one, two);
@@ -1560,9 +1564,10 @@ zip_piece(struct vg_arena *a, const struct piece *pieces, size_t n, bool nested,
 
 /* Folders of random entries, each run one thread and read ahead, again, and once more after
  * some of their files changed: a piece of input (EDIFACT calls with rejects and findings,
- * CSV events, Peruvian spreadsheet events, JSON documents, a workbook, a file of no known
- * format), as it is, gzipped (one cut off), in a zip archive with others (under a folder, or
- * nested one deeper), or the same bytes again under another name (a file, an archive). The
+ * CSV events, Peruvian spreadsheet events, UTF-16 text, JSON documents, AIS, workbooks
+ * .xlsx, .ods and .xls, a file of no known format), as it is, gzipped (some cut off), in
+ * Zstandard, in a zip archive with others (under a folder, or nested one deeper), or the
+ * same bytes again under another name (a file, an archive). The
  * reports, stores and callbacks of both modes are the same every time. The order in which
  * the read-ahead side hands a file's bytes, items and archives to the writer is what varies
  * (the use-after-free of a file of an archive read whole before, earlier in the run, was
@@ -1573,7 +1578,7 @@ static void test_ingest_pipeline__randomised_folders_read_ahead_as_one_thread(vo
     struct vg_arena a;
     vg_arena_init(&a, 0, 0);
     size_t n = 0;
-    struct piece pool[12];
+    struct piece pool[16];
     size_t npool = 0;
     char *bytes = generate(1, 20, &n);
     pool[npool++] = keep(&a, bytes, n, "edi", free_vg);
@@ -1583,13 +1588,30 @@ static void test_ingest_pipeline__randomised_folders_read_ahead_as_one_thread(vo
     pool[npool++] = events_piece(&a, 200, 1);
     pool[npool++] = keep(&a, (void *)(uintptr_t)spreadsheet_events, sizeof(spreadsheet_events) - 1,
                          "csv", NULL);
-    static const char *const files[][2] = { { "tests/data/ingest/docs.jsonl", "jsonl" },
-                                            { "tests/data/ingest/readme.txt", "txt" },
-                                            { "tests/data/workbooks/manifest.xlsx", "xlsx" } };
+    static const char *const files[][2] = {
+        { "tests/data/ingest/docs.jsonl", "jsonl" },
+        { "tests/data/ingest/readme.txt", "txt" },
+        { "tests/data/workbooks/manifest.xlsx", "xlsx" },
+        { "tests/data/workbooks/manifest.ods", "ods" },
+        { "tests/data/workbooks/manifest-libreoffice.xls", "xls" },
+        { "tests/data/ais/meeting.nmea", "nmea" },
+        { "tests/data/edifact/cuscar-replace.edi", "edi" },
+    };
     for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
         bytes = vg_test_read_file(vg_test_source(files[f][0]), &n);
         pool[npool++] = keep(&a, bytes, n, files[f][1], free_vg);
     }
+    /* Events saved as "Unicode text" (UTF-16 with its byte-order mark). */
+    const struct piece *ascii = &pool[2];
+    char *utf16 = vg_arena_alloc(&a, 2 + ascii->len * 2);
+    assert_non_null(utf16);
+    utf16[0] = '\xff';
+    utf16[1] = '\xfe';
+    for (size_t i = 0; i < ascii->len; i++) {
+        utf16[2 + 2 * i] = ascii->data[i];
+        utf16[3 + 2 * i] = '\0';
+    }
+    pool[npool++] = (struct piece){ utf16, 2 + ascii->len * 2, "txt" };
     const size_t kinds = npool;
 
     /* VIGIA_TEST_FOLDERS=N tries N folders instead (a longer hunt). */
@@ -1605,7 +1627,16 @@ static void test_ingest_pipeline__randomised_folders_read_ahead_as_one_thread(vo
         for (size_t i = 0; i < nentries; i++) {
             const struct piece *p = &pool[next_random(&rnd) % kinds];
             struct piece e = *p;
-            switch (next_random(&rnd) % 6) {
+            switch (next_random(&rnd) % 7) {
+            case 5: { /* Zstandard */
+                size_t cap = ZSTD_compressBound(p->len);
+                char *zst = vg_arena_alloc(&a, cap);
+                assert_non_null(zst);
+                size_t zn = ZSTD_compress(zst, cap, p->data, p->len, 1);
+                assert_false(ZSTD_isError(zn));
+                e = (struct piece){ zst, zn, "zst" };
+                break;
+            }
             case 0: { /* gzipped, every other one cut off */
                 size_t gn = 0;
                 char *gz = vg_test_gzip(p->data, p->len, &gn);
