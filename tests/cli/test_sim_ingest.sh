@@ -2,7 +2,7 @@
 # The simulator's world through the real ingestion path: every generated file goes in,
 # and what is refused or flagged is exactly the faults the simulator planted (truth.json).
 # Args: vigia binary, shared data dir, source dir.
-# ctest-labels: threads (a folder of 2,000-odd files read ahead)
+# ctest-labels: cli threads (a folder of 2,000-odd files read ahead)
 . "$(dirname "$0")/lib.sh"
 WORLD="$WORK/world"
 
