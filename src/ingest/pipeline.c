@@ -471,7 +471,6 @@ struct ahead {
     struct vg__file_probe *probe;
     const struct vg__file_stat *entry_stat; /* the status of the path being read */
     struct vg_arena labels;                 /* the names of archive members (member_label) */
-    struct vg_map compressed;               /* digests of the compressed files handed over */
 };
 
 /* The status an item about a file at depth (0: a path of the run) carries: the path's, or
@@ -589,21 +588,6 @@ static bool decode_file(struct vg_file *file)
     vg_file_close(file);
     *file = (struct vg_file){ data, len, VG_FILE_HEAP };
     return true;
-}
-
-/* Whether file (digest) is a compressed file whose same bytes were handed over earlier in
- * this run. Whether that copy was read whole is for the write side to see (its open batch;
- * the probe sees what is committed): this one goes over as it is, and the write side reads
- * it as a one-thread run does (ingest_data: counted by its own bytes when unchanged, else
- * decompressed and read). Out of memory: true, the write side's way being always right. */
-static bool compressed_again(struct ahead *a, const struct vg_file *file, const uint8_t *digest)
-{
-    if (vg__ing_compression(file->data, file->len) == ING_PLAIN) {
-        return false;
-    }
-    bool existed = false;
-    return vg_map_put(&a->compressed, digest, VG_DIGEST_SIZE, 1, &existed, NULL) != VG_OK ||
-           existed;
 }
 
 ing_read_fn vg__ing_reader_of(const char *format)
@@ -746,7 +730,7 @@ static bool ahead_file(struct ahead *a, const char *label, struct vg_file *file,
     vg_digest(file->data, file->len, digest);
     bool done = vg__store_file_probe_done(a->probe, digest);
     const size_t own = file->len;
-    bool decoded = !done && !compressed_again(a, file, digest) && decode_file(file);
+    bool decoded = !done && decode_file(file);
     struct ing_book book;
     memset(&book, 0, sizeof(book));
     const char *book_format = NULL;
@@ -952,7 +936,6 @@ bool vg__ing_read_ahead(struct ing_session *s,
     a.nentries = n;
     a.emit.tolerate_counts = s->opts.tolerate_counts;
     vg_arena_init(&a.labels, 0, 0);
-    vg_map_init(&a.compressed);
     vg_error_clear(&a.err);
     /* The read-ahead thread compresses its documents with a packer of its own: the
      * session's is the writing thread's, for the files it reads itself meanwhile. */
@@ -1005,7 +988,6 @@ bool vg__ing_read_ahead(struct ing_session *s,
         started = true;
     }
     vg_arena_release(&a.labels);
-    vg_map_release(&a.compressed);
     vg__raw_packer_free(a.emit.packer);
     vg__store_file_probe_close(a.probe);
     return started;
