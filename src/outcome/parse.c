@@ -129,6 +129,10 @@ static const char *get(struct parser *p, int which, bool lower)
 
 static void
 position(struct parser *p, struct vg_error *e, enum vg_status code, const char *fmt, va_list ap)
+    VG_PRINTF(4, 0);
+
+static void
+position(struct parser *p, struct vg_error *e, enum vg_status code, const char *fmt, va_list ap)
 {
     char msg[VG_ERROR_MESSAGE_MAX];
     vsnprintf(msg, sizeof(msg), fmt, ap);

@@ -730,7 +730,7 @@ enum vg_status rk_record_unpack(
                 st = unpack_source(&u, k1);
             }
         }
-        uint64_t m;
+        uint64_t m = 0;
         if (st == VG_OK && !get_varint(&u, &m)) {
             st = VG_EPARSE;
         }

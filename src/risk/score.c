@@ -708,7 +708,7 @@ static enum vg_status write_reasons(struct scorer *sc, int64_t aid, struct vg_er
         uint32_t feats[sizeof(sc->parts) / sizeof(sc->parts[0])];
         for (size_t k = 0; k < sc->nparts && s == VG_OK; k++) {
             const struct vg_feature_def *d = &cat->defs[sc->parts[k].feature];
-            s = vg_buf_append(&sc->text, ", " + (k > 0 ? 0 : 1), k > 0 ? 2 : 1);
+            s = vg_buf_append_cstr(&sc->text, k > 0 ? ", " : " ");
             if (s == VG_OK) {
                 s = vg_buf_append_cstr(&sc->text, d->name);
             }

@@ -357,8 +357,8 @@ static enum vg_status bl_spelling(struct vg_store *store,
     static const char *const sql[] = {
         "SELECT bl_number FROM consignments WHERE bl_number = ?1 LIMIT 1",
         "SELECT bl_number FROM consignments WHERE bl_number = upper(?1) LIMIT 1",
-        "SELECT bl_number FROM consignments WHERE bl_number = ?1 COLLATE NOCASE"
-        " ORDER BY bl_number LIMIT 1",
+        ("SELECT bl_number FROM consignments WHERE bl_number = ?1 COLLATE NOCASE"
+         " ORDER BY bl_number LIMIT 1"),
     };
     for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
         sqlite3_stmt *st = NULL;
