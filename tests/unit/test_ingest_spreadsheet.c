@@ -170,8 +170,8 @@ static const char plain_manifest[] =
     "BL2,PECLL,TGHU1234566,1234,2024-05-03T22:00,Café €uro SAC,PE\n";
 
 static const char *const compared[] = {
-    "SELECT group_concat(c.number || ':' || e.gross_kg, ' ') FROM consignment_equipment e"
-    " JOIN containers c ON c.id = e.container_id",
+    ("SELECT group_concat(c.number || ':' || e.gross_kg, ' ') FROM consignment_equipment e"
+     " JOIN containers c ON c.id = e.container_id"),
     "SELECT group_concat(name, '|') FROM parties",
     "SELECT group_concat(etd) FROM port_calls",
 };
